@@ -1,0 +1,148 @@
+package netlab
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Kind says where an Event comes from. Socket calls are the only source
+// today; the type leaves room for captured packets or queue sizes later.
+type Kind uint8
+
+const (
+	// KindCall is a socket call that returned (successfully or not).
+	KindCall Kind = iota
+	// KindPending is a call waiting at the step gate for permission.
+	KindPending
+	// KindBlocked is a call that entered the kernel and is waiting there
+	// (the kernel answered EAGAIN: accept with an empty queue, recv with no data).
+	KindBlocked
+	// KindNote is a lab-level message (a service decision, a limit enforced),
+	// never a kernel fact.
+	KindNote
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindCall:
+		return "call"
+	case KindPending:
+		return "pending"
+	case KindBlocked:
+		return "blocked"
+	case KindNote:
+		return "note"
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Event is one fact reported by the kernel (or, for KindPending and
+// KindNote, by the lab about itself).
+type Event struct {
+	Seq   uint64    // position in the lab's log, from 1
+	Time  time.Time // when the call returned
+	Kind  Kind
+	Actor string // "server", "client 1", …
+	Call  string // "socket", "bind", "listen", "accept", "connect", "send", "recv", "sendto", "recvfrom", "shutdown", "close", "setsockopt"
+	Args  string // the call's arguments as a C programmer would write them
+	FD    int    // the fd the call was made on; -1 when there is none yet
+	// Result is the call's return value: a new fd (socket, accept), a byte
+	// count (send, recv) or 0; -1 when the call failed.
+	Result int
+	Errno  syscall.Errno // 0 when the call succeeded or failed without an errno
+	Err    string        // a failure that is not a kernel errno (timeout, cancelled)
+	Local  netip.AddrPort
+	Remote netip.AddrPort
+	// State is the TCP state of FD after the call, read from the kernel.
+	// StateNone for UDP sockets, closed fds and failed lookups.
+	State TCPState
+	// NewState is the TCP state of the fd a call created (accept's new socket).
+	NewState TCPState
+	Data     []byte        // bytes sent or received (a copy, capped at DataCap)
+	Dur      time.Duration // how long the call took, including time blocked in the kernel
+	Note     string        // a one-line explanation for KindNote/KindPending
+}
+
+// DataCap bounds the bytes copied into an Event so a flood of large
+// messages cannot grow the log without bound.
+const DataCap = 4096
+
+// Failed reports whether the call failed.
+func (e Event) Failed() bool { return e.Errno != 0 || e.Err != "" }
+
+// ErrnoName returns the symbolic name of the errno ("ECONNREFUSED"), or "".
+func (e Event) ErrnoName() string { return ErrnoName(e.Errno) }
+
+// ErrText returns "ECONNREFUSED (connection refused)" or the non-kernel
+// error text, or "" when the call succeeded.
+func (e Event) ErrText() string {
+	if e.Errno != 0 {
+		return ErrnoName(e.Errno) + " (" + e.Errno.Error() + ")"
+	}
+	return e.Err
+}
+
+// String renders the event as one strace-like trace line, without the time:
+//
+//	server   accept(3) = 4  [127.0.0.1:1081 <- 127.0.0.1:51234] ESTABLISHED
+func (e Event) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-9s ", e.Actor)
+	switch e.Kind {
+	case KindNote:
+		b.WriteString("-- " + e.Note)
+		return b.String()
+	case KindPending:
+		fmt.Fprintf(&b, "%s(%s) ... waiting for step", e.Call, e.Args)
+		return b.String()
+	case KindBlocked:
+		fmt.Fprintf(&b, "%s(%s) ... blocked in kernel", e.Call, e.Args)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s(%s) = %d", e.Call, e.Args, e.Result)
+	if e.Failed() {
+		b.WriteString(" " + e.ErrText())
+	}
+	if e.Local.IsValid() || e.Remote.IsValid() {
+		b.WriteString("  [")
+		if e.Local.IsValid() {
+			b.WriteString(e.Local.String())
+		}
+		if e.Remote.IsValid() {
+			b.WriteString(" <-> " + e.Remote.String())
+		}
+		b.WriteString("]")
+	}
+	if e.State != StateNone {
+		b.WriteString(" " + e.State.String())
+	}
+	if e.NewState != StateNone {
+		b.WriteString(" new fd " + e.NewState.String())
+	}
+	if len(e.Data) > 0 {
+		b.WriteString(" " + Quote(e.Data, 40))
+	}
+	return b.String()
+}
+
+// Quote renders bytes as a short Go-quoted string, eliding the middle of long
+// payloads.
+func Quote(p []byte, max int) string {
+	if len(p) > max {
+		return fmt.Sprintf("%q…(%d bytes)", p[:max], len(p))
+	}
+	return fmt.Sprintf("%q", p)
+}
+
+// ErrnoOf extracts the kernel errno from err, or 0.
+func ErrnoOf(err error) syscall.Errno {
+	var en syscall.Errno
+	if errors.As(err, &en) {
+		return en
+	}
+	return 0
+}

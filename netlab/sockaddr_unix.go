@@ -1,0 +1,51 @@
+//go:build unix
+
+package netlab
+
+import (
+	"net/netip"
+
+	"golang.org/x/sys/unix"
+)
+
+func toSockaddr(a netip.AddrPort, fam Family) unix.Sockaddr {
+	if fam == IPv6 {
+		return &unix.SockaddrInet6{Addr: a.Addr().As16(), Port: int(a.Port())}
+	}
+	return &unix.SockaddrInet4{Addr: a.Addr().Unmap().As4(), Port: int(a.Port())}
+}
+
+func fromSockaddr(sa unix.Sockaddr) netip.AddrPort {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port))
+	case *unix.SockaddrInet6:
+		return netip.AddrPortFrom(netip.AddrFrom16(sa.Addr).Unmap(), uint16(sa.Port))
+	}
+	return netip.AddrPort{}
+}
+
+func domainOf(f Family) int {
+	if f == IPv6 {
+		return unix.AF_INET6
+	}
+	return unix.AF_INET
+}
+
+func sotypeOf(t Type) int {
+	if t == Datagram {
+		return unix.SOCK_DGRAM
+	}
+	return unix.SOCK_STREAM
+}
+
+// ErrnoName returns the symbolic name of an errno, e.g. "EADDRINUSE".
+func ErrnoName(e unix.Errno) string {
+	if e == 0 {
+		return ""
+	}
+	if n := unix.ErrnoName(e); n != "" {
+		return n
+	}
+	return "errno " + itoa(int(e))
+}

@@ -1,0 +1,565 @@
+//go:build unix
+
+package netlab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mdlayher/socket"
+	"golang.org/x/sys/unix"
+)
+
+// Socket is one real socket. Each method makes exactly one system call of
+// the same name (SendAll makes as many send calls as the kernel needs) and,
+// when the Tracer has a Sink, reports it as an Event.
+//
+// The fd is non-blocking and registered with Go's network poller (through
+// github.com/mdlayher/socket), so a call that would block parks the goroutine,
+// not an OS thread, and can be cancelled with its context or by Close. The fd
+// is never handed to package net, which would dup it: close here is the real
+// close(2) that sends the FIN.
+type Socket struct {
+	tr   Tracer
+	conn *socket.Conn
+	fd   int
+	fam  Family
+	typ  Type
+
+	mu     sync.Mutex
+	local  netip.AddrPort
+	remote netip.AddrPort
+
+	closed   atomic.Bool
+	bytesIn  atomic.Uint64
+	bytesOut atomic.Uint64
+}
+
+// Open makes the socket(2) call.
+func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error) {
+	args := fam.String() + ", " + typ.String() + ", 0"
+	if err := tr.Gate.Wait(ctx, Call{Actor: tr.Actor, Name: "socket", Args: args, FD: -1}); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	c, err := socket.Socket(domainOf(fam), sotypeOf(typ), 0, "socklab", nil)
+	if err != nil {
+		tr.emit(Event{Call: "socket", Args: args, FD: -1, Result: -1, Errno: ErrnoOf(err), Err: nonErrno(err), Dur: time.Since(start)})
+		return nil, &CallError{Call: "socket", Errno: ErrnoOf(err), Err: err}
+	}
+	s := &Socket{tr: tr, conn: c, fam: fam, typ: typ}
+	s.fd = rawFD(c)
+	if tr.Sink != nil {
+		tr.emit(Event{Call: "socket", Args: args, FD: -1, Result: s.fd, State: s.stateNow(), Dur: time.Since(start)})
+	}
+	return s, nil
+}
+
+func rawFD(c *socket.Conn) int {
+	fd := -1
+	if rc, err := c.SyscallConn(); err == nil {
+		_ = rc.Control(func(u uintptr) { fd = int(u) })
+	}
+	return fd
+}
+
+// FD returns the file descriptor number the kernel gave this socket.
+func (s *Socket) FD() int { return s.fd }
+
+// Family and Type return what the socket was opened with.
+func (s *Socket) Family() Family { return s.fam }
+func (s *Socket) Type() Type     { return s.typ }
+
+// Actor returns the name of the actor that owns the socket.
+func (s *Socket) Actor() string { return s.tr.Actor }
+
+// LocalAddr returns the address getsockname last reported.
+func (s *Socket) LocalAddr() netip.AddrPort {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.local
+}
+
+// RemoteAddr returns the address getpeername (or accept/recvfrom) reported.
+func (s *Socket) RemoteAddr() netip.AddrPort {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.remote
+}
+
+// BytesIn and BytesOut count what recv and send moved on this socket.
+func (s *Socket) BytesIn() uint64  { return s.bytesIn.Load() }
+func (s *Socket) BytesOut() uint64 { return s.bytesOut.Load() }
+
+// State asks the kernel for the TCP state now (TCP_INFO); StateNone for UDP
+// or a closed socket.
+func (s *Socket) State() TCPState {
+	if s.closed.Load() {
+		return stateByTuple(s.LocalAddr(), s.RemoteAddr())
+	}
+	return s.stateNow()
+}
+
+func (s *Socket) stateNow() TCPState {
+	if s.typ != Stream || s.fd < 0 {
+		return StateNone
+	}
+	return tcpState(s.fd)
+}
+
+// refreshLocal asks getsockname; it is how the ephemeral port the kernel
+// picked becomes visible.
+func (s *Socket) refreshLocal() {
+	if sa, err := s.conn.Getsockname(); err == nil {
+		s.mu.Lock()
+		s.local = fromSockaddr(sa)
+		s.mu.Unlock()
+	}
+}
+
+func (s *Socket) refreshRemote() {
+	if sa, err := s.conn.Getpeername(); err == nil {
+		s.mu.Lock()
+		s.remote = fromSockaddr(sa)
+		s.mu.Unlock()
+	}
+}
+
+func (s *Socket) gate(ctx context.Context, name, args string) error {
+	return s.tr.Gate.Wait(ctx, Call{Actor: s.tr.Actor, Name: name, Args: args, FD: s.fd})
+}
+
+// done reports a finished call.
+func (s *Socket) done(start time.Time, name, args string, result int, err error, data []byte) {
+	if s.tr.Sink == nil {
+		return
+	}
+	e := Event{Call: name, Args: args, FD: s.fd, Result: result, Dur: time.Since(start),
+		Local: s.LocalAddr(), Remote: s.RemoteAddr()}
+	if err != nil {
+		e.Result = -1
+		e.Errno = ErrnoOf(err)
+		e.Err = nonErrno(err)
+	}
+	if len(data) > 0 {
+		e.Data = append([]byte(nil), data[:min(len(data), DataCap)]...)
+	}
+	if s.closed.Load() {
+		e.State = stateByTuple(e.Local, e.Remote)
+	} else {
+		e.State = s.stateNow()
+	}
+	s.tr.emit(e)
+}
+
+// blocked reports, once per call, that the kernel said "not yet" (EAGAIN or
+// EINPROGRESS) and the call now waits inside the kernel's wait queue.
+func (s *Socket) blocked(name, args string) {
+	if s.tr.Sink == nil {
+		return
+	}
+	s.tr.emit(Event{Kind: KindBlocked, Call: name, Args: args, FD: s.fd, Result: -1,
+		Local: s.LocalAddr(), Remote: s.RemoteAddr(), State: s.stateNow(), Note: Explain(name)})
+}
+
+// SetReuseAddr makes setsockopt(SO_REUSEADDR), so a restarted server can bind
+// while old connections sit in TIME_WAIT.
+func (s *Socket) SetReuseAddr(ctx context.Context, on bool) error {
+	v := 0
+	if on {
+		v = 1
+	}
+	args := fmt.Sprintf("%d, SOL_SOCKET, SO_REUSEADDR, %d", s.fd, v)
+	if err := s.gate(ctx, "setsockopt", args); err != nil {
+		return err
+	}
+	start := time.Now()
+	err := s.conn.SetsockoptInt(unix.SOL_SOCKET, unix.SO_REUSEADDR, v)
+	s.done(start, "setsockopt", args, 0, err, nil)
+	return wrap("setsockopt", netip.AddrPort{}, err)
+}
+
+// SetV6Only makes setsockopt(IPV6_V6ONLY) on an IPv6 socket.
+func (s *Socket) SetV6Only(ctx context.Context, on bool) error {
+	v := 0
+	if on {
+		v = 1
+	}
+	args := fmt.Sprintf("%d, IPPROTO_IPV6, IPV6_V6ONLY, %d", s.fd, v)
+	if err := s.gate(ctx, "setsockopt", args); err != nil {
+		return err
+	}
+	start := time.Now()
+	err := s.conn.SetsockoptInt(unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v)
+	s.done(start, "setsockopt", args, 0, err, nil)
+	return wrap("setsockopt", netip.AddrPort{}, err)
+}
+
+// Bind makes bind(2). Port 0 asks the kernel to choose; LocalAddr then holds
+// the port it chose (read back with getsockname).
+func (s *Socket) Bind(ctx context.Context, addr netip.AddrPort) error {
+	args := fmt.Sprintf("%d, %s", s.fd, addr)
+	if err := s.gate(ctx, "bind", args); err != nil {
+		return err
+	}
+	start := time.Now()
+	err := s.conn.Bind(toSockaddr(addr, s.fam))
+	if err == nil {
+		s.refreshLocal()
+	}
+	s.done(start, "bind", args, 0, err, nil)
+	return wrap("bind", addr, err)
+}
+
+// Listen makes listen(2): the socket becomes a listening socket (state
+// LISTEN) with an accept queue of about backlog finished connections.
+func (s *Socket) Listen(ctx context.Context, backlog int) error {
+	args := fmt.Sprintf("%d, %d", s.fd, backlog)
+	if err := s.gate(ctx, "listen", args); err != nil {
+		return err
+	}
+	start := time.Now()
+	err := s.conn.Listen(backlog)
+	if err == nil {
+		s.refreshLocal() // listen on an unbound socket binds an ephemeral port
+	}
+	s.done(start, "listen", args, 0, err, nil)
+	return wrap("listen", s.LocalAddr(), err)
+}
+
+// Accept makes accept(2) and returns the new connected socket. The listening
+// socket is untouched and stays in LISTEN; the new one has its own fd.
+func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
+	args := strconv.Itoa(s.fd)
+	if err := s.gate(ctx, "accept", args); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	var (
+		nfd    int
+		sa     unix.Sockaddr
+		waited bool
+	)
+	err := s.conn.ReadFunc(ctx, "accept", func(fd int) error {
+		var err error
+		nfd, sa, err = acceptFD(fd)
+		if err == unix.EAGAIN && !waited {
+			waited = true
+			s.blocked("accept", args)
+		}
+		return err
+	})
+	if err != nil {
+		s.done(start, "accept", args, -1, err, nil)
+		return nil, wrap("accept", s.LocalAddr(), err)
+	}
+	c, err := socket.New(nfd, "socklab")
+	if err != nil {
+		unix.Close(nfd)
+		s.done(start, "accept", args, -1, err, nil)
+		return nil, wrap("accept", s.LocalAddr(), err)
+	}
+	ns := &Socket{tr: s.tr, conn: c, fd: nfd, fam: s.fam, typ: s.typ}
+	ns.remote = fromSockaddr(sa)
+	ns.refreshLocal()
+	if s.tr.Sink != nil {
+		e := Event{Call: "accept", Args: args, FD: s.fd, Result: nfd, Dur: time.Since(start),
+			Local: ns.LocalAddr(), Remote: ns.RemoteAddr(), State: s.stateNow(), NewState: ns.stateNow()}
+		s.tr.emit(e)
+	}
+	return ns, nil
+}
+
+// Connect makes connect(2) and waits, as a blocking socket would, until the
+// kernel has finished the handshake (or failed it). The ephemeral port the
+// kernel picked is in LocalAddr afterwards.
+func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
+	args := fmt.Sprintf("%d, %s", s.fd, addr)
+	if err := s.gate(ctx, "connect", args); err != nil {
+		return err
+	}
+	start := time.Now()
+	var (
+		first = true
+		cerr  error
+	)
+	err := s.conn.WriteFunc(ctx, "connect", func(fd int) error {
+		if first {
+			first = false
+			err := unix.Connect(fd, toSockaddr(addr, s.fam))
+			if err == unix.EINPROGRESS {
+				s.refreshLocal()
+				s.blocked("connect", args)
+			}
+			return err
+		}
+		// Woken by the poller: the handshake ended; SO_ERROR says how.
+		v, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+		if err != nil {
+			return err
+		}
+		if v != 0 {
+			cerr = unix.Errno(v)
+			if cerr == unix.EINPROGRESS || cerr == unix.EALREADY || cerr == unix.EINTR {
+				return unix.EAGAIN
+			}
+			return cerr
+		}
+		if _, err := unix.Getpeername(fd); err != nil {
+			return unix.EAGAIN // spurious wake-up; wait again
+		}
+		return nil
+	})
+	if err == nil || errors.Is(err, unix.EISCONN) {
+		err = nil
+		s.refreshLocal()
+		s.refreshRemote()
+	} else if s.typ == Stream {
+		s.mu.Lock()
+		s.remote = addr
+		s.mu.Unlock()
+	}
+	if s.typ == Datagram && err == nil {
+		s.mu.Lock()
+		s.remote = addr
+		s.mu.Unlock()
+	}
+	s.done(start, "connect", args, 0, err, nil)
+	return wrap("connect", addr, err)
+}
+
+// Send makes one send(2) call and returns how many bytes the kernel took,
+// which may be fewer than len(p).
+func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
+	args := fmt.Sprintf("%d, %s, %d, 0", s.fd, Quote(p, 24), len(p))
+	if err := s.gate(ctx, "send", args); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	var (
+		n      int
+		waited bool
+	)
+	err := s.conn.WriteFunc(ctx, "send", func(fd int) error {
+		var err error
+		n, err = sendFD(fd, p, unix.MSG_NOSIGNAL)
+		if err == unix.EAGAIN && !waited {
+			waited = true
+			s.blocked("send", args)
+		}
+		return err
+	})
+	if err != nil {
+		n = 0
+	}
+	s.bytesOut.Add(uint64(n))
+	s.done(start, "send", args, n, err, p[:n])
+	return n, wrap("send", s.RemoteAddr(), err)
+}
+
+// SendAll repeats send until every byte is taken, as Python's sendall does.
+func (s *Socket) SendAll(ctx context.Context, p []byte) error {
+	for len(p) > 0 {
+		n, err := s.Send(ctx, p)
+		if err != nil {
+			return err
+		}
+		p = p[n:]
+	}
+	return nil
+}
+
+// Recv makes one recv(2) call for at most max bytes. An empty result with a
+// nil error is end of stream: the peer closed (or shut down) its side.
+func (s *Socket) Recv(ctx context.Context, max int) ([]byte, error) {
+	buf := make([]byte, max)
+	n, err := s.RecvInto(ctx, buf)
+	return buf[:n], err
+}
+
+// RecvInto is Recv into a caller's buffer (no allocation on the hot path).
+func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
+	args := fmt.Sprintf("%d, %d, 0", s.fd, len(buf))
+	if err := s.gate(ctx, "recv", args); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	var (
+		n      int
+		waited bool
+	)
+	err := s.conn.ReadFunc(ctx, "recv", func(fd int) error {
+		var err error
+		n, _, err = unix.Recvfrom(fd, buf, 0)
+		if err == unix.EAGAIN && !waited {
+			waited = true
+			s.blocked("recv", args)
+		}
+		return err
+	})
+	if err != nil {
+		n = 0
+	}
+	s.bytesIn.Add(uint64(n))
+	s.done(start, "recv", args, n, err, buf[:n])
+	return n, wrap("recv", s.RemoteAddr(), err)
+}
+
+// SendTo makes one sendto(2) call: a datagram to addr, no connection needed.
+func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int, error) {
+	args := fmt.Sprintf("%d, %s, %d, 0, %s", s.fd, Quote(p, 24), len(p), addr)
+	if err := s.gate(ctx, "sendto", args); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	var n int
+	err := s.conn.WriteFunc(ctx, "sendto", func(fd int) error {
+		var err error
+		n, err = unix.SendmsgN(fd, p, nil, toSockaddr(addr, s.fam), 0)
+		return err
+	})
+	if err == nil && (!s.LocalAddr().IsValid() || s.LocalAddr().Port() == 0) {
+		s.refreshLocal() // the first sendto binds an ephemeral port
+	}
+	if err != nil {
+		n = 0
+	}
+	s.bytesOut.Add(uint64(n))
+	if s.tr.Sink != nil {
+		e := Event{Call: "sendto", Args: args, FD: s.fd, Result: n, Dur: time.Since(start), Local: s.LocalAddr(), Remote: addr}
+		if err != nil {
+			e.Result, e.Errno, e.Err = -1, ErrnoOf(err), nonErrno(err)
+		}
+		e.Data = append([]byte(nil), p[:min(n, DataCap)]...)
+		s.tr.emit(e)
+	}
+	return n, wrap("sendto", addr, err)
+}
+
+// RecvFrom makes one recvfrom(2) call: one datagram (truncated to max) and
+// the address it came from.
+func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort, error) {
+	args := fmt.Sprintf("%d, %d, 0", s.fd, max)
+	if err := s.gate(ctx, "recvfrom", args); err != nil {
+		return nil, netip.AddrPort{}, err
+	}
+	start := time.Now()
+	buf := make([]byte, max)
+	var (
+		n      int
+		from   unix.Sockaddr
+		waited bool
+	)
+	err := s.conn.ReadFunc(ctx, "recvfrom", func(fd int) error {
+		var err error
+		n, from, err = unix.Recvfrom(fd, buf, 0)
+		if err == unix.EAGAIN && !waited {
+			waited = true
+			s.blocked("recvfrom", args)
+		}
+		return err
+	})
+	if err != nil {
+		n = 0
+	}
+	peer := fromSockaddr(from)
+	s.bytesIn.Add(uint64(n))
+	if s.tr.Sink != nil {
+		e := Event{Call: "recvfrom", Args: args, FD: s.fd, Result: n, Dur: time.Since(start), Local: s.LocalAddr(), Remote: peer}
+		if err != nil {
+			e.Result, e.Errno, e.Err = -1, ErrnoOf(err), nonErrno(err)
+		}
+		e.Data = append([]byte(nil), buf[:min(n, DataCap)]...)
+		s.tr.emit(e)
+	}
+	return buf[:n], peer, wrap("recvfrom", s.LocalAddr(), err)
+}
+
+// How says which direction shutdown closes.
+type How int
+
+const (
+	ShutRead  How = unix.SHUT_RD
+	ShutWrite How = unix.SHUT_WR
+	ShutBoth  How = unix.SHUT_RDWR
+)
+
+func (h How) String() string {
+	switch h {
+	case ShutRead:
+		return "SHUT_RD"
+	case ShutWrite:
+		return "SHUT_WR"
+	}
+	return "SHUT_RDWR"
+}
+
+// Shutdown makes shutdown(2). SHUT_WR is the half-close: a FIN goes out,
+// the peer's recv returns 0, and this side can still receive.
+func (s *Socket) Shutdown(ctx context.Context, how How) error {
+	args := fmt.Sprintf("%d, %s", s.fd, how)
+	if err := s.gate(ctx, "shutdown", args); err != nil {
+		return err
+	}
+	start := time.Now()
+	err := s.conn.Shutdown(int(how))
+	s.done(start, "shutdown", args, 0, err, nil)
+	return wrap("shutdown", s.RemoteAddr(), err)
+}
+
+// SetReadDeadline bounds the next recv/accept; a call past it fails with a
+// timeout (socklab's own timer, not a kernel errno).
+func (s *Socket) SetReadDeadline(t time.Time) error { return s.conn.SetReadDeadline(t) }
+
+// SetWriteDeadline bounds the next send.
+func (s *Socket) SetWriteDeadline(t time.Time) error { return s.conn.SetWriteDeadline(t) }
+
+// Close makes close(2). For a connected TCP socket the kernel sends a FIN;
+// the event's state is read from the kernel's connection table afterwards
+// (FIN_WAIT1/2, TIME_WAIT, or none when the connection is gone). A second
+// Close does nothing and reports nothing.
+func (s *Socket) Close(ctx context.Context) error {
+	if s.closed.Load() {
+		return nil
+	}
+	args := strconv.Itoa(s.fd)
+	// A cancelled context must not keep a socket open: the gate is skipped
+	// when ctx is done.
+	if ctx.Err() == nil {
+		_ = s.gate(ctx, "close", args)
+	}
+	if !s.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	start := time.Now()
+	err := s.conn.Close()
+	s.done(start, "close", args, 0, err, nil)
+	return wrap("close", netip.AddrPort{}, err)
+}
+
+// Closed reports whether Close has been called.
+func (s *Socket) Closed() bool { return s.closed.Load() }
+
+// nonErrno describes an error that carries no kernel errno (a timeout of
+// socklab's own, a cancelled context), or returns "".
+func nonErrno(err error) string {
+	if err == nil || ErrnoOf(err) != 0 {
+		return ""
+	}
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
+		return "timed out (socklab's timer, not the kernel)"
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.Is(err, os.ErrClosed):
+		return "socket closed while the call waited"
+	}
+	return err.Error()
+}
