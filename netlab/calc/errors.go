@@ -1,0 +1,53 @@
+package calc
+
+import (
+	"fmt"
+	"strconv"
+	"unicode"
+)
+
+// Error is the type of every error Eval returns. Msg is written to follow
+// "error: " in the server's reply, so it has no prefix of its own and starts
+// in lower case.
+type Error struct {
+	Msg string
+	Col int // 1-based column in characters (runes); 0 when no position applies
+}
+
+func (e *Error) Error() string {
+	if e.Col > 0 {
+		return e.Msg + " at column " + strconv.Itoa(e.Col)
+	}
+	return e.Msg
+}
+
+func errAt(col int, format string, args ...any) *Error {
+	return &Error{Msg: fmt.Sprintf(format, args...), Col: col}
+}
+
+func errf(format string, args ...any) *Error {
+	return &Error{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Messages shared by several places. They are functions, not variables, so
+// that a caller who modifies a returned *Error cannot change later ones.
+func errDivZero() *Error    { return errf("division by zero") }
+func errTooLarge() *Error   { return errf("result too large") }
+func errIntToFloat() *Error { return errf("int too large to convert to float") }
+func errDomain() *Error     { return errf("math domain error") }
+func errTooMuchWork() *Error {
+	return errf("calculation too expensive (work limit reached)")
+}
+
+// quoteRune shows a character the way a user can recognise it in a one-line
+// reply: printable characters in quotes, anything else as U+XXXX so that
+// control characters never reach the client's terminal raw.
+func quoteRune(r rune) string {
+	if r == '\'' {
+		return `"'"`
+	}
+	if unicode.IsPrint(r) {
+		return "'" + string(r) + "'"
+	}
+	return fmt.Sprintf("U+%04X", r)
+}
