@@ -25,6 +25,9 @@ type Gate struct {
 	nextID  uint64
 	waiting []*waiter
 	notify  func()
+	// onWait, if set, is told about each call that starts waiting (the lab
+	// turns it into a KindPending event). It must not block.
+	onWait func(Call)
 }
 
 type waiter struct {
@@ -35,6 +38,10 @@ type waiter struct {
 // NewGate returns a gate in run mode. notify, if not nil, is called (without
 // locks held) whenever the set of waiting calls changes; it must not block.
 func NewGate(notify func()) *Gate { return &Gate{notify: notify} }
+
+// OnWait sets the function told about each call that starts waiting. Set it
+// before the gate is used.
+func (g *Gate) OnWait(f func(Call)) { g.onWait = f }
 
 // Wait blocks in step mode until the call is let through or ctx ends.
 func (g *Gate) Wait(ctx context.Context, c Call) error {
@@ -51,6 +58,9 @@ func (g *Gate) Wait(ctx context.Context, c Call) error {
 	w := &waiter{call: c, ch: make(chan struct{})}
 	g.waiting = append(g.waiting, w)
 	g.mu.Unlock()
+	if g.onWait != nil {
+		g.onWait(c)
+	}
 	g.changed()
 	select {
 	case <-w.ch:

@@ -37,6 +37,8 @@ type Socket struct {
 	local  netip.AddrPort
 	remote netip.AddrPort
 
+	accepted bool // made by accept
+
 	closed   atomic.Bool
 	bytesIn  atomic.Uint64
 	bytesOut atomic.Uint64
@@ -56,6 +58,7 @@ func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error)
 	}
 	s := &Socket{tr: tr, conn: c, fam: fam, typ: typ}
 	s.fd = rawFD(c)
+	tr.reg.add(s)
 	if tr.Sink != nil {
 		tr.emit(Event{Call: "socket", Args: args, FD: -1, Result: s.fd, State: s.stateNow(), Dur: time.Since(start)})
 	}
@@ -266,9 +269,10 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 		s.done(start, "accept", args, -1, err, nil)
 		return nil, wrap("accept", s.LocalAddr(), err)
 	}
-	ns := &Socket{tr: s.tr, conn: c, fd: nfd, fam: s.fam, typ: s.typ}
+	ns := &Socket{tr: s.tr, conn: c, fd: nfd, fam: s.fam, typ: s.typ, accepted: true}
 	ns.remote = fromSockaddr(sa)
 	ns.refreshLocal()
+	s.tr.reg.add(ns)
 	if s.tr.Sink != nil {
 		e := Event{Call: "accept", Args: args, FD: s.fd, Result: nfd, Dur: time.Since(start),
 			Local: ns.LocalAddr(), Remote: ns.RemoteAddr(), State: s.stateNow(), NewState: ns.stateNow()}

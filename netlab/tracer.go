@@ -9,6 +9,9 @@ type Tracer struct {
 	Actor string
 	Sink  Sink
 	Gate  *Gate
+	// reg, when set (by a Lab), records every socket opened or accepted so
+	// the lab can report their kernel states later.
+	reg *registry
 }
 
 func (t Tracer) emit(e Event) {

@@ -1,0 +1,111 @@
+package netlab
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func hasEvent(l *Lab, pred func(Event) bool) bool {
+	for _, e := range l.Log.Events() {
+		if pred(e) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLabRunModeCalc(t *testing.T) {
+	lab := NewLab(LabConfig{})
+	defer lab.Close()
+	if err := lab.StartServer(ServerConfig{Service: Calc, Addr: loop4}); err != nil {
+		t.Fatal(err)
+	}
+	addr, err := lab.ServerAddr(context.Background())
+	if err != nil || addr.Port() == 0 {
+		t.Fatalf("server addr %v %v", addr, err)
+	}
+	c, _ := lab.AddClient(Calc)
+	if err := c.Send([]byte("2+3*4")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "reply 14", func() bool {
+		return hasEvent(lab, func(e Event) bool {
+			return e.Actor == "client 1" && e.Call == "recv" && string(e.Data) == "14\n"
+		})
+	})
+	snap := lab.Snapshot()
+	var listener, accepted, client bool
+	for _, s := range snap {
+		listener = listener || (s.Actor == "server" && s.Listening && s.Local == addr)
+		accepted = accepted || (s.Accepted && s.State == StateEstablished)
+		client = client || (s.Actor == "client 1" && s.State == StateEstablished && s.Remote == addr)
+	}
+	if !listener || !accepted || !client {
+		t.Fatalf("snapshot %+v", snap)
+	}
+}
+
+func TestLabStepMode(t *testing.T) {
+	lab := NewLab(LabConfig{Step: true})
+	defer lab.Close()
+	lab.StartServer(ServerConfig{Service: Echo, Addr: loop4})
+	waitFor(t, "socket() pending", func() bool { return len(lab.Pending()) == 1 })
+	if p := lab.Pending()[0]; p.Name != "socket" || p.Actor != "server" {
+		t.Fatalf("pending %+v", p)
+	}
+	if !hasEvent(lab, func(e Event) bool { return e.Kind == KindPending && e.Call == "socket" }) {
+		t.Fatal("no pending event")
+	}
+	// socket, setsockopt, bind, listen, then accept blocks in the kernel.
+	for _, want := range []string{"socket", "setsockopt", "bind", "listen", "accept"} {
+		waitFor(t, want+" pending", func() bool { return len(lab.Pending()) == 1 })
+		if c, _ := lab.Step(); c.Name != want {
+			t.Fatalf("stepped %q, want %q", c.Name, want)
+		}
+	}
+	waitFor(t, "accept blocked", func() bool {
+		b := lab.Blocked()
+		return len(b) == 1 && b[0].Call == "accept"
+	})
+	lab.AddClient(Echo)
+	for _, want := range []string{"socket", "connect"} {
+		waitFor(t, want+" pending", func() bool { return len(lab.Pending()) == 1 })
+		if c, _ := lab.Step(); c.Name != want || c.Actor != "client 1" {
+			t.Fatalf("stepped %+v, want client's %q", c, want)
+		}
+	}
+	waitFor(t, "accept done", func() bool {
+		return hasEvent(lab, func(e Event) bool { return e.Call == "accept" && e.Kind == KindCall })
+	})
+	if len(lab.Blocked()) != 0 && lab.Blocked()[0].Call == "accept" {
+		t.Fatalf("accept still blocked: %v", lab.Blocked())
+	}
+}
+
+func TestLabCloseWithPendingCalls(t *testing.T) {
+	lab := NewLab(LabConfig{Step: true})
+	lab.StartServer(ServerConfig{Service: Calc, Addr: loop4})
+	lab.AddClient(Calc)
+	waitFor(t, "pending", func() bool { return len(lab.Pending()) >= 1 })
+	lab.Close() // must not hang on the gate
+	var lines []string
+	for _, e := range lab.Log.Events() {
+		lines = append(lines, e.String())
+	}
+	if !strings.Contains(strings.Join(lines, "\n"), "socket(") {
+		t.Fatalf("events: %s", lines)
+	}
+}

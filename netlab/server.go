@@ -1,0 +1,248 @@
+package netlab
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// Services socklab can serve.
+const (
+	Echo = "echo"
+	Calc = "calc"
+)
+
+// DefaultPort is the port the seeds use: echo 65432 (blog post), calc 1081
+// (the calculator tutorial).
+func DefaultPort(service string) uint16 {
+	if service == Calc {
+		return 1081
+	}
+	return 65432
+}
+
+// ServerConfig describes a server. Zero fields take the defaults below.
+type ServerConfig struct {
+	Service string         // Echo or Calc
+	Addr    netip.AddrPort // port 0: the kernel chooses
+	// Sequential serves one client at a time with listen(1), as the seeds'
+	// servers do; otherwise each client gets its own goroutine.
+	Sequential  bool
+	Backlog     int           // listen backlog; default 16, 1 when Sequential
+	IdleTimeout time.Duration // close a client silent this long; default 2m, <0 never
+	MaxClients  int           // connections served at once; default 512
+	MaxLine     int           // calc: longest request line in bytes; default 4096
+	// Pause is how long the calculator waits for the rest of a line before
+	// answering what it has (clients that send no newline); default 100ms.
+	Pause  time.Duration
+	Tracer Tracer // Actor defaults to "server"
+}
+
+func (c *ServerConfig) defaults() {
+	if c.Backlog <= 0 {
+		c.Backlog = 16
+		if c.Sequential {
+			c.Backlog = 1
+		}
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = 2 * time.Minute
+	}
+	if c.MaxClients <= 0 {
+		c.MaxClients = 512
+	}
+	if c.MaxLine <= 0 {
+		c.MaxLine = 4096
+	}
+	if c.Pause <= 0 {
+		c.Pause = 100 * time.Millisecond
+	}
+	if c.Tracer.Actor == "" {
+		c.Tracer.Actor = "server"
+	}
+}
+
+// Server is a listening socket and the connections it accepted.
+type Server struct {
+	cfg      ServerConfig
+	listener *Socket
+	handle   func(ctx context.Context, c *Socket)
+
+	mu     sync.Mutex
+	conns  map[*Socket]struct{}
+	closed bool
+	wg     sync.WaitGroup
+	served uint64
+}
+
+// Listen makes socket, setsockopt(SO_REUSEADDR), bind and listen, and returns
+// once the server is listening, so that EADDRINUSE or EACCES reach the
+// caller before anything is served.
+func Listen(ctx context.Context, cfg ServerConfig) (*Server, error) {
+	cfg.defaults()
+	s := &Server{cfg: cfg, conns: map[*Socket]struct{}{}}
+	switch cfg.Service {
+	case Echo:
+		s.handle = s.serveEcho
+	case Calc:
+		s.handle = s.serveCalc
+	default:
+		return nil, fmt.Errorf("unknown service %q (want echo or calc)", cfg.Service)
+	}
+	ls, err := Open(ctx, cfg.Tracer, FamilyOf(cfg.Addr.Addr()), Stream)
+	if err != nil {
+		return nil, err
+	}
+	// SO_REUSEADDR lets a restarted server bind while its old connections
+	// sit in TIME_WAIT; it does not let two servers listen on one port.
+	if err := ls.SetReuseAddr(ctx, true); err != nil {
+		ls.Close(ctx)
+		return nil, err
+	}
+	if err := ls.Bind(ctx, cfg.Addr); err != nil {
+		ls.Close(ctx)
+		return nil, err
+	}
+	if err := ls.Listen(ctx, cfg.Backlog); err != nil {
+		ls.Close(ctx)
+		return nil, err
+	}
+	s.listener = ls
+	return s, nil
+}
+
+// Addr is the address the kernel reports for the listening socket.
+func (s *Server) Addr() netip.AddrPort { return s.listener.LocalAddr() }
+
+// Listener is the listening socket.
+func (s *Server) Listener() *Socket { return s.listener }
+
+// Config returns the configuration in force (defaults filled in).
+func (s *Server) Config() ServerConfig { return s.cfg }
+
+// Conns returns the connections being served now.
+func (s *Server) Conns() []*Socket {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*Socket, 0, len(s.conns))
+	for c := range s.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+// Serve accepts and serves clients until Close is called or ctx ends. It
+// returns nil after a Close.
+func (s *Server) Serve(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, func() { s.Close() })
+	defer stop()
+	// Socket calls below use a context that is never cancelled: a cancellable
+	// one costs a goroutine per call in the poller glue, and shutdown
+	// reaches blocked calls by closing their sockets instead.
+	bg := context.WithoutCancel(ctx)
+	for {
+		c, err := s.listener.Accept(bg)
+		if err != nil {
+			if s.isClosed() {
+				return nil
+			}
+			if name := ErrnoName(ErrnoOf(err)); name == "ECONNABORTED" || name == "EINTR" {
+				continue
+			}
+			if name := ErrnoName(ErrnoOf(err)); name == "EMFILE" || name == "ENFILE" {
+				s.cfg.Tracer.Note("out of file descriptors; pausing accept for 100ms")
+				time.Sleep(100 * time.Millisecond)
+				continue
+			}
+			return err
+		}
+		if !s.track(c) {
+			s.refuse(bg, c)
+			continue
+		}
+		s.served++
+		if s.cfg.Sequential {
+			s.serveOne(bg, c)
+			continue
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.serveOne(bg, c)
+		}()
+	}
+}
+
+func (s *Server) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// track registers a connection, or reports false when the client limit is
+// reached (or the server is closing).
+func (s *Server) track(c *Socket) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || len(s.conns) >= s.cfg.MaxClients {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+// refuse tells a client over the limit why it is turned away, instead of
+// leaving it connected and unanswered.
+func (s *Server) refuse(ctx context.Context, c *Socket) {
+	if s.cfg.Service == Calc {
+		_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+		_ = c.SendAll(ctx, fmt.Appendf(nil, "error: server busy (limit %d clients), try again later\n", s.cfg.MaxClients))
+	}
+	s.cfg.Tracer.Note(fmt.Sprintf("client %s refused: limit of %d clients reached", c.RemoteAddr(), s.cfg.MaxClients))
+	c.Close(ctx)
+}
+
+func (s *Server) serveOne(ctx context.Context, c *Socket) {
+	defer func() {
+		c.Close(ctx)
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+	}()
+	s.handle(ctx, c)
+}
+
+// Close stops accepting, closes every connection and waits for their
+// goroutines. Safe to call more than once.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		s.wg.Wait()
+		return nil
+	}
+	s.closed = true
+	conns := make([]*Socket, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	bg := context.Background()
+	err := s.listener.Close(bg)
+	for _, c := range conns {
+		c.Close(bg)
+	}
+	s.wg.Wait()
+	return err
+}
+
+// armIdle bounds the next recv and send by the idle timeout, so a silent or
+// non-reading client is closed instead of holding its goroutine forever.
+func (s *Server) armIdle(c *Socket) {
+	if s.cfg.IdleTimeout > 0 {
+		_ = c.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
+		_ = c.SetWriteDeadline(time.Now().Add(s.cfg.IdleTimeout))
+	}
+}
