@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// Tuning of the event feed. frame is how long the feed waits after the first
+// event of a burst before draining, so a flood arrives as ~60 messages a
+// second however many events it holds.
+const (
+	feedBatchMax = 4096
+	feedFrame    = 16 * time.Millisecond
+	feedSubBuf   = 8192
+	historyCap   = 2000
+	settleFirst  = 100 * time.Millisecond // catches FIN_WAIT1 -> FIN_WAIT2
+	settleLast   = time.Second            // catches TIME_WAIT, CLOSE_WAIT
+)
+
+// eventsMsg is sent when a batch of events arrived from a lab's log.
+type eventsMsg struct {
+	to      paneID
+	lab     *netlab.Lab
+	events  []netlab.Event
+	dropped uint64 // the subscription's drop count so far
+}
+
+// snapshotMsg is sent when a Snapshot of the lab's sockets was taken.
+type snapshotMsg struct {
+	to    paneID
+	lab   *netlab.Lab
+	socks []netlab.SockInfo
+	gen   uint64
+}
+
+// settleMsg is sent a while after events stopped, to take a follow-up
+// snapshot (the kernel changes states after the calls: FIN_WAIT2, TIME_WAIT).
+type settleMsg struct {
+	to   paneID
+	lab  *netlab.Lab
+	gen  uint64
+	last bool
+}
+
+func (m eventsMsg) target() paneID   { return m.to }
+func (m snapshotMsg) target() paneID { return m.to }
+func (m settleMsg) target() paneID   { return m.to }
+
+type callKey struct {
+	actor, call string
+	fd          int
+}
+
+func keyOf(e netlab.Event) callKey { return callKey{e.Actor, e.Call, e.FD} }
+
+// labFeed follows one lab for a pane: a bounded history of its events, the
+// calls pending at the step gate or blocked in the kernel, and the latest
+// kernel snapshot. It is a plain value the pane owns; its commands do the
+// waiting and the kernel reads, its Update only records what came back.
+type labFeed struct {
+	to  paneID
+	lab *netlab.Lab
+	sub *netlab.Sub
+
+	history []netlab.Event // newest last, at most historyCap
+	trimmed uint64         // events this feed let go of
+	dropped uint64         // events the subscription missed
+	total   uint64         // events received
+
+	pending []netlab.Event // KindPending not yet resolved, oldest first
+	blocked []netlab.Event // KindBlocked not yet resolved
+
+	socks    []netlab.SockInfo
+	snapped  bool   // a snapshot arrived
+	gen      uint64 // bumps with every batch
+	snapBusy bool   // a snapshot command is running
+	settling bool   // a settle timer is running
+}
+
+// newLabFeed subscribes to lab's log. Call start for the first command.
+func newLabFeed(to paneID, lab *netlab.Lab) *labFeed {
+	return &labFeed{to: to, lab: lab, sub: lab.Log.Subscribe(feedSubBuf)}
+}
+
+// wait returns the command that delivers the next batch of events.
+func (f *labFeed) wait() tea.Cmd {
+	lab, sub, to := f.lab, f.sub, f.to
+	return func() tea.Msg {
+		ctx := lab.Context()
+		evs, err := sub.Next(ctx, feedBatchMax)
+		if err != nil {
+			return nil
+		}
+		if len(evs) < feedBatchMax {
+			// Merge a burst: give it one frame to arrive, then take it all.
+			t := time.NewTimer(feedFrame)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return nil
+			}
+		drain:
+			for len(evs) < feedBatchMax {
+				select {
+				case e := <-sub.C():
+					evs = append(evs, e)
+				default:
+					break drain
+				}
+			}
+		}
+		return eventsMsg{to: to, lab: lab, events: evs, dropped: sub.Dropped()}
+	}
+}
+
+func (f *labFeed) snapshot() tea.Cmd {
+	f.snapBusy = true
+	lab, to, gen := f.lab, f.to, f.gen
+	return func() tea.Msg {
+		return snapshotMsg{to: to, lab: lab, socks: lab.Snapshot(), gen: gen}
+	}
+}
+
+func (f *labFeed) settle(d time.Duration, last bool) tea.Cmd {
+	f.settling = true
+	lab, to, gen := f.lab, f.to, f.gen
+	return tea.Tick(d, func(time.Time) tea.Msg { return settleMsg{to: to, lab: lab, gen: gen, last: last} })
+}
+
+// start returns the first commands: wait for events, read the kernel once.
+func (f *labFeed) start() tea.Cmd { return tea.Batch(f.wait(), f.snapshot()) }
+
+// update records a feed message; ok is false when msg is not for this feed.
+func (f *labFeed) update(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch m := msg.(type) {
+	case eventsMsg:
+		if m.lab != f.lab {
+			return nil, m.to == f.to
+		}
+		f.add(m.events)
+		f.dropped = m.dropped
+		f.gen++
+		cmds := []tea.Cmd{f.wait()}
+		if !f.snapBusy {
+			cmds = append(cmds, f.snapshot())
+		}
+		if !f.settling {
+			cmds = append(cmds, f.settle(settleFirst, false))
+		}
+		return tea.Batch(cmds...), true
+	case snapshotMsg:
+		if m.lab != f.lab {
+			return nil, m.to == f.to
+		}
+		f.snapBusy = false
+		f.socks, f.snapped = m.socks, true
+		return nil, true
+	case settleMsg:
+		if m.lab != f.lab {
+			return nil, m.to == f.to
+		}
+		f.settling = false
+		var cmds []tea.Cmd
+		if !f.snapBusy {
+			cmds = append(cmds, f.snapshot())
+		}
+		switch {
+		case m.gen != f.gen:
+			// Still busy: look again shortly.
+			cmds = append(cmds, f.settle(settleFirst, false))
+		case !m.last:
+			cmds = append(cmds, f.settle(settleLast, true))
+		}
+		// After the last look, nothing is scheduled: an idle lab costs no CPU.
+		return tea.Batch(cmds...), true
+	}
+	return nil, false
+}
+
+func (f *labFeed) add(evs []netlab.Event) {
+	for _, e := range evs {
+		f.total++
+		switch e.Kind {
+		case netlab.KindPending:
+			f.pending = append(f.pending, e)
+			continue
+		case netlab.KindBlocked:
+			f.pending = removeKey(f.pending, keyOf(e))
+			f.blocked = append(f.blocked, e)
+			continue
+		case netlab.KindCall:
+			f.pending = removeKey(f.pending, keyOf(e))
+			f.blocked = removeKey(f.blocked, keyOf(e))
+		}
+		f.history = append(f.history, e)
+	}
+	if over := len(f.history) - historyCap; over > 0 {
+		// Keep the first events of the lab (socket, bind, listen: how it
+		// began) out of it: drop from the old end in one copy.
+		f.trimmed += uint64(over)
+		f.history = append(f.history[:0:0], f.history[over:]...)
+	}
+}
+
+func removeKey(list []netlab.Event, k callKey) []netlab.Event {
+	for i, e := range list {
+		if keyOf(e) == k {
+			return append(list[:i:i], list[i+1:]...)
+		}
+	}
+	return list
+}
+
+// lost is how many events are not in the history (trimmed or dropped).
+func (f *labFeed) lost() uint64 { return f.trimmed + f.dropped }
+
+// close ends the subscription (the lab itself belongs to the pane).
+func (f *labFeed) close() { f.sub.Close() }

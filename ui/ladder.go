@@ -1,0 +1,247 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// LadderOpts are the live parts of a ladder diagram besides the history.
+type LadderOpts struct {
+	Selected uint64         // Seq of the selected event; 0: none
+	Pending  []netlab.Event // calls waiting at the step gate, oldest first
+	Blocked  []netlab.Event // calls blocked in the kernel
+	Lost     uint64         // events not in the history (dropped or trimmed)
+	Stepping bool
+}
+
+// isClient reports whether an actor draws on the client lifeline.
+func isClient(actor string) bool { return strings.HasPrefix(actor, "client") }
+
+// actorStyle picks the role style for an actor.
+func actorStyle(actor string, st *Styles) lipgloss.Style {
+	if isClient(actor) {
+		return st.Client
+	}
+	return st.Server
+}
+
+// shortActor is "c1" for "client 1", the actor's name otherwise.
+func shortActor(actor string) string {
+	if n, ok := strings.CutPrefix(actor, "client "); ok {
+		return "c" + n
+	}
+	return actor
+}
+
+// ladderCols splits a width into client text, arrow lane and server text.
+func ladderCols(width int) (left, lane, right int) {
+	lane = min(max(width/6, 10), 22)
+	left = (width - lane - 2) / 2
+	right = width - left - lane - 2
+	return left, lane, right
+}
+
+// RenderLadder draws the conversation as a sequence (ladder) diagram: the
+// client lifeline on the left, the server's on the right, one row per call
+// in time order, arrows where bytes leave an actor. The newest rows are at
+// the bottom (scrolled to keep Selected visible); blocked and pending calls
+// follow the history. Pure: the lesson pane uses it too.
+func RenderLadder(events []netlab.Event, width, height int, st *Styles, o LadderOpts) string {
+	if width < 20 || height < 2 {
+		return block(nil, width, height)
+	}
+	left, lane, right := ladderCols(width)
+	bar := st.Muted.Render("│")
+	header := fitRight(st.Client.Bold(true).Render("client"), left) + st.Muted.Render("┬") +
+		strings.Repeat(" ", lane) + st.Muted.Render("┬") + st.Server.Bold(true).Render("server")
+
+	var tail []string
+	for _, e := range o.Blocked {
+		tail = append(tail, ladderRow(e, left, lane, right, st, rowBlocked))
+	}
+	for i, e := range o.Pending {
+		tail = append(tail, ladderRow(e, left, lane, right, st, rowPending))
+		if i == 0 {
+			if ex := netlab.Explain(e.Call); ex != "" {
+				tail = append(tail, st.Pending.Render(fit("  ▶ "+ex, width)))
+			}
+		}
+	}
+	if len(tail) > height-2 {
+		tail = tail[len(tail)-(height-2):]
+	}
+	room := height - 1 - len(tail)
+
+	var rows []netlab.Event
+	for _, e := range events {
+		if e.Kind == netlab.KindCall || e.Kind == netlab.KindNote {
+			rows = append(rows, e)
+		}
+	}
+	end := len(rows)
+	if o.Selected != 0 {
+		for i, e := range rows {
+			if e.Seq == o.Selected && i < end-room {
+				end = min(len(rows), i+1+room/2)
+				break
+			}
+		}
+	}
+	start := max(0, end-room)
+	lines := []string{header}
+	if (start > 0 || o.Lost > 0) && room > 1 {
+		// One row says how much is above, so a scrolled or trimmed
+		// diagram never looks like the beginning of the conversation.
+		start = max(start, end-(room-1))
+		above := uint64(start) + o.Lost
+		lines = append(lines, fit(st.Muted.Render(fmt.Sprintf("  ⋮ %d earlier calls above", above)), width))
+	}
+	for _, e := range rows[start:end] {
+		kind := rowNormal
+		if e.Seq == o.Selected {
+			kind = rowSelected
+		}
+		lines = append(lines, ladderRow(e, left, lane, right, st, kind))
+	}
+	for len(lines) < height-len(tail) {
+		lines = append(lines, strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+bar)
+	}
+	lines = append(lines, tail...)
+	return block(lines, width, height)
+}
+
+type rowKind int
+
+const (
+	rowNormal rowKind = iota
+	rowSelected
+	rowPending
+	rowBlocked
+)
+
+// ladderRow renders one event as one line.
+func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) string {
+	width := left + lane + 2 + right
+	if e.Kind == netlab.KindNote {
+		return fit(st.Muted.Render("  · "+e.Actor+": "+e.Note), width)
+	}
+	text := callText(e, st)
+	switch kind {
+	case rowPending:
+		text = st.Pending.Render("▶ NEXT") + " " + text
+	case rowBlocked:
+		text = st.Blocked.Render("⧗ "+callName(e)+" blocked in kernel")
+	}
+	client := isClient(e.Actor)
+	if client {
+		text = st.Client.Render(shortActor(e.Actor)) + " " + text
+	}
+	arrow := laneText(e, lane, st)
+	bar := st.Muted.Render("│")
+	var line string
+	if client {
+		line = fitRight(text, left) + bar + arrow + bar + strings.Repeat(" ", right)
+	} else {
+		line = strings.Repeat(" ", left) + bar + arrow + bar + fit(text, right)
+	}
+	if kind == rowSelected {
+		return st.Selected.Render("▸") + fit(line, width-1)
+	}
+	return fit(line, width)
+}
+
+// callName is the call with its fd: "recv(9)".
+func callName(e netlab.Event) string {
+	switch e.Call {
+	case "socket":
+		return "socket()"
+	case "bind", "connect":
+		if i := strings.Index(e.Args, ", "); i >= 0 {
+			return e.Call + "(" + strconv.Itoa(e.FD) + ", " + e.Args[i+2:] + ")"
+		}
+	case "listen":
+		return e.Call + "(" + e.Args + ")"
+	}
+	if e.FD >= 0 {
+		return e.Call + "(" + strconv.Itoa(e.FD) + ")"
+	}
+	return e.Call + "()"
+}
+
+// callText is "recv(9) = 6 "2+3*4\n"" with the parts in their roles.
+func callText(e netlab.Event, st *Styles) string {
+	s := callName(e) + " = " + st.Kernel.Render(strconv.Itoa(e.Result))
+	if e.Failed() {
+		return s + " " + st.Error.Render(e.ErrText())
+	}
+	switch {
+	case e.Call == "accept":
+		s += st.Muted.Render(" new socket")
+		if e.Remote.IsValid() {
+			s += " ← " + st.Client.Render(portText(e.Remote))
+		}
+		if e.NewState != netlab.StateNone {
+			s += " " + st.Kernel.Render(e.NewState.String())
+		}
+		return s
+	case e.Call == "connect" && e.Local.IsValid():
+		s += st.Muted.Render(" from ") + st.Client.Render(portText(e.Local))
+	case (e.Call == "recv" || e.Call == "recvfrom") && e.Result == 0:
+		return s + " " + st.Kernel.Render("EOF") + stateSuffix(e, st)
+	}
+	if len(e.Data) > 0 {
+		s += " " + st.Wire.Render(`"`+printable(e.Data)+`"`)
+	}
+	return s + stateSuffix(e, st)
+}
+
+func stateSuffix(e netlab.Event, st *Styles) string {
+	if e.State == netlab.StateNone || e.State == netlab.StateEstablished && e.Call != "connect" {
+		return ""
+	}
+	return " " + st.Kernel.Render(e.State.String())
+}
+
+func portText(a interface{ Port() uint16 }) string { return ":" + strconv.Itoa(int(a.Port())) }
+
+// laneText draws the arrow lane between the lifelines for one call: bytes
+// leaving an actor, a connect or a close.
+func laneText(e netlab.Event, lane int, st *Styles) string {
+	if e.Failed() {
+		return strings.Repeat(" ", lane)
+	}
+	var label string
+	switch e.Call {
+	case "send", "sendto":
+		label = strconv.Itoa(e.Result) + " B"
+	case "connect":
+		label = "connect"
+	case "close", "shutdown":
+		if e.FD >= 0 && (isClient(e.Actor) || !isListenerClose(e)) {
+			label = e.Call
+		}
+	}
+	if label == "" {
+		return strings.Repeat(" ", lane)
+	}
+	body := lane - 2 // room for the head and one dash
+	if len(label)+2 > body {
+		label = label[:max(0, body-2)]
+	}
+	dashes := body - len(label) - 2
+	l := dashes / 2
+	r := dashes - l
+	text := strings.Repeat("─", l+1) + " " + label + " " + strings.Repeat("─", r)
+	if isClient(e.Actor) {
+		return st.Wire.Render(text + "▶")
+	}
+	return st.Wire.Render("◀" + text)
+}
+
+// isListenerClose: closing a listening socket sends nothing to clients.
+func isListenerClose(e netlab.Event) bool { return !e.Remote.IsValid() }

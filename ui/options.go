@@ -1,0 +1,11 @@
+package ui
+
+import "net/netip"
+
+// Options are what the command line chooses.
+type Options struct {
+	Host  netip.Addr // address the servers bind; default 127.0.0.1
+	Port  uint16     // server port of the first pane shown; 0: the kernel chooses
+	Pane  string     // "echo", "calc" or "lessons": the pane shown first
+	Theme Theme
+}

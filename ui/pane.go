@@ -1,0 +1,49 @@
+package ui
+
+import tea "charm.land/bubbletea/v2"
+
+// Common is what the root shares with every pane. The root owns it and
+// replaces Styles when the theme or the terminal background changes; panes
+// read it at View time and never keep copies of styles.
+type Common struct {
+	Styles *Styles
+	Keys   KeyMap
+	Opts   Options
+}
+
+// paneID names a pane; messages produced by a pane's commands carry it so
+// the root hands them back to the pane that asked.
+type paneID int
+
+const (
+	paneLessons paneID = iota
+	paneEcho
+	paneCalc
+	paneCount
+)
+
+// pane is what the root needs from a pane. Panes are plain structs, not
+// tea.Models: only the root returns a tea.View.
+type pane interface {
+	// Title is the tab label.
+	Title() string
+	// Init starts the pane's work (a lab, its event loop) the first time the
+	// pane is shown; it is called once. No I/O here: return commands.
+	Init() tea.Cmd
+	// Update handles keys (only when the pane has focus and no overlay is
+	// open), window sizes, and the pane's own messages (see targeted).
+	Update(msg tea.Msg) tea.Cmd
+	// View renders the pane body in exactly width x height cells. Pure: no
+	// I/O, no locks held by sockets, no mutation.
+	View(width, height int) string
+	// Status is the pane's part of the status line (address, mode, counts).
+	Status() string
+	// Typing reports whether a text field has focus: then single-key
+	// commands (q, 1, 2, 3, ?) are typed instead of run.
+	Typing() bool
+	// Close releases every socket of the pane; it must return promptly.
+	Close()
+}
+
+// targeted is implemented by messages meant for one pane.
+type targeted interface{ target() paneID }
