@@ -135,7 +135,7 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) 
 	case rowPending:
 		text = st.Pending.Render("▶ NEXT") + " " + text
 	case rowBlocked:
-		text = st.Blocked.Render("⧗ "+callName(e)+" blocked in kernel")
+		text = st.Blocked.Render("⧗ " + callName(e) + " blocked in kernel")
 	}
 	client := isClient(e.Actor)
 	if client {

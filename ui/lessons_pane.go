@@ -15,12 +15,12 @@ type lessonsPane struct {
 
 func newLessonsPane(c *Common) *lessonsPane { return &lessonsPane{c: c} }
 
-func (p *lessonsPane) Title() string             { return "Lessons" }
-func (p *lessonsPane) Init() tea.Cmd             { return nil }
+func (p *lessonsPane) Title() string              { return "Lessons" }
+func (p *lessonsPane) Init() tea.Cmd              { return nil }
 func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd { return nil }
-func (p *lessonsPane) Status() string            { return "lessons" }
-func (p *lessonsPane) Typing() bool              { return false }
-func (p *lessonsPane) Close()                    {}
+func (p *lessonsPane) Status() string             { return "lessons" }
+func (p *lessonsPane) Typing() bool               { return false }
+func (p *lessonsPane) Close()                     {}
 
 func (p *lessonsPane) View(width, height int) string {
 	st := p.c.Styles
