@@ -1,15 +1,41 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"net/netip"
 
 	"github.com/spf13/cobra"
+
+	"github.com/socklab/socklab/ui"
 )
 
-// addTUIFlags wires the root command to the terminal UI.
-// Owned by the UI work (issue 3); placeholder until it lands.
+// addTUIFlags makes the root command (no arguments) open the terminal UI.
 func addTUIFlags(root *cobra.Command) {
-	root.RunE = func(cmd *cobra.Command, args []string) error {
-		return errors.New("the terminal UI is not built yet")
+	var (
+		port  uint16
+		host  string
+		pane  string
+		theme string
+	)
+	f := root.Flags()
+	f.Uint16Var(&port, "port", 0, "server port of the first pane (0: the kernel picks one)")
+	f.StringVar(&host, "host", "127.0.0.1", "address the servers bind (::1 for IPv6)")
+	f.StringVar(&pane, "pane", "echo", "pane shown first: echo, calc or lessons")
+	f.StringVar(&theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		addr, err := netip.ParseAddr(host)
+		if err != nil {
+			return fmt.Errorf("--host %q is not an IP address (try 127.0.0.1 or ::1)", host)
+		}
+		switch pane {
+		case "echo", "calc", "lessons":
+		default:
+			return fmt.Errorf("--pane %q: want echo, calc or lessons", pane)
+		}
+		th, ok := ui.ParseTheme(theme)
+		if !ok {
+			return fmt.Errorf("--theme %q: want auto, dark, light or high-contrast", theme)
+		}
+		return ui.Run(cmd.Context(), ui.Options{Host: addr.Unmap(), Port: port, Pane: pane, Theme: th})
 	}
 }

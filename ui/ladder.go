@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/socklab/socklab/netlab"
 )
@@ -149,10 +150,12 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) 
 	} else {
 		line = strings.Repeat(" ", left) + bar + arrow + bar + fit(text, right)
 	}
+	line = fit(line, width)
 	if kind == rowSelected {
-		return st.Selected.Render("▸") + fit(line, width-1)
+		// The marker takes the first cell, so the lifelines stay in place.
+		return st.Selected.Render("▸") + ansi.TruncateLeft(line, 1, "")
 	}
-	return fit(line, width)
+	return line
 }
 
 // callName is the call with its fd: "recv(9)".
@@ -162,7 +165,11 @@ func callName(e netlab.Event) string {
 		return "socket()"
 	case "bind", "connect":
 		if i := strings.Index(e.Args, ", "); i >= 0 {
-			return e.Call + "(" + strconv.Itoa(e.FD) + ", " + e.Args[i+2:] + ")"
+			addr := e.Args[i+2:]
+			if j := strings.LastIndex(addr, ":"); j >= 0 && e.Call == "connect" {
+				addr = addr[j:] // the peer's host is in the socket table
+			}
+			return e.Call + "(" + strconv.Itoa(e.FD) + ", " + addr + ")"
 		}
 	case "listen":
 		return e.Call + "(" + e.Args + ")"

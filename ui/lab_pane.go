@@ -1,0 +1,379 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// maxLabClients bounds `+`; the issue asks for at least 8.
+const maxLabClients = 16
+
+// labReadyMsg is sent when a pane's server listens (or failed to) and its
+// first client was started.
+type labReadyMsg struct {
+	to   paneID
+	lab  *netlab.Lab
+	addr netip.AddrPort
+	err  error
+}
+
+// actionMsg is sent when a command a key asked for (add/remove a client,
+// send, step) was handed to the lab.
+type actionMsg struct {
+	to      paneID
+	lab     *netlab.Lab
+	clients []string // the lab's live clients after the action
+	note    string
+	err     error
+}
+
+func (m labReadyMsg) target() paneID { return m.to }
+func (m actionMsg) target() paneID   { return m.to }
+
+// labPane is the echo or calculator pane: its own lab with a server and
+// clients on loopback, the sockets the kernel reports, the conversation as
+// a ladder, the bytes of one message, and an input for the newest client.
+type labPane struct {
+	c       *Common
+	id      paneID
+	service string
+	title   string
+	port    uint16
+
+	lab     *netlab.Lab
+	feed    *labFeed
+	addr    netip.AddrPort
+	err     error // the server failed to start
+	clients []string
+
+	input  lineInput
+	typing bool
+	selSeq uint64 // selected message; 0 follows the newest
+	scroll int    // transcript lines scrolled up from the bottom
+	note   string // the last action's outcome, shown under the input
+	noteBad bool
+}
+
+func newLabPane(c *Common, id paneID, service string, port uint16) *labPane {
+	title := "Echo"
+	if service == netlab.Calc {
+		title = "Calculator"
+	}
+	p := &labPane{c: c, id: id, service: service, title: title, port: port,
+		input: lineInput{limit: 1024}, typing: true}
+	return p
+}
+
+// placeholder is the hint shown in the empty field.
+func (p *labPane) placeholder() string {
+	if p.service == netlab.Calc {
+		return "type an expression like 2+3*4, Enter sends it"
+	}
+	return "type a message, Enter sends it"
+}
+
+func (p *labPane) Title() string { return p.title }
+func (p *labPane) Typing() bool  { return p.typing }
+
+// Init creates the lab and returns the commands that start its server and
+// first client and follow its events.
+func (p *labPane) Init() tea.Cmd {
+	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000})
+	p.feed = newLabFeed(p.id, p.lab)
+	lab, to, service := p.lab, p.id, p.service
+	host := p.c.Opts.Host
+	if !host.IsValid() {
+		host = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+	}
+	addr := netip.AddrPortFrom(host, p.port)
+	start := func() tea.Msg {
+		if err := lab.StartServer(netlab.ServerConfig{Service: service, Addr: addr}); err != nil {
+			return labReadyMsg{to: to, lab: lab, err: err}
+		}
+		a, err := lab.ServerAddr(lab.Context())
+		if err != nil {
+			return labReadyMsg{to: to, lab: lab, err: err}
+		}
+		_, err = lab.AddClient(service)
+		return labReadyMsg{to: to, lab: lab, addr: a, err: err}
+	}
+	return tea.Batch(p.feed.start(), start)
+}
+
+// Close closes every socket of the pane's lab.
+func (p *labPane) Close() {
+	if p.lab != nil {
+		p.feed.close()
+		p.lab.Close()
+	}
+}
+
+func (p *labPane) Update(msg tea.Msg) tea.Cmd {
+	if p.feed != nil {
+		if cmd, ok := p.feed.update(msg); ok {
+			if _, isEv := msg.(eventsMsg); isEv && p.selSeq != 0 && !p.hasSeq(p.selSeq) {
+				p.selSeq = 0 // the selected message was trimmed
+			}
+			return cmd
+		}
+	}
+	switch m := msg.(type) {
+	case labReadyMsg:
+		if m.lab != p.lab {
+			return nil
+		}
+		p.addr, p.err = m.addr, m.err
+		if m.err == nil {
+			p.clients = []string{"client 1"}
+		}
+		return nil
+	case actionMsg:
+		if m.lab != p.lab {
+			return nil
+		}
+		if m.clients != nil {
+			p.clients = m.clients
+		}
+		p.note, p.noteBad = m.note, m.err != nil
+		if m.err != nil {
+			p.note = m.err.Error()
+		}
+		return nil
+	case tea.KeyPressMsg:
+		return p.key(m)
+	case tea.PasteMsg:
+		if p.typing {
+			p.input.Update(m)
+		}
+	}
+	return nil
+}
+
+func (p *labPane) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.c.Keys
+	// Keys that work whether or not the field has focus.
+	switch {
+	case key.Matches(msg, k.SelectUp):
+		p.moveSelection(-1)
+		return nil
+	case key.Matches(msg, k.SelectDown):
+		p.moveSelection(1)
+		return nil
+	case key.Matches(msg, k.ScrollUp):
+		p.scroll += 5
+		return nil
+	case key.Matches(msg, k.ScrollDown):
+		p.scroll = max(0, p.scroll-5)
+		return nil
+	}
+	if p.typing {
+		switch {
+		case key.Matches(msg, k.LeaveInput):
+			p.typing = false
+			return nil
+		case key.Matches(msg, k.Send):
+			text := p.input.Value()
+			if text == "" {
+				return nil
+			}
+			p.input.Reset()
+			p.scroll = 0
+			return p.send(text)
+		}
+		p.input.Update(msg)
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.FocusInput):
+		p.typing = true
+		return nil
+	case key.Matches(msg, k.ToggleStep):
+		return p.act(func(l *netlab.Lab) (string, error) {
+			l.SetStep(!l.Stepping())
+			if l.Stepping() {
+				return "step mode: each call waits; n or space lets the next one run", nil
+			}
+			return "run mode: calls run freely", nil
+		})
+	case key.Matches(msg, k.StepNext):
+		return p.act(func(l *netlab.Lab) (string, error) {
+			if !l.Stepping() {
+				return "", errors.New("n steps in step mode; press s first")
+			}
+			c, ok := l.Step()
+			if !ok {
+				return "no call is waiting", nil
+			}
+			return fmt.Sprintf("let %s %s(%s) run", c.Actor, c.Name, c.Args), nil
+		})
+	case key.Matches(msg, k.AddClient):
+		if len(p.clients) >= maxLabClients {
+			p.note, p.noteBad = fmt.Sprintf("at most %d clients", maxLabClients), true
+			return nil
+		}
+		service := p.service
+		return p.act(func(l *netlab.Lab) (string, error) {
+			c, err := l.AddClient(service)
+			if err != nil {
+				return "", err
+			}
+			return c.Name + " started: socket, then connect", nil
+		})
+	case key.Matches(msg, k.RemoveClient):
+		return p.act(func(l *netlab.Lab) (string, error) {
+			c := l.RemoveClient()
+			if c == nil {
+				return "", errors.New("no client to close")
+			}
+			return c.Name + " closes its socket", nil
+		})
+	}
+	return nil
+}
+
+// act runs f against the lab in a command and reports the outcome.
+func (p *labPane) act(f func(*netlab.Lab) (string, error)) tea.Cmd {
+	lab, to := p.lab, p.id
+	if lab == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		note, err := f(lab)
+		return actionMsg{to: to, lab: lab, clients: clientNames(lab), note: note, err: err}
+	}
+}
+
+func clientNames(l *netlab.Lab) []string {
+	cs := l.Clients()
+	names := make([]string, 0, len(cs))
+	for _, c := range cs {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+// send queues text on the newest client.
+func (p *labPane) send(text string) tea.Cmd {
+	return p.act(func(l *netlab.Lab) (string, error) {
+		cs := l.Clients()
+		if len(cs) == 0 {
+			return "", errors.New("no client: press esc then + to add one")
+		}
+		c := cs[len(cs)-1]
+		if err := c.Send([]byte(text)); err != nil {
+			return "", err
+		}
+		if l.Stepping() {
+			return "queued on " + c.Name + ": press esc, then n to step its calls", nil
+		}
+		return "", nil
+	})
+}
+
+func (p *labPane) hasSeq(seq uint64) bool {
+	for _, e := range p.feed.history {
+		if e.Seq == seq {
+			return true
+		}
+	}
+	return false
+}
+
+// dataEvents are the calls that moved bytes: the selectable messages.
+func (p *labPane) dataEvents() []netlab.Event {
+	if p.feed == nil {
+		return nil
+	}
+	var out []netlab.Event
+	for _, e := range p.feed.history {
+		if e.Kind == netlab.KindCall && len(e.Data) > 0 {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (p *labPane) moveSelection(d int) {
+	evs := p.dataEvents()
+	if len(evs) == 0 {
+		return
+	}
+	i := len(evs) - 1
+	if p.selSeq != 0 {
+		for j, e := range evs {
+			if e.Seq == p.selSeq {
+				i = j
+			}
+		}
+		i += d
+	} else if d > 0 {
+		return
+	}
+	switch {
+	case i >= len(evs):
+		p.selSeq = 0 // past the newest: follow again
+	case i < 0:
+		p.selSeq = evs[0].Seq
+	default:
+		p.selSeq = evs[i].Seq
+	}
+}
+
+// selected is the message shown in the bytes view.
+func (p *labPane) selected() netlab.Event {
+	evs := p.dataEvents()
+	if p.selSeq != 0 {
+		for _, e := range evs {
+			if e.Seq == p.selSeq {
+				return e
+			}
+		}
+	}
+	if len(evs) > 0 {
+		return evs[len(evs)-1]
+	}
+	return netlab.Event{}
+}
+
+// Status is the pane's part of the status line.
+func (p *labPane) Status() string {
+	st := p.c.Styles
+	var b strings.Builder
+	switch {
+	case p.err != nil:
+		b.WriteString(st.Error.Render("server failed: " + p.err.Error()))
+	case p.addr.IsValid():
+		b.WriteString(st.Server.Render("server " + p.addr.String()))
+	default:
+		b.WriteString(st.Muted.Render("server starting…"))
+	}
+	if p.lab != nil {
+		mode := "RUN"
+		if p.lab.Stepping() {
+			mode = "STEP"
+		}
+		b.WriteString("  " + st.StatusMode.Render(mode))
+	}
+	fmt.Fprintf(&b, "  %s", st.Client.Render(plural(len(p.clients), "client")))
+	if p.feed != nil {
+		fmt.Fprintf(&b, "  %s", st.Muted.Render(fmt.Sprintf("%d events", p.feed.total)))
+		if lost := p.feed.lost(); lost > 0 {
+			fmt.Fprintf(&b, " %s", st.Muted.Render(fmt.Sprintf("(%d not kept)", lost)))
+		}
+	}
+	return b.String()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

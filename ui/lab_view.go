@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// View draws the pane. Everything in it comes from the feed (events and the
+// last Snapshot) and the pane's own input.
+func (p *labPane) View(width, height int) string {
+	st := p.c.Styles
+	var socks []netlab.SockInfo
+	if p.feed != nil {
+		socks = p.feed.socks
+	}
+	srv := RenderServerSockets(socks, width, st)
+	cli := RenderClientSockets(socks, width, st)
+	if p.feed == nil || !p.feed.snapped {
+		srv = []string{st.Muted.Render("asking the kernel…")}
+		cli = srv
+	}
+	l := generateLabLayout(width, height, len(srv), len(cli))
+	canvas := newCanvas(width, height)
+
+	if l.wide {
+		canvas.put(l.server, titled(st.Title.Render("SERVER")+st.Muted.Render("  listening socket; accept() makes one new socket per client"), clip(srv, l.server.h-1, st)))
+		canvas.put(l.clients, titled(st.Title.Render("CLIENTS")+st.Muted.Render("  each with the ephemeral port the kernel picked"), clip(cli, l.clients.h-1, st)))
+		canvas.put(l.bytes, titledBlock(st.Title.Render("BYTES")+st.Muted.Render("  selected message, UTF-8 text and hex"), RenderBytes(p.selected(), l.bytes.w, l.bytes.h-1, st)))
+		canvas.put(l.transcript, titled(st.Title.Render("TRANSCRIPT")+st.Muted.Render("  pgup/pgdn scroll"), p.transcript(l.transcript.h-1, st)))
+	} else {
+		half := (width - 2) / 2
+		sv := titled(st.Title.Render("SERVER"), clip(srv, l.sockets.h-1, st))
+		cv := titled(st.Title.Render("CLIENTS"), clip(cli, l.sockets.h-1, st))
+		canvas.put(rect{0, 0, half, l.sockets.h}, sv)
+		canvas.put(rect{half + 2, 0, width - half - 2, l.sockets.h}, cv)
+		canvas.put(l.bytes, RenderBytes(p.selected(), l.bytes.w, l.bytes.h, st))
+		canvas.put(l.transcript, strings.Join(p.transcript(l.transcript.h, st), "\n"))
+	}
+	var events []netlab.Event
+	o := LadderOpts{Selected: p.selSeq}
+	if p.feed != nil {
+		events = p.feed.history
+		o.Pending, o.Blocked, o.Lost = p.feed.pending, p.feed.blocked, p.feed.lost()
+	}
+	if p.lab != nil {
+		o.Stepping = p.lab.Stepping()
+	}
+	if o.Selected == 0 {
+		o.Selected = p.selected().Seq
+	}
+	canvas.put(l.ladder, RenderLadder(events, l.ladder.w, l.ladder.h, st, o))
+	canvas.put(l.input, p.inputLine(l.input.w, st))
+	return canvas.String()
+}
+
+func titled(title string, lines []string) string {
+	return strings.Join(append([]string{title}, lines...), "\n")
+}
+
+func titledBlock(title, body string) string { return title + "\n" + body }
+
+// clip keeps n lines, replacing the last with a count of what is hidden.
+func clip(lines []string, n int, st *Styles) []string {
+	if n <= 0 {
+		return nil
+	}
+	if len(lines) <= n {
+		return lines
+	}
+	out := append([]string(nil), lines[:n-1]...)
+	return append(out, st.Muted.Render(fmt.Sprintf("+%d more", len(lines)-n+1)))
+}
+
+// inputLine is the prompt (the client the text goes to), the field, and the
+// outcome of the last action.
+func (p *labPane) inputLine(width int, st *Styles) string {
+	target := "no client"
+	if n := len(p.clients); n > 0 {
+		target = p.clients[n-1]
+	}
+	prompt := st.Prompt.Render(shortActor(target) + " ›") + " "
+	if !p.typing {
+		prompt = st.Muted.Render(shortActor(target)+" ›") + " "
+	}
+	note := ""
+	if p.note != "" {
+		if p.noteBad {
+			note = st.Error.Render(p.note)
+		} else {
+			note = st.Muted.Render(p.note)
+		}
+	}
+	hint := p.placeholder()
+	if !p.typing {
+		hint = "press i to type"
+	}
+	fieldW := width - lipWidth(prompt)
+	if note != "" {
+		nw := min(lipWidth(note), fieldW/2)
+		field := p.input.View(fieldW-nw-2, p.typing, hint, st)
+		return prompt + field + "  " + fit(note, nw)
+	}
+	return prompt + p.input.View(fieldW, p.typing, hint, st)
+}
+
+// transcriptLine is one request or reply as the client saw it.
+type transcriptLine struct {
+	actor string
+	out   bool // sent by the client
+	text  []byte
+}
+
+// transcript builds the client side of the conversation from the history:
+// what each client sent and, line by line, what it received.
+func (p *labPane) transcript(height int, st *Styles) []string {
+	if height <= 0 || p.feed == nil {
+		return nil
+	}
+	var lines []transcriptLine
+	partial := map[string][]byte{}
+	for _, e := range p.feed.history {
+		if e.Kind != netlab.KindCall || !isClient(e.Actor) || len(e.Data) == 0 {
+			continue
+		}
+		switch e.Call {
+		case "send":
+			lines = append(lines, transcriptLine{e.Actor, true, bytes.TrimSuffix(e.Data, []byte("\n"))})
+		case "recv":
+			if p.service != netlab.Calc {
+				lines = append(lines, transcriptLine{e.Actor, false, e.Data})
+				continue
+			}
+			buf := append(partial[e.Actor], e.Data...)
+			for {
+				i := bytes.IndexByte(buf, '\n')
+				if i < 0 {
+					break
+				}
+				lines = append(lines, transcriptLine{e.Actor, false, buf[:i]})
+				buf = buf[i+1:]
+			}
+			partial[e.Actor] = buf
+		}
+	}
+	if len(lines) == 0 {
+		return []string{st.Muted.Render("nothing sent yet")}
+	}
+	end := max(0, len(lines)-p.scroll)
+	start := max(0, end-height)
+	var out []string
+	for _, t := range lines[start:end] {
+		who := st.Client.Render(shortActor(t.actor))
+		text := printable(t.text)
+		if t.out {
+			out = append(out, who+" "+st.Client.Render("›")+" "+st.Text.Render(text))
+			continue
+		}
+		body := st.Wire.Render(text)
+		if bytes.HasPrefix(t.text, []byte("error:")) {
+			body = st.Error.Render(text)
+		}
+		out = append(out, who+" "+st.Server.Render("‹")+" "+body)
+	}
+	return out
+}

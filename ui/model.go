@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// Model is the root tea.Model: it owns the panes, routes keys (quit →
+// overlay → global → focused pane) and messages (a pane's own messages back
+// to that pane), and composes the screen. It is the only tea.Model.
+type Model struct {
+	c      *Common
+	panes  [paneCount]pane
+	inited [paneCount]bool
+	active paneID
+
+	width, height int
+	help          help.Model
+	showHelp      bool
+	quitting      bool
+}
+
+// NewModel builds the root model without starting anything: the first pane
+// starts its lab in Init. Tests drive it with Update directly.
+func NewModel(opts Options) *Model {
+	c := &Common{Styles: NewStyles(opts.Theme, true), Keys: DefaultKeyMap(), Opts: opts}
+	m := &Model{c: c, help: help.New()}
+	first := paneEcho
+	switch opts.Pane {
+	case "calc", "calculator":
+		first = paneCalc
+	case "lessons":
+		first = paneLessons
+	}
+	// --port goes to the pane shown first; the other gets a kernel-chosen
+	// port, so the two servers never fight over one.
+	echoPort, calcPort := uint16(0), uint16(0)
+	switch first {
+	case paneCalc:
+		calcPort = opts.Port
+	default:
+		echoPort = opts.Port
+	}
+	m.panes[paneLessons] = newLessonsPane(c)
+	m.panes[paneEcho] = newLabPane(c, paneEcho, netlab.Echo, echoPort)
+	m.panes[paneCalc] = newLabPane(c, paneCalc, netlab.Calc, calcPort)
+	m.active = first
+	m.restyle()
+	return m
+}
+
+// Init asks for the terminal background (theme auto) and starts the first pane.
+func (m *Model) Init() tea.Cmd {
+	var cmds []tea.Cmd
+	if m.c.Opts.Theme == ThemeAuto {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	cmds = append(cmds, m.show(m.active))
+	return tea.Batch(cmds...)
+}
+
+// show makes a pane active, starting it the first time.
+func (m *Model) show(id paneID) tea.Cmd {
+	m.active = id
+	if m.inited[id] {
+		return nil
+	}
+	m.inited[id] = true
+	return m.panes[id].Init()
+}
+
+// Close closes every pane's sockets. Run calls it after the program ends;
+// tests call it when done.
+func (m *Model) Close() {
+	for _, p := range m.panes {
+		p.Close()
+	}
+}
+
+func (m *Model) restyle() {
+	st := m.c.Styles
+	hs := help.DefaultStyles(st.IsDark)
+	hs.ShortKey = lipgloss.NewStyle().Foreground(st.HelpKey).Bold(true)
+	hs.ShortDesc = lipgloss.NewStyle().Foreground(st.HelpDesc)
+	hs.ShortSeparator = lipgloss.NewStyle().Foreground(st.HelpSep)
+	hs.FullKey = hs.ShortKey
+	hs.FullDesc = hs.ShortDesc
+	hs.FullSeparator = hs.ShortSeparator
+	m.help.Styles = hs
+}
+
+// Update routes a message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		if m.c.Opts.Theme == ThemeAuto || m.c.Opts.Theme == ThemeHighContrast {
+			m.c.Styles = NewStyles(m.c.Opts.Theme, msg.IsDark())
+			m.restyle()
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	case targeted:
+		if t := msg.target(); t >= 0 && t < paneCount {
+			return m, m.panes[t].Update(msg)
+		}
+		return m, nil
+	}
+	// Anything else (paste, focus…) goes to the pane in front.
+	return m, m.panes[m.active].Update(msg)
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
+	p := m.panes[m.active]
+	typing := p.Typing()
+	// 1. quit
+	if key.Matches(msg, k.ForceQuit) || (!typing && !m.showHelp && key.Matches(msg, k.Quit)) {
+		m.quitting = true
+		return tea.Quit
+	}
+	// 2. overlay: any key closes help
+	if m.showHelp {
+		if key.Matches(msg, k.Quit) {
+			m.quitting = true
+			return tea.Quit
+		}
+		m.showHelp = false
+		return nil
+	}
+	// 3. global
+	switch {
+	case key.Matches(msg, k.NextPane):
+		return m.show((m.active + 1) % paneCount)
+	case key.Matches(msg, k.PrevPane):
+		return m.show((m.active + paneCount - 1) % paneCount)
+	}
+	if !typing {
+		switch {
+		case key.Matches(msg, k.Help):
+			m.showHelp = true
+			return nil
+		case key.Matches(msg, k.Pane1):
+			return m.show(paneLessons)
+		case key.Matches(msg, k.Pane2):
+			return m.show(paneEcho)
+		case key.Matches(msg, k.Pane3):
+			return m.show(paneCalc)
+		}
+	}
+	// 4. the pane in front
+	return p.Update(msg)
+}
+
+// View composes the screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "socklab"
+	return v
+}
+
+// render is View's content, split out so tests and benchmarks can read it.
+func (m *Model) render() string {
+	if m.quitting || m.width == 0 {
+		return ""
+	}
+	st := m.c.Styles
+	l := generateLayout(m.width, m.height)
+	if l.tooSmall {
+		msg := fmt.Sprintf("socklab needs at least %dx%d; this terminal is %dx%d.\nMake it larger, or press q to quit.",
+			minWidth, minHeight, m.width, m.height)
+		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, st.Text.Render(msg))
+	}
+	p := m.panes[m.active]
+	var body string
+	if m.showHelp {
+		h := m.help
+		h.ShowAll = true
+		box := st.Overlay.Render(st.Title.Render("Keys") + "\n\n" + h.View(helpKeys{k: m.c.Keys}) +
+			"\n\n" + st.Muted.Render("While the text field has focus, keys type into it: esc leaves it, i returns.\n"+
+			"tab, shift+tab and ctrl+c always work. Any key closes this help."))
+		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, box)
+	} else {
+		body = p.View(l.body.w, l.body.h)
+	}
+	footer := m.help.View(helpKeys{k: m.c.Keys, typing: p.Typing()})
+	return strings.Join([]string{
+		fit(m.tabBar(), l.tabs.w),
+		block(strings.Split(body, "\n"), l.body.w, l.body.h),
+		fit(" "+p.Status(), l.status.w),
+		fit(" "+footer, l.footer.w),
+	}, "\n")
+}
+
+func (m *Model) tabBar() string {
+	st := m.c.Styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render("socklab") + " ")
+	for i, p := range m.panes {
+		label := fmt.Sprintf("%d %s", i+1, p.Title())
+		if paneID(i) == m.active {
+			b.WriteString(st.TabActive.Render(label))
+		} else {
+			b.WriteString(st.TabIdle.Render(label))
+		}
+	}
+	return b.String()
+}
