@@ -1,0 +1,305 @@
+package lessons
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// Action is one line of a step's lab block: a real call made by an actor.
+//
+//	server.socket tcp
+//	conn = server.accept
+//	client.send "hello\n"
+type Action struct {
+	Line  int
+	Src   string
+	Label string // the new actor an accept creates ("conn" in `conn = server.accept`)
+	Actor string
+	Op    string
+	Args  []string // unquoted arguments
+}
+
+// actionSpec describes one action: its arguments and what it does, for
+// validation and for the authoring guide.
+type actionSpec struct {
+	args  string // usage after ACTOR.OP
+	min   int
+	max   int
+	label bool // needs "NEW = ACTOR.op"
+	doc   string
+	check func(a *Action, known map[string]bool) error
+}
+
+// actionSpecs lists every action. Keep README.md in step with it.
+var actionSpecs = map[string]actionSpec{
+	"socket":    {args: "tcp|tcp6|udp|udp6", min: 1, max: 1, doc: "socket(): a new TCP or UDP socket, IPv4 or IPv6", check: checkOneOf(0, "tcp", "tcp6", "udp", "udp6")},
+	"reuseaddr": {doc: "setsockopt(SO_REUSEADDR, 1)"},
+	"bind":      {args: "ADDR", min: 1, max: 1, doc: "bind() to ADDR; port 0 lets the kernel choose", check: checkAddrArg(0)},
+	"listen":    {args: "BACKLOG", min: 1, max: 1, doc: "listen(BACKLOG)", check: checkInt(0)},
+	"accept":    {label: true, doc: "NEW = ACTOR.accept: accept() gives a new socket named NEW"},
+	"connect":   {args: "ADDR", min: 1, max: 1, doc: "connect() to ADDR (an actor name means its bound address)", check: checkAddrArg(0)},
+	"send":      {args: `"TEXT"`, min: 1, max: 1, doc: "one send() call", check: checkQuoted(0)},
+	"sendall":   {args: `"TEXT"`, min: 1, max: 1, doc: "send() until every byte is taken, as Python's sendall", check: checkQuoted(0)},
+	"recv":      {args: "MAX", min: 1, max: 1, doc: "one recv(MAX) call; 0 bytes means the peer closed", check: checkInt(0)},
+	"sendto":    {args: `ADDR "TEXT"`, min: 2, max: 2, doc: "one sendto(): a datagram to ADDR", check: both(checkAddrArg(0), checkQuoted(1))},
+	"recvfrom":  {args: "MAX", min: 1, max: 1, doc: "one recvfrom(MAX): one datagram and its sender", check: checkInt(0)},
+	"shutdown":  {args: "wr|rd|rdwr", min: 1, max: 1, doc: "shutdown(SHUT_WR…)", check: checkOneOf(0, "wr", "rd", "rdwr")},
+	"close":     {doc: "close() (for a server started with serve: stop it)"},
+	"state":     {doc: "ask the kernel for the TCP state now (TCP_INFO, or /proc/net/tcp after close)"},
+	"wait":      {args: "[DURATION]", max: 1, doc: "wait until ACTOR's blocked call returns (default 10s)", check: checkDur(0)},
+	"serve":     {args: "echo|calc ADDR [sequential] [backlog=N] [idle=DUR] [maxline=N] [maxclients=N]", min: 2, max: 7, doc: "start socklab's echo or calculator server as ACTOR", check: checkServe},
+	"sysctl":    {args: "NAME", min: 1, max: 1, doc: "read a kernel setting, e.g. net.ipv4.ip_local_port_range", check: checkSysctl},
+}
+
+func callNames() string {
+	var n []string
+	for k := range actionSpecs {
+		n = append(n, k)
+	}
+	slices.Sort(n)
+	return strings.Join(n, ", ")
+}
+
+// creates reports whether the op gives its actor (or label) a socket.
+func createsActor(op string) bool {
+	return op == "socket" || op == "serve" || op == "sysctl"
+}
+
+// parseAction parses one lab line. known holds the actors defined so far
+// (an actor comes into being with socket, serve, sysctl or as an accept's label).
+func parseAction(line int, src string, known map[string]bool) (Action, error) {
+	a := Action{Line: line, Src: src}
+	rest := src
+	if i := strings.Index(rest, "="); i > 0 && !strings.Contains(rest[:i], `"`) && isIdent(strings.TrimSpace(rest[:i])) {
+		a.Label = strings.TrimSpace(rest[:i])
+		rest = strings.TrimSpace(rest[i+1:])
+	}
+	toks, err := splitArgs(rest)
+	if err != nil {
+		return a, err
+	}
+	if len(toks) == 0 {
+		return a, fmt.Errorf("empty action")
+	}
+	head := toks[0]
+	dot := strings.IndexByte(head, '.')
+	if dot < 0 {
+		return a, fmt.Errorf("%q: want ACTOR.ACTION ARGS, e.g. server.socket tcp", head)
+	}
+	a.Actor, a.Op, a.Args = head[:dot], head[dot+1:], toks[1:]
+	if !isIdent(a.Actor) {
+		return a, fmt.Errorf("%q is not an actor name (letters, digits, _)", a.Actor)
+	}
+	spec, ok := actionSpecs[a.Op]
+	if !ok {
+		return a, fmt.Errorf("unknown action %q (known: %s)", a.Op, callNames())
+	}
+	if spec.label != (a.Label != "") {
+		if spec.label {
+			return a, fmt.Errorf("%s needs a name for the new socket: NEW = %s.%s", a.Op, a.Actor, a.Op)
+		}
+		return a, fmt.Errorf("%s does not create a new socket: remove %q =", a.Op, a.Label)
+	}
+	if len(a.Args) < spec.min || len(a.Args) > spec.max {
+		return a, fmt.Errorf("%s.%s takes %s", a.Actor, a.Op, usage(a.Op, spec))
+	}
+	if !createsActor(a.Op) && !known[a.Actor] {
+		return a, fmt.Errorf("actor %q has no socket yet (start with %s.socket tcp)", a.Actor, a.Actor)
+	}
+	if spec.check != nil {
+		if err := spec.check(&a, known); err != nil {
+			return a, fmt.Errorf("%s.%s: %v", a.Actor, a.Op, err)
+		}
+	}
+	known[a.Actor] = true
+	if a.Label != "" {
+		if known[a.Label] {
+			return a, fmt.Errorf("actor %q already exists: pick a new name for the accepted socket", a.Label)
+		}
+		known[a.Label] = true
+	}
+	return a, nil
+}
+
+func usage(op string, spec actionSpec) string {
+	if spec.args == "" {
+		return "no arguments"
+	}
+	return spec.args
+}
+
+// splitArgs splits on blanks, keeping "quoted strings" (Go escapes) whole
+// and quoted in the result so checks can tell them apart.
+func splitArgs(s string) ([]string, error) {
+	var out []string
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] == ' ' || s[i] == '\t':
+			i++
+		case s[i] == '"':
+			j := i + 1
+			for j < len(s) && s[j] != '"' {
+				if s[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(s) {
+				return nil, fmt.Errorf("unterminated string")
+			}
+			out = append(out, s[i:j+1])
+			i = j + 1
+		default:
+			j := i
+			for j < len(s) && s[j] != ' ' && s[j] != '\t' {
+				j++
+			}
+			out = append(out, s[i:j])
+			i = j
+		}
+	}
+	return out, nil
+}
+
+func both(a, b func(*Action, map[string]bool) error) func(*Action, map[string]bool) error {
+	return func(x *Action, k map[string]bool) error {
+		if err := a(x, k); err != nil {
+			return err
+		}
+		return b(x, k)
+	}
+}
+
+func checkOneOf(i int, allowed ...string) func(*Action, map[string]bool) error {
+	return func(a *Action, _ map[string]bool) error {
+		if !slices.Contains(allowed, a.Args[i]) {
+			return fmt.Errorf("%q: want one of %s", a.Args[i], strings.Join(allowed, ", "))
+		}
+		return nil
+	}
+}
+
+func checkInt(i int) func(*Action, map[string]bool) error {
+	return func(a *Action, _ map[string]bool) error {
+		if n, err := strconv.Atoi(a.Args[i]); err != nil || n < 0 {
+			return fmt.Errorf("%q: want a number", a.Args[i])
+		}
+		return nil
+	}
+}
+
+func checkDur(i int) func(*Action, map[string]bool) error {
+	return func(a *Action, _ map[string]bool) error {
+		if len(a.Args) <= i {
+			return nil
+		}
+		if d, err := time.ParseDuration(a.Args[i]); err != nil || d <= 0 || d > time.Minute {
+			return fmt.Errorf("%q: want a duration such as 5s (at most 1m)", a.Args[i])
+		}
+		return nil
+	}
+}
+
+func checkQuoted(i int) func(*Action, map[string]bool) error {
+	return func(a *Action, _ map[string]bool) error {
+		if !strings.HasPrefix(a.Args[i], `"`) {
+			return fmt.Errorf("%s: the bytes to send go in double quotes, e.g. \"hello\\n\"", a.Args[i])
+		}
+		if _, err := strconv.Unquote(a.Args[i]); err != nil {
+			return fmt.Errorf("%s: bad string (Go escapes: \\n, \\x00, \\u00e9)", a.Args[i])
+		}
+		return nil
+	}
+}
+
+func checkAddrArg(i int) func(*Action, map[string]bool) error {
+	return func(a *Action, known map[string]bool) error {
+		_, actor, err := parseAddrArg(a.Args[i])
+		if err != nil {
+			return err
+		}
+		if actor != "" && !known[actor] {
+			return fmt.Errorf("%q: no actor %q yet", a.Args[i], actor)
+		}
+		return nil
+	}
+}
+
+func checkSysctl(a *Action, _ map[string]bool) error {
+	for _, c := range a.Args[0] {
+		if !(c == '.' || c == '_' || c == '-' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			return fmt.Errorf("%q is not a sysctl name", a.Args[0])
+		}
+	}
+	return nil
+}
+
+func checkServe(a *Action, known map[string]bool) error {
+	if a.Args[0] != netlab.Echo && a.Args[0] != netlab.Calc {
+		return fmt.Errorf("%q: want echo or calc", a.Args[0])
+	}
+	if err := checkAddrArg(1)(a, known); err != nil {
+		return err
+	}
+	_, err := serveOptions(a.Args[2:])
+	return err
+}
+
+// serveOptions parses serve's options into a ServerConfig.
+func serveOptions(opts []string) (netlab.ServerConfig, error) {
+	var cfg netlab.ServerConfig
+	for _, o := range opts {
+		k, v, _ := strings.Cut(o, "=")
+		var err error
+		switch k {
+		case "sequential":
+			cfg.Sequential = true
+		case "backlog":
+			cfg.Backlog, err = strconv.Atoi(v)
+		case "maxline":
+			cfg.MaxLine, err = strconv.Atoi(v)
+		case "maxclients":
+			cfg.MaxClients, err = strconv.Atoi(v)
+		case "idle":
+			cfg.IdleTimeout, err = time.ParseDuration(v)
+		default:
+			return cfg, fmt.Errorf("unknown option %q (sequential, backlog=N, idle=DUR, maxline=N, maxclients=N)", o)
+		}
+		if err != nil {
+			return cfg, fmt.Errorf("option %q: %v", o, err)
+		}
+	}
+	return cfg, nil
+}
+
+// parseAddrArg parses IP:PORT, [IPv6]:PORT, IP:ACTOR (the port of ACTOR's
+// bound address) or ACTOR (its whole address). It returns the literal part
+// and the actor named, if any.
+func parseAddrArg(s string) (netip.AddrPort, string, error) {
+	if isIdent(s) {
+		return netip.AddrPort{}, s, nil
+	}
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return netip.AddrPort{}, "", fmt.Errorf("%q: want IP:PORT ([::1]:0 for IPv6) or an actor name", s)
+	}
+	host, port := strings.TrimSuffix(strings.TrimPrefix(s[:i], "["), "]"), s[i+1:]
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.AddrPort{}, "", fmt.Errorf("%q: %q is not an IP address", s, host)
+	}
+	if isIdent(port) {
+		return netip.AddrPortFrom(ip, 0), port, nil
+	}
+	p, err := netlab.ParsePort(port)
+	if err != nil {
+		return netip.AddrPort{}, "", err
+	}
+	return netip.AddrPortFrom(ip, p), "", nil
+}

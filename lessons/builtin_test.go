@@ -1,0 +1,34 @@
+package lessons
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+)
+
+// TestBuiltinLessonsPlay plays every built-in lesson to its end over real
+// sockets; every expectation of every step must hold on this machine.
+func TestBuiltinLessonsPlay(t *testing.T) {
+	ls, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range ls {
+		t.Run(l.ID, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			var out bytes.Buffer
+			ok, err := Trace(ctx, &out, i+1, l, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ok || testing.Verbose() {
+				t.Log("\n" + out.String())
+			}
+			if !ok {
+				t.Fatal("an expectation did not hold")
+			}
+		})
+	}
+}

@@ -1,0 +1,688 @@
+package lessons
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// Options tune a Run. Zero values take the defaults.
+type Options struct {
+	// Grace is how long the engine waits for a call before it shows the call
+	// as blocked in the kernel and goes on with the step; default 250ms.
+	// A loopback call that can finish does so in microseconds.
+	Grace time.Duration
+	// Quiet is how long the event log must stay silent before a step counts
+	// as settled (a server's reply, an accept completing); default 30ms,
+	// bounded by Settle (default 600ms).
+	Quiet, Settle time.Duration
+	// WaitLimit bounds an action waiting for an actor's blocked call;
+	// default 10s (a SYN retry comes after 1s, 3s, 7s).
+	WaitLimit time.Duration
+}
+
+func (o *Options) defaults() {
+	if o.Grace <= 0 {
+		o.Grace = 250 * time.Millisecond
+	}
+	if o.Quiet <= 0 {
+		o.Quiet = 30 * time.Millisecond
+	}
+	if o.Settle <= 0 {
+		o.Settle = 600 * time.Millisecond
+	}
+	if o.WaitLimit <= 0 {
+		o.WaitLimit = 10 * time.Second
+	}
+}
+
+// Run plays one lesson on a fresh netlab.Lab. Next runs one step; Close
+// ends the lab (every socket closed, every goroutine gone). A Run cannot go
+// back: PlayTo starts a new one and replays the steps, since bytes that
+// were sent cannot be unsent.
+type Run struct {
+	Lesson *Lesson
+	Lab    *netlab.Lab
+	opts   Options
+	ctx    context.Context
+
+	seqMu sync.Mutex // keeps Log numbering and our copies in step
+
+	mu       sync.Mutex
+	actors   map[string]*actor
+	outcomes []*Outcome
+	byFD     map[fdCall]*Outcome
+	byActor  map[string]*Outcome // serve: every event of the actor while it starts
+	results  []*StepResult
+	closed   bool
+
+	wg sync.WaitGroup // action goroutines and served servers
+}
+
+type fdCall struct {
+	fd   int
+	call string
+}
+
+type actor struct {
+	name string
+	sock *netlab.Socket
+	srv  *netlab.Server
+	// busy is the actor's call that has not returned yet; busyDone closes
+	// when it does.
+	busy     *Outcome
+	busyDone chan struct{}
+}
+
+// StepResult is what one step did and whether its rules held.
+type StepResult struct {
+	Index    int
+	Outcomes []*Outcome
+	Events   []netlab.Event // the log's events during the step
+	Expects  []Verdict
+	Whens    []string // explanation texts whose rule held, with {refs} filled in
+	// Choices says, for each prediction choice, whether the real outcome
+	// agrees with it (nil when the step has no prediction).
+	Choices []bool
+	// ChoiceErrs holds why a choice's rule could not be evaluated, if so.
+	ChoiceErrs []error
+}
+
+// Verdict is one evaluated expectation.
+type Verdict struct {
+	Expect Expect
+	Held   bool
+	Err    error  // the rule could not be evaluated (a call never returned)
+	Values string // the values it read, "client.connect.port=51234 server.bind.port=40211"
+}
+
+// OK reports whether every expectation of the step held.
+func (s *StepResult) OK() bool {
+	for _, v := range s.Expects {
+		if !v.Held {
+			return false
+		}
+	}
+	return true
+}
+
+// Start prepares a run of l on a new lab. Nothing runs until Next.
+func Start(l *Lesson, opts Options) *Run {
+	opts.defaults()
+	lab := netlab.NewLab(netlab.LabConfig{History: 20000})
+	return &Run{Lesson: l, Lab: lab, opts: opts, ctx: lab.Context(),
+		actors: map[string]*actor{}, byFD: map[fdCall]*Outcome{}, byActor: map[string]*Outcome{}}
+}
+
+// PlayTo starts a new run of l and plays its first n steps: it is how the
+// learner goes back a step (and how progress is resumed).
+func PlayTo(ctx context.Context, l *Lesson, n int, opts Options) (*Run, error) {
+	r := Start(l, opts)
+	for r.Pos() < min(n, len(l.Steps)) {
+		if _, err := r.Next(ctx); err != nil {
+			r.Close()
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Pos is the number of steps played.
+func (r *Run) Pos() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.results)
+}
+
+// Done reports whether every step has been played.
+func (r *Run) Done() bool { return r.Pos() == len(r.Lesson.Steps) }
+
+// Results returns the results of the steps played so far.
+func (r *Run) Results() []*StepResult {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*StepResult(nil), r.results...)
+}
+
+// ErrFinished is returned by Next after the last step.
+var ErrFinished = errors.New("lesson finished")
+
+// Next plays the next step: its actions in order, each a real call, then
+// it waits for the lab to settle and evaluates the step's rules.
+func (r *Run) Next(ctx context.Context) (*StepResult, error) {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, errors.New("run closed")
+	}
+	i := len(r.results)
+	r.mu.Unlock()
+	if i >= len(r.Lesson.Steps) {
+		return nil, ErrFinished
+	}
+	step := r.Lesson.Steps[i]
+	first := r.Lab.Log.Len() + 1
+	res := &StepResult{Index: i}
+	for _, a := range step.Actions {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		res.Outcomes = append(res.Outcomes, r.do(ctx, i, a))
+	}
+	r.settle(ctx)
+	for _, e := range r.Lab.Log.Events() {
+		if e.Seq >= first {
+			res.Events = append(res.Events, e)
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, o := range r.outcomes {
+		o.Blocked = !o.Done && o.Err == nil
+	}
+	ev := runEnv{r}
+	for _, x := range step.Expects {
+		v := Verdict{Expect: x, Values: describeRefs(x.Rule, ev)}
+		val, err := x.Rule.eval(ev)
+		if err == nil {
+			v.Held, err = val.truth()
+		}
+		v.Err = err
+		res.Expects = append(res.Expects, v)
+	}
+	for _, w := range step.Whens {
+		if val, err := w.Rule.eval(ev); err == nil && val.b {
+			res.Whens = append(res.Whens, interpolate(w.Text, ev))
+		}
+	}
+	if step.Predict != nil {
+		for _, c := range step.Predict.Choices {
+			val, err := c.Rule.eval(ev)
+			res.Choices = append(res.Choices, err == nil && val.isB && val.b)
+			res.ChoiceErrs = append(res.ChoiceErrs, err)
+		}
+	}
+	r.results = append(r.results, res)
+	return res, nil
+}
+
+// settle waits until the log has been quiet for opts.Quiet (at most
+// opts.Settle), so replies and completions caused by the step belong to it.
+func (r *Run) settle(ctx context.Context) {
+	deadline := time.Now().Add(r.opts.Settle)
+	last, quietSince := r.Lab.Log.Len(), time.Now()
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(5 * time.Millisecond)
+		if n := r.Lab.Log.Len(); n != last {
+			last, quietSince = n, time.Now()
+		} else if time.Since(quietSince) >= r.opts.Quiet {
+			return
+		}
+	}
+}
+
+// Close stops every actor and the lab. It never hangs: blocked calls are
+// woken by closing their sockets.
+func (r *Run) Close() {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return
+	}
+	r.closed = true
+	var socks []*netlab.Socket
+	var srvs []*netlab.Server
+	for _, a := range r.actors {
+		if a.sock != nil {
+			socks = append(socks, a.sock)
+		}
+		if a.srv != nil {
+			srvs = append(srvs, a.srv)
+		}
+	}
+	r.mu.Unlock()
+	bg := context.Background()
+	for _, s := range socks {
+		s.Close(bg)
+	}
+	for _, s := range srvs {
+		s.Close()
+	}
+	r.Lab.Close()
+	r.wg.Wait()
+}
+
+// emit is the sink every actor reports to: the lab's log, plus the
+// outcome of the action that made the call.
+func (r *Run) emit(e netlab.Event) {
+	r.seqMu.Lock()
+	r.Lab.Emit(e)
+	e.Seq = r.Lab.Log.Len()
+	r.seqMu.Unlock()
+	r.mu.Lock()
+	o := r.byFD[fdCall{e.FD, e.Call}]
+	if o == nil {
+		o = r.byActor[e.Actor]
+	}
+	if o != nil {
+		o.Events = append(o.Events, e)
+	}
+	r.mu.Unlock()
+}
+
+func (r *Run) tracer(name string) netlab.Tracer {
+	t := r.Lab.Tracer(name)
+	t.Sink = netlab.SinkFunc(r.emit)
+	return t
+}
+
+// do performs one action and returns its outcome once the call returned
+// or has been blocked for opts.Grace.
+func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
+	o := &Outcome{Action: a, Step: step}
+	r.mu.Lock()
+	r.outcomes = append(r.outcomes, o)
+	act := r.actors[a.Actor]
+	r.mu.Unlock()
+
+	switch a.Op {
+	case "sysctl":
+		r.sysctl(o)
+		return o
+	case "socket":
+		return r.socket(ctx, o)
+	case "serve":
+		return r.serve(o)
+	case "wait":
+		limit := r.opts.WaitLimit
+		if len(a.Args) == 1 {
+			limit, _ = time.ParseDuration(a.Args[0])
+		}
+		if err := r.waitIdle(ctx, act, limit); err != nil {
+			o.Err = err
+		}
+		o.Done = o.Err == nil
+		return o
+	}
+	if act == nil {
+		o.Err = fmt.Errorf("%s has no socket", a.Actor)
+		return o
+	}
+	// Calls of one actor happen in order, as in one thread of a program;
+	// state reads and close do not wait (close is how a blocked call ends).
+	if a.Op != "state" && a.Op != "close" {
+		if err := r.waitIdle(ctx, act, r.opts.WaitLimit); err != nil {
+			o.Err = err
+			return o
+		}
+	}
+	r.mu.Lock()
+	s, srv := act.sock, act.srv
+	r.mu.Unlock()
+	if a.Op == "close" && srv != nil {
+		r.startCall(o, act, -1, "", func(context.Context) error { return srv.Close() })
+		return r.await(o, act)
+	}
+	if s == nil {
+		o.Err = fmt.Errorf("%s has no socket", a.Actor)
+		return o
+	}
+	if a.Op == "state" {
+		r.state(o, s)
+		return o
+	}
+	call := a.Op
+	var f func(context.Context) error
+	switch a.Op {
+	case "reuseaddr":
+		call = "setsockopt"
+		f = func(c context.Context) error { return s.SetReuseAddr(c, true) }
+	case "bind", "connect":
+		addr, err := r.resolve(a.Args[0], a.Op == "connect")
+		if err != nil {
+			o.Err = err
+			return o
+		}
+		if a.Op == "bind" {
+			f = func(c context.Context) error { return s.Bind(c, addr) }
+		} else {
+			f = func(c context.Context) error { return s.Connect(c, addr) }
+		}
+	case "listen":
+		n, _ := strconv.Atoi(a.Args[0])
+		f = func(c context.Context) error { return s.Listen(c, n) }
+	case "accept":
+		label := a.Label
+		r.mu.Lock()
+		// The new actor exists at once; its calls wait for this accept.
+		r.actors[label] = &actor{name: label, busy: o, busyDone: make(chan struct{})}
+		r.mu.Unlock()
+		f = func(c context.Context) error {
+			ns, err := s.Accept(c)
+			r.mu.Lock()
+			na := r.actors[label]
+			na.sock = ns
+			r.mu.Unlock()
+			return err
+		}
+	case "send", "sendall":
+		call = "send"
+		p, _ := strconv.Unquote(a.Args[0])
+		if a.Op == "send" {
+			f = func(c context.Context) error { _, err := s.Send(c, []byte(p)); return err }
+		} else {
+			f = func(c context.Context) error { return s.SendAll(c, []byte(p)) }
+		}
+	case "recv":
+		n, _ := strconv.Atoi(a.Args[0])
+		f = func(c context.Context) error { _, err := s.Recv(c, n); return err }
+	case "sendto":
+		addr, err := r.resolve(a.Args[0], true)
+		if err != nil {
+			o.Err = err
+			return o
+		}
+		p, _ := strconv.Unquote(a.Args[1])
+		f = func(c context.Context) error { _, err := s.SendTo(c, []byte(p), addr); return err }
+	case "recvfrom":
+		n, _ := strconv.Atoi(a.Args[0])
+		f = func(c context.Context) error { _, _, err := s.RecvFrom(c, n); return err }
+	case "shutdown":
+		how := map[string]netlab.How{"wr": netlab.ShutWrite, "rd": netlab.ShutRead, "rdwr": netlab.ShutBoth}[a.Args[0]]
+		f = func(c context.Context) error { return s.Shutdown(c, how) }
+	case "close":
+		f = func(c context.Context) error { return s.Close(c) }
+	default:
+		o.Err = fmt.Errorf("action %q is not implemented", a.Op)
+		return o
+	}
+	r.startCall(o, act, s.FD(), call, f)
+	return r.await(o, act)
+}
+
+// startCall runs f in its own goroutine, as the actor's current call, with
+// the events of (fd, call) recorded in o.
+func (r *Run) startCall(o *Outcome, act *actor, fd int, call string, f func(context.Context) error) {
+	done := make(chan struct{})
+	r.mu.Lock()
+	if call != "" {
+		r.byFD[fdCall{fd, call}] = o
+	} else {
+		r.byActor[o.Action.Actor] = o
+	}
+	var accepted *actor
+	if o.Action.Label != "" {
+		accepted = r.actors[o.Action.Label]
+	}
+	if o.Action.Op != "close" && o.Action.Op != "state" {
+		act.busy, act.busyDone = o, done
+	}
+	r.mu.Unlock()
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		err := f(r.ctx)
+		r.mu.Lock()
+		o.Done = true
+		if err != nil && netlab.ErrnoOf(err) == 0 && !hasCall(o) {
+			o.Err = err
+		}
+		if call != "" && r.byFD[fdCall{fd, call}] == o {
+			delete(r.byFD, fdCall{fd, call})
+		}
+		if call == "" && r.byActor[o.Action.Actor] == o {
+			delete(r.byActor, o.Action.Actor)
+		}
+		if act.busy == o {
+			act.busy = nil
+		}
+		if accepted != nil && accepted.busy == o {
+			accepted.busy = nil
+			close(accepted.busyDone)
+		}
+		r.mu.Unlock()
+		close(done)
+	}()
+	o.doneCh = done
+}
+
+func hasCall(o *Outcome) bool {
+	_, ok := o.final()
+	return ok
+}
+
+// await waits for the call for at most opts.Grace.
+func (r *Run) await(o *Outcome, _ *actor) *Outcome {
+	t := time.NewTimer(r.opts.Grace)
+	defer t.Stop()
+	select {
+	case <-o.doneCh:
+	case <-t.C:
+	}
+	return o
+}
+
+// waitIdle waits until the actor has no call in progress.
+func (r *Run) waitIdle(ctx context.Context, act *actor, limit time.Duration) error {
+	if act == nil {
+		return nil
+	}
+	r.mu.Lock()
+	busy, ch := act.busy, act.busyDone
+	r.mu.Unlock()
+	if busy == nil {
+		return nil
+	}
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-ch:
+		return nil
+	case <-t.C:
+		return fmt.Errorf("%s is still blocked in %s after %s", act.name, busy.Action.Op, limit)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (r *Run) socket(ctx context.Context, o *Outcome) *Outcome {
+	a := o.Action
+	fam, typ := netlab.IPv4, netlab.Stream
+	switch a.Args[0] {
+	case "tcp6":
+		fam = netlab.IPv6
+	case "udp":
+		typ = netlab.Datagram
+	case "udp6":
+		fam, typ = netlab.IPv6, netlab.Datagram
+	}
+	r.mu.Lock()
+	if old := r.actors[a.Actor]; old != nil && old.sock != nil && !old.sock.Closed() {
+		r.mu.Unlock()
+		o.Err = fmt.Errorf("%s already has an open socket: close it first", a.Actor)
+		return o
+	}
+	r.byFD[fdCall{-1, "socket"}] = o
+	r.mu.Unlock()
+	s, err := netlab.Open(r.ctx, r.tracer(a.Actor), fam, typ)
+	r.mu.Lock()
+	delete(r.byFD, fdCall{-1, "socket"})
+	o.Done = true
+	if err == nil {
+		r.actors[a.Actor] = &actor{name: a.Actor, sock: s}
+	} else if netlab.ErrnoOf(err) == 0 {
+		o.Err = err
+	}
+	r.mu.Unlock()
+	return o
+}
+
+func (r *Run) serve(o *Outcome) *Outcome {
+	a := o.Action
+	cfg, _ := serveOptions(a.Args[2:])
+	addr, err := r.resolve(a.Args[1], false)
+	if err != nil {
+		o.Err = err
+		return o
+	}
+	cfg.Service, cfg.Addr, cfg.Tracer = a.Args[0], addr, r.tracer(a.Actor)
+	r.mu.Lock()
+	r.byActor[a.Actor] = o
+	r.mu.Unlock()
+	srv, err := netlab.Listen(r.ctx, cfg)
+	r.mu.Lock()
+	delete(r.byActor, a.Actor)
+	o.Done = true
+	if err != nil {
+		if netlab.ErrnoOf(err) == 0 {
+			o.Err = err
+		}
+		r.mu.Unlock()
+		return o
+	}
+	r.actors[a.Actor] = &actor{name: a.Actor, sock: srv.Listener(), srv: srv}
+	r.mu.Unlock()
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		_ = srv.Serve(r.ctx)
+	}()
+	return o
+}
+
+// state asks the kernel for the socket's TCP state: TCP_INFO while the fd
+// is open, the connection table (/proc/net/tcp) once it is closed.
+func (r *Run) state(o *Outcome, s *netlab.Socket) {
+	st := s.State()
+	e := netlab.Event{Kind: netlab.KindCall, Actor: o.Action.Actor, FD: s.FD(), Local: s.LocalAddr(), Remote: s.RemoteAddr(), State: st}
+	switch {
+	case s.Closed():
+		e.Call, e.Args, e.FD = "read", "/proc/net/tcp: "+apString(s.LocalAddr())+" "+apString(s.RemoteAddr()), -1
+	case s.Type() == netlab.Datagram:
+		e.Call, e.Args = "getsockopt", fmt.Sprintf("%d, SOL_SOCKET, SO_TYPE (UDP has no TCP state)", s.FD())
+	default:
+		e.Call, e.Args = "getsockopt", fmt.Sprintf("%d, IPPROTO_TCP, TCP_INFO", s.FD())
+	}
+	r.record(o, e)
+}
+
+// sysctl reads a kernel setting from /proc/sys.
+func (r *Run) sysctl(o *Outcome) {
+	name := o.Action.Args[0]
+	path := "/proc/sys/" + strings.ReplaceAll(name, ".", "/")
+	e := netlab.Event{Kind: netlab.KindCall, Actor: o.Action.Actor, Call: "read", Args: path, FD: -1}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		o.Err = fmt.Errorf("sysctl %s: %w", name, err)
+		e.Result, e.Errno, e.Err = -1, netlab.ErrnoOf(err), err.Error()
+	} else {
+		o.Extra = strings.TrimSpace(string(data))
+		e.Result = len(data)
+		e.Data = []byte(o.Extra)
+	}
+	r.record(o, e)
+}
+
+// record emits an event made by the engine itself (a state or sysctl
+// read) and files it under o.
+func (r *Run) record(o *Outcome, e netlab.Event) {
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	r.seqMu.Lock()
+	r.Lab.Emit(e)
+	e.Seq = r.Lab.Log.Len()
+	r.seqMu.Unlock()
+	r.mu.Lock()
+	o.Events = append(o.Events, e)
+	o.Done = true
+	r.mu.Unlock()
+}
+
+// resolve turns an ADDR argument into an address. An actor name means the
+// address the kernel gave that actor's socket; to connect to a wildcard
+// address (0.0.0.0, ::) the loopback address of the same family is used.
+func (r *Run) resolve(arg string, forConnect bool) (netip.AddrPort, error) {
+	lit, name, err := parseAddrArg(arg)
+	if err != nil || name == "" {
+		return lit, err
+	}
+	r.mu.Lock()
+	act := r.actors[name]
+	var local netip.AddrPort
+	if act != nil && act.sock != nil {
+		local = act.sock.LocalAddr()
+	}
+	r.mu.Unlock()
+	if !local.IsValid() || local.Port() == 0 {
+		return netip.AddrPort{}, fmt.Errorf("%s has no bound address yet", name)
+	}
+	if lit.Addr().IsValid() {
+		return netip.AddrPortFrom(lit.Addr(), local.Port()), nil
+	}
+	if forConnect && local.Addr().IsUnspecified() {
+		if local.Addr().Is4() {
+			return netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), local.Port()), nil
+		}
+		return netip.AddrPortFrom(netip.IPv6Loopback(), local.Port()), nil
+	}
+	return local, nil
+}
+
+// runEnv resolves references to the latest outcome of ACTOR.CALL (ACTOR
+// may also be the name an accept gave its new socket). r.mu is held.
+type runEnv struct{ r *Run }
+
+func (e runEnv) lookup(ref Ref) (value, error) {
+	for i := len(e.r.outcomes) - 1; i >= 0; i-- {
+		o := e.r.outcomes[i]
+		if (o.Action.Actor == ref.Actor || o.Action.Label == ref.Actor) && o.Action.Op == ref.Call {
+			return o.Field(ref.Field)
+		}
+	}
+	return value{}, fmt.Errorf("no %s.%s has run", ref.Actor, ref.Call)
+}
+
+// describeRefs lists the values a rule reads, for traces and the TUI.
+func describeRefs(x Expr, en env) string {
+	var parts []string
+	seen := map[Ref]bool{}
+	for _, ref := range x.refs() {
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		v, err := en.lookup(ref)
+		s := v.String()
+		if err != nil {
+			s = "?"
+		} else if !v.isNum && !v.isB {
+			s = strconv.Quote(s)
+		}
+		parts = append(parts, ref.String()+"="+s)
+	}
+	return strings.Join(parts, " ")
+}
+
+// interpolate fills {actor.call.field} with recorded values.
+func interpolate(text string, en env) string {
+	return interpRe.ReplaceAllStringFunc(text, func(m string) string {
+		x, err := ParseExpr(m[1 : len(m)-1])
+		if err != nil {
+			return m
+		}
+		v, err := x.eval(en)
+		if err != nil {
+			return "?"
+		}
+		return v.String()
+	})
+}

@@ -1,0 +1,334 @@
+package lessons
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Expr is a rule over recorded outcomes:
+//
+//	client.connect.port != server.bind.port
+//	low.bind.ok || low.bind.errno == EACCES
+//	!client.connect.blocked
+//
+// Operands are references ACTOR.CALL.FIELD (ACTOR.CALL alone means
+// ACTOR.CALL.ok), integers, "quoted strings", true/false and bare names
+// (EADDRINUSE, ESTABLISHED). Operators: == != < <= > >= && || ! and
+// parentheses.
+type Expr interface {
+	eval(env) (value, error)
+	refs() []Ref
+}
+
+// Ref names one field of the latest outcome of ACTOR's CALL.
+type Ref struct {
+	Actor, Call, Field string
+}
+
+func (r Ref) String() string { return r.Actor + "." + r.Call + "." + r.Field }
+
+// env resolves references while a rule is evaluated.
+type env interface {
+	lookup(Ref) (value, error)
+}
+
+// value is an integer, a string or a boolean (stored as a string "true"/"false").
+type value struct {
+	s     string
+	n     int64
+	isNum bool
+	isB   bool
+	b     bool
+}
+
+func num(n int64) value    { return value{n: n, isNum: true, s: strconv.FormatInt(n, 10)} }
+func str(s string) value   { return value{s: s} }
+func boolean(b bool) value { return value{b: b, isB: true, s: strconv.FormatBool(b)} }
+
+func (v value) String() string { return v.s }
+
+func (v value) truth() (bool, error) {
+	if v.isB {
+		return v.b, nil
+	}
+	return false, fmt.Errorf("%q is not true or false", v.s)
+}
+
+type refExpr struct{ r Ref }
+type litExpr struct{ v value }
+type notExpr struct{ x Expr }
+type binExpr struct {
+	op   string
+	l, r Expr
+}
+
+func (e refExpr) eval(en env) (value, error) { return en.lookup(e.r) }
+func (e refExpr) refs() []Ref                { return []Ref{e.r} }
+func (e litExpr) eval(env) (value, error)    { return e.v, nil }
+func (e litExpr) refs() []Ref                { return nil }
+func (e notExpr) refs() []Ref                { return e.x.refs() }
+func (e binExpr) refs() []Ref                { return append(e.l.refs(), e.r.refs()...) }
+
+func (e notExpr) eval(en env) (value, error) {
+	v, err := e.x.eval(en)
+	if err != nil {
+		return value{}, err
+	}
+	b, err := v.truth()
+	return boolean(!b), err
+}
+
+func (e binExpr) eval(en env) (value, error) {
+	l, err := e.l.eval(en)
+	if err != nil {
+		return value{}, err
+	}
+	switch e.op {
+	case "&&", "||":
+		lb, err := l.truth()
+		if err != nil {
+			return value{}, err
+		}
+		if (e.op == "&&" && !lb) || (e.op == "||" && lb) {
+			return boolean(lb), nil
+		}
+		r, err := e.r.eval(en)
+		if err != nil {
+			return value{}, err
+		}
+		rb, err := r.truth()
+		return boolean(rb), err
+	}
+	r, err := e.r.eval(en)
+	if err != nil {
+		return value{}, err
+	}
+	if l.isNum && r.isNum {
+		switch e.op {
+		case "==":
+			return boolean(l.n == r.n), nil
+		case "!=":
+			return boolean(l.n != r.n), nil
+		case "<":
+			return boolean(l.n < r.n), nil
+		case "<=":
+			return boolean(l.n <= r.n), nil
+		case ">":
+			return boolean(l.n > r.n), nil
+		case ">=":
+			return boolean(l.n >= r.n), nil
+		}
+	}
+	switch e.op {
+	case "==":
+		return boolean(l.s == r.s), nil
+	case "!=":
+		return boolean(l.s != r.s), nil
+	}
+	return value{}, fmt.Errorf("%s needs two numbers, got %q and %q", e.op, l.s, r.s)
+}
+
+// ParseExpr parses a rule.
+func ParseExpr(src string) (Expr, error) {
+	toks, err := lexExpr(src)
+	if err != nil {
+		return nil, err
+	}
+	p := &exprParser{toks: toks}
+	e, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	if p.i < len(p.toks) {
+		return nil, fmt.Errorf("unexpected %q", p.toks[p.i])
+	}
+	return e, nil
+}
+
+type exprParser struct {
+	toks []string
+	i    int
+}
+
+func (p *exprParser) peek() string {
+	if p.i < len(p.toks) {
+		return p.toks[p.i]
+	}
+	return ""
+}
+
+func (p *exprParser) or() (Expr, error) {
+	l, err := p.and()
+	for err == nil && p.peek() == "||" {
+		p.i++
+		var r Expr
+		if r, err = p.and(); err == nil {
+			l = binExpr{"||", l, r}
+		}
+	}
+	return l, err
+}
+
+func (p *exprParser) and() (Expr, error) {
+	l, err := p.cmp()
+	for err == nil && p.peek() == "&&" {
+		p.i++
+		var r Expr
+		if r, err = p.cmp(); err == nil {
+			l = binExpr{"&&", l, r}
+		}
+	}
+	return l, err
+}
+
+func (p *exprParser) cmp() (Expr, error) {
+	l, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	switch op := p.peek(); op {
+	case "==", "!=", "<", "<=", ">", ">=":
+		p.i++
+		r, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		return binExpr{op, l, r}, nil
+	}
+	return l, nil
+}
+
+func (p *exprParser) unary() (Expr, error) {
+	t := p.peek()
+	switch {
+	case t == "":
+		return nil, fmt.Errorf("rule ends too early")
+	case t == "!":
+		p.i++
+		x, err := p.unary()
+		return notExpr{x}, err
+	case t == "(":
+		p.i++
+		x, err := p.or()
+		if err != nil {
+			return nil, err
+		}
+		if p.peek() != ")" {
+			return nil, fmt.Errorf("missing )")
+		}
+		p.i++
+		return x, nil
+	}
+	p.i++
+	return operand(t)
+}
+
+func operand(t string) (Expr, error) {
+	switch {
+	case strings.HasPrefix(t, `"`):
+		s, err := strconv.Unquote(t)
+		if err != nil {
+			return nil, fmt.Errorf("bad string %s", t)
+		}
+		return litExpr{str(s)}, nil
+	case t == "true" || t == "false":
+		return litExpr{boolean(t == "true")}, nil
+	case t[0] == '-' || unicode.IsDigit(rune(t[0])):
+		n, err := strconv.ParseInt(t, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad number %q", t)
+		}
+		return litExpr{num(n)}, nil
+	case strings.Contains(t, "."):
+		parts := strings.Split(t, ".")
+		switch len(parts) {
+		case 2:
+			parts = append(parts, "ok")
+		case 3:
+		default:
+			return nil, fmt.Errorf("reference %q: want ACTOR.CALL.FIELD", t)
+		}
+		r := Ref{parts[0], parts[1], parts[2]}
+		if err := checkRef(r); err != nil {
+			return nil, err
+		}
+		return refExpr{r}, nil
+	}
+	for _, c := range t {
+		if !(c == '_' || unicode.IsLetter(c) || unicode.IsDigit(c)) {
+			return nil, fmt.Errorf("unexpected %q", t)
+		}
+	}
+	return litExpr{str(t)}, nil
+}
+
+// checkRef validates the call and field names of a reference.
+func checkRef(r Ref) error {
+	if !isIdent(r.Actor) {
+		return fmt.Errorf("reference %s: %q is not an actor name", r, r.Actor)
+	}
+	if _, ok := actionSpecs[r.Call]; !ok || r.Call == "wait" {
+		return fmt.Errorf("reference %s: unknown call %q (known: %s)", r, r.Call, callNames())
+	}
+	if _, ok := fields[r.Field]; !ok {
+		return fmt.Errorf("reference %s: unknown field %q (known: %s)", r, r.Field, fieldNames())
+	}
+	return nil
+}
+
+func lexExpr(src string) ([]string, error) {
+	var toks []string
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == ' ' || c == '\t':
+			i++
+		case c == '"':
+			j := i + 1
+			for j < len(src) && src[j] != '"' {
+				if src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(src) {
+				return nil, fmt.Errorf("unterminated string")
+			}
+			toks = append(toks, src[i:j+1])
+			i = j + 1
+		case strings.HasPrefix(src[i:], "&&"), strings.HasPrefix(src[i:], "||"),
+			strings.HasPrefix(src[i:], "=="), strings.HasPrefix(src[i:], "!="),
+			strings.HasPrefix(src[i:], "<="), strings.HasPrefix(src[i:], ">="):
+			toks = append(toks, src[i:i+2])
+			i += 2
+		case strings.ContainsRune("!<>()", rune(c)):
+			toks = append(toks, string(c))
+			i++
+		default:
+			j := i
+			for j < len(src) && !strings.ContainsRune(" \t\"&|=!<>()", rune(src[j])) {
+				j++
+			}
+			if j == i {
+				return nil, fmt.Errorf("unexpected %q", src[i:i+1])
+			}
+			toks = append(toks, src[i:j])
+			i = j
+		}
+	}
+	return toks, nil
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || unicode.IsLetter(c) || (i > 0 && unicode.IsDigit(c))) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,211 @@
+package lessons
+
+import (
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// Outcome is what one action got from the kernel: the events its call
+// produced, and whether the call had returned when its step ended.
+type Outcome struct {
+	Action  Action
+	Step    int            // index of the step that ran it
+	Events  []netlab.Event // the call's events (blocked, then the result; sendall: one per send)
+	Done    bool           // the call returned
+	Blocked bool           // the call had not returned when the step ended
+	Err     error          // a failure outside the kernel (lab closed, bad address)
+	// Extra holds what a non-socket action read (sysctl value).
+	Extra string
+
+	doneCh chan struct{} // closed when the call returns
+}
+
+// final returns the call's result event: the first failed call among its
+// events (serve's failed bind is followed by a close), else the last one.
+func (o *Outcome) final() (netlab.Event, bool) {
+	var (
+		last netlab.Event
+		ok   bool
+	)
+	for _, e := range o.Events {
+		if e.Kind != netlab.KindCall {
+			continue
+		}
+		if e.Failed() {
+			return e, true
+		}
+		last, ok = e, true
+	}
+	return last, ok
+}
+
+// fields lists what a rule may ask of an outcome.
+var fields = map[string]string{
+	"ok":       "true when the call returned without error",
+	"failed":   "true when the call returned an error",
+	"blocked":  "true when the call had not returned when the step ended (waiting in the kernel)",
+	"result":   "the return value: new fd, byte count, 0 or -1 (sendall: total bytes; sysctl: first number)",
+	"errno":    "the errno name (EADDRINUSE…), or \"\" when there was none",
+	"error":    "the error text, or \"\"",
+	"state":    "the TCP state after the call (LISTEN, ESTABLISHED, SYN_SENT…, \"\" for UDP or a forgotten socket)",
+	"newstate": "accept: the TCP state of the new socket",
+	"port":     "the local port (getsockname)",
+	"peerport": "the remote port (getpeername, accept's or recvfrom's peer)",
+	"ip":       "the local IP address",
+	"peerip":   "the remote IP address",
+	"local":    "the local address IP:PORT",
+	"remote":   "the remote address IP:PORT",
+	"family":   "AF_INET or AF_INET6 (of the local address)",
+	"data":     "the bytes sent or received, as text (sysctl: the value)",
+	"hex":      "the same bytes in hex, e.g. \"68 69\"",
+	"len":      "the number of bytes sent or received",
+	"fd":       "the file descriptor the call was made on",
+	"seq":      "the position of the call's result in the event log (which happened first)",
+	"last":     "sysctl: the last number of the value",
+}
+
+func fieldNames() string {
+	var n []string
+	for k := range fields {
+		n = append(n, k)
+	}
+	slices.Sort(n)
+	return strings.Join(n, ", ")
+}
+
+// Field returns one field of the outcome as rules see it.
+func (o *Outcome) Field(name string) (value, error) {
+	if name == "blocked" {
+		return boolean(o.Blocked), nil
+	}
+	if o.Action.Op == "sysctl" {
+		return o.sysctlField(name)
+	}
+	if o.Err != nil && !o.Done {
+		return value{}, o.Err
+	}
+	ev, ok := o.final()
+	if !ok {
+		if name == "ok" || name == "failed" {
+			return boolean(name == "failed" && o.Err != nil), nil
+		}
+		return value{}, fmt.Errorf("%s.%s has not returned", o.Action.Actor, o.Action.Op)
+	}
+	var data []byte
+	for _, e := range o.Events {
+		if e.Kind == netlab.KindCall {
+			data = append(data, e.Data...)
+		}
+	}
+	switch name {
+	case "ok":
+		return boolean(!ev.Failed() && o.Err == nil), nil
+	case "failed":
+		return boolean(ev.Failed() || o.Err != nil), nil
+	case "result":
+		if o.Action.Op == "sendall" && !ev.Failed() {
+			return num(int64(len(data))), nil
+		}
+		return num(int64(ev.Result)), nil
+	case "errno":
+		return str(ev.ErrnoName()), nil
+	case "error":
+		return str(ev.ErrText()), nil
+	case "state":
+		return str(ev.State.String()), nil
+	case "newstate":
+		return str(ev.NewState.String()), nil
+	case "port":
+		return num(int64(ev.Local.Port())), nil
+	case "peerport":
+		return num(int64(ev.Remote.Port())), nil
+	case "ip":
+		return str(addrString(ev.Local.Addr())), nil
+	case "peerip":
+		return str(addrString(ev.Remote.Addr())), nil
+	case "local":
+		return str(apString(ev.Local)), nil
+	case "remote":
+		return str(apString(ev.Remote)), nil
+	case "family":
+		if ev.Local.Addr().Is6() && !ev.Local.Addr().Is4In6() {
+			return str("AF_INET6"), nil
+		}
+		return str("AF_INET"), nil
+	case "data":
+		return str(string(data)), nil
+	case "hex":
+		return str(hexBytes(data)), nil
+	case "len":
+		return num(int64(len(data))), nil
+	case "fd":
+		return num(int64(ev.FD)), nil
+	case "seq":
+		return num(int64(ev.Seq)), nil
+	}
+	return value{}, fmt.Errorf("field %q means nothing for %s", name, o.Action.Op)
+}
+
+func (o *Outcome) sysctlField(name string) (value, error) {
+	if o.Err != nil {
+		if name == "ok" || name == "failed" {
+			return boolean(name == "failed"), nil
+		}
+		return value{}, o.Err
+	}
+	nums := strings.Fields(o.Extra)
+	switch name {
+	case "ok":
+		return boolean(true), nil
+	case "failed":
+		return boolean(false), nil
+	case "data":
+		return str(strings.TrimSpace(o.Extra)), nil
+	case "result", "last":
+		if len(nums) == 0 {
+			return value{}, fmt.Errorf("sysctl %s is empty", o.Action.Args[0])
+		}
+		s := nums[0]
+		if name == "last" {
+			s = nums[len(nums)-1]
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return value{}, fmt.Errorf("sysctl %s: %q is not a number", o.Action.Args[0], s)
+		}
+		return num(n), nil
+	}
+	return value{}, fmt.Errorf("field %q means nothing for sysctl", name)
+}
+
+func addrString(a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
+}
+
+func apString(a netip.AddrPort) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
+}
+
+// hexBytes renders bytes as "68 65 6c 6c 6f".
+func hexBytes(p []byte) string {
+	var b strings.Builder
+	for i, c := range p {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(hex.EncodeToString([]byte{c}))
+	}
+	return b.String()
+}

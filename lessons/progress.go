@@ -1,0 +1,114 @@
+package lessons
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Progress is what the learner has done, saved between runs.
+type Progress struct {
+	Last    string                     `json:"last,omitempty"` // ID of the lesson opened last
+	Lessons map[string]*LessonProgress `json:"lessons"`
+}
+
+// LessonProgress is one lesson's progress.
+type LessonProgress struct {
+	Step int  `json:"step"` // steps played
+	Done bool `json:"done"` // played to the end at least once
+	// Predicted and Right count the predictions answered and those the
+	// kernel agreed with.
+	Predicted int `json:"predicted,omitempty"`
+	Right     int `json:"right,omitempty"`
+}
+
+// DefaultProgressPath is os.UserConfigDir()/socklab/progress.json.
+func DefaultProgressPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "socklab", "progress.json"), nil
+}
+
+// LoadProgress reads the progress file; a missing file is no progress.
+func LoadProgress(path string) (*Progress, error) {
+	p := &Progress{Lessons: map[string]*LessonProgress{}}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return p, nil
+	}
+	if err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal(data, p); err != nil {
+		return &Progress{Lessons: map[string]*LessonProgress{}}, err
+	}
+	if p.Lessons == nil {
+		p.Lessons = map[string]*LessonProgress{}
+	}
+	return p, nil
+}
+
+// Save writes the progress file atomically (a crash leaves the old file).
+func (p *Progress) Save(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".progress-*.json")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Of returns the progress of one lesson (a zero value when none).
+func (p *Progress) Of(id string) LessonProgress {
+	if lp := p.Lessons[id]; lp != nil {
+		return *lp
+	}
+	return LessonProgress{}
+}
+
+// Reached records that the learner has played step steps of lesson id
+// (done once all total steps are played).
+func (p *Progress) Reached(id string, step, total int) {
+	lp := p.Lessons[id]
+	if lp == nil {
+		lp = &LessonProgress{}
+		p.Lessons[id] = lp
+	}
+	p.Last = id
+	lp.Step = step
+	if step >= total {
+		lp.Done = true
+	}
+}
+
+// Answered records one prediction and whether the kernel agreed.
+func (p *Progress) Answered(id string, right bool) {
+	lp := p.Lessons[id]
+	if lp == nil {
+		lp = &LessonProgress{}
+		p.Lessons[id] = lp
+	}
+	lp.Predicted++
+	if right {
+		lp.Right++
+	}
+}

@@ -1,0 +1,77 @@
+package lessons
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Trace plays every step of l headless and writes, per step, the real
+// calls as netlab.Event.String() lines, each expectation with the values it
+// read, the prediction's real answer and the explanations that applied.
+// It reports whether every expectation held.
+func Trace(ctx context.Context, w io.Writer, num int, l *Lesson, opts Options) (bool, error) {
+	r := Start(l, opts)
+	defer r.Close()
+	fmt.Fprintf(w, "Lesson %d: %s\n", num, l.Title)
+	if l.Summary != "" {
+		fmt.Fprintf(w, "  %s\n", l.Summary)
+	}
+	ok := true
+	for range l.Steps {
+		res, err := r.Next(ctx)
+		if err != nil {
+			return false, err
+		}
+		WriteStep(w, l, res)
+		ok = ok && res.OK()
+	}
+	if ok {
+		fmt.Fprintf(w, "\nall %d steps played; every expectation held\n", len(l.Steps))
+	} else {
+		fmt.Fprintf(w, "\nsome expectations did not hold on this machine\n")
+	}
+	return ok, nil
+}
+
+// WriteStep writes one step's result as plain text.
+func WriteStep(w io.Writer, l *Lesson, res *StepResult) {
+	st := l.Steps[res.Index]
+	fmt.Fprintf(w, "\nStep %d/%d: %s\n", res.Index+1, len(l.Steps), st.Title)
+	for _, e := range res.Events {
+		fmt.Fprintln(w, "  "+e.String())
+	}
+	for _, o := range res.Outcomes {
+		if o.Err != nil {
+			fmt.Fprintf(w, "  ! %s: %v\n", o.Action.Src, o.Err)
+		}
+	}
+	if st.Predict != nil {
+		fmt.Fprintf(w, "  predict: %s\n", st.Predict.Question)
+		for i, c := range st.Predict.Choices {
+			mark := "[ ]"
+			if res.Choices[i] {
+				mark = "[x]"
+			}
+			fmt.Fprintf(w, "    %s %s\n", mark, c.Text)
+		}
+	}
+	for _, v := range res.Expects {
+		mark := "ok  "
+		if !v.Held {
+			mark = "FAIL"
+		}
+		line := fmt.Sprintf("  %s expect %s", mark, v.Expect.Src)
+		if v.Values != "" {
+			line += "   (" + v.Values + ")"
+		}
+		if v.Err != nil {
+			line += ": " + v.Err.Error()
+		}
+		fmt.Fprintln(w, line)
+	}
+	for _, t := range res.Whens {
+		fmt.Fprintln(w, "  -> "+strings.ReplaceAll(t, "\n", " "))
+	}
+}
