@@ -1,0 +1,45 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+)
+
+// BenchmarkCompare puts socklab's echo server (trace off, trace to a file,
+// sequential) beside a bare net-package echo server, at 1 and 64 clients,
+// in interleaved rounds, and reports each mode's throughput as a ratio of
+// the bare server's. Run it once: -benchtime 1x.
+//
+//	go test -run '^$' -bench Compare -benchtime 1x ./netlab/bench/
+func BenchmarkCompare(b *testing.B) {
+	compareBench(b, EchoModes)
+}
+
+// BenchmarkCompareCalc does the same for the calculator (no bare yardstick:
+// its figures are absolute).
+func BenchmarkCompareCalc(b *testing.B) {
+	compareBench(b, CalcModes)
+}
+
+func compareBench(b *testing.B, modes []Mode) {
+	round := 2 * time.Second
+	if testing.Short() {
+		round = 300 * time.Millisecond
+	}
+	for b.Loop() {
+		rows, err := Compare(context.Background(), CompareConfig{Modes: modes, Round: round, Rounds: 3, TempDir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var tbl bytes.Buffer
+		WriteTable(&tbl, rows)
+		b.Log("\n" + tbl.String())
+		for _, r := range rows {
+			if r.Wrong > 0 {
+				b.Errorf("%s at %d clients: %d wrong replies", r.Mode, r.Clients, r.Wrong)
+			}
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// BenchmarkEcho measures one server mode at a time, b.N requests spread over
+// the clients, for benchstat and for profiling (-cpuprofile). The ratios
+// belong to BenchmarkCompare, which interleaves the modes.
+func BenchmarkEcho(b *testing.B) {
+	for _, m := range []Mode{ModeBare, ModeSocklab, ModeTraceFile, ModeTraceUnbuf, ModeSequential} {
+		for _, n := range []int{1, 64} {
+			b.Run(fmt.Sprintf("server=%s/clients=%d", slug(m), n), func(b *testing.B) {
+				benchServer(b, m, netlab.Echo, n)
+			})
+		}
+	}
+}
+
+// BenchmarkCalc measures the calculator server with the generated
+// expressions of the load generator (each reply checked).
+func BenchmarkCalc(b *testing.B) {
+	for _, m := range []Mode{ModeCalc, ModeCalcTrace} {
+		for _, n := range []int{1, 64} {
+			b.Run(fmt.Sprintf("server=%s/clients=%d", slug(m), n), func(b *testing.B) {
+				benchServer(b, m, netlab.Calc, n)
+			})
+		}
+	}
+}
+
+func slug(m Mode) string {
+	switch m {
+	case ModeBare:
+		return "bare"
+	case ModeSocklab, ModeCalc:
+		return "socklab"
+	case ModeTraceFile, ModeCalcTrace:
+		return "trace-file"
+	case ModeTraceUnbuf:
+		return "trace-file-unbuffered"
+	case ModeSequential, ModeCalcSequent:
+		return "sequential"
+	}
+	return string(m)
+}
+
+func benchServer(b *testing.B, m Mode, service string, clients int) {
+	if m == ModeSequential && clients > 1 {
+		b.Skip("a sequential server serves one client at a time: see BenchmarkCompare")
+	}
+	var addr netip.AddrPort
+	if m == ModeBare {
+		bare, err := StartBareEcho(loopback)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer bare.Close()
+		addr = bare.Addr()
+	} else {
+		cfg := netlab.ServerConfig{Service: service, Sequential: m == ModeSequential, MaxClients: 1024, Backlog: 128}
+		if m == ModeTraceFile || m == ModeTraceUnbuf || m == ModeCalcTrace {
+			f, err := os.Create(b.TempDir() + "/trace.log")
+			if err != nil {
+				b.Fatal(err)
+			}
+			tw := NewTraceWriter(f, m != ModeTraceUnbuf)
+			defer f.Close()
+			defer tw.Close()
+			cfg.Tracer.Sink = tw
+		}
+		srv := startSocklab(b, cfg)
+		addr = srv.Addr()
+	}
+	per := max(1, b.N/clients)
+	b.ResetTimer()
+	r, err := Run(context.Background(), Config{Service: service, Addr: addr, Clients: clients, Requests: per,
+		Duration: 10 * time.Minute}, nil)
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if r.Wrong > 0 || r.Lost > 0 {
+		b.Fatalf("%s", r)
+	}
+	b.ReportMetric(r.RPS(), "req/s")
+	b.ReportMetric(float64(r.Latency.Quantile(0.99).Microseconds()), "p99-µs")
+}
