@@ -18,20 +18,22 @@ const maxLabClients = 16
 // labReadyMsg is sent when a pane's server listens (or failed to) and its
 // first client was started.
 type labReadyMsg struct {
-	to   paneID
-	lab  *netlab.Lab
-	addr netip.AddrPort
-	err  error
+	to      paneID
+	lab     *netlab.Lab
+	addr    netip.AddrPort
+	clients []string
+	err     error
 }
 
 // actionMsg is sent when a command a key asked for (add/remove a client,
 // send, step) was handed to the lab.
 type actionMsg struct {
-	to      paneID
-	lab     *netlab.Lab
-	clients []string // the lab's live clients after the action
-	note    string
-	err     error
+	to       paneID
+	lab      *netlab.Lab
+	clients  []string // the lab's live clients after the action
+	stepping bool
+	note     string
+	err      error
 }
 
 func (m labReadyMsg) target() paneID { return m.to }
@@ -53,12 +55,13 @@ type labPane struct {
 	err     error // the server failed to start
 	clients []string
 
-	input  lineInput
-	typing bool
-	selSeq uint64 // selected message; 0 follows the newest
-	scroll int    // transcript lines scrolled up from the bottom
-	note   string // the last action's outcome, shown under the input
-	noteBad bool
+	input    lineInput
+	typing   bool
+	stepping bool   // as the lab last reported
+	selSeq   uint64 // selected message; 0 follows the newest
+	scroll   int    // transcript lines scrolled up from the bottom
+	note     string // the last action's outcome, shown under the input
+	noteBad  bool
 }
 
 func newLabPane(c *Common, id paneID, service string, port uint16) *labPane {
@@ -102,7 +105,7 @@ func (p *labPane) Init() tea.Cmd {
 			return labReadyMsg{to: to, lab: lab, err: err}
 		}
 		_, err = lab.AddClient(service)
-		return labReadyMsg{to: to, lab: lab, addr: a, err: err}
+		return labReadyMsg{to: to, lab: lab, addr: a, clients: clientNames(lab), err: err}
 	}
 	return tea.Batch(p.feed.start(), start)
 }
@@ -130,8 +133,8 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.addr, p.err = m.addr, m.err
-		if m.err == nil {
-			p.clients = []string{"client 1"}
+		if len(m.clients) > len(p.clients) {
+			p.clients = m.clients
 		}
 		return nil
 	case actionMsg:
@@ -141,6 +144,7 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 		if m.clients != nil {
 			p.clients = m.clients
 		}
+		p.stepping = m.stepping
 		p.note, p.noteBad = m.note, m.err != nil
 		if m.err != nil {
 			p.note = m.err.Error()
@@ -246,7 +250,7 @@ func (p *labPane) act(f func(*netlab.Lab) (string, error)) tea.Cmd {
 	}
 	return func() tea.Msg {
 		note, err := f(lab)
-		return actionMsg{to: to, lab: lab, clients: clientNames(lab), note: note, err: err}
+		return actionMsg{to: to, lab: lab, clients: clientNames(lab), stepping: lab.Stepping(), note: note, err: err}
 	}
 }
 
@@ -354,13 +358,11 @@ func (p *labPane) Status() string {
 	default:
 		b.WriteString(st.Muted.Render("server starting…"))
 	}
-	if p.lab != nil {
-		mode := "RUN"
-		if p.lab.Stepping() {
-			mode = "STEP"
-		}
-		b.WriteString("  " + st.StatusMode.Render(mode))
+	mode := "RUN"
+	if p.stepping {
+		mode = "STEP"
 	}
+	b.WriteString("  " + st.StatusMode.Render(mode))
 	fmt.Fprintf(&b, "  %s", st.Client.Render(plural(len(p.clients), "client")))
 	if p.feed != nil {
 		fmt.Fprintf(&b, "  %s", st.Muted.Render(fmt.Sprintf("%d events", p.feed.total)))

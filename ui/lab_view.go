@@ -26,8 +26,8 @@ func (p *labPane) View(width, height int) string {
 	canvas := newCanvas(width, height)
 
 	if l.wide {
-		canvas.put(l.server, titled(st.Title.Render("SERVER")+st.Muted.Render("  listening socket; accept() makes one new socket per client"), clip(srv, l.server.h-1, st)))
-		canvas.put(l.clients, titled(st.Title.Render("CLIENTS")+st.Muted.Render("  each with the ephemeral port the kernel picked"), clip(cli, l.clients.h-1, st)))
+		canvas.put(l.server, titled(st.Title.Render("SERVER")+st.Muted.Render("  accept() makes a new socket per client"), clip(srv, l.server.h-1, st)))
+		canvas.put(l.clients, titled(st.Title.Render("CLIENTS")+st.Muted.Render("  port picked by the kernel → server"), clip(cli, l.clients.h-1, st)))
 		canvas.put(l.bytes, titledBlock(st.Title.Render("BYTES")+st.Muted.Render("  selected message, UTF-8 text and hex"), RenderBytes(p.selected(), l.bytes.w, l.bytes.h-1, st)))
 		canvas.put(l.transcript, titled(st.Title.Render("TRANSCRIPT")+st.Muted.Render("  pgup/pgdn scroll"), p.transcript(l.transcript.h-1, st)))
 	} else {
@@ -45,9 +45,7 @@ func (p *labPane) View(width, height int) string {
 		events = p.feed.history
 		o.Pending, o.Blocked, o.Lost = p.feed.pending, p.feed.blocked, p.feed.lost()
 	}
-	if p.lab != nil {
-		o.Stepping = p.lab.Stepping()
-	}
+	o.Stepping = p.stepping
 	if o.Selected == 0 {
 		o.Selected = p.selected().Seq
 	}
@@ -81,7 +79,7 @@ func (p *labPane) inputLine(width int, st *Styles) string {
 	if n := len(p.clients); n > 0 {
 		target = p.clients[n-1]
 	}
-	prompt := st.Prompt.Render(shortActor(target) + " ›") + " "
+	prompt := st.Prompt.Render(shortActor(target)+" ›") + " "
 	if !p.typing {
 		prompt = st.Muted.Render(shortActor(target)+" ›") + " "
 	}

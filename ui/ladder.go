@@ -41,7 +41,7 @@ func shortActor(actor string) string {
 
 // ladderCols splits a width into client text, arrow lane and server text.
 func ladderCols(width int) (left, lane, right int) {
-	lane = min(max(width/6, 10), 22)
+	lane = min(max(width/7, 10), 22)
 	left = (width - lane - 2) / 2
 	right = width - left - lane - 2
 	return left, lane, right
@@ -131,31 +131,35 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) 
 	if e.Kind == netlab.KindNote {
 		return fit(st.Muted.Render("  · "+e.Actor+": "+e.Note), width)
 	}
-	text := callText(e, st)
+	var text string
 	switch kind {
 	case rowPending:
-		text = st.Pending.Render("▶ NEXT") + " " + text
+		text = st.Pending.Render("▶ NEXT "+callName(e)) + st.Muted.Render(" waits for your step")
 	case rowBlocked:
 		text = st.Blocked.Render("⧗ " + callName(e) + " blocked in kernel")
+	case rowSelected:
+		text = st.Selected.Render(ansi.Strip(callText(e, st)))
+	default:
+		text = callText(e, st)
 	}
 	client := isClient(e.Actor)
 	if client {
 		text = st.Client.Render(shortActor(e.Actor)) + " " + text
 	}
-	arrow := laneText(e, lane, st)
+	arrow := strings.Repeat(" ", lane)
+	if kind == rowNormal || kind == rowSelected {
+		arrow = laneText(e, lane, st)
+	}
 	bar := st.Muted.Render("│")
-	var line string
-	if client {
-		line = fitRight(text, left) + bar + arrow + bar + strings.Repeat(" ", right)
-	} else {
-		line = strings.Repeat(" ", left) + bar + arrow + bar + fit(text, right)
-	}
-	line = fit(line, width)
+	// The first cell is the selection marker, so the lifelines never move.
+	mark := " "
 	if kind == rowSelected {
-		// The marker takes the first cell, so the lifelines stay in place.
-		return st.Selected.Render("▸") + ansi.TruncateLeft(line, 1, "")
+		mark = st.Selected.Render("▸")
 	}
-	return line
+	if client {
+		return fit(mark+fitRight(text, left-1)+bar+arrow+bar, width)
+	}
+	return fit(mark+strings.Repeat(" ", left-1)+bar+arrow+bar+fit(text, right), width)
 }
 
 // callName is the call with its fd: "recv(9)".

@@ -94,7 +94,7 @@ func RenderClientSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 		}
 		lines = append(lines, fmt.Sprintf("%s %s %s→%s %s%s", st.Client.Render(name),
 			st.Client.Render("fd "+strconv.Itoa(s.FD)), st.Client.Render(addrText(s.Local, short)),
-			st.Server.Render(addrText(s.Remote, short)), stateText(s, st), io))
+			st.Server.Render(addrText(s.Remote, short || width < 90)), stateText(s, st), io))
 	}
 	if len(lines) == 0 {
 		lines = append(lines, st.Muted.Render("no client socket yet"))

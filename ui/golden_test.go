@@ -1,0 +1,50 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+func tea_WindowSize(w, h int) tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// TestGoldenScreens renders the calculator pane from the fixed event log at
+// the two sizes the issue names, in both themes. Run with -update to
+// regenerate after a deliberate change, then look at the files.
+func TestGoldenScreens(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		for _, theme := range []Theme{ThemeDark, ThemeLight} {
+			t.Run(fmt.Sprintf("%dx%d_%s", size[0], size[1], theme), func(t *testing.T) {
+				m := fixtureModel(theme, size[0], size[1])
+				defer m.Close()
+				out := m.render()
+				checkSize(t, out, size[0], size[1])
+				golden.RequireEqual(t, out)
+			})
+		}
+	}
+}
+
+// TestGoldenNoColor is the 80x24 screen with the styling removed: what a
+// NO_COLOR terminal shows must still say everything (markers, not colours).
+func TestGoldenNoColor(t *testing.T) {
+	m := fixtureModel(ThemeDark, 80, 24)
+	defer m.Close()
+	golden.RequireEqual(t, ansi.Strip(m.render()))
+}
+
+func checkSize(t *testing.T, out string, w, h int) {
+	t.Helper()
+	lines := splitLines(out)
+	if len(lines) != h {
+		t.Fatalf("%d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if got := ansi.StringWidth(l); got != w {
+			t.Fatalf("line %d is %d cells wide, want %d: %q", i, got, w, ansi.Strip(l))
+		}
+	}
+}

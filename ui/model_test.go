@@ -1,0 +1,195 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+func TestPaneSwitching(t *testing.T) {
+	p := newPump(t, Options{}, 100, 30)
+	if p.m.active != paneEcho {
+		t.Fatalf("starts on %v, want echo", p.m.active)
+	}
+	// While typing, digits go into the field, not to the tab bar.
+	p.key("3")
+	if p.m.active != paneEcho {
+		t.Fatal("3 switched panes while the field had focus")
+	}
+	if v := p.m.panes[paneEcho].(*labPane).input.Value(); v != "3" {
+		t.Fatalf("field holds %q, want 3", v)
+	}
+	p.key("tab")
+	if p.m.active != paneCalc {
+		t.Fatalf("tab went to %v, want calc", p.m.active)
+	}
+	p.key("shift+tab")
+	if p.m.active != paneEcho {
+		t.Fatalf("shift+tab went to %v, want echo", p.m.active)
+	}
+	// A lab pane opens with its field focused: esc first, then digits switch.
+	p.key("esc")
+	for _, c := range []struct {
+		key  string
+		want paneID
+	}{{"1", paneLessons}, {"3", paneCalc}, {"esc", paneCalc}, {"2", paneEcho}} {
+		p.key(c.key)
+		if p.m.active != c.want {
+			t.Fatalf("%s went to %v, want %v", c.key, p.m.active, c.want)
+		}
+	}
+	p.key("?")
+	if !p.m.showHelp || !strings.Contains(p.screen(), "Any key closes this help") {
+		t.Fatal("? did not open the help overlay")
+	}
+	p.key("x")
+	if p.m.showHelp {
+		t.Fatal("a key did not close the help overlay")
+	}
+}
+
+func TestCalcRoundTrip(t *testing.T) {
+	p := newPump(t, Options{Pane: "calc"}, 100, 30)
+	calc := p.m.panes[paneCalc].(*labPane)
+	p.waitFor("server address", func() bool { return calc.addr.IsValid() })
+	p.waitScreen("server " + calc.addr.String())
+	p.typeText("2+3*4")
+	p.key("enter")
+	p.waitScreen("c1 ‹ 14")
+	// The bytes view follows the newest message: the reply, 3 bytes.
+	p.waitScreen("31 34 0a")
+}
+
+func TestStepMode(t *testing.T) {
+	p := newPump(t, Options{Pane: "calc"}, 100, 30)
+	calc := p.m.panes[paneCalc].(*labPane)
+	p.waitFor("client connected", func() bool {
+		for _, s := range calc.feed.socks {
+			if s.Actor == "client 1" && s.State == netlab.StateEstablished {
+				return true
+			}
+		}
+		return false
+	})
+	p.key("esc")
+	p.key("s")
+	p.waitFor("step mode", func() bool { return calc.stepping })
+	p.waitScreen("STEP")
+	p.key("i")
+	p.typeText("1+1")
+	p.key("enter")
+	p.key("esc")
+	p.waitScreen("▶ NEXT send(")
+	p.waitScreen(netlab.Explain("send"))
+	// Nothing moves without a step.
+	if strings.Contains(p.screen(), "c1 ‹ 2") {
+		t.Fatal("reply arrived in step mode before any step")
+	}
+	for i := 0; i < 20 && !strings.Contains(p.screen(), "c1 ‹ 2"); i++ {
+		p.waitFor("a pending call", func() bool { return len(calc.feed.pending) > 0 || strings.Contains(p.screen(), "c1 ‹ 2") })
+		if strings.Contains(p.screen(), "c1 ‹ 2") {
+			break
+		}
+		before := calc.feed.total
+		if i%2 == 0 {
+			p.key("n")
+		} else {
+			p.key("space")
+		}
+		p.waitFor("the step to happen", func() bool { return calc.feed.total > before })
+	}
+	p.waitScreen("c1 ‹ 2")
+	p.key("s")
+	p.waitFor("run mode", func() bool { return !calc.stepping })
+}
+
+func TestAddRemoveClients(t *testing.T) {
+	p := newPump(t, Options{}, 160, 48)
+	echo := p.m.panes[paneEcho].(*labPane)
+	p.key("esc")
+	p.key("+")
+	p.key("+")
+	p.waitFor("three established clients", func() bool {
+		n := 0
+		for _, s := range echo.feed.socks {
+			if isClient(s.Actor) && s.State == netlab.StateEstablished {
+				n++
+			}
+		}
+		return n == 3
+	})
+	ports := map[uint16]bool{}
+	for _, s := range echo.feed.socks {
+		if isClient(s.Actor) {
+			ports[s.Local.Port()] = true
+		}
+	}
+	if len(ports) != 3 {
+		t.Fatalf("client ports %v, want 3 different ones", ports)
+	}
+	p.waitScreen("3 clients")
+	p.key("-")
+	// The server sees EOF from client 3 and closes its side.
+	p.waitFor("EOF on the server", func() bool {
+		for _, e := range echo.feed.history {
+			if e.Actor == "server" && e.Call == "recv" && e.Result == 0 {
+				return true
+			}
+		}
+		return false
+	})
+	p.waitScreen("2 clients")
+	p.waitFor("client 3 in TIME_WAIT", func() bool {
+		for _, s := range echo.feed.socks {
+			if s.Actor == "client 3" && s.State == netlab.StateTimeWait {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+func TestQuitKeys(t *testing.T) {
+	m := NewModel(Options{})
+	defer m.Close()
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	_, cmd := m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	if cmd != nil {
+		if _, ok := cmd().(tea.QuitMsg); ok {
+			t.Fatal("q quit while the field had focus")
+		}
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	_, cmd = m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	if cmd == nil {
+		t.Fatal("q did nothing")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("q did not quit")
+	}
+	m2 := NewModel(Options{})
+	defer m2.Close()
+	_, cmd = m2.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	if cmd == nil {
+		t.Fatal("ctrl+c did nothing")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("ctrl+c did not quit while typing")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	m := NewModel(Options{})
+	defer m.Close()
+	m.Update(tea.WindowSizeMsg{Width: 79, Height: 24})
+	if !strings.Contains(m.render(), "needs at least 80x24") {
+		t.Fatalf("79x24 not refused:\n%s", m.render())
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if strings.Contains(m.render(), "needs at least") {
+		t.Fatal("80x24 refused")
+	}
+}
