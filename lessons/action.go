@@ -46,6 +46,7 @@ var actionSpecs = map[string]actionSpec{
 	"connect":   {args: "ADDR", min: 1, max: 1, doc: "connect() to ADDR (an actor name means its bound address)", check: checkAddrArg(0)},
 	"send":      {args: `"TEXT"`, min: 1, max: 1, doc: "one send() call", check: checkQuoted(0)},
 	"sendall":   {args: `"TEXT"`, min: 1, max: 1, doc: "send() until every byte is taken, as Python's sendall", check: checkQuoted(0)},
+	"echo":      {args: "MAX", min: 1, max: 1, doc: "the echo loop's body: recv(MAX), then sendall of what came (nothing when recv returned 0)", check: checkInt(0)},
 	"recv":      {args: "MAX", min: 1, max: 1, doc: "one recv(MAX) call; 0 bytes means the peer closed", check: checkInt(0)},
 	"sendto":    {args: `ADDR "TEXT"`, min: 2, max: 2, doc: "one sendto(): a datagram to ADDR", check: both(checkAddrArg(0), checkQuoted(1))},
 	"recvfrom":  {args: "MAX", min: 1, max: 1, doc: "one recvfrom(MAX): one datagram and its sender", check: checkInt(0)},

@@ -384,6 +384,24 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 	case "recv":
 		n, _ := strconv.Atoi(a.Args[0])
 		f = func(c context.Context) error { _, err := s.Recv(c, n); return err }
+	case "echo":
+		call = "recv"
+		n, _ := strconv.Atoi(a.Args[0])
+		f = func(c context.Context) error {
+			p, err := s.Recv(c, n)
+			if err != nil || len(p) == 0 {
+				return err
+			}
+			r.mu.Lock()
+			r.byFD[fdCall{s.FD(), "send"}] = o
+			r.mu.Unlock()
+			defer func() {
+				r.mu.Lock()
+				delete(r.byFD, fdCall{s.FD(), "send"})
+				r.mu.Unlock()
+			}()
+			return s.SendAll(c, p)
+		}
 	case "sendto":
 		addr, err := r.resolve(a.Args[0], true)
 		if err != nil {

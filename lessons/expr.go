@@ -15,8 +15,8 @@ import (
 //
 // Operands are references ACTOR.CALL.FIELD (ACTOR.CALL alone means
 // ACTOR.CALL.ok), integers, "quoted strings", true/false and bare names
-// (EADDRINUSE, ESTABLISHED). Operators: == != < <= > >= && || ! and
-// parentheses.
+// (EADDRINUSE, ESTABLISHED). Operators: == != < <= > >= has (text
+// contains) && || ! and parentheses.
 type Expr interface {
 	eval(env) (value, error)
 	refs() []Ref
@@ -126,6 +126,8 @@ func (e binExpr) eval(en env) (value, error) {
 		return boolean(l.s == r.s), nil
 	case "!=":
 		return boolean(l.s != r.s), nil
+	case "has":
+		return boolean(strings.Contains(l.s, r.s)), nil
 	}
 	return value{}, fmt.Errorf("%s needs two numbers, got %q and %q", e.op, l.s, r.s)
 }
@@ -189,7 +191,7 @@ func (p *exprParser) cmp() (Expr, error) {
 		return nil, err
 	}
 	switch op := p.peek(); op {
-	case "==", "!=", "<", "<=", ">", ">=":
+	case "==", "!=", "<", "<=", ">", ">=", "has":
 		p.i++
 		r, err := p.unary()
 		if err != nil {

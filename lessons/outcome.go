@@ -99,8 +99,17 @@ func (o *Outcome) Field(name string) (value, error) {
 	}
 	var data []byte
 	for _, e := range o.Events {
-		if e.Kind == netlab.KindCall {
+		if e.Kind == netlab.KindCall && (o.Action.Op != "echo" || e.Call == "recv") {
 			data = append(data, e.Data...)
+		}
+	}
+	if o.Action.Op == "echo" {
+		// echo is judged by its recv: how much came, and whether it was EOF.
+		for _, e := range o.Events {
+			if e.Kind == netlab.KindCall && e.Call == "recv" {
+				ev = e
+				break
+			}
 		}
 	}
 	switch name {
