@@ -1,7 +1,127 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"errors"
+	"fmt"
+	"strconv"
 
-// lessonCommands returns the lessons, lesson, trace commands.
-// Owned by the lessons work (issue 4); none until it lands.
-func lessonCommands() []*cobra.Command { return nil }
+	"github.com/spf13/cobra"
+
+	"github.com/socklab/socklab/lessons"
+	"github.com/socklab/socklab/ui"
+)
+
+// lessonCommands returns the lessons, lesson and trace commands.
+func lessonCommands() []*cobra.Command {
+	return []*cobra.Command{newLessonsCmd(), newLessonCmd(), newTraceCmd()}
+}
+
+// addLessonsDir adds --lessons DIR: an instructor's lessons, numbered after
+// the built-in ones.
+func addLessonsDir(cmd *cobra.Command, dir *string) {
+	cmd.PersistentFlags().StringVar(dir, "lessons", "", "also load the lessons (*.md) in `DIR`, numbered after the built-in ones")
+}
+
+func newLessonsCmd() *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "lessons",
+		Short: "List the lessons with your progress",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ls, err := lessons.Catalog(dir)
+			if err != nil {
+				return err
+			}
+			path, err := lessons.DefaultProgressPath()
+			if err != nil {
+				return err
+			}
+			prog, err := lessons.LoadProgress(path)
+			if err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "socklab: ignoring unreadable progress file %s: %v\n", path, err)
+			}
+			lessons.WriteList(cmd.OutOrStdout(), ls, prog)
+			return nil
+		},
+	}
+	addLessonsDir(cmd, &dir)
+	cmd.AddCommand(&cobra.Command{
+		Use:   "check DIR",
+		Short: "Validate the lesson files in DIR (errors name the file and line)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ls, err := lessons.LoadDir(args[0])
+			if err != nil {
+				return err
+			}
+			if len(ls) == 0 {
+				return fmt.Errorf("%s: no lesson files (*.md)", args[0])
+			}
+			for _, l := range ls {
+				fmt.Fprintf(cmd.OutOrStdout(), "ok  %s: %q, %d steps\n", l.File, l.Title, len(l.Steps))
+			}
+			return nil
+		},
+	})
+	return cmd
+}
+
+// lessonArg finds lesson N (1-based) in the catalog.
+func lessonArg(dir, arg string) (*lessons.Lesson, int, error) {
+	ls, err := lessons.Catalog(dir)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := strconv.Atoi(arg)
+	if err != nil || n < 1 || n > len(ls) {
+		return nil, 0, fmt.Errorf("lesson %q: want a number from 1 to %d (socklab lessons lists them)", arg, len(ls))
+	}
+	return ls[n-1], n, nil
+}
+
+func newLessonCmd() *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "lesson N",
+		Short: "Open the terminal UI at lesson N",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, n, err := lessonArg(dir, args[0])
+			if err != nil {
+				return err
+			}
+			return ui.RunLessons(cmd.Context(), ui.Options{Pane: "lessons"}, ui.LessonOptions{Number: n, Dir: dir})
+		},
+	}
+	addLessonsDir(cmd, &dir)
+	return cmd
+}
+
+func newTraceCmd() *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "trace N",
+		Short: "Play lesson N headless and print every real call and result",
+		Long: "trace plays every step of lesson N on real loopback sockets and prints each call as the\n" +
+			"kernel answered it, then each expectation with the values it read. The exit status is 0\n" +
+			"when every expectation held on this machine, 1 otherwise.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, n, err := lessonArg(dir, args[0])
+			if err != nil {
+				return err
+			}
+			ok, err := lessons.Trace(cmd.Context(), cmd.OutOrStdout(), n, l, lessons.Options{})
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return errors.New("lesson " + args[0] + ": some expectations did not hold on this machine")
+			}
+			return nil
+		},
+	}
+	addLessonsDir(cmd, &dir)
+	return cmd
+}

@@ -112,3 +112,14 @@ func (p *Progress) Answered(id string, right bool) {
 		lp.Right++
 	}
 }
+
+// Clone returns a deep copy, so a copy can be saved in the background while
+// the original keeps changing.
+func (p *Progress) Clone() *Progress {
+	c := &Progress{Last: p.Last, Lessons: make(map[string]*LessonProgress, len(p.Lessons))}
+	for k, v := range p.Lessons {
+		x := *v
+		c.Lessons[k] = &x
+	}
+	return c
+}

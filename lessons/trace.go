@@ -75,3 +75,22 @@ func WriteStep(w io.Writer, l *Lesson, res *StepResult) {
 		fmt.Fprintln(w, "  -> "+strings.ReplaceAll(t, "\n", " "))
 	}
 }
+
+// WriteList prints the catalog with progress marks: [x] done, [3/5] started.
+func WriteList(w io.Writer, ls []*Lesson, prog *Progress) {
+	for i, l := range ls {
+		lp := prog.Of(l.ID)
+		mark := "[ ]  "
+		switch {
+		case lp.Done:
+			mark = "[x]  "
+		case lp.Step > 0:
+			mark = fmt.Sprintf("[%d/%d]", lp.Step, len(l.Steps))
+		}
+		src := ""
+		if !l.Builtin {
+			src = "  (" + l.File + ")"
+		}
+		fmt.Fprintf(w, "%2d %-6s %s  %d steps%s\n", i+1, mark, l.Title, len(l.Steps), src)
+	}
+}

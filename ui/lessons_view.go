@@ -1,0 +1,299 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/lessons"
+	"github.com/socklab/socklab/netlab"
+)
+
+// View renders the pane: the lesson list, or the open lesson.
+func (p *lessonsPane) View(width, height int) string {
+	st := p.c.Styles
+	switch {
+	case p.loadErr != nil:
+		return block(append([]string{st.Error.Render("The lessons could not be loaded:")},
+			strings.Split(p.loadErr.Error(), "\n")...), width, height)
+	case p.listMode || p.cur < 0:
+		return p.viewList(width, height)
+	}
+	return p.viewLesson(width, height)
+}
+
+func (p *lessonsPane) viewList(width, height int) string {
+	st := p.c.Styles
+	lines := []string{st.Title.Render("Lessons"), ""}
+	for i, l := range p.catalog {
+		lp := p.prog.Of(l.ID)
+		mark := "[ ]  "
+		switch {
+		case lp.Done:
+			mark = "[✓]  "
+		case lp.Step > 0:
+			mark = fmt.Sprintf("[%d/%d]", lp.Step, len(l.Steps))
+		}
+		row := fmt.Sprintf(" %2d %-6s %s", i+1, mark, l.Title)
+		if i == p.sel {
+			row = st.Selected.Render(fit("▸"+row[1:], width-2))
+		} else if lp.Done {
+			row = st.Wire.Render(row)
+		}
+		lines = append(lines, row)
+	}
+	lines = append(lines, "", st.Muted.Render("↑/↓ choose · enter open · l back to the lesson"))
+	if p.err != "" {
+		lines = append(lines, st.Error.Render(p.err))
+	}
+	return block(lines, width, height)
+}
+
+// shownStep says what the lesson screen is about: the step whose
+// prediction is asked, or the last step played (nil: the introduction).
+func (p *lessonsPane) shownStep() (int, *lessons.Step, *lessons.StepResult) {
+	l := p.catalog[p.cur]
+	pos := len(p.results)
+	if p.asking && pos < len(l.Steps) {
+		return pos, &l.Steps[pos], nil
+	}
+	if pos > 0 {
+		return pos - 1, &l.Steps[pos-1], p.results[pos-1]
+	}
+	return -1, nil, nil
+}
+
+func (p *lessonsPane) viewLesson(width, height int) string {
+	st := p.c.Styles
+	l := p.catalog[p.cur]
+	idx, step, res := p.shownStep()
+
+	right := fmt.Sprintf("step %d/%d", len(p.results), len(l.Steps))
+	if p.prog.Of(l.ID).Done {
+		right += "  ✓ done"
+	}
+	title := st.Title.Render(fmt.Sprintf("Lesson %d/%d · %s", p.cur+1, len(p.catalog), l.Title))
+	header := fit(title, width-ansi.StringWidth(right)-1) + " " + st.Kernel.Render(right)
+
+	wide := width >= 120
+	textW := width
+	if wide {
+		textW = width * 11 / 20
+	}
+	text := p.textLines(l, idx, step, res, textW)
+	ladderEvents, blocked := p.ladderInput(idx)
+
+	if wide {
+		sideW := width - textW - 1
+		codeLines := p.codeLines(step, sideW, height/2-1, true)
+		ladH := height - 1 - len(codeLines)
+		side := append(codeLines, strings.Split(RenderLadder(ladderEvents, sideW, ladH, st, LadderOpts{Blocked: blocked}), "\n")...)
+		body := sideBySide(block(text, textW, height-1), block(side, sideW, height-1), 1)
+		return block(append([]string{header}, strings.Split(body, "\n")...), width, height)
+	}
+	ladH := max(4, (height-1)/4)
+	codeLines := p.codeLines(step, width, min(7, height/4), false)
+	textH := max(1, height-1-ladH-len(codeLines))
+	out := []string{header}
+	out = append(out, strings.Split(block(text, width, textH), "\n")...)
+	out = append(out, codeLines...)
+	out = append(out, strings.Split(RenderLadder(ladderEvents, width, ladH, st, LadderOpts{Blocked: blocked}), "\n")...)
+	return block(out, width, height)
+}
+
+// textLines is the left column: the step title, the prediction or the real
+// outcome, the prose, the hint.
+func (p *lessonsPane) textLines(l *lessons.Lesson, idx int, step *lessons.Step, res *lessons.StepResult, w int) []string {
+	st := p.c.Styles
+	var out []string
+	if step == nil {
+		out = append(out, p.md.render(l.Intro, w, st.IsDark)...)
+		if len(l.Steps) > 0 {
+			out = append(out, "", st.Prompt.Render(fmt.Sprintf("▶ n: step 1 — %s", l.Steps[0].Title)))
+		}
+		return p.withErr(out)
+	}
+	out = append(out, st.Title.Render(fmt.Sprintf("Step %d · %s", idx+1, step.Title)))
+	if res == nil && step.Predict != nil {
+		out = append(out, st.Prompt.Render("Predict: ")+step.Predict.Question)
+		for i, c := range step.Predict.Choices {
+			row := fmt.Sprintf("  %c) %s", 'a'+i, c.Text)
+			if i == p.choice {
+				row = st.Selected.Render("▸" + row[1:])
+			}
+			out = append(out, row)
+		}
+		out = append(out, st.Muted.Render("  ↑/↓ choose · enter: answer and run the step"))
+	}
+	if res != nil {
+		out = append(out, p.outcomeLines(idx, step, res)...)
+	}
+	out = append(out, "")
+	out = append(out, p.md.render(step.Text, w, st.IsDark)...)
+	if p.hint && step.Hint != "" {
+		out = append(out, "", st.Kernel.Render("Hint: ")+step.Hint)
+	}
+	if res != nil && len(p.results) == len(l.Steps) {
+		out = append(out, "", st.Wire.Render("✓ Lesson complete. l: lesson list · r: play it again"))
+	} else if res != nil && !p.busy {
+		next := l.Steps[len(p.results)]
+		out = append(out, "", st.Prompt.Render(fmt.Sprintf("▶ n: step %d — %s", len(p.results)+1, next.Title)))
+	}
+	return p.withErr(out)
+}
+
+func (p *lessonsPane) withErr(out []string) []string {
+	if p.busy {
+		out = append([]string{p.c.Styles.Blocked.Render("running on real sockets…")}, out...)
+	}
+	if p.err != "" {
+		out = append([]string{p.c.Styles.Error.Render(p.err)}, out...)
+	}
+	return out
+}
+
+// outcomeLines shows the learner's answer beside the real outcome, then
+// each expectation with the values the kernel gave.
+func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.StepResult) []string {
+	st := p.c.Styles
+	var out []string
+	if pr := step.Predict; pr != nil && len(res.Choices) == len(pr.Choices) {
+		out = append(out, st.Prompt.Render("Predicted: ")+pr.Question)
+		picked, answered := p.answers[idx]
+		for i, c := range pr.Choices {
+			mark := "  "
+			if answered && picked == i {
+				mark = "▸ "
+			}
+			row := fmt.Sprintf("%s%c) %s", mark, 'a'+i, c.Text)
+			if res.Choices[i] {
+				row = st.Wire.Render(row + "  ← the kernel")
+			}
+			out = append(out, row)
+		}
+		switch {
+		case !answered:
+			out = append(out, st.Muted.Render("  (not answered)"))
+		case picked < len(res.Choices) && res.Choices[picked]:
+			out = append(out, st.Wire.Render("  ✓ you predicted what the kernel did"))
+		default:
+			out = append(out, st.Error.Render("  ✗ the kernel did otherwise — read on"))
+		}
+	}
+	for _, v := range res.Expects {
+		mark, sty := "✓", st.Wire
+		if !v.Held {
+			mark, sty = "✗", st.Error
+		}
+		line := sty.Render(mark+" "+v.Expect.Src) + st.Muted.Render("  "+v.Values)
+		if v.Err != nil {
+			line += st.Error.Render(" " + v.Err.Error())
+		}
+		out = append(out, line)
+	}
+	for _, o := range res.Outcomes {
+		if o.Err != nil {
+			out = append(out, st.Error.Render("! "+o.Action.Src+": "+o.Err.Error()))
+		}
+	}
+	for _, t := range res.Whens {
+		out = append(out, st.Text.Render("→ "+t))
+	}
+	return out
+}
+
+// codeLines shows the step's Python and Go: side by side when both fit,
+// else the one chosen with c.
+func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, wide bool) []string {
+	st := p.c.Styles
+	if step == nil || maxH < 2 || (step.Python == "" && step.Go == "") {
+		return nil
+	}
+	mode := p.code
+	if mode == codeBoth && !wide && w < 100 {
+		mode = codePython
+	}
+	col := func(name, code string, cw int) []string {
+		lines := []string{st.Muted.Render(name)}
+		for _, l := range strings.Split(code, "\n") {
+			lines = append(lines, st.Kernel.Render(fit(strings.ReplaceAll(l, "\t", "    "), cw)))
+		}
+		return lines
+	}
+	var lines []string
+	switch mode {
+	case codePython:
+		lines = col("Python  (c: Go)", step.Python, w)
+	case codeGo:
+		lines = col("Go  (c: both)", step.Go, w)
+	default:
+		cw := (w - 3) / 2
+		l := block(col("Python", step.Python, cw), cw, maxH)
+		r := block(col("Go  (c: switch)", step.Go, cw), cw, maxH)
+		lines = strings.Split(sideBySide(l, r, 3), "\n")
+		for len(lines) > 1 && strings.TrimSpace(ansi.Strip(lines[len(lines)-1])) == "" {
+			lines = lines[:len(lines)-1]
+		}
+	}
+	if len(lines) > maxH {
+		lines = lines[:maxH]
+	}
+	return lines
+}
+
+// ladderInput gathers the events of the steps played up to the one shown,
+// with the actors renamed to the diagram's two sides, and the calls still
+// blocked in the kernel.
+func (p *lessonsPane) ladderInput(idx int) ([]netlab.Event, []netlab.Event) {
+	l := p.catalog[p.cur]
+	side := serverSide(l)
+	upto := len(p.results)
+	if idx >= 0 && idx < upto {
+		upto = idx + 1
+	}
+	var evs, blocked []netlab.Event
+	rename := func(e netlab.Event) netlab.Event {
+		if !side[e.Actor] && !strings.HasPrefix(e.Actor, "client") {
+			e.Actor = "client " + e.Actor
+		}
+		return e
+	}
+	for _, r := range p.results[:upto] {
+		for _, e := range r.Events {
+			evs = append(evs, rename(e))
+		}
+	}
+	if upto > 0 {
+		for _, o := range p.results[upto-1].Outcomes {
+			if !o.Blocked {
+				continue
+			}
+			for _, e := range o.Events {
+				if e.Kind == netlab.KindBlocked {
+					blocked = append(blocked, rename(e))
+					break
+				}
+			}
+		}
+	}
+	return evs, blocked
+}
+
+// serverSide names the actors drawn on the server's lifeline: those that
+// listen, accept, serve or wait for datagrams.
+func serverSide(l *lessons.Lesson) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range l.Steps {
+		for _, a := range s.Actions {
+			switch a.Op {
+			case "listen", "accept", "serve", "recvfrom":
+				m[a.Actor] = true
+			}
+			if a.Label != "" {
+				m[a.Label] = true
+			}
+		}
+	}
+	return m
+}
