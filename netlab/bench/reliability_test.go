@@ -400,4 +400,3 @@ func TestReliabilityShutdownUnderLoad(t *testing.T) {
 		})
 	}
 }
-
