@@ -159,13 +159,13 @@ func (p *parser) block(l *Lesson, step *Step, info string, start int, body []str
 		return false
 	}
 	if step == nil {
-		p.errf(start-1, "a %s block must be inside a step (after a \"## \" heading)", kind[0])
+		p.errf(start, "a %s block must be inside a step (after a \"## \" heading)", kind[0])
 		return true
 	}
 	code := strings.TrimRight(strings.Join(body, "\n"), "\n ")
 	dup := func(have bool) bool {
 		if have {
-			p.errf(start-1, "a second %s block in step %q (one per step)", kind[0], step.Title)
+			p.errf(start, "a second %s block in step %q (one per step)", kind[0], step.Title)
 		}
 		return have
 	}
@@ -292,7 +292,7 @@ func cutColon(s string) (string, string, bool) {
 
 // predict parses a predict block: the question, then "- CHOICE :: RULE" lines.
 func (p *parser) predict(start int, body []string) *Prediction {
-	pr := &Prediction{Line: start - 1}
+	pr := &Prediction{Line: start}
 	var q []string
 	for k, raw := range body {
 		line := start + 1 + k
