@@ -1,6 +1,165 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"time"
 
-func newServeCmd() *cobra.Command  { return &cobra.Command{Use: "serve"} }
-func newClientCmd() *cobra.Command { return &cobra.Command{Use: "client"} }
+	"github.com/spf13/cobra"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+type serveFlags struct {
+	addr       string
+	quiet      bool
+	sequential bool
+	idle       time.Duration
+	maxClients int
+	traceFile  string
+}
+
+func newServeCmd() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve echo|calc [HOST [PORT]]",
+		Short: "Run the echo or calculator server and trace its socket calls",
+		Long: "Run a server as the seeds do (python SocketServer.py localhost 1081) and print one line\n" +
+			"per socket call: actor, call, arguments, result, addresses and TCP state, as the kernel\n" +
+			"reported them. Defaults: 127.0.0.1, port 65432 for echo and 1081 for calc; port 0 lets\n" +
+			"the kernel choose. Talk to it with socklab client, nc, or the seeds' Python clients.",
+		Example:   "  socklab serve echo\n  socklab serve calc localhost 1081\n  socklab serve calc --addr [::1]:0 --sequential\n  socklab serve echo --quiet",
+		Args:      cobra.RangeArgs(1, 3),
+		ValidArgs: []string{netlab.Echo, netlab.Calc},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			service, addr, err := serviceAddr(args, f.addr)
+			if err != nil {
+				return err
+			}
+			return serve(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), service, addr, f)
+		},
+	}
+	cmd.Flags().StringVar(&f.addr, "addr", "", "listen on HOST:PORT (instead of the HOST PORT arguments)")
+	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "print no trace lines")
+	cmd.Flags().BoolVar(&f.sequential, "sequential", false, "serve one client at a time with listen(1), as the seeds' servers do")
+	cmd.Flags().DurationVar(&f.idle, "idle-timeout", 2*time.Minute, "close a client that sends nothing for this long (0: never)")
+	cmd.Flags().IntVar(&f.maxClients, "max-clients", 512, "clients served at once; more are told the server is busy")
+	cmd.Flags().StringVar(&f.traceFile, "trace-file", "", "write the trace lines to this file instead of standard output")
+	return cmd
+}
+
+// serviceAddr reads "echo|calc [HOST [PORT]]" or --addr.
+func serviceAddr(args []string, addrFlag string) (string, netip.AddrPort, error) {
+	service := args[0]
+	if service != netlab.Echo && service != netlab.Calc {
+		return "", netip.AddrPort{}, fmt.Errorf("unknown service %q: want echo or calc", service)
+	}
+	if addrFlag != "" {
+		if len(args) > 1 {
+			return "", netip.AddrPort{}, fmt.Errorf("give either --addr or HOST PORT, not both")
+		}
+		a, err := netlab.ParseAddr(addrFlag)
+		return service, a, err
+	}
+	host, port := "127.0.0.1", fmt.Sprint(netlab.DefaultPort(service))
+	if len(args) > 1 {
+		host = args[1]
+	}
+	if len(args) > 2 {
+		port = args[2]
+	}
+	a, err := netlab.ResolveHostPort(host, port)
+	return service, a, err
+}
+
+func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr netip.AddrPort, f serveFlags) error {
+	var log *netlab.Log
+	var sub *netlab.Sub
+	tr := netlab.Tracer{Actor: "server"}
+	traceOut := stdout
+	if f.traceFile != "" {
+		file, err := os.Create(f.traceFile)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		traceOut = file
+	}
+	if !f.quiet {
+		// A bounded log with one subscriber: a terminal that cannot keep up
+		// costs trace lines (counted), never a stalled socket.
+		log = netlab.NewLog(1)
+		sub = log.Subscribe(1 << 16)
+		tr.Sink = log
+	}
+	idle := f.idle
+	if idle == 0 {
+		idle = -1
+	}
+	srv, err := netlab.Listen(ctx, netlab.ServerConfig{Service: service, Addr: addr, Sequential: f.sequential,
+		IdleTimeout: idle, MaxClients: f.maxClients, Tracer: tr})
+	if err != nil {
+		return err
+	}
+	mode := "concurrent"
+	if f.sequential {
+		mode = "sequential, one client at a time"
+	}
+	fmt.Fprintf(stdout, "listening on %s (%s server, %s)\n", srv.Addr(), service, mode)
+	if !netlab.IsLoopback(srv.Addr().Addr()) {
+		fmt.Fprintf(stderr, "warning: %s is an open port: any machine that can reach this one may connect. "+
+			"Bind 127.0.0.1 (or ::1) to keep it on this machine.\n", srv.Addr())
+	}
+	printed := make(chan struct{})
+	pctx, stopPrinting := context.WithCancel(context.Background())
+	if sub != nil {
+		go func() {
+			defer close(printed)
+			printTrace(pctx, traceOut, sub)
+		}()
+	} else {
+		close(printed)
+	}
+	err = srv.Serve(ctx)
+	srv.Close()
+	stopPrinting()
+	<-printed
+	return err
+}
+
+// printTrace writes one line per event until ctx ends, then drains what is
+// left. Lines are buffered and flushed whenever the queue runs dry.
+func printTrace(ctx context.Context, out io.Writer, sub *netlab.Sub) {
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	var reported uint64
+	write := func(batch []netlab.Event) {
+		for _, e := range batch {
+			fmt.Fprintln(w, e.String())
+		}
+		if d := sub.Dropped(); d > reported {
+			fmt.Fprintf(w, "[%d trace lines dropped: the output could not keep up]\n", d-reported)
+			reported = d
+		}
+		w.Flush()
+	}
+	for {
+		batch, err := sub.Next(ctx, 1024)
+		if err != nil {
+			break
+		}
+		write(batch)
+	}
+	for {
+		select {
+		case e := <-sub.C():
+			write([]netlab.Event{e})
+		default:
+			return
+		}
+	}
+}

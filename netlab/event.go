@@ -123,7 +123,8 @@ func (e Event) String() string {
 	if e.NewState != StateNone {
 		b.WriteString(" new fd " + e.NewState.String())
 	}
-	if len(e.Data) > 0 {
+	// send's bytes are already in its arguments; show what recv got.
+	if len(e.Data) > 0 && (e.Call == "recv" || e.Call == "recvfrom") {
 		b.WriteString(" " + Quote(e.Data, 40))
 	}
 	return b.String()

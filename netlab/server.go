@@ -75,6 +75,9 @@ type Server struct {
 	closed bool
 	wg     sync.WaitGroup
 	served uint64
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Listen makes socket, setsockopt(SO_REUSEADDR), bind and listen, and returns
@@ -165,9 +168,9 @@ func (s *Server) Serve(ctx context.Context) error {
 		s.served++
 		if s.cfg.Sequential {
 			s.serveOne(bg, c)
+			s.wg.Done()
 			continue
 		}
-		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
 			s.serveOne(bg, c)
@@ -190,6 +193,9 @@ func (s *Server) track(c *Socket) bool {
 		return false
 	}
 	s.conns[c] = struct{}{}
+	// Counted under the lock that Close takes before it waits, so no Add can
+	// race with that Wait.
+	s.wg.Add(1)
 	return true
 }
 
@@ -215,27 +221,25 @@ func (s *Server) serveOne(ctx context.Context, c *Socket) {
 }
 
 // Close stops accepting, closes every connection and waits for their
-// goroutines. Safe to call more than once.
+// goroutines. Safe to call more than once and from several goroutines: every
+// call returns only when the server is fully closed.
 func (s *Server) Close() error {
-	s.mu.Lock()
-	if s.closed {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		conns := make([]*Socket, 0, len(s.conns))
+		for c := range s.conns {
+			conns = append(conns, c)
+		}
 		s.mu.Unlock()
+		bg := context.Background()
+		s.closeErr = s.listener.Close(bg)
+		for _, c := range conns {
+			c.Close(bg)
+		}
 		s.wg.Wait()
-		return nil
-	}
-	s.closed = true
-	conns := make([]*Socket, 0, len(s.conns))
-	for c := range s.conns {
-		conns = append(conns, c)
-	}
-	s.mu.Unlock()
-	bg := context.Background()
-	err := s.listener.Close(bg)
-	for _, c := range conns {
-		c.Close(bg)
-	}
-	s.wg.Wait()
-	return err
+	})
+	return s.closeErr
 }
 
 // armIdle bounds the next recv and send by the idle timeout, so a silent or

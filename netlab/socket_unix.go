@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -562,7 +563,7 @@ func nonErrno(err error) string {
 		return "timed out (socklab's timer, not the kernel)"
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
-	case errors.Is(err, os.ErrClosed):
+	case errors.Is(err, os.ErrClosed), strings.Contains(err.Error(), "use of closed"):
 		return "socket closed while the call waited"
 	}
 	return err.Error()
