@@ -198,9 +198,10 @@ func (f *labFeed) add(evs []netlab.Event) {
 		}
 		f.history = append(f.history, e)
 	}
-	if over := len(f.history) - historyCap; over > 0 {
-		// Keep the first events of the lab (socket, bind, listen: how it
-		// began) out of it: drop from the old end in one copy.
+	// Trim only once the history is twice the cap, so a flood pays for one
+	// copy per historyCap events instead of one per batch.
+	if over := len(f.history) - historyCap; over > historyCap {
+		// Drop from the old end in one copy; the count is shown on screen.
 		f.trimmed += uint64(over)
 		f.history = append(f.history[:0:0], f.history[over:]...)
 	}

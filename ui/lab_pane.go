@@ -330,18 +330,31 @@ func (p *labPane) moveSelection(d int) {
 	}
 }
 
-// selected is the message shown in the bytes view.
+// selected is the message shown in the bytes view: the chosen one, or the
+// newest that carried bytes. It scans from the end without copying.
 func (p *labPane) selected() netlab.Event {
-	evs := p.dataEvents()
-	if p.selSeq != 0 {
-		for _, e := range evs {
-			if e.Seq == p.selSeq {
-				return e
+	if p.feed == nil {
+		return netlab.Event{}
+	}
+	h := p.feed.history
+	var newest *netlab.Event
+	for i := len(h) - 1; i >= 0; i-- {
+		e := &h[i]
+		if e.Kind != netlab.KindCall || len(e.Data) == 0 {
+			continue
+		}
+		if newest == nil {
+			newest = e
+			if p.selSeq == 0 {
+				break
 			}
 		}
+		if e.Seq == p.selSeq {
+			return *e
+		}
 	}
-	if len(evs) > 0 {
-		return evs[len(evs)-1]
+	if newest != nil {
+		return *newest
 	}
 	return netlab.Event{}
 }

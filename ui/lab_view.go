@@ -24,11 +24,12 @@ func (p *labPane) View(width, height int) string {
 	}
 	l := generateLabLayout(width, height, len(srv), len(cli))
 	canvas := newCanvas(width, height)
+	sel := p.selected()
 
 	if l.wide {
 		canvas.put(l.server, titled(st.Title.Render("SERVER")+st.Muted.Render("  accept() makes a new socket per client"), clip(srv, l.server.h-1, st)))
 		canvas.put(l.clients, titled(st.Title.Render("CLIENTS")+st.Muted.Render("  port picked by the kernel → server"), clip(cli, l.clients.h-1, st)))
-		canvas.put(l.bytes, titledBlock(st.Title.Render("BYTES")+st.Muted.Render("  selected message, UTF-8 text and hex"), RenderBytes(p.selected(), l.bytes.w, l.bytes.h-1, st)))
+		canvas.put(l.bytes, titledBlock(st.Title.Render("BYTES")+st.Muted.Render("  selected message, UTF-8 text and hex"), RenderBytes(sel, l.bytes.w, l.bytes.h-1, st)))
 		canvas.put(l.transcript, titled(st.Title.Render("TRANSCRIPT")+st.Muted.Render("  pgup/pgdn scroll"), p.transcript(l.transcript.h-1, st)))
 	} else {
 		half := (width - 2) / 2
@@ -36,7 +37,7 @@ func (p *labPane) View(width, height int) string {
 		cv := titled(st.Title.Render("CLIENTS"), clip(cli, l.sockets.h-1, st))
 		canvas.put(rect{0, 0, half, l.sockets.h}, sv)
 		canvas.put(rect{half + 2, 0, width - half - 2, l.sockets.h}, cv)
-		canvas.put(l.bytes, RenderBytes(p.selected(), l.bytes.w, l.bytes.h, st))
+		canvas.put(l.bytes, RenderBytes(sel, l.bytes.w, l.bytes.h, st))
 		canvas.put(l.transcript, strings.Join(p.transcript(l.transcript.h, st), "\n"))
 	}
 	var events []netlab.Event
@@ -47,7 +48,7 @@ func (p *labPane) View(width, height int) string {
 	}
 	o.Stepping = p.stepping
 	if o.Selected == 0 {
-		o.Selected = p.selected().Seq
+		o.Selected = sel.Seq
 	}
 	canvas.put(l.ladder, RenderLadder(events, l.ladder.w, l.ladder.h, st, o))
 	canvas.put(l.input, p.inputLine(l.input.w, st))

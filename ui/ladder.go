@@ -78,16 +78,18 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	}
 	room := height - 1 - len(tail)
 
-	var rows []netlab.Event
-	for _, e := range events {
+	// Indices of the drawable rows; events are not copied (View runs
+	// every frame, the history can hold thousands).
+	rows := make([]int, 0, min(len(events), 4*room+16))
+	for i, e := range events {
 		if e.Kind == netlab.KindCall || e.Kind == netlab.KindNote {
-			rows = append(rows, e)
+			rows = append(rows, i)
 		}
 	}
 	end := len(rows)
 	if o.Selected != 0 {
-		for i, e := range rows {
-			if e.Seq == o.Selected && i < end-room {
+		for i, ix := range rows {
+			if events[ix].Seq == o.Selected && i < end-room {
 				end = min(len(rows), i+1+room/2)
 				break
 			}
@@ -102,7 +104,8 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		above := uint64(start) + o.Lost
 		lines = append(lines, fit(st.Muted.Render(fmt.Sprintf("  ⋮ %d earlier calls above", above)), width))
 	}
-	for _, e := range rows[start:end] {
+	for _, ix := range rows[start:end] {
+		e := events[ix]
 		kind := rowNormal
 		if e.Seq == o.Selected {
 			kind = rowSelected

@@ -406,7 +406,9 @@ func (p *lessonsPane) Status() string {
 	if p.prog.Of(l.ID).Done {
 		s += " · ✓ done"
 	}
-	return s
+	// The root's footer shows the lab panes' keys; the lesson keys go here
+	// until they join KeyMap.
+	return s + " │ n next · p back · r restart · l list · h hint · c code · a auto"
 }
 
 // Close ends the lesson's lab.

@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// fullModel is the calculator pane with a full history of request/reply
+// traffic from 8 clients, at 200x60.
+func fullModel(b *testing.B) *Model {
+	m := fixtureModel(ThemeDark, 200, 60)
+	p := m.panes[paneCalc].(*labPane)
+	p.feed.add(floodEvents(historyCap * 2))
+	return m
+}
+
+func floodEvents(n int) []netlab.Event {
+	srv := netip.MustParseAddrPort("127.0.0.1:1081")
+	evs := make([]netlab.Event, 0, n)
+	for i := range n {
+		c := netip.AddrPortFrom(srv.Addr(), uint16(40000+i%8))
+		e := netlab.Event{Seq: uint64(100 + i), Kind: netlab.KindCall, FD: 10 + i%8, Local: srv, Remote: c,
+			State: netlab.StateEstablished, Result: 6, Data: []byte("2+3*4\n")}
+		switch i % 4 {
+		case 0:
+			e.Actor, e.Call = fmt.Sprintf("client %d", 1+i%8), "send"
+		case 1:
+			e.Actor, e.Call = "server", "recv"
+		case 2:
+			e.Actor, e.Call, e.Data, e.Result = "server", "send", []byte("14\n"), 3
+		case 3:
+			e.Actor, e.Call, e.Data, e.Result = fmt.Sprintf("client %d", 1+i%8), "recv", []byte("14\n"), 3
+		}
+		evs = append(evs, e)
+	}
+	return evs
+}
+
+// BenchmarkViewBusiestPane is one frame of the calculator pane at 200x60
+// with a full history.
+func BenchmarkViewBusiestPane(b *testing.B) {
+	m := fullModel(b)
+	defer m.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.render()
+	}
+}
+
+// BenchmarkFeedMerge is how many events a second the UI side can take in
+// (batches of 512, as a flood delivers them).
+func BenchmarkFeedMerge(b *testing.B) {
+	evs := floodEvents(512)
+	f := &labFeed{}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.add(evs)
+	}
+	b.ReportMetric(float64(b.N*len(evs))/b.Elapsed().Seconds(), "events/s")
+}

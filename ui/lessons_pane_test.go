@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"path/filepath"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/lessons"
+)
+
+func testCommon() *Common {
+	return &Common{Styles: NewStyles(ThemeDark, true), Keys: DefaultKeyMap(), Opts: Options{Pane: "lessons"}}
+}
+
+// drive runs cmd and every command its messages lead to, feeding each
+// message back to the pane, as the Bubble Tea loop would. Autoplay ticks
+// are dropped so the test never waits on a clock.
+func drive(t *testing.T, p *lessonsPane, cmd tea.Cmd) {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for n := 0; len(queue) > 0; n++ {
+		if n > 1000 {
+			t.Fatal("commands never settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch m := c().(type) {
+		case nil, lessonTickMsg:
+		case tea.BatchMsg:
+			queue = append(queue, m...)
+		default:
+			queue = append(queue, p.Update(m))
+		}
+	}
+}
+
+func press(t *testing.T, p *lessonsPane, code rune, text string) {
+	t.Helper()
+	drive(t, p, p.Update(tea.KeyPressMsg{Code: code, Text: text}))
+}
+
+// TestLessonPaneNavigationAndPrediction plays lesson 3 through Update on
+// real sockets: a prediction is asked before its step runs, the answer is
+// shown beside the kernel's, p replays the lab to the previous step, and
+// the end of the lesson is saved as done.
+func TestLessonPaneNavigationAndPrediction(t *testing.T) {
+	prog := filepath.Join(t.TempDir(), "progress.json")
+	p := newLessonsPaneWith(testCommon(), LessonOptions{Number: 3, ProgressPath: prog})
+	defer p.Close()
+	drive(t, p, p.Init())
+	if p.cur != 2 || p.run == nil || len(p.results) != 0 {
+		t.Fatalf("opened lesson %d, run %v, %d results", p.cur+1, p.run, len(p.results))
+	}
+	press(t, p, 'n', "n") // step 1: the server
+	if len(p.results) != 1 || !p.results[0].OK() {
+		t.Fatalf("after n: %d results", len(p.results))
+	}
+	press(t, p, 'n', "n") // step 2 has a prediction: asked, not run
+	if !p.asking || len(p.results) != 1 {
+		t.Fatalf("step 2 should ask first: asking=%v results=%d", p.asking, len(p.results))
+	}
+	press(t, p, 'n', "n") // n does not skip an open question
+	if len(p.results) != 1 {
+		t.Fatal("n ran the step without an answer")
+	}
+	press(t, p, tea.KeyDown, "")
+	press(t, p, tea.KeyEnter, "")
+	if len(p.results) != 2 || p.answers[1] != 1 {
+		t.Fatalf("answer not recorded: results=%d answers=%v", len(p.results), p.answers)
+	}
+	res := p.results[1]
+	if !res.Choices[0] || res.Choices[1] {
+		t.Fatalf("the kernel's answer should be choice a (connect returns first): %v", res.Choices)
+	}
+	if got := p.prog.Of("03-client-connects"); got.Predicted != 1 || got.Right != 0 {
+		t.Fatalf("prediction tally %+v", got)
+	}
+	view := p.View(100, 30)
+	for _, want := range []string{"← the kernel", "✗ the kernel did otherwise", "client.connect.state == ESTABLISHED"} {
+		if !contains(view, want) {
+			t.Fatalf("view lacks %q:\n%s", want, view)
+		}
+	}
+	oldRun := p.run
+	press(t, p, 'p', "p") // back: replay from scratch to step 1
+	if len(p.results) != 1 || p.run == oldRun || p.asking {
+		t.Fatalf("after p: %d results, new run %v", len(p.results), p.run != oldRun)
+	}
+	press(t, p, 'n', "n") // already answered: runs at once on the new lab
+	if len(p.results) != 2 || p.asking {
+		t.Fatalf("after replayed n: %d results asking=%v", len(p.results), p.asking)
+	}
+	for len(p.results) < len(p.catalog[2].Steps) {
+		before := len(p.results)
+		press(t, p, 'n', "n")
+		if p.asking {
+			press(t, p, tea.KeyEnter, "")
+		}
+		if len(p.results) == before {
+			t.Fatalf("stuck at step %d", before)
+		}
+	}
+	for _, r := range p.results {
+		if !r.OK() {
+			t.Fatalf("step %d: %+v", r.Index+1, r.Expects)
+		}
+	}
+	saved, err := lessons.LoadProgress(prog)
+	if err != nil || !saved.Of("03-client-connects").Done {
+		t.Fatalf("progress file: %v %+v", err, saved)
+	}
+	if !contains(p.View(100, 30), "done") {
+		t.Fatal("no done mark")
+	}
+	press(t, p, 'r', "r")
+	if len(p.results) != 0 {
+		t.Fatal("r did not restart")
+	}
+	press(t, p, 'l', "l")
+	if !p.listMode || !contains(p.View(80, 20), "[✓]") {
+		t.Fatalf("list without done mark:\n%s", p.View(80, 20))
+	}
+}
+
+func TestLessonPaneAutoplaySpeed(t *testing.T) {
+	p := newLessonsPaneWith(testCommon(), LessonOptions{ProgressPath: filepath.Join(t.TempDir(), "p.json")})
+	defer p.Close()
+	p.cur = 0
+	p.Update(tea.KeyPressMsg{Code: 'a', Text: "a"})
+	if !p.auto {
+		t.Fatal("a did not start autoplay")
+	}
+	s := p.speed
+	p.Update(tea.KeyPressMsg{Code: '+', Text: "+"})
+	p.Update(tea.KeyPressMsg{Code: '+', Text: "+"})
+	if p.speed != max(0, s-2) || !contains(p.Status(), autoplaySpeeds[p.speed].String()) {
+		t.Fatalf("speed %d, status %q", p.speed, p.Status())
+	}
+	p.Update(tea.KeyPressMsg{Code: '-', Text: "-"})
+	if p.speed != max(0, s-2)+1 {
+		t.Fatalf("- did not slow down: %d", p.speed)
+	}
+}
+
+func contains(s, sub string) bool { return strings.Contains(ansi.Strip(s), sub) }
