@@ -1,8 +1,8 @@
 package bench
 
 import (
-	"bytes"
 	"context"
+	"os"
 	"testing"
 	"time"
 )
@@ -33,9 +33,8 @@ func compareBench(b *testing.B, modes []Mode) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var tbl bytes.Buffer
-		WriteTable(&tbl, rows)
-		b.Log("\n" + tbl.String())
+		// Printed, not logged: the test runner cuts long benchmark logs.
+		WriteTable(os.Stdout, rows)
 		for _, r := range rows {
 			if r.Wrong > 0 {
 				b.Errorf("%s at %d clients: %d wrong replies", r.Mode, r.Clients, r.Wrong)

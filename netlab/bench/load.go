@@ -59,7 +59,13 @@ func (c *Config) defaults() {
 // display. The zero value is ready to use.
 type Live struct {
 	OK, Wrong, Lost atomic.Uint64
+	stop            atomic.Bool
 }
+
+// Stop ends the run early but gently: no new request is sent, and the ones
+// in flight still get their replies (cancelling Run's context instead counts
+// them as lost).
+func (l *Live) Stop() { l.stop.Store(true) }
 
 // Result is what a run measured.
 type Result struct {
@@ -196,7 +202,7 @@ func (c *client) run(ctx context.Context) {
 	buf := make([]byte, c.cfg.Size)
 	got := make([]byte, c.cfg.Size)
 	for seq := uint64(0); ; seq++ {
-		if ctx.Err() != nil || time.Now().After(c.stopAt) {
+		if ctx.Err() != nil || c.live.stop.Load() || time.Now().After(c.stopAt) {
 			return
 		}
 		if c.cfg.Requests > 0 && seq >= uint64(c.cfg.Requests) {
