@@ -1,0 +1,80 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestE2ELesson3 runs the real binary in a real terminal (tmux): it opens
+// lesson 3, answers its prediction, steps to the end and sees the done
+// mark, then checks the progress file. It polls the screen, never sleeps
+// for a fixed time.
+func TestE2ELesson3(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is required in CI")
+		}
+		t.Skip("tmux not installed")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "socklab")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cfg := filepath.Join(dir, "config")
+	sock := filepath.Join(dir, "tmux.sock")
+	session := "socklab-e2e"
+	tmux := func(args ...string) string {
+		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+		"env", "XDG_CONFIG_HOME="+cfg, "HOME="+dir, "TERM=xterm-256color", bin, "lesson", "3")
+	defer exec.Command("tmux", "-S", sock, "kill-server").Run()
+
+	screen := func() string { return tmux("capture-pane", "-p", "-t", session) }
+	waitFor := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			if strings.Contains(screen(), what) {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("screen never showed %q:\n%s", what, screen())
+	}
+	keys := func(k ...string) { tmux(append([]string{"send-keys", "-t", session}, k...)...) }
+
+	waitFor("Lesson 3/12")
+	keys("n")
+	waitFor("step 1/5")
+	keys("n")
+	waitFor("Predict:")
+	keys("Enter") // a) yes, connect() returns now
+	waitFor("← the kernel")
+	waitFor("✓ you predicted what the kernel did")
+	keys("n")
+	waitFor("step 3/5")
+	keys("n")
+	waitFor("Predict:")
+	keys("Enter")
+	waitFor("step 4/5")
+	keys("n")
+	waitFor("step 5/5")
+	waitFor("✓ done")
+	waitFor("Lesson complete")
+
+	data, err := os.ReadFile(filepath.Join(cfg, "socklab", "progress.json"))
+	if err != nil || !strings.Contains(string(data), `"done": true`) {
+		t.Fatalf("progress file: %v\n%s", err, data)
+	}
+	keys("q")
+}
