@@ -79,7 +79,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 	wide := width >= 120
 	textW := width
 	if wide {
-		textW = width * 11 / 20
+		textW = width * 9 / 20
 	}
 	text := p.textLines(l, idx, step, res, textW)
 	ladderEvents, blocked := p.ladderInput(idx)
