@@ -120,7 +120,7 @@ func floatPow(x, y float64) (float64, *Error) {
 	case y == math.Floor(y):
 		r = powIntegral(x, y)
 	default:
-		r = math.Pow(x, y)
+		r = powFrac(x, y)
 	}
 	if math.IsInf(r, 0) {
 		// Python: OverflowError (34, 'Numerical result out of range').
