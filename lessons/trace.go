@@ -43,6 +43,10 @@ func WriteStep(w io.Writer, l *Lesson, res *StepResult) {
 		fmt.Fprintln(w, "  "+e.String())
 	}
 	for _, o := range res.Outcomes {
+		if o.Action.Op == "sysctl" && o.Err == nil {
+			// Event.String prints payloads of recv only; show the value read.
+			fmt.Fprintf(w, "  %-9s %s = %q\n", o.Action.Actor, o.Action.Args[0], o.Extra)
+		}
 		if o.Err != nil {
 			fmt.Fprintf(w, "  ! %s: %v\n", o.Action.Src, o.Err)
 		}
