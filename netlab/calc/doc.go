@@ -28,10 +28,13 @@
 // so any input is answered within milliseconds.
 //
 // Known differences from Python: a negative number raised to a fractional
-// power is an error here (Python returns a complex number); fractional float
-// powers use Go's math.Pow, which can differ from the C library CPython uses
-// in the last digit; and integers beyond the size limit are rejected where
-// Python would keep computing.
+// power is an error here (Python returns a complex number); fractional
+// powers are computed correctly rounded, while CPython uses the platform's
+// C pow, which is occasionally one ulp off (about 1 case in 1000 with
+// glibc); integers beyond the size limit or the work budget are rejected
+// where Python would keep computing (and 10**-n rounding never builds
+// 10**n for absurd n); min and max need at least one argument but, unlike
+// Python's, a single number is fine: min(5) is 5.
 package calc
 
 // MaxDepth limits nesting: each parenthesis, function call, unary sign and

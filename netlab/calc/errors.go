@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Error is the type of every error Eval returns. Msg is written to follow
@@ -50,4 +51,14 @@ func quoteRune(r rune) string {
 		return "'" + string(r) + "'"
 	}
 	return fmt.Sprintf("U+%04X", r)
+}
+
+// clip shortens source text quoted in a message, so that a 4000-digit
+// literal does not turn the one-line reply into a wall of digits.
+func clip(s string) string {
+	const limit = 24
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	return string([]rune(s)[:limit]) + "..."
 }

@@ -286,6 +286,8 @@ func TestEvalErrors(t *testing.T) {
 		{"1.2.3", "invalid number '1.2.3' at column 1"},
 		{"1 .", "unexpected '.' at column 3"},
 		{"1\x002", "NUL byte at column 2"},
+		{"1 " + strings.Repeat("9", 4000), "unexpected '999999999999999999999999...' at column 3"},
+		{strings.Repeat("y", 4000), "unknown name 'yyyyyyyyyyyyyyyyyyyyyyyy...' at column 1"},
 		{"é\x00", "unknown name 'é' at column 1"},
 		{"1+\x00", "NUL byte at column 3"},
 		{"ab\xffc", "invalid UTF-8 at byte 3"},

@@ -40,7 +40,7 @@ func (t token) describe() string {
 	if t.kind == tEOF {
 		return "end of expression"
 	}
-	return "'" + t.text + "'"
+	return "'" + clip(t.text) + "'"
 }
 
 // lexer works on runes rather than bytes so that columns in error messages
@@ -185,7 +185,7 @@ func (lx *lexer) badNumber(start int) (token, *Error) {
 	if end == lx.pos {
 		end = min(lx.pos+1, len(lx.src))
 	}
-	return token{}, errAt(start+1, "invalid number '%s'", string(lx.src[start:end]))
+	return token{}, errAt(start+1, "invalid number '%s'", clip(string(lx.src[start:end])))
 }
 
 // number follows Python's literal grammar, including its refusal of
@@ -251,7 +251,7 @@ func (lx *lexer) number() (token, *Error) {
 	t := tok()
 	if !isFloat {
 		if len(intPart) > 1 && strings.TrimLeft(intPart, "0") != "" && intPart[0] == '0' {
-			return token{}, errAt(start+1, "invalid number '%s' (leading zeros are not allowed)", t.text)
+			return token{}, errAt(start+1, "invalid number '%s' (leading zeros are not allowed)", clip(t.text))
 		}
 		if len(intPart) <= 18 { // fits int64: skip the slower big parser
 			n, _ := strconv.ParseInt(intPart, 10, 64)

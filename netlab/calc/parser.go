@@ -207,7 +207,7 @@ func (p *parser) closeParen(open token) *Error {
 func (p *parser) call(name token, depth int) (*node, *Error) {
 	fn := lookupFunc(name.text)
 	if fn == nil {
-		return nil, errAt(name.col, "unknown name '%s'", name.text)
+		return nil, errAt(name.col, "unknown name '%s'", clip(name.text))
 	}
 	open := p.peek()
 	if open.kind != tLParen {
