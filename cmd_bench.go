@@ -161,7 +161,7 @@ func startBenchServer(ctx context.Context, service string, f benchFlags) (netip.
 		if file, err = os.Create(f.traceFile); err != nil {
 			return netip.AddrPort{}, nil, err
 		}
-		tw = bench.NewTraceWriter(file, true)
+		tw = bench.NewTraceWriter(file)
 		cfg.Tracer.Sink = tw
 	}
 	srv, err := bench.StartServer(ctx, cfg)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -77,8 +76,6 @@ func serviceAddr(args []string, addrFlag string) (string, netip.AddrPort, error)
 }
 
 func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr netip.AddrPort, f serveFlags) error {
-	var log *netlab.Log
-	var sub *netlab.Sub
 	tr := netlab.Tracer{Actor: "server"}
 	traceOut := stdout
 	if f.traceFile != "" {
@@ -89,19 +86,22 @@ func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr n
 		defer file.Close()
 		traceOut = file
 	}
-	if !f.quiet {
-		// A bounded log with one subscriber: a terminal that cannot keep up
-		// costs trace lines (counted), never a stalled socket.
-		log = netlab.NewLog(1)
-		sub = log.Subscribe(1 << 16)
-		tr.Sink = log
-	}
 	idle := f.idle
 	if idle == 0 {
 		idle = -1
 	}
-	srv, err := netlab.Listen(ctx, netlab.ServerConfig{Service: service, Addr: addr, Sequential: f.sequential,
-		IdleTimeout: idle, MaxClients: f.maxClients, Tracer: tr})
+	cfg := netlab.ServerConfig{Service: service, Addr: addr, Sequential: f.sequential,
+		IdleTimeout: idle, MaxClients: f.maxClients}
+	// Trace lines are queued until "listening on" is printed, so that line
+	// comes first; the queue is bounded and a full one drops lines (counted
+	// in the trace), never stalling a socket.
+	var held []netlab.Event
+	var tw *netlab.TraceWriter
+	if !f.quiet {
+		tr.Sink = netlab.SinkFunc(func(e netlab.Event) { held = append(held, e) })
+	}
+	cfg.Tracer = tr
+	srv, err := netlab.Listen(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -114,52 +114,19 @@ func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr n
 		fmt.Fprintf(stderr, "warning: %s is an open port: any machine that can reach this one may connect. "+
 			"Bind 127.0.0.1 (or ::1) to keep it on this machine.\n", srv.Addr())
 	}
-	printed := make(chan struct{})
-	pctx, stopPrinting := context.WithCancel(context.Background())
-	if sub != nil {
-		go func() {
-			defer close(printed)
-			printTrace(pctx, traceOut, sub)
-		}()
-	} else {
-		close(printed)
+	if !f.quiet {
+		tw = netlab.NewTraceWriter(traceOut, 1<<16)
+		for _, e := range held {
+			tw.Emit(e)
+		}
+		srv.SetSink(tw)
 	}
 	err = srv.Serve(ctx)
 	srv.Close()
-	stopPrinting()
-	<-printed
+	if tw != nil {
+		if werr := tw.Close(); err == nil {
+			err = werr
+		}
+	}
 	return err
-}
-
-// printTrace writes one line per event until ctx ends, then drains what is
-// left. Lines are buffered and flushed whenever the queue runs dry.
-func printTrace(ctx context.Context, out io.Writer, sub *netlab.Sub) {
-	w := bufio.NewWriter(out)
-	defer w.Flush()
-	var reported uint64
-	write := func(batch []netlab.Event) {
-		for _, e := range batch {
-			fmt.Fprintln(w, e.String())
-		}
-		if d := sub.Dropped(); d > reported {
-			fmt.Fprintf(w, "[%d trace lines dropped: the output could not keep up]\n", d-reported)
-			reported = d
-		}
-		w.Flush()
-	}
-	for {
-		batch, err := sub.Next(ctx, 1024)
-		if err != nil {
-			break
-		}
-		write(batch)
-	}
-	for {
-		select {
-		case e := <-sub.C():
-			write([]netlab.Event{e})
-		default:
-			return
-		}
-	}
 }

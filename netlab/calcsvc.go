@@ -31,11 +31,13 @@ func (s *Server) serveCalc(ctx context.Context, c *Socket) {
 	lines := Lines{Max: s.cfg.MaxLine}
 	buf := make([]byte, 1024)
 	var out []byte
+	var armed time.Time
 	for {
 		if lines.Partial() {
 			_ = c.SetReadDeadline(time.Now().Add(s.cfg.Pause))
+			armed = time.Time{} // the pause timer replaced the idle deadline
 		} else {
-			s.armIdle(c)
+			s.armIdle(c, &armed)
 		}
 		n, err := c.RecvInto(ctx, buf)
 		var frames []Frame

@@ -3,6 +3,7 @@ package netlab
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // serveEcho is the seeds' echo server: each recv(1024) is sent back whole
@@ -10,8 +11,9 @@ import (
 // bytes, so it is binary-safe.
 func (s *Server) serveEcho(ctx context.Context, c *Socket) {
 	buf := make([]byte, 1024)
+	var armed time.Time
 	for {
-		s.armIdle(c)
+		s.armIdle(c, &armed)
 		n, err := c.RecvInto(ctx, buf)
 		if err != nil {
 			if IsTimeout(err) {

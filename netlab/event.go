@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strings"
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -88,55 +88,74 @@ func (e Event) ErrText() string {
 
 // String renders the event as one strace-like trace line, without the time:
 //
-//	server   accept(3) = 4  [127.0.0.1:1081 <- 127.0.0.1:51234] ESTABLISHED
-func (e Event) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-9s ", e.Actor)
+//	server    accept(3) = 4  [127.0.0.1:1081 <-> 127.0.0.1:51234] LISTEN new fd ESTABLISHED
+func (e Event) String() string { return string(e.AppendTo(nil)) }
+
+// AppendTo appends the trace line of String to b. It avoids fmt because a
+// traced server writes one line per call and formatting was the largest cost
+// of tracing to a file.
+func (e Event) AppendTo(b []byte) []byte {
+	b = append(b, e.Actor...)
+	for i := len(e.Actor); i < 9; i++ {
+		b = append(b, ' ')
+	}
+	b = append(b, ' ')
 	switch e.Kind {
 	case KindNote:
-		b.WriteString("-- " + e.Note)
-		return b.String()
+		return append(append(b, "-- "...), e.Note...)
 	case KindPending:
-		fmt.Fprintf(&b, "%s(%s) ... waiting for step", e.Call, e.Args)
-		return b.String()
+		return append(appendCall(b, e), " ... waiting for step"...)
 	case KindBlocked:
-		fmt.Fprintf(&b, "%s(%s) ... blocked in kernel", e.Call, e.Args)
-		return b.String()
+		return append(appendCall(b, e), " ... blocked in kernel"...)
 	}
-	fmt.Fprintf(&b, "%s(%s) = %d", e.Call, e.Args, e.Result)
+	b = appendCall(b, e)
+	b = append(b, " = "...)
+	b = strconv.AppendInt(b, int64(e.Result), 10)
 	if e.Failed() {
-		b.WriteString(" " + e.ErrText())
+		b = append(append(b, ' '), e.ErrText()...)
 	}
 	if e.Local.IsValid() || e.Remote.IsValid() {
-		b.WriteString("  [")
+		b = append(b, "  ["...)
 		if e.Local.IsValid() {
-			b.WriteString(e.Local.String())
+			b = e.Local.AppendTo(b)
 		}
 		if e.Remote.IsValid() {
-			b.WriteString(" <-> " + e.Remote.String())
+			b = e.Remote.AppendTo(append(b, " <-> "...))
 		}
-		b.WriteString("]")
+		b = append(b, ']')
 	}
 	if e.State != StateNone {
-		b.WriteString(" " + e.State.String())
+		b = append(append(b, ' '), e.State.String()...)
 	}
 	if e.NewState != StateNone {
-		b.WriteString(" new fd " + e.NewState.String())
+		b = append(append(b, " new fd "...), e.NewState.String()...)
 	}
 	// send's bytes are already in its arguments; show what recv got.
 	if len(e.Data) > 0 && (e.Call == "recv" || e.Call == "recvfrom") {
-		b.WriteString(" " + Quote(e.Data, 40))
+		b = appendQuote(append(b, ' '), e.Data, 40)
 	}
-	return b.String()
+	return b
 }
 
-// Quote renders bytes as a short Go-quoted string, eliding the middle of long
+func appendCall(b []byte, e Event) []byte {
+	b = append(b, e.Call...)
+	b = append(b, '(')
+	b = append(b, e.Args...)
+	return append(b, ')')
+}
+
+// Quote renders bytes as a short Go-quoted string, eliding the end of long
 // payloads.
-func Quote(p []byte, max int) string {
+func Quote(p []byte, max int) string { return string(appendQuote(nil, p, max)) }
+
+func appendQuote(b, p []byte, max int) []byte {
 	if len(p) > max {
-		return fmt.Sprintf("%q…(%d bytes)", p[:max], len(p))
+		b = strconv.AppendQuote(b, string(p[:max]))
+		b = append(b, "…("...)
+		b = strconv.AppendInt(b, int64(len(p)), 10)
+		return append(b, " bytes)"...)
 	}
-	return fmt.Sprintf("%q", p)
+	return strconv.AppendQuote(b, string(p))
 }
 
 // ErrnoOf extracts the kernel errno from err, or 0.

@@ -10,11 +10,11 @@ import (
 	"strconv"
 )
 
-// stateByTuple finds a TCP connection by its 4-tuple in /proc/net/tcp{,6}.
+// procState finds a TCP connection by its 4-tuple in /proc/net/tcp{,6}.
 // It is how socklab reads the state of a connection whose fd is already
 // closed (FIN_WAIT2, TIME_WAIT): the kernel keeps the connection, but no fd
 // is left to ask with TCP_INFO. It is only used after close and shutdown.
-func stateByTuple(local, remote netip.AddrPort) TCPState {
+func procState(local, remote netip.AddrPort) TCPState {
 	if !local.IsValid() || !remote.IsValid() {
 		return StateNone
 	}

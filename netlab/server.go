@@ -116,6 +116,14 @@ func Listen(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	return s, nil
 }
 
+// SetSink changes where the server's events go from now on. Call it before
+// Serve: the listening socket and every connection accepted later report to
+// the new sink.
+func (s *Server) SetSink(sink Sink) {
+	s.cfg.Tracer.Sink = sink
+	s.listener.tr.Sink = sink
+}
+
 // Addr is the address the kernel reports for the listening socket.
 func (s *Server) Addr() netip.AddrPort { return s.listener.LocalAddr() }
 
@@ -244,9 +252,23 @@ func (s *Server) Close() error {
 
 // armIdle bounds the next recv and send by the idle timeout, so a silent or
 // non-reading client is closed instead of holding its goroutine forever.
-func (s *Server) armIdle(c *Socket) {
-	if s.cfg.IdleTimeout > 0 {
-		_ = c.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
-		_ = c.SetWriteDeadline(time.Now().Add(s.cfg.IdleTimeout))
+// Re-arming the deadlines costs two timer updates, so on a busy connection it
+// is done only when a sixteenth of the timeout has passed since the last
+// time: the timeout then fires between 15/16 and 16/16 of its length after
+// the last activity.
+func (s *Server) armIdle(c *Socket, last *time.Time) {
+	if s.cfg.IdleTimeout <= 0 {
+		if last.IsZero() { // clear a pause deadline the calculator may have set
+			_ = c.SetReadDeadline(time.Time{})
+			*last = time.Now()
+		}
+		return
 	}
+	now := time.Now()
+	if !last.IsZero() && now.Sub(*last) < s.cfg.IdleTimeout/16 {
+		return
+	}
+	*last = now
+	_ = c.SetReadDeadline(now.Add(s.cfg.IdleTimeout))
+	_ = c.SetWriteDeadline(now.Add(s.cfg.IdleTimeout))
 }

@@ -245,3 +245,5 @@ func TestStepGate(t *testing.T) {
 		t.Fatal("socket event fd mismatch")
 	}
 }
+
+func mustAddr(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/mdlayher/socket"
@@ -30,6 +31,7 @@ import (
 type Socket struct {
 	tr   Tracer
 	conn *socket.Conn
+	rc   syscall.RawConn // the poller's raw access, for the fast path of send and recv
 	fd   int
 	fam  Family
 	typ  Type
@@ -59,6 +61,7 @@ func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error)
 	}
 	s := &Socket{tr: tr, conn: c, fam: fam, typ: typ}
 	s.fd = rawFD(c)
+	s.rc, _ = c.SyscallConn()
 	tr.reg.add(s)
 	if tr.Sink != nil {
 		tr.emit(Event{Call: "socket", Args: args, FD: -1, Result: s.fd, State: s.stateNow(), Dur: time.Since(start)})
@@ -136,6 +139,10 @@ func (s *Socket) refreshRemote() {
 	}
 }
 
+// traced reports whether anyone looks at this socket's calls; when nobody
+// does, the arguments are not even formatted.
+func (s *Socket) traced() bool { return s.tr.Sink != nil || s.tr.Gate != nil }
+
 func (s *Socket) gate(ctx context.Context, name, args string) error {
 	return s.tr.Gate.Wait(ctx, Call{Actor: s.tr.Actor, Name: name, Args: args, FD: s.fd})
 }
@@ -169,8 +176,15 @@ func (s *Socket) blocked(name, args string) {
 	if s.tr.Sink == nil {
 		return
 	}
-	s.tr.emit(Event{Kind: KindBlocked, Call: name, Args: args, FD: s.fd, Result: -1,
-		Local: s.LocalAddr(), Remote: s.RemoteAddr(), State: s.stateNow(), Note: Explain(name)})
+	e := Event{Kind: KindBlocked, Call: name, Args: args, FD: s.fd, Result: -1,
+		Local: s.LocalAddr(), Remote: s.RemoteAddr(), Note: Explain(name)}
+	// Only a blocked connect has a state worth a syscall (SYN_SENT: the
+	// handshake is under way). A blocked recv, send or accept has not changed
+	// the state the previous event reported.
+	if name == "connect" {
+		e.State = s.stateNow()
+	}
+	s.tr.emit(e)
 }
 
 // SetReuseAddr makes setsockopt(SO_REUSEADDR), so a restarted server can bind
@@ -271,6 +285,7 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 		return nil, wrap("accept", s.LocalAddr(), err)
 	}
 	ns := &Socket{tr: s.tr, conn: c, fd: nfd, fam: s.fam, typ: s.typ, accepted: true}
+	ns.rc, _ = c.SyscallConn()
 	ns.remote = fromSockaddr(sa)
 	ns.refreshLocal()
 	s.tr.reg.add(ns)
@@ -343,7 +358,10 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 // Send makes one send(2) call and returns how many bytes the kernel took,
 // which may be fewer than len(p).
 func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
-	args := fmt.Sprintf("%d, %s, %d, 0", s.fd, Quote(p, 24), len(p))
+	var args string
+	if s.traced() { // formatting costs more than the call itself on the fast path
+		args = fmt.Sprintf("%d, %s, %d, 0", s.fd, Quote(p, 24), len(p))
+	}
 	if err := s.gate(ctx, "send", args); err != nil {
 		return 0, err
 	}
@@ -352,7 +370,7 @@ func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 		n      int
 		waited bool
 	)
-	err := s.conn.WriteFunc(ctx, "send", func(fd int) error {
+	err := s.rawWrite(ctx, "send", func(fd int) error {
 		var err error
 		n, err = sendFD(fd, p, unix.MSG_NOSIGNAL)
 		if err == unix.EAGAIN && !waited {
@@ -367,6 +385,44 @@ func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	s.bytesOut.Add(uint64(n))
 	s.done(start, "send", args, n, err, p[:n])
 	return n, wrap("send", s.RemoteAddr(), err)
+}
+
+// rawRead runs f when the fd is readable, as the poller allows. With a
+// context that can never be cancelled it goes straight to the RawConn:
+// mdlayher/socket's ReadFunc allocates a channel and a WaitGroup per call to
+// watch for cancellation, which showed in the echo server's profile.
+func (s *Socket) rawRead(ctx context.Context, op string, f func(fd int) error) error {
+	if ctx.Done() != nil || s.rc == nil {
+		return s.conn.ReadFunc(ctx, op, f)
+	}
+	var err error
+	if perr := s.rc.Read(func(fd uintptr) bool {
+		err = f(int(fd))
+		return !notReady(err)
+	}); perr != nil {
+		return perr
+	}
+	return err
+}
+
+// rawWrite is rawRead for the write side.
+func (s *Socket) rawWrite(ctx context.Context, op string, f func(fd int) error) error {
+	if ctx.Done() != nil || s.rc == nil {
+		return s.conn.WriteFunc(ctx, op, f)
+	}
+	var err error
+	if perr := s.rc.Write(func(fd uintptr) bool {
+		err = f(int(fd))
+		return !notReady(err)
+	}); perr != nil {
+		return perr
+	}
+	return err
+}
+
+// notReady: the kernel said "not yet"; the poller waits and calls again.
+func notReady(err error) bool {
+	return err == unix.EAGAIN || err == unix.EINTR || err == unix.EINPROGRESS
 }
 
 // SendAll repeats send until every byte is taken, as Python's sendall does.
@@ -391,7 +447,10 @@ func (s *Socket) Recv(ctx context.Context, max int) ([]byte, error) {
 
 // RecvInto is Recv into a caller's buffer (no allocation on the hot path).
 func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
-	args := fmt.Sprintf("%d, %d, 0", s.fd, len(buf))
+	var args string
+	if s.traced() {
+		args = fmt.Sprintf("%d, %d, 0", s.fd, len(buf))
+	}
 	if err := s.gate(ctx, "recv", args); err != nil {
 		return 0, err
 	}
@@ -400,7 +459,7 @@ func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 		n      int
 		waited bool
 	)
-	err := s.conn.ReadFunc(ctx, "recv", func(fd int) error {
+	err := s.rawRead(ctx, "recv", func(fd int) error {
 		var err error
 		n, _, err = unix.Recvfrom(fd, buf, 0)
 		if err == unix.EAGAIN && !waited {

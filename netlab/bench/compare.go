@@ -22,7 +22,6 @@ const (
 	ModeBare        Mode = "bare net echo"
 	ModeSocklab     Mode = "socklab, trace off"
 	ModeTraceFile   Mode = "socklab, trace to file"
-	ModeTraceUnbuf  Mode = "socklab, trace to file unbuffered"
 	ModeSequential  Mode = "socklab --sequential"
 	ModeCalc        Mode = "socklab calc, trace off"
 	ModeCalcTrace   Mode = "socklab calc, trace to file"
@@ -31,7 +30,7 @@ const (
 
 // EchoModes and CalcModes are the default rows of a comparison.
 var (
-	EchoModes = []Mode{ModeBare, ModeSocklab, ModeTraceFile, ModeTraceUnbuf, ModeSequential}
+	EchoModes = []Mode{ModeBare, ModeSocklab, ModeTraceFile, ModeSequential}
 	CalcModes = []Mode{ModeCalc, ModeCalcTrace, ModeCalcSequent}
 )
 
@@ -158,7 +157,7 @@ func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Resu
 			if err != nil {
 				return nil, err
 			}
-			tw = NewTraceWriter(f, m != ModeTraceUnbuf)
+			tw = NewTraceWriter(f)
 			sc.Tracer.Sink = tw
 		}
 		srv, err := StartServer(ctx, sc)

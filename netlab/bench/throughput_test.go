@@ -15,7 +15,7 @@ import (
 // the clients, for benchstat and for profiling (-cpuprofile). The ratios
 // belong to BenchmarkCompare, which interleaves the modes.
 func BenchmarkEcho(b *testing.B) {
-	for _, m := range []Mode{ModeBare, ModeSocklab, ModeTraceFile, ModeTraceUnbuf, ModeSequential} {
+	for _, m := range []Mode{ModeBare, ModeSocklab, ModeTraceFile, ModeSequential} {
 		for _, n := range []int{1, 64} {
 			b.Run(fmt.Sprintf("server=%s/clients=%d", slug(m), n), func(b *testing.B) {
 				benchServer(b, m, netlab.Echo, n)
@@ -44,8 +44,6 @@ func slug(m Mode) string {
 		return "socklab"
 	case ModeTraceFile, ModeCalcTrace:
 		return "trace-file"
-	case ModeTraceUnbuf:
-		return "trace-file-unbuffered"
 	case ModeSequential, ModeCalcSequent:
 		return "sequential"
 	}
@@ -66,12 +64,12 @@ func benchServer(b *testing.B, m Mode, service string, clients int) {
 		addr = bare.Addr()
 	} else {
 		cfg := netlab.ServerConfig{Service: service, Sequential: m == ModeSequential, MaxClients: 1024, Backlog: 128}
-		if m == ModeTraceFile || m == ModeTraceUnbuf || m == ModeCalcTrace {
+		if m == ModeTraceFile || m == ModeCalcTrace {
 			f, err := os.Create(b.TempDir() + "/trace.log")
 			if err != nil {
 				b.Fatal(err)
 			}
-			tw := NewTraceWriter(f, m != ModeTraceUnbuf)
+			tw := NewTraceWriter(f)
 			defer f.Close()
 			defer tw.Close()
 			cfg.Tracer.Sink = tw

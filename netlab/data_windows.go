@@ -1,0 +1,250 @@
+package netlab
+
+// The calls that move bytes, and shutdown: one net call (WSASend, WSARecv,
+// WSASendTo, WSARecvFrom) or one raw call on the handle each.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// connected returns the socket's net.Conn, or nil.
+func (s *Socket) connected() net.Conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conn
+}
+
+// Send makes one send call (WSASend) and returns how many bytes the kernel
+// took.
+func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
+	fd := s.FD()
+	var args string
+	if s.tr.Sink != nil || s.tr.Gate != nil {
+		args = fmt.Sprintf("%d, %s, %d, 0", fd, Quote(p, 24), len(p))
+	}
+	conn := s.connected()
+	if conn == nil {
+		return 0, s.refuse("send", args, s.RemoteAddr(), s.missing())
+	}
+	if err := s.gate(ctx, "send", args); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	w := s.watch("send", args, fd)
+	c := onCancel(ctx, conn.SetWriteDeadline)
+	n, err := conn.Write(p)
+	if c.end(func() { s.mu.Lock(); _ = conn.SetWriteDeadline(s.wdl); s.mu.Unlock() }) && err != nil {
+		err = ctx.Err()
+	}
+	w.stop()
+	if err != nil {
+		n = 0
+	}
+	s.bytesOut.Add(uint64(n))
+	s.doneFD(start, fd, "send", args, n, err, p[:n], "")
+	return n, wrap("send", s.RemoteAddr(), err)
+}
+
+// missing says why a data call has no connection to go through.
+func (s *Socket) missing() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rc == nil {
+		return errNoSocket
+	}
+	return errNotConnected
+}
+
+// SendAll repeats send until every byte is taken, as Python's sendall does.
+func (s *Socket) SendAll(ctx context.Context, p []byte) error {
+	for len(p) > 0 {
+		n, err := s.Send(ctx, p)
+		if err != nil {
+			return err
+		}
+		p = p[n:]
+	}
+	return nil
+}
+
+// Recv makes one recv call for at most max bytes. An empty result with a
+// nil error is end of stream: the peer closed (or shut down) its side.
+func (s *Socket) Recv(ctx context.Context, max int) ([]byte, error) {
+	buf := make([]byte, max)
+	n, err := s.RecvInto(ctx, buf)
+	return buf[:n], err
+}
+
+// RecvInto is Recv into a caller's buffer (WSARecv on Windows).
+func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
+	fd := s.FD()
+	var args string
+	if s.tr.Sink != nil || s.tr.Gate != nil {
+		args = fmt.Sprintf("%d, %d, 0", fd, len(buf))
+	}
+	conn := s.connected()
+	if conn == nil {
+		return 0, s.refuse("recv", args, s.RemoteAddr(), s.missing())
+	}
+	if err := s.gate(ctx, "recv", args); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	w := s.watch("recv", args, fd)
+	c := onCancel(ctx, conn.SetReadDeadline)
+	n, err := conn.Read(buf)
+	if c.end(func() { s.mu.Lock(); _ = conn.SetReadDeadline(s.rdl); s.mu.Unlock() }) && err != nil {
+		err = ctx.Err()
+	}
+	w.stop()
+	if err == io.EOF {
+		err = nil // recv returned 0: the peer's FIN
+	}
+	if err != nil {
+		n = 0
+	}
+	s.bytesIn.Add(uint64(n))
+	s.doneFD(start, fd, "recv", args, n, err, buf[:n], "")
+	return n, wrap("recv", s.RemoteAddr(), err)
+}
+
+func (s *Socket) udp() *net.UDPConn {
+	uc, _ := s.connected().(*net.UDPConn)
+	return uc
+}
+
+// SendTo makes one sendto call: a datagram to addr. On a UDP socket not
+// made yet it is the merged socket+bind(any address, port 0)+sendto, the
+// bind Linux does implicitly.
+func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int, error) {
+	fd := s.FD()
+	args := fmt.Sprintf("%d, %s, %d, 0, %s", fd, Quote(p, 24), len(p), addr)
+	if s.typ != Datagram {
+		return 0, s.refuse("sendto", args, addr, errors.New("sendto on a TCP socket is not supported by socklab on Windows: use send"))
+	}
+	if err := s.gate(ctx, "sendto", args); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	var note string
+	if fd < 0 {
+		// One step, one event under the gated fd (-1): the result is the
+		// byte count, as for any sendto; the handle is in the note.
+		note = "merged on Windows: socket+bind(" + s.wildcard().String() + ")+sendto in one step (Linux binds implicitly)"
+		if s.tr.Sink != nil {
+			s.note("sendto", args, "sendto("+args+") "+note)
+		}
+		h, err := s.makeUDP(ctx, s.wildcard())
+		if err != nil {
+			part, cerr := s.mergedErr("sendto", addr, err)
+			s.doneFD(start, -1, "sendto", args, -1, err, nil, note+"; it failed in "+part)
+			return 0, cerr
+		}
+		note += "; new socket's handle " + strconv.Itoa(h)
+	}
+	uc := s.udp()
+	if uc == nil {
+		return 0, s.refuse("sendto", args, addr, errNotConnected)
+	}
+	c := onCancel(ctx, uc.SetWriteDeadline)
+	n, err := uc.WriteToUDPAddrPort(p, addr)
+	if c.end(func() { s.mu.Lock(); _ = uc.SetWriteDeadline(s.wdl); s.mu.Unlock() }) && err != nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		n = 0
+	}
+	s.bytesOut.Add(uint64(n))
+	if s.tr.Sink != nil {
+		e := Event{Call: "sendto", Args: args, FD: fd, Result: n, Dur: time.Since(start), Local: s.LocalAddr(), Remote: addr, Note: note}
+		if err != nil {
+			e.Result, e.Errno, e.Err = -1, ErrnoOf(err), nonErrno(err)
+		}
+		e.Data = append([]byte(nil), p[:min(n, DataCap)]...)
+		s.tr.emit(e)
+	}
+	return n, wrap("sendto", addr, err)
+}
+
+// RecvFrom makes one recvfrom call (WSARecvFrom): one datagram (truncated
+// to max) and the address it came from.
+func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort, error) {
+	fd := s.FD()
+	args := fmt.Sprintf("%d, %d, 0", fd, max)
+	uc := s.udp()
+	if uc == nil {
+		return nil, netip.AddrPort{}, s.refuse("recvfrom", args, s.LocalAddr(), s.missing())
+	}
+	if err := s.gate(ctx, "recvfrom", args); err != nil {
+		return nil, netip.AddrPort{}, err
+	}
+	start := time.Now()
+	buf := make([]byte, max)
+	w := s.watch("recvfrom", args, fd)
+	c := onCancel(ctx, uc.SetReadDeadline)
+	n, from, err := uc.ReadFromUDPAddrPort(buf)
+	if c.end(func() { s.mu.Lock(); _ = uc.SetReadDeadline(s.rdl); s.mu.Unlock() }) && err != nil {
+		err = ctx.Err()
+	}
+	w.stop()
+	if err != nil {
+		n = 0
+	}
+	peer := netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+	s.bytesIn.Add(uint64(n))
+	if s.tr.Sink != nil {
+		e := Event{Call: "recvfrom", Args: args, FD: fd, Result: n, Dur: time.Since(start), Local: s.LocalAddr(), Remote: peer}
+		if err != nil {
+			e.Result, e.Errno, e.Err = -1, ErrnoOf(err), nonErrno(err)
+		}
+		e.Data = append([]byte(nil), buf[:min(n, DataCap)]...)
+		s.tr.emit(e)
+	}
+	return buf[:n], peer, wrap("recvfrom", s.LocalAddr(), err)
+}
+
+// How says which direction shutdown closes (SD_RECEIVE, SD_SEND, SD_BOTH
+// on Windows, which have the values of SHUT_RD, SHUT_WR, SHUT_RDWR).
+type How int
+
+const (
+	ShutRead  How = syscall.SHUT_RD
+	ShutWrite How = syscall.SHUT_WR
+	ShutBoth  How = syscall.SHUT_RDWR
+)
+
+func (h How) String() string {
+	switch h {
+	case ShutRead:
+		return "SHUT_RD"
+	case ShutWrite:
+		return "SHUT_WR"
+	}
+	return "SHUT_RDWR"
+}
+
+// Shutdown makes shutdown(2) on the socket's handle. SHUT_WR is the
+// half-close: a FIN goes out, the peer's recv returns 0, and this side can
+// still receive.
+func (s *Socket) Shutdown(ctx context.Context, how How) error {
+	fd := s.FD()
+	args := fmt.Sprintf("%d, %s", fd, how)
+	if fd < 0 {
+		return s.refuse("shutdown", args, s.RemoteAddr(), errNoSocket)
+	}
+	if err := s.gate(ctx, "shutdown", args); err != nil {
+		return err
+	}
+	start := time.Now()
+	err := s.control(func(h syscall.Handle) error { return syscall.Shutdown(h, int(how)) })
+	s.doneFD(start, fd, "shutdown", args, 0, err, nil, "")
+	return wrap("shutdown", s.RemoteAddr(), err)
+}

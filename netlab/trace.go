@@ -1,0 +1,110 @@
+package netlab
+
+import (
+	"bufio"
+	"io"
+	"sync"
+	"sync/atomic"
+)
+
+// TraceWriter is a Sink that prints each event as one trace line (the
+// lines of `socklab serve`). Sockets never wait for it: Emit queues the
+// event and returns, a goroutine of its own formats and writes, and when the
+// output cannot keep up, events are dropped, counted and reported in the
+// trace itself.
+type TraceWriter struct {
+	q       chan Event
+	w       *bufio.Writer
+	stop    chan struct{}
+	done    chan struct{}
+	once    sync.Once
+	lines   atomic.Uint64
+	dropped atomic.Uint64
+	err     error
+}
+
+// NewTraceWriter starts writing trace lines to w; queue bounds the events
+// waiting to be written (at least 1).
+func NewTraceWriter(w io.Writer, queue int) *TraceWriter {
+	t := &TraceWriter{q: make(chan Event, max(queue, 1)), w: bufio.NewWriterSize(w, 64<<10),
+		stop: make(chan struct{}), done: make(chan struct{})}
+	go t.run()
+	return t
+}
+
+// Emit queues the event, or counts it as dropped when the queue is full.
+func (t *TraceWriter) Emit(e Event) {
+	select {
+	case t.q <- e:
+	default:
+		t.dropped.Add(1)
+	}
+}
+
+func (t *TraceWriter) run() {
+	defer close(t.done)
+	var line []byte
+	var reported uint64
+	// q is never closed, so a socket that reports after Close cannot panic;
+	// its events are dropped once the queue is full.
+	for {
+		var e Event
+		select {
+		case e = <-t.q:
+		case <-t.stop:
+			t.drain(&line)
+			if d := t.dropped.Load(); d > reported {
+				t.w.WriteString("[" + itoa(int(d-reported)) + " trace lines dropped: the output could not keep up]\n")
+			}
+			if err := t.w.Flush(); err != nil && t.err == nil {
+				t.err = err
+			}
+			return
+		}
+		line = append(e.AppendTo(line[:0]), '\n')
+		if _, err := t.w.Write(line); err != nil && t.err == nil {
+			t.err = err
+		}
+		t.lines.Add(1)
+		if len(t.q) > 0 {
+			continue
+		}
+		// The queue ran dry: report drops and flush, so a person watching
+		// the trace sees every line as soon as there is a pause.
+		if d := t.dropped.Load(); d > reported {
+			t.w.WriteString("[" + itoa(int(d-reported)) + " trace lines dropped: the output could not keep up]\n")
+			reported = d
+		}
+		if err := t.w.Flush(); err != nil && t.err == nil {
+			t.err = err
+		}
+	}
+}
+
+// drain writes the events already queued.
+func (t *TraceWriter) drain(line *[]byte) {
+	for {
+		select {
+		case e := <-t.q:
+			*line = append(e.AppendTo((*line)[:0]), '\n')
+			if _, err := t.w.Write(*line); err != nil && t.err == nil {
+				t.err = err
+			}
+			t.lines.Add(1)
+		default:
+			return
+		}
+	}
+}
+
+// Close writes what is queued, flushes and returns the first write error.
+// Events emitted after Close are not written.
+func (t *TraceWriter) Close() error {
+	t.once.Do(func() { close(t.stop) })
+	<-t.done
+	return t.err
+}
+
+// Lines and Dropped count the events written and the events lost.
+func (t *TraceWriter) Lines() uint64   { return t.lines.Load() }
+func (t *TraceWriter) Dropped() uint64 { return t.dropped.Load() }
