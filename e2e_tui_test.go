@@ -11,15 +11,18 @@ import (
 	"time"
 )
 
-// tmuxSession drives the real socklab binary in a real terminal.
+// tmuxSession drives the real socklab binary in a real terminal, on a tmux
+// server of its own (a socket in a temp dir) so tests never meet each other.
 type tmuxSession struct {
-	t    *testing.T
-	name string
+	t      *testing.T
+	sock   string
+	name   string
+	rcFile string // the binary's exit code is written here when it ends
 }
 
 func (s tmuxSession) tmux(args ...string) string {
 	s.t.Helper()
-	out, err := exec.Command("tmux", args...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", s.sock}, args...)...).CombinedOutput()
 	if err != nil {
 		s.t.Fatalf("tmux %v: %v: %s", args, err, out)
 	}
@@ -53,7 +56,42 @@ func (s tmuxSession) waitFor(re *regexp.Regexp) []string {
 	}
 }
 
-func TestE2ETUICalculator(t *testing.T) {
+// pid is the process id of the socklab binary running in the session (the
+// pane's process is the shell that records its exit code).
+func (s tmuxSession) pid() int {
+	s.t.Helper()
+	shell := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{pane_pid}"))
+	out, err := exec.Command("pgrep", "-P", shell, "-x", "socklab").Output()
+	pid, err2 := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil || err2 != nil {
+		s.t.Fatalf("no socklab process under shell %s: %v %s", shell, err, out)
+	}
+	return pid
+}
+
+// waitExit waits for the binary to end and fails unless it exited 0.
+func (s tmuxSession) waitExit() {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		rc, err := os.ReadFile(s.rcFile)
+		if err == nil && len(rc) > 0 {
+			if strings.TrimSpace(string(rc)) != "0" {
+				s.t.Fatalf("exit code %s", rc)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("socklab did not exit; screen:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// startTUI builds socklab and runs it with args in a cols x rows tmux
+// window. Without tmux it skips, unless CI is set (then tmux is required).
+func startTUI(t *testing.T, cols, rows int, args ...string) tmuxSession {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("tmux is required in CI")
@@ -65,13 +103,20 @@ func TestE2ETUICalculator(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v: %s", err, out)
 	}
-	rcFile := filepath.Join(dir, "rc")
-	s := tmuxSession{t: t, name: "socklab-e2e-" + strconv.Itoa(os.Getpid())}
+	s := tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "socklab-e2e", rcFile: filepath.Join(dir, "rc")}
 	// The shell records the exit code, then waits so the pane stays readable.
-	cmd := bin + "; echo $? > " + rcFile + "; sleep 30"
-	s.tmux("new-session", "-d", "-s", s.name, "-x", "100", "-y", "30", "TERM=xterm-256color "+cmd)
-	t.Cleanup(func() { _ = exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+	cmd := "TERM=xterm-256color " + bin
+	for _, a := range args {
+		cmd += " '" + a + "'"
+	}
+	cmd += "; echo $? > " + s.rcFile + "; sleep 30"
+	s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), cmd)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	return s
+}
 
+func TestE2ETUICalculator(t *testing.T) {
+	s := startTUI(t, 100, 30, "--pane", "echo")
 	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
 	s.keys("Tab")
 	s.waitFor(regexp.MustCompile(`Calculator`))
@@ -81,8 +126,7 @@ func TestE2ETUICalculator(t *testing.T) {
 	// The port on screen is the one the kernel lists for this process.
 	m := s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:(\d+)\s+(RUN|STEP)`))
 	shown := m[1]
-	pid := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{pane_pid}"))
-	childPid := strings.TrimSpace(string(must(exec.Command("pgrep", "-P", pid, "-x", "socklab").Output())))
+	childPid := strconv.Itoa(s.pid())
 	ss, err := exec.Command("ss", "-ltnpH").Output()
 	if err != nil {
 		t.Fatalf("ss: %v", err)
@@ -119,25 +163,5 @@ func TestE2ETUICalculator(t *testing.T) {
 	}
 
 	s.keys("q")
-	deadline = time.Now().Add(15 * time.Second)
-	for {
-		rc, err := os.ReadFile(rcFile)
-		if err == nil && len(rc) > 0 {
-			if strings.TrimSpace(string(rc)) != "0" {
-				t.Fatalf("exit code %s", rc)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("socklab did not exit on q; screen:\n%s", s.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func must(b []byte, err error) []byte {
-	if err != nil {
-		return nil
-	}
-	return b
+	s.waitExit()
 }

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Flood shape: floodConns connections each send floodDepth lines every
+// floodPeriod and read the replies before the next batch, a paced closed
+// loop: at most floodConns*floodDepth requests are ever in flight, and the
+// offered rate is floodConns*floodDepth/floodPeriod = 10 000 requests/s.
+const (
+	floodConns    = 8
+	floodDepth    = 10
+	floodPeriod   = 8 * time.Millisecond
+	floodDuration = 10 * time.Second
+	// floodRSSLimit is the memory bound the TUI must keep under the flood.
+	// Measured peak here: 40-45 MB (docs/RELIABILITY.md); the bound
+	// leaves room for other machines and Go versions, but a history or a
+	// queue that grew with the flood (30 000 events/s) would cross it.
+	floodRSSLimit = 200 << 20
+	keyDeadline   = 10 * time.Second
+)
+
+// TestE2EFlood floods the echo pane's server from outside (like a class
+// pointing clients at it) while a person uses the keys: the screen must
+// keep answering keys, memory must stay bounded, and q must still exit 0.
+func TestE2EFlood(t *testing.T) {
+	s := startTUI(t, 100, 30, "--pane", "echo")
+	m := s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:(\d+)\s+RUN`))
+	addr := "127.0.0.1:" + m[1]
+	pid := s.pid()
+
+	stop := make(chan struct{})
+	var (
+		wg             sync.WaitGroup
+		replies, wrong atomic.Int64
+		errMu          sync.Mutex
+		floodErr       error
+	)
+	fail := func(err error) {
+		errMu.Lock()
+		if floodErr == nil {
+			floodErr = err
+		}
+		errMu.Unlock()
+	}
+	start := time.Now()
+	for c := range floodConns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := floodConn(addr, c, start, stop, &replies, &wrong); err != nil {
+				fail(err)
+			}
+		}()
+	}
+	// The flood ends after floodDuration even if the test fails first.
+	timer := time.AfterFunc(floodDuration, func() { close(stop) })
+	t.Cleanup(func() {
+		if timer.Stop() {
+			close(stop)
+		}
+		wg.Wait()
+	})
+
+	// Sample the resident memory every 100 ms while the flood runs.
+	// peakRSS is the highest sample; firstHalf the highest of the first half
+	// of the flood, so the log shows whether memory still grew at the end.
+	var peakRSS, firstHalf atomic.Int64
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		tk := time.NewTicker(100 * time.Millisecond)
+		defer tk.Stop()
+		for {
+			if rss, err := vmRSS(pid); err == nil && rss > peakRSS.Load() {
+				peakRSS.Store(rss)
+				if time.Since(start) < floodDuration/2 {
+					firstHalf.Store(rss)
+				}
+			}
+			select {
+			case <-stop:
+				return
+			case <-tk.C:
+			}
+		}
+	}()
+
+	// Keys during the flood: each must change the screen within keyDeadline.
+	// The echo pane starts with the field focused: tab always works.
+	var lags []time.Duration
+	press := func(key string, want *regexp.Regexp) {
+		t.Helper()
+		t0 := time.Now()
+		s.keys(key)
+		deadline := t0.Add(keyDeadline)
+		for !want.MatchString(s.screen()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("key %s: screen did not show %v within %v under the flood:\n%s", key, want, keyDeadline, s.screen())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		lags = append(lags, time.Since(t0))
+	}
+	// Wait until the flood shows on screen: the event count passes 10 000.
+	s.waitFor(regexp.MustCompile(`\d{5,} events`))
+	calcHint := regexp.MustCompile(`type an expression like 2\+3\*4`)
+	echoHint := regexp.MustCompile(`type a message, Enter sends it`)
+	help := regexp.MustCompile(`Any key closes this help`)
+	commands := regexp.MustCompile(`i type`)
+	for time.Since(start) < floodDuration-2*time.Second {
+		press("Tab", calcHint)    // to the calculator
+		press("BTab", echoHint)   // back to echo (shift+tab)
+		press("Escape", commands) // leave the field: single keys work
+		press("?", help)          // the help overlay
+		press("x", commands)      // any key closes it
+		press("i", echoHint)      // back into the field
+	}
+	// A line typed during the flood travels and comes back to the client.
+	s.keys("during the flood")
+	press("Enter", regexp.MustCompile(`‹ during the flood`))
+
+	<-sampled
+	wg.Wait()
+	elapsed := time.Since(start)
+	if floodErr != nil {
+		t.Fatalf("flood client: %v", floodErr)
+	}
+	if wrong.Load() != 0 {
+		t.Fatalf("%d wrong echo replies", wrong.Load())
+	}
+	var worst time.Duration
+	for _, l := range lags {
+		worst = max(worst, l)
+	}
+	rate := float64(replies.Load()) / elapsed.Seconds()
+	t.Logf("flood: %d replies in %v (%.0f req/s); %d key presses answered, slowest %v; peak VmRSS %.1f MB (first half of the flood %.1f MB)",
+		replies.Load(), elapsed.Round(time.Millisecond), rate, len(lags), worst.Round(time.Millisecond),
+		float64(peakRSS.Load())/(1<<20), float64(firstHalf.Load())/(1<<20))
+	if peakRSS.Load() == 0 {
+		t.Fatal("no VmRSS sample read")
+	}
+	if peakRSS.Load() > floodRSSLimit {
+		t.Fatalf("peak VmRSS %d MB over the %d MB bound", peakRSS.Load()>>20, floodRSSLimit>>20)
+	}
+	// The screen says how much it let go of (bounded history), with a number.
+	s.waitFor(regexp.MustCompile(`\(\d+ not kept\)`))
+
+	s.keys("Escape")
+	s.waitFor(regexp.MustCompile(`i type`))
+	s.keys("q")
+	s.waitExit()
+}
+
+// floodConn runs one paced closed-loop echo client until stop closes.
+func floodConn(addr string, c int, start time.Time, stop <-chan struct{}, replies, wrong *atomic.Int64) error {
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	r := bufio.NewReader(conn)
+	var batch bytes.Buffer
+	for n := 0; ; n++ {
+		// Pace: batch n leaves at start + n*period (skipping ahead never
+		// bursts more than one batch when the server is slower).
+		if d := time.Until(start.Add(time.Duration(n) * floodPeriod)); d > 0 {
+			select {
+			case <-stop:
+				return nil
+			case <-time.After(d):
+			}
+		}
+		select {
+		case <-stop:
+			return nil
+		default:
+		}
+		batch.Reset()
+		for i := range floodDepth {
+			fmt.Fprintf(&batch, "c%d n%d i%d\n", c, n, i)
+		}
+		if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+			return err
+		}
+		if _, err := conn.Write(batch.Bytes()); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		for i := range floodDepth {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return fmt.Errorf("read after %d replies: %w", replies.Load(), err)
+			}
+			if line != fmt.Sprintf("c%d n%d i%d\n", c, n, i) {
+				wrong.Add(1)
+			}
+			replies.Add(1)
+		}
+	}
+}
+
+// vmRSS reads the resident set size of pid in bytes.
+func vmRSS(pid int) (int64, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
