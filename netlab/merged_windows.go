@@ -17,7 +17,8 @@ import (
 	"time"
 )
 
-// adopt takes the handle net made (read in the Control hook, before bind).
+// made is the Control hook of a merged call: net runs it between socket and
+// bind, so it reads the new handle and makes a recorded IPV6_V6ONLY there.
 func (s *Socket) made(h *int) func(network, address string, c syscall.RawConn) error {
 	return func(network, address string, c syscall.RawConn) error {
 		var err error
@@ -110,7 +111,7 @@ func (s *Socket) SetReuseAddr(ctx context.Context, on bool) error {
 	}
 	if s.tr.Sink != nil {
 		args := fmt.Sprintf("%d, SOL_SOCKET, SO_REUSEADDR, %d", s.FD(), v)
-		s.note("setsockopt", args, "setsockopt("+args+") not made on Windows: there SO_REUSEADDR would let another socket take a port in use; a restarted server can rebind past TIME_WAIT without it")
+		s.note("setsockopt", args, "setsockopt("+args+") not made on Windows: there SO_REUSEADDR would let another socket take a port in use; a restarted server can rebind past TIME_WAIT without it (Go's net package never sets it on Windows)")
 	}
 	return nil
 }
