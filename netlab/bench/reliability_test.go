@@ -1,3 +1,5 @@
+//go:build unix
+
 package bench
 
 // The reliability suite: every test runs over loopback only, bounds its own
