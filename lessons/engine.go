@@ -186,7 +186,9 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, o := range r.outcomes {
-		o.Blocked = !o.Done && o.Err == nil
+		// Blocked is the kernel's word, not a timer's: the call has not
+		// returned and netlab saw it answer "not yet" (EAGAIN/EINPROGRESS).
+		o.Blocked = !o.Done && o.Err == nil && saidNotYet(o.Events)
 	}
 	ev := runEnv{r}
 	for _, x := range step.Expects {
@@ -703,4 +705,15 @@ func interpolate(text string, en env) string {
 		}
 		return v.String()
 	})
+}
+
+// saidNotYet reports whether the kernel answered EAGAIN or EINPROGRESS to
+// the call (netlab reports that as a KindBlocked event).
+func saidNotYet(events []netlab.Event) bool {
+	for _, e := range events {
+		if e.Kind == netlab.KindBlocked {
+			return true
+		}
+	}
+	return false
 }
