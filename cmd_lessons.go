@@ -91,7 +91,9 @@ func newLessonCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return ui.RunLessons(cmd.Context(), ui.Options{Pane: "lessons"}, ui.LessonOptions{Number: n, Dir: dir})
+			opts := tuiDefaults()
+			opts.Pane, opts.Lessons = "lessons", ui.LessonOptions{Number: n, Dir: dir}
+			return ui.Run(cmd.Context(), opts)
 		},
 	}
 	addLessonsDir(cmd, &dir)

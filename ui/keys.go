@@ -28,6 +28,20 @@ type KeyMap struct {
 	SelectDown   key.Binding
 	ScrollUp     key.Binding
 	ScrollDown   key.Binding
+
+	// Lesson pane.
+	LessonNext    key.Binding
+	LessonPrev    key.Binding
+	LessonRestart key.Binding
+	LessonList    key.Binding
+	LessonHint    key.Binding
+	LessonCode    key.Binding
+	LessonAuto    key.Binding
+	LessonFaster  key.Binding
+	LessonSlower  key.Binding
+	LessonUp      key.Binding
+	LessonDown    key.Binding
+	LessonChoose  key.Binding
 }
 
 // DefaultKeyMap returns the bindings described in the issue.
@@ -55,31 +69,51 @@ func DefaultKeyMap() KeyMap {
 		SelectDown:   b("↓", "newer msg", "down"),
 		ScrollUp:     b("pgup", "scroll up", "pgup"),
 		ScrollDown:   b("pgdn", "scroll down", "pgdown"),
+
+		LessonNext:    b("n", "next step", "n", "right", "space"),
+		LessonPrev:    b("p", "back", "p", "left"),
+		LessonRestart: b("r", "restart", "r"),
+		LessonList:    b("l", "lessons", "l"),
+		LessonHint:    b("h", "hint", "h"),
+		LessonCode:    b("c", "python/go", "c"),
+		LessonAuto:    b("a", "autoplay", "a"),
+		LessonFaster:  b("+", "faster", "+", "="),
+		LessonSlower:  b("-", "slower", "-"),
+		LessonUp:      b("↑/↓", "choose", "up", "k"),
+		LessonDown:    b("↓", "down", "down", "j"),
+		LessonChoose:  b("enter", "open", "enter"),
 	}
 }
 
-// helpKeys adapts a KeyMap to bubbles/help for one situation: typing in a
-// field or commanding with single keys.
+// relabel is b with another help text (the same keys), for footers that
+// say what a key does right now ("enter answer" vs "enter open").
+func relabel(b key.Binding, help, desc string) key.Binding {
+	b.SetHelp(help, desc)
+	return b
+}
+
+// helpKeys adapts a KeyMap to bubbles/help for the situation on screen:
+// the pane in front says which of its keys matter now (first the one a
+// newcomer most likely wants next); the root adds the global ones.
 type helpKeys struct {
 	k      KeyMap
 	typing bool
+	short  []key.Binding   // the pane's keys for the footer
+	full   [][]key.Binding // the pane's columns for the overlay
 }
 
 // ShortHelp is the one-line footer.
 func (h helpKeys) ShortHelp() []key.Binding {
 	k := h.k
 	if h.typing {
-		return []key.Binding{k.Send, k.LeaveInput, k.NextPane, k.SelectUp, k.ForceQuit}
+		return append(h.short[:len(h.short):len(h.short)], k.NextPane, k.ForceQuit)
 	}
-	return []key.Binding{k.ToggleStep, k.StepNext, k.AddClient, k.RemoveClient, k.FocusInput, k.NextPane, k.Help, k.Quit}
+	return append(h.short[:len(h.short):len(h.short)], k.NextPane, k.Help, k.Quit)
 }
 
 // FullHelp is the overlay shown on ?.
 func (h helpKeys) FullHelp() [][]key.Binding {
 	k := h.k
-	return [][]key.Binding{
-		{k.NextPane, k.PrevPane, k.Pane1, k.Pane2, k.Pane3, k.Help, k.Quit, k.ForceQuit},
-		{k.ToggleStep, k.StepNext, k.AddClient, k.RemoveClient},
-		{k.FocusInput, k.LeaveInput, k.Send, k.SelectUp, k.SelectDown, k.ScrollUp, k.ScrollDown},
-	}
+	global := []key.Binding{k.NextPane, k.PrevPane, k.Pane1, k.Pane2, k.Pane3, k.Help, k.Quit, k.ForceQuit}
+	return append([][]key.Binding{global}, h.full...)
 }

@@ -242,6 +242,24 @@ func (p *labPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// Help puts first the key a learner most likely wants next: Enter while
+// typing, n while calls wait at the step gate, i otherwise.
+func (p *labPane) Help() ([]key.Binding, [][]key.Binding) {
+	k := p.c.Keys
+	full := [][]key.Binding{
+		{k.ToggleStep, k.StepNext, k.AddClient, k.RemoveClient},
+		{k.FocusInput, k.LeaveInput, k.Send, k.SelectUp, k.SelectDown, k.ScrollUp, k.ScrollDown},
+	}
+	pick := relabel(k.SelectUp, "↑/↓", "pick a message")
+	switch {
+	case p.typing:
+		return []key.Binding{k.Send, relabel(k.LeaveInput, "esc", "then s step, + client")}, full
+	case p.stepping:
+		return []key.Binding{k.StepNext, relabel(k.ToggleStep, "s", "run freely"), k.FocusInput, k.AddClient, k.RemoveClient, pick}, full
+	}
+	return []key.Binding{k.FocusInput, relabel(k.ToggleStep, "s", "step mode"), k.AddClient, k.RemoveClient, pick}, full
+}
+
 // act runs f against the lab in a command and reports the outcome.
 func (p *labPane) act(f func(*netlab.Lab) (string, error)) tea.Cmd {
 	lab, to := p.lab, p.id

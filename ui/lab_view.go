@@ -145,7 +145,8 @@ func (p *labPane) transcript(height int, st *Styles) []string {
 		}
 	}
 	if len(lines) == 0 {
-		return []string{st.Muted.Render("nothing sent yet")}
+		// The first screen a newcomer sees: say where the guided tour is.
+		return []string{st.Muted.Render("nothing sent yet · new to sockets? the lessons explain this screen: shift+tab")}
 	}
 	end := max(0, len(lines)-p.scroll)
 	start := max(0, end-height)

@@ -52,7 +52,7 @@ func fixtureLessonPane(t *testing.T, c *Common) *lessonsPane {
 		Whens:   []string{"The kernels did the handshake."},
 		Choices: []bool{true, false},
 	}
-	p := newLessonsPaneWith(c, LessonOptions{ProgressPath: ""})
+	p := newLessonsPane(c, LessonOptions{ProgressPath: ""})
 	p.catalog, p.loadErr, p.progPath = []*lessons.Lesson{l}, nil, ""
 	p.cur, p.results, p.answers = 0, []*lessons.StepResult{r1, r2}, map[int]int{1: 1}
 	return p

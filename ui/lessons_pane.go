@@ -25,32 +25,6 @@ type LessonOptions struct {
 // Autoplay speeds, slowest last; + and - move along.
 var autoplaySpeeds = []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 3 * time.Second, 5 * time.Second, 8 * time.Second}
 
-// lessonKeys are the lesson pane's bindings. They belong in KeyMap; they
-// live here until the UI owner merges them (the pane may not edit keys.go).
-type lessonKeys struct {
-	Next, Prev, Restart, List, Hint, Code, Auto, Faster, Slower, Up, Down, Choose key.Binding
-}
-
-func newLessonKeys() lessonKeys {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
-	return lessonKeys{
-		Next:    b("n/→", "next step", "n", "right", "space"),
-		Prev:    b("p/←", "previous (replay)", "p", "left"),
-		Restart: b("r", "restart", "r"),
-		List:    b("l", "lessons", "l"),
-		Hint:    b("h", "hint", "h"),
-		Code:    b("c", "python/go", "c"),
-		Auto:    b("a", "autoplay", "a"),
-		Faster:  b("+", "faster", "+", "="),
-		Slower:  b("-", "slower", "-"),
-		Up:      b("↑", "up", "up", "k"),
-		Down:    b("↓", "down", "down", "j"),
-		Choose:  b("enter", "answer/open", "enter"),
-	}
-}
-
 // lessonStepMsg is sent when a step has run on the lesson's lab.
 type lessonStepMsg struct {
 	gen int
@@ -92,7 +66,6 @@ const (
 type lessonsPane struct {
 	c    *Common
 	opts LessonOptions
-	keys lessonKeys
 
 	catalog  []*lessons.Lesson
 	loadErr  error
@@ -118,10 +91,8 @@ type lessonsPane struct {
 	md      mdCache
 }
 
-func newLessonsPane(c *Common) *lessonsPane { return newLessonsPaneWith(c, LessonOptions{}) }
-
-func newLessonsPaneWith(c *Common, o LessonOptions) *lessonsPane {
-	p := &lessonsPane{c: c, opts: o, keys: newLessonKeys(), cur: -1, speed: 2, answers: map[int]int{}}
+func newLessonsPane(c *Common, o LessonOptions) *lessonsPane {
+	p := &lessonsPane{c: c, opts: o, cur: -1, speed: 2, answers: map[int]int{}}
 	p.catalog, p.loadErr = lessons.Catalog(o.Dir)
 	p.progPath = o.ProgressPath
 	if p.progPath == "" {
@@ -129,17 +100,6 @@ func newLessonsPaneWith(c *Common, o LessonOptions) *lessonsPane {
 	}
 	p.prog = &lessons.Progress{Lessons: map[string]*lessons.LessonProgress{}}
 	return p
-}
-
-// RunLessons starts the program on the lesson pane, at lo.Number.
-func RunLessons(ctx context.Context, opts Options, lo LessonOptions, progOpts ...tea.ProgramOption) error {
-	opts.Pane = "lessons"
-	m := NewModel(opts)
-	m.panes[paneLessons] = newLessonsPaneWith(m.c, lo)
-	defer m.Close()
-	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
-	_, err := p.Run()
-	return err
 }
 
 func (p *lessonsPane) Title() string { return "Lessons" }
@@ -215,6 +175,9 @@ func (p *lessonsPane) next() tea.Cmd {
 	l := p.catalog[p.cur]
 	pos := len(p.results)
 	if pos >= len(l.Steps) {
+		if p.cur+1 < len(p.catalog) {
+			return p.open(p.cur+1, 0) // the lesson is over: n goes on to the next
+		}
 		return nil
 	}
 	if pr := l.Steps[pos].Predict; pr != nil && !p.asking {
@@ -321,18 +284,18 @@ func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := p.keys
+	k := p.c.Keys
 	if p.listMode || p.cur < 0 {
 		switch {
-		case key.Matches(msg, k.Up):
+		case key.Matches(msg, k.LessonUp):
 			p.sel = max(0, p.sel-1)
-		case key.Matches(msg, k.Down):
+		case key.Matches(msg, k.LessonDown):
 			p.sel = min(len(p.catalog)-1, p.sel+1)
-		case key.Matches(msg, k.Choose), key.Matches(msg, k.Next):
+		case key.Matches(msg, k.LessonChoose), key.Matches(msg, k.LessonNext):
 			if len(p.catalog) > 0 {
 				return p.open(p.sel, 0)
 			}
-		case key.Matches(msg, k.List):
+		case key.Matches(msg, k.LessonList):
 			if p.cur >= 0 {
 				p.listMode = false
 			}
@@ -340,25 +303,25 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(msg, k.List):
+	case key.Matches(msg, k.LessonList):
 		p.listMode, p.sel, p.auto = true, p.cur, false
 		return nil
-	case p.asking && key.Matches(msg, k.Up):
+	case p.asking && key.Matches(msg, k.LessonUp):
 		p.choice = max(0, p.choice-1)
 		return nil
-	case p.asking && key.Matches(msg, k.Down):
+	case p.asking && key.Matches(msg, k.LessonDown):
 		if pr := p.catalog[p.cur].Steps[len(p.results)].Predict; pr != nil {
 			p.choice = min(len(pr.Choices)-1, p.choice+1)
 		}
 		return nil
-	case p.asking && key.Matches(msg, k.Choose):
+	case p.asking && key.Matches(msg, k.LessonChoose):
 		if !p.busy {
 			return p.answer()
 		}
 		return nil
-	case key.Matches(msg, k.Next):
+	case key.Matches(msg, k.LessonNext):
 		return p.next()
-	case key.Matches(msg, k.Prev):
+	case key.Matches(msg, k.LessonPrev):
 		if p.busy {
 			return nil
 		}
@@ -370,21 +333,21 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 			return p.replay(len(p.results) - 1)
 		}
 		return nil
-	case key.Matches(msg, k.Restart):
+	case key.Matches(msg, k.LessonRestart):
 		p.auto = false
 		return p.replay(0)
-	case key.Matches(msg, k.Hint):
+	case key.Matches(msg, k.LessonHint):
 		p.hint = !p.hint
-	case key.Matches(msg, k.Code):
+	case key.Matches(msg, k.LessonCode):
 		p.code = (p.code + 1) % 3
-	case key.Matches(msg, k.Auto):
+	case key.Matches(msg, k.LessonAuto):
 		p.auto = !p.auto
 		if p.auto {
 			return p.tick()
 		}
-	case key.Matches(msg, k.Faster):
+	case key.Matches(msg, k.LessonFaster):
 		p.speed = max(0, p.speed-1)
-	case key.Matches(msg, k.Slower):
+	case key.Matches(msg, k.LessonSlower):
 		p.speed = min(len(autoplaySpeeds)-1, p.speed+1)
 	}
 	return nil
@@ -406,9 +369,43 @@ func (p *lessonsPane) Status() string {
 	if p.prog.Of(l.ID).Done {
 		s += " · ✓ done"
 	}
-	// The root's footer shows the lab panes' keys; the lesson keys go here
-	// until they join KeyMap.
-	return s + " │ n next · p back · r restart · l list · h hint · c code · a auto"
+	return s
+}
+
+// Help puts first what moves the learner on: choose and open in the list,
+// answer a prediction, the next step, or the list once the lesson is over.
+func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
+	k := p.c.Keys
+	full := [][]key.Binding{
+		{k.LessonNext, k.LessonPrev, k.LessonRestart, k.LessonList, k.LessonHint, k.LessonCode},
+		{k.LessonAuto, k.LessonFaster, k.LessonSlower, k.LessonUp, k.LessonChoose},
+	}
+	switch {
+	case p.loadErr != nil || len(p.catalog) == 0:
+		return nil, full
+	case p.listMode || p.cur < 0:
+		short := []key.Binding{k.LessonUp, k.LessonChoose}
+		if p.cur >= 0 {
+			short = append(short, relabel(k.LessonList, "l", "back to the lesson"))
+		}
+		return short, full
+	case p.asking:
+		return []key.Binding{relabel(k.LessonUp, "↑/↓", "choose an answer"), relabel(k.LessonChoose, "enter", "answer"),
+			k.LessonHint, k.LessonPrev}, full
+	}
+	l := p.catalog[p.cur]
+	if len(p.results) >= len(l.Steps) {
+		short := []key.Binding{k.LessonList, k.LessonRestart, k.LessonPrev}
+		if p.cur+1 < len(p.catalog) {
+			short = append([]key.Binding{relabel(k.LessonNext, "n", "next lesson")}, short...)
+		}
+		return short, full
+	}
+	short := []key.Binding{k.LessonNext, k.LessonPrev, k.LessonList, k.LessonHint, k.LessonRestart, k.LessonCode, k.LessonAuto}
+	if p.auto {
+		short = []key.Binding{relabel(k.LessonAuto, "a", "stop autoplay"), k.LessonFaster, k.LessonSlower, k.LessonList}
+	}
+	return short, full
 }
 
 // Close ends the lesson's lab.

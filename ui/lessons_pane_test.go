@@ -52,7 +52,7 @@ func press(t *testing.T, p *lessonsPane, code rune, text string) {
 // the end of the lesson is saved as done.
 func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
-	p := newLessonsPaneWith(testCommon(), LessonOptions{Number: 3, ProgressPath: prog})
+	p := newLessonsPane(testCommon(), LessonOptions{Number: 3, ProgressPath: prog})
 	defer p.Close()
 	drive(t, p, p.Init())
 	if p.cur != 2 || p.run == nil || len(p.results) != 0 {
@@ -130,7 +130,7 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 }
 
 func TestLessonPaneAutoplaySpeed(t *testing.T) {
-	p := newLessonsPaneWith(testCommon(), LessonOptions{ProgressPath: filepath.Join(t.TempDir(), "p.json")})
+	p := newLessonsPane(testCommon(), LessonOptions{ProgressPath: filepath.Join(t.TempDir(), "p.json")})
 	defer p.Close()
 	p.cur = 0
 	p.Update(tea.KeyPressMsg{Code: 'a', Text: "a"})

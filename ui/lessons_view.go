@@ -43,7 +43,11 @@ func (p *lessonsPane) viewList(width, height int) string {
 		}
 		lines = append(lines, row)
 	}
-	lines = append(lines, "", st.Muted.Render("↑/↓ choose · enter open · l back to the lesson"))
+	hint := "↑/↓ choose · enter open"
+	if p.cur >= 0 {
+		hint += " · l back to the lesson"
+	}
+	lines = append(lines, "", st.Muted.Render(hint))
 	if p.err != "" {
 		lines = append(lines, st.Error.Render(p.err))
 	}

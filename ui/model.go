@@ -48,7 +48,7 @@ func NewModel(opts Options) *Model {
 	default:
 		echoPort = opts.Port
 	}
-	m.panes[paneLessons] = newLessonsPane(c)
+	m.panes[paneLessons] = newLessonsPane(c, opts.Lessons)
 	m.panes[paneEcho] = newLabPane(c, paneEcho, netlab.Echo, echoPort)
 	m.panes[paneCalc] = newLabPane(c, paneCalc, netlab.Calc, calcPort)
 	m.active = first
@@ -188,20 +188,37 @@ func (m *Model) render() string {
 	if m.showHelp {
 		h := m.help
 		h.ShowAll = true
-		box := st.Overlay.Render(st.Title.Render("Keys") + "\n\n" + h.View(helpKeys{k: m.c.Keys}) +
+		box := st.Overlay.Render(st.Title.Render("Keys") + "\n\n" + h.View(m.helpKeys(p)) +
 			"\n\n" + st.Muted.Render("While the text field has focus, keys type into it: esc leaves it, i returns.\n"+
 			"tab, shift+tab and ctrl+c always work. Any key closes this help."))
 		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, box)
 	} else {
 		body = p.View(l.body.w, l.body.h)
 	}
-	footer := m.help.View(helpKeys{k: m.c.Keys, typing: p.Typing()})
+	footer := m.footer(p, l.footer.w-1)
 	return strings.Join([]string{
 		fit(m.tabBar(), l.tabs.w),
 		block(strings.Split(body, "\n"), l.body.w, l.body.h),
 		fit(" "+p.Status(), l.status.w),
 		fit(" "+footer, l.footer.w),
 	}, "\n")
+}
+
+// footer is the key help line. When it is too wide, the pane's least
+// likely keys go first, so the global ones (next pane, help, quit) stay.
+func (m *Model) footer(p pane, width int) string {
+	hk := m.helpKeys(p)
+	free := m.help
+	free.SetWidth(0)
+	for len(hk.short) > 1 && lipgloss.Width(free.ShortHelpView(hk.ShortHelp())) > width {
+		hk.short = hk.short[:len(hk.short)-1]
+	}
+	return m.help.ShortHelpView(hk.ShortHelp())
+}
+
+func (m *Model) helpKeys(p pane) helpKeys {
+	short, full := p.Help()
+	return helpKeys{k: m.c.Keys, typing: p.Typing(), short: short, full: full}
 }
 
 func (m *Model) tabBar() string {

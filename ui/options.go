@@ -8,4 +8,7 @@ type Options struct {
 	Port  uint16     // server port of the first pane shown; 0: the kernel chooses
 	Pane  string     // "echo", "calc" or "lessons": the pane shown first
 	Theme Theme
+	// Lessons: which lesson the lesson pane opens (Number 0: the last one
+	// opened, or the list) and an instructor's lesson directory.
+	Lessons LessonOptions
 }

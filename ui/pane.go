@@ -1,6 +1,9 @@
 package ui
 
-import tea "charm.land/bubbletea/v2"
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
 
 // Common is what the root shares with every pane. The root owns it and
 // replaces Styles when the theme or the terminal background changes; panes
@@ -41,6 +44,10 @@ type pane interface {
 	// Typing reports whether a text field has focus: then single-key
 	// commands (q, 1, 2, 3, ?) are typed instead of run.
 	Typing() bool
+	// Help lists the pane's keys that matter now, for the footer (most
+	// likely next key first), and all of them in columns for the overlay.
+	// The root adds the global keys (panes, help, quit).
+	Help() (short []key.Binding, full [][]key.Binding)
 	// Close releases every socket of the pane; it must return promptly.
 	Close()
 }
