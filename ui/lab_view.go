@@ -23,6 +23,16 @@ func (p *labPane) View(width, height int) string {
 		cli = srv
 	}
 	l := generateLabLayout(width, height, len(srv), len(cli))
+	if p.feed != nil && p.feed.snapped {
+		// Draw the sockets for the column they get (the row counts do not
+		// depend on the width), so the short forms kick in where needed and
+		// the state at the end of a row is not cut.
+		colW := l.server.w
+		if !l.wide {
+			colW = (width - 2) / 2
+		}
+		srv, cli = RenderServerSockets(socks, colW, st), RenderClientSockets(socks, colW, st)
+	}
 	canvas := newCanvas(width, height)
 	sel := p.selected()
 

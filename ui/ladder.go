@@ -66,7 +66,12 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		tail = append(tail, ladderRow(e, left, lane, right, st, rowBlocked))
 	}
 	for i, e := range o.Pending {
-		tail = append(tail, ladderRow(e, left, lane, right, st, rowPending))
+		// Only the oldest is NEXT: n lets exactly that one through.
+		kind := rowPending
+		if i > 0 {
+			kind = rowQueued
+		}
+		tail = append(tail, ladderRow(e, left, lane, right, st, kind))
 		if i == 0 {
 			if ex := netlab.Explain(e.Call); ex != "" {
 				tail = append(tail, st.Pending.Render(fit("  ▶ "+ex, width)))
@@ -125,6 +130,7 @@ const (
 	rowNormal rowKind = iota
 	rowSelected
 	rowPending
+	rowQueued // at the step gate behind the NEXT call
 	rowBlocked
 )
 
@@ -137,7 +143,9 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) 
 	var text string
 	switch kind {
 	case rowPending:
-		text = st.Pending.Render("▶ NEXT "+callName(e)) + st.Muted.Render(" waits for your step")
+		text = st.Pending.Render("▶ NEXT "+callName(e)) + st.Muted.Render(" · press n")
+	case rowQueued:
+		text = st.Muted.Render("… then " + callName(e) + " waits its turn")
 	case rowBlocked:
 		text = st.Blocked.Render("⧗ " + callName(e) + " blocked in kernel")
 	case rowSelected:

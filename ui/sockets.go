@@ -21,8 +21,10 @@ func addrText(a netip.AddrPort, short bool) string {
 	return a.String()
 }
 
-func stateText(s netlab.SockInfo, st *Styles) string {
+func stateText(s netlab.SockInfo, short bool, st *Styles) string {
 	switch {
+	case s.Closed && s.State == netlab.StateNone && short:
+		return st.Muted.Render("closed, gone")
 	case s.Closed && s.State == netlab.StateNone:
 		return st.Muted.Render("closed, gone from kernel")
 	case s.Closed:
@@ -50,7 +52,7 @@ func RenderServerSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 		}
 		lines = append(lines, fmt.Sprintf("%s %s %s %s",
 			st.Server.Render("fd "+strconv.Itoa(s.FD)), st.Muted.Render("listen"),
-			addrText(s.Local, false), stateText(s, st)))
+			addrText(s.Local, false), stateText(s, short, st)))
 	}
 	for i, s := range conns {
 		branch := "├"
@@ -63,7 +65,7 @@ func RenderServerSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 		}
 		lines = append(lines, fmt.Sprintf("%s %s %s %s %s%s", st.Muted.Render(branch+"accept→"),
 			st.Server.Render("fd "+strconv.Itoa(s.FD)), st.Muted.Render("⇄"),
-			st.Client.Render(addrText(s.Remote, short)), stateText(s, st), io))
+			st.Client.Render(addrText(s.Remote, short)), stateText(s, short, st), io))
 	}
 	if len(lines) == 0 {
 		lines = append(lines, st.Muted.Render("no server socket yet"))
@@ -85,8 +87,8 @@ func RenderClientSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 	var lines []string
 	for _, s := range cs {
 		name := s.Actor
-		if short {
-			name = shortActor(name)
+		if width < 80 {
+			name = shortActor(name) // c1: room for the state and byte counts
 		}
 		io := ""
 		if !short {
@@ -94,7 +96,7 @@ func RenderClientSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 		}
 		lines = append(lines, fmt.Sprintf("%s %s %s→%s %s%s", st.Client.Render(name),
 			st.Client.Render("fd "+strconv.Itoa(s.FD)), st.Client.Render(addrText(s.Local, short)),
-			st.Server.Render(addrText(s.Remote, short || width < 90)), stateText(s, st), io))
+			st.Server.Render(addrText(s.Remote, short || width < 90)), stateText(s, short, st), io))
 	}
 	if len(lines) == 0 {
 		lines = append(lines, st.Muted.Render("no client socket yet"))
