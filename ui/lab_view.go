@@ -42,7 +42,7 @@ func (p *labPane) View(width, height int) string {
 		canvas.put(l.bytes, titledBlock(st.Title.Render("BYTES")+st.Muted.Render("  selected message, UTF-8 text and hex"), RenderBytes(sel, l.bytes.w, l.bytes.h-1, st)))
 		canvas.put(l.transcript, titled(st.Title.Render("TRANSCRIPT")+st.Muted.Render("  pgup/pgdn scroll"), p.transcript(l.transcript.h-1, st)))
 	} else {
-		half := (width - 2) / 2
+		half := splitColumns(width, srv, cli)
 		sv := titled(st.Title.Render("SERVER"), clip(srv, l.sockets.h-1, st))
 		cv := titled(st.Title.Render("CLIENTS"), clip(cli, l.sockets.h-1, st))
 		canvas.put(rect{0, 0, half, l.sockets.h}, sv)
@@ -63,6 +63,26 @@ func (p *labPane) View(width, height int) string {
 	canvas.put(l.ladder, RenderLadder(events, l.ladder.w, l.ladder.h, st, o))
 	canvas.put(l.input, p.inputLine(l.input.w, st))
 	return canvas.String()
+}
+
+// splitColumns is the server column's width in the narrow layout: half,
+// unless the clients' rows need more and the server's rows leave it (the
+// client rows carry two addresses and a state; their end must not be cut).
+func splitColumns(width int, srv, cli []string) int {
+	half := (width - 2) / 2
+	sw, cw := maxWidth(srv), maxWidth(cli)
+	if cw > width-half-2 && sw+2+cw <= width {
+		return width - cw - 2
+	}
+	return half
+}
+
+func maxWidth(lines []string) int {
+	w := 0
+	for _, l := range lines {
+		w = max(w, lipWidth(l))
+	}
+	return w
 }
 
 func titled(title string, lines []string) string {
