@@ -85,7 +85,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 	if wide {
 		textW = width * 9 / 20
 	}
-	text := p.textLines(l, idx, step, res, textW)
+	text := wrapLines(p.textLines(l, idx, step, res, textW), textW)
 	ladderEvents, blocked := p.ladderInput(idx)
 
 	if wide {
@@ -300,4 +300,18 @@ func serverSide(l *lessons.Lesson) map[string]bool {
 		}
 	}
 	return m
+}
+
+// wrapLines wraps the lines wider than w (an outcome naming an address, a
+// long question) so they are read in full instead of cut with "…".
+func wrapLines(lines []string, w int) []string {
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if w <= 0 || ansi.StringWidth(l) <= w {
+			out = append(out, l)
+			continue
+		}
+		out = append(out, strings.Split(ansi.Wrap(l, w, " "), "\n")...)
+	}
+	return out
 }
