@@ -35,7 +35,7 @@ func RenderBytes(e netlab.Event, width, height int, st *Styles) string {
 	}
 	who := actorStyle(e.Actor, st).Render(e.Actor)
 	title := fmt.Sprintf("%s %s(%d) = %s  %s", who, e.Call, e.FD,
-		st.Kernel.Render(fmt.Sprint(e.Result)), st.Wire.Render(fmt.Sprintf("%d bytes, UTF-8", len(e.Data))))
+		st.Kernel.Render(fmt.Sprint(e.Result)), st.Wire.Render(fmt.Sprintf("%d bytes, %s", len(e.Data), encodingName(e.Data))))
 	if e.Result > len(e.Data) {
 		title += st.Muted.Render(fmt.Sprintf(" (first %d shown)", len(e.Data)))
 	}
@@ -100,4 +100,13 @@ func fitCenter(s string, w int) string {
 	}
 	left := (w - sw) / 2
 	return strings.Repeat(" ", left) + s + strings.Repeat(" ", w-sw-left)
+}
+
+// encodingName says whether the bytes are valid UTF-8: a flood or a
+// binary peer sends anything, and the label must not claim text.
+func encodingName(b []byte) string {
+	if utf8.Valid(b) {
+		return "UTF-8"
+	}
+	return "not valid UTF-8"
 }
