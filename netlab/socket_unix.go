@@ -461,7 +461,7 @@ func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	)
 	err := s.rawRead(ctx, "recv", func(fd int) error {
 		var err error
-		n, _, err = unix.Recvfrom(fd, buf, 0)
+		n, err = recvFD(fd, buf, 0)
 		if err == unix.EAGAIN && !waited {
 			waited = true
 			s.blocked("recv", args)

@@ -21,3 +21,19 @@ func sendFD(fd int, p []byte, flags int) (int, error) {
 	}
 	return int(n), nil
 }
+
+// recvFD is recv(2) as Python's socket.recv makes it:
+// recvfrom(fd, buf, len, flags, NULL, NULL). Asking for no address also
+// spares the kernel copying one out for every read of a TCP stream.
+func recvFD(fd int, p []byte, flags int) (int, error) {
+	var zero byte
+	ptr := unsafe.Pointer(&zero)
+	if len(p) > 0 {
+		ptr = unsafe.Pointer(&p[0])
+	}
+	n, _, e := unix.Syscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(n), nil
+}
