@@ -59,21 +59,13 @@ func runClient(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, s
 		return err
 	}
 	tr := netlab.Tracer{Actor: "client"}
+	// The client's own calls are printed between its requests, in the
+	// order they happened, on stderr so stdout keeps only the replies.
 	var sub *netlab.Sub
 	if trace {
 		log := netlab.NewLog(1)
 		sub = log.Subscribe(1 << 14)
 		tr.Sink = log
-		defer func() {
-			for {
-				select {
-				case e := <-sub.C():
-					fmt.Fprintln(stderr, e.String())
-				default:
-					return
-				}
-			}
-		}()
 	}
 	flushTrace := func() {
 		if sub == nil {
@@ -88,6 +80,7 @@ func runClient(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, s
 			}
 		}
 	}
+	defer flushTrace()
 	c, err := netlab.Dial(ctx, tr, service, addr)
 	flushTrace()
 	if err != nil {
