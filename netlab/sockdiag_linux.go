@@ -77,7 +77,18 @@ func diagState(local, remote netip.AddrPort) (TCPState, bool) {
 		}
 		return StateNone, false
 	case unix.SOCK_DIAG_BY_FAMILY:
-		return fromKernelState(buf[nlmsgHdrLen+1]), true
+		// The kernel's exact lookup falls back to a listening socket on the
+		// local port when the connection itself is gone; that answer is
+		// about another socket, so it must match the asked remote end.
+		msg := buf[nlmsgHdrLen:n]
+		if len(msg) < 4+36 {
+			return StateNone, false
+		}
+		rid := msg[4:]
+		if binary.BigEndian.Uint16(rid[2:]) != remote.Port() || binary.BigEndian.Uint16(rid[0:]) != local.Port() {
+			return StateNone, true
+		}
+		return fromKernelState(msg[1]), true
 	}
 	return StateNone, false
 }

@@ -23,8 +23,15 @@ func TestStateByTupleMatchesProc(t *testing.T) {
 		if !ok || got != StateEstablished || got != procState(l, r) {
 			t.Fatalf("%s: netlink %v (%v), proc %v", addr, got, ok, procState(l, r))
 		}
+		sl, sr := conn.LocalAddr(), conn.RemoteAddr()
 		c.Close(ctx)
 		conn.Close(ctx)
+		// The server's side is gone (LAST_ACK, then CLOSED) while the
+		// listener still exists: its tuple must not report the listener.
+		waitFor(t, "server side gone", func() bool { return stateByTuple(sl, sr) != StateLastAck })
+		if st := stateByTuple(sl, sr); st != StateNone {
+			t.Fatalf("%s: closed server side reports %v", addr, st)
+		}
 		ls.Close(ctx)
 		waitFor(t, "TIME_WAIT", func() bool { return stateByTuple(l, r) == StateTimeWait })
 		if p := procState(l, r); p != StateTimeWait {
