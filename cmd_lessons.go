@@ -81,7 +81,7 @@ func lessonArg(dir, arg string) (*lessons.Lesson, int, error) {
 }
 
 func newLessonCmd() *cobra.Command {
-	var dir string
+	var dir, theme string
 	cmd := &cobra.Command{
 		Use:   "lesson N",
 		Short: "Open the terminal UI at lesson N",
@@ -91,12 +91,18 @@ func newLessonCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			th, ok := ui.ParseTheme(theme)
+			if !ok {
+				return fmt.Errorf("--theme %q: want auto, dark, light or high-contrast", theme)
+			}
 			opts := tuiDefaults()
+			opts.Theme = th
 			opts.Pane, opts.Lessons = "lessons", ui.LessonOptions{Number: n, Dir: dir}
 			return ui.Run(cmd.Context(), opts)
 		},
 	}
 	addLessonsDir(cmd, &dir)
+	cmd.Flags().StringVar(&theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
 	return cmd
 }
 
