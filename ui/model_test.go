@@ -82,7 +82,19 @@ func TestStepMode(t *testing.T) {
 	p.typeText("1+1")
 	p.key("enter")
 	p.key("esc")
-	p.waitScreen("▶ NEXT send(")
+	// The send waits at the gate; it is marked NEXT unless the server's
+	// next accept reached the gate first (it loops back to accept as soon
+	// as client 1 is in, and may do so after step mode began).
+	p.waitFor("the send at the gate", func() bool {
+		for _, c := range calc.feed.pending {
+			if c.Call == "send" {
+				return true
+			}
+		}
+		return false
+	})
+	p.waitScreen("▶ NEXT")
+	p.waitScreen("send(")
 	// The explanation is the one of the call n lets through: the oldest at
 	// the gate (the server's next accept may have queued before the send).
 	p.waitFor("the explanation of the next call", func() bool {
