@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -21,7 +22,7 @@ type labReadyMsg struct {
 	to      paneID
 	lab     *netlab.Lab
 	addr    netip.AddrPort
-	clients []string
+	clients clientList
 	err     error
 }
 
@@ -30,7 +31,7 @@ type labReadyMsg struct {
 type actionMsg struct {
 	to       paneID
 	lab      *netlab.Lab
-	clients  []string // the lab's live clients after the action
+	clients  clientList // the lab's live clients after the action
 	stepping bool
 	note     string
 	err      error
@@ -54,6 +55,12 @@ type labPane struct {
 	addr    netip.AddrPort
 	err     error // the server failed to start
 	clients []string
+	// listed numbers the client lists the pane's commands take; clientsAt
+	// is the number of the list shown. Commands run concurrently and their
+	// messages may arrive out of order: an older list must not replace a
+	// newer one.
+	listed    *clientCounter
+	clientsAt uint64
 
 	input    lineInput
 	typing   bool
@@ -70,7 +77,7 @@ func newLabPane(c *Common, id paneID, service string, port uint16) *labPane {
 		title = "Calculator"
 	}
 	p := &labPane{c: c, id: id, service: service, title: title, port: port,
-		input: lineInput{limit: 1024}, typing: true}
+		input: lineInput{limit: 1024}, typing: true, listed: &clientCounter{}}
 	return p
 }
 
@@ -90,7 +97,7 @@ func (p *labPane) Typing() bool  { return p.typing }
 func (p *labPane) Init() tea.Cmd {
 	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000})
 	p.feed = newLabFeed(p.id, p.lab)
-	lab, to, service := p.lab, p.id, p.service
+	lab, to, service, listed := p.lab, p.id, p.service, p.listed
 	host := p.c.Opts.Host
 	if !host.IsValid() {
 		host = netip.AddrFrom4([4]byte{127, 0, 0, 1})
@@ -105,7 +112,7 @@ func (p *labPane) Init() tea.Cmd {
 			return labReadyMsg{to: to, lab: lab, err: err}
 		}
 		_, err = lab.AddClient(service)
-		return labReadyMsg{to: to, lab: lab, addr: a, clients: clientNames(lab), err: err}
+		return labReadyMsg{to: to, lab: lab, addr: a, clients: listed.list(lab), err: err}
 	}
 	return tea.Batch(p.feed.start(), start)
 }
@@ -133,17 +140,13 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.addr, p.err = m.addr, m.err
-		if len(m.clients) > len(p.clients) {
-			p.clients = m.clients
-		}
+		p.takeClients(m.clients)
 		return nil
 	case actionMsg:
 		if m.lab != p.lab {
 			return nil
 		}
-		if m.clients != nil {
-			p.clients = m.clients
-		}
+		p.takeClients(m.clients)
 		p.stepping = m.stepping
 		p.note, p.noteBad = m.note, m.err != nil
 		if m.err != nil {
@@ -262,23 +265,47 @@ func (p *labPane) Help() ([]key.Binding, [][]key.Binding) {
 
 // act runs f against the lab in a command and reports the outcome.
 func (p *labPane) act(f func(*netlab.Lab) (string, error)) tea.Cmd {
-	lab, to := p.lab, p.id
+	lab, to, listed := p.lab, p.id, p.listed
 	if lab == nil {
 		return nil
 	}
 	return func() tea.Msg {
 		note, err := f(lab)
-		return actionMsg{to: to, lab: lab, clients: clientNames(lab), stepping: lab.Stepping(), note: note, err: err}
+		return actionMsg{to: to, lab: lab, clients: listed.list(lab), stepping: lab.Stepping(), note: note, err: err}
 	}
 }
 
-func clientNames(l *netlab.Lab) []string {
+// clientList is the lab's live clients, numbered in the order lists were taken.
+type clientList struct {
+	n     uint64
+	names []string
+}
+
+// clientCounter numbers client lists; a list and its number are taken
+// under one lock so that a higher number is always the newer list.
+type clientCounter struct {
+	mu sync.Mutex
+	n  uint64
+}
+
+func (c *clientCounter) list(l *netlab.Lab) clientList {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	cs := l.Clients()
 	names := make([]string, 0, len(cs))
-	for _, c := range cs {
-		names = append(names, c.Name)
+	for _, x := range cs {
+		names = append(names, x.Name)
 	}
-	return names
+	c.n++
+	return clientList{n: c.n, names: names}
+}
+
+// takeClients shows a client list unless a newer one is already shown.
+func (p *labPane) takeClients(l clientList) {
+	if l.n == 0 || l.n <= p.clientsAt {
+		return
+	}
+	p.clients, p.clientsAt = l.names, l.n
 }
 
 // send queues text on the newest client.
