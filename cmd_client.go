@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"strings"
 
@@ -36,7 +37,7 @@ func newClientCmd() *cobra.Command {
 			if addr.Addr().IsUnspecified() {
 				return fmt.Errorf("address %s: a client needs a concrete host, e.g. 127.0.0.1", addr)
 			}
-			return runClient(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), service, addr.String(), trace)
+			return runClient(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), service, addr, trace)
 		},
 	}
 	cmd.Flags().StringVar(&addrFlag, "addr", "", "connect to HOST:PORT (instead of the HOST PORT arguments)")
@@ -53,11 +54,7 @@ func isTerminal(r io.Reader) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func runClient(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, service, addrText string, trace bool) error {
-	addr, err := netlab.ParseAddr(addrText)
-	if err != nil {
-		return err
-	}
+func runClient(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, service string, addr netip.AddrPort, trace bool) error {
 	tr := netlab.Tracer{Actor: "client"}
 	// The client's own calls are printed between its requests, in the
 	// order they happened, on stderr so stdout keeps only the replies.
