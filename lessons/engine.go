@@ -54,7 +54,7 @@ type Run struct {
 	opts   Options
 	ctx    context.Context
 
-	seqMu sync.Mutex // keeps Log numbering and our copies in step
+	roles map[string]netlab.Role // from actorRoles
 
 	mu       sync.Mutex
 	actors   map[string]*actor
@@ -67,9 +67,14 @@ type Run struct {
 	wg sync.WaitGroup // action goroutines and served servers
 }
 
+type callEvent struct {
+	id   netlab.CallID
+	kind netlab.Kind
+}
+
 type fdCall struct {
-	fd   int
-	call string
+	fd int
+	op netlab.Op
 }
 
 type actor struct {
@@ -118,7 +123,7 @@ func (s *StepResult) OK() bool {
 func Start(l *Lesson, opts Options) *Run {
 	opts.defaults()
 	lab := netlab.NewLab(netlab.LabConfig{History: 20000})
-	return &Run{Lesson: l, Lab: lab, opts: opts, ctx: lab.Context(),
+	return &Run{Lesson: l, Lab: lab, opts: opts, ctx: lab.Context(), roles: actorRoles(l),
 		actors: map[string]*actor{}, byFD: map[fdCall]*Outcome{}, byActor: map[string]*Outcome{}}
 }
 
@@ -178,13 +183,26 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 		res.Outcomes = append(res.Outcomes, r.do(ctx, i, a))
 	}
 	r.settle(ctx)
+	// The log numbers events in causal order (see netlab's package doc);
+	// the copies the outcomes hold learn their number by call identity.
+	seqs := map[callEvent]uint64{}
 	for _, e := range r.Lab.Log.Events() {
+		if e.CallID != 0 {
+			seqs[callEvent{e.CallID, e.Kind}] = e.Seq
+		}
 		if e.Seq >= first {
 			res.Events = append(res.Events, e)
 		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for _, o := range r.outcomes {
+		for i, e := range o.Events {
+			if n, ok := seqs[callEvent{e.CallID, e.Kind}]; ok && e.CallID != 0 {
+				o.Events[i].Seq = n
+			}
+		}
+	}
 	for _, o := range r.outcomes {
 		// Blocked is the kernel's word, not a timer's: the call has not
 		// returned and netlab saw it answer "not yet" (EAGAIN/EINPROGRESS).
@@ -265,12 +283,9 @@ func (r *Run) Close() {
 // emit is the sink every actor reports to: the lab's log, plus the
 // outcome of the action that made the call.
 func (r *Run) emit(e netlab.Event) {
-	r.seqMu.Lock()
 	r.Lab.Emit(e)
-	e.Seq = r.Lab.Log.Len()
-	r.seqMu.Unlock()
 	r.mu.Lock()
-	o := r.byFD[fdCall{e.FD, e.Call}]
+	o := r.byFD[fdCall{e.FD, e.Op}]
 	if o == nil {
 		o = r.byActor[e.Actor]
 	}
@@ -281,7 +296,7 @@ func (r *Run) emit(e netlab.Event) {
 }
 
 func (r *Run) tracer(name string) netlab.Tracer {
-	t := r.Lab.Tracer(name)
+	t := r.Lab.Tracer(name, r.roles[name])
 	t.Sink = netlab.SinkFunc(r.emit)
 	return t
 }
@@ -330,7 +345,7 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 	s, srv := act.sock, act.srv
 	r.mu.Unlock()
 	if a.Op == "close" && srv != nil {
-		r.startCall(o, act, -1, "", func(context.Context) error { return srv.Close() })
+		r.startCall(o, act, -1, netlab.OpNone, func(context.Context) error { return srv.Close() })
 		return r.await(o, act)
 	}
 	if s == nil {
@@ -341,11 +356,10 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 		r.state(o, s)
 		return o
 	}
-	call := a.Op
+	call := opOf[a.Op]
 	var f func(context.Context) error
 	switch a.Op {
 	case "reuseaddr":
-		call = "setsockopt"
 		f = func(c context.Context) error { return s.SetReuseAddr(c, true) }
 	case "bind", "connect":
 		addr, err := r.resolve(a.Args[0], a.Op == "connect")
@@ -376,7 +390,6 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 			return err
 		}
 	case "send", "sendall":
-		call = "send"
 		p, _ := strconv.Unquote(a.Args[0])
 		if a.Op == "send" {
 			f = func(c context.Context) error { _, err := s.Send(c, []byte(p)); return err }
@@ -387,7 +400,6 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 		n, _ := strconv.Atoi(a.Args[0])
 		f = func(c context.Context) error { _, err := s.Recv(c, n); return err }
 	case "echo":
-		call = "recv"
 		n, _ := strconv.Atoi(a.Args[0])
 		f = func(c context.Context) error {
 			p, err := s.Recv(c, n)
@@ -395,11 +407,11 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 				return err
 			}
 			r.mu.Lock()
-			r.byFD[fdCall{s.FD(), "send"}] = o
+			r.byFD[fdCall{s.FD(), netlab.OpSend}] = o
 			r.mu.Unlock()
 			defer func() {
 				r.mu.Lock()
-				delete(r.byFD, fdCall{s.FD(), "send"})
+				delete(r.byFD, fdCall{s.FD(), netlab.OpSend})
 				r.mu.Unlock()
 			}()
 			return s.SendAll(c, p)
@@ -430,10 +442,10 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 
 // startCall runs f in its own goroutine, as the actor's current call, with
 // the events of (fd, call) recorded in o.
-func (r *Run) startCall(o *Outcome, act *actor, fd int, call string, f func(context.Context) error) {
+func (r *Run) startCall(o *Outcome, act *actor, fd int, call netlab.Op, f func(context.Context) error) {
 	done := make(chan struct{})
 	r.mu.Lock()
-	if call != "" {
+	if call != netlab.OpNone {
 		r.byFD[fdCall{fd, call}] = o
 	} else {
 		r.byActor[o.Action.Actor] = o
@@ -455,10 +467,10 @@ func (r *Run) startCall(o *Outcome, act *actor, fd int, call string, f func(cont
 		if err != nil && netlab.ErrnoOf(err) == 0 && !hasCall(o) {
 			o.Err = err
 		}
-		if call != "" && r.byFD[fdCall{fd, call}] == o {
+		if call != netlab.OpNone && r.byFD[fdCall{fd, call}] == o {
 			delete(r.byFD, fdCall{fd, call})
 		}
-		if call == "" && r.byActor[o.Action.Actor] == o {
+		if call == netlab.OpNone && r.byActor[o.Action.Actor] == o {
 			delete(r.byActor, o.Action.Actor)
 		}
 		if act.busy == o {
@@ -530,11 +542,11 @@ func (r *Run) socket(ctx context.Context, o *Outcome) *Outcome {
 		o.Err = fmt.Errorf("%s already has an open socket: close it first", a.Actor)
 		return o
 	}
-	r.byFD[fdCall{-1, "socket"}] = o
+	r.byFD[fdCall{-1, netlab.OpSocket}] = o
 	r.mu.Unlock()
 	s, err := netlab.Open(r.ctx, r.tracer(a.Actor), fam, typ)
 	r.mu.Lock()
-	delete(r.byFD, fdCall{-1, "socket"})
+	delete(r.byFD, fdCall{-1, netlab.OpSocket})
 	o.Done = true
 	if err == nil {
 		r.actors[a.Actor] = &actor{name: a.Actor, sock: s}
@@ -578,27 +590,18 @@ func (r *Run) serve(o *Outcome) *Outcome {
 	return o
 }
 
-// state asks the kernel for the socket's TCP state: TCP_INFO while the fd
-// is open, the connection table (/proc/net/tcp) once it is closed.
+// state asks the kernel for the socket's TCP state; the event names the
+// source that answered (TCP_INFO, sock_diag, /proc/net/tcp).
 func (r *Run) state(o *Outcome, s *netlab.Socket) {
-	st := s.State()
-	e := netlab.Event{Kind: netlab.KindCall, Actor: o.Action.Actor, FD: s.FD(), Local: s.LocalAddr(), Remote: s.RemoteAddr(), State: st}
-	switch {
-	case s.Closed():
-		e.Call, e.Args, e.FD = "read", "/proc/net/tcp: "+apString(s.LocalAddr())+" "+apString(s.RemoteAddr()), -1
-	case s.Type() == netlab.Datagram:
-		e.Call, e.Args = "getsockopt", fmt.Sprintf("%d, SOL_SOCKET, SO_TYPE (UDP has no TCP state)", s.FD())
-	default:
-		e.Call, e.Args = "getsockopt", fmt.Sprintf("%d, IPPROTO_TCP, TCP_INFO", s.FD())
-	}
-	r.record(o, e)
+	r.record(o, s.ReadState())
 }
 
 // sysctl reads a kernel setting from /proc/sys.
 func (r *Run) sysctl(o *Outcome) {
 	name := o.Action.Args[0]
 	path := "/proc/sys/" + strings.ReplaceAll(name, ".", "/")
-	e := netlab.Event{Kind: netlab.KindCall, Actor: o.Action.Actor, Call: "read", Args: path, FD: -1}
+	e := netlab.Event{Kind: netlab.KindCall, Op: netlab.OpSysctl, Role: netlab.RoleLab, Actor: o.Action.Actor,
+		Text: path, Args: netlab.Args{Path: path}, FD: -1, Enter: time.Now()}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		o.Err = fmt.Errorf("sysctl %s: %w", name, err)
@@ -614,13 +617,11 @@ func (r *Run) sysctl(o *Outcome) {
 // record emits an event made by the engine itself (a state or sysctl
 // read) and files it under o.
 func (r *Run) record(o *Outcome, e netlab.Event) {
-	if e.Time.IsZero() {
-		e.Time = time.Now()
+	if e.Return.IsZero() {
+		e.Return = time.Now()
+		e.At = e.Return
 	}
-	r.seqMu.Lock()
 	r.Lab.Emit(e)
-	e.Seq = r.Lab.Log.Len()
-	r.seqMu.Unlock()
 	r.mu.Lock()
 	o.Events = append(o.Events, e)
 	o.Done = true
@@ -648,11 +649,8 @@ func (r *Run) resolve(arg string, forConnect bool) (netip.AddrPort, error) {
 	if lit.Addr().IsValid() {
 		return netip.AddrPortFrom(lit.Addr(), local.Port()), nil
 	}
-	if forConnect && local.Addr().IsUnspecified() {
-		if local.Addr().Is4() {
-			return netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), local.Port()), nil
-		}
-		return netip.AddrPortFrom(netip.IPv6Loopback(), local.Port()), nil
+	if forConnect {
+		return netlab.ConnectTarget(local), nil
 	}
 	return local, nil
 }

@@ -99,14 +99,14 @@ func (o *Outcome) Field(name string) (value, error) {
 	}
 	var data []byte
 	for _, e := range o.Events {
-		if e.Kind == netlab.KindCall && (o.Action.Op != "echo" || e.Call == "recv") {
+		if e.Kind == netlab.KindCall && (o.Action.Op != "echo" || e.Op == netlab.OpRecv) {
 			data = append(data, e.Data...)
 		}
 	}
 	if o.Action.Op == "echo" {
 		// echo is judged by its recv: how much came, and whether it was EOF.
 		for _, e := range o.Events {
-			if e.Kind == netlab.KindCall && e.Call == "recv" {
+			if e.Kind == netlab.KindCall && e.Op == netlab.OpRecv {
 				ev = e
 				break
 			}

@@ -104,3 +104,16 @@ func ParsePort(s string) (uint16, error) {
 
 // IsLoopback reports whether addr can only be reached from this machine.
 func IsLoopback(addr netip.Addr) bool { return addr.Unmap().IsLoopback() }
+
+// ConnectTarget is where a client connects to reach a server bound to addr:
+// a wildcard address (0.0.0.0, ::) is not a destination, so the loopback
+// address of the same family stands in for it.
+func ConnectTarget(addr netip.AddrPort) netip.AddrPort {
+	if !addr.Addr().IsUnspecified() {
+		return addr
+	}
+	if FamilyOf(addr.Addr()) == IPv6 {
+		return netip.AddrPortFrom(netip.IPv6Loopback(), addr.Port())
+	}
+	return netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), addr.Port())
+}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"net/netip"
 	"testing"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -75,7 +74,9 @@ func BenchmarkEventPath(b *testing.B) {
 	c, _ := connectedPair(b, Tracer{Actor: "client 1", Sink: log})
 	data := make([]byte, 64)
 	for b.Loop() {
-		c.done(time.Now(), "send", "5, \"...\", 64, 0", 64, nil, data)
+		cl := call{tr: c.tr, op: OpSend, fd: c.fd, text: "5, \"...\", 64, 0"}
+		cl.attempt()
+		c.report(&cl, 64, nil, data)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	cancel()
@@ -166,7 +167,7 @@ func BenchmarkLogEmit(b *testing.B) {
 					}
 				}()
 			}
-			e := Event{Kind: KindCall, Actor: "client 1", Call: "send", Args: "5, \"hello\", 5, 0", FD: 5, Result: 5,
+			e := Event{Kind: KindCall, Actor: "client 1", Op: OpSend, Text: "5, \"hello\", 5, 0", FD: 5, Result: 5,
 				State: StateEstablished, Data: []byte("hello")}
 			for b.Loop() {
 				log.Emit(e)
@@ -183,7 +184,7 @@ func BenchmarkLogEmit(b *testing.B) {
 // BenchmarkEventString is the cost of one trace line (what `serve` prints
 // per call without --quiet).
 func BenchmarkEventString(b *testing.B) {
-	e := Event{Kind: KindCall, Actor: "server", Call: "recv", Args: "5, 1024, 0", FD: 5, Result: 64,
+	e := Event{Kind: KindCall, Actor: "server", Op: OpRecv, Text: "5, 1024, 0", FD: 5, Result: 64,
 		Local: netip.MustParseAddrPort("127.0.0.1:65432"), Remote: netip.MustParseAddrPort("127.0.0.1:51234"),
 		State: StateEstablished, Data: make([]byte, 64)}
 	for b.Loop() {

@@ -9,47 +9,61 @@ import (
 	"time"
 )
 
-// Kind says where an Event comes from. Socket calls are the only source
-// today; the type leaves room for captured packets or queue sizes later.
+// Kind says where an Event comes from. Socket calls are the main source;
+// KindLab reports the lab's own changes, and the kind leaves room for more
+// sources (captured packets, kernel queue sizes) as kinds of their own.
 type Kind uint8
 
 const (
-	// KindCall is a socket call that returned (successfully or not).
+	// KindCall is a socket call that returned (successfully or not), or a
+	// state read (TCP_INFO, sock_diag, a sysctl).
 	KindCall Kind = iota
 	// KindPending is a call waiting at the step gate for permission.
 	KindPending
 	// KindBlocked is a call that entered the kernel and is waiting there
-	// (the kernel answered EAGAIN: accept with an empty queue, recv with no data).
+	// (the kernel answered EAGAIN: accept with an empty queue, recv with no
+	// data; EINPROGRESS: a connect whose SYN is on its way).
 	KindBlocked
 	// KindNote is a lab-level message (a service decision, a limit enforced),
 	// never a kernel fact.
 	KindNote
+	// KindLab is a change of the lab itself: an actor started or ended, step
+	// mode switched. Op says which.
+	KindLab
 )
 
+var kindNames = [...]string{KindCall: "call", KindPending: "pending", KindBlocked: "blocked", KindNote: "note", KindLab: "lab"}
+
 func (k Kind) String() string {
-	switch k {
-	case KindCall:
-		return "call"
-	case KindPending:
-		return "pending"
-	case KindBlocked:
-		return "blocked"
-	case KindNote:
-		return "note"
+	if int(k) < len(kindNames) {
+		return kindNames[k]
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
 
-// Event is one fact reported by the kernel (or, for KindPending and
-// KindNote, by the lab about itself).
+// Args are a call's arguments as values, beside the display text in
+// Event.Text: what a lesson rule, a grader or the UI may read.
+type Args struct {
+	Addr    netip.AddrPort // bind, connect, sendto: the address asked for
+	Size    int            // send/sendto: bytes offered; recv/recvfrom: the buffer size
+	Backlog int            // listen
+	Option  string         // setsockopt: "SO_REUSEADDR"; shutdown: "SHUT_WR"
+	Value   int            // setsockopt's value
+	Path    string         // a file read (sysctl)
+}
+
+// Event is one fact reported by the kernel (or, for KindPending, KindNote
+// and KindLab, by the lab about itself).
 type Event struct {
-	Seq   uint64    // position in the lab's log, from 1
-	Time  time.Time // when the call returned
-	Kind  Kind
-	Actor string // "server", "client 1", …
-	Call  string // "socket", "bind", "listen", "accept", "connect", "send", "recv", "sendto", "recvfrom", "shutdown", "close", "setsockopt"
-	Args  string // the call's arguments as a C programmer would write them
-	FD    int    // the fd the call was made on; -1 when there is none yet
+	Seq    uint64 // position in the log it was released to, from 1
+	Kind   Kind
+	Op     Op
+	CallID CallID
+	Role   Role   // the role of the socket the call was made on
+	Actor  string // display name: "server", "client 1", …
+	Args   Args
+	Text   string // the call's arguments as a C programmer would write them
+	FD     int    // the fd the call was made on; -1 when there is none yet
 	// Result is the call's return value: a new fd (socket, accept), a byte
 	// count (send, recv) or 0; -1 when the call failed.
 	Result int
@@ -62,10 +76,26 @@ type Event struct {
 	State TCPState
 	// NewState is the TCP state of the fd a call created (accept's new socket).
 	NewState TCPState
-	Data     []byte        // bytes sent or received (a copy, capped at DataCap)
-	Dur      time.Duration // how long the call took, including time blocked in the kernel
-	Note     string        // a one-line explanation for KindNote/KindPending
+	Data     []byte // bytes sent or received (a copy, capped at DataCap)
+	Note     string // a one-line explanation for KindNote/KindPending/KindLab
+
+	// Enter is when the call first entered the kernel and Return when it
+	// returned (both read from the same clock, time.Now). At is the moment
+	// the event is ordered by: see the package doc. For events that are not
+	// calls all three are the moment the lab reported them.
+	Enter, Return, At time.Time
 }
+
+// Dur is how long the call took, including time blocked in the kernel.
+func (e Event) Dur() time.Duration {
+	if e.Enter.IsZero() || e.Return.IsZero() {
+		return 0
+	}
+	return e.Return.Sub(e.Enter)
+}
+
+// Call returns the call's name as a C programmer writes it ("accept").
+func (e Event) Call() string { return e.Op.String() }
 
 // DataCap bounds the bytes copied into an Event so a flood of large
 // messages cannot grow the log without bound.
@@ -101,7 +131,7 @@ func (e Event) AppendTo(b []byte) []byte {
 	}
 	b = append(b, ' ')
 	switch e.Kind {
-	case KindNote:
+	case KindNote, KindLab:
 		return append(append(b, "-- "...), e.Note...)
 	case KindPending:
 		return append(appendCall(b, e), " ... waiting for step"...)
@@ -131,16 +161,16 @@ func (e Event) AppendTo(b []byte) []byte {
 		b = append(append(b, " new fd "...), e.NewState.String()...)
 	}
 	// send's bytes are already in its arguments; show what recv got.
-	if len(e.Data) > 0 && (e.Call == "recv" || e.Call == "recvfrom") {
+	if len(e.Data) > 0 && e.Op.Takes() {
 		b = appendQuote(append(b, ' '), e.Data, 40)
 	}
 	return b
 }
 
 func appendCall(b []byte, e Event) []byte {
-	b = append(b, e.Call...)
+	b = append(b, e.Op.String()...)
 	b = append(b, '(')
-	b = append(b, e.Args...)
+	b = append(b, e.Text...)
 	return append(b, ')')
 }
 

@@ -4,31 +4,31 @@ import "syscall"
 
 // Explain returns one line on what a call does, shown next to a call that
 // waits at the step gate or is blocked in the kernel.
-func Explain(call string) string {
-	switch call {
-	case "socket":
+func Explain(op Op) string {
+	switch op {
+	case OpSocket:
 		return "socket() asks the kernel for a new endpoint and returns its file descriptor"
-	case "setsockopt":
+	case OpSetsockopt:
 		return "setsockopt() changes an option of the socket in the kernel"
-	case "bind":
+	case OpBind:
 		return "bind() attaches the socket to a local IP address and port"
-	case "listen":
+	case OpListen:
 		return "listen() turns the socket into a listening socket with an accept queue"
-	case "accept":
+	case OpAccept:
 		return "accept() waits until a finished connection is queued, then returns it as a new fd"
-	case "connect":
+	case OpConnect:
 		return "connect() sends a SYN and waits for the three-way handshake to finish"
-	case "send":
+	case OpSend:
 		return "send() copies bytes into the kernel's send buffer; the kernel puts them on the wire"
-	case "recv":
+	case OpRecv:
 		return "recv() waits for bytes in the receive buffer; it returns 0 when the peer has closed"
-	case "sendto":
+	case OpSendto:
 		return "sendto() sends one datagram to an address, no connection needed"
-	case "recvfrom":
+	case OpRecvfrom:
 		return "recvfrom() waits for one datagram and says who sent it"
-	case "shutdown":
+	case OpShutdown:
 		return "shutdown() closes one direction: SHUT_WR sends a FIN but keeps receiving"
-	case "close":
+	case OpClose:
 		return "close() releases the fd; for TCP the kernel sends a FIN to the peer"
 	}
 	return ""

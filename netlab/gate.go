@@ -8,10 +8,11 @@ import (
 // Call names a socket call before it runs: who will make it, on which fd,
 // with which arguments.
 type Call struct {
-	ID    uint64 // unique per gate, in arrival order
+	ID    CallID // shared with the call's events
 	Actor string
-	Name  string // "accept", "send", …
-	Args  string
+	Role  Role
+	Op    Op
+	Text  string // the arguments as a C programmer writes them
 	FD    int
 }
 
@@ -22,7 +23,6 @@ type Gate struct {
 	mu      sync.Mutex
 	step    bool
 	open    bool // permanently open: the lab is shutting down
-	nextID  uint64
 	waiting []*waiter
 	notify  func()
 	// onWait, if set, is told about each call that starts waiting (the lab
@@ -53,8 +53,6 @@ func (g *Gate) Wait(ctx context.Context, c Call) error {
 		g.mu.Unlock()
 		return nil
 	}
-	g.nextID++
-	c.ID = g.nextID
 	w := &waiter{call: c, ch: make(chan struct{})}
 	g.waiting = append(g.waiting, w)
 	g.mu.Unlock()
@@ -108,22 +106,6 @@ func (g *Gate) Step() (Call, bool) {
 	g.mu.Unlock()
 	g.changed()
 	return w.call, true
-}
-
-// StepActor lets the oldest waiting call of one actor through.
-func (g *Gate) StepActor(actor string) (Call, bool) {
-	g.mu.Lock()
-	for i, w := range g.waiting {
-		if w.call.Actor == actor {
-			g.waiting = append(g.waiting[:i], g.waiting[i+1:]...)
-			close(w.ch)
-			g.mu.Unlock()
-			g.changed()
-			return w.call, true
-		}
-	}
-	g.mu.Unlock()
-	return Call{}, false
 }
 
 // SetStep switches between step mode (true) and run mode; leaving step mode

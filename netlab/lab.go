@@ -21,6 +21,7 @@ type LabConfig struct {
 type Lab struct {
 	Log  *Log
 	Gate *Gate
+	seq  *Sequencer
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -33,14 +34,8 @@ type Lab struct {
 	listening  chan struct{} // closed once the server listens (or failed)
 	clients    []*LabClient
 	nextClient int
-	blocked    map[blockKey]Event
+	blocked    map[CallID]Event
 	closed     bool
-}
-
-type blockKey struct {
-	actor string
-	fd    int
-	call  string
 }
 
 // NewLab returns an empty lab.
@@ -50,10 +45,12 @@ func NewLab(cfg LabConfig) *Lab {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &Lab{Log: NewLog(cfg.History), ctx: ctx, cancel: cancel, reg: &registry{},
-		listening: make(chan struct{}), blocked: map[blockKey]Event{}}
+		listening: make(chan struct{}), blocked: map[CallID]Event{}}
+	l.seq = NewSequencer(SinkFunc(l.record))
 	l.Gate = NewGate(nil)
 	l.Gate.OnWait(func(c Call) {
-		l.Log.Emit(Event{Kind: KindPending, Actor: c.Actor, Call: c.Name, Args: c.Args, FD: c.FD, Result: -1, Note: Explain(c.Name)})
+		l.Emit(Event{Kind: KindPending, Op: c.Op, CallID: c.ID, Role: c.Role, Actor: c.Actor, Text: c.Text,
+			FD: c.FD, Result: -1, Note: Explain(c.Op)})
 	})
 	if cfg.Step {
 		l.Gate.SetStep(true)
@@ -61,25 +58,33 @@ func NewLab(cfg LabConfig) *Lab {
 	return l
 }
 
-// Emit records an event, keeping the set of calls blocked in the kernel.
-func (l *Lab) Emit(e Event) {
-	k := blockKey{e.Actor, e.FD, e.Call}
+// Emit takes an event from an actor; it reaches Log in causal order.
+func (l *Lab) Emit(e Event) { l.seq.Emit(e) }
+
+// record files an ordered event: the set of calls blocked in the kernel,
+// then the log.
+func (l *Lab) record(e Event) {
 	switch e.Kind {
 	case KindBlocked:
 		l.mu.Lock()
-		l.blocked[k] = e
+		l.blocked[e.CallID] = e
 		l.mu.Unlock()
 	case KindCall:
 		l.mu.Lock()
-		delete(l.blocked, k)
+		delete(l.blocked, e.CallID)
 		l.mu.Unlock()
 	}
 	l.Log.Emit(e)
 }
 
+// lab reports a change of the lab itself.
+func (l *Lab) lab(op Op, actor string, role Role, result int, note string) {
+	l.Emit(Event{Kind: KindLab, Op: op, Actor: actor, Role: role, FD: -1, Result: result, Note: note})
+}
+
 // Tracer returns the tracer for one of the lab's actors.
-func (l *Lab) Tracer(actor string) Tracer {
-	return Tracer{Actor: actor, Sink: l, Gate: l.Gate, reg: l.reg}
+func (l *Lab) Tracer(actor string, role Role) Tracer {
+	return Tracer{Actor: actor, Role: role, Sink: l, Gate: l.Gate, seq: l.seq, reg: l.reg}
 }
 
 // Context is cancelled when the lab closes.
@@ -99,8 +104,18 @@ func (l *Lab) Blocked() []Event {
 // Pending returns the calls waiting at the step gate, oldest first.
 func (l *Lab) Pending() []Call { return l.Gate.Waiting() }
 
-// SetStep switches step mode on or off.
-func (l *Lab) SetStep(on bool) { l.Gate.SetStep(on) }
+// SetStep switches step mode on or off, and says so in the log.
+func (l *Lab) SetStep(on bool) {
+	if on == l.Gate.Stepping() {
+		return
+	}
+	l.Gate.SetStep(on)
+	if on {
+		l.lab(OpStepMode, "lab", RoleLab, 1, "step mode on: each call waits for n")
+	} else {
+		l.lab(OpStepMode, "lab", RoleLab, 0, "step mode off: calls run freely")
+	}
+}
 
 // Stepping reports whether the lab is in step mode.
 func (l *Lab) Stepping() bool { return l.Gate.Stepping() }
@@ -122,7 +137,7 @@ func (l *Lab) StartServer(cfg ServerConfig) error {
 	l.server = &Server{} // placeholder so a second start is refused
 	l.mu.Unlock()
 	if cfg.Tracer.Actor == "" {
-		cfg.Tracer = l.Tracer("server")
+		cfg.Tracer = l.Tracer("server", RoleServer)
 	}
 	l.wg.Add(1)
 	go func() {
@@ -175,13 +190,16 @@ func (l *Lab) Server() *Server {
 }
 
 // LabClient is a client actor: a goroutine that connects, then performs the
-// requests queued with Send, in order, each as real send/recv calls.
+// requests queued with Send, in order, each as real send/recv calls. When its
+// connection ends for any reason it closes its socket, says why in the log
+// (KindLab, OpActorEnd) and leaves the lab's client list.
 type LabClient struct {
 	Name    string
 	Service string
 	lab     *Lab
 	reqs    chan []byte
 	quit    chan struct{}
+	ended   chan struct{} // closed when run has returned
 	once    sync.Once
 	mu      sync.Mutex
 	sock    *Socket
@@ -198,18 +216,52 @@ func (l *Lab) AddClient(service string) (*LabClient, error) {
 	}
 	l.nextClient++
 	c := &LabClient{Name: fmt.Sprintf("client %d", l.nextClient), Service: service, lab: l,
-		reqs: make(chan []byte, 64), quit: make(chan struct{})}
+		reqs: make(chan []byte, 64), quit: make(chan struct{}), ended: make(chan struct{})}
 	l.clients = append(l.clients, c)
 	l.mu.Unlock()
+	l.lab(OpActorStart, c.Name, RoleClient, 0, c.Name+" started")
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
-		c.run()
+		defer close(c.ended)
+		err := c.run()
+		c.mu.Lock()
+		c.err = err
+		c.mu.Unlock()
+		l.forget(c)
+		l.lab(OpActorEnd, c.Name, RoleClient, 0, c.Name+" ended: "+endReason(err))
 	}()
 	return c, nil
 }
 
-// Clients returns the client actors not yet removed, oldest first.
+// endReason says in words why a client ended.
+func endReason(err error) string {
+	switch {
+	case err == nil:
+		return "closed as asked"
+	case errors.Is(err, ErrClosedByPeer):
+		return "the server closed the connection (recv returned 0)"
+	}
+	var ce *CallError
+	if errors.As(err, &ce) && ce.Errno != 0 {
+		return fmt.Sprintf("%s failed with %s (%s)", ce.Call, ErrnoName(ce.Errno), ce.Errno.Error())
+	}
+	return err.Error()
+}
+
+// forget takes c off the client list.
+func (l *Lab) forget(c *LabClient) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, x := range l.clients {
+		if x == c {
+			l.clients = append(l.clients[:i:i], l.clients[i+1:]...)
+			return
+		}
+	}
+}
+
+// Clients returns the client actors still running, oldest first.
 func (l *Lab) Clients() []*LabClient {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -225,7 +277,6 @@ func (l *Lab) RemoveClient() *LabClient {
 		return nil
 	}
 	c := l.clients[len(l.clients)-1]
-	l.clients = l.clients[:len(l.clients)-1]
 	l.mu.Unlock()
 	c.Close()
 	return c
@@ -236,11 +287,14 @@ func (l *Lab) RemoveClient() *LabClient {
 var ErrQueueFull = errors.New("too many requests waiting; step or switch to run mode")
 
 // Send queues one message: echo sends it as is and waits for it to come
-// back; calc sends it with a newline and waits for the reply line.
+// back; calc sends it with a newline and waits for the reply line. A client
+// that has ended returns why.
 func (c *LabClient) Send(msg []byte) error {
 	select {
+	case <-c.ended:
+		return fmt.Errorf("%s has ended: %s", c.Name, endReason(c.Err()))
 	case <-c.quit:
-		return errors.New(c.Name + " is closed")
+		return errors.New(c.Name + " is closing")
 	default:
 	}
 	select {
@@ -253,6 +307,9 @@ func (c *LabClient) Send(msg []byte) error {
 
 // Close asks the client to close its socket after the requests before it.
 func (c *LabClient) Close() { c.once.Do(func() { close(c.quit) }) }
+
+// Ended is closed once the client has closed its socket and left the lab.
+func (c *LabClient) Ended() <-chan struct{} { return c.ended }
 
 // Socket returns the client's socket once opened, or nil.
 func (c *LabClient) Socket() *Socket {
@@ -268,49 +325,35 @@ func (c *LabClient) Err() error {
 	return c.err
 }
 
-func (c *LabClient) fail(err error) {
-	c.mu.Lock()
-	c.err = err
-	c.mu.Unlock()
-}
-
-func (c *LabClient) run() {
+// run is the client's program; its error says why it ended (nil: asked to).
+func (c *LabClient) run() error {
 	l := c.lab
 	addr, err := l.ServerAddr(l.ctx)
 	if err != nil {
-		c.fail(err)
-		return
+		return err
 	}
-	if !addr.Addr().IsUnspecified() {
-		// connect to what the server bound
-	} else if FamilyOf(addr.Addr()) == IPv6 {
-		addr = netip.AddrPortFrom(netip.IPv6Loopback(), addr.Port())
-	} else {
-		addr = netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), addr.Port())
-	}
+	addr = ConnectTarget(addr)
 	// The background context keeps cancellation out of each call's hot path;
 	// Lab.Close reaches a blocked call by opening the gate and closing the socket.
 	bg := context.WithoutCancel(l.ctx)
-	s, err := Open(bg, l.Tracer(c.Name), FamilyOf(addr.Addr()), Stream)
+	s, err := Open(bg, l.Tracer(c.Name, RoleClient), FamilyOf(addr.Addr()), Stream)
 	if err != nil {
-		c.fail(err)
-		return
+		return err
 	}
 	c.mu.Lock()
 	c.sock = s
 	c.mu.Unlock()
 	defer s.Close(bg)
 	if err := s.Connect(bg, addr); err != nil {
-		c.fail(err)
-		return
+		return err
 	}
 	cl := &Client{S: s, Service: c.Service, Pause: 500 * time.Millisecond}
 	for {
 		select {
 		case <-c.quit:
-			return
+			return nil
 		case <-l.ctx.Done():
-			return
+			return nil
 		case msg := <-c.reqs:
 			var err error
 			if c.Service == Calc {
@@ -319,8 +362,7 @@ func (c *LabClient) run() {
 				_, err = cl.Echo(bg, msg)
 			}
 			if err != nil {
-				c.fail(err)
-				return
+				return err
 			}
 		}
 	}

@@ -43,7 +43,7 @@ func TestLabRunModeCalc(t *testing.T) {
 	}
 	waitFor(t, "reply 14", func() bool {
 		return hasEvent(lab, func(e Event) bool {
-			return e.Actor == "client 1" && e.Call == "recv" && string(e.Data) == "14\n"
+			return e.Actor == "client 1" && e.Op == OpRecv && string(e.Data) == "14\n"
 		})
 	})
 	snap := lab.Snapshot()
@@ -63,34 +63,34 @@ func TestLabStepMode(t *testing.T) {
 	defer lab.Close()
 	lab.StartServer(ServerConfig{Service: Echo, Addr: loop4})
 	waitFor(t, "socket() pending", func() bool { return len(lab.Pending()) == 1 })
-	if p := lab.Pending()[0]; p.Name != "socket" || p.Actor != "server" {
+	if p := lab.Pending()[0]; p.Op != OpSocket || p.Actor != "server" {
 		t.Fatalf("pending %+v", p)
 	}
-	if !hasEvent(lab, func(e Event) bool { return e.Kind == KindPending && e.Call == "socket" }) {
+	if !hasEvent(lab, func(e Event) bool { return e.Kind == KindPending && e.Op == OpSocket }) {
 		t.Fatal("no pending event")
 	}
 	// socket, setsockopt, bind, listen, then accept blocks in the kernel.
 	for _, want := range []string{"socket", "setsockopt", "bind", "listen", "accept"} {
 		waitFor(t, want+" pending", func() bool { return len(lab.Pending()) == 1 })
-		if c, _ := lab.Step(); c.Name != want {
-			t.Fatalf("stepped %q, want %q", c.Name, want)
+		if c, _ := lab.Step(); c.Op.String() != want {
+			t.Fatalf("stepped %q, want %q", c.Op, want)
 		}
 	}
 	waitFor(t, "accept blocked", func() bool {
 		b := lab.Blocked()
-		return len(b) == 1 && b[0].Call == "accept"
+		return len(b) == 1 && b[0].Op == OpAccept
 	})
 	lab.AddClient(Echo)
 	for _, want := range []string{"socket", "connect"} {
 		waitFor(t, want+" pending", func() bool { return len(lab.Pending()) == 1 })
-		if c, _ := lab.Step(); c.Name != want || c.Actor != "client 1" {
+		if c, _ := lab.Step(); c.Op.String() != want || c.Actor != "client 1" {
 			t.Fatalf("stepped %+v, want client's %q", c, want)
 		}
 	}
 	waitFor(t, "accept done", func() bool {
-		return hasEvent(lab, func(e Event) bool { return e.Call == "accept" && e.Kind == KindCall })
+		return hasEvent(lab, func(e Event) bool { return e.Op == OpAccept && e.Kind == KindCall })
 	})
-	if len(lab.Blocked()) != 0 && lab.Blocked()[0].Call == "accept" {
+	if len(lab.Blocked()) != 0 && lab.Blocked()[0].Op == OpAccept {
 		t.Fatalf("accept still blocked: %v", lab.Blocked())
 	}
 }

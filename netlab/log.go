@@ -39,8 +39,9 @@ func (l *Log) Emit(e Event) {
 	l.mu.Lock()
 	l.seq++
 	e.Seq = l.seq
-	if e.Time.IsZero() {
-		e.Time = l.now()
+	if e.At.IsZero() {
+		now := l.now()
+		e.Enter, e.Return, e.At = now, now, now
 	}
 	if l.n < len(l.ring) {
 		l.ring[(l.head+l.n)%len(l.ring)] = e

@@ -45,6 +45,7 @@ func (r *registry) add(s *Socket) {
 // SockInfo is what the kernel says about one socket at snapshot time.
 type SockInfo struct {
 	Actor     string
+	Role      Role
 	FD        int
 	Type      Type
 	Listening bool // a listening socket (state LISTEN)
@@ -71,7 +72,7 @@ func (r *registry) snapshot() []SockInfo {
 		if s.Closed() && (st == StateNone || st == StateClosed) {
 			gone = append(gone, s)
 		}
-		out = append(out, SockInfo{Actor: s.Actor(), FD: s.fd, Type: s.typ, Listening: st == StateListen,
+		out = append(out, SockInfo{Actor: s.Actor(), Role: s.role, FD: s.fd, Type: s.typ, Listening: st == StateListen,
 			Accepted: s.accepted, Local: s.LocalAddr(), Remote: s.RemoteAddr(), State: st,
 			Closed: s.Closed(), BytesIn: s.BytesIn(), BytesOut: s.BytesOut()})
 	}

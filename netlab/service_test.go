@@ -238,9 +238,9 @@ func TestEventsCarryKernelAddresses(t *testing.T) {
 	var accept, listen Event
 	for _, e := range log.Events() {
 		switch {
-		case e.Call == "accept" && e.Kind == KindCall:
+		case e.Op == OpAccept && e.Kind == KindCall:
 			accept = e
-		case e.Call == "listen":
+		case e.Op == OpListen:
 			listen = e
 		}
 	}

@@ -14,14 +14,19 @@ import (
 // reported. The exact lookup costs a few microseconds however many
 // connections exist; /proc/net/tcp is the fallback when netlink is refused.
 func stateByTuple(local, remote netip.AddrPort) TCPState {
+	st, _ := lookupByTuple(local, remote)
+	return st
+}
+
+// lookupByTuple is stateByTuple that also says which source answered.
+func lookupByTuple(local, remote netip.AddrPort) (TCPState, Op) {
 	if !local.IsValid() || !remote.IsValid() {
-		return StateNone
+		return StateNone, OpNone
 	}
-	st, ok := diagState(local, remote)
-	if ok {
-		return st
+	if st, ok := diagState(local, remote); ok {
+		return st, OpSockDiag
 	}
-	return procState(local, remote)
+	return procState(local, remote), OpProcNetTCP
 }
 
 const (

@@ -19,7 +19,7 @@ func (r *recorder) tracer(actor string) Tracer { return Tracer{Actor: actor, Sin
 func (r *recorder) find(t *testing.T, actor, call string) Event {
 	t.Helper()
 	for _, e := range r.log.Events() {
-		if e.Kind == KindCall && e.Actor == actor && e.Call == call {
+		if e.Kind == KindCall && e.Actor == actor && e.Op.String() == call {
 			return e
 		}
 	}
@@ -151,7 +151,7 @@ func TestBlockedAcceptIsReportedAndCancellable(t *testing.T) {
 	for {
 		var blocked bool
 		for _, e := range rec.log.Events() {
-			blocked = blocked || (e.Kind == KindBlocked && e.Call == "accept")
+			blocked = blocked || (e.Kind == KindBlocked && e.Op == OpAccept)
 		}
 		if blocked {
 			break
@@ -232,7 +232,7 @@ func TestStepGate(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	if w := g.Waiting(); w[0].Name != "socket" || len(rec.log.Events()) != 0 {
+	if w := g.Waiting(); w[0].Op != OpSocket || len(rec.log.Events()) != 0 {
 		t.Fatalf("waiting %v, events %v", w, rec.log.Events())
 	}
 	if _, ok := g.Step(); !ok {

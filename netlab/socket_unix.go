@@ -41,6 +41,7 @@ type Socket struct {
 	remote netip.AddrPort
 
 	accepted bool // made by accept
+	role     Role // RoleConn when made by accept, the tracer's role otherwise
 
 	closed   atomic.Bool
 	bytesIn  atomic.Uint64
@@ -49,22 +50,28 @@ type Socket struct {
 
 // Open makes the socket(2) call.
 func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error) {
-	args := fam.String() + ", " + typ.String() + ", 0"
-	if err := tr.Gate.Wait(ctx, Call{Actor: tr.Actor, Name: "socket", Args: args, FD: -1}); err != nil {
+	var text string
+	if tr.traced() {
+		text = fam.String() + ", " + typ.String() + ", 0"
+	}
+	c, err := beginCall(ctx, tr, OpSocket, -1, tr.Role, text, Args{})
+	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	c, err := socket.Socket(domainOf(fam), sotypeOf(typ), 0, "socklab", nil)
+	c.attempt()
+	conn, err := socket.Socket(domainOf(fam), sotypeOf(typ), 0, "socklab", nil)
 	if err != nil {
-		tr.emit(Event{Call: "socket", Args: args, FD: -1, Result: -1, Errno: ErrnoOf(err), Err: nonErrno(err), Dur: time.Since(start)})
+		tr.emit(c.event(-1, err))
 		return nil, &CallError{Call: "socket", Errno: ErrnoOf(err), Err: err}
 	}
-	s := &Socket{tr: tr, conn: c, fam: fam, typ: typ}
-	s.fd = rawFD(c)
-	s.rc, _ = c.SyscallConn()
+	s := &Socket{tr: tr, conn: conn, fam: fam, typ: typ, role: tr.Role}
+	s.fd = rawFD(conn)
+	s.rc, _ = conn.SyscallConn()
 	tr.reg.add(s)
 	if tr.Sink != nil {
-		tr.emit(Event{Call: "socket", Args: args, FD: -1, Result: s.fd, State: s.stateNow(), Dur: time.Since(start)})
+		e := c.event(s.fd, nil)
+		e.State = s.stateNow()
+		tr.emit(e)
 	}
 	return s, nil
 }
@@ -139,26 +146,38 @@ func (s *Socket) refreshRemote() {
 	}
 }
 
-// traced reports whether anyone looks at this socket's calls; when nobody
-// does, the arguments are not even formatted.
-func (s *Socket) traced() bool { return s.tr.Sink != nil || s.tr.Gate != nil }
+// Role is what the socket is in the conversation (RoleConn when accept made it).
+func (s *Socket) Role() Role { return s.role }
 
-func (s *Socket) gate(ctx context.Context, name, args string) error {
-	return s.tr.Gate.Wait(ctx, Call{Actor: s.tr.Actor, Name: name, Args: args, FD: s.fd})
+func (s *Socket) traced() bool { return s.tr.traced() }
+
+// begin starts a call on this socket: number, gate, pending event.
+func (s *Socket) begin(ctx context.Context, op Op, text string, args Args) (call, error) {
+	return beginCall(ctx, s.tr, op, s.fd, s.role, text, args)
 }
 
-// done reports a finished call.
-func (s *Socket) done(start time.Time, name, args string, result int, err error, data []byte) {
+// base is the part of an event the socket knows: its addresses.
+func (s *Socket) base() Event {
+	e := Event{Local: s.LocalAddr(), Remote: s.RemoteAddr()}
+	// Only a blocked connect has a state worth a syscall (SYN_SENT: the
+	// handshake is under way). A blocked recv, send or accept has not changed
+	// the state the previous event reported.
+	return e
+}
+
+func (s *Socket) baseConnect() Event {
+	e := s.base()
+	e.State = s.stateNow()
+	return e
+}
+
+// report emits the returned event of c with what the kernel said after it.
+func (s *Socket) report(c *call, result int, err error, data []byte) {
 	if s.tr.Sink == nil {
 		return
 	}
-	e := Event{Call: name, Args: args, FD: s.fd, Result: result, Dur: time.Since(start),
-		Local: s.LocalAddr(), Remote: s.RemoteAddr()}
-	if err != nil {
-		e.Result = -1
-		e.Errno = ErrnoOf(err)
-		e.Err = nonErrno(err)
-	}
+	e := c.event(result, err)
+	e.Local, e.Remote = s.LocalAddr(), s.RemoteAddr()
 	if len(data) > 0 {
 		e.Data = append([]byte(nil), data[:min(len(data), DataCap)]...)
 	}
@@ -170,128 +189,122 @@ func (s *Socket) done(start time.Time, name, args string, result int, err error,
 	s.tr.emit(e)
 }
 
-// blocked reports, once per call, that the kernel said "not yet" (EAGAIN or
-// EINPROGRESS) and the call now waits inside the kernel's wait queue.
-func (s *Socket) blocked(name, args string) {
-	if s.tr.Sink == nil {
-		return
+// setsockopt makes setsockopt(level, name, v), one call of the front.
+func (s *Socket) setsockopt(ctx context.Context, level, name int, levelName, optName string, v int) error {
+	var text string
+	if s.traced() {
+		text = fmt.Sprintf("%d, %s, %s, %d", s.fd, levelName, optName, v)
 	}
-	e := Event{Kind: KindBlocked, Call: name, Args: args, FD: s.fd, Result: -1,
-		Local: s.LocalAddr(), Remote: s.RemoteAddr(), Note: Explain(name)}
-	// Only a blocked connect has a state worth a syscall (SYN_SENT: the
-	// handshake is under way). A blocked recv, send or accept has not changed
-	// the state the previous event reported.
-	if name == "connect" {
-		e.State = s.stateNow()
+	c, err := s.begin(ctx, OpSetsockopt, text, Args{Option: optName, Value: v})
+	if err != nil {
+		return err
 	}
-	s.tr.emit(e)
+	c.attempt()
+	err = s.conn.SetsockoptInt(level, name, v)
+	s.report(&c, 0, err, nil)
+	return wrap("setsockopt", netip.AddrPort{}, err)
+}
+
+func boolInt(on bool) int {
+	if on {
+		return 1
+	}
+	return 0
 }
 
 // SetReuseAddr makes setsockopt(SO_REUSEADDR), so a restarted server can bind
 // while old connections sit in TIME_WAIT.
 func (s *Socket) SetReuseAddr(ctx context.Context, on bool) error {
-	v := 0
-	if on {
-		v = 1
-	}
-	args := fmt.Sprintf("%d, SOL_SOCKET, SO_REUSEADDR, %d", s.fd, v)
-	if err := s.gate(ctx, "setsockopt", args); err != nil {
-		return err
-	}
-	start := time.Now()
-	err := s.conn.SetsockoptInt(unix.SOL_SOCKET, unix.SO_REUSEADDR, v)
-	s.done(start, "setsockopt", args, 0, err, nil)
-	return wrap("setsockopt", netip.AddrPort{}, err)
+	return s.setsockopt(ctx, unix.SOL_SOCKET, unix.SO_REUSEADDR, "SOL_SOCKET", "SO_REUSEADDR", boolInt(on))
 }
 
 // SetV6Only makes setsockopt(IPV6_V6ONLY) on an IPv6 socket.
 func (s *Socket) SetV6Only(ctx context.Context, on bool) error {
-	v := 0
-	if on {
-		v = 1
-	}
-	args := fmt.Sprintf("%d, IPPROTO_IPV6, IPV6_V6ONLY, %d", s.fd, v)
-	if err := s.gate(ctx, "setsockopt", args); err != nil {
-		return err
-	}
-	start := time.Now()
-	err := s.conn.SetsockoptInt(unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v)
-	s.done(start, "setsockopt", args, 0, err, nil)
-	return wrap("setsockopt", netip.AddrPort{}, err)
+	return s.setsockopt(ctx, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, "IPPROTO_IPV6", "IPV6_V6ONLY", boolInt(on))
 }
 
 // Bind makes bind(2). Port 0 asks the kernel to choose; LocalAddr then holds
 // the port it chose (read back with getsockname).
 func (s *Socket) Bind(ctx context.Context, addr netip.AddrPort) error {
-	args := fmt.Sprintf("%d, %s", s.fd, addr)
-	if err := s.gate(ctx, "bind", args); err != nil {
+	var text string
+	if s.traced() {
+		text = fmt.Sprintf("%d, %s", s.fd, addr)
+	}
+	c, err := s.begin(ctx, OpBind, text, Args{Addr: addr})
+	if err != nil {
 		return err
 	}
-	start := time.Now()
-	err := s.conn.Bind(toSockaddr(addr, s.fam))
+	c.attempt()
+	err = s.conn.Bind(toSockaddr(addr, s.fam))
 	if err == nil {
 		s.refreshLocal()
 	}
-	s.done(start, "bind", args, 0, err, nil)
+	s.report(&c, 0, err, nil)
 	return wrap("bind", addr, err)
 }
 
 // Listen makes listen(2): the socket becomes a listening socket (state
 // LISTEN) with an accept queue of about backlog finished connections.
 func (s *Socket) Listen(ctx context.Context, backlog int) error {
-	args := fmt.Sprintf("%d, %d", s.fd, backlog)
-	if err := s.gate(ctx, "listen", args); err != nil {
+	var text string
+	if s.traced() {
+		text = fmt.Sprintf("%d, %d", s.fd, backlog)
+	}
+	c, err := s.begin(ctx, OpListen, text, Args{Backlog: backlog})
+	if err != nil {
 		return err
 	}
-	start := time.Now()
-	err := s.conn.Listen(backlog)
+	c.attempt()
+	err = s.conn.Listen(backlog)
 	if err == nil {
 		s.refreshLocal() // listen on an unbound socket binds an ephemeral port
 	}
-	s.done(start, "listen", args, 0, err, nil)
+	s.report(&c, 0, err, nil)
 	return wrap("listen", s.LocalAddr(), err)
 }
 
 // Accept makes accept(2) and returns the new connected socket. The listening
 // socket is untouched and stays in LISTEN; the new one has its own fd.
 func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
-	args := strconv.Itoa(s.fd)
-	if err := s.gate(ctx, "accept", args); err != nil {
+	var text string
+	if s.traced() {
+		text = strconv.Itoa(s.fd)
+	}
+	c, err := s.begin(ctx, OpAccept, text, Args{})
+	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
 	var (
-		nfd    int
-		sa     unix.Sockaddr
-		waited bool
+		nfd int
+		sa  unix.Sockaddr
 	)
-	err := s.conn.ReadFunc(ctx, "accept", func(fd int) error {
+	err = s.conn.ReadFunc(ctx, "accept", func(fd int) error {
+		c.attempt()
 		var err error
 		nfd, sa, err = acceptFD(fd)
-		if err == unix.EAGAIN && !waited {
-			waited = true
-			s.blocked("accept", args)
+		if err == unix.EAGAIN {
+			c.notYet(s.base)
 		}
 		return err
 	})
+	var conn *socket.Conn
+	if err == nil {
+		if conn, err = socket.New(nfd, "socklab"); err != nil {
+			unix.Close(nfd)
+		}
+	}
 	if err != nil {
-		s.done(start, "accept", args, -1, err, nil)
+		s.report(&c, -1, err, nil)
 		return nil, wrap("accept", s.LocalAddr(), err)
 	}
-	c, err := socket.New(nfd, "socklab")
-	if err != nil {
-		unix.Close(nfd)
-		s.done(start, "accept", args, -1, err, nil)
-		return nil, wrap("accept", s.LocalAddr(), err)
-	}
-	ns := &Socket{tr: s.tr, conn: c, fd: nfd, fam: s.fam, typ: s.typ, accepted: true}
-	ns.rc, _ = c.SyscallConn()
+	ns := &Socket{tr: s.tr, conn: conn, fd: nfd, fam: s.fam, typ: s.typ, accepted: true, role: RoleConn}
+	ns.rc, _ = conn.SyscallConn()
 	ns.remote = fromSockaddr(sa)
 	ns.refreshLocal()
 	s.tr.reg.add(ns)
 	if s.tr.Sink != nil {
-		e := Event{Call: "accept", Args: args, FD: s.fd, Result: nfd, Dur: time.Since(start),
-			Local: ns.LocalAddr(), Remote: ns.RemoteAddr(), State: s.stateNow(), NewState: ns.stateNow()}
+		e := c.event(nfd, nil)
+		e.Local, e.Remote, e.State, e.NewState = ns.LocalAddr(), ns.RemoteAddr(), s.stateNow(), ns.stateNow()
 		s.tr.emit(e)
 	}
 	return ns, nil
@@ -301,22 +314,23 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 // kernel has finished the handshake (or failed it). The ephemeral port the
 // kernel picked is in LocalAddr afterwards.
 func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
-	args := fmt.Sprintf("%d, %s", s.fd, addr)
-	if err := s.gate(ctx, "connect", args); err != nil {
+	var text string
+	if s.traced() {
+		text = fmt.Sprintf("%d, %s", s.fd, addr)
+	}
+	c, err := s.begin(ctx, OpConnect, text, Args{Addr: addr})
+	if err != nil {
 		return err
 	}
-	start := time.Now()
-	var (
-		first = true
-		cerr  error
-	)
-	err := s.conn.WriteFunc(ctx, "connect", func(fd int) error {
+	first := true
+	err = s.conn.WriteFunc(ctx, "connect", func(fd int) error {
+		c.attempt()
 		if first {
 			first = false
 			err := unix.Connect(fd, toSockaddr(addr, s.fam))
 			if err == unix.EINPROGRESS {
 				s.refreshLocal()
-				s.blocked("connect", args)
+				c.notYet(s.baseConnect)
 			}
 			return err
 		}
@@ -326,7 +340,7 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 			return err
 		}
 		if v != 0 {
-			cerr = unix.Errno(v)
+			cerr := unix.Errno(v)
 			if cerr == unix.EINPROGRESS || cerr == unix.EALREADY || cerr == unix.EINTR {
 				return unix.EAGAIN
 			}
@@ -337,45 +351,45 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 		}
 		return nil
 	})
-	if err == nil || errors.Is(err, unix.EISCONN) {
+	switch {
+	case err == nil || errors.Is(err, unix.EISCONN):
 		err = nil
 		s.refreshLocal()
 		s.refreshRemote()
-	} else if s.typ == Stream {
-		s.mu.Lock()
-		s.remote = addr
-		s.mu.Unlock()
+		if s.typ == Datagram {
+			s.setRemote(addr)
+		}
+	case s.typ == Stream:
+		s.setRemote(addr)
 	}
-	if s.typ == Datagram && err == nil {
-		s.mu.Lock()
-		s.remote = addr
-		s.mu.Unlock()
-	}
-	s.done(start, "connect", args, 0, err, nil)
+	s.report(&c, 0, err, nil)
 	return wrap("connect", addr, err)
+}
+
+func (s *Socket) setRemote(a netip.AddrPort) {
+	s.mu.Lock()
+	s.remote = a
+	s.mu.Unlock()
 }
 
 // Send makes one send(2) call and returns how many bytes the kernel took,
 // which may be fewer than len(p).
 func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
-	var args string
+	var text string
 	if s.traced() { // formatting costs more than the call itself on the fast path
-		args = fmt.Sprintf("%d, %s, %d, 0", s.fd, Quote(p, 24), len(p))
+		text = fmt.Sprintf("%d, %s, %d, 0", s.fd, Quote(p, 24), len(p))
 	}
-	if err := s.gate(ctx, "send", args); err != nil {
+	c, err := s.begin(ctx, OpSend, text, Args{Size: len(p)})
+	if err != nil {
 		return 0, err
 	}
-	start := time.Now()
-	var (
-		n      int
-		waited bool
-	)
-	err := s.rawWrite(ctx, "send", func(fd int) error {
+	var n int
+	err = s.rawWrite(ctx, "send", func(fd int) error {
+		c.attempt()
 		var err error
 		n, err = sendFD(fd, p, unix.MSG_NOSIGNAL)
-		if err == unix.EAGAIN && !waited {
-			waited = true
-			s.blocked("send", args)
+		if err == unix.EAGAIN {
+			c.notYet(s.base)
 		}
 		return err
 	})
@@ -383,7 +397,7 @@ func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 		n = 0
 	}
 	s.bytesOut.Add(uint64(n))
-	s.done(start, "send", args, n, err, p[:n])
+	s.report(&c, n, err, p[:n])
 	return n, wrap("send", s.RemoteAddr(), err)
 }
 
@@ -447,24 +461,21 @@ func (s *Socket) Recv(ctx context.Context, max int) ([]byte, error) {
 
 // RecvInto is Recv into a caller's buffer (no allocation on the hot path).
 func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
-	var args string
+	var text string
 	if s.traced() {
-		args = fmt.Sprintf("%d, %d, 0", s.fd, len(buf))
+		text = fmt.Sprintf("%d, %d, 0", s.fd, len(buf))
 	}
-	if err := s.gate(ctx, "recv", args); err != nil {
+	c, err := s.begin(ctx, OpRecv, text, Args{Size: len(buf)})
+	if err != nil {
 		return 0, err
 	}
-	start := time.Now()
-	var (
-		n      int
-		waited bool
-	)
-	err := s.rawRead(ctx, "recv", func(fd int) error {
+	var n int
+	err = s.rawRead(ctx, "recv", func(fd int) error {
+		c.attempt()
 		var err error
 		n, err = recvFD(fd, buf, 0)
-		if err == unix.EAGAIN && !waited {
-			waited = true
-			s.blocked("recv", args)
+		if err == unix.EAGAIN {
+			c.notYet(s.base)
 		}
 		return err
 	})
@@ -472,21 +483,28 @@ func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 		n = 0
 	}
 	s.bytesIn.Add(uint64(n))
-	s.done(start, "recv", args, n, err, buf[:n])
+	s.report(&c, n, err, buf[:n])
 	return n, wrap("recv", s.RemoteAddr(), err)
 }
 
 // SendTo makes one sendto(2) call: a datagram to addr, no connection needed.
 func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int, error) {
-	args := fmt.Sprintf("%d, %s, %d, 0, %s", s.fd, Quote(p, 24), len(p), addr)
-	if err := s.gate(ctx, "sendto", args); err != nil {
+	var text string
+	if s.traced() {
+		text = fmt.Sprintf("%d, %s, %d, 0, %s", s.fd, Quote(p, 24), len(p), addr)
+	}
+	c, err := s.begin(ctx, OpSendto, text, Args{Addr: addr, Size: len(p)})
+	if err != nil {
 		return 0, err
 	}
-	start := time.Now()
 	var n int
-	err := s.conn.WriteFunc(ctx, "sendto", func(fd int) error {
+	err = s.conn.WriteFunc(ctx, "sendto", func(fd int) error {
+		c.attempt()
 		var err error
 		n, err = unix.SendmsgN(fd, p, nil, toSockaddr(addr, s.fam), 0)
+		if err == unix.EAGAIN {
+			c.notYet(s.base)
+		}
 		return err
 	})
 	if err == nil && (!s.LocalAddr().IsValid() || s.LocalAddr().Port() == 0) {
@@ -497,10 +515,8 @@ func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int
 	}
 	s.bytesOut.Add(uint64(n))
 	if s.tr.Sink != nil {
-		e := Event{Call: "sendto", Args: args, FD: s.fd, Result: n, Dur: time.Since(start), Local: s.LocalAddr(), Remote: addr}
-		if err != nil {
-			e.Result, e.Errno, e.Err = -1, ErrnoOf(err), nonErrno(err)
-		}
+		e := c.event(n, err)
+		e.Local, e.Remote = s.LocalAddr(), addr
 		e.Data = append([]byte(nil), p[:min(n, DataCap)]...)
 		s.tr.emit(e)
 	}
@@ -510,23 +526,25 @@ func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int
 // RecvFrom makes one recvfrom(2) call: one datagram (truncated to max) and
 // the address it came from.
 func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort, error) {
-	args := fmt.Sprintf("%d, %d, 0", s.fd, max)
-	if err := s.gate(ctx, "recvfrom", args); err != nil {
+	var text string
+	if s.traced() {
+		text = fmt.Sprintf("%d, %d, 0", s.fd, max)
+	}
+	c, err := s.begin(ctx, OpRecvfrom, text, Args{Size: max})
+	if err != nil {
 		return nil, netip.AddrPort{}, err
 	}
-	start := time.Now()
 	buf := make([]byte, max)
 	var (
-		n      int
-		from   unix.Sockaddr
-		waited bool
+		n    int
+		from unix.Sockaddr
 	)
-	err := s.conn.ReadFunc(ctx, "recvfrom", func(fd int) error {
+	err = s.conn.ReadFunc(ctx, "recvfrom", func(fd int) error {
+		c.attempt()
 		var err error
 		n, from, err = unix.Recvfrom(fd, buf, 0)
-		if err == unix.EAGAIN && !waited {
-			waited = true
-			s.blocked("recvfrom", args)
+		if err == unix.EAGAIN {
+			c.notYet(s.base)
 		}
 		return err
 	})
@@ -536,10 +554,8 @@ func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort,
 	peer := fromSockaddr(from)
 	s.bytesIn.Add(uint64(n))
 	if s.tr.Sink != nil {
-		e := Event{Call: "recvfrom", Args: args, FD: s.fd, Result: n, Dur: time.Since(start), Local: s.LocalAddr(), Remote: peer}
-		if err != nil {
-			e.Result, e.Errno, e.Err = -1, ErrnoOf(err), nonErrno(err)
-		}
+		e := c.event(n, err)
+		e.Local, e.Remote = s.LocalAddr(), peer
 		e.Data = append([]byte(nil), buf[:min(n, DataCap)]...)
 		s.tr.emit(e)
 	}
@@ -568,13 +584,17 @@ func (h How) String() string {
 // Shutdown makes shutdown(2). SHUT_WR is the half-close: a FIN goes out,
 // the peer's recv returns 0, and this side can still receive.
 func (s *Socket) Shutdown(ctx context.Context, how How) error {
-	args := fmt.Sprintf("%d, %s", s.fd, how)
-	if err := s.gate(ctx, "shutdown", args); err != nil {
+	var text string
+	if s.traced() {
+		text = fmt.Sprintf("%d, %s", s.fd, how)
+	}
+	c, err := s.begin(ctx, OpShutdown, text, Args{Option: how.String()})
+	if err != nil {
 		return err
 	}
-	start := time.Now()
-	err := s.conn.Shutdown(int(how))
-	s.done(start, "shutdown", args, 0, err, nil)
+	c.attempt()
+	err = s.conn.Shutdown(int(how))
+	s.report(&c, 0, err, nil)
 	return wrap("shutdown", s.RemoteAddr(), err)
 }
 
@@ -593,18 +613,19 @@ func (s *Socket) Close(ctx context.Context) error {
 	if s.closed.Load() {
 		return nil
 	}
-	args := strconv.Itoa(s.fd)
+	var text string
+	if s.traced() {
+		text = strconv.Itoa(s.fd)
+	}
 	// A cancelled context must not keep a socket open: the gate is skipped
 	// when ctx is done.
-	if ctx.Err() == nil {
-		_ = s.gate(ctx, "close", args)
-	}
+	c, _ := s.begin(ctx, OpClose, text, Args{})
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	start := time.Now()
+	c.attempt()
 	err := s.conn.Close()
-	s.done(start, "close", args, 0, err, nil)
+	s.report(&c, 0, err, nil)
 	return wrap("close", netip.AddrPort{}, err)
 }
 

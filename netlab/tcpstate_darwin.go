@@ -39,3 +39,6 @@ func tcpState(fd int) TCPState {
 
 // stateByTuple has no cheap equivalent of /proc/net/tcp on macOS.
 func stateByTuple(local, remote netip.AddrPort) TCPState { return StateNone }
+
+func lookupByTuple(local, remote netip.AddrPort) (TCPState, Op) { return StateNone, OpNone }
+const tcpInfoName = "TCP_CONNECTION_INFO"

@@ -33,3 +33,4 @@ func tcpState(fd int) TCPState {
 	}
 	return fromKernelState(info.State)
 }
+const tcpInfoName = "TCP_INFO"

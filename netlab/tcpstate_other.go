@@ -9,3 +9,6 @@ import "net/netip"
 func tcpState(fd int) TCPState { return StateNone }
 
 func stateByTuple(local, remote netip.AddrPort) TCPState { return StateNone }
+
+func lookupByTuple(local, remote netip.AddrPort) (TCPState, Op) { return StateNone, OpNone }
+const tcpInfoName = "TCP_INFO"

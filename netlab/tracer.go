@@ -2,36 +2,41 @@ package netlab
 
 import "time"
 
-// Tracer is what a socket reports to: the actor's name, where events go and
-// the gate calls wait at. A zero Sink turns reporting off entirely, including
-// the TCP_INFO reads, which is the fast path the benchmarks measure.
+// Tracer is what a socket reports to: the actor's name and role, where
+// events go and the gate calls wait at. A zero Sink turns reporting off
+// entirely, including the TCP_INFO reads and call numbering, which is the
+// fast path the benchmarks measure.
 type Tracer struct {
 	Actor string
+	Role  Role
 	Sink  Sink
 	Gate  *Gate
+	// seq, when set, numbers calls and holds their moments open while they
+	// run, so the events reach Sink's end in causal order. A Lab's tracers
+	// and Sequencer.Tracer set it.
+	seq *Sequencer
 	// reg, when set (by a Lab), records every socket opened or accepted so
 	// the lab can report their kernel states later.
 	reg *registry
 }
+
+// traced reports whether anyone looks at the calls; when nobody does, the
+// arguments are not even formatted.
+func (t Tracer) traced() bool { return t.Sink != nil || t.Gate != nil }
 
 func (t Tracer) emit(e Event) {
 	if t.Sink == nil {
 		return
 	}
 	e.Actor = t.Actor
-	if e.Time.IsZero() {
-		e.Time = time.Now()
-	}
 	t.Sink.Emit(e)
-}
-
-// WithActor returns a copy of t reporting under another actor name.
-func (t Tracer) WithActor(actor string) Tracer {
-	t.Actor = actor
-	return t
 }
 
 // Note reports a lab-level message (never a kernel fact) under t's actor.
 func (t Tracer) Note(text string) {
-	t.emit(Event{Kind: KindNote, FD: -1, Result: 0, Note: text})
+	if t.Sink == nil {
+		return
+	}
+	now := time.Now()
+	t.emit(Event{Kind: KindNote, Role: t.Role, FD: -1, Note: text, Enter: now, Return: now, At: now})
 }

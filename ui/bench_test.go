@@ -26,13 +26,13 @@ func floodEvents(n int) []netlab.Event {
 			State: netlab.StateEstablished, Result: 6, Data: []byte("2+3*4\n")}
 		switch i % 4 {
 		case 0:
-			e.Actor, e.Call = fmt.Sprintf("client %d", 1+i%8), "send"
+			e.Actor, e.Op, e.Role = fmt.Sprintf("client %d", 1+i%8), netlab.OpSend, netlab.RoleClient
 		case 1:
-			e.Actor, e.Call = "server", "recv"
+			e.Actor, e.Op, e.Role = "server", netlab.OpRecv, netlab.RoleConn
 		case 2:
-			e.Actor, e.Call, e.Data, e.Result = "server", "send", []byte("14\n"), 3
+			e.Actor, e.Op, e.Role, e.Data, e.Result = "server", netlab.OpSend, netlab.RoleConn, []byte("14\n"), 3
 		case 3:
-			e.Actor, e.Call, e.Data, e.Result = fmt.Sprintf("client %d", 1+i%8), "recv", []byte("14\n"), 3
+			e.Actor, e.Op, e.Role, e.Data, e.Result = fmt.Sprintf("client %d", 1+i%8), netlab.OpRecv, netlab.RoleClient, []byte("14\n"), 3
 		}
 		evs = append(evs, e)
 	}

@@ -33,8 +33,8 @@ func RenderBytes(e netlab.Event, width, height int, st *Styles) string {
 	if len(e.Data) == 0 {
 		return block([]string{st.Muted.Render("no message selected (↑/↓ pick one in the conversation)")}, width, height)
 	}
-	who := actorStyle(e.Actor, st).Render(e.Actor)
-	title := fmt.Sprintf("%s %s(%d) = %s  %s", who, e.Call, e.FD,
+	who := roleStyle(e.Role, st).Render(e.Actor)
+	title := fmt.Sprintf("%s %s(%d) = %s  %s", who, e.Op, e.FD,
 		st.Kernel.Render(fmt.Sprint(e.Result)), st.Wire.Render(fmt.Sprintf("%d bytes, %s", len(e.Data), encodingName(e.Data))))
 	if e.Result > len(e.Data) {
 		title += st.Muted.Render(fmt.Sprintf(" (first %d shown)", len(e.Data)))

@@ -49,13 +49,6 @@ func (m eventsMsg) target() paneID   { return m.to }
 func (m snapshotMsg) target() paneID { return m.to }
 func (m settleMsg) target() paneID   { return m.to }
 
-type callKey struct {
-	actor, call string
-	fd          int
-}
-
-func keyOf(e netlab.Event) callKey { return callKey{e.Actor, e.Call, e.FD} }
-
 // labFeed follows one lab for a pane: a bounded history of its events, the
 // calls pending at the step gate or blocked in the kernel, and the latest
 // kernel snapshot. It is a plain value the pane owns; its commands do the
@@ -72,6 +65,13 @@ type labFeed struct {
 
 	pending []netlab.Event // KindPending not yet resolved, oldest first
 	blocked []netlab.Event // KindBlocked not yet resolved
+
+	// clients are the lab's running clients, oldest first, and ended says
+	// why each client that ended did; stepping is the lab's mode. All three
+	// follow the lab's own events in the log (KindLab).
+	clients  []string
+	ended    map[string]string
+	stepping bool
 
 	socks    []netlab.SockInfo
 	snapped  bool   // a snapshot arrived
@@ -185,16 +185,24 @@ func (f *labFeed) add(evs []netlab.Event) {
 	for _, e := range evs {
 		f.total++
 		switch e.Kind {
+		case netlab.KindLab:
+			f.labChange(e)
+			continue
 		case netlab.KindPending:
 			f.pending = append(f.pending, e)
 			continue
 		case netlab.KindBlocked:
-			f.pending = removeKey(f.pending, keyOf(e))
+			f.pending = removeCall(f.pending, e.CallID)
 			f.blocked = append(f.blocked, e)
-			continue
+			// A connect that waits has already sent its SYN: that is a row
+			// of the conversation (before the accept that answers it), not
+			// only a live marker.
+			if e.Op != netlab.OpConnect {
+				continue
+			}
 		case netlab.KindCall:
-			f.pending = removeKey(f.pending, keyOf(e))
-			f.blocked = removeKey(f.blocked, keyOf(e))
+			f.pending = removeCall(f.pending, e.CallID)
+			f.blocked = removeCall(f.blocked, e.CallID)
 		}
 		f.history = append(f.history, e)
 	}
@@ -207,9 +215,33 @@ func (f *labFeed) add(evs []netlab.Event) {
 	}
 }
 
-func removeKey(list []netlab.Event, k callKey) []netlab.Event {
+// labChange follows a change of the lab: a client started or ended, step
+// mode switched.
+func (f *labFeed) labChange(e netlab.Event) {
+	switch e.Op {
+	case netlab.OpActorStart:
+		f.clients = append(f.clients, e.Actor)
+	case netlab.OpActorEnd:
+		for i, c := range f.clients {
+			if c == e.Actor {
+				f.clients = append(f.clients[:i:i], f.clients[i+1:]...)
+				break
+			}
+		}
+		if f.ended == nil {
+			f.ended = map[string]string{}
+		}
+		f.ended[e.Actor] = e.Note
+	case netlab.OpStepMode:
+		f.stepping = e.Result == 1
+	}
+}
+
+// removeCall drops the event of call id from list (pending and blocked
+// events are matched with their call's later events by CallID alone).
+func removeCall(list []netlab.Event, id netlab.CallID) []netlab.Event {
 	for i, e := range list {
-		if keyOf(e) == k {
+		if e.CallID == id {
 			return append(list[:i:i], list[i+1:]...)
 		}
 	}
@@ -221,3 +253,14 @@ func (f *labFeed) lost() uint64 { return f.trimmed + f.dropped }
 
 // close ends the subscription (the lab itself belongs to the pane).
 func (f *labFeed) close() { f.sub.Close() }
+
+// liveClients are the lab's running clients (none before the feed starts).
+func (f *labFeed) liveClients() []string {
+	if f == nil {
+		return nil
+	}
+	return f.clients
+}
+
+// inStep reports whether the lab said it is in step mode.
+func (f *labFeed) inStep() bool { return f != nil && f.stepping }

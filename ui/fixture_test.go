@@ -20,14 +20,13 @@ func fixtureEvents() []netlab.Event {
 	var evs []netlab.Event
 	add := func(e netlab.Event) {
 		e.Seq = uint64(len(evs) + 1)
-		e.Time = t0.Add(time.Duration(len(evs)) * time.Millisecond)
-		if e.Kind == netlab.KindCall && e.Result == 0 && e.Call == "" {
-			e.Result = 0
-		}
+		t := t0.Add(time.Duration(len(evs)) * time.Millisecond)
+		e.Enter, e.Return, e.At = t, t, t
+		e.CallID = netlab.CallID(e.Seq)
 		evs = append(evs, e)
 	}
 	call := func(actor, name, args string, fd, res int, l, r netip.AddrPort, st netlab.TCPState, data string) {
-		e := netlab.Event{Actor: actor, Call: name, Args: args, FD: fd, Result: res, Local: l, Remote: r, State: st}
+		e := fixtureCall(t0, actor, name, args, fd, res, l, r, st)
 		if data != "" {
 			e.Data = []byte(data)
 		}
@@ -40,8 +39,8 @@ func fixtureEvents() []netlab.Event {
 	call("server", "listen", "3, 16", 3, 0, srv, none, netlab.StateListen, "")
 	call("client 1", "socket", "AF_INET, SOCK_STREAM, 0", -1, 4, none, none, netlab.StateClosed, "")
 	call("client 1", "connect", "4, 127.0.0.1:1081", 4, 0, c1, srv, netlab.StateEstablished, "")
-	acc := netlab.Event{Actor: "server", Call: "accept", Args: "3", FD: 3, Result: 5, Local: srv, Remote: c1,
-		State: netlab.StateListen, NewState: netlab.StateEstablished}
+	acc := fixtureCall(t0, "server", "accept", "3", 3, 5, srv, c1, netlab.StateListen)
+	acc.NewState = netlab.StateEstablished
 	add(acc)
 	call("client 1", "send", `4, "2+3*4\n", 6, 0`, 4, 6, c1, srv, netlab.StateEstablished, "2+3*4\n")
 	call("server", "recv", "5, 1024, 0", 5, 6, srv, c1, netlab.StateEstablished, "2+3*4\n")
@@ -52,12 +51,13 @@ func fixtureEvents() []netlab.Event {
 	call("server", "send", `5, "error: …\n", 27, 0`, 5, 27, srv, c1, netlab.StateEstablished, "error: unknown name héllo\n")
 	call("client 1", "recv", "4, 1024, 0", 4, 27, c1, srv, netlab.StateEstablished, "error: unknown name héllo\n")
 	call("client 2", "socket", "AF_INET, SOCK_STREAM, 0", -1, 6, none, none, netlab.StateClosed, "")
-	refused := netlab.Event{Actor: "client 2", Call: "connect", Args: "6, 127.0.0.1:1082", FD: 6, Result: -1,
-		Errno: syscall.ECONNREFUSED}
+	refused := fixtureCall(t0, "client 2", "connect", "6, 127.0.0.1:1082", 6, -1, none, none, netlab.StateNone)
+	refused.Errno = syscall.ECONNREFUSED
 	add(refused)
 	call("client 2", "connect", "6, 127.0.0.1:1081", 6, 0, c2, srv, netlab.StateEstablished, "")
-	add(netlab.Event{Actor: "server", Call: "accept", Args: "3", FD: 3, Result: 7, Local: srv, Remote: c2,
-		State: netlab.StateListen, NewState: netlab.StateEstablished})
+	acc2 := fixtureCall(t0, "server", "accept", "3", 3, 7, srv, c2, netlab.StateListen)
+	acc2.NewState = netlab.StateEstablished
+	add(acc2)
 	add(netlab.Event{Kind: netlab.KindNote, Actor: "server", FD: -1, Note: "client 127.0.0.1:40002 joined"})
 	call("client 1", "close", "4", 4, 0, c1, srv, netlab.StateFinWait2, "")
 	call("server", "recv", "5, 1024, 0", 5, 0, srv, c1, netlab.StateCloseWait, "")
@@ -71,11 +71,11 @@ func fixtureSocks() []netlab.SockInfo {
 	c1 := netip.MustParseAddrPort("127.0.0.1:40001")
 	c2 := netip.MustParseAddrPort("127.0.0.1:40002")
 	return []netlab.SockInfo{
-		{Actor: "server", FD: 3, Listening: true, Local: srv, State: netlab.StateListen},
-		{Actor: "client 1", FD: 4, Local: c1, Remote: srv, State: netlab.StateTimeWait, Closed: true, BytesIn: 30, BytesOut: 18},
-		{Actor: "server", FD: 5, Accepted: true, Local: srv, Remote: c1, State: netlab.StateNone, Closed: true, BytesIn: 18, BytesOut: 30},
-		{Actor: "client 2", FD: 6, Local: c2, Remote: srv, State: netlab.StateEstablished},
-		{Actor: "server", FD: 7, Accepted: true, Local: srv, Remote: c2, State: netlab.StateEstablished},
+		{Actor: "server", Role: netlab.RoleServer, FD: 3, Listening: true, Local: srv, State: netlab.StateListen},
+		{Actor: "client 1", Role: netlab.RoleClient, FD: 4, Local: c1, Remote: srv, State: netlab.StateTimeWait, Closed: true, BytesIn: 30, BytesOut: 18},
+		{Actor: "server", Role: netlab.RoleConn, FD: 5, Accepted: true, Local: srv, Remote: c1, State: netlab.StateNone, Closed: true, BytesIn: 18, BytesOut: 30},
+		{Actor: "client 2", Role: netlab.RoleClient, FD: 6, Local: c2, Remote: srv, State: netlab.StateEstablished},
+		{Actor: "server", Role: netlab.RoleConn, FD: 7, Accepted: true, Local: srv, Remote: c2, State: netlab.StateEstablished},
 	}
 }
 
@@ -87,11 +87,11 @@ func fixtureModel(theme Theme, w, h int) *Model {
 	f := &labFeed{to: paneCalc, socks: fixtureSocks(), snapped: true}
 	evs := fixtureEvents()
 	f.add(evs)
-	f.blocked = []netlab.Event{{Kind: netlab.KindBlocked, Actor: "server", Call: "accept", Args: "3", FD: 3}}
-	f.pending = []netlab.Event{{Kind: netlab.KindPending, Actor: "client 2", Call: "send", Args: `6, "1/0\n", 4, 0`, FD: 6}}
+	f.blocked = []netlab.Event{{Kind: netlab.KindBlocked, Op: netlab.OpAccept, Role: netlab.RoleServer, Actor: "server", Text: "3", FD: 3, CallID: 100}}
+	f.pending = []netlab.Event{{Kind: netlab.KindPending, Op: netlab.OpSend, Role: netlab.RoleClient, Actor: "client 2", Text: `6, "1/0\n", 4, 0`, FD: 6, CallID: 101}}
 	p.feed = f
 	p.addr = netip.MustParseAddrPort("127.0.0.1:1081")
-	p.clients = []string{"client 2"}
+	f.clients = []string{"client 2"}
 	m.inited[paneCalc] = true
 	m.Update(tea_WindowSize(w, h))
 	return m

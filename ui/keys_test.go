@@ -26,7 +26,7 @@ func TestFooterFollowsTheSituation(t *testing.T) {
 		t.Fatalf("command footer: %q", f)
 	}
 	p.key("s")
-	p.waitFor("step mode", func() bool { return calc.stepping })
+	p.waitFor("step mode", func() bool { return calc.feed.stepping })
 	if f := footerLine(p); !strings.HasPrefix(strings.TrimSpace(f), "n/space next call") || !strings.Contains(f, "q quit") {
 		t.Fatalf("step footer: %q", f)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"sync"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -22,19 +21,16 @@ type labReadyMsg struct {
 	to      paneID
 	lab     *netlab.Lab
 	addr    netip.AddrPort
-	clients clientList
 	err     error
 }
 
 // actionMsg is sent when a command a key asked for (add/remove a client,
 // send, step) was handed to the lab.
 type actionMsg struct {
-	to       paneID
-	lab      *netlab.Lab
-	clients  clientList // the lab's live clients after the action
-	stepping bool
-	note     string
-	err      error
+	to   paneID
+	lab  *netlab.Lab
+	note string
+	err  error
 }
 
 func (m labReadyMsg) target() paneID { return m.to }
@@ -54,17 +50,9 @@ type labPane struct {
 	feed    *labFeed
 	addr    netip.AddrPort
 	err     error // the server failed to start
-	clients []string
-	// listed numbers the client lists the pane's commands take; clientsAt
-	// is the number of the list shown. Commands run concurrently and their
-	// messages may arrive out of order: an older list must not replace a
-	// newer one.
-	listed    *clientCounter
-	clientsAt uint64
 
 	input    lineInput
 	typing   bool
-	stepping bool   // as the lab last reported
 	selSeq   uint64 // selected message; 0 follows the newest
 	scroll   int    // transcript lines scrolled up from the bottom
 	note     string // the last action's outcome, shown under the input
@@ -77,7 +65,7 @@ func newLabPane(c *Common, id paneID, service string, port uint16) *labPane {
 		title = "Calculator"
 	}
 	p := &labPane{c: c, id: id, service: service, title: title, port: port,
-		input: lineInput{limit: 1024}, typing: true, listed: &clientCounter{}}
+		input: lineInput{limit: 1024}, typing: true}
 	return p
 }
 
@@ -97,7 +85,7 @@ func (p *labPane) Typing() bool  { return p.typing }
 func (p *labPane) Init() tea.Cmd {
 	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000})
 	p.feed = newLabFeed(p.id, p.lab)
-	lab, to, service, listed := p.lab, p.id, p.service, p.listed
+	lab, to, service := p.lab, p.id, p.service
 	host := p.c.Opts.Host
 	if !host.IsValid() {
 		host = netip.AddrFrom4([4]byte{127, 0, 0, 1})
@@ -112,7 +100,7 @@ func (p *labPane) Init() tea.Cmd {
 			return labReadyMsg{to: to, lab: lab, err: err}
 		}
 		_, err = lab.AddClient(service)
-		return labReadyMsg{to: to, lab: lab, addr: a, clients: listed.list(lab), err: err}
+		return labReadyMsg{to: to, lab: lab, addr: a, err: err}
 	}
 	return tea.Batch(p.feed.start(), start)
 }
@@ -140,14 +128,11 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.addr, p.err = m.addr, m.err
-		p.takeClients(m.clients)
 		return nil
 	case actionMsg:
 		if m.lab != p.lab {
 			return nil
 		}
-		p.takeClients(m.clients)
-		p.stepping = m.stepping
 		p.note, p.noteBad = m.note, m.err != nil
 		if m.err != nil {
 			p.note = m.err.Error()
@@ -218,10 +203,10 @@ func (p *labPane) key(msg tea.KeyPressMsg) tea.Cmd {
 			if !ok {
 				return "no call is waiting", nil
 			}
-			return fmt.Sprintf("let %s %s(%s) run", c.Actor, c.Name, c.Args), nil
+			return fmt.Sprintf("let %s %s(%s) run", c.Actor, c.Op, c.Text), nil
 		})
 	case key.Matches(msg, k.AddClient):
-		if len(p.clients) >= maxLabClients {
+		if len(p.feed.liveClients()) >= maxLabClients {
 			p.note, p.noteBad = fmt.Sprintf("at most %d clients", maxLabClients), true
 			return nil
 		}
@@ -257,7 +242,7 @@ func (p *labPane) Help() ([]key.Binding, [][]key.Binding) {
 	switch {
 	case p.typing:
 		return []key.Binding{k.Send, relabel(k.LeaveInput, "esc", "then s step, + client")}, full
-	case p.stepping:
+	case p.feed.inStep():
 		return []key.Binding{k.StepNext, relabel(k.ToggleStep, "s", "run freely"), k.FocusInput, k.AddClient, k.RemoveClient, pick}, full
 	}
 	return []key.Binding{k.FocusInput, relabel(k.ToggleStep, "s", "step mode"), k.AddClient, k.RemoveClient, pick}, full
@@ -265,47 +250,14 @@ func (p *labPane) Help() ([]key.Binding, [][]key.Binding) {
 
 // act runs f against the lab in a command and reports the outcome.
 func (p *labPane) act(f func(*netlab.Lab) (string, error)) tea.Cmd {
-	lab, to, listed := p.lab, p.id, p.listed
+	lab, to := p.lab, p.id
 	if lab == nil {
 		return nil
 	}
 	return func() tea.Msg {
 		note, err := f(lab)
-		return actionMsg{to: to, lab: lab, clients: listed.list(lab), stepping: lab.Stepping(), note: note, err: err}
+		return actionMsg{to: to, lab: lab, note: note, err: err}
 	}
-}
-
-// clientList is the lab's live clients, numbered in the order lists were taken.
-type clientList struct {
-	n     uint64
-	names []string
-}
-
-// clientCounter numbers client lists; a list and its number are taken
-// under one lock so that a higher number is always the newer list.
-type clientCounter struct {
-	mu sync.Mutex
-	n  uint64
-}
-
-func (c *clientCounter) list(l *netlab.Lab) clientList {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cs := l.Clients()
-	names := make([]string, 0, len(cs))
-	for _, x := range cs {
-		names = append(names, x.Name)
-	}
-	c.n++
-	return clientList{n: c.n, names: names}
-}
-
-// takeClients shows a client list unless a newer one is already shown.
-func (p *labPane) takeClients(l clientList) {
-	if l.n == 0 || l.n <= p.clientsAt {
-		return
-	}
-	p.clients, p.clientsAt = l.names, l.n
 }
 
 // send queues text on the newest client.
@@ -417,11 +369,11 @@ func (p *labPane) Status() string {
 		b.WriteString(st.Muted.Render("server starting…"))
 	}
 	mode := "RUN"
-	if p.stepping {
+	if p.feed.inStep() {
 		mode = "STEP"
 	}
 	b.WriteString("  " + st.StatusMode.Render(mode))
-	fmt.Fprintf(&b, "  %s", st.Client.Render(plural(len(p.clients), "client")))
+	fmt.Fprintf(&b, "  %s", st.Client.Render(plural(len(p.feed.liveClients()), "client")))
 	if p.feed != nil {
 		fmt.Fprintf(&b, "  %s", st.Muted.Render(fmt.Sprintf("%d events", p.feed.total)))
 		if lost := p.feed.lost(); lost > 0 {

@@ -56,7 +56,7 @@ func (p *labPane) View(width, height int) string {
 		events = p.feed.history
 		o.Pending, o.Blocked, o.Lost = p.feed.pending, p.feed.blocked, p.feed.lost()
 	}
-	o.Stepping = p.stepping
+	o.Stepping = p.feed.inStep()
 	if o.Selected == 0 {
 		o.Selected = sel.Seq
 	}
@@ -107,8 +107,8 @@ func clip(lines []string, n int, st *Styles) []string {
 // outcome of the last action.
 func (p *labPane) inputLine(width int, st *Styles) string {
 	target := "no client"
-	if n := len(p.clients); n > 0 {
-		target = p.clients[n-1]
+	if n := len(p.feed.liveClients()); n > 0 {
+		target = p.feed.liveClients()[n-1]
 	}
 	prompt := st.Prompt.Render(shortActor(target)+" ›") + " "
 	if !p.typing {
@@ -151,13 +151,13 @@ func (p *labPane) transcript(height int, st *Styles) []string {
 	var lines []transcriptLine
 	partial := map[string][]byte{}
 	for _, e := range p.feed.history {
-		if e.Kind != netlab.KindCall || !isClient(e.Actor) || len(e.Data) == 0 {
+		if e.Kind != netlab.KindCall || e.Role != netlab.RoleClient || len(e.Data) == 0 {
 			continue
 		}
-		switch e.Call {
-		case "send":
+		switch e.Op {
+		case netlab.OpSend:
 			lines = append(lines, transcriptLine{e.Actor, true, bytes.TrimSuffix(e.Data, []byte("\n"))})
-		case "recv":
+		case netlab.OpRecv:
 			if p.service != netlab.Calc {
 				lines = append(lines, transcriptLine{e.Actor, false, e.Data})
 				continue

@@ -20,12 +20,12 @@ type LadderOpts struct {
 	Stepping bool
 }
 
-// isClient reports whether an actor draws on the client lifeline.
-func isClient(actor string) bool { return strings.HasPrefix(actor, "client") }
+// isClient reports whether a role draws on the client lifeline.
+func isClient(r netlab.Role) bool { return r == netlab.RoleClient }
 
-// actorStyle picks the role style for an actor.
-func actorStyle(actor string, st *Styles) lipgloss.Style {
-	if isClient(actor) {
+// roleStyle picks the style for a role.
+func roleStyle(r netlab.Role, st *Styles) lipgloss.Style {
+	if isClient(r) {
 		return st.Client
 	}
 	return st.Server
@@ -73,7 +73,7 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		}
 		tail = append(tail, ladderRow(e, left, lane, right, st, kind))
 		if i == 0 {
-			if ex := netlab.Explain(e.Call); ex != "" {
+			if ex := netlab.Explain(e.Op); ex != "" {
 				tail = append(tail, st.Pending.Render(fit("  ▶ "+ex, width)))
 			}
 		}
@@ -153,7 +153,7 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) 
 	default:
 		text = callText(e, st)
 	}
-	client := isClient(e.Actor)
+	client := isClient(e.Role)
 	if client {
 		text = st.Client.Render(shortActor(e.Actor)) + " " + text
 	}
@@ -175,34 +175,36 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) 
 
 // callName is the call with its fd: "recv(9)".
 func callName(e netlab.Event) string {
-	switch e.Call {
-	case "socket":
+	name := e.Op.String()
+	switch e.Op {
+	case netlab.OpSocket:
 		return "socket()"
-	case "bind", "connect":
-		if i := strings.Index(e.Args, ", "); i >= 0 {
-			addr := e.Args[i+2:]
-			if j := strings.LastIndex(addr, ":"); j >= 0 && e.Call == "connect" {
-				addr = addr[j:] // the peer's host is in the socket table
-			}
-			return e.Call + "(" + strconv.Itoa(e.FD) + ", " + addr + ")"
-		}
-	case "listen":
-		return e.Call + "(" + e.Args + ")"
+	case netlab.OpBind:
+		return name + "(" + strconv.Itoa(e.FD) + ", " + e.Args.Addr.String() + ")"
+	case netlab.OpConnect:
+		// the peer's host is in the socket table
+		return name + "(" + strconv.Itoa(e.FD) + ", " + portText(e.Args.Addr) + ")"
+	case netlab.OpListen:
+		return name + "(" + strconv.Itoa(e.FD) + ", " + strconv.Itoa(e.Args.Backlog) + ")"
 	}
 	if e.FD >= 0 {
-		return e.Call + "(" + strconv.Itoa(e.FD) + ")"
+		return name + "(" + strconv.Itoa(e.FD) + ")"
 	}
-	return e.Call + "()"
+	return name + "()"
 }
 
 // callText is "recv(9) = 6 "2+3*4\n"" with the parts in their roles.
 func callText(e netlab.Event, st *Styles) string {
+	if e.Kind == netlab.KindBlocked {
+		// Kept in the history only for a connect: its SYN left here.
+		return callName(e) + " " + st.Kernel.Render("EINPROGRESS") + stateSuffix(e, st)
+	}
 	s := callName(e) + " = " + st.Kernel.Render(strconv.Itoa(e.Result))
 	if e.Failed() {
 		return s + " " + st.Error.Render(e.ErrText())
 	}
 	switch {
-	case e.Call == "accept":
+	case e.Op == netlab.OpAccept:
 		s += st.Muted.Render(" new socket")
 		if e.Remote.IsValid() {
 			s += " ← " + st.Client.Render(portText(e.Remote))
@@ -211,9 +213,9 @@ func callText(e netlab.Event, st *Styles) string {
 			s += " " + st.Kernel.Render(e.NewState.String())
 		}
 		return s
-	case e.Call == "connect" && e.Local.IsValid():
+	case e.Op == netlab.OpConnect && e.Local.IsValid():
 		s += st.Muted.Render(" from ") + st.Client.Render(portText(e.Local))
-	case (e.Call == "recv" || e.Call == "recvfrom") && e.Result == 0:
+	case e.Op.Takes() && e.Result == 0:
 		return s + " " + st.Kernel.Render("EOF") + stateSuffix(e, st)
 	}
 	if len(e.Data) > 0 {
@@ -223,7 +225,7 @@ func callText(e netlab.Event, st *Styles) string {
 }
 
 func stateSuffix(e netlab.Event, st *Styles) string {
-	if e.State == netlab.StateNone || e.State == netlab.StateEstablished && e.Call != "connect" {
+	if e.State == netlab.StateNone || e.State == netlab.StateEstablished && e.Op != netlab.OpConnect {
 		return ""
 	}
 	return " " + st.Kernel.Render(e.State.String())
@@ -234,18 +236,22 @@ func portText(a interface{ Port() uint16 }) string { return ":" + strconv.Itoa(i
 // laneText draws the arrow lane between the lifelines for one call: bytes
 // leaving an actor, a connect or a close.
 func laneText(e netlab.Event, lane int, st *Styles) string {
-	if e.Failed() {
+	if e.Failed() && e.Kind != netlab.KindBlocked {
 		return strings.Repeat(" ", lane)
 	}
 	var label string
-	switch e.Call {
-	case "send", "sendto":
+	switch e.Op {
+	case netlab.OpSend, netlab.OpSendto:
 		label = strconv.Itoa(e.Result) + " B"
-	case "connect":
-		label = "connect"
-	case "close", "shutdown":
-		if e.FD >= 0 && (isClient(e.Actor) || !isListenerClose(e)) {
-			label = e.Call
+	case netlab.OpConnect:
+		// The arrow goes where the SYN left: on the blocked row when the
+		// connect waited, on the returned row when it did not.
+		if e.Kind == netlab.KindBlocked || e.At.Equal(e.Enter) {
+			label = "connect"
+		}
+	case netlab.OpClose, netlab.OpShutdown:
+		if e.FD >= 0 && (isClient(e.Role) || !isListenerClose(e)) {
+			label = e.Op.String()
 		}
 	}
 	if label == "" {
@@ -259,7 +265,7 @@ func laneText(e netlab.Event, lane int, st *Styles) string {
 	l := dashes / 2
 	r := dashes - l
 	text := strings.Repeat("─", l+1) + " " + label + " " + strings.Repeat("─", r)
-	if isClient(e.Actor) {
+	if isClient(e.Role) {
 		return st.Wire.Render(text + "▶")
 	}
 	return st.Wire.Render("◀" + text)

@@ -36,7 +36,9 @@ func fixtureLessonPane(t *testing.T, c *Common) *lessonsPane {
 	cli := netip.MustParseAddrPort("127.0.0.1:40001")
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	ev := func(seq int, actor, call, args string, fd, res int, lo, re netip.AddrPort, s netlab.TCPState) netlab.Event {
-		return netlab.Event{Seq: uint64(seq), Time: t0, Actor: actor, Call: call, Args: args, FD: fd, Result: res, Local: lo, Remote: re, State: s}
+		e := fixtureCall(t0, actor, call, args, fd, res, lo, re, s)
+		e.Seq = uint64(seq)
+		return e
 	}
 	none := netip.AddrPort{}
 	r1 := &lessons.StepResult{Index: 0, Events: []netlab.Event{

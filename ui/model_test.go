@@ -76,7 +76,7 @@ func TestStepMode(t *testing.T) {
 	})
 	p.key("esc")
 	p.key("s")
-	p.waitFor("step mode", func() bool { return calc.stepping })
+	p.waitFor("step mode", func() bool { return calc.feed.stepping })
 	p.waitScreen("STEP")
 	p.key("i")
 	p.typeText("1+1")
@@ -87,7 +87,7 @@ func TestStepMode(t *testing.T) {
 	// as client 1 is in, and may do so after step mode began).
 	p.waitFor("the send at the gate", func() bool {
 		for _, c := range calc.feed.pending {
-			if c.Call == "send" {
+			if c.Op == netlab.OpSend {
 				return true
 			}
 		}
@@ -98,7 +98,7 @@ func TestStepMode(t *testing.T) {
 	// The explanation is the one of the call n lets through: the oldest at
 	// the gate (the server's next accept may have queued before the send).
 	p.waitFor("the explanation of the next call", func() bool {
-		return len(calc.feed.pending) > 0 && strings.Contains(p.screen(), netlab.Explain(calc.feed.pending[0].Call))
+		return len(calc.feed.pending) > 0 && strings.Contains(p.screen(), netlab.Explain(calc.feed.pending[0].Op))
 	})
 	// Nothing moves without a step.
 	if strings.Contains(p.screen(), "c1 ‹ 2") {
@@ -119,7 +119,7 @@ func TestStepMode(t *testing.T) {
 	}
 	p.waitScreen("c1 ‹ 2")
 	p.key("s")
-	p.waitFor("run mode", func() bool { return !calc.stepping })
+	p.waitFor("run mode", func() bool { return !calc.feed.stepping })
 }
 
 func TestAddRemoveClients(t *testing.T) {
@@ -131,7 +131,7 @@ func TestAddRemoveClients(t *testing.T) {
 	p.waitFor("three established clients", func() bool {
 		n := 0
 		for _, s := range echo.feed.socks {
-			if isClient(s.Actor) && s.State == netlab.StateEstablished {
+			if isClient(s.Role) && s.State == netlab.StateEstablished {
 				n++
 			}
 		}
@@ -139,7 +139,7 @@ func TestAddRemoveClients(t *testing.T) {
 	})
 	ports := map[uint16]bool{}
 	for _, s := range echo.feed.socks {
-		if isClient(s.Actor) {
+		if isClient(s.Role) {
 			ports[s.Local.Port()] = true
 		}
 	}
@@ -151,7 +151,7 @@ func TestAddRemoveClients(t *testing.T) {
 	// The server sees EOF from client 3 and closes its side.
 	p.waitFor("EOF on the server", func() bool {
 		for _, e := range echo.feed.history {
-			if e.Actor == "server" && e.Call == "recv" && e.Result == 0 {
+			if e.Actor == "server" && e.Op == netlab.OpRecv && e.Result == 0 {
 				return true
 			}
 		}

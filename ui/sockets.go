@@ -43,7 +43,7 @@ func RenderServerSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 	var lines []string
 	var conns []netlab.SockInfo
 	for _, s := range socks {
-		if isClient(s.Actor) {
+		if isClient(s.Role) {
 			continue
 		}
 		if s.Accepted {
@@ -79,7 +79,7 @@ func RenderClientSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 	short := width < 64
 	var cs []netlab.SockInfo
 	for _, s := range socks {
-		if isClient(s.Actor) {
+		if isClient(s.Role) {
 			cs = append(cs, s)
 		}
 	}

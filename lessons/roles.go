@@ -1,0 +1,39 @@
+package lessons
+
+import "github.com/socklab/socklab/netlab"
+
+// actorRoles says which side of the conversation each actor of l draws on,
+// from what the lesson has it do: an actor that listens, accepts, serves, or
+// binds without ever connecting is a server; the rest are clients. (Sockets
+// an accept makes are RoleConn by netlab itself.)
+func actorRoles(l *Lesson) map[string]netlab.Role {
+	does := map[string]map[string]bool{}
+	for _, st := range l.Steps {
+		for _, a := range st.Actions {
+			if does[a.Actor] == nil {
+				does[a.Actor] = map[string]bool{}
+			}
+			does[a.Actor][a.Op] = true
+		}
+	}
+	roles := map[string]netlab.Role{}
+	for name, ops := range does {
+		switch {
+		case ops["listen"] || ops["accept"] || ops["serve"], ops["bind"] && !ops["connect"]:
+			roles[name] = netlab.RoleServer
+		default:
+			roles[name] = netlab.RoleClient
+		}
+	}
+	return roles
+}
+
+// opOf is the system call each socket action makes (sendall and echo are
+// loops of send and recv: their outcome follows that call).
+var opOf = map[string]netlab.Op{
+	"socket": netlab.OpSocket, "reuseaddr": netlab.OpSetsockopt, "bind": netlab.OpBind,
+	"listen": netlab.OpListen, "accept": netlab.OpAccept, "connect": netlab.OpConnect,
+	"send": netlab.OpSend, "sendall": netlab.OpSend, "recv": netlab.OpRecv, "echo": netlab.OpRecv,
+	"sendto": netlab.OpSendto, "recvfrom": netlab.OpRecvfrom, "shutdown": netlab.OpShutdown,
+	"close": netlab.OpClose,
+}

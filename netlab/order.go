@@ -1,0 +1,163 @@
+package netlab
+
+import (
+	"container/heap"
+	"sync"
+	"time"
+)
+
+// Sequencer numbers calls and passes events on in causal order (see the
+// package doc, "Order"). Sockets report to it through a Tracer; it forwards
+// each event to its Sink once no call still running could produce an event
+// that belongs before it.
+//
+// A call that puts something in motion (connect, send, close, …) takes a
+// hold at the moment its system call enters the kernel and gives it back
+// when it reports; events placed later than the oldest hold wait. A hold
+// lasts one system call (microseconds), never a wait in the kernel: a call
+// that blocks reports KindBlocked and gives its hold back, so a connect
+// waiting seconds for a full accept queue holds nothing up.
+type Sequencer struct {
+	out Sink
+
+	mu     sync.Mutex
+	nextID CallID
+	holds  map[CallID]time.Time
+	oldest time.Time // the oldest hold; zero when there is none
+	queue  eventHeap
+	tie    uint64 // arrival order, to keep equal moments stable
+}
+
+// NewSequencer returns a sequencer that forwards ordered events to out.
+func NewSequencer(out Sink) *Sequencer {
+	return &Sequencer{out: out, holds: map[CallID]time.Time{}}
+}
+
+// Tracer returns a tracer reporting to q under actor and role.
+func (q *Sequencer) Tracer(actor string, role Role) Tracer {
+	return Tracer{Actor: actor, Role: role, Sink: q, seq: q}
+}
+
+// newCall assigns the next CallID.
+func (q *Sequencer) newCall() CallID {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.nextID++
+	return q.nextID
+}
+
+// enter takes (or moves) the hold of call id and returns the moment of
+// entry. The time is read under the lock that releases events, so an event
+// already released can never belong after this moment.
+func (q *Sequencer) enter(id CallID) time.Time {
+	q.mu.Lock()
+	t := time.Now()
+	if old, ok := q.holds[id]; ok && old.Equal(q.oldest) {
+		q.holds[id] = t
+		q.recomputeOldest()
+	} else {
+		q.holds[id] = t
+		if q.oldest.IsZero() || t.Before(q.oldest) {
+			q.oldest = t
+		}
+	}
+	q.mu.Unlock()
+	return t
+}
+
+// leave gives back the hold of call id without an event (an attempt that
+// moved nothing and will be tried again).
+func (q *Sequencer) leave(id CallID) {
+	q.mu.Lock()
+	q.drop(id)
+	q.release()
+	q.mu.Unlock()
+}
+
+func (q *Sequencer) drop(id CallID) {
+	if t, ok := q.holds[id]; ok {
+		delete(q.holds, id)
+		if t.Equal(q.oldest) {
+			q.recomputeOldest()
+		}
+	}
+}
+
+func (q *Sequencer) recomputeOldest() {
+	q.oldest = time.Time{}
+	for _, t := range q.holds {
+		if q.oldest.IsZero() || t.Before(q.oldest) {
+			q.oldest = t
+		}
+	}
+}
+
+// Emit takes an event (any kind), gives back its call's hold, and forwards
+// every event that can no longer be preceded by one still to come.
+func (q *Sequencer) Emit(e Event) {
+	q.mu.Lock()
+	if e.At.IsZero() {
+		now := time.Now()
+		e.At = now
+		if e.Return.IsZero() {
+			e.Return = now
+		}
+		if e.Enter.IsZero() {
+			e.Enter = e.Return
+		}
+	}
+	if e.CallID != 0 {
+		q.drop(e.CallID)
+	}
+	q.tie++
+	heap.Push(&q.queue, queued{e, q.tie})
+	q.release()
+	q.mu.Unlock()
+}
+
+// release forwards, in order, the queued events placed before the oldest
+// hold. It runs under q.mu, so two releases never interleave and out sees
+// one order.
+func (q *Sequencer) release() {
+	for q.queue.Len() > 0 {
+		next := q.queue[0].e.At
+		if !q.oldest.IsZero() && !next.Before(q.oldest) {
+			return
+		}
+		e := heap.Pop(&q.queue).(queued).e
+		if q.out != nil {
+			q.out.Emit(e)
+		}
+	}
+}
+
+// Waiting returns how many events wait for a hold to be given back (for
+// tests and for the drops shown on screen).
+func (q *Sequencer) Waiting() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.queue.Len()
+}
+
+type queued struct {
+	e   Event
+	tie uint64
+}
+
+type eventHeap []queued
+
+func (h eventHeap) Len() int { return len(h) }
+func (h eventHeap) Less(i, j int) bool {
+	if !h[i].e.At.Equal(h[j].e.At) {
+		return h[i].e.At.Before(h[j].e.At)
+	}
+	return h[i].tie < h[j].tie
+}
+func (h eventHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *eventHeap) Push(x any)   { *h = append(*h, x.(queued)) }
+func (h *eventHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
