@@ -107,7 +107,10 @@ func newLessonCmd() *cobra.Command {
 }
 
 func newTraceCmd() *cobra.Command {
-	var dir string
+	var (
+		dir    string
+		asJSON bool
+	)
 	cmd := &cobra.Command{
 		Use:   "trace N",
 		Short: "Play lesson N headless and print every real call and result",
@@ -120,7 +123,11 @@ func newTraceCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ok, err := lessons.Trace(cmd.Context(), cmd.OutOrStdout(), n, l, lessons.Options{})
+			trace := lessons.Trace
+			if asJSON {
+				trace = lessons.TraceJSON
+			}
+			ok, err := trace(cmd.Context(), cmd.OutOrStdout(), n, l, lessons.Options{})
 			if err != nil {
 				return err
 			}
@@ -131,5 +138,6 @@ func newTraceCmd() *cobra.Command {
 		},
 	}
 	addLessonsDir(cmd, &dir)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON lines (docs/TRACE-FORMAT.md) instead of text")
 	return cmd
 }

@@ -20,6 +20,7 @@ type serveFlags struct {
 	idle       time.Duration
 	maxClients int
 	traceFile  string
+	json       bool
 }
 
 func newServeCmd() *cobra.Command {
@@ -48,6 +49,7 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().DurationVar(&f.idle, "idle-timeout", 2*time.Minute, "close a client that sends nothing for this long (0: never)")
 	cmd.Flags().IntVar(&f.maxClients, "max-clients", 512, "clients served at once; more are told the server is busy")
 	cmd.Flags().StringVar(&f.traceFile, "trace-file", "", "write the trace lines to this file instead of standard output")
+	cmd.Flags().BoolVar(&f.json, "json", false, "write the trace as JSON lines (docs/TRACE-FORMAT.md)")
 	return cmd
 }
 
@@ -76,7 +78,7 @@ func serviceAddr(args []string, addrFlag string) (string, netip.AddrPort, error)
 }
 
 func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr netip.AddrPort, f serveFlags) error {
-	tr := netlab.Tracer{Actor: "server"}
+	var tr netlab.Tracer
 	traceOut := stdout
 	if f.traceFile != "" {
 		file, err := os.Create(f.traceFile)
@@ -95,10 +97,12 @@ func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr n
 	// Trace lines are queued until "listening on" is printed, so that line
 	// comes first; the queue is bounded and a full one drops lines (counted
 	// in the trace), never stalling a socket.
-	var held []netlab.Event
-	var tw *netlab.TraceWriter
+	var (
+		held netlab.Holding
+		tw   *netlab.TraceWriter
+	)
 	if !f.quiet {
-		tr.Sink = netlab.SinkFunc(func(e netlab.Event) { held = append(held, e) })
+		tr = netlab.NewSequencer(&held).Tracer("server", netlab.RoleServer)
 	}
 	cfg.Tracer = tr
 	srv, err := netlab.Listen(ctx, cfg)
@@ -115,11 +119,12 @@ func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr n
 			"Bind 127.0.0.1 (or ::1) to keep it on this machine.\n", srv.Addr())
 	}
 	if !f.quiet {
-		tw = netlab.NewTraceWriter(traceOut, 1<<16)
-		for _, e := range held {
-			tw.Emit(e)
+		if f.json {
+			tw = netlab.NewJSONTraceWriter(traceOut, 1<<16)
+		} else {
+			tw = netlab.NewTraceWriter(traceOut, 1<<16)
 		}
-		srv.SetSink(tw)
+		held.Release(tw)
 	}
 	err = srv.Serve(ctx)
 	srv.Close()

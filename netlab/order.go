@@ -26,6 +26,7 @@ type Sequencer struct {
 	oldest time.Time // the oldest hold; zero when there is none
 	queue  eventHeap
 	tie    uint64 // arrival order, to keep equal moments stable
+	seq    uint64 // events released so far: each one's Seq
 }
 
 // NewSequencer returns a sequencer that forwards ordered events to out.
@@ -125,6 +126,8 @@ func (q *Sequencer) release() {
 			return
 		}
 		e := heap.Pop(&q.queue).(queued).e
+		q.seq++
+		e.Seq = q.seq
 		if q.out != nil {
 			q.out.Emit(e)
 		}

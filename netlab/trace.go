@@ -21,14 +21,20 @@ type TraceWriter struct {
 	once    sync.Once
 	lines   atomic.Uint64
 	dropped atomic.Uint64
+	json    bool
 	err     error
 }
 
 // NewTraceWriter starts writing trace lines to w; queue bounds the events
 // waiting to be written (at least 1).
-func NewTraceWriter(w io.Writer, queue int) *TraceWriter {
+func NewTraceWriter(w io.Writer, queue int) *TraceWriter { return newTraceWriter(w, queue, false) }
+
+// NewJSONTraceWriter is NewTraceWriter writing JSON lines (docs/TRACE-FORMAT.md).
+func NewJSONTraceWriter(w io.Writer, queue int) *TraceWriter { return newTraceWriter(w, queue, true) }
+
+func newTraceWriter(w io.Writer, queue int, json bool) *TraceWriter {
 	t := &TraceWriter{q: make(chan Event, max(queue, 1)), w: bufio.NewWriterSize(w, 64<<10),
-		stop: make(chan struct{}), done: make(chan struct{})}
+		stop: make(chan struct{}), done: make(chan struct{}), json: json}
 	go t.run()
 	return t
 }
@@ -83,7 +89,11 @@ func (t *TraceWriter) run() {
 const traceWindow = 10 * time.Millisecond
 
 func (t *TraceWriter) write(line *[]byte, e Event) {
-	*line = append(e.AppendTo((*line)[:0]), '\n')
+	if t.json {
+		*line = append(e.AppendJSON((*line)[:0]), '\n')
+	} else {
+		*line = append(e.AppendTo((*line)[:0]), '\n')
+	}
 	if _, err := t.w.Write(*line); err != nil && t.err == nil {
 		t.err = err
 	}
@@ -92,7 +102,11 @@ func (t *TraceWriter) write(line *[]byte, e Event) {
 
 func (t *TraceWriter) reportDrops(reported uint64) uint64 {
 	if d := t.dropped.Load(); d > reported {
-		t.w.WriteString("[" + itoa(int(d-reported)) + " trace lines dropped: the output could not keep up]\n")
+		if t.json {
+			t.w.Write(append(DroppedJSON(nil, d-reported), '\n'))
+		} else {
+			t.w.WriteString("[" + itoa(int(d-reported)) + " trace lines dropped: the output could not keep up]\n")
+		}
 		return d
 	}
 	return reported

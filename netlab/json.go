@@ -1,0 +1,106 @@
+package netlab
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// JSONVersion is the version of the JSON trace schema (docs/TRACE-FORMAT.md).
+// Fields are only ever added; a change of meaning bumps it.
+const JSONVersion = 1
+
+// jsonEvent is one line of a JSON trace. Empty fields are left out, except
+// those a reader always needs (v, seq, kind, op, actor, role, result).
+type jsonEvent struct {
+	V        int     `json:"v"`
+	Seq      uint64  `json:"seq"`
+	Kind     string  `json:"kind"`
+	Op       string  `json:"op"`
+	Role     string  `json:"role"`
+	Actor    string  `json:"actor"`
+	Call     uint64  `json:"call,omitempty"`
+	FD       *int    `json:"fd,omitempty"`
+	Text     string  `json:"text,omitempty"`
+	Addr     string  `json:"addr,omitempty"`
+	Size     int     `json:"size,omitempty"`
+	Backlog  int     `json:"backlog,omitempty"`
+	Option   string  `json:"option,omitempty"`
+	Value    *int    `json:"value,omitempty"`
+	Path     string  `json:"path,omitempty"`
+	Result   int     `json:"result"`
+	Errno    string  `json:"errno,omitempty"`
+	ErrText  string  `json:"error,omitempty"`
+	Local    string  `json:"local,omitempty"`
+	Remote   string  `json:"remote,omitempty"`
+	State    string  `json:"state,omitempty"`
+	NewState string  `json:"new_state,omitempty"`
+	Bytes    int     `json:"bytes,omitempty"`
+	Data     string  `json:"data,omitempty"`
+	DataText *string `json:"data_text,omitempty"`
+	Note     string  `json:"note,omitempty"`
+	Enter    int64   `json:"enter_ns"`
+	Return   int64   `json:"return_ns"`
+	At       int64   `json:"at_ns"`
+}
+
+// AppendJSON appends e as one line of the JSON trace schema (without the
+// newline).
+func (e Event) AppendJSON(b []byte) []byte {
+	j := jsonEvent{V: JSONVersion, Seq: e.Seq, Kind: e.Kind.String(), Op: e.Op.Key(), Role: e.Role.String(),
+		Actor: e.Actor, Call: uint64(e.CallID), Text: e.Text, Size: e.Args.Size, Backlog: e.Args.Backlog,
+		Option: e.Args.Option, Path: e.Args.Path, Result: e.Result, Errno: ErrnoName(e.Errno), Note: e.Note,
+		State: e.State.String(), NewState: e.NewState.String(), Bytes: len(e.Data),
+		Enter: unixNano(e.Enter), Return: unixNano(e.Return), At: unixNano(e.At)}
+	if e.Kind != KindNote && e.Kind != KindLab {
+		fd := e.FD
+		j.FD = &fd
+	}
+	if e.Errno != 0 {
+		j.ErrText = e.Errno.Error()
+	} else if e.Err != "" {
+		j.ErrText = e.Err
+	}
+	if e.Args.Addr.IsValid() {
+		j.Addr = e.Args.Addr.String()
+	}
+	if e.Op == OpSetsockopt {
+		v := e.Args.Value
+		j.Value = &v
+	}
+	if e.Local.IsValid() {
+		j.Local = e.Local.String()
+	}
+	if e.Remote.IsValid() {
+		j.Remote = e.Remote.String()
+	}
+	if len(e.Data) > 0 {
+		j.Data = base64.StdEncoding.EncodeToString(e.Data)
+		if utf8.Valid(e.Data) {
+			s := string(e.Data)
+			j.DataText = &s
+		}
+	}
+	out, err := json.Marshal(j)
+	if err != nil { // no field of jsonEvent can fail to marshal
+		panic(err)
+	}
+	return append(b, out...)
+}
+
+// unixNano is t in ns since 1970 (wall clock, the same clock packet
+// timestamps use), 0 for no time.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// DroppedJSON is the line a JSON trace carries where n events were lost
+// because the output could not keep up.
+func DroppedJSON(b []byte, n uint64) []byte {
+	return append(append(append(b, `{"v":`...), strconv.Itoa(JSONVersion)+`,"kind":"dropped","count":`...), strconv.FormatUint(n, 10)+"}"...)
+}
