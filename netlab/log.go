@@ -13,17 +13,16 @@ type Sink interface {
 }
 
 // Log is a bounded event history with subscribers. Emit never blocks: the
-// history keeps the newest Cap events (counting the evicted ones) and each
+// history keeps the newest Cap events and each
 // subscriber has its own buffer (counting what it missed).
 type Log struct {
-	mu      sync.Mutex
-	seq     uint64
-	ring    []Event
-	head    int // index of the oldest event
-	n       int
-	evicted uint64
-	subs    map[*Sub]struct{}
-	now     func() time.Time
+	mu   sync.Mutex
+	seq  uint64
+	ring []Event
+	head int // index of the oldest event
+	n    int
+	subs map[*Sub]struct{}
+	now  func() time.Time
 }
 
 // NewLog returns a log keeping the newest capacity events (at least 1).
@@ -49,7 +48,6 @@ func (l *Log) Emit(e Event) {
 	} else {
 		l.ring[l.head] = e
 		l.head = (l.head + 1) % len(l.ring)
-		l.evicted++
 	}
 	for s := range l.subs {
 		select {
@@ -70,13 +68,6 @@ func (l *Log) Events() []Event {
 		out[i] = l.ring[(l.head+i)%len(l.ring)]
 	}
 	return out
-}
-
-// Evicted returns how many events fell out of the history.
-func (l *Log) Evicted() uint64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.evicted
 }
 
 // Len returns the number of events emitted so far.

@@ -41,4 +41,5 @@ func tcpState(fd int) TCPState {
 func stateByTuple(local, remote netip.AddrPort) TCPState { return StateNone }
 
 func lookupByTuple(local, remote netip.AddrPort) (TCPState, Op) { return StateNone, OpNone }
+
 const tcpInfoName = "TCP_CONNECTION_INFO"

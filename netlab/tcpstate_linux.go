@@ -33,4 +33,5 @@ func tcpState(fd int) TCPState {
 	}
 	return fromKernelState(info.State)
 }
+
 const tcpInfoName = "TCP_INFO"

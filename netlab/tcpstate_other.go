@@ -11,4 +11,5 @@ func tcpState(fd int) TCPState { return StateNone }
 func stateByTuple(local, remote netip.AddrPort) TCPState { return StateNone }
 
 func lookupByTuple(local, remote netip.AddrPort) (TCPState, Op) { return StateNone, OpNone }
+
 const tcpInfoName = "TCP_INFO"

@@ -19,7 +19,6 @@ type TraceWriter struct {
 	stop    chan struct{}
 	done    chan struct{}
 	once    sync.Once
-	lines   atomic.Uint64
 	dropped atomic.Uint64
 	json    bool
 	err     error
@@ -97,7 +96,6 @@ func (t *TraceWriter) write(line *[]byte, e Event) {
 	if _, err := t.w.Write(*line); err != nil && t.err == nil {
 		t.err = err
 	}
-	t.lines.Add(1)
 }
 
 func (t *TraceWriter) reportDrops(reported uint64) uint64 {
@@ -132,6 +130,5 @@ func (t *TraceWriter) Close() error {
 	return t.err
 }
 
-// Lines and Dropped count the events written and the events lost.
-func (t *TraceWriter) Lines() uint64   { return t.lines.Load() }
+// Dropped counts the events lost because the output could not keep up.
 func (t *TraceWriter) Dropped() uint64 { return t.dropped.Load() }

@@ -18,10 +18,10 @@ const maxLabClients = 16
 // labReadyMsg is sent when a pane's server listens (or failed to) and its
 // first client was started.
 type labReadyMsg struct {
-	to      paneID
-	lab     *netlab.Lab
-	addr    netip.AddrPort
-	err     error
+	to   paneID
+	lab  *netlab.Lab
+	addr netip.AddrPort
+	err  error
 }
 
 // actionMsg is sent when a command a key asked for (add/remove a client,
@@ -46,17 +46,17 @@ type labPane struct {
 	title   string
 	port    uint16
 
-	lab     *netlab.Lab
-	feed    *labFeed
-	addr    netip.AddrPort
-	err     error // the server failed to start
+	lab  *netlab.Lab
+	feed *labFeed
+	addr netip.AddrPort
+	err  error // the server failed to start
 
-	input    lineInput
-	typing   bool
-	selSeq   uint64 // selected message; 0 follows the newest
-	scroll   int    // transcript lines scrolled up from the bottom
-	note     string // the last action's outcome, shown under the input
-	noteBad  bool
+	input   lineInput
+	typing  bool
+	selSeq  uint64 // selected message; 0 follows the newest
+	scroll  int    // transcript lines scrolled up from the bottom
+	note    string // the last action's outcome, shown under the input
+	noteBad bool
 }
 
 func newLabPane(c *Common, id paneID, service string, port uint16) *labPane {
