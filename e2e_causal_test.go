@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestE2ELadderCauseBeforeEffectIPv6 types 30 messages into the echo pane
+// over IPv6 (where emission order was most often wrong) and reads the ladder
+// on screen: for every message whose rows are all visible, the client's send
+// is drawn above the server's recv of it, which is above the server's send,
+// which is above the client's recv.
+func TestE2ELadderCauseBeforeEffectIPv6(t *testing.T) {
+	s := startTUI(t, 200, 60, "--pane", "echo", "--host", "::1")
+	s.waitFor(regexp.MustCompile(`server \[?::1\]?:\d+`))
+	// Into the input whether or not it has the focus at start.
+	s.keys("Escape")
+	s.keys("i")
+	for i := 1; i <= 30; i++ {
+		s.keys(fmt.Sprintf("m%02d", i), "Enter")
+		s.waitFor(regexp.MustCompile(fmt.Sprintf(`‹ m%02d`, i)))
+	}
+	row := regexp.MustCompile(`(?:(c1|client 1) )?(send|recv)\(\d+\) = \d+ "(m\d\d)"`)
+	seen := map[string][]string{}
+	var order []string
+	for _, line := range strings.Split(s.screen(), "\n") {
+		for _, m := range row.FindAllStringSubmatch(line, -1) {
+			side := "server"
+			if m[1] != "" {
+				side = "client"
+			}
+			if seen[m[3]] == nil {
+				order = append(order, m[3])
+			}
+			seen[m[3]] = append(seen[m[3]], side+" "+m[2])
+		}
+	}
+	want := "client send, server recv, server send, client recv"
+	checked := 0
+	for _, msg := range order {
+		got := seen[msg]
+		if len(got) < 4 {
+			continue // its first rows scrolled off the top
+		}
+		if strings.Join(got, ", ") != want {
+			t.Fatalf("rows of %s on screen: %s; want %s\n%s", msg, strings.Join(got, ", "), want, s.screen())
+		}
+		checked++
+	}
+	if checked < 5 {
+		t.Fatalf("only %d messages had all four rows on screen:\n%s", checked, s.screen())
+	}
+	t.Logf("%d messages drawn cause before effect", checked)
+	s.keys("C-c")
+	s.waitExit()
+}
