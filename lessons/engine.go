@@ -16,13 +16,10 @@ import (
 
 // Options tune a Run. Zero values take the defaults.
 type Options struct {
-	// Grace is how long the engine waits for a call before it shows the call
-	// as blocked in the kernel and goes on with the step; default 250ms.
-	// A loopback call that can finish does so in microseconds.
-	Grace time.Duration
-	// Quiet is how long the event log must stay silent before a step counts
+	// Quiet is how long the actors must stay silent before a step counts
 	// as settled (a server's reply, an accept completing); default 30ms,
-	// bounded by Settle (default 600ms).
+	// bounded by Settle (default 600ms). No call is ever judged by a timer:
+	// an action goes on when its call returned or the kernel said it waits.
 	Quiet, Settle time.Duration
 	// WaitLimit bounds an action waiting for an actor's blocked call;
 	// default 10s (a SYN retry comes after 1s, 3s, 7s).
@@ -30,9 +27,6 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
-	if o.Grace <= 0 {
-		o.Grace = 250 * time.Millisecond
-	}
 	if o.Quiet <= 0 {
 		o.Quiet = 30 * time.Millisecond
 	}
@@ -54,7 +48,8 @@ type Run struct {
 	opts   Options
 	ctx    context.Context
 
-	roles map[string]netlab.Role // from actorRoles
+	roles    map[string]netlab.Role // from actorRoles
+	activity chan struct{}          // a token whenever an actor reported an event
 
 	mu       sync.Mutex
 	actors   map[string]*actor
@@ -123,7 +118,7 @@ func (s *StepResult) OK() bool {
 func Start(l *Lesson, opts Options) *Run {
 	opts.defaults()
 	lab := netlab.NewLab(netlab.LabConfig{History: 20000})
-	return &Run{Lesson: l, Lab: lab, opts: opts, ctx: lab.Context(), roles: actorRoles(l),
+	return &Run{Lesson: l, Lab: lab, opts: opts, ctx: lab.Context(), roles: actorRoles(l), activity: make(chan struct{}, 1),
 		actors: map[string]*actor{}, byFD: map[fdCall]*Outcome{}, byActor: map[string]*Outcome{}}
 }
 
@@ -234,16 +229,28 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 	return res, nil
 }
 
-// settle waits until the log has been quiet for opts.Quiet (at most
-// opts.Settle), so replies and completions caused by the step belong to it.
-func (r *Run) settle(ctx context.Context) {
-	deadline := time.Now().Add(r.opts.Settle)
-	last, quietSince := r.Lab.Log.Len(), time.Now()
-	for time.Now().Before(deadline) && ctx.Err() == nil {
-		time.Sleep(5 * time.Millisecond)
-		if n := r.Lab.Log.Len(); n != last {
-			last, quietSince = n, time.Now()
-		} else if time.Since(quietSince) >= r.opts.Quiet {
+// settle waits until the actors have been silent for opts.Quiet (at most
+// opts.Settle), so replies and completions the step caused belong to it.
+// It wakes on events, not on a polling timer.
+func (r *Run) settle(ctx context.Context) { r.quiet(ctx, nil) }
+
+// quiet is settle that also ends when done closes.
+func (r *Run) quiet(ctx context.Context, done <-chan struct{}) {
+	deadline := time.NewTimer(r.opts.Settle)
+	defer deadline.Stop()
+	quiet := time.NewTimer(r.opts.Quiet)
+	defer quiet.Stop()
+	for {
+		select {
+		case <-r.activity:
+			quiet.Reset(r.opts.Quiet)
+		case <-quiet.C:
+			return
+		case <-done:
+			return
+		case <-deadline.C:
+			return
+		case <-ctx.Done():
 			return
 		}
 	}
@@ -291,8 +298,28 @@ func (r *Run) emit(e netlab.Event) {
 	}
 	if o != nil {
 		o.Events = append(o.Events, e)
+		if e.Kind == netlab.KindBlocked && waitsInKernel(e) && o.waitCh != nil {
+			close(o.waitCh)
+			o.waitCh = nil
+		}
 	}
 	r.mu.Unlock()
+	select {
+	case r.activity <- struct{}{}:
+	default:
+	}
+}
+
+// waitsInKernel reports whether a blocked call will stay blocked until
+// someone else acts: an accept, recv or send the kernel answered EAGAIN, or
+// a connect whose handshake had not finished when the kernel was asked
+// (SYN_SENT: the SYN was dropped or is unanswered). A connect the kernel
+// answered EINPROGRESS but already reports ESTABLISHED returns in a moment.
+func waitsInKernel(e netlab.Event) bool {
+	if e.Op == netlab.OpConnect {
+		return e.State != netlab.StateEstablished
+	}
+	return true
 }
 
 func (r *Run) tracer(name string) netlab.Tracer {
@@ -302,7 +329,7 @@ func (r *Run) tracer(name string) netlab.Tracer {
 }
 
 // do performs one action and returns its outcome once the call returned
-// or has been blocked for opts.Grace.
+// or the kernel said it waits (see await).
 func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 	o := &Outcome{Action: a, Step: step}
 	r.mu.Lock()
@@ -457,6 +484,7 @@ func (r *Run) startCall(o *Outcome, act *actor, fd int, call netlab.Op, f func(c
 	if o.Action.Op != "close" && o.Action.Op != "state" {
 		act.busy, act.busyDone = o, done
 	}
+	o.waitCh = make(chan struct{})
 	r.mu.Unlock()
 	r.wg.Add(1)
 	go func() {
@@ -491,14 +519,26 @@ func hasCall(o *Outcome) bool {
 	return ok
 }
 
-// await waits for the call for at most opts.Grace.
+// await waits until the call returned or the kernel said it waits for
+// someone else (see waitsInKernel): then the step goes on, and the call
+// is shown blocked.
 func (r *Run) await(o *Outcome, _ *actor) *Outcome {
-	t := time.NewTimer(r.opts.Grace)
-	defer t.Stop()
+	r.mu.Lock()
+	wait := o.waitCh
+	r.mu.Unlock()
+	if wait == nil { // already reported waiting
+		return o
+	}
 	select {
 	case <-o.doneCh:
-	case <-t.C:
+		return o
+	case <-wait:
+	case <-r.ctx.Done():
+		return o
 	}
+	// Blocked: the step goes on once the other actors are quiet too (a
+	// server still answering would wake the call a moment later).
+	r.quiet(r.ctx, o.doneCh)
 	return o
 }
 

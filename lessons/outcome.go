@@ -24,6 +24,7 @@ type Outcome struct {
 	Extra string
 
 	doneCh chan struct{} // closed when the call returns
+	waitCh chan struct{} // closed (then nil) when the kernel said the call waits
 }
 
 // final returns the call's result event: the first failed call among its
