@@ -22,7 +22,25 @@ type Action struct {
 	Label string // the new actor an accept creates ("conn" in `conn = server.accept`)
 	Actor string
 	Op    string
-	Args  []string // unquoted arguments
+	Args  []string // the arguments as written
+
+	// The arguments parsed once, by the action's spec, when the lesson is
+	// read: the engine runs these and never parses text again.
+	n     int           // listen's backlog; recv, recvfrom and echo's MAX
+	data  []byte        // send, sendall, sendto: the bytes
+	addr  addrArg       // bind, connect, sendto, serve
+	fam   netlab.Family // socket
+	typ   netlab.Type   // socket
+	how   netlab.How    // shutdown
+	wait  time.Duration // wait's limit; 0: the engine's default
+	serve netlab.ServerConfig
+}
+
+// addrArg is an ADDR argument: a literal address, or an actor whose bound
+// address (or port, with a literal IP) it means once that actor has one.
+type addrArg struct {
+	lit   netip.AddrPort
+	actor string
 }
 
 // actionSpec describes one action: its arguments and what it does, for
@@ -38,7 +56,7 @@ type actionSpec struct {
 
 // actionSpecs lists every action. Keep README.md in step with it.
 var actionSpecs = map[string]actionSpec{
-	"socket":    {args: "tcp|tcp6|udp|udp6", min: 1, max: 1, doc: "socket(): a new TCP or UDP socket, IPv4 or IPv6", check: checkOneOf(0, "tcp", "tcp6", "udp", "udp6")},
+	"socket":    {args: "tcp|tcp6|udp|udp6", min: 1, max: 1, doc: "socket(): a new TCP or UDP socket, IPv4 or IPv6", check: checkSocket},
 	"reuseaddr": {doc: "setsockopt(SO_REUSEADDR, 1)"},
 	"bind":      {args: "ADDR", min: 1, max: 1, doc: "bind() to ADDR; port 0 lets the kernel choose", check: checkAddrArg(0)},
 	"listen":    {args: "BACKLOG", min: 1, max: 1, doc: "listen(BACKLOG)", check: checkInt(0)},
@@ -50,7 +68,7 @@ var actionSpecs = map[string]actionSpec{
 	"recv":      {args: "MAX", min: 1, max: 1, doc: "one recv(MAX) call; 0 bytes means the peer closed", check: checkInt(0)},
 	"sendto":    {args: `ADDR "TEXT"`, min: 2, max: 2, doc: "one sendto(): a datagram to ADDR", check: both(checkAddrArg(0), checkQuoted(1))},
 	"recvfrom":  {args: "MAX", min: 1, max: 1, doc: "one recvfrom(MAX): one datagram and its sender", check: checkInt(0)},
-	"shutdown":  {args: "wr|rd|rdwr", min: 1, max: 1, doc: "shutdown(SHUT_WR…)", check: checkOneOf(0, "wr", "rd", "rdwr")},
+	"shutdown":  {args: "wr|rd|rdwr", min: 1, max: 1, doc: "shutdown(SHUT_WR…)", check: checkHow},
 	"close":     {doc: "close() (for a server started with serve: stop it)"},
 	"state":     {doc: "ask the kernel for the TCP state now (TCP_INFO, or /proc/net/tcp after close)"},
 	"wait":      {args: "[DURATION]", max: 1, doc: "wait until ACTOR's blocked call returns (default 10s)", check: checkDur(0)},
@@ -177,20 +195,41 @@ func both(a, b func(*Action, map[string]bool) error) func(*Action, map[string]bo
 	}
 }
 
-func checkOneOf(i int, allowed ...string) func(*Action, map[string]bool) error {
-	return func(a *Action, _ map[string]bool) error {
-		if !slices.Contains(allowed, a.Args[i]) {
-			return fmt.Errorf("%q: want one of %s", a.Args[i], strings.Join(allowed, ", "))
-		}
-		return nil
+var socketKinds = map[string]struct {
+	fam netlab.Family
+	typ netlab.Type
+}{
+	"tcp": {netlab.IPv4, netlab.Stream}, "tcp6": {netlab.IPv6, netlab.Stream},
+	"udp": {netlab.IPv4, netlab.Datagram}, "udp6": {netlab.IPv6, netlab.Datagram},
+}
+
+func checkSocket(a *Action, _ map[string]bool) error {
+	k, ok := socketKinds[a.Args[0]]
+	if !ok {
+		return fmt.Errorf("%q: want one of tcp, tcp6, udp, udp6", a.Args[0])
 	}
+	a.fam, a.typ = k.fam, k.typ
+	return nil
+}
+
+var hows = map[string]netlab.How{"wr": netlab.ShutWrite, "rd": netlab.ShutRead, "rdwr": netlab.ShutBoth}
+
+func checkHow(a *Action, _ map[string]bool) error {
+	h, ok := hows[a.Args[0]]
+	if !ok {
+		return fmt.Errorf("%q: want one of wr, rd, rdwr", a.Args[0])
+	}
+	a.how = h
+	return nil
 }
 
 func checkInt(i int) func(*Action, map[string]bool) error {
 	return func(a *Action, _ map[string]bool) error {
-		if n, err := strconv.Atoi(a.Args[i]); err != nil || n < 0 {
+		n, err := strconv.Atoi(a.Args[i])
+		if err != nil || n < 0 {
 			return fmt.Errorf("%q: want a number", a.Args[i])
 		}
+		a.n = n
 		return nil
 	}
 }
@@ -200,9 +239,11 @@ func checkDur(i int) func(*Action, map[string]bool) error {
 		if len(a.Args) <= i {
 			return nil
 		}
-		if d, err := time.ParseDuration(a.Args[i]); err != nil || d <= 0 || d > time.Minute {
+		d, err := time.ParseDuration(a.Args[i])
+		if err != nil || d <= 0 || d > time.Minute {
 			return fmt.Errorf("%q: want a duration such as 5s (at most 1m)", a.Args[i])
 		}
+		a.wait = d
 		return nil
 	}
 }
@@ -212,22 +253,25 @@ func checkQuoted(i int) func(*Action, map[string]bool) error {
 		if !strings.HasPrefix(a.Args[i], `"`) {
 			return fmt.Errorf("%s: the bytes to send go in double quotes, e.g. \"hello\\n\"", a.Args[i])
 		}
-		if _, err := strconv.Unquote(a.Args[i]); err != nil {
+		p, err := strconv.Unquote(a.Args[i])
+		if err != nil {
 			return fmt.Errorf("%s: bad string (Go escapes: \\n, \\x00, \\u00e9)", a.Args[i])
 		}
+		a.data = []byte(p)
 		return nil
 	}
 }
 
 func checkAddrArg(i int) func(*Action, map[string]bool) error {
 	return func(a *Action, known map[string]bool) error {
-		_, actor, err := parseAddrArg(a.Args[i])
+		lit, actor, err := parseAddrArg(a.Args[i])
 		if err != nil {
 			return err
 		}
 		if actor != "" && !known[actor] {
 			return fmt.Errorf("%q: no actor %q yet", a.Args[i], actor)
 		}
+		a.addr = addrArg{lit: lit, actor: actor}
 		return nil
 	}
 }
@@ -248,7 +292,9 @@ func checkServe(a *Action, known map[string]bool) error {
 	if err := checkAddrArg(1)(a, known); err != nil {
 		return err
 	}
-	_, err := serveOptions(a.Args[2:])
+	cfg, err := serveOptions(a.Args[2:])
+	cfg.Service = a.Args[0]
+	a.serve = cfg
 	return err
 }
 

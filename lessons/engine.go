@@ -347,8 +347,8 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 		return r.serve(o)
 	case "wait":
 		limit := r.opts.WaitLimit
-		if len(a.Args) == 1 {
-			limit, _ = time.ParseDuration(a.Args[0])
+		if a.wait > 0 {
+			limit = a.wait
 		}
 		if err := r.waitIdle(ctx, act, limit); err != nil {
 			o.Err = err
@@ -389,7 +389,7 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 	case "reuseaddr":
 		f = func(c context.Context) error { return s.SetReuseAddr(c, true) }
 	case "bind", "connect":
-		addr, err := r.resolve(a.Args[0], a.Op == "connect")
+		addr, err := r.resolve(a.addr, a.Op == "connect")
 		if err != nil {
 			o.Err = err
 			return o
@@ -400,8 +400,7 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 			f = func(c context.Context) error { return s.Connect(c, addr) }
 		}
 	case "listen":
-		n, _ := strconv.Atoi(a.Args[0])
-		f = func(c context.Context) error { return s.Listen(c, n) }
+		f = func(c context.Context) error { return s.Listen(c, a.n) }
 	case "accept":
 		label := a.Label
 		r.mu.Lock()
@@ -417,19 +416,16 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 			return err
 		}
 	case "send", "sendall":
-		p, _ := strconv.Unquote(a.Args[0])
 		if a.Op == "send" {
-			f = func(c context.Context) error { _, err := s.Send(c, []byte(p)); return err }
+			f = func(c context.Context) error { _, err := s.Send(c, a.data); return err }
 		} else {
-			f = func(c context.Context) error { return s.SendAll(c, []byte(p)) }
+			f = func(c context.Context) error { return s.SendAll(c, a.data) }
 		}
 	case "recv":
-		n, _ := strconv.Atoi(a.Args[0])
-		f = func(c context.Context) error { _, err := s.Recv(c, n); return err }
+		f = func(c context.Context) error { _, err := s.Recv(c, a.n); return err }
 	case "echo":
-		n, _ := strconv.Atoi(a.Args[0])
 		f = func(c context.Context) error {
-			p, err := s.Recv(c, n)
+			p, err := s.Recv(c, a.n)
 			if err != nil || len(p) == 0 {
 				return err
 			}
@@ -444,19 +440,16 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 			return s.SendAll(c, p)
 		}
 	case "sendto":
-		addr, err := r.resolve(a.Args[0], true)
+		addr, err := r.resolve(a.addr, true)
 		if err != nil {
 			o.Err = err
 			return o
 		}
-		p, _ := strconv.Unquote(a.Args[1])
-		f = func(c context.Context) error { _, err := s.SendTo(c, []byte(p), addr); return err }
+		f = func(c context.Context) error { _, err := s.SendTo(c, a.data, addr); return err }
 	case "recvfrom":
-		n, _ := strconv.Atoi(a.Args[0])
-		f = func(c context.Context) error { _, _, err := s.RecvFrom(c, n); return err }
+		f = func(c context.Context) error { _, _, err := s.RecvFrom(c, a.n); return err }
 	case "shutdown":
-		how := map[string]netlab.How{"wr": netlab.ShutWrite, "rd": netlab.ShutRead, "rdwr": netlab.ShutBoth}[a.Args[0]]
-		f = func(c context.Context) error { return s.Shutdown(c, how) }
+		f = func(c context.Context) error { return s.Shutdown(c, a.how) }
 	case "close":
 		f = func(c context.Context) error { return s.Close(c) }
 	default:
@@ -567,15 +560,6 @@ func (r *Run) waitIdle(ctx context.Context, act *actor, limit time.Duration) err
 
 func (r *Run) socket(ctx context.Context, o *Outcome) *Outcome {
 	a := o.Action
-	fam, typ := netlab.IPv4, netlab.Stream
-	switch a.Args[0] {
-	case "tcp6":
-		fam = netlab.IPv6
-	case "udp":
-		typ = netlab.Datagram
-	case "udp6":
-		fam, typ = netlab.IPv6, netlab.Datagram
-	}
 	r.mu.Lock()
 	if old := r.actors[a.Actor]; old != nil && old.sock != nil && !old.sock.Closed() {
 		r.mu.Unlock()
@@ -584,7 +568,7 @@ func (r *Run) socket(ctx context.Context, o *Outcome) *Outcome {
 	}
 	r.byFD[fdCall{-1, netlab.OpSocket}] = o
 	r.mu.Unlock()
-	s, err := netlab.Open(r.ctx, r.tracer(a.Actor), fam, typ)
+	s, err := netlab.Open(r.ctx, r.tracer(a.Actor), a.fam, a.typ)
 	r.mu.Lock()
 	delete(r.byFD, fdCall{-1, netlab.OpSocket})
 	o.Done = true
@@ -599,13 +583,13 @@ func (r *Run) socket(ctx context.Context, o *Outcome) *Outcome {
 
 func (r *Run) serve(o *Outcome) *Outcome {
 	a := o.Action
-	cfg, _ := serveOptions(a.Args[2:])
-	addr, err := r.resolve(a.Args[1], false)
+	cfg := a.serve
+	addr, err := r.resolve(a.addr, false)
 	if err != nil {
 		o.Err = err
 		return o
 	}
-	cfg.Service, cfg.Addr, cfg.Tracer = a.Args[0], addr, r.tracer(a.Actor)
+	cfg.Addr, cfg.Tracer = addr, r.tracer(a.Actor)
 	r.mu.Lock()
 	r.byActor[a.Actor] = o
 	r.mu.Unlock()
@@ -625,7 +609,10 @@ func (r *Run) serve(o *Outcome) *Outcome {
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		_ = srv.Serve(r.ctx)
+		if err := srv.Serve(r.ctx); err != nil {
+			// Not a kernel fact of one call: the lab says why serving ended.
+			cfg.Tracer.Note("the server stopped serving: " + err.Error())
+		}
 	}()
 	return o
 }
@@ -671,10 +658,10 @@ func (r *Run) record(o *Outcome, e netlab.Event) {
 // resolve turns an ADDR argument into an address. An actor name means the
 // address the kernel gave that actor's socket; to connect to a wildcard
 // address (0.0.0.0, ::) the loopback address of the same family is used.
-func (r *Run) resolve(arg string, forConnect bool) (netip.AddrPort, error) {
-	lit, name, err := parseAddrArg(arg)
-	if err != nil || name == "" {
-		return lit, err
+func (r *Run) resolve(arg addrArg, forConnect bool) (netip.AddrPort, error) {
+	lit, name := arg.lit, arg.actor
+	if name == "" {
+		return lit, nil
 	}
 	r.mu.Lock()
 	act := r.actors[name]
