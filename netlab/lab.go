@@ -13,6 +13,9 @@ import (
 type LabConfig struct {
 	History int  // events kept in the log; default 5000
 	Step    bool // start in step mode
+	// Trace, if set, gets every event the log gets, in the same (causal)
+	// order: a TraceWriter for --trace-file. It must not block.
+	Trace Sink
 }
 
 // Lab owns the actors of one scenario (a server and its clients), the event
@@ -36,6 +39,7 @@ type Lab struct {
 	nextClient int
 	blocked    map[CallID]Event
 	closed     bool
+	trace      Sink
 }
 
 // NewLab returns an empty lab.
@@ -45,7 +49,7 @@ func NewLab(cfg LabConfig) *Lab {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &Lab{Log: NewLog(cfg.History), ctx: ctx, cancel: cancel, reg: &registry{},
-		listening: make(chan struct{}), blocked: map[CallID]Event{}}
+		listening: make(chan struct{}), blocked: map[CallID]Event{}, trace: cfg.Trace}
 	l.seq = NewSequencer(SinkFunc(l.record))
 	l.Gate = NewGate(nil)
 	l.Gate.OnWait(func(c Call) {
@@ -75,6 +79,9 @@ func (l *Lab) record(e Event) {
 		l.mu.Unlock()
 	}
 	l.Log.Emit(e)
+	if l.trace != nil {
+		l.trace.Emit(e)
+	}
 }
 
 // lab reports a change of the lab itself.
