@@ -84,20 +84,20 @@ func BenchmarkEventPath(b *testing.B) {
 }
 
 // BenchmarkSendRecv is a 64-byte send and its recv over loopback, untraced
-// and traced into a Log: the whole cost of a traced call pair. It is noisy
-// (a recv that finds no data yet parks in Go's poller), so compare it with
-// -count and benchstat.
+// traced into a Log, and traced through a Sequencer into a Log (what a
+// Lab does: call numbers, holds, causal release): the whole cost of a traced
+// call pair. It is noisy (a recv that finds no data yet parks in Go's
+// poller), so compare it with -count and benchstat.
 func BenchmarkSendRecv(b *testing.B) {
-	for _, traced := range []bool{false, true} {
-		name := "untraced"
-		if traced {
-			name = "log"
-		}
+	for _, name := range []string{"untraced", "log", "ordered"} {
 		b.Run(name, func(b *testing.B) {
 			log := NewLog(5000)
 			tr := Tracer{Actor: "bench"}
-			if traced {
+			switch name {
+			case "log":
 				tr.Sink = log
+			case "ordered":
+				tr = NewSequencer(log).Tracer("bench", RoleClient)
 			}
 			sub := log.Subscribe(4096)
 			defer sub.Close()
