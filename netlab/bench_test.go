@@ -12,7 +12,7 @@ import (
 
 // connectedPair returns a connected client socket and the server's accepted
 // socket over loopback, traced by tr (a nil Sink: untraced).
-func connectedPair(b *testing.B, tr Tracer) (client, server *Socket) {
+func connectedPair(b testing.TB, tr Tracer) (client, server *Socket) {
 	b.Helper()
 	ctx := context.Background()
 	ln, err := Open(ctx, Tracer{}, IPv4, Stream)

@@ -76,6 +76,8 @@ type Event struct {
 	State TCPState
 	// NewState is the TCP state of the fd a call created (accept's new socket).
 	NewState TCPState
+	// Segs are the socket's segment counters read with State (TCP_INFO).
+	Segs Segs
 	Data     []byte // bytes sent or received (a copy, capped at DataCap)
 	Note     string // a one-line explanation for KindNote/KindPending/KindLab
 

@@ -15,35 +15,42 @@ const JSONVersion = 1
 // jsonEvent is one line of a JSON trace. Empty fields are left out, except
 // those a reader always needs (v, seq, kind, op, actor, role, result).
 type jsonEvent struct {
-	V        int     `json:"v"`
-	Seq      uint64  `json:"seq"`
-	Kind     string  `json:"kind"`
-	Op       string  `json:"op"`
-	Role     string  `json:"role"`
-	Actor    string  `json:"actor"`
-	Call     uint64  `json:"call,omitempty"`
-	FD       *int    `json:"fd,omitempty"`
-	Text     string  `json:"text,omitempty"`
-	Addr     string  `json:"addr,omitempty"`
-	Size     int     `json:"size,omitempty"`
-	Backlog  int     `json:"backlog,omitempty"`
-	Option   string  `json:"option,omitempty"`
-	Value    *int    `json:"value,omitempty"`
-	Path     string  `json:"path,omitempty"`
-	Result   int     `json:"result"`
-	Errno    string  `json:"errno,omitempty"`
-	ErrText  string  `json:"error,omitempty"`
-	Local    string  `json:"local,omitempty"`
-	Remote   string  `json:"remote,omitempty"`
-	State    string  `json:"state,omitempty"`
-	NewState string  `json:"new_state,omitempty"`
-	Bytes    int     `json:"bytes,omitempty"`
-	Data     string  `json:"data,omitempty"`
-	DataText *string `json:"data_text,omitempty"`
-	Note     string  `json:"note,omitempty"`
-	Enter    int64   `json:"enter_ns"`
-	Return   int64   `json:"return_ns"`
-	At       int64   `json:"at_ns"`
+	V        int       `json:"v"`
+	Seq      uint64    `json:"seq"`
+	Kind     string    `json:"kind"`
+	Op       string    `json:"op"`
+	Role     string    `json:"role"`
+	Actor    string    `json:"actor"`
+	Call     uint64    `json:"call,omitempty"`
+	FD       *int      `json:"fd,omitempty"`
+	Text     string    `json:"text,omitempty"`
+	Addr     string    `json:"addr,omitempty"`
+	Size     int       `json:"size,omitempty"`
+	Backlog  int       `json:"backlog,omitempty"`
+	Option   string    `json:"option,omitempty"`
+	Value    *int      `json:"value,omitempty"`
+	Path     string    `json:"path,omitempty"`
+	Result   int       `json:"result"`
+	Errno    string    `json:"errno,omitempty"`
+	ErrText  string    `json:"error,omitempty"`
+	Local    string    `json:"local,omitempty"`
+	Remote   string    `json:"remote,omitempty"`
+	State    string    `json:"state,omitempty"`
+	NewState string    `json:"new_state,omitempty"`
+	Segs     *jsonSegs `json:"segs,omitempty"`
+	Bytes    int       `json:"bytes,omitempty"`
+	Data     string    `json:"data,omitempty"`
+	DataText *string   `json:"data_text,omitempty"`
+	Note     string    `json:"note,omitempty"`
+	Enter    int64     `json:"enter_ns"`
+	Return   int64     `json:"return_ns"`
+	At       int64     `json:"at_ns"`
+}
+
+type jsonSegs struct {
+	Out     uint64 `json:"out"`
+	In      uint64 `json:"in"`
+	Retrans uint64 `json:"retrans"`
 }
 
 // AppendJSON appends e as one line of the JSON trace schema (without the
@@ -57,6 +64,9 @@ func (e Event) AppendJSON(b []byte) []byte {
 	if e.Kind != KindNote && e.Kind != KindLab {
 		fd := e.FD
 		j.FD = &fd
+	}
+	if e.Segs.Valid {
+		j.Segs = &jsonSegs{Out: e.Segs.Out, In: e.Segs.In, Retrans: e.Segs.Retrans}
 	}
 	if e.Errno != 0 {
 		j.ErrText = e.Errno.Error()

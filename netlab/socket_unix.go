@@ -183,8 +183,8 @@ func (s *Socket) report(c *call, result int, err error, data []byte) {
 	}
 	if s.closed.Load() {
 		e.State = stateByTuple(e.Local, e.Remote)
-	} else {
-		e.State = s.stateNow()
+	} else if s.typ == Stream && s.fd >= 0 {
+		e.State, e.Segs = tcpInfo(s.fd)
 	}
 	s.tr.emit(e)
 }

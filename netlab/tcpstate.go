@@ -52,3 +52,13 @@ func ParseTCPState(name string) TCPState {
 	}
 	return StateNone
 }
+
+// Segs are the kernel's counters of one TCP socket, read with its state
+// (TCP_INFO on Linux, TCP_CONNECTION_INFO on macOS): segments sent and
+// received, and segments retransmitted, since the socket was made. They
+// need no privilege, so they stand for the wire where packets cannot be
+// captured: the difference across a call is what it put on the wire.
+type Segs struct {
+	Out, In, Retrans uint64
+	Valid            bool // the kernel answered (false for UDP, closed fds)
+}

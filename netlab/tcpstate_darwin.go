@@ -30,11 +30,18 @@ func fromKernelState(v uint8) TCPState {
 
 // tcpState reads the state with getsockopt(TCP_CONNECTION_INFO).
 func tcpState(fd int) TCPState {
+	st, _ := tcpInfo(fd)
+	return st
+}
+
+// tcpInfo is tcpState with the packet counters of the same read.
+func tcpInfo(fd int) (TCPState, Segs) {
 	info, err := unix.GetsockoptTCPConnectionInfo(fd, unix.IPPROTO_TCP, unix.TCP_CONNECTION_INFO)
 	if err != nil {
-		return StateNone
+		return StateNone, Segs{}
 	}
-	return fromKernelState(info.State)
+	return fromKernelState(info.State), Segs{Out: info.Txpackets, In: info.Rxpackets,
+		Retrans: info.Txretransmitpackets, Valid: true}
 }
 
 // stateByTuple has no cheap equivalent of /proc/net/tcp on macOS.

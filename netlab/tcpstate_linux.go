@@ -27,11 +27,18 @@ func fromKernelState(v uint8) TCPState {
 // tcpState reads the state of a TCP socket with getsockopt(TCP_INFO): one
 // system call, no allocation beyond the info struct.
 func tcpState(fd int) TCPState {
+	st, _ := tcpInfo(fd)
+	return st
+}
+
+// tcpInfo is tcpState with the segment counters of the same TCP_INFO read.
+func tcpInfo(fd int) (TCPState, Segs) {
 	info, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
 	if err != nil {
-		return StateNone
+		return StateNone, Segs{}
 	}
-	return fromKernelState(info.State)
+	return fromKernelState(info.State), Segs{Out: uint64(info.Segs_out), In: uint64(info.Segs_in),
+		Retrans: uint64(info.Total_retrans), Valid: true}
 }
 
 const tcpInfoName = "TCP_INFO"

@@ -8,6 +8,8 @@ import "net/netip"
 // state rather than a guessed one.
 func tcpState(fd int) TCPState { return StateNone }
 
+func tcpInfo(fd int) (TCPState, Segs) { return StateNone, Segs{} }
+
 func stateByTuple(local, remote netip.AddrPort) TCPState { return StateNone }
 
 func lookupByTuple(local, remote netip.AddrPort) (TCPState, Op) { return StateNone, OpNone }

@@ -1,0 +1,44 @@
+//go:build linux || darwin
+
+package netlab
+
+import (
+	"context"
+	"testing"
+)
+
+// TestSegsCountWhatACallPutOnTheWire reads the kernel's counters around a
+// send: its event reports more segments out than the connect before it
+// (the data segment), and the peer's recv more segments in.
+func TestSegsCountWhatACallPutOnTheWire(t *testing.T) {
+	log := NewLog(100)
+	c, s := connectedPair(t, Tracer{Actor: "client 1", Role: RoleClient, Sink: log})
+	s.tr = Tracer{Actor: "server", Role: RoleConn, Sink: log}
+	ctx := context.Background()
+	if _, err := c.Send(ctx, []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Recv(ctx, 64); err != nil {
+		t.Fatal(err)
+	}
+	var connect, send, recv Event
+	for _, e := range log.Events() {
+		switch e.Op {
+		case OpConnect:
+			connect = e
+		case OpSend:
+			send = e
+		case OpRecv:
+			recv = e
+		}
+	}
+	if !connect.Segs.Valid || !send.Segs.Valid || !recv.Segs.Valid {
+		t.Fatalf("counters missing: connect %+v send %+v recv %+v", connect.Segs, send.Segs, recv.Segs)
+	}
+	if send.Segs.Out <= connect.Segs.Out {
+		t.Fatalf("send's segments out %d, not more than after connect (%d)", send.Segs.Out, connect.Segs.Out)
+	}
+	if recv.Segs.In < 2 { // the handshake's ACK and the data, at least
+		t.Fatalf("server segments in after recv: %d", recv.Segs.In)
+	}
+}
