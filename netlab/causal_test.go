@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -134,6 +135,7 @@ func TestCausalOrder(t *testing.T) {
 			sub := lab.Log.Subscribe(1 << 20)
 			defer sub.Close()
 			check := newCausalChecker()
+			var seen, failed atomic.Uint64 // what the main goroutine may read while the reader runs
 			done := make(chan struct{})
 			ctx, cancel := context.WithCancel(context.Background())
 			go func() {
@@ -145,7 +147,11 @@ func TestCausalOrder(t *testing.T) {
 					}
 					for _, e := range evs {
 						check.see(e)
+						if check.err != nil {
+							failed.Store(1)
+						}
 					}
+					seen.Add(uint64(len(evs)))
 				}
 			}()
 			if err := lab.StartServer(ServerConfig{Service: Echo, Addr: addr}); err != nil {
@@ -153,7 +159,7 @@ func TestCausalOrder(t *testing.T) {
 			}
 			echoRoundTrips(t, lab, 8, trips, 1)
 			lab.Close() // every close reported and released
-			waitFor(t, "every event read", func() bool { return uint64(check.events) >= lab.Log.Len() || check.err != nil })
+			waitFor(t, "every event read", func() bool { return seen.Load() >= lab.Log.Len() || failed.Load() != 0 })
 			cancel()
 			<-done
 			if sub.Dropped() != 0 {
