@@ -2,8 +2,13 @@ package netlab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -29,11 +34,18 @@ type ServerConfig struct {
 	Addr    netip.AddrPort // port 0: the kernel chooses
 	// Sequential serves one client at a time with listen(1), as the seeds'
 	// servers do; otherwise each client gets its own goroutine.
-	Sequential  bool
-	Backlog     int           // listen backlog; default 16, 1 when Sequential
+	Sequential bool
+	// Backlog is listen's backlog. Default: the system's maximum
+	// (/proc/sys/net/core/somaxconn, as Go's net uses), so a burst of
+	// connects waits in the accept queue instead of being dropped; 1 for
+	// the sequential teaching server, as the seeds' listen(1).
+	Backlog     int
 	IdleTimeout time.Duration // close a client silent this long; default 2m, <0 never
 	MaxClients  int           // connections served at once; default 512
 	MaxLine     int           // calc: longest request line in bytes; default 4096
+	// RequestTimeout bounds how long a calculator request may take to
+	// arrive once its first byte came (slowloris); default 10s.
+	RequestTimeout time.Duration
 	// Pause is how long the calculator waits for the rest of a line before
 	// answering what it has (clients that send no newline); default 100ms.
 	Pause  time.Duration
@@ -42,10 +54,13 @@ type ServerConfig struct {
 
 func (c *ServerConfig) defaults() {
 	if c.Backlog <= 0 {
-		c.Backlog = 16
+		c.Backlog = systemBacklog()
 		if c.Sequential {
 			c.Backlog = 1
 		}
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = 10 * time.Second
 	}
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = 2 * time.Minute
@@ -74,10 +89,19 @@ type Server struct {
 	conns  map[*Socket]struct{}
 	closed bool
 	wg     sync.WaitGroup
-	served uint64
+
+	// heavy holds a place for each calculator request evaluating beyond
+	// calc.LightBudget: at most one core's worth less than all, so light
+	// requests always find a core.
+	heavy chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
+
+	// beforeRead, set only by tests, runs before each read of a
+	// connection: it stands for a goroutine that comes late to its read on
+	// a busy machine.
+	beforeRead func()
 }
 
 // Listen makes socket, setsockopt(SO_REUSEADDR), bind and listen, and returns
@@ -85,7 +109,7 @@ type Server struct {
 // caller before anything is served.
 func Listen(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	cfg.defaults()
-	s := &Server{cfg: cfg, conns: map[*Socket]struct{}{}}
+	s := &Server{cfg: cfg, conns: map[*Socket]struct{}{}, heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	switch cfg.Service {
 	case Echo:
 		s.handle = s.serveEcho
@@ -130,9 +154,6 @@ func (s *Server) Addr() netip.AddrPort { return s.listener.LocalAddr() }
 // Listener is the listening socket.
 func (s *Server) Listener() *Socket { return s.listener }
 
-// Config returns the configuration in force (defaults filled in).
-func (s *Server) Config() ServerConfig { return s.cfg }
-
 // Conns returns the connections being served now.
 func (s *Server) Conns() []*Socket {
 	s.mu.Lock()
@@ -159,10 +180,10 @@ func (s *Server) Serve(ctx context.Context) error {
 			if s.isClosed() {
 				return nil
 			}
-			if name := ErrnoName(ErrnoOf(err)); name == "ECONNABORTED" || name == "EINTR" {
+			if errors.Is(err, errConnAborted) || errors.Is(err, errInterrupted) {
 				continue
 			}
-			if name := ErrnoName(ErrnoOf(err)); name == "EMFILE" || name == "ENFILE" {
+			if errors.Is(err, errTooManyFiles) || errors.Is(err, errFileTableFull) {
 				s.cfg.Tracer.Note("out of file descriptors; pausing accept for 100ms")
 				time.Sleep(100 * time.Millisecond)
 				continue
@@ -173,7 +194,6 @@ func (s *Server) Serve(ctx context.Context) error {
 			s.refuse(bg, c)
 			continue
 		}
-		s.served++
 		if s.cfg.Sequential {
 			s.serveOne(bg, c)
 			s.wg.Done()
@@ -271,4 +291,35 @@ func (s *Server) armIdle(c *Socket, last *time.Time) {
 	*last = now
 	_ = c.SetReadDeadline(now.Add(s.cfg.IdleTimeout))
 	_ = c.SetWriteDeadline(now.Add(s.cfg.IdleTimeout))
+}
+
+// armWrite bounds the next send by the idle timeout: a client that stops
+// reading its replies is closed once it has taken nothing for that long.
+// Like armIdle it re-arms only when a sixteenth of the timeout has passed.
+func (s *Server) armWrite(c *Socket, last *time.Time) {
+	if s.cfg.IdleTimeout <= 0 {
+		return
+	}
+	now := time.Now()
+	if !last.IsZero() && now.Sub(*last) < s.cfg.IdleTimeout/16 {
+		return
+	}
+	*last = now
+	_ = c.SetWriteDeadline(now.Add(s.cfg.IdleTimeout))
+}
+
+// systemBacklog is the largest accept queue the system allows, read as Go's
+// own net package reads it; 4096 (Linux's default since 5.4) where the file
+// cannot be read.
+func systemBacklog() int {
+	b, err := os.ReadFile("/proc/sys/net/core/somaxconn")
+	if err != nil {
+		return 4096
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || n <= 0 {
+		return 4096
+	}
+	// listen(2) keeps the backlog in 16 bits on older kernels.
+	return min(n, 1<<16-1)
 }

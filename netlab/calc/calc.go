@@ -5,14 +5,34 @@ import "unicode/utf8"
 // Eval parses and evaluates one expression and returns its result formatted
 // as Python 3 would print it. Every error it returns is a *Error.
 func Eval(expr string) (string, error) {
-	s, err := eval(expr)
+	s, err := eval(expr, workBudget)
 	if err != nil {
 		return "", err // a non-nil *Error: never a typed nil in the interface
 	}
 	return s, nil
 }
 
-func eval(expr string) (string, *Error) {
+// LightBudget is the work (in word operations) EvalLight allows: about a
+// fortieth of the full budget, tens of microseconds.
+const LightBudget = workBudget / 40
+
+// EvalLight is Eval within LightBudget. Costs are charged before each
+// expensive step, so an expression that needs more stops cheaply, before
+// that step, and heavy reports it: the caller may then run Eval where heavy
+// work waits its turn (the calculator server serves light requests first).
+// When heavy is false, the result and error are exactly Eval's.
+func EvalLight(expr string) (result string, err error, heavy bool) {
+	s, e := eval(expr, LightBudget)
+	if e != nil {
+		if e.overLight {
+			return "", nil, true
+		}
+		return "", e, false
+	}
+	return s, nil, false
+}
+
+func eval(expr string, limit int64) (string, *Error) {
 	// Cheap checks first: length before anything touches the content.
 	if len(expr) > MaxInputLen {
 		return "", errf("request too long (limit %d bytes)", MaxInputLen)
@@ -30,7 +50,7 @@ func eval(expr string) (string, *Error) {
 	if err != nil {
 		return "", err
 	}
-	ev := &evaluator{}
+	ev := &evaluator{limit: limit}
 	v, err := ev.eval(tree)
 	if err != nil {
 		return "", err

@@ -13,6 +13,8 @@ import (
 type Error struct {
 	Msg string
 	Col int // 1-based column in characters (runes); 0 when no position applies
+
+	overLight bool // EvalLight stopped: the expression needs the full budget
 }
 
 func (e *Error) Error() string {
@@ -39,6 +41,10 @@ func errDomain() *Error     { return errf("math domain error") }
 func errTooMuchWork() *Error {
 	return errf("calculation too expensive (work limit reached)")
 }
+
+// errOverLight stops a light attempt (EvalLight) before its first step
+// over the light budget; callers see it only as heavy == true.
+func errOverLight() *Error { return &Error{Msg: "over the light budget", overLight: true} }
 
 // quoteRune shows a character the way a user can recognise it in a one-line
 // reply: printable characters in quotes, anything else as U+XXXX so that

@@ -12,7 +12,8 @@ import (
 // an estimate of its cost in machine-word operations before it runs, and
 // the evaluation stops when the total exceeds workBudget.
 type evaluator struct {
-	work int64
+	work  int64
+	limit int64 // workBudget, or less for a first, light attempt
 }
 
 // workBudget is in word operations as estimated by the *Cost functions
@@ -21,6 +22,9 @@ const workBudget = 4_000_000
 
 func (ev *evaluator) charge(cost int64) *Error {
 	ev.work += cost
+	if ev.limit > 0 && ev.limit < workBudget && ev.work > ev.limit {
+		return errOverLight()
+	}
 	if ev.work > workBudget {
 		return errTooMuchWork()
 	}

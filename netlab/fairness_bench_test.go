@@ -1,0 +1,76 @@
+//go:build unix
+
+package netlab
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// BenchmarkLightUnderCPUFlood is a light client's round trip ("1+1") while
+// 8 connections send "2**99999 % 7" (about 0.3 ms of big-integer work each)
+// as fast as the server answers them: the fairness of the calculator server
+// under expensive work. It reports the probe's p50 and p99 in ms.
+func BenchmarkLightUnderCPUFlood(b *testing.B) {
+	srv, err := Listen(b.Context(), ServerConfig{Service: Calc, Addr: loop4})
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = srv.Serve(b.Context()); close(done) }()
+	defer func() { srv.Close(); <-done }()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		c, err := net.Dial("tcp", srv.Addr().String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer c.Close()
+			r := bufio.NewReader(c)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				// Pipelined, so the server always has work queued.
+				fmt.Fprint(c, "2**99999 % 7\n2**99999 % 7\n")
+				if _, err := r.ReadString('\n'); err != nil {
+					return
+				}
+				if _, err := r.ReadString('\n'); err != nil {
+					return
+				}
+			}
+		}()
+	}
+	probe, err := net.Dial("tcp", srv.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer probe.Close()
+	pr := bufio.NewReader(probe)
+	var rtts []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		fmt.Fprint(probe, "1+1\n")
+		if _, err := pr.ReadString('\n'); err != nil {
+			b.Fatal(err)
+		}
+		rtts = append(rtts, time.Since(start))
+	}
+	close(stop)
+	wg.Wait()
+	slices.Sort(rtts)
+	b.ReportMetric(float64(rtts[len(rtts)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(rtts[len(rtts)*99/100].Microseconds())/1000, "p99-ms")
+}
