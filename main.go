@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"syscall"
 
 	"charm.land/fang/v2"
@@ -29,18 +30,54 @@ func main() {
 }
 
 // run executes the command line and returns the exit code.
+//
+// SIGINT, SIGTERM and SIGHUP from outside all end the command the same way
+// q does: its context is cancelled, every socket is closed and the terminal
+// is restored. The exit code then says which signal it was, as shells do
+// (128+n), except SIGTERM, the polite "please stop", which exits 0.
 func run(ctx context.Context, args []string) int {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case s := <-sigs:
+			cancel(stopSignal{s})
+		case <-ctx.Done():
+		}
+	}()
 	root := newRootCmd()
 	root.SetArgs(args)
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(version),
-		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
-		fang.WithErrorHandler(printError),
+		fang.WithErrorHandler(func(w io.Writer, st fang.Styles, err error) {
+			if _, bySignal := context.Cause(ctx).(stopSignal); !bySignal {
+				printError(w, st, err)
+			}
+		}),
 	)
+	if sig, ok := context.Cause(ctx).(stopSignal); ok {
+		return sig.exitCode()
+	}
 	if err != nil {
 		return 1
 	}
 	return 0
+}
+
+// stopSignal is the cause of a command's end when a signal stopped it.
+type stopSignal struct{ os.Signal }
+
+func (s stopSignal) Error() string { return "stopped by " + s.String() }
+
+func (s stopSignal) exitCode() int {
+	n, ok := s.Signal.(syscall.Signal)
+	if !ok || n == syscall.SIGTERM {
+		return 0
+	}
+	return 128 + int(n)
 }
 
 func newRootCmd() *cobra.Command {

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestE2ESignalsRestoreTerminal sends SIGHUP, SIGTERM and SIGINT from
+// outside to the TUI: each time the program exits with the documented code,
+// the terminal leaves the alternate screen, and typed text is echoed again
+// (canonical mode and echo restored).
+func TestE2ESignalsRestoreTerminal(t *testing.T) {
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		code string
+	}{
+		{syscall.SIGHUP, "129"},
+		{syscall.SIGTERM, "0"},
+		{syscall.SIGINT, "130"},
+	} {
+		t.Run(tc.sig.String(), func(t *testing.T) {
+			s := startTUI(t, 100, 30, "--pane", "echo")
+			s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
+			if on := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{alternate_on}")); on != "1" {
+				t.Fatalf("alternate screen not on while running: %q", on)
+			}
+			if err := syscall.Kill(s.pid(), tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			code := s.exitCode()
+			if code != tc.code {
+				t.Fatalf("exit code %s after %s, want %s", code, tc.sig, tc.code)
+			}
+			if on := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{alternate_on}")); on != "0" {
+				t.Fatalf("still in the alternate screen after %s", tc.sig)
+			}
+			s.keys("typed-after-exit")
+			s.waitFor(regexp.MustCompile(`typed-after-exit`))
+			if strings.Contains(s.screen(), "context canceled") || strings.Contains(s.screen(), "program was") {
+				t.Fatalf("noise on exit:\n%s", s.screen())
+			}
+		})
+	}
+}
+
+// exitCode waits for the binary to end and returns its exit code.
+func (s tmuxSession) exitCode() string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		rc, err := os.ReadFile(s.rcFile)
+		if err == nil && len(rc) > 0 {
+			return strings.TrimSpace(string(rc))
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("socklab did not exit; screen:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
