@@ -33,8 +33,9 @@ func main() {
 //
 // SIGINT, SIGTERM and SIGHUP from outside all end the command the same way
 // q does: its context is cancelled, every socket is closed and the terminal
-// is restored. The exit code then says which signal it was, as shells do
-// (128+n), except SIGTERM, the polite "please stop", which exits 0.
+// is restored. SIGINT (ctrl+c of a headless command) and SIGTERM are the
+// ways to ask a program to stop, so they exit 0 like q; SIGHUP means the
+// terminal went away, and exits 129 (128+1) as shells report it.
 func run(ctx context.Context, args []string) int {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -74,7 +75,7 @@ func (s stopSignal) Error() string { return "stopped by " + s.String() }
 
 func (s stopSignal) exitCode() int {
 	n, ok := s.Signal.(syscall.Signal)
-	if !ok || n == syscall.SIGTERM {
+	if !ok || n == syscall.SIGTERM || n == syscall.SIGINT {
 		return 0
 	}
 	return 128 + int(n)
