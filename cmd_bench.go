@@ -64,6 +64,15 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 	if service != netlab.Echo && service != netlab.Calc {
 		return fmt.Errorf("unknown service %q: want echo or calc", service)
 	}
+	// 10 000 clients is about 20 000 fds and a few hundred MB in one
+	// process; beyond it a laptop runs out before the server does.
+	if err := firstErr(
+		intIn("clients", f.clients, 1, 10000, "a number of clients"),
+		durationIn("duration", f.duration, 100*time.Millisecond, 24*time.Hour, "a duration"),
+		intIn("size", f.size, 1, 1<<20, "a request size in bytes"),
+	); err != nil {
+		return err
+	}
 	if f.compare {
 		return runCompare(ctx, stdout, stderr, service, f)
 	}
@@ -134,6 +143,9 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 	if res.Wrong > 0 || res.Lost > 0 {
 		return fmt.Errorf("%d wrong and %d lost replies", res.Wrong, res.Lost)
 	}
+	if res.Served == 0 {
+		return fmt.Errorf("no client was served (%d connects failed): is a server listening on %s?", res.DialErrs, addr)
+	}
 	return nil
 }
 
@@ -162,7 +174,7 @@ func startBenchServer(ctx context.Context, service string, f benchFlags) (netip.
 			return netip.AddrPort{}, nil, err
 		}
 		tw = bench.NewTraceWriter(file)
-		cfg.Tracer.Sink = tw
+		cfg.Tracer = netlab.NewSequencer(tw).Tracer("server", netlab.RoleServer)
 	}
 	srv, err := bench.StartServer(ctx, cfg)
 	if err != nil {

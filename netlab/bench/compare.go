@@ -158,7 +158,7 @@ func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Resu
 				return nil, err
 			}
 			tw = NewTraceWriter(f)
-			sc.Tracer.Sink = tw
+			sc.Tracer = netlab.NewSequencer(tw).Tracer("server", netlab.RoleServer)
 		}
 		srv, err := StartServer(ctx, sc)
 		if err != nil {

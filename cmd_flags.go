@@ -1,0 +1,33 @@
+package main
+
+import (
+	"fmt"
+	"time"
+)
+
+// Flag checks: a value out of range is one clear line and exit 1, never a
+// server that runs with no useful meaning.
+
+func intIn(flag string, v, lo, hi int, what string) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("--%s %d: want %s from %d to %d", flag, v, what, lo, hi)
+	}
+	return nil
+}
+
+func durationIn(flag string, v, lo, hi time.Duration, what string) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("--%s %s: want %s from %s to %s", flag, v, what, lo, hi)
+	}
+	return nil
+}
+
+// firstErr returns the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
