@@ -78,8 +78,8 @@ type Event struct {
 	NewState TCPState
 	// Segs are the socket's segment counters read with State (TCP_INFO).
 	Segs Segs
-	Data     []byte // bytes sent or received (a copy, capped at DataCap)
-	Note     string // a one-line explanation for KindNote/KindPending/KindLab
+	Data []byte // bytes sent or received (a copy, capped at DataCap)
+	Note string // a one-line explanation for KindNote/KindPending/KindLab
 
 	// Enter is when the call first entered the kernel and Return when it
 	// returned (both read from the same clock, time.Now). At is the moment
