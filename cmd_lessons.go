@@ -51,12 +51,9 @@ func newLessonsCmd() *cobra.Command {
 		Short: "Validate the lesson files in DIR (errors name the file and line)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ls, err := lessons.LoadDir(args[0])
+			ls, err := lessons.Check(args[0])
 			if err != nil {
 				return err
-			}
-			if len(ls) == 0 {
-				return fmt.Errorf("%s: no lesson files (*.md)", args[0])
 			}
 			for _, l := range ls {
 				fmt.Fprintf(cmd.OutOrStdout(), "ok  %s: %q, %d steps\n", l.File, l.Title, len(l.Steps))

@@ -2,12 +2,15 @@ package lessons
 
 import (
 	"embed"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 //go:embed builtin/*.md
@@ -23,23 +26,33 @@ func Builtin() ([]*Lesson, error) {
 	return ls, err
 }
 
+// MaxLessonFile bounds a lesson file: the longest built-in lesson is about
+// 8 KB, so a file past this is not a lesson (or is /dev/zero behind a link).
+const MaxLessonFile = 1 << 20
+
 // LoadDir reads every *.md lesson in dir (not README.md), sorted by file
-// name, so "01-….md" comes before "02-….md".
+// name, so "01-….md" comes before "02-….md". Only regular files are read
+// (a FIFO or a device named 01.md is refused before it is opened, so it
+// cannot hang the reader), each at most MaxLessonFile bytes.
 func LoadDir(dir string) ([]*Lesson, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("lessons directory %s: %w", dir, errors.Unwrap(err))
+	}
 	return loadFS(os.DirFS(dir), ".", dir)
 }
 
-// Check validates the lessons in dir and returns every problem found, each
-// with its file and line, or nil.
-func Check(dir string) error {
+// Check validates the lessons in dir: every problem found, each with its
+// file and line, or the lessons when there is none. `socklab lessons check`
+// is this function.
+func Check(dir string) ([]*Lesson, error) {
 	ls, err := LoadDir(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(ls) == 0 {
-		return fmt.Errorf("%s: no lesson files (*.md)", dir)
+		return nil, fmt.Errorf("%s: no lesson files (*.md)", dir)
 	}
-	return nil
+	return ls, nil
 }
 
 // Catalog is the lessons a learner sees: the built-in ones, then those of
@@ -79,9 +92,14 @@ func loadFS(fsys fs.FS, dir, shown string) ([]*Lesson, error) {
 		probs Problems
 	)
 	for _, n := range names {
-		src, err := fs.ReadFile(fsys, filepath.ToSlash(filepath.Join(dir, n)))
+		src, err := readLesson(fsys, filepath.ToSlash(filepath.Join(dir, n)))
 		if err != nil {
-			return nil, err
+			probs = append(probs, Problem{File: filepath.Join(shown, n), Line: 1, Msg: err.Error()})
+			continue
+		}
+		if line, bad := invalidUTF8(src); bad {
+			probs = append(probs, Problem{File: filepath.Join(shown, n), Line: line, Msg: "invalid UTF-8: a lesson is UTF-8 text"})
+			continue
 		}
 		l, err := Parse(filepath.Join(shown, n), src)
 		if err != nil {
@@ -94,7 +112,59 @@ func loadFS(fsys fs.FS, dir, shown string) ([]*Lesson, error) {
 		out = append(out, l)
 	}
 	if len(probs) > 0 {
+		// In file order, then line order, whatever step found them.
+		slices.SortStableFunc(probs, func(a, b Problem) int {
+			if c := strings.Compare(a.File, b.File); c != 0 {
+				return c
+			}
+			return a.Line - b.Line
+		})
 		return out, probs
 	}
 	return out, nil
+}
+
+// readLesson reads one lesson file: a regular file (links followed) of at
+// most MaxLessonFile bytes.
+func readLesson(fsys fs.FS, name string) ([]byte, error) {
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s): not read", fi.Mode().Type())
+	}
+	if fi.Size() > MaxLessonFile {
+		return nil, fmt.Errorf("%d bytes: a lesson file is at most %d", fi.Size(), MaxLessonFile)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The size can change after Stat: read one byte past the limit at most.
+	src, err := io.ReadAll(io.LimitReader(f, MaxLessonFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > MaxLessonFile {
+		return nil, fmt.Errorf("more than %d bytes: a lesson file is at most that", MaxLessonFile)
+	}
+	return src, nil
+}
+
+// invalidUTF8 reports the line of the first byte that is not UTF-8.
+func invalidUTF8(src []byte) (line int, bad bool) {
+	line = 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size == 1 {
+			return line, true
+		}
+		if r == '\n' {
+			line++
+		}
+		i += size
+	}
+	return 0, false
 }

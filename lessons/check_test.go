@@ -31,7 +31,7 @@ func TestCheckGoodDirAndReadmeExamplePlays(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "01-hello.md"), []byte(readmeExample(t)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := Check(dir); err != nil {
+	if _, err := Check(dir); err != nil {
 		t.Fatalf("Check: %v", err)
 	}
 	ls, err := Catalog(dir)
@@ -68,6 +68,7 @@ func TestCheckBrokenFiles(t *testing.T) {
 		{"one choice", "# T\n\n## S\n\n```predict\nQ?\n- only :: s.socket.ok\n```\n\n```lab\ns.socket tcp\n```\n", "bad.md:5: predict: want 2 to 9 choices"},
 		{"no title", "## S\n\n```lab\ns.socket tcp\n```\n", "bad.md:1: no title"},
 		{"accept without name", "# T\n\n## S\n\n```lab\ns.socket tcp\ns.accept\n```\n", "bad.md:7: accept needs a name"},
+		{"misspelt state", "# T\n\n## S\n\n```lab\ns.socket tcp\nexpect s.socket.state == ESTABLISHD\n```\n", "bad.md:7: expect: s.socket.state compared with \"ESTABLISHD\": not a TCP state"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -75,7 +76,7 @@ func TestCheckBrokenFiles(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "bad.md"), []byte(c.src), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			err := Check(dir)
+			_, err := Check(dir)
 			var ps Problems
 			if !errors.As(err, &ps) {
 				t.Fatalf("Check = %v, want Problems", err)

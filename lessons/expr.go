@@ -1,6 +1,8 @@
 package lessons
 
 import (
+	"github.com/socklab/socklab/netlab"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -197,9 +199,29 @@ func (p *exprParser) cmp() (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkStateLiteral(l, r); err != nil {
+			return nil, err
+		}
 		return binExpr{op, l, r}, nil
 	}
 	return l, nil
+}
+
+// checkStateLiteral catches a misspelt TCP state (== ESTABLISHD) when the
+// lesson is checked, not when a learner plays it: a state field compared
+// with a word must be compared with a state the kernel can report.
+func checkStateLiteral(l, r Expr) error {
+	for _, pair := range [][2]Expr{{l, r}, {r, l}} {
+		ref, isRef := pair[0].(refExpr)
+		lit, isLit := pair[1].(litExpr)
+		if !isRef || !isLit || ref.r.Field != "state" || lit.v.isNum || lit.v.isB || lit.v.s == "" {
+			continue
+		}
+		if netlab.ParseTCPState(lit.v.s) == netlab.StateNone {
+			return fmt.Errorf("%s compared with %q: not a TCP state (LISTEN, SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSED)", ref.r, lit.v.s)
+		}
+	}
+	return nil
 }
 
 func (p *exprParser) unary() (Expr, error) {
