@@ -26,6 +26,9 @@ type call struct {
 	enter  time.Time // the first attempt
 	at     time.Time // the moment the event is ordered by
 	waited bool      // a KindBlocked event was reported
+	// blockedNote is added to a blocked event's explanation (Windows: the
+	// call was judged blocked by socklab's timer, not by the kernel).
+	blockedNote string
 }
 
 // beginCall numbers the call, waits at the gate and takes its first moment.
@@ -88,7 +91,7 @@ func (c *call) notYet(base func() Event) {
 	e := base()
 	e.Kind, e.Op, e.CallID, e.Role, e.Text, e.Args, e.FD = KindBlocked, c.op, c.id, c.role, c.text, c.args, c.fd
 	e.Result = -1
-	e.Note = Explain(c.op)
+	e.Note = Explain(c.op) + c.blockedNote
 	e.Enter, e.Return, e.At = c.enter, now, now
 	if c.op == OpConnect {
 		e.At = c.enter

@@ -12,7 +12,6 @@ import (
 	"net/netip"
 	"strconv"
 	"syscall"
-	"time"
 )
 
 // connected returns the socket's net.Conn, or nil.
@@ -32,13 +31,14 @@ func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	}
 	conn := s.connected()
 	if conn == nil {
-		return 0, s.refuse("send", args, s.RemoteAddr(), s.missing())
+		return 0, s.refuse(OpSend, args, s.RemoteAddr(), s.missing())
 	}
-	if err := s.gate(ctx, "send", args); err != nil {
+	cl, err := s.gate(ctx, OpSend, args, Args{Size: len(p)})
+	if err != nil {
 		return 0, err
 	}
-	start := time.Now()
-	w := s.watch("send", args, fd)
+	cl.attempt()
+	w := s.watch(&cl)
 	c := onCancel(ctx, conn.SetWriteDeadline)
 	n, err := conn.Write(p)
 	if c.end(func() { s.mu.Lock(); _ = conn.SetWriteDeadline(s.wdl); s.mu.Unlock() }) && err != nil {
@@ -49,7 +49,7 @@ func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 		n = 0
 	}
 	s.bytesOut.Add(uint64(n))
-	s.doneFD(start, fd, "send", args, n, err, p[:n], "")
+	s.doneFD(&cl, fd, n, err, p[:n], "")
 	return n, wrap("send", s.RemoteAddr(), err)
 }
 
@@ -92,13 +92,14 @@ func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	}
 	conn := s.connected()
 	if conn == nil {
-		return 0, s.refuse("recv", args, s.RemoteAddr(), s.missing())
+		return 0, s.refuse(OpRecv, args, s.RemoteAddr(), s.missing())
 	}
-	if err := s.gate(ctx, "recv", args); err != nil {
+	cl, err := s.gate(ctx, OpRecv, args, Args{Size: len(buf)})
+	if err != nil {
 		return 0, err
 	}
-	start := time.Now()
-	w := s.watch("recv", args, fd)
+	cl.attempt()
+	w := s.watch(&cl)
 	c := onCancel(ctx, conn.SetReadDeadline)
 	n, err := conn.Read(buf)
 	if c.end(func() { s.mu.Lock(); _ = conn.SetReadDeadline(s.rdl); s.mu.Unlock() }) && err != nil {
@@ -112,7 +113,7 @@ func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 		n = 0
 	}
 	s.bytesIn.Add(uint64(n))
-	s.doneFD(start, fd, "recv", args, n, err, buf[:n], "")
+	s.doneFD(&cl, fd, n, err, buf[:n], "")
 	return n, wrap("recv", s.RemoteAddr(), err)
 }
 
@@ -128,31 +129,32 @@ func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int
 	fd := s.FD()
 	args := fmt.Sprintf("%d, %s, %d, 0, %s", fd, Quote(p, 24), len(p), addr)
 	if s.typ != Datagram {
-		return 0, s.refuse("sendto", args, addr, errors.New("sendto on a TCP socket is not supported by socklab on Windows: use send"))
+		return 0, s.refuse(OpSendto, args, addr, errors.New("sendto on a TCP socket is not supported by socklab on Windows: use send"))
 	}
-	if err := s.gate(ctx, "sendto", args); err != nil {
+	cl, err := s.gate(ctx, OpSendto, args, Args{Addr: addr, Size: len(p)})
+	if err != nil {
 		return 0, err
 	}
-	start := time.Now()
+	cl.attempt()
 	var note string
 	if fd < 0 {
 		// One step, one event under the gated fd (-1): the result is the
 		// byte count, as for any sendto; the handle is in the note.
 		note = "merged on Windows: socket+bind(" + s.wildcard().String() + ")+sendto in one step (Linux binds implicitly)"
 		if s.tr.Sink != nil {
-			s.note("sendto", args, "sendto("+args+") "+note)
+			s.note(OpSendto, args, "sendto("+args+") "+note)
 		}
 		h, err := s.makeUDP(ctx, s.wildcard())
 		if err != nil {
-			part, cerr := s.mergedErr("sendto", addr, err)
-			s.doneFD(start, -1, "sendto", args, -1, err, nil, note+"; it failed in "+part)
+			part, cerr := s.mergedErr(OpSendto, addr, err)
+			s.doneFD(&cl, -1, -1, err, nil, note+"; it failed in "+part)
 			return 0, cerr
 		}
 		note += "; new socket's handle " + strconv.Itoa(h)
 	}
 	uc := s.udp()
 	if uc == nil {
-		return 0, s.refuse("sendto", args, addr, errNotConnected)
+		return 0, s.refuse(OpSendto, args, addr, errNotConnected)
 	}
 	c := onCancel(ctx, uc.SetWriteDeadline)
 	n, err := uc.WriteToUDPAddrPort(p, addr)
@@ -164,10 +166,8 @@ func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int
 	}
 	s.bytesOut.Add(uint64(n))
 	if s.tr.Sink != nil {
-		e := Event{Call: "sendto", Args: args, FD: fd, Result: n, Dur: time.Since(start), Local: s.LocalAddr(), Remote: addr, Note: note}
-		if err != nil {
-			e.Result, e.Errno, e.Err = -1, ErrnoOf(err), nonErrno(err)
-		}
+		e := cl.event(n, err)
+		e.Local, e.Remote, e.Note = s.LocalAddr(), addr, note
 		e.Data = append([]byte(nil), p[:min(n, DataCap)]...)
 		s.tr.emit(e)
 	}
@@ -181,14 +181,15 @@ func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort,
 	args := fmt.Sprintf("%d, %d, 0", fd, max)
 	uc := s.udp()
 	if uc == nil {
-		return nil, netip.AddrPort{}, s.refuse("recvfrom", args, s.LocalAddr(), s.missing())
+		return nil, netip.AddrPort{}, s.refuse(OpRecvfrom, args, s.LocalAddr(), s.missing())
 	}
-	if err := s.gate(ctx, "recvfrom", args); err != nil {
+	cl, err := s.gate(ctx, OpRecvfrom, args, Args{Size: max})
+	if err != nil {
 		return nil, netip.AddrPort{}, err
 	}
-	start := time.Now()
+	cl.attempt()
 	buf := make([]byte, max)
-	w := s.watch("recvfrom", args, fd)
+	w := s.watch(&cl)
 	c := onCancel(ctx, uc.SetReadDeadline)
 	n, from, err := uc.ReadFromUDPAddrPort(buf)
 	if c.end(func() { s.mu.Lock(); _ = uc.SetReadDeadline(s.rdl); s.mu.Unlock() }) && err != nil {
@@ -201,10 +202,8 @@ func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort,
 	peer := netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
 	s.bytesIn.Add(uint64(n))
 	if s.tr.Sink != nil {
-		e := Event{Call: "recvfrom", Args: args, FD: fd, Result: n, Dur: time.Since(start), Local: s.LocalAddr(), Remote: peer}
-		if err != nil {
-			e.Result, e.Errno, e.Err = -1, ErrnoOf(err), nonErrno(err)
-		}
+		e := cl.event(n, err)
+		e.Local, e.Remote = s.LocalAddr(), peer
 		e.Data = append([]byte(nil), buf[:min(n, DataCap)]...)
 		s.tr.emit(e)
 	}
@@ -238,13 +237,14 @@ func (s *Socket) Shutdown(ctx context.Context, how How) error {
 	fd := s.FD()
 	args := fmt.Sprintf("%d, %s", fd, how)
 	if fd < 0 {
-		return s.refuse("shutdown", args, s.RemoteAddr(), errNoSocket)
+		return s.refuse(OpShutdown, args, s.RemoteAddr(), errNoSocket)
 	}
-	if err := s.gate(ctx, "shutdown", args); err != nil {
+	cl, err := s.gate(ctx, OpShutdown, args, Args{Option: how.String()})
+	if err != nil {
 		return err
 	}
-	start := time.Now()
-	err := s.control(func(h syscall.Handle) error { return syscall.Shutdown(h, int(how)) })
-	s.doneFD(start, fd, "shutdown", args, 0, err, nil, "")
+	cl.attempt()
+	err = s.control(func(h syscall.Handle) error { return syscall.Shutdown(h, int(how)) })
+	s.doneFD(&cl, fd, 0, err, nil, "")
 	return wrap("shutdown", s.RemoteAddr(), err)
 }

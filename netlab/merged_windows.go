@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 )
 
 // made is the Control hook of a merged call: net runs it between socket and
@@ -76,7 +75,8 @@ func (s *Socket) adopt(h int, ln *net.TCPListener, conn net.Conn) bool {
 // mergedErr names, in the returned error, the part of a merged call that
 // failed ("bind" for EADDRINUSE), and marks the socket gone: net closes a
 // socket whose listen or dial failed.
-func (s *Socket) mergedErr(call string, addr netip.AddrPort, err error) (string, error) {
+func (s *Socket) mergedErr(op Op, addr netip.AddrPort, err error) (string, error) {
+	call := op.String()
 	s.mu.Lock()
 	s.gone = true
 	s.mu.Unlock()
@@ -111,7 +111,7 @@ func (s *Socket) SetReuseAddr(ctx context.Context, on bool) error {
 	}
 	if s.tr.Sink != nil {
 		args := fmt.Sprintf("%d, SOL_SOCKET, SO_REUSEADDR, %d", s.FD(), v)
-		s.note("setsockopt", args, "setsockopt("+args+") not made on Windows: there SO_REUSEADDR would let another socket take a port in use; a restarted server can rebind past TIME_WAIT without it (Go's net package never sets it on Windows)")
+		s.note(OpSetsockopt, args, "setsockopt("+args+") not made on Windows: there SO_REUSEADDR would let another socket take a port in use; a restarted server can rebind past TIME_WAIT without it (Go's net package never sets it on Windows)")
 	}
 	return nil
 }
@@ -130,18 +130,20 @@ func (s *Socket) SetV6Only(ctx context.Context, on bool) error {
 		s.v6only = v
 		s.mu.Unlock()
 		if s.tr.Sink != nil {
-			s.note("setsockopt", args, "setsockopt(IPV6_V6ONLY) merged on Windows: it is made inside the next step that creates the socket, before its bind")
+			s.note(OpSetsockopt, args, "setsockopt(IPV6_V6ONLY) merged on Windows: it is made inside the next step that creates the socket, before its bind")
 		}
 		return nil
 	}
-	if err := s.gate(ctx, "setsockopt", args); err != nil {
+	cl, err := s.gate(ctx, OpSetsockopt, args, Args{Option: "IPV6_V6ONLY", Value: v})
+	if err != nil {
 		return err
 	}
-	start, fd := time.Now(), s.FD()
-	err := s.control(func(h syscall.Handle) error {
+	cl.attempt()
+	fd := s.FD()
+	err = s.control(func(h syscall.Handle) error {
 		return syscall.SetsockoptInt(h, syscall.IPPROTO_IPV6, syscall.IPV6_V6ONLY, v)
 	})
-	s.doneFD(start, fd, "setsockopt", args, 0, err, nil, "")
+	s.doneFD(&cl, fd, 0, err, nil, "")
 	return wrap("setsockopt", netip.AddrPort{}, err)
 }
 
@@ -155,12 +157,13 @@ func (s *Socket) Bind(ctx context.Context, addr netip.AddrPort) error {
 	if fd >= 0 {
 		// The socket exists (net always binds it): a second bind is a real
 		// call and the kernel's answer is shown.
-		if err := s.gate(ctx, "bind", args); err != nil {
+		cl, err := s.gate(ctx, OpBind, args, Args{Addr: addr})
+		if err != nil {
 			return err
 		}
-		start := time.Now()
-		err := s.control(func(h syscall.Handle) error { return syscall.Bind(h, toSockaddr(addr, s.fam)) })
-		s.doneFD(start, fd, "bind", args, 0, err, nil, "")
+		cl.attempt()
+		err = s.control(func(h syscall.Handle) error { return syscall.Bind(h, toSockaddr(addr, s.fam)) })
+		s.doneFD(&cl, fd, 0, err, nil, "")
 		return wrap("bind", addr, err)
 	}
 	if s.typ == Stream {
@@ -168,25 +171,26 @@ func (s *Socket) Bind(ctx context.Context, addr netip.AddrPort) error {
 		s.bindTo = addr
 		s.mu.Unlock()
 		if s.tr.Sink != nil {
-			s.note("bind", args, "bind("+addr.String()+") merged on Windows: Go's net package binds in the same step as listen or connect; that step reports bind's result")
+			s.note(OpBind, args, "bind("+addr.String()+") merged on Windows: Go's net package binds in the same step as listen or connect; that step reports bind's result")
 		}
 		return nil
 	}
-	if err := s.gate(ctx, "bind", args); err != nil {
+	cl, err := s.gate(ctx, OpBind, args, Args{Addr: addr})
+	if err != nil {
 		return err
 	}
 	const note = "merged on Windows: socket+bind in one step; the result is the new socket's handle"
 	if s.tr.Sink != nil {
-		s.note("bind", args, "bind("+args+") "+note)
+		s.note(OpBind, args, "bind("+args+") "+note)
 	}
-	start := time.Now()
+	cl.attempt()
 	h, err := s.makeUDP(ctx, addr)
 	if err != nil {
-		part, cerr := s.mergedErr("bind", addr, err)
-		s.doneFD(start, -1, "bind", args, -1, err, nil, note+"; it failed in "+part)
+		part, cerr := s.mergedErr(OpBind, addr, err)
+		s.doneFD(&cl, -1, -1, err, nil, note+"; it failed in "+part)
 		return cerr
 	}
-	s.doneFD(start, -1, "bind", args, h, nil, nil, note)
+	s.doneFD(&cl, -1, h, nil, nil, note)
 	return nil
 }
 
@@ -216,18 +220,20 @@ func (s *Socket) Listen(ctx context.Context, backlog int) error {
 	if fd >= 0 {
 		// Already made (a listener, a connected or a UDP socket): a real
 		// listen call, whatever the kernel says about it.
-		if err := s.gate(ctx, "listen", args); err != nil {
+		cl, err := s.gate(ctx, OpListen, args, Args{Backlog: backlog})
+		if err != nil {
 			return err
 		}
-		start := time.Now()
-		err := s.control(func(h syscall.Handle) error { return syscall.Listen(h, backlog) })
-		s.doneFD(start, fd, "listen", args, 0, err, nil, "")
+		cl.attempt()
+		err = s.control(func(h syscall.Handle) error { return syscall.Listen(h, backlog) })
+		s.doneFD(&cl, fd, 0, err, nil, "")
 		return wrap("listen", s.LocalAddr(), err)
 	}
 	if s.typ != Stream {
-		return s.refuse("listen", args, netip.AddrPort{}, errNoSocket)
+		return s.refuse(OpListen, args, netip.AddrPort{}, errNoSocket)
 	}
-	if err := s.gate(ctx, "listen", args); err != nil {
+	cl, err := s.gate(ctx, OpListen, args, Args{Backlog: backlog})
+	if err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -238,23 +244,23 @@ func (s *Socket) Listen(ctx context.Context, backlog int) error {
 	}
 	note := "merged on Windows: socket+bind(" + addr.String() + ")+listen in one step; the result is the new socket's handle; backlog " + strconv.Itoa(backlog) + " is not passed (Go asks for SOMAXCONN)"
 	if s.tr.Sink != nil {
-		s.note("listen", args, "listen("+args+") "+note)
+		s.note(OpListen, args, "listen("+args+") "+note)
 	}
-	start := time.Now()
+	cl.attempt()
 	h := -1
 	lc := net.ListenConfig{Control: s.made(&h)}
 	l, err := lc.Listen(ctx, s.network(), addr.String())
 	if err != nil {
-		part, cerr := s.mergedErr("listen", addr, err)
-		s.doneFD(start, -1, "listen", args, -1, err, nil, note+"; it failed in "+part)
+		part, cerr := s.mergedErr(OpListen, addr, err)
+		s.doneFD(&cl, -1, -1, err, nil, note+"; it failed in "+part)
 		return cerr
 	}
 	if !s.adopt(h, l.(*net.TCPListener), nil) {
-		s.doneFD(start, -1, "listen", args, -1, net.ErrClosed, nil, note)
+		s.doneFD(&cl, -1, -1, net.ErrClosed, nil, note)
 		return wrap("listen", addr, net.ErrClosed)
 	}
 	s.refreshLocal()
-	s.doneFD(start, -1, "listen", args, h, nil, nil, note)
+	s.doneFD(&cl, -1, h, nil, nil, note)
 	return nil
 }
 
@@ -268,13 +274,14 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 	ln := s.ln
 	s.mu.Unlock()
 	if ln == nil {
-		return nil, s.refuse("accept", args, s.LocalAddr(), errors.New("not a listening socket: call listen first"))
+		return nil, s.refuse(OpAccept, args, s.LocalAddr(), errors.New("not a listening socket: call listen first"))
 	}
-	if err := s.gate(ctx, "accept", args); err != nil {
+	cl, err := s.gate(ctx, OpAccept, args, Args{})
+	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	w := s.watch("accept", args, fd)
+	cl.attempt()
+	w := s.watch(&cl)
 	c := onCancel(ctx, ln.SetDeadline)
 	tc, err := ln.AcceptTCP()
 	if c.end(func() { s.mu.Lock(); _ = ln.SetDeadline(s.rdl); s.mu.Unlock() }) && err != nil {
@@ -282,23 +289,24 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 	}
 	w.stop()
 	if err != nil {
-		s.doneFD(start, fd, "accept", args, -1, err, nil, "")
+		s.doneFD(&cl, fd, -1, err, nil, "")
 		return nil, wrap("accept", s.LocalAddr(), err)
 	}
-	ns := &Socket{tr: s.tr, fd: -1, fam: s.fam, typ: s.typ, v6only: -1, accepted: true}
+	ns := &Socket{tr: s.tr, fd: -1, fam: s.fam, typ: s.typ, v6only: -1, accepted: true, role: RoleConn}
 	h := -1
 	if rc, err := tc.SyscallConn(); err == nil {
 		_ = rc.Control(func(u uintptr) { h = int(u) })
 	}
 	if !ns.adopt(h, nil, tc) {
-		s.doneFD(start, fd, "accept", args, -1, net.ErrClosed, nil, "")
+		s.doneFD(&cl, fd, -1, net.ErrClosed, nil, "")
 		return nil, wrap("accept", s.LocalAddr(), net.ErrClosed)
 	}
 	ns.refreshLocal()
 	ns.refreshRemote()
 	if s.tr.Sink != nil {
-		s.tr.emit(Event{Call: "accept", Args: args, FD: fd, Result: h, Dur: time.Since(start),
-			Local: ns.LocalAddr(), Remote: ns.RemoteAddr(), State: s.stateNow(), NewState: ns.stateNow()})
+		e := cl.event(h, nil)
+		e.Local, e.Remote, e.State, e.NewState = ns.LocalAddr(), ns.RemoteAddr(), s.stateNow(), ns.stateNow()
+		s.tr.emit(e)
 	}
 	return ns, nil
 }
@@ -312,7 +320,8 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 	if fd >= 0 {
 		return s.connectMade(ctx, fd, args, addr)
 	}
-	if err := s.gate(ctx, "connect", args); err != nil {
+	cl, err := s.gate(ctx, OpConnect, args, Args{Addr: addr})
+	if err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -334,12 +343,12 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 	}
 	note := "merged on Windows: " + merged + " in one step; the result is the new socket's handle"
 	if s.tr.Sink != nil {
-		s.note("connect", args, "connect("+args+") "+note)
+		s.note(OpConnect, args, "connect("+args+") "+note)
 	}
-	start := time.Now()
+	cl.attempt()
 	h := -1
 	d.Control = s.made(&h)
-	w := s.watch("connect", args, -1)
+	w := s.watch(&cl)
 	conn, err := d.DialContext(dctx, s.network(), addr.String())
 	w.stop()
 	s.mu.Lock()
@@ -351,20 +360,20 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 			s.remote = addr
 		}
 		s.mu.Unlock()
-		part, cerr := s.mergedErr("connect", addr, err)
+		part, cerr := s.mergedErr(OpConnect, addr, err)
 		if s.closed.Load() {
 			err = net.ErrClosed
 		}
-		s.doneFD(start, -1, "connect", args, -1, err, nil, note+"; it failed in "+part)
+		s.doneFD(&cl, -1, -1, err, nil, note+"; it failed in "+part)
 		return cerr
 	}
 	if !s.adopt(h, nil, conn) {
-		s.doneFD(start, -1, "connect", args, -1, net.ErrClosed, nil, note)
+		s.doneFD(&cl, -1, -1, net.ErrClosed, nil, note)
 		return wrap("connect", addr, net.ErrClosed)
 	}
 	s.refreshLocal()
 	s.refreshRemote()
-	s.doneFD(start, -1, "connect", args, h, nil, nil, note)
+	s.doneFD(&cl, -1, h, nil, nil, note)
 	return nil
 }
 
@@ -372,11 +381,12 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 // default peer; for TCP the kernel answers at once (EISCONN on a connected
 // socket, EINVAL on a listener), so the call cannot block a thread.
 func (s *Socket) connectMade(ctx context.Context, fd int, args string, addr netip.AddrPort) error {
-	if err := s.gate(ctx, "connect", args); err != nil {
+	cl, err := s.gate(ctx, OpConnect, args, Args{Addr: addr})
+	if err != nil {
 		return err
 	}
-	start := time.Now()
-	err := s.control(func(h syscall.Handle) error { return syscall.Connect(h, toSockaddr(addr, s.fam)) })
+	cl.attempt()
+	err = s.control(func(h syscall.Handle) error { return syscall.Connect(h, toSockaddr(addr, s.fam)) })
 	if err == nil {
 		s.refreshLocal()
 		s.refreshRemote()
@@ -386,6 +396,6 @@ func (s *Socket) connectMade(ctx context.Context, fd int, args string, addr neti
 			s.mu.Unlock()
 		}
 	}
-	s.doneFD(start, fd, "connect", args, 0, err, nil, "")
+	s.doneFD(&cl, fd, 0, err, nil, "")
 	return wrap("connect", addr, err)
 }

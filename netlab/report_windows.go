@@ -15,34 +15,25 @@ import (
 // margin covers Windows' 15.6 ms scheduler tick.
 const blockedAfter = 25 * time.Millisecond
 
-func (s *Socket) gate(ctx context.Context, name, args string) error {
-	return s.tr.Gate.Wait(ctx, Call{Actor: s.tr.Actor, Name: name, Args: args, FD: s.FD()})
+func (s *Socket) gate(ctx context.Context, op Op, text string, args Args) (call, error) {
+	return beginCall(ctx, s.tr, op, s.FD(), s.role, text, args)
 }
 
 // note reports a merge or an omission, tied to the call it is about so that
 // lessons attach it to that call's outcome.
-func (s *Socket) note(call, args, text string) {
-	s.tr.emit(Event{Kind: KindNote, Call: call, Args: args, FD: s.FD(), Local: s.LocalAddr(), Remote: s.RemoteAddr(), Note: text})
+func (s *Socket) note(op Op, text, note string) {
+	s.tr.emit(Event{Kind: KindNote, Op: op, Role: s.role, Text: text, FD: s.FD(), Local: s.LocalAddr(), Remote: s.RemoteAddr(), Note: note})
 }
 
-// done reports a finished call made on the socket's handle.
-func (s *Socket) done(start time.Time, name, args string, result int, err error, data []byte) {
-	s.doneFD(start, s.FD(), name, args, result, err, data, "")
-}
-
-// doneFD reports a finished call under fd, the fd the call was gated with
-// (-1 for a merged call that made the socket), with a note on the merge.
-func (s *Socket) doneFD(start time.Time, fd int, name, args string, result int, err error, data []byte, note string) {
+// doneFD reports the finished call c under fd, the fd the call was gated
+// with (-1 for a merged call that made the socket), with a note on the merge.
+func (s *Socket) doneFD(c *call, fd int, result int, err error, data []byte, note string) {
 	if s.tr.Sink == nil {
 		return
 	}
-	e := Event{Call: name, Args: args, FD: fd, Result: result, Dur: time.Since(start),
-		Local: s.LocalAddr(), Remote: s.RemoteAddr(), Note: note}
-	if err != nil {
-		e.Result = -1
-		e.Errno = ErrnoOf(err)
-		e.Err = nonErrno(err)
-	}
+	c.fd = fd
+	e := c.event(result, err)
+	e.Local, e.Remote, e.Note = s.LocalAddr(), s.RemoteAddr(), note
 	if len(data) > 0 {
 		e.Data = append([]byte(nil), data[:min(len(data), DataCap)]...)
 	}
@@ -52,10 +43,10 @@ func (s *Socket) doneFD(start time.Time, fd int, name, args string, result int, 
 
 // refuse reports a call socklab cannot make on Windows in the socket's
 // present form, without a kernel errno (none was asked for).
-func (s *Socket) refuse(name, args string, addr netip.AddrPort, err error) error {
-	s.tr.emit(Event{Call: name, Args: args, FD: s.FD(), Result: -1, Err: err.Error(),
+func (s *Socket) refuse(op Op, text string, addr netip.AddrPort, err error) error {
+	s.tr.emit(Event{Kind: KindCall, Op: op, Role: s.role, Text: text, FD: s.FD(), Result: -1, Err: err.Error(),
 		Local: s.LocalAddr(), Remote: s.RemoteAddr()})
-	return &CallError{Call: name, Addr: addr, Err: err}
+	return &CallError{Call: op.String(), Addr: addr, Err: err}
 }
 
 // watch reports the call as blocked once it has run for blockedAfter;
@@ -67,20 +58,19 @@ type watch struct {
 	t    *time.Timer
 }
 
-func (s *Socket) watch(name, args string, fd int) *watch {
+func (s *Socket) watch(c *call) *watch {
 	if s.tr.Sink == nil {
 		return nil
 	}
 	w := &watch{}
+	c.blockedNote = " (Windows: not returned after " + blockedAfter.String() + ", by socklab's timer)"
 	w.t = time.AfterFunc(blockedAfter, func() {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		if w.done {
 			return
 		}
-		s.tr.emit(Event{Kind: KindBlocked, Call: name, Args: args, FD: fd, Result: -1,
-			Local: s.LocalAddr(), Remote: s.RemoteAddr(),
-			Note: Explain(name) + " (Windows: not returned after " + blockedAfter.String() + ", by socklab's timer)"})
+		c.notYet(func() Event { return Event{Local: s.LocalAddr(), Remote: s.RemoteAddr()} })
 	})
 	return w
 }

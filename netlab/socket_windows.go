@@ -57,6 +57,7 @@ type Socket struct {
 	wdl    time.Time
 
 	accepted bool // made by accept
+	role     Role // RoleConn when made by accept, the tracer's role otherwise
 
 	closed   atomic.Bool
 	bytesIn  atomic.Uint64
@@ -73,13 +74,13 @@ var errNotConnected = errors.New("not a connected socket: on Windows socklab mak
 // socket is created by the next listen, connect, or (UDP) bind or sendto,
 // and a note on screen says so.
 func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error) {
-	s := &Socket{tr: tr, fd: -1, fam: fam, typ: typ, v6only: -1}
+	s := &Socket{tr: tr, fd: -1, fam: fam, typ: typ, v6only: -1, role: tr.Role}
 	if tr.Sink != nil {
 		with := "bind+listen or connect"
 		if typ == Datagram {
 			with = "bind, connect or sendto"
 		}
-		tr.emit(Event{Kind: KindNote, Call: "socket", Args: fam.String() + ", " + typ.String() + ", 0", FD: -1,
+		tr.emit(Event{Kind: KindNote, Op: OpSocket, Role: tr.Role, Text: fam.String() + ", " + typ.String() + ", 0", FD: -1,
 			Note: "socket(" + fam.String() + ", " + typ.String() + ", 0) merged on Windows: the socket is made in one step with the next " + with + ", which shows its handle"})
 	}
 	return s, nil
@@ -260,11 +261,9 @@ func (s *Socket) Close(ctx context.Context) error {
 	}
 	fd := s.FD()
 	args := strconv.Itoa(fd)
-	if fd >= 0 && ctx.Err() == nil {
-		// A cancelled context must not keep a socket open: the gate is
-		// skipped when ctx is done.
-		_ = s.gate(ctx, "close", args)
-	}
+	// A cancelled context must not keep a socket open: beginCall skips the
+	// gate for close when ctx is done.
+	cl, _ := s.gate(ctx, OpClose, args, Args{})
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
@@ -280,18 +279,18 @@ func (s *Socket) Close(ctx context.Context) error {
 			if gone {
 				why = "Go's net package already closed the socket when the merged call failed"
 			}
-			s.note("close", args, "close("+args+"): no call on Windows: "+why)
+			s.note(OpClose, args, "close("+args+"): no call on Windows: "+why)
 		}
 		return nil
 	}
-	start := time.Now()
+	cl.attempt()
 	var err error
 	if ln != nil {
 		err = ln.Close()
 	} else {
 		err = conn.Close()
 	}
-	s.doneFD(start, fd, "close", args, 0, err, nil, "")
+	s.doneFD(&cl, fd, 0, err, nil, "")
 	return wrap("close", netip.AddrPort{}, err)
 }
 
