@@ -63,26 +63,6 @@ func (s *Socket) missing() error {
 	return errNotConnected
 }
 
-// SendAll repeats send until every byte is taken, as Python's sendall does.
-func (s *Socket) SendAll(ctx context.Context, p []byte) error {
-	for len(p) > 0 {
-		n, err := s.Send(ctx, p)
-		if err != nil {
-			return err
-		}
-		p = p[n:]
-	}
-	return nil
-}
-
-// Recv makes one recv call for at most max bytes. An empty result with a
-// nil error is end of stream: the peer closed (or shut down) its side.
-func (s *Socket) Recv(ctx context.Context, max int) ([]byte, error) {
-	buf := make([]byte, max)
-	n, err := s.RecvInto(ctx, buf)
-	return buf[:n], err
-}
-
 // RecvInto is Recv into a caller's buffer (WSARecv on Windows).
 func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	fd := s.FD()
@@ -165,12 +145,7 @@ func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int
 		n = 0
 	}
 	s.bytesOut.Add(uint64(n))
-	if s.tr.Sink != nil {
-		e := cl.event(n, err)
-		e.Local, e.Remote, e.Note = s.LocalAddr(), addr, note
-		e.Data = append([]byte(nil), p[:min(n, DataCap)]...)
-		s.tr.emit(e)
-	}
+	s.finishDatagram(&cl, n, err, addr, p, note)
 	return n, wrap("sendto", addr, err)
 }
 
@@ -201,33 +176,8 @@ func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort,
 	}
 	peer := netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
 	s.bytesIn.Add(uint64(n))
-	if s.tr.Sink != nil {
-		e := cl.event(n, err)
-		e.Local, e.Remote = s.LocalAddr(), peer
-		e.Data = append([]byte(nil), buf[:min(n, DataCap)]...)
-		s.tr.emit(e)
-	}
+	s.finishDatagram(&cl, n, err, peer, buf, "")
 	return buf[:n], peer, wrap("recvfrom", s.LocalAddr(), err)
-}
-
-// How says which direction shutdown closes (SD_RECEIVE, SD_SEND, SD_BOTH
-// on Windows, which have the values of SHUT_RD, SHUT_WR, SHUT_RDWR).
-type How int
-
-const (
-	ShutRead  How = syscall.SHUT_RD
-	ShutWrite How = syscall.SHUT_WR
-	ShutBoth  How = syscall.SHUT_RDWR
-)
-
-func (h How) String() string {
-	switch h {
-	case ShutRead:
-		return "SHUT_RD"
-	case ShutWrite:
-		return "SHUT_WR"
-	}
-	return "SHUT_RDWR"
 }
 
 // Shutdown makes shutdown(2) on the socket's handle. SHUT_WR is the

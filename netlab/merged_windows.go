@@ -292,7 +292,7 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 		s.doneFD(&cl, fd, -1, err, nil, "")
 		return nil, wrap("accept", s.LocalAddr(), err)
 	}
-	ns := &Socket{tr: s.tr, fd: -1, fam: s.fam, typ: s.typ, v6only: -1, accepted: true, role: RoleConn}
+	ns := &Socket{sockCore: sockCore{tr: s.tr, fam: s.fam, typ: s.typ, accepted: true, role: RoleConn}, fd: -1, v6only: -1}
 	h := -1
 	if rc, err := tc.SyscallConn(); err == nil {
 		_ = rc.Control(func(u uintptr) { h = int(u) })
@@ -303,11 +303,7 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 	}
 	ns.refreshLocal()
 	ns.refreshRemote()
-	if s.tr.Sink != nil {
-		e := cl.event(h, nil)
-		e.Local, e.Remote, e.State, e.NewState = ns.LocalAddr(), ns.RemoteAddr(), s.stateNow(), ns.stateNow()
-		s.tr.emit(e)
-	}
+	s.finishAccept(&cl, ns, h)
 	return ns, nil
 }
 

@@ -32,13 +32,7 @@ func (s *Socket) doneFD(c *call, fd int, result int, err error, data []byte, not
 		return
 	}
 	c.fd = fd
-	e := c.event(result, err)
-	e.Local, e.Remote, e.Note = s.LocalAddr(), s.RemoteAddr(), note
-	if len(data) > 0 {
-		e.Data = append([]byte(nil), data[:min(len(data), DataCap)]...)
-	}
-	e.State = s.State()
-	s.tr.emit(e)
+	s.finish(c, result, err, data, note, s.State(), Segs{})
 }
 
 // refuse reports a call socklab cannot make on Windows in the socket's

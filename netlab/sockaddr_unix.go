@@ -16,11 +16,11 @@ func toSockaddr(a netip.AddrPort, fam Family) unix.Sockaddr {
 }
 
 func fromSockaddr(sa unix.Sockaddr) netip.AddrPort {
-	switch sa := sa.(type) {
-	case *unix.SockaddrInet4:
-		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port))
-	case *unix.SockaddrInet6:
-		return netip.AddrPortFrom(netip.AddrFrom16(sa.Addr).Unmap(), uint16(sa.Port))
+	if sa, ok := sa.(*unix.SockaddrInet4); ok {
+		return addrPortOf(sa.Addr[:], sa.Port)
+	}
+	if sa, ok := sa.(*unix.SockaddrInet6); ok {
+		return addrPortOf(sa.Addr[:], sa.Port)
 	}
 	return netip.AddrPort{}
 }

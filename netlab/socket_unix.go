@@ -7,11 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
 	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -29,23 +25,10 @@ import (
 // is never handed to package net, which would dup it: close here is the real
 // close(2) that sends the FIN.
 type Socket struct {
-	tr   Tracer
+	sockCore
 	conn *socket.Conn
 	rc   syscall.RawConn // the poller's raw access, for the fast path of send and recv
 	fd   int
-	fam  Family
-	typ  Type
-
-	mu     sync.Mutex
-	local  netip.AddrPort
-	remote netip.AddrPort
-
-	accepted bool // made by accept
-	role     Role // RoleConn when made by accept, the tracer's role otherwise
-
-	closed   atomic.Bool
-	bytesIn  atomic.Uint64
-	bytesOut atomic.Uint64
 }
 
 // Open makes the socket(2) call.
@@ -64,7 +47,7 @@ func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error)
 		tr.emit(c.event(-1, err))
 		return nil, &CallError{Call: "socket", Errno: ErrnoOf(err), Err: err}
 	}
-	s := &Socket{tr: tr, conn: conn, fam: fam, typ: typ, role: tr.Role}
+	s := &Socket{sockCore: sockCore{tr: tr, fam: fam, typ: typ, role: tr.Role}, conn: conn}
 	s.fd = rawFD(conn)
 	s.rc, _ = conn.SyscallConn()
 	tr.reg.add(s)
@@ -86,31 +69,6 @@ func rawFD(c *socket.Conn) int {
 
 // FD returns the file descriptor number the kernel gave this socket.
 func (s *Socket) FD() int { return s.fd }
-
-// Family and Type return what the socket was opened with.
-func (s *Socket) Family() Family { return s.fam }
-func (s *Socket) Type() Type     { return s.typ }
-
-// Actor returns the name of the actor that owns the socket.
-func (s *Socket) Actor() string { return s.tr.Actor }
-
-// LocalAddr returns the address getsockname last reported.
-func (s *Socket) LocalAddr() netip.AddrPort {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.local
-}
-
-// RemoteAddr returns the address getpeername (or accept/recvfrom) reported.
-func (s *Socket) RemoteAddr() netip.AddrPort {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.remote
-}
-
-// BytesIn and BytesOut count what recv and send moved on this socket.
-func (s *Socket) BytesIn() uint64  { return s.bytesIn.Load() }
-func (s *Socket) BytesOut() uint64 { return s.bytesOut.Load() }
 
 // State asks the kernel for the TCP state now (TCP_INFO); StateNone for UDP
 // or a closed socket.
@@ -146,11 +104,6 @@ func (s *Socket) refreshRemote() {
 	}
 }
 
-// Role is what the socket is in the conversation (RoleConn when accept made it).
-func (s *Socket) Role() Role { return s.role }
-
-func (s *Socket) traced() bool { return s.tr.traced() }
-
 // begin starts a call on this socket: number, gate, pending event.
 func (s *Socket) begin(ctx context.Context, op Op, text string, args Args) (call, error) {
 	return beginCall(ctx, s.tr, op, s.fd, s.role, text, args)
@@ -176,17 +129,16 @@ func (s *Socket) report(c *call, result int, err error, data []byte) {
 	if s.tr.Sink == nil {
 		return
 	}
-	e := c.event(result, err)
-	e.Local, e.Remote = s.LocalAddr(), s.RemoteAddr()
-	if len(data) > 0 {
-		e.Data = append([]byte(nil), data[:min(len(data), DataCap)]...)
-	}
+	var (
+		st   TCPState
+		segs Segs
+	)
 	if s.closed.Load() {
-		e.State = stateByTuple(e.Local, e.Remote)
+		st = stateByTuple(s.LocalAddr(), s.RemoteAddr())
 	} else if s.typ == Stream && s.fd >= 0 {
-		e.State, e.Segs = tcpInfo(s.fd)
+		st, segs = tcpInfo(s.fd)
 	}
-	s.tr.emit(e)
+	s.finish(c, result, err, data, "", st, segs)
 }
 
 // setsockopt makes setsockopt(level, name, v), one call of the front.
@@ -297,16 +249,12 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 		s.report(&c, -1, err, nil)
 		return nil, wrap("accept", s.LocalAddr(), err)
 	}
-	ns := &Socket{tr: s.tr, conn: conn, fd: nfd, fam: s.fam, typ: s.typ, accepted: true, role: RoleConn}
+	ns := &Socket{sockCore: sockCore{tr: s.tr, fam: s.fam, typ: s.typ, accepted: true, role: RoleConn}, conn: conn, fd: nfd}
 	ns.rc, _ = conn.SyscallConn()
 	ns.remote = fromSockaddr(sa)
 	ns.refreshLocal()
 	s.tr.reg.add(ns)
-	if s.tr.Sink != nil {
-		e := c.event(nfd, nil)
-		e.Local, e.Remote, e.State, e.NewState = ns.LocalAddr(), ns.RemoteAddr(), s.stateNow(), ns.stateNow()
-		s.tr.emit(e)
-	}
+	s.finishAccept(&c, ns, nfd)
 	return ns, nil
 }
 
@@ -364,12 +312,6 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 	}
 	s.report(&c, 0, err, nil)
 	return wrap("connect", addr, err)
-}
-
-func (s *Socket) setRemote(a netip.AddrPort) {
-	s.mu.Lock()
-	s.remote = a
-	s.mu.Unlock()
 }
 
 // Send makes one send(2) call and returns how many bytes the kernel took,
@@ -439,26 +381,6 @@ func notReady(err error) bool {
 	return err == unix.EAGAIN || err == unix.EINTR || err == unix.EINPROGRESS
 }
 
-// SendAll repeats send until every byte is taken, as Python's sendall does.
-func (s *Socket) SendAll(ctx context.Context, p []byte) error {
-	for len(p) > 0 {
-		n, err := s.Send(ctx, p)
-		if err != nil {
-			return err
-		}
-		p = p[n:]
-	}
-	return nil
-}
-
-// Recv makes one recv(2) call for at most max bytes. An empty result with a
-// nil error is end of stream: the peer closed (or shut down) its side.
-func (s *Socket) Recv(ctx context.Context, max int) ([]byte, error) {
-	buf := make([]byte, max)
-	n, err := s.RecvInto(ctx, buf)
-	return buf[:n], err
-}
-
 // RecvInto is Recv into a caller's buffer (no allocation on the hot path).
 func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	var text string
@@ -514,12 +436,7 @@ func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int
 		n = 0
 	}
 	s.bytesOut.Add(uint64(n))
-	if s.tr.Sink != nil {
-		e := c.event(n, err)
-		e.Local, e.Remote = s.LocalAddr(), addr
-		e.Data = append([]byte(nil), p[:min(n, DataCap)]...)
-		s.tr.emit(e)
-	}
+	s.finishDatagram(&c, n, err, addr, p, "")
 	return n, wrap("sendto", addr, err)
 }
 
@@ -553,32 +470,8 @@ func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort,
 	}
 	peer := fromSockaddr(from)
 	s.bytesIn.Add(uint64(n))
-	if s.tr.Sink != nil {
-		e := c.event(n, err)
-		e.Local, e.Remote = s.LocalAddr(), peer
-		e.Data = append([]byte(nil), buf[:min(n, DataCap)]...)
-		s.tr.emit(e)
-	}
+	s.finishDatagram(&c, n, err, peer, buf, "")
 	return buf[:n], peer, wrap("recvfrom", s.LocalAddr(), err)
-}
-
-// How says which direction shutdown closes.
-type How int
-
-const (
-	ShutRead  How = unix.SHUT_RD
-	ShutWrite How = unix.SHUT_WR
-	ShutBoth  How = unix.SHUT_RDWR
-)
-
-func (h How) String() string {
-	switch h {
-	case ShutRead:
-		return "SHUT_RD"
-	case ShutWrite:
-		return "SHUT_WR"
-	}
-	return "SHUT_RDWR"
 }
 
 // Shutdown makes shutdown(2). SHUT_WR is the half-close: a FIN goes out,
@@ -629,22 +522,3 @@ func (s *Socket) Close(ctx context.Context) error {
 	return wrap("close", netip.AddrPort{}, err)
 }
 
-// Closed reports whether Close has been called.
-func (s *Socket) Closed() bool { return s.closed.Load() }
-
-// nonErrno describes an error that carries no kernel errno (a timeout of
-// socklab's own, a cancelled context), or returns "".
-func nonErrno(err error) string {
-	if err == nil || ErrnoOf(err) != 0 {
-		return ""
-	}
-	switch {
-	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
-		return "timed out (socklab's timer, not the kernel)"
-	case errors.Is(err, context.Canceled):
-		return "cancelled"
-	case errors.Is(err, os.ErrClosed), strings.Contains(err.Error(), "use of closed"):
-		return "socket closed while the call waited"
-	}
-	return err.Error()
-}

@@ -5,11 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
-	"os"
 	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -38,14 +34,8 @@ import (
 // (getsockname/getpeername), byte counts, errors and TCP states shown are
 // still the kernel's own answers.
 type Socket struct {
-	tr  Tracer
-	fd  int // the SOCKET handle; -1 until a merged call made the socket
-	fam Family
-	typ Type
-
-	mu     sync.Mutex
-	local  netip.AddrPort
-	remote netip.AddrPort
+	sockCore
+	fd     int            // the SOCKET handle; -1 until a merged call made the socket
 	bindTo netip.AddrPort // a TCP bind waiting for the merged listen/connect
 	v6only int            // -1: not asked; 0 or 1: set inside the merged call
 	ln     *net.TCPListener
@@ -55,13 +45,6 @@ type Socket struct {
 	abort  context.CancelFunc // ends a merged connect in progress (Close)
 	rdl    time.Time
 	wdl    time.Time
-
-	accepted bool // made by accept
-	role     Role // RoleConn when made by accept, the tracer's role otherwise
-
-	closed   atomic.Bool
-	bytesIn  atomic.Uint64
-	bytesOut atomic.Uint64
 }
 
 // errNoSocket is returned by calls made before any merged call created the
@@ -74,7 +57,7 @@ var errNotConnected = errors.New("not a connected socket: on Windows socklab mak
 // socket is created by the next listen, connect, or (UDP) bind or sendto,
 // and a note on screen says so.
 func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error) {
-	s := &Socket{tr: tr, fd: -1, fam: fam, typ: typ, v6only: -1, role: tr.Role}
+	s := &Socket{sockCore: sockCore{tr: tr, fam: fam, typ: typ, role: tr.Role}, fd: -1, v6only: -1}
 	if tr.Sink != nil {
 		with := "bind+listen or connect"
 		if typ == Datagram {
@@ -93,31 +76,6 @@ func (s *Socket) FD() int {
 	defer s.mu.Unlock()
 	return s.fd
 }
-
-// Family and Type return what the socket was opened with.
-func (s *Socket) Family() Family { return s.fam }
-func (s *Socket) Type() Type     { return s.typ }
-
-// Actor returns the name of the actor that owns the socket.
-func (s *Socket) Actor() string { return s.tr.Actor }
-
-// LocalAddr returns the address getsockname last reported.
-func (s *Socket) LocalAddr() netip.AddrPort {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.local
-}
-
-// RemoteAddr returns the address getpeername (or accept/recvfrom) reported.
-func (s *Socket) RemoteAddr() netip.AddrPort {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.remote
-}
-
-// BytesIn and BytesOut count what recv and send moved on this socket.
-func (s *Socket) BytesIn() uint64  { return s.bytesIn.Load() }
-func (s *Socket) BytesOut() uint64 { return s.bytesOut.Load() }
 
 // State asks the kernel for the TCP state now (SIO_TCP_INFO; after close,
 // the connection table); StateNone for UDP, a socket not made yet, or a
@@ -189,11 +147,11 @@ func (s *Socket) refreshRemote() {
 }
 
 func fromSockaddr(sa syscall.Sockaddr) netip.AddrPort {
-	switch sa := sa.(type) {
-	case *syscall.SockaddrInet4:
-		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port))
-	case *syscall.SockaddrInet6:
-		return netip.AddrPortFrom(netip.AddrFrom16(sa.Addr).Unmap(), uint16(sa.Port))
+	if sa, ok := sa.(*syscall.SockaddrInet4); ok {
+		return addrPortOf(sa.Addr[:], sa.Port)
+	}
+	if sa, ok := sa.(*syscall.SockaddrInet6); ok {
+		return addrPortOf(sa.Addr[:], sa.Port)
 	}
 	return netip.AddrPort{}
 }
@@ -294,22 +252,3 @@ func (s *Socket) Close(ctx context.Context) error {
 	return wrap("close", netip.AddrPort{}, err)
 }
 
-// Closed reports whether Close has been called.
-func (s *Socket) Closed() bool { return s.closed.Load() }
-
-// nonErrno describes an error that carries no kernel errno (a timeout of
-// socklab's own, a cancelled context), or returns "".
-func nonErrno(err error) string {
-	if err == nil || ErrnoOf(err) != 0 {
-		return ""
-	}
-	switch {
-	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
-		return "timed out (socklab's timer, not the kernel)"
-	case errors.Is(err, context.Canceled):
-		return "cancelled"
-	case errors.Is(err, net.ErrClosed), strings.Contains(err.Error(), "use of closed"):
-		return "socket closed while the call waited"
-	}
-	return err.Error()
-}
