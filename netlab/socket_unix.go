@@ -521,4 +521,3 @@ func (s *Socket) Close(ctx context.Context) error {
 	s.report(&c, 0, err, nil)
 	return wrap("close", netip.AddrPort{}, err)
 }
-

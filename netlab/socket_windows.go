@@ -251,4 +251,3 @@ func (s *Socket) Close(ctx context.Context) error {
 	s.doneFD(&cl, fd, 0, err, nil, "")
 	return wrap("close", netip.AddrPort{}, err)
 }
-
