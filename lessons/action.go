@@ -1,6 +1,8 @@
 package lessons
 
 import (
+	"github.com/socklab/socklab/lessons/rules"
+
 	"fmt"
 	"net/netip"
 	"slices"
@@ -95,7 +97,7 @@ func createsActor(op string) bool {
 func parseAction(line int, src string, known map[string]bool) (Action, error) {
 	a := Action{Line: line, Src: src}
 	rest := src
-	if i := strings.Index(rest, "="); i > 0 && !strings.Contains(rest[:i], `"`) && isIdent(strings.TrimSpace(rest[:i])) {
+	if i := strings.Index(rest, "="); i > 0 && !strings.Contains(rest[:i], `"`) && rules.IsIdent(strings.TrimSpace(rest[:i])) {
 		a.Label = strings.TrimSpace(rest[:i])
 		rest = strings.TrimSpace(rest[i+1:])
 	}
@@ -112,7 +114,7 @@ func parseAction(line int, src string, known map[string]bool) (Action, error) {
 		return a, fmt.Errorf("%q: want ACTOR.ACTION ARGS, e.g. server.socket tcp", head)
 	}
 	a.Actor, a.Op, a.Args = head[:dot], head[dot+1:], toks[1:]
-	if !isIdent(a.Actor) {
+	if !rules.IsIdent(a.Actor) {
 		return a, fmt.Errorf("%q is not an actor name (letters, digits, _)", a.Actor)
 	}
 	spec, ok := actionSpecs[a.Op]
@@ -329,7 +331,7 @@ func serveOptions(opts []string) (netlab.ServerConfig, error) {
 // bound address) or ACTOR (its whole address). It returns the literal part
 // and the actor named, if any.
 func parseAddrArg(s string) (netip.AddrPort, string, error) {
-	if isIdent(s) {
+	if rules.IsIdent(s) {
 		return netip.AddrPort{}, s, nil
 	}
 	i := strings.LastIndexByte(s, ':')
@@ -341,7 +343,7 @@ func parseAddrArg(s string) (netip.AddrPort, string, error) {
 	if err != nil {
 		return netip.AddrPort{}, "", fmt.Errorf("%q: %q is not an IP address", s, host)
 	}
-	if isIdent(port) {
+	if rules.IsIdent(port) {
 		return netip.AddrPortFrom(ip, 0), port, nil
 	}
 	p, err := netlab.ParsePort(port)

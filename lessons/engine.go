@@ -1,6 +1,8 @@
 package lessons
 
 import (
+	"github.com/socklab/socklab/lessons/rules"
+
 	"context"
 	"errors"
 	"fmt"
@@ -206,22 +208,22 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 	ev := runEnv{r}
 	for _, x := range step.Expects {
 		v := Verdict{Expect: x, Values: describeRefs(x.Rule, ev)}
-		val, err := x.Rule.eval(ev)
+		val, err := x.Rule.Eval(ev)
 		if err == nil {
-			v.Held, err = val.truth()
+			v.Held, err = val.Truth()
 		}
 		v.Err = err
 		res.Expects = append(res.Expects, v)
 	}
 	for _, w := range step.Whens {
-		if val, err := w.Rule.eval(ev); err == nil && val.b {
+		if val, err := w.Rule.Eval(ev); err == nil && val.True() {
 			res.Whens = append(res.Whens, interpolate(w.Text, ev))
 		}
 	}
 	if step.Predict != nil {
 		for _, c := range step.Predict.Choices {
-			val, err := c.Rule.eval(ev)
-			res.Choices = append(res.Choices, err == nil && val.isB && val.b)
+			val, err := c.Rule.Eval(ev)
+			res.Choices = append(res.Choices, err == nil && val.True())
 			res.ChoiceErrs = append(res.ChoiceErrs, err)
 		}
 	}
@@ -686,30 +688,30 @@ func (r *Run) resolve(arg addrArg, forConnect bool) (netip.AddrPort, error) {
 // may also be the name an accept gave its new socket). r.mu is held.
 type runEnv struct{ r *Run }
 
-func (e runEnv) lookup(ref Ref) (value, error) {
+func (e runEnv) Lookup(ref rules.Ref) (rules.Value, error) {
 	for i := len(e.r.outcomes) - 1; i >= 0; i-- {
 		o := e.r.outcomes[i]
 		if (o.Action.Actor == ref.Actor || o.Action.Label == ref.Actor) && o.Action.Op == ref.Call {
 			return o.Field(ref.Field)
 		}
 	}
-	return value{}, fmt.Errorf("no %s.%s has run", ref.Actor, ref.Call)
+	return rules.Value{}, fmt.Errorf("no %s.%s has run", ref.Actor, ref.Call)
 }
 
 // describeRefs lists the values a rule reads, for traces and the TUI.
-func describeRefs(x Expr, en env) string {
+func describeRefs(x rules.Expr, en rules.Env) string {
 	var parts []string
-	seen := map[Ref]bool{}
-	for _, ref := range x.refs() {
+	seen := map[rules.Ref]bool{}
+	for _, ref := range x.Refs() {
 		if seen[ref] {
 			continue
 		}
 		seen[ref] = true
-		v, err := en.lookup(ref)
+		v, err := en.Lookup(ref)
 		s := v.String()
 		if err != nil {
 			s = "?"
-		} else if !v.isNum && !v.isB {
+		} else if v.IsText() {
 			s = strconv.Quote(s)
 		}
 		parts = append(parts, ref.String()+"="+s)
@@ -718,13 +720,13 @@ func describeRefs(x Expr, en env) string {
 }
 
 // interpolate fills {actor.call.field} with recorded values.
-func interpolate(text string, en env) string {
+func interpolate(text string, en rules.Env) string {
 	return interpRe.ReplaceAllStringFunc(text, func(m string) string {
-		x, err := ParseExpr(m[1 : len(m)-1])
+		x, err := rules.Parse(m[1:len(m)-1], vocabulary())
 		if err != nil {
 			return m
 		}
-		v, err := x.eval(en)
+		v, err := x.Eval(en)
 		if err != nil {
 			return "?"
 		}

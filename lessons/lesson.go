@@ -1,5 +1,7 @@
 package lessons
 
+import "github.com/socklab/socklab/lessons/rules"
+
 // Lesson is one parsed lesson file.
 type Lesson struct {
 	ID      string // file name without ".md", e.g. "03-client-connects"; the progress key
@@ -29,7 +31,7 @@ type Step struct {
 type Expect struct {
 	Line int
 	Src  string
-	Rule Expr
+	Rule rules.Expr
 }
 
 // When is one "when RULE: TEXT" line: TEXT explains the outcome when RULE
@@ -37,7 +39,7 @@ type Expect struct {
 type When struct {
 	Line int
 	Src  string
-	Rule Expr
+	Rule rules.Expr
 	Text string // may hold {actor.call.field} references
 }
 
@@ -52,7 +54,7 @@ type Prediction struct {
 type Choice struct {
 	Line int
 	Text string
-	Rule Expr
+	Rule rules.Expr
 }
 
 // Title lines and counts used by the list views.

@@ -1,6 +1,9 @@
 package lessons
 
 import (
+	"github.com/socklab/socklab/lessons/rules"
+	"sync"
+
 	"encoding/hex"
 	"fmt"
 	"net/netip"
@@ -71,32 +74,40 @@ var fields = map[string]string{
 	"last":     "sysctl: the last number of the value",
 }
 
-func fieldNames() string {
-	var n []string
-	for k := range fields {
-		n = append(n, k)
+// vocabulary is what rules may name: every call but wait (which records
+// nothing), and every field.
+var vocabulary = sync.OnceValue(func() rules.Vocabulary {
+	var v rules.Vocabulary
+	for k := range actionSpecs {
+		if k != "wait" {
+			v.Calls = append(v.Calls, k)
+		}
 	}
-	slices.Sort(n)
-	return strings.Join(n, ", ")
-}
+	for k := range fields {
+		v.Fields = append(v.Fields, k)
+	}
+	slices.Sort(v.Calls)
+	slices.Sort(v.Fields)
+	return v
+})
 
 // Field returns one field of the outcome as rules see it.
-func (o *Outcome) Field(name string) (value, error) {
+func (o *Outcome) Field(name string) (rules.Value, error) {
 	if name == "blocked" {
-		return boolean(o.Blocked), nil
+		return rules.Bool(o.Blocked), nil
 	}
 	if o.Action.Op == "sysctl" {
 		return o.sysctlField(name)
 	}
 	if o.Err != nil && !o.Done {
-		return value{}, o.Err
+		return rules.Value{}, o.Err
 	}
 	ev, ok := o.final()
 	if !ok {
 		if name == "ok" || name == "failed" {
-			return boolean(name == "failed" && o.Err != nil), nil
+			return rules.Bool(name == "failed" && o.Err != nil), nil
 		}
-		return value{}, fmt.Errorf("%s.%s has not returned", o.Action.Actor, o.Action.Op)
+		return rules.Value{}, fmt.Errorf("%s.%s has not returned", o.Action.Actor, o.Action.Op)
 	}
 	var data []byte
 	for _, e := range o.Events {
@@ -115,71 +126,71 @@ func (o *Outcome) Field(name string) (value, error) {
 	}
 	switch name {
 	case "ok":
-		return boolean(!ev.Failed() && o.Err == nil), nil
+		return rules.Bool(!ev.Failed() && o.Err == nil), nil
 	case "failed":
-		return boolean(ev.Failed() || o.Err != nil), nil
+		return rules.Bool(ev.Failed() || o.Err != nil), nil
 	case "result":
 		if o.Action.Op == "sendall" && !ev.Failed() {
-			return num(int64(len(data))), nil
+			return rules.Num(int64(len(data))), nil
 		}
-		return num(int64(ev.Result)), nil
+		return rules.Num(int64(ev.Result)), nil
 	case "errno":
-		return str(ev.ErrnoName()), nil
+		return rules.Str(ev.ErrnoName()), nil
 	case "error":
-		return str(ev.ErrText()), nil
+		return rules.Str(ev.ErrText()), nil
 	case "state":
-		return str(ev.State.String()), nil
+		return rules.Str(ev.State.String()), nil
 	case "newstate":
-		return str(ev.NewState.String()), nil
+		return rules.Str(ev.NewState.String()), nil
 	case "port":
-		return num(int64(ev.Local.Port())), nil
+		return rules.Num(int64(ev.Local.Port())), nil
 	case "peerport":
-		return num(int64(ev.Remote.Port())), nil
+		return rules.Num(int64(ev.Remote.Port())), nil
 	case "ip":
-		return str(addrString(ev.Local.Addr())), nil
+		return rules.Str(addrString(ev.Local.Addr())), nil
 	case "peerip":
-		return str(addrString(ev.Remote.Addr())), nil
+		return rules.Str(addrString(ev.Remote.Addr())), nil
 	case "local":
-		return str(apString(ev.Local)), nil
+		return rules.Str(apString(ev.Local)), nil
 	case "remote":
-		return str(apString(ev.Remote)), nil
+		return rules.Str(apString(ev.Remote)), nil
 	case "family":
 		if ev.Local.Addr().Is6() && !ev.Local.Addr().Is4In6() {
-			return str("AF_INET6"), nil
+			return rules.Str("AF_INET6"), nil
 		}
-		return str("AF_INET"), nil
+		return rules.Str("AF_INET"), nil
 	case "data":
-		return str(string(data)), nil
+		return rules.Str(string(data)), nil
 	case "hex":
-		return str(hexBytes(data)), nil
+		return rules.Str(hexBytes(data)), nil
 	case "len":
-		return num(int64(len(data))), nil
+		return rules.Num(int64(len(data))), nil
 	case "fd":
-		return num(int64(ev.FD)), nil
+		return rules.Num(int64(ev.FD)), nil
 	case "seq":
-		return num(int64(ev.Seq)), nil
+		return rules.Num(int64(ev.Seq)), nil
 	}
-	return value{}, fmt.Errorf("field %q means nothing for %s", name, o.Action.Op)
+	return rules.Value{}, fmt.Errorf("field %q means nothing for %s", name, o.Action.Op)
 }
 
-func (o *Outcome) sysctlField(name string) (value, error) {
+func (o *Outcome) sysctlField(name string) (rules.Value, error) {
 	if o.Err != nil {
 		if name == "ok" || name == "failed" {
-			return boolean(name == "failed"), nil
+			return rules.Bool(name == "failed"), nil
 		}
-		return value{}, o.Err
+		return rules.Value{}, o.Err
 	}
 	nums := strings.Fields(o.Extra)
 	switch name {
 	case "ok":
-		return boolean(true), nil
+		return rules.Bool(true), nil
 	case "failed":
-		return boolean(false), nil
+		return rules.Bool(false), nil
 	case "data":
-		return str(strings.TrimSpace(o.Extra)), nil
+		return rules.Str(strings.TrimSpace(o.Extra)), nil
 	case "result", "last":
 		if len(nums) == 0 {
-			return value{}, fmt.Errorf("sysctl %s is empty", o.Action.Args[0])
+			return rules.Value{}, fmt.Errorf("sysctl %s is empty", o.Action.Args[0])
 		}
 		s := nums[0]
 		if name == "last" {
@@ -187,11 +198,11 @@ func (o *Outcome) sysctlField(name string) (value, error) {
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return value{}, fmt.Errorf("sysctl %s: %q is not a number", o.Action.Args[0], s)
+			return rules.Value{}, fmt.Errorf("sysctl %s: %q is not a number", o.Action.Args[0], s)
 		}
-		return num(n), nil
+		return rules.Num(n), nil
 	}
-	return value{}, fmt.Errorf("field %q means nothing for sysctl", name)
+	return rules.Value{}, fmt.Errorf("field %q means nothing for sysctl", name)
 }
 
 func addrString(a netip.Addr) string {

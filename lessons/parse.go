@@ -1,6 +1,8 @@
 package lessons
 
 import (
+	"github.com/socklab/socklab/lessons/rules"
+
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -256,15 +258,15 @@ var interpRe = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*\.[a-z]+(?:\.[a-z]+)
 
 // rule parses a rule and checks that every actor.call it names was
 // performed by this step or an earlier one.
-func (p *parser) rule(src string) (Expr, error) {
+func (p *parser) rule(src string) (rules.Expr, error) {
 	if src == "" {
 		return nil, fmt.Errorf("empty rule")
 	}
-	e, err := ParseExpr(src)
+	e, err := rules.Parse(src, vocabulary())
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range e.refs() {
+	for _, r := range e.Refs() {
 		if !p.done[r.Actor+"."+r.Call] {
 			return nil, fmt.Errorf("%s: no %s.%s action before this rule", r, r.Actor, r.Call)
 		}

@@ -1,4 +1,11 @@
-package lessons
+// Package rules is the language of a lesson's expectations, predictions
+// and explanations: small boolean rules over what the kernel answered
+// (client.connect.port != server.bind.port). It parses a rule once, checks
+// its references against the lesson vocabulary (calls and fields) and
+// misspelt TCP states before anything runs, and evaluates it against an
+// Env that looks references up in recorded events. It knows nothing of
+// sockets itself.
+package rules
 
 import (
 	"github.com/socklab/socklab/netlab"
@@ -20,8 +27,8 @@ import (
 // (EADDRINUSE, ESTABLISHED). Operators: == != < <= > >= has (text
 // contains) && || ! and parentheses.
 type Expr interface {
-	eval(env) (value, error)
-	refs() []Ref
+	Eval(Env) (Value, error)
+	Refs() []Ref
 }
 
 // Ref names one field of the latest outcome of ACTOR's CALL.
@@ -31,13 +38,13 @@ type Ref struct {
 
 func (r Ref) String() string { return r.Actor + "." + r.Call + "." + r.Field }
 
-// env resolves references while a rule is evaluated.
-type env interface {
-	lookup(Ref) (value, error)
+// Env resolves references while a rule is evaluated.
+type Env interface {
+	Lookup(Ref) (Value, error)
 }
 
-// value is an integer, a string or a boolean (stored as a string "true"/"false").
-type value struct {
+// Value is an integer, a string or a boolean (stored as a string "true"/"false").
+type Value struct {
 	s     string
 	n     int64
 	isNum bool
@@ -45,13 +52,24 @@ type value struct {
 	b     bool
 }
 
-func num(n int64) value    { return value{n: n, isNum: true, s: strconv.FormatInt(n, 10)} }
-func str(s string) value   { return value{s: s} }
-func boolean(b bool) value { return value{b: b, isB: true, s: strconv.FormatBool(b)} }
+// Num, Str and Bool make values.
+func Num(n int64) Value  { return Value{n: n, isNum: true, s: strconv.FormatInt(n, 10)} }
+func Str(s string) Value { return Value{s: s} }
+func Bool(b bool) Value  { return Value{b: b, isB: true, s: strconv.FormatBool(b)} }
 
-func (v value) String() string { return v.s }
+func (v Value) String() string { return v.s }
 
-func (v value) truth() (bool, error) {
+// IsBool reports whether v is true or false (not a number or text).
+func (v Value) IsBool() bool { return v.isB }
+
+// IsText reports whether v is text (neither a number nor a boolean).
+func (v Value) IsText() bool { return !v.isNum && !v.isB }
+
+// True reports whether v is the boolean true.
+func (v Value) True() bool { return v.isB && v.b }
+
+// Truth is v as a condition: an error when v is not a boolean.
+func (v Value) Truth() (bool, error) {
 	if v.isB {
 		return v.b, nil
 	}
@@ -59,88 +77,105 @@ func (v value) truth() (bool, error) {
 }
 
 type refExpr struct{ r Ref }
-type litExpr struct{ v value }
+type litExpr struct{ v Value }
 type notExpr struct{ x Expr }
 type binExpr struct {
 	op   string
 	l, r Expr
 }
 
-func (e refExpr) eval(en env) (value, error) { return en.lookup(e.r) }
-func (e refExpr) refs() []Ref                { return []Ref{e.r} }
-func (e litExpr) eval(env) (value, error)    { return e.v, nil }
-func (e litExpr) refs() []Ref                { return nil }
-func (e notExpr) refs() []Ref                { return e.x.refs() }
-func (e binExpr) refs() []Ref                { return append(e.l.refs(), e.r.refs()...) }
+func (e refExpr) Eval(en Env) (Value, error) { return en.Lookup(e.r) }
+func (e refExpr) Refs() []Ref                { return []Ref{e.r} }
+func (e litExpr) Eval(Env) (Value, error)    { return e.v, nil }
+func (e litExpr) Refs() []Ref                { return nil }
+func (e notExpr) Refs() []Ref                { return e.x.Refs() }
+func (e binExpr) Refs() []Ref                { return append(e.l.Refs(), e.r.Refs()...) }
 
-func (e notExpr) eval(en env) (value, error) {
-	v, err := e.x.eval(en)
+func (e notExpr) Eval(en Env) (Value, error) {
+	v, err := e.x.Eval(en)
 	if err != nil {
-		return value{}, err
+		return Value{}, err
 	}
-	b, err := v.truth()
-	return boolean(!b), err
+	b, err := v.Truth()
+	return Bool(!b), err
 }
 
-func (e binExpr) eval(en env) (value, error) {
-	l, err := e.l.eval(en)
+func (e binExpr) Eval(en Env) (Value, error) {
+	l, err := e.l.Eval(en)
 	if err != nil {
-		return value{}, err
+		return Value{}, err
 	}
 	switch e.op {
 	case "&&", "||":
-		lb, err := l.truth()
+		lb, err := l.Truth()
 		if err != nil {
-			return value{}, err
+			return Value{}, err
 		}
 		if (e.op == "&&" && !lb) || (e.op == "||" && lb) {
-			return boolean(lb), nil
+			return Bool(lb), nil
 		}
-		r, err := e.r.eval(en)
+		r, err := e.r.Eval(en)
 		if err != nil {
-			return value{}, err
+			return Value{}, err
 		}
-		rb, err := r.truth()
-		return boolean(rb), err
+		rb, err := r.Truth()
+		return Bool(rb), err
 	}
-	r, err := e.r.eval(en)
+	r, err := e.r.Eval(en)
 	if err != nil {
-		return value{}, err
+		return Value{}, err
 	}
 	if l.isNum && r.isNum {
 		switch e.op {
 		case "==":
-			return boolean(l.n == r.n), nil
+			return Bool(l.n == r.n), nil
 		case "!=":
-			return boolean(l.n != r.n), nil
+			return Bool(l.n != r.n), nil
 		case "<":
-			return boolean(l.n < r.n), nil
+			return Bool(l.n < r.n), nil
 		case "<=":
-			return boolean(l.n <= r.n), nil
+			return Bool(l.n <= r.n), nil
 		case ">":
-			return boolean(l.n > r.n), nil
+			return Bool(l.n > r.n), nil
 		case ">=":
-			return boolean(l.n >= r.n), nil
+			return Bool(l.n >= r.n), nil
 		}
 	}
 	switch e.op {
 	case "==":
-		return boolean(l.s == r.s), nil
+		return Bool(l.s == r.s), nil
 	case "!=":
-		return boolean(l.s != r.s), nil
+		return Bool(l.s != r.s), nil
 	case "has":
-		return boolean(strings.Contains(l.s, r.s)), nil
+		return Bool(strings.Contains(l.s, r.s)), nil
 	}
-	return value{}, fmt.Errorf("%s needs two numbers, got %q and %q", e.op, l.s, r.s)
+	return Value{}, fmt.Errorf("%s needs two numbers, got %q and %q", e.op, l.s, r.s)
 }
 
-// ParseExpr parses a rule.
-func ParseExpr(src string) (Expr, error) {
+// Vocabulary is what references may name: the calls a lesson can make and
+// the fields of their outcomes.
+type Vocabulary struct {
+	Calls  []string
+	Fields []string
+}
+
+func (v Vocabulary) has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Parse parses a rule, checking its references against v and TCP state
+// names against the states the kernel reports.
+func Parse(src string, v Vocabulary) (Expr, error) {
 	toks, err := lexExpr(src)
 	if err != nil {
 		return nil, err
 	}
-	p := &exprParser{toks: toks}
+	p := &exprParser{toks: toks, voc: v}
 	e, err := p.or()
 	if err != nil {
 		return nil, err
@@ -154,6 +189,7 @@ func ParseExpr(src string) (Expr, error) {
 type exprParser struct {
 	toks []string
 	i    int
+	voc  Vocabulary
 }
 
 func (p *exprParser) peek() string {
@@ -246,25 +282,25 @@ func (p *exprParser) unary() (Expr, error) {
 		return x, nil
 	}
 	p.i++
-	return operand(t)
+	return p.operand(t)
 }
 
-func operand(t string) (Expr, error) {
+func (p *exprParser) operand(t string) (Expr, error) {
 	switch {
 	case strings.HasPrefix(t, `"`):
 		s, err := strconv.Unquote(t)
 		if err != nil {
 			return nil, fmt.Errorf("bad string %s", t)
 		}
-		return litExpr{str(s)}, nil
+		return litExpr{Str(s)}, nil
 	case t == "true" || t == "false":
-		return litExpr{boolean(t == "true")}, nil
+		return litExpr{Bool(t == "true")}, nil
 	case t[0] == '-' || unicode.IsDigit(rune(t[0])):
 		n, err := strconv.ParseInt(t, 10, 64)
 		if err != nil {
 			return nil, fmt.Errorf("bad number %q", t)
 		}
-		return litExpr{num(n)}, nil
+		return litExpr{Num(n)}, nil
 	case strings.Contains(t, "."):
 		parts := strings.Split(t, ".")
 		switch len(parts) {
@@ -275,7 +311,7 @@ func operand(t string) (Expr, error) {
 			return nil, fmt.Errorf("reference %q: want ACTOR.CALL.FIELD", t)
 		}
 		r := Ref{parts[0], parts[1], parts[2]}
-		if err := checkRef(r); err != nil {
+		if err := p.voc.checkRef(r); err != nil {
 			return nil, err
 		}
 		return refExpr{r}, nil
@@ -285,19 +321,19 @@ func operand(t string) (Expr, error) {
 			return nil, fmt.Errorf("unexpected %q", t)
 		}
 	}
-	return litExpr{str(t)}, nil
+	return litExpr{Str(t)}, nil
 }
 
 // checkRef validates the call and field names of a reference.
-func checkRef(r Ref) error {
-	if !isIdent(r.Actor) {
+func (v Vocabulary) checkRef(r Ref) error {
+	if !IsIdent(r.Actor) {
 		return fmt.Errorf("reference %s: %q is not an actor name", r, r.Actor)
 	}
-	if _, ok := actionSpecs[r.Call]; !ok || r.Call == "wait" {
-		return fmt.Errorf("reference %s: unknown call %q (known: %s)", r, r.Call, callNames())
+	if !v.has(v.Calls, r.Call) {
+		return fmt.Errorf("reference %s: unknown call %q (known: %s)", r, r.Call, strings.Join(v.Calls, ", "))
 	}
-	if _, ok := fields[r.Field]; !ok {
-		return fmt.Errorf("reference %s: unknown field %q (known: %s)", r, r.Field, fieldNames())
+	if !v.has(v.Fields, r.Field) {
+		return fmt.Errorf("reference %s: unknown field %q (known: %s)", r, r.Field, strings.Join(v.Fields, ", "))
 	}
 	return nil
 }
@@ -345,7 +381,8 @@ func lexExpr(src string) ([]string, error) {
 	return toks, nil
 }
 
-func isIdent(s string) bool {
+// IsIdent reports whether s is a name: letters, digits and _.
+func IsIdent(s string) bool {
 	if s == "" {
 		return false
 	}
