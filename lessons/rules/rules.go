@@ -97,7 +97,10 @@ func (e notExpr) Eval(en Env) (Value, error) {
 		return Value{}, err
 	}
 	b, err := v.Truth()
-	return Bool(!b), err
+	if err != nil {
+		return Value{}, err
+	}
+	return Bool(!b), nil
 }
 
 func (e binExpr) Eval(en Env) (Value, error) {
@@ -119,7 +122,10 @@ func (e binExpr) Eval(en Env) (Value, error) {
 			return Value{}, err
 		}
 		rb, err := r.Truth()
-		return Bool(rb), err
+		if err != nil {
+			return Value{}, err
+		}
+		return Bool(rb), nil
 	}
 	r, err := e.r.Eval(en)
 	if err != nil {
