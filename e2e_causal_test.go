@@ -15,8 +15,6 @@ import (
 func TestE2ELadderCauseBeforeEffectIPv6(t *testing.T) {
 	s := startTUI(t, 200, 150, "--pane", "echo", "--host", "::1")
 	s.waitFor(regexp.MustCompile(`server \[?::1\]?:\d+`))
-	// Into the input whether or not it has the focus at start.
-	s.keys("Escape")
 	s.keys("i")
 	for i := 1; i <= 30; i++ {
 		s.keys(fmt.Sprintf("m%02d", i), "Enter")

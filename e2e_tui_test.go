@@ -120,6 +120,8 @@ func TestE2ETUICalculator(t *testing.T) {
 	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
 	s.keys("Tab")
 	s.waitFor(regexp.MustCompile(`Calculator`))
+	s.keys("i")
+	s.waitFor(regexp.MustCompile(`type an expression`))
 	s.keys("2+3*4", "Enter")
 	s.waitFor(regexp.MustCompile(`‹ 14`))
 
@@ -144,7 +146,7 @@ func TestE2ETUICalculator(t *testing.T) {
 	// A second client: two client ports on screen.
 	// esc alone first: esc and + in one write would read as alt+plus.
 	s.keys("Escape")
-	s.waitFor(regexp.MustCompile(`i type`))
+	s.waitFor(regexp.MustCompile(`i/enter type`))
 	s.keys("+")
 	clients := regexp.MustCompile(`(?:client |c)\d+ fd \d+ (?:127\.0\.0\.1)?:(\d+)`)
 	deadline := time.Now().Add(15 * time.Second)
@@ -162,6 +164,28 @@ func TestE2ETUICalculator(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 
+	s.keys("q")
+	s.waitExit()
+}
+
+// TestE2EFirstScreenKeys: on the first screen, before anything is typed,
+// the tab bar's keys work: 3 lands on the calculator and 2 on echo (each
+// proven by the hint its own field shows once i takes it).
+func TestE2EFirstScreenKeys(t *testing.T) {
+	s := startTUI(t, 100, 30, "--pane", "echo")
+	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
+	s.keys("3")
+	s.keys("i")
+	s.waitFor(regexp.MustCompile(`type an expression like 2\+3\*4`))
+	s.keys("Escape")
+	s.waitFor(regexp.MustCompile(`i/enter type`))
+	s.keys("2")
+	s.keys("i")
+	s.waitFor(regexp.MustCompile(`type a message, Enter sends it`))
+	s.keys("Escape")
+	s.waitFor(regexp.MustCompile(`i/enter type`))
+	s.keys("1")
+	s.waitFor(regexp.MustCompile(`Endpoints: an IP address and a port`))
 	s.keys("q")
 	s.waitExit()
 }

@@ -69,9 +69,10 @@ type labFeed struct {
 	// clients are the lab's running clients, oldest first, and ended says
 	// why each client that ended did; stepping is the lab's mode. All three
 	// follow the lab's own events in the log (KindLab).
-	clients  []string
-	ended    map[string]string
-	stepping bool
+	clients   []string
+	ended     map[string]string
+	lastEnded string // the newest OpActorEnd's note
+	stepping  bool
 
 	socks    []netlab.SockInfo
 	snapped  bool   // a snapshot arrived
@@ -232,6 +233,7 @@ func (f *labFeed) labChange(e netlab.Event) {
 			f.ended = map[string]string{}
 		}
 		f.ended[e.Actor] = e.Note
+		f.lastEnded = e.Note
 	case netlab.OpStepMode:
 		f.stepping = e.Result == 1
 	}

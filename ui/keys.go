@@ -62,7 +62,7 @@ func DefaultKeyMap() KeyMap {
 		StepNext:     b("n/space", "next call", "n", "space"),
 		AddClient:    b("+", "add client", "+", "="),
 		RemoveClient: b("-", "close client", "-"),
-		FocusInput:   b("i", "type", "i"),
+		FocusInput:   b("i/enter", "type", "i", "enter"),
 		LeaveInput:   b("esc", "leave input", "esc"),
 		Send:         b("enter", "send", "enter"),
 		SelectUp:     b("↑", "older msg", "up"),

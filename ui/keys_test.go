@@ -18,11 +18,15 @@ func TestFooterFollowsTheSituation(t *testing.T) {
 	p := newPump(t, Options{Pane: "calc"}, 80, 24)
 	calc := p.m.panes[paneCalc].(*labPane)
 	p.waitFor("server address", func() bool { return calc.addr.IsValid() })
+	if f := footerLine(p); !strings.HasPrefix(strings.TrimSpace(f), "i/enter type") || !strings.Contains(f, "q quit") {
+		t.Fatalf("first footer: %q", f)
+	}
+	p.key("i")
 	if f := footerLine(p); !strings.HasPrefix(strings.TrimSpace(f), "enter send") || !strings.Contains(f, "tab next pane") {
 		t.Fatalf("typing footer: %q", f)
 	}
 	p.key("esc")
-	if f := footerLine(p); !strings.HasPrefix(strings.TrimSpace(f), "i type") || !strings.Contains(f, "q quit") {
+	if f := footerLine(p); !strings.HasPrefix(strings.TrimSpace(f), "i/enter type") || !strings.Contains(f, "q quit") {
 		t.Fatalf("command footer: %q", f)
 	}
 	p.key("s")

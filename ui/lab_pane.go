@@ -65,7 +65,7 @@ func newLabPane(c *Common, id paneID, service string, port uint16) *labPane {
 		title = "Calculator"
 	}
 	p := &labPane{c: c, id: id, service: service, title: title, port: port,
-		input: lineInput{limit: 1024}, typing: true}
+		input: lineInput{limit: inputLimit}}
 	return p
 }
 
@@ -92,7 +92,9 @@ func (p *labPane) Init() tea.Cmd {
 	}
 	addr := netip.AddrPortFrom(host, p.port)
 	start := func() tea.Msg {
-		if err := lab.StartServer(netlab.ServerConfig{Service: service, Addr: addr}); err != nil {
+		// No idle timeout: the pane's own client may sit quiet for a whole
+		// lecture; a server that closed it would leave the pane dead.
+		if err := lab.StartServer(netlab.ServerConfig{Service: service, Addr: addr, IdleTimeout: -1}); err != nil {
 			return labReadyMsg{to: to, lab: lab, err: err}
 		}
 		a, err := lab.ServerAddr(lab.Context())
@@ -262,9 +264,13 @@ func (p *labPane) act(f func(*netlab.Lab) (string, error)) tea.Cmd {
 
 // send queues text on the newest client.
 func (p *labPane) send(text string) tea.Cmd {
+	why := p.lastEnded()
 	return p.act(func(l *netlab.Lab) (string, error) {
 		cs := l.Clients()
 		if len(cs) == 0 {
+			if why != "" {
+				return "", errors.New(why + "; press esc then + for a new client")
+			}
 			return "", errors.New("no client: press esc then + to add one")
 		}
 		c := cs[len(cs)-1]
@@ -277,6 +283,20 @@ func (p *labPane) send(text string) tea.Cmd {
 		return "", nil
 	})
 }
+
+// lastEnded is why the newest client that ended did ("client 1 ended: the
+// server closed the connection (recv returned 0)"), from the lab's events.
+func (p *labPane) lastEnded() string {
+	if p.feed == nil {
+		return ""
+	}
+	return p.feed.lastEnded
+}
+
+// inputLimit bounds the input field: past the calculator's 4096-byte line
+// limit, so the server's own "request too long" can be shown, and far past
+// echo's recv(1024), so a long message is seen arriving in pieces.
+const inputLimit = 65536
 
 func (p *labPane) hasSeq(seq uint64) bool {
 	for _, e := range p.feed.history {

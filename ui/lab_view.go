@@ -110,6 +110,10 @@ func (p *labPane) inputLine(width int, st *Styles) string {
 	if n := len(p.feed.liveClients()); n > 0 {
 		target = p.feed.liveClients()[n-1]
 	}
+	ended := ""
+	if target == "no client" {
+		ended = p.lastEnded() // say why, never a silent dead pane
+	}
 	prompt := st.Prompt.Render(shortActor(target)+" ›") + " "
 	if !p.typing {
 		prompt = st.Muted.Render(shortActor(target)+" ›") + " "
@@ -124,7 +128,10 @@ func (p *labPane) inputLine(width int, st *Styles) string {
 	}
 	hint := p.placeholder()
 	if !p.typing {
-		hint = "press i to type"
+		hint = "press i or enter to type"
+	}
+	if ended != "" {
+		hint = ended + " — press + for a new client"
 	}
 	fieldW := width - lipWidth(prompt)
 	if note != "" {

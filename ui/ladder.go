@@ -87,7 +87,9 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	// every frame, the history can hold thousands).
 	rows := make([]int, 0, min(len(events), 4*room+16))
 	for i, e := range events {
-		if e.Kind == netlab.KindCall || e.Kind == netlab.KindNote {
+		// A connect's blocked event is a row too: its SYN left then, before
+		// the accept that answers it (netlab's ordering rule).
+		if e.Kind == netlab.KindCall || e.Kind == netlab.KindNote || (e.Kind == netlab.KindBlocked && e.Op == netlab.OpConnect) {
 			rows = append(rows, i)
 		}
 	}

@@ -14,7 +14,14 @@ func TestPaneSwitching(t *testing.T) {
 	if p.m.active != paneEcho {
 		t.Fatalf("starts on %v, want echo", p.m.active)
 	}
-	// While typing, digits go into the field, not to the tab bar.
+	// The first screen's keys work before anything is typed: 3 goes to
+	// the calculator; after i (or enter), digits go into the field instead.
+	p.key("3")
+	if p.m.active != paneCalc {
+		t.Fatalf("3 on the first screen went to %v, want calc", p.m.active)
+	}
+	p.key("2")
+	p.key("i")
 	p.key("3")
 	if p.m.active != paneEcho {
 		t.Fatal("3 switched panes while the field had focus")
@@ -56,6 +63,7 @@ func TestCalcRoundTrip(t *testing.T) {
 	calc := p.m.panes[paneCalc].(*labPane)
 	p.waitFor("server address", func() bool { return calc.addr.IsValid() })
 	p.waitScreen("server " + calc.addr.String())
+	p.key("enter") // enter (or i) takes the field first
 	p.typeText("2+3*4")
 	p.key("enter")
 	p.waitScreen("c1 ‹ 14")
@@ -172,6 +180,7 @@ func TestQuitKeys(t *testing.T) {
 	m := NewModel(Options{})
 	defer m.Close()
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.Update(tea.KeyPressMsg{Code: 'i', Text: "i"}) // the field takes the keys now
 	_, cmd := m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	if cmd != nil {
 		if _, ok := cmd().(tea.QuitMsg); ok {
