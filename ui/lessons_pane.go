@@ -264,12 +264,10 @@ func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		var cmd tea.Cmd
-		if !p.busy {
-			if p.asking {
-				cmd = p.step() // autoplay shows the question, then runs without an answer
-			} else {
-				cmd = p.next()
-			}
+		// Autoplay stops at a question and waits for the learner's answer:
+		// it never runs a step whose prediction was not made.
+		if !p.busy && !p.asking {
+			cmd = p.next()
 		}
 		return tea.Batch(cmd, p.tick())
 	case lessonSavedMsg:
@@ -334,8 +332,15 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, k.LessonRestart):
+		// From the start, questions and all: r asks every prediction again.
 		p.auto = false
+		clear(p.answers)
 		return p.replay(0)
+	case p.asking && (key.Matches(msg, k.LessonCode) || key.Matches(msg, k.LessonAuto) ||
+		key.Matches(msg, k.LessonFaster) || key.Matches(msg, k.LessonSlower)):
+		// At a question only the answer keys, h and navigation act: the
+		// code may give the answer away, and autoplay must not skip it.
+		return nil
 	case key.Matches(msg, k.LessonHint):
 		p.hint = !p.hint
 	case key.Matches(msg, k.LessonCode):

@@ -150,3 +150,35 @@ func TestLessonPaneAutoplaySpeed(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(ansi.Strip(s), sub) }
+
+// TestQuestionCannotBeSkipped: at a question, autoplay's tick, a (autoplay)
+// and c (code) do not run the step; the answer does. r then asks again.
+func TestQuestionCannotBeSkipped(t *testing.T) {
+	prog := filepath.Join(t.TempDir(), "progress.json")
+	p := newLessonsPane(testCommon(), LessonOptions{Number: 3, ProgressPath: prog})
+	defer p.Close()
+	drive(t, p, p.Init())
+	press(t, p, 'n', "n") // step 1 runs
+	press(t, p, 'n', "n") // step 2 asks
+	if !p.asking {
+		t.Fatal("step 2 does not ask")
+	}
+	press(t, p, 'a', "a")
+	press(t, p, 'c', "c")
+	p.auto = true // as if autoplay had been on before the question
+	drive(t, p, p.Update(lessonTickMsg{gen: p.gen}))
+	if !p.asking || len(p.results) != 1 {
+		t.Fatalf("the question was skipped: asking=%v results=%d", p.asking, len(p.results))
+	}
+	p.auto = false
+	press(t, p, tea.KeyEnter, "")
+	if len(p.results) != 2 {
+		t.Fatalf("the answer did not run the step: %d results", len(p.results))
+	}
+	press(t, p, 'r', "r") // from the start: the question is asked again
+	press(t, p, 'n', "n")
+	press(t, p, 'n', "n")
+	if !p.asking || len(p.results) != 1 {
+		t.Fatalf("r did not ask again: asking=%v results=%d", p.asking, len(p.results))
+	}
+}

@@ -73,7 +73,11 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 	l := p.catalog[p.cur]
 	idx, step, res := p.shownStep()
 
-	right := fmt.Sprintf("step %d/%d", len(p.results), len(l.Steps))
+	// The step on screen, counted as the body counts it.
+	right := fmt.Sprintf("step %d/%d", idx+1, len(l.Steps))
+	if idx < 0 {
+		right = fmt.Sprintf("introduction · %d steps", len(l.Steps))
+	}
 	if p.prog.Of(l.ID).Done {
 		right += "  ✓ done"
 	}
@@ -113,13 +117,22 @@ func (p *lessonsPane) textLines(l *lessons.Lesson, idx int, step *lessons.Step, 
 	var out []string
 	if step == nil {
 		out = append(out, p.md.render(l.Intro, w, st.IsDark)...)
-		if len(l.Steps) > 0 {
+		if len(l.Steps) > 0 && l.Steps[0].Predict != nil {
+			out = append(out, "", st.Prompt.Render("▶ n: step 1 — first, a question"))
+		} else if len(l.Steps) > 0 {
 			out = append(out, "", st.Prompt.Render(fmt.Sprintf("▶ n: step 1 — %s", l.Steps[0].Title)))
 		}
 		return p.withErr(out)
 	}
-	out = append(out, st.Title.Render(fmt.Sprintf("Step %d · %s", idx+1, step.Title)))
-	if res == nil && step.Predict != nil {
+	asking := res == nil && step.Predict != nil
+	if asking {
+		// Until the learner answers, nothing on screen may give the answer
+		// away: no title, no prose, no code (codeLines), only the question.
+		out = append(out, st.Title.Render(fmt.Sprintf("Step %d", idx+1)))
+	} else {
+		out = append(out, st.Title.Render(fmt.Sprintf("Step %d · %s", idx+1, step.Title)))
+	}
+	if asking {
 		out = append(out, st.Prompt.Render("Predict: ")+step.Predict.Question)
 		for i, c := range step.Predict.Choices {
 			row := fmt.Sprintf("  %c) %s", 'a'+i, c.Text)
@@ -134,7 +147,11 @@ func (p *lessonsPane) textLines(l *lessons.Lesson, idx int, step *lessons.Step, 
 		out = append(out, p.outcomeLines(idx, step, res)...)
 	}
 	out = append(out, "")
-	out = append(out, p.md.render(step.Text, w, st.IsDark)...)
+	if asking {
+		out = append(out, st.Muted.Render("The step's title, explanation and code appear once you have answered."))
+	} else {
+		out = append(out, p.md.render(step.Text, w, st.IsDark)...)
+	}
 	if p.hint && step.Hint != "" {
 		out = append(out, "", st.Kernel.Render("Hint: ")+step.Hint)
 	}
@@ -142,7 +159,11 @@ func (p *lessonsPane) textLines(l *lessons.Lesson, idx int, step *lessons.Step, 
 		out = append(out, "", st.Wire.Render("✓ Lesson complete. l: lesson list · r: play it again"))
 	} else if res != nil && !p.busy {
 		next := l.Steps[len(p.results)]
-		out = append(out, "", st.Prompt.Render(fmt.Sprintf("▶ n: step %d — %s", len(p.results)+1, next.Title)))
+		if next.Predict != nil { // its title could give its answer away
+			out = append(out, "", st.Prompt.Render(fmt.Sprintf("▶ n: step %d — first, a question", len(p.results)+1)))
+		} else {
+			out = append(out, "", st.Prompt.Render(fmt.Sprintf("▶ n: step %d — %s", len(p.results)+1, next.Title)))
+		}
 	}
 	return p.withErr(out)
 }
@@ -213,6 +234,9 @@ func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, wide bool) []st
 	st := p.c.Styles
 	if step == nil || maxH < 2 || (step.Python == "" && step.Go == "") {
 		return nil
+	}
+	if p.asking {
+		return []string{st.Muted.Render("code: shown once you have answered")}
 	}
 	mode := p.code
 	if mode == codeBoth && !wide && w < 100 {
