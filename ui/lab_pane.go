@@ -142,6 +142,14 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.KeyPressMsg:
 		return p.key(m)
+	case tea.MouseWheelMsg:
+		switch m.Button {
+		case tea.MouseWheelUp:
+			p.scroll += 3
+		case tea.MouseWheelDown:
+			p.scroll = max(0, p.scroll-3)
+		}
+		return nil
 	case tea.PasteMsg:
 		if p.typing {
 			p.input.Update(m)

@@ -79,6 +79,9 @@ type lessonsPane struct {
 	run     *lessons.Run
 	results []*lessons.StepResult
 	answers map[int]int // step index → the choice the learner picked
+	// scroll is how many lines of the lesson text are scrolled away;
+	// scrollMax is the most the last View allowed.
+	scroll, scrollMax int
 	asking  bool        // the next step's prediction is on screen
 	choice  int         // highlighted choice
 	busy    bool        // a step or a replay is running
@@ -182,7 +185,7 @@ func (p *lessonsPane) next() tea.Cmd {
 	}
 	if pr := l.Steps[pos].Predict; pr != nil && !p.asking {
 		if _, answered := p.answers[pos]; !answered {
-			p.asking, p.choice, p.hint = true, 0, false
+			p.asking, p.choice, p.hint, p.scroll = true, 0, false, 0
 			return nil
 		}
 	}
@@ -193,7 +196,7 @@ func (p *lessonsPane) next() tea.Cmd {
 }
 
 func (p *lessonsPane) step() tea.Cmd {
-	p.busy, p.asking, p.hint = true, false, false
+	p.busy, p.asking, p.hint, p.scroll = true, false, false, 0
 	gen, r := p.gen, p.run
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -277,6 +280,13 @@ func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.KeyPressMsg:
 		return p.key(msg)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			p.scroll = max(0, p.scroll-3)
+		case tea.MouseWheelDown:
+			p.scroll = min(p.scrollMax, p.scroll+3)
+		}
 	}
 	return nil
 }
@@ -301,6 +311,12 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case key.Matches(msg, k.ScrollUp), !p.asking && key.Matches(msg, k.LessonUp):
+		p.scroll = max(0, p.scroll-scrollStep(msg))
+		return nil
+	case key.Matches(msg, k.ScrollDown), !p.asking && key.Matches(msg, k.LessonDown):
+		p.scroll = min(p.scrollMax, p.scroll+scrollStep(msg))
+		return nil
 	case key.Matches(msg, k.LessonList):
 		p.listMode, p.sel, p.auto = true, p.cur, false
 		return nil
@@ -420,4 +436,12 @@ func (p *lessonsPane) Close() {
 		p.run.Close()
 		p.run = nil
 	}
+}
+
+// scrollStep is how far a key scrolls the lesson text: a page or a line.
+func scrollStep(msg tea.KeyPressMsg) int {
+	if s := msg.String(); s == "pgup" || s == "pgdown" {
+		return 10
+	}
+	return 1
 }

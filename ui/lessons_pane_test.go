@@ -182,3 +182,38 @@ func TestQuestionCannotBeSkipped(t *testing.T) {
 		t.Fatalf("r did not ask again: asking=%v results=%d", p.asking, len(p.results))
 	}
 }
+
+// TestLessonTextScrollsToItsEnd plays lesson 8 to step 4 (the third client
+// stuck in SYN_SENT) and reads it at 80x24: pgdn scrolls the text until
+// nothing is below, and then the end of every explanation is on screen.
+func TestLessonTextScrollsToItsEnd(t *testing.T) {
+	prog := filepath.Join(t.TempDir(), "progress.json")
+	p := newLessonsPane(testCommon(), LessonOptions{Number: 8, ProgressPath: prog})
+	defer p.Close()
+	drive(t, p, p.Init())
+	for len(p.results) < 4 {
+		press(t, p, 'n', "n")
+		if p.asking {
+			press(t, p, tea.KeyEnter, "")
+		}
+	}
+	res := p.results[3]
+	if len(res.Whens) == 0 {
+		t.Fatal("step 4 explained nothing")
+	}
+	view := func() string { return ansi.Strip(p.View(80, 22)) }
+	for i := 0; strings.Contains(view(), "more lines (pgdn"); i++ {
+		if i > 50 {
+			t.Fatalf("pgdn never reaches the end:\n%s", view())
+		}
+		press(t, p, tea.KeyPgDown, "")
+	}
+	screen := strings.Join(strings.Fields(view()), " ")
+	for _, w := range res.Whens {
+		words := strings.Fields(w)
+		tail := strings.Join(words[max(0, len(words)-4):], " ")
+		if !strings.Contains(screen, tail) {
+			t.Errorf("after scrolling, the end of %q is not on screen:\n%s", w, view())
+		}
+	}
+}

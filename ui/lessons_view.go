@@ -97,14 +97,14 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 		codeLines := p.codeLines(step, sideW, height/2-1, true)
 		ladH := height - 1 - len(codeLines)
 		side := append(codeLines, strings.Split(RenderLadder(ladderEvents, sideW, ladH, st, LadderOpts{Blocked: blocked}), "\n")...)
-		body := sideBySide(block(text, textW, height-1), block(side, sideW, height-1), 1)
+		body := sideBySide(block(p.scrolled(text, height-1), textW, height-1), block(side, sideW, height-1), 1)
 		return block(append([]string{header}, strings.Split(body, "\n")...), width, height)
 	}
 	ladH := max(4, (height-1)/4)
 	codeLines := p.codeLines(step, width, min(7, height/4), false)
 	textH := max(1, height-1-ladH-len(codeLines))
 	out := []string{header}
-	out = append(out, strings.Split(block(text, width, textH), "\n")...)
+	out = append(out, strings.Split(block(p.scrolled(text, textH), width, textH), "\n")...)
 	out = append(out, codeLines...)
 	out = append(out, strings.Split(RenderLadder(ladderEvents, width, ladH, st, LadderOpts{Blocked: blocked}), "\n")...)
 	return block(out, width, height)
@@ -338,4 +338,25 @@ func wrapLines(lines []string, w int) []string {
 		out = append(out, strings.Split(ansi.Wrap(l, w, " "), "\n")...)
 	}
 	return out
+}
+
+// scrolled is the part of the lesson text that fits in h rows from the
+// learner's scroll position, with a last row saying what is below (so no
+// explanation is ever cut off without a way to read it).
+func (p *lessonsPane) scrolled(text []string, h int) []string {
+	maxOff := max(0, len(text)-h+1)
+	p.scrollMax = maxOff
+	off := min(p.scroll, maxOff)
+	if len(text) <= h {
+		return text
+	}
+	st := p.c.Styles
+	if off > 0 {
+		text = append([]string{st.Muted.Render(fmt.Sprintf("↑ %d lines above (pgup/↑)", off))}, text[off+1:]...)
+	}
+	if len(text) > h {
+		below := len(text) - (h - 1)
+		text = append(text[:h-1], st.Prompt.Render(fmt.Sprintf("↓ %d more lines (pgdn/↓, mouse wheel)", below)))
+	}
+	return text
 }

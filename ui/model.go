@@ -167,6 +167,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	// The wheel scrolls the lesson text and the transcript. (Most
+	// terminals still select text with shift held.)
+	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "socklab"
 	return v
 }
