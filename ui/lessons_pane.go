@@ -82,16 +82,16 @@ type lessonsPane struct {
 	// scroll is how many lines of the lesson text are scrolled away;
 	// scrollMax is the most the last View allowed.
 	scroll, scrollMax int
-	asking  bool        // the next step's prediction is on screen
-	choice  int         // highlighted choice
-	busy    bool        // a step or a replay is running
-	gen     int         // bumps on every (re)start; stale messages are dropped
-	err     string
-	hint    bool
-	code    codeMode
-	auto    bool
-	speed   int // index in autoplaySpeeds
-	md      mdCache
+	asking            bool // the next step's prediction is on screen
+	choice            int  // highlighted choice
+	busy              bool // a step or a replay is running
+	gen               int  // bumps on every (re)start; stale messages are dropped
+	err               string
+	hint              bool
+	code              codeMode
+	auto              bool
+	speed             int // index in autoplaySpeeds
+	md                mdCache
 }
 
 func newLessonsPane(c *Common, o LessonOptions) *lessonsPane {
