@@ -56,14 +56,15 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	if width < 20 || height < 2 {
 		return block(nil, width, height)
 	}
-	left, lane, right := ladderCols(width)
-	bar := st.Muted.Render("│")
-	header := fitRight(st.Client.Bold(true).Render("client"), left) + st.Muted.Render("┬") +
-		strings.Repeat(" ", lane) + st.Muted.Render("┬") + st.Server.Bold(true).Render("server")
-
-	var tail []string
+	// The live tail (blocked and pending calls) and its size come first:
+	// they decide how many history rows fit.
+	type tailRow struct {
+		e    netlab.Event
+		kind rowKind
+	}
+	var tailRows []tailRow
 	for _, e := range o.Blocked {
-		tail = append(tail, ladderRow(e, left, lane, right, st, rowBlocked))
+		tailRows = append(tailRows, tailRow{e, rowBlocked})
 	}
 	for i, e := range o.Pending {
 		// Only the oldest is NEXT: n lets exactly that one through.
@@ -71,17 +72,18 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		if i > 0 {
 			kind = rowQueued
 		}
-		tail = append(tail, ladderRow(e, left, lane, right, st, kind))
-		if i == 0 {
-			if ex := netlab.Explain(e.Op); ex != "" {
-				tail = append(tail, st.Pending.Render(fit("  ▶ "+ex, width)))
-			}
-		}
+		tailRows = append(tailRows, tailRow{e, kind})
 	}
-	if len(tail) > height-2 {
-		tail = tail[len(tail)-(height-2):]
+	explain := ""
+	if len(o.Pending) > 0 {
+		explain = netlab.Explain(o.Pending[0].Op)
 	}
-	room := height - 1 - len(tail)
+	tailLen := len(tailRows)
+	if explain != "" {
+		tailLen++
+	}
+	tailLen = min(tailLen, height-2)
+	room := height - 1 - tailLen
 
 	// Indices of the drawable rows; events are not copied (View runs
 	// every frame, the history can hold thousands).
@@ -103,6 +105,54 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		}
 	}
 	start := max(0, end-room)
+
+	// The lifelines go where the rows on screen need them: each side as
+	// wide as its longest text when the width allows, so no row is cut
+	// while space is left blank.
+	needL, needR := len("client"), len("server")
+	measure := func(e netlab.Event, kind rowKind) {
+		if e.Kind == netlab.KindNote {
+			return
+		}
+		text, client := rowText(e, st, kind)
+		if client {
+			needL = max(needL, ansi.StringWidth(text)+1)
+		} else {
+			needR = max(needR, ansi.StringWidth(text))
+		}
+	}
+	for _, ix := range rows[start:end] {
+		measure(events[ix], rowNormal)
+	}
+	for _, t := range tailRows {
+		measure(t.e, t.kind)
+	}
+	left, lane, right := ladderCols(width)
+	switch {
+	case needL+lane+2+needR <= width:
+		left = needL + (width-needL-lane-2-needR)/2
+		right = width - left - lane - 2
+	case needL < left:
+		left = needL
+		right = width - left - lane - 2
+	case needR < right:
+		right = needR
+		left = width - right - lane - 2
+	}
+	bar := st.Muted.Render("│")
+	header := fitRight(st.Client.Bold(true).Render("client"), left) + st.Muted.Render("┬") +
+		strings.Repeat(" ", lane) + st.Muted.Render("┬") + st.Server.Bold(true).Render("server")
+
+	var tail []string
+	for i, t := range tailRows {
+		tail = append(tail, ladderRow(t.e, left, lane, right, st, t.kind))
+		if i == len(o.Blocked) && explain != "" {
+			tail = append(tail, st.Pending.Render(fit("  ▶ "+explain, width)))
+		}
+	}
+	if len(tail) > height-2 {
+		tail = tail[len(tail)-(height-2):]
+	}
 	lines := []string{header}
 	if (start > 0 || o.Lost > 0) && room > 1 {
 		// One row says how much is above, so a scrolled or trimmed
@@ -137,11 +187,9 @@ const (
 )
 
 // ladderRow renders one event as one line.
-func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) string {
-	width := left + lane + 2 + right
-	if e.Kind == netlab.KindNote {
-		return fit(st.Muted.Render("  · "+e.Actor+": "+e.Note), width)
-	}
+// rowText is a row's text on its lifeline's side, and whether that side is
+// the client's.
+func rowText(e netlab.Event, st *Styles, kind rowKind) (string, bool) {
 	var text string
 	switch kind {
 	case rowPending:
@@ -159,6 +207,15 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) 
 	if client {
 		text = st.Client.Render(shortActor(e.Actor)) + " " + text
 	}
+	return text, client
+}
+
+func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) string {
+	width := left + lane + 2 + right
+	if e.Kind == netlab.KindNote {
+		return fit(st.Muted.Render("  · "+e.Actor+": "+e.Note), width)
+	}
+	text, client := rowText(e, st, kind)
 	arrow := strings.Repeat(" ", lane)
 	if kind == rowNormal || kind == rowSelected {
 		arrow = laneText(e, lane, st)
