@@ -21,6 +21,8 @@ type KeyMap struct {
 	StepNext     key.Binding
 	AddClient    key.Binding
 	RemoveClient key.Binding
+	KernelPort   key.Binding // a failed server: bind port 0 instead
+	RetryPort    key.Binding
 	FocusInput   key.Binding
 	LeaveInput   key.Binding
 	Send         key.Binding
@@ -62,6 +64,8 @@ func DefaultKeyMap() KeyMap {
 		StepNext:     b("n/space", "next call", "n", "space"),
 		AddClient:    b("+", "add client", "+", "="),
 		RemoveClient: b("-", "close client", "-"),
+		KernelPort:   b("k", "kernel picks a port", "k"),
+		RetryPort:    b("r", "try the port again", "r"),
 		FocusInput:   b("i/enter", "type", "i", "enter"),
 		LeaveInput:   b("esc", "leave input", "esc"),
 		Send:         b("enter", "send", "enter"),

@@ -141,6 +141,9 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.KeyPressMsg:
+		if p.err != nil {
+			return p.restartKey(m)
+		}
 		return p.key(m)
 	case tea.MouseWheelMsg:
 		switch m.Button {
@@ -250,6 +253,8 @@ func (p *labPane) Help() ([]key.Binding, [][]key.Binding) {
 	}
 	pick := relabel(k.SelectUp, "↑/↓", "pick a message")
 	switch {
+	case p.err != nil:
+		return []key.Binding{k.KernelPort, k.RetryPort}, full
 	case p.typing:
 		return []key.Binding{k.Send, relabel(k.LeaveInput, "esc", "then s step, + client")}, full
 	case p.feed.inStep():
@@ -290,6 +295,21 @@ func (p *labPane) send(text string) tea.Cmd {
 		}
 		return "", nil
 	})
+}
+
+// restartKey is the only key handling of a pane whose server failed: k
+// starts it again on a port the kernel picks, r on the same port.
+func (p *labPane) restartKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch k := p.c.Keys; {
+	case key.Matches(msg, k.KernelPort):
+		p.port = 0
+	case key.Matches(msg, k.RetryPort):
+	default:
+		return nil
+	}
+	p.Close()
+	p.err, p.addr, p.note = nil, netip.AddrPort{}, ""
+	return p.Init()
 }
 
 // lastEnded is why the newest client that ended did ("client 1 ended: the

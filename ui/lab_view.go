@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,6 +13,9 @@ import (
 // last Snapshot) and the pane's own input.
 func (p *labPane) View(width, height int) string {
 	st := p.c.Styles
+	if p.err != nil {
+		return p.failedView(width, height)
+	}
 	var socks []netlab.SockInfo
 	if p.feed != nil {
 		socks = p.feed.socks
@@ -202,4 +206,19 @@ func (p *labPane) transcript(height int, st *Styles) []string {
 		out = append(out, who+" "+st.Server.Render("‹")+" "+body)
 	}
 	return out
+}
+
+// failedView is the pane when its server could not start (a --port already
+// taken, a port below 1024): the kernel's error, its hint, and the way on.
+func (p *labPane) failedView(width, height int) string {
+	st := p.c.Styles
+	lines := []string{"", st.Error.Render("The server could not start: " + p.err.Error())}
+	var ce *netlab.CallError
+	if errors.As(p.err, &ce) && ce.Hint() != "" {
+		lines = append(lines, st.Muted.Render("hint: "+ce.Hint()))
+	}
+	lines = append(lines, "",
+		st.Prompt.Render("k")+"  let the kernel choose a free port (bind to port 0)",
+		st.Prompt.Render("r")+fmt.Sprintf("  try port %d again", p.port))
+	return block(wrapLines(lines, width), width, height)
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net"
 	"strings"
 	"testing"
 
@@ -217,4 +218,23 @@ func TestTooSmall(t *testing.T) {
 	if strings.Contains(m.render(), "needs at least") {
 		t.Fatal("80x24 refused")
 	}
+}
+
+// TestTakenPortOffersTheKernelsPort: with --port on a port another socket
+// holds, the pane shows the kernel's EADDRINUSE with its hint, and k starts
+// the server on a port the kernel picks.
+func TestTakenPortOffersTheKernelsPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := uint16(ln.Addr().(*net.TCPAddr).Port)
+	p := newPump(t, Options{Port: port}, 100, 30)
+	echo := p.m.panes[paneEcho].(*labPane)
+	p.waitScreen("EADDRINUSE")
+	p.waitScreen("hint:")
+	p.key("k")
+	p.waitFor("a server on a kernel port", func() bool { return echo.addr.IsValid() && echo.addr.Port() != port })
+	p.waitScreen("server " + echo.addr.String())
 }
