@@ -411,6 +411,8 @@ func (p *labPane) Status() string {
 	switch {
 	case p.err != nil:
 		b.WriteString(st.Error.Render("server failed: " + p.err.Error()))
+	case p.addr.IsValid() && !netlab.IsLoopback(p.addr.Addr()):
+		b.WriteString(st.Server.Render("server "+p.addr.String()) + " " + st.Error.Render("⚠ open port: other machines may connect"))
 	case p.addr.IsValid():
 		b.WriteString(st.Server.Render("server " + p.addr.String()))
 	default:

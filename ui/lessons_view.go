@@ -145,6 +145,7 @@ func (p *lessonsPane) textLines(l *lessons.Lesson, idx int, step *lessons.Step, 
 	}
 	if res != nil {
 		out = append(out, p.outcomeLines(idx, step, res)...)
+		out = append(out, openPortWarnings(res.Events, st)...)
 	}
 	out = append(out, "")
 	if asking {
@@ -359,4 +360,16 @@ func (p *lessonsPane) scrolled(text []string, h int) []string {
 		text = append(text[:h-1], st.Prompt.Render(fmt.Sprintf("↓ %d more lines (pgdn/↓, mouse wheel)", below)))
 	}
 	return text
+}
+
+// openPortWarnings says, for each address a step bound beyond loopback,
+// that any machine that can reach this one may connect to it.
+func openPortWarnings(evs []netlab.Event, st *Styles) []string {
+	var out []string
+	for _, e := range evs {
+		if e.Kind == netlab.KindCall && e.Op == netlab.OpBind && !e.Failed() && e.Local.IsValid() && !netlab.IsLoopback(e.Local.Addr()) {
+			out = append(out, st.Error.Render(fmt.Sprintf("⚠ %s is an open port: any machine that can reach this one may connect to it", e.Local)))
+		}
+	}
+	return out
 }
