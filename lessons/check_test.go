@@ -68,6 +68,8 @@ func TestCheckBrokenFiles(t *testing.T) {
 		{"one choice", "# T\n\n## S\n\n```predict\nQ?\n- only :: s.socket.ok\n```\n\n```lab\ns.socket tcp\n```\n", "bad.md:5: predict: want 2 to 9 choices"},
 		{"no title", "## S\n\n```lab\ns.socket tcp\n```\n", "bad.md:1: no title"},
 		{"accept without name", "# T\n\n## S\n\n```lab\ns.socket tcp\ns.accept\n```\n", "bad.md:7: accept needs a name"},
+		{"prediction without hint", "# T\n\n## S\n\n```predict\nQ?\n- yes :: s.socket.ok\n- no :: !s.socket.ok\n```\n\n```lab\ns.socket tcp\n```\n", "bad.md:5: predict: add a ```hint block"},
+		{"planted give-away", "# T\n\n## S\n\n```predict\nWill it be ESTABLISHED?\n- ESTABLISHED :: s.socket.state == ESTABLISHED\n- CLOSED :: s.socket.state == CLOSED\n```\n\n```hint\nh\n```\n\n```lab\ns.socket tcp\n```\n", "bad.md:5: predict: the question already says \"ESTABLISHED\""},
 		{"misspelt state", "# T\n\n## S\n\n```lab\ns.socket tcp\nexpect s.socket.state == ESTABLISHD\n```\n", "bad.md:7: expect: s.socket.state compared with \"ESTABLISHD\": not a TCP state"},
 	}
 	for _, c := range cases {

@@ -82,6 +82,7 @@ func (p *parser) parse(src string) *Lesson {
 		if p.predictBody != nil {
 			step.Predict = p.predict(p.predictStart, p.predictBody)
 			p.predictBody = nil
+			p.predictionRules(step)
 		}
 		if len(step.Actions) == 0 {
 			p.errf(step.Line, "step %q has no lab block: every step makes at least one real call (```lab … ```)", step.Title)
@@ -346,4 +347,23 @@ func firstParagraph(md string) string {
 		out = append(out, s)
 	}
 	return strings.Join(out, " ")
+}
+
+// predictionRules holds a prediction to what makes it worth asking: a hint
+// (h offers it), and a question that does not already name one of its
+// choices (the learner sees only the question and the choices before
+// answering; the step's title, prose and code appear after).
+func (p *parser) predictionRules(step *Step) {
+	pr := step.Predict
+	if pr == nil {
+		return
+	}
+	if step.Hint == "" {
+		p.errf(pr.Line, "predict: add a ```hint block to this step: h offers it while the question is open")
+	}
+	for _, c := range pr.Choices {
+		if t := strings.TrimSpace(c.Text); len(t) >= 4 && strings.Contains(pr.Question, t) {
+			p.errf(pr.Line, "predict: the question already says %q, one of its answers: it gives the answer away", c.Text)
+		}
+	}
 }

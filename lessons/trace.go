@@ -95,6 +95,10 @@ func WriteList(w io.Writer, ls []*Lesson, prog *Progress) {
 		if !l.Builtin {
 			src = "  (" + l.File + ")"
 		}
-		fmt.Fprintf(w, "%2d %-6s %s  %d steps%s\n", i+1, mark, l.Title, len(l.Steps), src)
+		score := ""
+		if lp.Predicted > 0 {
+			score = fmt.Sprintf("  predictions %d/%d right", lp.Right, lp.Predicted)
+		}
+		fmt.Fprintf(w, "%2d %-6s %s  %d steps%s%s\n", i+1, mark, l.Title, len(l.Steps), score, src)
 	}
 }

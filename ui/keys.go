@@ -37,6 +37,7 @@ type KeyMap struct {
 	LessonRestart key.Binding
 	LessonList    key.Binding
 	LessonHint    key.Binding
+	LessonChecks  key.Binding
 	LessonCode    key.Binding
 	LessonAuto    key.Binding
 	LessonFaster  key.Binding
@@ -79,6 +80,7 @@ func DefaultKeyMap() KeyMap {
 		LessonRestart: b("r", "restart", "r"),
 		LessonList:    b("l", "lessons", "l"),
 		LessonHint:    b("h", "hint", "h"),
+		LessonChecks:  b("x", "show checks", "x"),
 		LessonCode:    b("c", "python/go", "c"),
 		LessonAuto:    b("a", "autoplay", "a"),
 		LessonFaster:  b("+", "faster", "+", "="),

@@ -23,6 +23,7 @@ func fixtureLessonPane(t *testing.T, c *Common) *lessonsPane {
 		"```python\nsock.listen(1)\n```\n\n```go\nunix.Listen(fd, 1)\n```\n\n" +
 		"## connect()\n\nThe client connects; the server has **not** called `accept()`.\n\n" +
 		"```predict\nWill connect() return before accept()?\n- yes :: client.connect.ok\n- no, it waits :: client.connect.blocked\n```\n\n" +
+		"```hint\nWho answers the SYN?\n```\n\n" +
 		"```lab\nclient.socket tcp\nclient.connect server\nexpect client.connect.state == ESTABLISHED\n" +
 		"when client.connect.ok: The kernels did the handshake.\n```\n\n" +
 		"```python\nclient = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\nclient.connect(server_address)\n```\n\n" +

@@ -82,6 +82,7 @@ type lessonsPane struct {
 	// scroll is how many lines of the lesson text are scrolled away;
 	// scrollMax is the most the last View allowed.
 	scroll, scrollMax int
+	showChecks        bool // x: each expectation rule with its values
 	asking            bool // the next step's prediction is on screen
 	choice            int  // highlighted choice
 	busy              bool // a step or a replay is running
@@ -359,6 +360,8 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.LessonHint):
 		p.hint = !p.hint
+	case !p.asking && key.Matches(msg, k.LessonChecks):
+		p.showChecks = !p.showChecks
 	case key.Matches(msg, k.LessonCode):
 		p.code = (p.code + 1) % 3
 	case key.Matches(msg, k.LessonAuto):
@@ -399,7 +402,7 @@ func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.c.Keys
 	full := [][]key.Binding{
 		{k.LessonNext, k.LessonPrev, k.LessonRestart, k.LessonList, k.LessonHint, k.LessonCode},
-		{k.LessonAuto, k.LessonFaster, k.LessonSlower, k.LessonUp, k.LessonChoose},
+		{k.LessonAuto, k.LessonFaster, k.LessonSlower, k.LessonUp, k.LessonChoose, k.LessonChecks, k.ScrollDown},
 	}
 	switch {
 	case p.loadErr != nil || len(p.catalog) == 0:
@@ -411,8 +414,11 @@ func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 		}
 		return short, full
 	case p.asking:
-		return []key.Binding{relabel(k.LessonUp, "↑/↓", "choose an answer"), relabel(k.LessonChoose, "enter", "answer"),
-			k.LessonHint, k.LessonPrev}, full
+		short := []key.Binding{relabel(k.LessonUp, "↑/↓", "choose an answer"), relabel(k.LessonChoose, "enter", "answer")}
+		if _, step, _ := p.shownStep(); step != nil && step.Hint != "" {
+			short = append(short, k.LessonHint) // offered only where there is one
+		}
+		return append(short, k.LessonPrev), full
 	}
 	l := p.catalog[p.cur]
 	if len(p.results) >= len(l.Steps) {

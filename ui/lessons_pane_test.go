@@ -83,11 +83,19 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 		t.Fatalf("prediction tally %+v", got)
 	}
 	view := p.View(100, 30)
-	for _, want := range []string{"← the kernel", "✗ the kernel did otherwise", "client.connect.state == ESTABLISHED"} {
+	for _, want := range []string{"← the kernel", "✗ the kernel did otherwise", "the kernel did what this step expects"} {
 		if !contains(view, want) {
 			t.Fatalf("view lacks %q:\n%s", want, view)
 		}
 	}
+	if contains(view, "client.connect.state == ESTABLISHED") {
+		t.Fatalf("a raw rule is shown before x:\n%s", view)
+	}
+	press(t, p, 'x', "x") // an instructor's view: each rule with its values
+	if view := p.View(100, 30); !contains(view, "client.connect.state == ESTABLISHED") {
+		t.Fatalf("x does not show the checks:\n%s", view)
+	}
+	press(t, p, 'x', "x")
 	oldRun := p.run
 	press(t, p, 'p', "p") // back: replay from scratch to step 1
 	if len(p.results) != 1 || p.run == oldRun || p.asking {

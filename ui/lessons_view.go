@@ -158,6 +158,9 @@ func (p *lessonsPane) textLines(l *lessons.Lesson, idx int, step *lessons.Step, 
 	}
 	if res != nil && len(p.results) == len(l.Steps) {
 		out = append(out, "", st.Wire.Render("✓ Lesson complete. l: lesson list · r: play it again"))
+		if asked, right := p.score(); asked > 0 {
+			out = append(out, st.Prompt.Render(fmt.Sprintf("Your predictions: %d of %d as the kernel did", right, asked)))
+		}
 	} else if res != nil && !p.busy {
 		next := l.Steps[len(p.results)]
 		if next.Predict != nil { // its title could give its answer away
@@ -204,19 +207,35 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 		case picked < len(res.Choices) && res.Choices[picked]:
 			out = append(out, st.Wire.Render("  ✓ you predicted what the kernel did"))
 		default:
-			out = append(out, st.Error.Render("  ✗ the kernel did otherwise — read on"))
+			out = append(out, st.Error.Render("  ✗ the kernel did otherwise: why is explained below"))
 		}
 	}
+	// The checks are the lesson author's rules: a student reads a summary,
+	// an instructor presses x to see each rule with the values it read.
+	held := 0
 	for _, v := range res.Expects {
-		mark, sty := "✓", st.Wire
-		if !v.Held {
-			mark, sty = "✗", st.Error
+		if v.Held {
+			held++
 		}
-		line := sty.Render(mark+" "+v.Expect.Src) + st.Muted.Render("  "+v.Values)
-		if v.Err != nil {
-			line += st.Error.Render(" " + v.Err.Error())
+	}
+	switch {
+	case len(res.Expects) == 0:
+	case !p.showChecks && held == len(res.Expects):
+		out = append(out, st.Wire.Render(fmt.Sprintf("✓ the kernel did what this step expects (%d checks; x shows them)", held)))
+	case !p.showChecks:
+		out = append(out, st.Error.Render(fmt.Sprintf("✗ %d of %d checks did not hold on this machine (x shows them)", len(res.Expects)-held, len(res.Expects))))
+	default:
+		for _, v := range res.Expects {
+			mark, sty := "✓", st.Wire
+			if !v.Held {
+				mark, sty = "✗", st.Error
+			}
+			line := sty.Render(mark+" "+v.Expect.Src) + st.Muted.Render("  "+v.Values)
+			if v.Err != nil {
+				line += st.Error.Render(" " + v.Err.Error())
+			}
+			out = append(out, line)
 		}
-		out = append(out, line)
 	}
 	for _, o := range res.Outcomes {
 		if o.Err != nil {
@@ -372,4 +391,20 @@ func openPortWarnings(evs []netlab.Event, st *Styles) []string {
 		}
 	}
 	return out
+}
+
+// score counts this play's answered predictions and those the kernel bore out.
+func (p *lessonsPane) score() (asked, right int) {
+	for _, res := range p.results {
+		if res == nil {
+			continue
+		}
+		if i, ok := p.answers[res.Index]; ok && i < len(res.Choices) {
+			asked++
+			if res.Choices[i] {
+				right++
+			}
+		}
+	}
+	return asked, right
 }
