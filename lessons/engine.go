@@ -636,7 +636,8 @@ func (r *Run) sysctl(o *Outcome) {
 		o.Err = fmt.Errorf("sysctl %s: %w", name, err)
 		e.Result, e.Errno, e.Err = -1, netlab.ErrnoOf(err), err.Error()
 	} else {
-		o.Extra = strings.TrimSpace(string(data))
+		// "32768\t60999": the kernel's separators, shown as spaces.
+		o.Extra = strings.Join(strings.Fields(string(data)), " ")
 		e.Result = len(data)
 		e.Data = []byte(o.Extra)
 	}

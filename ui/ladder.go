@@ -111,8 +111,8 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	// while space is left blank.
 	needL, needR := len("client"), len("server")
 	measure := func(e netlab.Event, kind rowKind) {
-		if e.Kind == netlab.KindNote {
-			return
+		if e.Kind == netlab.KindNote || e.Role == netlab.RoleLab {
+			return // drawn across the diagram, not on a side
 		}
 		text, client := rowText(e, st, kind)
 		if client {
@@ -214,6 +214,11 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) 
 	width := left + lane + 2 + right
 	if e.Kind == netlab.KindNote {
 		return fit(st.Muted.Render("  · "+e.Actor+": "+e.Note), width)
+	}
+	if e.Role == netlab.RoleLab {
+		// A read the lab made (a sysctl): a kernel fact, but no one's call
+		// in the conversation, so it spans the diagram.
+		return fit(st.Muted.Render("  · "+e.Actor+": ")+e.Op.String()+"("+e.Text+") = "+st.Kernel.Render(strings.Join(strings.Fields(string(e.Data)), " ")), width)
 	}
 	text, client := rowText(e, st, kind)
 	arrow := strings.Repeat(" ", lane)

@@ -290,27 +290,17 @@ func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, wide bool) []st
 	return lines
 }
 
-// ladderInput gathers the events of the steps played up to the one shown,
-// with the actors renamed to the diagram's two sides, and the calls still
-// blocked in the kernel.
+// ladderInput gathers the events of the steps played up to the one shown
+// (each drawn on its side by its Role, which the lesson's actions decide),
+// and the calls still blocked in the kernel.
 func (p *lessonsPane) ladderInput(idx int) ([]netlab.Event, []netlab.Event) {
-	l := p.catalog[p.cur]
-	side := serverSide(l)
 	upto := len(p.results)
 	if idx >= 0 && idx < upto {
 		upto = idx + 1
 	}
 	var evs, blocked []netlab.Event
-	rename := func(e netlab.Event) netlab.Event {
-		if !side[e.Actor] && !strings.HasPrefix(e.Actor, "client") {
-			e.Actor = "client " + e.Actor
-		}
-		return e
-	}
 	for _, r := range p.results[:upto] {
-		for _, e := range r.Events {
-			evs = append(evs, rename(e))
-		}
+		evs = append(evs, r.Events...)
 	}
 	if upto > 0 {
 		for _, o := range p.results[upto-1].Outcomes {
@@ -319,7 +309,7 @@ func (p *lessonsPane) ladderInput(idx int) ([]netlab.Event, []netlab.Event) {
 			}
 			for _, e := range o.Events {
 				if e.Kind == netlab.KindBlocked {
-					blocked = append(blocked, rename(e))
+					blocked = append(blocked, e)
 					break
 				}
 			}
@@ -328,23 +318,6 @@ func (p *lessonsPane) ladderInput(idx int) ([]netlab.Event, []netlab.Event) {
 	return evs, blocked
 }
 
-// serverSide names the actors drawn on the server's lifeline: those that
-// listen, accept, serve or wait for datagrams.
-func serverSide(l *lessons.Lesson) map[string]bool {
-	m := map[string]bool{}
-	for _, s := range l.Steps {
-		for _, a := range s.Actions {
-			switch a.Op {
-			case "listen", "accept", "serve", "recvfrom":
-				m[a.Actor] = true
-			}
-			if a.Label != "" {
-				m[a.Label] = true
-			}
-		}
-	}
-	return m
-}
 
 // wrapLines wraps the lines wider than w (an outcome naming an address, a
 // long question) so they are read in full instead of cut with "…".
