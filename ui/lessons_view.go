@@ -318,7 +318,6 @@ func (p *lessonsPane) ladderInput(idx int) ([]netlab.Event, []netlab.Event) {
 	return evs, blocked
 }
 
-
 // wrapLines wraps the lines wider than w (an outcome naming an address, a
 // long question) so they are read in full instead of cut with "…".
 func wrapLines(lines []string, w int) []string {
