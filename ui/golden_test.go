@@ -12,11 +12,11 @@ import (
 func tea_WindowSize(w, h int) tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
 
 // TestGoldenScreens renders the calculator pane from the fixed event log at
-// the two sizes the issue names, in both themes. Run with -update to
-// regenerate after a deliberate change, then look at the files.
+// a laptop's, a projector's and a large screen's sizes, in every theme. Run
+// with -update to regenerate after a deliberate change, then look at them.
 func TestGoldenScreens(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {160, 48}} {
-		for _, theme := range []Theme{ThemeDark, ThemeLight} {
+	for _, size := range [][2]int{{80, 24}, {120, 36}, {160, 48}, {200, 60}} {
+		for _, theme := range []Theme{ThemeDark, ThemeLight, ThemeHighContrast} {
 			t.Run(fmt.Sprintf("%dx%d_%s", size[0], size[1], theme), func(t *testing.T) {
 				m := fixtureModel(theme, size[0], size[1])
 				defer m.Close()
@@ -28,12 +28,17 @@ func TestGoldenScreens(t *testing.T) {
 	}
 }
 
-// TestGoldenNoColor is the 80x24 screen with the styling removed: what a
+// TestGoldenNoColor is the screen with the styling removed: what a
 // NO_COLOR terminal shows must still say everything (markers, not colours).
+// The 120x36 and 200x60 screens also show that no ladder row is cut there.
 func TestGoldenNoColor(t *testing.T) {
-	m := fixtureModel(ThemeDark, 80, 24)
-	defer m.Close()
-	golden.RequireEqual(t, ansi.Strip(m.render()))
+	for _, size := range [][2]int{{80, 24}, {120, 36}, {200, 60}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			m := fixtureModel(ThemeDark, size[0], size[1])
+			defer m.Close()
+			golden.RequireEqual(t, ansi.Strip(m.render()))
+		})
+	}
 }
 
 func checkSize(t *testing.T, out string, w, h int) {

@@ -128,6 +128,10 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		measure(t.e, t.kind)
 	}
 	left, lane, right := ladderCols(width)
+	if over := needL + lane + 2 + needR - width; over > 0 && lane > 10 {
+		lane = max(10, lane-over) // a narrower lane before a cut row
+		left, right = (width-lane-2)/2, width-(width-lane-2)/2-lane-2
+	}
 	switch {
 	case needL+lane+2+needR <= width:
 		left = needL + (width-needL-lane-2-needR)/2

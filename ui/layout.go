@@ -46,9 +46,15 @@ type labLayout struct {
 // generateLabLayout splits a lab pane's body. sockRows is how many socket
 // lines the server and the clients want (the larger of the two in narrow
 // mode, the sum in wide mode, counted separately). Pure.
+//
+// The ladder needs about ladderWant columns for its rows to fit whole (a
+// client's call, the arrow lane, the server's call); it gets them before
+// the other parts get a column of their own beside it, so no row is cut
+// while space is left blank elsewhere.
 func generateLabLayout(w, h, serverRows, clientRows int) labLayout {
-	if w >= 120 && h >= 28 {
-		left := w * 2 / 5
+	const ladderWant = 130
+	if w >= ladderWant+50 && h >= 28 {
+		left := min(w*2/5, w-ladderWant-2)
 		right := w - left - 2
 		l := labLayout{wide: true, ladder: rect{left + 2, 0, right, h}}
 		y := 0
@@ -66,10 +72,12 @@ func generateLabLayout(w, h, serverRows, clientRows int) labLayout {
 	}
 	l := labLayout{}
 	sockH := 1 + min(max(serverRows, clientRows), 4)
+	// A taller screen gives the transcript more lines too (2 at 24 rows).
+	trH := min(8, max(2, (h-20)/3+2))
 	l.sockets = rect{0, 0, w, sockH}
 	l.input = rect{0, h - 1, w, 1}
-	l.transcript = rect{0, h - 3, w, 2}
-	l.bytes = rect{0, h - 6, w, 3}
-	l.ladder = rect{0, sockH, w, max(0, h-6-sockH)}
+	l.transcript = rect{0, h - 1 - trH, w, trH}
+	l.bytes = rect{0, h - 4 - trH, w, 3}
+	l.ladder = rect{0, sockH, w, max(0, h-4-trH-sockH)}
 	return l
 }
