@@ -41,7 +41,7 @@ func shortActor(actor string) string {
 
 // ladderCols splits a width into client text, arrow lane and server text.
 func ladderCols(width int) (left, lane, right int) {
-	lane = min(max(width/7, 10), 22)
+	lane = min(max(width/7, 12), 22)
 	left = (width - lane - 2) / 2
 	right = width - left - lane - 2
 	return left, lane, right
@@ -128,8 +128,8 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		measure(t.e, t.kind)
 	}
 	left, lane, right := ladderCols(width)
-	if over := needL + lane + 2 + needR - width; over > 0 && lane > 10 {
-		lane = max(10, lane-over) // a narrower lane before a cut row
+	if over := needL + lane + 2 + needR - width; over > 0 && lane > 12 {
+		lane = max(12, lane-over) // a narrower lane before a cut row
 		left, right = (width-lane-2)/2, width-(width-lane-2)/2-lane-2
 	}
 	switch {
