@@ -116,7 +116,7 @@ func (p *lessonsPane) textLines(l *lessons.Lesson, idx int, step *lessons.Step, 
 	st := p.c.Styles
 	var out []string
 	if step == nil {
-		out = append(out, p.md.render(l.Intro, w, st.IsDark)...)
+		out = append(out, p.md.render(l.Intro, w, st)...)
 		if len(l.Steps) > 0 && l.Steps[0].Predict != nil {
 			out = append(out, "", st.Prompt.Render("▶ n: step 1 — first, a question"))
 		} else if len(l.Steps) > 0 {
@@ -151,7 +151,7 @@ func (p *lessonsPane) textLines(l *lessons.Lesson, idx int, step *lessons.Step, 
 	if asking {
 		out = append(out, st.Muted.Render("The step's title, explanation and code appear once you have answered."))
 	} else {
-		out = append(out, p.md.render(step.Text, w, st.IsDark)...)
+		out = append(out, p.md.render(step.Text, w, st)...)
 	}
 	if p.hint && step.Hint != "" {
 		out = append(out, "", st.Kernel.Render("Hint: ")+step.Hint)
@@ -221,7 +221,7 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 	switch {
 	case len(res.Expects) == 0:
 	case !p.showChecks && held == len(res.Expects):
-		out = append(out, st.Wire.Render(fmt.Sprintf("✓ the kernel did what this step expects (%d checks; x shows them)", held)))
+		out = append(out, st.Wire.Render(fmt.Sprintf("✓ the kernel did what this step expects (%s; x shows them)", plural(held, "check"))))
 	case !p.showChecks:
 		out = append(out, st.Error.Render(fmt.Sprintf("✗ %d of %d checks did not hold on this machine (x shows them)", len(res.Expects)-held, len(res.Expects))))
 	default:
