@@ -73,7 +73,7 @@ func TestGoldenLessonScreen(t *testing.T) {
 			out := m.render()
 			checkSize(t, out, size[0], size[1])
 			plain := ansi.Strip(out)
-			for _, want := range []string{"Lesson 1/1", "← the kernel", "Python"} {
+			for _, want := range []string{"Lesson 1/1", "← what happened", "Python"} {
 				if !strings.Contains(plain, want) {
 					t.Fatalf("screen lacks %q:\n%s", want, plain)
 				}

@@ -83,6 +83,7 @@ type lessonsPane struct {
 	// scrollMax is the most the last View allowed.
 	scroll, scrollMax int
 	showChecks        bool // x: each expectation rule with its values
+	lastWidth         int  // the width of the last View
 	asking            bool // the next step's prediction is on screen
 	choice            int  // highlighted choice
 	busy              bool // a step or a replay is running
@@ -363,7 +364,19 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	case !p.asking && key.Matches(msg, k.LessonChecks):
 		p.showChecks = !p.showChecks
 	case key.Matches(msg, k.LessonCode):
-		p.code = (p.code + 1) % 3
+		// Where both do not fit side by side (they show as Python), c
+		// switches Python ↔ Go: every press changes what is on screen.
+		narrow := p.lastWidth < 100
+		switch shown := p.code; {
+		case shown == codePython || (shown == codeBoth && narrow):
+			p.code = codeGo
+		case shown == codeGo && narrow:
+			p.code = codePython
+		case shown == codeGo:
+			p.code = codeBoth
+		default:
+			p.code = codePython
+		}
 	case key.Matches(msg, k.LessonAuto):
 		p.auto = !p.auto
 		if p.auto {

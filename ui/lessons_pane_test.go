@@ -83,7 +83,7 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 		t.Fatalf("prediction tally %+v", got)
 	}
 	view := p.View(100, 30)
-	for _, want := range []string{"← the kernel", "✗ the kernel did otherwise", "the kernel did what this step expects"} {
+	for _, want := range []string{"← what happened", "✗ it went otherwise", "the kernel did what this step expects"} {
 		if !contains(view, want) {
 			t.Fatalf("view lacks %q:\n%s", want, view)
 		}

@@ -13,6 +13,7 @@ import (
 // View renders the pane: the lesson list, or the open lesson.
 func (p *lessonsPane) View(width, height int) string {
 	st := p.c.Styles
+	p.lastWidth = width // c skips the side-by-side code where it cannot fit
 	switch {
 	case p.loadErr != nil:
 		return block(append([]string{st.Error.Render("The lessons could not be loaded:")},
@@ -197,7 +198,9 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 			}
 			row := fmt.Sprintf("%s%c) %s", mark, 'a'+i, c.Text)
 			if res.Choices[i] {
-				row = st.Wire.Render(row + "  ← the kernel")
+				// What happened: the kernel's doing in most steps, the
+				// server program's in some (a calculator's reply).
+				row = st.Wire.Render(row + "  ← what happened")
 			}
 			out = append(out, row)
 		}
@@ -205,9 +208,9 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 		case !answered:
 			out = append(out, st.Muted.Render("  (not answered)"))
 		case picked < len(res.Choices) && res.Choices[picked]:
-			out = append(out, st.Wire.Render("  ✓ you predicted what the kernel did"))
+			out = append(out, st.Wire.Render("  ✓ you predicted what happened"))
 		default:
-			out = append(out, st.Error.Render("  ✗ the kernel did otherwise: why is explained below"))
+			out = append(out, st.Error.Render("  ✗ it went otherwise: why is explained below"))
 		}
 	}
 	// The checks are the lesson author's rules: a student reads a summary,
@@ -243,7 +246,8 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 		}
 	}
 	for _, t := range res.Whens {
-		out = append(out, st.Text.Render("→ "+t))
+		// An explanation is prose: code spans styled, no raw backticks.
+		out = append(out, "→ "+inline(strings.Join(strings.Fields(t), " "), st))
 	}
 	return out
 }
