@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -111,6 +112,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
+	case tea.MouseClickMsg:
+		// A click on the tab bar opens that pane, as its number key does.
+		if t, ok := m.tabAt(msg.X, msg.Y); ok && !m.showHelp {
+			return m, m.show(t)
+		}
+		return m, nil
 	case targeted:
 		if t := msg.target(); t >= 0 && t < paneCount {
 			return m, m.panes[t].Update(msg)
@@ -222,6 +229,28 @@ func (m *Model) footer(p pane, width int) string {
 func (m *Model) helpKeys(p pane) helpKeys {
 	short, full := p.Help()
 	return helpKeys{k: m.c.Keys, typing: p.Typing(), short: short, full: full}
+}
+
+// tabAt is the pane whose tab is drawn at column x of row y, if any.
+func (m *Model) tabAt(x, y int) (paneID, bool) {
+	if y != 0 {
+		return 0, false
+	}
+	st := m.c.Styles
+	pos := ansi.StringWidth(st.Title.Render("socklab") + " ")
+	for i, p := range m.panes {
+		label := fmt.Sprintf("%d %s", i+1, p.Title())
+		style := st.TabIdle
+		if paneID(i) == m.active {
+			style = st.TabActive
+		}
+		w := ansi.StringWidth(style.Render(label))
+		if x >= pos && x < pos+w {
+			return paneID(i), true
+		}
+		pos += w
+	}
+	return 0, false
 }
 
 func (m *Model) tabBar() string {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"net"
 	"strings"
 	"testing"
@@ -237,4 +238,24 @@ func TestTakenPortOffersTheKernelsPort(t *testing.T) {
 	p.key("k")
 	p.waitFor("a server on a kernel port", func() bool { return echo.addr.IsValid() && echo.addr.Port() != port })
 	p.waitScreen("server " + echo.addr.String())
+}
+
+// TestClickATab: a mouse click on a tab opens its pane.
+func TestClickATab(t *testing.T) {
+	m := NewModel(Options{})
+	defer m.Close()
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	line := strings.Split(ansi.Strip(m.render()), "\n")[0]
+	x := strings.Index(line, "3 Calculator")
+	if x < 0 {
+		t.Fatalf("no calculator tab in %q", line)
+	}
+	m.Update(tea.MouseClickMsg{X: ansi.StringWidth(line[:x]) + 2, Y: 0, Button: tea.MouseLeft})
+	if m.active != paneCalc {
+		t.Fatalf("click went to %v, want calc", m.active)
+	}
+	m.Update(tea.MouseClickMsg{X: 1, Y: 5, Button: tea.MouseLeft})
+	if m.active != paneCalc {
+		t.Fatal("a click below the tab bar switched panes")
+	}
 }
