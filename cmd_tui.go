@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"net/netip"
+	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -23,6 +25,8 @@ func addTUIFlags(root *cobra.Command) {
 		pane       string
 		theme      string
 		lessonsDir string
+		traceFile  string
+		traceJSON  bool
 	)
 	f := root.Flags()
 	f.Uint16Var(&port, "port", 0, "server port of the first pane (0: the kernel picks one)")
@@ -30,6 +34,8 @@ func addTUIFlags(root *cobra.Command) {
 	f.StringVar(&pane, "pane", "echo", "pane shown first: echo, calc or lessons")
 	f.StringVar(&theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
 	f.StringVar(&lessonsDir, "lessons", "", "also load the lessons (*.md) in `DIR`, numbered after the built-in ones")
+	f.StringVar(&traceFile, "trace-file", "", "write every call of the echo and calculator panes to this file, in causal order")
+	f.BoolVar(&traceJSON, "json", false, "with --trace-file: JSON lines (docs/TRACE-FORMAT.md)")
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		addr, err := netip.ParseAddr(host)
 		if err != nil {
@@ -47,6 +53,23 @@ func addTUIFlags(root *cobra.Command) {
 		opts := tuiDefaults()
 		opts.Host, opts.Port, opts.Pane, opts.Theme = addr.Unmap(), port, pane, th
 		opts.Lessons.Dir = lessonsDir
+		if traceJSON && traceFile == "" {
+			return fmt.Errorf("--json needs --trace-file FILE (the screen is the terminal's)")
+		}
+		if traceFile != "" {
+			file, err := os.Create(traceFile)
+			if err != nil {
+				return err
+			}
+			defer file.Close()
+			newWriter := netlab.NewTraceWriter
+			if traceJSON {
+				newWriter = netlab.NewJSONTraceWriter
+			}
+			tw := newWriter(file, 1<<16)
+			defer tw.Close()
+			opts.Trace = tw
+		}
 		return ui.Run(cmd.Context(), opts)
 	}
 }

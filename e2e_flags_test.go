@@ -1,7 +1,11 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -47,5 +51,44 @@ func TestE2EBenchFailsWhenNobodyServed(t *testing.T) {
 	ee, ok := err.(*exec.ExitError)
 	if !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "no client was served") {
 		t.Fatalf("exit %v, output %q", err, out)
+	}
+}
+
+// TestE2ETUITraceFileJSON: the TUI's --trace-file F --json writes the echo
+// pane's calls as JSON lines, a typed message's send and recv among them.
+func TestE2ETUITraceFileJSON(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "trace.jsonl")
+	s := startTUI(t, 100, 30, "--pane", "echo", "--trace-file", out, "--json")
+	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
+	s.keys("i")
+	s.keys("traced", "Enter")
+	s.waitFor(regexp.MustCompile(`‹ traced`))
+	s.keys("C-c")
+	s.waitExit()
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sends, recvs int
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var e struct {
+			V        int
+			Kind, Op string
+			DataText *string `json:"data_text"`
+		}
+		if err := json.Unmarshal([]byte(line), &e); err != nil || e.V != 1 {
+			t.Fatalf("not a JSON trace line: %q (%v)", line, err)
+		}
+		if e.Kind == "call" && e.DataText != nil && *e.DataText == "traced" {
+			switch e.Op {
+			case "send":
+				sends++
+			case "recv":
+				recvs++
+			}
+		}
+	}
+	if sends != 2 || recvs != 2 { // the client's and the server's
+		t.Fatalf("sends %d, recvs %d of \"traced\"; want 2 and 2", sends, recvs)
 	}
 }

@@ -1,6 +1,10 @@
 package ui
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"github.com/socklab/socklab/netlab"
+)
 
 // Options are what the command line chooses.
 type Options struct {
@@ -11,4 +15,7 @@ type Options struct {
 	// Lessons: which lesson the lesson pane opens (Number 0: the last one
 	// opened, or the list) and an instructor's lesson directory.
 	Lessons LessonOptions
+	// Trace, if set, gets every event of the lab panes in causal order (the
+	// command line's --trace-file writes it; the UI does no I/O itself).
+	Trace netlab.Sink
 }
