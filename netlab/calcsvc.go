@@ -54,7 +54,8 @@ func answer(line []byte, heavy chan struct{}) (reply []byte, quit bool) {
 //     a client dribbling bytes cannot hold its slot (slowloris).
 //   - Replies are sent before anything more is read: a client that does not
 //     read its replies stops being read (back-pressure), so the server holds
-//     at most one line and one reply for it.
+//     at most one read's lines and replyBatch bytes of replies (plus the one
+//     being computed) for it.
 func (s *Server) serveCalc(ctx context.Context, c *Socket) {
 	lines := Lines{Max: s.cfg.MaxLine}
 	buf := make([]byte, 1024)
@@ -125,10 +126,26 @@ func (s *Server) serveCalc(ctx context.Context, c *Socket) {
 	}
 }
 
-// reply answers frames in order, sending each reply as soon as it is
-// computed; it reports false when the connection must end (quit, or the
-// client is gone or stopped reading for longer than the idle timeout).
+// replyBatch bounds the replies gathered before one send: the replies to
+// one read go out together (one send for a pipelined batch, as a client
+// reading with recv(1024) expects), but never more than this waits unsent.
+const replyBatch = 16 << 10
+
+// reply answers frames in order, sending the replies gathered so far
+// whenever they pass replyBatch and at the end; it reports false when the
+// connection must end (quit, or the client is gone or stopped reading for
+// longer than the idle timeout).
 func (s *Server) reply(ctx context.Context, c *Socket, frames []Frame, wArmed *time.Time) bool {
+	var out []byte
+	flush := func() bool {
+		if len(out) == 0 {
+			return true
+		}
+		s.armWrite(c, wArmed)
+		err := c.SendAll(ctx, out)
+		out = out[:0]
+		return err == nil
+	}
 	for _, f := range frames {
 		var r []byte
 		quit := false
@@ -137,15 +154,16 @@ func (s *Server) reply(ctx context.Context, c *Socket, frames []Frame, wArmed *t
 		} else {
 			r, quit = answer(f.Line, s.heavy)
 		}
-		s.armWrite(c, wArmed)
-		if err := c.SendAll(ctx, append(r, '\n')); err != nil {
+		out = append(append(out, r...), '\n')
+		if quit {
+			flush()
 			return false
 		}
-		if quit {
+		if len(out) >= replyBatch && !flush() {
 			return false
 		}
 	}
-	return true
+	return flush()
 }
 
 // say sends a last line to a client that is being closed, waiting at most a
