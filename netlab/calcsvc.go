@@ -144,6 +144,9 @@ func (s *Server) reply(ctx context.Context, c *Socket, frames []Frame, wArmed *t
 		s.armWrite(c, wArmed)
 		err := c.SendAll(ctx, out)
 		out = out[:0]
+		if cap(out) > 2*replyBatch {
+			out = nil // a 30 000-digit reply's buffer is not kept for the next
+		}
 		return err == nil
 	}
 	for _, f := range frames {

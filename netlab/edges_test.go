@@ -89,7 +89,10 @@ func TestCalcNonReadingClientsBoundedMemory(t *testing.T) {
 		t.Skip("computes a few hundred 30 000-digit numbers")
 	}
 	const clients, perClient = 100, 200
-	const perConnBound = 100 << 10 // 1 KiB read buffer + 4 KiB line + one 30 KiB reply, with room
+	// Per connection: a 1 KiB read buffer, a 4 KiB line, up to 16 KiB of
+	// replies waiting plus the ~30 KiB one being built (and its evaluation's
+	// temporaries), a goroutine stack; with room for the GC's timing.
+	const perConnBound = 160 << 10
 	srv := startServer(t, ServerConfig{Service: Calc, MaxClients: 2 * clients})
 	runtime.GC()
 	var before runtime.MemStats
