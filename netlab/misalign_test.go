@@ -2,7 +2,6 @@ package netlab
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -24,23 +23,13 @@ func TestCalcRepliesNeverMisalign(t *testing.T) {
 		conns, perConn = 8, 60
 	}
 	var reads atomic.Uint64
-	srv, err := Listen(context.Background(), ServerConfig{Service: Calc, MaxClients: conns * 2, Addr: loop4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Set before Serve starts: every third read of the server comes 150 ms
-	// late, longer than the 100 ms pause, as a starved goroutine would.
-	srv.beforeRead = func() {
-		if reads.Add(1)%3 == 0 {
-			time.Sleep(150 * time.Millisecond)
-		}
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(context.Background()) }()
-	t.Cleanup(func() {
-		srv.Close()
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
+	// Every third read of the server comes 150 ms late, longer than the
+	// 100 ms pause, as a starved goroutine would.
+	srv := startServerWith(t, ServerConfig{Service: Calc, MaxClients: conns * 2}, func(s *Server) {
+		s.beforeRead = func() {
+			if reads.Add(1)%3 == 0 {
+				time.Sleep(150 * time.Millisecond)
+			}
 		}
 	})
 	stop := make(chan struct{})

@@ -15,6 +15,12 @@ import (
 
 // startServer runs a server on a kernel-chosen loopback port for one test.
 func startServer(t *testing.T, cfg ServerConfig) *Server {
+	return startServerWith(t, cfg, nil)
+}
+
+// startServerWith is startServer with setup run on the server before Serve
+// starts (a test seam must be set before any connection is served).
+func startServerWith(t *testing.T, cfg ServerConfig, setup func(*Server)) *Server {
 	t.Helper()
 	if !cfg.Addr.IsValid() {
 		cfg.Addr = loop4
@@ -22,6 +28,9 @@ func startServer(t *testing.T, cfg ServerConfig) *Server {
 	srv, err := Listen(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if setup != nil {
+		setup(srv)
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(context.Background()) }()
