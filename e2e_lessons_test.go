@@ -59,8 +59,8 @@ func TestE2ELesson3(t *testing.T) {
 	keys("n")
 	waitFor("Predict:")
 	keys("Enter") // a) yes, connect() returns now
-	waitFor("← the kernel")
-	waitFor("✓ you predicted what the kernel did")
+	waitFor("← what happened")
+	waitFor("✓ you predicted what happened")
 	keys("n")
 	waitFor("step 3/5")
 	keys("n")
