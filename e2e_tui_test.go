@@ -105,7 +105,8 @@ func startTUI(t *testing.T, cols, rows int, args ...string) tmuxSession {
 	}
 	s := tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "socklab-e2e", rcFile: filepath.Join(dir, "rc")}
 	// The shell records the exit code, then waits so the pane stays readable.
-	cmd := "TERM=xterm-256color " + bin
+	// Its own config dir: a test never reads or writes the user's progress.
+	cmd := "TERM=xterm-256color XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " " + bin
 	for _, a := range args {
 		cmd += " '" + a + "'"
 	}
