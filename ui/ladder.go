@@ -318,7 +318,9 @@ func laneText(e netlab.Event, lane int, st *Styles) string {
 			label = "connect"
 		}
 	case netlab.OpClose, netlab.OpShutdown:
-		if e.FD >= 0 && (isClient(e.Role) || !isListenerClose(e)) {
+		// Only a connected socket's close crosses the wire (a listener's, or
+		// one that never connected, sends nothing to anyone).
+		if e.FD >= 0 && e.Remote.IsValid() {
 			label = e.Op.String()
 		}
 	}
@@ -339,5 +341,3 @@ func laneText(e netlab.Event, lane int, st *Styles) string {
 	return st.Wire.Render("◀" + text)
 }
 
-// isListenerClose: closing a listening socket sends nothing to clients.
-func isListenerClose(e netlab.Event) bool { return !e.Remote.IsValid() }
