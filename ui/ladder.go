@@ -340,4 +340,3 @@ func laneText(e netlab.Event, lane int, st *Styles) string {
 	}
 	return st.Wire.Render("◀" + text)
 }
-
