@@ -263,7 +263,12 @@ func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, wide bool) []st
 		return []string{st.Muted.Render("code: shown once you have answered")}
 	}
 	mode := p.code
-	if mode == codeBoth && !wide && w < 100 {
+	switch {
+	case step.Go == "": // a lesson without Go (or without Python) shows the one it has
+		mode = codePython
+	case step.Python == "":
+		mode = codeGo
+	case mode == codeBoth && !wide && w < 100:
 		mode = codePython
 	}
 	col := func(name, code string, cw int) []string {
