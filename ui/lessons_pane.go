@@ -441,7 +441,11 @@ func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 		}
 		return short, full
 	}
-	short := []key.Binding{k.LessonNext, k.LessonPrev, k.LessonList, k.LessonHint, k.LessonRestart, k.LessonCode, k.LessonAuto}
+	short := []key.Binding{k.LessonNext, k.LessonPrev, k.LessonList}
+	if _, step, _ := p.shownStep(); step != nil && step.Hint != "" {
+		short = append(short, k.LessonHint) // offered only where there is one
+	}
+	short = append(short, k.LessonRestart, k.LessonCode, k.LessonAuto)
 	if p.auto {
 		short = []key.Binding{relabel(k.LessonAuto, "a", "stop autoplay"), k.LessonFaster, k.LessonSlower, k.LessonList}
 	}
