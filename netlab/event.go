@@ -30,9 +30,11 @@ const (
 	// KindLab is a change of the lab itself: an actor started or ended, step
 	// mode switched. Op says which.
 	KindLab
+	// KindPacket is a TCP segment or UDP datagram captured on lo (Pkt).
+	KindPacket
 )
 
-var kindNames = [...]string{KindCall: "call", KindPending: "pending", KindBlocked: "blocked", KindNote: "note", KindLab: "lab"}
+var kindNames = [...]string{KindCall: "call", KindPending: "pending", KindBlocked: "blocked", KindNote: "note", KindLab: "lab", KindPacket: "packet"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -79,7 +81,10 @@ type Event struct {
 	// Segs are the socket's segment counters read with State (TCP_INFO).
 	Segs Segs
 	Data []byte // bytes sent or received (a copy, capped at DataCap)
-	Note string // a one-line explanation for KindNote/KindPending/KindLab
+	Note string // a one-line explanation for KindNote/KindPending/KindLab/KindPacket
+	// Pkt is the decoded segment of a KindPacket event (Data holds its
+	// frame's first bytes).
+	Pkt *Packet
 
 	// Enter is when the call first entered the kernel and Return when it
 	// returned (both read from the same clock, time.Now). At is the moment
@@ -127,14 +132,20 @@ func (e Event) String() string { return string(e.AppendTo(nil)) }
 // traced server writes one line per call and formatting was the largest cost
 // of tracing to a file.
 func (e Event) AppendTo(b []byte) []byte {
-	b = append(b, e.Actor...)
-	for i := len(e.Actor); i < 9; i++ {
+	actor := e.Actor
+	if e.Kind == KindPacket {
+		actor = "wire"
+	}
+	b = append(b, actor...)
+	for i := len(actor); i < 9; i++ {
 		b = append(b, ' ')
 	}
 	b = append(b, ' ')
 	switch e.Kind {
 	case KindNote, KindLab:
 		return append(append(b, "-- "...), e.Note...)
+	case KindPacket:
+		return e.appendPacket(b)
 	case KindPending:
 		return append(appendCall(b, e), " ... waiting for step"...)
 	case KindBlocked:

@@ -16,6 +16,8 @@ type LabConfig struct {
 	// Trace, if set, gets every event the log gets, in the same (causal)
 	// order: a TraceWriter for --trace-file. It must not block.
 	Trace Sink
+	// Wire says whether to capture the segments on lo (see WireConfig).
+	Wire WireConfig
 }
 
 // Lab owns the actors of one scenario (a server and its clients), the event
@@ -40,6 +42,10 @@ type Lab struct {
 	blocked    map[CallID]Event
 	closed     bool
 	trace      Sink
+
+	wire    WireStatus
+	capture *Capture
+	links   *linker // nil without capture; touched only under the sequencer's lock
 }
 
 // NewLab returns an empty lab.
@@ -59,6 +65,7 @@ func NewLab(cfg LabConfig) *Lab {
 	if cfg.Step {
 		l.Gate.SetStep(true)
 	}
+	l.startWire(cfg.Wire)
 	return l
 }
 
@@ -68,6 +75,15 @@ func (l *Lab) Emit(e Event) { l.seq.Emit(e) }
 // record files an ordered event: the set of calls blocked in the kernel,
 // then the log.
 func (l *Lab) record(e Event) {
+	if l.links != nil {
+		if e.Kind == KindPacket {
+			if !l.links.link(&e) {
+				return // another lab's segment: lo is shared
+			}
+		} else {
+			l.links.observe(e)
+		}
+	}
 	switch e.Kind {
 	case KindBlocked:
 		l.mu.Lock()
@@ -406,4 +422,10 @@ func (l *Lab) Close() {
 	default:
 	}
 	l.wg.Wait()
+	if l.capture != nil {
+		// Segments of the last closes are still queued: release them, then
+		// stop capturing.
+		l.seq.Pump()
+		l.capture.Close()
+	}
 }

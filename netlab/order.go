@@ -27,6 +27,13 @@ type Sequencer struct {
 	queue  eventHeap
 	tie    uint64 // arrival order, to keep equal moments stable
 	seq    uint64 // events released so far: each one's Seq
+
+	// drain, when set, pushes the events of a source that reports late
+	// (the capture: a segment is read after it crossed lo). It runs before
+	// each release, so an event is never released ahead of a segment the
+	// kernel had already delivered: whatever a call's return depended on
+	// was queued to the capture before the call returned.
+	drain func(push func(Event))
 }
 
 // NewSequencer returns a sequencer that forwards ordered events to out.
@@ -110,8 +117,31 @@ func (q *Sequencer) Emit(e Event) {
 	if e.CallID != 0 {
 		q.drop(e.CallID)
 	}
+	q.push(e)
+	q.release()
+	q.mu.Unlock()
+}
+
+func (q *Sequencer) push(e Event) {
+	if q.drain != nil {
+		// Segment timestamps carry no monotonic reading; ordering every
+		// event by the wall clock keeps one order for both.
+		e.At = e.At.Round(0)
+	}
 	q.tie++
 	heap.Push(&q.queue, queued{e, q.tie})
+}
+
+// setDrain installs a late source (see drain).
+func (q *Sequencer) setDrain(drain func(push func(Event))) {
+	q.mu.Lock()
+	q.drain = drain
+	q.mu.Unlock()
+}
+
+// Pump takes what the late source has and releases what can go.
+func (q *Sequencer) Pump() {
+	q.mu.Lock()
 	q.release()
 	q.mu.Unlock()
 }
@@ -120,6 +150,9 @@ func (q *Sequencer) Emit(e Event) {
 // hold. It runs under q.mu, so two releases never interleave and out sees
 // one order.
 func (q *Sequencer) release() {
+	if q.drain != nil {
+		q.drain(q.push)
+	}
 	for q.queue.Len() > 0 {
 		next := q.queue[0].e.At
 		if !q.oldest.IsZero() && !next.Before(q.oldest) {

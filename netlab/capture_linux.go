@@ -1,0 +1,210 @@
+package netlab
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Capture reads the segments that cross the loopback interface, each once,
+// with the kernel's timestamp. It is an AF_PACKET socket bound to lo: the
+// kernel hands it a copy of every frame without ever making a sender wait
+// for it (when its buffer is full the kernel drops the copy and counts it,
+// see Drops), so capture can slow the screen but never a socket.
+//
+// Loopback frames appear twice on lo, once going out and once coming in; a
+// classic BPF filter run by the kernel drops the outgoing copy.
+type Capture struct {
+	fd    int
+	mu    sync.Mutex // guards buf and oob, and orders the reads
+	buf   []byte
+	oob   []byte
+	drops uint64
+	seen  uint64
+}
+
+// frameCap is how many bytes of a frame are kept: enough for every header
+// and the start of the payload the bytes view shows. The frame's full length
+// is kept beside it.
+const frameCap = DataCap
+
+// OpenCapture opens a capture on the loopback interface. It needs
+// CAP_NET_RAW in the network namespace the process is in: the owner of a
+// private user+network namespace has it there; elsewhere only root has it.
+func OpenCapture() (*Capture, error) {
+	lo, err := loopbackIndex()
+	if err != nil {
+		return nil, err
+	}
+	// Protocol 0 receives nothing until bind, so no frame gets in before the
+	// filter is attached.
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("socket(AF_PACKET): %w", err)
+	}
+	fail := func(what string, err error) (*Capture, error) {
+		unix.Close(fd)
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	prog := dropOutgoing()
+	if err := unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &prog); err != nil {
+		return fail("attach BPF filter", err)
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+		return fail("SO_TIMESTAMPNS", err)
+	}
+	// A large buffer rides out a burst while the lab is busy; the kernel
+	// caps it at net.core.rmem_max without privilege.
+	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 8<<20)
+	sa := &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: lo}
+	if err := unix.Bind(fd, sa); err != nil {
+		return fail("bind(AF_PACKET, lo)", err)
+	}
+	return &Capture{fd: fd, buf: make([]byte, 1<<16+64), oob: make([]byte, 128)}, nil
+}
+
+func htons(v uint16) uint16 { return v<<8 | v>>8 }
+
+// dropOutgoing is the classic BPF program "drop PACKET_OUTGOING, keep the
+// rest": load the packet-type ancillary field, compare, return.
+func dropOutgoing() unix.SockFprog {
+	f := []unix.SockFilter{
+		{Code: unix.BPF_LD | unix.BPF_B | unix.BPF_ABS, K: skfAdOff + skfAdPkttype},
+		{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, Jt: 1, Jf: 0, K: unix.PACKET_OUTGOING},
+		{Code: unix.BPF_RET | unix.BPF_K, K: 1 << 18},
+		{Code: unix.BPF_RET | unix.BPF_K, K: 0},
+	}
+	return unix.SockFprog{Len: uint16(len(f)), Filter: &f[0]}
+}
+
+func loopbackIndex() (int, error) {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return 0, err
+	}
+	for _, i := range ifs {
+		if i.Flags&net.FlagLoopback != 0 {
+			return i.Index, nil
+		}
+	}
+	return 0, errors.New("no loopback interface in this network namespace")
+}
+
+// WireFrame is one captured frame: the kernel's timestamp, the first bytes
+// (Ethernet header first) and the frame's full length.
+type WireFrame struct {
+	At   time.Time
+	Data []byte
+	Len  int
+}
+
+// Drain reads every frame the kernel has queued, without waiting, and
+// passes each to fn. Frames that were queued before Drain was called are
+// all read by the time it returns.
+func (c *Capture) Drain(fn func(WireFrame)) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fd < 0 {
+		return os.ErrClosed
+	}
+	for {
+		n, oobn, flags, _, err := unix.Recvmsg(c.fd, c.buf, c.oob, unix.MSG_TRUNC)
+		if err == unix.EAGAIN || err == unix.EINTR {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		c.seen++
+		f := WireFrame{Len: n, At: c.stamp(c.oob[:oobn])}
+		keep := min(n, frameCap, len(c.buf))
+		if flags&unix.MSG_TRUNC != 0 && n > len(c.buf) {
+			keep = min(frameCap, len(c.buf))
+		}
+		f.Data = append([]byte(nil), c.buf[:keep]...)
+		fn(f)
+	}
+}
+
+// stamp reads the SCM_TIMESTAMPNS control message: the moment the frame
+// reached the interface, from the kernel's CLOCK_REALTIME, the clock
+// time.Now reads too.
+func (c *Capture) stamp(oob []byte) time.Time {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err == nil {
+		for _, m := range msgs {
+			if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SCM_TIMESTAMPNS && len(m.Data) >= 16 {
+				ts := *(*unix.Timespec)(unsafe.Pointer(&m.Data[0]))
+				return time.Unix(ts.Unix())
+			}
+		}
+	}
+	return time.Now().Round(0)
+}
+
+// Wait returns when a frame is queued or after d.
+func (c *Capture) Wait(d time.Duration) {
+	pfd := []unix.PollFd{{Fd: int32(c.fd), Events: unix.POLLIN}}
+	_, _ = unix.Poll(pfd, int(d/time.Millisecond))
+}
+
+// Drops returns the frames the kernel dropped because the capture's buffer
+// was full, and the frames read.
+func (c *Capture) Drops() (dropped, read uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fd >= 0 {
+		if st, err := unix.GetsockoptTpacketStats(c.fd, unix.SOL_PACKET, unix.PACKET_STATISTICS); err == nil {
+			// The kernel resets its counters at each read.
+			c.drops += uint64(st.Drops)
+		}
+	}
+	return c.drops, c.seen
+}
+
+// Close closes the capture socket.
+func (c *Capture) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fd < 0 {
+		return nil
+	}
+	err := unix.Close(c.fd)
+	c.fd = -1
+	return err
+}
+
+// LoopbackUp brings the loopback interface up: a new network namespace
+// starts with lo down, and nothing on 127.0.0.1 answers until it is up.
+func LoopbackUp() error {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil {
+		return err
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		return fmt.Errorf("SIOCGIFFLAGS lo: %w", err)
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
+		return fmt.Errorf("bring lo up: %w", err)
+	}
+	return nil
+}
+
+// Linux's ancillary-data offsets for classic BPF (linux/filter.h), which
+// x/sys/unix does not export.
+const (
+	skfAdOff     = 0xfffff000 // SKF_AD_OFF, -0x1000
+	skfAdPkttype = 4          // SKF_AD_PKTTYPE
+)

@@ -1,0 +1,50 @@
+package netlab
+
+import "time"
+
+// startWire opens the lab's capture when cfg asks for it and connects it to
+// the sequencer; every failure is kept as the reason the wire is off.
+func (l *Lab) startWire(cfg WireConfig) {
+	l.wire = WireStatus{Private: cfg.Private, Why: cfg.Off, Hint: cfg.Hint}
+	if !cfg.Capture {
+		if l.wire.Why == "" {
+			l.wire.Why = "capture not asked for"
+		}
+		return
+	}
+	c, err := OpenCapture()
+	if err != nil {
+		l.wire.Why = "cannot capture on lo: " + err.Error()
+		if !cfg.Private {
+			l.wire.Hint = "run socklab without --host-network (a private network needs no privilege), or as root"
+		}
+		return
+	}
+	l.capture = c
+	l.wire.On = true
+	l.links = newLinker()
+	l.seq.setDrain(func(push func(Event)) {
+		_ = c.Drain(func(f WireFrame) {
+			push(Event{Kind: KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
+		})
+	})
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		// Segments no call is waiting on (the peer's ACK of a FIN, a SYN
+		// retransmitted a second later) are released as they arrive.
+		for l.ctx.Err() == nil {
+			c.Wait(100 * time.Millisecond)
+			l.seq.Pump()
+		}
+	}()
+}
+
+// Wire says whether the lab captures segments, and why not.
+func (l *Lab) Wire() WireStatus {
+	w := l.wire
+	if l.capture != nil {
+		w.Dropped, w.Read = l.capture.Drops()
+	}
+	return w
+}

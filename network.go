@@ -1,0 +1,49 @@
+package main
+
+import (
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// network is where this process's labs run: a private network namespace
+// (where capture on lo needs no privilege) or the host's, and why.
+type network struct {
+	private bool
+	reason  string // why the labs are in the host's network
+	hint    string // what would give them a private one
+}
+
+// wire is the capture setting the labs get from it.
+func (n network) wire() netlab.WireConfig {
+	if n.private {
+		return netlab.WireConfig{Capture: true, Private: true}
+	}
+	return netlab.WireConfig{Off: n.reason, Hint: n.hint}
+}
+
+// current is decided once, in main, before the command runs.
+var current = network{reason: "in the host's network"}
+
+// wantsPrivateNetwork reports whether the command in args runs labs whose
+// wire socklab should capture: the TUI, `lesson N` and `trace N`. `serve`
+// and `client` stay in the host's network (other programs must reach
+// them); help and --version never pay for a second process.
+func wantsPrivateNetwork(root *cobra.Command, args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "--help", "--version", "-v", "--host-network":
+			return false
+		}
+		if a == "--" {
+			break
+		}
+	}
+	cmd, _, err := root.Find(args)
+	if err != nil {
+		return false
+	}
+	return cmd == root || slices.Contains([]string{"lesson", "trace"}, cmd.Name())
+}
