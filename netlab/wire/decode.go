@@ -232,18 +232,26 @@ func (d *Decoder) whyNot(err error) error {
 		}
 	}
 	// The failing layer is the one after the last that decoded.
-	layer := "Ethernet"
+	layer, rest := "Ethernet", 1
 	if n := len(d.decoded); n > 0 {
+		var last gopacket.DecodingLayer
 		switch d.decoded[n-1] {
 		case layers.LayerTypeEthernet:
-			layer = d.eth.NextLayerType().String()
+			last = &d.eth
 		case layers.LayerTypeIPv4:
-			layer = d.ip4.NextLayerType().String()
+			last = &d.ip4
 		case layers.LayerTypeIPv6:
-			layer = d.ip6.NextLayerType().String()
+			last = &d.ip6
+		}
+		if last != nil {
+			layer, rest = last.NextLayerType().String(), len(last.LayerPayload())
 		}
 	}
 	if err == nil {
+		// The parser stops quietly when a layer leaves no bytes for the next.
+		if rest == 0 {
+			return fmt.Errorf("%w: frame ends before the %s header", ErrTruncated, layer)
+		}
 		return fmt.Errorf("%w: no TCP or UDP after %s", ErrUnsupported, layer)
 	}
 	if d.parser.Truncated {
