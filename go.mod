@@ -10,6 +10,7 @@ require (
 	github.com/charmbracelet/x/ansi v0.11.9
 	github.com/charmbracelet/x/exp/golden v0.0.0-20251109135125-8916d276318f
 	github.com/charmbracelet/x/term v0.2.2
+	github.com/gopacket/gopacket v1.7.7
 	github.com/mdlayher/socket v0.8.0
 	github.com/spf13/cobra v1.10.2
 	go.uber.org/goleak v1.3.0

@@ -1,0 +1,285 @@
+package wire
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"sync"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Errors returned by Decode, to be matched with errors.Is; the wrapped text
+// says which layer and why.
+var (
+	// ErrTruncated: the frame ends before its headers (or its payload) do.
+	// When only payload is missing, Decode still returns the filled Segment.
+	ErrTruncated = errors.New("wire: truncated frame")
+	// ErrUnsupported: a well-formed frame this package does not model
+	// (ARP, ICMP, IP fragments, IPv6 extension headers, ...).
+	ErrUnsupported = errors.New("wire: unsupported frame")
+	// ErrMalformed: header fields that contradict each other.
+	ErrMalformed = errors.New("wire: malformed frame")
+)
+
+// PayloadCopyMax bounds Segment.Payload: enough to show a lesson's message
+// while keeping the bytes a bulk transfer retains per segment small.
+const PayloadCopyMax = 256
+
+// Options holds the TCP options a lesson explains; others are ignored.
+type Options struct {
+	MSS      int // 0 when absent
+	WScale   int // shift as sent, -1 when absent
+	SACKPerm bool
+	HasTS    bool
+	TSVal    uint32
+	TSEcr    uint32
+}
+
+// Segment is one decoded TCP segment or UDP datagram.
+type Segment struct {
+	Proto    string // "tcp" or "udp"
+	Src, Dst netip.AddrPort
+	Flags    Flags
+
+	Seq, Ack       uint32 // absolute, as on the wire
+	RelSeq, RelAck uint32 // filled by Flows.Track
+
+	Win      uint16 // raw window field
+	WinShift int    // shift in force for this direction, -1 unknown (Flows.Track)
+	Opts     Options
+
+	Len       int    // payload bytes, as the IP/UDP lengths declare them
+	Payload   []byte // copy of the first PayloadCopyMax captured payload bytes
+	Retrans   bool   // filled by Flows.Track
+	HeaderLen int    // link + IP + TCP/UDP header bytes
+}
+
+// ScaledWin is the receive window the sender advertised, in bytes. A SYN's
+// window is never scaled (RFC 7323 §2.2), and without a known shift the raw
+// field is the best we have.
+func (s Segment) ScaledWin() int {
+	if s.WinShift < 0 || s.Flags.Has(FlagSYN) {
+		return int(s.Win)
+	}
+	return int(s.Win) << s.WinShift
+}
+
+// Summary is a one-line description in the spirit of Wireshark's Info
+// column: "SYN,ACK", "PSH,ACK len=6", "UDP len=5".
+func (s Segment) Summary() string {
+	if s.Proto == "udp" {
+		return "UDP len=" + strconv.Itoa(s.Len)
+	}
+	f := s.Flags.String()
+	if f == "" {
+		f = "none" // a "null" segment: no control bit set at all
+	}
+	if s.Len > 0 {
+		return f + " len=" + strconv.Itoa(s.Len)
+	}
+	return f
+}
+
+// Decoder decodes frames into Segments reusing its layer structs, so that
+// steady-state decoding allocates only the payload copy. A Decoder is not
+// safe for concurrent use; the package-level Decode pools them.
+type Decoder struct {
+	eth     layers.Ethernet
+	ip4     layers.IPv4
+	ip6     layers.IPv6
+	tcp     layers.TCP
+	udp     layers.UDP
+	parser  *gopacket.DecodingLayerParser
+	decoded []gopacket.LayerType
+}
+
+// NewDecoder returns a Decoder for loopback Ethernet frames.
+func NewDecoder() *Decoder {
+	d := &Decoder{decoded: make([]gopacket.LayerType, 0, 8)}
+	d.parser = gopacket.NewDecodingLayerParser(layers.LayerTypeEthernet)
+	// A sparse slice indexed by layer type beats the default map lookup,
+	// and the five layer types involved are all small numbers.
+	d.parser.SetDecodingLayerContainer(gopacket.DecodingLayerSparse(nil))
+	for _, l := range []gopacket.DecodingLayer{&d.eth, &d.ip4, &d.ip6, &d.tcp, &d.udp} {
+		d.parser.AddDecodingLayer(l)
+	}
+	return d
+}
+
+var decoders = sync.Pool{New: func() any { return NewDecoder() }}
+
+// Decode decodes one Ethernet frame holding IPv4/IPv6 and TCP/UDP. Errors
+// wrap ErrTruncated, ErrUnsupported or ErrMalformed; Decode never panics.
+// It is safe for concurrent use.
+func Decode(frame []byte) (Segment, error) {
+	d := decoders.Get().(*Decoder)
+	s, err := d.Decode(frame)
+	decoders.Put(d)
+	return s, err
+}
+
+// Decode is the allocation-light form of the package-level Decode.
+func (d *Decoder) Decode(frame []byte) (Segment, error) {
+	s := Segment{WinShift: -1, Opts: Options{WScale: -1}}
+	if len(frame) < 14 {
+		return s, fmt.Errorf("%w: %d bytes, an Ethernet header needs 14", ErrTruncated, len(frame))
+	}
+	err := d.parser.DecodeLayers(frame, &d.decoded)
+
+	var ipType, l4Type gopacket.LayerType
+	for _, t := range d.decoded {
+		switch t {
+		case layers.LayerTypeIPv4, layers.LayerTypeIPv6:
+			ipType = t
+		case layers.LayerTypeTCP, layers.LayerTypeUDP:
+			l4Type = t
+		}
+	}
+	if l4Type == gopacket.LayerTypeZero {
+		return s, d.whyNot(err)
+	}
+	// Past TCP/UDP the parser stops at whatever application protocol the
+	// port suggests; that is not an error for us.
+
+	// claimed is the transport length the IP header declares, which may
+	// exceed what was captured.
+	var ipHdr, claimed int
+	switch ipType {
+	case layers.LayerTypeIPv4:
+		if d.ip4.Version != 4 {
+			return s, fmt.Errorf("%w: IPv4 header with version %d", ErrMalformed, d.ip4.Version)
+		}
+		src, _ := netip.AddrFromSlice(d.ip4.SrcIP)
+		dst, _ := netip.AddrFromSlice(d.ip4.DstIP)
+		ipHdr = len(d.ip4.Contents)
+		claimed = int(d.ip4.Length) - ipHdr
+		s.Src, s.Dst = netip.AddrPortFrom(src, 0), netip.AddrPortFrom(dst, 0)
+	case layers.LayerTypeIPv6:
+		if d.ip6.Version != 6 {
+			return s, fmt.Errorf("%w: IPv6 header with version %d", ErrMalformed, d.ip6.Version)
+		}
+		src, _ := netip.AddrFromSlice(d.ip6.SrcIP)
+		dst, _ := netip.AddrFromSlice(d.ip6.DstIP)
+		ipHdr = len(d.ip6.Contents)
+		claimed = int(d.ip6.Length)
+		if d.ip6.HopByHop != nil {
+			hbh := d.ip6.HopByHop.ActualLength
+			ipHdr += hbh
+			if d.ip6.Length == 0 { // jumbogram: the decoder already cut the payload to its length
+				claimed = hbh + len(d.ip6.LayerPayload())
+			}
+			claimed -= hbh
+		}
+		s.Src, s.Dst = netip.AddrPortFrom(src, 0), netip.AddrPortFrom(dst, 0)
+	}
+
+	var avail []byte
+	if l4Type == layers.LayerTypeTCP {
+		t := &d.tcp
+		hdr := t.Contents
+		s.Proto = "tcp"
+		s.Src = netip.AddrPortFrom(s.Src.Addr(), uint16(t.SrcPort))
+		s.Dst = netip.AddrPortFrom(s.Dst.Addr(), uint16(t.DstPort))
+		s.Flags = Flags(hdr[13])
+		if hdr[12]&1 != 0 {
+			s.Flags |= FlagAE
+		}
+		s.Seq, s.Ack, s.Win = t.Seq, t.Ack, t.Window
+		parseOptions(&s.Opts, t.Options)
+		s.HeaderLen = 14 + ipHdr + len(hdr)
+		s.Len = claimed - len(hdr)
+		avail = t.Payload
+	} else {
+		u := &d.udp
+		s.Proto = "udp"
+		s.Src = netip.AddrPortFrom(s.Src.Addr(), uint16(u.SrcPort))
+		s.Dst = netip.AddrPortFrom(s.Dst.Addr(), uint16(u.DstPort))
+		s.HeaderLen = 14 + ipHdr + 8
+		s.Len = claimed - 8
+		if u.Length != 0 { // 0 is an IPv6 jumbogram, sized by IP alone
+			if int(u.Length) > claimed {
+				return s, fmt.Errorf("%w: UDP length %d exceeds IP payload %d", ErrMalformed, u.Length, claimed)
+			}
+			s.Len = int(u.Length) - 8
+		}
+		avail = u.Payload
+	}
+	if s.Len < 0 {
+		return s, fmt.Errorf("%w: %s header longer than the IP payload", ErrMalformed, s.Proto)
+	}
+	if n := min(len(avail), s.Len, PayloadCopyMax); n > 0 {
+		s.Payload = append(make([]byte, 0, n), avail[:n]...)
+	}
+	if len(avail) < s.Len {
+		return s, fmt.Errorf("%w: %d of %d %s payload bytes captured", ErrTruncated, len(avail), s.Len, s.Proto)
+	}
+	return s, nil
+}
+
+// whyNot explains a frame that never reached TCP or UDP.
+func (d *Decoder) whyNot(err error) error {
+	var unsup gopacket.UnsupportedLayerType
+	if errors.As(err, &unsup) {
+		switch t := gopacket.LayerType(unsup); t {
+		case gopacket.LayerTypeFragment, layers.LayerTypeIPv6Fragment:
+			return fmt.Errorf("%w: IP fragment (reassembly is not done)", ErrUnsupported)
+		default:
+			return fmt.Errorf("%w: %v", ErrUnsupported, t)
+		}
+	}
+	// The failing layer is the one after the last that decoded.
+	layer, rest := "Ethernet", 1
+	if n := len(d.decoded); n > 0 {
+		var last gopacket.DecodingLayer
+		switch d.decoded[n-1] {
+		case layers.LayerTypeEthernet:
+			last = &d.eth
+		case layers.LayerTypeIPv4:
+			last = &d.ip4
+		case layers.LayerTypeIPv6:
+			last = &d.ip6
+		}
+		if last != nil {
+			layer, rest = last.NextLayerType().String(), len(last.LayerPayload())
+		}
+	}
+	if err == nil {
+		// The parser stops quietly when a layer leaves no bytes for the next.
+		if rest == 0 {
+			return fmt.Errorf("%w: frame ends before the %s header", ErrTruncated, layer)
+		}
+		return fmt.Errorf("%w: no TCP or UDP after %s", ErrUnsupported, layer)
+	}
+	if d.parser.Truncated {
+		return fmt.Errorf("%w: %s: %v", ErrTruncated, layer, err)
+	}
+	return fmt.Errorf("%w: %s: %v", ErrMalformed, layer, err)
+}
+
+func parseOptions(o *Options, opts []layers.TCPOption) {
+	for _, opt := range opts {
+		data := opt.OptionData
+		switch opt.OptionType {
+		case layers.TCPOptionKindMSS:
+			if len(data) == 2 {
+				o.MSS = int(binary.BigEndian.Uint16(data))
+			}
+		case layers.TCPOptionKindWindowScale:
+			if len(data) == 1 {
+				o.WScale = int(data[0])
+			}
+		case layers.TCPOptionKindSACKPermitted:
+			o.SACKPerm = true
+		case layers.TCPOptionKindTimestamps:
+			if len(data) == 8 {
+				o.HasTS = true
+				o.TSVal = binary.BigEndian.Uint32(data[:4])
+				o.TSEcr = binary.BigEndian.Uint32(data[4:])
+			}
+		}
+	}
+}

@@ -1,0 +1,255 @@
+package wire
+
+import (
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+func TestFlagsString(t *testing.T) {
+	cases := map[Flags]string{
+		0:                               "",
+		FlagSYN:                         "SYN",
+		FlagSYN | FlagACK:               "SYN,ACK",
+		FlagPSH | FlagACK:               "PSH,ACK",
+		FlagFIN | FlagACK:               "FIN,ACK",
+		FlagRST | FlagACK:               "RST,ACK",
+		FlagRST:                         "RST",
+		FlagACK:                         "ACK",
+		FlagFIN | FlagPSH | FlagACK:     "FIN,PSH,ACK",
+		FlagSYN | FlagECE | FlagCWR:     "SYN,ECE,CWR",
+		FlagURG | FlagACK | FlagAE:      "ACK,URG,AE",
+		FlagFIN | FlagSYN | FlagRST | 0: "FIN,SYN,RST",
+	}
+	for f, want := range cases {
+		if got := f.String(); got != want {
+			t.Errorf("Flags(%#x).String() = %q, want %q", uint16(f), got, want)
+		}
+	}
+	if !(FlagSYN | FlagACK).Has(FlagACK) || (FlagSYN).Has(FlagSYN|FlagACK) || !FlagRST.Has(0) {
+		t.Error("Has: wrong answer")
+	}
+}
+
+func TestDecodeTCPv4AllFields(t *testing.T) {
+	frame := build(t, pkt{src: "127.0.0.1", dst: "127.0.0.2", sport: 40000, dport: 8080,
+		flags: FlagSYN | FlagECE | FlagCWR, seq: 0xdeadbeef, ack: 0, win: 65495,
+		opts: linuxSYNOpts(7, 123456)})
+	s := mustDecode(t, frame)
+	want := Segment{
+		Proto: "tcp",
+		Src:   netip.MustParseAddrPort("127.0.0.1:40000"), Dst: netip.MustParseAddrPort("127.0.0.2:8080"),
+		Flags: FlagSYN | FlagECE | FlagCWR, Seq: 0xdeadbeef, Win: 65495, WinShift: -1,
+		Opts:      Options{MSS: 65495, WScale: 7, SACKPerm: true, HasTS: true, TSVal: 123456},
+		HeaderLen: 14 + 20 + 40,
+	}
+	if !equalSeg(s, want) {
+		t.Fatalf("decoded\n %+v\nwant\n %+v", s, want)
+	}
+	if s.Summary() != "SYN,ECE,CWR" || s.ScaledWin() != 65495 {
+		t.Errorf("Summary %q ScaledWin %d", s.Summary(), s.ScaledWin())
+	}
+}
+
+func TestDecodeTCPv6Data(t *testing.T) {
+	msg := []byte("hello\n")
+	frame := build(t, pkt{v6: true, src: "::1", dst: "::1", sport: 5555, dport: 6666,
+		flags: FlagPSH | FlagACK, seq: 10, ack: 20, win: 512, opts: []layers.TCPOption{optNOP(), optNOP(), optTS(7, 8)},
+		payload: msg})
+	s := mustDecode(t, frame)
+	want := Segment{
+		Proto: "tcp", Src: netip.MustParseAddrPort("[::1]:5555"), Dst: netip.MustParseAddrPort("[::1]:6666"),
+		Flags: FlagPSH | FlagACK, Seq: 10, Ack: 20, Win: 512, WinShift: -1,
+		Opts: Options{WScale: -1, HasTS: true, TSVal: 7, TSEcr: 8},
+		Len:  6, Payload: msg, HeaderLen: 14 + 40 + 32,
+	}
+	if !equalSeg(s, want) {
+		t.Fatalf("decoded\n %+v\nwant\n %+v", s, want)
+	}
+	if s.Summary() != "PSH,ACK len=6" {
+		t.Errorf("Summary = %q", s.Summary())
+	}
+}
+
+func TestDecodeUDP(t *testing.T) {
+	for _, v6 := range []bool{false, true} {
+		src, dst := "127.0.0.1", "127.0.0.1"
+		if v6 {
+			src, dst = "::1", "::1"
+		}
+		frame := build(t, pkt{v6: v6, udp: true, src: src, dst: dst, sport: 53000, dport: 9999, payload: []byte("ping\n")})
+		s := mustDecode(t, frame)
+		ipLen := 20
+		if v6 {
+			ipLen = 40
+		}
+		if s.Proto != "udp" || s.Src.Port() != 53000 || s.Dst.Port() != 9999 || s.Src.Addr() != netip.MustParseAddr(src) ||
+			s.Len != 5 || string(s.Payload) != "ping\n" || s.HeaderLen != 14+ipLen+8 || s.Flags != 0 {
+			t.Errorf("v6=%v: %+v", v6, s)
+		}
+		if s.Summary() != "UDP len=5" {
+			t.Errorf("Summary = %q", s.Summary())
+		}
+		// Tracking a datagram must leave it alone.
+		NewFlows().Track(&s)
+		if s.WinShift != -1 || s.Retrans || s.RelSeq != 0 {
+			t.Errorf("Track touched UDP: %+v", s)
+		}
+	}
+}
+
+func TestDecodeLargePayloadIsCapped(t *testing.T) {
+	payload := bytes.Repeat([]byte("abcdefgh"), 125) // 1000 bytes
+	s := mustDecode(t, build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagACK, payload: payload}))
+	if s.Len != 1000 || len(s.Payload) != PayloadCopyMax || !bytes.Equal(s.Payload, payload[:PayloadCopyMax]) {
+		t.Fatalf("Len %d, len(Payload) %d", s.Len, len(s.Payload))
+	}
+	if s.Summary() != "ACK len=1000" {
+		t.Errorf("Summary = %q", s.Summary())
+	}
+}
+
+func TestDecodePayloadIsACopy(t *testing.T) {
+	frame := build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagACK, payload: []byte("abc")})
+	s := mustDecode(t, frame)
+	for i := range frame {
+		frame[i] = 0
+	}
+	if string(s.Payload) != "abc" {
+		t.Fatalf("Payload aliases the frame: %q", s.Payload)
+	}
+}
+
+// Real NICs pad short frames to 60 bytes; the IP length, not the frame
+// length, must decide the payload.
+func TestDecodeIgnoresEthernetPadding(t *testing.T) {
+	frame := build(t, pkt{udp: true, src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, payload: []byte("x")})
+	frame = append(frame, make([]byte, 60-len(frame))...)
+	s := mustDecode(t, frame)
+	if s.Len != 1 || string(s.Payload) != "x" {
+		t.Fatalf("padding counted as payload: %+v", s)
+	}
+	frame = build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagACK})
+	s = mustDecode(t, append(frame, 0, 0, 0, 0, 0, 0))
+	if s.Len != 0 || s.Payload != nil {
+		t.Fatalf("padding counted as payload: %+v", s)
+	}
+}
+
+func TestDecodeTruncated(t *testing.T) {
+	frames := [][]byte{
+		build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagSYN, opts: linuxSYNOpts(7, 1)}),
+		build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagPSH | FlagACK, payload: []byte("hello")}),
+		build(t, pkt{v6: true, src: "::1", dst: "::1", sport: 1, dport: 2, flags: FlagPSH | FlagACK, payload: []byte("hello")}),
+		build(t, pkt{udp: true, src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, payload: []byte("hello")}),
+		build(t, pkt{v6: true, udp: true, src: "::1", dst: "::1", sport: 1, dport: 2, payload: []byte("hello")}),
+	}
+	for fi, frame := range frames {
+		// gopacket pads to Ethernet's 60-byte minimum; cutting padding is
+		// not truncation.
+		s := mustDecode(t, frame)
+		frame = frame[:s.HeaderLen+s.Len]
+		for n := range len(frame) {
+			_, err := Decode(frame[:n])
+			if !errors.Is(err, ErrTruncated) {
+				t.Errorf("frame %d cut to %d of %d bytes: err = %v, want ErrTruncated", fi, n, len(frame), err)
+			}
+		}
+	}
+	// When only payload is missing the headers are still reported.
+	full := frames[1][:14+20+20+5]
+	s, err := Decode(full[:len(full)-2])
+	if err == nil || s.Len != 5 || string(s.Payload) != "hel" || s.Flags != FlagPSH|FlagACK {
+		t.Errorf("payload-truncated: %+v, %v", s, err)
+	}
+}
+
+func TestDecodeUnsupportedAndGarbage(t *testing.T) {
+	zero := net.HardwareAddr(make([]byte, 6))
+	ser := func(ls ...gopacket.SerializableLayer) []byte {
+		buf := gopacket.NewSerializeBuffer()
+		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, ls...); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	arp := ser(&layers.Ethernet{SrcMAC: zero, DstMAC: zero, EthernetType: layers.EthernetTypeARP},
+		&layers.ARP{AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4, HwAddressSize: 6, ProtAddressSize: 4,
+			Operation: layers.ARPRequest, SourceHwAddress: zero, SourceProtAddress: []byte{127, 0, 0, 1},
+			DstHwAddress: zero, DstProtAddress: []byte{127, 0, 0, 2}})
+	icmp := ser(&layers.Ethernet{SrcMAC: zero, DstMAC: zero, EthernetType: layers.EthernetTypeIPv4},
+		&layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolICMPv4, SrcIP: net.IPv4(127, 0, 0, 1), DstIP: net.IPv4(127, 0, 0, 1)},
+		&layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(layers.ICMPv4TypeEchoRequest, 0)}, gopacket.Payload("ping"))
+	frag := build(t, pkt{udp: true, src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, payload: []byte("part"), ipFlags: layers.IPv4MoreFragments})
+	laterFrag := build(t, pkt{udp: true, src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, payload: []byte("part"), fragOffset: 100})
+	ok := build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagACK})
+	badIHL := append([]byte(nil), ok...)
+	badIHL[14] = 0x43 // IHL 3
+	badVersion := append([]byte(nil), ok...)
+	badVersion[14] = 0x65
+	badOffset := append([]byte(nil), ok...)
+	badOffset[14+20+12] = 0x20 // TCP data offset 2
+
+	cases := []struct {
+		name  string
+		frame []byte
+		want  error
+		text  string
+	}{
+		{"arp", arp, ErrUnsupported, "ARP"},
+		{"icmp", icmp, ErrUnsupported, "ICMPv4"},
+		{"fragment", frag, ErrUnsupported, "fragment"},
+		{"later fragment", laterFrag, ErrUnsupported, "fragment"},
+		{"ihl", badIHL, ErrMalformed, "IPv4"},
+		{"version", badVersion, ErrMalformed, "version"},
+		{"tcp offset", badOffset, ErrMalformed, "TCP"},
+		{"empty", nil, ErrTruncated, ""},
+		{"llc", append(make([]byte, 12), 0x00, 0x10, 1, 2, 3), nil, ""},
+	}
+	for _, c := range cases {
+		_, err := Decode(c.frame)
+		if err == nil || (c.want != nil && !errors.Is(err, c.want)) || !strings.Contains(err.Error(), c.text) {
+			t.Errorf("%s: err = %v, want %v mentioning %q", c.name, err, c.want, c.text)
+		}
+	}
+
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 2000 {
+		g := make([]byte, rng.IntN(120))
+		for j := range g {
+			g[j] = byte(rng.Uint32())
+		}
+		if i%2 == 0 && len(g) >= 14 { // make it reach the IP decoder
+			g[12], g[13] = 0x08, 0x00
+		}
+		if _, err := Decode(g); err == nil && len(g) < 14+20+8 {
+			t.Errorf("garbage %x decoded without error", g)
+		}
+	}
+}
+
+func equalSeg(a, b Segment) bool {
+	type noPayload struct {
+		Proto                    string
+		Src, Dst                 netip.AddrPort
+		Flags                    Flags
+		Seq, Ack, RelSeq, RelAck uint32
+		Win                      uint16
+		WinShift                 int
+		Opts                     Options
+		Len                      int
+		Retrans                  bool
+		HeaderLen                int
+	}
+	strip := func(s Segment) noPayload {
+		return noPayload{s.Proto, s.Src, s.Dst, s.Flags, s.Seq, s.Ack, s.RelSeq, s.RelAck, s.Win, s.WinShift, s.Opts, s.Len, s.Retrans, s.HeaderLen}
+	}
+	return strip(a) == strip(b) && bytes.Equal(a.Payload, b.Payload)
+}
