@@ -93,6 +93,7 @@ func newLessonCmd() *cobra.Command {
 				return fmt.Errorf("--theme %q: want auto, dark, light or high-contrast", theme)
 			}
 			opts := tuiDefaults()
+			opts.Wire = current.wire()
 			opts.Theme = th
 			opts.Pane, opts.Lessons = "lessons", ui.LessonOptions{Number: n, Dir: dir}
 			return ui.Run(cmd.Context(), opts)
@@ -100,6 +101,7 @@ func newLessonCmd() *cobra.Command {
 	}
 	addLessonsDir(cmd, &dir)
 	cmd.Flags().StringVar(&theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
+	addHostNetworkFlag(cmd)
 	return cmd
 }
 
@@ -124,7 +126,7 @@ func newTraceCmd() *cobra.Command {
 			if asJSON {
 				trace = lessons.TraceJSON
 			}
-			ok, err := trace(cmd.Context(), cmd.OutOrStdout(), n, l, lessons.Options{})
+			ok, err := trace(cmd.Context(), cmd.OutOrStdout(), n, l, lessons.Options{Wire: current.wire()})
 			if err != nil {
 				return err
 			}
@@ -136,5 +138,6 @@ func newTraceCmd() *cobra.Command {
 	}
 	addLessonsDir(cmd, &dir)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON lines (docs/TRACE-FORMAT.md) instead of text")
+	addHostNetworkFlag(cmd)
 	return cmd
 }

@@ -36,6 +36,7 @@ func addTUIFlags(root *cobra.Command) {
 	f.StringVar(&lessonsDir, "lessons", "", "also load the lessons (*.md) in `DIR`, numbered after the built-in ones")
 	f.StringVar(&traceFile, "trace-file", "", "write every call of the echo and calculator panes to this file, in causal order")
 	f.BoolVar(&traceJSON, "json", false, "with --trace-file: JSON lines (docs/TRACE-FORMAT.md)")
+	addHostNetworkFlag(root)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		addr, err := netip.ParseAddr(host)
 		if err != nil {
@@ -51,6 +52,7 @@ func addTUIFlags(root *cobra.Command) {
 			return fmt.Errorf("--theme %q: want auto, dark, light or high-contrast", theme)
 		}
 		opts := tuiDefaults()
+		opts.Wire = current.wire()
 		opts.Host, opts.Port, opts.Pane, opts.Theme = addr.Unmap(), port, pane, th
 		opts.Lessons.Dir = lessonsDir
 		if traceJSON && traceFile == "" {

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"charm.land/fang/v2"
@@ -26,7 +27,17 @@ import (
 var version = "0.1.0-dev"
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:]))
+	args := os.Args[1:]
+	if wantsPrivateNetwork(newRootCmd(), args) {
+		code, ran, n := enterPrivateNetwork(args)
+		if ran {
+			os.Exit(code)
+		}
+		current = n
+	} else if slices.Contains(args, "--host-network") {
+		current = network{reason: "--host-network: the labs share the host's loopback", hint: "run without --host-network to see the segments"}
+	}
+	os.Exit(run(context.Background(), args))
 }
 
 // run executes the command line and returns the exit code.

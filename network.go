@@ -47,3 +47,10 @@ func wantsPrivateNetwork(root *cobra.Command, args []string) bool {
 	}
 	return cmd == root || slices.Contains([]string{"lesson", "trace"}, cmd.Name())
 }
+
+// addHostNetworkFlag declares --host-network. main reads it before cobra
+// does (it decides whether a second process runs at all); the flag is
+// declared so that help lists it and cobra accepts it.
+func addHostNetworkFlag(cmd *cobra.Command) {
+	cmd.Flags().Bool("host-network", false, "run the labs in the host's network (outside programs such as nc can reach them; no wire)")
+}

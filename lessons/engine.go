@@ -26,6 +26,8 @@ type Options struct {
 	// WaitLimit bounds an action waiting for an actor's blocked call;
 	// default 10s (a SYN retry comes after 1s, 3s, 7s).
 	WaitLimit time.Duration
+	// Wire says whether the lesson's lab captures the segments on lo.
+	Wire netlab.WireConfig
 }
 
 func (o *Options) defaults() {
@@ -119,7 +121,7 @@ func (s *StepResult) OK() bool {
 // Start prepares a run of l on a new lab. Nothing runs until Next.
 func Start(l *Lesson, opts Options) *Run {
 	opts.defaults()
-	lab := netlab.NewLab(netlab.LabConfig{History: 20000})
+	lab := netlab.NewLab(netlab.LabConfig{History: 20000, Wire: opts.Wire})
 	return &Run{Lesson: l, Lab: lab, opts: opts, ctx: lab.Context(), roles: actorRoles(l), activity: make(chan struct{}, 1),
 		actors: map[string]*actor{}, byFD: map[fdCall]*Outcome{}, byActor: map[string]*Outcome{}}
 }

@@ -233,13 +233,15 @@ func (e Event) appendPacket(b []byte) []byte {
 		}
 		b = append(b, " win "...)
 		b = strconv.AppendInt(b, int64(s.Win), 10)
-		if s.WinShift > 0 {
+		if s.WinShift > 0 && !s.Flags.Has(wire.FlagSYN) {
 			b = append(b, "<<"...)
 			b = strconv.AppendInt(b, int64(s.WinShift), 10)
 			b = append(b, '=')
 			b = strconv.AppendInt(b, int64(s.ScaledWin()), 10)
 		}
-		if o := s.Opts.String(); o != "" {
+		// Options matter to a lesson on the SYNs (MSS, window scale);
+		// on every other segment they are only timestamps.
+		if o := OptionsText(s.Opts); o != "" && s.Flags.Has(wire.FlagSYN) {
 			b = append(append(append(b, " <"...), o...), '>')
 		}
 	}
@@ -258,4 +260,32 @@ func nameOr(s, alt string) string {
 		return alt
 	}
 	return s
+}
+
+// OptionsText writes TCP options as tcpdump does: "mss 65495,sackOK,TS val
+// 1 ecr 0,wscale 7".
+func OptionsText(o wire.Options) string {
+	var b []byte
+	sep := func() {
+		if len(b) > 0 {
+			b = append(b, ',')
+		}
+	}
+	if o.MSS > 0 {
+		b = strconv.AppendInt(append(b, "mss "...), int64(o.MSS), 10)
+	}
+	if o.SACKPerm {
+		sep()
+		b = append(b, "sackOK"...)
+	}
+	if o.HasTS {
+		sep()
+		b = strconv.AppendUint(append(b, "TS val "...), uint64(o.TSVal), 10)
+		b = strconv.AppendUint(append(b, " ecr "...), uint64(o.TSEcr), 10)
+	}
+	if o.WScale >= 0 {
+		sep()
+		b = strconv.AppendInt(append(b, "wscale "...), int64(o.WScale), 10)
+	}
+	return string(b)
 }

@@ -83,7 +83,7 @@ func (p *labPane) Typing() bool  { return p.typing }
 // Init creates the lab and returns the commands that start its server and
 // first client and follow its events.
 func (p *labPane) Init() tea.Cmd {
-	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000, Trace: p.c.Opts.Trace})
+	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000, Trace: p.c.Opts.Trace, Wire: p.c.Opts.Wire})
 	p.feed = newLabFeed(p.id, p.lab)
 	lab, to, service := p.lab, p.id, p.service
 	host := p.c.Opts.Host

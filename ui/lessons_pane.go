@@ -160,6 +160,7 @@ func (p *lessonsPane) open(i, steps int) tea.Cmd {
 func (p *lessonsPane) replay(n int) tea.Cmd {
 	p.gen++
 	gen, old, l, eo := p.gen, p.run, p.catalog[p.cur], p.opts.Engine
+	eo.Wire = p.c.Opts.Wire
 	p.run, p.results, p.asking, p.busy, p.err, p.hint = nil, nil, false, true, "", false
 	return func() tea.Msg {
 		if old != nil {

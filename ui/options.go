@@ -18,4 +18,6 @@ type Options struct {
 	// Trace, if set, gets every event of the lab panes in causal order (the
 	// command line's --trace-file writes it; the UI does no I/O itself).
 	Trace netlab.Sink
+	// Wire says whether the labs capture the segments on lo, or why not.
+	Wire netlab.WireConfig
 }
