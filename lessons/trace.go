@@ -18,6 +18,7 @@ func Trace(ctx context.Context, w io.Writer, num int, l *Lesson, opts Options) (
 	if l.Summary != "" {
 		fmt.Fprintf(w, "  %s\n", l.Summary)
 	}
+	fmt.Fprintf(w, "  %s\n", r.Lab.Wire())
 	ok := true
 	for range l.Steps {
 		res, err := r.Next(ctx)

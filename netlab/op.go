@@ -34,6 +34,7 @@ const (
 	OpActorStart // an actor (a client) was started
 	OpActorEnd   // an actor ended; Note says why
 	OpStepMode   // step mode switched on (Result 1) or off (Result 0)
+	OpWire       // the lab's capture: on (Result 1) or off (Result 0, Note says why)
 )
 
 var opNames = [...]string{
@@ -58,6 +59,7 @@ var opNames = [...]string{
 	OpActorStart:  "actor-start",
 	OpActorEnd:    "actor-end",
 	OpStepMode:    "step-mode",
+	OpWire:        "wire",
 }
 
 // String returns the name of the system call (or lab change) as a C
@@ -85,7 +87,7 @@ func (o Op) Key() string {
 
 // OpByKey is the inverse of Key; ok is false for an unknown key.
 func OpByKey(key string) (Op, bool) {
-	for o := OpSocket; o <= OpStepMode; o++ {
+	for o := OpSocket; o <= OpWire; o++ {
 		if o.Key() == key {
 			return o, true
 		}

@@ -6,6 +6,18 @@ import "time"
 // the sequencer; every failure is kept as the reason the wire is off.
 func (l *Lab) startWire(cfg WireConfig) {
 	l.wire = WireStatus{Private: cfg.Private, Why: cfg.Off, Hint: cfg.Hint}
+	if cfg == (WireConfig{}) {
+		// Nobody asked (tests, benchmarks): nothing to say on screen.
+		l.wire.Why = "capture not asked for"
+		return
+	}
+	defer func() {
+		on := 0
+		if l.wire.On {
+			on = 1
+		}
+		l.lab(OpWire, "lab", RoleLab, on, l.wire.String())
+	}()
 	if !cfg.Capture {
 		if l.wire.Why == "" {
 			l.wire.Why = "capture not asked for"
