@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/socklab/socklab/lessons"
+	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -109,6 +113,8 @@ func newTraceCmd() *cobra.Command {
 	var (
 		dir    string
 		asJSON bool
+		format string
+		pcap   string
 	)
 	cmd := &cobra.Command{
 		Use:   "trace N",
@@ -122,11 +128,37 @@ func newTraceCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			trace := lessons.Trace
 			if asJSON {
-				trace = lessons.TraceJSON
+				format = "json"
 			}
-			ok, err := trace(cmd.Context(), cmd.OutOrStdout(), n, l, lessons.Options{Wire: current.wire()})
+			trace := map[string]func(context.Context, io.Writer, int, *lessons.Lesson, lessons.Options) (bool, error){
+				"text": lessons.Trace, "json": lessons.TraceJSON, "md": lessons.TraceMarkdown,
+			}[format]
+			if trace == nil {
+				return fmt.Errorf("--format %q: want text, json or md", format)
+			}
+			opts := lessons.Options{Wire: current.wire()}
+			var sink *netlab.PcapSink
+			if pcap != "" {
+				if !opts.Wire.Capture {
+					return fmt.Errorf("--pcap needs the wire, which is off: %s", netlab.WireStatus{Why: opts.Wire.Off, Hint: opts.Wire.Hint})
+				}
+				f, err := os.Create(pcap)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if sink, err = netlab.NewPcapSink(f); err != nil {
+					return err
+				}
+				opts.Sink = sink
+			}
+			ok, err := trace(cmd.Context(), cmd.OutOrStdout(), n, l, opts)
+			if sink != nil {
+				if cerr := sink.Close(); cerr != nil && err == nil {
+					err = fmt.Errorf("--pcap %s: %w", pcap, cerr)
+				}
+			}
 			if err != nil {
 				return err
 			}
@@ -137,7 +169,9 @@ func newTraceCmd() *cobra.Command {
 		},
 	}
 	addLessonsDir(cmd, &dir)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON lines (docs/TRACE-FORMAT.md) instead of text")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON lines (docs/TRACE-FORMAT.md): the same as --format json")
+	cmd.Flags().StringVar(&format, "format", "text", "text, json (docs/TRACE-FORMAT.md) or md (a Markdown handout with a Mermaid diagram)")
+	cmd.Flags().StringVar(&pcap, "pcap", "", "also write the captured segments to `FILE` (pcapng, for Wireshark or tcpdump -r), each commented with its call")
 	addHostNetworkFlag(cmd)
 	return cmd
 }

@@ -28,6 +28,9 @@ type Options struct {
 	WaitLimit time.Duration
 	// Wire says whether the lesson's lab captures the segments on lo.
 	Wire netlab.WireConfig
+	// Sink, if set, gets every event of the lab in the log's order (a
+	// pcapng writer for trace --pcap).
+	Sink netlab.Sink
 }
 
 func (o *Options) defaults() {
@@ -121,7 +124,7 @@ func (s *StepResult) OK() bool {
 // Start prepares a run of l on a new lab. Nothing runs until Next.
 func Start(l *Lesson, opts Options) *Run {
 	opts.defaults()
-	lab := netlab.NewLab(netlab.LabConfig{History: 20000, Wire: opts.Wire})
+	lab := netlab.NewLab(netlab.LabConfig{History: 20000, Wire: opts.Wire, Trace: opts.Sink})
 	return &Run{Lesson: l, Lab: lab, opts: opts, ctx: lab.Context(), roles: actorRoles(l), activity: make(chan struct{}, 1),
 		actors: map[string]*actor{}, byFD: map[fdCall]*Outcome{}, byActor: map[string]*Outcome{}}
 }

@@ -42,9 +42,37 @@ type jsonEvent struct {
 	Data     string    `json:"data,omitempty"`
 	DataText *string   `json:"data_text,omitempty"`
 	Note     string    `json:"note,omitempty"`
+	Pkt      *jsonPkt  `json:"pkt,omitempty"`
 	Enter    int64     `json:"enter_ns"`
 	Return   int64     `json:"return_ns"`
 	At       int64     `json:"at_ns"`
+}
+
+// jsonPkt is a captured segment (kind "packet"). Numbers are as on the
+// wire; rel_seq and rel_ack count from each direction's first sequence
+// number, as Wireshark shows them.
+type jsonPkt struct {
+	Proto    string `json:"proto"`
+	Src      string `json:"src"`
+	Dst      string `json:"dst"`
+	From     string `json:"from,omitempty"`
+	To       string `json:"to,omitempty"`
+	Flags    string `json:"flags,omitempty"`
+	Seq      uint32 `json:"seq"`
+	Ack      uint32 `json:"ack"`
+	RelSeq   uint32 `json:"rel_seq"`
+	RelAck   uint32 `json:"rel_ack"`
+	Win      uint16 `json:"win"`
+	WinShift int    `json:"win_shift"`
+	MSS      int    `json:"mss,omitempty"`
+	WScale   *int   `json:"wscale,omitempty"`
+	SACKPerm bool   `json:"sack_perm,omitempty"`
+	Len      int    `json:"len"`
+	FrameLen int    `json:"frame_len"`
+	Retrans  bool   `json:"retrans,omitempty"`
+	Cause    uint64 `json:"cause,omitempty"`
+	CauseOp  string `json:"cause_op,omitempty"`
+	Why      string `json:"why,omitempty"`
 }
 
 type jsonSegs struct {
@@ -91,6 +119,20 @@ func (e Event) AppendJSON(b []byte) []byte {
 		if utf8.Valid(e.Data) {
 			s := string(e.Data)
 			j.DataText = &s
+		}
+	}
+	if p := e.Pkt; p != nil {
+		s := &p.Seg
+		j.Pkt = &jsonPkt{Proto: s.Proto, Src: s.Src.String(), Dst: s.Dst.String(), From: p.From, To: p.To,
+			Flags: s.Flags.String(), Seq: s.Seq, Ack: s.Ack, RelSeq: s.RelSeq, RelAck: s.RelAck, Win: s.Win,
+			WinShift: s.WinShift, MSS: s.Opts.MSS, SACKPerm: s.Opts.SACKPerm, Len: s.Len, FrameLen: p.Frame,
+			Retrans: s.Retrans, Cause: uint64(p.Cause), Why: p.Why}
+		if s.Opts.WScale >= 0 {
+			w := s.Opts.WScale
+			j.Pkt.WScale = &w
+		}
+		if p.Cause != 0 {
+			j.Pkt.CauseOp = p.CauseOp.Key()
 		}
 	}
 	out, err := json.Marshal(j)

@@ -24,9 +24,10 @@ type Packet struct {
 	// sent a SYN, the send whose bytes it carries, the close that sent a
 	// FIN. 0 when the kernel sent it on its own (the SYN-ACK, an ACK, a
 	// retransmission, data Nagle held back); Why then says what it answers.
-	Cause   CallID
-	CauseOp Op
-	Why     string
+	Cause     CallID
+	CauseOp   Op
+	CauseText string // the call as a C programmer writes it: "connect(8, 127.0.0.1:1081)"
+	Why       string
 }
 
 // FromKernel reports whether the kernel sent the segment on its own.
@@ -58,6 +59,7 @@ type tuple struct{ local, remote netip.AddrPort }
 type span struct {
 	id     CallID
 	op     Op
+	text   string
 	remote netip.AddrPort
 	enter  int64
 	ret    int64
@@ -100,7 +102,7 @@ func (k *linker) observe(e Event) {
 	if !remote.IsValid() {
 		remote = e.Args.Addr // sendto on an unconnected socket
 	}
-	s := span{id: e.CallID, op: e.Op, remote: remote, enter: e.Enter.UnixNano(), ret: e.Return.UnixNano()}
+	s := span{id: e.CallID, op: e.Op, text: e.Op.String() + "(" + e.Text + ")", remote: remote, enter: e.Enter.UnixNano(), ret: e.Return.UnixNano()}
 	list := append(k.calls[e.Local], s)
 	if len(list) > 8 {
 		list = list[len(list)-8:]
@@ -161,7 +163,7 @@ func (k *linker) cause(p *Packet, at int64) {
 			continue
 		}
 		if sends(c.op, s) && !s.Retrans {
-			p.Cause, p.CauseOp = c.id, c.op
+			p.Cause, p.CauseOp, p.CauseText = c.id, c.op, c.text
 			p.Why = "sent by " + c.op.String()
 			if c.op == OpClose && s.Flags.Has(wire.FlagRST) {
 				p.Why = "sent by close: unread data was discarded, so a RST instead of a FIN"
@@ -288,4 +290,14 @@ func OptionsText(o wire.Options) string {
 		b = strconv.AppendInt(append(b, "wscale "...), int64(o.WScale), 10)
 	}
 	return string(b)
+}
+
+// Comment is the packet's comment in a pcapng file: who sent it to whom and
+// why, the causing call written out.
+func (p *Packet) Comment() string {
+	s := nameOr(p.From, "?") + " → " + nameOr(p.To, "?") + ": "
+	if p.Cause != 0 {
+		return s + p.Why + ": " + p.CauseText
+	}
+	return s + p.Why
 }
