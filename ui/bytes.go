@@ -30,6 +30,9 @@ func RenderBytes(e netlab.Event, width, height int, st *Styles) string {
 	if height <= 0 || width <= 0 {
 		return ""
 	}
+	if e.Kind == netlab.KindPacket && e.Pkt != nil {
+		return renderPacket(e, width, height, st)
+	}
 	if len(e.Data) == 0 {
 		return block([]string{st.Muted.Render("no message selected (↑/↓ pick one in the conversation)")}, width, height)
 	}

@@ -33,6 +33,7 @@ type snapshotMsg struct {
 	to    paneID
 	lab   *netlab.Lab
 	socks []netlab.SockInfo
+	wire  netlab.WireStatus
 	gen   uint64
 }
 
@@ -75,7 +76,8 @@ type labFeed struct {
 	stepping  bool
 
 	socks    []netlab.SockInfo
-	snapped  bool   // a snapshot arrived
+	wire     netlab.WireStatus // the lab's capture, read with the sockets
+	snapped  bool              // a snapshot arrived
 	gen      uint64 // bumps with every batch
 	snapBusy bool   // a snapshot command is running
 	settling bool   // a settle timer is running
@@ -122,7 +124,7 @@ func (f *labFeed) snapshot() tea.Cmd {
 	f.snapBusy = true
 	lab, to, gen := f.lab, f.to, f.gen
 	return func() tea.Msg {
-		return snapshotMsg{to: to, lab: lab, socks: lab.Snapshot(), gen: gen}
+		return snapshotMsg{to: to, lab: lab, socks: lab.Snapshot(), wire: lab.Wire(), gen: gen}
 	}
 }
 
@@ -158,7 +160,7 @@ func (f *labFeed) update(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			return nil, m.to == f.to
 		}
 		f.snapBusy = false
-		f.socks, f.snapped = m.socks, true
+		f.socks, f.wire, f.snapped = m.socks, m.wire, true
 		return nil, true
 	case settleMsg:
 		if m.lab != f.lab {

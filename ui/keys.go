@@ -30,6 +30,8 @@ type KeyMap struct {
 	SelectDown   key.Binding
 	ScrollUp     key.Binding
 	ScrollDown   key.Binding
+	// Both panes.
+	Packets key.Binding // w: calls only / calls and the captured segments
 
 	// Lesson pane.
 	LessonNext    key.Binding
@@ -74,6 +76,7 @@ func DefaultKeyMap() KeyMap {
 		SelectDown:   b("↓", "newer msg", "down"),
 		ScrollUp:     b("pgup", "scroll up", "pgup"),
 		ScrollDown:   b("pgdn", "scroll down", "pgdown"),
+		Packets:      b("w", "packets on/off", "w"),
 
 		LessonNext:    b("n", "next step", "n", "right", "space"),
 		LessonPrev:    b("p", "back", "p", "left"),

@@ -54,6 +54,9 @@ type labPane struct {
 	input   lineInput
 	typing  bool
 	selSeq  uint64 // selected message; 0 follows the newest
+	// callsOnly hides the captured segments (w): the ladder then shows the
+	// calls with their sockets' segment counters.
+	callsOnly bool
 	scroll  int    // transcript lines scrolled up from the bottom
 	note    string // the last action's outcome, shown under the input
 	noteBad bool
@@ -199,6 +202,18 @@ func (p *labPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.FocusInput):
 		p.typing = true
 		return nil
+	case key.Matches(msg, k.Packets):
+		if !p.feed.wire.On {
+			p.note, p.noteBad = p.feed.wire.String(), true
+			return nil
+		}
+		p.callsOnly = !p.callsOnly
+		if p.callsOnly {
+			p.note, p.noteBad = "calls only: each call shows the segments its socket counted (TCP_INFO)", false
+		} else {
+			p.note, p.noteBad = "calls and the segments captured on lo", false
+		}
+		return nil
 	case key.Matches(msg, k.ToggleStep):
 		return p.act(func(l *netlab.Lab) (string, error) {
 			l.SetStep(!l.Stepping())
@@ -249,7 +264,7 @@ func (p *labPane) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.c.Keys
 	full := [][]key.Binding{
 		{k.ToggleStep, k.StepNext, k.AddClient, k.RemoveClient},
-		{k.FocusInput, k.LeaveInput, k.Send, k.SelectUp, k.SelectDown, k.ScrollUp, k.ScrollDown},
+		{k.FocusInput, k.LeaveInput, k.Send, k.SelectUp, k.SelectDown, k.ScrollUp, k.ScrollDown, k.Packets},
 	}
 	pick := relabel(k.SelectUp, "↑/↓", "pick a message")
 	switch {
@@ -335,15 +350,27 @@ func (p *labPane) hasSeq(seq uint64) bool {
 	return false
 }
 
-// dataEvents are the calls that moved bytes: the selectable messages.
+// showPackets reports whether the ladder draws the captured segments.
+func (p *labPane) showPackets() bool { return p.feed != nil && p.feed.wire.On && !p.callsOnly }
+
+// selectable reports whether e can be picked for the bytes view: a call
+// that moved bytes, or a captured segment when they are shown.
+func (p *labPane) selectable(e *netlab.Event) bool {
+	if e.Kind == netlab.KindPacket {
+		return e.Pkt != nil && p.showPackets()
+	}
+	return e.Kind == netlab.KindCall && len(e.Data) > 0
+}
+
+// dataEvents are the selectable messages.
 func (p *labPane) dataEvents() []netlab.Event {
 	if p.feed == nil {
 		return nil
 	}
 	var out []netlab.Event
-	for _, e := range p.feed.history {
-		if e.Kind == netlab.KindCall && len(e.Data) > 0 {
-			out = append(out, e)
+	for i := range p.feed.history {
+		if p.selectable(&p.feed.history[i]) {
+			out = append(out, p.feed.history[i])
 		}
 	}
 	return out
@@ -385,7 +412,7 @@ func (p *labPane) selected() netlab.Event {
 	var newest *netlab.Event
 	for i := len(h) - 1; i >= 0; i-- {
 		e := &h[i]
-		if e.Kind != netlab.KindCall || len(e.Data) == 0 {
+		if !p.selectable(e) {
 			continue
 		}
 		if newest == nil {
@@ -423,6 +450,9 @@ func (p *labPane) Status() string {
 		mode = "STEP"
 	}
 	b.WriteString("  " + st.StatusMode.Render(mode))
+	if p.feed != nil && p.feed.snapped {
+		b.WriteString("  " + wireBadge(p.feed.wire, st))
+	}
 	fmt.Fprintf(&b, "  %s", st.Client.Render(plural(len(p.feed.liveClients()), "client")))
 	if p.feed != nil {
 		fmt.Fprintf(&b, "  %s", st.Muted.Render(fmt.Sprintf("%d events", p.feed.total)))

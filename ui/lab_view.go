@@ -55,7 +55,7 @@ func (p *labPane) View(width, height int) string {
 		canvas.put(l.transcript, strings.Join(p.transcript(l.transcript.h, st), "\n"))
 	}
 	var events []netlab.Event
-	o := LadderOpts{Selected: p.selSeq}
+	o := LadderOpts{Selected: p.selSeq, Packets: p.showPackets()}
 	if p.feed != nil {
 		events = p.feed.history
 		o.Pending, o.Blocked, o.Lost = p.feed.pending, p.feed.blocked, p.feed.lost()

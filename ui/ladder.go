@@ -18,6 +18,11 @@ type LadderOpts struct {
 	Blocked  []netlab.Event // calls blocked in the kernel
 	Lost     uint64         // events not in the history (dropped or trimmed)
 	Stepping bool
+	// Packets draws the captured segments as arrows between the lifelines
+	// and no arrow for a call (the wire says what crossed). Without it a
+	// call's lane shows the segments its socket counted (TCP_INFO): with
+	// the wire off nothing is drawn that was not captured.
+	Packets bool
 }
 
 // isClient reports whether a role draws on the client lifeline.
@@ -91,9 +96,14 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	for i, e := range events {
 		// A connect's blocked event is a row too: its SYN left then, before
 		// the accept that answers it (netlab's ordering rule).
-		if e.Kind == netlab.KindCall || e.Kind == netlab.KindNote || (e.Kind == netlab.KindBlocked && e.Op == netlab.OpConnect) {
+		if e.Kind == netlab.KindCall || e.Kind == netlab.KindNote || (e.Kind == netlab.KindBlocked && e.Op == netlab.OpConnect) ||
+			(e.Kind == netlab.KindLab && e.Op == netlab.OpWire) || (o.Packets && e.Kind == netlab.KindPacket && e.Pkt != nil) {
 			rows = append(rows, i)
 		}
+	}
+	segs := segDeltas{}
+	if !o.Packets {
+		segs = countSegs(events)
 	}
 	end := len(rows)
 	if o.Selected != 0 {
@@ -111,7 +121,7 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	// while space is left blank.
 	needL, needR := len("client"), len("server")
 	measure := func(e netlab.Event, kind rowKind) {
-		if e.Kind == netlab.KindNote || e.Role == netlab.RoleLab {
+		if e.Kind == netlab.KindNote || e.Kind == netlab.KindLab || e.Role == netlab.RoleLab {
 			return // drawn across the diagram, not on a side
 		}
 		text, client := rowText(e, st, kind)
@@ -149,7 +159,7 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 
 	var tail []string
 	for i, t := range tailRows {
-		tail = append(tail, ladderRow(t.e, left, lane, right, st, t.kind))
+		tail = append(tail, ladderRow(t.e, left, lane, right, st, t.kind, nil))
 		if i == len(o.Blocked) && explain != "" {
 			tail = append(tail, st.Pending.Render(fit("  ▶ "+explain, width)))
 		}
@@ -171,7 +181,7 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		if e.Seq == o.Selected {
 			kind = rowSelected
 		}
-		lines = append(lines, ladderRow(e, left, lane, right, st, kind))
+		lines = append(lines, ladderRow(e, left, lane, right, st, kind, segs[e.Seq]))
 	}
 	for len(lines) < height-len(tail) {
 		lines = append(lines, strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+bar)
@@ -194,6 +204,9 @@ const (
 // rowText is a row's text on its lifeline's side, and whether that side is
 // the client's.
 func rowText(e netlab.Event, st *Styles, kind rowKind) (string, bool) {
+	if e.Kind == netlab.KindPacket {
+		return packetSide(e, st, kind), isClient(e.Pkt.FromRole)
+	}
 	var text string
 	switch kind {
 	case rowPending:
@@ -214,10 +227,17 @@ func rowText(e netlab.Event, st *Styles, kind rowKind) (string, bool) {
 	return text, client
 }
 
-func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) string {
+func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, d *segDelta) string {
 	width := left + lane + 2 + right
 	if e.Kind == netlab.KindNote {
 		return fit(st.Muted.Render("  · "+e.Actor+": "+e.Note), width)
+	}
+	if e.Kind == netlab.KindLab {
+		s := st.Muted
+		if e.Result == 0 {
+			s = st.Error
+		}
+		return fit(s.Render("  · "+e.Note), width)
 	}
 	if e.Role == netlab.RoleLab {
 		// A read the lab made (a sysctl): a kernel fact, but no one's call
@@ -226,8 +246,12 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) 
 	}
 	text, client := rowText(e, st, kind)
 	arrow := strings.Repeat(" ", lane)
-	if kind == rowNormal || kind == rowSelected {
-		arrow = laneText(e, lane, st)
+	switch {
+	case kind != rowNormal && kind != rowSelected:
+	case e.Kind == netlab.KindPacket:
+		arrow = packetArrow(e, lane, st)
+	case d != nil:
+		arrow = segsLane(*d, lane, st)
 	}
 	bar := st.Muted.Render("│")
 	// The first cell is the selection marker, so the lifelines never move.
@@ -300,43 +324,3 @@ func stateSuffix(e netlab.Event, st *Styles) string {
 }
 
 func portText(a interface{ Port() uint16 }) string { return ":" + strconv.Itoa(int(a.Port())) }
-
-// laneText draws the arrow lane between the lifelines for one call: bytes
-// leaving an actor, a connect or a close.
-func laneText(e netlab.Event, lane int, st *Styles) string {
-	if e.Failed() && e.Kind != netlab.KindBlocked {
-		return strings.Repeat(" ", lane)
-	}
-	var label string
-	switch e.Op {
-	case netlab.OpSend, netlab.OpSendto:
-		label = strconv.Itoa(e.Result) + " B"
-	case netlab.OpConnect:
-		// The arrow goes where the SYN left: on the blocked row when the
-		// connect waited, on the returned row when it did not.
-		if e.Kind == netlab.KindBlocked || e.At.Equal(e.Enter) {
-			label = "connect"
-		}
-	case netlab.OpClose, netlab.OpShutdown:
-		// Only a connected socket's close crosses the wire (a listener's, or
-		// one that never connected, sends nothing to anyone).
-		if e.FD >= 0 && e.Remote.IsValid() {
-			label = e.Op.String()
-		}
-	}
-	if label == "" {
-		return strings.Repeat(" ", lane)
-	}
-	body := lane - 2 // room for the head and one dash
-	if len(label)+2 > body {
-		label = label[:max(0, body-2)]
-	}
-	dashes := body - len(label) - 2
-	l := dashes / 2
-	r := dashes - l
-	text := strings.Repeat("─", l+1) + " " + label + " " + strings.Repeat("─", r)
-	if isClient(e.Role) {
-		return st.Wire.Render(text + "▶")
-	}
-	return st.Wire.Render("◀" + text)
-}

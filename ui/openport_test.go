@@ -26,19 +26,3 @@ func TestOpenPortWarning(t *testing.T) {
 		t.Fatalf("warned for loopback or a failed bind: %q", w)
 	}
 }
-
-// TestCloseArrowOnlyWhenConnected: a close draws an arrow across the wire
-// only for a connected socket.
-func TestCloseArrowOnlyWhenConnected(t *testing.T) {
-	st := NewStyles(ThemeDark, true)
-	peer := netip.MustParseAddrPort("127.0.0.1:1081")
-	never := netlab.Event{Kind: netlab.KindCall, Op: netlab.OpClose, Role: netlab.RoleClient, FD: 5}
-	if strings.Contains(laneText(never, 16, st), "close") {
-		t.Fatal("a never-connected socket's close drew an arrow")
-	}
-	conn := never
-	conn.Remote = peer
-	if !strings.Contains(laneText(conn, 16, st), "close") {
-		t.Fatal("a connected socket's close drew no arrow")
-	}
-}
