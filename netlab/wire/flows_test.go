@@ -217,3 +217,19 @@ func TestFlowsZeroValue(t *testing.T) {
 		t.Errorf("zero Flows: %+v, Len %d", s, f.Len())
 	}
 }
+
+func TestSeqLE(t *testing.T) {
+	cases := []struct {
+		a, b uint32
+		want bool
+	}{
+		{1, 2, true}, {2, 2, true}, {3, 2, false},
+		{0xFFFF_FFFE, 4, true}, // b has wrapped past zero
+		{4, 0xFFFF_FFFE, false},
+	}
+	for _, c := range cases {
+		if got := seqLE(c.a, c.b); got != c.want {
+			t.Errorf("seqLE(%#x, %#x) = %v", c.a, c.b, got)
+		}
+	}
+}
