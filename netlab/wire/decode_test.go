@@ -194,6 +194,8 @@ func TestDecodeUnsupportedAndGarbage(t *testing.T) {
 	badIHL[14] = 0x43 // IHL 3
 	badVersion := append([]byte(nil), ok...)
 	badVersion[14] = 0x65
+	rawEtherType := append([]byte(nil), ok...)
+	rawEtherType[12], rawEtherType[13] = 0xff, 0xff // gopacket would read IP behind it
 	badOffset := append([]byte(nil), ok...)
 	badOffset[14+20+12] = 0x20 // TCP data offset 2
 
@@ -208,6 +210,7 @@ func TestDecodeUnsupportedAndGarbage(t *testing.T) {
 		{"fragment", frag, ErrUnsupported, "fragment"},
 		{"later fragment", laterFrag, ErrUnsupported, "fragment"},
 		{"ihl", badIHL, ErrMalformed, "IPv4"},
+		{"ethertype 0xffff", rawEtherType, ErrUnsupported, "0xffff"},
 		{"version", badVersion, ErrMalformed, "version"},
 		{"tcp offset", badOffset, ErrMalformed, "TCP"},
 		{"empty", nil, ErrTruncated, ""},
