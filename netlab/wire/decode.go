@@ -145,6 +145,12 @@ func (d *Decoder) Decode(frame []byte) (Segment, error) {
 	// Past TCP/UDP the parser stops at whatever application protocol the
 	// port suggests; that is not an error for us.
 
+	// gopacket also reads IP behind EtherType 0xFFFF ("raw"); a loopback
+	// frame never carries that, so it is not IP as far as we are concerned.
+	if et := d.eth.EthernetType; et != layers.EthernetTypeIPv4 && et != layers.EthernetTypeIPv6 {
+		return s, fmt.Errorf("%w: EtherType %#04x (%v)", ErrUnsupported, uint16(et), et)
+	}
+
 	// claimed is the transport length the IP header declares, which may
 	// exceed what was captured.
 	var ipHdr, claimed int

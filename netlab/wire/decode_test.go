@@ -3,10 +3,12 @@ package wire
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gopacket/gopacket"
@@ -194,6 +196,8 @@ func TestDecodeUnsupportedAndGarbage(t *testing.T) {
 	badIHL[14] = 0x43 // IHL 3
 	badVersion := append([]byte(nil), ok...)
 	badVersion[14] = 0x65
+	rawEtherType := append([]byte(nil), ok...)
+	rawEtherType[12], rawEtherType[13] = 0xff, 0xff // gopacket would read IP behind it
 	badOffset := append([]byte(nil), ok...)
 	badOffset[14+20+12] = 0x20 // TCP data offset 2
 
@@ -208,6 +212,7 @@ func TestDecodeUnsupportedAndGarbage(t *testing.T) {
 		{"fragment", frag, ErrUnsupported, "fragment"},
 		{"later fragment", laterFrag, ErrUnsupported, "fragment"},
 		{"ihl", badIHL, ErrMalformed, "IPv4"},
+		{"ethertype 0xffff", rawEtherType, ErrUnsupported, "0xffff"},
 		{"version", badVersion, ErrMalformed, "version"},
 		{"tcp offset", badOffset, ErrMalformed, "TCP"},
 		{"empty", nil, ErrTruncated, ""},
@@ -252,4 +257,51 @@ func equalSeg(a, b Segment) bool {
 		return noPayload{s.Proto, s.Src, s.Dst, s.Flags, s.Seq, s.Ack, s.RelSeq, s.RelAck, s.Win, s.WinShift, s.Opts, s.Len, s.Retrans, s.HeaderLen}
 	}
 	return strip(a) == strip(b) && bytes.Equal(a.Payload, b.Payload)
+}
+
+// A hop-by-hop header (as MLD or router alert use) sits between IPv6 and
+// TCP; it counts toward HeaderLen, not Len.
+func TestDecodeIPv6HopByHop(t *testing.T) {
+	zero := net.HardwareAddr(make([]byte, 6))
+	ip6 := &layers.IPv6{Version: 6, HopLimit: 1, NextHeader: layers.IPProtocolIPv6HopByHop,
+		SrcIP: net.ParseIP("::1"), DstIP: net.ParseIP("::1"),
+		HopByHop: &layers.IPv6HopByHop{Options: []*layers.IPv6HopByHopOption{{OptionType: 5, OptionData: []byte{0, 0}}, {OptionType: 1, OptionData: []byte{}}}}}
+	ip6.HopByHop.NextHeader = layers.IPProtocolTCP
+	tcp := &layers.TCP{SrcPort: 1, DstPort: 2, ACK: true, Seq: 9, Window: 7}
+	if err := tcp.SetNetworkLayerForChecksum(ip6); err != nil {
+		t.Fatal(err)
+	}
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
+		&layers.Ethernet{SrcMAC: zero, DstMAC: zero, EthernetType: layers.EthernetTypeIPv6}, ip6, tcp, gopacket.Payload("abc")); err != nil {
+		t.Fatal(err)
+	}
+	s := mustDecode(t, buf.Bytes())
+	if s.HeaderLen != 14+40+8+20 || s.Len != 3 || string(s.Payload) != "abc" || s.Seq != 9 || s.Flags != FlagACK {
+		t.Fatalf("%+v", s)
+	}
+}
+
+func TestDecodeConcurrent(t *testing.T) {
+	seeds := seedFrames(t)
+	want := make([]string, len(seeds))
+	for i, f := range seeds {
+		s, err := Decode(f)
+		want[i] = fmt.Sprintf("%+v %v", s, err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 200 {
+				for i, f := range seeds {
+					s, err := Decode(f)
+					if got := fmt.Sprintf("%+v %v", s, err); got != want[i] {
+						t.Errorf("frame %d: %s, want %s", i, got, want[i])
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
