@@ -60,3 +60,7 @@ func (l *Lab) Wire() WireStatus {
 	}
 	return w
 }
+
+// WireOn reports whether the lab captures segments; unlike Wire it reads no
+// counters from the kernel, so a view may call it.
+func (l *Lab) WireOn() bool { return l.wire.On }

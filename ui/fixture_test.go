@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/wire"
 )
 
 // fixtureEvents is a fixed calculator session: a server, two clients, a
@@ -55,6 +56,21 @@ func fixtureEvents() []netlab.Event {
 	refused.Errno = syscall.ECONNREFUSED
 	add(refused)
 	call("client 2", "connect", "6, 127.0.0.1:1081", 6, 0, c2, srv, netlab.StateEstablished, "")
+	pkt := func(fromClient bool, flags wire.Flags, n int, cause netlab.Op, why string) {
+		e := segEvent(0, flags, n, fromClient, cause)
+		e.Pkt.Seg.Src, e.Pkt.Seg.Dst = c2, srv
+		e.Pkt.From, e.Pkt.To = "client 2", "server"
+		if !fromClient {
+			e.Pkt.Seg.Src, e.Pkt.Seg.Dst = srv, c2
+			e.Pkt.From, e.Pkt.To = "server", "client 2"
+		}
+		e.Pkt.Why = why
+		e.Role = e.Pkt.FromRole
+		add(e)
+	}
+	pkt(true, wire.FlagSYN, 0, netlab.OpConnect, "sent by connect")
+	pkt(false, wire.FlagSYN|wire.FlagACK, 0, netlab.OpNone, "the kernel answers the SYN: no accept() needed")
+	pkt(true, wire.FlagACK, 0, netlab.OpNone, "the kernel acknowledges what it received")
 	acc2 := fixtureCall(t0, "server", "accept", "3", 3, 7, srv, c2, netlab.StateListen)
 	acc2.NewState = netlab.StateEstablished
 	add(acc2)
@@ -84,7 +100,7 @@ func fixtureSocks() []netlab.SockInfo {
 func fixtureModel(theme Theme, w, h int) *Model {
 	m := NewModel(Options{Pane: "calc", Theme: theme})
 	p := m.panes[paneCalc].(*labPane)
-	f := &labFeed{to: paneCalc, socks: fixtureSocks(), snapped: true}
+	f := &labFeed{to: paneCalc, socks: fixtureSocks(), snapped: true, wire: netlab.WireStatus{On: true, Private: true}}
 	evs := fixtureEvents()
 	f.add(evs)
 	f.blocked = []netlab.Event{{Kind: netlab.KindBlocked, Op: netlab.OpAccept, Role: netlab.RoleServer, Actor: "server", Text: "3", FD: 3, CallID: 100}}

@@ -275,7 +275,11 @@ func (p *labPane) Help() ([]key.Binding, [][]key.Binding) {
 	case p.feed.inStep():
 		return []key.Binding{k.StepNext, relabel(k.ToggleStep, "s", "run freely"), k.FocusInput, k.AddClient, k.RemoveClient, pick}, full
 	}
-	return []key.Binding{k.FocusInput, relabel(k.ToggleStep, "s", "step mode"), k.AddClient, k.RemoveClient, pick}, full
+	short := []key.Binding{k.FocusInput, relabel(k.ToggleStep, "s", "step mode"), k.AddClient, k.RemoveClient, pick}
+	if p.feed != nil && p.feed.wire.On {
+		short = append(short, relabel(k.Packets, "w", map[bool]string{true: "show packets", false: "calls only"}[p.callsOnly]))
+	}
+	return short, full
 }
 
 // act runs f against the lab in a command and reports the outcome.
@@ -415,7 +419,8 @@ func (p *labPane) selected() netlab.Event {
 		if !p.selectable(e) {
 			continue
 		}
-		if newest == nil {
+		if newest == nil && e.Kind == netlab.KindCall {
+			// Following the newest shows a message, not the ACK after it.
 			newest = e
 			if p.selSeq == 0 {
 				break

@@ -121,7 +121,7 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	// while space is left blank.
 	needL, needR := len("client"), len("server")
 	measure := func(e netlab.Event, kind rowKind) {
-		if e.Kind == netlab.KindNote || e.Kind == netlab.KindLab || e.Role == netlab.RoleLab {
+		if e.Kind == netlab.KindNote || e.Kind == netlab.KindLab || (e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket) {
 			return // drawn across the diagram, not on a side
 		}
 		text, client := rowText(e, st, kind)
@@ -239,7 +239,7 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, 
 		}
 		return fit(s.Render("  · "+e.Note), width)
 	}
-	if e.Role == netlab.RoleLab {
+	if e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket {
 		// A read the lab made (a sysctl): a kernel fact, but no one's call
 		// in the conversation, so it spans the diagram.
 		return fit(st.Muted.Render("  · "+e.Actor+": ")+e.Op.String()+"("+e.Text+") = "+st.Kernel.Render(strings.Join(strings.Fields(string(e.Data)), " ")), width)

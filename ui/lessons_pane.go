@@ -64,6 +64,7 @@ const (
 // Go, the prediction before the step runs, and after it the real outcome
 // and the ladder diagram of the calls the kernel answered.
 type lessonsPane struct {
+	callsOnly bool // w: hide the captured segments
 	c    *Common
 	opts LessonOptions
 
@@ -364,6 +365,8 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.hint = !p.hint
 	case !p.asking && key.Matches(msg, k.LessonChecks):
 		p.showChecks = !p.showChecks
+	case !p.asking && key.Matches(msg, k.Packets):
+		p.callsOnly = !p.callsOnly
 	case key.Matches(msg, k.LessonCode):
 		// Where both do not fit side by side (they show as Python), c
 		// switches Python ↔ Go: every press changes what is on screen.
@@ -416,7 +419,7 @@ func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.c.Keys
 	full := [][]key.Binding{
 		{k.LessonNext, k.LessonPrev, k.LessonRestart, k.LessonList, k.LessonHint, k.LessonCode},
-		{k.LessonAuto, k.LessonFaster, k.LessonSlower, k.LessonUp, k.LessonChoose, k.LessonChecks, k.ScrollDown},
+		{k.LessonAuto, k.LessonFaster, k.LessonSlower, k.LessonUp, k.LessonChoose, k.LessonChecks, k.ScrollDown, k.Packets},
 	}
 	switch {
 	case p.loadErr != nil || len(p.catalog) == 0:

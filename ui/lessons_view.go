@@ -97,7 +97,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 		sideW := width - textW - 1
 		codeLines := p.codeLines(step, sideW, height/2-1, true)
 		ladH := height - 1 - len(codeLines)
-		side := append(codeLines, strings.Split(RenderLadder(ladderEvents, sideW, ladH, st, LadderOpts{Blocked: blocked}), "\n")...)
+		side := append(codeLines, strings.Split(RenderLadder(ladderEvents, sideW, ladH, st, LadderOpts{Blocked: blocked, Packets: p.showPackets()}), "\n")...)
 		body := sideBySide(block(p.scrolled(text, height-1), textW, height-1), block(side, sideW, height-1), 1)
 		return block(append([]string{header}, strings.Split(body, "\n")...), width, height)
 	}
@@ -107,7 +107,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 	out := []string{header}
 	out = append(out, strings.Split(block(p.scrolled(text, textH), width, textH), "\n")...)
 	out = append(out, codeLines...)
-	out = append(out, strings.Split(RenderLadder(ladderEvents, width, ladH, st, LadderOpts{Blocked: blocked}), "\n")...)
+	out = append(out, strings.Split(RenderLadder(ladderEvents, width, ladH, st, LadderOpts{Blocked: blocked, Packets: p.showPackets()}), "\n")...)
 	return block(out, width, height)
 }
 
@@ -388,4 +388,10 @@ func (p *lessonsPane) score() (asked, right int) {
 		}
 	}
 	return asked, right
+}
+
+// showPackets reports whether the lesson's ladder draws the segments the
+// lab captured (w hides them).
+func (p *lessonsPane) showPackets() bool {
+	return p.run != nil && p.run.Lab.WireOn() && !p.callsOnly
 }
