@@ -78,9 +78,9 @@ type labFeed struct {
 	socks    []netlab.SockInfo
 	wire     netlab.WireStatus // the lab's capture, read with the sockets
 	snapped  bool              // a snapshot arrived
-	gen      uint64 // bumps with every batch
-	snapBusy bool   // a snapshot command is running
-	settling bool   // a settle timer is running
+	gen      uint64            // bumps with every batch
+	snapBusy bool              // a snapshot command is running
+	settling bool              // a settle timer is running
 }
 
 // newLabFeed subscribes to lab's log. Call start for the first command.

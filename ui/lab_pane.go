@@ -51,15 +51,15 @@ type labPane struct {
 	addr netip.AddrPort
 	err  error // the server failed to start
 
-	input   lineInput
-	typing  bool
-	selSeq  uint64 // selected message; 0 follows the newest
+	input  lineInput
+	typing bool
+	selSeq uint64 // selected message; 0 follows the newest
 	// callsOnly hides the captured segments (w): the ladder then shows the
 	// calls with their sockets' segment counters.
 	callsOnly bool
-	scroll  int    // transcript lines scrolled up from the bottom
-	note    string // the last action's outcome, shown under the input
-	noteBad bool
+	scroll    int    // transcript lines scrolled up from the bottom
+	note      string // the last action's outcome, shown under the input
+	noteBad   bool
 }
 
 func newLabPane(c *Common, id paneID, service string, port uint16) *labPane {

@@ -65,8 +65,8 @@ const (
 // and the ladder diagram of the calls the kernel answered.
 type lessonsPane struct {
 	callsOnly bool // w: hide the captured segments
-	c    *Common
-	opts LessonOptions
+	c         *Common
+	opts      LessonOptions
 
 	catalog  []*lessons.Lesson
 	loadErr  error
