@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,11 @@ type network struct {
 func (n network) wire() netlab.WireConfig {
 	if n.private {
 		return netlab.WireConfig{Capture: true, Private: true}
+	}
+	if os.Geteuid() == 0 {
+		// Root may capture on the host's lo; each lab keeps only the
+		// segments of its own sockets.
+		return netlab.WireConfig{Capture: true}
 	}
 	return netlab.WireConfig{Off: n.reason, Hint: n.hint}
 }
@@ -52,5 +58,5 @@ func wantsPrivateNetwork(root *cobra.Command, args []string) bool {
 // does (it decides whether a second process runs at all); the flag is
 // declared so that help lists it and cobra accepts it.
 func addHostNetworkFlag(cmd *cobra.Command) {
-	cmd.Flags().Bool("host-network", false, "run the labs in the host's network (outside programs such as nc can reach them; no wire)")
+	cmd.Flags().Bool("host-network", false, "run the labs in the host's network, where outside programs such as nc can reach them (the wire then needs root)")
 }

@@ -74,7 +74,8 @@ var actionSpecs = map[string]actionSpec{
 	"close":     {doc: "close() (for a server started with serve: stop it)"},
 	"state":     {doc: "ask the kernel for the TCP state now (TCP_INFO, or /proc/net/tcp after close)"},
 	"wait":      {args: "[DURATION]", max: 1, doc: "wait until ACTOR's blocked call returns (default 10s)", check: checkDur(0)},
-	"serve":     {args: "echo|calc ADDR [sequential] [backlog=N] [idle=DUR] [maxline=N] [maxclients=N]", min: 2, max: 7, doc: "start socklab's echo or calculator server as ACTOR", check: checkServe},
+	"idle":      {args: "DURATION", min: 1, max: 1, doc: "ACTOR makes no call for DURATION while the kernels go on (a retransmission, a delayed ACK)", check: checkDur(0)},
+	"serve":     {args: "echo|calc ADDR [sequential] [backlog=N] [idle=DUR] [maxline=N] [maxclients=N] [nodelay]", min: 2, max: 8, doc: "start socklab's echo or calculator server as ACTOR", check: checkServe},
 	"sysctl":    {args: "NAME", min: 1, max: 1, doc: "read a kernel setting, e.g. net.ipv4.ip_local_port_range", check: checkSysctl},
 }
 
@@ -174,8 +175,16 @@ func splitArgs(s string) ([]string, error) {
 			if j >= len(s) {
 				return nil, fmt.Errorf("unterminated string")
 			}
-			out = append(out, s[i:j+1])
-			i = j + 1
+			// "TEXT"*N repeats the text: a 2 KB message stays one line.
+			k := j + 1
+			if k+1 < len(s) && s[k] == '*' && s[k+1] >= '0' && s[k+1] <= '9' {
+				k++
+				for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+					k++
+				}
+			}
+			out = append(out, s[i:k])
+			i = k
 		default:
 			j := i
 			for j < len(s) && s[j] != ' ' && s[j] != '\t' {
@@ -250,16 +259,31 @@ func checkDur(i int) func(*Action, map[string]bool) error {
 	}
 }
 
+// maxRepeat bounds the bytes one action sends: enough for a lesson on
+// segments, far below what could tie up the lab.
+const maxRepeat = 1 << 16
+
 func checkQuoted(i int) func(*Action, map[string]bool) error {
 	return func(a *Action, _ map[string]bool) error {
 		if !strings.HasPrefix(a.Args[i], `"`) {
 			return fmt.Errorf("%s: the bytes to send go in double quotes, e.g. \"hello\\n\"", a.Args[i])
 		}
-		p, err := strconv.Unquote(a.Args[i])
+		text, times := a.Args[i], 1
+		if q := strings.LastIndexByte(text, '"'); q > 0 && q < len(text)-1 {
+			n, err := strconv.Atoi(strings.TrimPrefix(text[q+1:], "*"))
+			if err != nil || !strings.HasPrefix(text[q+1:], "*") || n < 1 || n > maxRepeat {
+				return fmt.Errorf("%s: \"TEXT\"*N repeats TEXT N times, N from 1 to %d", a.Args[i], maxRepeat)
+			}
+			text, times = text[:q+1], n
+		}
+		p, err := strconv.Unquote(text)
 		if err != nil {
 			return fmt.Errorf("%s: bad string (Go escapes: \\n, \\x00, \\u00e9)", a.Args[i])
 		}
-		a.data = []byte(p)
+		if len(p)*times > maxRepeat {
+			return fmt.Errorf("%s: %d bytes; a lesson sends at most %d at once", a.Args[i], len(p)*times, maxRepeat)
+		}
+		a.data = []byte(strings.Repeat(p, times))
 		return nil
 	}
 }
@@ -317,8 +341,10 @@ func serveOptions(opts []string) (netlab.ServerConfig, error) {
 			cfg.MaxClients, err = strconv.Atoi(v)
 		case "idle":
 			cfg.IdleTimeout, err = time.ParseDuration(v)
+		case "nodelay":
+			cfg.NoDelay = true
 		default:
-			return cfg, fmt.Errorf("unknown option %q (sequential, backlog=N, idle=DUR, maxline=N, maxclients=N)", o)
+			return cfg, fmt.Errorf("unknown option %q (sequential, backlog=N, idle=DUR, maxline=N, maxclients=N, nodelay)", o)
 		}
 		if err != nil {
 			return cfg, fmt.Errorf("option %q: %v", o, err)

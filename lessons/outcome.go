@@ -72,6 +72,7 @@ var fields = map[string]string{
 	"fd":       "the file descriptor the call was made on",
 	"seq":      "the position of the call's result in the event log (which happened first)",
 	"last":     "sysctl: the last number of the value",
+	"ms":       "how long the call took, in whole milliseconds, time blocked in the kernel included",
 }
 
 // vocabulary is what rules may name: every call but wait (which records
@@ -79,13 +80,21 @@ var fields = map[string]string{
 var vocabulary = sync.OnceValue(func() rules.Vocabulary {
 	var v rules.Vocabulary
 	for k := range actionSpecs {
-		if k != "wait" {
+		if k != "wait" && k != "idle" {
 			v.Calls = append(v.Calls, k)
 		}
 	}
 	for k := range fields {
 		v.Fields = append(v.Fields, k)
 	}
+	for k := range wireKinds {
+		v.WireKinds = append(v.WireKinds, k)
+	}
+	for k := range wireFields {
+		v.WireFields = append(v.WireFields, k)
+	}
+	slices.Sort(v.WireKinds)
+	slices.Sort(v.WireFields)
 	slices.Sort(v.Calls)
 	slices.Sort(v.Fields)
 	return v
@@ -169,6 +178,8 @@ func (o *Outcome) Field(name string) (rules.Value, error) {
 		return rules.Num(int64(ev.FD)), nil
 	case "seq":
 		return rules.Num(int64(ev.Seq)), nil
+	case "ms":
+		return rules.Num(ev.Dur().Milliseconds()), nil
 	}
 	return rules.Value{}, fmt.Errorf("field %q means nothing for %s", name, o.Action.Op)
 }

@@ -268,7 +268,7 @@ func (p *parser) rule(src string) (rules.Expr, error) {
 		return nil, err
 	}
 	for _, r := range e.Refs() {
-		if !p.done[r.Actor+"."+r.Call] {
+		if r.Actor != rules.WireActor && !p.done[r.Actor+"."+r.Call] {
 			return nil, fmt.Errorf("%s: no %s.%s action before this rule", r, r.Actor, r.Call)
 		}
 	}

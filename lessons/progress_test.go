@@ -64,13 +64,13 @@ func TestReplayToPreviousStep(t *testing.T) {
 	if len(firstPort) == 0 {
 		t.Fatal("no events recorded for the first connect")
 	}
-	// Step 4 (accept) runs on the replayed lab exactly as it did the first time.
-	res, err := back.Next(ctx)
-	if err != nil || !res.OK() {
-		t.Fatalf("step 4 after replay: %v %+v", err, res)
-	}
-	if _, err := back.Next(ctx); err != nil {
-		t.Fatal(err)
+	// The steps after the replayed ones (accept among them) run on the
+	// replayed lab exactly as they did the first time.
+	for i := 3; i < len(l.Steps); i++ {
+		res, err := back.Next(ctx)
+		if err != nil || !res.OK() {
+			t.Fatalf("step %d after replay: %v %+v", i+1, err, res)
+		}
 	}
 	if _, err := back.Next(ctx); err != ErrFinished {
 		t.Fatalf("after the last step: %v, want ErrFinished", err)

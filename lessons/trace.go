@@ -52,7 +52,9 @@ func WriteStep(w io.Writer, l *Lesson, res *StepResult) {
 			fmt.Fprintf(w, "  ! %s: %v\n", o.Action.Src, o.Err)
 		}
 	}
-	if st.Predict != nil {
+	if st.Predict != nil && len(res.Choices) != len(st.Predict.Choices) {
+		fmt.Fprintf(w, "  predict (not asked: it needs the wire, which is off): %s\n", st.Predict.Question)
+	} else if st.Predict != nil {
 		fmt.Fprintf(w, "  predict: %s\n", st.Predict.Question)
 		for i, c := range st.Predict.Choices {
 			mark := "[ ]"
@@ -64,7 +66,10 @@ func WriteStep(w io.Writer, l *Lesson, res *StepResult) {
 	}
 	for _, v := range res.Expects {
 		mark := "ok  "
-		if !v.Held {
+		switch {
+		case v.Skipped:
+			mark = "skip"
+		case !v.Held:
 			mark = "FAIL"
 		}
 		line := fmt.Sprintf("  %s expect %s", mark, v.Expect.Src)

@@ -57,7 +57,9 @@ func writeStepMarkdown(b *strings.Builder, l *Lesson, res *StepResult) {
 		}
 		b.WriteString("```\n\n")
 	}
-	if st.Predict != nil {
+	if st.Predict != nil && len(res.Choices) != len(st.Predict.Choices) {
+		fmt.Fprintf(b, "**Predict** (not asked: it needs the wire, which was off): %s\n\n", st.Predict.Question)
+	} else if st.Predict != nil {
 		fmt.Fprintf(b, "**Predict:** %s\n\n", st.Predict.Question)
 		for i, c := range st.Predict.Choices {
 			mark := "[ ]"

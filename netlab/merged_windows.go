@@ -116,6 +116,20 @@ func (s *Socket) SetReuseAddr(ctx context.Context, on bool) error {
 	return nil
 }
 
+// SetNoDelay sets TCP_NODELAY through Go's net (which sets it on every
+// Windows connection already), with a note on screen.
+func (s *Socket) SetNoDelay(ctx context.Context, on bool) error {
+	if tc, ok := s.conn.(*net.TCPConn); ok {
+		if err := tc.SetNoDelay(on); err != nil {
+			return err
+		}
+	}
+	if s.tr.Sink != nil {
+		s.note(OpSetsockopt, fmt.Sprintf("%d, IPPROTO_TCP, TCP_NODELAY, %t", s.FD(), on), "TCP_NODELAY set through Go's net on Windows")
+	}
+	return nil
+}
+
 // SetV6Only makes setsockopt(IPV6_V6ONLY) on an IPv6 socket. Before the
 // socket exists, the value is recorded and set inside the merged call,
 // before its bind.

@@ -48,8 +48,11 @@ type ServerConfig struct {
 	RequestTimeout time.Duration
 	// Pause is how long the calculator waits for the rest of a line before
 	// answering what it has (clients that send no newline); default 100ms.
-	Pause  time.Duration
-	Tracer Tracer // Actor defaults to "server"
+	Pause time.Duration
+	// NoDelay sets TCP_NODELAY on every accepted connection, so replies
+	// written in pieces do not wait for the client's delayed ACK (Nagle).
+	NoDelay bool
+	Tracer  Tracer // Actor defaults to "server"
 }
 
 func (c *ServerConfig) defaults() {
@@ -193,6 +196,9 @@ func (s *Server) Serve(ctx context.Context) error {
 		if !s.track(c) {
 			s.refuse(bg, c)
 			continue
+		}
+		if s.cfg.NoDelay {
+			_ = c.SetNoDelay(bg, true) // reported as its own call; a failure leaves Nagle on, as the trace shows
 		}
 		if s.cfg.Sequential {
 			s.serveOne(bg, c)

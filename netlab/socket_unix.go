@@ -170,6 +170,13 @@ func (s *Socket) SetReuseAddr(ctx context.Context, on bool) error {
 	return s.setsockopt(ctx, unix.SOL_SOCKET, unix.SO_REUSEADDR, "SOL_SOCKET", "SO_REUSEADDR", boolInt(on))
 }
 
+// SetNoDelay makes setsockopt(TCP_NODELAY): small segments leave at once
+// instead of waiting, by Nagle's rule, for the peer's ACK of what is in
+// flight.
+func (s *Socket) SetNoDelay(ctx context.Context, on bool) error {
+	return s.setsockopt(ctx, unix.IPPROTO_TCP, unix.TCP_NODELAY, "IPPROTO_TCP", "TCP_NODELAY", boolInt(on))
+}
+
 // SetV6Only makes setsockopt(IPV6_V6ONLY) on an IPv6 socket.
 func (s *Socket) SetV6Only(ctx context.Context, on bool) error {
 	return s.setsockopt(ctx, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, "IPPROTO_IPV6", "IPV6_V6ONLY", boolInt(on))

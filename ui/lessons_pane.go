@@ -187,7 +187,7 @@ func (p *lessonsPane) next() tea.Cmd {
 		}
 		return nil
 	}
-	if pr := l.Steps[pos].Predict; pr != nil && !p.asking {
+	if pr := l.Steps[pos].Predict; pr != nil && !p.asking && !(l.Steps[pos].NeedsWire() && !p.wireOn()) {
 		if _, answered := p.answers[pos]; !answered {
 			p.asking, p.choice, p.hint, p.scroll = true, 0, false, 0
 			return nil
@@ -471,4 +471,13 @@ func scrollStep(msg tea.KeyPressMsg) int {
 		return 10
 	}
 	return 1
+}
+
+// wireOn reports whether the lesson's lab captures segments (before its
+// lab exists: whether capture was asked for).
+func (p *lessonsPane) wireOn() bool {
+	if p.run != nil {
+		return p.run.Lab.WireOn()
+	}
+	return p.c.Opts.Wire.Capture
 }

@@ -188,6 +188,9 @@ func (p *lessonsPane) withErr(out []string) []string {
 func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.StepResult) []string {
 	st := p.c.Styles
 	var out []string
+	if step.Predict != nil && res.Choices == nil && step.NeedsWire() {
+		out = append(out, st.Muted.Render("This step's question was not asked: only the captured segments can answer it, and the wire is off ("+p.c.Opts.Wire.Off+")."))
+	}
 	if pr := step.Predict; pr != nil && len(res.Choices) == len(pr.Choices) {
 		out = append(out, st.Prompt.Render("Predicted: ")+pr.Question)
 		picked, answered := p.answers[idx]

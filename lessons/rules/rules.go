@@ -163,7 +163,14 @@ func (e binExpr) Eval(en Env) (Value, error) {
 type Vocabulary struct {
 	Calls  []string
 	Fields []string
+	// WireKinds and WireFields are what wire.KIND.FIELD may name: the
+	// segments captured during the step.
+	WireKinds  []string
+	WireFields []string
 }
+
+// WireActor is the reserved name of the segments on the wire in rules.
+const WireActor = "wire"
 
 func (v Vocabulary) has(list []string, s string) bool {
 	for _, x := range list {
@@ -334,6 +341,15 @@ func (p *exprParser) operand(t string) (Expr, error) {
 func (v Vocabulary) checkRef(r Ref) error {
 	if !IsIdent(r.Actor) {
 		return fmt.Errorf("reference %s: %q is not an actor name", r, r.Actor)
+	}
+	if r.Actor == WireActor {
+		if !v.has(v.WireKinds, r.Call) {
+			return fmt.Errorf("reference %s: unknown kind of segment %q (known: %s)", r, r.Call, strings.Join(v.WireKinds, ", "))
+		}
+		if !v.has(v.WireFields, r.Field) {
+			return fmt.Errorf("reference %s: unknown segment field %q (known: %s)", r, r.Field, strings.Join(v.WireFields, ", "))
+		}
+		return nil
 	}
 	if !v.has(v.Calls, r.Call) {
 		return fmt.Errorf("reference %s: unknown call %q (known: %s)", r, r.Call, strings.Join(v.Calls, ", "))
