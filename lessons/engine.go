@@ -114,8 +114,8 @@ type Verdict struct {
 	// Skipped: the rule reads the wire and the wire is off; Held is true
 	// so the step is not failed for what could not be captured.
 	Skipped bool
-	Err    error  // the rule could not be evaluated (a call never returned)
-	Values string // the values it read, "client.connect.port=51234 server.bind.port=40211"
+	Err     error  // the rule could not be evaluated (a call never returned)
+	Values  string // the values it read, "client.connect.port=51234 server.bind.port=40211"
 }
 
 // OK reports whether every expectation of the step held.
