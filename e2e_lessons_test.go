@@ -53,24 +53,32 @@ func TestE2ELesson3(t *testing.T) {
 	}
 	keys := func(k ...string) { tmux(append([]string{"send-keys", "-t", session}, k...)...) }
 
-	waitFor("Lesson 3/12")
+	waitFor("Lesson 3/13")
 	keys("n")
-	waitFor("step 1/5")
+	waitFor("step 1/6")
 	keys("n")
 	waitFor("Predict:")
 	keys("Enter") // a) yes, connect() returns now
 	waitFor("← what happened")
 	waitFor("✓ you predicted what happened")
 	keys("n")
-	waitFor("step 3/5")
+	// Step 3 needs the wire: in the private network it is on, so it asks.
+	waitFor("Who sends the SYN-ACK")
+	keys("Enter") // a) the server's kernel
+	waitFor("✓ you predicted what happened")
+	for _, seg := range []string{"─ SYN ─", "◀─", "SYN,ACK", "─ ACK ─"} {
+		waitFor(seg)
+	}
+	keys("n")
+	waitFor("step 4/6")
 	keys("n")
 	waitFor("Predict:")
 	keys("Enter")
-	// The header counts step 4 while its question is open; its title shows
+	// The header counts step 5 while its question is open; its title shows
 	// only once the answered step has run.
-	waitFor("Step 4 · ")
+	waitFor("Step 5 · ")
 	keys("n")
-	waitFor("step 5/5")
+	waitFor("step 6/6")
 	waitFor("✓ done")
 	waitFor("Lesson complete")
 

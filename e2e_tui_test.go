@@ -117,7 +117,8 @@ func startTUI(t *testing.T, cols, rows int, args ...string) tmuxSession {
 }
 
 func TestE2ETUICalculator(t *testing.T) {
-	s := startTUI(t, 100, 30, "--pane", "echo")
+	// The host's network: ss, run outside, must see the listener.
+	s := startTUI(t, 100, 30, "--pane", "echo", "--host-network")
 	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
 	s.keys("Tab")
 	s.waitFor(regexp.MustCompile(`Calculator`))

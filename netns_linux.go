@@ -55,8 +55,8 @@ func enterPrivateNetwork(args []string) (int, bool, network) {
 		// passed on as ambient capabilities, valid only in that namespace.
 		AmbientCaps: []uintptr{unix.CAP_NET_ADMIN, unix.CAP_NET_RAW},
 	}
-	// The terminal sends ctrl+c to the whole foreground group, the copy
-	// included; SIGTERM and SIGHUP sent to this process are passed on.
+	// Signals sent to this process are passed on to the copy, which ends
+	// the way q does and restores the terminal.
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
@@ -68,9 +68,10 @@ func enterPrivateNetwork(args []string) (int, bool, network) {
 		for {
 			select {
 			case s := <-sigs:
-				if s != os.Interrupt {
-					_ = cmd.Process.Signal(s)
-				}
+				// A ctrl+c from the terminal reached the copy too; a
+				// second one changes nothing. A kill aimed at this
+				// process reaches the copy only this way.
+				_ = cmd.Process.Signal(s)
 			case <-done:
 				return
 			}
