@@ -25,7 +25,7 @@ func (n network) wire() netlab.WireConfig {
 	if os.Geteuid() == 0 {
 		// Root may capture on the host's lo; each lab keeps only the
 		// segments of its own sockets.
-		return netlab.WireConfig{Capture: true}
+		return netlab.WireConfig{Capture: true, Off: n.reason, Hint: n.hint}
 	}
 	return netlab.WireConfig{Off: n.reason, Hint: n.hint}
 }

@@ -7,7 +7,8 @@ type WireConfig struct {
 	// works only in a private network namespace (Private).
 	Capture bool
 	Private bool
-	// Off is why capture was not tried, Hint what would enable it.
+	// Off is why capture was not tried (or, with Capture, why the lab is
+	// not in a private network), Hint what would enable it.
 	Off, Hint string
 }
 

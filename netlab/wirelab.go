@@ -26,12 +26,17 @@ func (l *Lab) startWire(cfg WireConfig) {
 	}
 	c, err := OpenCapture()
 	if err != nil {
-		l.wire.Why = "cannot capture on lo: " + err.Error()
-		if !cfg.Private {
+		why := "cannot capture on lo: " + err.Error()
+		switch {
+		case cfg.Off != "":
+			why = cfg.Off + "; " + why // the hint is the namespace's
+		case !cfg.Private:
 			l.wire.Hint = "run socklab without --host-network (a private network needs no privilege), or as root"
 		}
+		l.wire.Why = why
 		return
 	}
+	l.wire.Why, l.wire.Hint = "", ""
 	l.capture = c
 	l.wire.On = true
 	l.links = newLinker()
