@@ -59,9 +59,12 @@ func OpenCapture() (*Capture, error) {
 	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
 		return fail("SO_TIMESTAMPNS", err)
 	}
-	// A large buffer rides out a burst while the lab is busy; the kernel
-	// caps it at net.core.rmem_max without privilege.
-	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 8<<20)
+	// A large buffer rides out a burst while the lab is busy. FORCE needs
+	// CAP_NET_ADMIN, which the owner of a private network has; otherwise
+	// the kernel caps the size at net.core.rmem_max.
+	if unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, 8<<20) != nil {
+		_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 8<<20)
+	}
 	sa := &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: lo}
 	if err := unix.Bind(fd, sa); err != nil {
 		return fail("bind(AF_PACKET, lo)", err)
