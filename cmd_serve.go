@@ -23,6 +23,7 @@ type serveFlags struct {
 	json       bool
 	backlog    int
 	reqTimeout time.Duration
+	wire       bool
 }
 
 func newServeCmd() *cobra.Command {
@@ -47,6 +48,7 @@ func newServeCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&f.addr, "addr", "", "listen on HOST:PORT (instead of the HOST PORT arguments)")
 	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "print no trace lines")
+	cmd.Flags().BoolVar(&f.wire, "wire", false, "also trace the server's segments captured on lo (needs CAP_NET_RAW: root, or setcap cap_net_raw+ep)")
 	cmd.Flags().BoolVar(&f.sequential, "sequential", false, "serve one client at a time with listen(1), as the seeds' servers do")
 	cmd.Flags().DurationVar(&f.idle, "idle-timeout", 2*time.Minute, "close a client that sends nothing for this long (0: never)")
 	cmd.Flags().IntVar(&f.maxClients, "max-clients", 512, "clients served at once; more are told the server is busy")
@@ -113,8 +115,17 @@ func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr n
 		held netlab.Holding
 		tw   *netlab.TraceWriter
 	)
+	if f.wire && f.quiet {
+		return fmt.Errorf("--wire prints segments in the trace; it cannot go with --quiet")
+	}
 	if !f.quiet {
-		tr = netlab.NewSequencer(&held).Tracer("server", netlab.RoleServer)
+		seq := netlab.NewSequencer(&held)
+		tr = seq.Tracer("server", netlab.RoleServer)
+		if f.wire {
+			if _, err := seq.Capture(ctx); err != nil {
+				fmt.Fprintf(stderr, "wire: off — cannot capture on lo: %v; serve stays in the host's network, where capture needs CAP_NET_RAW (run as root, or sudo setcap cap_net_raw+ep on the binary)\n", err)
+			}
+		}
 	}
 	cfg.Tracer = tr
 	srv, err := netlab.Listen(ctx, cfg)

@@ -45,7 +45,6 @@ type Lab struct {
 
 	wire    WireStatus
 	capture *Capture
-	links   *linker // nil without capture; touched only under the sequencer's lock
 }
 
 // NewLab returns an empty lab.
@@ -75,15 +74,6 @@ func (l *Lab) Emit(e Event) { l.seq.Emit(e) }
 // record files an ordered event: the set of calls blocked in the kernel,
 // then the log.
 func (l *Lab) record(e Event) {
-	if l.links != nil {
-		if e.Kind == KindPacket {
-			if !l.links.link(&e) {
-				return // another lab's segment: lo is shared
-			}
-		} else {
-			l.links.observe(e)
-		}
-	}
 	switch e.Kind {
 	case KindBlocked:
 		l.mu.Lock()

@@ -2,6 +2,7 @@ package netlab
 
 import (
 	"container/heap"
+	"context"
 	"sync"
 	"time"
 )
@@ -34,6 +35,10 @@ type Sequencer struct {
 	// kernel had already delivered: whatever a call's return depended on
 	// was queued to the capture before the call returned.
 	drain func(push func(Event))
+	// links names the actors and causes of captured segments and drops
+	// the segments of sockets that are not this sequencer's (nil: no
+	// capture).
+	links *linker
 }
 
 // NewSequencer returns a sequencer that forwards ordered events to out.
@@ -132,11 +137,37 @@ func (q *Sequencer) push(e Event) {
 	heap.Push(&q.queue, queued{e, q.tie})
 }
 
-// setDrain installs a late source (see drain).
-func (q *Sequencer) setDrain(drain func(push func(Event))) {
+// attach makes c the sequencer's late source: its frames become KindPacket
+// events, ordered by their kernel timestamps among the calls.
+func (q *Sequencer) attach(c *Capture) {
 	q.mu.Lock()
-	q.drain = drain
+	q.links = newLinker()
+	q.drain = func(push func(Event)) {
+		_ = c.Drain(func(f WireFrame) {
+			push(Event{Kind: KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
+		})
+	}
 	q.mu.Unlock()
+}
+
+// Capture starts capturing on lo for the sockets this sequencer's tracers
+// report (serve --wire), until ctx ends. It needs CAP_NET_RAW in the
+// network it runs in.
+func (q *Sequencer) Capture(ctx context.Context) (*Capture, error) {
+	c, err := OpenCapture()
+	if err != nil {
+		return nil, err
+	}
+	q.attach(c)
+	go func() {
+		for ctx.Err() == nil {
+			c.Wait(100 * time.Millisecond)
+			q.Pump()
+		}
+		q.Pump()
+		c.Close()
+	}()
+	return c, nil
 }
 
 // Pump takes what the late source has and releases what can go.
@@ -159,6 +190,15 @@ func (q *Sequencer) release() {
 			return
 		}
 		e := heap.Pop(&q.queue).(queued).e
+		if q.links != nil {
+			if e.Kind == KindPacket {
+				if !q.links.link(&e) {
+					continue // another lab's segment: lo is shared
+				}
+			} else {
+				q.links.observe(e)
+			}
+		}
 		q.seq++
 		e.Seq = q.seq
 		if q.out != nil {

@@ -127,7 +127,13 @@ func (k *linker) link(e *Event) bool {
 	}
 	k.flows.Track(&seg)
 	p := &Packet{Seg: seg, Frame: e.Result, From: from.actor, To: to.actor, FromRole: from.role, ToRole: to.role}
-	k.cause(p, e.At.UnixNano())
+	if fromOK {
+		k.cause(p, e.At.UnixNano())
+	} else {
+		// Its sender's calls are not traced: saying "the kernel's own"
+		// would hide that a program asked for it.
+		p.Why = "from a socket outside socklab: its calls are not visible here"
+	}
 	e.Pkt = p
 	e.Result = seg.Len
 	e.Local, e.Remote = seg.Src, seg.Dst
@@ -223,9 +229,9 @@ func (e Event) appendPacket(b []byte) []byte {
 		return append(b, "(undecoded frame)"...)
 	}
 	s := &p.Seg
-	b = append(b, nameOr(p.From, "?")...)
+	b = append(b, nameOr(p.From, s.Src.String())...)
 	b = append(b, " → "...)
-	b = append(b, nameOr(p.To, "?")...)
+	b = append(b, nameOr(p.To, s.Dst.String())...)
 	b = append(b, "  "...)
 	b = append(b, s.Summary()...)
 	if s.Proto == "tcp" {
@@ -297,7 +303,7 @@ func OptionsText(o wire.Options) string {
 // Comment is the packet's comment in a pcapng file: who sent it to whom and
 // why, the causing call written out.
 func (p *Packet) Comment() string {
-	s := nameOr(p.From, "?") + " → " + nameOr(p.To, "?") + ": "
+	s := nameOr(p.From, p.Seg.Src.String()) + " → " + nameOr(p.To, p.Seg.Dst.String()) + ": "
 	if p.Cause != 0 {
 		return s + p.Why + ": " + p.CauseText
 	}

@@ -39,12 +39,7 @@ func (l *Lab) startWire(cfg WireConfig) {
 	l.wire.Why, l.wire.Hint = "", ""
 	l.capture = c
 	l.wire.On = true
-	l.links = newLinker()
-	l.seq.setDrain(func(push func(Event)) {
-		_ = c.Drain(func(f WireFrame) {
-			push(Event{Kind: KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
-		})
-	})
+	l.seq.attach(c)
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
