@@ -27,6 +27,7 @@ func addTUIFlags(root *cobra.Command) {
 		lessonsDir string
 		traceFile  string
 		traceJSON  bool
+		pcap       string
 	)
 	f := root.Flags()
 	f.Uint16Var(&port, "port", 0, "server port of the first pane (0: the kernel picks one)")
@@ -36,6 +37,7 @@ func addTUIFlags(root *cobra.Command) {
 	f.StringVar(&lessonsDir, "lessons", "", "also load the lessons (*.md) in `DIR`, numbered after the built-in ones")
 	f.StringVar(&traceFile, "trace-file", "", "write every call of the echo and calculator panes to this file, in causal order")
 	f.BoolVar(&traceJSON, "json", false, "with --trace-file: JSON lines (docs/TRACE-FORMAT.md)")
+	f.StringVar(&pcap, "pcap", "", "write the echo and calculator panes' captured segments to `FILE` (pcapng for Wireshark or tcpdump -r), each commented with its call")
 	addHostNetworkFlag(root)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		addr, err := netip.ParseAddr(host)
@@ -71,6 +73,26 @@ func addTUIFlags(root *cobra.Command) {
 			tw := newWriter(file, 1<<16)
 			defer tw.Close()
 			opts.Trace = tw
+		}
+		if pcap != "" {
+			if !opts.Wire.Capture {
+				return fmt.Errorf("--pcap needs the wire, which is off: %s", netlab.WireStatus{Why: opts.Wire.Off, Hint: opts.Wire.Hint})
+			}
+			file, err := os.Create(pcap)
+			if err != nil {
+				return err
+			}
+			defer file.Close()
+			ps, err := netlab.NewPcapSink(file)
+			if err != nil {
+				return err
+			}
+			defer func() {
+				if err := ps.Close(); err != nil {
+					fmt.Fprintln(os.Stderr, "socklab: --pcap "+pcap+": "+err.Error())
+				}
+			}()
+			opts.Trace = netlab.Tee(opts.Trace, ps)
 		}
 		return ui.Run(cmd.Context(), opts)
 	}
