@@ -162,6 +162,7 @@ func (q *Sequencer) Capture(ctx context.Context) (*Capture, error) {
 	go func() {
 		for ctx.Err() == nil {
 			c.Wait(100 * time.Millisecond)
+			time.Sleep(pumpBatch) // see Lab.startWire
 			q.Pump()
 		}
 		q.Pump()

@@ -2,6 +2,10 @@ package netlab
 
 import "time"
 
+// pumpBatch is how long the capture loop lets segments gather before it
+// releases them: short next to what a person sees, long next to a round trip.
+const pumpBatch = 5 * time.Millisecond
+
 // startWire opens the lab's capture when cfg asks for it and connects it to
 // the sequencer; every failure is kept as the reason the wire is off.
 func (l *Lab) startWire(cfg WireConfig) {
@@ -47,6 +51,10 @@ func (l *Lab) startWire(cfg WireConfig) {
 		// retransmitted a second later) are released as they arrive.
 		for l.ctx.Err() == nil {
 			c.Wait(100 * time.Millisecond)
+			// The calls drain what they depend on themselves; this loop only
+			// picks up stragglers, so it waits a little and takes a batch
+			// rather than wake (and contend for the lock) per segment.
+			time.Sleep(pumpBatch)
 			l.seq.Pump()
 		}
 	}()
