@@ -69,6 +69,15 @@ func TestE2ELesson3(t *testing.T) {
 	for _, seg := range []string{"─ SYN ─", "◀─", "SYN,ACK", "─ ACK ─"} {
 		waitFor(seg)
 	}
+	// [ picks the newest segment, [ again the one before: the SYN-ACK's
+	// header fields and bytes replace the code.
+	keys("[")
+	waitFor("SEGMENT")
+	keys("[")
+	waitFor("the kernel answers the SYN")
+	waitFor("relative (absolute)")
+	waitFor("0000  00 00 00 00 00 00")
+	keys("Escape")
 	keys("n")
 	waitFor("step 4/6")
 	keys("n")

@@ -31,7 +31,10 @@ type KeyMap struct {
 	ScrollUp     key.Binding
 	ScrollDown   key.Binding
 	// Both panes.
-	Packets key.Binding // w: calls only / calls and the captured segments
+	Packets  key.Binding // w: calls only / calls and the captured segments
+	SegOlder key.Binding // [ and ] pick a segment in a lesson's ladder
+	SegNewer key.Binding
+	SegClose key.Binding
 
 	// Lesson pane.
 	LessonNext    key.Binding
@@ -77,6 +80,9 @@ func DefaultKeyMap() KeyMap {
 		ScrollUp:     b("pgup", "scroll up", "pgup"),
 		ScrollDown:   b("pgdn", "scroll down", "pgdown"),
 		Packets:      b("w", "packets on/off", "w"),
+		SegOlder:     b("[/]", "pick a segment", "["),
+		SegNewer:     b("]", "newer segment", "]"),
+		SegClose:     b("esc", "close the segment", "esc"),
 
 		LessonNext:    b("n", "next step", "n", "right", "space"),
 		LessonPrev:    b("p", "back", "p", "left"),

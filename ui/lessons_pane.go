@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/socklab/socklab/lessons"
+	"github.com/socklab/socklab/netlab"
 )
 
 // LessonOptions choose what the lesson pane opens.
@@ -64,7 +65,8 @@ const (
 // Go, the prediction before the step runs, and after it the real outcome
 // and the ladder diagram of the calls the kernel answered.
 type lessonsPane struct {
-	callsOnly bool // w: hide the captured segments
+	callsOnly bool   // w: hide the captured segments
+	segSeq    uint64 // the segment picked with [ and ] (its Seq); 0: none
 	c         *Common
 	opts      LessonOptions
 
@@ -367,6 +369,13 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.showChecks = !p.showChecks
 	case !p.asking && key.Matches(msg, k.Packets):
 		p.callsOnly = !p.callsOnly
+		p.segSeq = 0
+	case !p.asking && p.showPackets() && key.Matches(msg, k.SegOlder):
+		p.pickSegment(-1)
+	case !p.asking && p.showPackets() && key.Matches(msg, k.SegNewer):
+		p.pickSegment(1)
+	case p.segSeq != 0 && key.Matches(msg, k.SegClose):
+		p.segSeq = 0
 	case key.Matches(msg, k.LessonCode):
 		// Where both do not fit side by side (they show as Python), c
 		// switches Python ↔ Go: every press changes what is on screen.
@@ -450,6 +459,11 @@ func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 		short = append(short, k.LessonHint) // offered only where there is one
 	}
 	short = append(short, k.LessonRestart, k.LessonCode, k.LessonAuto)
+	if p.segSeq != 0 {
+		short = append([]key.Binding{k.SegClose, k.SegOlder}, short...)
+	} else if len(p.segments()) > 0 {
+		short = append(short, k.SegOlder)
+	}
 	if p.auto {
 		short = []key.Binding{relabel(k.LessonAuto, "a", "stop autoplay"), k.LessonFaster, k.LessonSlower, k.LessonList}
 	}
@@ -480,4 +494,49 @@ func (p *lessonsPane) wireOn() bool {
 		return p.run.Lab.WireOn()
 	}
 	return p.c.Opts.Wire.Capture
+}
+
+// segments are the captured segments of the ladder on screen, oldest first.
+func (p *lessonsPane) segments() []netlab.Event {
+	if !p.showPackets() || p.cur < 0 || p.listMode {
+		return nil
+	}
+	idx, _, _ := p.shownStep()
+	evs, _ := p.ladderInput(idx)
+	var out []netlab.Event
+	for _, e := range evs {
+		if e.Kind == netlab.KindPacket && e.Pkt != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// pickSegment moves the segment selection: [ from none picks the newest.
+func (p *lessonsPane) pickSegment(d int) {
+	segs := p.segments()
+	if len(segs) == 0 {
+		return
+	}
+	i := len(segs)
+	for j, e := range segs {
+		if e.Seq == p.segSeq {
+			i = j
+		}
+	}
+	i = min(max(i+d, 0), len(segs)-1)
+	p.segSeq = segs[i].Seq
+}
+
+// pickedSegment is the selected segment if it is still on screen.
+func (p *lessonsPane) pickedSegment() (netlab.Event, bool) {
+	if p.segSeq == 0 {
+		return netlab.Event{}, false
+	}
+	for _, e := range p.segments() {
+		if e.Seq == p.segSeq {
+			return e, true
+		}
+	}
+	return netlab.Event{}, false
 }

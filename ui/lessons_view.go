@@ -96,18 +96,24 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 	if wide {
 		sideW := width - textW - 1
 		codeLines := p.codeLines(step, sideW, height/2-1, true)
+		if seg, ok := p.pickedSegment(); ok {
+			codeLines = p.segmentLines(seg, sideW, height/2-1)
+		}
 		ladH := height - 1 - len(codeLines)
-		side := append(codeLines, strings.Split(RenderLadder(ladderEvents, sideW, ladH, st, LadderOpts{Blocked: blocked, Packets: p.showPackets()}), "\n")...)
+		side := append(codeLines, strings.Split(RenderLadder(ladderEvents, sideW, ladH, st, LadderOpts{Blocked: blocked, Packets: p.showPackets(), Selected: p.segSeq}), "\n")...)
 		body := sideBySide(block(p.scrolled(text, height-1), textW, height-1), block(side, sideW, height-1), 1)
 		return block(append([]string{header}, strings.Split(body, "\n")...), width, height)
 	}
 	ladH := max(4, (height-1)/4)
 	codeLines := p.codeLines(step, width, min(7, height/4), false)
+	if seg, ok := p.pickedSegment(); ok {
+		codeLines = p.segmentLines(seg, width, max(7, height/3))
+	}
 	textH := max(1, height-1-ladH-len(codeLines))
 	out := []string{header}
 	out = append(out, strings.Split(block(p.scrolled(text, textH), width, textH), "\n")...)
 	out = append(out, codeLines...)
-	out = append(out, strings.Split(RenderLadder(ladderEvents, width, ladH, st, LadderOpts{Blocked: blocked, Packets: p.showPackets()}), "\n")...)
+	out = append(out, strings.Split(RenderLadder(ladderEvents, width, ladH, st, LadderOpts{Blocked: blocked, Packets: p.showPackets(), Selected: p.segSeq}), "\n")...)
 	return block(out, width, height)
 }
 
@@ -397,4 +403,12 @@ func (p *lessonsPane) score() (asked, right int) {
 // lab captured (w hides them).
 func (p *lessonsPane) showPackets() bool {
 	return p.run != nil && p.run.Lab.WireOn() && !p.callsOnly
+}
+
+// segmentLines shows a picked segment where the step's code was: its
+// header fields and bytes, with a title that says how to go back.
+func (p *lessonsPane) segmentLines(e netlab.Event, w, h int) []string {
+	st := p.c.Styles
+	title := st.Title.Render("SEGMENT") + st.Muted.Render("  [ ] older/newer · esc back to the code")
+	return append([]string{fit(title, w)}, strings.Split(renderPacket(e, w, h-1, st), "\n")...)
 }
