@@ -257,22 +257,26 @@ type AcceptQueue struct {
 
 // ClassSnapshot is everything a class view shows, read at one moment.
 type ClassSnapshot struct {
-	Taken     time.Time
-	Service   string
-	Addr      netip.AddrPort
-	Allow     AllowList
-	Rate      float64 // per client; 0: none
-	Lanes     []Lane  // arrival order: every open connection, then the lingering ended ones in place
-	Connected int     // served now
-	Total     uint64  // served since the start
-	Refused   uint64
-	Limited   uint64
-	Requests  uint64
-	ReqRate   float64 // requests a second, over about the last second
-	States    map[TCPState]int
-	Queue     AcceptQueue
-	Hold      HoldState
-	Recent    []ClassNote // oldest first
+	Taken   time.Time
+	Service string
+	Addr    netip.AddrPort
+	Allow   AllowList
+	Rate    float64 // per client; 0: none
+	// The server's other limits, as in force.
+	MaxClients  int
+	IdleTimeout time.Duration // <0: never
+	MaxLine     int
+	Lanes       []Lane // arrival order: every open connection, then the lingering ended ones in place
+	Connected   int    // served now
+	Total       uint64 // served since the start
+	Refused     uint64
+	Limited     uint64
+	Requests    uint64
+	ReqRate     float64 // requests a second, over about the last second
+	States      map[TCPState]int
+	Queue       AcceptQueue
+	Hold        HoldState
+	Recent      []ClassNote // oldest first
 	// NextExpiry is when the next ended lane is dropped (zero: none is
 	// lingering): a viewer looks again then.
 	NextExpiry time.Time
@@ -307,7 +311,8 @@ func (c *Class) Snapshot() ClassSnapshot {
 	c.mu.Unlock()
 
 	snap := ClassSnapshot{Taken: now, Service: c.cfg.Server.Service, Addr: c.srv.Addr(), Allow: c.cfg.Server.Allow,
-		Rate: c.cfg.Server.Rate, Lanes: make([]Lane, 0, len(lanes)), Total: c.total.Load(), Refused: c.refused.Load(),
+		Rate: c.cfg.Server.Rate, MaxClients: c.cfg.Server.MaxClients, IdleTimeout: c.cfg.Server.IdleTimeout,
+		MaxLine: c.cfg.Server.MaxLine, Lanes: make([]Lane, 0, len(lanes)), Total: c.total.Load(), Refused: c.refused.Load(),
 		Limited: c.limited.Load(), Requests: reqs, ReqRate: rate, States: map[TCPState]int{},
 		Queue: acceptQueue(c.srv.listener), Hold: c.hold.State(), Recent: recent, Closed: c.srv.isClosed()}
 	for _, l := range lanes {

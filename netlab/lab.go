@@ -16,6 +16,10 @@ type LabConfig struct {
 	// Trace, if set, gets every event the log gets, in the same (causal)
 	// order: a TraceWriter for --trace-file. It must not block.
 	Trace Sink
+	// Remote, when set, is a server on another machine (socklab connect):
+	// the lab starts no server of its own and its clients connect there.
+	// Only the clients' calls are seen; the server's are not.
+	Remote netip.AddrPort
 }
 
 // Lab owns the actors of one scenario (a server and its clients), the event
@@ -40,6 +44,7 @@ type Lab struct {
 	blocked    map[CallID]Event
 	closed     bool
 	trace      Sink
+	remote     netip.AddrPort
 }
 
 // NewLab returns an empty lab.
@@ -49,7 +54,10 @@ func NewLab(cfg LabConfig) *Lab {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &Lab{Log: NewLog(cfg.History), ctx: ctx, cancel: cancel, reg: &registry{},
-		listening: make(chan struct{}), blocked: map[CallID]Event{}, trace: cfg.Trace}
+		listening: make(chan struct{}), blocked: map[CallID]Event{}, trace: cfg.Trace, remote: cfg.Remote}
+	if cfg.Remote.IsValid() {
+		close(l.listening) // the server is already there, elsewhere
+	}
 	l.seq = NewSequencer(SinkFunc(l.record))
 	l.Gate = NewGate(nil)
 	l.Gate.OnWait(func(c Call) {
@@ -137,6 +145,10 @@ func (l *Lab) Snapshot() []SockInfo { return l.reg.snapshot() }
 // closes. It returns at once; ServerAddr waits for the outcome.
 func (l *Lab) StartServer(cfg ServerConfig) error {
 	l.mu.Lock()
+	if l.remote.IsValid() {
+		l.mu.Unlock()
+		return errors.New("lab: the server is remote (" + l.remote.String() + ")")
+	}
 	if l.server != nil || l.closed {
 		l.mu.Unlock()
 		return errors.New("lab: server already started")
@@ -178,13 +190,19 @@ func (l *Lab) ServerAddr(ctx context.Context) (netip.AddrPort, error) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.remote.IsValid() {
+		return l.remote, nil
+	}
 	if l.serverErr != nil {
 		return netip.AddrPort{}, l.serverErr
 	}
 	return l.server.Addr(), nil
 }
 
-// Server returns the running server, or nil.
+// Remote is the remote server's address when the lab has one (LabConfig.Remote).
+func (l *Lab) Remote() netip.AddrPort { return l.remote }
+
+// Server returns the running server, or nil (always nil for a remote one).
 func (l *Lab) Server() *Server {
 	select {
 	case <-l.listening:

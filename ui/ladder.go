@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,14 @@ type LadderOpts struct {
 	Blocked  []netlab.Event // calls blocked in the kernel
 	Lost     uint64         // events not in the history (dropped or trimmed)
 	Stepping bool
+	// Remote, when set, is a server on another machine (socklab connect):
+	// its lifeline is drawn dotted with a line saying that its calls are not
+	// seen, and what the client's recv got is drawn coming back from it.
+	Remote netip.AddrPort
 }
+
+// remoteNote is the line under a remote server's header.
+const remoteNote = "what the server did is not visible from here; what came back is"
 
 // isClient reports whether a role draws on the client lifeline.
 func isClient(r netlab.Role) bool { return r == netlab.RoleClient }
@@ -84,6 +92,10 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	}
 	tailLen = min(tailLen, height-2)
 	room := height - 1 - tailLen
+	remote := o.Remote.IsValid()
+	if remote && room > 1 {
+		room-- // the line saying what cannot be seen
+	}
 
 	// Indices of the drawable rows; events are not copied (View runs
 	// every frame, the history can hold thousands).
@@ -144,12 +156,17 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		left = width - right - lane - 2
 	}
 	bar := st.Muted.Render("│")
+	rbar, rtop, rname := bar, st.Muted.Render("┬"), st.Server.Bold(true).Render("server")
+	if remote {
+		rbar, rtop = st.Muted.Render("┊"), st.Muted.Render("┊")
+		rname = st.Server.Bold(true).Render("server") + st.Muted.Render(" (remote "+o.Remote.String()+")")
+	}
 	header := fitRight(st.Client.Bold(true).Render("client"), left) + st.Muted.Render("┬") +
-		strings.Repeat(" ", lane) + st.Muted.Render("┬") + st.Server.Bold(true).Render("server")
+		strings.Repeat(" ", lane) + rtop + rname
 
 	var tail []string
 	for i, t := range tailRows {
-		tail = append(tail, ladderRow(t.e, left, lane, right, st, t.kind))
+		tail = append(tail, ladderRow(t.e, left, lane, right, st, t.kind, remote))
 		if i == len(o.Blocked) && explain != "" {
 			tail = append(tail, st.Pending.Render(fit("  ▶ "+explain, width)))
 		}
@@ -158,6 +175,9 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		tail = tail[len(tail)-(height-2):]
 	}
 	lines := []string{header}
+	if remote && height-len(tail) > 2 {
+		lines = append(lines, fit(strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+rbar+" "+st.Muted.Render(remoteNote), width))
+	}
 	if (start > 0 || o.Lost > 0) && room > 1 {
 		// One row says how much is above, so a scrolled or trimmed
 		// diagram never looks like the beginning of the conversation.
@@ -171,10 +191,10 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		if e.Seq == o.Selected {
 			kind = rowSelected
 		}
-		lines = append(lines, ladderRow(e, left, lane, right, st, kind))
+		lines = append(lines, ladderRow(e, left, lane, right, st, kind, remote))
 	}
 	for len(lines) < height-len(tail) {
-		lines = append(lines, strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+bar)
+		lines = append(lines, strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+rbar)
 	}
 	lines = append(lines, tail...)
 	return block(lines, width, height)
@@ -214,7 +234,7 @@ func rowText(e netlab.Event, st *Styles, kind rowKind) (string, bool) {
 	return text, client
 }
 
-func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) string {
+func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, remote bool) string {
 	width := left + lane + 2 + right
 	if e.Kind == netlab.KindNote {
 		return fit(st.Muted.Render("  · "+e.Actor+": "+e.Note), width)
@@ -228,17 +248,39 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind) 
 	arrow := strings.Repeat(" ", lane)
 	if kind == rowNormal || kind == rowSelected {
 		arrow = laneText(e, lane, st)
+		if remote {
+			arrow = remoteLaneText(e, lane, st, arrow)
+		}
 	}
 	bar := st.Muted.Render("│")
+	rbar := bar
+	if remote {
+		rbar = st.Muted.Render("┊")
+	}
 	// The first cell is the selection marker, so the lifelines never move.
 	mark := " "
 	if kind == rowSelected {
 		mark = st.Selected.Render("▸")
 	}
 	if client {
-		return fit(mark+fitRight(text, left-1)+bar+arrow+bar, width)
+		return fit(mark+fitRight(text, left-1)+bar+arrow+rbar, width)
 	}
-	return fit(mark+strings.Repeat(" ", left-1)+bar+arrow+bar+fit(text, right), width)
+	return fit(mark+strings.Repeat(" ", left-1)+bar+arrow+rbar+fit(text, right), width)
+}
+
+// remoteLaneText is the arrow lane of a client's row when the server is
+// remote: the server's send is not seen, so what the client's recv got is
+// drawn arriving from the server's side (bytes, or the FIN a recv of 0
+// reports). Other rows keep their own arrow.
+func remoteLaneText(e netlab.Event, lane int, st *Styles, own string) string {
+	if e.Kind != netlab.KindCall || !isClient(e.Role) || e.Failed() || !e.Op.Takes() {
+		return own
+	}
+	label := "FIN"
+	if e.Result > 0 {
+		label = strconv.Itoa(e.Result) + " B"
+	}
+	return arrowText(label, lane, false, st)
 }
 
 // callName is the call with its fd: "recv(9)".
@@ -327,6 +369,12 @@ func laneText(e netlab.Event, lane int, st *Styles) string {
 	if label == "" {
 		return strings.Repeat(" ", lane)
 	}
+	return arrowText(label, lane, isClient(e.Role), st)
+}
+
+// arrowText is an arrow across the lane with a label: pointing right (from
+// the client) or left (to it).
+func arrowText(label string, lane int, right bool, st *Styles) string {
 	body := lane - 2 // room for the head and one dash
 	if len(label)+2 > body {
 		label = label[:max(0, body-2)]
@@ -335,7 +383,7 @@ func laneText(e netlab.Event, lane int, st *Styles) string {
 	l := dashes / 2
 	r := dashes - l
 	text := strings.Repeat("─", l+1) + " " + label + " " + strings.Repeat("─", r)
-	if isClient(e.Role) {
+	if right {
 		return st.Wire.Render(text + "▶")
 	}
 	return st.Wire.Render("◀" + text)
