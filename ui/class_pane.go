@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -66,10 +65,13 @@ func newClassPane(c *Common, id paneID, opts ClassOptions) *classPane {
 }
 
 func (p *classPane) Title() string {
-	if p.cls == nil {
-		return "class"
+	switch {
+	case p.snapped:
+		return "class · " + p.snap.Service + " server"
+	case p.cls != nil:
+		return "class · " + p.cls.Config().Server.Service + " server"
 	}
-	return "class · " + p.cls.Config().Server.Service + " server"
+	return "class"
 }
 
 func (p *classPane) Typing() bool { return false }
@@ -265,6 +267,12 @@ func (p *classPane) Status() string {
 	if s.Hold.Held {
 		mode = "HELD"
 	}
-	return st.Server.Render(s.Service+" server "+s.Addr.String()) + "  " + st.StatusMode.Render("accept "+mode) + "  " +
-		st.Client.Render(fmt.Sprintf("%d connected", s.Connected)) + st.Muted.Render(fmt.Sprintf("  %d served in all", s.Total))
+	line := st.Server.Render(s.Service+" server "+s.Addr.String()) + "  " + st.StatusMode.Render("accept "+mode)
+	switch {
+	case p.note != "" && p.noteBad:
+		line += "  " + st.Error.Render(p.note)
+	case p.note != "":
+		line += "  " + st.Muted.Render(p.note)
+	}
+	return line
 }

@@ -18,12 +18,12 @@ type classLayout struct {
 	cols               laneCols
 }
 
-const classHead = 6
+const classHead = 7
 
 // classLayoutFor is the class pane's layout at a body size. Pure.
 func classLayoutFor(w, h int) classLayout {
 	recent := min(6, max(2, (h-15)/3))
-	rows := max(1, h-classHead-1-recent-1)
+	rows := max(1, h-classHead-1-recent)
 	return classLayout{head: classHead, rows: rows, recent: recent, cols: laneColumnsFor(w)}
 }
 
@@ -55,7 +55,7 @@ func (p *classPane) View(width, height int) string {
 	s := p.snap
 	l := classLayoutFor(width, height)
 	var lines []string
-	lines = append(lines, p.serverLine(width), p.reachLine(width), p.limitsLine(width), p.queueLine(), p.acceptLine(), p.summaryLine())
+	lines = append(lines, p.serverLine(width), p.reachLine(width), p.limitsLine(width), p.queueLine(), p.acceptLine(), p.summaryLine(), p.statesLine())
 	lines = append(lines, p.tableHeader(l))
 	top := p.top
 	if p.follow {
@@ -75,14 +75,6 @@ func (p *classPane) View(width, height int) string {
 		lines = append(lines, "")
 	}
 	lines = append(lines, p.recentLines(l.recent)...)
-	note := ""
-	if p.note != "" {
-		note = st.Muted.Render(p.note)
-		if p.noteBad {
-			note = st.Error.Render(p.note)
-		}
-	}
-	lines = append(lines, note)
 	return block(lines, width, height)
 }
 
@@ -223,6 +215,13 @@ func (p *classPane) summaryLine() string {
 	if s.Limited > 0 {
 		parts = append(parts, st.Error.Render(fmt.Sprintf("%d over rate", s.Limited)))
 	}
+	return strings.Join(parts, st.Muted.Render(" · "))
+}
+
+// statesLine counts the lanes by the state the kernel reported.
+func (p *classPane) statesLine() string {
+	st := p.c.Styles
+	s := p.snap
 	var states []string
 	for _, t := range []netlab.TCPState{netlab.StateEstablished, netlab.StateCloseWait, netlab.StateLastAck,
 		netlab.StateFinWait1, netlab.StateFinWait2, netlab.StateTimeWait, netlab.StateClosing} {
@@ -233,11 +232,10 @@ func (p *classPane) summaryLine() string {
 	if n := s.States[netlab.StateNone] + s.States[netlab.StateClosed]; n > 0 {
 		states = append(states, st.Muted.Render("gone")+" "+strconv.Itoa(n))
 	}
-	line := strings.Join(parts, st.Muted.Render(" · "))
-	if len(states) > 0 {
-		line += st.Muted.Render("  │ ") + strings.Join(states, " ")
+	if len(states) == 0 {
+		return st.Muted.Render("TCP states (kernel): no connection")
 	}
-	return line
+	return st.Muted.Render("TCP states (kernel): ") + strings.Join(states, st.Muted.Render(" · "))
 }
 
 func rateFmt(r float64) string {

@@ -122,6 +122,9 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	// wide as its longest text when the width allows, so no row is cut
 	// while space is left blank.
 	needL, needR := len("client"), len("server")
+	if remote {
+		needR = len("server (remote)")
+	}
 	measure := func(e netlab.Event, kind rowKind) {
 		if e.Kind == netlab.KindNote || e.Role == netlab.RoleLab {
 			return // drawn across the diagram, not on a side
@@ -159,7 +162,7 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	rbar, rtop, rname := bar, st.Muted.Render("┬"), st.Server.Bold(true).Render("server")
 	if remote {
 		rbar, rtop = st.Muted.Render("┊"), st.Muted.Render("┊")
-		rname = st.Server.Bold(true).Render("server") + st.Muted.Render(" (remote "+o.Remote.String()+")")
+		rname = st.Server.Bold(true).Render("server") + st.Muted.Render(" (remote)")
 	}
 	header := fitRight(st.Client.Bold(true).Render("client"), left) + st.Muted.Render("┬") +
 		strings.Repeat(" ", lane) + rtop + rname
@@ -176,7 +179,9 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	}
 	lines := []string{header}
 	if remote && height-len(tail) > 2 {
-		lines = append(lines, fit(strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+rbar+" "+st.Muted.Render(remoteNote), width))
+		// Across the diagram, like the rows of the lab itself: the note is
+		// about the whole right side.
+		lines = append(lines, fit(st.Muted.Render("  ┊ "+remoteNote), width))
 	}
 	if (start > 0 || o.Lost > 0) && room > 1 {
 		// One row says how much is above, so a scrolled or trimmed
