@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/netip"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -19,10 +20,16 @@ func newRemotePane(c *Common, id paneID, opts ConnectOptions) *labPane {
 	return p
 }
 
+// remotePoll is how often a remote pane re-reads its sockets' states while
+// a client runs: the server's FIN (CLOSE_WAIT here) comes with no call of
+// ours to notice it.
+const remotePoll = time.Second
+
 // initRemote starts the lab of a remote pane: no server, one client.
 func (p *labPane) initRemote() tea.Cmd {
 	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000, Trace: p.c.Opts.Trace, Remote: p.remote})
 	p.feed = newLabFeed(p.id, p.lab)
+	p.feed.poll = remotePoll
 	lab, to, service, addr := p.lab, p.id, p.service, p.remote
 	start := func() tea.Msg {
 		_, err := lab.AddClient(service)
