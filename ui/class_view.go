@@ -316,7 +316,7 @@ func (p *classPane) laneRow(ln netlab.Lane, c laneCols) string {
 	case !open:
 		last = st.Muted.Render("✕ left: " + ln.Why)
 	case len(ln.LastReq) == 0 && len(ln.LastReply) == 0:
-		last = st.Muted.Render("connected, nothing sent yet")
+		last = st.Muted.Render("nothing sent yet")
 	default:
 		last = p.lastText(ln)
 	}
