@@ -60,7 +60,7 @@ func connectService(flag string, port uint16) (service, why string, err error) {
 	default:
 		return "", "", fmt.Errorf("--service %q: want echo or calc", flag)
 	}
-	if port == calcPort {
+	if netlab.ServiceForPort(port) == netlab.Calc {
 		return netlab.Calc, fmt.Sprintf("port %d is the calculator's (--service echo to change)", calcPort), nil
 	}
 	return netlab.Echo, fmt.Sprintf("port %d: echo unless --service calc", port), nil

@@ -28,6 +28,16 @@ func DefaultPort(service string) uint16 {
 	return 65432
 }
 
+// ServiceForPort is socklab connect's rule when no --service is given:
+// the calculator tutorial's port 1081 means calc, any other port echo.
+// Nothing is sent to find out.
+func ServiceForPort(port uint16) string {
+	if port == DefaultPort(Calc) {
+		return Calc
+	}
+	return Echo
+}
+
 // ServerConfig describes a server. Zero fields take the defaults below.
 type ServerConfig struct {
 	Service string         // Echo or Calc

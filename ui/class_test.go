@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -147,6 +146,8 @@ func TestClassLive(t *testing.T) {
 	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc}})
 	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
 	p.waitScreen("no student connected yet")
+	// Not port 1081: the students must say the protocol.
+	p.waitScreen(fmt.Sprintf("students type: socklab connect 127.0.0.1 %d --service calc", cls.Addr().Port()))
 	var conns []net.Conn
 	dial := func() net.Conn {
 		c, err := net.Dial("tcp", cls.Addr().String())
@@ -200,5 +201,3 @@ func TestClassLive(t *testing.T) {
 	p.key("s")
 	p.waitScreen("accept() blocked in kernel")
 }
-
-var laneRe = regexp.MustCompile(`(\d+) connected · (\d+) total`)

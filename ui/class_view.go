@@ -101,6 +101,9 @@ func (p *classPane) serverLine(width int) string {
 func (p *classPane) reachLine(width int) string {
 	st := p.c.Styles
 	port := strconv.Itoa(int(p.snap.Addr.Port()))
+	if netlab.ServiceForPort(p.snap.Addr.Port()) != p.snap.Service {
+		port += " --service " + p.snap.Service // the port alone would not say it
+	}
 	addrs := p.opts.Reach
 	if len(addrs) == 0 {
 		if a := p.snap.Addr.Addr(); a.IsUnspecified() {
