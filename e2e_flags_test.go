@@ -27,6 +27,12 @@ func TestE2EBadFlagsOneLine(t *testing.T) {
 		{"bench", "echo", "--duration", "-1s"},
 		{"bench", "echo", "--size", "0"},
 		{"bench", "echo", "--size", "-1"},
+		{"class", "calc", "--rate", "-1"},
+		{"class", "calc", "--allow", "10.0.0.0/33"},
+		{"class", "calc", "--allow", "classroom"},
+		{"class", "echo", "--max-clients", "0"},
+		{"class", "echo", "--linger", "0"},
+		{"connect", "127.0.0.1", "1081", "--service", "http"},
 	} {
 		cmd := exec.Command(bin, args...)
 		out, err := cmd.CombinedOutput()
@@ -36,7 +42,7 @@ func TestE2EBadFlagsOneLine(t *testing.T) {
 			continue
 		}
 		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		flag := strings.TrimLeft(args[2], "-")
+		flag := strings.TrimLeft(args[len(args)-2], "-")
 		if len(lines) != 1 || !strings.Contains(lines[0], "--"+flag) {
 			t.Errorf("%v: want one line naming --%s, got %q", args, flag, out)
 		}

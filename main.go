@@ -103,7 +103,7 @@ func newRootCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 	}
 	addTUIFlags(root)
-	root.AddCommand(newServeCmd(), newClientCmd())
+	root.AddCommand(newServeCmd(), newClientCmd(), newClassCmd(), newConnectCmd())
 	root.AddCommand(lessonCommands()...)
 	root.AddCommand(newBenchCmd())
 	return root

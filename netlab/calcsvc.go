@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/socklab/socklab/netlab/calc"
@@ -21,7 +22,7 @@ func Answer(line []byte) (reply []byte, quit bool) {
 // clients sending expensive requests cannot take the CPU from everyone else.
 func answer(line []byte, heavy chan struct{}) (reply []byte, quit bool) {
 	line = bytes.TrimSuffix(line, []byte("\r"))
-	if string(bytes.TrimSpace(line)) == "quit" {
+	if isQuit(line) {
 		return []byte("bye"), true
 	}
 	v, err, isHeavy := calc.EvalLight(string(line))
@@ -56,7 +57,11 @@ func answer(line []byte, heavy chan struct{}) (reply []byte, quit bool) {
 //     read its replies stops being read (back-pressure), so the server holds
 //     at most one read's lines and replyBatch bytes of replies (plus the one
 //     being computed) for it.
-func (s *Server) serveCalc(ctx context.Context, c *Socket) {
+//   - With a rate limit, a request over the client's limit is answered with
+//     "error: rate limit …" and not evaluated ("quit" is always answered).
+//
+// It returns why it ended.
+func (s *Server) serveCalc(ctx context.Context, c *served) string {
 	lines := Lines{Max: s.cfg.MaxLine}
 	buf := make([]byte, 1024)
 	var (
@@ -74,7 +79,7 @@ func (s *Server) serveCalc(ctx context.Context, c *Socket) {
 			_ = c.SetReadDeadline(until)
 			armed = time.Time{} // the idle read deadline was replaced
 		} else {
-			s.armIdle(c, &armed)
+			s.armIdle(c.Socket, &armed)
 		}
 		if s.beforeRead != nil {
 			s.beforeRead()
@@ -85,8 +90,8 @@ func (s *Server) serveCalc(ctx context.Context, c *Socket) {
 		case err != nil && IsTimeout(err) && lines.Pending():
 			if time.Since(begun) >= s.cfg.RequestTimeout {
 				s.cfg.Tracer.Note(fmt.Sprintf("closing %s: a request not finished within %s", c.RemoteAddr(), s.cfg.RequestTimeout))
-				s.say(ctx, c, fmt.Sprintf("error: request not finished within %s, closing", s.cfg.RequestTimeout))
-				return
+				s.say(ctx, c.Socket, fmt.Sprintf("error: request not finished within %s, closing", s.cfg.RequestTimeout))
+				return fmt.Sprintf("a request not finished within %s: closed by the server", s.cfg.RequestTimeout)
 			}
 			if lineClient {
 				continue // a line client's partial line waits for its newline
@@ -99,17 +104,17 @@ func (s *Server) serveCalc(ctx context.Context, c *Socket) {
 			}
 		case err != nil && IsTimeout(err):
 			s.cfg.Tracer.Note(fmt.Sprintf("closing %s: idle for %s", c.RemoteAddr(), s.cfg.IdleTimeout))
-			s.say(ctx, c, fmt.Sprintf("error: idle for %s, closing", s.cfg.IdleTimeout))
-			return
+			s.say(ctx, c.Socket, fmt.Sprintf("error: idle for %s, closing", s.cfg.IdleTimeout))
+			return fmt.Sprintf("idle for %s: closed by the server", s.cfg.IdleTimeout)
 		case err != nil:
-			return
+			return endWhy(err)
 		case n == 0:
 			// EOF: a request without newline is still answered (the
 			// client may have shut down only its sending side).
 			if f, ok := lines.Flush(); ok {
 				s.reply(ctx, c, []Frame{f}, &wArmed)
 			}
-			return
+			return "the client closed (recv returned 0)"
 		default:
 			wasPending := lines.Pending()
 			frames = lines.Feed(buf[:n])
@@ -120,8 +125,8 @@ func (s *Server) serveCalc(ctx context.Context, c *Socket) {
 				begun = time.Now() // a new request began in this read
 			}
 		}
-		if !s.reply(ctx, c, frames, &wArmed) {
-			return
+		if why, ok := s.reply(ctx, c, frames, &wArmed); !ok {
+			return why
 		}
 	}
 }
@@ -132,42 +137,77 @@ func (s *Server) serveCalc(ctx context.Context, c *Socket) {
 const replyBatch = 16 << 10
 
 // reply answers frames in order, sending the replies gathered so far
-// whenever they pass replyBatch and at the end; it reports false when the
-// connection must end (quit, or the client is gone or stopped reading for
-// longer than the idle timeout).
-func (s *Server) reply(ctx context.Context, c *Socket, frames []Frame, wArmed *time.Time) bool {
-	var out []byte
+// whenever they pass replyBatch and at the end; it reports false, and why,
+// when the connection must end (quit, or the client is gone or stopped
+// reading for longer than the idle timeout).
+func (s *Server) reply(ctx context.Context, c *served, frames []Frame, wArmed *time.Time) (string, bool) {
+	var (
+		out []byte
+		why string
+		now time.Time
+	)
 	flush := func() bool {
 		if len(out) == 0 {
 			return true
 		}
-		s.armWrite(c, wArmed)
+		s.armWrite(c.Socket, wArmed)
 		err := c.SendAll(ctx, out)
 		out = out[:0]
 		if cap(out) > 2*replyBatch {
 			out = nil // a 30 000-digit reply's buffer is not kept for the next
+		}
+		if err != nil {
+			why = endWhy(err)
 		}
 		return err == nil
 	}
 	for _, f := range frames {
 		var r []byte
 		quit := false
-		if f.TooLong {
+		switch {
+		case f.TooLong:
 			r = fmt.Appendf(nil, "error: request too long (limit %d bytes)", s.cfg.MaxLine)
-		} else {
+		case c.bucket != nil && !isQuit(f.Line) && !c.bucket.Allow(nowOnce(&now)):
+			r = fmt.Appendf(nil, "error: rate limit: at most %s requests a second per client; this one was not evaluated", rateText(s.cfg.Rate))
+			if c.tap != nil {
+				c.tap.Limited()
+			}
+		default:
 			r, quit = answer(f.Line, s.heavy)
+		}
+		if c.tap != nil {
+			c.tap.Served(f.Line, r)
 		}
 		out = append(append(out, r...), '\n')
 		if quit {
 			flush()
-			return false
+			return "the client sent quit (answered bye)", false
 		}
 		if len(out) >= replyBatch && !flush() {
-			return false
+			return why, false
 		}
 	}
-	return flush()
+	if !flush() {
+		return why, false
+	}
+	return "", true
 }
+
+// isQuit reports whether a request line is the calculator's "quit".
+func isQuit(line []byte) bool {
+	return string(bytes.TrimSpace(bytes.TrimSuffix(line, []byte("\r")))) == "quit"
+}
+
+// nowOnce reads the clock once per batch of frames.
+func nowOnce(t *time.Time) time.Time {
+	if t.IsZero() {
+		*t = time.Now()
+	}
+	return *t
+}
+
+// rateText prints a rate as typed: "20", "0.5".
+func rateText(r float64) string { return strconv.FormatFloat(r, 'g', -1, 64) }
 
 // say sends a last line to a client that is being closed, waiting at most a
 // second for it to be taken.

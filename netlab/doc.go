@@ -11,6 +11,19 @@
 // netlab never imports UI code: headless commands, lessons and the TUI all
 // consume the same events.
 //
+// # Class
+//
+// A Class is a server for a room of students (socklab class). Its Server
+// keeps every limit (line length, clients, idle and request timeouts) and
+// adds an allow list of source networks (AllowList), a per-client token
+// bucket (Bucket) and an accept hold for stepping accept (AcceptHold). A
+// class does not trace calls one by one: it keeps counters per connection
+// (a lane) as requests happen, and Snapshot reads them all at once with the
+// kernel's state of each connection and the listener's accept queue, so a
+// viewer pays per look, never per request. A Lab with LabConfig.Remote has
+// no server of its own: its clients talk to a server elsewhere (socklab
+// connect).
+//
 // # Events
 //
 // Events are typed: an Op (which call, which state read, which lab change),

@@ -18,6 +18,10 @@ type LabConfig struct {
 	Trace Sink
 	// Wire says whether to capture the segments on lo (see WireConfig).
 	Wire WireConfig
+	// Remote, when set, is a server on another machine (socklab connect):
+	// the lab starts no server of its own and its clients connect there.
+	// Only the clients' calls are seen; the server's are not.
+	Remote netip.AddrPort
 }
 
 // Lab owns the actors of one scenario (a server and its clients), the event
@@ -45,6 +49,7 @@ type Lab struct {
 
 	wire    WireStatus
 	capture *Capture
+	remote     netip.AddrPort
 }
 
 // NewLab returns an empty lab.
@@ -54,7 +59,10 @@ func NewLab(cfg LabConfig) *Lab {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &Lab{Log: NewLog(cfg.History), ctx: ctx, cancel: cancel, reg: &registry{},
-		listening: make(chan struct{}), blocked: map[CallID]Event{}, trace: cfg.Trace}
+		listening: make(chan struct{}), blocked: map[CallID]Event{}, trace: cfg.Trace, remote: cfg.Remote}
+	if cfg.Remote.IsValid() {
+		close(l.listening) // the server is already there, elsewhere
+	}
 	l.seq = NewSequencer(SinkFunc(l.record))
 	l.Gate = NewGate(nil)
 	l.Gate.OnWait(func(c Call) {
@@ -143,6 +151,10 @@ func (l *Lab) Snapshot() []SockInfo { return l.reg.snapshot() }
 // closes. It returns at once; ServerAddr waits for the outcome.
 func (l *Lab) StartServer(cfg ServerConfig) error {
 	l.mu.Lock()
+	if l.remote.IsValid() {
+		l.mu.Unlock()
+		return errors.New("lab: the server is remote (" + l.remote.String() + ")")
+	}
 	if l.server != nil || l.closed {
 		l.mu.Unlock()
 		return errors.New("lab: server already started")
@@ -184,13 +196,19 @@ func (l *Lab) ServerAddr(ctx context.Context) (netip.AddrPort, error) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.remote.IsValid() {
+		return l.remote, nil
+	}
 	if l.serverErr != nil {
 		return netip.AddrPort{}, l.serverErr
 	}
 	return l.server.Addr(), nil
 }
 
-// Server returns the running server, or nil.
+// Remote is the remote server's address when the lab has one (LabConfig.Remote).
+func (l *Lab) Remote() netip.AddrPort { return l.remote }
+
+// Server returns the running server, or nil (always nil for a remote one).
 func (l *Lab) Server() *Server {
 	select {
 	case <-l.listening:

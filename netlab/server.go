@@ -28,6 +28,16 @@ func DefaultPort(service string) uint16 {
 	return 65432
 }
 
+// ServiceForPort is socklab connect's rule when no --service is given:
+// the calculator tutorial's port 1081 means calc, any other port echo.
+// Nothing is sent to find out.
+func ServiceForPort(port uint16) string {
+	if port == DefaultPort(Calc) {
+		return Calc
+	}
+	return Echo
+}
+
 // ServerConfig describes a server. Zero fields take the defaults below.
 type ServerConfig struct {
 	Service string         // Echo or Calc
@@ -53,6 +63,22 @@ type ServerConfig struct {
 	// written in pieces do not wait for the client's delayed ACK (Nagle).
 	NoDelay bool
 	Tracer  Tracer // Actor defaults to "server"
+
+	// Allow, when not empty, is the only sources served: a connection from
+	// elsewhere is accepted and closed at once, unanswered (--allow).
+	Allow AllowList
+	// Rate, when above 0, limits each client to this many requests a second
+	// (a token bucket of Burst tokens, default Rate): calc answers a request
+	// over the limit with "error: rate limit …" without evaluating it; echo
+	// sends the bytes back late, so the stream stays unchanged.
+	Rate  float64
+	Burst float64
+	// Hold, when set, lets an instructor hold accept (step mode of the
+	// class server).
+	Hold *AcceptHold
+	// Watch, when set, hears of every connection and request (the class
+	// view's per-client counters).
+	Watch ConnWatcher
 }
 
 func (c *ServerConfig) defaults() {
@@ -86,11 +112,12 @@ func (c *ServerConfig) defaults() {
 type Server struct {
 	cfg      ServerConfig
 	listener *Socket
-	handle   func(ctx context.Context, c *Socket)
+	handle   func(ctx context.Context, c *served) (why string)
 
 	mu     sync.Mutex
 	conns  map[*Socket]struct{}
 	closed bool
+	done   chan struct{} // closed by Close: ends waits of the server's own (hold, rate)
 	wg     sync.WaitGroup
 
 	// heavy holds a place for each calculator request evaluating beyond
@@ -112,7 +139,7 @@ type Server struct {
 // caller before anything is served.
 func Listen(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	cfg.defaults()
-	s := &Server{cfg: cfg, conns: map[*Socket]struct{}{}, heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+	s := &Server{cfg: cfg, conns: map[*Socket]struct{}{}, done: make(chan struct{}), heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	switch cfg.Service {
 	case Echo:
 		s.handle = s.serveEcho
@@ -178,7 +205,13 @@ func (s *Server) Serve(ctx context.Context) error {
 	// reaches blocked calls by closing their sockets instead.
 	bg := context.WithoutCancel(ctx)
 	for {
+		if h := s.cfg.Hold; h != nil && !h.pass(s.done) {
+			return nil
+		}
 		c, err := s.listener.Accept(bg)
+		if h := s.cfg.Hold; h != nil {
+			h.returned()
+		}
 		if err != nil {
 			if s.isClosed() {
 				return nil
@@ -192,6 +225,15 @@ func (s *Server) Serve(ctx context.Context) error {
 				continue
 			}
 			return err
+		}
+		if !s.cfg.Allow.Allows(c.RemoteAddr().Addr()) {
+			// Nothing is sent: a stranger learns only that the port is open.
+			s.cfg.Tracer.Note(fmt.Sprintf("client %s refused: not in --allow", c.RemoteAddr()))
+			if s.cfg.Watch != nil {
+				s.cfg.Watch.Refused(c, "not in --allow")
+			}
+			c.Close(bg)
+			continue
 		}
 		if !s.track(c) {
 			s.refuse(bg, c)
@@ -241,17 +283,74 @@ func (s *Server) refuse(ctx context.Context, c *Socket) {
 		_ = c.SendAll(ctx, fmt.Appendf(nil, "error: server busy (limit %d clients), try again later\n", s.cfg.MaxClients))
 	}
 	s.cfg.Tracer.Note(fmt.Sprintf("client %s refused: limit of %d clients reached", c.RemoteAddr(), s.cfg.MaxClients))
+	if s.cfg.Watch != nil {
+		s.cfg.Watch.Refused(c, fmt.Sprintf("limit of %d clients reached", s.cfg.MaxClients))
+	}
 	c.Close(ctx)
 }
 
-func (s *Server) serveOne(ctx context.Context, c *Socket) {
+// served is one connection being served: its socket, and what the server
+// keeps beside it (the client's rate bucket, the watcher's tap).
+type served struct {
+	*Socket
+	bucket *Bucket // nil: no rate limit
+	tap    ConnTap // nil: no watcher
+}
+
+func (s *Server) serveOne(ctx context.Context, sock *Socket) {
+	c := &served{Socket: sock}
+	if s.cfg.Rate > 0 {
+		burst := s.cfg.Burst
+		if burst <= 0 {
+			burst = s.cfg.Rate
+		}
+		c.bucket = NewBucket(s.cfg.Rate, burst, time.Now())
+	}
+	if s.cfg.Watch != nil {
+		c.tap = s.cfg.Watch.Accepted(sock)
+	}
+	why := "server closing"
 	defer func() {
-		c.Close(ctx)
+		if c.tap != nil {
+			if s.isClosed() {
+				why = "server closing"
+			}
+			c.tap.Ended(why)
+		}
+		sock.Close(ctx)
 		s.mu.Lock()
-		delete(s.conns, c)
+		delete(s.conns, sock)
 		s.mu.Unlock()
 	}()
-	s.handle(ctx, c)
+	why = s.handle(ctx, c)
+}
+
+// endWhy says in words why serving a connection ended on err.
+func endWhy(err error) string {
+	var ce *CallError
+	if errors.As(err, &ce) && ce.Errno != 0 {
+		return fmt.Sprintf("%s failed: %s", ce.Call, ErrnoName(ce.Errno))
+	}
+	if IsTimeout(err) {
+		return "a send waited too long (the client stopped reading)"
+	}
+	return "server closing"
+}
+
+// wait sleeps d (a rate-limited request's turn), or less when the server
+// closes; it reports false in that case.
+func (s *Server) wait(d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.done:
+		return false
+	}
 }
 
 // Close stops accepting, closes every connection and waits for their
@@ -261,6 +360,7 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.mu.Lock()
 		s.closed = true
+		close(s.done)
 		conns := make([]*Socket, 0, len(s.conns))
 		for c := range s.conns {
 			conns = append(conns, c)

@@ -528,3 +528,18 @@ func (s *Socket) Close(ctx context.Context) error {
 	s.report(&c, 0, err, nil)
 	return wrap("close", netip.AddrPort{}, err)
 }
+
+// kernelState is State made safe against a concurrent Close: TCP_INFO is
+// read while the poller holds the fd open, so a number the kernel has
+// already given to another socket is never asked about; once closed, the
+// connection is looked up by its 4-tuple.
+func (s *Socket) kernelState() TCPState {
+	if s.typ != Stream || s.closed.Load() || s.rc == nil {
+		return s.State()
+	}
+	st := StateNone
+	if err := s.rc.Control(func(fd uintptr) { st = tcpState(int(fd)) }); err != nil {
+		return stateByTuple(s.LocalAddr(), s.RemoteAddr())
+	}
+	return st
+}

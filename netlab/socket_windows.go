@@ -251,3 +251,6 @@ func (s *Socket) Close(ctx context.Context) error {
 	s.doneFD(&cl, fd, 0, err, nil, "")
 	return wrap("close", netip.AddrPort{}, err)
 }
+
+// kernelState is State (the handle stays valid while net holds it).
+func (s *Socket) kernelState() TCPState { return s.State() }

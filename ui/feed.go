@@ -81,6 +81,10 @@ type labFeed struct {
 	gen      uint64            // bumps with every batch
 	snapBusy bool              // a snapshot command is running
 	settling bool              // a settle timer is running
+	// poll, when set, keeps reading the sockets' states at this interval
+	// while a client runs: a remote server changes them (its FIN makes
+	// ours CLOSE_WAIT) without any call of ours to follow.
+	poll time.Duration
 }
 
 // newLabFeed subscribes to lab's log. Call start for the first command.
@@ -177,8 +181,11 @@ func (f *labFeed) update(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			cmds = append(cmds, f.settle(settleFirst, false))
 		case !m.last:
 			cmds = append(cmds, f.settle(settleLast, true))
+		case f.poll > 0 && len(f.clients) > 0:
+			cmds = append(cmds, f.settle(f.poll, true))
 		}
-		// After the last look, nothing is scheduled: an idle lab costs no CPU.
+		// After the last look, nothing is scheduled: an idle lab costs no CPU
+		// (a remote one looks once per poll while its clients run).
 		return tea.Batch(cmds...), true
 	}
 	return nil, false

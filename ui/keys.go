@@ -36,6 +36,14 @@ type KeyMap struct {
 	SegNewer key.Binding
 	SegClose key.Binding
 
+	// Class pane (socklab class).
+	HoldAccept key.Binding // hold or free the server's accept calls
+	AcceptOne  key.Binding // let one held accept run
+	LaneUp     key.Binding
+	LaneDown   key.Binding
+	LaneFirst  key.Binding
+	LaneLast   key.Binding
+
 	// Lesson pane.
 	LessonNext    key.Binding
 	LessonPrev    key.Binding
@@ -84,6 +92,13 @@ func DefaultKeyMap() KeyMap {
 		SegNewer:     b("]", "newer segment", "]"),
 		SegClose:     b("esc", "close the segment", "esc"),
 
+		HoldAccept: b("s", "hold accept", "s"),
+		AcceptOne:  b("n/space", "accept one", "n", "space"),
+		LaneUp:     b("↑/↓", "scroll", "up", "k"),
+		LaneDown:   b("↓", "down", "down", "j"),
+		LaneFirst:  b("home", "first", "home", "g"),
+		LaneLast:   b("end", "newest", "end", "G"),
+
 		LessonNext:    b("n", "next step", "n", "right", "space"),
 		LessonPrev:    b("p", "back", "p", "left"),
 		LessonRestart: b("r", "restart", "r"),
@@ -115,20 +130,30 @@ type helpKeys struct {
 	typing bool
 	short  []key.Binding   // the pane's keys for the footer
 	full   [][]key.Binding // the pane's columns for the overlay
+	single bool            // one pane (socklab class / connect): no pane keys
 }
 
 // ShortHelp is the one-line footer.
 func (h helpKeys) ShortHelp() []key.Binding {
 	k := h.k
-	if h.typing {
-		return append(h.short[:len(h.short):len(h.short)], k.NextPane, k.ForceQuit)
+	short := h.short[:len(h.short):len(h.short)]
+	switch {
+	case h.typing && h.single:
+		return append(short, k.ForceQuit)
+	case h.typing:
+		return append(short, k.NextPane, k.ForceQuit)
+	case h.single:
+		return append(short, k.Help, k.Quit)
 	}
-	return append(h.short[:len(h.short):len(h.short)], k.NextPane, k.Help, k.Quit)
+	return append(short, k.NextPane, k.Help, k.Quit)
 }
 
 // FullHelp is the overlay shown on ?.
 func (h helpKeys) FullHelp() [][]key.Binding {
 	k := h.k
 	global := []key.Binding{k.NextPane, k.PrevPane, k.Pane1, k.Pane2, k.Pane3, k.Help, k.Quit, k.ForceQuit}
+	if h.single {
+		global = []key.Binding{k.Help, k.Quit, k.ForceQuit}
+	}
 	return append([][]key.Binding{global}, h.full...)
 }

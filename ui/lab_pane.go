@@ -45,6 +45,10 @@ type labPane struct {
 	service string
 	title   string
 	port    uint16
+	// remote, when set, is a server elsewhere (socklab connect): the lab
+	// starts none of its own; serviceWhy says how the service was chosen.
+	remote     netip.AddrPort
+	serviceWhy string
 
 	lab  *netlab.Lab
 	feed *labFeed
@@ -86,6 +90,9 @@ func (p *labPane) Typing() bool  { return p.typing }
 // Init creates the lab and returns the commands that start its server and
 // first client and follow its events.
 func (p *labPane) Init() tea.Cmd {
+	if p.isRemote() {
+		return p.initRemote()
+	}
 	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000, Trace: p.c.Opts.Trace, Wire: p.c.Opts.Wire})
 	p.feed = newLabFeed(p.id, p.lab)
 	lab, to, service := p.lab, p.id, p.service
@@ -441,6 +448,11 @@ func (p *labPane) Status() string {
 	st := p.c.Styles
 	var b strings.Builder
 	switch {
+	case p.isRemote():
+		b.WriteString(st.Server.Render("server "+p.remote.String()) + st.Muted.Render(" (remote) · "+p.service))
+		if p.serviceWhy != "" {
+			b.WriteString(st.Muted.Render(": " + p.serviceWhy))
+		}
 	case p.err != nil:
 		b.WriteString(st.Error.Render("server failed: " + p.err.Error()))
 	case p.addr.IsValid() && !netlab.IsLoopback(p.addr.Addr()):

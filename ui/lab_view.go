@@ -26,6 +26,9 @@ func (p *labPane) View(width, height int) string {
 		srv = []string{st.Muted.Render("asking the kernel…")}
 		cli = srv
 	}
+	if p.isRemote() {
+		srv = p.remoteServerLines(st)
+	}
 	l := generateLabLayout(width, height, len(srv), len(cli))
 	if p.feed != nil && p.feed.snapped {
 		// Draw the sockets for the column they get (the row counts do not
@@ -36,6 +39,9 @@ func (p *labPane) View(width, height int) string {
 			colW = (width - 2) / 2
 		}
 		srv, cli = RenderServerSockets(socks, colW, st), RenderClientSockets(socks, colW, st)
+		if p.isRemote() {
+			srv = p.remoteServerLines(st)
+		}
 	}
 	canvas := newCanvas(width, height)
 	sel := p.selected()
@@ -55,7 +61,7 @@ func (p *labPane) View(width, height int) string {
 		canvas.put(l.transcript, strings.Join(p.transcript(l.transcript.h, st), "\n"))
 	}
 	var events []netlab.Event
-	o := LadderOpts{Selected: p.selSeq, Packets: p.showPackets()}
+	o := LadderOpts{Selected: p.selSeq, Packets: p.showPackets(), Remote: p.remote}
 	if p.feed != nil {
 		events = p.feed.history
 		o.Pending, o.Blocked, o.Lost = p.feed.pending, p.feed.blocked, p.feed.lost()
@@ -184,6 +190,9 @@ func (p *labPane) transcript(height int, st *Styles) []string {
 			}
 			partial[e.Actor] = buf
 		}
+	}
+	if len(lines) == 0 && p.isRemote() {
+		return []string{st.Muted.Render("nothing sent yet · press i, type, then Enter: it goes to " + p.remote.String())}
 	}
 	if len(lines) == 0 {
 		// The first screen a newcomer sees: say where the guided tour is.

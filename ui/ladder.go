@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,14 @@ type LadderOpts struct {
 	// call's lane shows the segments its socket counted (TCP_INFO): with
 	// the wire off nothing is drawn that was not captured.
 	Packets bool
+	// Remote, when set, is a server on another machine (socklab connect):
+	// its lifeline is drawn dotted with a line saying that its calls are not
+	// seen, and what the client's recv got is drawn coming back from it.
+	Remote netip.AddrPort
 }
+
+// remoteNote is the line under a remote server's header.
+const remoteNote = "what the server did is not visible from here; what came back is"
 
 // isClient reports whether a role draws on the client lifeline.
 func isClient(r netlab.Role) bool { return r == netlab.RoleClient }
@@ -89,6 +97,10 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	}
 	tailLen = min(tailLen, height-2)
 	room := height - 1 - tailLen
+	remote := o.Remote.IsValid()
+	if remote && room > 1 {
+		room-- // the line saying what cannot be seen
+	}
 
 	// Indices of the drawable rows; events are not copied (View runs
 	// every frame, the history can hold thousands).
@@ -120,6 +132,9 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	// wide as its longest text when the width allows, so no row is cut
 	// while space is left blank.
 	needL, needR := len("client"), len("server")
+	if remote {
+		needR = len("server (remote)")
+	}
 	measure := func(e netlab.Event, kind rowKind) {
 		if e.Kind == netlab.KindNote || e.Kind == netlab.KindLab || (e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket) {
 			return // drawn across the diagram, not on a side
@@ -154,12 +169,17 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		left = width - right - lane - 2
 	}
 	bar := st.Muted.Render("│")
+	rbar, rtop, rname := bar, st.Muted.Render("┬"), st.Server.Bold(true).Render("server")
+	if remote {
+		rbar, rtop = st.Muted.Render("┊"), st.Muted.Render("┊")
+		rname = st.Server.Bold(true).Render("server") + st.Muted.Render(" (remote)")
+	}
 	header := fitRight(st.Client.Bold(true).Render("client"), left) + st.Muted.Render("┬") +
-		strings.Repeat(" ", lane) + st.Muted.Render("┬") + st.Server.Bold(true).Render("server")
+		strings.Repeat(" ", lane) + rtop + rname
 
 	var tail []string
 	for i, t := range tailRows {
-		tail = append(tail, ladderRow(t.e, left, lane, right, st, t.kind, nil))
+		tail = append(tail, ladderRow(t.e, left, lane, right, st, t.kind, nil, remote))
 		if i == len(o.Blocked) && explain != "" {
 			tail = append(tail, st.Pending.Render(fit("  ▶ "+explain, width)))
 		}
@@ -168,6 +188,11 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		tail = tail[len(tail)-(height-2):]
 	}
 	lines := []string{header}
+	if remote && height-len(tail) > 2 {
+		// Across the diagram, like the rows of the lab itself: the note is
+		// about the whole right side.
+		lines = append(lines, fit(st.Muted.Render("  ┊ "+remoteNote), width))
+	}
 	if (start > 0 || o.Lost > 0) && room > 1 {
 		// One row says how much is above, so a scrolled or trimmed
 		// diagram never looks like the beginning of the conversation.
@@ -181,10 +206,10 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		if e.Seq == o.Selected {
 			kind = rowSelected
 		}
-		lines = append(lines, ladderRow(e, left, lane, right, st, kind, segs[e.Seq]))
+		lines = append(lines, ladderRow(e, left, lane, right, st, kind, segs[e.Seq], remote))
 	}
 	for len(lines) < height-len(tail) {
-		lines = append(lines, strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+bar)
+		lines = append(lines, strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+rbar)
 	}
 	lines = append(lines, tail...)
 	return block(lines, width, height)
@@ -227,7 +252,7 @@ func rowText(e netlab.Event, st *Styles, kind rowKind) (string, bool) {
 	return text, client
 }
 
-func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, d *segDelta) string {
+func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, d *segDelta, remote bool) string {
 	width := left + lane + 2 + right
 	if e.Kind == netlab.KindNote {
 		return fit(st.Muted.Render("  · "+e.Actor+": "+e.Note), width)
@@ -254,15 +279,19 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, 
 		arrow = segsLane(*d, lane, st)
 	}
 	bar := st.Muted.Render("│")
+	rbar := bar
+	if remote {
+		rbar = st.Muted.Render("┊")
+	}
 	// The first cell is the selection marker, so the lifelines never move.
 	mark := " "
 	if kind == rowSelected {
 		mark = st.Selected.Render("▸")
 	}
 	if client {
-		return fit(mark+fitRight(text, left-1)+bar+arrow+bar, width)
+		return fit(mark+fitRight(text, left-1)+bar+arrow+rbar, width)
 	}
-	return fit(mark+strings.Repeat(" ", left-1)+bar+arrow+bar+fit(text, right), width)
+	return fit(mark+strings.Repeat(" ", left-1)+bar+arrow+rbar+fit(text, right), width)
 }
 
 // callName is the call with its fd: "recv(9)".

@@ -18,8 +18,8 @@ import (
 // to that pane), and composes the screen. It is the only tea.Model.
 type Model struct {
 	c      *Common
-	panes  [paneCount]pane
-	inited [paneCount]bool
+	panes  []pane // the three lab and lesson panes, or the one pane of socklab class / connect
+	inited []bool
 	active paneID
 
 	width, height int
@@ -49,9 +49,18 @@ func NewModel(opts Options) *Model {
 	default:
 		echoPort = opts.Port
 	}
-	m.panes[paneLessons] = newLessonsPane(c, opts.Lessons)
-	m.panes[paneEcho] = newLabPane(c, paneEcho, netlab.Echo, echoPort)
-	m.panes[paneCalc] = newLabPane(c, paneCalc, netlab.Calc, calcPort)
+	switch {
+	case opts.Class != nil:
+		m.panes, first = []pane{newClassPane(c, 0, *opts.Class)}, 0
+	case opts.Connect != nil:
+		m.panes, first = []pane{newRemotePane(c, 0, *opts.Connect)}, 0
+	default:
+		m.panes = make([]pane, paneCount)
+		m.panes[paneLessons] = newLessonsPane(c, opts.Lessons)
+		m.panes[paneEcho] = newLabPane(c, paneEcho, netlab.Echo, echoPort)
+		m.panes[paneCalc] = newLabPane(c, paneCalc, netlab.Calc, calcPort)
+	}
+	m.inited = make([]bool, len(m.panes))
 	m.active = first
 	m.restyle()
 	return m
@@ -103,6 +112,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
+		// Panes that page (the class view) learn the size of their body.
+		if l := generateLayout(msg.Width, msg.Height); !l.tooSmall {
+			for _, p := range m.panes {
+				p.Update(bodySizeMsg{w: l.body.w, h: l.body.h})
+			}
+		}
 		return m, nil
 	case tea.BackgroundColorMsg:
 		if m.c.Opts.Theme == ThemeAuto || m.c.Opts.Theme == ThemeHighContrast {
@@ -119,7 +134,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case targeted:
-		if t := msg.target(); t >= 0 && t < paneCount {
+		if t := msg.target(); t >= 0 && int(t) < len(m.panes) {
 			return m, m.panes[t].Update(msg)
 		}
 		return m, nil
@@ -147,17 +162,20 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	// 3. global
+	n := paneID(len(m.panes))
 	switch {
-	case key.Matches(msg, k.NextPane):
-		return m.show((m.active + 1) % paneCount)
-	case key.Matches(msg, k.PrevPane):
-		return m.show((m.active + paneCount - 1) % paneCount)
+	case n > 1 && key.Matches(msg, k.NextPane):
+		return m.show((m.active + 1) % n)
+	case n > 1 && key.Matches(msg, k.PrevPane):
+		return m.show((m.active + n - 1) % n)
 	}
 	if !typing {
 		switch {
 		case key.Matches(msg, k.Help):
 			m.showHelp = true
 			return nil
+		case n != paneCount:
+			// socklab class / connect: one pane, no pane keys
 		case key.Matches(msg, k.Pane1):
 			return m.show(paneLessons)
 		case key.Matches(msg, k.Pane2):
@@ -178,6 +196,9 @@ func (m *Model) View() tea.View {
 	// terminals still select text with shift held.)
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "socklab"
+	if len(m.panes) == 1 {
+		v.WindowTitle = "socklab " + m.panes[0].Title()
+	}
 	return v
 }
 
@@ -228,12 +249,12 @@ func (m *Model) footer(p pane, width int) string {
 
 func (m *Model) helpKeys(p pane) helpKeys {
 	short, full := p.Help()
-	return helpKeys{k: m.c.Keys, typing: p.Typing(), short: short, full: full}
+	return helpKeys{k: m.c.Keys, typing: p.Typing(), short: short, full: full, single: len(m.panes) == 1}
 }
 
 // tabAt is the pane whose tab is drawn at column x of row y, if any.
 func (m *Model) tabAt(x, y int) (paneID, bool) {
-	if y != 0 {
+	if y != 0 || len(m.panes) == 1 {
 		return 0, false
 	}
 	st := m.c.Styles
@@ -257,6 +278,10 @@ func (m *Model) tabBar() string {
 	st := m.c.Styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render("socklab") + " ")
+	if len(m.panes) == 1 {
+		b.WriteString(st.TabActive.Render(m.panes[0].Title()))
+		return b.String()
+	}
 	for i, p := range m.panes {
 		label := fmt.Sprintf("%d %s", i+1, p.Title())
 		if paneID(i) == m.active {

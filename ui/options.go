@@ -20,4 +20,28 @@ type Options struct {
 	Trace netlab.Sink
 	// Wire says whether the labs capture the segments on lo, or why not.
 	Wire netlab.WireConfig
+
+	// Class, when set, makes the program socklab class: one pane following
+	// the instructor's server. Connect, when set, makes it socklab connect:
+	// one lab pane whose clients talk to a server elsewhere.
+	Class   *ClassOptions
+	Connect *ConnectOptions
+}
+
+// ClassOptions are what socklab class hands the UI.
+type ClassOptions struct {
+	// Server listens already and is served by the command, which also closes
+	// it: the pane only looks at it (Snapshot) and holds or frees its accept.
+	Server *netlab.Class
+	// Reach are the addresses students can type (netlab.ReachableAddrs).
+	Reach []netip.Addr
+}
+
+// ConnectOptions are what socklab connect hands the UI.
+type ConnectOptions struct {
+	Addr    netip.AddrPort // the server, on another machine (or this one)
+	Service string         // netlab.Echo or netlab.Calc
+	// ServiceWhy says how the service was chosen ("--service calc", "port
+	// 1081 is the calculator's"): shown, so a wrong guess is plain.
+	ServiceWhy string
 }

@@ -52,5 +52,9 @@ type pane interface {
 	Close()
 }
 
+// bodySizeMsg is sent to every pane when the window size changes: the size
+// of the pane body, for panes that page through rows.
+type bodySizeMsg struct{ w, h int }
+
 // targeted is implemented by messages meant for one pane.
 type targeted interface{ target() paneID }

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui"
+)
+
+type classFlags struct {
+	rate       float64
+	allow      []string
+	maxClients int
+	idle       time.Duration
+	reqTimeout time.Duration
+	backlog    int
+	linger     time.Duration
+	hold       bool
+	theme      string
+}
+
+func newClassCmd() *cobra.Command {
+	var f classFlags
+	cmd := &cobra.Command{
+		Use:   "class echo|calc [HOST [PORT]]",
+		Short: "Serve a room of students and show each connection as it arrives (instructor's view)",
+		Long: "Run the echo or calculator server for a class and show one lane per student connection:\n" +
+			"the address and ephemeral port accept() returned, the TCP state the kernel reports, bytes\n" +
+			"in and out, requests served, the last request and reply. The accept queue is drawn as it\n" +
+			"fills; s holds accept (students' connects still finish: the kernel does the handshake)\n" +
+			"and n lets one accept run. Defaults: every interface (0.0.0.0), port 1081 for calc and\n" +
+			"65432 for echo. Students run: socklab connect HOST PORT.\n\n" +
+			"Each client may make --rate requests a second (a token bucket as deep as the rate):\n" +
+			"calc answers a request over the limit with \"error: rate limit …\" without evaluating it;\n" +
+			"echo sends the bytes back late (an echo cannot say \"error\" without changing the stream).\n" +
+			"--allow (repeatable) serves only those networks: anyone else is accepted and closed at\n" +
+			"once, unanswered, and shown as refused.",
+		Example: "  socklab class calc\n  socklab class calc 0.0.0.0 1081 --allow 192.168.1.0/24\n" +
+			"  socklab class echo --rate 5 --hold",
+		Args:      cobra.RangeArgs(1, 3),
+		ValidArgs: []string{netlab.Echo, netlab.Calc},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, th, err := classConfig(args, f)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			cls, err := netlab.ListenClass(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			// Held before Serve's first accept, or that accept would take the
+			// first student anyway.
+			cls.SetHeld(f.hold)
+			served := make(chan error, 1)
+			go func() { served <- cls.Serve(ctx) }()
+			opts := tuiDefaults()
+			opts.Theme = th
+			opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr())}
+			err = ui.Run(ctx, opts)
+			cls.Close()
+			if serr := <-served; err == nil {
+				err = serr
+			}
+			return err
+		},
+	}
+	fl := cmd.Flags()
+	fl.Float64Var(&f.rate, "rate", 20, "requests a second each client may make (0: no limit)")
+	fl.StringArrayVar(&f.allow, "allow", nil, "serve only this network, e.g. 192.168.1.0/24 (repeatable; default: any)")
+	fl.IntVar(&f.maxClients, "max-clients", 1024, "clients served at once; more are told the server is busy")
+	fl.DurationVar(&f.idle, "idle-timeout", 10*time.Minute, "close a client that sends nothing for this long (0: never)")
+	fl.DurationVar(&f.reqTimeout, "request-timeout", 10*time.Second, "calc: close a client whose request line is not complete this long after it began")
+	fl.IntVar(&f.backlog, "backlog", 0, "listen backlog (0: the system's maximum, somaxconn); a small one shows the queue overflowing")
+	fl.DurationVar(&f.linger, "linger", 10*time.Second, "how long a lane stays after its student left")
+	fl.BoolVar(&f.hold, "hold", false, "start with accept held (step mode: n lets one accept run)")
+	fl.StringVar(&f.theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
+	return cmd
+}
+
+// classConfig reads the arguments and flags of socklab class.
+func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, error) {
+	var cfg netlab.ClassConfig
+	if err := firstErr(
+		intIn("max-clients", f.maxClients, 1, 100000, "a number of clients"),
+		durationIn("idle-timeout", f.idle, 0, 24*time.Hour, "a duration (0: never)"),
+		intIn("backlog", f.backlog, 0, 65535, "a backlog (0: the system's maximum)"),
+		durationIn("request-timeout", f.reqTimeout, 100*time.Millisecond, time.Hour, "a duration"),
+		durationIn("linger", f.linger, 100*time.Millisecond, time.Hour, "a duration"),
+	); err != nil {
+		return cfg, 0, err
+	}
+	if f.rate < 0 || f.rate > 1e6 {
+		return cfg, 0, fmt.Errorf("--rate %g: want requests a second from 0 (no limit) to 1000000", f.rate)
+	}
+	th, ok := ui.ParseTheme(f.theme)
+	if !ok {
+		return cfg, 0, fmt.Errorf("--theme %q: want auto, dark, light or high-contrast", f.theme)
+	}
+	service, addr, err := classAddr(args)
+	if err != nil {
+		return cfg, 0, err
+	}
+	var allow netlab.AllowList
+	for _, a := range f.allow {
+		p, err := netlab.ParseAllow(a)
+		if err != nil {
+			return cfg, 0, err
+		}
+		allow = append(allow, p)
+	}
+	idle := f.idle
+	if idle == 0 {
+		idle = -1
+	}
+	cfg = netlab.ClassConfig{Linger: f.linger, Server: netlab.ServerConfig{Service: service, Addr: addr,
+		IdleTimeout: idle, MaxClients: f.maxClients, Backlog: f.backlog, RequestTimeout: f.reqTimeout,
+		Rate: f.rate, Allow: allow}}
+	return cfg, th, nil
+}
+
+// classAddr reads "echo|calc [HOST [PORT]]" with the class's defaults: every
+// interface (the students are on other machines), the service's port.
+func classAddr(args []string) (string, netip.AddrPort, error) {
+	service := args[0]
+	if service != netlab.Echo && service != netlab.Calc {
+		return "", netip.AddrPort{}, fmt.Errorf("unknown service %q: want echo or calc", service)
+	}
+	host, port := "0.0.0.0", fmt.Sprint(netlab.DefaultPort(service))
+	if len(args) > 1 {
+		host = args[1]
+	}
+	if len(args) > 2 {
+		port = args[2]
+	}
+	a, err := netlab.ResolveHostPort(host, port)
+	return service, a, err
+}

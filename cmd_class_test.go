@@ -1,0 +1,63 @@
+package main
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+func TestConnectServiceRule(t *testing.T) {
+	for _, tc := range []struct {
+		flag    string
+		port    uint16
+		want    string
+		whyPart string
+	}{
+		{"", 1081, netlab.Calc, "port 1081 is the calculator's"},
+		{"", 65432, netlab.Echo, "echo unless --service calc"},
+		{"", 1080, netlab.Echo, "port 1080"},
+		{"calc", 9000, netlab.Calc, "--service calc"},
+		{"echo", 1081, netlab.Echo, "--service echo"},
+	} {
+		got, why, err := connectService(tc.flag, tc.port)
+		if err != nil || got != tc.want || !strings.Contains(why, tc.whyPart) {
+			t.Errorf("connectService(%q, %d) = %s, %q, %v; want %s (%q)", tc.flag, tc.port, got, why, err, tc.want, tc.whyPart)
+		}
+	}
+	if _, _, err := connectService("http", 80); err == nil {
+		t.Error("--service http accepted")
+	}
+}
+
+func TestClassConfigDefaults(t *testing.T) {
+	f := classFlags{rate: 20, maxClients: 1024, idle: 10 * time.Minute, reqTimeout: 10 * time.Second, linger: 10 * time.Second, theme: "auto",
+		allow: []string{"10.77.0.0/24", "192.168.1.7"}}
+	cfg, _, err := classConfig([]string{"calc"}, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.Server
+	if s.Addr != netip.MustParseAddrPort("0.0.0.0:1081") || s.Service != netlab.Calc || s.Rate != 20 || s.MaxClients != 1024 {
+		t.Errorf("calc defaults: %+v", s)
+	}
+	if s.Allow.String() != "10.77.0.0/24, 192.168.1.7/32" {
+		t.Errorf("allow: %s", s.Allow)
+	}
+	cfg, _, err = classConfig([]string{"echo", "10.77.0.1"}, f)
+	if err != nil || cfg.Server.Addr != netip.MustParseAddrPort("10.77.0.1:65432") {
+		t.Errorf("echo on 10.77.0.1: %v %v", cfg.Server.Addr, err)
+	}
+	f.idle = 0
+	if cfg, _, _ := classConfig([]string{"calc", "127.0.0.1", "0"}, f); cfg.Server.IdleTimeout >= 0 {
+		t.Errorf("--idle-timeout 0 must mean never: %v", cfg.Server.IdleTimeout)
+	}
+	for _, bad := range []classFlags{{rate: -1}, {rate: 20, allow: []string{"nope"}}} {
+		bad.maxClients, bad.reqTimeout, bad.linger, bad.theme = 10, time.Second, time.Second, "auto"
+		if _, _, err := classConfig([]string{"calc"}, bad); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui"
+)
+
+func newConnectCmd() *cobra.Command {
+	var service, theme string
+	cmd := &cobra.Command{
+		Use:   "connect HOST PORT",
+		Short: "Connect to a server on another machine (the instructor's) and watch your own calls",
+		Long: "Open the client side of a lab pane against a remote echo or calculator server: your own\n" +
+			"socket, connect, send and recv calls with the fds, the ephemeral port and the TCP states your\n" +
+			"kernel reports. The server's calls happen on its machine and are not seen; what comes back is.\n\n" +
+			"The protocol is --service; without it, port 1081 (the calculator tutorial's) means calc and\n" +
+			"any other port means echo. Nothing is sent to find out.",
+		Example: "  socklab connect 192.168.1.20 1081\n  socklab connect 192.168.1.20 65432\n  socklab connect 10.0.0.7 9000 --service calc",
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			addr, err := netlab.ResolveHostPort(args[0], args[1])
+			if err != nil {
+				return err
+			}
+			if addr.Addr().IsUnspecified() {
+				return fmt.Errorf("address %s: connect needs the server's address, e.g. 192.168.1.20", addr)
+			}
+			svc, why, err := connectService(service, addr.Port())
+			if err != nil {
+				return err
+			}
+			th, ok := ui.ParseTheme(theme)
+			if !ok {
+				return fmt.Errorf("--theme %q: want auto, dark, light or high-contrast", theme)
+			}
+			opts := tuiDefaults()
+			opts.Theme = th
+			opts.Connect = &ui.ConnectOptions{Addr: addr, Service: svc, ServiceWhy: why}
+			return ui.Run(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&service, "service", "", "the server's protocol: echo or calc (default: calc on port 1081, echo otherwise)")
+	cmd.Flags().StringVar(&theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
+	return cmd
+}
+
+// connectService is the rule for the protocol of socklab connect: the flag
+// if given; otherwise calc on the calculator tutorial's port 1081 and echo
+// on any other. It says which, so a wrong guess is plain on screen.
+func connectService(flag string, port uint16) (service, why string, err error) {
+	calcPort := netlab.DefaultPort(netlab.Calc)
+	switch flag {
+	case netlab.Echo, netlab.Calc:
+		return flag, "--service " + flag, nil
+	case "":
+	default:
+		return "", "", fmt.Errorf("--service %q: want echo or calc", flag)
+	}
+	if netlab.ServiceForPort(port) == netlab.Calc {
+		return netlab.Calc, fmt.Sprintf("port %d is the calculator's (--service echo to change)", calcPort), nil
+	}
+	return netlab.Echo, fmt.Sprintf("port %d: echo unless --service calc", port), nil
+}

@@ -1,0 +1,390 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// netnsLab builds a small network of network namespaces for one test: a
+// switch (a namespace holding a bridge) and hosts, each a namespace with
+// one veth into the bridge. Nothing is added to the test machine's own
+// namespace, and every namespace is deleted when the test ends (deleting
+// a namespace deletes its veth ends).
+type netnsLab struct {
+	t      *testing.T
+	prefix string
+	bridge string // the switch namespace
+	hosts  int
+}
+
+var netnsSeq atomic.Int32
+
+// newNetnsLab skips the test, saying why, unless it runs as root with ip(8)
+// and the kernel lets it make namespaces.
+func newNetnsLab(t *testing.T) *netnsLab {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: builds network namespaces with ip netns add (run the tests as root, as CI does)")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Skip("needs ip (iproute2) to build network namespaces; .ci/run installs it")
+	}
+	l := &netnsLab{t: t, prefix: fmt.Sprintf("socklab-%d-%d", os.Getpid(), netnsSeq.Add(1))}
+	l.bridge = l.prefix + "-sw"
+	if out, err := exec.Command("ip", "netns", "add", l.bridge).CombinedOutput(); err != nil {
+		t.Skipf("this machine refuses network namespaces (ip netns add: %v: %s)", err, out)
+	}
+	t.Cleanup(func() { l.del(l.bridge) })
+	l.ip("-n", l.bridge, "link", "add", "br0", "type", "bridge")
+	l.ip("-n", l.bridge, "link", "set", "br0", "up")
+	return l
+}
+
+func (l *netnsLab) del(ns string) {
+	// Processes still inside keep it alive until they end; the name goes now.
+	_ = exec.Command("ip", "netns", "del", ns).Run()
+}
+
+func (l *netnsLab) ip(args ...string) {
+	l.t.Helper()
+	if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+		l.t.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+}
+
+// host makes a namespace named after role with eth0 in the bridge and the
+// given addresses (CIDR), loopback up; it returns the namespace's name.
+func (l *netnsLab) host(role string, cidrs ...string) string {
+	l.t.Helper()
+	ns := l.prefix + "-" + role
+	l.ip("netns", "add", ns)
+	l.t.Cleanup(func() { l.del(ns) })
+	l.hosts++
+	port := "p" + strconv.Itoa(l.hosts)
+	l.ip("-n", l.bridge, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns)
+	l.ip("-n", l.bridge, "link", "set", port, "master", "br0", "up")
+	l.ip("-n", ns, "link", "set", "lo", "up")
+	for _, c := range cidrs {
+		l.ip("-n", ns, "addr", "add", c, "dev", "eth0")
+	}
+	l.ip("-n", ns, "link", "set", "eth0", "up")
+	return ns
+}
+
+// cmd is a command run inside ns.
+func (l *netnsLab) cmd(ns string, args ...string) *exec.Cmd {
+	return exec.Command("ip", append([]string{"netns", "exec", ns}, args...)...)
+}
+
+// tcpPeers lists ss -tnH's established TCP connections in ns as
+// "local peer" pairs.
+func (l *netnsLab) tcpPeers(ns string) [][2]string {
+	l.t.Helper()
+	out, err := l.cmd(ns, "ss", "-tnH", "state", "established").Output()
+	if err != nil {
+		l.t.Fatalf("ss in %s: %v", ns, err)
+	}
+	var pairs [][2]string
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 4 {
+			pairs = append(pairs, [2]string{f[len(f)-2], f[len(f)-1]})
+		}
+	}
+	return pairs
+}
+
+// clientOf is the local address ss shows in ns for its connection to server.
+func (l *netnsLab) clientOf(ns, server string) string {
+	l.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for _, p := range l.tcpPeers(ns) {
+			if p[1] == server {
+				return p[0]
+			}
+		}
+		if time.Now().After(deadline) {
+			l.t.Fatalf("ss in %s shows no connection to %s: %v", ns, server, l.tcpPeers(ns))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// tmuxIn starts a tmux session (on the server of sock) running socklab
+// with args inside ns, at cols x rows.
+func tmuxIn(t *testing.T, l *netnsLab, sock, name, ns string, cols, rows int, args ...string) tmuxSession {
+	t.Helper()
+	dir := filepath.Dir(sock)
+	s := tmuxSession{t: t, sock: sock, name: name, rcFile: filepath.Join(dir, name+".rc")}
+	cmd := "ip netns exec " + ns + " env TERM=xterm-256color XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " " + seedsBinary(t)
+	for _, a := range args {
+		cmd += " '" + a + "'"
+	}
+	cmd += "; echo $? > " + s.rcFile + "; sleep 30"
+	s.tmux("new-session", "-d", "-s", name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), cmd)
+	return s
+}
+
+// lineReader delivers a process's output lines with a timeout.
+type lineReader struct {
+	t  *testing.T
+	ch chan string
+}
+
+func readLines(t *testing.T, r io.Reader) *lineReader {
+	lr := &lineReader{t: t, ch: make(chan string, 64)}
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			lr.ch <- sc.Text()
+		}
+		close(lr.ch)
+	}()
+	return lr
+}
+
+func (lr *lineReader) next(what string) string {
+	lr.t.Helper()
+	select {
+	case s, ok := <-lr.ch:
+		if !ok {
+			lr.t.Fatalf("%s: the process ended", what)
+		}
+		return s
+	case <-time.After(10 * time.Second):
+		lr.t.Fatalf("%s: timed out", what)
+	}
+	return ""
+}
+
+// TestE2EClassRoom is the class demo on a real (virtual) network: the
+// instructor's socklab class in one namespace, three students in three
+// others (socklab connect, a Python client, nc), an outsider on another
+// subnet. The projector must show each student's lane with the address and
+// ephemeral port that student's own kernel lists (ss), a student leaving,
+// and the outsider refused.
+func TestE2EClassRoom(t *testing.T) {
+	needTool(t, "tmux")
+	needTool(t, "python3")
+	needTool(t, "nc")
+	needTool(t, "ss")
+	l := newNetnsLab(t)
+	inst := l.host("inst", "10.77.0.1/24", "10.78.0.1/24")
+	stu := []string{l.host("stu1", "10.77.0.11/24"), l.host("stu2", "10.77.0.12/24"), l.host("stu3", "10.77.0.13/24")}
+	out := l.host("out", "10.78.0.5/24")
+	l.ip("-n", out, "route", "add", "10.77.0.0/24", "via", "10.78.0.1")
+	const server = "10.77.0.1:1081"
+
+	sock := filepath.Join(t.TempDir(), "tmux.sock")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
+	proj := tmuxIn(t, l, sock, "instructor", inst, 120, 36, "class", "calc", "10.77.0.1", "1081", "--allow", "10.77.0.0/24", "--theme", "dark")
+	proj.waitFor(regexp.MustCompile(`listening on 10\.77\.0\.1:1081`))
+	proj.waitFor(regexp.MustCompile(`students type: socklab connect 10\.77\.0\.1 1081`))
+	proj.waitFor(regexp.MustCompile(`⚠ open port`))
+
+	// Student 1: socklab connect, the student's own TUI.
+	s1 := tmuxIn(t, l, sock, "student1", stu[0], 100, 30, "connect", "10.77.0.1", "1081")
+	s1.waitFor(regexp.MustCompile(`port 1081 is the calculator's`))
+	s1.waitFor(regexp.MustCompile(`ESTABLISHED`))
+	s1.keys("i")
+	s1.waitFor(regexp.MustCompile(`type an expression`))
+	s1.keys("2+3*4", "Enter")
+	s1.waitFor(regexp.MustCompile(`‹ 14`))
+
+	// Student 2: a Python client, as the tutorial's students write it.
+	py := l.cmd(stu[1], "python3", "-u", "-c", `
+import socket, sys
+s = socket.create_connection(("10.77.0.1", 1081))
+print(s.getsockname()[1])
+s.sendall(b"6*7\n")
+print(s.recv(100).decode().strip())
+sys.stdin.readline()
+s.close()
+`)
+	pyIn, _ := py.StdinPipe()
+	pyOut, _ := py.StdoutPipe()
+	py.Stderr = os.Stderr
+	if err := py.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pyIn.Close(); py.Process.Kill(); py.Wait() })
+	pyLines := readLines(t, pyOut)
+	pyPort := pyLines.next("python's port")
+	if got := pyLines.next("python's reply"); got != "42" {
+		t.Fatalf("python client got %q, want 42", got)
+	}
+
+	// Student 3: nc.
+	nc := l.cmd(stu[2], "nc", "10.77.0.1", "1081")
+	ncIn, _ := nc.StdinPipe()
+	ncOut, _ := nc.StdoutPipe()
+	if err := nc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ncIn.Close(); nc.Process.Kill(); nc.Wait() })
+	ncLines := readLines(t, ncOut)
+	io.WriteString(ncIn, "1+1\n")
+	if got := ncLines.next("nc's reply"); got != "2" {
+		t.Fatalf("nc got %q, want 2", got)
+	}
+
+	// Three lanes, each with the address and port its student's kernel
+	// lists, in the state the instructor's kernel reports.
+	var clients []string
+	for _, ns := range stu {
+		clients = append(clients, l.clientOf(ns, server))
+	}
+	if want := "10.77.0.12:" + pyPort; clients[1] != want {
+		t.Fatalf("ss in %s shows %s, python's getsockname %s", stu[1], clients[1], want)
+	}
+	proj.waitFor(regexp.MustCompile(`3 connected · 3 total`))
+	scr := proj.screen()
+	for _, c := range clients {
+		if !regexp.MustCompile(regexp.QuoteMeta(c) + `\s+ESTABLISHED`).MatchString(scr) {
+			t.Fatalf("no ESTABLISHED lane for %s on the projector:\n%s", c, scr)
+		}
+	}
+	var peers []string
+	for _, p := range l.tcpPeers(inst) {
+		if p[0] == server {
+			peers = append(peers, p[1])
+		}
+	}
+	if strings.Join(peers, " ") == "" || len(peers) != 3 {
+		t.Fatalf("ss in the instructor's namespace: %v", l.tcpPeers(inst))
+	}
+	for _, p := range peers {
+		if !strings.Contains(scr, p) {
+			t.Fatalf("the instructor's kernel lists %s, the projector does not:\n%s", p, scr)
+		}
+	}
+	proj.waitFor(regexp.MustCompile(`2\+3\*4 → 14`))
+	proj.waitFor(regexp.MustCompile(`6\*7 → 42`))
+	proj.waitFor(regexp.MustCompile(`1\+1 → 2`))
+	// The student reads the same port on their own screen.
+	port1 := clients[0][strings.LastIndexByte(clients[0], ':'):]
+	s1.waitFor(regexp.MustCompile(regexp.QuoteMeta(port1) + `→:1081 ESTABLISHED`))
+
+	// The Python student leaves.
+	pyIn.Close()
+	if err := py.Wait(); err != nil {
+		t.Fatalf("python client: %v", err)
+	}
+	proj.waitFor(regexp.MustCompile(regexp.QuoteMeta(clients[1]) + ` left: the client closed \(recv returned 0\)`))
+	proj.waitFor(regexp.MustCompile(`2 connected · 3 total`))
+
+	// The outsider is accepted and closed at once, and shown refused.
+	o := l.cmd(out, "python3", "-u", "-c", `
+import socket
+s = socket.create_connection(("10.77.0.1", 1081), timeout=10)
+print(s.getsockname()[1])
+s.sendall(b"1+1\n")
+try:
+    print("got %r" % s.recv(100))
+except ConnectionResetError:
+    print("reset")
+`)
+	ob, err := o.Output()
+	if err != nil {
+		t.Fatalf("outsider: %v: %s", err, ob)
+	}
+	ol := strings.Fields(string(ob))
+	if len(ol) < 2 || (ol[1] != "got" && ol[1] != "reset") || strings.Contains(string(ob), "'2") {
+		t.Fatalf("outsider was answered: %q", ob)
+	}
+	proj.waitFor(regexp.MustCompile(`refused 10\.78\.0\.5:` + ol[0] + `: not in --allow`))
+	proj.waitFor(regexp.MustCompile(`1 refused`))
+	if strings.Contains(proj.screen(), "10.78.0.5:"+ol[0]+"  ") {
+		t.Fatal("the outsider got a lane")
+	}
+
+	// The instructor quits: the server's FIN reaches student 1, whose
+	// kernel now reports CLOSE_WAIT (the client has not read the EOF yet).
+	proj.keys("q")
+	proj.waitExit()
+	s1.waitFor(regexp.MustCompile(regexp.QuoteMeta(port1) + `→:1081 CLOSE_WAIT`))
+	s1.keys("Escape")
+	s1.waitFor(regexp.MustCompile(`i/enter type`))
+	s1.keys("q")
+	s1.waitExit()
+}
+
+// TestE2EConnectToPythonEcho is socklab connect against a Python echo
+// server (the blog post's, bound to every interface) in another namespace:
+// the student's screen shows its own calls and port, the server drawn as
+// remote, and the echo coming back.
+func TestE2EConnectToPythonEcho(t *testing.T) {
+	needTool(t, "tmux")
+	needTool(t, "python3")
+	needTool(t, "ss")
+	l := newNetnsLab(t)
+	srvNS := l.host("srv", "10.77.0.1/24")
+	stuNS := l.host("stu", "10.77.0.11/24")
+	srv := l.cmd(srvNS, "python3", "-u", "-c", `
+import socket
+server_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+server_socket.bind(("0.0.0.0", 65432))
+server_socket.listen(1)
+print("Waiting for a connection...")
+connection, client_address = server_socket.accept()
+print("Connection from %s:%d" % client_address)
+while True:
+    data = connection.recv(1024)
+    if not data:
+        break
+    connection.sendall(data)
+connection.close()
+print("closed")
+`)
+	srvOut, _ := srv.StdoutPipe()
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	lines := readLines(t, srvOut)
+	lines.next("the server's first line")
+
+	sock := filepath.Join(t.TempDir(), "tmux.sock")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
+	s := tmuxIn(t, l, sock, "student", stuNS, 100, 30, "connect", "10.77.0.1", "65432")
+	s.waitFor(regexp.MustCompile(`port 65432: echo unless --service calc`))
+	from := lines.next("the server's accept")
+	client := strings.TrimPrefix(from, "Connection from ")
+	if got := l.clientOf(stuNS, "10.77.0.1:65432"); got != client {
+		t.Fatalf("ss in the student's namespace shows %s, the server accepted %s", got, client)
+	}
+	port := client[strings.LastIndexByte(client, ':'):]
+	s.waitFor(regexp.MustCompile(regexp.QuoteMeta(port) + `→:65432 ESTABLISHED`))
+	s.waitFor(regexp.MustCompile(`server \(remote\)`))
+	s.waitFor(regexp.MustCompile(`what the server did is not visible from here; what came back is`))
+	s.keys("i")
+	s.waitFor(regexp.MustCompile(`type a message`))
+	s.keys("Hello, Server!", "Enter")
+	s.waitFor(regexp.MustCompile(`c1 ‹ Hello, Server!`))
+	s.waitFor(regexp.MustCompile(`◀─+ 14 B ─+┊`))
+	// No call of the server's is drawn: its accept happened elsewhere.
+	if strings.Contains(s.screen(), "accept(") {
+		t.Fatalf("an accept drawn on the student's screen:\n%s", s.screen())
+	}
+	s.keys("Escape")
+	s.waitFor(regexp.MustCompile(`i/enter type`))
+	s.keys("-")
+	if got := lines.next("the server's end"); got != "closed" {
+		t.Fatalf("server: %q", got)
+	}
+	s.waitFor(regexp.MustCompile(`close\(\d+\) = 0`))
+	s.keys("q")
+	s.waitExit()
+}

@@ -1,0 +1,403 @@
+package netlab
+
+import (
+	"context"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ClassConfig configures a class server: an echo or calculator server an
+// instructor runs for a room of students, followed connection by connection.
+type ClassConfig struct {
+	// Server is the server itself, with every limit it has (line length,
+	// client count, idle and request timeouts), the allow list and the
+	// per-client rate. Tracer and Watch are the class's own.
+	Server ServerConfig
+	// Linger is how long a lane stays after its connection ended, showing
+	// what the kernel reports of it (LAST_ACK, TIME_WAIT, gone); default 10s.
+	Linger time.Duration
+	// KeepClosed bounds the lanes kept after their connection ended, so a
+	// storm of short connections cannot grow memory; default 256.
+	KeepClosed int
+	// Recent is how many notes (arrived, left, refused) are kept; default 32.
+	Recent int
+}
+
+// Class is a server whose connections are followed one lane each: the
+// address and ephemeral port accept returned, the TCP state the kernel
+// reports, bytes in and out, requests served, the last request and reply.
+// Counters are kept per client as requests happen (an atomic add, a copy of
+// at most LaneText bytes); Snapshot reads them, and the kernel's states,
+// all at once, so a viewer pays per look, never per request.
+type Class struct {
+	cfg  ClassConfig
+	srv  *Server
+	hold AcceptHold
+
+	mu      sync.Mutex
+	lanes   []*lane // arrival order
+	nextID  uint64
+	recent  []ClassNote // ring, newest at (head-1)
+	head    int
+	samples []rateSample // requests counted at recent snapshots, for the rate
+
+	total     atomic.Uint64 // connections served
+	refused   atomic.Uint64
+	limited   atomic.Uint64
+	requests  atomic.Uint64
+	connected atomic.Int64
+
+	dirty   atomic.Bool
+	changed chan struct{}
+}
+
+// LaneText bounds the last request and reply a lane keeps.
+const LaneText = 64
+
+// ListenClass makes the listening socket (socket, setsockopt, bind, listen)
+// and returns once it listens, so EADDRINUSE reaches the caller; Serve
+// then accepts.
+func ListenClass(ctx context.Context, cfg ClassConfig) (*Class, error) {
+	if cfg.Linger <= 0 {
+		cfg.Linger = 10 * time.Second
+	}
+	if cfg.KeepClosed <= 0 {
+		cfg.KeepClosed = 256
+	}
+	if cfg.Recent <= 0 {
+		cfg.Recent = 32
+	}
+	c := &Class{cfg: cfg, changed: make(chan struct{}, 1), recent: make([]ClassNote, 0, cfg.Recent)}
+	sc := cfg.Server
+	sc.Hold, sc.Watch = &c.hold, c
+	srv, err := Listen(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	c.srv = srv
+	c.cfg.Server = srv.cfg
+	return c, nil
+}
+
+// Serve accepts and serves students until Close or ctx ends.
+func (c *Class) Serve(ctx context.Context) error { return c.srv.Serve(ctx) }
+
+// Close closes the listening socket and every connection.
+func (c *Class) Close() error {
+	err := c.srv.Close()
+	c.touch()
+	return err
+}
+
+// Addr is the address the kernel reports for the listening socket.
+func (c *Class) Addr() netip.AddrPort { return c.srv.Addr() }
+
+// Config is the configuration in force (defaults filled in).
+func (c *Class) Config() ClassConfig { return c.cfg }
+
+// Hold is the class's accept hold: the instructor's step mode.
+func (c *Class) Hold() *AcceptHold { return &c.hold }
+
+// SetHeld holds or frees accept, and notes it.
+func (c *Class) SetHeld(on bool) {
+	c.hold.SetHeld(on)
+	c.touch()
+}
+
+// Release lets one held accept run (see AcceptHold.Release).
+func (c *Class) Release() bool {
+	ok := c.hold.Release()
+	c.touch()
+	return ok
+}
+
+// Changed delivers a signal after something changed (a client arrived,
+// left, was refused or served). Signals are merged: one waiting signal
+// stands for any number of changes, so a flood costs the viewer one wake-up
+// per look.
+func (c *Class) Changed() <-chan struct{} { return c.changed }
+
+// touch raises the change signal once until the next Snapshot.
+func (c *Class) touch() {
+	if c.dirty.CompareAndSwap(false, true) {
+		select {
+		case c.changed <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// NoteKind says what a ClassNote reports.
+type NoteKind uint8
+
+const (
+	NoteArrived NoteKind = iota // accept returned a connection
+	NoteLeft                    // the server closed it (Why says what ended it)
+	NoteRefused                 // accepted and closed at once (Why)
+)
+
+// ClassNote is one arrival, departure or refusal, as accept and the
+// connection's calls reported it.
+type ClassNote struct {
+	At     time.Time
+	Kind   NoteKind
+	FD     int // the fd accept returned
+	Remote netip.AddrPort
+	Why    string
+}
+
+func (c *Class) note(n ClassNote) {
+	c.mu.Lock()
+	if len(c.recent) < cap(c.recent) {
+		c.recent = append(c.recent, n)
+	} else {
+		c.recent[c.head] = n
+	}
+	c.head = (c.head + 1) % cap(c.recent)
+	c.mu.Unlock()
+	c.touch()
+}
+
+// Accepted starts a lane (ConnWatcher).
+func (c *Class) Accepted(s *Socket) ConnTap {
+	l := &lane{class: c, sock: s, fd: s.FD(), local: s.LocalAddr(), remote: s.RemoteAddr(), since: time.Now()}
+	c.mu.Lock()
+	c.nextID++
+	l.id = c.nextID
+	c.lanes = append(c.lanes, l)
+	c.mu.Unlock()
+	c.total.Add(1)
+	c.connected.Add(1)
+	c.note(ClassNote{At: l.since, Kind: NoteArrived, FD: l.fd, Remote: l.remote})
+	return l
+}
+
+// Refused counts a refusal (ConnWatcher).
+func (c *Class) Refused(s *Socket, why string) {
+	c.refused.Add(1)
+	c.note(ClassNote{At: time.Now(), Kind: NoteRefused, FD: s.FD(), Remote: s.RemoteAddr(), Why: why})
+}
+
+// lane is one served connection.
+type lane struct {
+	class         *Class
+	id            uint64
+	sock          *Socket
+	fd            int
+	local, remote netip.AddrPort
+	since         time.Time
+
+	requests atomic.Uint64
+	limited  atomic.Uint64
+
+	mu        sync.Mutex
+	lastReq   []byte
+	lastReply []byte
+	ended     time.Time
+	why       string
+	state     TCPState // the last state read after the end
+	gone      bool     // the kernel no longer knows the connection
+}
+
+func (l *lane) Served(req, reply []byte) {
+	l.requests.Add(1)
+	l.class.requests.Add(1)
+	l.mu.Lock()
+	l.lastReq = append(l.lastReq[:0], req[:min(len(req), LaneText)]...)
+	l.lastReply = append(l.lastReply[:0], reply[:min(len(reply), LaneText)]...)
+	l.mu.Unlock()
+	l.class.touch()
+}
+
+func (l *lane) Limited() {
+	l.limited.Add(1)
+	l.class.limited.Add(1)
+	l.class.touch()
+}
+
+func (l *lane) Ended(why string) {
+	l.mu.Lock()
+	l.ended, l.why = time.Now(), why
+	l.mu.Unlock()
+	l.class.connected.Add(-1)
+	l.class.note(ClassNote{At: l.ended, Kind: NoteLeft, FD: l.fd, Remote: l.remote, Why: why})
+}
+
+// Lane is one client's connection as a Snapshot saw it.
+type Lane struct {
+	ID            uint64 // arrival order, from 1
+	FD            int    // the fd accept returned
+	Local, Remote netip.AddrPort
+	// State is what the kernel reported at the snapshot (TCP_INFO while the
+	// fd is open, sock_diag after close); StateNone once the kernel has
+	// forgotten the connection.
+	State     TCPState
+	BytesIn   uint64 // what recv returned on this connection, summed
+	BytesOut  uint64 // what send returned, summed
+	Requests  uint64
+	Limited   uint64 // requests over the rate limit
+	LastReq   []byte // at most LaneText bytes
+	LastReply []byte
+	Since     time.Time // accept returned
+	Ended     time.Time // zero while served
+	Why       string    // why it ended
+}
+
+// Open reports whether the server still serves the connection.
+func (l Lane) Open() bool { return l.Ended.IsZero() }
+
+// AcceptQueue is the listening socket's accept queue as the kernel reports
+// it: connections whose handshake is complete, waiting for accept.
+type AcceptQueue struct {
+	Len, Max int
+	Valid    bool // the platform reported it (Linux)
+}
+
+// ClassSnapshot is everything a class view shows, read at one moment.
+type ClassSnapshot struct {
+	Taken   time.Time
+	Service string
+	Addr    netip.AddrPort
+	Allow   AllowList
+	Rate    float64 // per client; 0: none
+	// The server's other limits, as in force.
+	MaxClients  int
+	IdleTimeout time.Duration // <0: never
+	MaxLine     int
+	Lanes       []Lane // arrival order: every open connection, then the lingering ended ones in place
+	Connected   int    // served now
+	Total       uint64 // served since the start
+	Refused     uint64
+	Limited     uint64
+	Requests    uint64
+	ReqRate     float64 // requests a second, over about the last second
+	States      map[TCPState]int
+	Queue       AcceptQueue
+	Hold        HoldState
+	Recent      []ClassNote // oldest first
+	// NextExpiry is when the next ended lane is dropped (zero: none is
+	// lingering): a viewer looks again then.
+	NextExpiry time.Time
+	Closed     bool // the server was closed
+}
+
+type rateSample struct {
+	at time.Time
+	n  uint64
+}
+
+// Snapshot reads every lane's counters and asks the kernel for each
+// connection's state and for the accept queue. It costs one getsockopt per
+// open connection (a few microseconds each) and a sock_diag lookup per
+// ended connection still lingering; call it from a viewer's goroutine, not
+// per request.
+func (c *Class) Snapshot() ClassSnapshot {
+	c.dirty.Store(false) // changes from now on raise the signal again
+	now := time.Now()
+	c.mu.Lock()
+	c.prune(now)
+	lanes := append([]*lane(nil), c.lanes...)
+	recent := make([]ClassNote, 0, len(c.recent))
+	if len(c.recent) == cap(c.recent) {
+		recent = append(recent, c.recent[c.head:]...)
+		recent = append(recent, c.recent[:c.head]...)
+	} else {
+		recent = append(recent, c.recent...)
+	}
+	reqs := c.requests.Load()
+	rate := c.rate(now, reqs)
+	c.mu.Unlock()
+
+	snap := ClassSnapshot{Taken: now, Service: c.cfg.Server.Service, Addr: c.srv.Addr(), Allow: c.cfg.Server.Allow,
+		Rate: c.cfg.Server.Rate, MaxClients: c.cfg.Server.MaxClients, IdleTimeout: c.cfg.Server.IdleTimeout,
+		MaxLine: c.cfg.Server.MaxLine, Lanes: make([]Lane, 0, len(lanes)), Total: c.total.Load(), Refused: c.refused.Load(),
+		Limited: c.limited.Load(), Requests: reqs, ReqRate: rate, States: map[TCPState]int{},
+		Queue: acceptQueue(c.srv.listener), Hold: c.hold.State(), Recent: recent, Closed: c.srv.isClosed()}
+	for _, l := range lanes {
+		ln := l.read()
+		if ln.Open() {
+			snap.Connected++
+		} else if exp := ln.Ended.Add(c.cfg.Linger); snap.NextExpiry.IsZero() || exp.Before(snap.NextExpiry) {
+			snap.NextExpiry = exp
+		}
+		snap.States[ln.State]++
+		snap.Lanes = append(snap.Lanes, ln)
+	}
+	return snap
+}
+
+// read is the lane now, with the kernel's state of its connection.
+func (l *lane) read() Lane {
+	l.mu.Lock()
+	ended, gone := l.ended, l.gone
+	out := Lane{ID: l.id, FD: l.fd, Local: l.local, Remote: l.remote, Since: l.since, Ended: ended, Why: l.why,
+		LastReq: append([]byte(nil), l.lastReq...), LastReply: append([]byte(nil), l.lastReply...), State: l.state}
+	l.mu.Unlock()
+	if !gone {
+		// Once the kernel has forgotten the connection it is not asked again.
+		out.State = l.sock.kernelState()
+		if !ended.IsZero() && l.sock.Closed() {
+			l.mu.Lock()
+			l.state = out.State
+			l.gone = out.State == StateNone || out.State == StateClosed
+			l.mu.Unlock()
+		}
+	}
+	out.BytesIn, out.BytesOut = l.sock.BytesIn(), l.sock.BytesOut()
+	out.Requests, out.Limited = l.requests.Load(), l.limited.Load()
+	return out
+}
+
+// prune drops lanes that ended more than Linger ago, and the oldest ended
+// ones beyond KeepClosed. Called with mu held.
+func (c *Class) prune(now time.Time) {
+	closed := 0
+	for _, l := range c.lanes {
+		if l.endedAt().IsZero() {
+			continue
+		}
+		closed++
+	}
+	kept := c.lanes[:0]
+	for _, l := range c.lanes {
+		end := l.endedAt()
+		if !end.IsZero() && (now.Sub(end) >= c.cfg.Linger || closed > c.cfg.KeepClosed) {
+			closed--
+			continue
+		}
+		kept = append(kept, l)
+	}
+	clear(c.lanes[len(kept):])
+	c.lanes = kept
+}
+
+func (l *lane) endedAt() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ended
+}
+
+// rate is the requests a second since a sample about a second old (the
+// newest one at least a second old, else the oldest). Called with mu held.
+func (c *Class) rate(now time.Time, n uint64) float64 {
+	c.samples = append(c.samples, rateSample{now, n})
+	base := -1
+	for i, s := range c.samples {
+		if now.Sub(s.at) >= time.Second {
+			base = i
+		}
+	}
+	if base < 0 {
+		base = 0
+	}
+	// Samples older than the base are no longer needed.
+	c.samples = append(c.samples[:0], c.samples[base:]...)
+	s := c.samples[0]
+	dt := now.Sub(s.at).Seconds()
+	if dt <= 0 {
+		return 0
+	}
+	return float64(n-s.n) / dt
+}

@@ -1,0 +1,26 @@
+package netlab
+
+// ConnWatcher follows a server's connections for a dashboard (the class
+// view): every connection accept made, every one refused, every request
+// served. Its methods are called from the connections' goroutines and must
+// return at once (count, copy a few bytes, never wait).
+type ConnWatcher interface {
+	// Accepted is called when accept returned a connection the server
+	// serves; the tap it returns hears about that connection alone.
+	Accepted(c *Socket) ConnTap
+	// Refused is called when accept returned a connection the server then
+	// closed at once without serving it, and says why.
+	Refused(c *Socket, why string)
+}
+
+// ConnTap hears about one served connection.
+type ConnTap interface {
+	// Served: one request answered (calc: a line and its reply; echo: the
+	// bytes of one recv, sent back). The slices are only valid during the call.
+	Served(req, reply []byte)
+	// Limited: one request was over the client's rate limit (calc: answered
+	// with an error line instead of evaluated; echo: sent back late).
+	Limited()
+	// Ended: the server is done with the connection and closes its socket.
+	Ended(why string)
+}

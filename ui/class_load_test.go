@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// TestClassThousandClients puts 1000 students (200 under the race
+// detector) on a real class server for a few seconds, each sending a
+// request every 200 ms and two of them flooding, while the class view
+// follows. It checks that the view summarises them, that it took at most
+// one snapshot per frame (never one message per request), that the
+// flooders were limited while the others were all answered, and that
+// memory stays bounded. It logs the model's Update+View time per key and
+// the cost of a snapshot (speeds are reported, not asserted).
+func TestClassThousandClients(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test; -short skips it")
+	}
+	n := 1000
+	if raceOn {
+		n = 200
+	}
+	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc, Rate: 20, MaxClients: n + 10}})
+	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 80, 24)
+
+	var (
+		conns          []net.Conn
+		answered, errs atomic.Uint64
+		limited        atomic.Uint64
+		wg             sync.WaitGroup
+	)
+	stop := make(chan struct{})
+	for i := range n {
+		c, err := net.Dial("tcp", cls.Addr().String())
+		if err != nil {
+			t.Fatalf("client %d: %v", i, err)
+		}
+		conns = append(conns, c)
+	}
+	t.Cleanup(func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	for i, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := bufio.NewReader(c)
+			flood := i < 2
+			for k := 0; ; k++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if !flood {
+					time.Sleep(200 * time.Millisecond)
+				}
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				fmt.Fprintf(c, "%d+%d\n", i, k)
+				line, err := r.ReadString('\n')
+				switch {
+				case err != nil:
+					errs.Add(1)
+					return
+				case strings.HasPrefix(line, "error: rate limit"):
+					limited.Add(1)
+					if !flood {
+						errs.Add(1) // a polite client must never be limited
+					}
+				case line == fmt.Sprintf("%d\n", i+k):
+					answered.Add(1)
+				default:
+					errs.Add(1)
+				}
+			}
+		}()
+	}
+
+	start := time.Now()
+	snaps := 0
+	deadline := time.After(3 * time.Second)
+	var ms runtime.MemStats
+	var heapMax uint64
+loop:
+	for {
+		select {
+		case msg := <-p.msgs:
+			if _, ok := msg.(classSnapMsg); ok {
+				snaps++
+			}
+			p.update(msg)
+		case <-deadline:
+			break loop
+		}
+	}
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&ms)
+	heapMax = ms.HeapAlloc
+	want := fmt.Sprintf("%d connected · %d total", n, n)
+	p.waitScreen(want)
+
+	// Keys while the room is busy: Update+View per key.
+	keys := []tea.KeyPressMsg{{Code: tea.KeyUp}, {Code: tea.KeyPgUp}, {Code: tea.KeyDown}, {Code: tea.KeyHome}, {Code: tea.KeyEnd}}
+	const presses = 500
+	kstart := time.Now()
+	for i := range presses {
+		p.update(keys[i%len(keys)])
+		_ = p.m.render()
+	}
+	perKey := time.Since(kstart) / presses
+	sstart := time.Now()
+	snap := cls.Snapshot()
+	snapCost := time.Since(sstart)
+
+	close(stop)
+	wg.Wait()
+
+	if len(snap.Lanes) != n || snap.Connected != n {
+		t.Fatalf("snapshot: %d lanes, %d connected; want %d", len(snap.Lanes), snap.Connected, n)
+	}
+	// One look per frame at most: never a message per request.
+	if most := int(elapsed/classFrame) + 2; snaps > most {
+		t.Errorf("%d snapshots in %v: more than one per %v frame", snaps, elapsed, classFrame)
+	}
+	if errs.Load() != 0 {
+		t.Errorf("%d polite requests failed or were limited", errs.Load())
+	}
+	if limited.Load() == 0 {
+		t.Error("the flooders were never limited")
+	}
+	// Bounded: the lanes keep 128 bytes of text each, the sockets a 1 KiB
+	// buffer; 64 KiB a client is far above what they should need.
+	if limit := uint64(n) * 64 << 10; heapMax > limit {
+		t.Errorf("heap %d MB with %d clients, above %d MB", heapMax>>20, n, limit>>20)
+	}
+	t.Logf("%d clients, %v: %d requests answered (%.0f/s), %d limited; %d snapshots (%.1f/s); Update+View per key %v; Snapshot of %d lanes %v; heap %.1f MB",
+		n, elapsed.Round(time.Millisecond), answered.Load(), float64(answered.Load())/elapsed.Seconds(), limited.Load(),
+		snaps, float64(snaps)/elapsed.Seconds(), perKey, n, snapCost, float64(heapMax)/(1<<20))
+}
+
+// BenchmarkClassKey1000 is one key press and one frame of the class view
+// with 1000 students (a fixture snapshot: the view's own cost).
+func BenchmarkClassKey1000(b *testing.B) {
+	m := fixtureClassModel(ThemeDark, 80, 24, 1000)
+	defer m.Close()
+	keys := []tea.KeyPressMsg{{Code: tea.KeyUp}, {Code: tea.KeyPgUp}, {Code: tea.KeyDown}, {Code: tea.KeyEnd}}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.Update(keys[i%len(keys)])
+		_ = m.render()
+		i++
+	}
+}
+
+// BenchmarkClassSnapshotMsg1000 is taking in a new snapshot of 1000
+// students and drawing it at 120x36.
+func BenchmarkClassSnapshotMsg1000(b *testing.B) {
+	m := fixtureClassModel(ThemeDark, 120, 36, 1000)
+	defer m.Close()
+	snap := fixtureClassSnap(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Update(classSnapMsg{to: 0, snap: snap})
+		_ = m.render()
+	}
+}

@@ -1,0 +1,278 @@
+package ui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// Pacing of the class view. A class server may have a thousand clients
+// sending requests: the pane never hears of requests one by one. It waits
+// for the class's merged change signal, then takes one Snapshot (every
+// lane's counters and the kernel's states at once), at most every
+// classFrame. It looks again without a change only while something changes
+// by itself: accept is held (the kernel fills the queue without a call of
+// ours), an ended lane lingers (its state moves on, then it is dropped), or
+// the request rate has not yet fallen to zero. Idle, it schedules nothing.
+const (
+	classFrame    = 100 * time.Millisecond
+	classHeldPoll = 250 * time.Millisecond
+	classLinger   = 500 * time.Millisecond // re-read lingering lanes' states
+	classRate     = 1100 * time.Millisecond
+)
+
+// classSnapMsg is sent when a Snapshot of the class server was taken.
+type classSnapMsg struct {
+	to   paneID
+	cls  *netlab.Class
+	snap netlab.ClassSnapshot
+}
+
+// classActionMsg is sent when a key's action on the class server (hold,
+// free, accept one) was done.
+type classActionMsg struct {
+	to   paneID
+	note string
+	bad  bool
+}
+
+func (m classSnapMsg) target() paneID   { return m.to }
+func (m classActionMsg) target() paneID { return m.to }
+
+// classPane is socklab class: the instructor's server, one lane per
+// student connection, the accept queue, and what was refused.
+type classPane struct {
+	c    *Common
+	id   paneID
+	opts ClassOptions
+	cls  *netlab.Class
+
+	snap    netlab.ClassSnapshot
+	snapped bool
+	quit    chan struct{} // closed by Close: ends the watch command
+	top     int           // first lane shown when not following
+	follow  bool          // keep the newest lanes in view
+	note    string        // the last action's outcome
+	noteBad bool
+	w, h    int // the body's size (bodySizeMsg), for paging
+}
+
+func newClassPane(c *Common, id paneID, opts ClassOptions) *classPane {
+	return &classPane{c: c, id: id, opts: opts, cls: opts.Server, quit: make(chan struct{}), follow: true}
+}
+
+func (p *classPane) Title() string {
+	switch {
+	case p.snapped:
+		return "class · " + p.snap.Service + " server"
+	case p.cls != nil:
+		return "class · " + p.cls.Config().Server.Service + " server"
+	}
+	return "class"
+}
+
+func (p *classPane) Typing() bool { return false }
+
+// Init takes the first snapshot.
+func (p *classPane) Init() tea.Cmd {
+	if p.cls == nil {
+		return nil
+	}
+	cls, to := p.cls, p.id
+	return func() tea.Msg { return classSnapMsg{to: to, cls: cls, snap: cls.Snapshot()} }
+}
+
+// Close ends the pane's watch; the server belongs to the command.
+func (p *classPane) Close() {
+	select {
+	case <-p.quit:
+	default:
+		close(p.quit)
+	}
+}
+
+// watch waits for the next reason to look (a change, or the deadline the
+// last snapshot calls for), keeps at least classFrame between two looks,
+// then takes a snapshot.
+func (p *classPane) watch() tea.Cmd {
+	cls, to, quit := p.cls, p.id, p.quit
+	prev := p.snap
+	var after time.Duration // 0: no deadline, only changes
+	soon := func(d time.Duration) {
+		if after == 0 || d < after {
+			after = d
+		}
+	}
+	if prev.Hold.Held {
+		soon(classHeldPoll)
+	}
+	if !prev.NextExpiry.IsZero() {
+		soon(min(classLinger, max(classFrame, prev.NextExpiry.Sub(prev.Taken)+10*time.Millisecond)))
+	}
+	if prev.ReqRate > 0 {
+		soon(classRate)
+	}
+	if prev.Closed {
+		return nil
+	}
+	return func() tea.Msg {
+		var deadline <-chan time.Time
+		if after > 0 {
+			t := time.NewTimer(after)
+			defer t.Stop()
+			deadline = t.C
+		}
+		select {
+		case <-cls.Changed():
+		case <-deadline:
+		case <-quit:
+			return nil
+		}
+		// Merge a burst: one look per frame however many changes.
+		if gap := classFrame - time.Since(prev.Taken); gap > 0 {
+			t := time.NewTimer(gap)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-quit:
+				return nil
+			}
+		}
+		return classSnapMsg{to: to, cls: cls, snap: cls.Snapshot()}
+	}
+}
+
+func (p *classPane) Update(msg tea.Msg) tea.Cmd {
+	switch m := msg.(type) {
+	case classSnapMsg:
+		if m.cls != p.cls {
+			return nil
+		}
+		p.snap, p.snapped = m.snap, true
+		p.clampScroll()
+		return p.watch()
+	case classActionMsg:
+		p.note, p.noteBad = m.note, m.bad
+		return nil
+	case bodySizeMsg:
+		p.w, p.h = m.w, m.h
+		p.clampScroll()
+		return nil
+	case tea.KeyPressMsg:
+		return p.key(m)
+	case tea.MouseWheelMsg:
+		switch m.Button {
+		case tea.MouseWheelUp:
+			p.scrollBy(-3)
+		case tea.MouseWheelDown:
+			p.scrollBy(3)
+		}
+	}
+	return nil
+}
+
+func (p *classPane) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.c.Keys
+	switch {
+	case key.Matches(msg, k.HoldAccept):
+		return p.act(func(c *netlab.Class) (string, bool) {
+			if c.Hold().Held() {
+				c.SetHeld(false)
+				return "accept runs freely again: the queue empties", false
+			}
+			inAccept := c.Hold().State().InAccept
+			c.SetHeld(true)
+			if inAccept {
+				return "accept held after the accept() already in the kernel: it takes the next student", false
+			}
+			return "accept held: students still connect (the kernel finishes the handshake); they wait in the queue", false
+		})
+	case key.Matches(msg, k.AcceptOne):
+		return p.act(func(c *netlab.Class) (string, bool) {
+			if !c.Hold().Held() {
+				return "n lets one accept run while accept is held: press s first", true
+			}
+			if !c.Release() {
+				return "the accept let through has not returned yet (the queue is empty: it waits for a student)", true
+			}
+			return "one accept() let through", false
+		})
+	case key.Matches(msg, k.LaneUp) && msg.String() != "down" && msg.String() != "j":
+		p.scrollBy(-1)
+	case key.Matches(msg, k.LaneDown):
+		p.scrollBy(1)
+	case key.Matches(msg, k.ScrollUp):
+		p.scrollBy(-p.pageRows())
+	case key.Matches(msg, k.ScrollDown):
+		p.scrollBy(p.pageRows())
+	case key.Matches(msg, k.LaneFirst):
+		p.follow, p.top = false, 0
+	case key.Matches(msg, k.LaneLast):
+		p.follow = true
+	}
+	return nil
+}
+
+// act runs f on the class server in a command.
+func (p *classPane) act(f func(*netlab.Class) (string, bool)) tea.Cmd {
+	cls, to := p.cls, p.id
+	if cls == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		note, bad := f(cls)
+		return classActionMsg{to: to, note: note, bad: bad}
+	}
+}
+
+// pageRows is how many lanes the table shows at the body's size (a page).
+func (p *classPane) pageRows() int { return max(1, classLayoutFor(p.w, p.h).rows) }
+
+func (p *classPane) scrollBy(d int) {
+	n := len(p.snap.Lanes)
+	if p.follow {
+		p.top = max(0, n-p.pageRows())
+	}
+	p.top += d
+	p.follow = p.top+p.pageRows() >= n
+	p.clampScroll()
+}
+
+func (p *classPane) clampScroll() {
+	n := len(p.snap.Lanes)
+	p.top = max(0, min(p.top, n-p.pageRows()))
+}
+
+// Help: s and n first (the demo's keys), then scrolling.
+func (p *classPane) Help() ([]key.Binding, [][]key.Binding) {
+	k := p.c.Keys
+	full := [][]key.Binding{{k.HoldAccept, k.AcceptOne}, {k.LaneUp, k.LaneDown, k.ScrollUp, k.ScrollDown, k.LaneFirst, k.LaneLast}}
+	if p.snap.Hold.Held {
+		return []key.Binding{k.AcceptOne, relabel(k.HoldAccept, "s", "free accept"), k.LaneUp}, full
+	}
+	return []key.Binding{relabel(k.HoldAccept, "s", "hold accept (step)"), k.LaneUp, k.LaneLast}, full
+}
+
+// Status: the address, the accept mode, the counts.
+func (p *classPane) Status() string {
+	st := p.c.Styles
+	if !p.snapped {
+		return st.Muted.Render("asking the kernel…")
+	}
+	s := p.snap
+	mode := "RUN"
+	if s.Hold.Held {
+		mode = "HELD"
+	}
+	line := st.Server.Render(s.Service+" server "+s.Addr.String()) + "  " + st.StatusMode.Render("accept "+mode)
+	switch {
+	case p.note != "" && p.noteBad:
+		line += "  " + st.Error.Render(p.note)
+	case p.note != "":
+		line += "  " + st.Muted.Render(p.note)
+	}
+	return line
+}

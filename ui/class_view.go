@@ -1,0 +1,415 @@
+package ui
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// classLayout splits the class pane's body: a fixed head (server, what
+// students type, limits, accept queue, summary), the lane table (a header
+// and rows), the recent arrivals, departures and refusals, and a note line.
+type classLayout struct {
+	head, rows, recent int
+	cols               laneCols
+}
+
+const classHead = 7
+
+// classLayoutFor is the class pane's layout at a body size. Pure.
+func classLayoutFor(w, h int) classLayout {
+	recent := min(6, max(2, (h-15)/3))
+	rows := max(1, h-classHead-1-recent)
+	return classLayout{head: classHead, rows: rows, recent: recent, cols: laneColumnsFor(w)}
+}
+
+// laneCols are the lane table's columns at a width: the optional ones
+// appear from 110 columns.
+type laneCols struct {
+	wide bool // fd, rate-limited count and connect time get columns
+	addr int
+	last int
+}
+
+func laneColumnsFor(w int) laneCols {
+	c := laneCols{addr: 21}
+	fixed := 3 + 1 + c.addr + 1 + 11 + 1 + 6 + 1 + 6 + 1 + 4 + 1
+	if w >= 110 {
+		c.wide, c.addr = true, 25
+		fixed += 4 + 4 + 1 + 4 + 1 + 8 + 1
+	}
+	c.last = max(8, w-fixed)
+	return c
+}
+
+// View draws the class pane from the last snapshot alone.
+func (p *classPane) View(width, height int) string {
+	st := p.c.Styles
+	if !p.snapped {
+		return block([]string{st.Muted.Render("asking the kernel…")}, width, height)
+	}
+	s := p.snap
+	l := classLayoutFor(width, height)
+	var lines []string
+	lines = append(lines, p.serverLine(width), p.reachLine(width), p.limitsLine(width), p.queueLine(), p.acceptLine(), p.summaryLine(), p.statesLine())
+	lines = append(lines, p.tableHeader(l))
+	top := p.top
+	if p.follow {
+		top = max(0, len(s.Lanes)-l.rows)
+	}
+	top = max(0, min(top, len(s.Lanes)-l.rows))
+	shown := 0
+	for i := top; i < len(s.Lanes) && shown < l.rows; i++ {
+		lines = append(lines, p.laneRow(s.Lanes[i], l.cols))
+		shown++
+	}
+	if len(s.Lanes) == 0 {
+		lines = append(lines, st.Muted.Render("   no student connected yet: each connection accept() returns gets a row here"))
+		shown++
+	}
+	for ; shown < l.rows; shown++ {
+		lines = append(lines, "")
+	}
+	lines = append(lines, p.recentLines(l.recent)...)
+	return block(lines, width, height)
+}
+
+// serverLine: what listens where, and the open-port warning.
+func (p *classPane) serverLine(width int) string {
+	st := p.c.Styles
+	s := p.snap
+	line := st.Title.Render(strings.ToUpper(s.Service)+" SERVER") + " " + st.Server.Render("listening on "+s.Addr.String())
+	if s.Closed {
+		return line + "  " + st.Error.Render("closed")
+	}
+	if !netlab.IsLoopback(s.Addr.Addr()) {
+		warn := "⚠ open port: any machine that can reach this one may connect"
+		if lipWidth(line)+2+len(warn) > width {
+			warn = "⚠ open port: other machines may connect"
+		}
+		line += "  " + st.Error.Render(warn)
+	}
+	return line
+}
+
+// reachLine is what students type: socklab connect with each address other
+// machines can reach this server on.
+func (p *classPane) reachLine(width int) string {
+	st := p.c.Styles
+	port := strconv.Itoa(int(p.snap.Addr.Port()))
+	if netlab.ServiceForPort(p.snap.Addr.Port()) != p.snap.Service {
+		port += " --service " + p.snap.Service // the port alone would not say it
+	}
+	addrs := p.opts.Reach
+	if len(addrs) == 0 {
+		if a := p.snap.Addr.Addr(); a.IsUnspecified() {
+			return st.Muted.Render("students type: socklab connect <this machine's address> " + port + "  (no network address found)")
+		}
+		addrs = []netip.Addr{p.snap.Addr.Addr()}
+	}
+	line := st.Muted.Render("students type: ") + st.Prompt.Render("socklab connect "+hostText(addrs[0])+" "+port)
+	for i, a := range addrs[1:] {
+		more := st.Muted.Render("  or ") + st.Prompt.Render(hostText(a))
+		if lipWidth(line)+lipWidth(more) > width-8 {
+			line += st.Muted.Render(fmt.Sprintf("  +%d more", len(addrs)-1-i))
+			break
+		}
+		line += more
+	}
+	return line
+}
+
+// hostText is an address as a student types it on a command line.
+func hostText(a netip.Addr) string { return a.String() }
+
+// limitsLine: what keeps the room safe.
+func (p *classPane) limitsLine(width int) string {
+	st := p.c.Styles
+	s := p.snap
+	var parts []string
+	if len(s.Allow) > 0 {
+		parts = append(parts, "allow "+s.Allow.String())
+	} else {
+		parts = append(parts, "any source allowed")
+	}
+	if s.Rate > 0 {
+		parts = append(parts, "rate "+strconv.FormatFloat(s.Rate, 'g', -1, 64)+" req/s per client")
+	}
+	parts = append(parts, fmt.Sprintf("max %d clients", s.MaxClients))
+	if s.IdleTimeout > 0 {
+		parts = append(parts, "idle "+shortDur(s.IdleTimeout))
+	}
+	if s.Service == netlab.Calc {
+		parts = append(parts, fmt.Sprintf("line ≤%d B", s.MaxLine))
+	}
+	// Whole parts only: the ones that do not fit are left out, not cut.
+	line := parts[0]
+	for _, part := range parts[1:] {
+		if len([]rune(line))+3+len([]rune(part)) > width {
+			break
+		}
+		line += " · " + part
+	}
+	return st.Muted.Render(line)
+}
+
+// shortDur prints 10m for 10m0s and 1h for 1h0m0s.
+func shortDur(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// queueLine draws the accept queue as it fills: one cell per connection
+// the kernel has finished and accept has not yet taken.
+func (p *classPane) queueLine() string {
+	st := p.c.Styles
+	q := p.snap.Queue
+	if !q.Valid {
+		return st.Title.Render("accept queue ") + st.Muted.Render("not reported on this system")
+	}
+	cells := max(1, min(30, q.Max))
+	full := min(cells, q.Len)
+	more := ""
+	if q.Len > cells {
+		more = "+"
+	}
+	return st.Title.Render("accept queue ") + st.Muted.Render("▕") + st.Wire.Render(strings.Repeat("█", full)) +
+		st.Muted.Render(strings.Repeat("░", cells-full)+"▏"+more+" ") +
+		st.Kernel.Render(strconv.Itoa(q.Len)) + st.Muted.Render(fmt.Sprintf(" waiting · backlog %d", q.Max))
+}
+
+// acceptLine says where the server's accept is: running, held, blocked.
+func (p *classPane) acceptLine() string {
+	st := p.c.Styles
+	s := p.snap
+	switch h := s.Hold; {
+	case h.Held && h.InAccept:
+		return st.Pending.Render("accept HELD") + st.Muted.Render(": one accept() is in the kernel and takes the next student; then n lets one more run")
+	case h.Held:
+		return st.Pending.Render("accept HELD") + st.Muted.Render(" · connects still finish (the kernel's handshake) · n accepts one")
+	case h.InAccept && s.Queue.Len == 0:
+		return st.Blocked.Render("⧗ accept() blocked in kernel") + st.Muted.Render(": waiting for a student · s holds accept")
+	}
+	return st.Muted.Render("accept() runs freely · s holds it")
+}
+
+// summaryLine: the counts a room needs at a glance, and the kernel's states.
+func (p *classPane) summaryLine() string {
+	st := p.c.Styles
+	s := p.snap
+	parts := []string{
+		st.Client.Render(fmt.Sprintf("%d connected", s.Connected)),
+		fmt.Sprintf("%d total", s.Total),
+		fmt.Sprintf("%s req/s", rateFmt(s.ReqRate)),
+	}
+	if s.Refused > 0 {
+		parts = append(parts, st.Error.Render(fmt.Sprintf("%d refused", s.Refused)))
+	}
+	if s.Limited > 0 {
+		parts = append(parts, st.Error.Render(fmt.Sprintf("%d over rate", s.Limited)))
+	}
+	return strings.Join(parts, st.Muted.Render(" · "))
+}
+
+// statesLine counts the lanes by the state the kernel reported.
+func (p *classPane) statesLine() string {
+	st := p.c.Styles
+	s := p.snap
+	var states []string
+	for _, t := range []netlab.TCPState{netlab.StateEstablished, netlab.StateCloseWait, netlab.StateLastAck,
+		netlab.StateFinWait1, netlab.StateFinWait2, netlab.StateTimeWait, netlab.StateClosing} {
+		if n := s.States[t]; n > 0 {
+			states = append(states, st.Kernel.Render(t.String())+" "+strconv.Itoa(n))
+		}
+	}
+	if n := s.States[netlab.StateNone] + s.States[netlab.StateClosed]; n > 0 {
+		states = append(states, st.Muted.Render("gone")+" "+strconv.Itoa(n))
+	}
+	if len(states) == 0 {
+		return st.Muted.Render("TCP states (kernel): no connection")
+	}
+	return st.Muted.Render("TCP states (kernel): ") + strings.Join(states, st.Muted.Render(" · "))
+}
+
+func rateFmt(r float64) string {
+	if r < 10 {
+		return strconv.FormatFloat(r, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(r, 'f', 0, 64)
+}
+
+// tableHeader names the columns and says which lanes are shown.
+func (p *classPane) tableHeader(l classLayout) string {
+	st := p.c.Styles
+	c := l.cols
+	h := "  # "
+	if c.wide {
+		h += "  fd "
+	}
+	h += fit("STUDENT (ip:port)", c.addr) + " " + fit("STATE", 11) + " " + fitRight("IN", 6) + " " + fitRight("OUT", 6) + " " + fitRight("REQ", 4) + " "
+	if c.wide {
+		h += fitRight("OVER", 4) + " " + fit("SINCE", 8) + " "
+	}
+	last, pos := "LAST REQUEST → REPLY", ""
+	if n := len(p.snap.Lanes); n > l.rows {
+		top := p.top
+		if p.follow {
+			top = n - l.rows
+		}
+		top = max(0, min(top, n-l.rows))
+		pos = fmt.Sprintf("%d–%d of %d ↑↓", top+1, min(n, top+l.rows), n)
+		if lipWidth(last)+2+lipWidth(pos) > c.last {
+			last = "LAST → REPLY"
+		}
+		if lipWidth(last)+2+lipWidth(pos) > c.last {
+			pos = fmt.Sprintf("%d–%d/%d", top+1, min(n, top+l.rows), n)
+		}
+	}
+	return st.Title.Render(h+fit(last, c.last-lipWidth(pos))) + st.Muted.Render(pos)
+}
+
+// laneRow is one student's connection.
+func (p *classPane) laneRow(ln netlab.Lane, c laneCols) string {
+	st := p.c.Styles
+	open := ln.Open()
+	num := fitRight(strconv.FormatUint(ln.ID, 10), 3) + " "
+	row := st.Muted.Render(num)
+	if c.wide {
+		row += st.Server.Render(fitRight(strconv.Itoa(ln.FD), 4)) + " "
+	}
+	addr := addrCell(ln.Remote, c.addr)
+	if open {
+		row += st.Client.Render(addr) + " "
+	} else {
+		row += st.Muted.Render(addr) + " "
+	}
+	state := ln.State.String()
+	switch {
+	case !open && (ln.State == netlab.StateNone || ln.State == netlab.StateClosed):
+		state = "gone"
+	case ln.State == netlab.StateNone:
+		state = "no state"
+	}
+	if open {
+		row += st.Kernel.Render(fit(state, 11)) + " "
+	} else {
+		row += st.Muted.Render(fit(state, 11)) + " "
+	}
+	row += st.Wire.Render(fitRight(sizeText(ln.BytesIn), 6)) + " " + st.Wire.Render(fitRight(sizeText(ln.BytesOut), 6)) + " " +
+		st.Text.Render(fitRight(strconv.FormatUint(ln.Requests, 10), 4)) + " "
+	if c.wide {
+		over := ""
+		if ln.Limited > 0 {
+			over = strconv.FormatUint(ln.Limited, 10)
+		}
+		row += st.Error.Render(fitRight(over, 4)) + " " + st.Muted.Render(ln.Since.Format("15:04:05")) + " "
+	}
+	var last string
+	switch {
+	case !open:
+		last = st.Muted.Render("✕ left: " + ln.Why)
+	case len(ln.LastReq) == 0 && len(ln.LastReply) == 0:
+		last = st.Muted.Render("nothing sent yet")
+	default:
+		last = p.lastText(ln)
+	}
+	if !c.wide && ln.Limited > 0 && open {
+		last = st.Error.Render("⚠"+strconv.FormatUint(ln.Limited, 10)+" over rate ") + last
+	}
+	return row + fit(last, c.last)
+}
+
+// lastText is the last request and its reply.
+func (p *classPane) lastText(ln netlab.Lane) string {
+	st := p.c.Styles
+	if p.snap.Service == netlab.Echo {
+		return st.Wire.Render(`"`+printable(ln.LastReq)+`"`) + st.Muted.Render(" echoed")
+	}
+	reply := st.Wire.Render(printable(ln.LastReply))
+	if strings.HasPrefix(string(ln.LastReply), "error:") {
+		reply = st.Error.Render(printable(ln.LastReply))
+	}
+	return st.Text.Render(printable(ln.LastReq)) + st.Muted.Render(" → ") + reply
+}
+
+// addrCell fits an address into w cells, keeping the port: a long IPv6
+// address loses its beginning, never its end.
+func addrCell(a netip.AddrPort, w int) string {
+	s := a.String()
+	if len(s) > w {
+		s = "…" + s[len(s)-(w-1):]
+	}
+	return fit(s, w)
+}
+
+// sizeText is a byte count in at most 6 cells: 512, 12345, 1.2M.
+func sizeText(n uint64) string {
+	switch {
+	case n < 100000:
+		return strconv.FormatUint(n, 10)
+	case n < 10<<20:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 0, 64) + "k"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + "M"
+}
+
+// recentLines are the newest arrivals, departures and refusals, newest
+// last; the latest refusal stays on screen even when newer notes would
+// push it off.
+func (p *classPane) recentLines(n int) []string {
+	st := p.c.Styles
+	rec := p.snap.Recent
+	var refusal *netlab.ClassNote
+	for i := len(rec) - 1; i >= 0; i-- {
+		if rec[i].Kind == netlab.NoteRefused {
+			refusal = &rec[i]
+			break
+		}
+	}
+	start := max(0, len(rec)-n)
+	var out []string
+	if refusal != nil && n > 1 && len(rec)-1-indexOfNote(rec, refusal) >= n {
+		out = append(out, p.noteLine(*refusal, st))
+		start = max(0, len(rec)-(n-1))
+	}
+	for _, r := range rec[start:] {
+		out = append(out, p.noteLine(r, st))
+	}
+	if len(out) == 0 {
+		out = append(out, st.Muted.Render("arrivals, departures and refused connections appear here"))
+	}
+	for len(out) < n {
+		out = append(out, "")
+	}
+	return out
+}
+
+func indexOfNote(rec []netlab.ClassNote, n *netlab.ClassNote) int {
+	for i := range rec {
+		if &rec[i] == n {
+			return i
+		}
+	}
+	return len(rec) - 1
+}
+
+func (p *classPane) noteLine(n netlab.ClassNote, st *Styles) string {
+	at := st.Muted.Render(n.At.Format("15:04:05") + " ")
+	switch n.Kind {
+	case netlab.NoteArrived:
+		return at + st.Server.Render("accept() = fd "+strconv.Itoa(n.FD)) + st.Muted.Render(" ← ") + st.Client.Render(n.Remote.String())
+	case netlab.NoteLeft:
+		return at + st.Client.Render(n.Remote.String()) + st.Muted.Render(" left: "+n.Why)
+	}
+	return at + st.Error.Render("refused "+n.Remote.String()+": "+n.Why)
+}

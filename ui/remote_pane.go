@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"net/netip"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// newRemotePane is socklab connect: a lab pane whose lab has no server of
+// its own. Its clients connect to a server on another machine, so only
+// their calls are seen: the student's own fds, ephemeral ports and states,
+// and what came back. The server's lifeline is drawn as remote.
+func newRemotePane(c *Common, id paneID, opts ConnectOptions) *labPane {
+	p := newLabPane(c, id, opts.Service, opts.Addr.Port())
+	p.remote, p.serviceWhy = opts.Addr, opts.ServiceWhy
+	p.title = "connect · " + opts.Service + " at " + opts.Addr.String()
+	return p
+}
+
+// remotePoll is how often a remote pane re-reads its sockets' states while
+// a client runs: the server's FIN (CLOSE_WAIT here) comes with no call of
+// ours to notice it.
+const remotePoll = time.Second
+
+// initRemote starts the lab of a remote pane: no server, one client.
+func (p *labPane) initRemote() tea.Cmd {
+	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000, Trace: p.c.Opts.Trace, Remote: p.remote})
+	p.feed = newLabFeed(p.id, p.lab)
+	p.feed.poll = remotePoll
+	lab, to, service, addr := p.lab, p.id, p.service, p.remote
+	start := func() tea.Msg {
+		_, err := lab.AddClient(service)
+		return labReadyMsg{to: to, lab: lab, addr: addr, err: err}
+	}
+	return tea.Batch(p.feed.start(), start)
+}
+
+// remoteServerLines stand in the SERVER column: the server's sockets are
+// on another machine, and no call of it is seen from here.
+func (p *labPane) remoteServerLines(st *Styles) []string {
+	return []string{
+		st.Server.Render("remote " + p.remote.String()),
+		st.Muted.Render("its sockets are on another machine:"),
+		st.Muted.Render("only what comes back is seen here"),
+	}
+}
+
+// isRemote reports whether the pane talks to a server elsewhere.
+func (p *labPane) isRemote() bool { return p.remote.IsValid() }
+
+var _ = netip.AddrPort{}
