@@ -78,6 +78,8 @@ func TestE2ELesson3(t *testing.T) {
 	waitFor("relative (absolute)")
 	waitFor("0000  00 00 00 00 00 00")
 	keys("Escape")
+	// Back to the code; esc and n in one read would be alt+n.
+	waitFor("Python")
 	keys("n")
 	waitFor("step 4/6")
 	keys("n")

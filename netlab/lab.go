@@ -49,7 +49,7 @@ type Lab struct {
 
 	wire    WireStatus
 	capture *Capture
-	remote     netip.AddrPort
+	remote  netip.AddrPort
 }
 
 // NewLab returns an empty lab.
