@@ -89,7 +89,7 @@ func TestE2EWireUnprivileged(t *testing.T) {
 	}
 
 	out = asNobody(t, nil, bin, "trace", "10")
-	if !regexp.MustCompile(`(?m)^  wire +s1 → r  RST,ACK .*sent by close: unread data`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^  wire +server → talker  RST,ACK .*sent by close: unread data`).MatchString(out) {
 		t.Fatalf("trace 10: no RST sent by the unread-data close:\n%s", out)
 	}
 }
