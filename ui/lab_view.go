@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -47,10 +49,15 @@ func (p *labPane) View(width, height int) string {
 	sel := p.selected()
 
 	if l.wide {
-		canvas.put(l.server, titled(st.Title.Render("SERVER")+st.Muted.Render("  accept() makes a new socket per client"), clip(srv, l.server.h-1, st)))
-		canvas.put(l.clients, titled(st.Title.Render("CLIENTS")+st.Muted.Render("  port picked by the kernel → server"), clip(cli, l.clients.h-1, st)))
-		canvas.put(l.bytes, titledBlock(st.Title.Render("BYTES")+st.Muted.Render("  selected message, UTF-8 text and hex"), RenderBytes(sel, l.bytes.w, l.bytes.h-1, st)))
-		canvas.put(l.transcript, titled(st.Title.Render("TRANSCRIPT")+st.Muted.Render("  pgup/pgdn scroll"), p.transcript(l.transcript.h-1, st)))
+		in := func(r rect) (int, int) { return r.w - 2, r.h - 2 }
+		w, h := in(l.server)
+		canvas.put(l.server, framed("SERVER", "accept() makes a new socket per client", clip(srv, h, st), w, h, st))
+		w, h = in(l.clients)
+		canvas.put(l.clients, framed("CLIENTS", "port picked by the kernel → server", clip(cli, h, st), w, h, st))
+		w, h = in(l.bytes)
+		canvas.put(l.bytes, framed("BYTES", "selected message or segment", strings.Split(RenderBytes(sel, w, h, st), "\n"), w, h, st))
+		w, h = in(l.transcript)
+		canvas.put(l.transcript, framed("TRANSCRIPT", "pgup/pgdn scroll", p.transcript(h, st), w, h, st))
 	} else {
 		half := splitColumns(width, srv, cli)
 		sv := titled(st.Title.Render("SERVER"), clip(srv, l.sockets.h-1, st))
@@ -70,7 +77,12 @@ func (p *labPane) View(width, height int) string {
 	if o.Selected == 0 {
 		o.Selected = sel.Seq
 	}
-	canvas.put(l.ladder, RenderLadder(events, l.ladder.w, l.ladder.h, st, o))
+	if l.wide {
+		w, h := l.ladder.w-2, l.ladder.h-2
+		canvas.put(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", strings.Split(RenderLadder(events, w, h, st, o), "\n"), w, h, st))
+	} else {
+		canvas.put(l.ladder, RenderLadder(events, l.ladder.w, l.ladder.h, st, o))
+	}
 	canvas.put(l.input, p.inputLine(l.input.w, st))
 	return canvas.String()
 }
@@ -100,6 +112,32 @@ func titled(title string, lines []string) string {
 }
 
 func titledBlock(title, body string) string { return title + "\n" + body }
+
+// framed draws lines (w columns, h rows inside) in a rounded frame whose
+// top border carries the title and a muted note: "╭─ SERVER  note ──╮".
+func framed(title, note string, lines []string, w, h int, st *Styles) string {
+	line := st.Muted
+	head := " " + st.Title.Render(title) + " "
+	if note != "" {
+		head += st.Muted.Render(" "+note+" ")
+	}
+	if ansi.StringWidth(head) > w-1 {
+		head = ansi.Truncate(head, max(0, w-1), "…")
+	}
+	top := line.Render("╭─") + head + line.Render(strings.Repeat("─", max(0, w-1-ansi.StringWidth(head)))+"╮")
+	out := make([]string, 0, h+2)
+	out = append(out, top)
+	side := line.Render("│")
+	for i := range h {
+		var l string
+		if i < len(lines) {
+			l = lines[i]
+		}
+		out = append(out, side+fit(l, w)+side)
+	}
+	out = append(out, line.Render("╰"+strings.Repeat("─", w)+"╯"))
+	return strings.Join(out, "\n")
+}
 
 // clip keeps n lines, replacing the last with a count of what is hidden.
 func clip(lines []string, n int, st *Styles) []string {

@@ -56,15 +56,19 @@ func generateLabLayout(w, h, serverRows, clientRows int) labLayout {
 	if w >= ladderWant+50 && h >= 28 {
 		left := min(w*2/5, w-ladderWant-2)
 		right := w - left - 2
-		l := labLayout{wide: true, ladder: rect{left + 2, 0, right, h}}
+		// Wide: every part in a frame with its title in the top border, so
+		// a room looking at a projector can tell the parts apart. A frame
+		// takes two rows and two columns: the narrow layouts have no room
+		// for it and keep a title line instead.
+		l := labLayout{wide: true, ladder: rect{left + 1, 0, right + 1, h}}
 		y := 0
-		sh := 1 + min(serverRows, 9)
+		sh := 2 + min(serverRows, 9)
 		l.server = rect{0, y, left, sh}
-		y += sh + 1
-		ch := 1 + min(clientRows, 9)
+		y += sh
+		ch := 2 + min(clientRows, 9)
 		l.clients = rect{0, y, left, ch}
-		y += ch + 1
-		l.bytes = rect{0, y, left, 7}
+		y += ch
+		l.bytes = rect{0, y, left, 8}
 		y += 8
 		l.input = rect{0, h - 1, left, 1}
 		l.transcript = rect{0, y, left, max(0, h-1-y)}
