@@ -119,7 +119,7 @@ func framed(title, note string, lines []string, w, h int, st *Styles) string {
 	line := st.Muted
 	head := " " + st.Title.Render(title) + " "
 	if note != "" {
-		head += st.Muted.Render(" "+note+" ")
+		head += st.Muted.Render(" " + note + " ")
 	}
 	if ansi.StringWidth(head) > w-1 {
 		head = ansi.Truncate(head, max(0, w-1), "…")
