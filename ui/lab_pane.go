@@ -61,6 +61,10 @@ type labPane struct {
 	// callsOnly hides the captured segments (w): the ladder then shows the
 	// calls with their sockets' segment counters.
 	callsOnly bool
+	// ladderAt and ladderSeqs are where the last frame drew the ladder and
+	// which event each of its lines showed: what a click selects.
+	ladderAt   rect
+	ladderSeqs []uint64
 	scroll    int    // transcript lines scrolled up from the bottom
 	note      string // the last action's outcome, shown under the input
 	noteBad   bool
@@ -155,6 +159,20 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 			return p.restartKey(m)
 		}
 		return p.key(m)
+	case bodyClickMsg:
+		// A click on a message (or a segment) in the conversation selects
+		// it for the bytes view, as ↑/↓ would.
+		r := p.ladderAt
+		if m.x >= r.x && m.x < r.x+r.w && m.y >= r.y && m.y-r.y < len(p.ladderSeqs) {
+			if seq := p.ladderSeqs[m.y-r.y]; seq != 0 {
+				for i := range p.feed.history {
+					if e := &p.feed.history[i]; e.Seq == seq && p.selectable(e) {
+						p.selSeq = seq
+					}
+				}
+			}
+		}
+		return nil
 	case tea.MouseWheelMsg:
 		switch m.Button {
 		case tea.MouseWheelUp:

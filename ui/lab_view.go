@@ -77,10 +77,13 @@ func (p *labPane) View(width, height int) string {
 	if o.Selected == 0 {
 		o.Selected = sel.Seq
 	}
+	o.Rows = &p.ladderSeqs
 	if l.wide {
 		w, h := l.ladder.w-2, l.ladder.h-2
+		p.ladderAt = rect{l.ladder.x + 1, l.ladder.y + 1, w, h}
 		canvas.put(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", strings.Split(RenderLadder(events, w, h, st, o), "\n"), w, h, st))
 	} else {
+		p.ladderAt = l.ladder
 		canvas.put(l.ladder, RenderLadder(events, l.ladder.w, l.ladder.h, st, o))
 	}
 	canvas.put(l.input, p.inputLine(l.input.w, st))

@@ -24,6 +24,9 @@ type LadderOpts struct {
 	// call's lane shows the segments its socket counted (TCP_INFO): with
 	// the wire off nothing is drawn that was not captured.
 	Packets bool
+	// Rows, when set, receives the Seq of the event on each line drawn (0
+	// for lines that are no event): how a click finds its message.
+	Rows *[]uint64
 	// Remote, when set, is a server on another machine (socklab connect):
 	// its lifeline is drawn dotted with a line saying that its calls are not
 	// seen, and what the client's recv got is drawn coming back from it.
@@ -200,6 +203,7 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		above := uint64(start) + o.Lost
 		lines = append(lines, fit(st.Muted.Render(fmt.Sprintf("  ⋮ %d earlier calls above", above)), width))
 	}
+	rowStart := len(lines)
 	for _, ix := range rows[start:end] {
 		e := events[ix]
 		kind := rowNormal
@@ -210,6 +214,13 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	}
 	for len(lines) < height-len(tail) {
 		lines = append(lines, strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+rbar)
+	}
+	if o.Rows != nil {
+		seqs := make([]uint64, len(lines), len(lines)+len(tail))
+		for i, ix := range rows[start:end] {
+			seqs[rowStart+i] = events[ix].Seq
+		}
+		*o.Rows = seqs
 	}
 	lines = append(lines, tail...)
 	return block(lines, width, height)

@@ -132,6 +132,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if t, ok := m.tabAt(msg.X, msg.Y); ok && !m.showHelp {
 			return m, m.show(t)
 		}
+		if l := generateLayout(m.width, m.height); !l.tooSmall && !m.showHelp && msg.Button == tea.MouseLeft &&
+			msg.Y >= l.body.y && msg.Y < l.body.y+l.body.h {
+			return m, m.panes[m.active].Update(bodyClickMsg{x: msg.X - l.body.x, y: msg.Y - l.body.y})
+		}
 		return m, nil
 	case targeted:
 		if t := msg.target(); t >= 0 && int(t) < len(m.panes) {

@@ -56,5 +56,9 @@ type pane interface {
 // of the pane body, for panes that page through rows.
 type bodySizeMsg struct{ w, h int }
 
+// bodyClickMsg is sent to the pane in front when the left button is
+// clicked inside its body, at body coordinates.
+type bodyClickMsg struct{ x, y int }
+
 // targeted is implemented by messages meant for one pane.
 type targeted interface{ target() paneID }
