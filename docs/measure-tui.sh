@@ -45,6 +45,9 @@ progs = [  # name, argv, markers (first frame, then optional "lab is up")
     ("bare Bubble Tea v2", [f"{out}/baretea"], [b"bare tea ready"]),
     ("socklab --pane echo", [f"{out}/socklab", "--pane", "echo"], [b"1 Lessons", b"server 127.0.0.1:"]),
     ("socklab --pane lessons", [f"{out}/socklab", "--pane", "lessons"], [b"1 Lessons"]),
+    # The two above run socklab twice: once to make the private network,
+    # once inside it. --host-network is the single process.
+    ("socklab --host-network", [f"{out}/socklab", "--pane", "echo", "--host-network"], [b"1 Lessons", b"server 127.0.0.1:"]),
 ]
 # A second bare copy runs during the idle measurement only: the spread
 # between the two bare copies is the noise floor of the run.
@@ -82,19 +85,38 @@ def first_frame(argv, markers):
     os.close(master)
     return seen
 
+def tree(pid):
+    """pid and its descendants: socklab's copy in the private network runs
+    as a child of the process tmux started."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for t in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{t}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return out
+
 def stat_ticks(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        parts = f.read().rsplit(")", 1)[1].split()
-    return int(parts[11]) + int(parts[12])
+    total = 0
+    for p in tree(pid):
+        with open(f"/proc/{p}/stat") as f:
+            parts = f.read().rsplit(")", 1)[1].split()
+        total += int(parts[11]) + int(parts[12])
+    return total
 
 def sched_ns(pid):
     total = 0
-    for t in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
-                total += int(f.read().split()[0])
-        except (FileNotFoundError, ProcessLookupError):
-            pass  # a thread that ended: its time is lost, a few µs at most
+    for p in tree(pid):
+        for t in os.listdir(f"/proc/{p}/task"):
+            try:
+                with open(f"/proc/{p}/task/{t}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except (FileNotFoundError, ProcessLookupError):
+                pass  # a thread that ended: its time is lost, a few µs at most
     return total
 
 # --- first frame, alternating programs

@@ -22,6 +22,7 @@ import (
 // classic BPF filter run by the kernel drops the outgoing copy.
 type Capture struct {
 	fd    int
+	wake  int        // an eventfd: Wake makes Wait return, so an idle capture needs no timer
 	mu    sync.Mutex // guards buf and oob, and orders the reads
 	buf   []byte
 	oob   []byte
@@ -69,7 +70,11 @@ func OpenCapture() (*Capture, error) {
 	if err := unix.Bind(fd, sa); err != nil {
 		return fail("bind(AF_PACKET, lo)", err)
 	}
-	return &Capture{fd: fd, buf: make([]byte, 1<<16+64), oob: make([]byte, 128)}, nil
+	wake, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		return fail("eventfd", err)
+	}
+	return &Capture{fd: fd, wake: wake, buf: make([]byte, 1<<16+64), oob: make([]byte, 128)}, nil
 }
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
@@ -151,10 +156,23 @@ func (c *Capture) stamp(oob []byte) time.Time {
 	return time.Now().Round(0)
 }
 
-// Wait returns when a frame is queued or after d.
-func (c *Capture) Wait(d time.Duration) {
-	pfd := []unix.PollFd{{Fd: int32(c.fd), Events: unix.POLLIN}}
-	_, _ = unix.Poll(pfd, int(d/time.Millisecond))
+// Wait returns when a frame is queued or Wake was called. It reports
+// false once woken: the caller should stop waiting.
+func (c *Capture) Wait() bool {
+	pfd := []unix.PollFd{{Fd: int32(c.fd), Events: unix.POLLIN}, {Fd: int32(c.wake), Events: unix.POLLIN}}
+	for {
+		_, err := unix.Poll(pfd, -1)
+		if err == unix.EINTR {
+			continue
+		}
+		return err == nil && pfd[1].Revents == 0
+	}
+}
+
+// Wake makes a Wait (now or later) return false.
+func (c *Capture) Wake() {
+	var one = [8]byte{1}
+	_, _ = unix.Write(c.wake, one[:])
 }
 
 // Drops returns the frames the kernel dropped because the capture's buffer
@@ -179,6 +197,7 @@ func (c *Capture) Close() error {
 		return nil
 	}
 	err := unix.Close(c.fd)
+	unix.Close(c.wake)
 	c.fd = -1
 	return err
 }

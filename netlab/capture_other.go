@@ -25,8 +25,11 @@ func OpenCapture() (*Capture, error) { return nil, errNoCapture }
 // Drain reads nothing.
 func (c *Capture) Drain(func(WireFrame)) error { return errNoCapture }
 
-// Wait returns after d.
-func (c *Capture) Wait(d time.Duration) { time.Sleep(d) }
+// Wait reports false at once: there is nothing to wait for.
+func (c *Capture) Wait() bool { return false }
+
+// Wake does nothing.
+func (c *Capture) Wake() {}
 
 // Drops is zero.
 func (c *Capture) Drops() (dropped, read uint64) { return 0, 0 }

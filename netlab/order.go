@@ -159,9 +159,9 @@ func (q *Sequencer) Capture(ctx context.Context) (*Capture, error) {
 		return nil, err
 	}
 	q.attach(c)
+	context.AfterFunc(ctx, c.Wake)
 	go func() {
-		for ctx.Err() == nil {
-			c.Wait(100 * time.Millisecond)
+		for c.Wait() {
 			time.Sleep(pumpBatch) // see Lab.startWire
 			q.Pump()
 		}

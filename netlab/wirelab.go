@@ -1,6 +1,9 @@
 package netlab
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // pumpBatch is how long the capture loop lets segments gather before it
 // releases them: short next to what a person sees, long next to a round trip.
@@ -45,12 +48,12 @@ func (l *Lab) startWire(cfg WireConfig) {
 	l.wire.On = true
 	l.seq.attach(c)
 	l.wg.Add(1)
+	context.AfterFunc(l.ctx, c.Wake) // Close cancels ctx: the loop ends
 	go func() {
 		defer l.wg.Done()
 		// Segments no call is waiting on (the peer's ACK of a FIN, a SYN
 		// retransmitted a second later) are released as they arrive.
-		for l.ctx.Err() == nil {
-			c.Wait(100 * time.Millisecond)
+		for c.Wait() && l.ctx.Err() == nil {
 			// The calls drain what they depend on themselves; this loop only
 			// picks up stragglers, so it waits a little and takes a batch
 			// rather than wake (and contend for the lock) per segment.
