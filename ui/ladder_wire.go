@@ -38,7 +38,13 @@ func packetArrow(e netlab.Event, lane int, st *Styles) string {
 	if p.Seg.Flags.Has(wire.FlagRST) {
 		style = st.Error
 	}
-	return style.Render(arrowText(packetLabel(p), lane, isClient(p.FromRole)))
+	label := packetLabel(p)
+	if len([]rune(label))+4 > lane {
+		// A narrow lane keeps the length and drops the ACK that nearly
+		// every segment carries; the bytes view lists every flag.
+		label = strings.Replace(label, ",ACK", "", 1)
+	}
+	return style.Render(arrowText(label, lane, isClient(p.FromRole)))
 }
 
 // packetSide is the text beside a segment's arrow on its sender's side: the

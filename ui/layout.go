@@ -68,8 +68,14 @@ func generateLabLayout(w, h, serverRows, clientRows int) labLayout {
 		ch := 2 + min(clientRows, 9)
 		l.clients = rect{0, y, left, ch}
 		y += ch
-		l.bytes = rect{0, y, left, 8}
-		y += 8
+		// A selected segment has headers and a hex dump to show: the bytes
+		// panel grows with a tall screen, the transcript takes the rest.
+		bh := 8
+		if h >= 48 {
+			bh = 14
+		}
+		l.bytes = rect{0, y, left, bh}
+		y += bh
 		l.input = rect{0, h - 1, left, 1}
 		l.transcript = rect{0, y, left, max(0, h-1-y)}
 		return l
