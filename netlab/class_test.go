@@ -93,12 +93,21 @@ func TestBucket(t *testing.T) {
 // startClass runs a class server on a loopback port chosen by the kernel.
 func startClass(t *testing.T, cfg ClassConfig) *Class {
 	t.Helper()
+	return startClassWith(t, cfg, nil)
+}
+
+// startClassWith is startClass with before run between listen and serve.
+func startClassWith(t *testing.T, cfg ClassConfig, before func(*Class)) *Class {
+	t.Helper()
 	if !cfg.Server.Addr.IsValid() {
 		cfg.Server.Addr = loop4
 	}
 	c, err := ListenClass(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if before != nil {
+		before(c)
 	}
 	done := make(chan error, 1)
 	go func() { done <- c.Serve(context.Background()) }()
@@ -297,8 +306,10 @@ func TestClassRateLimitEchoDelays(t *testing.T) {
 }
 
 func TestClassHoldAccept(t *testing.T) {
-	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc}})
-	c.SetHeld(true)
+	// Held before the server runs: a hold set while accept is already
+	// blocked in the kernel applies from the next accept on (the first
+	// student's arrival ends the blocked one), which is not this test.
+	c := startClassWith(t, ClassConfig{Server: ServerConfig{Service: Calc}}, func(c *Class) { c.SetHeld(true) })
 	waitSnap(t, c, "the server to wait at the hold", func(s ClassSnapshot) bool { return s.Hold.Held && s.Hold.AtGate })
 	var conns []net.Conn
 	for range 3 {

@@ -364,3 +364,33 @@ func stateSuffix(e netlab.Event, st *Styles) string {
 }
 
 func portText(a interface{ Port() uint16 }) string { return ":" + strconv.Itoa(int(a.Port())) }
+
+// LadderWidth is how many columns RenderLadder needs for the last rows
+// of events (those a ladder rows high shows) to be drawn whole: the longest
+// client-side text, a lane of 14, the longest server-side text. A layout
+// uses it to give the ladder room before other parts.
+func LadderWidth(events []netlab.Event, rows int, st *Styles, packets bool) int {
+	needL, needR := len("client"), len("server")
+	n := 0
+	for i := len(events) - 1; i >= 0 && n < rows; i-- {
+		e := events[i]
+		switch {
+		case e.Kind == netlab.KindPacket && !packets, e.Kind == netlab.KindPacket && e.Pkt == nil:
+			continue
+		case e.Kind == netlab.KindCall, e.Kind == netlab.KindPacket, e.Kind == netlab.KindBlocked && e.Op == netlab.OpConnect:
+		default:
+			continue
+		}
+		if e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket {
+			continue
+		}
+		n++
+		text, client := rowText(e, st, rowNormal)
+		if client {
+			needL = max(needL, ansi.StringWidth(text)+1)
+		} else {
+			needR = max(needR, ansi.StringWidth(text))
+		}
+	}
+	return needL + 14 + 2 + needR
+}

@@ -56,6 +56,7 @@ func fixtureLessonPane(t *testing.T, c *Common) *lessonsPane {
 		Choices: []bool{true, false},
 	}
 	p := newLessonsPane(c, LessonOptions{ProgressPath: ""})
+	p.loadCatalog()
 	p.catalog, p.loadErr, p.progPath = []*lessons.Lesson{l}, nil, ""
 	p.cur, p.results, p.answers = 0, []*lessons.StepResult{r1, r2}, map[int]int{1: 1}
 	return p

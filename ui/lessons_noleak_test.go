@@ -16,6 +16,7 @@ import (
 // naming the errno).
 func TestPredictionsShowNoAnswerBeforeAnswered(t *testing.T) {
 	p := newLessonsPane(testCommon(), LessonOptions{})
+	p.loadCatalog()
 	asked := 0
 	for li, l := range p.catalog {
 		p.cur = li

@@ -65,6 +65,7 @@ const (
 // Go, the prediction before the step runs, and after it the real outcome
 // and the ladder diagram of the calls the kernel answered.
 type lessonsPane struct {
+	catalogRead bool // loadCatalog ran
 	callsOnly bool   // w: hide the captured segments
 	segSeq    uint64 // the segment picked with [ and ] (its Seq); 0: none
 	c         *Common
@@ -101,7 +102,6 @@ type lessonsPane struct {
 
 func newLessonsPane(c *Common, o LessonOptions) *lessonsPane {
 	p := &lessonsPane{c: c, opts: o, cur: -1, speed: 2, answers: map[int]int{}}
-	p.catalog, p.loadErr = lessons.Catalog(o.Dir)
 	p.progPath = o.ProgressPath
 	if p.progPath == "" {
 		p.progPath, _ = lessons.DefaultProgressPath()
@@ -113,9 +113,12 @@ func newLessonsPane(c *Common, o LessonOptions) *lessonsPane {
 func (p *lessonsPane) Title() string { return "Lessons" }
 func (p *lessonsPane) Typing() bool  { return false }
 
-// Init loads progress (a small file: read once at start, before the first
-// frame matters) and opens the lesson asked for, or the last one, or the list.
+// Init reads the lessons and the progress file, then opens the lesson asked
+// for, or the last one, or the list. Reading the lessons (about 3 ms) waits
+// until the pane is first shown: a program that opens on a lab pane draws
+// its first frame without it.
 func (p *lessonsPane) Init() tea.Cmd {
+	p.loadCatalog()
 	if p.progPath != "" {
 		if pr, err := lessons.LoadProgress(p.progPath); err == nil {
 			p.prog = pr
@@ -539,4 +542,13 @@ func (p *lessonsPane) pickedSegment() (netlab.Event, bool) {
 		}
 	}
 	return netlab.Event{}, false
+}
+
+// loadCatalog reads the lessons once.
+func (p *lessonsPane) loadCatalog() {
+	if p.catalogRead {
+		return
+	}
+	p.catalogRead = true
+	p.catalog, p.loadErr = lessons.Catalog(p.opts.Dir)
 }

@@ -53,6 +53,7 @@ func press(t *testing.T, p *lessonsPane, code rune, text string) {
 func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
 	p := newLessonsPane(testCommon(), LessonOptions{Number: 3, ProgressPath: prog})
+	p.loadCatalog()
 	defer p.Close()
 	drive(t, p, p.Init())
 	if p.cur != 2 || p.run == nil || len(p.results) != 0 {
@@ -139,6 +140,7 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 
 func TestLessonPaneAutoplaySpeed(t *testing.T) {
 	p := newLessonsPane(testCommon(), LessonOptions{ProgressPath: filepath.Join(t.TempDir(), "p.json")})
+	p.loadCatalog()
 	defer p.Close()
 	p.cur = 0
 	p.Update(tea.KeyPressMsg{Code: 'a', Text: "a"})
@@ -164,6 +166,7 @@ func contains(s, sub string) bool { return strings.Contains(ansi.Strip(s), sub) 
 func TestQuestionCannotBeSkipped(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
 	p := newLessonsPane(testCommon(), LessonOptions{Number: 3, ProgressPath: prog})
+	p.loadCatalog()
 	defer p.Close()
 	drive(t, p, p.Init())
 	press(t, p, 'n', "n") // step 1 runs
@@ -197,6 +200,7 @@ func TestQuestionCannotBeSkipped(t *testing.T) {
 func TestLessonTextScrollsToItsEnd(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
 	p := newLessonsPane(testCommon(), LessonOptions{Number: 8, ProgressPath: prog})
+	p.loadCatalog()
 	defer p.Close()
 	drive(t, p, p.Init())
 	for len(p.results) < 4 {

@@ -85,13 +85,17 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 	title := st.Title.Render(fmt.Sprintf("Lesson %d/%d · %s", p.cur+1, len(p.catalog), l.Title))
 	header := fit(title, width-ansi.StringWidth(right)-1) + " " + st.Kernel.Render(right)
 
-	wide := width >= 120
+	// Side by side when the ladder's rows fit beside a readable text
+	// column (at least 44 columns, at most 9/20 of the width); otherwise
+	// the ladder goes below the text at full width, so no row is cut.
+	ladderEvents, blocked := p.ladderInput(idx)
 	textW := width
+	need := LadderWidth(ladderEvents, height, st, p.showPackets())
+	wide := width >= 120 && width-need-1 >= 44
 	if wide {
-		textW = width * 9 / 20
+		textW = min(width*9/20, width-need-1)
 	}
 	text := wrapLines(p.textLines(l, idx, step, res, textW), textW)
-	ladderEvents, blocked := p.ladderInput(idx)
 
 	if wide {
 		sideW := width - textW - 1
@@ -110,6 +114,11 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 		codeLines = p.segmentLines(seg, width, max(7, height/3))
 	}
 	textH := max(1, height-1-ladH-len(codeLines))
+	if len(text) < textH {
+		// Short text: the ladder takes the free lines instead of blanks.
+		ladH += textH - len(text)
+		textH = max(1, len(text))
+	}
 	out := []string{header}
 	out = append(out, strings.Split(block(p.scrolled(text, textH), width, textH), "\n")...)
 	out = append(out, codeLines...)
