@@ -65,11 +65,11 @@ const (
 // Go, the prediction before the step runs, and after it the real outcome
 // and the ladder diagram of the calls the kernel answered.
 type lessonsPane struct {
-	catalogRead bool // loadCatalog ran
-	callsOnly bool   // w: hide the captured segments
-	segSeq    uint64 // the segment picked with [ and ] (its Seq); 0: none
-	c         *Common
-	opts      LessonOptions
+	catalogRead bool   // loadCatalog ran
+	callsOnly   bool   // w: hide the captured segments
+	segSeq      uint64 // the segment picked with [ and ] (its Seq); 0: none
+	c           *Common
+	opts        LessonOptions
 
 	catalog  []*lessons.Lesson
 	loadErr  error
