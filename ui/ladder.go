@@ -351,7 +351,7 @@ func callText(e netlab.Event, st *Styles) string {
 		return s + " " + st.Kernel.Render("EOF") + stateSuffix(e, st)
 	}
 	if len(e.Data) > 0 {
-		s += " " + st.Wire.Render(`"`+printable(e.Data)+`"`)
+		s += " " + st.Wire.Render(quoteShort(e.Data))
 	}
 	return s + stateSuffix(e, st)
 }
@@ -393,4 +393,18 @@ func LadderWidth(events []netlab.Event, rows int, st *Styles, packets bool) int 
 		}
 	}
 	return needL + 14 + 2 + needR
+}
+
+// ladderQuote is how much of a payload a ladder row quotes: a row is read
+// at a glance; the bytes view shows the whole message.
+const ladderQuote = 24
+
+// quoteShort quotes a payload for a ladder row, eliding inside the quotes
+// (so the row itself is never cut): "error: unknown name 'h…".
+func quoteShort(p []byte) string {
+	s := []rune(printable(p))
+	if len(s) > ladderQuote {
+		return `"` + string(s[:ladderQuote-1]) + `…"`
+	}
+	return `"` + string(s) + `"`
 }
