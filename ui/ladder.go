@@ -328,8 +328,11 @@ func callName(e netlab.Event) string {
 // callText is "recv(9) = 6 "2+3*4\n"" with the parts in their roles.
 func callText(e netlab.Event, st *Styles) string {
 	if e.Kind == netlab.KindBlocked {
-		// Kept in the history only for a connect: its SYN left here.
-		return callName(e) + " " + st.Kernel.Render("EINPROGRESS") + stateSuffix(e, st)
+		// Kept in the history only for a connect: its SYN left here. The
+		// state is on the row where it returns (on loopback the handshake
+		// is often over before this row's state read, which would put
+		// EINPROGRESS beside ESTABLISHED).
+		return callName(e) + " " + st.Kernel.Render("EINPROGRESS")
 	}
 	s := callName(e) + " = " + st.Kernel.Render(strconv.Itoa(e.Result))
 	if e.Failed() {
