@@ -66,6 +66,26 @@
 // random sizes on IPv4 and IPv6, and fails without the holds.
 //
 // The moments are read with time.Now around the system call, from the
-// kernel's own clock (vDSO). Packets captured on the wire carry the kernel's
-// timestamps of the same clock and can join the same order.
+// kernel's own clock (vDSO).
+//
+// # The wire
+//
+// A Lab with LabConfig.Wire captures the segments that cross lo (Capture:
+// an AF_PACKET socket, a BPF filter that drops each frame's outgoing copy,
+// kernel timestamps of the same clock). Segments are KindPacket events in
+// the same log, placed by their timestamps. A capture reports late (a
+// segment is read after it crossed), so before it releases anything the
+// Sequencer drains the capture: whatever a call's return depended on (the
+// SYN-ACK a connect waited for, the bytes a recv returned) was queued to
+// the capture before the call returned, because the kernel hands a frame
+// to packet sockets before its protocol handler sees it. No effect is
+// therefore released above its cause; TestWireCauseBeforeEffect checks it
+// and fails without the drain. The linker (packet.go) names each segment's
+// actors from the lab's own calls and its cause: the call of its socket
+// that was in the kernel when it left and sends that kind of segment, or
+// the kernel itself. Package wire decodes the frames.
+//
+// A capture without privilege needs a private user and network namespace,
+// which the command line makes (socklab runs itself again inside one);
+// WireConfig says whether to capture and, when not, why.
 package netlab
