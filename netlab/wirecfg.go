@@ -14,6 +14,7 @@ type WireConfig struct {
 
 // WireStatus is what a lab's capture is doing, for the status line.
 type WireStatus struct {
+	Asked   bool // the lab was told about the wire (not a bare lab of a test)
 	On      bool
 	Private bool   // in a private network namespace
 	Why     string // when off: why

@@ -18,6 +18,7 @@ func (l *Lab) startWire(cfg WireConfig) {
 		l.wire.Why = "capture not asked for"
 		return
 	}
+	l.wire.Asked = true
 	defer func() {
 		on := 0
 		if l.wire.On {

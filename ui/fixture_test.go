@@ -100,7 +100,7 @@ func fixtureSocks() []netlab.SockInfo {
 func fixtureModel(theme Theme, w, h int) *Model {
 	m := NewModel(Options{Pane: "calc", Theme: theme})
 	p := m.panes[paneCalc].(*labPane)
-	f := &labFeed{to: paneCalc, socks: fixtureSocks(), snapped: true, wire: netlab.WireStatus{On: true, Private: true}}
+	f := &labFeed{to: paneCalc, socks: fixtureSocks(), snapped: true, wire: netlab.WireStatus{Asked: true, On: true, Private: true}}
 	evs := fixtureEvents()
 	f.add(evs)
 	f.blocked = []netlab.Event{{Kind: netlab.KindBlocked, Op: netlab.OpAccept, Role: netlab.RoleServer, Actor: "server", Text: "3", FD: 3, CallID: 100}}

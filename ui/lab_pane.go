@@ -485,15 +485,16 @@ func (p *labPane) Status() string {
 		mode = "STEP"
 	}
 	b.WriteString("  " + st.StatusMode.Render(mode))
-	if p.feed != nil && p.feed.snapped {
-		b.WriteString("  " + wireBadge(p.feed.wire, st))
-	}
 	fmt.Fprintf(&b, "  %s", st.Client.Render(plural(len(p.feed.liveClients()), "client")))
 	if p.feed != nil {
 		fmt.Fprintf(&b, "  %s", st.Muted.Render(fmt.Sprintf("%d events", p.feed.total)))
 		if lost := p.feed.lost(); lost > 0 {
 			fmt.Fprintf(&b, " %s", st.Muted.Render(fmt.Sprintf("(%d not kept)", lost)))
 		}
+	}
+	// Last: a narrow status line cuts the wire's reason, not the counts.
+	if p.feed != nil && p.feed.snapped && p.feed.wire.Asked {
+		b.WriteString("  " + wireBadge(p.feed.wire, st))
 	}
 	return b.String()
 }

@@ -128,13 +128,14 @@ func segsLane(d segDelta, lane int, st *Styles) string {
 	return st.Muted.Render(fitCenter(text, lane))
 }
 
-// wireBadge is the status line's word on the capture: on, or off with the
-// drops or the reason kept for the ladder's first row.
+// wireBadge is the status line's words on the capture, as netlab words
+// them: "wire: on (private network)", "wire: off — <why>" (the hint is on
+// the ladder's first row), and the segments the capture lost, if any.
 func wireBadge(w netlab.WireStatus, st *Styles) string {
 	if !w.On {
-		return st.Muted.Render("wire: off")
+		return st.Muted.Render("wire: off — " + w.Why)
 	}
-	s := st.Wire.Render("wire: on")
+	s := st.Wire.Render(w.String())
 	if w.Dropped > 0 {
 		s += " " + st.Error.Render(strconv.FormatUint(w.Dropped, 10)+" segments not captured")
 	}
