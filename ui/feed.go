@@ -89,7 +89,11 @@ type labFeed struct {
 
 // newLabFeed subscribes to lab's log. Call start for the first command.
 func newLabFeed(to paneID, lab *netlab.Lab) *labFeed {
-	return &labFeed{to: to, lab: lab, sub: lab.Log.Subscribe(feedSubBuf)}
+	f := &labFeed{to: to, lab: lab, sub: lab.Log.Subscribe(feedSubBuf)}
+	// What the lab logged while it was made (the wire's status) came
+	// before the subscription; nothing else runs yet, so it is all of it.
+	f.add(lab.Log.Events())
+	return f
 }
 
 // wait returns the command that delivers the next batch of events.
@@ -197,7 +201,11 @@ func (f *labFeed) add(evs []netlab.Event) {
 		switch e.Kind {
 		case netlab.KindLab:
 			f.labChange(e)
-			continue
+			if e.Op != netlab.OpWire {
+				continue
+			}
+			// The wire's status is a row of the ladder: why there are (or
+			// are no) arrows, and how to get them.
 		case netlab.KindPending:
 			f.pending = append(f.pending, e)
 			continue
