@@ -24,7 +24,8 @@ type Options struct {
 	// an action goes on when its call returned or the kernel said it waits.
 	Quiet, Settle time.Duration
 	// WaitLimit bounds an action waiting for an actor's blocked call;
-	// default 10s (a SYN retry comes after 1s, 3s, 7s).
+	// default 10s (a dropped SYN is retried after about 1 s, then every
+	// second or with a doubling pause, by kernel version).
 	WaitLimit time.Duration
 	// Wire says whether the lesson's lab captures the segments on lo.
 	Wire netlab.WireConfig
