@@ -151,14 +151,17 @@ func (k *linker) ownerOf(local, remote netip.AddrPort) (owner, bool) {
 		return o, true
 	}
 	// A socket bound to the wildcard address owns its port on every address.
-	var any netip.Addr
-	if local.Addr().Is4() {
-		any = netip.IPv4Unspecified()
-	} else {
-		any = netip.IPv6Unspecified()
-	}
-	o, ok := k.owners[netip.AddrPortFrom(any, local.Port())]
+	o, ok := k.owners[wildcard(local)]
 	return o, ok
+}
+
+// wildcard is 0.0.0.0 (or ::) with a's port: how a socket bound to every
+// address names itself.
+func wildcard(a netip.AddrPort) netip.AddrPort {
+	if a.Addr().Is4() {
+		return netip.AddrPortFrom(netip.IPv4Unspecified(), a.Port())
+	}
+	return netip.AddrPortFrom(netip.IPv6Unspecified(), a.Port())
 }
 
 // cause finds the call whose time in the kernel holds the segment's
@@ -166,7 +169,11 @@ func (k *linker) ownerOf(local, remote netip.AddrPort) (owner, bool) {
 // says what the kernel sent on its own.
 func (k *linker) cause(p *Packet, at int64) {
 	s := &p.Seg
-	for _, c := range k.calls[s.Src] {
+	calls := k.calls[s.Src]
+	if len(calls) == 0 {
+		calls = k.calls[wildcard(s.Src)] // an unconnected UDP socket, bound to 0.0.0.0
+	}
+	for _, c := range calls {
 		if at < c.enter || at > c.ret || (c.remote.IsValid() && c.remote != s.Dst) {
 			continue
 		}
@@ -212,8 +219,10 @@ func kernelWhy(s *wire.Segment) string {
 		return "the kernel resets the connection"
 	case f.Has(wire.FlagFIN):
 		return "the kernel sent a FIN"
+	case s.Proto == "udp":
+		return "a datagram no traced call was sending at that moment"
 	case s.Len > 0:
-		return "the kernel sent queued data (" + strconv.Itoa(s.Len) + " bytes)"
+		return "the kernel sent " + strconv.Itoa(s.Len) + " bytes an earlier send() left in its buffer (Nagle or the window held them)"
 	case f.Has(wire.FlagACK):
 		return "the kernel acknowledges what it received"
 	}
