@@ -27,7 +27,12 @@ const remotePoll = time.Second
 
 // initRemote starts the lab of a remote pane: no server, one client.
 func (p *labPane) initRemote() tea.Cmd {
-	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000, Trace: p.c.Opts.Trace, Remote: p.remote})
+	// The wire is not captured here: this traffic crosses the host's real
+	// interface, not a loopback socklab owns, and capturing there needs
+	// root. The screen says so instead of drawing nothing without a word.
+	wire := netlab.WireConfig{Off: "the server is on another machine: its segments cross this host's network interface, where capture needs root",
+		Hint: "socklab lesson 3 or the echo pane show segments, in a private network"}
+	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000, Trace: p.c.Opts.Trace, Remote: p.remote, Wire: wire})
 	p.feed = newLabFeed(p.id, p.lab)
 	p.feed.poll = remotePoll
 	lab, to, service, addr := p.lab, p.id, p.service, p.remote
