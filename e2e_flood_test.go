@@ -167,7 +167,7 @@ func TestE2EFlood(t *testing.T) {
 	// the flood, and segments the kernel dropped from the capture's buffer
 	// (never a socket's) are counted on the status line.
 	if os.Geteuid() == 0 {
-		m := s.waitFor(regexp.MustCompile(`wire: on(?: (\d+) segments not captured)?`))
+		m := s.waitFor(regexp.MustCompile(`wire: on \([a-z ]+\)(?: (\d+) segments not captured)?`))
 		t.Logf("wire under the flood: %q", m[0])
 	}
 
