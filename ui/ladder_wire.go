@@ -122,7 +122,7 @@ func countSegs(events []netlab.Event) segDeltas {
 // segsLane writes a call's segment counts in the lane: "2 out · 1 in".
 func segsLane(d segDelta, lane int, st *Styles) string {
 	text := strconv.FormatUint(d.out, 10) + " out · " + strconv.FormatUint(d.in, 10) + " in"
-	if len(text) > lane {
+	if len([]rune(text)) > lane {
 		text = strconv.FormatUint(d.out, 10) + "↑ " + strconv.FormatUint(d.in, 10) + "↓"
 	}
 	return st.Muted.Render(fitCenter(text, lane))
