@@ -69,7 +69,10 @@ func OpenCapture() (*Capture, error) {
 	}
 	// A ring makes "anything queued?" a memory read; without one (memory
 	// limits), recvmsg does the same work with a system call per check.
-	ring, ringErr := newRxRing(fd)
+	ring, ringErr := (*rxRing)(nil), errNoRing
+	if captureRing {
+		ring, ringErr = newRxRing(fd)
+	}
 	sa := &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: lo}
 	if err := unix.Bind(fd, sa); err != nil {
 		if ring != nil {

@@ -1,6 +1,7 @@
 package netlab
 
 import (
+	"errors"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -19,6 +20,12 @@ type rxRing struct {
 	frames    int
 	next      int // the next frame to read, in the kernel's order
 }
+
+// captureRing is whether OpenCapture tries the ring; tests turn it off to
+// exercise the recvmsg path.
+var captureRing = true
+
+var errNoRing = errors.New("ring not asked for")
 
 const (
 	ringFrameSize = 8192 // one frame: the tpacket2 header, the address, frameCap bytes of frame

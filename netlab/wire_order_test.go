@@ -1,3 +1,5 @@
+//go:build linux
+
 package netlab
 
 import (
@@ -14,10 +16,20 @@ import (
 // that call's event; the SYN-ACK a connect waited for comes before the
 // connect's return; bytes a recv returned crossed the wire before it.
 func TestWireCauseBeforeEffect(t *testing.T) {
+	t.Run("ring", func(t *testing.T) { checkWireOrder(t, true) })
+	t.Run("recvmsg", func(t *testing.T) { checkWireOrder(t, false) })
+}
+
+func checkWireOrder(t *testing.T, ring bool) {
+	captureRing = ring
+	defer func() { captureRing = true }()
 	lab := NewLab(LabConfig{History: 1 << 16, Wire: WireConfig{Capture: true, Off: "test"}})
 	defer lab.Close()
 	if !lab.WireOn() {
 		t.Skipf("no capture here: %s", lab.Wire())
+	}
+	if got := lab.capture.ring != nil; got != ring {
+		t.Fatalf("capture with a ring: %v, want %v", got, ring)
 	}
 	sub := lab.Log.Subscribe(1 << 20)
 	defer sub.Close()
