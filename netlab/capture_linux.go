@@ -39,7 +39,13 @@ const frameCap = DataCap
 // OpenCapture opens a capture on the loopback interface. It needs
 // CAP_NET_RAW in the network namespace the process is in: the owner of a
 // private user+network namespace has it there; elsewhere only root has it.
-func OpenCapture() (*Capture, error) {
+func OpenCapture() (*Capture, error) { return openCapture(captureRing) }
+
+// OpenCaptureRing is OpenCapture reading from a TPACKET_V2 ring: cheaper
+// per segment, dearer to open and close (see captureRing).
+func OpenCaptureRing() (*Capture, error) { return openCapture(true) }
+
+func openCapture(withRing bool) (*Capture, error) {
 	lo, err := loopbackIndex()
 	if err != nil {
 		return nil, err
@@ -70,7 +76,7 @@ func OpenCapture() (*Capture, error) {
 	// A ring makes "anything queued?" a memory read; without one (memory
 	// limits), recvmsg does the same work with a system call per check.
 	ring, ringErr := (*rxRing)(nil), errNoRing
-	if captureRing {
+	if withRing {
 		ring, ringErr = newRxRing(fd)
 	}
 	sa := &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: lo}

@@ -22,6 +22,9 @@ var errNoCapture = errors.New("capture on lo needs Linux (AF_PACKET)")
 // OpenCapture says why there is no capture here.
 func OpenCapture() (*Capture, error) { return nil, errNoCapture }
 
+// OpenCaptureRing says why there is no capture here.
+func OpenCaptureRing() (*Capture, error) { return nil, errNoCapture }
+
 // Drain reads nothing.
 func (c *Capture) Drain(func(WireFrame)) error { return errNoCapture }
 

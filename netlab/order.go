@@ -154,7 +154,7 @@ func (q *Sequencer) attach(c *Capture) {
 // report (serve --wire), until ctx ends. It needs CAP_NET_RAW in the
 // network it runs in.
 func (q *Sequencer) Capture(ctx context.Context) (*Capture, error) {
-	c, err := OpenCapture()
+	c, err := OpenCaptureRing()
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func TestWireCauseBeforeEffect(t *testing.T) {
 
 func checkWireOrder(t *testing.T, ring bool) {
 	captureRing = ring
-	defer func() { captureRing = true }()
+	defer func() { captureRing = false }()
 	lab := NewLab(LabConfig{History: 1 << 16, Wire: WireConfig{Capture: true, Off: "test"}})
 	defer lab.Close()
 	if !lab.WireOn() {
