@@ -97,9 +97,9 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 	if f.rate < 0 || f.rate > 1e6 {
 		return cfg, 0, fmt.Errorf("--rate %g: want requests a second from 0 (no limit) to 1000000", f.rate)
 	}
-	th, ok := ui.ParseTheme(f.theme)
-	if !ok {
-		return cfg, 0, fmt.Errorf("--theme %q: want auto, dark, light or high-contrast", f.theme)
+	th, err := themeFlag(f.theme)
+	if err != nil {
+		return cfg, 0, err
 	}
 	service, addr, err := classAddr(args)
 	if err != nil {

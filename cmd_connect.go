@@ -33,9 +33,9 @@ func newConnectCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			th, ok := ui.ParseTheme(theme)
-			if !ok {
-				return fmt.Errorf("--theme %q: want auto, dark, light or high-contrast", theme)
+			th, err := themeFlag(theme)
+			if err != nil {
+				return err
 			}
 			opts := tuiDefaults()
 			opts.Theme = th

@@ -2,7 +2,11 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"time"
+
+	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui"
 )
 
 // Flag checks: a value out of range is one clear line and exit 1, never a
@@ -30,4 +34,39 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// themeFlag parses --theme.
+func themeFlag(s string) (ui.Theme, error) {
+	th, ok := ui.ParseTheme(s)
+	if !ok {
+		return th, fmt.Errorf("--theme %q: want auto, dark, light or high-contrast", s)
+	}
+	return th, nil
+}
+
+// openPcap starts the --pcap file for labs with wire w. close writes what
+// is queued, closes the file and returns the first error, naming the file.
+func openPcap(path string, w netlab.WireConfig) (sink *netlab.PcapSink, close func() error, err error) {
+	if !w.Capture {
+		return nil, nil, fmt.Errorf("--pcap needs the wire, which is off: %s", netlab.WireStatus{Why: w.Off, Hint: w.Hint})
+	}
+	file, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sink, err = netlab.NewPcapSink(file); err != nil {
+		file.Close()
+		return nil, nil, err
+	}
+	return sink, func() error {
+		err := sink.Close()
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("--pcap %s: %w", path, err)
+		}
+		return nil
+	}, nil
 }

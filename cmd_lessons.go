@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/socklab/socklab/lessons"
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -92,9 +90,9 @@ func newLessonCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			th, ok := ui.ParseTheme(theme)
-			if !ok {
-				return fmt.Errorf("--theme %q: want auto, dark, light or high-contrast", theme)
+			th, err := themeFlag(theme)
+			if err != nil {
+				return err
 			}
 			opts := tuiDefaults()
 			opts.Wire = current.wire()
@@ -138,26 +136,17 @@ func newTraceCmd() *cobra.Command {
 				return fmt.Errorf("--format %q: want text, json or md", format)
 			}
 			opts := lessons.Options{Wire: current.wire()}
-			var sink *netlab.PcapSink
+			closePcap := func() error { return nil }
 			if pcap != "" {
-				if !opts.Wire.Capture {
-					return fmt.Errorf("--pcap needs the wire, which is off: %s", netlab.WireStatus{Why: opts.Wire.Off, Hint: opts.Wire.Hint})
-				}
-				f, err := os.Create(pcap)
+				sink, c, err := openPcap(pcap, opts.Wire)
 				if err != nil {
 					return err
 				}
-				defer f.Close()
-				if sink, err = netlab.NewPcapSink(f); err != nil {
-					return err
-				}
-				opts.Sink = sink
+				opts.Sink, closePcap = sink, c
 			}
 			ok, err := trace(cmd.Context(), cmd.OutOrStdout(), n, l, opts)
-			if sink != nil {
-				if cerr := sink.Close(); cerr != nil && err == nil {
-					err = fmt.Errorf("--pcap %s: %w", pcap, cerr)
-				}
+			if cerr := closePcap(); cerr != nil && err == nil {
+				err = cerr
 			}
 			if err != nil {
 				return err

@@ -49,9 +49,9 @@ func addTUIFlags(root *cobra.Command) {
 		default:
 			return fmt.Errorf("--pane %q: want echo, calc or lessons", pane)
 		}
-		th, ok := ui.ParseTheme(theme)
-		if !ok {
-			return fmt.Errorf("--theme %q: want auto, dark, light or high-contrast", theme)
+		th, err := themeFlag(theme)
+		if err != nil {
+			return err
 		}
 		opts := tuiDefaults()
 		opts.Wire = current.wire()
@@ -75,21 +75,13 @@ func addTUIFlags(root *cobra.Command) {
 			opts.Trace = tw
 		}
 		if pcap != "" {
-			if !opts.Wire.Capture {
-				return fmt.Errorf("--pcap needs the wire, which is off: %s", netlab.WireStatus{Why: opts.Wire.Off, Hint: opts.Wire.Hint})
-			}
-			file, err := os.Create(pcap)
-			if err != nil {
-				return err
-			}
-			defer file.Close()
-			ps, err := netlab.NewPcapSink(file)
+			ps, closePcap, err := openPcap(pcap, opts.Wire)
 			if err != nil {
 				return err
 			}
 			defer func() {
-				if err := ps.Close(); err != nil {
-					fmt.Fprintln(os.Stderr, "socklab: --pcap "+pcap+": "+err.Error())
+				if err := closePcap(); err != nil {
+					fmt.Fprintln(os.Stderr, "socklab: "+err.Error())
 				}
 			}()
 			opts.Trace = netlab.Tee(opts.Trace, ps)
