@@ -23,7 +23,8 @@ func floodEvents(n int) []netlab.Event {
 	for i := range n {
 		c := netip.AddrPortFrom(srv.Addr(), uint16(40000+i%8))
 		e := netlab.Event{Seq: uint64(100 + i), Kind: netlab.KindCall, FD: 10 + i%8, Local: srv, Remote: c,
-			State: netlab.StateEstablished, Result: 6, Data: []byte("2+3*4\n")}
+			State: netlab.StateEstablished, Result: 6, Data: []byte("2+3*4\n"),
+			Segs: netlab.Segs{Valid: true, Out: uint64(i), In: uint64(i)}} // TCP_INFO, read with every call
 		switch i % 4 {
 		case 0:
 			e.Actor, e.Op, e.Role = fmt.Sprintf("client %d", 1+i%8), netlab.OpSend, netlab.RoleClient
