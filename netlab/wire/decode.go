@@ -39,9 +39,9 @@ type Options struct {
 	TSEcr    uint32
 }
 
-// Segment is one decoded TCP segment or UDP datagram.
+// Segment is one decoded TCP segment, UDP datagram or ICMP error.
 type Segment struct {
-	Proto    string // "tcp" or "udp"
+	Proto    string // "tcp", "udp", "icmp" or "icmp6"
 	Src, Dst netip.AddrPort
 	Flags    Flags
 
@@ -56,7 +56,15 @@ type Segment struct {
 	Payload   []byte // copy of the first PayloadCopyMax captured payload bytes
 	Retrans   bool   // filled by Flows.Track
 	HeaderLen int    // link + IP + TCP/UDP header bytes
+
+	// ICMP is the error message of an "icmp"/"icmp6" segment, whose Src
+	// and Dst carry addresses only (port 0) and whose Len is the bytes
+	// after the ICMP header (the quote).
+	ICMP ICMP
 }
+
+// IsICMP reports whether s is an ICMP or ICMPv6 error message.
+func (s Segment) IsICMP() bool { return s.Proto == "icmp" || s.Proto == "icmp6" }
 
 // ScaledWin is the receive window the sender advertised, in bytes. A SYN's
 // window is never scaled (RFC 7323 §2.2), and without a known shift the raw
@@ -73,6 +81,12 @@ func (s Segment) ScaledWin() int {
 func (s Segment) Summary() string {
 	if s.Proto == "udp" {
 		return "UDP len=" + strconv.Itoa(s.Len)
+	}
+	if s.IsICMP() {
+		if s.Proto == "icmp6" {
+			return "ICMP6 " + s.icmpWords()
+		}
+		return "ICMP " + s.icmpWords()
 	}
 	f := s.Flags.String()
 	if f == "" {
@@ -140,6 +154,9 @@ func (d *Decoder) Decode(frame []byte) (Segment, error) {
 		}
 	}
 	if l4Type == gopacket.LayerTypeZero {
+		if v6, ok := d.carriesICMP(ipType); ok {
+			return s, d.decodeICMP(&s, v6)
+		}
 		return s, d.whyNot(err)
 	}
 	// Past TCP/UDP the parser stops at whatever application protocol the
@@ -224,6 +241,44 @@ func (d *Decoder) Decode(frame []byte) (Segment, error) {
 		return s, fmt.Errorf("%w: %d of %d %s payload bytes captured", ErrTruncated, len(avail), s.Len, s.Proto)
 	}
 	return s, nil
+}
+
+// carriesICMP reports whether the IP layer that decoded holds ICMP (v6:
+// ICMPv6), which the layer parser leaves to decodeICMP.
+func (d *Decoder) carriesICMP(ipType gopacket.LayerType) (v6, ok bool) {
+	if d.eth.EthernetType != layers.EthernetTypeIPv4 && d.eth.EthernetType != layers.EthernetTypeIPv6 {
+		return false, false
+	}
+	switch ipType {
+	case layers.LayerTypeIPv4:
+		// A fragment's payload is not a whole message; whyNot says so.
+		return false, d.ip4.Protocol == layers.IPProtocolICMPv4 && d.ip4.Flags&layers.IPv4MoreFragments == 0 && d.ip4.FragOffset == 0
+	case layers.LayerTypeIPv6:
+		return true, d.ip6.NextHeader == layers.IPProtocolICMPv6
+	}
+	return false, false
+}
+
+// decodeICMP fills s from the ICMP message after the IP header.
+func (d *Decoder) decodeICMP(s *Segment, v6 bool) error {
+	var payload []byte
+	if v6 {
+		src, _ := netip.AddrFromSlice(d.ip6.SrcIP)
+		dst, _ := netip.AddrFromSlice(d.ip6.DstIP)
+		s.Src, s.Dst = netip.AddrPortFrom(src, 0), netip.AddrPortFrom(dst, 0)
+		s.HeaderLen = 14 + len(d.ip6.Contents) + 8
+		payload = d.ip6.Payload
+	} else {
+		if d.ip4.Version != 4 {
+			return fmt.Errorf("%w: IPv4 header with version %d", ErrMalformed, d.ip4.Version)
+		}
+		src, _ := netip.AddrFromSlice(d.ip4.SrcIP)
+		dst, _ := netip.AddrFromSlice(d.ip4.DstIP)
+		s.Src, s.Dst = netip.AddrPortFrom(src, 0), netip.AddrPortFrom(dst, 0)
+		s.HeaderLen = 14 + len(d.ip4.Contents) + 8
+		payload = d.ip4.Payload
+	}
+	return decodeICMP(s, payload, v6)
 }
 
 // whyNot explains a frame that never reached TCP or UDP.
