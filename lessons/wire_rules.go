@@ -25,17 +25,21 @@ var wireKinds = map[string]string{
 	"rst":     "segments with RST",
 	"udp":     "UDP datagrams",
 	"retrans": "segments the kernel sent again (same data or SYN/FIN seen before)",
+	"icmp":    "ICMP and ICMPv6 errors (port unreachable: no socket on the datagram's port)",
 }
 
 // wireFields are what a rule may ask of the segments of a kind.
 var wireFields = map[string]string{
-	"count": "how many were captured in the step",
-	"len":   "their payload bytes, added up",
-	"from":  "the actor whose socket sent the first one (\"\" when none)",
-	"to":    "the actor whose socket received the first one",
-	"by":    "what sent the first one: the call (connect, send, close…) or kernel",
-	"gapms": "the longest pause between two of them, in whole milliseconds",
-	"seq":   "the log position of the first one (compare with a call's seq)",
+	"count":   "how many were captured in the step",
+	"len":     "their payload bytes, added up",
+	"from":    "the actor whose socket sent the first one (\"\" when none)",
+	"to":      "the actor whose socket received the first one",
+	"by":      "what sent the first one: the call (connect, send, close…), kernel, or outside (a program socklab does not trace)",
+	"reason":  "the kernel's situation behind the first one: answers-syn, ack, retrans, held, unread-data, linger-0, not-accepted, no-listener, no-connection, port-unreachable…",
+	"answers": "for an ICMP error, the call whose datagram it answers (sendto, send)",
+	"port":    "for an ICMP error, the destination port of the datagram it quotes",
+	"gapms":   "the longest pause between two of them, in whole milliseconds",
+	"seq":     "the log position of the first one (compare with a call's seq)",
 }
 
 // wireKind reports whether a segment is of kind k.
@@ -61,6 +65,8 @@ func wireKind(k string, s *wire.Segment) bool {
 		return s.Proto == "udp"
 	case "retrans":
 		return s.Retrans
+	case "icmp":
+		return s.IsICMP()
 	}
 	return false
 }
@@ -105,10 +111,22 @@ func wireLookup(events []netlab.Event, kind, field string) (rules.Value, error) 
 	case "to":
 		return rules.Str(p.To), nil
 	case "by":
-		if p.FromKernel() {
-			return rules.Str("kernel"), nil
+		if p.Origin != netlab.OriginCall {
+			return rules.Str(p.Origin.String()), nil // kernel, outside
 		}
 		return rules.Str(p.CauseOp.Key()), nil
+	case "reason":
+		return rules.Str(p.Reason.String()), nil
+	case "answers":
+		if p.Cause == 0 || p.Origin != netlab.OriginKernel {
+			return rules.Str(""), nil
+		}
+		return rules.Str(p.CauseOp.Key()), nil
+	case "port":
+		if !p.Seg.IsICMP() {
+			return rules.Value{}, errors.New("port is the port an ICMP error names: ask wire.icmp.port")
+		}
+		return rules.Num(int64(p.Seg.ICMP.Quoted.Dst.Port())), nil
 	case "seq":
 		return rules.Num(int64(first.Seq)), nil
 	}

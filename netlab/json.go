@@ -52,27 +52,40 @@ type jsonEvent struct {
 // wire; rel_seq and rel_ack count from each direction's first sequence
 // number, as Wireshark shows them.
 type jsonPkt struct {
-	Proto    string `json:"proto"`
-	Src      string `json:"src"`
-	Dst      string `json:"dst"`
-	From     string `json:"from,omitempty"`
-	To       string `json:"to,omitempty"`
-	Flags    string `json:"flags,omitempty"`
-	Seq      uint32 `json:"seq"`
-	Ack      uint32 `json:"ack"`
-	RelSeq   uint32 `json:"rel_seq"`
-	RelAck   uint32 `json:"rel_ack"`
-	Win      uint16 `json:"win"`
-	WinShift int    `json:"win_shift"`
-	MSS      int    `json:"mss,omitempty"`
-	WScale   *int   `json:"wscale,omitempty"`
-	SACKPerm bool   `json:"sack_perm,omitempty"`
-	Len      int    `json:"len"`
-	FrameLen int    `json:"frame_len"`
-	Retrans  bool   `json:"retrans,omitempty"`
-	Cause    uint64 `json:"cause,omitempty"`
-	CauseOp  string `json:"cause_op,omitempty"`
-	Why      string `json:"why,omitempty"`
+	Proto    string    `json:"proto"`
+	Src      string    `json:"src"`
+	Dst      string    `json:"dst"`
+	From     string    `json:"from,omitempty"`
+	To       string    `json:"to,omitempty"`
+	Flags    string    `json:"flags,omitempty"`
+	Seq      uint32    `json:"seq"`
+	Ack      uint32    `json:"ack"`
+	RelSeq   uint32    `json:"rel_seq"`
+	RelAck   uint32    `json:"rel_ack"`
+	Win      uint16    `json:"win"`
+	WinShift int       `json:"win_shift"`
+	MSS      int       `json:"mss,omitempty"`
+	WScale   *int      `json:"wscale,omitempty"`
+	SACKPerm bool      `json:"sack_perm,omitempty"`
+	Len      int       `json:"len"`
+	FrameLen int       `json:"frame_len"`
+	Retrans  bool      `json:"retrans,omitempty"`
+	Cause    uint64    `json:"cause,omitempty"`
+	CauseOp  string    `json:"cause_op,omitempty"`
+	Why      string    `json:"why,omitempty"`
+	Origin   string    `json:"origin,omitempty"`
+	Rule     string    `json:"rule,omitempty"`
+	Reason   string    `json:"reason,omitempty"`
+	ICMP     *jsonICMP `json:"icmp,omitempty"`
+}
+
+// jsonICMP is an ICMP error's type and code and the datagram it quotes.
+type jsonICMP struct {
+	Type      uint8  `json:"type"`
+	Code      uint8  `json:"code"`
+	QuotedPro string `json:"quoted_proto,omitempty"`
+	QuotedSrc string `json:"quoted_src"`
+	QuotedDst string `json:"quoted_dst"`
 }
 
 type jsonSegs struct {
@@ -133,6 +146,11 @@ func (e Event) AppendJSON(b []byte) []byte {
 		}
 		if p.Cause != 0 {
 			j.Pkt.CauseOp = p.CauseOp.Key()
+		}
+		j.Pkt.Origin, j.Pkt.Rule, j.Pkt.Reason = p.Origin.String(), p.Rule.String(), p.Reason.String()
+		if s.IsICMP() {
+			q := s.ICMP.Quoted
+			j.Pkt.ICMP = &jsonICMP{Type: s.ICMP.Type, Code: s.ICMP.Code, QuotedPro: q.Proto, QuotedSrc: q.Src.String(), QuotedDst: q.Dst.String()}
 		}
 	}
 	out, err := json.Marshal(j)

@@ -14,11 +14,17 @@ import (
 func renderPacket(e netlab.Event, width, height int, st *Styles) string {
 	p := e.Pkt
 	s := &p.Seg
-	from := roleStyle(p.FromRole, st).Render(nameOr(p.From, s.Src.String()))
-	to := roleStyle(p.ToRole, st).Render(nameOr(p.To, s.Dst.String()))
+	from := roleStyle(p.FromRole, st).Render(p.FromName())
+	if p.Origin == netlab.OriginKernel && p.From == "" {
+		from = st.Kernel.Render(p.FromName())
+	}
+	to := roleStyle(p.ToRole, st).Render(p.ToName())
 	label := s.Flags.String()
-	if s.Proto == "udp" {
+	switch {
+	case s.Proto == "udp":
 		label = "UDP datagram"
+	case s.IsICMP():
+		label = s.Summary()
 	}
 	lines := []string{from + " → " + to + "  " + st.Wire.Render(label) + "  " + st.Muted.Render(p.Why)}
 	if s.Proto == "tcp" {
@@ -40,6 +46,9 @@ func renderPacket(e netlab.Event, width, height int, st *Styles) string {
 		if o := netlab.OptionsText(s.Opts); o != "" {
 			lines = append(lines, "options "+o)
 		}
+	} else if s.IsICMP() {
+		q := s.ICMP.Quoted
+		lines = append(lines, fmt.Sprintf("type %d code %d, quoting the %s datagram %s → %s", s.ICMP.Type, s.ICMP.Code, q.Proto, q.Src, q.Dst))
 	} else {
 		lines = append(lines, fmt.Sprintf("payload %d bytes", s.Len))
 	}

@@ -15,8 +15,16 @@ import (
 func packetLabel(p *netlab.Packet) string {
 	s := &p.Seg
 	label := s.Flags.String()
-	if s.Proto == "udp" {
+	switch {
+	case s.Proto == "udp":
 		label = "UDP"
+	case s.IsICMP():
+		// What the student needs on the arrow: the port nobody had.
+		label = "ICMP unreachable"
+		if s.ICMP.PortUnreachable(s.Proto == "icmp6") {
+			label = "ICMP port " + strconv.Itoa(int(s.ICMP.Quoted.Dst.Port())) + " unreachable"
+		}
+		return label
 	}
 	if s.Len > 0 {
 		label += " " + strconv.Itoa(s.Len)
@@ -35,7 +43,7 @@ func packetLabel(p *netlab.Packet) string {
 func packetArrow(e netlab.Event, lane int, st *Styles) string {
 	p := e.Pkt
 	style := st.Wire
-	if p.Seg.Flags.Has(wire.FlagRST) {
+	if p.Seg.Flags.Has(wire.FlagRST) || p.Seg.IsICMP() {
 		style = st.Error
 	}
 	label := packetLabel(p)
@@ -52,10 +60,22 @@ func packetArrow(e netlab.Event, lane int, st *Styles) string {
 func packetSide(e netlab.Event, st *Styles, kind rowKind) string {
 	p := e.Pkt
 	var text string
-	if p.FromKernel() {
+	switch p.Origin {
+	case netlab.OriginCall:
+		by := "by "
+		if p.Rule == netlab.RuleTiming {
+			// Matched by time alone: it says only when the segment was seen.
+			by = "during "
+		}
+		text = st.Muted.Render(by) + p.CauseOp.String() + "()"
+	case netlab.OriginOutside:
+		text = st.Muted.Render("outside socklab")
+	default:
 		text = st.Kernel.Render("kernel")
-	} else {
-		text = st.Muted.Render("by ") + p.CauseOp.String() + "()"
+		if p.Cause != 0 {
+			// An ICMP error: the kernel's answer to a call's datagram.
+			text += st.Muted.Render(" ↩ ") + p.CauseOp.String() + "()"
+		}
 	}
 	if kind == rowSelected {
 		text = st.Selected.Render(ansi.Strip(text))

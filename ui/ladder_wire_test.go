@@ -19,8 +19,9 @@ func segEvent(seq uint64, flags wire.Flags, n int, fromClient bool, cause netlab
 		p.Seg.Src, p.Seg.Dst = s, c
 		p.From, p.FromRole, p.To, p.ToRole = p.To, p.ToRole, p.From, p.FromRole
 	}
+	p.Origin = netlab.OriginKernel
 	if cause != netlab.OpNone {
-		p.Cause = 7
+		p.Cause, p.Origin = 7, netlab.OriginCall
 	}
 	return netlab.Event{Seq: seq, Kind: netlab.KindPacket, Pkt: p, FD: -1, Data: make([]byte, 66)}
 }

@@ -1,0 +1,89 @@
+package netlab
+
+import "net/netip"
+
+// sendLog is how many of a socket's recent sends the linker remembers: a
+// segment carries bytes of sends not yet acknowledged, and a lesson's
+// socket has a handful.
+const sendLog = 64
+
+// sendRange is the bytes one send put into a TCP stream, as offsets from
+// the first byte after the SYN, modulo 2^32 like the sequence numbers.
+type sendRange struct {
+	span
+	start, n uint32
+	nth      int // 1 for the socket's first send
+}
+
+// stream is the linker's view of one direction of a TCP connection or of a
+// UDP socket's datagrams, keyed by the sender's 4-tuple: what its calls
+// put in and what the wire showed of it.
+type stream struct {
+	connect  *span // the connect that will send this socket's first SYN
+	synDone  bool  // that SYN has been linked
+	synAck   bool  // this side answered a SYN (a server's child socket)
+	isn      uint32
+	isnKnown bool
+
+	sent  uint32 // bytes sends put in so far (the next send's start)
+	nth   int
+	sends []sendRange // the last sendLog sends
+	ender *span       // the close or shutdown that ended this side's stream
+	fin   bool        // its FIN was linked
+
+	closed  *span  // close() on this socket
+	arrived uint32 // the end of the peer's bytes seen on the wire
+	arrival bool   // some peer bytes were seen (arrived is meaningful)
+	read    uint32 // bytes recv calls returned
+	linger0 bool   // SO_LINGER {1, 0} was set
+	reset   Reason // what close() does instead of a FIN (set at close)
+	rstDone bool
+}
+
+// covering returns the sends that hold the first and last byte of
+// [off, off+n), or false when a recorded send covers neither.
+func (st *stream) covering(off, n uint32) (first, last *sendRange, ok bool) {
+	find := func(b uint32) *sendRange {
+		for i := range st.sends {
+			s := &st.sends[i]
+			if b-s.start < s.n { // modulo 2^32: b lies in [start, start+n)
+				return s
+			}
+		}
+		return nil
+	}
+	first, last = find(off), find(off+n-1)
+	return first, last, first != nil && last != nil
+}
+
+func (st *stream) addSend(s span, n int) {
+	st.nth++
+	r := sendRange{span: s, start: st.sent, n: uint32(n), nth: st.nth}
+	st.sent += uint32(n)
+	if len(st.sends) == sendLog {
+		copy(st.sends, st.sends[1:])
+		st.sends = st.sends[:sendLog-1]
+	}
+	st.sends = append(st.sends, r)
+}
+
+// datagram is one datagram a sendto put on the wire, kept so an ICMP error
+// that quotes it can name the call.
+type datagram struct {
+	span
+	src, dst netip.AddrPort
+	n        int
+	seen     bool // matched to a captured datagram
+}
+
+// dgramLog bounds the datagrams remembered per socket.
+const dgramLog = 16
+
+// pushDatagram records a sendto, forgetting the oldest beyond dgramLog.
+func pushDatagram(list []datagram, d datagram) []datagram {
+	if len(list) == dgramLog {
+		copy(list, list[1:])
+		list = list[:dgramLog-1]
+	}
+	return append(list, d)
+}
