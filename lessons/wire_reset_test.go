@@ -1,0 +1,86 @@
+package lessons
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// playOnWire plays a lesson written for the test with capture on, and
+// fails on any expectation that did not hold on this kernel.
+func playOnWire(t *testing.T, src string) {
+	t.Helper()
+	c, err := netlab.OpenCapture()
+	if err != nil {
+		t.Skipf("cannot capture on lo here (%v); the unprivileged path is tested end to end as user nobody", err)
+	}
+	c.Close()
+	l, err := Parse("test.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := Start(l, Options{Wire: netlab.WireConfig{Capture: true}})
+	defer r.Close()
+	for i := range l.Steps {
+		res, err := r.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range res.Expects {
+			if !v.Held || v.Skipped {
+				t.Errorf("step %d: expect %s: held=%v skipped=%v %v %v", i+1, v.Expect.Src, v.Held, v.Skipped, v.Values, v.Err)
+			}
+		}
+	}
+}
+
+// TestWireResetListenerClosed: a listener closed with a connection the
+// kernel completed but nobody accepted resets it, and the RST says so: it
+// is the listener's close, not "unread data" (the client sent nothing).
+func TestWireResetListenerClosed(t *testing.T) {
+	playOnWire(t, `# Listener closed before accept
+
+## The listener goes away
+
+`+"```lab"+`
+server.socket tcp
+server.bind 127.0.0.1:0
+server.listen 5
+client.socket tcp
+client.connect server
+server.close
+expect client.connect.ok
+expect wire.rst.count == 1
+expect wire.rst.from == server
+expect wire.rst.by == close
+expect wire.rst.reason == "not-accepted"
+`+"```"+`
+`)
+}
+
+// TestWireResetUnreadData: close() with bytes never read resets, and the
+// RST says it was the unread data.
+func TestWireResetUnreadData(t *testing.T) {
+	playOnWire(t, `# Unread data
+
+## Close with unread bytes
+
+`+"```lab"+`
+server.socket tcp
+server.bind 127.0.0.1:0
+server.listen 5
+client.socket tcp
+client.connect server
+conn = server.accept
+client.send "unread"
+conn.close
+expect wire.rst.count == 1
+expect wire.rst.by == close
+expect wire.rst.reason == "unread-data"
+`+"```"+`
+`)
+}
