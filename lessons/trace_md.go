@@ -97,11 +97,17 @@ func Mermaid(events []netlab.Event) string {
 		switch {
 		case e.Kind == netlab.KindPacket && e.Pkt != nil:
 			p := e.Pkt
+			if p.Seg.IsICMP() && p.To != "" {
+				// No socket sent it, so no lifeline does: a note on the
+				// sender's, who receives it.
+				fmt.Fprintf(&body, "    Note over %s: %s\n", id(p.To), mermaidText("kernel → "+p.To+": "+e.Text))
+				continue
+			}
 			if p.From == "" || p.To == "" {
 				continue
 			}
 			arrow := "-->>"
-			if p.Cause != 0 {
+			if p.Origin == netlab.OriginCall {
 				arrow = "->>"
 			}
 			fmt.Fprintf(&body, "    %s%s%s: %s\n", id(p.From), arrow, id(p.To), mermaidText(e.Text))
