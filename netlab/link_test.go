@@ -277,6 +277,9 @@ func TestLinkDatagramAndICMP(t *testing.T) {
 	if p.Cause != id || p.CauseOp != OpSendto || p.To != "sender" || p.FromName() != "kernel" {
 		t.Errorf("ICMP: cause %d %v to %q from %q, want sendto %d to sender from kernel", p.Cause, p.CauseOp, p.To, p.FromName(), id)
 	}
+	if p.FromRole == RoleClient {
+		t.Errorf("the ICMP error to a client is drawn from the client's side (FromRole %v)", p.FromRole)
+	}
 	if !strings.Contains(p.Why, "port 4242") {
 		t.Errorf("why %q", p.Why)
 	}

@@ -19,12 +19,9 @@ func packetLabel(p *netlab.Packet) string {
 	case s.Proto == "udp":
 		label = "UDP"
 	case s.IsICMP():
-		// What the student needs on the arrow: the port nobody had.
-		label = "ICMP unreachable"
-		if s.ICMP.PortUnreachable(s.Proto == "icmp6") {
-			label = "ICMP port " + strconv.Itoa(int(s.ICMP.Quoted.Dst.Port())) + " unreachable"
-		}
-		return label
+		// The lane is narrow: the arrow names the port, the side text
+		// says what happened to it.
+		return "ICMP :" + strconv.Itoa(int(s.ICMP.Quoted.Dst.Port()))
 	}
 	if s.Len > 0 {
 		label += " " + strconv.Itoa(s.Len)
@@ -72,6 +69,13 @@ func packetSide(e netlab.Event, st *Styles, kind rowKind) string {
 		text = st.Muted.Render("outside socklab")
 	default:
 		text = st.Kernel.Render("kernel")
+		if s := &p.Seg; s.IsICMP() {
+			what := " error"
+			if s.ICMP.PortUnreachable(s.Proto == "icmp6") {
+				what = " port " + strconv.Itoa(int(s.ICMP.Quoted.Dst.Port())) + " unreachable"
+			}
+			text += st.Error.Render(what)
+		}
 		if p.Cause != 0 {
 			// An ICMP error: the kernel's answer to a call's datagram.
 			text += st.Muted.Render(" ↩ ") + p.CauseOp.String() + "()"

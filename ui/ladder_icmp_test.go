@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/wire"
+)
+
+// icmpEvent is the kernel's port unreachable back to a client that sent a
+// datagram to port 4242, answering call 7 (a sendto).
+func icmpEvent(seq uint64) netlab.Event {
+	lo := netip.MustParseAddrPort("127.0.0.1:0")
+	p := &netlab.Packet{Seg: wire.Segment{Proto: "icmp", Src: lo, Dst: lo, Len: 35, HeaderLen: 42,
+		ICMP: wire.ICMP{Type: 3, Code: 3, Quoted: wire.Quote{Proto: "udp", Src: netip.MustParseAddrPort("127.0.0.1:40001"),
+			Dst: netip.MustParseAddrPort("127.0.0.1:4242"), Len: 7}}},
+		To: "client 1", ToRole: netlab.RoleClient, FromRole: netlab.RoleServer,
+		Origin: netlab.OriginKernel, Reason: netlab.ReasonPortUnreachable, Cause: 7, CauseOp: netlab.OpSendto,
+		Why: "the kernel has no socket on udp port 4242: it answers sendto's datagram"}
+	return netlab.Event{Seq: seq, Kind: netlab.KindPacket, Pkt: p, FD: -1, Role: netlab.RoleServer, Data: make([]byte, 77)}
+}
+
+// TestLadderICMP: an ICMP error is an arrow from the kernel to the socket
+// whose datagram it quotes, naming the port and the call it answers; the
+// bytes view names the quoted datagram.
+func TestLadderICMP(t *testing.T) {
+	st := NewStyles(ThemeDark, true)
+	send := netlab.Event{Seq: 1, Kind: netlab.KindCall, Op: netlab.OpSendto, Role: netlab.RoleClient, Actor: "client 1",
+		FD: 5, Result: 7, Data: []byte("anyone?"), Remote: netip.MustParseAddrPort("127.0.0.1:4242")}
+	out := ansi.Strip(RenderLadder([]netlab.Event{send, icmpEvent(2)}, 110, 8, st, LadderOpts{Packets: true}))
+	var row string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "ICMP") {
+			row = l
+		}
+	}
+	if row == "" {
+		t.Fatalf("no ICMP row:\n%s", out)
+	}
+	for _, want := range []string{"◀", "ICMP :4242", "kernel port 4242 unreachable ↩ sendto()"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("ICMP row lacks %q: %q", want, row)
+		}
+	}
+	if strings.Contains(row, "▶") {
+		t.Errorf("the ICMP arrow points away from the client it goes to: %q", row)
+	}
+	b := ansi.Strip(RenderBytes(icmpEvent(2), 80, 12, st))
+	for _, want := range []string{"kernel → client 1", "udp port 4242 unreachable", "127.0.0.1:40001 → 127.0.0.1:4242"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("bytes view lacks %q:\n%s", want, b)
+		}
+	}
+}
