@@ -56,3 +56,30 @@ func TestLadderICMP(t *testing.T) {
 		}
 	}
 }
+
+// TestPacketSideOrigins: the text beside a segment says who sent it: the
+// call whose bytes it carries (and that they were held), a call matched
+// only by time, the kernel, or a program outside socklab.
+func TestPacketSideOrigins(t *testing.T) {
+	st := NewStyles(ThemeDark, true)
+	cases := []struct {
+		origin netlab.Origin
+		rule   netlab.Rule
+		reason netlab.Reason
+		want   string
+	}{
+		{netlab.OriginCall, netlab.RuleBytes, netlab.ReasonNone, "by send()"},
+		{netlab.OriginCall, netlab.RuleBytes, netlab.ReasonHeld, "by send(), held"},
+		{netlab.OriginCall, netlab.RuleTiming, netlab.ReasonNone, "during send()"},
+		{netlab.OriginKernel, netlab.RuleKind, netlab.ReasonAck, "kernel"},
+		{netlab.OriginOutside, netlab.RuleNone, netlab.ReasonNone, "outside socklab"},
+	}
+	for _, c := range cases {
+		e := segEvent(2, wire.FlagPSH|wire.FlagACK, 5, false, netlab.OpSend)
+		e.Pkt.Origin, e.Pkt.Rule, e.Pkt.Reason = c.origin, c.rule, c.reason
+		got := ansi.Strip(packetSide(e, st, rowNormal))
+		if got != c.want {
+			t.Errorf("origin %v rule %v reason %v: %q, want %q", c.origin, c.rule, c.reason, got, c.want)
+		}
+	}
+}

@@ -65,6 +65,10 @@ func packetSide(e netlab.Event, st *Styles, kind rowKind) string {
 			by = "during "
 		}
 		text = st.Muted.Render(by) + p.CauseOp.String() + "()"
+		if p.Reason == netlab.ReasonHeld {
+			// Its bytes are that call's, but they left after it returned.
+			text += st.Muted.Render(", held")
+		}
 	case netlab.OriginOutside:
 		text = st.Muted.Render("outside socklab")
 	default:
@@ -76,8 +80,8 @@ func packetSide(e netlab.Event, st *Styles, kind rowKind) string {
 			}
 			text += st.Error.Render(what)
 		}
-		if p.Cause != 0 {
-			// An ICMP error: the kernel's answer to a call's datagram.
+		if p.Cause != 0 && p.Seg.IsICMP() {
+			// The kernel's answer to a call's datagram.
 			text += st.Muted.Render(" ↩ ") + p.CauseOp.String() + "()"
 		}
 	}
