@@ -390,7 +390,7 @@ func (k *linker) cause(p *Packet, at int64) {
 	if f.Has(wire.FlagFIN) {
 		if st != nil && st.isnKnown && st.ender != nil && !st.fin && s.Seq-st.isn-1 == st.sent {
 			st.fin = true
-			p.byCall(st.ender, RuleStreamEnd, "sent by "+st.ender.op.String()+": the end of the stream")
+			p.byCall(st.ender, RuleStreamEnd, "sent by "+st.ender.op.String())
 			return
 		}
 		k.byTiming(p, at, ReasonFIN, "the kernel sent a FIN")
