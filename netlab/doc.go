@@ -81,9 +81,14 @@
 // to packet sockets before its protocol handler sees it. No effect is
 // therefore released above its cause; TestWireCauseBeforeEffect checks it
 // and fails without the drain. The linker (packet.go) names each segment's
-// actors from the lab's own calls and its cause: the call of its socket
-// that was in the kernel when it left and sends that kind of segment, or
-// the kernel itself. Package wire decodes the frames.
+// actors from the lab's own calls and its Origin (origin.go) from what it
+// carries: the send whose byte range holds its [seq, seq+len) (streams.go),
+// the connect of a 4-tuple's first SYN, the close or shutdown whose stream
+// ends at a FIN, the sendto of a datagram, the kernel's situation behind a
+// RST, the sendto whose datagram an ICMP error quotes. Only where no such
+// rule applies does timing decide (the call of its socket that was in the
+// kernel when it was seen, Rule RuleTiming), and the label says so.
+// Package wire decodes the frames.
 //
 // A capture without privilege needs a private user and network namespace,
 // which the command line makes (socklab runs itself again inside one);
