@@ -175,7 +175,7 @@ func (k *linker) account(e Event, s span) {
 		k.accepted[tuple{e.Local, e.Remote}] = true
 	case e.Op == OpClose && !e.Remote.IsValid():
 		if l := k.listeners[e.Local]; l != nil && l.closed == nil {
-			l.closed = &s
+			l.closed = heapSpan(s)
 		}
 	}
 	if e.Op == OpSendto || e.Op == OpSend {
@@ -196,7 +196,7 @@ func (k *linker) account(e Event, s span) {
 	switch e.Op {
 	case OpConnect:
 		if st.connect == nil || (st.connect.id != s.id && st.synDone) {
-			st.connect, st.synDone = &s, false
+			st.connect, st.synDone = heapSpan(s), false
 		}
 	case OpSend, OpSendto:
 		if ok && e.Kind == KindCall && e.Result > 0 {
@@ -208,13 +208,13 @@ func (k *linker) account(e Event, s span) {
 		}
 	case OpShutdown:
 		if ok && st.ender == nil && (e.Args.Option == "SHUT_WR" || e.Args.Option == "SHUT_RDWR") {
-			st.ender = &s
+			st.ender = heapSpan(s)
 		}
 	case OpClose:
 		if e.Kind != KindCall || st.closed != nil {
 			return
 		}
-		st.closed = &s
+		st.closed = heapSpan(s)
 		switch {
 		case st.linger0:
 			st.reset = ReasonRSTLinger0
@@ -222,10 +222,14 @@ func (k *linker) account(e Event, s span) {
 			st.reset = ReasonRSTUnread
 		}
 		if st.ender == nil && st.reset == ReasonNone {
-			st.ender = &s
+			st.ender = heapSpan(s)
 		}
 	}
 }
+
+// heapSpan keeps a copy of s: taking the address of account's argument
+// would move every call's span to the heap, not just the few kept.
+func heapSpan(s span) *span { return &s }
 
 // link decodes a captured frame into e.Pkt and names its actors and origin.
 // It returns false for a frame that is not the lab's: the capture sees all

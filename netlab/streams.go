@@ -44,7 +44,8 @@ type stream struct {
 // [off, off+n), or false when a recorded send covers neither.
 func (st *stream) covering(off, n uint32) (first, last *sendRange, ok bool) {
 	find := func(b uint32) *sendRange {
-		for i := range st.sends {
+		// Newest first: a segment nearly always carries the latest send.
+		for i := len(st.sends) - 1; i >= 0; i-- {
 			s := &st.sends[i]
 			if b-s.start < s.n { // modulo 2^32: b lies in [start, start+n)
 				return s
