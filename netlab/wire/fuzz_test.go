@@ -28,6 +28,10 @@ func FuzzDecode(f *testing.F) {
 	for _, s := range seedFrames(f) {
 		f.Add(s)
 	}
+	dgram := build(f, pkt{udp: true, src: "127.0.0.1", dst: "127.0.0.1", sport: 40001, dport: 4242, payload: []byte("anyone?")})
+	dgram6 := build(f, pkt{v6: true, udp: true, src: "::1", dst: "::1", sport: 40001, dport: 4242, payload: []byte("anyone?")})
+	f.Add(icmpFrame(f, false, 3, 3, dgram))
+	f.Add(icmpFrame(f, true, 1, 4, dgram6))
 	flows := NewFlows()
 	f.Fuzz(func(t *testing.T, frame []byte) {
 		s, err := Decode(frame)
@@ -38,7 +42,13 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if s.Proto != "tcp" && s.Proto != "udp" {
+		if s.IsICMP() {
+			q := s.ICMP.Quoted
+			if q.Proto != "" && q.Src.Addr().Is4() != s.Src.Addr().Is4() {
+				t.Fatalf("ICMP over %v quotes a datagram from %v", s.Src, q.Src)
+			}
+			_ = s.Summary()
+		} else if s.Proto != "tcp" && s.Proto != "udp" {
 			t.Fatalf("Proto %q", s.Proto)
 		}
 		if s.Len < 0 || len(s.Payload) > min(s.Len, PayloadCopyMax) || s.HeaderLen+s.Len > len(frame) {

@@ -13,7 +13,7 @@ import (
 
 // icmpFrame builds an ICMP error from the kernel at dst back to src that
 // quotes the UDP datagram quoted (a frame from build, Ethernet header first).
-func icmpFrame(t *testing.T, v6 bool, typ, code uint8, quoted []byte) []byte {
+func icmpFrame(t testing.TB, v6 bool, typ, code uint8, quoted []byte) []byte {
 	t.Helper()
 	zero := net.HardwareAddr(make([]byte, 6))
 	buf := gopacket.NewSerializeBuffer()
