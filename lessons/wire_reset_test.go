@@ -84,3 +84,26 @@ expect wire.rst.reason == "unread-data"
 `+"```"+`
 `)
 }
+
+// TestWireICMP6: over IPv6 the closed port's answer is an ICMPv6 port
+// unreachable, linked to the sendto whose datagram it quotes.
+func TestWireICMP6(t *testing.T) {
+	playOnWire(t, `# ICMPv6
+
+## A datagram to a closed IPv6 port
+
+`+"```lab"+`
+gone.socket udp6
+gone.bind [::1]:0
+gone.close
+sender.socket udp6
+sender.sendto gone "anyone?"
+expect sender.sendto.ok
+expect wire.icmp.count == 1
+expect wire.icmp.by == kernel
+expect wire.icmp.answers == sendto
+expect wire.icmp.to == sender
+expect wire.icmp.port == gone.bind.port
+`+"```"+`
+`)
+}

@@ -38,10 +38,6 @@ type Packet struct {
 	Why       string // the origin in words, for the trace and the screen
 }
 
-// FromKernel reports whether the kernel sent the segment on its own (not a
-// call, not a program outside socklab).
-func (p *Packet) FromKernel() bool { return p.Origin == OriginKernel }
-
 // linker gives captured packets their actors and origins. It sees the
 // events in the log's order, calls before the segments they caused (a
 // call's event is ordered by the moment it entered the kernel, the
@@ -437,7 +433,8 @@ func (k *linker) resetCause(p *Packet, st *stream, at int64) {
 		p.byKernel(RuleReset, ReasonRSTNoListener, "the kernel refuses the SYN: nothing listens on port "+strconv.Itoa(int(s.Src.Port())))
 		return
 	}
-	if answered && !k.accepted[tuple{s.Src, s.Dst}] {
+	if answered && st.closed == nil && !k.accepted[tuple{s.Src, s.Dst}] {
+		// A connection the kernel completed that no call ever touched.
 		l := k.listeners[s.Src]
 		if l == nil {
 			l = k.listeners[wildcard(s.Src)]
