@@ -107,3 +107,27 @@ expect wire.icmp.port == gone.bind.port
 `+"```"+`
 `)
 }
+
+// TestWireResetAfterClose: bytes that arrive for a connection whose socket
+// was closed are answered with a RST, and the RST says why.
+func TestWireResetAfterClose(t *testing.T) {
+	playOnWire(t, `# Late bytes
+
+## Bytes after close
+
+`+"```lab"+`
+server.socket tcp
+server.bind 127.0.0.1:0
+server.listen 5
+client.socket tcp
+client.connect server
+conn = server.accept
+conn.close
+client.send "late"
+expect client.send.ok
+expect wire.rst.count == 1
+expect wire.rst.by == kernel
+expect wire.rst.reason == "no-connection"
+`+"```"+`
+`)
+}
