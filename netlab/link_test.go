@@ -109,10 +109,12 @@ func TestLinkBytes(t *testing.T) {
 	if !strings.Contains(first.Why, "all 5 bytes of send #1") || first.Reason == ReasonHeld {
 		t.Errorf("send #1's segment: %q (reason %v)", first.Why, first.Reason)
 	}
-	// Nagle held send #2's bytes until an ACK 40 ms later.
+	// Nagle held send #2's bytes until the server's ACK 40 ms later.
+	r.seg(srv, cli, wire.FlagACK, isnS+1, isnC+6, 0, 40_000_042)
 	held := r.seg(cli, srv, wire.FlagPSH|wire.FlagACK, isnC+6, isnS+1, 5, 40_000_043)
 	wantCall(t, "held bytes", held, s2, OpSend, RuleBytes)
-	if held.Reason != ReasonHeld || !strings.Contains(held.Why, "send #2") || !strings.Contains(held.Why, "after send() returned") {
+	if held.Reason != ReasonHeld || !strings.Contains(held.Why, "send #2") || !strings.Contains(held.Why, "after send() returned") ||
+		!strings.Contains(held.Why, "until server's ack 6 arrived") {
 		t.Errorf("held segment: %q (reason %v), want send #2 held", held.Why, held.Reason)
 	}
 	s3 := r.call(KindCall, OpSend, "client", RoleClient, 5, cli, srv, 3000, 50, 51)

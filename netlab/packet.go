@@ -263,7 +263,7 @@ func (k *linker) linkSegment(seg wire.Segment, frame int, at int64) *Packet {
 	k.flows.Track(&seg)
 	p := &Packet{Seg: seg, Frame: frame, From: from.actor, To: to.actor, FromRole: from.role, ToRole: to.role}
 	if seg.Proto == "tcp" {
-		k.track(&p.Seg)
+		k.track(&p.Seg, at)
 	}
 	if fromOK {
 		k.cause(p, at)
@@ -278,7 +278,7 @@ func (k *linker) linkSegment(seg wire.Segment, frame int, at int64) *Packet {
 
 // track records a TCP segment's place in its streams: the ISN its SYN
 // chose, and how far the receiver's data has arrived.
-func (k *linker) track(s *wire.Segment) {
+func (k *linker) track(s *wire.Segment, at int64) {
 	st := k.streamOf(s.Src, s.Dst)
 	if s.Flags.Has(wire.FlagSYN) && !s.Retrans {
 		if st.isnKnown && st.isn != s.Seq {
@@ -293,6 +293,11 @@ func (k *linker) track(s *wire.Segment) {
 		r := k.streamOf(s.Dst, s.Src)
 		if !r.arrival || int32(end-r.arrived) > 0 {
 			r.arrived, r.arrival = end, true
+		}
+	}
+	if s.Flags.Has(wire.FlagACK) && !s.Flags.Has(wire.FlagSYN) {
+		if r := k.streams[tuple{s.Dst, s.Src}]; r != nil && r.isnKnown {
+			r.ackAt, r.ackRel = at, s.Ack-r.isn
 		}
 	}
 }
@@ -377,6 +382,10 @@ func (k *linker) cause(p *Packet, at int64) {
 		held := at > last.ret
 		if held {
 			why += ", sent after " + last.op.String() + "() returned: the kernel held them back"
+			if st.ackAt > last.ret && st.ackAt <= at {
+				// What came in while they waited, as the rows above show it.
+				why += " until " + nameOr(p.To, "the peer") + "'s ack " + strconv.FormatUint(uint64(st.ackRel), 10) + " arrived"
+			}
 		}
 		if f.Has(wire.FlagFIN) && st.ender != nil {
 			why += "; its FIN is " + st.ender.op.String() + "'s"

@@ -36,6 +36,8 @@ type stream struct {
 	arrival bool   // some peer bytes were seen (arrived is meaningful)
 	read    uint32 // bytes recv calls returned
 	linger0 bool   // SO_LINGER {1, 0} was set
+	ackAt   int64  // when the peer's latest ACK was seen
+	ackRel  uint32 // its ack number, relative to this side's ISN
 	reset   Reason // what close() does instead of a FIN (set at close)
 	rstDone bool
 }
