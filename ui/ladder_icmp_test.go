@@ -41,13 +41,18 @@ func TestLadderICMP(t *testing.T) {
 	if row == "" {
 		t.Fatalf("no ICMP row:\n%s", out)
 	}
-	for _, want := range []string{"◀", "ICMP :4242", "kernel port 4242 unreachable ↩ sendto()"} {
+	for _, want := range []string{"◀", "ICMP :4242", "kernel ↩ sendto(): port 4242 unreachable"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("ICMP row lacks %q: %q", want, row)
 		}
 	}
 	if strings.Contains(row, "▶") {
 		t.Errorf("the ICMP arrow points away from the client it goes to: %q", row)
+	}
+	// A narrow lane drops the port from the arrow rather than cut it.
+	narrow := ansi.Strip(packetArrow(icmpEvent(2), 12, st))
+	if !strings.Contains(narrow, " ICMP ") || strings.Contains(narrow, ":") {
+		t.Errorf("narrow ICMP arrow %q, want the word ICMP and no cut port", narrow)
 	}
 	b := ansi.Strip(RenderBytes(icmpEvent(2), 80, 12, st))
 	for _, want := range []string{"kernel → client 1", "udp port 4242 unreachable", "127.0.0.1:40001 → 127.0.0.1:4242"} {

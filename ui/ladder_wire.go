@@ -44,6 +44,9 @@ func packetArrow(e netlab.Event, lane int, st *Styles) string {
 		style = st.Error
 	}
 	label := packetLabel(p)
+	if p.Seg.IsICMP() && len([]rune(label))+4 > lane {
+		label = "ICMP" // a cut port number would read as another port
+	}
 	if len([]rune(label))+4 > lane {
 		// A narrow lane keeps the length and drops the ACK that nearly
 		// every segment carries; the bytes view lists every flag.
@@ -74,15 +77,16 @@ func packetSide(e netlab.Event, st *Styles, kind rowKind) string {
 	default:
 		text = st.Kernel.Render("kernel")
 		if s := &p.Seg; s.IsICMP() {
-			what := " error"
-			if s.ICMP.PortUnreachable(s.Proto == "icmp6") {
-				what = " port " + strconv.Itoa(int(s.ICMP.Quoted.Dst.Port())) + " unreachable"
+			// The kernel's answer to a call's datagram; the call first, so
+			// a narrow pane cuts the words, not the link.
+			if p.Cause != 0 {
+				text += st.Muted.Render(" ↩ ") + p.CauseOp.String() + "()"
 			}
-			text += st.Error.Render(what)
-		}
-		if p.Cause != 0 && p.Seg.IsICMP() {
-			// The kernel's answer to a call's datagram.
-			text += st.Muted.Render(" ↩ ") + p.CauseOp.String() + "()"
+			what := "error"
+			if s.ICMP.PortUnreachable(s.Proto == "icmp6") {
+				what = "port " + strconv.Itoa(int(s.ICMP.Quoted.Dst.Port())) + " unreachable"
+			}
+			text += st.Muted.Render(": ") + st.Error.Render(what)
 		}
 	}
 	if kind == rowSelected {
