@@ -95,6 +95,8 @@ func TestLinkFirstSYN(t *testing.T) {
 	wantKernel(t, "the SYN again", again, ReasonRetrans)
 	synack := r.seg(srv, cli, wire.FlagSYN|wire.FlagACK, isnS, isnC+1, 0, 1_000_000_037)
 	wantKernel(t, "SYN-ACK", synack, ReasonAnswerSYN)
+	ack := r.seg(cli, srv, wire.FlagACK, isnC+1, isnS+1, 0, 1_000_000_038)
+	wantKernel(t, "the handshake's ACK", ack, ReasonAck)
 }
 
 // TestLinkBytes: a data segment names the send whose bytes it carries,
@@ -116,6 +118,11 @@ func TestLinkBytes(t *testing.T) {
 	if held.Reason != ReasonHeld || !strings.Contains(held.Why, "send #2") || !strings.Contains(held.Why, "after send() returned") ||
 		!strings.Contains(held.Why, "until server's ack 6 arrived") {
 		t.Errorf("held segment: %q (reason %v), want send #2 held", held.Why, held.Reason)
+	}
+	again := r.seg(cli, srv, wire.FlagPSH|wire.FlagACK, isnC+6, isnS+1, 5, 240_000_043)
+	wantKernel(t, "send #2's bytes again", again, ReasonRetrans)
+	if !strings.Contains(again.Why, "send #2") {
+		t.Errorf("retransmission: %q, want it to name send #2", again.Why)
 	}
 	s3 := r.call(KindCall, OpSend, "client", RoleClient, 5, cli, srv, 3000, 50, 51)
 	part := r.seg(cli, srv, wire.FlagACK, isnC+11+1024, isnS+1, 1024, 52)
