@@ -80,11 +80,15 @@ type listener struct{ closed *span }
 type span struct {
 	id     CallID
 	op     Op
-	text   string
+	args   string // the call's Event.Text
 	remote netip.AddrPort
 	enter  int64
 	ret    int64
 }
+
+// callText is the call as a C programmer writes it, composed only for the
+// calls a segment is linked to.
+func (s *span) callText() string { return s.op.String() + "(" + s.args + ")" }
 
 // linkerCap bounds each of the linker's tables: a long session forgets its
 // oldest connections rather than grow.
@@ -145,7 +149,7 @@ func (k *linker) observe(e Event) {
 	if e.Remote.IsValid() {
 		k.conns[tuple{e.Local, e.Remote}] = o
 	}
-	s := span{id: e.CallID, op: e.Op, text: e.Op.String() + "(" + e.Text + ")", remote: e.Remote,
+	s := span{id: e.CallID, op: e.Op, args: e.Text, remote: e.Remote,
 		enter: e.Enter.UnixNano(), ret: e.Return.UnixNano()}
 	if !s.remote.IsValid() {
 		s.remote = e.Args.Addr // sendto on an unconnected socket
@@ -154,9 +158,14 @@ func (k *linker) observe(e Event) {
 	if !e.Op.Moves() {
 		return
 	}
-	list := append(k.calls[e.Local], s)
-	if len(list) > 8 {
-		list = list[len(list)-8:]
+	list := k.calls[e.Local]
+	if len(list) == 8 {
+		// Shift in place: reslicing would shrink the capacity and make
+		// every few calls reallocate.
+		copy(list, list[1:])
+		list[7] = s
+	} else {
+		list = append(list, s)
 	}
 	k.calls[e.Local] = list
 }
@@ -175,7 +184,9 @@ func (k *linker) account(e Event, s span) {
 		}
 	}
 	if e.Op == OpSendto || e.Op == OpSend {
-		if ok && e.Kind == KindCall && e.Result >= 0 && s.remote.IsValid() {
+		// A socket whose SYN was seen is TCP: its sends are byte ranges,
+		// not datagrams.
+		if st := k.streams[tuple{e.Local, s.remote}]; ok && e.Kind == KindCall && e.Result >= 0 && s.remote.IsValid() && (st == nil || !st.isnKnown) {
 			k.dgrams[e.Local] = pushDatagram(k.dgrams[e.Local], datagram{span: s, dst: s.remote, n: e.Result})
 		}
 	}
@@ -324,7 +335,7 @@ func wildcard(a netip.AddrPort) netip.AddrPort {
 }
 
 func (p *Packet) byCall(c *span, r Rule, why string) {
-	p.Origin, p.Rule, p.Cause, p.CauseOp, p.CauseText, p.Why = OriginCall, r, c.id, c.op, c.text, why
+	p.Origin, p.Rule, p.Cause, p.CauseOp, p.CauseText, p.Why = OriginCall, r, c.id, c.op, c.callText(), why
 }
 
 func (p *Packet) byKernel(r Rule, reason Reason, why string) {
@@ -552,7 +563,7 @@ func (k *linker) linkICMP(seg wire.Segment, frame int) *Packet {
 	for i := len(list) - 1; i >= 0; i-- { // the newest: the error follows its datagram at once
 		d := &list[i]
 		if d.dst == q.Dst && (q.Len < 0 || d.n == q.Len) && (!d.src.IsValid() || d.src == q.Src) {
-			p.Cause, p.CauseOp, p.CauseText = d.id, d.op, d.text
+			p.Cause, p.CauseOp, p.CauseText = d.id, d.op, d.callText()
 			p.Why = what + ": it answers " + d.op.String() + "'s datagram"
 			break
 		}
