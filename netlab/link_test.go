@@ -153,6 +153,10 @@ func TestLinkNothingOutsideASpan(t *testing.T) {
 	if beyond.Origin == OriginCall {
 		t.Errorf("bytes beyond every send linked to %v (%q)", beyond.CauseOp, beyond.Why)
 	}
+	next := r.seg(cli, srv, wire.FlagPSH|wire.FlagACK, isnC+1+5, isnS+1, 1, 51) // the one byte just past send #1
+	if next.Origin == OriginCall {
+		t.Errorf("the byte after a send's last linked to %v (%q)", next.CauseOp, next.Why)
+	}
 
 	// No handshake captured: only timing can say anything.
 	r = newLinkRun(t)

@@ -173,20 +173,11 @@ func (k *linker) observe(e Event) {
 // account records what a call did to its socket's streams.
 func (k *linker) account(e Event, s span) {
 	ok := !e.Failed()
-	switch {
-	case e.Op == OpListen && ok:
-		k.listeners[e.Local] = &listener{}
-	case e.Op == OpAccept && ok && e.Remote.IsValid() && e.Kind == KindCall:
-		k.accepted[tuple{e.Local, e.Remote}] = true
-	case e.Op == OpClose && !e.Remote.IsValid():
-		if l := k.listeners[e.Local]; l != nil && l.closed == nil {
-			l.closed = heapSpan(s)
-		}
-	}
-	if e.Op == OpSendto || e.Op == OpSend {
+	k.accountSocket(e, s, ok)
+	if (e.Op == OpSendto || e.Op == OpSend) && ok && e.Kind == KindCall && e.Result >= 0 && s.remote.IsValid() {
 		// A socket whose SYN was seen is TCP: its sends are byte ranges,
 		// not datagrams.
-		if st := k.streams[tuple{e.Local, s.remote}]; ok && e.Kind == KindCall && e.Result >= 0 && s.remote.IsValid() && (st == nil || !st.isnKnown) {
+		if st := k.streams[tuple{e.Local, s.remote}]; st == nil || !st.isnKnown {
 			k.dgrams[e.Local] = pushDatagram(k.dgrams[e.Local], datagram{span: s, dst: s.remote, n: e.Result})
 		}
 	}
@@ -200,36 +191,20 @@ func (k *linker) account(e Event, s span) {
 		st.linger0 = true
 		delete(k.linger0, key)
 	}
-	switch e.Op {
-	case OpConnect:
-		if st.connect == nil || (st.connect.id != s.id && st.synDone) {
-			st.connect, st.synDone = heapSpan(s), false
-		}
-	case OpSend, OpSendto:
-		if ok && e.Kind == KindCall && e.Result > 0 {
-			st.addSend(s, e.Result)
-		}
-	case OpRecv, OpRecvfrom:
-		if ok && e.Kind == KindCall && e.Result > 0 {
-			st.read += uint32(e.Result)
-		}
-	case OpShutdown:
-		if ok && st.ender == nil && (e.Args.Option == "SHUT_WR" || e.Args.Option == "SHUT_RDWR") {
-			st.ender = heapSpan(s)
-		}
-	case OpClose:
-		if e.Kind != KindCall || st.closed != nil {
-			return
-		}
-		st.closed = heapSpan(s)
-		switch {
-		case st.linger0:
-			st.reset = ReasonRSTLinger0
-		case st.arrival && int32(st.arrived-st.read) > 0:
-			st.reset = ReasonRSTUnread
-		}
-		if st.ender == nil && st.reset == ReasonNone {
-			st.ender = heapSpan(s)
+	st.account(e, s, ok)
+}
+
+// accountSocket records listeners, the connections accept() returned, and
+// a listener's close.
+func (k *linker) accountSocket(e Event, s span, ok bool) {
+	switch {
+	case e.Op == OpListen && ok:
+		k.listeners[e.Local] = &listener{}
+	case e.Op == OpAccept && ok && e.Remote.IsValid() && e.Kind == KindCall:
+		k.accepted[tuple{e.Local, e.Remote}] = true
+	case e.Op == OpClose && !e.Remote.IsValid():
+		if l := k.listeners[e.Local]; l != nil && l.closed == nil {
+			l.closed = heapSpan(s)
 		}
 	}
 }
@@ -352,71 +327,95 @@ func (k *linker) cause(p *Packet, at int64) {
 		return
 	}
 	st := k.streams[tuple{s.Src, s.Dst}]
+	switch {
+	case k.controlCause(p, st, at):
+	case s.Len > 0:
+		k.bytesCause(p, st, at)
+	case s.Flags.Has(wire.FlagFIN):
+		k.finCause(p, st, at)
+	default:
+		p.byKernel(RuleKind, ReasonAck, "the kernel acknowledges what it received")
+	}
+}
+
+// controlCause names a RST, a retransmission, a SYN-ACK or a SYN, and
+// reports whether s was one.
+func (k *linker) controlCause(p *Packet, st *stream, at int64) bool {
+	s := &p.Seg
 	f := s.Flags
 	switch {
 	case f.Has(wire.FlagRST):
 		k.resetCause(p, st, at)
-		return
 	case s.Retrans:
-		why := "the kernel's retransmission: no answer came in time"
-		if st != nil && st.isnKnown && s.Len > 0 {
-			if first, _, ok := st.covering(s.Seq-st.isn-1, uint32(s.Len)); ok {
-				why = "the kernel's retransmission of send #" + strconv.Itoa(first.nth) + "'s bytes: no ACK came in time"
-			}
-		}
-		p.byKernel(RuleKind, ReasonRetrans, why)
-		return
+		p.byKernel(RuleKind, ReasonRetrans, retransWhy(s, st))
 	case f.Has(wire.FlagSYN | wire.FlagACK):
 		p.byKernel(RuleKind, ReasonAnswerSYN, "the kernel answers the SYN: no accept() needed")
-		return
 	case f.Has(wire.FlagSYN):
 		if st != nil && st.connect != nil && !st.synDone {
 			st.synDone = true
 			p.byCall(st.connect, RuleFirstSYN, "sent by connect")
-			return
+			return true
 		}
 		k.byTiming(p, at, ReasonSYN, "the kernel sent a SYN")
+	default:
+		return false
+	}
+	return true
+}
+
+// retransWhy names the send whose bytes the kernel sent again, if known.
+func retransWhy(s *wire.Segment, st *stream) string {
+	if st != nil && st.isnKnown && s.Len > 0 {
+		if first, _, ok := st.covering(s.Seq-st.isn-1, uint32(s.Len)); ok {
+			return "the kernel's retransmission of send #" + strconv.Itoa(first.nth) + "'s bytes: no ACK came in time"
+		}
+	}
+	return "the kernel's retransmission: no answer came in time"
+}
+
+// bytesCause links a data segment to the send(s) whose byte range holds
+// its [seq, seq+len), however long after the send returned it left.
+func (k *linker) bytesCause(p *Packet, st *stream, at int64) {
+	s := &p.Seg
+	n := strconv.Itoa(s.Len)
+	if st == nil || !st.isnKnown {
+		// The handshake was not captured: the bytes cannot be placed.
+		k.byTiming(p, at, ReasonData, "the kernel sent "+n+" bytes (their send is not known)")
 		return
 	}
-	if s.Len > 0 {
-		if st == nil || !st.isnKnown {
-			// The handshake was not captured: the bytes cannot be placed.
-			k.byTiming(p, at, ReasonData, "the kernel sent "+strconv.Itoa(s.Len)+" bytes (their send is not known)")
-			return
-		}
-		first, last, ok := st.covering(s.Seq-st.isn-1, uint32(s.Len))
-		if !ok {
-			p.byKernel(RuleBytes, ReasonData, "the kernel sent "+strconv.Itoa(s.Len)+" bytes no traced send put in")
-			return
-		}
-		why := bytesOf(s.Seq-st.isn-1, uint32(s.Len), first, last)
-		held := at > last.ret
-		if held {
-			why += ", sent after " + last.op.String() + "() returned: the kernel held them back"
-			if st.ackAt > last.ret && st.ackAt <= at {
-				// What came in while they waited, as the rows above show it.
-				why += " until " + nameOr(p.To, "the peer") + "'s ack " + strconv.FormatUint(uint64(st.ackRel), 10) + " arrived"
-			}
-		}
-		if f.Has(wire.FlagFIN) && st.ender != nil {
-			why += "; its FIN is " + st.ender.op.String() + "'s"
-		}
-		p.byCall(&first.span, RuleBytes, why)
-		if held {
-			p.Reason = ReasonHeld
-		}
+	off := s.Seq - st.isn - 1
+	first, last, ok := st.covering(off, uint32(s.Len))
+	if !ok {
+		p.byKernel(RuleBytes, ReasonData, "the kernel sent "+n+" bytes no traced send put in")
 		return
 	}
-	if f.Has(wire.FlagFIN) {
-		if st != nil && st.isnKnown && st.ender != nil && !st.fin && s.Seq-st.isn-1 == st.sent {
-			st.fin = true
-			p.byCall(st.ender, RuleStreamEnd, "sent by "+st.ender.op.String())
-			return
+	why := bytesOf(off, uint32(s.Len), first, last)
+	held := at > last.ret
+	if held {
+		why += ", sent after " + last.op.String() + "() returned: the kernel held them back"
+		if st.ackAt > last.ret && st.ackAt <= at {
+			// What came in while they waited, as the rows above show it.
+			why += " until " + nameOr(p.To, "the peer") + "'s ack " + strconv.FormatUint(uint64(st.ackRel), 10) + " arrived"
 		}
-		k.byTiming(p, at, ReasonFIN, "the kernel sent a FIN")
+	}
+	if s.Flags.Has(wire.FlagFIN) && st.ender != nil {
+		why += "; its FIN is " + st.ender.op.String() + "'s"
+	}
+	p.byCall(&first.span, RuleBytes, why)
+	if held {
+		p.Reason = ReasonHeld
+	}
+}
+
+// finCause links a FIN at the stream's end to the call that ended it.
+func (k *linker) finCause(p *Packet, st *stream, at int64) {
+	s := &p.Seg
+	if st != nil && st.isnKnown && st.ender != nil && !st.fin && s.Seq-st.isn-1 == st.sent {
+		st.fin = true
+		p.byCall(st.ender, RuleStreamEnd, "sent by "+st.ender.op.String())
 		return
 	}
-	p.byKernel(RuleKind, ReasonAck, "the kernel acknowledges what it received")
+	k.byTiming(p, at, ReasonFIN, "the kernel sent a FIN")
 }
 
 // bytesOf words which sends a segment's bytes came from: "all 5 bytes of

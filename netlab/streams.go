@@ -59,6 +59,50 @@ func (st *stream) covering(off, n uint32) (first, last *sendRange, ok bool) {
 	return first, last, first != nil && last != nil
 }
 
+// account records what a call on the socket did to its stream: the SYN a
+// connect will send, the bytes a send put in or a recv took out, the end
+// a shutdown or close put to it.
+func (st *stream) account(e Event, s span, ok bool) {
+	done := ok && e.Kind == KindCall
+	switch e.Op {
+	case OpConnect:
+		if st.connect == nil || (st.connect.id != s.id && st.synDone) {
+			st.connect, st.synDone = heapSpan(s), false
+		}
+	case OpSend, OpSendto:
+		if done && e.Result > 0 {
+			st.addSend(s, e.Result)
+		}
+	case OpRecv, OpRecvfrom:
+		if done && e.Result > 0 {
+			st.read += uint32(e.Result)
+		}
+	case OpShutdown:
+		if ok && st.ender == nil && (e.Args.Option == "SHUT_WR" || e.Args.Option == "SHUT_RDWR") {
+			st.ender = heapSpan(s)
+		}
+	case OpClose:
+		if e.Kind == KindCall && st.closed == nil {
+			st.close(s)
+		}
+	}
+}
+
+// close records close(): it ends the stream with a FIN, or with a RST when
+// SO_LINGER 0 asked for one or bytes that arrived were never read.
+func (st *stream) close(s span) {
+	st.closed = heapSpan(s)
+	switch {
+	case st.linger0:
+		st.reset = ReasonRSTLinger0
+	case st.arrival && int32(st.arrived-st.read) > 0:
+		st.reset = ReasonRSTUnread
+	}
+	if st.ender == nil && st.reset == ReasonNone {
+		st.ender = st.closed
+	}
+}
+
 func (st *stream) addSend(s span, n int) {
 	st.nth++
 	r := sendRange{span: s, start: st.sent, n: uint32(n), nth: st.nth}
