@@ -427,6 +427,8 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 	switch a.Op {
 	case "reuseaddr":
 		f = func(c context.Context) error { return s.SetReuseAddr(c, true) }
+	case "quickack":
+		f = func(c context.Context) error { return s.SetQuickAck(c, a.n != 0) }
 	case "bind", "connect":
 		addr, err := r.resolve(a.addr, a.Op == "connect")
 		if err != nil {
