@@ -83,3 +83,21 @@ func TestGoldenLessonScreen(t *testing.T) {
 		})
 	}
 }
+
+// TestWrongAnswerPromisesOnlyAnExplanationThatIsThere: "why is explained
+// below" only when an explanation is below.
+func TestWrongAnswerPromisesOnlyAnExplanationThatIsThere(t *testing.T) {
+	m := NewModel(Options{Pane: "lessons", Theme: ThemeDark})
+	defer m.Close()
+	p := fixtureLessonPane(t, m.c)
+	for _, whens := range [][]string{{"The kernels did the handshake."}, nil} {
+		p.results[1].Whens = whens
+		screen := ansi.Strip(p.View(100, 30))
+		if !strings.Contains(screen, "✗ it went otherwise") {
+			t.Fatalf("the wrong answer is not marked:\n%s", screen)
+		}
+		if got := strings.Contains(screen, "explained below"); got != (whens != nil) {
+			t.Errorf("with %d explanations, \"explained below\" shown=%v:\n%s", len(whens), got, screen)
+		}
+	}
+}

@@ -128,6 +128,9 @@ func screenLeaks(t *testing.T, li int, l *lessons.Lesson, plant func(*lessons.Le
 		if pr == nil {
 			continue
 		}
+		if len(res.Choices) == len(pr.Choices) && len(res.Whens) == 0 {
+			rep.leaks = append(rep.leaks, fmt.Sprintf("%s: step %d: no explanation is shown once the question is answered (no when line held)", l.File, si+1))
+		}
 		// The answer is the choice the kernel agreed with, known once the
 		// step has run; the screens were drawn before it ran.
 		for ci, words := range pr.Distinctive() {

@@ -227,8 +227,10 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 			out = append(out, st.Muted.Render("  (not answered)"))
 		case picked < len(res.Choices) && res.Choices[picked]:
 			out = append(out, st.Wire.Render("  ✓ you predicted what happened"))
-		default:
+		case len(res.Whens) > 0:
 			out = append(out, st.Error.Render("  ✗ it went otherwise: why is explained below"))
+		default: // no explanation held for what the kernel did: promise none
+			out = append(out, st.Error.Render("  ✗ it went otherwise"))
 		}
 	}
 	// The checks are the lesson author's rules: a student reads a summary,
