@@ -110,6 +110,9 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 	if len(p.results) != 3 || p.asking {
 		t.Fatalf("after replayed n: %d results asking=%v", len(p.results), p.asking)
 	}
+	if got := p.prog.Of("03-client-connects"); got.Predicted != 1 || got.Right != 0 {
+		t.Fatalf("a replayed step counted its answer again: %+v", got)
+	}
 	for len(p.results) < len(p.catalog[2].Steps) {
 		before := len(p.results)
 		press(t, p, 'n', "n")
