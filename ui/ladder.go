@@ -105,25 +105,17 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		room-- // the line saying what cannot be seen
 	}
 
-	// Indices of the drawable rows; events are not copied (View runs
+	// The drawable rows, by index; events are not copied (View runs
 	// every frame, the history can hold thousands).
-	rows := make([]int, 0, min(len(events), 4*room+16))
-	for i, e := range events {
-		// A connect's blocked event is a row too: its SYN left then, before
-		// the accept that answers it (netlab's ordering rule).
-		if e.Kind == netlab.KindCall || e.Kind == netlab.KindNote || (e.Kind == netlab.KindBlocked && e.Op == netlab.OpConnect) ||
-			(e.Kind == netlab.KindLab && e.Op == netlab.OpWire) || (o.Packets && e.Kind == netlab.KindPacket && e.Pkt != nil) {
-			rows = append(rows, i)
-		}
-	}
+	rows := planLines(events, o.Packets, ladderDraws(o.Packets))
 	segs := segDeltas{}
 	if !o.Packets {
 		segs = countSegs(events)
 	}
 	end := len(rows)
 	if o.Selected != 0 {
-		for i, ix := range rows {
-			if events[ix].Seq == o.Selected && i < end-room {
+		for i, r := range rows {
+			if !r.state && events[r.ix].Seq == o.Selected && i < end-room {
 				end = min(len(rows), i+1+room/2)
 				break
 			}
@@ -149,8 +141,17 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 			needR = max(needR, ansi.StringWidth(text))
 		}
 	}
-	for _, ix := range rows[start:end] {
-		measure(events[ix], rowNormal)
+	for _, r := range rows[start:end] {
+		if r.state {
+			text, client := stateRowText(events[r.ix], st)
+			if client {
+				needL = max(needL, ansi.StringWidth(text)+1)
+			} else {
+				needR = max(needR, ansi.StringWidth(text))
+			}
+			continue
+		}
+		measure(shownEvent(events[r.ix], r), rowNormal)
 	}
 	for _, t := range tailRows {
 		measure(t.e, t.kind)
@@ -204,8 +205,12 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		lines = append(lines, fit(st.Muted.Render(fmt.Sprintf("  ⋮ %d earlier calls above", above)), width))
 	}
 	rowStart := len(lines)
-	for _, ix := range rows[start:end] {
-		e := events[ix]
+	for _, r := range rows[start:end] {
+		e := shownEvent(events[r.ix], r)
+		if r.state {
+			lines = append(lines, stateRow(e, left, lane, right, st, remote))
+			continue
+		}
 		kind := rowNormal
 		if e.Seq == o.Selected {
 			kind = rowSelected
@@ -217,13 +222,25 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	}
 	if o.Rows != nil {
 		seqs := make([]uint64, len(lines), len(lines)+len(tail))
-		for i, ix := range rows[start:end] {
-			seqs[rowStart+i] = events[ix].Seq
+		for i, r := range rows[start:end] {
+			if !r.state {
+				seqs[rowStart+i] = events[r.ix].Seq
+			}
 		}
 		*o.Rows = seqs
 	}
 	lines = append(lines, tail...)
 	return block(lines, width, height)
+}
+
+// ladderDraws says which events of the history are rows of a ladder.
+func ladderDraws(packets bool) func(netlab.Event) bool {
+	return func(e netlab.Event) bool {
+		// A connect's blocked event is a row too: its SYN left then, before
+		// the accept that answers it (netlab's ordering rule).
+		return e.Kind == netlab.KindCall || e.Kind == netlab.KindNote || (e.Kind == netlab.KindBlocked && e.Op == netlab.OpConnect) ||
+			(e.Kind == netlab.KindLab && e.Op == netlab.OpWire) || (packets && e.Kind == netlab.KindPacket && e.Pkt != nil)
+	}
 }
 
 type rowKind int
@@ -360,10 +377,16 @@ func callText(e netlab.Event, st *Styles) string {
 }
 
 func stateSuffix(e netlab.Event, st *Styles) string {
-	if e.State == netlab.StateNone || e.State == netlab.StateEstablished && e.Op != netlab.OpConnect {
+	if !statesShown(e) {
 		return ""
 	}
 	return " " + st.Kernel.Render(e.State.String())
+}
+
+// statesShown reports whether a call's row names its state: ESTABLISHED
+// only where it is news (connect), every other state always.
+func statesShown(e netlab.Event) bool {
+	return e.State != netlab.StateNone && (e.State != netlab.StateEstablished || e.Op == netlab.OpConnect)
 }
 
 func portText(a interface{ Port() uint16 }) string { return ":" + strconv.Itoa(int(a.Port())) }

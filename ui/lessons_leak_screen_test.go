@@ -150,6 +150,15 @@ func screenLeaks(t *testing.T, li int, l *lessons.Lesson, plant func(*lessons.Le
 			}
 		}
 	}
+	// Each state drawn on the lesson's whole ladder was read after the
+	// segments above it and before those below it.
+	var all []netlab.Event
+	for _, res := range results {
+		all = append(all, res.Events...)
+	}
+	for _, bad := range stateLeaks(all) {
+		rep.leaks = append(rep.leaks, l.File+": "+bad)
+	}
 	return rep
 }
 
