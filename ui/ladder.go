@@ -130,31 +130,53 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	if remote {
 		needR = len("server (remote)")
 	}
-	measure := func(e netlab.Event, kind rowKind) {
-		if e.Kind == netlab.KindNote || e.Kind == netlab.KindLab || (e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket) {
-			return // drawn across the diagram, not on a side
+	baseL, baseR := needL, needR
+	// keyL and keyR are the widest connect, accept and bind rows: the
+	// rows that say who is connected to whom are the last ones cut.
+	keyL, keyR := 0, 0
+	measureAll := func(level int) {
+		needL, needR, keyL, keyR = baseL, baseR, 0, 0
+		for _, r := range rows[start:end] {
+			var text string
+			var client bool
+			e := shownEvent(events[r.ix], r)
+			switch {
+			case r.state:
+				text, client = stateRowText(e, st)
+			case e.Kind == netlab.KindNote || e.Kind == netlab.KindLab || (e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket):
+				continue // drawn across the diagram, not on a side
+			case level > 0 && e.Kind != netlab.KindPacket:
+				client = isClient(e.Role)
+				text = compactCallText(e, st, rowNormal, client, level)
+			default:
+				text, client = rowText(e, st, rowNormal)
+			}
+			key := !r.state && (e.Op == netlab.OpConnect || e.Op == netlab.OpAccept || e.Op == netlab.OpBind) && e.Kind != netlab.KindPacket
+			if client {
+				needL = max(needL, ansi.StringWidth(text)+1)
+				if key {
+					keyL = max(keyL, ansi.StringWidth(text)+1)
+				}
+			} else {
+				needR = max(needR, ansi.StringWidth(text))
+				if key {
+					keyR = max(keyR, ansi.StringWidth(text))
+				}
+			}
 		}
-		text, client := rowText(e, st, kind)
-		if client {
-			needL = max(needL, ansi.StringWidth(text)+1)
-		} else {
-			needR = max(needR, ansi.StringWidth(text))
-		}
-	}
-	for _, r := range rows[start:end] {
-		if r.state {
-			text, client := stateRowText(events[r.ix], st)
+		for _, t := range tailRows {
+			text, client := rowText(t.e, st, t.kind)
 			if client {
 				needL = max(needL, ansi.StringWidth(text)+1)
 			} else {
 				needR = max(needR, ansi.StringWidth(text))
 			}
-			continue
 		}
-		measure(shownEvent(events[r.ix], r), rowNormal)
 	}
-	for _, t := range tailRows {
-		measure(t.e, t.kind)
+	// Where not everything fits whole, the sides are laid out for the
+	// short forms ladderRow then draws (see compactCallText).
+	for level := 0; level <= 2 && (level == 0 || needL+14+needR > width); level++ {
+		measureAll(level)
 	}
 	left, lane, right := ladderCols(width)
 	if over := needL + lane + 2 + needR - width; over > 0 && lane > 12 {
@@ -171,6 +193,13 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	case needR < right:
 		right = needR
 		left = width - right - lane - 2
+	}
+	switch {
+	case keyL+lane+2+keyR > width:
+	case left < keyL:
+		left, right = keyL, width-keyL-lane-2
+	case right < keyR:
+		right, left = keyR, width-keyR-lane-2
 	}
 	bar := st.Muted.Render("│")
 	rbar, rtop, rname := bar, st.Muted.Render("┬"), st.Server.Bold(true).Render("server")
@@ -298,6 +327,15 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, 
 		return fit(st.Muted.Render("  · "+e.Actor+": ")+e.Op.String()+"("+e.Text+") = "+st.Kernel.Render(strings.Join(strings.Fields(string(e.Data)), " ")), width)
 	}
 	text, client := rowText(e, st, kind)
+	if avail := map[bool]int{true: left - 1, false: right}[client]; ansi.StringWidth(text) > avail && e.Kind != netlab.KindPacket {
+		// Too long for its side (a narrow terminal): the short form keeps
+		// what the row is about (the call, its result, its state) whole.
+		for level := 1; level <= 2 && ansi.StringWidth(text) > avail; level++ {
+			if short := compactCallText(e, st, kind, client, level); ansi.StringWidth(short) < ansi.StringWidth(text) {
+				text = short
+			}
+		}
+	}
 	arrow := strings.Repeat(" ", lane)
 	switch {
 	case kind != rowNormal && kind != rowSelected:
@@ -320,6 +358,57 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, 
 		return fit(mark+fitRight(text, left-1)+bar+arrow+rbar, width)
 	}
 	return fit(mark+strings.Repeat(" ", left-1)+bar+arrow+rbar+fit(text, right), width)
+}
+
+// compactCallText is a row's text for a side too narrow for callText: no
+// fd in the call, no "= 0" on a success that returns nothing else, no local
+// port on connect or peer port on accept (the socket table and the wire
+// have them).
+// At level 2 a connect's row drops the server's port as well (the server
+// side of the diagram names it).
+func compactCallText(e netlab.Event, st *Styles, kind rowKind, client bool, level int) string {
+	if kind != rowNormal && kind != rowSelected {
+		text, _ := rowText(e, st, kind)
+		return text
+	}
+	name := e.Op.String() + "()"
+	switch e.Op {
+	case netlab.OpConnect:
+		if level < 2 {
+			name = "connect(" + portText(e.Args.Addr) + ")"
+		}
+	case netlab.OpBind:
+		name = "bind(" + e.Args.Addr.String() + ")"
+	}
+	var s string
+	switch {
+	case e.Kind == netlab.KindBlocked:
+		s = name + st.Muted.Render(" waits: ") + st.Kernel.Render("SYN sent")
+	case e.Failed():
+		s = name + " " + st.Error.Render(e.ErrnoName())
+		if e.Errno == 0 {
+			s = name + " " + st.Error.Render(e.ErrText())
+		}
+	case e.Op == netlab.OpBind && e.Local.IsValid():
+		s = name + " → " + st.Kernel.Render(boundText(e.Args.Addr, e.Local))
+	case e.Op == netlab.OpAccept:
+		s = name + " = " + st.Kernel.Render(strconv.Itoa(e.Result))
+		if e.NewState != netlab.StateNone {
+			s += " " + st.Kernel.Render(e.NewState.String())
+		}
+	case e.Result == 0 && (e.Op == netlab.OpConnect || e.Op == netlab.OpListen || e.Op == netlab.OpClose || e.Op == netlab.OpShutdown):
+		s = name + stateSuffix(e, st)
+	default:
+		text, _ := rowText(e, st, kind)
+		return text
+	}
+	if kind == rowSelected {
+		s = st.Selected.Render(ansi.Strip(s))
+	}
+	if client {
+		s = st.Client.Render(shortActor(e.Actor)) + " " + s
+	}
+	return s
 }
 
 // callName is the call with its fd: "recv(9)".
@@ -345,11 +434,12 @@ func callName(e netlab.Event) string {
 // callText is "recv(9) = 6 "2+3*4\n"" with the parts in their roles.
 func callText(e netlab.Event, st *Styles) string {
 	if e.Kind == netlab.KindBlocked {
-		// Kept in the history only for a connect: its SYN left here. The
-		// state is on the row where it returns (on loopback the handshake
-		// is often over before this row's state read, which would put
-		// EINPROGRESS beside ESTABLISHED).
-		return callName(e) + " " + st.Kernel.Render("EINPROGRESS")
+		// Kept in the history only for a connect: its SYN left here. A
+		// program's blocking connect() never sees the EINPROGRESS socklab's
+		// non-blocking fd got: it waits, as this row says. The state is on
+		// the row where it returns (on loopback the handshake is often over
+		// before this row's state read).
+		return callName(e) + st.Muted.Render(" waits: ") + st.Kernel.Render("SYN sent")
 	}
 	s := callName(e) + " = " + st.Kernel.Render(strconv.Itoa(e.Result))
 	if e.Failed() {
@@ -367,6 +457,10 @@ func callText(e netlab.Event, st *Styles) string {
 		return s
 	case e.Op == netlab.OpConnect && e.Local.IsValid():
 		s += st.Muted.Render(" from ") + st.Client.Render(portText(e.Local))
+	case e.Op == netlab.OpBind && e.Local.IsValid():
+		// What the kernel gave (getsockname), not what was asked: port 0
+		// becomes a real port here. CLOSED is not news after socket().
+		return callName(e) + " → " + st.Kernel.Render(boundText(e.Args.Addr, e.Local))
 	case e.Op.Takes() && e.Result == 0:
 		return s + " " + st.Kernel.Render("EOF") + stateSuffix(e, st)
 	}
@@ -387,6 +481,15 @@ func stateSuffix(e netlab.Event, st *Styles) string {
 // only where it is news (connect), every other state always.
 func statesShown(e netlab.Event) bool {
 	return e.State != netlab.StateNone && (e.State != netlab.StateEstablished || e.Op == netlab.OpConnect)
+}
+
+// boundText is a bound address, shortened to its port when the IP is the
+// one asked for (the row already names it).
+func boundText(asked, got netip.AddrPort) string {
+	if asked.Addr() == got.Addr() {
+		return portText(got)
+	}
+	return got.String()
 }
 
 func portText(a interface{ Port() uint16 }) string { return ":" + strconv.Itoa(int(a.Port())) }

@@ -92,6 +92,9 @@ type leakReport struct {
 	leaks []string
 }
 
+// cutCallRE finds a connect, accept or bind row cut short with "…".
+var cutCallRE = regexp.MustCompile(`\b(connect|accept|bind)\([^│┊]*…`)
+
 // screenNameRE: the distinctive words checked on screen (names and quoted
 // bytes, not numbers).
 var screenNameRE = regexp.MustCompile(`^("[^"]+"|[A-Z][A-Z0-9_]+)$`)
@@ -125,6 +128,16 @@ func screenLeaks(t *testing.T, li int, l *lessons.Lesson, plant func(*lessons.Le
 			t.Fatalf("lesson %d step %d: %v", li+1, si+1, err)
 		}
 		results = append(results, res)
+		// At 80x24 (a pane of 21 lines) no connect, accept or bind row of
+		// the step's ladder is cut.
+		after := newLessonsPane(testCommon(), LessonOptions{})
+		after.catalog, after.cur, after.results = []*lessons.Lesson{l}, 0, results
+		after.answers = map[int]int{}
+		for _, line := range strings.Split(ansi.Strip(after.View(80, 21)), "\n") {
+			if cutCallRE.MatchString(line) {
+				rep.leaks = append(rep.leaks, fmt.Sprintf("%s: step %d at 80x24: a call's label is cut: %q", l.File, si+1, strings.TrimSpace(line)))
+			}
+		}
 		if pr == nil {
 			continue
 		}

@@ -84,8 +84,10 @@ type lessonsPane struct {
 	results []*lessons.StepResult
 	answers map[int]int // step index → the choice the learner picked
 	// scroll is how many lines of the lesson text are scrolled away;
-	// scrollMax is the most the last View allowed.
-	scroll, scrollMax int
+	// scrollMax is the most the last View allowed; scrollPage how many
+	// lines of text it showed (a page key moves a little less, so no line
+	// is skipped).
+	scroll, scrollMax, scrollPage int
 	showChecks        bool // x: each expectation rule with its values
 	lastWidth         int  // the width of the last View
 	asking            bool // the next step's prediction is on screen
@@ -321,10 +323,10 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.ScrollUp), !p.asking && key.Matches(msg, k.LessonUp):
-		p.scroll = max(0, p.scroll-scrollStep(msg))
+		p.scroll = max(0, p.scroll-p.scrollStep(msg))
 		return nil
 	case key.Matches(msg, k.ScrollDown), !p.asking && key.Matches(msg, k.LessonDown):
-		p.scroll = min(p.scrollMax, p.scroll+scrollStep(msg))
+		p.scroll = min(p.scrollMax, p.scroll+p.scrollStep(msg))
 		return nil
 	case key.Matches(msg, k.LessonList):
 		p.listMode, p.sel, p.auto = true, p.cur, false
@@ -483,9 +485,9 @@ func (p *lessonsPane) Close() {
 }
 
 // scrollStep is how far a key scrolls the lesson text: a page or a line.
-func scrollStep(msg tea.KeyPressMsg) int {
+func (p *lessonsPane) scrollStep(msg tea.KeyPressMsg) int {
 	if s := msg.String(); s == "pgup" || s == "pgdown" {
-		return 10
+		return max(1, p.scrollPage-2)
 	}
 	return 1
 }

@@ -108,8 +108,10 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 		body := sideBySide(block(p.scrolled(text, height-1), textW, height-1), block(side, sideW, height-1), 1)
 		return block(append([]string{header}, strings.Split(body, "\n")...), width, height)
 	}
-	ladH := max(4, (height-1)/4)
-	codeLines := p.codeLines(step, width, min(7, height/4), false)
+	// The ladder keeps at least 10 rows (and its header) where the height
+	// allows: at 80x24 it is the step's evidence, the text scrolls.
+	ladH := max(min(11, height-10), (height-1)/4)
+	codeLines := p.codeLines(step, width, min(7, height/5), false)
 	if seg, ok := p.pickedSegment(); ok {
 		codeLines = p.segmentLines(seg, width, max(7, height/3))
 	}
@@ -366,7 +368,7 @@ func wrapLines(lines []string, w int) []string {
 // explanation is ever cut off without a way to read it).
 func (p *lessonsPane) scrolled(text []string, h int) []string {
 	maxOff := max(0, len(text)-h+1)
-	p.scrollMax = maxOff
+	p.scrollMax, p.scrollPage = maxOff, h
 	off := min(p.scroll, maxOff)
 	if len(text) <= h {
 		return text
