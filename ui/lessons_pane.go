@@ -88,18 +88,18 @@ type lessonsPane struct {
 	// lines of text it showed (a page key moves a little less, so no line
 	// is skipped).
 	scroll, scrollMax, scrollPage int
-	showChecks        bool // x: each expectation rule with its values
-	lastWidth         int  // the width of the last View
-	asking            bool // the next step's prediction is on screen
-	choice            int  // highlighted choice
-	busy              bool // a step or a replay is running
-	gen               int  // bumps on every (re)start; stale messages are dropped
-	err               string
-	hint              bool
-	code              codeMode
-	auto              bool
-	speed             int // index in autoplaySpeeds
-	md                mdCache
+	showChecks                    bool // x: each expectation rule with its values
+	lastWidth                     int  // the width of the last View
+	asking                        bool // the next step's prediction is on screen
+	choice                        int  // highlighted choice
+	busy                          bool // a step or a replay is running
+	gen                           int  // bumps on every (re)start; stale messages are dropped
+	err                           string
+	hint                          bool
+	code                          codeMode
+	auto                          bool
+	speed                         int // index in autoplaySpeeds
+	md                            mdCache
 }
 
 func newLessonsPane(c *Common, o LessonOptions) *lessonsPane {
