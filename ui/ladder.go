@@ -15,6 +15,10 @@ import (
 // LadderOpts are the live parts of a ladder diagram besides the history.
 type LadderOpts struct {
 	Selected uint64         // Seq of the selected event; 0: none
+	// Follow keeps the newest rows in view even when Selected is older
+	// (a pane that follows the newest message highlights it but must still
+	// show what came after it: a new client's handshake).
+	Follow bool
 	Pending  []netlab.Event // calls waiting at the step gate, oldest first
 	Blocked  []netlab.Event // calls blocked in the kernel
 	Lost     uint64         // events not in the history (dropped or trimmed)
@@ -113,7 +117,7 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		segs = countSegs(events)
 	}
 	end := len(rows)
-	if o.Selected != 0 {
+	if o.Selected != 0 && !o.Follow {
 		for i, r := range rows {
 			if !r.state && events[r.ix].Seq == o.Selected && i < end-room {
 				end = min(len(rows), i+1+room/2)
@@ -226,6 +230,13 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		// about the whole right side.
 		lines = append(lines, fit(st.Muted.Render("  ┊ "+remoteNote), width))
 	}
+	newer := len(rows) - end
+	if newer > 0 && room > 2 {
+		// The last history line says that newer rows exist: a selected
+		// message keeps its place, but nothing new happens unseen.
+		room--
+		start = max(start, end-room)
+	}
 	if (start > 0 || o.Lost > 0) && room > 1 {
 		// One row says how much is above, so a scrolled or trimmed
 		// diagram never looks like the beginning of the conversation.
@@ -245,6 +256,9 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 			kind = rowSelected
 		}
 		lines = append(lines, ladderRow(e, left, lane, right, st, kind, segs[e.Seq], remote))
+	}
+	if newer > 0 && room > 1 {
+		lines = append(lines, fit(st.Prompt.Render(fmt.Sprintf("  ↓ %d newer below", newer)), width))
 	}
 	for len(lines) < height-len(tail) {
 		lines = append(lines, strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+rbar)

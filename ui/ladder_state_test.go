@@ -96,3 +96,28 @@ func TestStateIsDrawnWhereItWasRead(t *testing.T) {
 		t.Fatalf("without segments the state belongs on the call's row:\n%s", out)
 	}
 }
+
+// TestNewerRowsAreNeverHidden: with an older message selected the ladder
+// says how many rows are below; following the newest, the newest rows (a
+// new client's socket and connect) are drawn although the message shown is
+// older.
+func TestNewerRowsAreNeverHidden(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var evs []netlab.Event
+	for i := 1; i <= 30; i++ {
+		evs = append(evs, netlab.Event{Seq: uint64(i), Kind: netlab.KindCall, Op: netlab.OpSend, Role: netlab.RoleClient,
+			Actor: "client 1", FD: 4, Result: i, At: t0.Add(time.Duration(i) * time.Millisecond)})
+	}
+	evs = append(evs, netlab.Event{Seq: 31, Kind: netlab.KindCall, Op: netlab.OpSocket, Role: netlab.RoleClient, Actor: "client 2", Result: 9, FD: -1},
+		netlab.Event{Seq: 32, Kind: netlab.KindCall, Op: netlab.OpConnect, Role: netlab.RoleClient, Actor: "client 2", FD: 9,
+			Args: netlab.Args{Addr: netip.MustParseAddrPort("127.0.0.1:1081")}, State: netlab.StateEstablished})
+	st := NewStyles(ThemeDark, true)
+	picked := ansi.Strip(RenderLadder(evs, 100, 12, st, LadderOpts{Selected: 5}))
+	if !strings.Contains(picked, "send(4) = 5") || !strings.Contains(picked, "newer below") {
+		t.Fatalf("an older pick must stay in view and say that newer rows exist:\n%s", picked)
+	}
+	following := ansi.Strip(RenderLadder(evs, 100, 12, st, LadderOpts{Selected: 20, Follow: true}))
+	if !strings.Contains(following, "c2 connect(9, :1081)") || strings.Contains(following, "newer below") {
+		t.Fatalf("following the newest, the new client's connect must be drawn:\n%s", following)
+	}
+}
