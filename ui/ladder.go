@@ -14,11 +14,11 @@ import (
 
 // LadderOpts are the live parts of a ladder diagram besides the history.
 type LadderOpts struct {
-	Selected uint64         // Seq of the selected event; 0: none
+	Selected uint64 // Seq of the selected event; 0: none
 	// Follow keeps the newest rows in view even when Selected is older
 	// (a pane that follows the newest message highlights it but must still
 	// show what came after it: a new client's handshake).
-	Follow bool
+	Follow   bool
 	Pending  []netlab.Event // calls waiting at the step gate, oldest first
 	Blocked  []netlab.Event // calls blocked in the kernel
 	Lost     uint64         // events not in the history (dropped or trimmed)
