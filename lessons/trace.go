@@ -77,16 +77,17 @@ func WriteStep(w io.Writer, l *Lesson, res *StepResult) {
 		if moved[i] {
 			e.State = netlab.StateNone
 		}
-		fmt.Fprintln(w, "  "+e.String())
+		line := "  " + e.String()
+		if e.Op == netlab.OpSysctl && !e.Failed() {
+			// read() returns a byte count; the value is what was read.
+			line += fmt.Sprintf(" bytes: %q", e.Data)
+		}
+		fmt.Fprintln(w, line)
 		for _, c := range after[i] {
 			fmt.Fprintf(w, "  %-9s state now %s (read after the segments above)\n", res.Events[c].Actor, res.Events[c].State)
 		}
 	}
 	for _, o := range res.Outcomes {
-		if o.Action.Op == "sysctl" && o.Err == nil {
-			// Event.String prints payloads of recv only; show the value read.
-			fmt.Fprintf(w, "  %-9s %s = %q\n", o.Action.Actor, o.Action.Args[0], o.Extra)
-		}
 		if o.Err != nil {
 			fmt.Fprintf(w, "  ! %s: %v\n", o.Action.Src, o.Err)
 		}

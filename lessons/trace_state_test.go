@@ -48,3 +48,15 @@ func TestTraceDrawsAStateWhereItWasRead(t *testing.T) {
 		t.Fatalf("want close, two FINs, then the state (close at %d, state at %d):\n%s", closeAt, stateAt, b.String())
 	}
 }
+
+// TestTraceShowsASysctlsValue: the read's line carries what was read, not
+// only read()'s byte count.
+func TestTraceShowsASysctlsValue(t *testing.T) {
+	res := &StepResult{Index: 0, Events: []netlab.Event{{Kind: netlab.KindCall, Op: netlab.OpSysctl, Role: netlab.RoleLab, Actor: "ports",
+		Text: "/proc/sys/net/ipv4/ip_local_port_range", FD: -1, Result: 12, Data: []byte("32768 60999")}}}
+	var b strings.Builder
+	WriteStep(&b, &Lesson{Steps: []Step{{Title: "s"}}}, res)
+	if !strings.Contains(b.String(), `= 12 bytes: "32768 60999"`) {
+		t.Fatalf("the value read is not on the read's line:\n%s", b.String())
+	}
+}
