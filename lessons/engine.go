@@ -129,6 +129,20 @@ func (s *StepResult) OK() bool {
 	return true
 }
 
+// Graded reports whether the step's prediction can be marked: exactly one
+// choice agrees with what the kernel did. When none does (a machine that
+// behaves as the lesson did not foresee) or several do, the learner is
+// told what happened and the answer is neither right nor wrong.
+func (s *StepResult) Graded() bool {
+	n := 0
+	for _, c := range s.Choices {
+		if c {
+			n++
+		}
+	}
+	return n == 1
+}
+
 // Start prepares a run of l on a new lab. Nothing runs until Next.
 func Start(l *Lesson, opts Options) *Run {
 	opts.defaults()

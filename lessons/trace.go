@@ -103,6 +103,9 @@ func WriteStep(w io.Writer, l *Lesson, res *StepResult) {
 			}
 			fmt.Fprintf(w, "    %s %s\n", mark, c.Text)
 		}
+		if !res.Graded() {
+			fmt.Fprintf(w, "    (not one single choice matches what the kernel did here: an answer is not graded)\n")
+		}
 	}
 	for _, v := range res.Expects {
 		mark := "ok  "

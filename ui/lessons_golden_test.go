@@ -101,3 +101,20 @@ func TestWrongAnswerPromisesOnlyAnExplanationThatIsThere(t *testing.T) {
 		}
 	}
 }
+
+// TestNoChoiceMatchedIsNotGraded: when the kernel did what no choice says,
+// the screen says so and marks the answer neither right nor wrong, and the
+// score leaves the question out.
+func TestNoChoiceMatchedIsNotGraded(t *testing.T) {
+	m := NewModel(Options{Pane: "lessons", Theme: ThemeDark})
+	defer m.Close()
+	p := fixtureLessonPane(t, m.c)
+	p.results[1].Choices = []bool{false, false}
+	screen := ansi.Strip(p.View(100, 30))
+	if !strings.Contains(screen, "not graded") || strings.Contains(screen, "went otherwise") || strings.Contains(screen, "you predicted") {
+		t.Fatalf("an outcome no choice matches must not be graded:\n%s", screen)
+	}
+	if asked, _ := p.score(); asked != 0 {
+		t.Fatalf("the score counts an ungraded question: %d asked", asked)
+	}
+}

@@ -265,7 +265,7 @@ func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd {
 		}
 		p.results = append(p.results, msg.res)
 		l := p.catalog[p.cur]
-		if i, ok := p.answers[msg.res.Index]; ok && msg.res.Choices != nil && i < len(msg.res.Choices) {
+		if i, ok := p.answers[msg.res.Index]; ok && msg.res.Graded() && i < len(msg.res.Choices) {
 			p.prog.Answered(l.ID, msg.res.Index, msg.res.Choices[i])
 		}
 		p.prog.Reached(l.ID, len(p.results), len(l.Steps))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -227,6 +228,9 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 		switch {
 		case !answered:
 			out = append(out, st.Muted.Render("  (not answered)"))
+		case !res.Graded():
+			// The kernel did what no single choice says: explain, do not mark.
+			out = append(out, st.Muted.Render("  not graded: on this machine the outcome matches "+map[bool]string{true: "none", false: "more than one"}[!slices.Contains(res.Choices, true)]+" of the choices"))
 		case picked < len(res.Choices) && res.Choices[picked]:
 			out = append(out, st.Wire.Render("  ✓ you predicted what happened"))
 		case len(res.Whens) > 0:
@@ -402,7 +406,7 @@ func (p *lessonsPane) score() (asked, right int) {
 		if res == nil {
 			continue
 		}
-		if i, ok := p.answers[res.Index]; ok && i < len(res.Choices) {
+		if i, ok := p.answers[res.Index]; ok && res.Graded() && i < len(res.Choices) {
 			asked++
 			if res.Choices[i] {
 				right++
