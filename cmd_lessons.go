@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -59,6 +60,9 @@ func newLessonsCmd() *cobra.Command {
 			}
 			for _, l := range ls {
 				fmt.Fprintf(cmd.OutOrStdout(), "ok  %s: %q, %d steps\n", l.File, l.Title, len(l.Steps))
+				for _, k := range l.Leaks() { // a warning: the lesson still plays
+					fmt.Fprintf(cmd.OutOrStdout(), "warn %s:%s\n", l.File, strings.TrimPrefix(k.String(), "line "))
+				}
 			}
 			return nil
 		},

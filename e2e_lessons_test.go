@@ -58,13 +58,14 @@ func TestE2ELesson3(t *testing.T) {
 	waitFor("step 1/6")
 	keys("n")
 	waitFor("Predict:")
-	keys("Enter") // a) yes, connect() returns now
+	// Step 2 needs the wire: in the private network it is on, so it asks.
+	waitFor("Who sends the SYN-ACK")
+	keys("Enter") // a) the server's kernel, at once
 	waitFor("← what happened")
 	waitFor("✓ you predicted what happened")
 	keys("n")
-	// Step 3 needs the wire: in the private network it is on, so it asks.
-	waitFor("Who sends the SYN-ACK")
-	keys("Enter") // a) the server's kernel
+	waitFor("second client's connect() return")
+	keys("Enter") // a) yes: the kernel queues it too
 	waitFor("✓ you predicted what happened")
 	for _, seg := range []string{"─ SYN ─", "◀─", "SYN,ACK", "─ ACK ─"} {
 		waitFor(seg)

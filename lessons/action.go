@@ -74,6 +74,7 @@ var actionSpecs = map[string]actionSpec{
 	"close":     {doc: "close() (for a server started with serve: stop it)"},
 	"state":     {doc: "ask the kernel for the TCP state now (TCP_INFO, or /proc/net/tcp after close)"},
 	"wait":      {args: "[DURATION]", max: 1, doc: "wait until ACTOR's blocked call returns (default 10s)", check: checkDur(0)},
+	"quickack":  {args: "0|1", min: 1, max: 1, doc: "setsockopt(TCP_QUICKACK) (Linux): 0 delays the next ACK as in a long conversation, whatever the timing", check: checkInt(0)},
 	"idle":      {args: "DURATION", min: 1, max: 1, doc: "ACTOR makes no call for DURATION while the kernels go on (a retransmission, a delayed ACK)", check: checkDur(0)},
 	"serve":     {args: "echo|calc ADDR [sequential] [backlog=N] [idle=DUR] [maxline=N] [maxclients=N] [nodelay]", min: 2, max: 8, doc: "start socklab's echo or calculator server as ACTOR", check: checkServe},
 	"sysctl":    {args: "NAME", min: 1, max: 1, doc: "read a kernel setting, e.g. net.ipv4.ip_local_port_range", check: checkSysctl},

@@ -129,6 +129,20 @@ func (s *StepResult) OK() bool {
 	return true
 }
 
+// Graded reports whether the step's prediction can be marked: exactly one
+// choice agrees with what the kernel did. When none does (a machine that
+// behaves as the lesson did not foresee) or several do, the learner is
+// told what happened and the answer is neither right nor wrong.
+func (s *StepResult) Graded() bool {
+	n := 0
+	for _, c := range s.Choices {
+		if c {
+			n++
+		}
+	}
+	return n == 1
+}
+
 // Start prepares a run of l on a new lab. Nothing runs until Next.
 func Start(l *Lesson, opts Options) *Run {
 	opts.defaults()
@@ -427,6 +441,8 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 	switch a.Op {
 	case "reuseaddr":
 		f = func(c context.Context) error { return s.SetReuseAddr(c, true) }
+	case "quickack":
+		f = func(c context.Context) error { return s.SetQuickAck(c, a.n != 0) }
 	case "bind", "connect":
 		addr, err := r.resolve(a.addr, a.Op == "connect")
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 )
@@ -19,9 +20,13 @@ type LessonProgress struct {
 	Step int  `json:"step"` // steps played
 	Done bool `json:"done"` // played to the end at least once
 	// Predicted and Right count the predictions answered and those the
-	// kernel agreed with.
+	// kernel agreed with, each question once: its latest answer (Answers).
 	Predicted int `json:"predicted,omitempty"`
 	Right     int `json:"right,omitempty"`
+	// Answers holds, by step index, whether the latest answer to that
+	// step's question was what the kernel did. Going back and playing a
+	// step again replaces its answer instead of adding one.
+	Answers map[int]bool `json:"answers,omitempty"`
 }
 
 // DefaultProgressPath is os.UserConfigDir()/socklab/progress.json.
@@ -100,16 +105,23 @@ func (p *Progress) Reached(id string, step, total int) {
 	}
 }
 
-// Answered records one prediction and whether the kernel agreed.
-func (p *Progress) Answered(id string, right bool) {
+// Answered records the answer to step's prediction (0-based) and whether
+// the kernel agreed; a step answered before keeps only this answer.
+func (p *Progress) Answered(id string, step int, right bool) {
 	lp := p.Lessons[id]
 	if lp == nil {
 		lp = &LessonProgress{}
 		p.Lessons[id] = lp
 	}
-	lp.Predicted++
-	if right {
-		lp.Right++
+	if lp.Answers == nil {
+		lp.Answers = map[int]bool{}
+	}
+	lp.Answers[step] = right
+	lp.Predicted, lp.Right = len(lp.Answers), 0
+	for _, r := range lp.Answers {
+		if r {
+			lp.Right++
+		}
 	}
 }
 
@@ -119,6 +131,7 @@ func (p *Progress) Clone() *Progress {
 	c := &Progress{Last: p.Last, Lessons: make(map[string]*LessonProgress, len(p.Lessons))}
 	for k, v := range p.Lessons {
 		x := *v
+		x.Answers = maps.Clone(v.Answers)
 		c.Lessons[k] = &x
 	}
 	return c

@@ -14,7 +14,8 @@ func TestProgressSaveResume(t *testing.T) {
 		t.Fatalf("missing file: %v %+v", err, p)
 	}
 	p.Reached("03-client-connects", 2, 5)
-	p.Answered("03-client-connects", true)
+	p.Answered("03-client-connects", 1, false)
+	p.Answered("03-client-connects", 1, true) // played again: replaces
 	p.Reached("02-server-socket", 4, 4)
 	if err := p.Save(path); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/socklab/socklab/netlab"
 )
 
 // Trace plays every step of l headless and writes, per step, the real
@@ -36,18 +38,56 @@ func Trace(ctx context.Context, w io.Writer, num int, l *Lesson, opts Options) (
 	return ok, nil
 }
 
+// statesWhereRead applies the ladder's rule (ui's planLines) to a trace: a
+// call whose state was read after segments of its connection that are
+// printed below it (close's own FIN, the peer's FIN) prints no state, and
+// the state gets a line of its own after the last of them. ESTABLISHED on
+// a call other than connect stays: nothing turns a connection ESTABLISHED
+// after the handshake, so it held when the call returned.
+func statesWhereRead(evs []netlab.Event) (moved map[int]bool, after map[int][]int) {
+	moved, after = map[int]bool{}, map[int][]int{}
+	for i, e := range evs {
+		if e.Kind != netlab.KindCall || e.State == netlab.StateNone || e.StateAt.IsZero() || !e.Remote.IsValid() ||
+			(e.State == netlab.StateEstablished && e.Op != netlab.OpConnect) {
+			continue
+		}
+		last := -1
+		for j := i + 1; j < len(evs) && !evs[j].At.After(e.StateAt); j++ {
+			if p := evs[j].Pkt; evs[j].Kind == netlab.KindPacket && p != nil {
+				lp, rp, sp, dp := e.Local.Port(), e.Remote.Port(), p.Seg.Src.Port(), p.Seg.Dst.Port()
+				if (sp == lp && dp == rp) || (sp == rp && dp == lp) {
+					last = j
+				}
+			}
+		}
+		if last >= 0 {
+			moved[i] = true
+			after[last] = append(after[last], i)
+		}
+	}
+	return moved, after
+}
+
 // WriteStep writes one step's result as plain text.
 func WriteStep(w io.Writer, l *Lesson, res *StepResult) {
 	st := l.Steps[res.Index]
 	fmt.Fprintf(w, "\nStep %d/%d: %s\n", res.Index+1, len(l.Steps), st.Title)
-	for _, e := range res.Events {
-		fmt.Fprintln(w, "  "+e.String())
+	moved, after := statesWhereRead(res.Events)
+	for i, e := range res.Events {
+		if moved[i] {
+			e.State = netlab.StateNone
+		}
+		line := "  " + e.String()
+		if e.Op == netlab.OpSysctl && !e.Failed() {
+			// read() returns a byte count; the value is what was read.
+			line += fmt.Sprintf(" bytes: %q", e.Data)
+		}
+		fmt.Fprintln(w, line)
+		for _, c := range after[i] {
+			fmt.Fprintf(w, "  %-9s state now %s (read after the segments above)\n", res.Events[c].Actor, res.Events[c].State)
+		}
 	}
 	for _, o := range res.Outcomes {
-		if o.Action.Op == "sysctl" && o.Err == nil {
-			// Event.String prints payloads of recv only; show the value read.
-			fmt.Fprintf(w, "  %-9s %s = %q\n", o.Action.Actor, o.Action.Args[0], o.Extra)
-		}
 		if o.Err != nil {
 			fmt.Fprintf(w, "  ! %s: %v\n", o.Action.Src, o.Err)
 		}
@@ -62,6 +102,9 @@ func WriteStep(w io.Writer, l *Lesson, res *StepResult) {
 				mark = "[x]"
 			}
 			fmt.Fprintf(w, "    %s %s\n", mark, c.Text)
+		}
+		if !res.Graded() {
+			fmt.Fprintf(w, "    (not one single choice matches what the kernel did here: an answer is not graded)\n")
 		}
 	}
 	for _, v := range res.Expects {

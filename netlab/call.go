@@ -26,6 +26,8 @@ type call struct {
 	enter  time.Time // the first attempt
 	at     time.Time // the moment the event is ordered by
 	waited bool      // a KindBlocked event was reported
+	// stateAt is when the state after the call was read (Event.StateAt).
+	stateAt time.Time
 	// blockedNote is added to a blocked event's explanation (Windows: the
 	// call was judged blocked by socklab's timer, not by the kernel).
 	blockedNote string

@@ -76,6 +76,10 @@ type Event struct {
 	// State is the TCP state of FD after the call, read from the kernel.
 	// StateNone for UDP sockets, closed fds and failed lookups.
 	State TCPState
+	// StateAt is when the kernel was asked for State (the read began):
+	// a segment captured before it may already be in State, one captured
+	// after it is not. Zero when no state was read.
+	StateAt time.Time
 	// NewState is the TCP state of the fd a call created (accept's new socket).
 	NewState TCPState
 	// Segs are the socket's segment counters read with State (TCP_INFO).

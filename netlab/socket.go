@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // sockCore is what a Socket is on every platform: who owns it, what it is,
@@ -76,6 +77,9 @@ func (s *sockCore) traced() bool { return s.tr.traced() }
 func (s *sockCore) finish(c *call, result int, err error, data []byte, note string, st TCPState, segs Segs) {
 	e := c.event(result, err)
 	e.Local, e.Remote, e.Note, e.State, e.Segs = s.LocalAddr(), s.RemoteAddr(), note, st, segs
+	if st != StateNone {
+		e.StateAt = c.stateAt
+	}
 	if len(data) > 0 {
 		e.Data = append([]byte(nil), data[:min(len(data), DataCap)]...)
 	}
@@ -89,6 +93,7 @@ func (s *Socket) finishAccept(c *call, ns *Socket, result int) {
 		return
 	}
 	e := c.event(result, nil)
+	e.StateAt = time.Now()
 	e.Local, e.Remote, e.State, e.NewState = ns.LocalAddr(), ns.RemoteAddr(), s.stateNow(), ns.stateNow()
 	s.tr.emit(e)
 }

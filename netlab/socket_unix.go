@@ -53,6 +53,7 @@ func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error)
 	tr.reg.add(s)
 	if tr.Sink != nil {
 		e := c.event(s.fd, nil)
+		e.StateAt = time.Now()
 		e.State = s.stateNow()
 		tr.emit(e)
 	}
@@ -120,6 +121,7 @@ func (s *Socket) base() Event {
 
 func (s *Socket) baseConnect() Event {
 	e := s.base()
+	e.StateAt = time.Now()
 	e.State = s.stateNow()
 	return e
 }
@@ -133,6 +135,7 @@ func (s *Socket) report(c *call, result int, err error, data []byte) {
 		st   TCPState
 		segs Segs
 	)
+	c.stateAt = time.Now()
 	if s.closed.Load() {
 		st = stateByTuple(s.LocalAddr(), s.RemoteAddr())
 	} else if s.typ == Stream && s.fd >= 0 {

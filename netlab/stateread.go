@@ -17,7 +17,7 @@ func (s *Socket) ReadState() Event {
 	}
 	start := time.Now()
 	local, remote := s.LocalAddr(), s.RemoteAddr()
-	e := Event{Kind: KindCall, CallID: id, Role: s.role, FD: s.FD(), Local: local, Remote: remote, Enter: start}
+	e := Event{Kind: KindCall, CallID: id, Role: s.role, FD: s.FD(), Local: local, Remote: remote, Enter: start, StateAt: start}
 	switch {
 	case s.Type() == Datagram:
 		e.Kind, e.FD, e.Note = KindNote, -1, "a UDP socket has no TCP state: nothing to ask the kernel"

@@ -75,7 +75,7 @@ func (p *labPane) View(width, height int) string {
 	}
 	o.Stepping = p.feed.inStep()
 	if o.Selected == 0 {
-		o.Selected = sel.Seq
+		o.Selected, o.Follow = sel.Seq, true
 	}
 	o.Rows = &p.ladderSeqs
 	if l.wide {

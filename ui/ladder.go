@@ -14,7 +14,11 @@ import (
 
 // LadderOpts are the live parts of a ladder diagram besides the history.
 type LadderOpts struct {
-	Selected uint64         // Seq of the selected event; 0: none
+	Selected uint64 // Seq of the selected event; 0: none
+	// Follow keeps the newest rows in view even when Selected is older
+	// (a pane that follows the newest message highlights it but must still
+	// show what came after it: a new client's handshake).
+	Follow   bool
 	Pending  []netlab.Event // calls waiting at the step gate, oldest first
 	Blocked  []netlab.Event // calls blocked in the kernel
 	Lost     uint64         // events not in the history (dropped or trimmed)
@@ -105,25 +109,17 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		room-- // the line saying what cannot be seen
 	}
 
-	// Indices of the drawable rows; events are not copied (View runs
+	// The drawable rows, by index; events are not copied (View runs
 	// every frame, the history can hold thousands).
-	rows := make([]int, 0, min(len(events), 4*room+16))
-	for i, e := range events {
-		// A connect's blocked event is a row too: its SYN left then, before
-		// the accept that answers it (netlab's ordering rule).
-		if e.Kind == netlab.KindCall || e.Kind == netlab.KindNote || (e.Kind == netlab.KindBlocked && e.Op == netlab.OpConnect) ||
-			(e.Kind == netlab.KindLab && e.Op == netlab.OpWire) || (o.Packets && e.Kind == netlab.KindPacket && e.Pkt != nil) {
-			rows = append(rows, i)
-		}
-	}
+	rows := planLines(events, o.Packets, ladderDraws(o.Packets))
 	segs := segDeltas{}
 	if !o.Packets {
 		segs = countSegs(events)
 	}
 	end := len(rows)
-	if o.Selected != 0 {
-		for i, ix := range rows {
-			if events[ix].Seq == o.Selected && i < end-room {
+	if o.Selected != 0 && !o.Follow {
+		for i, r := range rows {
+			if !r.state && events[r.ix].Seq == o.Selected && i < end-room {
 				end = min(len(rows), i+1+room/2)
 				break
 			}
@@ -138,22 +134,53 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	if remote {
 		needR = len("server (remote)")
 	}
-	measure := func(e netlab.Event, kind rowKind) {
-		if e.Kind == netlab.KindNote || e.Kind == netlab.KindLab || (e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket) {
-			return // drawn across the diagram, not on a side
+	baseL, baseR := needL, needR
+	// keyL and keyR are the widest connect, accept and bind rows: the
+	// rows that say who is connected to whom are the last ones cut.
+	keyL, keyR := 0, 0
+	measureAll := func(level int) {
+		needL, needR, keyL, keyR = baseL, baseR, 0, 0
+		for _, r := range rows[start:end] {
+			var text string
+			var client bool
+			e := shownEvent(events[r.ix], r)
+			switch {
+			case r.state:
+				text, client = stateRowText(e, st)
+			case e.Kind == netlab.KindNote || e.Kind == netlab.KindLab || (e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket):
+				continue // drawn across the diagram, not on a side
+			case level > 0 && e.Kind != netlab.KindPacket:
+				client = isClient(e.Role)
+				text = compactCallText(e, st, rowNormal, client, level)
+			default:
+				text, client = rowText(e, st, rowNormal)
+			}
+			key := !r.state && (e.Op == netlab.OpConnect || e.Op == netlab.OpAccept || e.Op == netlab.OpBind) && e.Kind != netlab.KindPacket
+			if client {
+				needL = max(needL, ansi.StringWidth(text)+1)
+				if key {
+					keyL = max(keyL, ansi.StringWidth(text)+1)
+				}
+			} else {
+				needR = max(needR, ansi.StringWidth(text))
+				if key {
+					keyR = max(keyR, ansi.StringWidth(text))
+				}
+			}
 		}
-		text, client := rowText(e, st, kind)
-		if client {
-			needL = max(needL, ansi.StringWidth(text)+1)
-		} else {
-			needR = max(needR, ansi.StringWidth(text))
+		for _, t := range tailRows {
+			text, client := rowText(t.e, st, t.kind)
+			if client {
+				needL = max(needL, ansi.StringWidth(text)+1)
+			} else {
+				needR = max(needR, ansi.StringWidth(text))
+			}
 		}
 	}
-	for _, ix := range rows[start:end] {
-		measure(events[ix], rowNormal)
-	}
-	for _, t := range tailRows {
-		measure(t.e, t.kind)
+	// Where not everything fits whole, the sides are laid out for the
+	// short forms ladderRow then draws (see compactCallText).
+	for level := 0; level <= 2 && (level == 0 || needL+14+needR > width); level++ {
+		measureAll(level)
 	}
 	left, lane, right := ladderCols(width)
 	if over := needL + lane + 2 + needR - width; over > 0 && lane > 12 {
@@ -170,6 +197,13 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	case needR < right:
 		right = needR
 		left = width - right - lane - 2
+	}
+	switch {
+	case keyL+lane+2+keyR > width:
+	case left < keyL:
+		left, right = keyL, width-keyL-lane-2
+	case right < keyR:
+		right, left = keyR, width-keyR-lane-2
 	}
 	bar := st.Muted.Render("│")
 	rbar, rtop, rname := bar, st.Muted.Render("┬"), st.Server.Bold(true).Render("server")
@@ -196,6 +230,13 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		// about the whole right side.
 		lines = append(lines, fit(st.Muted.Render("  ┊ "+remoteNote), width))
 	}
+	newer := len(rows) - end
+	if newer > 0 && room > 2 {
+		// The last history line says that newer rows exist: a selected
+		// message keeps its place, but nothing new happens unseen.
+		room--
+		start = max(start, end-room)
+	}
 	if (start > 0 || o.Lost > 0) && room > 1 {
 		// One row says how much is above, so a scrolled or trimmed
 		// diagram never looks like the beginning of the conversation.
@@ -204,26 +245,45 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		lines = append(lines, fit(st.Muted.Render(fmt.Sprintf("  ⋮ %d earlier calls above", above)), width))
 	}
 	rowStart := len(lines)
-	for _, ix := range rows[start:end] {
-		e := events[ix]
+	for _, r := range rows[start:end] {
+		e := shownEvent(events[r.ix], r)
+		if r.state {
+			lines = append(lines, stateRow(e, left, lane, right, st, remote))
+			continue
+		}
 		kind := rowNormal
 		if e.Seq == o.Selected {
 			kind = rowSelected
 		}
 		lines = append(lines, ladderRow(e, left, lane, right, st, kind, segs[e.Seq], remote))
 	}
+	if newer > 0 && room > 1 {
+		lines = append(lines, fit(st.Prompt.Render(fmt.Sprintf("  ↓ %d newer below", newer)), width))
+	}
 	for len(lines) < height-len(tail) {
 		lines = append(lines, strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+rbar)
 	}
 	if o.Rows != nil {
 		seqs := make([]uint64, len(lines), len(lines)+len(tail))
-		for i, ix := range rows[start:end] {
-			seqs[rowStart+i] = events[ix].Seq
+		for i, r := range rows[start:end] {
+			if !r.state {
+				seqs[rowStart+i] = events[r.ix].Seq
+			}
 		}
 		*o.Rows = seqs
 	}
 	lines = append(lines, tail...)
 	return block(lines, width, height)
+}
+
+// ladderDraws says which events of the history are rows of a ladder.
+func ladderDraws(packets bool) func(netlab.Event) bool {
+	return func(e netlab.Event) bool {
+		// A connect's blocked event is a row too: its SYN left then, before
+		// the accept that answers it (netlab's ordering rule).
+		return e.Kind == netlab.KindCall || e.Kind == netlab.KindNote || (e.Kind == netlab.KindBlocked && e.Op == netlab.OpConnect) ||
+			(e.Kind == netlab.KindLab && e.Op == netlab.OpWire) || (packets && e.Kind == netlab.KindPacket && e.Pkt != nil)
+	}
 }
 
 type rowKind int
@@ -281,6 +341,15 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, 
 		return fit(st.Muted.Render("  · "+e.Actor+": ")+e.Op.String()+"("+e.Text+") = "+st.Kernel.Render(strings.Join(strings.Fields(string(e.Data)), " ")), width)
 	}
 	text, client := rowText(e, st, kind)
+	if avail := map[bool]int{true: left - 1, false: right}[client]; ansi.StringWidth(text) > avail && e.Kind != netlab.KindPacket {
+		// Too long for its side (a narrow terminal): the short form keeps
+		// what the row is about (the call, its result, its state) whole.
+		for level := 1; level <= 2 && ansi.StringWidth(text) > avail; level++ {
+			if short := compactCallText(e, st, kind, client, level); ansi.StringWidth(short) < ansi.StringWidth(text) {
+				text = short
+			}
+		}
+	}
 	arrow := strings.Repeat(" ", lane)
 	switch {
 	case kind != rowNormal && kind != rowSelected:
@@ -303,6 +372,57 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, 
 		return fit(mark+fitRight(text, left-1)+bar+arrow+rbar, width)
 	}
 	return fit(mark+strings.Repeat(" ", left-1)+bar+arrow+rbar+fit(text, right), width)
+}
+
+// compactCallText is a row's text for a side too narrow for callText: no
+// fd in the call, no "= 0" on a success that returns nothing else, no local
+// port on connect or peer port on accept (the socket table and the wire
+// have them).
+// At level 2 a connect's row drops the server's port as well (the server
+// side of the diagram names it).
+func compactCallText(e netlab.Event, st *Styles, kind rowKind, client bool, level int) string {
+	if kind != rowNormal && kind != rowSelected {
+		text, _ := rowText(e, st, kind)
+		return text
+	}
+	name := e.Op.String() + "()"
+	switch e.Op {
+	case netlab.OpConnect:
+		if level < 2 {
+			name = "connect(" + portText(e.Args.Addr) + ")"
+		}
+	case netlab.OpBind:
+		name = "bind(" + e.Args.Addr.String() + ")"
+	}
+	var s string
+	switch {
+	case e.Kind == netlab.KindBlocked:
+		s = name + st.Muted.Render(" waits: ") + st.Kernel.Render("SYN sent")
+	case e.Failed():
+		s = name + " " + st.Error.Render(e.ErrnoName())
+		if e.Errno == 0 {
+			s = name + " " + st.Error.Render(e.ErrText())
+		}
+	case e.Op == netlab.OpBind && e.Local.IsValid():
+		s = name + " → " + st.Kernel.Render(boundText(e.Args.Addr, e.Local))
+	case e.Op == netlab.OpAccept:
+		s = name + " = " + st.Kernel.Render(strconv.Itoa(e.Result))
+		if e.NewState != netlab.StateNone {
+			s += " " + st.Kernel.Render(e.NewState.String())
+		}
+	case e.Result == 0 && (e.Op == netlab.OpConnect || e.Op == netlab.OpListen || e.Op == netlab.OpClose || e.Op == netlab.OpShutdown):
+		s = name + stateSuffix(e, st)
+	default:
+		text, _ := rowText(e, st, kind)
+		return text
+	}
+	if kind == rowSelected {
+		s = st.Selected.Render(ansi.Strip(s))
+	}
+	if client {
+		s = st.Client.Render(shortActor(e.Actor)) + " " + s
+	}
+	return s
 }
 
 // callName is the call with its fd: "recv(9)".
@@ -328,11 +448,12 @@ func callName(e netlab.Event) string {
 // callText is "recv(9) = 6 "2+3*4\n"" with the parts in their roles.
 func callText(e netlab.Event, st *Styles) string {
 	if e.Kind == netlab.KindBlocked {
-		// Kept in the history only for a connect: its SYN left here. The
-		// state is on the row where it returns (on loopback the handshake
-		// is often over before this row's state read, which would put
-		// EINPROGRESS beside ESTABLISHED).
-		return callName(e) + " " + st.Kernel.Render("EINPROGRESS")
+		// Kept in the history only for a connect: its SYN left here. A
+		// program's blocking connect() never sees the EINPROGRESS socklab's
+		// non-blocking fd got: it waits, as this row says. The state is on
+		// the row where it returns (on loopback the handshake is often over
+		// before this row's state read).
+		return callName(e) + st.Muted.Render(" waits: ") + st.Kernel.Render("SYN sent")
 	}
 	s := callName(e) + " = " + st.Kernel.Render(strconv.Itoa(e.Result))
 	if e.Failed() {
@@ -350,6 +471,10 @@ func callText(e netlab.Event, st *Styles) string {
 		return s
 	case e.Op == netlab.OpConnect && e.Local.IsValid():
 		s += st.Muted.Render(" from ") + st.Client.Render(portText(e.Local))
+	case e.Op == netlab.OpBind && e.Local.IsValid():
+		// What the kernel gave (getsockname), not what was asked: port 0
+		// becomes a real port here. CLOSED is not news after socket().
+		return callName(e) + " → " + st.Kernel.Render(boundText(e.Args.Addr, e.Local))
 	case e.Op.Takes() && e.Result == 0:
 		return s + " " + st.Kernel.Render("EOF") + stateSuffix(e, st)
 	}
@@ -360,10 +485,25 @@ func callText(e netlab.Event, st *Styles) string {
 }
 
 func stateSuffix(e netlab.Event, st *Styles) string {
-	if e.State == netlab.StateNone || e.State == netlab.StateEstablished && e.Op != netlab.OpConnect {
+	if !statesShown(e) {
 		return ""
 	}
 	return " " + st.Kernel.Render(e.State.String())
+}
+
+// statesShown reports whether a call's row names its state: ESTABLISHED
+// only where it is news (connect), every other state always.
+func statesShown(e netlab.Event) bool {
+	return e.State != netlab.StateNone && (e.State != netlab.StateEstablished || e.Op == netlab.OpConnect)
+}
+
+// boundText is a bound address, shortened to its port when the IP is the
+// one asked for (the row already names it).
+func boundText(asked, got netip.AddrPort) string {
+	if asked.Addr() == got.Addr() {
+		return portText(got)
+	}
+	return got.String()
 }
 
 func portText(a interface{ Port() uint16 }) string { return ":" + strconv.Itoa(int(a.Port())) }

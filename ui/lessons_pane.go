@@ -84,20 +84,22 @@ type lessonsPane struct {
 	results []*lessons.StepResult
 	answers map[int]int // step index → the choice the learner picked
 	// scroll is how many lines of the lesson text are scrolled away;
-	// scrollMax is the most the last View allowed.
-	scroll, scrollMax int
-	showChecks        bool // x: each expectation rule with its values
-	lastWidth         int  // the width of the last View
-	asking            bool // the next step's prediction is on screen
-	choice            int  // highlighted choice
-	busy              bool // a step or a replay is running
-	gen               int  // bumps on every (re)start; stale messages are dropped
-	err               string
-	hint              bool
-	code              codeMode
-	auto              bool
-	speed             int // index in autoplaySpeeds
-	md                mdCache
+	// scrollMax is the most the last View allowed; scrollPage how many
+	// lines of text it showed (a page key moves a little less, so no line
+	// is skipped).
+	scroll, scrollMax, scrollPage int
+	showChecks                    bool // x: each expectation rule with its values
+	lastWidth                     int  // the width of the last View
+	asking                        bool // the next step's prediction is on screen
+	choice                        int  // highlighted choice
+	busy                          bool // a step or a replay is running
+	gen                           int  // bumps on every (re)start; stale messages are dropped
+	err                           string
+	hint                          bool
+	code                          codeMode
+	auto                          bool
+	speed                         int // index in autoplaySpeeds
+	md                            mdCache
 }
 
 func newLessonsPane(c *Common, o LessonOptions) *lessonsPane {
@@ -263,8 +265,8 @@ func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd {
 		}
 		p.results = append(p.results, msg.res)
 		l := p.catalog[p.cur]
-		if i, ok := p.answers[msg.res.Index]; ok && msg.res.Choices != nil && i < len(msg.res.Choices) {
-			p.prog.Answered(l.ID, msg.res.Choices[i])
+		if i, ok := p.answers[msg.res.Index]; ok && msg.res.Graded() && i < len(msg.res.Choices) {
+			p.prog.Answered(l.ID, msg.res.Index, msg.res.Choices[i])
 		}
 		p.prog.Reached(l.ID, len(p.results), len(l.Steps))
 		if len(p.results) == len(l.Steps) {
@@ -321,10 +323,10 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.ScrollUp), !p.asking && key.Matches(msg, k.LessonUp):
-		p.scroll = max(0, p.scroll-scrollStep(msg))
+		p.scroll = max(0, p.scroll-p.scrollStep(msg))
 		return nil
 	case key.Matches(msg, k.ScrollDown), !p.asking && key.Matches(msg, k.LessonDown):
-		p.scroll = min(p.scrollMax, p.scroll+scrollStep(msg))
+		p.scroll = min(p.scrollMax, p.scroll+p.scrollStep(msg))
 		return nil
 	case key.Matches(msg, k.LessonList):
 		p.listMode, p.sel, p.auto = true, p.cur, false
@@ -483,9 +485,9 @@ func (p *lessonsPane) Close() {
 }
 
 // scrollStep is how far a key scrolls the lesson text: a page or a line.
-func scrollStep(msg tea.KeyPressMsg) int {
+func (p *lessonsPane) scrollStep(msg tea.KeyPressMsg) int {
 	if s := msg.String(); s == "pgup" || s == "pgdown" {
-		return 10
+		return max(1, p.scrollPage-2)
 	}
 	return 1
 }

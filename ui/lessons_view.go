@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -108,8 +109,10 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 		body := sideBySide(block(p.scrolled(text, height-1), textW, height-1), block(side, sideW, height-1), 1)
 		return block(append([]string{header}, strings.Split(body, "\n")...), width, height)
 	}
-	ladH := max(4, (height-1)/4)
-	codeLines := p.codeLines(step, width, min(7, height/4), false)
+	// The ladder keeps at least 10 rows (and its header) where the height
+	// allows: at 80x24 it is the step's evidence, the text scrolls.
+	ladH := max(min(11, height-10), (height-1)/4)
+	codeLines := p.codeLines(step, width, min(7, height/5), false)
 	if seg, ok := p.pickedSegment(); ok {
 		codeLines = p.segmentLines(seg, width, max(7, height/3))
 	}
@@ -225,10 +228,15 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 		switch {
 		case !answered:
 			out = append(out, st.Muted.Render("  (not answered)"))
+		case !res.Graded():
+			// The kernel did what no single choice says: explain, do not mark.
+			out = append(out, st.Muted.Render("  not graded: on this machine the outcome matches "+map[bool]string{true: "none", false: "more than one"}[!slices.Contains(res.Choices, true)]+" of the choices"))
 		case picked < len(res.Choices) && res.Choices[picked]:
 			out = append(out, st.Wire.Render("  ✓ you predicted what happened"))
-		default:
+		case len(res.Whens) > 0:
 			out = append(out, st.Error.Render("  ✗ it went otherwise: why is explained below"))
+		default: // no explanation held for what the kernel did: promise none
+			out = append(out, st.Error.Render("  ✗ it went otherwise"))
 		}
 	}
 	// The checks are the lesson author's rules: a student reads a summary,
@@ -364,7 +372,7 @@ func wrapLines(lines []string, w int) []string {
 // explanation is ever cut off without a way to read it).
 func (p *lessonsPane) scrolled(text []string, h int) []string {
 	maxOff := max(0, len(text)-h+1)
-	p.scrollMax = maxOff
+	p.scrollMax, p.scrollPage = maxOff, h
 	off := min(p.scroll, maxOff)
 	if len(text) <= h {
 		return text
@@ -398,7 +406,7 @@ func (p *lessonsPane) score() (asked, right int) {
 		if res == nil {
 			continue
 		}
-		if i, ok := p.answers[res.Index]; ok && i < len(res.Choices) {
+		if i, ok := p.answers[res.Index]; ok && res.Graded() && i < len(res.Choices) {
 			asked++
 			if res.Choices[i] {
 				right++

@@ -156,7 +156,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.quitting = true
 		return tea.Quit
 	}
-	// 2. overlay: any key closes help
+	// 2. overlay: q quits, any other key closes help
 	if m.showHelp {
 		if key.Matches(msg, k.Quit) {
 			m.quitting = true
@@ -225,7 +225,7 @@ func (m *Model) render() string {
 		h.ShowAll = true
 		box := st.Overlay.Render(st.Title.Render("Keys") + "\n\n" + h.View(m.helpKeys(p)) +
 			"\n\n" + st.Muted.Render("While the text field has focus, keys type into it: esc leaves it, i returns.\n"+
-			"tab, shift+tab and ctrl+c always work. Any key closes this help."))
+			"tab, shift+tab and ctrl+c always work. q quits; any other key closes this help."))
 		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, box)
 	} else {
 		body = p.View(l.body.w, l.body.h)

@@ -51,7 +51,7 @@ func TestPaneSwitching(t *testing.T) {
 		}
 	}
 	p.key("?")
-	if !p.m.showHelp || !strings.Contains(p.screen(), "Any key closes this help") {
+	if !p.m.showHelp || !strings.Contains(p.screen(), "any other key closes this help") {
 		t.Fatal("? did not open the help overlay")
 	}
 	p.key("x")

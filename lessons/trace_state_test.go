@@ -1,0 +1,62 @@
+package lessons
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/wire"
+)
+
+// TestTraceDrawsAStateWhereItWasRead: a close whose state was read after
+// its FIN and the peer's FIN prints no state; the state follows the last
+// segment captured before the read, above the one captured after it.
+func TestTraceDrawsAStateWhereItWasRead(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
+	cli := netip.MustParseAddrPort("127.0.0.1:40001")
+	srv := netip.MustParseAddrPort("127.0.0.1:1081")
+	pkt := func(src, dst netip.AddrPort, us int, f wire.Flags) netlab.Event {
+		return netlab.Event{Kind: netlab.KindPacket, At: at(us), Pkt: &netlab.Packet{Seg: wire.Segment{Src: src, Dst: dst, Proto: "tcp", Flags: f}}}
+	}
+	res := &StepResult{Index: 0, Events: []netlab.Event{
+		{Kind: netlab.KindCall, Op: netlab.OpClose, Actor: "c2", FD: 15, Local: cli, Remote: srv,
+			State: netlab.StateTimeWait, At: at(0), Return: at(30), StateAt: at(40)},
+		pkt(cli, srv, 10, wire.FlagFIN|wire.FlagACK),
+		pkt(srv, cli, 20, wire.FlagFIN|wire.FlagACK),
+		pkt(cli, srv, 50, wire.FlagACK),
+	}}
+	l := &Lesson{Title: "t", Steps: []Step{{Title: "close"}}}
+	var b strings.Builder
+	WriteStep(&b, l, res)
+	lines := strings.Split(b.String(), "\n")
+	closeAt, stateAt := -1, -1
+	for i, ln := range lines {
+		if strings.Contains(ln, "close(") {
+			closeAt = i
+			if strings.Contains(ln, "TIME_WAIT") {
+				t.Errorf("close's line shows a state read after the segments below it: %q", ln)
+			}
+		}
+		if strings.Contains(ln, "state now TIME_WAIT") {
+			stateAt = i
+		}
+	}
+	if closeAt < 0 || stateAt != closeAt+3 {
+		t.Fatalf("want close, two FINs, then the state (close at %d, state at %d):\n%s", closeAt, stateAt, b.String())
+	}
+}
+
+// TestTraceShowsASysctlsValue: the read's line carries what was read, not
+// only read()'s byte count.
+func TestTraceShowsASysctlsValue(t *testing.T) {
+	res := &StepResult{Index: 0, Events: []netlab.Event{{Kind: netlab.KindCall, Op: netlab.OpSysctl, Role: netlab.RoleLab, Actor: "ports",
+		Text: "/proc/sys/net/ipv4/ip_local_port_range", FD: -1, Result: 12, Data: []byte("32768 60999")}}}
+	var b strings.Builder
+	WriteStep(&b, &Lesson{Steps: []Step{{Title: "s"}}}, res)
+	if !strings.Contains(b.String(), `= 12 bytes: "32768 60999"`) {
+		t.Fatalf("the value read is not on the read's line:\n%s", b.String())
+	}
+}
