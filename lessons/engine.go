@@ -42,7 +42,7 @@ func (o *Options) defaults() {
 		o.Settle = 600 * time.Millisecond
 	}
 	if o.WaitLimit <= 0 {
-		o.WaitLimit = 10 * time.Second
+		o.WaitLimit = defaultWait
 	}
 }
 
@@ -456,9 +456,9 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 		}
 	case "send", "sendall":
 		if a.Op == "send" {
-			f = func(c context.Context) error { _, err := s.Send(c, a.data); return err }
+			f = func(c context.Context) error { _, err := s.Send(c, a.Data()); return err }
 		} else {
-			f = func(c context.Context) error { return s.SendAll(c, a.data) }
+			f = func(c context.Context) error { return s.SendAll(c, a.Data()) }
 		}
 	case "recv":
 		f = func(c context.Context) error { _, err := s.Recv(c, a.n); return err }
@@ -484,7 +484,7 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 			o.Err = err
 			return o
 		}
-		f = func(c context.Context) error { _, err := s.SendTo(c, a.data, addr); return err }
+		f = func(c context.Context) error { _, err := s.SendTo(c, a.Data(), addr); return err }
 	case "recvfrom":
 		f = func(c context.Context) error { _, _, err := s.RecvFrom(c, a.n); return err }
 	case "shutdown":

@@ -3,10 +3,12 @@ package lessons
 import (
 	"github.com/socklab/socklab/lessons/rules"
 
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Problem is one error in a lesson file, at a line.
@@ -32,7 +34,7 @@ func (ps Problems) Error() string {
 // Parse reads one lesson. file names it in errors; its base name without
 // ".md" becomes the lesson's ID. All problems are reported, not just the first.
 func Parse(file string, src []byte) (*Lesson, error) {
-	p := &parser{file: file, known: map[string]bool{}, done: map[string]bool{}}
+	p := &parser{file: file, known: map[string]bool{}, done: map[string]bool{}, over: map[string]bool{}}
 	l := p.parse(strings.ReplaceAll(string(src), "\r\n", "\n"))
 	l.File = file
 	l.ID = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
@@ -51,6 +53,13 @@ type parser struct {
 	probs        Problems
 	known        map[string]bool // actors defined so far
 	done         map[string]bool // "actor.call" pairs performed so far
+
+	// What the lesson's actions add up to, against MaxActions, MaxPlay and
+	// MaxSendTotal; each bound is reported once, at the line that passed it.
+	actions   int
+	play      time.Duration
+	sendTotal int
+	over      map[string]bool
 }
 
 func (p *parser) errf(line int, format string, args ...any) {
@@ -101,6 +110,9 @@ func (p *parser) parse(src string) *Lesson {
 			endStep()
 			intro = false
 			step = &Step{Title: strings.TrimSpace(ln[3:]), Line: i + 1}
+			if len(l.Steps) == MaxSteps {
+				p.errf(i+1, "more than %d steps in one lesson", MaxSteps)
+			}
 			continue
 		case strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~"):
 			fence := trim[:3]
@@ -218,6 +230,9 @@ func (p *parser) lab(step *Step, start int, body []string) {
 			p.errf(line, "%v", err)
 			continue
 		}
+		if p.account(line, a); p.actions > MaxActions {
+			continue // reported; a lesson past its bound is not kept whole
+		}
 		step.Actions = append(step.Actions, a)
 		p.done[a.Actor+"."+a.Op] = true
 		if a.Label != "" {
@@ -253,6 +268,32 @@ func (p *parser) lab(step *Step, start int, body []string) {
 		step.Whens = append(step.Whens, When{Line: r.line, Src: cond, Rule: e, Text: text})
 	}
 }
+
+// account adds an action to the lesson's totals and reports the first
+// line at which a total passes its bound.
+func (p *parser) account(line int, a Action) {
+	p.actions++
+	switch a.Op {
+	case "idle":
+		p.play += a.wait
+	case "wait":
+		p.play += cmp.Or(a.wait, defaultWait)
+	}
+	p.sendTotal += a.dataLen()
+	limit := func(key string, over bool, format string, args ...any) {
+		if over && !p.over[key] {
+			p.over[key] = true
+			p.errf(line, format, args...)
+		}
+	}
+	limit("actions", p.actions > MaxActions, "more than %d actions in one lesson", MaxActions)
+	limit("play", p.play > MaxPlay, "the lesson's idle and wait actions add up to more than %s (a bare wait counts %s)", MaxPlay, defaultWait)
+	limit("send", p.sendTotal > MaxSendTotal, "the lesson sends more than %d bytes in all", MaxSendTotal)
+}
+
+// defaultWait is what a wait without a duration may take: the engine's
+// default WaitLimit.
+const defaultWait = 10 * time.Second
 
 // interpRe finds {actor.call.field} in explanation texts.
 var interpRe = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*\.[a-z]+(?:\.[a-z]+)?)\}`)
