@@ -521,6 +521,7 @@ func (r *Run) startCall(o *Outcome, act *actor, fd int, call netlab.Op, f func(c
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
+		defer netlab.Recover()
 		err := f(r.ctx)
 		r.mu.Lock()
 		o.Done = true
@@ -648,6 +649,7 @@ func (r *Run) serve(o *Outcome) *Outcome {
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
+		defer netlab.Recover()
 		if err := srv.Serve(r.ctx); err != nil {
 			// Not a kernel fact of one call: the lab says why serving ended.
 			cfg.Tracer.Note("the server stopped serving: " + err.Error())

@@ -249,6 +249,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		}
 		go func() {
 			defer s.wg.Done()
+			defer Recover()
 			s.serveOne(bg, c)
 		}()
 	}
