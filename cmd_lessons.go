@@ -127,6 +127,9 @@ func newTraceCmd() *cobra.Command {
 				return err
 			}
 			if asJSON {
+				if cmd.Flags().Changed("format") && format != "json" {
+					return fmt.Errorf("--json is --format json; it cannot go with --format %s", format)
+				}
 				format = "json"
 			}
 			trace := map[string]func(context.Context, io.Writer, int, *lessons.Lesson, lessons.Options) (bool, error){
@@ -136,7 +139,7 @@ func newTraceCmd() *cobra.Command {
 				return fmt.Errorf("--format %q: want text, json or md", format)
 			}
 			opts := lessons.Options{Wire: current.wire()}
-			closePcap := func() error { return nil }
+			closePcap := func(bool) error { return nil }
 			if pcap != "" {
 				sink, c, err := openPcap(pcap, opts.Wire)
 				if err != nil {
@@ -145,8 +148,8 @@ func newTraceCmd() *cobra.Command {
 				opts.Sink, closePcap = sink, c
 			}
 			ok, err := trace(cmd.Context(), cmd.OutOrStdout(), n, l, opts)
-			if cerr := closePcap(); cerr != nil && err == nil {
-				err = cerr
+			if cerr := closePcap(true); cerr != nil {
+				return errors.Join(err, cerr)
 			}
 			if err != nil {
 				return err

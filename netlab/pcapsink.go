@@ -91,10 +91,10 @@ func (p *PcapSink) Close() error {
 		select {
 		case <-p.done:
 			if p.err != nil {
-				p.closeErr = fmt.Errorf("%d segments lost: %w", p.Lost(), p.err)
+				p.closeErr = fmt.Errorf("%d segments lost (%w)", p.Lost(), p.err)
 			}
 		case <-timer.C:
-			p.closeErr = fmt.Errorf("%d segments lost: the file took nothing for %s", p.Lost(), CloseWait)
+			p.closeErr = fmt.Errorf("%d segments lost (the file took nothing for %s)", p.Lost(), CloseWait)
 		}
 	})
 	return p.closeErr

@@ -168,10 +168,10 @@ func (t *TraceWriter) Close() error {
 			// in the trace itself and by Lost; only a failed output is
 			// an error.
 			if t.err != nil {
-				t.closeErr = fmt.Errorf("%w: %d (%w)", ErrTraceLost, t.Lost(), t.err)
+				t.closeErr = fmt.Errorf("%d %w (%w)", t.Lost(), ErrTraceLost, t.err)
 			}
 		case <-timer.C:
-			t.closeErr = fmt.Errorf("%w: %d (the output took nothing for %s: a pipe or FIFO nobody reads?)", ErrTraceLost, t.Lost(), CloseWait)
+			t.closeErr = fmt.Errorf("%d %w (the output took nothing for %s: a pipe nobody reads?)", t.Lost(), ErrTraceLost, CloseWait)
 		}
 	})
 	return t.closeErr

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// exitOf runs the binary and returns its exit code and combined output.
+func exitOf(t *testing.T, bin string, args ...string) (int, string) {
+	t.Helper()
+	// A hang guard: a command that should have refused at once but runs.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), string(out)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, string(out)
+}
+
+// TestE2EOutputFilesRefused: --trace-file and --pcap write only regular
+// files: a symbolic link is refused (it used to truncate its target), and
+// so are /dev/full and a FIFO (a FIFO with no reader made socklab
+// unkillable); one line, exit 1, the link's target untouched.
+func TestE2EOutputFilesRefused(t *testing.T) {
+	bin := seedsBinary(t)
+	dir := t.TempDir()
+	victim, link, fifo := filepath.Join(dir, "victim"), filepath.Join(dir, "link"), filepath.Join(dir, "fifo")
+	os.WriteFile(victim, []byte("precious\n"), 0o644)
+	os.Symlink(victim, link)
+	syscall.Mkfifo(fifo, 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "echo", "--addr", "127.0.0.1:0", "--trace-file", link}, "symbolic link"},
+		{[]string{"serve", "echo", "--addr", "127.0.0.1:0", "--trace-file", "/dev/full"}, "character device, not a regular file"},
+		{[]string{"serve", "echo", "--addr", "127.0.0.1:0", "--trace-file", fifo}, "FIFO (named pipe), not a regular file"},
+		{[]string{"trace", "1", "--pcap", link}, "symbolic link"},
+		{[]string{"--trace-file", link}, "symbolic link"},
+	} {
+		code, out := exitOf(t, bin, tc.args...)
+		if code != 1 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, tc.want) {
+			t.Errorf("%v: exit %d, output %q; want one line with %q and exit 1", tc.args, code, out, tc.want)
+		}
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious\n" {
+		t.Fatalf("the link's target was changed: %q", b)
+	}
+}
+
+// TestE2ETraceFileReplacedAtomically: a trace file is written whole and
+// renamed over the old one; the old one stays until then.
+func TestE2ETraceFileReplacedAtomically(t *testing.T) {
+	bin := seedsBinary(t)
+	dir := t.TempDir()
+	pcap := filepath.Join(dir, "old.pcapng")
+	os.WriteFile(pcap, []byte("previous run\n"), 0o600)
+	code, out := exitOf(t, bin, "trace", "3", "--pcap", pcap)
+	if code != 0 {
+		t.Fatalf("trace 3 --pcap: exit %d: %s", code, out)
+	}
+	b, _ := os.ReadFile(pcap)
+	if len(b) < 32 || string(b[:4]) != "\x0a\x0d\x0d\x0a" {
+		t.Fatalf("pcap not replaced by a pcapng (%d bytes: %q)", len(b), b[:min(len(b), 16)])
+	}
+	if fi, _ := os.Stat(pcap); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, want the old file's 0600", fi.Mode().Perm())
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Fatalf("temporary files left: %v", ents)
+	}
+}
+
+// TestE2EServeBlockedStdoutEndsOnSignal: socklab serve whose standard
+// output nobody reads (serve | less, not scrolling) ends within 2 s of
+// SIGINT or SIGTERM with exit 1 and a line saying how many trace lines
+// were lost (it used to ignore both for good).
+func TestE2EServeBlockedStdoutEndsOnSignal(t *testing.T) {
+	bin := seedsBinary(t)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(bin, "serve", "echo", "--addr", "127.0.0.1:0")
+			stdout, _ := cmd.StdoutPipe()
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			r := bufio.NewReader(stdout)
+			line, _ := r.ReadString('\n')
+			m := regexp.MustCompile(`listening on (\S+)`).FindStringSubmatch(line)
+			if m == nil {
+				t.Fatalf("first line %q", line)
+			}
+			// Nobody reads stdout from here on: traffic until the pipe is full.
+			for i := 0; i < 400; i++ {
+				c, err := net.Dial("tcp", m[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprint(c, strings.Repeat("x", 200))
+				c.Read(make([]byte, 256))
+				c.Close()
+			}
+			done := make(chan error, 1)
+			cmd.Process.Signal(sig)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err := <-done:
+				ee, _ := err.(*exec.ExitError)
+				if ee == nil || ee.ExitCode() != 1 || !regexp.MustCompile(`\d+ trace lines lost`).MatchString(stderr.String()) {
+					t.Fatalf("exit %v, stderr %q; want 1 and \"N trace lines lost\"", err, stderr.String())
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatalf("serve did not end within 2 s of %s with its output blocked", sig)
+			}
+		})
+	}
+}
+
+// TestE2ELessonBoundsRefused: the lesson files that crashed socklab
+// (recv 2^63-1: makeslice panic; recv 10^12: out of memory) and the one
+// whose sends cost gigabytes are refused with file:line by lessons check
+// and by trace, exit 1.
+func TestE2ELessonBoundsRefused(t *testing.T) {
+	bin := seedsBinary(t)
+	for _, tc := range []struct{ line, want string }{
+		{"conn.recv 9223372036854775807", "01-bad.md:10:"},
+		{"conn.recv 1000000000000", "01-bad.md:10:"},
+		{"conn.echo 9223372036854775807", "01-bad.md:10:"},
+		{strings.Repeat("client.send \"x\"*65536\n", 300), "sends more than"},
+	} {
+		dir := t.TempDir()
+		src := "# Bad\n\n## S\n\n```lab\nserver.socket tcp\nclient.socket tcp\nconn = server.accept\n\n" + tc.line + "\n```\n"
+		os.WriteFile(filepath.Join(dir, "01-bad.md"), []byte(src), 0o644)
+		for _, args := range [][]string{{"lessons", "check", dir}, {"trace", "14", "--lessons", dir}} {
+			code, out := exitOf(t, bin, args...)
+			if code != 1 || !strings.Contains(out, tc.want) || strings.Contains(out, "panic") {
+				t.Errorf("%v on %.30q: exit %d, output %q; want 1 and %q", args, tc.line, code, out, tc.want)
+			}
+		}
+	}
+}
