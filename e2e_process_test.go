@@ -147,3 +147,27 @@ func TestE2ENoPrivateNetworkClaimedWithoutOne(t *testing.T) {
 		t.Fatalf("claimed a private network, or no refusal said:\n%s", out)
 	}
 }
+
+// TestE2EPanicInLabGoroutineRestoresTerminal: a panic in a goroutine of
+// a lab (here planted, by a build tag, in the echo server's connection
+// goroutine) ends the TUI with the terminal restored and the panic said,
+// exit 1 (it left the alternate screen and raw mode, rc 2).
+func TestE2EPanicInLabGoroutineRestoresTerminal(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "socklab")
+	if out, err := exec.Command("go", "build", "-tags", "socklab_plant_panic", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v: %s", err, out)
+	}
+	// The echo pane's first client connects at once: the panic comes
+	// while the UI runs, in the server's goroutine for that connection.
+	s := startTUIBinary(t, bin, 100, 30, "--pane", "echo")
+	if code := s.exitCode(); code != "1" {
+		t.Fatalf("exit code %s, want 1; screen:\n%s", code, s.screen())
+	}
+	if on := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{alternate_on}")); on != "0" {
+		t.Fatalf("still in the alternate screen after the panic")
+	}
+	s.waitFor(regexp.MustCompile(`a lab goroutine panicked: planted`))
+	s.keys("typed-after-panic")
+	s.waitFor(regexp.MustCompile(`typed-after-panic`))
+}
