@@ -59,6 +59,9 @@ func newLessonsCmd() *cobra.Command {
 			}
 			for _, l := range ls {
 				fmt.Fprintf(cmd.OutOrStdout(), "ok  %s: %q, %d steps\n", l.File, l.Title, len(l.Steps))
+				for _, w := range l.Warnings {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
+				}
 			}
 			return nil
 		},
@@ -81,6 +84,7 @@ func lessonArg(dir, arg string) (*lessons.Lesson, int, error) {
 
 func newLessonCmd() *cobra.Command {
 	var dir, theme string
+	var anyAddr bool
 	cmd := &cobra.Command{
 		Use:   "lesson N",
 		Short: "Open the terminal UI at lesson N",
@@ -98,9 +102,11 @@ func newLessonCmd() *cobra.Command {
 			opts.Wire = current.wire()
 			opts.Theme = th
 			opts.Pane, opts.Lessons = "lessons", ui.LessonOptions{Number: n, Dir: dir}
+			opts.Lessons.Engine.Loopback = loopbackOnly(anyAddr)
 			return ui.Run(cmd.Context(), opts)
 		},
 	}
+	addAnyAddressFlag(cmd, &anyAddr)
 	addLessonsDir(cmd, &dir)
 	cmd.Flags().StringVar(&theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
 	addHostNetworkFlag(cmd)
@@ -109,10 +115,11 @@ func newLessonCmd() *cobra.Command {
 
 func newTraceCmd() *cobra.Command {
 	var (
-		dir    string
-		asJSON bool
-		format string
-		pcap   string
+		dir     string
+		asJSON  bool
+		format  string
+		pcap    string
+		anyAddr bool
 	)
 	cmd := &cobra.Command{
 		Use:   "trace N",
@@ -138,7 +145,7 @@ func newTraceCmd() *cobra.Command {
 			if trace == nil {
 				return fmt.Errorf("--format %q: want text, json or md", format)
 			}
-			opts := lessons.Options{Wire: current.wire()}
+			opts := lessons.Options{Wire: current.wire(), Loopback: loopbackOnly(anyAddr)}
 			closePcap := func(bool) error { return nil }
 			if pcap != "" {
 				sink, c, err := openPcap(pcap, opts.Wire)
@@ -164,6 +171,7 @@ func newTraceCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON lines (docs/TRACE-FORMAT.md): the same as --format json")
 	cmd.Flags().StringVar(&format, "format", "text", "text, json (docs/TRACE-FORMAT.md) or md (a Markdown handout with a Mermaid diagram)")
 	cmd.Flags().StringVar(&pcap, "pcap", "", "also write the captured segments to `FILE` (pcapng, for Wireshark or tcpdump -r), each commented with its call")
+	addAnyAddressFlag(cmd, &anyAddr)
 	addHostNetworkFlag(cmd)
 	return cmd
 }

@@ -37,6 +37,7 @@ func addTUIFlags(root *cobra.Command) {
 		traceFile  string
 		traceJSON  bool
 		pcap       string
+		anyAddr    bool
 	)
 	f := root.Flags()
 	f.Uint16Var(&port, "port", 0, "server port of the first pane (0: the kernel picks one)")
@@ -48,6 +49,7 @@ func addTUIFlags(root *cobra.Command) {
 	f.BoolVar(&traceJSON, "json", false, "with --trace-file: JSON lines (docs/TRACE-FORMAT.md)")
 	f.StringVar(&pcap, "pcap", "", "write the echo and calculator panes' captured segments to `FILE` (pcapng for Wireshark or tcpdump -r), each commented with its call")
 	addHostNetworkFlag(root)
+	addAnyAddressFlag(root, &anyAddr)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		addr, err := netip.ParseAddr(host)
 		if err != nil {
@@ -66,6 +68,7 @@ func addTUIFlags(root *cobra.Command) {
 		opts.Wire = current.wire()
 		opts.Host, opts.Port, opts.Pane, opts.Theme = addr.Unmap(), port, pane, th
 		opts.Lessons.Dir = lessonsDir
+		opts.Lessons.Engine.Loopback = loopbackOnly(anyAddr)
 		if traceJSON && traceFile == "" {
 			return fmt.Errorf("--json needs --trace-file FILE (the screen is the terminal's)")
 		}

@@ -157,3 +157,65 @@ func TestE2ELessonBoundsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EHostNetworkLessonStaysOnLoopback: with --host-network a lesson
+// file cannot reach a service on a non-loopback address of this machine
+// (it could connect and show the reply); --any-address allows it, and
+// lessons check warns about the address.
+func TestE2EHostNetworkLessonStaysOnLoopback(t *testing.T) {
+	bin := seedsBinary(t)
+	var ip net.IP
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
+			ip = n.IP
+			break
+		}
+	}
+	if ip == nil {
+		t.Skip("no non-loopback IPv4 address on this machine")
+	}
+	ln, err := net.Listen("tcp4", ip.String()+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan string, 8) // the peer address of each connection, in accept order
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c.RemoteAddr().String()
+			c.Close()
+		}
+	}()
+	dir := t.TempDir()
+	src := "# Reach\n\n## S\n\n```lab\nc.socket tcp\nc.connect " + ln.Addr().String() + "\nexpect c.connect.ok\n```\n"
+	os.WriteFile(filepath.Join(dir, "01-reach.md"), []byte(src), 0o644)
+
+	code, out := exitOf(t, bin, "trace", "14", "--lessons", dir, "--host-network")
+	if code != 1 || !strings.Contains(out, "not a loopback address") || strings.Contains(out, "connect(") {
+		t.Fatalf("--host-network: exit %d, output:\n%s\nwant the connect refused before any call", code, out)
+	}
+	// A connection of our own, after the lesson's: the accept queue is in
+	// order, so the first accepted is the lesson's if it connected.
+	probe, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first := <-accepted; first != probe.LocalAddr().String() {
+		t.Fatalf("the host service accepted %s before the probe %s: the lesson reached it", first, probe.LocalAddr())
+	}
+	probe.Close()
+	code, out = exitOf(t, bin, "trace", "14", "--lessons", dir, "--host-network", "--any-address")
+	if code != 0 {
+		t.Fatalf("--any-address: exit %d:\n%s", code, out)
+	}
+	<-accepted
+	code, out = exitOf(t, bin, "lessons", "check", dir)
+	if code != 0 || !strings.Contains(out, "warning: "+dir+"/01-reach.md:7: "+ip.String()+" is not a loopback address") {
+		t.Fatalf("lessons check: exit %d, output %q", code, out)
+	}
+}

@@ -93,3 +93,26 @@ func TestFamilyMismatchPlaysAsErrno(t *testing.T) {
 		t.Fatalf("trace: ok=%v err=%v\n%s", ok, err, out.String())
 	}
 }
+
+// TestLoopbackConfinement: with Options.Loopback a wildcard bind or serve
+// is made on loopback (and said in a note), and another address is
+// refused before any call; lessons check warns about that address.
+func TestLoopbackConfinement(t *testing.T) {
+	src := "# T\n\n## S\n\n```lab\n" +
+		"s.serve echo 0.0.0.0:0\nb.socket tcp6\nb.bind [::]:0\nc.socket udp\nc.sendto 192.0.2.1:9 \"x\"\n" +
+		"expect s.serve.ip == \"127.0.0.1\"\nexpect b.bind.ip == \"::1\"\n```\n"
+	l, err := Parse("conf.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Warnings) != 1 || !strings.Contains(l.Warnings[0].String(), "conf.md:10: 192.0.2.1 is not a loopback address") {
+		t.Fatalf("warnings %v", l.Warnings)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out strings.Builder
+	ok, err := Trace(ctx, &out, 1, l, Options{Loopback: true})
+	if err != nil || !ok || !strings.Contains(out.String(), "instead of 0.0.0.0") || !strings.Contains(out.String(), "192.0.2.1: not a loopback address") {
+		t.Fatalf("trace: ok=%v err=%v\n%s", ok, err, out.String())
+	}
+}

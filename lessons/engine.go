@@ -32,6 +32,12 @@ type Options struct {
 	// Sink, if set, gets every event of the lab in the log's order (a
 	// pcapng writer for trace --pcap).
 	Sink netlab.Sink
+	// Loopback keeps the lesson on loopback addresses: a wildcard bind or
+	// serve becomes the loopback address of its family, and any other
+	// address is refused before a call is made. The command line sets it
+	// in the host's network (a lesson file must not reach the host's
+	// services, or serve the LAN) unless the instructor passes --any-address.
+	Loopback bool
 }
 
 func (o *Options) defaults() {
@@ -429,6 +435,9 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 		f = func(c context.Context) error { return s.SetReuseAddr(c, true) }
 	case "bind", "connect":
 		addr, err := r.resolve(a.addr, a.Op == "connect")
+		if err == nil {
+			addr, err = r.confine(o, addr)
+		}
 		if err != nil {
 			o.Err = err
 			return o
@@ -480,6 +489,9 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 		}
 	case "sendto":
 		addr, err := r.resolve(a.addr, true)
+		if err == nil {
+			addr, err = r.confine(o, addr)
+		}
 		if err != nil {
 			o.Err = err
 			return o
@@ -625,6 +637,9 @@ func (r *Run) serve(o *Outcome) *Outcome {
 	a := o.Action
 	cfg := a.serve
 	addr, err := r.resolve(a.addr, false)
+	if err == nil {
+		addr, err = r.confine(o, addr)
+	}
 	if err != nil {
 		o.Err = err
 		return o
@@ -722,6 +737,31 @@ func (r *Run) resolve(arg addrArg, forConnect bool) (netip.AddrPort, error) {
 		return netlab.ConnectTarget(local), nil
 	}
 	return local, nil
+}
+
+// ErrNotLoopback is an action's error when Options.Loopback refused its
+// address; no call was made.
+var ErrNotLoopback = errors.New("not a loopback address")
+
+// confine applies Options.Loopback to an action's address: the same
+// address when it is loopback, loopback for a wildcard (said in a note, so
+// the screen shows why the kernel was asked for another address), an
+// error for any other.
+func (r *Run) confine(o *Outcome, addr netip.AddrPort) (netip.AddrPort, error) {
+	ip := addr.Addr()
+	if !r.opts.Loopback || ip.Unmap().IsLoopback() {
+		return addr, nil
+	}
+	if ip.IsUnspecified() && (o.Action.Op == "bind" || o.Action.Op == "serve") {
+		lo := netip.IPv6Loopback()
+		if ip.Unmap().Is4() {
+			lo = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+		}
+		r.tracer(o.Action.Actor).Note(fmt.Sprintf(
+			"socklab asks for %s instead of %s: in the host's network a lesson stays on loopback (--any-address allows more)", lo, ip))
+		return netip.AddrPortFrom(lo, addr.Port()), nil
+	}
+	return addr, fmt.Errorf("%s: %w; in the host's network a lesson stays on loopback, and socklab made no call (--any-address allows it)", ip, ErrNotLoopback)
 }
 
 // runEnv resolves references to the latest outcome of ACTOR.CALL (ACTOR

@@ -37,6 +37,7 @@ func Parse(file string, src []byte) (*Lesson, error) {
 	p := &parser{file: file, known: map[string]bool{}, done: map[string]bool{}, over: map[string]bool{}}
 	l := p.parse(strings.ReplaceAll(string(src), "\r\n", "\n"))
 	l.File = file
+	l.Warnings = p.warns
 	l.ID = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	if len(p.probs) > 0 {
 		return l, p.probs
@@ -60,6 +61,7 @@ type parser struct {
 	play      time.Duration
 	sendTotal int
 	over      map[string]bool
+	warns     Problems
 }
 
 func (p *parser) errf(line int, format string, args ...any) {
@@ -229,6 +231,9 @@ func (p *parser) lab(step *Step, start int, body []string) {
 		if err != nil {
 			p.errf(line, "%v", err)
 			continue
+		}
+		if ip := a.addr.lit.Addr(); ip.IsValid() && !ip.Unmap().IsLoopback() && !(ip.IsUnspecified() && (a.Op == "bind" || a.Op == "serve")) {
+			p.warns = append(p.warns, Problem{p.file, line, fmt.Sprintf("%s is not a loopback address: in the host's network socklab refuses it unless --any-address is given", ip)})
 		}
 		if p.account(line, a); p.actions > MaxActions {
 			continue // reported; a lesson past its bound is not kept whole
