@@ -121,8 +121,9 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 		}
 	} else {
 		// Not a terminal: one plain line a second on stderr, so stdout
-		// holds the report alone.
-		fmt.Fprintln(stderr, title)
+		// holds the report alone. The title comes with the first of them:
+		// a bench that fails at once says only why.
+		titled := false
 		t := time.NewTicker(time.Second)
 	wait:
 		for {
@@ -130,6 +131,10 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 			case <-done:
 				break wait
 			case <-t.C:
+				if !titled {
+					titled = true
+					fmt.Fprintln(stderr, title)
+				}
 				fmt.Fprintln(stderr, sample().Line)
 			}
 		}
@@ -139,12 +144,17 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 	if err != nil {
 		return err
 	}
+	if res.Served == 0 && res.Wrong == 0 && res.Lost == 0 {
+		// Nothing was measured: one line, no report of zeros.
+		why := ""
+		if res.FirstErr != "" {
+			why = ": " + res.FirstErr
+		}
+		return fmt.Errorf("no client was served (%d connects failed%s): is a server listening on %s?", res.DialErrs, why, addr)
+	}
 	fmt.Fprint(stdout, res.String())
 	if res.Wrong > 0 || res.Lost > 0 {
 		return fmt.Errorf("%d wrong and %d lost replies", res.Wrong, res.Lost)
-	}
-	if res.Served == 0 {
-		return fmt.Errorf("no client was served (%d connects failed): is a server listening on %s?", res.DialErrs, addr)
 	}
 	return nil
 }

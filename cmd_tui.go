@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
 )
@@ -68,6 +69,13 @@ func addTUIFlags(root *cobra.Command) {
 		opts.Wire = current.wire()
 		opts.Host, opts.Port, opts.Pane, opts.Theme = addr.Unmap(), port, pane, th
 		opts.Lessons.Dir = lessonsDir
+		if lessonsDir != "" {
+			// Read before the terminal is taken: a missing directory or
+			// a bad file is one error with file:line, not a TTY message.
+			if _, err := lessons.Catalog(lessonsDir); err != nil {
+				return err
+			}
+		}
 		opts.Lessons.Engine.Loopback = loopbackOnly(anyAddr)
 		if traceJSON && traceFile == "" {
 			return fmt.Errorf("--json needs --trace-file FILE (the screen is the terminal's)")

@@ -219,3 +219,49 @@ func TestE2EHostNetworkLessonStaysOnLoopback(t *testing.T) {
 		t.Fatalf("lessons check: exit %d, output %q", code, out)
 	}
 }
+
+// TestE2ESmallerEdges: each of the smaller reproductions is one clear
+// line and exit 1.
+func TestE2ESmallerEdges(t *testing.T) {
+	bin := seedsBinary(t)
+	dir := t.TempDir()
+	os.Symlink("/dev/zero", filepath.Join(dir, "01-zero.md"))
+	for _, tc := range []struct {
+		args      []string
+		want, not string
+	}{
+		{[]string{"class", "calc", "--rate", "NaN"}, "--rate NaN", ""},
+		{[]string{"serve", "echo", "--json", "--quiet"}, "--quiet prints no trace; it cannot go with --json", ""},
+		{[]string{"trace", "3", "--format", "md", "--json"}, "cannot go with --format md", ""},
+		{[]string{"lessons", "check", "/etc/passwd"}, "/etc/passwd: a regular file, not a directory", "open ."},
+		{[]string{"lessons", "check", dir}, "not a regular file (a character device)", "Dc"},
+		{[]string{"bench", "echo", "127.0.0.1", "1", "--duration", "300ms"}, "no client was served", ""},
+		{[]string{"--lessons", "/missing"}, "lessons directory /missing", "TTY"},
+	} {
+		code, out := exitOf(t, bin, tc.args...)
+		if code != 1 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, tc.want) || (tc.not != "" && strings.Contains(out, tc.not)) {
+			t.Errorf("%v: exit %d, output %q; want one line with %q", tc.args, code, out, tc.want)
+		}
+	}
+}
+
+// TestE2EPcapRefusedWithoutWire: --pcap is refused at once, one line and
+// exit 1, when the wire is off, and when root lacks CAP_NET_RAW (a
+// container: it wrote an empty pcap and exited 0); no file is left.
+func TestE2EPcapRefusedWithoutWire(t *testing.T) {
+	bin, dir := buildForAnyone(t)
+	pcap := filepath.Join(dir, "out.pcapng")
+	for _, args := range [][]string{
+		{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", bin, "trace", "3", "--host-network", "--pcap", pcap},
+		{"setpriv", "--bounding-set=-net_raw", bin, "trace", "3", "--host-network", "--pcap", pcap},
+	} {
+		out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+		ee, _ := err.(*exec.ExitError)
+		if ee == nil || ee.ExitCode() != 1 || strings.Count(strings.TrimSpace(string(out)), "\n") != 0 || !strings.Contains(string(out), "--pcap needs the wire") {
+			t.Errorf("%v: %v, output %q; want one line and exit 1", args, err, out)
+		}
+		if _, err := os.Stat(pcap); err == nil {
+			t.Errorf("%v left %s", args, pcap)
+		}
+	}
+}
