@@ -265,3 +265,41 @@ func TestE2EPcapRefusedWithoutWire(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EBigLessonFileCostsLittle: a lesson file just under the 1 MiB
+// limit costs at most 50 MB of memory to check and to open, whether it
+// is refused (65536-byte repeats: it cost 2.3 GB) or plays (long prose).
+// Memory is the kernel's peak RSS of the process and its copy.
+func TestE2EBigLessonFileCostsLittle(t *testing.T) {
+	bin := seedsBinary(t)
+	head := "# Big\n\n## S\n\n```lab\ns.socket tcp\n"
+	line := "s.send \"x\"*65536\n"
+	sends := head + strings.Repeat(line, (1<<20-len(head)-8)/len(line)) + "```\n"
+	prose := "# Big\n\n" + strings.Repeat("## Step\n\n"+strings.Repeat("Words of prose that a learner reads. ", 2800)+"\n\n```lab\ns.socket tcp\n```\n\n", 10)
+	for _, tc := range []struct {
+		name, src string
+		code      int
+	}{{"sends", sends, 1}, {"prose", prose, 0}} {
+		dir := t.TempDir()
+		if len(tc.src) > 1<<20 || len(tc.src) < 900<<10 {
+			t.Fatalf("%s: %d bytes, want just under 1 MiB", tc.name, len(tc.src))
+		}
+		os.WriteFile(filepath.Join(dir, "01-big.md"), []byte(tc.src), 0o644)
+		for _, args := range [][]string{{"lessons", "check", dir}, {"trace", "14", "--lessons", dir}} {
+			cmd := exec.Command(bin, args...)
+			out, err := cmd.CombinedOutput()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			}
+			if code != tc.code {
+				t.Fatalf("%s %v: exit %d, want %d: %.300s", tc.name, args, code, tc.code, out)
+			}
+			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB
+			t.Logf("%s %v: peak RSS %d KiB", tc.name, args, rss)
+			if rss > 50<<10 {
+				t.Errorf("%s %v: peak RSS %d MiB, want at most 50", tc.name, args, rss>>10)
+			}
+		}
+	}
+}
