@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -114,5 +115,37 @@ func TestLoopbackConfinement(t *testing.T) {
 	ok, err := Trace(ctx, &out, 1, l, Options{Loopback: true})
 	if err != nil || !ok || !strings.Contains(out.String(), "instead of 0.0.0.0") || !strings.Contains(out.String(), "192.0.2.1: not a loopback address") {
 		t.Fatalf("trace: ok=%v err=%v\n%s", ok, err, out.String())
+	}
+}
+
+// TestPlayLimitBoundsBlockedWaits: what a file asks for is bounded by
+// check; what the kernel's answers make a run wait (each action behind a
+// blocked call waits up to WaitLimit) is bounded by PlayLimit: past it,
+// actions fail at once instead of waiting.
+func TestPlayLimitBoundsBlockedWaits(t *testing.T) {
+	src := "# T\n\n## S\n\n```lab\ns.socket tcp\ns.bind 127.0.0.1:0\ns.listen 1\nc.socket tcp\nc.connect s\n" +
+		"c.recv 10\n" + strings.Repeat("c.recv 10\n", 8) + "```\n"
+	l, err := Parse("limit.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Start(l, Options{WaitLimit: 50 * time.Millisecond, PlayLimit: 120 * time.Millisecond})
+	defer r.Close()
+	res, err := r.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocked, limited int
+	for _, o := range res.Outcomes[6:] {
+		switch {
+		case errors.Is(o.Err, ErrPlayLimit):
+			limited++
+		case o.Err != nil && strings.Contains(o.Err.Error(), "still blocked"):
+			blocked++
+		}
+	}
+	// 120 ms of budget: two 50 ms waits, one of 20 ms, then none.
+	if blocked != 3 || limited != 5 {
+		t.Fatalf("%d waits ran out, %d refused by the limit; want 3 and 5", blocked, limited)
 	}
 }

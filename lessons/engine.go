@@ -23,6 +23,11 @@ type Options struct {
 	// bounded by Settle (default 600ms). No call is ever judged by a timer:
 	// an action goes on when its call returned or the kernel said it waits.
 	Quiet, Settle time.Duration
+	// PlayLimit bounds the time a run spends waiting, all its actions
+	// together: idle, wait, and an action waiting for its actor's blocked
+	// call (default MaxPlay). Check bounds what a file asks for; this
+	// bounds what the kernel's answers make it wait.
+	PlayLimit time.Duration
 	// WaitLimit bounds an action waiting for an actor's blocked call;
 	// default 10s (a dropped SYN is retried after about 1 s, then every
 	// second or with a doubling pause, by kernel version).
@@ -46,6 +51,9 @@ func (o *Options) defaults() {
 	}
 	if o.Settle <= 0 {
 		o.Settle = 600 * time.Millisecond
+	}
+	if o.PlayLimit <= 0 {
+		o.PlayLimit = MaxPlay
 	}
 	if o.WaitLimit <= 0 {
 		o.WaitLimit = defaultWait
@@ -76,6 +84,7 @@ type Run struct {
 	byActor  map[string]*Outcome // serve: every event of the actor while it starts
 	results  []*StepResult
 	closed   bool
+	waited   time.Duration // against opts.PlayLimit
 
 	wg sync.WaitGroup // action goroutines and served servers
 }
@@ -381,7 +390,12 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 	case "serve":
 		return r.serve(o)
 	case "idle":
-		t := time.NewTimer(a.wait)
+		d, err := r.spend(a.wait)
+		if err != nil {
+			o.Err = err
+			return o
+		}
+		t := time.NewTimer(d)
 		defer t.Stop()
 		select {
 		case <-t.C:
@@ -598,6 +612,12 @@ func (r *Run) waitIdle(ctx context.Context, act *actor, limit time.Duration) err
 	if busy == nil {
 		return nil
 	}
+	start := time.Now()
+	limit, err := r.spend(limit)
+	if err != nil {
+		return err
+	}
+	defer func() { r.refund(limit - time.Since(start)) }()
 	t := time.NewTimer(limit)
 	defer t.Stop()
 	select {
@@ -607,6 +627,33 @@ func (r *Run) waitIdle(ctx context.Context, act *actor, limit time.Duration) err
 		return fmt.Errorf("%s is still blocked in %s after %s", act.name, busy.Action.Op, limit)
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// ErrPlayLimit is an action's error once the run has waited
+// Options.PlayLimit in all: it does not wait any more.
+var ErrPlayLimit = errors.New("the lesson has waited its limit")
+
+// spend takes up to d from the run's waiting budget and returns what it
+// took; none left is ErrPlayLimit.
+func (r *Run) spend(d time.Duration) (time.Duration, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	left := r.opts.PlayLimit - r.waited
+	if left <= 0 {
+		return 0, fmt.Errorf("%w (%s of idle, wait and blocked calls in all)", ErrPlayLimit, r.opts.PlayLimit)
+	}
+	d = min(d, left)
+	r.waited += d
+	return d, nil
+}
+
+// refund gives back what a wait took but did not use.
+func (r *Run) refund(d time.Duration) {
+	if d > 0 {
+		r.mu.Lock()
+		r.waited -= d
+		r.mu.Unlock()
 	}
 }
 
