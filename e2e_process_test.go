@@ -88,7 +88,9 @@ func TestE2ELostTerminalEndsTUI(t *testing.T) {
 		t.Skip("su not installed")
 	}
 	sock := filepath.Join(dir, "tmux.sock")
-	run := "su nobody -s /bin/sh -c 'TERM=xterm-256color HOME=" + dir + " XDG_CONFIG_HOME=" + dir + "/config exec " + bin + " --pane echo'"
+	// The shell ignores the hang-up so that it lives to record the exit code.
+	rcFile := filepath.Join(dir, "rc")
+	run := "su nobody -s /bin/sh -c 'trap \"\" HUP; TERM=xterm-256color HOME=" + dir + " XDG_CONFIG_HOME=" + dir + "/config " + bin + " --pane echo; echo $? > " + rcFile + "'"
 	if out, err := exec.Command("tmux", "-S", sock, "new-session", "-d", "-s", "edges-su", "-x", "100", "-y", "30", run).CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v %s", err, out)
 	}
@@ -122,6 +124,20 @@ func TestE2ELostTerminalEndsTUI(t *testing.T) {
 			}
 			t.Fatalf("socklab %d ran on for 1 s after its terminal went away", pid)
 		}
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		rc, err := os.ReadFile(rcFile)
+		if err == nil && len(rc) > 0 {
+			if code := strings.TrimSpace(string(rc)); code != "129" {
+				t.Fatalf("exit code %s, want 129 (as for SIGHUP)", code)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no exit code recorded")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
