@@ -187,3 +187,25 @@ func TestE2EPanicInLabGoroutineRestoresTerminal(t *testing.T) {
 	s.keys("typed-after-panic")
 	s.waitFor(regexp.MustCompile(`typed-after-panic`))
 }
+
+// TestE2ETUIBadLessonFileSaysWhere: the TUI given a lesson file that
+// crashed it (recv 2^63-1: a makeslice panic, the terminal left raw) says
+// the file and line and leaves the terminal as it was, exit 1.
+func TestE2ETUIBadLessonFileSaysWhere(t *testing.T) {
+	dir := t.TempDir()
+	src := "# Bad\n\n## S\n\n```lab\nserver.socket tcp\nclient.socket tcp\nconn = server.accept\n\nconn.recv 9223372036854775807\n```\n"
+	os.WriteFile(filepath.Join(dir, "01-bad.md"), []byte(src), 0o644)
+	for _, args := range [][]string{{"--lessons", dir, "--pane", "lessons"}, {"lesson", "14", "--lessons", dir}} {
+		s := startTUI(t, 120, 30, args...)
+		if code := s.exitCode(); code != "1" {
+			t.Fatalf("%v: exit code %s, want 1", args, code)
+		}
+		s.waitFor(regexp.MustCompile(`01-bad\.md:10: conn\.recv`))
+		if on := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{alternate_on}")); on != "0" {
+			t.Fatalf("%v: left in the alternate screen", args)
+		}
+		if strings.Contains(s.screen(), "panic") {
+			t.Fatalf("%v: panicked:\n%s", args, s.screen())
+		}
+	}
+}
