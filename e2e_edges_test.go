@@ -303,3 +303,57 @@ func TestE2EBigLessonFileCostsLittle(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EOutputWriteErrorExits1: a trace or pcap the disk cannot hold
+// (here the file size limit, as a full disk would) is exit 1 with a line
+// naming the file and the lines lost, also when SIGINT ended serve (it
+// exited 0 with no message); the previous file stays as it was.
+func TestE2EOutputWriteErrorExits1(t *testing.T) {
+	bin := seedsBinary(t)
+	if _, err := exec.LookPath("prlimit"); err != nil {
+		t.Skip("prlimit (util-linux) not installed")
+	}
+	dir := t.TempDir()
+	pcap := filepath.Join(dir, "old.pcapng")
+	os.WriteFile(pcap, []byte("previous\n"), 0o644)
+	code, out := exitOf(t, "prlimit", "--fsize=300", bin, "trace", "3", "--pcap", pcap)
+	if code != 1 || !regexp.MustCompile(`--pcap \S+: \d+ segments lost \(.*file too large\)`).MatchString(out) {
+		t.Fatalf("trace --pcap over the size limit: exit %d, output %q", code, out)
+	}
+	if b, _ := os.ReadFile(pcap); string(b) != "previous\n" {
+		t.Fatalf("the previous pcap was changed: %q", b)
+	}
+
+	logf := filepath.Join(dir, "t.log")
+	cmd := exec.Command("prlimit", "--fsize=300", bin, "serve", "echo", "--addr", "127.0.0.1:0", "--trace-file", logf)
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	m := regexp.MustCompile(`listening on (\S+)`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("first line %q", line)
+	}
+	for i := 0; i < 20; i++ {
+		c, err := net.Dial("tcp", m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprint(c, "hello\n")
+		c.Read(make([]byte, 16))
+		c.Close()
+	}
+	cmd.Process.Signal(syscall.SIGINT) // prlimit execs: this is socklab
+	err := cmd.Wait()
+	ee, _ := err.(*exec.ExitError)
+	if ee == nil || ee.ExitCode() != 1 || !regexp.MustCompile(`--trace-file \S+: \d+ trace lines lost \(.*file too large\)`).MatchString(stderr.String()) {
+		t.Fatalf("serve over the size limit, then SIGINT: %v, stderr %q", err, stderr.String())
+	}
+	if _, err := os.Stat(logf); err == nil {
+		t.Fatal("a partial trace file was left")
+	}
+}
