@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -207,5 +208,31 @@ func TestE2ETUIBadLessonFileSaysWhere(t *testing.T) {
 		if strings.Contains(s.screen(), "panic") {
 			t.Fatalf("%v: panicked:\n%s", args, s.screen())
 		}
+	}
+}
+
+// TestE2EKill9TraceEndsCopy: kill -9 of socklab trace ends its copy in
+// the private network too (it played on, with ppid 1).
+func TestE2EKill9TraceEndsCopy(t *testing.T) {
+	bin := seedsBinary(t)
+	dir := t.TempDir()
+	src := "# Long\n\n## S\n\n```lab\ns.socket tcp\ns.idle 1m\n```\n"
+	os.WriteFile(filepath.Join(dir, "01-long.md"), []byte(src), 0o644)
+	cmd := exec.Command(bin, "trace", "14", "--lessons", dir)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	inner := childOf(t, cmd.Process.Pid)
+	// The copy has started playing once it printed the lesson's title.
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	if !strings.Contains(line, "Lesson 14: Long") {
+		t.Fatalf("first line %q", line)
+	}
+	cmd.Process.Kill()
+	if !gone(inner, time.Second) {
+		syscall.Kill(inner, syscall.SIGKILL)
+		t.Fatalf("the copy %d of socklab trace ran on after kill -9 of its parent", inner)
 	}
 }
