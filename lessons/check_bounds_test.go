@@ -149,3 +149,14 @@ func TestPlayLimitBoundsBlockedWaits(t *testing.T) {
 		t.Fatalf("%d waits ran out, %d refused by the limit; want 3 and 5", blocked, limited)
 	}
 }
+
+// TestProblemsBounded: a file of bad lines gets its first problems and a
+// count, not one line per bad line.
+func TestProblemsBounded(t *testing.T) {
+	src := "# T\n\n## S\n\n```lab\ns.socket tcp\n" + strings.Repeat("s.frob 1\n", 5000) + "```\n"
+	_, err := Parse("bad.md", []byte(src))
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != maxProblems+1 || !strings.Contains(ps[maxProblems].Msg, "and 4900 more problems") {
+		t.Fatalf("%d problems, last %v", len(ps), ps[len(ps)-1])
+	}
+}

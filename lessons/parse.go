@@ -39,6 +39,10 @@ func Parse(file string, src []byte) (*Lesson, error) {
 	l.File = file
 	l.Warnings = p.warns
 	l.ID = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	if p.more > 0 {
+		last := p.probs[len(p.probs)-1]
+		p.probs = append(p.probs, Problem{p.file, last.Line, fmt.Sprintf("and %d more problems after this line", p.more)})
+	}
 	if len(p.probs) > 0 {
 		return l, p.probs
 	}
@@ -62,9 +66,18 @@ type parser struct {
 	sendTotal int
 	over      map[string]bool
 	warns     Problems
+	more      int // problems past maxProblems, counted
 }
 
+// maxProblems bounds the problems kept for one file: a megabyte of bad
+// lines is reported by its first ones and a count, not 60000 lines.
+const maxProblems = 100
+
 func (p *parser) errf(line int, format string, args ...any) {
+	if len(p.probs) >= maxProblems {
+		p.more++
+		return
+	}
 	p.probs = append(p.probs, Problem{p.file, line, fmt.Sprintf(format, args...)})
 }
 
