@@ -175,30 +175,33 @@ func startBenchServer(ctx context.Context, service string, f benchFlags) (netip.
 	cfg := netlab.ServerConfig{Service: service, Addr: lo, Sequential: f.sequential,
 		MaxClients: max(512, f.clients+16), Backlog: max(16, min(f.clients, 4096))}
 	var (
-		tw   *bench.TraceWriter
-		file *os.File
+		tw  *bench.TraceWriter
+		out *outputFile
 	)
 	if f.traceFile != "" {
 		var err error
-		if file, err = os.Create(f.traceFile); err != nil {
+		if out, err = createOutput("--trace-file", f.traceFile); err != nil {
 			return netip.AddrPort{}, nil, err
 		}
-		tw = bench.NewTraceWriter(file)
+		tw = bench.NewTraceWriter(out)
 		cfg.Tracer = netlab.NewSequencer(tw).Tracer("server", netlab.RoleServer)
 	}
 	srv, err := bench.StartServer(ctx, cfg)
 	if err != nil {
-		if file != nil {
+		if out != nil {
 			tw.Close()
-			file.Close()
+			out.finish(errDropped)
 		}
 		return netip.AddrPort{}, nil, err
 	}
 	return srv.Addr(), func() {
 		srv.Close()
-		if file != nil {
-			tw.Close()
-			file.Close()
+		if out != nil {
+			// The report is out already: a trace that could not be
+			// written is said on stderr.
+			if err := closeTrace(tw, out, os.Stderr); err != nil {
+				fmt.Fprintln(os.Stderr, "socklab: "+err.Error())
+			}
 		}
 	}, nil
 }

@@ -36,12 +36,13 @@ func TestTraceWriterCloseNotHeldByStuckOutput(t *testing.T) {
 		tw.Emit(Event{Kind: KindNote, Note: "more", FD: -1})
 	}
 	err := tw.Close()
-	close(w.release) // let the goroutine end, for goleak
+	lost := tw.Lost() // before the writer is let go: then it writes on
+	close(w.release)  // let the goroutine end, for goleak
 	if !errors.Is(err, ErrTraceLost) || !strings.Contains(err.Error(), "45") {
 		t.Fatalf("Close = %v; want ErrTraceLost with 45 lines", err)
 	}
-	if tw.Lost() != 45 {
-		t.Fatalf("Lost = %d, want 45", tw.Lost())
+	if lost != 45 {
+		t.Fatalf("Lost = %d, want 45", lost)
 	}
 	waitFor(t, "writer goroutine ends", func() bool {
 		select {
