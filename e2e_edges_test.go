@@ -357,3 +357,18 @@ func TestE2EOutputWriteErrorExits1(t *testing.T) {
 		t.Fatal("a partial trace file was left")
 	}
 }
+
+// TestE2EFamilyMismatchIsAnErrno: a lesson that binds, connects and sends
+// to IPv6 addresses from IPv4 sockets plays, each call answered by the
+// kernel's errno (it panicked: "As4 called on IPv6 address").
+func TestE2EFamilyMismatchIsAnErrno(t *testing.T) {
+	bin := seedsBinary(t)
+	dir := t.TempDir()
+	src := "# Families\n\n## S\n\n```lab\na.socket tcp\na.bind [::1]:0\nb.socket tcp\nb.connect [::1]:9\nu.socket udp\nu.sendto [::1]:9 \"x\"\n" +
+		"expect a.bind.errno == EAFNOSUPPORT\nexpect b.connect.failed\nexpect u.sendto.failed\n```\n"
+	os.WriteFile(filepath.Join(dir, "01-fam.md"), []byte(src), 0o644)
+	code, out := exitOf(t, bin, "trace", "14", "--lessons", dir)
+	if code != 0 || strings.Contains(out, "panic") || !strings.Contains(out, "EAFNOSUPPORT") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
