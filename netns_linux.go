@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
 	"runtime"
 	"strings"
 	"syscall"
@@ -23,26 +24,17 @@ import (
 // a private network it is not in (and bring up the host's lo as root).
 const hostNetFD = 3
 
-// nsGetNstype is ioctl NS_GET_NSTYPE (linux/nsfs.h): the CLONE_NEW* type
-// of a namespace fd.
-const nsGetNstype = 0xb703
-
 // isPrivateCopy reports whether this process is the copy started by
-// enterPrivateNetwork: fd 3 is a network namespace, and not the one this
-// process is in. It closes fd 3 when so.
+// enterPrivateNetwork: fd 3 is a network namespace ("net:[inode]", as the
+// kernel names namespace files), and not the one this process is in. It
+// closes fd 3 when so.
 func isPrivateCopy() bool {
-	var sfs unix.Statfs_t
-	if unix.Fstatfs(hostNetFD, &sfs) != nil || sfs.Type != unix.NSFS_MAGIC {
+	parent, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(hostNetFD))
+	if err != nil || !strings.HasPrefix(parent, "net:[") {
 		return false
 	}
-	if t, err := unix.IoctlRetInt(hostNetFD, nsGetNstype); err != nil || t != unix.CLONE_NEWNET {
-		return false
-	}
-	var parent, own unix.Stat_t
-	if unix.Fstat(hostNetFD, &parent) != nil || unix.Stat("/proc/self/ns/net", &own) != nil {
-		return false
-	}
-	if parent.Dev == own.Dev && parent.Ino == own.Ino {
+	own, err := os.Readlink("/proc/self/ns/net")
+	if err != nil || own == parent {
 		return false
 	}
 	unix.Close(hostNetFD)
