@@ -6,8 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"strconv"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 
