@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -27,12 +28,27 @@ var ErrTerminalLost = errors.New("the terminal went away")
 // on without one, holding its sockets.
 func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error {
 	m := NewModel(opts)
-	defer m.Close()
+	var panicked atomic.Pointer[netlab.PanicError]
+	defer func() {
+		if panicked.Load() == nil {
+			m.Close()
+			return
+		}
+		// After a panic a lock may be held for ever: the sockets get a
+		// moment to close, then the process's exit closes them.
+		done := make(chan struct{})
+		go func() { defer close(done); m.Close() }()
+		t := time.NewTimer(2 * time.Second)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+		}
+	}()
 	// Signals reach the program through ctx (the command line turns SIGINT,
 	// SIGTERM and SIGHUP into its cancellation), so Bubble Tea's own handler
 	// is off: one way out, which restores the terminal every time.
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}, progOpts...)...)
-	var panicked atomic.Pointer[netlab.PanicError]
 	defer netlab.OnPanic(func(pe *netlab.PanicError) {
 		if panicked.CompareAndSwap(nil, pe) {
 			p.Kill()
