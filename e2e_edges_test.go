@@ -51,6 +51,8 @@ func TestE2EOutputFilesRefused(t *testing.T) {
 		{[]string{"serve", "echo", "--addr", "127.0.0.1:0", "--trace-file", fifo}, "FIFO (named pipe), not a regular file"},
 		{[]string{"trace", "1", "--pcap", link}, "symbolic link"},
 		{[]string{"--trace-file", link}, "symbolic link"},
+		{[]string{"--trace-file", fifo}, "FIFO (named pipe), not a regular file"},
+		{[]string{"--pcap", "/dev/full"}, "character device, not a regular file"},
 	} {
 		code, out := exitOf(t, bin, tc.args...)
 		if code != 1 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, tc.want) {

@@ -236,3 +236,26 @@ func TestE2EKill9TraceEndsCopy(t *testing.T) {
 		t.Fatalf("the copy %d of socklab trace ran on after kill -9 of its parent", inner)
 	}
 }
+
+// TestE2ETUITraceWriteErrorExits1: the TUI whose --trace-file cannot be
+// written (the file size limit, as a full disk) says so when it quits, and exits
+// 1 (the error was ignored, exit 0); no partial file is left.
+func TestE2ETUITraceWriteErrorExits1(t *testing.T) {
+	bin := seedsBinary(t)
+	prlimit, err := exec.LookPath("prlimit")
+	if err != nil {
+		t.Skip("prlimit (util-linux) not installed")
+	}
+	logf := filepath.Join(t.TempDir(), "t.log")
+	s := startTUIBinary(t, prlimit, 250, 30, "--fsize=200", bin, "--pane", "echo", "--trace-file", logf)
+	// The pane's first client has made its calls: far more than 200 bytes.
+	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+ .* \d\d+ events`))
+	s.keys("C-c") // the TUI's quit key (raw mode: not a signal)
+	if code := s.exitCode(); code != "1" {
+		t.Fatalf("exit code %s, want 1; screen:\n%s", code, s.screen())
+	}
+	s.waitFor(regexp.MustCompile(`--trace-file \S+: \d+ trace lines lost \(.*file too large\)`))
+	if _, err := os.Stat(logf); err == nil {
+		t.Fatal("a partial trace file was left")
+	}
+}
