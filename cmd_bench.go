@@ -121,8 +121,9 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 		}
 	} else {
 		// Not a terminal: one plain line a second on stderr, so stdout
-		// holds the report alone.
-		fmt.Fprintln(stderr, title)
+		// holds the report alone. The title comes with the first of them:
+		// a bench that fails at once says only why.
+		titled := false
 		t := time.NewTicker(time.Second)
 	wait:
 		for {
@@ -130,6 +131,10 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 			case <-done:
 				break wait
 			case <-t.C:
+				if !titled {
+					titled = true
+					fmt.Fprintln(stderr, title)
+				}
 				fmt.Fprintln(stderr, sample().Line)
 			}
 		}
@@ -139,12 +144,17 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 	if err != nil {
 		return err
 	}
+	if res.Served == 0 && res.Wrong == 0 && res.Lost == 0 {
+		// Nothing was measured: one line, no report of zeros.
+		why := ""
+		if res.FirstErr != "" {
+			why = ": " + res.FirstErr
+		}
+		return fmt.Errorf("no client was served (%d connects failed%s): is a server listening on %s?", res.DialErrs, why, addr)
+	}
 	fmt.Fprint(stdout, res.String())
 	if res.Wrong > 0 || res.Lost > 0 {
 		return fmt.Errorf("%d wrong and %d lost replies", res.Wrong, res.Lost)
-	}
-	if res.Served == 0 {
-		return fmt.Errorf("no client was served (%d connects failed): is a server listening on %s?", res.DialErrs, addr)
 	}
 	return nil
 }
@@ -165,30 +175,33 @@ func startBenchServer(ctx context.Context, service string, f benchFlags) (netip.
 	cfg := netlab.ServerConfig{Service: service, Addr: lo, Sequential: f.sequential,
 		MaxClients: max(512, f.clients+16), Backlog: max(16, min(f.clients, 4096))}
 	var (
-		tw   *bench.TraceWriter
-		file *os.File
+		tw  *bench.TraceWriter
+		out *outputFile
 	)
 	if f.traceFile != "" {
 		var err error
-		if file, err = os.Create(f.traceFile); err != nil {
+		if out, err = createOutput("--trace-file", f.traceFile); err != nil {
 			return netip.AddrPort{}, nil, err
 		}
-		tw = bench.NewTraceWriter(file)
+		tw = bench.NewTraceWriter(out)
 		cfg.Tracer = netlab.NewSequencer(tw).Tracer("server", netlab.RoleServer)
 	}
 	srv, err := bench.StartServer(ctx, cfg)
 	if err != nil {
-		if file != nil {
+		if out != nil {
 			tw.Close()
-			file.Close()
+			out.finish(errDropped)
 		}
 		return netip.AddrPort{}, nil, err
 	}
 	return srv.Addr(), func() {
 		srv.Close()
-		if file != nil {
-			tw.Close()
-			file.Close()
+		if out != nil {
+			// The report is out already: a trace that could not be
+			// written is said on stderr.
+			if err := closeTrace(tw, out, os.Stderr); err != nil {
+				fmt.Fprintln(os.Stderr, "socklab: "+err.Error())
+			}
 		}
 	}, nil
 }

@@ -94,7 +94,7 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 	); err != nil {
 		return cfg, 0, err
 	}
-	if f.rate < 0 || f.rate > 1e6 {
+	if !(f.rate >= 0 && f.rate <= 1e6) { // NaN fails both comparisons
 		return cfg, 0, fmt.Errorf("--rate %g: want requests a second from 0 (no limit) to 1000000", f.rate)
 	}
 	th, err := themeFlag(f.theme)

@@ -63,6 +63,9 @@ func newLessonsCmd() *cobra.Command {
 				for _, k := range l.Leaks() { // a warning: the lesson still plays
 					fmt.Fprintf(cmd.OutOrStdout(), "warn %s:%s\n", l.File, strings.TrimPrefix(k.String(), "line "))
 				}
+				for _, w := range l.Warnings {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
+				}
 			}
 			return nil
 		},
@@ -85,6 +88,7 @@ func lessonArg(dir, arg string) (*lessons.Lesson, int, error) {
 
 func newLessonCmd() *cobra.Command {
 	var dir, theme string
+	var anyAddr bool
 	cmd := &cobra.Command{
 		Use:   "lesson N",
 		Short: "Open the terminal UI at lesson N",
@@ -102,9 +106,11 @@ func newLessonCmd() *cobra.Command {
 			opts.Wire = current.wire()
 			opts.Theme = th
 			opts.Pane, opts.Lessons = "lessons", ui.LessonOptions{Number: n, Dir: dir}
+			opts.Lessons.Engine.Loopback = loopbackOnly(anyAddr)
 			return ui.Run(cmd.Context(), opts)
 		},
 	}
+	addAnyAddressFlag(cmd, &anyAddr)
 	addLessonsDir(cmd, &dir)
 	cmd.Flags().StringVar(&theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
 	addHostNetworkFlag(cmd)
@@ -113,10 +119,11 @@ func newLessonCmd() *cobra.Command {
 
 func newTraceCmd() *cobra.Command {
 	var (
-		dir    string
-		asJSON bool
-		format string
-		pcap   string
+		dir     string
+		asJSON  bool
+		format  string
+		pcap    string
+		anyAddr bool
 	)
 	cmd := &cobra.Command{
 		Use:   "trace N",
@@ -131,6 +138,9 @@ func newTraceCmd() *cobra.Command {
 				return err
 			}
 			if asJSON {
+				if cmd.Flags().Changed("format") && format != "json" {
+					return fmt.Errorf("--json is --format json; it cannot go with --format %s", format)
+				}
 				format = "json"
 			}
 			trace := map[string]func(context.Context, io.Writer, int, *lessons.Lesson, lessons.Options) (bool, error){
@@ -139,8 +149,8 @@ func newTraceCmd() *cobra.Command {
 			if trace == nil {
 				return fmt.Errorf("--format %q: want text, json or md", format)
 			}
-			opts := lessons.Options{Wire: current.wire()}
-			closePcap := func() error { return nil }
+			opts := lessons.Options{Wire: current.wire(), Loopback: loopbackOnly(anyAddr)}
+			closePcap := func(bool) error { return nil }
 			if pcap != "" {
 				sink, c, err := openPcap(pcap, opts.Wire)
 				if err != nil {
@@ -149,8 +159,8 @@ func newTraceCmd() *cobra.Command {
 				opts.Sink, closePcap = sink, c
 			}
 			ok, err := trace(cmd.Context(), cmd.OutOrStdout(), n, l, opts)
-			if cerr := closePcap(); cerr != nil && err == nil {
-				err = cerr
+			if cerr := closePcap(true); cerr != nil {
+				return errors.Join(err, cerr)
 			}
 			if err != nil {
 				return err
@@ -165,6 +175,7 @@ func newTraceCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON lines (docs/TRACE-FORMAT.md): the same as --format json")
 	cmd.Flags().StringVar(&format, "format", "text", "text, json (docs/TRACE-FORMAT.md) or md (a Markdown handout with a Mermaid diagram)")
 	cmd.Flags().StringVar(&pcap, "pcap", "", "also write the captured segments to `FILE` (pcapng, for Wireshark or tcpdump -r), each commented with its call")
+	addAnyAddressFlag(cmd, &anyAddr)
 	addHostNetworkFlag(cmd)
 	return cmd
 }

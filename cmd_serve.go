@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -83,6 +83,26 @@ func serviceAddr(args []string, addrFlag string) (string, netip.AddrPort, error)
 	return service, a, err
 }
 
+// closeTrace ends the trace (at most netlab.CloseWait for an output that
+// stopped taking lines) and then its file, if any. Lost lines are said on
+// stderr; lines that could not be written are an outputError.
+func closeTrace(tw *netlab.TraceWriter, out *outputFile, stderr io.Writer) error {
+	var werr error
+	if tw != nil {
+		werr = tw.Close()
+		if n := tw.Lost(); n > 0 && werr == nil {
+			fmt.Fprintf(stderr, "socklab: %d trace lines lost: the output could not keep up\n", n)
+		}
+	}
+	if out != nil {
+		return out.finish(werr)
+	}
+	if werr != nil {
+		return outputError{fmt.Errorf("trace: %w", werr)}
+	}
+	return nil
+}
+
 func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr netip.AddrPort, f serveFlags) error {
 	if err := firstErr(
 		intIn("max-clients", f.maxClients, 1, 100000, "a number of clients"),
@@ -92,15 +112,19 @@ func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr n
 	); err != nil {
 		return err
 	}
+	if f.quiet && (f.json || f.traceFile != "") {
+		return fmt.Errorf("--quiet prints no trace; it cannot go with --json or --trace-file")
+	}
 	var tr netlab.Tracer
 	traceOut := stdout
+	var out *outputFile
 	if f.traceFile != "" {
-		file, err := os.Create(f.traceFile)
-		if err != nil {
+		var err error
+		if out, err = createOutput("--trace-file", f.traceFile); err != nil {
 			return err
 		}
-		defer file.Close()
-		traceOut = file
+		defer out.finish(errors.New("socklab stopped before the trace was written"))
+		traceOut = out
 	}
 	idle := f.idle
 	if idle == 0 {
@@ -151,10 +175,5 @@ func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr n
 	}
 	err = srv.Serve(ctx)
 	srv.Close()
-	if tw != nil {
-		if werr := tw.Close(); err == nil {
-			err = werr
-		}
-	}
-	return err
+	return errors.Join(err, closeTrace(tw, out, stderr))
 }

@@ -1,15 +1,25 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
-	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
 )
+
+// closeAll runs every closer and joins their errors.
+func closeAll(closers []func() error) error {
+	var errs []error
+	for _, c := range closers {
+		errs = append(errs, c())
+	}
+	return errors.Join(errs...)
+}
 
 // tuiDefaults are the options of the terminal UI when no flag says
 // otherwise (socklab lesson N starts from them too).
@@ -28,6 +38,7 @@ func addTUIFlags(root *cobra.Command) {
 		traceFile  string
 		traceJSON  bool
 		pcap       string
+		anyAddr    bool
 	)
 	f := root.Flags()
 	f.Uint16Var(&port, "port", 0, "server port of the first pane (0: the kernel picks one)")
@@ -39,6 +50,7 @@ func addTUIFlags(root *cobra.Command) {
 	f.BoolVar(&traceJSON, "json", false, "with --trace-file: JSON lines (docs/TRACE-FORMAT.md)")
 	f.StringVar(&pcap, "pcap", "", "write the echo and calculator panes' captured segments to `FILE` (pcapng for Wireshark or tcpdump -r), each commented with its call")
 	addHostNetworkFlag(root)
+	addAnyAddressFlag(root, &anyAddr)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		addr, err := netip.ParseAddr(host)
 		if err != nil {
@@ -57,35 +69,46 @@ func addTUIFlags(root *cobra.Command) {
 		opts.Wire = current.wire()
 		opts.Host, opts.Port, opts.Pane, opts.Theme = addr.Unmap(), port, pane, th
 		opts.Lessons.Dir = lessonsDir
+		if lessonsDir != "" {
+			// Read before the terminal is taken: a missing directory or
+			// a bad file is one error with file:line, not a TTY message.
+			if _, err := lessons.Catalog(lessonsDir); err != nil {
+				return err
+			}
+		}
+		opts.Lessons.Engine.Loopback = loopbackOnly(anyAddr)
 		if traceJSON && traceFile == "" {
 			return fmt.Errorf("--json needs --trace-file FILE (the screen is the terminal's)")
 		}
+		var closers []func() error
+		var ps *netlab.PcapSink
+		if pcap != "" {
+			var closePcap func(bool) error
+			if ps, closePcap, err = openPcap(pcap, opts.Wire); err != nil {
+				return err
+			}
+			closers = append(closers, func() error { return closePcap(true) })
+			defer closePcap(false) // a no-op once closed
+		}
 		if traceFile != "" {
-			file, err := os.Create(traceFile)
+			out, err := createOutput("--trace-file", traceFile)
 			if err != nil {
 				return err
 			}
-			defer file.Close()
 			newWriter := netlab.NewTraceWriter
 			if traceJSON {
 				newWriter = netlab.NewJSONTraceWriter
 			}
-			tw := newWriter(file, 1<<16)
-			defer tw.Close()
+			tw := newWriter(out, 1<<16)
+			closers = append(closers, func() error { return closeTrace(tw, out, cmd.ErrOrStderr()) })
 			opts.Trace = tw
 		}
-		if pcap != "" {
-			ps, closePcap, err := openPcap(pcap, opts.Wire)
-			if err != nil {
-				return err
-			}
-			defer func() {
-				if err := closePcap(); err != nil {
-					fmt.Fprintln(os.Stderr, "socklab: "+err.Error())
-				}
-			}()
+		if ps != nil {
 			opts.Trace = netlab.Tee(opts.Trace, ps)
 		}
-		return ui.Run(cmd.Context(), opts)
+		err = ui.Run(cmd.Context(), opts)
+		// The files are closed after the UI (the labs' sockets are
+		// closed by then); what could not be written is an error.
+		return errors.Join(err, closeAll(closers))
 	}
 }

@@ -103,6 +103,13 @@ func startTUI(t *testing.T, cols, rows int, args ...string) tmuxSession {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v: %s", err, out)
 	}
+	return startTUIBinary(t, bin, cols, rows, args...)
+}
+
+// startTUIBinary is startTUI with a binary already built.
+func startTUIBinary(t *testing.T, bin string, cols, rows int, args ...string) tmuxSession {
+	t.Helper()
+	dir := t.TempDir()
 	s := tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "socklab-e2e", rcFile: filepath.Join(dir, "rc")}
 	// The shell records the exit code, then waits so the pane stays readable.
 	// Its own config dir: a test never reads or writes the user's progress.

@@ -141,7 +141,7 @@ func TestE2EWirePcap(t *testing.T) {
 // user namespace whose user.max_user_namespaces is 0, as a hardened system
 // or a container sets it), socklab says why and how to enable it, draws no
 // segment, and still plays the lesson; the predictions that need the wire
-// are skipped, not failed. The seam variant covers systems without unshare.
+// are skipped, not failed.
 func TestE2EWireRefused(t *testing.T) {
 	bin, _ := buildForAnyone(t)
 	check := func(t *testing.T, out, why string) {
@@ -170,9 +170,5 @@ func TestE2EWireRefused(t *testing.T) {
 		if !strings.Contains(string(out), "sysctl user.max_user_namespaces=") {
 			t.Fatalf("no hint naming the setting:\n%s", out)
 		}
-	})
-	t.Run("seam", func(t *testing.T) {
-		out := asNobody(t, []string{"SOCKLAB_TEST_REFUSE_NAMESPACE=apparmor"}, bin, "trace", "3")
-		check(t, out, "apparmor")
 	})
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -65,11 +66,19 @@ func run(ctx context.Context, args []string) int {
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(version),
 		fang.WithErrorHandler(func(w io.Writer, st fang.Styles, err error) {
-			if _, bySignal := context.Cause(ctx).(stopSignal); !bySignal {
+			if _, bySignal := context.Cause(ctx).(stopSignal); !bySignal || isOutputError(err) {
 				printError(w, st, err)
 			}
 		}),
 	)
+	switch {
+	case isOutputError(err):
+		// A trace or pcap that could not be written is lost data: exit
+		// 1 even when a signal ended the command.
+		return 1
+	case errors.Is(err, ui.ErrTerminalLost):
+		return 128 + int(syscall.SIGHUP) // as a SIGHUP would
+	}
 	if sig, ok := context.Cause(ctx).(stopSignal); ok {
 		return sig.exitCode()
 	}

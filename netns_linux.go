@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -14,14 +16,30 @@ import (
 	"github.com/socklab/socklab/netlab"
 )
 
-// netnsEnv marks the copy of socklab that runs inside the private network,
-// so it does not try again.
-const netnsEnv = "SOCKLAB_PRIVATE_NETWORK"
+// hostNetFD is where the copy of socklab that runs in the private network
+// finds its parent's network namespace (the first of exec's ExtraFiles).
+// That is how the copy knows it is the copy, and it checks the claim with
+// the kernel: the fd must be a network namespace other than its own. No
+// environment variable says so: one set by hand would make socklab report
+// a private network it is not in (and bring up the host's lo as root).
+const hostNetFD = 3
 
-// refuseEnv is a test seam: when set, socklab behaves as if the kernel had
-// refused the namespace with this reason (the fallback path's tests run on
-// machines that would allow it).
-const refuseEnv = "SOCKLAB_TEST_REFUSE_NAMESPACE"
+// isPrivateCopy reports whether this process is the copy started by
+// enterPrivateNetwork: fd 3 is a network namespace ("net:[inode]", as the
+// kernel names namespace files), and not the one this process is in. It
+// closes fd 3 when so.
+func isPrivateCopy() bool {
+	parent, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(hostNetFD))
+	if err != nil || !strings.HasPrefix(parent, "net:[") {
+		return false
+	}
+	own, err := os.Readlink("/proc/self/ns/net")
+	if err != nil || own == parent {
+		return false
+	}
+	unix.Close(hostNetFD)
+	return true
+}
 
 // enterPrivateNetwork runs this same command again inside a new user and
 // network namespace (what `unshare -Urn` makes), where an unprivileged user
@@ -31,22 +49,32 @@ const refuseEnv = "SOCKLAB_TEST_REFUSE_NAMESPACE"
 // copy's exit code and true when the copy ran; false when this process must
 // go on itself, with the network it is in described by the returned wire.
 func enterPrivateNetwork(args []string) (int, bool, network) {
-	if os.Getenv(netnsEnv) != "" {
+	if isPrivateCopy() {
 		// The copy: bring lo up, then say so.
 		if err := netlab.LoopbackUp(); err != nil {
 			return 0, false, network{reason: "could not bring up lo in the private network: " + err.Error()}
 		}
 		return 0, false, network{private: true}
 	}
-	if reason := os.Getenv(refuseEnv); reason != "" {
-		return 0, false, network{reason: "user namespaces refused (" + reason + ")", hint: namespaceHint()}
+	hostNet, err := os.Open("/proc/self/ns/net")
+	if err != nil {
+		return 0, false, network{reason: "cannot read this process's network namespace: " + err.Error()}
 	}
+	defer hostNet.Close()
 	uid, gid := os.Getuid(), os.Getgid()
 	cmd := exec.Command("/proc/self/exe", args...)
 	cmd.Args[0] = os.Args[0]
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), netnsEnv+"=1")
+	cmd.ExtraFiles = []*os.File{hostNet} // fd 3 in the copy: see isPrivateCopy
+	// The copy gets SIGHUP when this process dies, even by SIGKILL, and
+	// ends as for a lost terminal, restoring it; left alone it would run
+	// on, drawing on a terminal the shell has taken back. The signal is
+	// tied to the thread that starts the copy, so that thread stays this
+	// goroutine's until the process exits (os.Exit follows in main). Go's
+	// fork checks getppid after the prctl: a parent already gone is seen.
+	runtime.LockOSThread()
 	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Pdeathsig:   syscall.SIGHUP,
 		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNET,
 		UidMappings: []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}},
 		GidMappings: []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}},
@@ -77,7 +105,7 @@ func enterPrivateNetwork(args []string) (int, bool, network) {
 			}
 		}
 	}()
-	err := cmd.Wait()
+	err = cmd.Wait()
 	close(done)
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {

@@ -54,6 +54,16 @@ func wantsPrivateNetwork(root *cobra.Command, args []string) bool {
 	return cmd == root || slices.Contains([]string{"lesson", "trace"}, cmd.Name())
 }
 
+// addAnyAddressFlag declares --any-address: lessons may use addresses
+// other than loopback when they run in the host's network.
+func addAnyAddressFlag(cmd *cobra.Command, v *bool) {
+	cmd.Flags().BoolVar(v, "any-address", false, "in the host's network, let lesson files bind, connect and send to addresses other than loopback (by default a wildcard bind becomes loopback and other addresses are refused)")
+}
+
+// loopbackOnly says whether lessons are kept on loopback: in the host's
+// network, unless the instructor passed --any-address.
+func loopbackOnly(anyAddr bool) bool { return !current.private && !anyAddr }
+
 // addHostNetworkFlag declares --host-network. main reads it before cobra
 // does (it decides whether a second process runs at all); the flag is
 // declared so that help lists it and cobra accepts it.

@@ -3,6 +3,7 @@ package lessons
 import (
 	"github.com/socklab/socklab/lessons/rules"
 
+	"bytes"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -29,7 +30,8 @@ type Action struct {
 	// The arguments parsed once, by the action's spec, when the lesson is
 	// read: the engine runs these and never parses text again.
 	n     int           // listen's backlog; recv, recvfrom and echo's MAX
-	data  []byte        // send, sendall, sendto: the bytes
+	text  []byte        // send, sendall, sendto: the bytes, repeated times times
+	times int           // kept apart so a file is not expanded when read
 	addr  addrArg       // bind, connect, sendto, serve
 	fam   netlab.Family // socket
 	typ   netlab.Type   // socket
@@ -61,20 +63,20 @@ var actionSpecs = map[string]actionSpec{
 	"socket":    {args: "tcp|tcp6|udp|udp6", min: 1, max: 1, doc: "socket(): a new TCP or UDP socket, IPv4 or IPv6", check: checkSocket},
 	"reuseaddr": {doc: "setsockopt(SO_REUSEADDR, 1)"},
 	"bind":      {args: "ADDR", min: 1, max: 1, doc: "bind() to ADDR; port 0 lets the kernel choose", check: checkAddrArg(0)},
-	"listen":    {args: "BACKLOG", min: 1, max: 1, doc: "listen(BACKLOG)", check: checkInt(0)},
+	"listen":    {args: "BACKLOG", min: 1, max: 1, doc: "listen(BACKLOG)", check: checkInt(0, MaxBacklog)},
 	"accept":    {label: true, doc: "NEW = ACTOR.accept: accept() gives a new socket named NEW"},
 	"connect":   {args: "ADDR", min: 1, max: 1, doc: "connect() to ADDR (an actor name means its bound address)", check: checkAddrArg(0)},
 	"send":      {args: `"TEXT"`, min: 1, max: 1, doc: "one send() call", check: checkQuoted(0)},
 	"sendall":   {args: `"TEXT"`, min: 1, max: 1, doc: "send() until every byte is taken, as Python's sendall", check: checkQuoted(0)},
-	"echo":      {args: "MAX", min: 1, max: 1, doc: "the echo loop's body: recv(MAX), then sendall of what came (nothing when recv returned 0)", check: checkInt(0)},
-	"recv":      {args: "MAX", min: 1, max: 1, doc: "one recv(MAX) call; 0 bytes means the peer closed", check: checkInt(0)},
+	"echo":      {args: "MAX", min: 1, max: 1, doc: "the echo loop's body: recv(MAX), then sendall of what came (nothing when recv returned 0)", check: checkInt(0, MaxRecv)},
+	"recv":      {args: "MAX", min: 1, max: 1, doc: "one recv(MAX) call; 0 bytes means the peer closed", check: checkInt(0, MaxRecv)},
 	"sendto":    {args: `ADDR "TEXT"`, min: 2, max: 2, doc: "one sendto(): a datagram to ADDR", check: both(checkAddrArg(0), checkQuoted(1))},
-	"recvfrom":  {args: "MAX", min: 1, max: 1, doc: "one recvfrom(MAX): one datagram and its sender", check: checkInt(0)},
+	"recvfrom":  {args: "MAX", min: 1, max: 1, doc: "one recvfrom(MAX): one datagram and its sender", check: checkInt(0, MaxRecv)},
 	"shutdown":  {args: "wr|rd|rdwr", min: 1, max: 1, doc: "shutdown(SHUT_WR…)", check: checkHow},
 	"close":     {doc: "close() (for a server started with serve: stop it)"},
 	"state":     {doc: "ask the kernel for the TCP state now (TCP_INFO, or /proc/net/tcp after close)"},
 	"wait":      {args: "[DURATION]", max: 1, doc: "wait until ACTOR's blocked call returns (default 10s)", check: checkDur(0)},
-	"quickack":  {args: "0|1", min: 1, max: 1, doc: "setsockopt(TCP_QUICKACK) (Linux): 0 delays the next ACK as in a long conversation, whatever the timing", check: checkInt(0)},
+	"quickack":  {args: "0|1", min: 1, max: 1, doc: "setsockopt(TCP_QUICKACK) (Linux): 0 delays the next ACK as in a long conversation, whatever the timing", check: checkInt(0, 1)},
 	"idle":      {args: "DURATION", min: 1, max: 1, doc: "ACTOR makes no call for DURATION while the kernels go on (a retransmission, a delayed ACK)", check: checkDur(0)},
 	"serve":     {args: "echo|calc ADDR [sequential] [backlog=N] [idle=DUR] [maxline=N] [maxclients=N] [nodelay]", min: 2, max: 8, doc: "start socklab's echo or calculator server as ACTOR", check: checkServe},
 	"sysctl":    {args: "NAME", min: 1, max: 1, doc: "read a kernel setting, e.g. net.ipv4.ip_local_port_range", check: checkSysctl},
@@ -235,11 +237,29 @@ func checkHow(a *Action, _ map[string]bool) error {
 	return nil
 }
 
-func checkInt(i int) func(*Action, map[string]bool) error {
+// Bounds of the numbers a lesson file gives its actions: a lesson file is
+// data, and none of its numbers may cost more than a lesson needs (a
+// receive buffer is made before the kernel is asked). README.md lists them.
+const (
+	MaxRecv    = netlab.MaxRecv // recv, recvfrom, echo: bytes per call
+	MaxBacklog = 1 << 16        // listen and serve backlog=N
+	MaxLine    = 1 << 20        // serve maxline=N
+	MaxClients = 4096           // serve maxclients=N
+	MaxSteps   = 200            // steps in one lesson
+	MaxActions = 2000           // actions in one lesson, every step together
+	// MaxPlay bounds the time a lesson's idle and wait actions may take,
+	// together (a wait without a duration counts as its 10s default).
+	MaxPlay = 10 * time.Minute
+	// MaxSendTotal bounds the bytes a lesson's send, sendall and sendto
+	// actions hold, together.
+	MaxSendTotal = 16 << 20
+)
+
+func checkInt(i, max int) func(*Action, map[string]bool) error {
 	return func(a *Action, _ map[string]bool) error {
 		n, err := strconv.Atoi(a.Args[i])
-		if err != nil || n < 0 {
-			return fmt.Errorf("%q: want a number", a.Args[i])
+		if err != nil || n < 0 || n > max {
+			return fmt.Errorf("%q: want a number from 0 to %d", a.Args[i], max)
 		}
 		a.n = n
 		return nil
@@ -284,10 +304,17 @@ func checkQuoted(i int) func(*Action, map[string]bool) error {
 		if len(p)*times > maxRepeat {
 			return fmt.Errorf("%s: %d bytes; a lesson sends at most %d at once", a.Args[i], len(p)*times, maxRepeat)
 		}
-		a.data = []byte(strings.Repeat(p, times))
+		a.text, a.times = []byte(p), times
 		return nil
 	}
 }
+
+// Data returns the bytes a send, sendall or sendto action sends, expanded
+// from "TEXT"*N only now, when they are sent.
+func (a *Action) Data() []byte { return bytes.Repeat(a.text, a.times) }
+
+// dataLen is len(a.Data()) without making it.
+func (a *Action) dataLen() int { return len(a.text) * a.times }
 
 func checkAddrArg(i int) func(*Action, map[string]bool) error {
 	return func(a *Action, known map[string]bool) error {
@@ -350,8 +377,35 @@ func serveOptions(opts []string) (netlab.ServerConfig, error) {
 		if err != nil {
 			return cfg, fmt.Errorf("option %q: %v", o, err)
 		}
+		if err := serveBounds(k, cfg); err != nil {
+			return cfg, fmt.Errorf("option %q: %v", o, err)
+		}
 	}
 	return cfg, nil
+}
+
+// serveBounds keeps serve's numbers within what a lesson needs; 0 (or no
+// option) leaves netlab's default.
+func serveBounds(k string, cfg netlab.ServerConfig) error {
+	bad := func(v, max int) error {
+		if v < 0 || v > max {
+			return fmt.Errorf("want 0 to %d", max)
+		}
+		return nil
+	}
+	switch k {
+	case "backlog":
+		return bad(cfg.Backlog, MaxBacklog)
+	case "maxline":
+		return bad(cfg.MaxLine, MaxLine)
+	case "maxclients":
+		return bad(cfg.MaxClients, MaxClients)
+	case "idle":
+		if cfg.IdleTimeout <= 0 || cfg.IdleTimeout > time.Minute {
+			return fmt.Errorf("want a duration from 1ms to 1m")
+		}
+	}
+	return nil
 }
 
 // parseAddrArg parses IP:PORT, [IPv6]:PORT, IP:ACTOR (the port of ACTOR's

@@ -35,8 +35,12 @@ const MaxLessonFile = 1 << 20
 // (a FIFO or a device named 01.md is refused before it is opened, so it
 // cannot hang the reader), each at most MaxLessonFile bytes.
 func LoadDir(dir string) ([]*Lesson, error) {
-	if _, err := os.Stat(dir); err != nil {
+	fi, err := os.Stat(dir)
+	if err != nil {
 		return nil, fmt.Errorf("lessons directory %s: %w", dir, errors.Unwrap(err))
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("lessons directory %s: %s, not a directory (give the directory that holds the lesson files)", dir, fileKindOf(fi.Mode()))
 	}
 	return loadFS(os.DirFS(dir), ".", dir)
 }
@@ -132,7 +136,7 @@ func readLesson(fsys fs.FS, name string) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s): not read", fi.Mode().Type())
+		return nil, fmt.Errorf("not a regular file (%s): not read", fileKindOf(fi.Mode()))
 	}
 	if fi.Size() > MaxLessonFile {
 		return nil, fmt.Errorf("%d bytes: a lesson file is at most %d", fi.Size(), MaxLessonFile)
@@ -167,4 +171,25 @@ func invalidUTF8(src []byte) (line int, bad bool) {
 		i += size
 	}
 	return 0, false
+}
+
+// fileKindOf names a file type in words, not Go's mode letters ("Dc---------").
+func fileKindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeDir != 0:
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeSocket != 0:
+		return "a Unix socket"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsRegular():
+		return "a regular file"
+	}
+	return "a special file"
 }

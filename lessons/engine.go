@@ -23,6 +23,11 @@ type Options struct {
 	// bounded by Settle (default 600ms). No call is ever judged by a timer:
 	// an action goes on when its call returned or the kernel said it waits.
 	Quiet, Settle time.Duration
+	// PlayLimit bounds the time a run spends waiting, all its actions
+	// together: idle, wait, and an action waiting for its actor's blocked
+	// call (default MaxPlay). Check bounds what a file asks for; this
+	// bounds what the kernel's answers make it wait.
+	PlayLimit time.Duration
 	// WaitLimit bounds an action waiting for an actor's blocked call;
 	// default 10s (a dropped SYN is retried after about 1 s, then every
 	// second or with a doubling pause, by kernel version).
@@ -32,6 +37,12 @@ type Options struct {
 	// Sink, if set, gets every event of the lab in the log's order (a
 	// pcapng writer for trace --pcap).
 	Sink netlab.Sink
+	// Loopback keeps the lesson on loopback addresses: a wildcard bind or
+	// serve becomes the loopback address of its family, and any other
+	// address is refused before a call is made. The command line sets it
+	// in the host's network (a lesson file must not reach the host's
+	// services, or serve the LAN) unless the instructor passes --any-address.
+	Loopback bool
 }
 
 func (o *Options) defaults() {
@@ -41,8 +52,11 @@ func (o *Options) defaults() {
 	if o.Settle <= 0 {
 		o.Settle = 600 * time.Millisecond
 	}
+	if o.PlayLimit <= 0 {
+		o.PlayLimit = MaxPlay
+	}
 	if o.WaitLimit <= 0 {
-		o.WaitLimit = 10 * time.Second
+		o.WaitLimit = defaultWait
 	}
 }
 
@@ -70,6 +84,7 @@ type Run struct {
 	byActor  map[string]*Outcome // serve: every event of the actor while it starts
 	results  []*StepResult
 	closed   bool
+	waited   time.Duration // against opts.PlayLimit
 
 	wg sync.WaitGroup // action goroutines and served servers
 }
@@ -389,7 +404,12 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 	case "serve":
 		return r.serve(o)
 	case "idle":
-		t := time.NewTimer(a.wait)
+		d, err := r.spend(a.wait)
+		if err != nil {
+			o.Err = err
+			return o
+		}
+		t := time.NewTimer(d)
 		defer t.Stop()
 		select {
 		case <-t.C:
@@ -445,6 +465,9 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 		f = func(c context.Context) error { return s.SetQuickAck(c, a.n != 0) }
 	case "bind", "connect":
 		addr, err := r.resolve(a.addr, a.Op == "connect")
+		if err == nil {
+			addr, err = r.confine(o, addr)
+		}
 		if err != nil {
 			o.Err = err
 			return o
@@ -472,9 +495,9 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 		}
 	case "send", "sendall":
 		if a.Op == "send" {
-			f = func(c context.Context) error { _, err := s.Send(c, a.data); return err }
+			f = func(c context.Context) error { _, err := s.Send(c, a.Data()); return err }
 		} else {
-			f = func(c context.Context) error { return s.SendAll(c, a.data) }
+			f = func(c context.Context) error { return s.SendAll(c, a.Data()) }
 		}
 	case "recv":
 		f = func(c context.Context) error { _, err := s.Recv(c, a.n); return err }
@@ -496,11 +519,14 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 		}
 	case "sendto":
 		addr, err := r.resolve(a.addr, true)
+		if err == nil {
+			addr, err = r.confine(o, addr)
+		}
 		if err != nil {
 			o.Err = err
 			return o
 		}
-		f = func(c context.Context) error { _, err := s.SendTo(c, a.data, addr); return err }
+		f = func(c context.Context) error { _, err := s.SendTo(c, a.Data(), addr); return err }
 	case "recvfrom":
 		f = func(c context.Context) error { _, _, err := s.RecvFrom(c, a.n); return err }
 	case "shutdown":
@@ -537,6 +563,7 @@ func (r *Run) startCall(o *Outcome, act *actor, fd int, call netlab.Op, f func(c
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
+		defer netlab.Recover()
 		err := f(r.ctx)
 		r.mu.Lock()
 		o.Done = true
@@ -601,6 +628,12 @@ func (r *Run) waitIdle(ctx context.Context, act *actor, limit time.Duration) err
 	if busy == nil {
 		return nil
 	}
+	start := time.Now()
+	limit, err := r.spend(limit)
+	if err != nil {
+		return err
+	}
+	defer func() { r.refund(limit - time.Since(start)) }()
 	t := time.NewTimer(limit)
 	defer t.Stop()
 	select {
@@ -610,6 +643,33 @@ func (r *Run) waitIdle(ctx context.Context, act *actor, limit time.Duration) err
 		return fmt.Errorf("%s is still blocked in %s after %s", act.name, busy.Action.Op, limit)
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// ErrPlayLimit is an action's error once the run has waited
+// Options.PlayLimit in all: it does not wait any more.
+var ErrPlayLimit = errors.New("the lesson has waited its limit")
+
+// spend takes up to d from the run's waiting budget and returns what it
+// took; none left is ErrPlayLimit.
+func (r *Run) spend(d time.Duration) (time.Duration, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	left := r.opts.PlayLimit - r.waited
+	if left <= 0 {
+		return 0, fmt.Errorf("%w (%s of idle, wait and blocked calls in all)", ErrPlayLimit, r.opts.PlayLimit)
+	}
+	d = min(d, left)
+	r.waited += d
+	return d, nil
+}
+
+// refund gives back what a wait took but did not use.
+func (r *Run) refund(d time.Duration) {
+	if d > 0 {
+		r.mu.Lock()
+		r.waited -= d
+		r.mu.Unlock()
 	}
 }
 
@@ -640,6 +700,9 @@ func (r *Run) serve(o *Outcome) *Outcome {
 	a := o.Action
 	cfg := a.serve
 	addr, err := r.resolve(a.addr, false)
+	if err == nil {
+		addr, err = r.confine(o, addr)
+	}
 	if err != nil {
 		o.Err = err
 		return o
@@ -664,6 +727,7 @@ func (r *Run) serve(o *Outcome) *Outcome {
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
+		defer netlab.Recover()
 		if err := srv.Serve(r.ctx); err != nil {
 			// Not a kernel fact of one call: the lab says why serving ended.
 			cfg.Tracer.Note("the server stopped serving: " + err.Error())
@@ -736,6 +800,31 @@ func (r *Run) resolve(arg addrArg, forConnect bool) (netip.AddrPort, error) {
 		return netlab.ConnectTarget(local), nil
 	}
 	return local, nil
+}
+
+// ErrNotLoopback is an action's error when Options.Loopback refused its
+// address; no call was made.
+var ErrNotLoopback = errors.New("not a loopback address")
+
+// confine applies Options.Loopback to an action's address: the same
+// address when it is loopback, loopback for a wildcard (said in a note, so
+// the screen shows why the kernel was asked for another address), an
+// error for any other.
+func (r *Run) confine(o *Outcome, addr netip.AddrPort) (netip.AddrPort, error) {
+	ip := addr.Addr()
+	if !r.opts.Loopback || ip.Unmap().IsLoopback() {
+		return addr, nil
+	}
+	if ip.IsUnspecified() && (o.Action.Op == "bind" || o.Action.Op == "serve") {
+		lo := netip.IPv6Loopback()
+		if ip.Unmap().Is4() {
+			lo = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+		}
+		r.tracer(o.Action.Actor).Note(fmt.Sprintf(
+			"socklab asks for %s instead of %s: in the host's network a lesson stays on loopback (--any-address allows more)", lo, ip))
+		return netip.AddrPortFrom(lo, addr.Port()), nil
+	}
+	return addr, fmt.Errorf("%s: %w; in the host's network a lesson stays on loopback, and socklab made no call (--any-address allows it)", ip, ErrNotLoopback)
 }
 
 // runEnv resolves references to the latest outcome of ACTOR.CALL (ACTOR

@@ -11,6 +11,10 @@ type Lesson struct {
 	Summary string // the first paragraph of the introduction, one line
 	Intro   string // Markdown between the title and the first step
 	Steps   []Step
+	// Warnings are what lessons check says without refusing the file: a
+	// literal address that is not loopback (in the host's network the
+	// engine refuses it unless --any-address is given).
+	Warnings []Problem
 }
 
 // Step is one "## " section of a lesson.

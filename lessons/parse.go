@@ -3,10 +3,12 @@ package lessons
 import (
 	"github.com/socklab/socklab/lessons/rules"
 
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Problem is one error in a lesson file, at a line.
@@ -32,10 +34,15 @@ func (ps Problems) Error() string {
 // Parse reads one lesson. file names it in errors; its base name without
 // ".md" becomes the lesson's ID. All problems are reported, not just the first.
 func Parse(file string, src []byte) (*Lesson, error) {
-	p := &parser{file: file, known: map[string]bool{}, done: map[string]bool{}}
+	p := &parser{file: file, known: map[string]bool{}, done: map[string]bool{}, over: map[string]bool{}}
 	l := p.parse(strings.ReplaceAll(string(src), "\r\n", "\n"))
 	l.File = file
+	l.Warnings = p.warns
 	l.ID = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	if p.more > 0 {
+		last := p.probs[len(p.probs)-1]
+		p.probs = append(p.probs, Problem{p.file, last.Line, fmt.Sprintf("and %d more problems after this line", p.more)})
+	}
 	if len(p.probs) > 0 {
 		return l, p.probs
 	}
@@ -51,9 +58,26 @@ type parser struct {
 	probs        Problems
 	known        map[string]bool // actors defined so far
 	done         map[string]bool // "actor.call" pairs performed so far
+
+	// What the lesson's actions add up to, against MaxActions, MaxPlay and
+	// MaxSendTotal; each bound is reported once, at the line that passed it.
+	actions   int
+	play      time.Duration
+	sendTotal int
+	over      map[string]bool
+	warns     Problems
+	more      int // problems past maxProblems, counted
 }
 
+// maxProblems bounds the problems kept for one file: a megabyte of bad
+// lines is reported by its first ones and a count, not 60000 lines.
+const maxProblems = 100
+
 func (p *parser) errf(line int, format string, args ...any) {
+	if len(p.probs) >= maxProblems {
+		p.more++
+		return
+	}
 	p.probs = append(p.probs, Problem{p.file, line, fmt.Sprintf(format, args...)})
 }
 
@@ -101,6 +125,9 @@ func (p *parser) parse(src string) *Lesson {
 			endStep()
 			intro = false
 			step = &Step{Title: strings.TrimSpace(ln[3:]), Line: i + 1}
+			if len(l.Steps) == MaxSteps {
+				p.errf(i+1, "more than %d steps in one lesson", MaxSteps)
+			}
 			continue
 		case strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~"):
 			fence := trim[:3]
@@ -218,6 +245,12 @@ func (p *parser) lab(step *Step, start int, body []string) {
 			p.errf(line, "%v", err)
 			continue
 		}
+		if ip := a.addr.lit.Addr(); ip.IsValid() && !ip.Unmap().IsLoopback() && !(ip.IsUnspecified() && (a.Op == "bind" || a.Op == "serve")) {
+			p.warns = append(p.warns, Problem{p.file, line, fmt.Sprintf("%s is not a loopback address: in the host's network socklab refuses it unless --any-address is given", ip)})
+		}
+		if p.account(line, a); p.actions > MaxActions {
+			continue // reported; a lesson past its bound is not kept whole
+		}
 		step.Actions = append(step.Actions, a)
 		p.done[a.Actor+"."+a.Op] = true
 		if a.Label != "" {
@@ -253,6 +286,32 @@ func (p *parser) lab(step *Step, start int, body []string) {
 		step.Whens = append(step.Whens, When{Line: r.line, Src: cond, Rule: e, Text: text})
 	}
 }
+
+// account adds an action to the lesson's totals and reports the first
+// line at which a total passes its bound.
+func (p *parser) account(line int, a Action) {
+	p.actions++
+	switch a.Op {
+	case "idle":
+		p.play += a.wait
+	case "wait":
+		p.play += cmp.Or(a.wait, defaultWait)
+	}
+	p.sendTotal += a.dataLen()
+	limit := func(key string, over bool, format string, args ...any) {
+		if over && !p.over[key] {
+			p.over[key] = true
+			p.errf(line, format, args...)
+		}
+	}
+	limit("actions", p.actions > MaxActions, "more than %d actions in one lesson", MaxActions)
+	limit("play", p.play > MaxPlay, "the lesson's idle and wait actions add up to more than %s (a bare wait counts %s)", MaxPlay, defaultWait)
+	limit("send", p.sendTotal > MaxSendTotal, "the lesson sends more than %d bytes in all", MaxSendTotal)
+}
+
+// defaultWait is what a wait without a duration may take: the engine's
+// default WaitLimit.
+const defaultWait = 10 * time.Second
 
 // interpRe finds {actor.call.field} in explanation texts.
 var interpRe = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*\.[a-z]+(?:\.[a-z]+)?)\}`)

@@ -152,6 +152,9 @@ func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int
 // RecvFrom makes one recvfrom call (WSARecvFrom): one datagram (truncated
 // to max) and the address it came from.
 func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort, error) {
+	if err := checkRecvSize("recvfrom", max); err != nil {
+		return nil, netip.AddrPort{}, err
+	}
 	fd := s.FD()
 	args := fmt.Sprintf("%d, %d, 0", fd, max)
 	uc := s.udp()

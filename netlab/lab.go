@@ -167,6 +167,7 @@ func (l *Lab) StartServer(cfg ServerConfig) error {
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
+		defer Recover()
 		srv, err := Listen(l.ctx, cfg)
 		l.mu.Lock()
 		if err != nil {
@@ -255,6 +256,7 @@ func (l *Lab) AddClient(service string) (*LabClient, error) {
 	go func() {
 		defer l.wg.Done()
 		defer close(c.ended)
+		defer Recover()
 		err := c.run()
 		c.mu.Lock()
 		c.err = err

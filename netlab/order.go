@@ -161,6 +161,7 @@ func (q *Sequencer) Capture(ctx context.Context) (*Capture, error) {
 	q.attach(c)
 	context.AfterFunc(ctx, c.Wake)
 	go func() {
+		defer Recover()
 		for c.Wait() {
 			time.Sleep(pumpBatch) // see Lab.startWire
 			q.Pump()

@@ -1,9 +1,11 @@
 package netlab
 
 import (
+	"fmt"
 	"io"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/socklab/socklab/netlab/wire"
 )
@@ -19,7 +21,11 @@ type PcapSink struct {
 	mu      sync.RWMutex // Emit reads closed; Close sets it
 	closed  bool
 	dropped atomic.Uint64
-	err     error
+	err     error // set by run; read after done is closed
+
+	segments, written atomic.Uint64 // segments given to Emit; written to the file
+	once              sync.Once
+	closeErr          error
 }
 
 // NewPcapSink starts a pcapng file on w.
@@ -38,6 +44,7 @@ func (p *PcapSink) Emit(e Event) {
 	if e.Kind != KindPacket || e.Pkt == nil {
 		return
 	}
+	p.segments.Add(1)
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	if p.closed {
@@ -53,27 +60,53 @@ func (p *PcapSink) Emit(e Event) {
 
 func (p *PcapSink) run() {
 	defer close(p.done)
+	defer Recover()
+	var buffered uint64
 	for e := range p.q {
 		if p.err == nil {
-			p.err = p.w.Write(e.At, e.Data, e.Pkt.Frame, e.Pkt.Comment())
+			if p.err = p.w.Write(e.At, e.Data, e.Pkt.Frame, e.Pkt.Comment()); p.err == nil {
+				buffered++
+			}
 		}
 	}
 	if err := p.w.Flush(); err != nil && p.err == nil {
 		p.err = err
 	}
+	if p.err == nil {
+		p.written.Add(buffered)
+	}
 }
 
-// Close writes what is queued and returns the first write error. Events
-// emitted after Close are dropped.
+// Close writes what is queued and returns the first write error, with the
+// segments lost; it waits at most CloseWait for the file to take them.
+// Events emitted after Close are dropped.
 func (p *PcapSink) Close() error {
-	p.mu.Lock()
-	if !p.closed {
+	p.once.Do(func() {
+		p.mu.Lock()
 		p.closed = true
 		close(p.q)
+		p.mu.Unlock()
+		timer := time.NewTimer(CloseWait)
+		defer timer.Stop()
+		select {
+		case <-p.done:
+			if p.err != nil {
+				p.closeErr = fmt.Errorf("%d segments lost (%w)", p.Lost(), p.err)
+			}
+		case <-timer.C:
+			p.closeErr = fmt.Errorf("%d segments lost (the file took nothing for %s)", p.Lost(), CloseWait)
+		}
+	})
+	return p.closeErr
+}
+
+// Lost counts the segments that did not reach the file.
+func (p *PcapSink) Lost() uint64 {
+	s, w := p.segments.Load(), p.written.Load()
+	if w > s {
+		return 0
 	}
-	p.mu.Unlock()
-	<-p.done
-	return p.err
+	return s - w
 }
 
 // Dropped returns the segments not written because the writer fell behind.

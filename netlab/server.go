@@ -249,6 +249,10 @@ func (s *Server) Serve(ctx context.Context) error {
 		}
 		go func() {
 			defer s.wg.Done()
+			defer Recover()
+			if plantPanic {
+				panic("planted by the socklab_plant_panic build tag")
+			}
 			s.serveOne(bg, c)
 		}()
 	}

@@ -3,6 +3,7 @@ package netlab
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -146,9 +147,28 @@ func (s *Socket) SendAll(ctx context.Context, p []byte) error {
 // Recv makes one recv call for at most max bytes. An empty result with a
 // nil error is end of stream: the peer closed (or shut down) its side.
 func (s *Socket) Recv(ctx context.Context, max int) ([]byte, error) {
+	if err := checkRecvSize("recv", max); err != nil {
+		return nil, err
+	}
 	buf := make([]byte, max)
 	n, err := s.RecvInto(ctx, buf)
 	return buf[:n], err
+}
+
+// MaxRecv bounds the buffer one Recv or RecvFrom allocates: the size is the
+// caller's (a lesson file's), and the buffer is made before the kernel is
+// asked, so an unbounded size would be an allocation failure, not a call.
+const MaxRecv = 1 << 20
+
+// ErrRecvSize is returned, before any call is made, for a receive size
+// below 0 or above MaxRecv.
+var ErrRecvSize = errors.New("receive size out of range")
+
+func checkRecvSize(call string, max int) error {
+	if max < 0 || max > MaxRecv {
+		return fmt.Errorf("%s(%d): %w (socklab reads 0 to %d bytes per call)", call, max, ErrRecvSize, MaxRecv)
+	}
+	return nil
 }
 
 // nonErrno describes an error that carries no kernel errno (a timeout of

@@ -453,6 +453,9 @@ func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int
 // RecvFrom makes one recvfrom(2) call: one datagram (truncated to max) and
 // the address it came from.
 func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort, error) {
+	if err := checkRecvSize("recvfrom", max); err != nil {
+		return nil, netip.AddrPort{}, err
+	}
 	var text string
 	if s.traced() {
 		text = fmt.Sprintf("%d, %d, 0", s.fd, max)

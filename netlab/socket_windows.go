@@ -156,8 +156,10 @@ func fromSockaddr(sa syscall.Sockaddr) netip.AddrPort {
 	return netip.AddrPort{}
 }
 
+// toSockaddr: an IPv6 address on an IPv4 socket goes to the kernel as
+// the sockaddr_in6 it is, for the kernel's own error (see sockaddr_unix.go).
 func toSockaddr(a netip.AddrPort, fam Family) syscall.Sockaddr {
-	if fam == IPv6 {
+	if fam == IPv6 || (a.Addr().Is6() && !a.Addr().Is4In6()) {
 		return &syscall.SockaddrInet6{Addr: a.Addr().As16(), Port: int(a.Port())}
 	}
 	return &syscall.SockaddrInet4{Addr: a.Addr().Unmap().As4(), Port: int(a.Port())}

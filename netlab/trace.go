@@ -2,6 +2,8 @@ package netlab
 
 import (
 	"bufio"
+	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -12,7 +14,9 @@ import (
 // lines of `socklab serve`). Sockets never wait for it: Emit queues the
 // event and returns, a goroutine of its own formats and writes, and when the
 // output cannot keep up, events are dropped, counted and reported in the
-// trace itself.
+// trace itself. Shutdown never waits for it either: Close gives a writer
+// stuck in write(2) (a pipe nobody reads, a FIFO) CloseWait, then gives up
+// on it and says how many lines were lost.
 type TraceWriter struct {
 	q       chan Event
 	w       *bufio.Writer
@@ -21,8 +25,21 @@ type TraceWriter struct {
 	once    sync.Once
 	dropped atomic.Uint64
 	json    bool
-	err     error
+	err     error // set by run; read only after done is closed
+
+	// emitted counts every Emit; written, the lines flushed to the output
+	// without error. Their difference, after Close, is the lines lost.
+	emitted, written atomic.Uint64
+	pending          uint64 // lines in w not yet flushed (run's own)
+	closeErr         error
 }
+
+// CloseWait bounds how long Close waits for the output to take what is
+// queued: a shutdown (SIGINT, q) is never held by a reader that stopped.
+const CloseWait = time.Second
+
+// ErrTraceLost is wrapped by Close's error when lines could not be written.
+var ErrTraceLost = errors.New("trace lines lost")
 
 // NewTraceWriter starts writing trace lines to w; queue bounds the events
 // waiting to be written (at least 1).
@@ -40,6 +57,7 @@ func newTraceWriter(w io.Writer, queue int, json bool) *TraceWriter {
 
 // Emit queues the event, or counts it as dropped when the queue is full.
 func (t *TraceWriter) Emit(e Event) {
+	t.emitted.Add(1)
 	select {
 	case t.q <- e:
 	default:
@@ -49,14 +67,20 @@ func (t *TraceWriter) Emit(e Event) {
 
 func (t *TraceWriter) run() {
 	defer close(t.done)
+	defer Recover()
 	var line []byte
 	var reported uint64
 	finish := func() {
 		t.drain(&line)
 		reported = t.reportDrops(reported)
-		if err := t.w.Flush(); err != nil && t.err == nil {
-			t.err = err
+		if err := t.w.Flush(); err != nil {
+			if t.err == nil {
+				t.err = err
+			}
+		} else {
+			t.written.Add(t.pending)
 		}
+		t.pending = 0
 	}
 	window := time.NewTimer(time.Hour)
 	window.Stop()
@@ -93,9 +117,14 @@ func (t *TraceWriter) write(line *[]byte, e Event) {
 	} else {
 		*line = append(e.AppendTo((*line)[:0]), '\n')
 	}
-	if _, err := t.w.Write(*line); err != nil && t.err == nil {
-		t.err = err
+	if t.err != nil {
+		return // the output failed: the line is lost, and counted so
 	}
+	if _, err := t.w.Write(*line); err != nil {
+		t.err = err
+		return
+	}
+	t.pending++
 }
 
 func (t *TraceWriter) reportDrops(reported uint64) uint64 {
@@ -122,12 +151,40 @@ func (t *TraceWriter) drain(line *[]byte) {
 	}
 }
 
-// Close writes what is queued, flushes and returns the first write error.
-// Events emitted after Close are not written.
+// Close writes what is queued and flushes, waiting at most CloseWait. It
+// returns the first write error, or that the output did not take the lines
+// in time, with the number of lines lost (ErrTraceLost); nil when the
+// output took every line it was given (Lost still counts the lines dropped
+// when it was slow). Events emitted after Close are not written. A writer
+// still stuck in write(2) is left to the process's exit.
 func (t *TraceWriter) Close() error {
-	t.once.Do(func() { close(t.stop) })
-	<-t.done
-	return t.err
+	t.once.Do(func() {
+		close(t.stop)
+		timer := time.NewTimer(CloseWait)
+		defer timer.Stop()
+		select {
+		case <-t.done:
+			// Lines dropped because the output was slow are reported
+			// in the trace itself and by Lost; only a failed output is
+			// an error.
+			if t.err != nil {
+				t.closeErr = fmt.Errorf("%d %w (%w)", t.Lost(), ErrTraceLost, t.err)
+			}
+		case <-timer.C:
+			t.closeErr = fmt.Errorf("%d %w (the output took nothing for %s: a pipe nobody reads?)", t.Lost(), ErrTraceLost, CloseWait)
+		}
+	})
+	return t.closeErr
+}
+
+// Lost is the number of events emitted that did not reach the output as
+// lines: dropped for a full queue, or never written.
+func (t *TraceWriter) Lost() uint64 {
+	e, w := t.emitted.Load(), t.written.Load()
+	if w > e {
+		return 0
+	}
+	return e - w
 }
 
 // Dropped counts the events lost because the output could not keep up.

@@ -52,6 +52,7 @@ func (l *Lab) startWire(cfg WireConfig) {
 	context.AfterFunc(l.ctx, c.Wake) // Close cancels ctx: the loop ends
 	go func() {
 		defer l.wg.Done()
+		defer Recover()
 		// Segments no call is waiting on (the peer's ACK of a FIN, a SYN
 		// retransmitted a second later) are released as they arrive.
 		for c.Wait() && l.ctx.Err() == nil {

@@ -2,20 +2,71 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/netlab"
 )
+
+// ErrTerminalLost is Run's error when the terminal went away (a hang-up,
+// a read that fails with EIO) with or without a SIGHUP: the command exits
+// 129, as for SIGHUP.
+var ErrTerminalLost = errors.New("the terminal went away")
 
 // Run starts the program and blocks until the user quits or ctx ends. Every
 // socket is closed before it returns.
+//
+// Run always gives the terminal back: a panic in a lab goroutine (a
+// server's connection, a lesson's call) is recovered, the program is
+// stopped and its terminal restored, and the panic is Run's error; a
+// terminal that went away ends the program with ErrTerminalLost, since a
+// program started through su, or whose SIGHUP was lost, would otherwise run
+// on without one, holding its sockets.
 func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error {
 	m := NewModel(opts)
-	defer m.Close()
+	var panicked atomic.Pointer[netlab.PanicError]
+	defer func() {
+		if panicked.Load() == nil {
+			m.Close()
+			return
+		}
+		// After a panic a lock may be held for ever: the sockets get a
+		// moment to close, then the process's exit closes them.
+		done := make(chan struct{})
+		go func() { defer close(done); m.Close() }()
+		t := time.NewTimer(2 * time.Second)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+		}
+	}()
 	// Signals reach the program through ctx (the command line turns SIGINT,
 	// SIGTERM and SIGHUP into its cancellation), so Bubble Tea's own handler
 	// is off: one way out, which restores the terminal every time.
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}, progOpts...)...)
+	defer netlab.OnPanic(func(pe *netlab.PanicError) {
+		if panicked.CompareAndSwap(nil, pe) {
+			p.Kill()
+		}
+	})()
+	var lost atomic.Bool
+	stopWatch := watchTerminal(func() {
+		lost.Store(true)
+		p.Kill()
+	})
 	_, err := p.Run()
+	stopWatch()
+	if pe := panicked.Load(); pe != nil {
+		return fmt.Errorf("%w\n%s", pe, pe.Stack)
+	}
+	if lost.Load() {
+		return ErrTerminalLost
+	}
 	if ctx.Err() != nil {
 		return nil // stopped from outside: not a failure of the program
 	}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// outputError is a trace or pcap that could not be written in full: lost
+// data, so the command exits 1 and says so even when a signal ended it.
+type outputError struct{ error }
+
+func (e outputError) Unwrap() error { return e.error }
+
+func isOutputError(err error) bool {
+	var oe outputError
+	return errors.As(err, &oe)
+}
+
+// outputFile is a file a flag names for socklab to write (--trace-file,
+// --pcap). The path is never opened: what it names must be a regular file
+// or nothing (a symbolic link is refused, not followed, so a link planted
+// at the path cannot make socklab truncate what it points at; a FIFO or a
+// device is refused too). The data goes to a new temporary file in the same
+// directory, renamed over the path only when every byte was written: a
+// failed run leaves the previous file as it was.
+type outputFile struct {
+	*os.File
+	flag, path string
+	done       bool
+}
+
+func createOutput(flag, path string) (*outputFile, error) {
+	mode := fs.FileMode(0o644)
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil && fi.Mode()&fs.ModeSymlink != 0:
+		return nil, fmt.Errorf("%s %s: a symbolic link; socklab does not follow it (name the file itself)", flag, path)
+	case err == nil && !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s %s: %s, not a regular file; socklab writes only regular files", flag, path, fileKind(fi.Mode()))
+	case err == nil:
+		mode = fi.Mode().Perm()
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s %s: %w", flag, path, err)
+	}
+	// CreateTemp opens with O_CREATE|O_EXCL: it never follows a link.
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", flag, path, err)
+	}
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("%s %s: %w", flag, path, err)
+	}
+	return &outputFile{File: f, flag: flag, path: path}, nil
+}
+
+// finish closes the file and, when werr (the writer's error) is nil, puts
+// it in place of the path; otherwise the temporary file is removed and the
+// error, naming the flag and the path, is an outputError.
+func (o *outputFile) finish(werr error) error {
+	if o.done {
+		return nil
+	}
+	o.done = true
+	err := werr
+	if cerr := o.File.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(o.File.Name(), o.path)
+	}
+	if err != nil {
+		os.Remove(o.File.Name())
+		return outputError{fmt.Errorf("%s %s: %w; the file was not written (any previous one is unchanged)", o.flag, o.path, err)}
+	}
+	return nil
+}
+
+// fileKind names a file type in words, not Go's mode letters ("Dc---------").
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeDir != 0:
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO (named pipe)"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeSocket != 0:
+		return "a Unix socket"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsRegular():
+		return "a regular file"
+	}
+	return "a special file"
+}

@@ -1,0 +1,376 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// exitOf runs the binary and returns its exit code and combined output.
+func exitOf(t *testing.T, bin string, args ...string) (int, string) {
+	t.Helper()
+	// A hang guard: a command that should have refused at once but runs.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), string(out)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, string(out)
+}
+
+// TestE2EOutputFilesRefused: --trace-file and --pcap write only regular
+// files: a symbolic link is refused (it used to truncate its target), and
+// so are /dev/full and a FIFO (a FIFO with no reader made socklab
+// unkillable); one line, exit 1, the link's target untouched.
+func TestE2EOutputFilesRefused(t *testing.T) {
+	bin := seedsBinary(t)
+	dir := t.TempDir()
+	victim, link, fifo := filepath.Join(dir, "victim"), filepath.Join(dir, "link"), filepath.Join(dir, "fifo")
+	os.WriteFile(victim, []byte("precious\n"), 0o644)
+	os.Symlink(victim, link)
+	syscall.Mkfifo(fifo, 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "echo", "--addr", "127.0.0.1:0", "--trace-file", link}, "symbolic link"},
+		{[]string{"serve", "echo", "--addr", "127.0.0.1:0", "--trace-file", "/dev/full"}, "character device, not a regular file"},
+		{[]string{"serve", "echo", "--addr", "127.0.0.1:0", "--trace-file", fifo}, "FIFO (named pipe), not a regular file"},
+		{[]string{"trace", "1", "--pcap", link}, "symbolic link"},
+		{[]string{"--trace-file", link}, "symbolic link"},
+		{[]string{"--trace-file", fifo}, "FIFO (named pipe), not a regular file"},
+		{[]string{"--pcap", "/dev/full"}, "character device, not a regular file"},
+	} {
+		code, out := exitOf(t, bin, tc.args...)
+		if code != 1 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, tc.want) {
+			t.Errorf("%v: exit %d, output %q; want one line with %q and exit 1", tc.args, code, out, tc.want)
+		}
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious\n" {
+		t.Fatalf("the link's target was changed: %q", b)
+	}
+}
+
+// TestE2ETraceFileReplacedAtomically: a trace file is written whole and
+// renamed over the old one; the old one stays until then.
+func TestE2ETraceFileReplacedAtomically(t *testing.T) {
+	bin := seedsBinary(t)
+	dir := t.TempDir()
+	pcap := filepath.Join(dir, "old.pcapng")
+	os.WriteFile(pcap, []byte("previous run\n"), 0o600)
+	code, out := exitOf(t, bin, "trace", "3", "--pcap", pcap)
+	if code != 0 {
+		t.Fatalf("trace 3 --pcap: exit %d: %s", code, out)
+	}
+	b, _ := os.ReadFile(pcap)
+	if len(b) < 32 || string(b[:4]) != "\x0a\x0d\x0d\x0a" {
+		t.Fatalf("pcap not replaced by a pcapng (%d bytes: %q)", len(b), b[:min(len(b), 16)])
+	}
+	if fi, _ := os.Stat(pcap); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, want the old file's 0600", fi.Mode().Perm())
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Fatalf("temporary files left: %v", ents)
+	}
+}
+
+// TestE2EServeBlockedStdoutEndsOnSignal: socklab serve whose standard
+// output nobody reads (serve | less, not scrolling) ends within 2 s of
+// SIGINT or SIGTERM with exit 1 and a line saying how many trace lines
+// were lost (it used to ignore both for good).
+func TestE2EServeBlockedStdoutEndsOnSignal(t *testing.T) {
+	bin := seedsBinary(t)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(bin, "serve", "echo", "--addr", "127.0.0.1:0")
+			stdout, _ := cmd.StdoutPipe()
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			r := bufio.NewReader(stdout)
+			line, _ := r.ReadString('\n')
+			m := regexp.MustCompile(`listening on (\S+)`).FindStringSubmatch(line)
+			if m == nil {
+				t.Fatalf("first line %q", line)
+			}
+			// Nobody reads stdout from here on: traffic until the pipe is full.
+			for i := 0; i < 400; i++ {
+				c, err := net.Dial("tcp", m[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprint(c, strings.Repeat("x", 200))
+				c.Read(make([]byte, 256))
+				c.Close()
+			}
+			done := make(chan error, 1)
+			cmd.Process.Signal(sig)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err := <-done:
+				ee, _ := err.(*exec.ExitError)
+				if ee == nil || ee.ExitCode() != 1 || !regexp.MustCompile(`\d+ trace lines lost`).MatchString(stderr.String()) {
+					t.Fatalf("exit %v, stderr %q; want 1 and \"N trace lines lost\"", err, stderr.String())
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatalf("serve did not end within 2 s of %s with its output blocked", sig)
+			}
+		})
+	}
+}
+
+// TestE2ELessonBoundsRefused: the lesson files that crashed socklab
+// (recv 2^63-1: makeslice panic; recv 10^12: out of memory) and the one
+// whose sends cost gigabytes are refused with file:line by lessons check
+// and by trace, exit 1.
+func TestE2ELessonBoundsRefused(t *testing.T) {
+	bin := seedsBinary(t)
+	for _, tc := range []struct{ line, want string }{
+		{"conn.recv 9223372036854775807", "01-bad.md:10:"},
+		{"conn.recv 1000000000000", "01-bad.md:10:"},
+		{"conn.echo 9223372036854775807", "01-bad.md:10:"},
+		{strings.Repeat("client.send \"x\"*65536\n", 300), "sends more than"},
+	} {
+		dir := t.TempDir()
+		src := "# Bad\n\n## S\n\n```lab\nserver.socket tcp\nclient.socket tcp\nconn = server.accept\n\n" + tc.line + "\n```\n"
+		os.WriteFile(filepath.Join(dir, "01-bad.md"), []byte(src), 0o644)
+		for _, args := range [][]string{{"lessons", "check", dir}, {"trace", "14", "--lessons", dir}} {
+			code, out := exitOf(t, bin, args...)
+			if code != 1 || !strings.Contains(out, tc.want) || strings.Contains(out, "panic") {
+				t.Errorf("%v on %.30q: exit %d, output %q; want 1 and %q", args, tc.line, code, out, tc.want)
+			}
+		}
+	}
+}
+
+// TestE2EHostNetworkLessonStaysOnLoopback: with --host-network a lesson
+// file cannot reach a service on a non-loopback address of this machine
+// (it could connect and show the reply); --any-address allows it, and
+// lessons check warns about the address.
+func TestE2EHostNetworkLessonStaysOnLoopback(t *testing.T) {
+	bin := seedsBinary(t)
+	var ip net.IP
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
+			ip = n.IP
+			break
+		}
+	}
+	if ip == nil {
+		t.Skip("no non-loopback IPv4 address on this machine")
+	}
+	ln, err := net.Listen("tcp4", ip.String()+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan string, 8) // the peer address of each connection, in accept order
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c.RemoteAddr().String()
+			c.Close()
+		}
+	}()
+	dir := t.TempDir()
+	src := "# Reach\n\n## S\n\n```lab\nc.socket tcp\nc.connect " + ln.Addr().String() + "\nexpect c.connect.ok\n```\n"
+	os.WriteFile(filepath.Join(dir, "01-reach.md"), []byte(src), 0o644)
+
+	code, out := exitOf(t, bin, "trace", "14", "--lessons", dir, "--host-network")
+	if code != 1 || !strings.Contains(out, "not a loopback address") || strings.Contains(out, "connect(") {
+		t.Fatalf("--host-network: exit %d, output:\n%s\nwant the connect refused before any call", code, out)
+	}
+	// A connection of our own, after the lesson's: the accept queue is in
+	// order, so the first accepted is the lesson's if it connected.
+	probe, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first := <-accepted; first != probe.LocalAddr().String() {
+		t.Fatalf("the host service accepted %s before the probe %s: the lesson reached it", first, probe.LocalAddr())
+	}
+	probe.Close()
+	code, out = exitOf(t, bin, "trace", "14", "--lessons", dir, "--host-network", "--any-address")
+	if code != 0 {
+		t.Fatalf("--any-address: exit %d:\n%s", code, out)
+	}
+	<-accepted
+	code, out = exitOf(t, bin, "lessons", "check", dir)
+	if code != 0 || !strings.Contains(out, "warning: "+dir+"/01-reach.md:7: "+ip.String()+" is not a loopback address") {
+		t.Fatalf("lessons check: exit %d, output %q", code, out)
+	}
+}
+
+// TestE2ESmallerEdges: each of the smaller reproductions is one clear
+// line and exit 1.
+func TestE2ESmallerEdges(t *testing.T) {
+	bin := seedsBinary(t)
+	dir := t.TempDir()
+	os.Symlink("/dev/zero", filepath.Join(dir, "01-zero.md"))
+	for _, tc := range []struct {
+		args      []string
+		want, not string
+	}{
+		{[]string{"class", "calc", "--rate", "NaN"}, "--rate NaN", ""},
+		{[]string{"serve", "echo", "--json", "--quiet"}, "--quiet prints no trace; it cannot go with --json", ""},
+		{[]string{"trace", "3", "--format", "md", "--json"}, "cannot go with --format md", ""},
+		{[]string{"lessons", "check", "/etc/passwd"}, "/etc/passwd: a regular file, not a directory", "open ."},
+		{[]string{"lessons", "check", dir}, "not a regular file (a character device)", "Dc"},
+		{[]string{"bench", "echo", "127.0.0.1", "1", "--duration", "300ms"}, "no client was served", ""},
+		{[]string{"--lessons", "/missing"}, "lessons directory /missing", "TTY"},
+	} {
+		code, out := exitOf(t, bin, tc.args...)
+		if code != 1 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, tc.want) || (tc.not != "" && strings.Contains(out, tc.not)) {
+			t.Errorf("%v: exit %d, output %q; want one line with %q", tc.args, code, out, tc.want)
+		}
+	}
+}
+
+// TestE2EPcapRefusedWithoutWire: --pcap is refused at once, one line and
+// exit 1, when the wire is off, and when root lacks CAP_NET_RAW (a
+// container: it wrote an empty pcap and exited 0); no file is left.
+func TestE2EPcapRefusedWithoutWire(t *testing.T) {
+	bin, dir := buildForAnyone(t)
+	pcap := filepath.Join(dir, "out.pcapng")
+	for _, args := range [][]string{
+		{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", bin, "trace", "3", "--host-network", "--pcap", pcap},
+		{"setpriv", "--bounding-set=-net_raw", bin, "trace", "3", "--host-network", "--pcap", pcap},
+	} {
+		out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+		ee, _ := err.(*exec.ExitError)
+		if ee == nil || ee.ExitCode() != 1 || strings.Count(strings.TrimSpace(string(out)), "\n") != 0 || !strings.Contains(string(out), "--pcap needs the wire") {
+			t.Errorf("%v: %v, output %q; want one line and exit 1", args, err, out)
+		}
+		if _, err := os.Stat(pcap); err == nil {
+			t.Errorf("%v left %s", args, pcap)
+		}
+	}
+}
+
+// TestE2EBigLessonFileCostsLittle: a lesson file just under the 1 MiB
+// limit costs at most 50 MB of memory to check and to open, whether it
+// is refused (65536-byte repeats: it cost 2.3 GB) or plays (long prose).
+// Memory is the kernel's peak RSS of the process and its copy.
+func TestE2EBigLessonFileCostsLittle(t *testing.T) {
+	bin := seedsBinary(t)
+	head := "# Big\n\n## S\n\n```lab\ns.socket tcp\n"
+	line := "s.send \"x\"*65536\n"
+	sends := head + strings.Repeat(line, (1<<20-len(head)-8)/len(line)) + "```\n"
+	prose := "# Big\n\n" + strings.Repeat("## Step\n\n"+strings.Repeat("Words of prose that a learner reads. ", 2800)+"\n\n```lab\ns.socket tcp\n```\n\n", 10)
+	for _, tc := range []struct {
+		name, src string
+		code      int
+	}{{"sends", sends, 1}, {"prose", prose, 0}} {
+		dir := t.TempDir()
+		if len(tc.src) > 1<<20 || len(tc.src) < 900<<10 {
+			t.Fatalf("%s: %d bytes, want just under 1 MiB", tc.name, len(tc.src))
+		}
+		os.WriteFile(filepath.Join(dir, "01-big.md"), []byte(tc.src), 0o644)
+		for _, args := range [][]string{{"lessons", "check", dir}, {"trace", "14", "--lessons", dir}} {
+			cmd := exec.Command(bin, args...)
+			out, err := cmd.CombinedOutput()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			}
+			if code != tc.code {
+				t.Fatalf("%s %v: exit %d, want %d: %.300s", tc.name, args, code, tc.code, out)
+			}
+			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB
+			t.Logf("%s %v: peak RSS %d KiB", tc.name, args, rss)
+			if rss > 50<<10 {
+				t.Errorf("%s %v: peak RSS %d MiB, want at most 50", tc.name, args, rss>>10)
+			}
+		}
+	}
+}
+
+// TestE2EOutputWriteErrorExits1: a trace or pcap the disk cannot hold
+// (here the file size limit, as a full disk would) is exit 1 with a line
+// naming the file and the lines lost, also when SIGINT ended serve (it
+// exited 0 with no message); the previous file stays as it was.
+func TestE2EOutputWriteErrorExits1(t *testing.T) {
+	bin := seedsBinary(t)
+	if _, err := exec.LookPath("prlimit"); err != nil {
+		t.Skip("prlimit (util-linux) not installed")
+	}
+	dir := t.TempDir()
+	pcap := filepath.Join(dir, "old.pcapng")
+	os.WriteFile(pcap, []byte("previous\n"), 0o644)
+	code, out := exitOf(t, "prlimit", "--fsize=300", bin, "trace", "3", "--pcap", pcap)
+	if code != 1 || !regexp.MustCompile(`--pcap \S+: \d+ segments lost \(.*file too large\)`).MatchString(out) {
+		t.Fatalf("trace --pcap over the size limit: exit %d, output %q", code, out)
+	}
+	if b, _ := os.ReadFile(pcap); string(b) != "previous\n" {
+		t.Fatalf("the previous pcap was changed: %q", b)
+	}
+
+	logf := filepath.Join(dir, "t.log")
+	cmd := exec.Command("prlimit", "--fsize=300", bin, "serve", "echo", "--addr", "127.0.0.1:0", "--trace-file", logf)
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	m := regexp.MustCompile(`listening on (\S+)`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("first line %q", line)
+	}
+	for i := 0; i < 20; i++ {
+		c, err := net.Dial("tcp", m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprint(c, "hello\n")
+		c.Read(make([]byte, 16))
+		c.Close()
+	}
+	cmd.Process.Signal(syscall.SIGINT) // prlimit execs: this is socklab
+	err := cmd.Wait()
+	ee, _ := err.(*exec.ExitError)
+	if ee == nil || ee.ExitCode() != 1 || !regexp.MustCompile(`--trace-file \S+: \d+ trace lines lost \(.*file too large\)`).MatchString(stderr.String()) {
+		t.Fatalf("serve over the size limit, then SIGINT: %v, stderr %q", err, stderr.String())
+	}
+	if _, err := os.Stat(logf); err == nil {
+		t.Fatal("a partial trace file was left")
+	}
+}
+
+// TestE2EFamilyMismatchIsAnErrno: a lesson that binds, connects and sends
+// to IPv6 addresses from IPv4 sockets plays, each call answered by the
+// kernel's errno (it panicked: "As4 called on IPv6 address").
+func TestE2EFamilyMismatchIsAnErrno(t *testing.T) {
+	bin := seedsBinary(t)
+	dir := t.TempDir()
+	src := "# Families\n\n## S\n\n```lab\na.socket tcp\na.bind [::1]:0\nb.socket tcp\nb.connect [::1]:9\nu.socket udp\nu.sendto [::1]:9 \"x\"\n" +
+		"expect a.bind.errno == EAFNOSUPPORT\nexpect b.connect.failed\nexpect u.sendto.failed\n```\n"
+	os.WriteFile(filepath.Join(dir, "01-fam.md"), []byte(src), 0o644)
+	code, out := exitOf(t, bin, "trace", "14", "--lessons", dir)
+	if code != 0 || strings.Contains(out, "panic") || !strings.Contains(out, "EAFNOSUPPORT") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}

@@ -1,0 +1,57 @@
+package lessons
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// fuzzNetnsEnv marks the copy of the test binary that runs in the private
+// network (test code only: the shipped binary has no such variable).
+const fuzzNetnsEnv = "SOCKLAB_LESSONS_FUZZ_NETNS"
+
+// inPrivateNetwork is true in that copy once lo is up.
+var inPrivateNetwork bool
+
+// fuzzInPrivateNetwork runs this test binary again, with the same
+// arguments, in a new user and network namespace, and returns its exit
+// code; ran is false when this process must go on itself (it is the copy,
+// or the kernel refused the namespace: then plays are limited to
+// loopback, see playable).
+func fuzzInPrivateNetwork() (code int, ran bool) {
+	if os.Getenv(fuzzNetnsEnv) != "" {
+		inPrivateNetwork = netlab.LoopbackUp() == nil
+		return 0, false
+	}
+	cmd := exec.Command("/proc/self/exe", os.Args[1:]...)
+	cmd.Args[0] = os.Args[0]
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = append(os.Environ(), fuzzNetnsEnv+"=1")
+	uid, gid := os.Getuid(), os.Getgid()
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNET,
+		UidMappings: []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}},
+		GidMappings: []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}},
+		AmbientCaps: []uintptr{unix.CAP_NET_ADMIN},
+		Pdeathsig:   syscall.SIGKILL,
+	}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "fuzz: no private network, plays limited to loopback port 0:", err)
+		return 0, false
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), true
+	}
+	if err != nil {
+		return 1, true
+	}
+	return 0, true
+}
