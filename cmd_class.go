@@ -15,6 +15,7 @@ type classFlags struct {
 	rate       float64
 	allow      []string
 	maxClients int
+	perStudent int
 	idle       time.Duration
 	reqTimeout time.Duration
 	backlog    int
@@ -73,6 +74,7 @@ func newClassCmd() *cobra.Command {
 	fl.Float64Var(&f.rate, "rate", 20, "requests a second each client may make (0: no limit)")
 	fl.StringArrayVar(&f.allow, "allow", nil, "serve only this network, e.g. 192.168.1.0/24 (repeatable; default: any)")
 	fl.IntVar(&f.maxClients, "max-clients", 1024, "clients served at once; more are told the server is busy")
+	fl.IntVar(&f.perStudent, "per-student", 8, "connections one student (source address) may hold at once; more are refused with a reason (0: no cap)")
 	fl.DurationVar(&f.idle, "idle-timeout", 10*time.Minute, "close a client that sends nothing for this long (0: never)")
 	fl.DurationVar(&f.reqTimeout, "request-timeout", 10*time.Second, "calc: close a client whose request line is not complete this long after it began")
 	fl.IntVar(&f.backlog, "backlog", 0, "listen backlog (0: the system's maximum, somaxconn); a small one shows the queue overflowing")
@@ -87,6 +89,7 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 	var cfg netlab.ClassConfig
 	if err := firstErr(
 		intIn("max-clients", f.maxClients, 1, 100000, "a number of clients"),
+		intIn("per-student", f.perStudent, 0, 100000, "a number of connections (0: no cap)"),
 		durationIn("idle-timeout", f.idle, 0, 24*time.Hour, "a duration (0: never)"),
 		intIn("backlog", f.backlog, 0, 65535, "a backlog (0: the system's maximum)"),
 		durationIn("request-timeout", f.reqTimeout, 100*time.Millisecond, time.Hour, "a duration"),
@@ -118,7 +121,7 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 		idle = -1
 	}
 	cfg = netlab.ClassConfig{Linger: f.linger, Server: netlab.ServerConfig{Service: service, Addr: addr,
-		IdleTimeout: idle, MaxClients: f.maxClients, Backlog: f.backlog, RequestTimeout: f.reqTimeout,
+		IdleTimeout: idle, MaxClients: f.maxClients, PerStudent: f.perStudent, Backlog: f.backlog, RequestTimeout: f.reqTimeout,
 		Rate: f.rate, Allow: allow}}
 	return cfg, th, nil
 }

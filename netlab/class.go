@@ -45,6 +45,7 @@ type Class struct {
 
 	total     atomic.Uint64 // connections served
 	refused   atomic.Uint64
+	refusedBy [RefuseRemoved + 1]atomic.Uint64
 	limited   atomic.Uint64
 	requests  atomic.Uint64
 	connected atomic.Int64
@@ -89,6 +90,15 @@ func (c *Class) Close() error {
 	err := c.srv.Close()
 	c.touch()
 	return err
+}
+
+// Remove closes every connection of the student at addr (the instructor's
+// remove key) and, with ban, refuses that address for the rest of the
+// session. It returns how many connections were closed.
+func (c *Class) Remove(addr netip.Addr, ban bool) int {
+	n := c.srv.Remove(addr, ban)
+	c.touch()
+	return n
 }
 
 // Addr is the address the kernel reports for the listening socket.
@@ -175,8 +185,11 @@ func (c *Class) Accepted(s *Socket) ConnTap {
 }
 
 // Refused counts a refusal (ConnWatcher).
-func (c *Class) Refused(s *Socket, why string) {
+func (c *Class) Refused(s *Socket, kind RefuseKind, why string) {
 	c.refused.Add(1)
+	if int(kind) < len(c.refusedBy) {
+		c.refusedBy[kind].Add(1)
+	}
 	c.note(ClassNote{At: time.Now(), Kind: NoteRefused, FD: s.FD(), Remote: s.RemoteAddr(), Why: why})
 }
 
@@ -270,13 +283,17 @@ type ClassSnapshot struct {
 	Connected   int    // served now
 	Total       uint64 // served since the start
 	Refused     uint64
-	Limited     uint64
-	Requests    uint64
-	ReqRate     float64 // requests a second, over about the last second
-	States      map[TCPState]int
-	Queue       AcceptQueue
-	Hold        HoldState
-	Recent      []ClassNote // oldest first
+	// RefusedBy splits Refused by the rule that refused (RefuseKind).
+	RefusedBy  [RefuseRemoved + 1]uint64
+	PerStudent int          // connections one source may hold; 0: no cap
+	Banned     []netip.Addr // removed for the session
+	Limited    uint64
+	Requests   uint64
+	ReqRate    float64 // requests a second, over about the last second
+	States     map[TCPState]int
+	Queue      AcceptQueue
+	Hold       HoldState
+	Recent     []ClassNote // oldest first
 	// NextExpiry is when the next ended lane is dropped (zero: none is
 	// lingering): a viewer looks again then.
 	NextExpiry time.Time
@@ -314,7 +331,11 @@ func (c *Class) Snapshot() ClassSnapshot {
 		Rate: c.cfg.Server.Rate, MaxClients: c.cfg.Server.MaxClients, IdleTimeout: c.cfg.Server.IdleTimeout,
 		MaxLine: c.cfg.Server.MaxLine, Lanes: make([]Lane, 0, len(lanes)), Total: c.total.Load(), Refused: c.refused.Load(),
 		Limited: c.limited.Load(), Requests: reqs, ReqRate: rate, States: map[TCPState]int{},
-		Queue: acceptQueue(c.srv.listener), Hold: c.hold.State(), Recent: recent, Closed: c.srv.isClosed()}
+		Queue: acceptQueue(c.srv.listener), Hold: c.hold.State(), Recent: recent, Closed: c.srv.isClosed(),
+		PerStudent: c.cfg.Server.PerStudent, Banned: c.srv.Banned()}
+	for i := range snap.RefusedBy {
+		snap.RefusedBy[i] = c.refusedBy[i].Load()
+	}
 	for _, l := range lanes {
 		ln := l.read()
 		if ln.Open() {

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,7 +53,12 @@ type ServerConfig struct {
 	Backlog     int
 	IdleTimeout time.Duration // close a client silent this long; default 2m, <0 never
 	MaxClients  int           // connections served at once; default 512
-	MaxLine     int           // calc: longest request line in bytes; default 4096
+	// PerStudent, when above 0, is how many connections one source address
+	// may hold at once (--per-student): checked before a connection takes
+	// one of MaxClients' places, so one student's loop cannot lock out the
+	// room. IPv4-mapped sources count as the IPv4 address.
+	PerStudent int
+	MaxLine    int // calc: longest request line in bytes; default 4096
 	// RequestTimeout bounds how long a calculator request may take to
 	// arrive once its first byte came (slowloris); default 10s.
 	RequestTimeout time.Duration
@@ -114,11 +120,14 @@ type Server struct {
 	listener *Socket
 	handle   func(ctx context.Context, c *served) (why string)
 
-	mu     sync.Mutex
-	conns  map[*Socket]struct{}
-	closed bool
-	done   chan struct{} // closed by Close: ends waits of the server's own (hold, rate)
-	wg     sync.WaitGroup
+	mu      sync.Mutex
+	conns   map[*Socket]struct{}
+	perAddr map[netip.Addr]int  // connections served now, per source
+	banned  map[netip.Addr]bool // removed for the session (Remove with ban)
+	removed map[*Socket]bool    // closed by Remove: their end is the instructor's doing
+	closed  bool
+	done    chan struct{} // closed by Close: ends waits of the server's own (hold, rate)
+	wg      sync.WaitGroup
 
 	// heavy holds a place for each calculator request evaluating beyond
 	// calc.LightBudget: at most one core's worth less than all, so light
@@ -139,7 +148,8 @@ type Server struct {
 // caller before anything is served.
 func Listen(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	cfg.defaults()
-	s := &Server{cfg: cfg, conns: map[*Socket]struct{}{}, done: make(chan struct{}), heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+	s := &Server{cfg: cfg, conns: map[*Socket]struct{}{}, perAddr: map[netip.Addr]int{}, banned: map[netip.Addr]bool{},
+		removed: map[*Socket]bool{}, done: make(chan struct{}), heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	switch cfg.Service {
 	case Echo:
 		s.handle = s.serveEcho
@@ -227,16 +237,21 @@ func (s *Server) Serve(ctx context.Context) error {
 			return err
 		}
 		if !s.cfg.Allow.Allows(c.RemoteAddr().Addr()) {
-			// Nothing is sent: a stranger learns only that the port is open.
-			s.cfg.Tracer.Note(fmt.Sprintf("client %s refused: not in --allow", c.RemoteAddr()))
-			if s.cfg.Watch != nil {
-				s.cfg.Watch.Refused(c, "not in --allow")
-			}
-			c.Close(bg)
+			s.refuse(bg, c, RefuseAllow, "not in --allow",
+				fmt.Sprintf("your address %s is not admitted by this server (--allow)", c.RemoteAddr().Addr().Unmap()))
 			continue
 		}
-		if !s.track(c) {
-			s.refuse(bg, c)
+		if kind, ok := s.track(c); !ok {
+			switch kind {
+			case RefuseRemoved:
+				s.refuse(bg, c, kind, "removed by the instructor for this session", "you were removed from this session by the instructor")
+			case RefusePerStudent:
+				s.refuse(bg, c, kind, fmt.Sprintf("per-student limit of %d connections reached", s.cfg.PerStudent),
+					fmt.Sprintf("you already have %d connections open (limit per student), close one and try again", s.cfg.PerStudent))
+			default:
+				s.refuse(bg, c, RefuseBusy, fmt.Sprintf("limit of %d clients reached", s.cfg.MaxClients),
+					fmt.Sprintf("server busy (limit %d clients), try again later", s.cfg.MaxClients))
+			}
 			continue
 		}
 		if s.cfg.NoDelay {
@@ -260,33 +275,95 @@ func (s *Server) isClosed() bool {
 	return s.closed
 }
 
-// track registers a connection, or reports false when the client limit is
-// reached (or the server is closing).
-func (s *Server) track(c *Socket) bool {
+// track registers a connection, or reports false and which rule refused
+// it: a removed source, the per-student cap (checked first, so a hog's
+// extra connections never take a place of the room's), the client limit,
+// or the server closing (RefuseBusy).
+func (s *Server) track(c *Socket) (RefuseKind, bool) {
+	src := c.RemoteAddr().Addr().Unmap()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed || len(s.conns) >= s.cfg.MaxClients {
-		return false
+	switch {
+	case s.banned[src]:
+		return RefuseRemoved, false
+	case s.cfg.PerStudent > 0 && s.perAddr[src] >= s.cfg.PerStudent:
+		return RefusePerStudent, false
+	case s.closed || len(s.conns) >= s.cfg.MaxClients:
+		return RefuseBusy, false
 	}
 	s.conns[c] = struct{}{}
+	s.perAddr[src]++
 	// Counted under the lock that Close takes before it waits, so no Add can
 	// race with that Wait.
 	s.wg.Add(1)
-	return true
+	return 0, true
 }
 
-// refuse tells a client over the limit why it is turned away, instead of
-// leaving it connected and unanswered.
-func (s *Server) refuse(ctx context.Context, c *Socket) {
+// untrack forgets a connection that ended.
+func (s *Server) untrack(c *Socket) (removed bool) {
+	src := c.RemoteAddr().Addr().Unmap()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+	if s.perAddr[src]--; s.perAddr[src] <= 0 {
+		delete(s.perAddr, src)
+	}
+	removed = s.removed[c]
+	delete(s.removed, c)
+	return removed
+}
+
+// refuse tells a turned-away client why, where the protocol has a way to
+// say it (the calculator's error line; an echo cannot speak without
+// changing the stream), instead of leaving it to guess from a close. The
+// line is written to a fresh connection's empty send buffer, so it never
+// waits; the deadline is only a bound.
+func (s *Server) refuse(ctx context.Context, c *Socket, kind RefuseKind, why, told string) {
 	if s.cfg.Service == Calc {
 		_ = c.SetWriteDeadline(time.Now().Add(time.Second))
-		_ = c.SendAll(ctx, fmt.Appendf(nil, "error: server busy (limit %d clients), try again later\n", s.cfg.MaxClients))
+		_ = c.SendAll(ctx, []byte("error: "+told+"\n"))
 	}
-	s.cfg.Tracer.Note(fmt.Sprintf("client %s refused: limit of %d clients reached", c.RemoteAddr(), s.cfg.MaxClients))
+	s.cfg.Tracer.Note(fmt.Sprintf("client %s refused: %s", c.RemoteAddr(), why))
 	if s.cfg.Watch != nil {
-		s.cfg.Watch.Refused(c, fmt.Sprintf("limit of %d clients reached", s.cfg.MaxClients))
+		s.cfg.Watch.Refused(c, kind, why)
 	}
 	c.Close(ctx)
+}
+
+// Remove closes every connection from addr (the instructor's remove key)
+// and, with ban, refuses that address for the rest of the session. It
+// returns how many connections it closed. Their serving goroutines see
+// their socket closed and end, reporting "removed by the instructor".
+func (s *Server) Remove(addr netip.Addr, ban bool) int {
+	addr = addr.Unmap()
+	s.mu.Lock()
+	if ban {
+		s.banned[addr] = true
+	}
+	var victims []*Socket
+	for c := range s.conns {
+		if c.RemoteAddr().Addr().Unmap() == addr {
+			s.removed[c] = true
+			victims = append(victims, c)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range victims {
+		c.Close(context.Background())
+	}
+	return len(victims)
+}
+
+// Banned lists the addresses removed for the session.
+func (s *Server) Banned() []netip.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]netip.Addr, 0, len(s.banned))
+	for a := range s.banned {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, netip.Addr.Compare)
+	return out
 }
 
 // served is one connection being served: its socket, and what the server
@@ -311,16 +388,17 @@ func (s *Server) serveOne(ctx context.Context, sock *Socket) {
 	}
 	why := "server closing"
 	defer func() {
+		sock.Close(ctx)
+		removed := s.untrack(sock)
 		if c.tap != nil {
-			if s.isClosed() {
+			switch {
+			case removed:
+				why = "removed by the instructor"
+			case s.isClosed():
 				why = "server closing"
 			}
 			c.tap.Ended(why)
 		}
-		sock.Close(ctx)
-		s.mu.Lock()
-		delete(s.conns, sock)
-		s.mu.Unlock()
 	}()
 	why = s.handle(ctx, c)
 }

@@ -10,8 +10,18 @@ type ConnWatcher interface {
 	Accepted(c *Socket) ConnTap
 	// Refused is called when accept returned a connection the server then
 	// closed at once without serving it, and says why.
-	Refused(c *Socket, why string)
+	Refused(c *Socket, kind RefuseKind, why string)
 }
+
+// RefuseKind says which rule turned a connection away.
+type RefuseKind uint8
+
+const (
+	RefuseAllow      RefuseKind = iota // its source is not in --allow
+	RefuseBusy                         // the server serves MaxClients already
+	RefusePerStudent                   // its source holds PerStudent connections already
+	RefuseRemoved                      // the instructor removed its source for the session
+)
 
 // ConnTap hears about one served connection.
 type ConnTap interface {
