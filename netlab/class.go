@@ -1,6 +1,7 @@
 package netlab
 
 import (
+	"bytes"
 	"context"
 	"net/netip"
 	"sync"
@@ -41,7 +42,8 @@ type Class struct {
 	nextID  uint64
 	recent  []ClassNote // ring, newest at (head-1)
 	head    int
-	samples []rateSample // requests counted at recent snapshots, for the rate
+	samples []rateSample            // requests counted at recent snapshots, for the rate
+	seen    map[netip.Addr]struct{} // every source served, for the departed count (bounded by maxSeen)
 
 	total     atomic.Uint64 // connections served
 	refused   atomic.Uint64
@@ -53,6 +55,11 @@ type Class struct {
 	dirty   atomic.Bool
 	changed chan struct{}
 }
+
+// maxSeen bounds the sources remembered for the departed count, so a flood
+// of addresses (IPv6 has many) cannot grow memory; past it Departed is a
+// lower bound (Snapshot says so with SeenFull).
+const maxSeen = 1 << 16
 
 // LaneText bounds the last request and reply a lane keeps.
 const LaneText = 64
@@ -70,7 +77,7 @@ func ListenClass(ctx context.Context, cfg ClassConfig) (*Class, error) {
 	if cfg.Recent <= 0 {
 		cfg.Recent = 32
 	}
-	c := &Class{cfg: cfg, changed: make(chan struct{}, 1), recent: make([]ClassNote, 0, cfg.Recent)}
+	c := &Class{cfg: cfg, seen: map[netip.Addr]struct{}{}, changed: make(chan struct{}, 1), recent: make([]ClassNote, 0, cfg.Recent)}
 	sc := cfg.Server
 	sc.Hold, sc.Watch = &c.hold, c
 	srv, err := Listen(ctx, sc)
@@ -176,6 +183,9 @@ func (c *Class) Accepted(s *Socket) ConnTap {
 	c.mu.Lock()
 	c.nextID++
 	l.id = c.nextID
+	if len(c.seen) < maxSeen {
+		c.seen[l.remote.Addr().Unmap()] = struct{}{}
+	}
 	c.lanes = append(c.lanes, l)
 	c.mu.Unlock()
 	c.total.Add(1)
@@ -204,6 +214,8 @@ type lane struct {
 
 	requests atomic.Uint64
 	limited  atomic.Uint64
+	errors   atomic.Uint64 // replies that were "error: …" lines
+	active   atomic.Int64  // unix ns of the last request served; 0: none yet
 
 	mu        sync.Mutex
 	lastReq   []byte
@@ -216,6 +228,10 @@ type lane struct {
 
 func (l *lane) Served(req, reply []byte) {
 	l.requests.Add(1)
+	l.active.Store(time.Now().UnixNano())
+	if bytes.HasPrefix(reply, []byte("error:")) {
+		l.errors.Add(1)
+	}
 	l.class.requests.Add(1)
 	l.mu.Lock()
 	l.lastReq = append(l.lastReq[:0], req[:min(len(req), LaneText)]...)
@@ -246,16 +262,20 @@ type Lane struct {
 	// State is what the kernel reported at the snapshot (TCP_INFO while the
 	// fd is open, sock_diag after close); StateNone once the kernel has
 	// forgotten the connection.
-	State     TCPState
-	BytesIn   uint64 // what recv returned on this connection, summed
-	BytesOut  uint64 // what send returned, summed
-	Requests  uint64
-	Limited   uint64 // requests over the rate limit
-	LastReq   []byte // at most LaneText bytes
-	LastReply []byte
-	Since     time.Time // accept returned
-	Ended     time.Time // zero while served
-	Why       string    // why it ended
+	State    TCPState
+	BytesIn  uint64 // what recv returned on this connection, summed
+	BytesOut uint64 // what send returned, summed
+	Requests uint64
+	Limited  uint64 // requests over the rate limit
+	Errors   uint64 // requests answered with an "error: …" line
+	// LastActive is when the last request was served (zero: none yet): a
+	// powered-off laptop stays ESTABLISHED, and only this shows it silent.
+	LastActive time.Time
+	LastReq    []byte // at most LaneText bytes
+	LastReply  []byte
+	Since      time.Time // accept returned
+	Ended      time.Time // zero while served
+	Why        string    // why it ended
 }
 
 // Open reports whether the server still serves the connection.
@@ -285,15 +305,20 @@ type ClassSnapshot struct {
 	Refused     uint64
 	// RefusedBy splits Refused by the rule that refused (RefuseKind).
 	RefusedBy  [RefuseRemoved + 1]uint64
-	PerStudent int          // connections one source may hold; 0: no cap
-	Banned     []netip.Addr // removed for the session
-	Limited    uint64
-	Requests   uint64
-	ReqRate    float64 // requests a second, over about the last second
-	States     map[TCPState]int
-	Queue      AcceptQueue
-	Hold       HoldState
-	Recent     []ClassNote // oldest first
+	PerStudent int // connections one source may hold; 0: no cap
+	// Students is how many source addresses were ever served; Departed how
+	// many of them have no connection served now. SeenFull: the count
+	// stopped at its bound, so both are lower bounds.
+	Students, Departed int
+	SeenFull           bool
+	Banned             []netip.Addr // removed for the session
+	Limited            uint64
+	Requests           uint64
+	ReqRate            float64 // requests a second, over about the last second
+	States             map[TCPState]int
+	Queue              AcceptQueue
+	Hold               HoldState
+	Recent             []ClassNote // oldest first
 	// NextExpiry is when the next ended lane is dropped (zero: none is
 	// lingering): a viewer looks again then.
 	NextExpiry time.Time
@@ -324,6 +349,7 @@ func (c *Class) Snapshot() ClassSnapshot {
 		recent = append(recent, c.recent...)
 	}
 	reqs := c.requests.Load()
+	students, seenFull := len(c.seen), len(c.seen) >= maxSeen
 	rate := c.rate(now, reqs)
 	c.mu.Unlock()
 
@@ -333,9 +359,11 @@ func (c *Class) Snapshot() ClassSnapshot {
 		Limited: c.limited.Load(), Requests: reqs, ReqRate: rate, States: map[TCPState]int{},
 		Queue: acceptQueue(c.srv.listener), Hold: c.hold.State(), Recent: recent, Closed: c.srv.isClosed(),
 		PerStudent: c.cfg.Server.PerStudent, Banned: c.srv.Banned()}
+	snap.Students, snap.SeenFull = students, seenFull
 	for i := range snap.RefusedBy {
 		snap.RefusedBy[i] = c.refusedBy[i].Load()
 	}
+	present := map[netip.Addr]struct{}{}
 	for _, l := range lanes {
 		ln := l.read()
 		if ln.Open() {
@@ -345,7 +373,11 @@ func (c *Class) Snapshot() ClassSnapshot {
 		}
 		snap.States[ln.State]++
 		snap.Lanes = append(snap.Lanes, ln)
+		if ln.Open() {
+			present[ln.Remote.Addr().Unmap()] = struct{}{}
+		}
 	}
+	snap.Departed = max(0, snap.Students-len(present))
 	return snap
 }
 
@@ -367,7 +399,10 @@ func (l *lane) read() Lane {
 		}
 	}
 	out.BytesIn, out.BytesOut = l.sock.BytesIn(), l.sock.BytesOut()
-	out.Requests, out.Limited = l.requests.Load(), l.limited.Load()
+	out.Requests, out.Limited, out.Errors = l.requests.Load(), l.limited.Load(), l.errors.Load()
+	if ns := l.active.Load(); ns != 0 {
+		out.LastActive = time.Unix(0, ns)
+	}
 	return out
 }
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"net/netip"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -58,10 +60,16 @@ type classPane struct {
 	note    string        // the last action's outcome
 	noteBad bool
 	w, h    int // the body's size (bodySizeMsg), for paging
+
+	lanes bool                // v: a lane per connection instead of a row per student
+	sort  roomSort            // o
+	sel   netip.Addr          // the selected student
+	open  map[netip.Addr]bool // students unfolded with enter
+	ask   *removeAsk          // x waiting for y, b or cancel
 }
 
 func newClassPane(c *Common, id paneID, opts ClassOptions) *classPane {
-	return &classPane{c: c, id: id, opts: opts, cls: opts.Server, quit: make(chan struct{}), follow: true}
+	return &classPane{c: c, id: id, opts: opts, cls: opts.Server, quit: make(chan struct{}), follow: true, open: map[netip.Addr]bool{}}
 }
 
 func (p *classPane) Title() string {
@@ -74,7 +82,18 @@ func (p *classPane) Title() string {
 	return "class"
 }
 
-func (p *classPane) Typing() bool { return false }
+// Typing is true while a remove waits for its answer: q then cancels it
+// instead of ending the session.
+func (p *classPane) Typing() bool { return p.ask != nil }
+
+// QuitQuestion is asked before q ends a session with students connected:
+// q ends the lab for everyone at once.
+func (p *classPane) QuitQuestion() string {
+	if !p.snapped || p.snap.Closed || p.snap.Connected == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d students are connected (%d connections): quit closes them all.", len(studentsOf(p.snap, sortAddr)), p.snap.Connected)
+}
 
 // Init takes the first snapshot.
 func (p *classPane) Init() tea.Cmd {
@@ -153,6 +172,7 @@ func (p *classPane) Update(msg tea.Msg) tea.Cmd {
 		}
 		p.snap, p.snapped = m.snap, true
 		p.clampScroll()
+		p.clampSel(studentsOf(p.snap, p.sort))
 		return p.watch()
 	case classActionMsg:
 		p.note, p.noteBad = m.note, m.bad
@@ -176,7 +196,65 @@ func (p *classPane) Update(msg tea.Msg) tea.Cmd {
 
 func (p *classPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.Keys
+	if a := p.ask; a != nil {
+		p.ask = nil
+		switch msg.String() {
+		case "y", "b":
+			ban := msg.String() == "b"
+			return p.act(func(c *netlab.Class) (string, bool) {
+				n := c.Remove(a.addr, ban)
+				if ban {
+					return fmt.Sprintf("removed %s: %d connections closed; refused for the rest of the session", a.addr, n), false
+				}
+				return fmt.Sprintf("removed %s: %d connections closed (they may connect again)", a.addr, n), false
+			})
+		}
+		p.note, p.noteBad = "remove cancelled", false
+		return nil
+	}
+	if !p.lanes {
+		switch {
+		case key.Matches(msg, k.LaneUp) && msg.String() != "down" && msg.String() != "j":
+			p.moveSel(-1)
+			return nil
+		case key.Matches(msg, k.LaneDown):
+			p.moveSel(1)
+			return nil
+		case key.Matches(msg, k.ScrollUp):
+			p.moveSel(-p.pageRows())
+			return nil
+		case key.Matches(msg, k.ScrollDown):
+			p.moveSel(p.pageRows())
+			return nil
+		case key.Matches(msg, k.LaneFirst):
+			p.moveSel(-1 << 30)
+			return nil
+		case key.Matches(msg, k.LaneLast):
+			p.moveSel(1 << 30)
+			return nil
+		case key.Matches(msg, k.RoomOpen):
+			if p.sel.IsValid() {
+				p.open[p.sel] = !p.open[p.sel]
+			}
+			return nil
+		case key.Matches(msg, k.RoomRemove):
+			for _, s := range studentsOf(p.snap, p.sort) {
+				if s.Addr == p.sel {
+					p.ask = &removeAsk{addr: s.Addr, conns: len(s.Lanes)}
+					return nil
+				}
+			}
+			p.note, p.noteBad = "no student selected: ↑/↓ selects one", true
+			return nil
+		}
+	}
 	switch {
+	case key.Matches(msg, k.RoomView):
+		p.lanes = !p.lanes
+		return nil
+	case key.Matches(msg, k.RoomSort):
+		p.sort = (p.sort + 1) % (sortErrors + 1)
+		return nil
 	case key.Matches(msg, k.HoldAccept):
 		return p.act(func(c *netlab.Class) (string, bool) {
 			if c.Hold().Held() {
@@ -249,7 +327,17 @@ func (p *classPane) clampScroll() {
 // Help: s and n first (the demo's keys), then scrolling.
 func (p *classPane) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.c.Keys
-	full := [][]key.Binding{{k.HoldAccept, k.AcceptOne}, {k.LaneUp, k.LaneDown, k.ScrollUp, k.ScrollDown, k.LaneFirst, k.LaneLast}}
+	full := [][]key.Binding{{k.HoldAccept, k.AcceptOne}, {k.LaneUp, k.LaneDown, k.ScrollUp, k.ScrollDown, k.LaneFirst, k.LaneLast},
+		{k.RoomOpen, k.RoomRemove, k.RoomSort, k.RoomView}}
+	if p.ask != nil {
+		return nil, full // the question says its keys
+	}
+	if !p.lanes {
+		if p.snap.Hold.Held {
+			return []key.Binding{k.AcceptOne, relabel(k.HoldAccept, "s", "free accept"), relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove}, full
+		}
+		return []key.Binding{relabel(k.HoldAccept, "s", "hold accept (step)"), relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove, k.RoomView}, full
+	}
 	if p.snap.Hold.Held {
 		return []key.Binding{k.AcceptOne, relabel(k.HoldAccept, "s", "free accept"), k.LaneUp}, full
 	}

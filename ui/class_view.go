@@ -46,13 +46,23 @@ func laneColumnsFor(w int) laneCols {
 	return c
 }
 
-// View draws the class pane from the last snapshot alone.
+// View draws the class pane from the last snapshot alone: the room (a row
+// per student) or, with v, a lane per connection.
 func (p *classPane) View(width, height int) string {
 	st := p.c.Styles
 	if !p.snapped {
 		return block([]string{st.Muted.Render("asking the kernel…")}, width, height)
 	}
+	if !p.lanes {
+		return p.viewRoom(width, height)
+	}
+	return p.viewLanes(width, height)
+}
+
+// viewLanes draws a lane per connection.
+func (p *classPane) viewLanes(width, height int) string {
 	s := p.snap
+	st := p.c.Styles
 	l := classLayoutFor(width, height)
 	var lines []string
 	lines = append(lines, p.serverLine(width), p.reachLine(width), p.limitsLine(width), p.queueLine(), p.acceptLine(), p.summaryLine(), p.statesLine())

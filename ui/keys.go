@@ -43,6 +43,10 @@ type KeyMap struct {
 	LaneDown   key.Binding
 	LaneFirst  key.Binding
 	LaneLast   key.Binding
+	RoomView   key.Binding // students / connections
+	RoomSort   key.Binding // by address, activity, errors
+	RoomOpen   key.Binding // fold or unfold the selected student's connections
+	RoomRemove key.Binding // remove the selected student (asks first)
 
 	// Lesson pane.
 	LessonNext    key.Binding
@@ -98,6 +102,10 @@ func DefaultKeyMap() KeyMap {
 		LaneDown:   b("↓", "down", "down", "j"),
 		LaneFirst:  b("home", "first", "home", "g"),
 		LaneLast:   b("end", "newest", "end", "G"),
+		RoomView:   b("v", "students/connections", "v"),
+		RoomSort:   b("o", "sort", "o"),
+		RoomOpen:   b("enter", "fold/unfold", "enter"),
+		RoomRemove: b("x", "remove student", "x"),
 
 		LessonNext:    b("n", "next step", "n", "right", "space"),
 		LessonPrev:    b("p", "back", "p", "left"),

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// TestGoldenRoom: 40 present students (43 lanes, 3 of them ended) fit the
+// projector at 120x36 and, compact, a laptop at 80x24.
+func TestGoldenRoom(t *testing.T) {
+	for _, size := range [][2]int{{120, 36}, {80, 24}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			m := fixtureClassModel(ThemeDark, size[0], size[1], 43)
+			defer m.Close()
+			out := m.render()
+			checkSize(t, out, size[0], size[1])
+			scr := ansi.Strip(out)
+			for i := range 40 {
+				if a := fmt.Sprintf("10.77.0.%d ", 11+i); !strings.Contains(scr, a) {
+					t.Errorf("student %s not on screen:\n%s", a, scr)
+				}
+			}
+			if !strings.Contains(scr, "40 students") {
+				t.Errorf("no count of the students shown:\n%s", scr)
+			}
+			golden.RequireEqual(t, scr)
+		})
+	}
+}
+
+// roomSnap is a class where one student (10.91.0.9) holds 5 connections
+// and two others one each; a fourth has left.
+func roomSnap() netlab.ClassSnapshot {
+	t0 := time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)
+	s := netlab.ClassSnapshot{Taken: t0.Add(5 * time.Minute), Service: netlab.Calc, Addr: netip.MustParseAddrPort("0.0.0.0:1081"),
+		MaxClients: 1024, PerStudent: 5, States: map[netlab.TCPState]int{}, Students: 4, Departed: 1}
+	add := func(ip string, port uint16, reqs, errs uint64, active time.Duration, last string) {
+		l := netlab.Lane{ID: uint64(len(s.Lanes) + 1), FD: 10 + len(s.Lanes), Remote: netip.AddrPortFrom(netip.MustParseAddr(ip), port),
+			State: netlab.StateEstablished, Requests: reqs, Errors: errs, Since: t0, LastActive: t0.Add(active),
+			LastReq: []byte(last), LastReply: []byte("ok")}
+		s.Lanes = append(s.Lanes, l)
+		s.Connected++
+		s.States[l.State]++
+	}
+	for i := range 5 {
+		add("10.91.0.9", uint16(50000+i), 100, 40, 4*time.Minute+50*time.Second, "hog")
+	}
+	add("10.91.0.3", 40000, 3, 0, 10*time.Second, "1+1")
+	add("10.91.0.5", 40001, 7, 1, 4*time.Minute+59*time.Second, "2+2")
+	return s
+}
+
+func roomModel(t *testing.T) (*Model, *classPane) {
+	m := NewModel(Options{Theme: ThemeDark, Class: &ClassOptions{}})
+	m.inited[0] = true
+	m.Update(tea_WindowSize(120, 36))
+	m.Update(classSnapMsg{to: 0, snap: roomSnap()})
+	t.Cleanup(m.Close)
+	return m, m.panes[0].(*classPane)
+}
+
+func TestRoomOneRowPerStudentFoldSortIdle(t *testing.T) {
+	m, p := roomModel(t)
+	scr := ansi.Strip(m.render())
+	if n := strings.Count(scr, "10.91.0.9 "); n != 1 {
+		t.Fatalf("the hog has %d rows, want 1 (its 5 connections folded):\n%s", n, scr)
+	}
+	if !strings.Contains(scr, "10.91.0.9     +  5! ") {
+		t.Errorf("the hog's row does not show 5 connections at the cap (5!):\n%s", scr)
+	}
+	if !strings.Contains(scr, "3 students · 1 departed") {
+		t.Errorf("departed not counted:\n%s", scr)
+	}
+	if !strings.Contains(scr, "4m  ") { // 10.91.0.3 silent since 09:00:10, the snapshot at 09:05
+		t.Errorf("no idle time for the silent student:\n%s", scr)
+	}
+	// Sorted by address: .3, .5, .9; by activity: .5, .9, .3; by errors: .9, .5, .3.
+	order := func() string {
+		s := ansi.Strip(m.render())
+		a, b, c := strings.Index(s, "10.91.0.3 "), strings.Index(s, "10.91.0.5 "), strings.Index(s, "10.91.0.9 ")
+		switch {
+		case a < b && b < c:
+			return "3 5 9"
+		case b < c && c < a:
+			return "5 9 3"
+		case c < b && b < a:
+			return "9 5 3"
+		}
+		return fmt.Sprint(a, b, c)
+	}
+	for i, want := range []string{"3 5 9", "5 9 3", "9 5 3", "3 5 9"} {
+		if got := order(); got != want {
+			t.Fatalf("sorted by %s: order %s, want %s", p.sort, got, want)
+		}
+		if i < 3 {
+			m.Update(tea.KeyPressMsg{Code: 'o', Text: "o"})
+		}
+	}
+	// Select the hog (third by address) and unfold it: its 5 connections.
+	m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	if p.sel != netip.MustParseAddr("10.91.0.9") {
+		t.Fatalf("selected %s", p.sel)
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	scr = ansi.Strip(m.render())
+	for i := range 5 {
+		if !strings.Contains(scr, fmt.Sprintf("└ :%d fd %d ESTABLISHED", 50000+i, 10+i)) {
+			t.Errorf("unfolded connection %d missing:\n%s", i, scr)
+		}
+	}
+}
+
+// TestRoomRemoveAsksFirst: x asks; any key but y or b cancels; y removes
+// the selected student through the class server.
+func TestRoomRemoveAsksFirst(t *testing.T) {
+	m, p := roomModel(t)
+	m.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	scr := ansi.Strip(m.render())
+	if !strings.Contains(scr, "remove 10.91.0.3 (1 connections)?") {
+		t.Fatalf("x did not ask:\n%s", scr)
+	}
+	// q while asked cancels the question, it does not end the session.
+	if cmd := m.key(tea.KeyPressMsg{Code: 'q', Text: "q"}); cmd != nil {
+		if _, quit := cmd().(tea.QuitMsg); quit {
+			t.Fatal("q during the question ended the session")
+		}
+	}
+	if p.ask != nil || !strings.Contains(p.note, "cancelled") {
+		t.Fatalf("q did not cancel the question (note %q)", p.note)
+	}
+}
+
+// TestRoomQuitAsks: with students connected q asks; a second q (or y)
+// quits, any other key stays.
+func TestRoomQuitAsks(t *testing.T) {
+	m, _ := roomModel(t)
+	if cmd := m.key(tea.KeyPressMsg{Code: 'q', Text: "q"}); cmd != nil {
+		t.Fatal("q quit at once with 3 students connected")
+	}
+	if scr := ansi.Strip(m.render()); !strings.Contains(scr, "3 students are connected (7 connections): quit closes them all.") {
+		t.Fatalf("no question:\n%s", scr)
+	}
+	if cmd := m.key(tea.KeyPressMsg{Code: 'n', Text: "n"}); cmd != nil || m.quitting {
+		t.Fatal("n after the question quit")
+	}
+	m.key(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	cmd := m.key(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	if cmd == nil || !m.quitting {
+		t.Fatal("y after the question did not quit")
+	}
+}
