@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 type classFlags struct {
 	rate       float64
+	rateBytes  int
 	allow      []string
 	maxClients int
 	perStudent int
@@ -71,7 +73,8 @@ func newClassCmd() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.Float64Var(&f.rate, "rate", 20, "requests a second each client may make (0: no limit)")
+	fl.Float64Var(&f.rate, "rate", 20, "requests a second each client may make (0: no limit, and no byte limit); over it, one error line a second, the rest unanswered")
+	fl.IntVar(&f.rateBytes, "rate-bytes", 32<<10, "with --rate: bytes a second the server sends each student, all their connections together (a bucket of 4 s, at least 64 KiB)")
 	fl.StringArrayVar(&f.allow, "allow", nil, "serve only this network, e.g. 192.168.1.0/24 (repeatable; default: any)")
 	fl.IntVar(&f.maxClients, "max-clients", 1024, "clients served at once; more are told the server is busy")
 	fl.IntVar(&f.perStudent, "per-student", 8, "connections one student (source address) may hold at once; more are refused with a reason (0: no cap)")
@@ -97,8 +100,11 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 	); err != nil {
 		return cfg, 0, err
 	}
-	if f.rate < 0 || f.rate > 1e6 {
-		return cfg, 0, fmt.Errorf("--rate %g: want requests a second from 0 (no limit) to 1000000", f.rate)
+	if err := rateIn(f.rate); err != nil {
+		return cfg, 0, err
+	}
+	if err := intIn("rate-bytes", f.rateBytes, 1024, 1<<30, "bytes a second per student"); err != nil {
+		return cfg, 0, err
 	}
 	th, err := themeFlag(f.theme)
 	if err != nil {
@@ -123,7 +129,23 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 	cfg = netlab.ClassConfig{Linger: f.linger, Server: netlab.ServerConfig{Service: service, Addr: addr,
 		IdleTimeout: idle, MaxClients: f.maxClients, PerStudent: f.perStudent, Backlog: f.backlog, RequestTimeout: f.reqTimeout,
 		Rate: f.rate, Allow: allow}}
+	if f.rate > 0 {
+		cfg.Server.ByteRate = float64(f.rateBytes)
+	}
 	return cfg, th, nil
+}
+
+// rateIn checks --rate: NaN and ±Inf are not rates (NaN compares false
+// with every bound, so it would pass a range check and mean no limit), and
+// a rate below one request in ten seconds is a typo, not a limit.
+func rateIn(r float64) error {
+	switch {
+	case math.IsNaN(r) || math.IsInf(r, 0):
+		return fmt.Errorf("--rate %g: want a number of requests a second (0: no limit)", r)
+	case r != 0 && (r < 0.1 || r > 1e6):
+		return fmt.Errorf("--rate %g: want requests a second from 0.1 to 1000000, or 0 for no limit", r)
+	}
+	return nil
 }
 
 // classAddr reads "echo|calc [HOST [PORT]]" with the class's defaults: every

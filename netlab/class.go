@@ -49,6 +49,7 @@ type Class struct {
 	refused   atomic.Uint64
 	refusedBy [RefuseRemoved + 1]atomic.Uint64
 	limited   atomic.Uint64
+	dropped   atomic.Uint64
 	requests  atomic.Uint64
 	connected atomic.Int64
 
@@ -214,6 +215,7 @@ type lane struct {
 
 	requests atomic.Uint64
 	limited  atomic.Uint64
+	dropped  atomic.Uint64
 	errors   atomic.Uint64 // replies that were "error: …" lines
 	active   atomic.Int64  // unix ns of the last request served; 0: none yet
 
@@ -237,6 +239,12 @@ func (l *lane) Served(req, reply []byte) {
 	l.lastReq = append(l.lastReq[:0], req[:min(len(req), LaneText)]...)
 	l.lastReply = append(l.lastReply[:0], reply[:min(len(reply), LaneText)]...)
 	l.mu.Unlock()
+	l.class.touch()
+}
+
+func (l *lane) Dropped() {
+	l.dropped.Add(1)
+	l.class.dropped.Add(1)
 	l.class.touch()
 }
 
@@ -268,6 +276,7 @@ type Lane struct {
 	Requests uint64
 	Limited  uint64 // requests over the rate limit
 	Errors   uint64 // requests answered with an "error: …" line
+	Dropped  uint64 // requests over the limit that got no reply (error lines are one a second)
 	// LastActive is when the last request was served (zero: none yet): a
 	// powered-off laptop stays ESTABLISHED, and only this shows it silent.
 	LastActive time.Time
@@ -295,6 +304,8 @@ type ClassSnapshot struct {
 	Addr    netip.AddrPort
 	Allow   AllowList
 	Rate    float64 // per client; 0: none
+	// ByteRate is the bytes a second sent each student; 0: none.
+	ByteRate float64
 	// The server's other limits, as in force.
 	MaxClients  int
 	IdleTimeout time.Duration // <0: never
@@ -313,6 +324,7 @@ type ClassSnapshot struct {
 	SeenFull           bool
 	Banned             []netip.Addr // removed for the session
 	Limited            uint64
+	Dropped            uint64 // over-limit requests that got no reply
 	Requests           uint64
 	ReqRate            float64 // requests a second, over about the last second
 	States             map[TCPState]int
@@ -354,9 +366,9 @@ func (c *Class) Snapshot() ClassSnapshot {
 	c.mu.Unlock()
 
 	snap := ClassSnapshot{Taken: now, Service: c.cfg.Server.Service, Addr: c.srv.Addr(), Allow: c.cfg.Server.Allow,
-		Rate: c.cfg.Server.Rate, MaxClients: c.cfg.Server.MaxClients, IdleTimeout: c.cfg.Server.IdleTimeout,
+		Rate: c.cfg.Server.Rate, ByteRate: c.cfg.Server.ByteRate, MaxClients: c.cfg.Server.MaxClients, IdleTimeout: c.cfg.Server.IdleTimeout,
 		MaxLine: c.cfg.Server.MaxLine, Lanes: make([]Lane, 0, len(lanes)), Total: c.total.Load(), Refused: c.refused.Load(),
-		Limited: c.limited.Load(), Requests: reqs, ReqRate: rate, States: map[TCPState]int{},
+		Limited: c.limited.Load(), Dropped: c.dropped.Load(), Requests: reqs, ReqRate: rate, States: map[TCPState]int{},
 		Queue: acceptQueue(c.srv.listener), Hold: c.hold.State(), Recent: recent, Closed: c.srv.isClosed(),
 		PerStudent: c.cfg.Server.PerStudent, Banned: c.srv.Banned()}
 	snap.Students, snap.SeenFull = students, seenFull
@@ -399,7 +411,7 @@ func (l *lane) read() Lane {
 		}
 	}
 	out.BytesIn, out.BytesOut = l.sock.BytesIn(), l.sock.BytesOut()
-	out.Requests, out.Limited, out.Errors = l.requests.Load(), l.limited.Load(), l.errors.Load()
+	out.Requests, out.Limited, out.Errors, out.Dropped = l.requests.Load(), l.limited.Load(), l.errors.Load(), l.dropped.Load()
 	if ns := l.active.Load(); ns != 0 {
 		out.LastActive = time.Unix(0, ns)
 	}

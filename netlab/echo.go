@@ -39,6 +39,9 @@ func (s *Server) serveEcho(ctx context.Context, c *served) string {
 				armed = time.Time{} // the wait used up part of the idle deadline
 			}
 		}
+		if !s.spend(c, n) {
+			return "server closing"
+		}
 		if err := c.SendAll(ctx, buf[:n]); err != nil {
 			return endWhy(err)
 		}

@@ -79,6 +79,13 @@ type ServerConfig struct {
 	// sends the bytes back late, so the stream stays unchanged.
 	Rate  float64
 	Burst float64
+	// ByteRate, when above 0, is how many bytes a second the server sends
+	// each student (source address), summed over their connections: a
+	// token bucket of ByteBurst bytes (default 4×ByteRate, at least 64 KiB
+	// so one large reply still passes). A reply waits for its bytes; the
+	// client's further requests wait behind it (TCP's own back-pressure).
+	ByteRate  float64
+	ByteBurst float64
 	// Hold, when set, lets an instructor hold accept (step mode of the
 	// class server).
 	Hold *AcceptHold
@@ -122,9 +129,10 @@ type Server struct {
 
 	mu      sync.Mutex
 	conns   map[*Socket]struct{}
-	perAddr map[netip.Addr]int  // connections served now, per source
-	banned  map[netip.Addr]bool // removed for the session (Remove with ban)
-	removed map[*Socket]bool    // closed by Remove: their end is the instructor's doing
+	perAddr map[netip.Addr]int     // connections served now, per source
+	banned  map[netip.Addr]bool    // removed for the session (Remove with ban)
+	removed map[*Socket]bool       // closed by Remove: their end is the instructor's doing
+	budgets map[netip.Addr]*budget // byte budgets per student (ByteRate)
 	closed  bool
 	done    chan struct{} // closed by Close: ends waits of the server's own (hold, rate)
 	wg      sync.WaitGroup
@@ -149,7 +157,7 @@ type Server struct {
 func Listen(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	cfg.defaults()
 	s := &Server{cfg: cfg, conns: map[*Socket]struct{}{}, perAddr: map[netip.Addr]int{}, banned: map[netip.Addr]bool{},
-		removed: map[*Socket]bool{}, done: make(chan struct{}), heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+		removed: map[*Socket]bool{}, budgets: map[netip.Addr]*budget{}, done: make(chan struct{}), heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	switch cfg.Service {
 	case Echo:
 		s.handle = s.serveEcho
@@ -293,6 +301,14 @@ func (s *Server) track(c *Socket) (RefuseKind, bool) {
 	}
 	s.conns[c] = struct{}{}
 	s.perAddr[src]++
+	if s.cfg.ByteRate > 0 {
+		g := s.budgets[src]
+		if g == nil {
+			g = s.newBudget()
+			s.budgets[src] = g
+		}
+		g.refs++
+	}
 	// Counted under the lock that Close takes before it waits, so no Add can
 	// race with that Wait.
 	s.wg.Add(1)
@@ -310,7 +326,43 @@ func (s *Server) untrack(c *Socket) (removed bool) {
 	}
 	removed = s.removed[c]
 	delete(s.removed, c)
+	if g := s.budgets[src]; g != nil {
+		g.refs--
+	}
 	return removed
+}
+
+// newBudget makes a full byte budget, first dropping the budgets of
+// students with no connection whose bucket has refilled (forgetting a full
+// bucket gives nothing back: a new one starts full too), so a stream of
+// addresses cannot grow the map. Called with mu held.
+func (s *Server) newBudget() *budget {
+	if len(s.budgets) >= 1024 {
+		now := time.Now()
+		for a, g := range s.budgets {
+			g.mu.Lock()
+			full := g.refs == 0 && g.b.full(now)
+			g.mu.Unlock()
+			if full {
+				delete(s.budgets, a)
+			}
+		}
+	}
+	burst := s.cfg.ByteBurst
+	if burst <= 0 {
+		burst = max(4*s.cfg.ByteRate, 64<<10)
+	}
+	return &budget{b: NewBucket(s.cfg.ByteRate, burst, time.Now())}
+}
+
+// budgetOf is the byte budget of a connection's student (nil: none).
+func (s *Server) budgetOf(c *Socket) *budget {
+	if s.cfg.ByteRate <= 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.budgets[c.RemoteAddr().Addr().Unmap()]
 }
 
 // refuse tells a turned-away client why, where the protocol has a way to
@@ -371,7 +423,18 @@ func (s *Server) Banned() []netip.Addr {
 type served struct {
 	*Socket
 	bucket *Bucket // nil: no rate limit
+	errs   *Bucket // over-limit error lines: one a second, the rest dropped
+	bytes  *budget // the student's byte budget; nil: none
 	tap    ConnTap // nil: no watcher
+}
+
+// spend waits until the student's byte budget allows n more bytes out; it
+// reports false when the server closed meanwhile.
+func (s *Server) spend(c *served, n int) bool {
+	if c.bytes == nil {
+		return true
+	}
+	return s.wait(c.bytes.reserve(n))
 }
 
 func (s *Server) serveOne(ctx context.Context, sock *Socket) {
@@ -382,7 +445,9 @@ func (s *Server) serveOne(ctx context.Context, sock *Socket) {
 			burst = s.cfg.Rate
 		}
 		c.bucket = NewBucket(s.cfg.Rate, burst, time.Now())
+		c.errs = NewBucket(1, 1, time.Now())
 	}
+	c.bytes = s.budgetOf(sock)
 	if s.cfg.Watch != nil {
 		c.tap = s.cfg.Watch.Accepted(sock)
 	}

@@ -31,6 +31,9 @@ type ConnTap interface {
 	// Limited: one request was over the client's rate limit (calc: answered
 	// with an error line instead of evaluated; echo: sent back late).
 	Limited()
+	// Dropped: a request over the limit got no reply at all (its error
+	// line would have passed one a second).
+	Dropped()
 	// Ended: the server is done with the connection and closes its socket.
 	Ended(why string)
 }

@@ -24,7 +24,7 @@ type roomSort uint8
 const (
 	sortAddr     roomSort = iota // by address: a seating plan
 	sortActivity                 // most recently active first
-	sortErrors                   // most errors (and over-rate requests) first
+	sortErrors                   // most errors (error replies and unanswered over-limit requests) first
 )
 
 func (s roomSort) String() string {
@@ -40,6 +40,7 @@ type student struct {
 	Requests   uint64
 	Errors     uint64
 	Limited    uint64
+	Dropped    uint64
 	LastActive time.Time // the newest request served, else the newest accept
 	Last       netlab.Lane
 	States     map[netlab.TCPState]int
@@ -68,6 +69,7 @@ func studentsOf(s netlab.ClassSnapshot, by roomSort) []student {
 		st.Requests += ln.Requests
 		st.Errors += ln.Errors
 		st.Limited += ln.Limited
+		st.Dropped += ln.Dropped
 		st.States[ln.State]++
 		act := ln.LastActive
 		if act.IsZero() {
@@ -87,7 +89,7 @@ func studentsOf(s netlab.ClassSnapshot, by roomSort) []student {
 				return c
 			}
 		case sortErrors:
-			if c := cmp.Compare(b.Errors+b.Limited, a.Errors+a.Limited); c != 0 {
+			if c := cmp.Compare(b.Errors+b.Dropped, a.Errors+a.Dropped); c != 0 {
 				return c
 			}
 		}
@@ -281,8 +283,8 @@ func (p *classPane) roomCell(l roomLine, selected bool, _ int, now time.Time, w 
 		conns += "!"
 	}
 	errs := ""
-	if s.Errors+s.Limited > 0 {
-		errs = strconv.FormatUint(s.Errors+s.Limited, 10)
+	if s.Errors+s.Dropped > 0 {
+		errs = strconv.FormatUint(s.Errors+s.Dropped, 10)
 	}
 	fold := " "
 	if len(s.Lanes) > 1 {

@@ -149,6 +149,12 @@ func (p *classPane) limitsLine(width int) string {
 	if s.Rate > 0 {
 		parts = append(parts, "rate "+strconv.FormatFloat(s.Rate, 'g', -1, 64)+" req/s per client")
 	}
+	if s.ByteRate > 0 {
+		parts = append(parts, "≤"+sizeText(uint64(s.ByteRate))+" B/s out per student")
+	}
+	if s.PerStudent > 0 {
+		parts = append(parts, fmt.Sprintf("%d connections per student", s.PerStudent))
+	}
 	parts = append(parts, fmt.Sprintf("max %d clients", s.MaxClients))
 	if s.IdleTimeout > 0 {
 		parts = append(parts, "idle "+shortDur(s.IdleTimeout))
@@ -227,6 +233,12 @@ func (p *classPane) summaryLine() string {
 	}
 	if s.Limited > 0 {
 		parts = append(parts, st.Error.Render(fmt.Sprintf("%d over rate", s.Limited)))
+	}
+	if s.Dropped > 0 {
+		parts = append(parts, st.Error.Render(fmt.Sprintf("%d unanswered", s.Dropped)))
+	}
+	if n := s.RefusedBy[netlab.RefusePerStudent]; n > 0 {
+		parts = append(parts, st.Error.Render(fmt.Sprintf("%d over the per-student cap", n)))
 	}
 	return strings.Join(parts, st.Muted.Render(" · "))
 }
