@@ -156,6 +156,9 @@ func (s *Server) reply(ctx context.Context, c *served, frames []Frame, wArmed *t
 		}
 		s.armWrite(c.Socket, wArmed)
 		err := c.SendAll(ctx, out)
+		if c.tap != nil && err == nil {
+			c.tap.Flushed()
+		}
 		out = out[:0]
 		if cap(out) > 2*replyBatch {
 			out = nil // a 30 000-digit reply's buffer is not kept for the next

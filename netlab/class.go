@@ -55,6 +55,38 @@ type Class struct {
 
 	dirty   atomic.Bool
 	changed chan struct{}
+
+	acceptErr   AcceptFailure // the last failed accept; guarded by mu
+	acceptErrAt time.Time
+	acceptErrs  uint64
+	// The kernel's listen drop counters when the class began: the
+	// dashboard shows their growth since.
+	baseOverflows, baseDrops uint64
+	statsOK                  bool
+}
+
+// AcceptFailed records a failed accept (the dashboard says what it means).
+func (c *Class) AcceptFailed(f AcceptFailure) {
+	c.mu.Lock()
+	c.acceptErr, c.acceptErrAt = f, time.Now()
+	c.acceptErrs++
+	c.mu.Unlock()
+	c.touch()
+}
+
+// AcceptErrors is the failed accepts as a Snapshot saw them.
+type AcceptErrors struct {
+	Last  AcceptFailure
+	At    time.Time // zero: none yet
+	Count uint64
+}
+
+// ListenDrops is how much the kernel's listen drop counters of this
+// network namespace (all listeners together) grew since the class began.
+type ListenDrops struct {
+	Overflows uint64 // handshakes completed into a full accept queue
+	Drops     uint64 // SYNs and handshakes dropped at a listener (overflows included)
+	Valid     bool
 }
 
 // maxSeen bounds the sources remembered for the departed count, so a flood
@@ -85,6 +117,7 @@ func ListenClass(ctx context.Context, cfg ClassConfig) (*Class, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.baseOverflows, c.baseDrops, c.statsOK = listenStats()
 	c.srv = srv
 	c.cfg.Server = srv.cfg
 	return c, nil
@@ -222,22 +255,40 @@ type lane struct {
 	mu        sync.Mutex
 	lastReq   []byte
 	lastReply []byte
-	ended     time.Time
-	why       string
-	state     TCPState // the last state read after the end
-	gone      bool     // the kernel no longer knows the connection
+
+	// Replies noted by Served and not yet sent (the serving goroutine's own).
+	pendN, pendErr     uint64
+	pendReq, pendReply []byte
+	ended              time.Time
+	why                string
+	state              TCPState // the last state read after the end
+	gone               bool     // the kernel no longer knows the connection
 }
 
+// Served notes a reply about to be sent; Flushed publishes what was
+// noted once the send returned. Both run on the connection's goroutine:
+// the pending fields need no lock.
 func (l *lane) Served(req, reply []byte) {
-	l.requests.Add(1)
-	l.active.Store(time.Now().UnixNano())
+	l.pendN++
 	if bytes.HasPrefix(reply, []byte("error:")) {
-		l.errors.Add(1)
+		l.pendErr++
 	}
-	l.class.requests.Add(1)
+	l.pendReq = append(l.pendReq[:0], req[:min(len(req), LaneText)]...)
+	l.pendReply = append(l.pendReply[:0], reply[:min(len(reply), LaneText)]...)
+}
+
+func (l *lane) Flushed() {
+	if l.pendN == 0 {
+		return
+	}
+	l.requests.Add(l.pendN)
+	l.errors.Add(l.pendErr)
+	l.class.requests.Add(l.pendN)
+	l.active.Store(time.Now().UnixNano())
+	l.pendN, l.pendErr = 0, 0
 	l.mu.Lock()
-	l.lastReq = append(l.lastReq[:0], req[:min(len(req), LaneText)]...)
-	l.lastReply = append(l.lastReply[:0], reply[:min(len(reply), LaneText)]...)
+	l.lastReq = append(l.lastReq[:0], l.pendReq...)
+	l.lastReply = append(l.lastReply[:0], l.pendReply...)
 	l.mu.Unlock()
 	l.class.touch()
 }
@@ -326,9 +377,12 @@ type ClassSnapshot struct {
 	Limited            uint64
 	Dropped            uint64 // over-limit requests that got no reply
 	Requests           uint64
-	ReqRate            float64 // requests a second, over about the last second
+	ReqRate            float64 // requests evaluated a second, over about the last second (over-limit ones not counted)
+	LimitedRate        float64 // requests over the rate limit a second (answered with an error, or dropped)
 	States             map[TCPState]int
 	Queue              AcceptQueue
+	AcceptErrs         AcceptErrors
+	ListenDrops        ListenDrops
 	Hold               HoldState
 	Recent             []ClassNote // oldest first
 	// NextExpiry is when the next ended lane is dropped (zero: none is
@@ -338,8 +392,8 @@ type ClassSnapshot struct {
 }
 
 type rateSample struct {
-	at time.Time
-	n  uint64
+	at       time.Time
+	n, limit uint64 // requests evaluated, requests over the limit
 }
 
 // Snapshot reads every lane's counters and asks the kernel for each
@@ -362,16 +416,24 @@ func (c *Class) Snapshot() ClassSnapshot {
 	}
 	reqs := c.requests.Load()
 	students, seenFull := len(c.seen), len(c.seen) >= maxSeen
-	rate := c.rate(now, reqs)
+	aerr := AcceptErrors{Last: c.acceptErr, At: c.acceptErrAt, Count: c.acceptErrs}
+	// Served counts the over-limit requests answered with an error line
+	// too: those are not evaluated, and req/s must not count them.
+	limited, dropped := c.limited.Load(), c.dropped.Load()
+	evaluated := reqs + dropped - min(reqs+dropped, limited)
+	rate, limitedRate := c.rate(now, evaluated, limited)
 	c.mu.Unlock()
 
 	snap := ClassSnapshot{Taken: now, Service: c.cfg.Server.Service, Addr: c.srv.Addr(), Allow: c.cfg.Server.Allow,
 		Rate: c.cfg.Server.Rate, ByteRate: c.cfg.Server.ByteRate, MaxClients: c.cfg.Server.MaxClients, IdleTimeout: c.cfg.Server.IdleTimeout,
 		MaxLine: c.cfg.Server.MaxLine, Lanes: make([]Lane, 0, len(lanes)), Total: c.total.Load(), Refused: c.refused.Load(),
-		Limited: c.limited.Load(), Dropped: c.dropped.Load(), Requests: reqs, ReqRate: rate, States: map[TCPState]int{},
+		Limited: limited, Dropped: dropped, Requests: reqs, ReqRate: rate, LimitedRate: limitedRate, States: map[TCPState]int{},
 		Queue: acceptQueue(c.srv.listener), Hold: c.hold.State(), Recent: recent, Closed: c.srv.isClosed(),
 		PerStudent: c.cfg.Server.PerStudent, Banned: c.srv.Banned()}
-	snap.Students, snap.SeenFull = students, seenFull
+	snap.Students, snap.SeenFull, snap.AcceptErrs = students, seenFull, aerr
+	if o, d, ok := listenStats(); ok && c.statsOK {
+		snap.ListenDrops = ListenDrops{Overflows: o - c.baseOverflows, Drops: d - c.baseDrops, Valid: true}
+	}
 	for i := range snap.RefusedBy {
 		snap.RefusedBy[i] = c.refusedBy[i].Load()
 	}
@@ -447,10 +509,11 @@ func (l *lane) endedAt() time.Time {
 	return l.ended
 }
 
-// rate is the requests a second since a sample about a second old (the
-// newest one at least a second old, else the oldest). Called with mu held.
-func (c *Class) rate(now time.Time, n uint64) float64 {
-	c.samples = append(c.samples, rateSample{now, n})
+// rate is the requests evaluated, and those over the limit, a second since
+// a sample about a second old (the newest one at least a second old, else
+// the oldest). Called with mu held.
+func (c *Class) rate(now time.Time, n, limit uint64) (float64, float64) {
+	c.samples = append(c.samples, rateSample{now, n, limit})
 	base := -1
 	for i, s := range c.samples {
 		if now.Sub(s.at) >= time.Second {
@@ -465,7 +528,7 @@ func (c *Class) rate(now time.Time, n uint64) float64 {
 	s := c.samples[0]
 	dt := now.Sub(s.at).Seconds()
 	if dt <= 0 {
-		return 0
+		return 0, 0
 	}
-	return float64(n-s.n) / dt
+	return float64(n-min(n, s.n)) / dt, float64(limit-s.limit) / dt
 }

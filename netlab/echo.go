@@ -47,6 +47,7 @@ func (s *Server) serveEcho(ctx context.Context, c *served) string {
 		}
 		if c.tap != nil {
 			c.tap.Served(buf[:n], buf[:n])
+			c.tap.Flushed()
 		}
 	}
 }

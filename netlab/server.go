@@ -237,12 +237,18 @@ func (s *Server) Serve(ctx context.Context) error {
 			if errors.Is(err, errConnAborted) || errors.Is(err, errInterrupted) {
 				continue
 			}
-			if errors.Is(err, errTooManyFiles) || errors.Is(err, errFileTableFull) {
-				s.cfg.Tracer.Note("out of file descriptors; pausing accept for 100ms")
-				time.Sleep(100 * time.Millisecond)
-				continue
+			f := acceptFailure(err)
+			s.cfg.Tracer.Note(fmt.Sprintf("accept failed: %s: %s", f.Errno, f.Meaning))
+			if w, ok := s.cfg.Watch.(acceptWatcher); ok {
+				w.AcceptFailed(f)
 			}
-			return err
+			if f.Fatal {
+				return err
+			}
+			if !s.wait(100 * time.Millisecond) {
+				return nil
+			}
+			continue
 		}
 		if !s.cfg.Allow.Allows(c.RemoteAddr().Addr()) {
 			s.refuse(bg, c, RefuseAllow, "not in --allow",

@@ -105,3 +105,48 @@ func TestByteBudgetPerStudent(t *testing.T) {
 type countWriter struct{ n *atomic.Int64 }
 
 func (w countWriter) Write(p []byte) (int, error) { w.n.Add(int64(len(p))); return len(p), nil }
+
+// TestClassCountersNeverStale: a snapshot never shows a reply (or a
+// request count) that its OUT bytes do not include yet ("OUT 0" beside
+// "3*3 → 9"). Snapshots are taken as fast as they come while a client
+// asks, and each is checked.
+func TestClassCountersNeverStale(t *testing.T) {
+	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc}})
+	cn := dialStd(t, c.Addr())
+	r := bufio.NewReader(cn)
+	const n = 300
+	// replyBytes[k] is what the first k replies weigh: "0\n", "3\n", … "897\n".
+	replyBytes := make([]uint64, n+1)
+	for k := range n {
+		replyBytes[k+1] = replyBytes[k] + uint64(len(fmt.Sprint(k*3))+1)
+	}
+	done := make(chan struct{})
+	var bad atomic.Value
+	var looks atomic.Int64
+	go func() {
+		defer close(done)
+		for {
+			s := c.Snapshot()
+			looks.Add(1)
+			for _, l := range s.Lanes {
+				if l.Requests > n || l.BytesOut < replyBytes[l.Requests] {
+					bad.Store(fmt.Sprintf("%d requests shown (last %q → %q) with OUT %d B: they weigh %d B", l.Requests, l.LastReq, l.LastReply, l.BytesOut, replyBytes[min(l.Requests, n)]))
+				}
+				if l.Requests == n {
+					return
+				}
+			}
+		}
+	}()
+	for k := range n {
+		fmt.Fprintf(cn, "%d*3\n", k)
+		if line, err := r.ReadString('\n'); err != nil || line != fmt.Sprintf("%d\n", k*3) {
+			t.Fatalf("reply %d: %q %v", k, line, err)
+		}
+	}
+	<-done
+	if b := bad.Load(); b != nil {
+		t.Fatal(b)
+	}
+	t.Logf("%d snapshots checked", looks.Load())
+}

@@ -28,6 +28,10 @@ type ConnTap interface {
 	// Served: one request answered (calc: a line and its reply; echo: the
 	// bytes of one recv, sent back). The slices are only valid during the call.
 	Served(req, reply []byte)
+	// Flushed: the replies Served since the last Flushed were sent. A
+	// dashboard shows them from then on, so a reply is never drawn beside
+	// a byte count that does not include it yet.
+	Flushed()
 	// Limited: one request was over the client's rate limit (calc: answered
 	// with an error line instead of evaluated; echo: sent back late).
 	Limited()

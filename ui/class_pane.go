@@ -131,7 +131,10 @@ func (p *classPane) watch() tea.Cmd {
 	if !prev.NextExpiry.IsZero() {
 		soon(min(classLinger, max(classFrame, prev.NextExpiry.Sub(prev.Taken)+10*time.Millisecond)))
 	}
-	if prev.ReqRate > 0 {
+	if e := prev.AcceptErrs; !e.At.IsZero() && prev.Taken.Sub(e.At) < acceptFailShown {
+		soon(classRate) // the failure's line goes once it is old
+	}
+	if prev.ReqRate > 0 || prev.LimitedRate > 0 {
 		soon(classRate)
 	}
 	if prev.Closed {

@@ -170,9 +170,13 @@ func (p *classPane) roomLines(sts []student) []roomLine {
 // summary) on a laptop.
 func (p *classPane) roomHead(width, height int) []string {
 	if height >= 30 {
-		return []string{p.serverLine(width), p.reachLine(width), p.limitsLine(width), p.queueLine(), p.acceptLine(), p.summaryLine(), p.statesLine()}
+		return []string{p.serverLine(width), p.reachLine(width), p.limitsLine(width), p.queueLine(width), p.acceptLine(), p.summaryLine(), p.statesLine()}
 	}
-	return []string{p.serverLine(width), p.reachLine(width), p.queueLine(), p.summaryLine()}
+	head := []string{p.serverLine(width), p.reachLine(width), p.queueLine(width)}
+	if e := p.snap.AcceptErrs; (!e.At.IsZero() && p.snap.Taken.Sub(e.At) < acceptFailShown) || p.snap.Hold.Held {
+		head = append(head, p.acceptLine())
+	}
+	return append(head, p.summaryLine())
 }
 
 // viewRoom draws the students.

@@ -159,3 +159,47 @@ func TestRoomQuitAsks(t *testing.T) {
 		t.Fatal("y after the question did not quit")
 	}
 }
+
+// TestRoomShowsAcceptFailureAndDrops: EMFILE on accept, the kernel's
+// listen drops and the over-limit rate are on the dashboard, at the
+// projector's size and the laptop's.
+func TestRoomShowsAcceptFailureAndDrops(t *testing.T) {
+	for _, size := range [][2]int{{120, 36}, {80, 24}} {
+		m := NewModel(Options{Theme: ThemeDark, Class: &ClassOptions{}})
+		m.inited[0] = true
+		m.Update(tea_WindowSize(size[0], size[1]))
+		s := roomSnap()
+		s.Queue = netlab.AcceptQueue{Len: 109, Max: 128, Valid: true}
+		s.AcceptErrs = netlab.AcceptErrors{Last: netlab.AcceptFailure{Errno: "EMFILE", Meaning: "this process is out of file descriptors"},
+			At: s.Taken.Add(-time.Second), Count: 37}
+		s.ListenDrops = netlab.ListenDrops{Overflows: 12, Drops: 15, Valid: true}
+		s.ReqRate, s.LimitedRate = 20, 1060510
+		m.Update(classSnapMsg{to: 0, snap: s})
+		scr := ansi.Strip(m.render())
+		m.Close()
+		for _, want := range []string{"⚠ accept() failed: EMFILE ×37", "109 waiting", "kernel dropped 15",
+			"20 req/s (+1060510/s over the limit"} {
+			if !strings.Contains(scr, want) {
+				t.Errorf("%dx%d: screen lacks %q:\n%s", size[0], size[1], want, scr)
+			}
+		}
+		if strings.Contains(scr, "accept() runs freely") {
+			t.Errorf("%dx%d: 'runs freely' while accept fails:\n%s", size[0], size[1], scr)
+		}
+	}
+}
+
+// TestLaneIDsAndCountsNeverCut: lane 18 342 and 123 456 requests are shown
+// whole (they were "18…").
+func TestLaneIDsAndCountsNeverCut(t *testing.T) {
+	m, p := roomModel(t)
+	s := roomSnap()
+	s.Lanes[0].ID, s.Lanes[0].Requests = 18342, 123456
+	s.Lanes[len(s.Lanes)-1].ID = 18349
+	m.Update(classSnapMsg{to: 0, snap: s})
+	p.lanes = true
+	scr := ansi.Strip(m.render())
+	if !strings.Contains(scr, "18342 ") || !strings.Contains(scr, "18349 ") || !strings.Contains(scr, " 123k ") {
+		t.Errorf("an ID or a count was cut:\n%s", scr)
+	}
+}
