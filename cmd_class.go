@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,6 +26,10 @@ type classFlags struct {
 	linger     time.Duration
 	hold       bool
 	theme      string
+	exercise   string
+	traceFile  string
+	json       bool
+	summary    string
 }
 
 func newClassCmd() *cobra.Command {
@@ -41,7 +47,10 @@ func newClassCmd() *cobra.Command {
 			"calc answers a request over the limit with \"error: rate limit …\" without evaluating it;\n" +
 			"echo sends the bytes back late (an echo cannot say \"error\" without changing the stream).\n" +
 			"--allow (repeatable) serves only those networks: anyone else is accepted and closed at\n" +
-			"once, unanswered, and shown as refused.",
+			"once, told why (calc), and shown as refused. --per-student caps one address's connections;\n" +
+			"x removes the selected student (y: close their connections, b: and refuse them for the\n" +
+			"session). --exercise FILE checks rules per student (student.requests >= 5); on exit a\n" +
+			"summary (CSV and JSON) is written and its path printed.",
 		Example: "  socklab class calc\n  socklab class calc 0.0.0.0 1081 --allow 192.168.1.0/24\n" +
 			"  socklab class echo --rate 5 --hold",
 		Args:      cobra.RangeArgs(1, 3),
@@ -50,6 +59,29 @@ func newClassCmd() *cobra.Command {
 			cfg, th, err := classConfig(args, f)
 			if err != nil {
 				return err
+			}
+			var ex []ui.Exercise
+			if f.exercise != "" {
+				if ex, err = readExercises(f.exercise); err != nil {
+					return err
+				}
+			}
+			if f.json && f.traceFile == "" {
+				return fmt.Errorf("--json formats the --trace-file: give --trace-file too")
+			}
+			var tw *netlab.TraceWriter
+			if f.traceFile != "" {
+				file, err := os.Create(f.traceFile) // as serve --trace-file does (issue 17 hardens both)
+				if err != nil {
+					return fmt.Errorf("--trace-file: %w", err)
+				}
+				defer file.Close()
+				if f.json {
+					tw = netlab.NewJSONTraceWriter(file, 1<<16)
+				} else {
+					tw = netlab.NewTraceWriter(file, 1<<16)
+				}
+				cfg.Server.Tracer = netlab.Tracer{Actor: "server", Sink: tw}
 			}
 			ctx := cmd.Context()
 			cls, err := netlab.ListenClass(ctx, cfg)
@@ -63,11 +95,25 @@ func newClassCmd() *cobra.Command {
 			go func() { served <- cls.Serve(ctx) }()
 			opts := tuiDefaults()
 			opts.Theme = th
-			opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr())}
+			opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr()), Exercises: ex}
 			err = ui.Run(ctx, opts)
 			cls.Close()
 			if serr := <-served; err == nil {
 				err = serr
+			}
+			if tw != nil {
+				if werr := tw.Close(); err == nil && werr != nil {
+					err = fmt.Errorf("--trace-file: %w", werr)
+				}
+			}
+			paths, serr := writeSummary(f.summary, time.Now(), cls.Snapshot().Tallies, ex)
+			if serr != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "socklab: summary not written: %v\n", serr)
+				if err == nil {
+					err = serr
+				}
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "summary of the session: %s\n", strings.Join(paths, ", "))
 			}
 			return err
 		},
@@ -84,6 +130,10 @@ func newClassCmd() *cobra.Command {
 	fl.DurationVar(&f.linger, "linger", 10*time.Second, "how long a lane stays after its student left")
 	fl.BoolVar(&f.hold, "hold", false, "start with accept held (step mode: n lets one accept run)")
 	fl.StringVar(&f.theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
+	fl.StringVar(&f.exercise, "exercise", "", "a file of rules checked per student, one a line (student.requests >= 5, student.closed_cleanly)")
+	fl.StringVar(&f.traceFile, "trace-file", "", "write the server's socket calls to this file")
+	fl.BoolVar(&f.json, "json", false, "write the --trace-file as JSON lines (docs/TRACE-FORMAT.md)")
+	fl.StringVar(&f.summary, "summary", "", "on exit, write the session's summary to PREFIX.csv and PREFIX.json (default: socklab-class-DATE-TIME in this directory)")
 	return cmd
 }
 

@@ -114,7 +114,7 @@ func (s *Server) serveCalc(ctx context.Context, c *served) string {
 			if f, ok := lines.Flush(); ok {
 				s.reply(ctx, c, []Frame{f}, &wArmed)
 			}
-			return "the client closed (recv returned 0)"
+			return whyClientClosed
 		default:
 			wasPending := lines.Pending()
 			frames = lines.Feed(buf[:n])
@@ -212,7 +212,7 @@ func (s *Server) reply(ctx context.Context, c *served, frames []Frame, wArmed *t
 		out = append(append(out, r...), '\n')
 		if quit {
 			flush()
-			return "the client sent quit (answered bye)", false
+			return whyQuit, false
 		}
 		if len(out) >= replyBatch && !flush() {
 			return why, false

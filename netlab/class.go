@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/netip"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,8 +43,8 @@ type Class struct {
 	nextID  uint64
 	recent  []ClassNote // ring, newest at (head-1)
 	head    int
-	samples []rateSample            // requests counted at recent snapshots, for the rate
-	seen    map[netip.Addr]struct{} // every source served, for the departed count (bounded by maxSeen)
+	samples []rateSample          // requests counted at recent snapshots, for the rate
+	seen    map[netip.Addr]*tally // every source served: its session's totals (bounded by maxSeen)
 
 	total     atomic.Uint64 // connections served
 	refused   atomic.Uint64
@@ -73,6 +74,33 @@ func (c *Class) AcceptFailed(f AcceptFailure) {
 	c.mu.Unlock()
 	c.touch()
 }
+
+// tally is one student's totals over the session: what exercises are
+// checked against and what the summary file lists. Lanes are dropped after
+// their linger; a tally stays.
+type tally struct {
+	connections, requests, errors, clean atomic.Uint64
+	bytesIn, bytesOut                    atomic.Uint64 // of ended connections; open ones are added at read
+}
+
+// StudentTally is one student's session as a Snapshot saw it.
+type StudentTally struct {
+	Addr        netip.Addr
+	Connections uint64 // accepted since the start
+	Open        int    // served now
+	Requests    uint64 // answered (sent)
+	Errors      uint64 // answered with an error line
+	ClosedClean uint64 // connections the student closed (recv returned 0, or quit)
+	BytesIn     uint64
+	BytesOut    uint64
+}
+
+// The ends of a connection a student chose: an exercise's
+// student.closed_cleanly.
+const (
+	whyClientClosed = "the client closed (recv returned 0)"
+	whyQuit         = "the client sent quit (answered bye)"
+)
 
 // AcceptErrors is the failed accepts as a Snapshot saw them.
 type AcceptErrors struct {
@@ -110,7 +138,7 @@ func ListenClass(ctx context.Context, cfg ClassConfig) (*Class, error) {
 	if cfg.Recent <= 0 {
 		cfg.Recent = 32
 	}
-	c := &Class{cfg: cfg, seen: map[netip.Addr]struct{}{}, changed: make(chan struct{}, 1), recent: make([]ClassNote, 0, cfg.Recent)}
+	c := &Class{cfg: cfg, seen: map[netip.Addr]*tally{}, changed: make(chan struct{}, 1), recent: make([]ClassNote, 0, cfg.Recent)}
 	sc := cfg.Server
 	sc.Hold, sc.Watch = &c.hold, c
 	srv, err := Listen(ctx, sc)
@@ -217,8 +245,15 @@ func (c *Class) Accepted(s *Socket) ConnTap {
 	c.mu.Lock()
 	c.nextID++
 	l.id = c.nextID
-	if len(c.seen) < maxSeen {
-		c.seen[l.remote.Addr().Unmap()] = struct{}{}
+	src := l.remote.Addr().Unmap()
+	if t := c.seen[src]; t != nil {
+		l.tally = t
+	} else if len(c.seen) < maxSeen {
+		l.tally = &tally{}
+		c.seen[src] = l.tally
+	}
+	if l.tally != nil {
+		l.tally.connections.Add(1)
 	}
 	c.lanes = append(c.lanes, l)
 	c.mu.Unlock()
@@ -256,6 +291,8 @@ type lane struct {
 	lastReq   []byte
 	lastReply []byte
 
+	tally *tally // the student's session totals; nil past maxSeen students
+
 	// Replies noted by Served and not yet sent (the serving goroutine's own).
 	pendN, pendErr     uint64
 	pendReq, pendReply []byte
@@ -283,6 +320,10 @@ func (l *lane) Flushed() {
 	}
 	l.requests.Add(l.pendN)
 	l.errors.Add(l.pendErr)
+	if t := l.tally; t != nil {
+		t.requests.Add(l.pendN)
+		t.errors.Add(l.pendErr)
+	}
 	l.class.requests.Add(l.pendN)
 	l.active.Store(time.Now().UnixNano())
 	l.pendN, l.pendErr = 0, 0
@@ -309,6 +350,13 @@ func (l *lane) Ended(why string) {
 	l.mu.Lock()
 	l.ended, l.why = time.Now(), why
 	l.mu.Unlock()
+	if t := l.tally; t != nil {
+		t.bytesIn.Add(l.sock.BytesIn())
+		t.bytesOut.Add(l.sock.BytesOut())
+		if why == whyClientClosed || why == whyQuit {
+			t.clean.Add(1)
+		}
+	}
 	l.class.connected.Add(-1)
 	l.class.note(ClassNote{At: l.ended, Kind: NoteLeft, FD: l.fd, Remote: l.remote, Why: why})
 }
@@ -373,18 +421,20 @@ type ClassSnapshot struct {
 	// stopped at its bound, so both are lower bounds.
 	Students, Departed int
 	SeenFull           bool
-	Banned             []netip.Addr // removed for the session
-	Limited            uint64
-	Dropped            uint64 // over-limit requests that got no reply
-	Requests           uint64
-	ReqRate            float64 // requests evaluated a second, over about the last second (over-limit ones not counted)
-	LimitedRate        float64 // requests over the rate limit a second (answered with an error, or dropped)
-	States             map[TCPState]int
-	Queue              AcceptQueue
-	AcceptErrs         AcceptErrors
-	ListenDrops        ListenDrops
-	Hold               HoldState
-	Recent             []ClassNote // oldest first
+	// Tallies is every student's session so far, by address.
+	Tallies     []StudentTally
+	Banned      []netip.Addr // removed for the session
+	Limited     uint64
+	Dropped     uint64 // over-limit requests that got no reply
+	Requests    uint64
+	ReqRate     float64 // requests evaluated a second, over about the last second (over-limit ones not counted)
+	LimitedRate float64 // requests over the rate limit a second (answered with an error, or dropped)
+	States      map[TCPState]int
+	Queue       AcceptQueue
+	AcceptErrs  AcceptErrors
+	ListenDrops ListenDrops
+	Hold        HoldState
+	Recent      []ClassNote // oldest first
 	// NextExpiry is when the next ended lane is dropped (zero: none is
 	// lingering): a viewer looks again then.
 	NextExpiry time.Time
@@ -416,6 +466,10 @@ func (c *Class) Snapshot() ClassSnapshot {
 	}
 	reqs := c.requests.Load()
 	students, seenFull := len(c.seen), len(c.seen) >= maxSeen
+	tallies := make(map[netip.Addr]*tally, len(c.seen))
+	for a, t := range c.seen {
+		tallies[a] = t
+	}
 	aerr := AcceptErrors{Last: c.acceptErr, At: c.acceptErrAt, Count: c.acceptErrs}
 	// Served counts the over-limit requests answered with an error line
 	// too: those are not evaluated, and req/s must not count them.
@@ -452,7 +506,29 @@ func (c *Class) Snapshot() ClassSnapshot {
 		}
 	}
 	snap.Departed = max(0, snap.Students-len(present))
+	snap.Tallies = readTallies(tallies, snap.Lanes)
 	return snap
+}
+
+// readTallies reads the students' totals, adding the bytes of their open
+// connections (ended ones were added when they ended).
+func readTallies(ts map[netip.Addr]*tally, lanes []Lane) []StudentTally {
+	out := make([]StudentTally, 0, len(ts))
+	idx := make(map[netip.Addr]int, len(ts))
+	for a, t := range ts {
+		idx[a] = len(out)
+		out = append(out, StudentTally{Addr: a, Connections: t.connections.Load(), Requests: t.requests.Load(),
+			Errors: t.errors.Load(), ClosedClean: t.clean.Load(), BytesIn: t.bytesIn.Load(), BytesOut: t.bytesOut.Load()})
+	}
+	for _, ln := range lanes {
+		if i, ok := idx[ln.Remote.Addr().Unmap()]; ok && ln.Open() {
+			out[i].Open++
+			out[i].BytesIn += ln.BytesIn
+			out[i].BytesOut += ln.BytesOut
+		}
+	}
+	slices.SortFunc(out, func(a, b StudentTally) int { return a.Addr.Compare(b.Addr) })
+	return out
 }
 
 // read is the lane now, with the kernel's state of its connection.

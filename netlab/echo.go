@@ -26,7 +26,7 @@ func (s *Server) serveEcho(ctx context.Context, c *served) string {
 			return endWhy(err)
 		}
 		if n == 0 {
-			return "the client closed (recv returned 0)"
+			return whyClientClosed
 		}
 		if c.bucket != nil {
 			if d := c.bucket.Reserve(time.Now()); d > 0 {

@@ -116,3 +116,29 @@ func TestServerRemoveWithoutBan(t *testing.T) {
 		t.Fatalf("after a removal without ban: %q", got)
 	}
 }
+
+// TestClassTallies: a student's session totals outlive their lanes: two
+// connections, five requests, one error, one closed by the student.
+func TestClassTallies(t *testing.T) {
+	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc}, Linger: 100 * time.Millisecond})
+	a := dialFrom(t, "127.0.0.7", c.Addr())
+	ra := bufio.NewReader(a)
+	for _, q := range []string{"1+1", "2+2", "1/0"} {
+		ask(t, a, ra, q)
+	}
+	a.Close()
+	b := dialFrom(t, "127.0.0.7", c.Addr())
+	rb := bufio.NewReader(b)
+	ask(t, b, rb, "3+3")
+	ask(t, b, rb, "4+4")
+	s := waitSnap(t, c, "the first connection's lane dropped, its tally kept", func(s ClassSnapshot) bool {
+		return len(s.Lanes) == 1 && len(s.Tallies) == 1 && s.Tallies[0].ClosedClean == 1
+	})
+	got := s.Tallies[0]
+	if got.Addr != netip.MustParseAddr("127.0.0.7") || got.Connections != 2 || got.Open != 1 || got.Requests != 5 || got.Errors != 1 {
+		t.Fatalf("tally %+v: want 2 connections (1 open), 5 requests, 1 error", got)
+	}
+	if got.BytesIn != uint64(len("1+1\n2+2\n1/0\n3+3\n4+4\n")) || got.BytesOut == 0 {
+		t.Fatalf("tally bytes: %+v", got)
+	}
+}

@@ -66,6 +66,9 @@ type classPane struct {
 	sel   netip.Addr          // the selected student
 	open  map[netip.Addr]bool // students unfolded with enter
 	ask   *removeAsk          // x waiting for y, b or cancel
+
+	marks   map[netip.Addr][]bool // each student's exercises, at the last view
+	doneAll int                   // students who met every exercise
 }
 
 func newClassPane(c *Common, id paneID, opts ClassOptions) *classPane {

@@ -195,6 +195,7 @@ func (p *classPane) viewRoom(width, height int) string {
 	rows := max(1, height-len(lines)-1-recent-1) // head, table header, recent, the question line
 	flat := p.roomLines(sts)
 	p.clampSel(sts)
+	p.exerciseMarks()
 	sel := -1
 	for i, l := range flat {
 		if l.lane == nil && l.st.Addr == p.sel {
@@ -237,6 +238,36 @@ func (p *classPane) viewRoom(width, height int) string {
 	return block(lines, width, height)
 }
 
+// exerciseMarks evaluates the exercises for every student of the session
+// (departed ones too: "N/M done" counts them) from the snapshot's tallies.
+func (p *classPane) exerciseMarks() {
+	p.marks, p.doneAll = nil, 0
+	ex := p.opts.Exercises
+	if len(ex) == 0 {
+		return
+	}
+	all, each := ExercisesDone(ex, p.snap.Tallies)
+	p.doneAll = all
+	p.marks = make(map[netip.Addr][]bool, len(each))
+	for i, t := range p.snap.Tallies {
+		p.marks[t.Addr] = each[i]
+	}
+}
+
+// marksText is a student's exercises: ✓ done, · not yet.
+func (p *classPane) marksText(a netip.Addr) string {
+	var b strings.Builder
+	m := p.marks[a]
+	for i := range p.opts.Exercises {
+		if i < len(m) && m[i] {
+			b.WriteString("✓")
+		} else {
+			b.WriteString("·")
+		}
+	}
+	return b.String()
+}
+
 // roomCellMin is the narrowest a student's cell may be in columns: the
 // address, connections, idle time and requests.
 const roomCellMin = 26
@@ -247,16 +278,25 @@ func (p *classPane) roomHeader(width, cols int) string {
 	if cols == 1 {
 		return st.Title.Render(fit(p.roomWideHeader(width), width))
 	}
-	one := fit(fit("  STUDENT", 17)+fitRight("CONN", 4)+" "+fitRight("IDLE", 4)+" "+fitRight("REQ", 5)+" "+fitRight("ERR", 4), width/cols)
+	one := fit(fit("  STUDENT", 17)+fitRight("CONN", 4)+" "+p.doneHeader()+fitRight("IDLE", 4)+" "+fitRight("REQ", 5)+" "+fitRight("ERR", 4), width/cols)
 	return st.Title.Render(fit(strings.Repeat(one, cols), width))
 }
 
 func (p *classPane) roomWideHeader(width int) string {
-	h := fit("  STUDENT", 17) + fitRight("CONN", 4) + " "
+	h := fit("  STUDENT", 17) + fitRight("CONN", 4) + " " + p.doneHeader()
 	if width >= 100 {
 		h += fit("STATE", 11) + " " + fitRight("IN", 6) + " " + fitRight("OUT", 6) + " "
 	}
 	return h + fitRight("REQ", 5) + " " + fitRight("ERR", 4) + " " + fitRight("IDLE", 4) + "  LAST REQUEST → REPLY"
+}
+
+// doneHeader heads the exercises' column ("" without exercises).
+func (p *classPane) doneHeader() string {
+	n := len(p.opts.Exercises)
+	if n == 0 {
+		return ""
+	}
+	return fit("DONE", max(n, 4)) + " "
 }
 
 // roomCell is one student's row (or one of their connections), in w cells.
@@ -298,6 +338,9 @@ func (p *classPane) roomCell(l roomLine, selected bool, _ int, now time.Time, w 
 		}
 	}
 	row := mark + st.Client.Render(fit(studentAddr(s.Addr), 14)) + st.Muted.Render(fold) + fitRight(conns, 4) + " "
+	if n := len(p.opts.Exercises); n > 0 {
+		row += st.Prompt.Render(fit(p.marksText(s.Addr), max(n, 4))) + " "
+	}
 	if narrow {
 		// Whole fields while they fit: idle, requests, errors, the last.
 		row += idleSt.Render(fitRight(idle, 4))
@@ -389,6 +432,9 @@ func (p *classPane) askLine(top, n, per, students int) string {
 	}
 	if d := p.snap.Departed; d > 0 {
 		pos += fmt.Sprintf(" · %d departed", d)
+	}
+	if len(p.opts.Exercises) > 0 {
+		pos += fmt.Sprintf(" · %d/%d done", p.doneAll, len(p.snap.Tallies))
 	}
 	return st.Text.Render(pos) + st.Muted.Render(fmt.Sprintf(" · sorted by %s · ↑/↓ select · enter fold · x remove · o sort · v connections", p.sort))
 }
