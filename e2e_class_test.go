@@ -517,3 +517,93 @@ sys.stdin.readline()
 	proj.waitFor(regexp.MustCompile(`40 connected`))
 	pyIn.Close()
 }
+
+// TestE2EClassExercises: three students in a namespace do different
+// things; an exercise file of three rules marks each, the room counts
+// "1/3 done", and quitting writes the summary CSV and JSON with the same.
+func TestE2EClassExercises(t *testing.T) {
+	needTool(t, "tmux")
+	needTool(t, "python3")
+	l := newNetnsLab(t)
+	inst := l.host("roomx", "10.91.1.1/24")
+	room := l.host("roomy", "10.91.1.11/24", "10.91.1.12/24", "10.91.1.13/24")
+	dir := t.TempDir()
+	exFile := filepath.Join(dir, "lab1.rules")
+	if err := os.WriteFile(exFile, []byte("student.requests >= 5\nstudent.connections >= 2\nstudent.closed_cleanly\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "tmux.sock")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
+	prefix := filepath.Join(dir, "lab1-summary")
+	proj := tmuxIn(t, l, sock, "roomex", inst, 120, 36, "class", "calc", "10.91.1.1", "1081",
+		"--exercise", exFile, "--summary", prefix, "--theme", "dark")
+	proj.waitFor(regexp.MustCompile(`listening on 10\.91\.1\.1:1081`))
+
+	py := l.cmd(room, "python3", "-u", "-c", `
+import socket, sys
+def conn(src):
+    s = socket.socket()
+    s.bind((src, 0))
+    s.settimeout(10)
+    s.connect(("10.91.1.1", 1081))
+    return s
+def ask(s, q):
+    s.sendall(q.encode() + b"\n")
+    return s.recv(100)
+# A: 3 requests and quit (a clean close), then 2 more on a second connection.
+a1 = conn("10.91.1.11")
+for q in ("1+1", "2+2", "3+3"):
+    ask(a1, q)
+assert ask(a1, "quit") == b"bye\n"
+a1.close()
+a2 = conn("10.91.1.11")
+ask(a2, "4+4"); ask(a2, "5+5")
+# B: 6 requests on one connection, kept open.
+b = conn("10.91.1.12")
+for i in range(6):
+    ask(b, "%d*2" % i)
+# C: one request, then closes; a second connection sends nothing.
+c1 = conn("10.91.1.13")
+ask(c1, "7*7")
+c1.close()
+c2 = conn("10.91.1.13")
+print("done")
+sys.stdin.readline()
+`)
+	pyIn, _ := py.StdinPipe()
+	pyOut, _ := py.StdoutPipe()
+	py.Stderr = os.Stderr
+	if err := py.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pyIn.Close(); py.Process.Kill(); py.Wait() })
+	if got := readLines(t, pyOut).next("the students"); got != "done" {
+		t.Fatalf("students: %q", got)
+	}
+	proj.waitFor(regexp.MustCompile(`1/3 done`))
+	proj.waitFor(regexp.MustCompile(`10\.91\.1\.11\s+\S?\s+1 ✓✓✓`))
+	proj.waitFor(regexp.MustCompile(`10\.91\.1\.12\s+\S?\s+1 ✓··`))
+	proj.waitFor(regexp.MustCompile(`10\.91\.1\.13\s+\S?\s+1 ·✓✓`))
+
+	proj.keys("q")
+	proj.waitFor(regexp.MustCompile(`quit closes them all`))
+	proj.keys("y")
+	proj.waitExit()
+	csvData, err := os.ReadFile(prefix + ".csv")
+	if err != nil {
+		t.Fatalf("no summary CSV: %v", err)
+	}
+	want := "student,connections,requests,errors,closed_cleanly,bytes_in,bytes_out,exercises_done,E1,E2,E3\n"
+	if !strings.HasPrefix(string(csvData), want) {
+		t.Fatalf("CSV header:\n%s", csvData)
+	}
+	for _, re := range []string{`(?m)^10\.91\.1\.11,2,6,0,1,\d+,\d+,3,true,true,true$`, `(?m)^10\.91\.1\.12,1,6,0,0,\d+,\d+,1,true,false,false$`,
+		`(?m)^10\.91\.1\.13,2,1,0,1,\d+,\d+,2,false,true,true$`} {
+		if !regexp.MustCompile(re).Match(csvData) {
+			t.Errorf("CSV lacks %s:\n%s", re, csvData)
+		}
+	}
+	if _, err := os.Stat(prefix + ".json"); err != nil {
+		t.Errorf("no summary JSON: %v", err)
+	}
+}
