@@ -30,6 +30,7 @@ type classFlags struct {
 	traceFile  string
 	json       bool
 	summary    string
+	banner     bool
 }
 
 func newClassCmd() *cobra.Command {
@@ -95,7 +96,7 @@ func newClassCmd() *cobra.Command {
 			go func() { served <- cls.Serve(ctx) }()
 			opts := tuiDefaults()
 			opts.Theme = th
-			opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr()), Exercises: ex}
+			opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr()), Exercises: ex, Banner: f.banner}
 			err = ui.Run(ctx, opts)
 			cls.Close()
 			if serr := <-served; err == nil {
@@ -130,6 +131,7 @@ func newClassCmd() *cobra.Command {
 	fl.DurationVar(&f.linger, "linger", 10*time.Second, "how long a lane stays after its student left")
 	fl.BoolVar(&f.hold, "hold", false, "start with accept held (step mode: n lets one accept run)")
 	fl.StringVar(&f.theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
+	fl.BoolVar(&f.banner, "banner", false, "start on the join banner: what students type, in large letters, and the addresses --allow admits (b toggles)")
 	fl.StringVar(&f.exercise, "exercise", "", "a file of rules checked per student, one a line (student.requests >= 5, student.closed_cleanly)")
 	fl.StringVar(&f.traceFile, "trace-file", "", "write the server's socket calls to this file")
 	fl.BoolVar(&f.json, "json", false, "write the --trace-file as JSON lines (docs/TRACE-FORMAT.md)")

@@ -67,12 +67,13 @@ type classPane struct {
 	open  map[netip.Addr]bool // students unfolded with enter
 	ask   *removeAsk          // x waiting for y, b or cancel
 
+	banner  bool                  // the join banner is shown (b)
 	marks   map[netip.Addr][]bool // each student's exercises, at the last view
 	doneAll int                   // students who met every exercise
 }
 
 func newClassPane(c *Common, id paneID, opts ClassOptions) *classPane {
-	return &classPane{c: c, id: id, opts: opts, cls: opts.Server, quit: make(chan struct{}), follow: true, open: map[netip.Addr]bool{}}
+	return &classPane{c: c, id: id, opts: opts, cls: opts.Server, quit: make(chan struct{}), follow: true, open: map[netip.Addr]bool{}, banner: opts.Banner}
 }
 
 func (p *classPane) Title() string {
@@ -255,6 +256,9 @@ func (p *classPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	switch {
+	case key.Matches(msg, k.RoomBanner):
+		p.banner = !p.banner
+		return nil
 	case key.Matches(msg, k.RoomView):
 		p.lanes = !p.lanes
 		return nil
@@ -334,7 +338,7 @@ func (p *classPane) clampScroll() {
 func (p *classPane) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.c.Keys
 	full := [][]key.Binding{{k.HoldAccept, k.AcceptOne}, {k.LaneUp, k.LaneDown, k.ScrollUp, k.ScrollDown, k.LaneFirst, k.LaneLast},
-		{k.RoomOpen, k.RoomRemove, k.RoomSort, k.RoomView}}
+		{k.RoomOpen, k.RoomRemove, k.RoomSort, k.RoomView, k.RoomBanner}}
 	if p.ask != nil {
 		return nil, full // the question says its keys
 	}

@@ -203,3 +203,32 @@ func TestLaneIDsAndCountsNeverCut(t *testing.T) {
 		t.Errorf("an ID or a count was cut:\n%s", scr)
 	}
 }
+
+// TestClassBanner: --banner's first screen: the command, the address and
+// port five rows high, the sources --allow admits; b shows the room.
+func TestClassBanner(t *testing.T) {
+	m := NewModel(Options{Theme: ThemeDark, Class: &ClassOptions{Banner: true,
+		Reach: []netip.Addr{netip.MustParseAddr("10.77.0.1")}}})
+	m.inited[0] = true
+	m.Update(tea_WindowSize(120, 36))
+	m.Update(classSnapMsg{to: 0, snap: fixtureClassSnap(5)})
+	defer m.Close()
+	scr := ansi.Strip(m.render())
+	big, _ := bigText("10.77.0.1  1081", 200)
+	for _, want := range append([]string{"socklab connect 10.77.0.1 1081", "admitted: 10.77.0.0/24 — anyone else is refused"}, big...) {
+		if !strings.Contains(scr, want) {
+			t.Errorf("banner lacks %q:\n%s", want, scr)
+		}
+	}
+	checkSize(t, m.render(), 120, 36)
+	m.Update(tea.KeyPressMsg{Code: 'b', Text: "b"})
+	if scr := ansi.Strip(m.render()); strings.Contains(scr, big[0]) || !strings.Contains(scr, "STUDENT") {
+		t.Errorf("b did not show the room:\n%s", scr)
+	}
+	if rows, ok := bigText("fd00::1", 80); !ok || len(rows) != 5 {
+		t.Error("an IPv6 address has no big letters")
+	}
+	if _, ok := bigText("10.77.0.1  1081", 20); ok {
+		t.Error("big letters wider than the screen")
+	}
+}

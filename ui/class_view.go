@@ -58,6 +58,9 @@ func (p *classPane) View(width, height int) string {
 	if !p.snapped {
 		return block([]string{st.Muted.Render("asking the kernel…")}, width, height)
 	}
+	if p.banner {
+		return p.viewBanner(width, height)
+	}
 	if !p.lanes {
 		return p.viewRoom(width, height)
 	}

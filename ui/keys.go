@@ -47,6 +47,7 @@ type KeyMap struct {
 	RoomSort   key.Binding // by address, activity, errors
 	RoomOpen   key.Binding // fold or unfold the selected student's connections
 	RoomRemove key.Binding // remove the selected student (asks first)
+	RoomBanner key.Binding // the join banner
 
 	// Lesson pane.
 	LessonNext    key.Binding
@@ -106,6 +107,7 @@ func DefaultKeyMap() KeyMap {
 		RoomSort:   b("o", "sort", "o"),
 		RoomOpen:   b("enter", "fold/unfold", "enter"),
 		RoomRemove: b("x", "remove student", "x"),
+		RoomBanner: b("b", "join banner", "b"),
 
 		LessonNext:    b("n", "next step", "n", "right", "space"),
 		LessonPrev:    b("p", "back", "p", "left"),

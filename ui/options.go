@@ -38,6 +38,8 @@ type ClassOptions struct {
 	// Exercises are checked per student (class --exercise): a ✓ column
 	// each and "N/M done" in the room.
 	Exercises []Exercise
+	// Banner starts on the join banner (class --banner); b toggles it.
+	Banner bool
 }
 
 // ConnectOptions are what socklab connect hands the UI.
