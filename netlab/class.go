@@ -43,8 +43,10 @@ type Class struct {
 	nextID  uint64
 	recent  []ClassNote // ring, newest at (head-1)
 	head    int
-	samples []rateSample          // requests counted at recent snapshots, for the rate
-	seen    map[netip.Addr]*tally // every source served: its session's totals (bounded by maxSeen)
+	samples []rateSample                  // requests counted at recent snapshots, for the rate
+	seen    map[netip.Addr]*tally         // every source served: its session's totals (bounded by maxSeen)
+	events  map[netip.AddrPort]*eventRing // the newest calls of each connection (class_events.go)
+	evSeq   uint64
 
 	total     atomic.Uint64 // connections served
 	refused   atomic.Uint64
@@ -138,9 +140,16 @@ func ListenClass(ctx context.Context, cfg ClassConfig) (*Class, error) {
 	if cfg.Recent <= 0 {
 		cfg.Recent = 32
 	}
-	c := &Class{cfg: cfg, seen: map[netip.Addr]*tally{}, changed: make(chan struct{}, 1), recent: make([]ClassNote, 0, cfg.Recent)}
+	c := &Class{cfg: cfg, seen: map[netip.Addr]*tally{}, events: map[netip.AddrPort]*eventRing{}, changed: make(chan struct{}, 1), recent: make([]ClassNote, 0, cfg.Recent)}
 	sc := cfg.Server
 	sc.Hold, sc.Watch = &c.hold, c
+	// The class keeps each connection's calls for the detail view, and
+	// passes them on to the trace file when there is one.
+	if sc.Tracer.Sink != nil {
+		sc.Tracer.Sink = Tee(c, sc.Tracer.Sink)
+	} else {
+		sc.Tracer.Sink = c
+	}
 	srv, err := Listen(ctx, sc)
 	if err != nil {
 		return nil, err
@@ -456,6 +465,7 @@ func (c *Class) Snapshot() ClassSnapshot {
 	now := time.Now()
 	c.mu.Lock()
 	c.prune(now)
+	c.pruneEvents(now)
 	lanes := append([]*lane(nil), c.lanes...)
 	recent := make([]ClassNote, 0, len(c.recent))
 	if len(c.recent) == cap(c.recent) {

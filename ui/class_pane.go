@@ -31,6 +31,19 @@ type classSnapMsg struct {
 	to   paneID
 	cls  *netlab.Class
 	snap netlab.ClassSnapshot
+	// detail and events: the student whose detail is open, and their
+	// connections' calls, read with the snapshot.
+	detail netip.Addr
+	events []netlab.Event
+}
+
+// look takes a snapshot, with the detail student's calls when one is open.
+func look(to paneID, cls *netlab.Class, detail netip.Addr) classSnapMsg {
+	m := classSnapMsg{to: to, cls: cls, snap: cls.Snapshot(), detail: detail}
+	if detail.IsValid() {
+		m.events = cls.StudentEvents(detail)
+	}
+	return m
 }
 
 // classActionMsg is sent when a key's action on the class server (hold,
@@ -67,9 +80,11 @@ type classPane struct {
 	open  map[netip.Addr]bool // students unfolded with enter
 	ask   *removeAsk          // x waiting for y, b or cancel
 
-	banner  bool                  // the join banner is shown (b)
-	marks   map[netip.Addr][]bool // each student's exercises, at the last view
-	doneAll int                   // students who met every exercise
+	banner    bool                  // the join banner is shown (b)
+	detail    netip.Addr            // the student whose detail is open (enter); invalid: none
+	detailEvs []netlab.Event        // their connections' calls, at the last look
+	marks     map[netip.Addr][]bool // each student's exercises, at the last view
+	doneAll   int                   // students who met every exercise
 }
 
 func newClassPane(c *Common, id paneID, opts ClassOptions) *classPane {
@@ -105,7 +120,7 @@ func (p *classPane) Init() tea.Cmd {
 		return nil
 	}
 	cls, to := p.cls, p.id
-	return func() tea.Msg { return classSnapMsg{to: to, cls: cls, snap: cls.Snapshot()} }
+	return func() tea.Msg { return look(to, cls, netip.Addr{}) }
 }
 
 // Close ends the pane's watch; the server belongs to the command.
@@ -121,7 +136,7 @@ func (p *classPane) Close() {
 // last snapshot calls for), keeps at least classFrame between two looks,
 // then takes a snapshot.
 func (p *classPane) watch() tea.Cmd {
-	cls, to, quit := p.cls, p.id, p.quit
+	cls, to, quit, detail := p.cls, p.id, p.quit, p.detail
 	prev := p.snap
 	var after time.Duration // 0: no deadline, only changes
 	soon := func(d time.Duration) {
@@ -167,7 +182,7 @@ func (p *classPane) watch() tea.Cmd {
 				return nil
 			}
 		}
-		return classSnapMsg{to: to, cls: cls, snap: cls.Snapshot()}
+		return look(to, cls, detail)
 	}
 }
 
@@ -178,6 +193,9 @@ func (p *classPane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.snap, p.snapped = m.snap, true
+		if m.detail == p.detail {
+			p.detailEvs = m.events
+		}
 		p.clampScroll()
 		p.clampSel(studentsOf(p.snap, p.sort))
 		return p.watch()
@@ -219,8 +237,25 @@ func (p *classPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.note, p.noteBad = "remove cancelled", false
 		return nil
 	}
+	if p.detail.IsValid() {
+		if msg.String() == "esc" || key.Matches(msg, k.RoomDetail) {
+			p.detail, p.detailEvs = netip.Addr{}, nil
+			return nil
+		}
+		if key.Matches(msg, k.RoomRemove) {
+			p.sel = p.detail
+			p.detail, p.detailEvs = netip.Addr{}, nil
+		}
+	}
 	if !p.lanes {
 		switch {
+		case key.Matches(msg, k.RoomDetail):
+			if !p.sel.IsValid() || p.cls == nil {
+				return nil
+			}
+			p.detail = p.sel
+			cls, to, d := p.cls, p.id, p.sel
+			return func() tea.Msg { return look(to, cls, d) }
 		case key.Matches(msg, k.LaneUp) && msg.String() != "down" && msg.String() != "j":
 			p.moveSel(-1)
 			return nil
@@ -338,7 +373,7 @@ func (p *classPane) clampScroll() {
 func (p *classPane) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.c.Keys
 	full := [][]key.Binding{{k.HoldAccept, k.AcceptOne}, {k.LaneUp, k.LaneDown, k.ScrollUp, k.ScrollDown, k.LaneFirst, k.LaneLast},
-		{k.RoomOpen, k.RoomRemove, k.RoomSort, k.RoomView, k.RoomBanner}}
+		{k.RoomDetail, k.RoomOpen, k.RoomRemove, k.RoomSort, k.RoomView, k.RoomBanner}}
 	if p.ask != nil {
 		return nil, full // the question says its keys
 	}

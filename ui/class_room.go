@@ -436,7 +436,7 @@ func (p *classPane) askLine(top, n, per, students int) string {
 	if len(p.opts.Exercises) > 0 {
 		pos += fmt.Sprintf(" · %d/%d done", p.doneAll, len(p.snap.Tallies))
 	}
-	return st.Text.Render(pos) + st.Muted.Render(fmt.Sprintf(" · sorted by %s · ↑/↓ select · enter fold · x remove · o sort · v connections", p.sort))
+	return st.Text.Render(pos) + st.Muted.Render(fmt.Sprintf(" · sorted by %s · ↑/↓ select · enter detail · f fold · x remove · o sort · v connections", p.sort))
 }
 
 // removeAsk is a remove waiting for the instructor's confirmation.

@@ -2,7 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"net"
 	"net/netip"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -111,7 +114,7 @@ func TestRoomOneRowPerStudentFoldSortIdle(t *testing.T) {
 	if p.sel != netip.MustParseAddr("10.91.0.9") {
 		t.Fatalf("selected %s", p.sel)
 	}
-	m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	m.Update(tea.KeyPressMsg{Code: 'f', Text: "f"})
 	scr = ansi.Strip(m.render())
 	for i := range 5 {
 		if !strings.Contains(scr, fmt.Sprintf("└ :%d fd %d ESTABLISHED", 50000+i, 10+i)) {
@@ -231,4 +234,39 @@ func TestClassBanner(t *testing.T) {
 	if _, ok := bigText("10.77.0.1  1081", 20); ok {
 		t.Error("big letters wider than the screen")
 	}
+}
+
+// TestClassDetailLadder: enter opens a student's detail on a real class
+// server: their connection, its last exchange, and the ladder of the
+// server's own calls on it (accept, recv, send) as the kernel returned
+// them; esc goes back to the room.
+func TestClassDetailLadder(t *testing.T) {
+	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc}})
+	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
+	p.waitScreen("no student connected yet")
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.9")}}
+	c, err := d.Dial("tcp", cls.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	fmt.Fprintf(c, "6*7\n")
+	if _, err := c.Read(make([]byte, 8)); err != nil {
+		t.Fatal(err)
+	}
+	p.waitScreen("6*7 → 42")
+	p.key("enter")
+	p.waitScreen("STUDENT 127.0.0.9")
+	p.waitScreen("the server's calls on these connections")
+	port := strconv.Itoa(c.LocalAddr().(*net.TCPAddr).Port)
+	p.waitScreen(":" + port)
+	p.waitScreen("accept(") // the calls come with the next look
+	scr := p.screen()
+	for _, re := range []string{`accept\(\d+\)`, `recv\(\d+\) = 4 "6\*7\\n"`, `send\(\d+\) = 3 "42\\n"`} {
+		if !regexp.MustCompile(re).MatchString(scr) {
+			t.Errorf("the ladder lacks %s:\n%s", re, scr)
+		}
+	}
+	p.key("esc")
+	p.waitScreen("1 student ")
 }

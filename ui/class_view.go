@@ -61,6 +61,9 @@ func (p *classPane) View(width, height int) string {
 	if p.banner {
 		return p.viewBanner(width, height)
 	}
+	if p.detail.IsValid() {
+		return p.viewDetail(width, height)
+	}
 	if !p.lanes {
 		return p.viewRoom(width, height)
 	}

@@ -46,6 +46,7 @@ type KeyMap struct {
 	RoomView   key.Binding // students / connections
 	RoomSort   key.Binding // by address, activity, errors
 	RoomOpen   key.Binding // fold or unfold the selected student's connections
+	RoomDetail key.Binding // the selected student's ladder and transcript
 	RoomRemove key.Binding // remove the selected student (asks first)
 	RoomBanner key.Binding // the join banner
 
@@ -105,7 +106,8 @@ func DefaultKeyMap() KeyMap {
 		LaneLast:   b("end", "newest", "end", "G"),
 		RoomView:   b("v", "students/connections", "v"),
 		RoomSort:   b("o", "sort", "o"),
-		RoomOpen:   b("enter", "fold/unfold", "enter"),
+		RoomOpen:   b("f", "fold/unfold", "f", "right"),
+		RoomDetail: b("enter", "student's detail", "enter"),
 		RoomRemove: b("x", "remove student", "x"),
 		RoomBanner: b("b", "join banner", "b"),
 
