@@ -1,11 +1,16 @@
 package lessons
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/safetext"
 )
 
@@ -58,5 +63,41 @@ func TestMermaidTextHostile(t *testing.T) {
 		if strings.ContainsAny(out, "<>") {
 			t.Errorf("mermaidText(%q) = %q: HTML passed through", h, out)
 		}
+	}
+}
+
+var textBlocks = regexp.MustCompile("(?s)```text\n.*?\n```\n")
+
+// TestTracePrintersHostile: socklab trace's text and Markdown printers
+// with a step whose events carry every hostile payload (peer bytes), a
+// sysctl value read from the kernel and an outcome error quoting them.
+func TestTracePrintersHostile(t *testing.T) {
+	l := &Lesson{Title: "t", Steps: []Step{{Title: "s"}}}
+	res := &StepResult{}
+	for i, h := range safetext.Hostile {
+		res.Events = append(res.Events,
+			netlab.Event{Kind: netlab.KindCall, Op: netlab.OpRecv, Actor: "client", FD: 3, Result: len(h), Data: []byte(h), Text: "3, 1024, 0"},
+			netlab.Event{Kind: netlab.KindCall, Op: netlab.OpSend, Actor: "server", FD: 4, Result: len(h), Data: []byte(h), Text: strconv.Quote(h) + ", 0"})
+		res.Outcomes = append(res.Outcomes, &Outcome{Action: Action{Op: "sysctl", Actor: "a", Args: []string{"net.x"}, Src: "a.sysctl net.x"}, Extra: h},
+			&Outcome{Action: Action{Op: "send", Actor: "a", Src: fmt.Sprintf("a.send %d", i)}, Err: fmt.Errorf("%q", h)})
+	}
+	var text bytes.Buffer
+	WriteStep(&text, l, res)
+	var md strings.Builder
+	writeStepMarkdown(&md, l, res)
+	md.WriteString(Mermaid(res.Events))
+	for name, out := range map[string]string{"trace": text.String(), "trace --format md": md.String()} {
+		if r, bad := safetext.Raw(out); bad {
+			t.Errorf("%s: raw %U in:\n%s", name, r, out)
+		}
+		if !strings.Contains(out, "owned") {
+			t.Fatalf("%s: the hostile payloads are not printed at all; the test tests nothing:\n%s", name, out)
+		}
+	}
+	// Inside a ```text block HTML is shown as text by every Markdown
+	// renderer; anywhere else (the Mermaid labels render HTML) it must be
+	// escaped.
+	if outside := textBlocks.ReplaceAllString(md.String(), ""); strings.Contains(outside, "<script") {
+		t.Errorf("HTML from peer data outside a text block of the handout:\n%s", outside)
 	}
 }
