@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,14 +16,21 @@ import (
 
 type classFlags struct {
 	rate       float64
+	rateBytes  int
 	allow      []string
 	maxClients int
+	perStudent int
 	idle       time.Duration
 	reqTimeout time.Duration
 	backlog    int
 	linger     time.Duration
 	hold       bool
 	theme      string
+	exercise   string
+	traceFile  string
+	json       bool
+	summary    string
+	banner     bool
 }
 
 func newClassCmd() *cobra.Command {
@@ -38,7 +48,10 @@ func newClassCmd() *cobra.Command {
 			"calc answers a request over the limit with \"error: rate limit …\" without evaluating it;\n" +
 			"echo sends the bytes back late (an echo cannot say \"error\" without changing the stream).\n" +
 			"--allow (repeatable) serves only those networks: anyone else is accepted and closed at\n" +
-			"once, unanswered, and shown as refused.",
+			"once, told why (calc), and shown as refused. --per-student caps one address's connections;\n" +
+			"x removes the selected student (y: close their connections, b: and refuse them for the\n" +
+			"session). --exercise FILE checks rules per student (student.requests >= 5); on exit a\n" +
+			"summary (CSV and JSON) is written and its path printed.",
 		Example: "  socklab class calc\n  socklab class calc 0.0.0.0 1081 --allow 192.168.1.0/24\n" +
 			"  socklab class echo --rate 5 --hold",
 		Args:      cobra.RangeArgs(1, 3),
@@ -47,6 +60,33 @@ func newClassCmd() *cobra.Command {
 			cfg, th, err := classConfig(args, f)
 			if err != nil {
 				return err
+			}
+			var ex []ui.Exercise
+			if f.exercise != "" {
+				if ex, err = readExercises(f.exercise); err != nil {
+					return err
+				}
+			}
+			if f.json && f.traceFile == "" {
+				return fmt.Errorf("--json formats the --trace-file: give --trace-file too")
+			}
+			var (
+				tw       *netlab.TraceWriter
+				traceOut *outputFile
+			)
+			if f.traceFile != "" {
+				out, err := createOutput("--trace-file", f.traceFile)
+				if err != nil {
+					return err
+				}
+				traceOut = out
+				defer out.finish(errors.New("socklab stopped before the trace was written"))
+				if f.json {
+					tw = netlab.NewJSONTraceWriter(out, 1<<16)
+				} else {
+					tw = netlab.NewTraceWriter(out, 1<<16)
+				}
+				cfg.Server.Tracer = netlab.Tracer{Actor: "server", Sink: tw}
 			}
 			ctx := cmd.Context()
 			cls, err := netlab.ListenClass(ctx, cfg)
@@ -60,25 +100,48 @@ func newClassCmd() *cobra.Command {
 			go func() { served <- cls.Serve(ctx) }()
 			opts := tuiDefaults()
 			opts.Theme = th
-			opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr())}
+			opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr()), Exercises: ex, Banner: f.banner}
 			err = ui.Run(ctx, opts)
 			cls.Close()
 			if serr := <-served; err == nil {
 				err = serr
 			}
+			if tw != nil {
+				// The writer's error decides whether the file replaces the
+				// path: a trace with lost lines is reported, never put in place.
+				if ferr := traceOut.finish(tw.Close()); err == nil {
+					err = ferr
+				}
+			}
+			paths, serr := writeSummary(f.summary, time.Now(), cls.Snapshot().Tallies, ex)
+			if serr != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "socklab: summary not written: %v\n", serr)
+				if err == nil {
+					err = serr
+				}
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "summary of the session: %s\n", strings.Join(paths, ", "))
+			}
 			return err
 		},
 	}
 	fl := cmd.Flags()
-	fl.Float64Var(&f.rate, "rate", 20, "requests a second each client may make (0: no limit)")
+	fl.Float64Var(&f.rate, "rate", 20, "requests a second each client may make (0: no limit, and no byte limit); over it, one error line a second, the rest unanswered")
+	fl.IntVar(&f.rateBytes, "rate-bytes", 32<<10, "with --rate: bytes a second the server sends each student, all their connections together (a bucket of 4 s, at least 64 KiB)")
 	fl.StringArrayVar(&f.allow, "allow", nil, "serve only this network, e.g. 192.168.1.0/24 (repeatable; default: any)")
 	fl.IntVar(&f.maxClients, "max-clients", 1024, "clients served at once; more are told the server is busy")
+	fl.IntVar(&f.perStudent, "per-student", 8, "connections one student (source address) may hold at once; more are refused with a reason (0: no cap)")
 	fl.DurationVar(&f.idle, "idle-timeout", 10*time.Minute, "close a client that sends nothing for this long (0: never)")
 	fl.DurationVar(&f.reqTimeout, "request-timeout", 10*time.Second, "calc: close a client whose request line is not complete this long after it began")
 	fl.IntVar(&f.backlog, "backlog", 0, "listen backlog (0: the system's maximum, somaxconn); a small one shows the queue overflowing")
 	fl.DurationVar(&f.linger, "linger", 10*time.Second, "how long a lane stays after its student left")
 	fl.BoolVar(&f.hold, "hold", false, "start with accept held (step mode: n lets one accept run)")
 	fl.StringVar(&f.theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
+	fl.BoolVar(&f.banner, "banner", false, "start on the join banner: what students type, in large letters, and the addresses --allow admits (b toggles)")
+	fl.StringVar(&f.exercise, "exercise", "", "a file of rules checked per student, one a line (student.requests >= 5, student.closed_cleanly)")
+	fl.StringVar(&f.traceFile, "trace-file", "", "write the server's socket calls to this file")
+	fl.BoolVar(&f.json, "json", false, "write the --trace-file as JSON lines (docs/TRACE-FORMAT.md)")
+	fl.StringVar(&f.summary, "summary", "", "on exit, write the session's summary to PREFIX.csv and PREFIX.json (default: socklab-class-DATE-TIME in this directory)")
 	return cmd
 }
 
@@ -87,6 +150,7 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 	var cfg netlab.ClassConfig
 	if err := firstErr(
 		intIn("max-clients", f.maxClients, 1, 100000, "a number of clients"),
+		intIn("per-student", f.perStudent, 0, 100000, "a number of connections (0: no cap)"),
 		durationIn("idle-timeout", f.idle, 0, 24*time.Hour, "a duration (0: never)"),
 		intIn("backlog", f.backlog, 0, 65535, "a backlog (0: the system's maximum)"),
 		durationIn("request-timeout", f.reqTimeout, 100*time.Millisecond, time.Hour, "a duration"),
@@ -94,8 +158,11 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 	); err != nil {
 		return cfg, 0, err
 	}
-	if !(f.rate >= 0 && f.rate <= 1e6) { // NaN fails both comparisons
-		return cfg, 0, fmt.Errorf("--rate %g: want requests a second from 0 (no limit) to 1000000", f.rate)
+	if err := rateIn(f.rate); err != nil {
+		return cfg, 0, err
+	}
+	if err := intIn("rate-bytes", f.rateBytes, 1024, 1<<30, "bytes a second per student"); err != nil {
+		return cfg, 0, err
 	}
 	th, err := themeFlag(f.theme)
 	if err != nil {
@@ -118,9 +185,25 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 		idle = -1
 	}
 	cfg = netlab.ClassConfig{Linger: f.linger, Server: netlab.ServerConfig{Service: service, Addr: addr,
-		IdleTimeout: idle, MaxClients: f.maxClients, Backlog: f.backlog, RequestTimeout: f.reqTimeout,
+		IdleTimeout: idle, MaxClients: f.maxClients, PerStudent: f.perStudent, Backlog: f.backlog, RequestTimeout: f.reqTimeout,
 		Rate: f.rate, Allow: allow}}
+	if f.rate > 0 {
+		cfg.Server.ByteRate = float64(f.rateBytes)
+	}
 	return cfg, th, nil
+}
+
+// rateIn checks --rate: NaN and ±Inf are not rates (NaN compares false
+// with every bound, so it would pass a range check and mean no limit), and
+// a rate below one request in ten seconds is a typo, not a limit.
+func rateIn(r float64) error {
+	switch {
+	case math.IsNaN(r) || math.IsInf(r, 0):
+		return fmt.Errorf("--rate %g: want a number of requests a second (0: no limit)", r)
+	case r != 0 && (r < 0.1 || r > 1e6):
+		return fmt.Errorf("--rate %g: want requests a second from 0.1 to 1000000, or 0 for no limit", r)
+	}
+	return nil
 }
 
 // classAddr reads "echo|calc [HOST [PORT]]" with the class's defaults: every

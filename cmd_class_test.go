@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"net/netip"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestConnectServiceRule(t *testing.T) {
 }
 
 func TestClassConfigDefaults(t *testing.T) {
-	f := classFlags{rate: 20, maxClients: 1024, idle: 10 * time.Minute, reqTimeout: 10 * time.Second, linger: 10 * time.Second, theme: "auto",
+	f := classFlags{rate: 20, rateBytes: 32 << 10, perStudent: 8, maxClients: 1024, idle: 10 * time.Minute, reqTimeout: 10 * time.Second, linger: 10 * time.Second, theme: "auto",
 		allow: []string{"10.77.0.0/24", "192.168.1.7"}}
 	cfg, _, err := classConfig([]string{"calc"}, f)
 	if err != nil {
@@ -54,7 +55,14 @@ func TestClassConfigDefaults(t *testing.T) {
 	if cfg, _, _ := classConfig([]string{"calc", "127.0.0.1", "0"}, f); cfg.Server.IdleTimeout >= 0 {
 		t.Errorf("--idle-timeout 0 must mean never: %v", cfg.Server.IdleTimeout)
 	}
-	for _, bad := range []classFlags{{rate: -1}, {rate: 20, allow: []string{"nope"}}} {
+	if s.ByteRate != 32<<10 || s.PerStudent != 8 {
+		t.Errorf("byte rate %g, per student %d", s.ByteRate, s.PerStudent)
+	}
+	for _, bad := range []classFlags{{rate: -1}, {rate: 20, allow: []string{"nope"}}, {rate: math.NaN()}, {rate: math.Inf(1)},
+		{rate: math.Inf(-1)}, {rate: 0.01}, {rate: 20, rateBytes: 10}, {rate: 20, perStudent: -1}} {
+		if bad.rateBytes == 0 {
+			bad.rateBytes = 32 << 10
+		}
 		bad.maxClients, bad.reqTimeout, bad.linger, bad.theme = 10, time.Second, time.Second, "auto"
 		if _, _, err := classConfig([]string{"calc"}, bad); err == nil {
 			t.Errorf("%+v accepted", bad)

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/safetext"
 )
 
 func newClientCmd() *cobra.Command {
@@ -131,7 +132,9 @@ func runClient(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, s
 			if err != nil {
 				return clientErr(err)
 			}
-			fmt.Fprint(stdout, string(got))
+			// The server's bytes, not ours: a hostile one must not set the
+			// terminal's title or clipboard. Line breaks and tabs stay.
+			fmt.Fprint(stdout, safetext.Text(string(got)))
 			continue
 		}
 		reply, err := c.Calc(ctx, line)
@@ -139,7 +142,7 @@ func runClient(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, s
 		if err != nil {
 			return clientErr(err)
 		}
-		fmt.Fprintln(stdout, reply)
+		fmt.Fprintln(stdout, safetext.Text(reply))
 		if strings.TrimSpace(line) == "quit" {
 			return nil
 		}

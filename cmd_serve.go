@@ -19,6 +19,7 @@ type serveFlags struct {
 	sequential bool
 	idle       time.Duration
 	maxClients int
+	perStudent int
 	traceFile  string
 	json       bool
 	backlog    int
@@ -52,6 +53,7 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&f.sequential, "sequential", false, "serve one client at a time with listen(1), as the seeds' servers do")
 	cmd.Flags().DurationVar(&f.idle, "idle-timeout", 2*time.Minute, "close a client that sends nothing for this long (0: never)")
 	cmd.Flags().IntVar(&f.maxClients, "max-clients", 512, "clients served at once; more are told the server is busy")
+	cmd.Flags().IntVar(&f.perStudent, "per-student", 8, "connections one source address may hold at once, so one client's loop cannot lock out the rest (0: no cap; socklab bench -c N from this machine needs N or 0)")
 	cmd.Flags().IntVar(&f.backlog, "backlog", 0, "listen backlog (0: the system's maximum, somaxconn; --sequential uses 1)")
 	cmd.Flags().DurationVar(&f.reqTimeout, "request-timeout", 10*time.Second, "calc: close a client whose request line is not complete this long after it began")
 	cmd.Flags().StringVar(&f.traceFile, "trace-file", "", "write the trace lines to this file instead of standard output")
@@ -106,6 +108,7 @@ func closeTrace(tw *netlab.TraceWriter, out *outputFile, stderr io.Writer) error
 func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr netip.AddrPort, f serveFlags) error {
 	if err := firstErr(
 		intIn("max-clients", f.maxClients, 1, 100000, "a number of clients"),
+		intIn("per-student", f.perStudent, 0, 100000, "a number of connections (0: no cap)"),
 		durationIn("idle-timeout", f.idle, 0, 24*time.Hour, "a duration (0: never)"),
 		intIn("backlog", f.backlog, 0, 65535, "a backlog (0: the system's maximum)"),
 		durationIn("request-timeout", f.reqTimeout, 100*time.Millisecond, time.Hour, "a duration"),
@@ -131,7 +134,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr n
 		idle = -1
 	}
 	cfg := netlab.ServerConfig{Service: service, Addr: addr, Sequential: f.sequential,
-		IdleTimeout: idle, MaxClients: f.maxClients, Backlog: f.backlog, RequestTimeout: f.reqTimeout}
+		IdleTimeout: idle, MaxClients: f.maxClients, PerStudent: f.perStudent, Backlog: f.backlog, RequestTimeout: f.reqTimeout}
 	// Trace lines are queued until "listening on" is printed, so that line
 	// comes first; the queue is bounded and a full one drops lines (counted
 	// in the trace), never stalling a socket.

@@ -249,6 +249,9 @@ s.close()
 		t.Fatalf("ss in %s shows %s, python's getsockname %s", stu[1], clients[1], want)
 	}
 	proj.waitFor(regexp.MustCompile(`3 connected · 3 total`))
+	proj.waitFor(regexp.MustCompile(`3 students`)) // the room: a row per student
+	proj.keys("v")                                 // the connections: a lane each
+	proj.waitFor(regexp.MustCompile(`fd STUDENT \(ip:port\)`))
 	scr := proj.screen()
 	for _, c := range clients {
 		if !regexp.MustCompile(regexp.QuoteMeta(c) + `\s+ESTABLISHED`).MatchString(scr) {
@@ -311,7 +314,9 @@ except ConnectionResetError:
 
 	// The instructor quits: the server's FIN reaches student 1, whose
 	// kernel now reports CLOSE_WAIT (the client has not read the EOF yet).
-	proj.keys("q")
+	proj.keys("q") // students are connected: it asks first
+	proj.waitFor(regexp.MustCompile(`quit closes them all`))
+	proj.keys("y")
 	proj.waitExit()
 	s1.waitFor(regexp.MustCompile(regexp.QuoteMeta(port1) + `→:1081 CLOSE_WAIT`))
 	s1.keys("Escape")
@@ -389,4 +394,216 @@ print("closed")
 	s.waitFor(regexp.MustCompile(`close\(\d+\) = 0`))
 	s.keys("q")
 	s.waitExit()
+}
+
+// TestE2EClassRoomHog is issue 20's room on a virtual network: 40 students
+// (one address each) and a hog opening 500 connections from one address,
+// against socklab class --per-student 8 --max-clients 60. The hog holds 8,
+// the other 492 are told why and closed; every student is served; the
+// instructor removes the hog with x, y, and the instructor's kernel (ss)
+// then lists none of its connections while the 40 stay.
+func TestE2EClassRoomHog(t *testing.T) {
+	needTool(t, "tmux")
+	needTool(t, "python3")
+	needTool(t, "ss")
+	l := newNetnsLab(t)
+	inst := l.host("roomi", "10.91.0.1/24")
+	cidrs := []string{"10.91.0.99/24"}
+	for i := range 40 {
+		cidrs = append(cidrs, fmt.Sprintf("10.91.0.%d/24", 11+i))
+	}
+	room := l.host("rooms", cidrs...)
+
+	sock := filepath.Join(t.TempDir(), "tmux.sock")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
+	proj := tmuxIn(t, l, sock, "roominst", inst, 120, 36, "class", "calc", "10.91.0.1", "1081",
+		"--per-student", "8", "--max-clients", "60", "--theme", "dark")
+	proj.waitFor(regexp.MustCompile(`listening on 10\.91\.0\.1:1081`))
+
+	py := l.cmd(room, "python3", "-u", "-c", `
+import socket, sys
+hog, served, told = [], 0, 0
+for i in range(500):
+    s = socket.socket()
+    s.bind(("10.91.0.99", 0))
+    s.settimeout(10)
+    s.connect(("10.91.0.1", 1081))
+    hog.append(s)
+for s in hog:
+    try:
+        s.sendall(b"1+1\n")
+        r = s.recv(200)
+    except (ConnectionResetError, BrokenPipeError):
+        r = b"reset"
+    if r == b"2\n":
+        served += 1
+    elif b"you already have 8 connections open" in r:
+        told += 1
+    else:
+        print("hog got %r" % r)
+print("hog", served, told)
+ok, stu = 0, []
+for i in range(40):
+    s = socket.socket()
+    s.bind(("10.91.0.%d" % (11 + i), 0))
+    s.settimeout(10)
+    s.connect(("10.91.0.1", 1081))
+    s.sendall(b"6*7\n")
+    if s.recv(100) == b"42\n":
+        ok += 1
+    stu.append(s)
+print("students", ok)
+sys.stdin.readline()
+`)
+	pyIn, _ := py.StdinPipe()
+	pyOut, _ := py.StdoutPipe()
+	py.Stderr = os.Stderr
+	if err := py.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pyIn.Close(); py.Process.Kill(); py.Wait() })
+	lines := readLines(t, pyOut)
+	if got := lines.next("the hog's tally"); got != "hog 8 492" {
+		t.Fatalf("hog: %q, want 8 served and 492 told the cap", got)
+	}
+	if got := lines.next("the students' tally"); got != "students 40" {
+		t.Fatalf("%q: want all 40 students served", got)
+	}
+	fromHog := func() (hog, others int) {
+		for _, p := range l.tcpPeers(inst) {
+			if p[0] != "10.91.0.1:1081" {
+				continue
+			}
+			if strings.HasPrefix(p[1], "10.91.0.99:") {
+				hog++
+			} else {
+				others++
+			}
+		}
+		return
+	}
+	if h, o := fromHog(); h != 8 || o != 40 {
+		t.Fatalf("ss in the instructor's namespace: %d connections from the hog, %d from students; want 8 and 40", h, o)
+	}
+	proj.waitFor(regexp.MustCompile(`48 connected`))
+	proj.waitFor(regexp.MustCompile(`492 over the per-student cap`))
+	scr := proj.screen()
+	for i := range 40 {
+		if !strings.Contains(scr, fmt.Sprintf("10.91.0.%d ", 11+i)) {
+			t.Fatalf("student 10.91.0.%d is not on the projector:\n%s", 11+i, scr)
+		}
+	}
+	if !regexp.MustCompile(`10\.91\.0\.99\s+\+\s+8!`).MatchString(scr) {
+		t.Fatalf("the hog's row does not show its 8 connections at the cap:\n%s", scr)
+	}
+
+	// Remove the hog: the last by address; x asks, y closes.
+	proj.keys("End")
+	proj.keys("x")
+	proj.waitFor(regexp.MustCompile(`remove 10\.91\.0\.99 \(8 connections\)\?`))
+	proj.keys("y")
+	proj.waitFor(regexp.MustCompile(`removed 10\.91\.0\.99: 8 connections closed`))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		h, o := fromHog()
+		if h == 0 && o == 40 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the remove, ss lists %d hog connections and %d students", h, o)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	proj.waitFor(regexp.MustCompile(`40 connected`))
+	pyIn.Close()
+}
+
+// TestE2EClassExercises: three students in a namespace do different
+// things; an exercise file of three rules marks each, the room counts
+// "1/3 done", and quitting writes the summary CSV and JSON with the same.
+func TestE2EClassExercises(t *testing.T) {
+	needTool(t, "tmux")
+	needTool(t, "python3")
+	l := newNetnsLab(t)
+	inst := l.host("roomx", "10.91.1.1/24")
+	room := l.host("roomy", "10.91.1.11/24", "10.91.1.12/24", "10.91.1.13/24")
+	dir := t.TempDir()
+	exFile := filepath.Join(dir, "lab1.rules")
+	if err := os.WriteFile(exFile, []byte("student.requests >= 5\nstudent.connections >= 2\nstudent.closed_cleanly\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "tmux.sock")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
+	prefix := filepath.Join(dir, "lab1-summary")
+	proj := tmuxIn(t, l, sock, "roomex", inst, 120, 36, "class", "calc", "10.91.1.1", "1081",
+		"--exercise", exFile, "--summary", prefix, "--theme", "dark")
+	proj.waitFor(regexp.MustCompile(`listening on 10\.91\.1\.1:1081`))
+
+	py := l.cmd(room, "python3", "-u", "-c", `
+import socket, sys
+def conn(src):
+    s = socket.socket()
+    s.bind((src, 0))
+    s.settimeout(10)
+    s.connect(("10.91.1.1", 1081))
+    return s
+def ask(s, q):
+    s.sendall(q.encode() + b"\n")
+    return s.recv(100)
+# A: 3 requests and quit (a clean close), then 2 more on a second connection.
+a1 = conn("10.91.1.11")
+for q in ("1+1", "2+2", "3+3"):
+    ask(a1, q)
+assert ask(a1, "quit") == b"bye\n"
+a1.close()
+a2 = conn("10.91.1.11")
+ask(a2, "4+4"); ask(a2, "5+5")
+# B: 6 requests on one connection, kept open.
+b = conn("10.91.1.12")
+for i in range(6):
+    ask(b, "%d*2" % i)
+# C: one request, then closes; a second connection sends nothing.
+c1 = conn("10.91.1.13")
+ask(c1, "7*7")
+c1.close()
+c2 = conn("10.91.1.13")
+print("done")
+sys.stdin.readline()
+`)
+	pyIn, _ := py.StdinPipe()
+	pyOut, _ := py.StdoutPipe()
+	py.Stderr = os.Stderr
+	if err := py.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pyIn.Close(); py.Process.Kill(); py.Wait() })
+	if got := readLines(t, pyOut).next("the students"); got != "done" {
+		t.Fatalf("students: %q", got)
+	}
+	proj.waitFor(regexp.MustCompile(`1/3 done`))
+	proj.waitFor(regexp.MustCompile(`10\.91\.1\.11\s+\S?\s+1 ✓✓✓`))
+	proj.waitFor(regexp.MustCompile(`10\.91\.1\.12\s+\S?\s+1 ✓··`))
+	proj.waitFor(regexp.MustCompile(`10\.91\.1\.13\s+\S?\s+1 ·✓✓`))
+
+	proj.keys("q")
+	proj.waitFor(regexp.MustCompile(`quit closes them all`))
+	proj.keys("y")
+	proj.waitExit()
+	csvData, err := os.ReadFile(prefix + ".csv")
+	if err != nil {
+		t.Fatalf("no summary CSV: %v", err)
+	}
+	want := "student,connections,requests,errors,closed_cleanly,bytes_in,bytes_out,exercises_done,E1,E2,E3\n"
+	if !strings.HasPrefix(string(csvData), want) {
+		t.Fatalf("CSV header:\n%s", csvData)
+	}
+	for _, re := range []string{`(?m)^10\.91\.1\.11,2,6,0,1,\d+,\d+,3,true,true,true$`, `(?m)^10\.91\.1\.12,1,6,0,0,\d+,\d+,1,true,false,false$`,
+		`(?m)^10\.91\.1\.13,2,1,0,1,\d+,\d+,2,false,true,true$`} {
+		if !regexp.MustCompile(re).Match(csvData) {
+			t.Errorf("CSV lacks %s:\n%s", re, csvData)
+		}
+	}
+	if _, err := os.Stat(prefix + ".json"); err != nil {
+		t.Errorf("no summary JSON: %v", err)
+	}
 }

@@ -32,6 +32,13 @@ func TestE2EBadFlagsOneLine(t *testing.T) {
 		{"class", "calc", "--allow", "classroom"},
 		{"class", "echo", "--max-clients", "0"},
 		{"class", "echo", "--linger", "0"},
+		{"class", "calc", "--rate", "NaN"},
+		{"class", "calc", "--rate", "Inf"},
+		{"class", "calc", "--rate", "0.001"},
+		{"class", "calc", "--rate-bytes", "10"},
+		{"class", "calc", "--per-student", "-1"},
+		{"class", "calc", "--exercise", "/nonexistent/rules"},
+		{"serve", "calc", "--per-student", "-1"},
 		{"connect", "127.0.0.1", "1081", "--service", "http"},
 	} {
 		cmd := exec.Command(bin, args...)

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/socklab/socklab/netlab/safetext"
 )
 
 //go:embed builtin/*.md
@@ -105,6 +107,10 @@ func loadFS(fsys fs.FS, dir, shown string) ([]*Lesson, error) {
 			probs = append(probs, Problem{File: filepath.Join(shown, n), Line: line, Msg: "invalid UTF-8: a lesson is UTF-8 text"})
 			continue
 		}
+		if line, r, bad := controlChar(src); bad {
+			probs = append(probs, Problem{File: filepath.Join(shown, n), Line: line, Msg: fmt.Sprintf("control character %U: a lesson file is text, and %s would act on the terminal of whoever reads it (write data as an escape such as \\x1b)", r, safetext.String(string(r)))})
+			continue
+		}
 		l, err := Parse(filepath.Join(shown, n), src)
 		if err != nil {
 			if ps, ok := err.(Problems); ok {
@@ -158,6 +164,18 @@ func readLesson(fsys fs.FS, name string) ([]byte, error) {
 }
 
 // invalidUTF8 reports the line of the first byte that is not UTF-8.
+// controlChar finds the first character of src that safetext would escape
+// (C0 but tab and newline, a CR not ending a line, DEL, C1, bidi and other
+// format characters), and its line.
+func controlChar(src []byte) (line int, r rune, bad bool) {
+	s := strings.ReplaceAll(string(src), "\r\n", "\n")
+	i, r := safetext.Find(s)
+	if i < 0 {
+		return 0, 0, false
+	}
+	return 1 + strings.Count(s[:i], "\n"), r, true
+}
+
 func invalidUTF8(src []byte) (line int, bad bool) {
 	line = 1
 	for i := 0; i < len(src); {

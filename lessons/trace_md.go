@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/safetext"
 )
 
 // TraceMarkdown plays every step of l headless, like Trace, and writes a
@@ -141,5 +142,5 @@ func Mermaid(events []netlab.Event) string {
 // mermaidText keeps a label on one line and away from Mermaid's syntax: a
 // semicolon ends a statement and # starts an entity.
 func mermaidText(s string) string {
-	return strings.NewReplacer(";", ",", "#", "no. ", "\n", " ", "%%", "%").Replace(s)
+	return strings.NewReplacer(";", ",", "#", "no. ", "\n", " ", "%%", "%", "<", "&lt;", ">", "&gt;", "&", "&amp;").Replace(safetext.String(s))
 }

@@ -114,7 +114,7 @@ func (s *Server) serveCalc(ctx context.Context, c *served) string {
 			if f, ok := lines.Flush(); ok {
 				s.reply(ctx, c, []Frame{f}, &wArmed)
 			}
-			return "the client closed (recv returned 0)"
+			return whyClientClosed
 		default:
 			wasPending := lines.Pending()
 			frames = lines.Feed(buf[:n])
@@ -150,8 +150,15 @@ func (s *Server) reply(ctx context.Context, c *served, frames []Frame, wArmed *t
 		if len(out) == 0 {
 			return true
 		}
+		if !s.spend(c, len(out)) {
+			why = "server closing"
+			return false
+		}
 		s.armWrite(c.Socket, wArmed)
 		err := c.SendAll(ctx, out)
+		if c.tap != nil && err == nil {
+			c.tap.Flushed()
+		}
 		out = out[:0]
 		if cap(out) > 2*replyBatch {
 			out = nil // a 30 000-digit reply's buffer is not kept for the next
@@ -161,31 +168,71 @@ func (s *Server) reply(ctx context.Context, c *served, frames []Frame, wArmed *t
 		}
 		return err == nil
 	}
-	for _, f := range frames {
+	// Over-limit error lines are limited too, to one a second: answering
+	// every request of a flood would send more than it receives. Of the
+	// over-limit requests of one read, those after the second's error line
+	// get no reply at all and are counted as dropped, except the last one
+	// when nothing is answered after it: that one is answered once the
+	// next error line is due (owed), so a client that sends one request and
+	// waits always hears back, at most a second later, and never hangs.
+	var owed *Frame
+	drop := func() {
+		if owed != nil && c.tap != nil {
+			c.tap.Dropped()
+		}
+		owed = nil
+	}
+	limitLine := func() []byte {
+		return fmt.Appendf(nil, "error: rate limit: at most %s requests a second per client; this one was not evaluated (more than one a second get no reply)", rateText(s.cfg.Rate))
+	}
+	for i := range frames {
+		f := &frames[i]
 		var r []byte
 		quit := false
 		switch {
 		case f.TooLong:
 			r = fmt.Appendf(nil, "error: request too long (limit %d bytes)", s.cfg.MaxLine)
 		case c.bucket != nil && !isQuit(f.Line) && !c.bucket.Allow(nowOnce(&now)):
-			r = fmt.Appendf(nil, "error: rate limit: at most %s requests a second per client; this one was not evaluated", rateText(s.cfg.Rate))
 			if c.tap != nil {
 				c.tap.Limited()
 			}
+			if !c.errs.Allow(now) {
+				drop()
+				owed = f
+				continue
+			}
+			r = limitLine()
 		default:
 			r, quit = answer(f.Line, s.heavy)
 		}
+		drop() // something is answered after it
 		if c.tap != nil {
 			c.tap.Served(f.Line, r)
 		}
 		out = append(append(out, r...), '\n')
 		if quit {
 			flush()
-			return "the client sent quit (answered bye)", false
+			return whyQuit, false
 		}
 		if len(out) >= replyBatch && !flush() {
 			return why, false
 		}
+	}
+	if owed != nil {
+		// Send what is ready, then wait for the next error line's turn
+		// (reading nothing meanwhile: the client's flood waits in the
+		// kernel, TCP's back-pressure).
+		if !flush() {
+			return why, false
+		}
+		if !s.wait(c.errs.Reserve(time.Now())) {
+			return "server closing", false
+		}
+		r := limitLine()
+		if c.tap != nil {
+			c.tap.Served(owed.Line, r)
+		}
+		out = append(append(out, r...), '\n')
 	}
 	if !flush() {
 		return why, false

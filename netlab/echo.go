@@ -26,7 +26,7 @@ func (s *Server) serveEcho(ctx context.Context, c *served) string {
 			return endWhy(err)
 		}
 		if n == 0 {
-			return "the client closed (recv returned 0)"
+			return whyClientClosed
 		}
 		if c.bucket != nil {
 			if d := c.bucket.Reserve(time.Now()); d > 0 {
@@ -39,11 +39,15 @@ func (s *Server) serveEcho(ctx context.Context, c *served) string {
 				armed = time.Time{} // the wait used up part of the idle deadline
 			}
 		}
+		if !s.spend(c, n) {
+			return "server closing"
+		}
 		if err := c.SendAll(ctx, buf[:n]); err != nil {
 			return endWhy(err)
 		}
 		if c.tap != nil {
 			c.tap.Served(buf[:n], buf[:n])
+			c.tap.Flushed()
 		}
 	}
 }

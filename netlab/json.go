@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/socklab/socklab/netlab/safetext"
 )
 
 // JSONVersion is the version of the JSON trace schema (docs/TRACE-FORMAT.md).
@@ -157,7 +159,7 @@ func (e Event) AppendJSON(b []byte) []byte {
 	if err != nil { // no field of jsonEvent can fail to marshal
 		panic(err)
 	}
-	return append(b, out...)
+	return append(b, safetext.JSON(out)...)
 }
 
 // unixNano is t in ns since 1970 (wall clock, the same clock packet

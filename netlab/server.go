@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,7 +53,12 @@ type ServerConfig struct {
 	Backlog     int
 	IdleTimeout time.Duration // close a client silent this long; default 2m, <0 never
 	MaxClients  int           // connections served at once; default 512
-	MaxLine     int           // calc: longest request line in bytes; default 4096
+	// PerStudent, when above 0, is how many connections one source address
+	// may hold at once (--per-student): checked before a connection takes
+	// one of MaxClients' places, so one student's loop cannot lock out the
+	// room. IPv4-mapped sources count as the IPv4 address.
+	PerStudent int
+	MaxLine    int // calc: longest request line in bytes; default 4096
 	// RequestTimeout bounds how long a calculator request may take to
 	// arrive once its first byte came (slowloris); default 10s.
 	RequestTimeout time.Duration
@@ -73,6 +79,13 @@ type ServerConfig struct {
 	// sends the bytes back late, so the stream stays unchanged.
 	Rate  float64
 	Burst float64
+	// ByteRate, when above 0, is how many bytes a second the server sends
+	// each student (source address), summed over their connections: a
+	// token bucket of ByteBurst bytes (default 4×ByteRate, at least 64 KiB
+	// so one large reply still passes). A reply waits for its bytes; the
+	// client's further requests wait behind it (TCP's own back-pressure).
+	ByteRate  float64
+	ByteBurst float64
 	// Hold, when set, lets an instructor hold accept (step mode of the
 	// class server).
 	Hold *AcceptHold
@@ -114,11 +127,15 @@ type Server struct {
 	listener *Socket
 	handle   func(ctx context.Context, c *served) (why string)
 
-	mu     sync.Mutex
-	conns  map[*Socket]struct{}
-	closed bool
-	done   chan struct{} // closed by Close: ends waits of the server's own (hold, rate)
-	wg     sync.WaitGroup
+	mu      sync.Mutex
+	conns   map[*Socket]struct{}
+	perAddr map[netip.Addr]int     // connections served now, per source
+	banned  map[netip.Addr]bool    // removed for the session (Remove with ban)
+	removed map[*Socket]bool       // closed by Remove: their end is the instructor's doing
+	budgets map[netip.Addr]*budget // byte budgets per student (ByteRate)
+	closed  bool
+	done    chan struct{} // closed by Close: ends waits of the server's own (hold, rate)
+	wg      sync.WaitGroup
 
 	// heavy holds a place for each calculator request evaluating beyond
 	// calc.LightBudget: at most one core's worth less than all, so light
@@ -139,7 +156,8 @@ type Server struct {
 // caller before anything is served.
 func Listen(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	cfg.defaults()
-	s := &Server{cfg: cfg, conns: map[*Socket]struct{}{}, done: make(chan struct{}), heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+	s := &Server{cfg: cfg, conns: map[*Socket]struct{}{}, perAddr: map[netip.Addr]int{}, banned: map[netip.Addr]bool{},
+		removed: map[*Socket]bool{}, budgets: map[netip.Addr]*budget{}, done: make(chan struct{}), heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	switch cfg.Service {
 	case Echo:
 		s.handle = s.serveEcho
@@ -219,24 +237,35 @@ func (s *Server) Serve(ctx context.Context) error {
 			if errors.Is(err, errConnAborted) || errors.Is(err, errInterrupted) {
 				continue
 			}
-			if errors.Is(err, errTooManyFiles) || errors.Is(err, errFileTableFull) {
-				s.cfg.Tracer.Note("out of file descriptors; pausing accept for 100ms")
-				time.Sleep(100 * time.Millisecond)
-				continue
+			f := acceptFailure(err)
+			s.cfg.Tracer.Note(fmt.Sprintf("accept failed: %s: %s", f.Errno, f.Meaning))
+			if w, ok := s.cfg.Watch.(acceptWatcher); ok {
+				w.AcceptFailed(f)
 			}
-			return err
-		}
-		if !s.cfg.Allow.Allows(c.RemoteAddr().Addr()) {
-			// Nothing is sent: a stranger learns only that the port is open.
-			s.cfg.Tracer.Note(fmt.Sprintf("client %s refused: not in --allow", c.RemoteAddr()))
-			if s.cfg.Watch != nil {
-				s.cfg.Watch.Refused(c, "not in --allow")
+			if f.Fatal {
+				return err
 			}
-			c.Close(bg)
+			if !s.wait(100 * time.Millisecond) {
+				return nil
+			}
 			continue
 		}
-		if !s.track(c) {
-			s.refuse(bg, c)
+		if !s.cfg.Allow.Allows(c.RemoteAddr().Addr()) {
+			s.refuse(bg, c, RefuseAllow, "not in --allow",
+				fmt.Sprintf("your address %s is not admitted by this server (--allow)", c.RemoteAddr().Addr().Unmap()))
+			continue
+		}
+		if kind, ok := s.track(c); !ok {
+			switch kind {
+			case RefuseRemoved:
+				s.refuse(bg, c, kind, "removed by the instructor for this session", "you were removed from this session by the instructor")
+			case RefusePerStudent:
+				s.refuse(bg, c, kind, fmt.Sprintf("per-student limit of %d connections reached", s.cfg.PerStudent),
+					fmt.Sprintf("you already have %d connections open (limit per student), close one and try again", s.cfg.PerStudent))
+			default:
+				s.refuse(bg, c, RefuseBusy, fmt.Sprintf("limit of %d clients reached", s.cfg.MaxClients),
+					fmt.Sprintf("server busy (limit %d clients), try again later", s.cfg.MaxClients))
+			}
 			continue
 		}
 		if s.cfg.NoDelay {
@@ -264,33 +293,139 @@ func (s *Server) isClosed() bool {
 	return s.closed
 }
 
-// track registers a connection, or reports false when the client limit is
-// reached (or the server is closing).
-func (s *Server) track(c *Socket) bool {
+// track registers a connection, or reports false and which rule refused
+// it: a removed source, the per-student cap (checked first, so a hog's
+// extra connections never take a place of the room's), the client limit,
+// or the server closing (RefuseBusy).
+func (s *Server) track(c *Socket) (RefuseKind, bool) {
+	src := c.RemoteAddr().Addr().Unmap()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed || len(s.conns) >= s.cfg.MaxClients {
-		return false
+	switch {
+	case s.banned[src]:
+		return RefuseRemoved, false
+	case s.cfg.PerStudent > 0 && s.perAddr[src] >= s.cfg.PerStudent:
+		return RefusePerStudent, false
+	case s.closed || len(s.conns) >= s.cfg.MaxClients:
+		return RefuseBusy, false
 	}
 	s.conns[c] = struct{}{}
+	s.perAddr[src]++
+	if s.cfg.ByteRate > 0 {
+		g := s.budgets[src]
+		if g == nil {
+			g = s.newBudget()
+			s.budgets[src] = g
+		}
+		g.refs++
+	}
 	// Counted under the lock that Close takes before it waits, so no Add can
 	// race with that Wait.
 	s.wg.Add(1)
-	return true
+	return 0, true
 }
 
-// refuse tells a client over the limit why it is turned away, instead of
-// leaving it connected and unanswered.
-func (s *Server) refuse(ctx context.Context, c *Socket) {
+// untrack forgets a connection that ended.
+func (s *Server) untrack(c *Socket) (removed bool) {
+	src := c.RemoteAddr().Addr().Unmap()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+	if s.perAddr[src]--; s.perAddr[src] <= 0 {
+		delete(s.perAddr, src)
+	}
+	removed = s.removed[c]
+	delete(s.removed, c)
+	if g := s.budgets[src]; g != nil {
+		g.refs--
+	}
+	return removed
+}
+
+// newBudget makes a full byte budget, first dropping the budgets of
+// students with no connection whose bucket has refilled (forgetting a full
+// bucket gives nothing back: a new one starts full too), so a stream of
+// addresses cannot grow the map. Called with mu held.
+func (s *Server) newBudget() *budget {
+	if len(s.budgets) >= 1024 {
+		now := time.Now()
+		for a, g := range s.budgets {
+			g.mu.Lock()
+			full := g.refs == 0 && g.b.full(now)
+			g.mu.Unlock()
+			if full {
+				delete(s.budgets, a)
+			}
+		}
+	}
+	burst := s.cfg.ByteBurst
+	if burst <= 0 {
+		burst = max(4*s.cfg.ByteRate, 64<<10)
+	}
+	return &budget{b: NewBucket(s.cfg.ByteRate, burst, time.Now())}
+}
+
+// budgetOf is the byte budget of a connection's student (nil: none).
+func (s *Server) budgetOf(c *Socket) *budget {
+	if s.cfg.ByteRate <= 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.budgets[c.RemoteAddr().Addr().Unmap()]
+}
+
+// refuse tells a turned-away client why, where the protocol has a way to
+// say it (the calculator's error line; an echo cannot speak without
+// changing the stream), instead of leaving it to guess from a close. The
+// line is written to a fresh connection's empty send buffer, so it never
+// waits; the deadline is only a bound.
+func (s *Server) refuse(ctx context.Context, c *Socket, kind RefuseKind, why, told string) {
 	if s.cfg.Service == Calc {
 		_ = c.SetWriteDeadline(time.Now().Add(time.Second))
-		_ = c.SendAll(ctx, fmt.Appendf(nil, "error: server busy (limit %d clients), try again later\n", s.cfg.MaxClients))
+		_ = c.SendAll(ctx, []byte("error: "+told+"\n"))
 	}
-	s.cfg.Tracer.Note(fmt.Sprintf("client %s refused: limit of %d clients reached", c.RemoteAddr(), s.cfg.MaxClients))
+	s.cfg.Tracer.Note(fmt.Sprintf("client %s refused: %s", c.RemoteAddr(), why))
 	if s.cfg.Watch != nil {
-		s.cfg.Watch.Refused(c, fmt.Sprintf("limit of %d clients reached", s.cfg.MaxClients))
+		s.cfg.Watch.Refused(c, kind, why)
 	}
 	c.Close(ctx)
+}
+
+// Remove closes every connection from addr (the instructor's remove key)
+// and, with ban, refuses that address for the rest of the session. It
+// returns how many connections it closed. Their serving goroutines see
+// their socket closed and end, reporting "removed by the instructor".
+func (s *Server) Remove(addr netip.Addr, ban bool) int {
+	addr = addr.Unmap()
+	s.mu.Lock()
+	if ban {
+		s.banned[addr] = true
+	}
+	var victims []*Socket
+	for c := range s.conns {
+		if c.RemoteAddr().Addr().Unmap() == addr {
+			s.removed[c] = true
+			victims = append(victims, c)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range victims {
+		c.Close(context.Background())
+	}
+	return len(victims)
+}
+
+// Banned lists the addresses removed for the session.
+func (s *Server) Banned() []netip.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]netip.Addr, 0, len(s.banned))
+	for a := range s.banned {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, netip.Addr.Compare)
+	return out
 }
 
 // served is one connection being served: its socket, and what the server
@@ -298,7 +433,18 @@ func (s *Server) refuse(ctx context.Context, c *Socket) {
 type served struct {
 	*Socket
 	bucket *Bucket // nil: no rate limit
+	errs   *Bucket // over-limit error lines: one a second, the rest dropped
+	bytes  *budget // the student's byte budget; nil: none
 	tap    ConnTap // nil: no watcher
+}
+
+// spend waits until the student's byte budget allows n more bytes out; it
+// reports false when the server closed meanwhile.
+func (s *Server) spend(c *served, n int) bool {
+	if c.bytes == nil {
+		return true
+	}
+	return s.wait(c.bytes.reserve(n))
 }
 
 func (s *Server) serveOne(ctx context.Context, sock *Socket) {
@@ -309,22 +455,25 @@ func (s *Server) serveOne(ctx context.Context, sock *Socket) {
 			burst = s.cfg.Rate
 		}
 		c.bucket = NewBucket(s.cfg.Rate, burst, time.Now())
+		c.errs = NewBucket(1, 1, time.Now())
 	}
+	c.bytes = s.budgetOf(sock)
 	if s.cfg.Watch != nil {
 		c.tap = s.cfg.Watch.Accepted(sock)
 	}
 	why := "server closing"
 	defer func() {
+		sock.Close(ctx)
+		removed := s.untrack(sock)
 		if c.tap != nil {
-			if s.isClosed() {
+			switch {
+			case removed:
+				why = "removed by the instructor"
+			case s.isClosed():
 				why = "server closing"
 			}
 			c.tap.Ended(why)
 		}
-		sock.Close(ctx)
-		s.mu.Lock()
-		delete(s.conns, sock)
-		s.mu.Unlock()
 	}()
 	why = s.handle(ctx, c)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/safetext"
 )
 
 const utf8Invalid = utf8.RuneError
@@ -70,7 +71,7 @@ func RenderBytes(e netlab.Event, width, height int, st *Styles) string {
 			label = `\t`
 		case r == ' ':
 			label = "␣"
-		case r == utf8Invalid || r < 0x20 || r == 0x7f:
+		case r == utf8Invalid || safetext.Unsafe(r):
 			label = "·"
 		}
 		cw := max(ansi.StringWidth(label), len(h))

@@ -27,9 +27,9 @@ func fixtureClassSnap(n int) netlab.ClassSnapshot {
 			LastReq: fmt.Appendf(nil, "%d*%d", i, i), LastReply: fmt.Append(nil, i*i)}
 		switch {
 		case i == 1:
-			l.Limited, l.LastReq, l.LastReply = 17, []byte("1+1"), []byte("error: rate limit: at most 20 requests a second per client; this one was not evaluated")
+			l.Limited, l.Errors, l.LastReq, l.LastReply = 17, 17, []byte("1+1"), []byte("error: rate limit: at most 20 requests a second per client; this one was not evaluated")
 		case i == 4:
-			l.LastReq, l.LastReply = []byte("9**9**9"), []byte("error: result too large")
+			l.Errors, l.LastReq, l.LastReply = 1, []byte("9**9**9"), []byte("error: result too large")
 		case i == n-3:
 			l.Ended, l.Why, l.State = t0.Add(9*time.Minute), "the client closed (recv returned 0)", netlab.StateLastAck
 		case i == n-2:

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"net/netip"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -29,6 +31,19 @@ type classSnapMsg struct {
 	to   paneID
 	cls  *netlab.Class
 	snap netlab.ClassSnapshot
+	// detail and events: the student whose detail is open, and their
+	// connections' calls, read with the snapshot.
+	detail netip.Addr
+	events []netlab.Event
+}
+
+// look takes a snapshot, with the detail student's calls when one is open.
+func look(to paneID, cls *netlab.Class, detail netip.Addr) classSnapMsg {
+	m := classSnapMsg{to: to, cls: cls, snap: cls.Snapshot(), detail: detail}
+	if detail.IsValid() {
+		m.events = cls.StudentEvents(detail)
+	}
+	return m
 }
 
 // classActionMsg is sent when a key's action on the class server (hold,
@@ -58,10 +73,22 @@ type classPane struct {
 	note    string        // the last action's outcome
 	noteBad bool
 	w, h    int // the body's size (bodySizeMsg), for paging
+
+	lanes bool                // v: a lane per connection instead of a row per student
+	sort  roomSort            // o
+	sel   netip.Addr          // the selected student
+	open  map[netip.Addr]bool // students unfolded with enter
+	ask   *removeAsk          // x waiting for y, b or cancel
+
+	banner    bool                  // the join banner is shown (b)
+	detail    netip.Addr            // the student whose detail is open (enter); invalid: none
+	detailEvs []netlab.Event        // their connections' calls, at the last look
+	marks     map[netip.Addr][]bool // each student's exercises, at the last view
+	doneAll   int                   // students who met every exercise
 }
 
 func newClassPane(c *Common, id paneID, opts ClassOptions) *classPane {
-	return &classPane{c: c, id: id, opts: opts, cls: opts.Server, quit: make(chan struct{}), follow: true}
+	return &classPane{c: c, id: id, opts: opts, cls: opts.Server, quit: make(chan struct{}), follow: true, open: map[netip.Addr]bool{}, banner: opts.Banner}
 }
 
 func (p *classPane) Title() string {
@@ -74,7 +101,18 @@ func (p *classPane) Title() string {
 	return "class"
 }
 
-func (p *classPane) Typing() bool { return false }
+// Typing is true while a remove waits for its answer: q then cancels it
+// instead of ending the session.
+func (p *classPane) Typing() bool { return p.ask != nil }
+
+// QuitQuestion is asked before q ends a session with students connected:
+// q ends the lab for everyone at once.
+func (p *classPane) QuitQuestion() string {
+	if !p.snapped || p.snap.Closed || p.snap.Connected == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d students are connected (%d connections): quit closes them all.", len(studentsOf(p.snap, sortAddr)), p.snap.Connected)
+}
 
 // Init takes the first snapshot.
 func (p *classPane) Init() tea.Cmd {
@@ -82,7 +120,7 @@ func (p *classPane) Init() tea.Cmd {
 		return nil
 	}
 	cls, to := p.cls, p.id
-	return func() tea.Msg { return classSnapMsg{to: to, cls: cls, snap: cls.Snapshot()} }
+	return func() tea.Msg { return look(to, cls, netip.Addr{}) }
 }
 
 // Close ends the pane's watch; the server belongs to the command.
@@ -98,7 +136,7 @@ func (p *classPane) Close() {
 // last snapshot calls for), keeps at least classFrame between two looks,
 // then takes a snapshot.
 func (p *classPane) watch() tea.Cmd {
-	cls, to, quit := p.cls, p.id, p.quit
+	cls, to, quit, detail := p.cls, p.id, p.quit, p.detail
 	prev := p.snap
 	var after time.Duration // 0: no deadline, only changes
 	soon := func(d time.Duration) {
@@ -112,7 +150,10 @@ func (p *classPane) watch() tea.Cmd {
 	if !prev.NextExpiry.IsZero() {
 		soon(min(classLinger, max(classFrame, prev.NextExpiry.Sub(prev.Taken)+10*time.Millisecond)))
 	}
-	if prev.ReqRate > 0 {
+	if e := prev.AcceptErrs; !e.At.IsZero() && prev.Taken.Sub(e.At) < acceptFailShown {
+		soon(classRate) // the failure's line goes once it is old
+	}
+	if prev.ReqRate > 0 || prev.LimitedRate > 0 {
 		soon(classRate)
 	}
 	if prev.Closed {
@@ -141,7 +182,7 @@ func (p *classPane) watch() tea.Cmd {
 				return nil
 			}
 		}
-		return classSnapMsg{to: to, cls: cls, snap: cls.Snapshot()}
+		return look(to, cls, detail)
 	}
 }
 
@@ -152,7 +193,11 @@ func (p *classPane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.snap, p.snapped = m.snap, true
+		if m.detail == p.detail {
+			p.detailEvs = m.events
+		}
 		p.clampScroll()
+		p.clampSel(studentsOf(p.snap, p.sort))
 		return p.watch()
 	case classActionMsg:
 		p.note, p.noteBad = m.note, m.bad
@@ -176,7 +221,85 @@ func (p *classPane) Update(msg tea.Msg) tea.Cmd {
 
 func (p *classPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.Keys
+	if a := p.ask; a != nil {
+		p.ask = nil
+		switch msg.String() {
+		case "y", "b":
+			ban := msg.String() == "b"
+			return p.act(func(c *netlab.Class) (string, bool) {
+				n := c.Remove(a.addr, ban)
+				if ban {
+					return fmt.Sprintf("removed %s: %d connections closed; refused for the rest of the session", a.addr, n), false
+				}
+				return fmt.Sprintf("removed %s: %d connections closed (they may connect again)", a.addr, n), false
+			})
+		}
+		p.note, p.noteBad = "remove cancelled", false
+		return nil
+	}
+	if p.detail.IsValid() {
+		if msg.String() == "esc" || key.Matches(msg, k.RoomDetail) {
+			p.detail, p.detailEvs = netip.Addr{}, nil
+			return nil
+		}
+		if key.Matches(msg, k.RoomRemove) {
+			p.sel = p.detail
+			p.detail, p.detailEvs = netip.Addr{}, nil
+		}
+	}
+	if !p.lanes {
+		switch {
+		case key.Matches(msg, k.RoomDetail):
+			if !p.sel.IsValid() || p.cls == nil {
+				return nil
+			}
+			p.detail = p.sel
+			cls, to, d := p.cls, p.id, p.sel
+			return func() tea.Msg { return look(to, cls, d) }
+		case key.Matches(msg, k.LaneUp) && msg.String() != "down" && msg.String() != "j":
+			p.moveSel(-1)
+			return nil
+		case key.Matches(msg, k.LaneDown):
+			p.moveSel(1)
+			return nil
+		case key.Matches(msg, k.ScrollUp):
+			p.moveSel(-p.pageRows())
+			return nil
+		case key.Matches(msg, k.ScrollDown):
+			p.moveSel(p.pageRows())
+			return nil
+		case key.Matches(msg, k.LaneFirst):
+			p.moveSel(-1 << 30)
+			return nil
+		case key.Matches(msg, k.LaneLast):
+			p.moveSel(1 << 30)
+			return nil
+		case key.Matches(msg, k.RoomOpen):
+			if p.sel.IsValid() {
+				p.open[p.sel] = !p.open[p.sel]
+			}
+			return nil
+		case key.Matches(msg, k.RoomRemove):
+			for _, s := range studentsOf(p.snap, p.sort) {
+				if s.Addr == p.sel {
+					p.ask = &removeAsk{addr: s.Addr, conns: len(s.Lanes)}
+					return nil
+				}
+			}
+			p.note, p.noteBad = "no student selected: ↑/↓ selects one", true
+			return nil
+		}
+	}
 	switch {
+	case key.Matches(msg, k.RoomBanner):
+		p.banner = !p.banner
+		return nil
+	case key.Matches(msg, k.RoomView):
+		p.lanes = !p.lanes
+		return nil
+	case key.Matches(msg, k.RoomSort):
+		p.sort = (p.sort + 1) % (sortErrors + 1)
+		return nil
 	case key.Matches(msg, k.HoldAccept):
 		return p.act(func(c *netlab.Class) (string, bool) {
 			if c.Hold().Held() {
@@ -249,7 +372,17 @@ func (p *classPane) clampScroll() {
 // Help: s and n first (the demo's keys), then scrolling.
 func (p *classPane) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.c.Keys
-	full := [][]key.Binding{{k.HoldAccept, k.AcceptOne}, {k.LaneUp, k.LaneDown, k.ScrollUp, k.ScrollDown, k.LaneFirst, k.LaneLast}}
+	full := [][]key.Binding{{k.HoldAccept, k.AcceptOne}, {k.LaneUp, k.LaneDown, k.ScrollUp, k.ScrollDown, k.LaneFirst, k.LaneLast},
+		{k.RoomDetail, k.RoomOpen, k.RoomRemove, k.RoomSort, k.RoomView, k.RoomBanner}}
+	if p.ask != nil {
+		return nil, full // the question says its keys
+	}
+	if !p.lanes {
+		if p.snap.Hold.Held {
+			return []key.Binding{k.AcceptOne, relabel(k.HoldAccept, "s", "free accept"), relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove}, full
+		}
+		return []key.Binding{relabel(k.HoldAccept, "s", "hold accept (step)"), relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove, k.RoomView}, full
+	}
 	if p.snap.Hold.Held {
 		return []key.Binding{k.AcceptOne, relabel(k.HoldAccept, "s", "free accept"), k.LaneUp}, full
 	}

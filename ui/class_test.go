@@ -23,6 +23,7 @@ func TestGoldenClass(t *testing.T) {
 			t.Run(fmt.Sprintf("%dx%d_%s", size[0], size[1], theme), func(t *testing.T) {
 				m := fixtureClassModel(theme, size[0], size[1], 100)
 				defer m.Close()
+				m.panes[0].(*classPane).lanes = true // the connections view (v)
 				out := m.render()
 				checkSize(t, out, size[0], size[1])
 				golden.RequireEqual(t, out)
@@ -31,6 +32,7 @@ func TestGoldenClass(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d_nocolor", size[0], size[1]), func(t *testing.T) {
 			m := fixtureClassModel(ThemeDark, size[0], size[1], 100)
 			defer m.Close()
+			m.panes[0].(*classPane).lanes = true
 			golden.RequireEqual(t, ansi.Strip(m.render()))
 		})
 	}
@@ -47,6 +49,7 @@ func TestClassViewManyClients(t *testing.T) {
 			m := fixtureClassModel(ThemeDark, size[0], size[1], 100)
 			defer m.Close()
 			p := m.panes[0].(*classPane)
+			p.lanes = true
 			rows := classLayoutFor(size[0], size[1]-3).rows
 			scr := ansi.Strip(m.render())
 			for _, want := range []string{
@@ -109,6 +112,7 @@ func TestClassViewManyClients(t *testing.T) {
 func TestClassViewWide(t *testing.T) {
 	m := fixtureClassModel(ThemeDark, 120, 36, 10)
 	defer m.Close()
+	m.panes[0].(*classPane).lanes = true
 	scr := ansi.Strip(m.render())
 	for _, want := range []string{"  fd STUDENT", "OVER SINCE", "  2   11 10.77.0.12:40007", "  17 09:00:01 1+1 → error: rate limit", "5*5 → 25"} {
 		if !strings.Contains(scr, want) {
@@ -167,6 +171,9 @@ func TestClassLive(t *testing.T) {
 		}
 	}
 	p.waitScreen("12 connected · 12 total")
+	p.waitScreen("1 student ") // one machine: one student, its 12 connections folded
+	p.key("v")                 // the connections view: a lane each
+	p.waitScreen("  fd STUDENT")
 	scr := p.screen()
 	for i, c := range conns {
 		// Each lane shows the client's own ephemeral port, as its kernel reported it.

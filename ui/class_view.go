@@ -30,14 +30,19 @@ func classLayoutFor(w, h int) classLayout {
 // laneCols are the lane table's columns at a width: the optional ones
 // appear from 110 columns.
 type laneCols struct {
+	id   int  // the lane number's width: 3, more once IDs pass 999
 	wide bool // fd, rate-limited count and connect time get columns
 	addr int
 	last int
 }
 
-func laneColumnsFor(w int) laneCols {
-	c := laneCols{addr: 21}
-	fixed := 3 + 1 + c.addr + 1 + 11 + 1 + 6 + 1 + 6 + 1 + 4 + 1
+func laneColumnsFor(w int) laneCols { return laneColumnsForIDs(w, 0) }
+
+// laneColumnsForIDs is laneColumnsFor with the ID column as wide as the
+// largest ID needs: a lane number is never cut.
+func laneColumnsForIDs(w int, maxID uint64) laneCols {
+	c := laneCols{addr: 21, id: max(3, len(strconv.FormatUint(maxID, 10)))}
+	fixed := c.id + 1 + c.addr + 1 + 11 + 1 + 6 + 1 + 6 + 1 + 4 + 1
 	if w >= 110 {
 		c.wide, c.addr = true, 25
 		fixed += 4 + 4 + 1 + 4 + 1 + 8 + 1
@@ -46,16 +51,35 @@ func laneColumnsFor(w int) laneCols {
 	return c
 }
 
-// View draws the class pane from the last snapshot alone.
+// View draws the class pane from the last snapshot alone: the room (a row
+// per student) or, with v, a lane per connection.
 func (p *classPane) View(width, height int) string {
 	st := p.c.Styles
 	if !p.snapped {
 		return block([]string{st.Muted.Render("asking the kernel…")}, width, height)
 	}
+	if p.banner {
+		return p.viewBanner(width, height)
+	}
+	if p.detail.IsValid() {
+		return p.viewDetail(width, height)
+	}
+	if !p.lanes {
+		return p.viewRoom(width, height)
+	}
+	return p.viewLanes(width, height)
+}
+
+// viewLanes draws a lane per connection.
+func (p *classPane) viewLanes(width, height int) string {
 	s := p.snap
+	st := p.c.Styles
 	l := classLayoutFor(width, height)
+	if n := len(s.Lanes); n > 0 {
+		l.cols = laneColumnsForIDs(width, s.Lanes[n-1].ID) // arrival order: the last is the largest
+	}
 	var lines []string
-	lines = append(lines, p.serverLine(width), p.reachLine(width), p.limitsLine(width), p.queueLine(), p.acceptLine(), p.summaryLine(), p.statesLine())
+	lines = append(lines, p.serverLine(width), p.reachLine(width), p.limitsLine(width), p.queueLine(width), p.acceptLine(), p.summaryLine(), p.statesLine())
 	lines = append(lines, p.tableHeader(l))
 	top := p.top
 	if p.follow {
@@ -139,6 +163,12 @@ func (p *classPane) limitsLine(width int) string {
 	if s.Rate > 0 {
 		parts = append(parts, "rate "+strconv.FormatFloat(s.Rate, 'g', -1, 64)+" req/s per client")
 	}
+	if s.ByteRate > 0 {
+		parts = append(parts, "≤"+sizeText(uint64(s.ByteRate))+" B/s out per student")
+	}
+	if s.PerStudent > 0 {
+		parts = append(parts, fmt.Sprintf("%d connections per student", s.PerStudent))
+	}
 	parts = append(parts, fmt.Sprintf("max %d clients", s.MaxClients))
 	if s.IdleTimeout > 0 {
 		parts = append(parts, "idle "+shortDur(s.IdleTimeout))
@@ -171,13 +201,23 @@ func shortDur(d time.Duration) string {
 
 // queueLine draws the accept queue as it fills: one cell per connection
 // the kernel has finished and accept has not yet taken.
-func (p *classPane) queueLine() string {
+func (p *classPane) queueLine(width int) string {
 	st := p.c.Styles
 	q := p.snap.Queue
 	if !q.Valid {
 		return st.Title.Render("accept queue ") + st.Muted.Render("not reported on this system")
 	}
-	cells := max(1, min(30, q.Max))
+	waiting := fmt.Sprintf(" waiting · backlog %d", q.Max)
+	drops := ""
+	if d := p.snap.ListenDrops; d.Valid && d.Drops > 0 {
+		// The kernel's counters of this network namespace, every listener.
+		drops = fmt.Sprintf(" · kernel dropped %d (%d on a full queue)", d.Drops, d.Overflows)
+		if width < 100 {
+			drops = fmt.Sprintf(" · kernel dropped %d", d.Drops)
+		}
+	}
+	// The bar gives way to the numbers on a narrow screen.
+	cells := max(1, min(30, q.Max, width-19-len(strconv.Itoa(q.Len))-lipWidth(waiting)-lipWidth(drops)))
 	full := min(cells, q.Len)
 	more := ""
 	if q.Len > cells {
@@ -185,13 +225,30 @@ func (p *classPane) queueLine() string {
 	}
 	return st.Title.Render("accept queue ") + st.Muted.Render("▕") + st.Wire.Render(strings.Repeat("█", full)) +
 		st.Muted.Render(strings.Repeat("░", cells-full)+"▏"+more+" ") +
-		st.Kernel.Render(strconv.Itoa(q.Len)) + st.Muted.Render(fmt.Sprintf(" waiting · backlog %d", q.Max))
+		st.Kernel.Render(strconv.Itoa(q.Len)) + st.Muted.Render(waiting) + errText(st, drops)
 }
 
-// acceptLine says where the server's accept is: running, held, blocked.
+// errText renders s in the error style, and nothing at all for "" (an
+// empty styled string still writes its escape codes).
+func errText(st *Styles, s string) string {
+	if s == "" {
+		return ""
+	}
+	return st.Error.Render(s)
+}
+
+// acceptFailShown is how long a failed accept stays on the accept line
+// after the last one.
+const acceptFailShown = 10 * time.Second
+
+// acceptLine says where the server's accept is: running, held, blocked,
+// or failing (what the kernel said and what it means for the room).
 func (p *classPane) acceptLine() string {
 	st := p.c.Styles
 	s := p.snap
+	if e := s.AcceptErrs; !e.At.IsZero() && s.Taken.Sub(e.At) < acceptFailShown {
+		return st.Error.Render(fmt.Sprintf("⚠ accept() failed: %s ×%d", e.Last.Errno, e.Count)) + st.Muted.Render(" — "+e.Last.Meaning)
+	}
 	switch h := s.Hold; {
 	case h.Held && h.InAccept:
 		return st.Pending.Render("accept HELD") + st.Muted.Render(": one accept() is in the kernel and takes the next student; then n lets one more run")
@@ -212,11 +269,20 @@ func (p *classPane) summaryLine() string {
 		fmt.Sprintf("%d total", s.Total),
 		fmt.Sprintf("%s req/s", rateFmt(s.ReqRate)),
 	}
+	if s.LimitedRate > 0 {
+		parts[2] += st.Error.Render(fmt.Sprintf(" (+%s/s over the limit, not evaluated)", rateFmt(s.LimitedRate)))
+	}
 	if s.Refused > 0 {
 		parts = append(parts, st.Error.Render(fmt.Sprintf("%d refused", s.Refused)))
 	}
 	if s.Limited > 0 {
 		parts = append(parts, st.Error.Render(fmt.Sprintf("%d over rate", s.Limited)))
+	}
+	if s.Dropped > 0 {
+		parts = append(parts, st.Error.Render(fmt.Sprintf("%d unanswered", s.Dropped)))
+	}
+	if n := s.RefusedBy[netlab.RefusePerStudent]; n > 0 {
+		parts = append(parts, st.Error.Render(fmt.Sprintf("%d over the per-student cap", n)))
 	}
 	return strings.Join(parts, st.Muted.Render(" · "))
 }
@@ -252,7 +318,7 @@ func rateFmt(r float64) string {
 func (p *classPane) tableHeader(l classLayout) string {
 	st := p.c.Styles
 	c := l.cols
-	h := "  # "
+	h := fitRight("# ", c.id+1)
 	if c.wide {
 		h += "  fd "
 	}
@@ -282,7 +348,7 @@ func (p *classPane) tableHeader(l classLayout) string {
 func (p *classPane) laneRow(ln netlab.Lane, c laneCols) string {
 	st := p.c.Styles
 	open := ln.Open()
-	num := fitRight(strconv.FormatUint(ln.ID, 10), 3) + " "
+	num := fitRight(strconv.FormatUint(ln.ID, 10), c.id) + " "
 	row := st.Muted.Render(num)
 	if c.wide {
 		row += st.Server.Render(fitRight(strconv.Itoa(ln.FD), 4)) + " "
@@ -306,11 +372,11 @@ func (p *classPane) laneRow(ln netlab.Lane, c laneCols) string {
 		row += st.Muted.Render(fit(state, 11)) + " "
 	}
 	row += st.Wire.Render(fitRight(sizeText(ln.BytesIn), 6)) + " " + st.Wire.Render(fitRight(sizeText(ln.BytesOut), 6)) + " " +
-		st.Text.Render(fitRight(strconv.FormatUint(ln.Requests, 10), 4)) + " "
+		st.Text.Render(fitRight(count4(ln.Requests), 4)) + " "
 	if c.wide {
 		over := ""
 		if ln.Limited > 0 {
-			over = strconv.FormatUint(ln.Limited, 10)
+			over = count4(ln.Limited)
 		}
 		row += st.Error.Render(fitRight(over, 4)) + " " + st.Muted.Render(ln.Since.Format("15:04:05")) + " "
 	}
@@ -350,6 +416,19 @@ func addrCell(a netip.AddrPort, w int) string {
 		s = "…" + s[len(s)-(w-1):]
 	}
 	return fit(s, w)
+}
+
+// count4 is a count in at most 4 cells: 9999, 123k, 45M, 9G — never cut.
+func count4(n uint64) string {
+	switch {
+	case n < 10000:
+		return strconv.FormatUint(n, 10)
+	case n < 1000000:
+		return strconv.FormatUint(n/1000, 10) + "k"
+	case n < 1000000000:
+		return strconv.FormatUint(n/1000000, 10) + "M"
+	}
+	return strconv.FormatUint(min(n/1000000000, 999), 10) + "G"
 }
 
 // sizeText is a byte count in at most 6 cells: 512, 12345, 1.2M.

@@ -43,6 +43,12 @@ type KeyMap struct {
 	LaneDown   key.Binding
 	LaneFirst  key.Binding
 	LaneLast   key.Binding
+	RoomView   key.Binding // students / connections
+	RoomSort   key.Binding // by address, activity, errors
+	RoomOpen   key.Binding // fold or unfold the selected student's connections
+	RoomDetail key.Binding // the selected student's ladder and transcript
+	RoomRemove key.Binding // remove the selected student (asks first)
+	RoomBanner key.Binding // the join banner
 
 	// Lesson pane.
 	LessonNext    key.Binding
@@ -98,6 +104,12 @@ func DefaultKeyMap() KeyMap {
 		LaneDown:   b("↓", "down", "down", "j"),
 		LaneFirst:  b("home", "first", "home", "g"),
 		LaneLast:   b("end", "newest", "end", "G"),
+		RoomView:   b("v", "students/connections", "v"),
+		RoomSort:   b("o", "sort", "o"),
+		RoomOpen:   b("f", "fold/unfold", "f", "right"),
+		RoomDetail: b("enter", "student's detail", "enter"),
+		RoomRemove: b("x", "remove student", "x"),
+		RoomBanner: b("b", "join banner", "b"),
 
 		LessonNext:    b("n", "next step", "n", "right", "space"),
 		LessonPrev:    b("p", "back", "p", "left"),

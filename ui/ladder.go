@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/safetext"
 )
 
 // LadderOpts are the live parts of a ladder diagram besides the history.
@@ -338,7 +339,7 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, 
 	if e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket {
 		// A read the lab made (a sysctl): a kernel fact, but no one's call
 		// in the conversation, so it spans the diagram.
-		return fit(st.Muted.Render("  · "+e.Actor+": ")+e.Op.String()+"("+e.Text+") = "+st.Kernel.Render(strings.Join(strings.Fields(string(e.Data)), " ")), width)
+		return fit(st.Muted.Render("  · "+e.Actor+": ")+e.Op.String()+"("+e.Text+") = "+st.Kernel.Render(safetext.String(strings.Join(strings.Fields(string(e.Data)), " "))), width)
 	}
 	text, client := rowText(e, st, kind)
 	if avail := map[bool]int{true: left - 1, false: right}[client]; ansi.StringWidth(text) > avail && e.Kind != netlab.KindPacket {

@@ -26,7 +26,12 @@ type Model struct {
 	help          help.Model
 	showHelp      bool
 	quitting      bool
+	quitAsk       string // q asked first (a class with students): shown until answered
 }
+
+// quitAsker is a pane that asks before q ends it (socklab class with
+// students connected): the question, or "" to quit at once.
+type quitAsker interface{ QuitQuestion() string }
 
 // NewModel builds the root model without starting anything: the first pane
 // starts its lab in Init. Tests drive it with Update directly.
@@ -151,8 +156,26 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.Keys
 	p := m.panes[m.active]
 	typing := p.Typing()
-	// 1. quit
-	if key.Matches(msg, k.ForceQuit) || (!typing && !m.showHelp && key.Matches(msg, k.Quit)) {
+	// 1. quit (q asks first when the pane has students to lose)
+	if m.quitAsk != "" {
+		m.quitAsk = ""
+		if key.Matches(msg, k.ForceQuit) || msg.String() == "y" || key.Matches(msg, k.Quit) {
+			m.quitting = true
+			return tea.Quit
+		}
+		return nil
+	}
+	if key.Matches(msg, k.ForceQuit) {
+		m.quitting = true
+		return tea.Quit
+	}
+	if !typing && !m.showHelp && key.Matches(msg, k.Quit) {
+		if a, ok := p.(quitAsker); ok {
+			if q := a.QuitQuestion(); q != "" {
+				m.quitAsk = q
+				return nil
+			}
+		}
 		m.quitting = true
 		return tea.Quit
 	}
@@ -206,6 +229,15 @@ func (m *Model) View() tea.View {
 	return v
 }
 
+// status is the pane's status line, or the quit question while it waits.
+func (m *Model) status(p pane) string {
+	if m.quitAsk != "" {
+		st := m.c.Styles
+		return st.Error.Render(m.quitAsk) + " " + st.Prompt.Render("y/q") + st.Muted.Render(" quit · any other key: stay")
+	}
+	return p.Status()
+}
+
 // render is View's content, split out so tests and benchmarks can read it.
 func (m *Model) render() string {
 	if m.quitting || m.width == 0 {
@@ -234,7 +266,7 @@ func (m *Model) render() string {
 	return strings.Join([]string{
 		fit(m.tabBar(), l.tabs.w),
 		block(strings.Split(body, "\n"), l.body.w, l.body.h),
-		fit(" "+p.Status(), l.status.w),
+		fit(" "+m.status(p), l.status.w),
 		fit(" "+footer, l.footer.w),
 	}, "\n")
 }

@@ -35,6 +35,11 @@ type ClassOptions struct {
 	Server *netlab.Class
 	// Reach are the addresses students can type (netlab.ReachableAddrs).
 	Reach []netip.Addr
+	// Exercises are checked per student (class --exercise): a ✓ column
+	// each and "N/M done" in the room.
+	Exercises []Exercise
+	// Banner starts on the join banner (class --banner); b toggles it.
+	Banner bool
 }
 
 // ConnectOptions are what socklab connect hands the UI.

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/netlab/safetext"
 )
 
 // fit makes s exactly w cells wide: truncated with "…" or padded with
@@ -75,30 +77,11 @@ func sideBySide(left, right string, gap int) string {
 	return b.String()
 }
 
-// printable renders payload bytes as readable text: control characters as
-// escapes, invalid UTF-8 as \xNN, so a line never breaks the layout.
-func printable(p []byte) string {
-	var b strings.Builder
-	for len(p) > 0 {
-		r, n := decodeRune(p)
-		switch {
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == utf8Invalid || r < 0x20 || r == 0x7f:
-			for _, c := range p[:n] {
-				b.WriteString(`\x` + hex2(c))
-			}
-		default:
-			b.WriteRune(r)
-		}
-		p = p[n:]
-	}
-	return b.String()
-}
+// printable renders payload bytes as readable text through the one
+// sanitizer (netlab/safetext): controls, bidi and zero-width characters as
+// escapes, invalid UTF-8 as \xNN, so a line never breaks the layout and a
+// peer's bytes never act on the terminal.
+func printable(p []byte) string { return safetext.Bytes(p) }
 
 func hex2(c byte) string {
 	const digits = "0123456789abcdef"
