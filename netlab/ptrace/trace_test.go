@@ -108,6 +108,7 @@ func traceServer(t *testing.T, argv []string, lines ...string) []netlab.Event {
 	}
 	select {
 	case a := <-listening:
+		waitBlockedAccept(t, col, p)
 		talk(t, a, lines...)
 	case <-p.Done():
 		t.Fatal("the program ended before it listened")
@@ -117,6 +118,26 @@ func traceServer(t *testing.T, argv []string, lines ...string) []netlab.Event {
 		t.Fatalf("program ended with %v, %v", ex, err)
 	}
 	return col.events()
+}
+
+// waitBlockedAccept waits until the program sits in accept (a blocked
+// event), so that the client's SYN comes while it waits.
+func waitBlockedAccept(t *testing.T, col *collector, p *Program) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, e := range col.events() {
+			if e.Kind == netlab.KindBlocked && e.Op == netlab.OpAccept {
+				return
+			}
+		}
+		select {
+		case <-p.Done():
+			t.Fatal("the program ended before it accepted")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	t.Fatal("no blocked accept within 30 s")
 }
 
 // calls renders the returned call events as "name(fd)=result".
@@ -222,7 +243,7 @@ func TestTraceCEchoServerMatchesStrace(t *testing.T) {
 	for _, e := range ev {
 		t.Log(e.String())
 	}
-	checkEcho(t, ev)
+	checkEcho(t, ev, "hello\nworld\n")
 }
 
 func TestTracePythonEchoServerMatchesStrace(t *testing.T) {
@@ -239,12 +260,12 @@ func TestTracePythonEchoServerMatchesStrace(t *testing.T) {
 	for _, e := range ev {
 		t.Log(e.String())
 	}
-	checkEcho(t, ev)
+	checkEcho(t, ev, "hello\nworld\n")
 }
 
 // checkEcho checks what the kernel said beyond names and fds: the
 // listening port, the accepted connection's addresses and the bytes.
-func checkEcho(t *testing.T, ev []netlab.Event) {
+func checkEcho(t *testing.T, ev []netlab.Event, want string) {
 	t.Helper()
 	var listen, accept *netlab.Event
 	var recvd, sent strings.Builder
@@ -272,7 +293,7 @@ func checkEcho(t *testing.T, ev []netlab.Event) {
 	if accept.Role != netlab.RoleServer || accept.Actor != "program" {
 		t.Fatalf("accept reported as %v/%q", accept.Role, accept.Actor)
 	}
-	if recvd.String() != "hello\nworld\n" || sent.String() != "hello\nworld\n" {
+	if recvd.String() != want || sent.String() != want {
 		t.Fatalf("recv got %q, send gave %q", recvd.String(), sent.String())
 	}
 }
@@ -305,4 +326,43 @@ func TestTraceReportsAProgramThatCannotRun(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "/nonexistent/program") || ex.Code != 127 {
 		t.Fatalf("exit %v, err %v", ex, err)
 	}
+}
+
+func TestTraceGoEchoServerShowsAWaitNotEAGAIN(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool")
+	}
+	bin := filepath.Join(t.TempDir(), "echo_go")
+	build := exec.Command(gobin, "build", "-o", bin, filepath.Join(programs(t), "echo_server_go.go"))
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	ev := traceServer(t, []string{bin, "0", "1"}, "hello\n")
+	var blocked, accepted netlab.CallID
+	waits := 0
+	for _, e := range ev {
+		if e.Errno == 11 && e.Kind == netlab.KindCall {
+			t.Fatalf("an EAGAIN was reported as a returned call: %s", e)
+		}
+		switch {
+		case e.Kind == netlab.KindBlocked && e.Op == netlab.OpAccept && blocked == 0:
+			blocked = e.CallID
+		case e.Kind == netlab.KindCall && e.Op == netlab.OpAccept && e.Result >= 0:
+			accepted = e.CallID
+		case e.Kind == netlab.KindCall && e.Op == netlab.OpWait:
+			waits++
+		}
+	}
+	if blocked == 0 || blocked != accepted {
+		for _, e := range ev {
+			t.Log(e.String())
+		}
+		t.Fatalf("accept blocked as call %d, returned as call %d: want one call, blocked then returned", blocked, accepted)
+	}
+	if waits == 0 {
+		t.Fatal("the Go runtime's epoll wait was not shown")
+	}
+	checkEcho(t, ev, "hello\n")
 }
