@@ -21,12 +21,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/ptrace"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0-dev"
 
 func main() {
+	ptrace.Launch() // a traced program's launcher runs nothing else of socklab
 	args := os.Args[1:]
 	if wantsPrivateNetwork(newRootCmd(), args) {
 		code, ran, n := enterPrivateNetwork(args)
@@ -106,6 +108,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newServeCmd(), newClientCmd(), newClassCmd(), newConnectCmd())
 	root.AddCommand(lessonCommands()...)
 	root.AddCommand(newBenchCmd())
+	root.AddCommand(newRunCmd())
 	return root
 }
 

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/check"
+)
+
+type runFlags struct {
+	trace, asJSON bool
+	format        string
+	pcap          string
+	serve         string
+	port          int
+	send          []string
+	timeout       time.Duration
+}
+
+func newRunCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run [flags] -- PROGRAM [ARGS...]",
+		Short: "Run your own program and show its socket calls and the segments they sent",
+		Long: "run starts PROGRAM (Python, C, Go, any Linux executable) inside socklab's private network,\n" +
+			"traces its socket calls (ptrace, with a seccomp filter so only socket calls stop it) and\n" +
+			"prints each one as the kernel answered it, with the segments each call put on the wire.\n\n" +
+			"A server program gets socklab's client: it connects to the port the program listened on\n" +
+			"and sends each --send line, reading the reply. A client program gets socklab's server with\n" +
+			"--serve echo|calc (on --port, 65432 by default, as in the seeds).\n" +
+			"The program's own output goes to stderr; the trace to stdout.",
+		Example: "  socklab run --send hello --send world -- python3 server.py\n" +
+			"  socklab run --serve echo -- python3 client.py\n" +
+			"  socklab run --json --pcap run.pcapng -- ./server 65432",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.ArgsLenAtDash() != 0 {
+				return errors.New("put the program after --: socklab run [flags] -- PROGRAM [ARGS...]")
+			}
+			return runProgram(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.trace, "trace", true, "print each call and segment as a trace line (the lines of socklab trace)")
+	fl.BoolVar(&f.asJSON, "json", false, "print JSON lines (docs/TRACE-FORMAT.md): the same as --format json")
+	fl.StringVar(&f.format, "format", "text", "text or json")
+	fl.StringVar(&f.pcap, "pcap", "", "also write the captured segments to `FILE` (pcapng), each commented with its call")
+	fl.StringVar(&f.serve, "serve", "", "run socklab's own `echo|calc` server for a client program")
+	fl.IntVar(&f.port, "port", 65432, "the port of --serve")
+	fl.StringArrayVar(&f.send, "send", nil, "a `LINE` socklab's client sends to the program's server (repeat for more); a newline is added")
+	fl.DurationVar(&f.timeout, "timeout", 0, "stop the program after this long (0: when it ends, or ctrl+c)")
+	addHostNetworkFlag(cmd)
+	return cmd
+}
+
+func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f runFlags) error {
+	if f.asJSON {
+		f.format = "json"
+	}
+	if f.format != "text" && f.format != "json" {
+		return fmt.Errorf("--format %q: want text or json", f.format)
+	}
+	if f.serve != "" && f.serve != netlab.Echo && f.serve != netlab.Calc {
+		return fmt.Errorf("--serve %q: want echo or calc", f.serve)
+	}
+	if err := firstErr(intIn("port", f.port, 1, 65535, "a port"),
+		durationIn("timeout", f.timeout, 0, 24*time.Hour, "a time limit")); err != nil {
+		return err
+	}
+	if f.serve != "" && len(f.send) > 0 {
+		return errors.New("--send is for a server program and --serve for a client program: use one")
+	}
+	wire := current.wire()
+	var tw *netlab.TraceWriter
+	if f.format == "json" {
+		tw = netlab.NewJSONTraceWriter(stdout, 4096)
+	} else {
+		tw = netlab.NewTraceWriter(stdout, 4096)
+	}
+	var sink netlab.Sink = tw
+	closePcap := func() error { return nil }
+	if f.pcap != "" {
+		ps, c, err := openPcap(f.pcap, wire)
+		if err != nil {
+			tw.Close()
+			return err
+		}
+		sink, closePcap = netlab.Tee(tw, ps), c
+	}
+	role := netlab.RoleServer
+	if f.serve != "" {
+		role = netlab.RoleClient
+	}
+	s, err := check.StartSession(ctx, check.SessionConfig{Argv: argv, Wire: wire, Trace: sink, Role: role,
+		Stdout: stderr, Stderr: stderr, Stdin: os.Stdin})
+	if err != nil {
+		tw.Close()
+		closePcap()
+		return err
+	}
+	if why := s.Refused(); why != "" {
+		s.Lab.Emit(netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1,
+			Note: "the program's calls are not traced (" + why + "): only the wire is shown"})
+	}
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+	}
+	var peerErr error
+	switch {
+	case f.serve != "":
+		peerErr = s.Lab.StartServer(netlab.ServerConfig{Service: f.serve,
+			Addr: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(f.port))})
+		if peerErr == nil {
+			_, peerErr = s.Lab.ServerAddr(ctx)
+		}
+	case len(f.send) > 0:
+		peerErr = sendLines(ctx, s, f.send)
+	}
+	if peerErr != nil {
+		s.Lab.Emit(netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: "socklab's peer: " + peerErr.Error()})
+	}
+	ex, werr := s.Wait(ctx)
+	s.Lab.Emit(netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: "the program ended: " + ex.String()})
+	err = firstErr(werr, tw.Close(), closePcap())
+	if err != nil {
+		return err
+	}
+	if ex.Code != 0 && ctx.Err() == nil {
+		return fmt.Errorf("the program ended with %s", ex)
+	}
+	return nil
+}
+
+// sendLines is socklab's client for a server program: it connects to the
+// port the program listened on, sends each line and reads the echo, then
+// closes.
+func sendLines(ctx context.Context, s *check.Session, lines []string) error {
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	addr, err := s.Listening(wctx)
+	cancel()
+	if err != nil {
+		return err
+	}
+	c, err := netlab.Dial(ctx, s.Lab.Tracer("client 1", netlab.RoleClient), netlab.Echo, netlab.ConnectTarget(addr))
+	if err != nil {
+		return err
+	}
+	defer c.Close(context.WithoutCancel(ctx))
+	for _, l := range lines {
+		if _, err := c.Echo(ctx, []byte(l+"\n")); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestE2ERunPythonEchoServer is the issue's first "done when": seed 002's
+// server (made to take a port) under `socklab run --trace`, socklab's
+// client sending two lines. Every call of the program is shown with its
+// real fds and ports, and the segments between them are linked to the
+// program's calls.
+func TestE2ERunPythonEchoServer(t *testing.T) {
+	needTool(t, "python3")
+	bin := seedsBinary(t)
+	cmd := exec.Command(bin, "run", "--send", "hello", "--send", "world", "--",
+		"python3", filepath.Join("testdata", "programs", "echo_server.py"), "0", "1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("socklab run: %v\n%s\n%s", err, out, stderr.String())
+	}
+	trace := string(out)
+	if !strings.Contains(trace, "wire: on") {
+		t.Skipf("the wire is off on this machine:\n%s", trace)
+	}
+	listen := regexp.MustCompile(`(?m)^program +listen\(3, 1\) = 0  \[127\.0\.0\.1:(\d+)\] LISTEN$`).FindStringSubmatch(trace)
+	if listen == nil {
+		t.Fatalf("no listen(3, 1) with the program's port:\n%s", trace)
+	}
+	port := listen[1]
+	want := []string{
+		`(?m)^program +socket\(AF_INET, SOCK_STREAM\|SOCK_CLOEXEC, 0\) = 3`,
+		`(?m)^program +bind\(3, 127\.0\.0\.1:0\) = 0  \[127\.0\.0\.1:` + port + `\]`,
+		`(?m)^program +accept4\(3, SOCK_CLOEXEC\) = 4  \[127\.0\.0\.1:` + port + ` <-> 127\.0\.0\.1:\d+\] LISTEN new fd ESTABLISHED`,
+		`(?m)^program +recvfrom\(4, 1024, 0\) = 6 .* "hello\\n"$`,
+		`(?m)^program +sendto\(4, "hello\\n", 6, 0, NULL, 0\) = 6`,
+		`(?m)^program +recvfrom\(4, 1024, 0\) = 6 .* "world\\n"$`,
+		`(?m)^program +recvfrom\(4, 1024, 0\) = 0`,
+		`(?m)^program +close\(4\) = 0`,
+		`(?m)^program +close\(3\) = 0`,
+		// the segments, each linked to the program's call that sent it
+		`(?m)^wire +program → client 1  PSH,ACK len=6 .*127\.0\.0\.1:` + port + ` > .*\(sent by send\)$`,
+		`(?m)^wire +program → client 1  FIN,ACK .*\(sent by close\)$`,
+		`(?m)^wire +program → client 1  SYN,ACK .*\(the kernel answers the SYN: no accept\(\) needed\)$`,
+		`(?m)^lab +-- the program ended: exit status 0$`,
+	}
+	for _, w := range want {
+		if !regexp.MustCompile(w).MatchString(trace) {
+			t.Errorf("missing %s", w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("trace:\n%s", trace)
+	}
+	// The program's order: a line of the trace never comes before the call it depends on.
+	i := strings.Index(trace, "recvfrom(4, 1024, 0) = 6")
+	j := strings.Index(trace, `sendto(4, "hello\n"`)
+	if i < 0 || j < i {
+		t.Errorf("sendto of the echo drawn before the recvfrom it answers")
+	}
+	if !strings.Contains(stderr.String(), "port "+port) {
+		t.Errorf("the program's own output is not passed on: %q", stderr.String())
+	}
+}
+
+func TestE2ERunBadInvocations(t *testing.T) {
+	bin := seedsBinary(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--serve", "chat", "--", "true"}, `--serve "chat": want echo or calc`},
+		{[]string{"run", "--port", "70000", "--serve", "echo", "--", "true"}, "--port 70000"},
+		{[]string{"run", "--", "/nonexistent/prog"}, "/nonexistent/prog"},
+	} {
+		out, err := exec.Command(bin, tc.args...).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), tc.want) {
+			t.Errorf("%v: err %v, output %q; want an error with %q", tc.args, err, out, tc.want)
+		}
+	}
+}
