@@ -16,7 +16,7 @@ import (
 func TestE2ERunPythonEchoServer(t *testing.T) {
 	needTool(t, "python3")
 	bin := seedsBinary(t)
-	cmd := exec.Command(bin, "run", "--send", "hello", "--send", "world", "--",
+	cmd := exec.Command(bin, "run", "--timeout", "60s", "--send", "hello", "--send", "world", "--",
 		"python3", filepath.Join("testdata", "programs", "echo_server.py"), "0", "1")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
