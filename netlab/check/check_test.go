@@ -1,0 +1,91 @@
+//go:build linux && (amd64 || arm64)
+
+package check
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/netlab/ptrace"
+)
+
+func TestMain(m *testing.M) {
+	ptrace.Launch() // a graded program's launcher is this test binary
+	os.Exit(m.Run())
+}
+
+func program(t *testing.T, name string) []string {
+	t.Helper()
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("no python3")
+	}
+	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "programs", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []string{"python3", p, "0"}
+}
+
+func grade(t *testing.T, name string) map[string]Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Run(ctx, "echo-server", Config{Argv: program(t, name), Limit: 5 * time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Result{}
+	for _, r := range res {
+		out[r.Name] = r
+		t.Logf("%v %s: %s\n    %s", r.Pass, r.Name, r.Detail, strings.Join(r.Evidence, "\n    "))
+	}
+	return out
+}
+
+func want(t *testing.T, res map[string]Result, name string, pass bool, detail ...string) {
+	t.Helper()
+	r, ok := res[name]
+	if !ok {
+		t.Fatalf("no result for %q", name)
+	}
+	if r.Pass != pass {
+		t.Errorf("%q: pass %v, want %v (%s)", name, r.Pass, pass, r.Detail)
+	}
+	for _, d := range detail {
+		if !strings.Contains(r.Detail, d) {
+			t.Errorf("%q: detail %q does not say %q", name, r.Detail, d)
+		}
+	}
+}
+
+func TestCheckPassesACorrectServer(t *testing.T) {
+	res := grade(t, "echo_server.py")
+	for _, name := range []string{"serves a request", "serves a second client without restarting",
+		"keeps a connection until the client closes", "answers a 1 MB message whole", "closes its connection sockets"} {
+		want(t, res, name, true)
+	}
+}
+
+func TestCheckFailsASeedServerThatReturns(t *testing.T) {
+	res := grade(t, "echo_once.py")
+	want(t, res, "serves a request", true)
+	want(t, res, "serves a second client without restarting", false,
+		"your server called accept() once, then close(3) on the listening socket", "SYN was answered with RST (connection refused)")
+}
+
+func TestCheckFailsASendOnceServer(t *testing.T) {
+	res := grade(t, "echo_send_once.py")
+	want(t, res, "serves a request", true)
+	want(t, res, "answers a 1 MB message whole", false, "sent only", "Use sendall()")
+}
+
+func TestCheckFailsAServerThatNeverCloses(t *testing.T) {
+	res := grade(t, "echo_no_close.py")
+	want(t, res, "serves a request", true)
+	want(t, res, "closes its connection sockets", false, "never called close()", "CLOSE_WAIT")
+}
