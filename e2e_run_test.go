@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -82,5 +83,40 @@ func TestE2ERunBadInvocations(t *testing.T) {
 		if err == nil || !strings.Contains(string(out), tc.want) {
 			t.Errorf("%v: err %v, output %q; want an error with %q", tc.args, err, out, tc.want)
 		}
+	}
+}
+
+// TestE2ECheckJSONExitStatus: one JSON object per check, and the exit
+// status is the number of failed checks.
+func TestE2ECheckJSONExitStatus(t *testing.T) {
+	needTool(t, "python3")
+	bin := seedsBinary(t)
+	cmd := exec.Command(bin, "check", "echo-server", "--json", "--limit", "5s", "--",
+		"python3", filepath.Join("testdata", "programs", "echo_once.py"), "0")
+	out, err := cmd.Output()
+	ee, ok := err.(*exec.ExitError)
+	if !ok {
+		t.Fatalf("want a failing exit status, got %v\n%s", err, out)
+	}
+	var failed, total int
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var r struct {
+			Check  string `json:"check"`
+			Pass   bool   `json:"pass"`
+			Detail string `json:"detail"`
+		}
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("not JSON: %q", l)
+		}
+		total++
+		if !r.Pass {
+			failed++
+		}
+		if r.Check == "serves a second client without restarting" && (r.Pass || !strings.Contains(r.Detail, "accept() once")) {
+			t.Errorf("second client: %+v", r)
+		}
+	}
+	if total != 5 || failed == 0 || ee.ExitCode() != failed {
+		t.Fatalf("%d checks, %d failed, exit status %d\n%s", total, failed, ee.ExitCode(), out)
 	}
 }

@@ -67,13 +67,18 @@ func run(ctx context.Context, args []string) int {
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(version),
 		fang.WithErrorHandler(func(w io.Writer, st fang.Styles, err error) {
-			if _, bySignal := context.Cause(ctx).(stopSignal); !bySignal {
+			var code exitCode
+			if _, bySignal := context.Cause(ctx).(stopSignal); !bySignal && !errors.As(err, &code) {
 				printError(w, st, err)
 			}
 		}),
 	)
 	if sig, ok := context.Cause(ctx).(stopSignal); ok {
 		return sig.exitCode()
+	}
+	var code exitCode
+	if errors.As(err, &code) {
+		return int(code)
 	}
 	if err != nil {
 		return 1
@@ -108,7 +113,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newServeCmd(), newClientCmd(), newClassCmd(), newConnectCmd())
 	root.AddCommand(lessonCommands()...)
 	root.AddCommand(newBenchCmd())
-	root.AddCommand(newRunCmd())
+	root.AddCommand(newRunCmd(), newCheckCmd())
 	return root
 }
 

@@ -67,7 +67,7 @@ func runEchoServer(ctx context.Context, cfg Config, report func(Result)) ([]Resu
 		cctx, cancel := context.WithTimeout(ctx, cfg.Limit)
 		pass, detail, ev := c.fn(cctx)
 		if cctx.Err() != nil && !pass {
-			detail = fmt.Sprintf("no answer within %s: %s. %s", cfg.Limit, blockedIn(s), detail)
+			detail = fmt.Sprintf("when the time limit (%s) ran out, %s. %s", cfg.Limit, blockedIn(s), detail)
 		}
 		cancel()
 		add(Result{Name: c.name, Pass: pass, Detail: detail, Evidence: ev, Took: since(start)})
