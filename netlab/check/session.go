@@ -38,13 +38,27 @@ type Session struct {
 	Lab  *netlab.Lab
 	Prog *ptrace.Program
 
+	cfg       SessionConfig
 	listen    chan netip.AddrPort
+	changed   chan struct{}
+	started   chan struct{}
 	out       lockedBuffer
 	closeOnce sync.Once
 }
 
 // StartSession makes the lab and starts the program in it.
 func StartSession(ctx context.Context, cfg SessionConfig) (*Session, error) {
+	s := NewSession(cfg)
+	if err := s.Start(); err != nil {
+		s.Lab.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// NewSession makes the lab without starting the program yet (a view
+// subscribes to the lab first, then calls Start).
+func NewSession(cfg SessionConfig) *Session {
 	if cfg.Actor == "" {
 		cfg.Actor = "program"
 	}
@@ -52,7 +66,14 @@ func StartSession(ctx context.Context, cfg SessionConfig) (*Session, error) {
 		cfg.History = 20000
 	}
 	lab := netlab.NewLab(netlab.LabConfig{History: cfg.History, Wire: cfg.Wire, Trace: cfg.Trace, Step: cfg.Step})
-	s := &Session{Lab: lab, listen: make(chan netip.AddrPort, 16)}
+	s := &Session{Lab: lab, cfg: cfg, listen: make(chan netip.AddrPort, 16), changed: make(chan struct{}, 1), started: make(chan struct{})}
+	s.out.changed = s.changed
+	return s
+}
+
+// Start starts the program in the session's lab.
+func (s *Session) Start() error {
+	cfg, lab := s.cfg, s.Lab
 	stdout, stderr := io.Writer(&s.out), io.Writer(&s.out)
 	if cfg.Stdout != nil {
 		stdout = io.MultiWriter(cfg.Stdout, &s.out)
@@ -70,12 +91,19 @@ func StartSession(ctx context.Context, cfg SessionConfig) (*Session, error) {
 			}
 		}})
 	if err != nil {
-		lab.Close()
-		return nil, err
+		return err
 	}
 	s.Prog = p
-	return s, nil
+	close(s.started)
+	return nil
 }
+
+// OutputChanged receives (at most one pending) notice when the program
+// wrote something.
+func (s *Session) OutputChanged() <-chan struct{} { return s.changed }
+
+// Started is closed once Start succeeded.
+func (s *Session) Started() <-chan struct{} { return s.started }
 
 // Refused says why the program's calls are not traced ("" when they are).
 func (s *Session) Refused() string { return s.Prog.Refused() }
@@ -108,6 +136,10 @@ func (s *Session) Output() string { return s.out.String() }
 // Stop ends the program (SIGTERM, then SIGKILL after grace) and the lab;
 // it returns how the program ended.
 func (s *Session) Stop(grace time.Duration) (ptrace.Exit, error) {
+	if s.Prog == nil { // never started
+		s.closeOnce.Do(s.Lab.Close)
+		return ptrace.Exit{}, errors.New("the program was not started")
+	}
 	s.Prog.Stop(grace)
 	ex, err := s.Prog.Wait()
 	s.closeOnce.Do(s.Lab.Close)
@@ -128,13 +160,18 @@ func (s *Session) Wait(ctx context.Context) (ptrace.Exit, error) {
 }
 
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{}
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	select {
+	case l.changed <- struct{}{}:
+	default:
+	}
 	if l.b.Len() > 1<<20 {
 		return len(p), nil // keep the first MiB for reports
 	}
