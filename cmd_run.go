@@ -7,12 +7,14 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/check"
+	"github.com/socklab/socklab/ui"
 )
 
 type runFlags struct {
@@ -23,6 +25,8 @@ type runFlags struct {
 	port          int
 	send          []string
 	timeout       time.Duration
+	step          bool
+	theme         string
 }
 
 func newRunCmd() *cobra.Command {
@@ -45,11 +49,19 @@ func newRunCmd() *cobra.Command {
 			if cmd.ArgsLenAtDash() != 0 {
 				return errors.New("put the program after --: socklab run [flags] -- PROGRAM [ARGS...]")
 			}
+			if !f.trace && !f.asJSON && f.format == "text" && isTerminal(os.Stdout) && isTerminal(os.Stdin) {
+				return runProgramTUI(cmd.Context(), args, f)
+			}
+			if f.step {
+				return errors.New("--step needs the terminal UI (someone must press n): run without --trace/--json, in a terminal")
+			}
 			return runProgram(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args, f)
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.trace, "trace", true, "print each call and segment as a trace line (the lines of socklab trace)")
+	fl.BoolVar(&f.trace, "trace", false, "print each call and segment as a trace line (the lines of socklab trace) instead of opening the terminal UI; the default when stdout is not a terminal")
+	fl.BoolVar(&f.step, "step", false, "terminal UI: start in step mode, each socket call of the program held before it enters the kernel until n")
+	fl.StringVar(&f.theme, "theme", "auto", "terminal UI colours: auto, dark, light or high-contrast")
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON lines (docs/TRACE-FORMAT.md): the same as --format json")
 	fl.StringVar(&f.format, "format", "text", "text or json")
 	fl.StringVar(&f.pcap, "pcap", "", "also write the captured segments to `FILE` (pcapng), each commented with its call")
@@ -61,7 +73,8 @@ func newRunCmd() *cobra.Command {
 	return cmd
 }
 
-func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f runFlags) error {
+// checkRunFlags is every check of run's flags, for both views.
+func checkRunFlags(f *runFlags) error {
 	if f.asJSON {
 		f.format = "json"
 	}
@@ -77,6 +90,96 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f 
 	}
 	if f.serve != "" && len(f.send) > 0 {
 		return errors.New("--send is for a server program and --serve for a client program: use one")
+	}
+	return nil
+}
+
+// startPeer starts socklab's side of the conversation: its server for a
+// client program, or its client sending --send lines to a server program.
+func startPeer(ctx context.Context, s *check.Session, f runFlags) error {
+	switch {
+	case f.serve != "":
+		err := s.Lab.StartServer(netlab.ServerConfig{Service: f.serve,
+			Addr: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(f.port))})
+		if err == nil {
+			_, err = s.Lab.ServerAddr(ctx)
+		}
+		return err
+	case len(f.send) > 0:
+		return sendLines(ctx, s, f.send)
+	}
+	return nil
+}
+
+// runProgramTUI shows the program in the terminal UI: the ladder of its
+// calls and segments, its output, its exit status; q stops it.
+func runProgramTUI(ctx context.Context, argv []string, f runFlags) error {
+	if err := checkRunFlags(&f); err != nil {
+		return err
+	}
+	th, err := themeFlag(f.theme)
+	if err != nil {
+		return err
+	}
+	role := netlab.RoleServer
+	if f.serve != "" {
+		role = netlab.RoleClient
+	}
+	wire := current.wire()
+	closePcap := func() error { return nil }
+	var sink netlab.Sink
+	if f.pcap != "" {
+		ps, c, err := openPcap(f.pcap, wire)
+		if err != nil {
+			return err
+		}
+		sink, closePcap = ps, c
+	}
+	s := check.NewSession(check.SessionConfig{Argv: argv, Wire: wire, Trace: sink, Role: role, Step: f.step})
+	peerCtx, cancelPeer := context.WithCancel(ctx)
+	defer cancelPeer()
+	go func() {
+		select {
+		case <-s.Started():
+		case <-peerCtx.Done():
+			return
+		}
+		if err := startPeer(peerCtx, s, f); err != nil && peerCtx.Err() == nil {
+			s.Lab.Emit(netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: "socklab's peer: " + err.Error()})
+		}
+	}()
+	opts := tuiDefaults()
+	opts.Wire, opts.Theme = wire, th
+	never := make(chan struct{})
+	opts.Program = &ui.ProgramOptions{Title: strings.Join(argv, " "), Lab: s.Lab, Start: s.Start,
+		Output: s.Output, OutputChanged: s.OutputChanged(),
+		Done: func() <-chan struct{} {
+			if s.Prog == nil {
+				return never
+			}
+			return s.Prog.Done()
+		},
+		Exit: func() string {
+			ex, err := s.Prog.Wait()
+			if err != nil {
+				return err.Error()
+			}
+			return ex.String()
+		},
+		Refused: func() string { return s.Refused() }}
+	uerr := ui.Run(ctx, opts)
+	cancelPeer()
+	_, serr := s.Stop(2 * time.Second)
+	if s.Prog == nil {
+		serr = nil // Start failed: the pane said why
+	}
+	_ = serr // how it ended was on screen; stopping it with q is not a failure
+	return firstErr(uerr, closePcap())
+}
+
+func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f runFlags) error {
+	if err := checkRunFlags(&f); err != nil {
+		return err
 	}
 	wire := current.wire()
 	var tw *netlab.TraceWriter
@@ -115,18 +218,7 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f 
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
 	}
-	var peerErr error
-	switch {
-	case f.serve != "":
-		peerErr = s.Lab.StartServer(netlab.ServerConfig{Service: f.serve,
-			Addr: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(f.port))})
-		if peerErr == nil {
-			_, peerErr = s.Lab.ServerAddr(ctx)
-		}
-	case len(f.send) > 0:
-		peerErr = sendLines(ctx, s, f.send)
-	}
-	if peerErr != nil {
+	if peerErr := startPeer(ctx, s, f); peerErr != nil {
 		s.Lab.Emit(netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: "socklab's peer: " + peerErr.Error()})
 	}
 	ex, werr := s.Wait(ctx)
