@@ -120,3 +120,36 @@ func TestE2ECheckJSONExitStatus(t *testing.T) {
 		t.Fatalf("%d checks, %d failed, exit status %d\n%s", total, failed, ee.ExitCode(), out)
 	}
 }
+
+// TestE2ERunTUIStepsTheProgram: socklab run in a terminal holds the
+// program's calls in step mode (▶ NEXT names the program's next call
+// before it enters the kernel), runs it with s, shows its exit status,
+// and q ends socklab.
+func TestE2ERunTUIStepsTheProgram(t *testing.T) {
+	needTool(t, "python3")
+	server, err := filepath.Abs(filepath.Join("testdata", "programs", "echo_server.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startTUI(t, 160, 40, "run", "--step", "--send", "hi", "--", "python3", server, "0", "1")
+	s.waitFor(regexp.MustCompile(`▶ NEXT socket\(\)`))
+	s.keys("n")
+	s.waitFor(regexp.MustCompile(`socket\(\) = 3`))
+	s.waitFor(regexp.MustCompile(`▶ NEXT setsockopt`))
+	if strings.Contains(s.screen(), "bind(3") {
+		t.Fatalf("bind ran before it was stepped:\n%s", s.screen())
+	}
+	s.keys("s") // run mode: everything flows, socklab's client sends "hi"
+	s.waitFor(regexp.MustCompile(`program output · ended: exit status 0`))
+	scr := s.screen()
+	for _, want := range []string{"listen(3, 1) = 0 LISTEN", "accept(3) = 4", `recv(4) = 3 "hi\n"`, "port "} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("screen lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("screen:\n%s", scr)
+	}
+	s.keys("q")
+	s.waitExit()
+}
