@@ -90,6 +90,7 @@ func BenchmarkNoSocketProgram(b *testing.B) {
 		}
 	})
 	b.Run("traced", func(b *testing.B) {
+		var stops uint64
 		for b.Loop() {
 			p, err := Start(Config{Argv: []string{"python3", busy}, Tracer: func(r netlab.Role) netlab.Tracer { return netlab.Tracer{} }})
 			if err != nil {
@@ -98,6 +99,8 @@ func BenchmarkNoSocketProgram(b *testing.B) {
 			if ex, err := p.Wait(); err != nil || ex.Code != 0 {
 				b.Fatal(ex, err)
 			}
+			stops += p.Stops()
 		}
+		b.ReportMetric(float64(stops)/float64(b.N), "stops/op")
 	})
 }

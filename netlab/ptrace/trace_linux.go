@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -37,6 +38,8 @@ type Program struct {
 
 	mu       sync.Mutex
 	inflight map[int]string // tid → the call it is inside, for "blocked in …"
+
+	stops atomic.Uint64 // seccomp stops: what tracing cost this program
 
 	copies  sync.WaitGroup
 	closers []io.Closer
@@ -100,6 +103,10 @@ func Start(cfg Config) (*Program, error) {
 	}
 	return p, nil
 }
+
+// Stops counts the program's calls the filter stopped (socket calls, and
+// reads, writes and closes of other fds, which stop but are not shown).
+func (p *Program) Stops() uint64 { return p.stops.Load() }
 
 // Pid is the program's process id.
 func (p *Program) Pid() int { return p.pid }
@@ -480,6 +487,7 @@ func (p *Program) tracer(r netlab.Role) netlab.Tracer {
 
 // entryStop is a seccomp stop: a filtered call is about to enter the kernel.
 func (p *Program) entryStop(t *thread) {
+	p.stops.Add(1)
 	r, err := getRegs(t.tid)
 	if err != nil {
 		unix.PtraceCont(t.tid, 0)
