@@ -153,3 +153,36 @@ func TestE2ERunTUIStepsTheProgram(t *testing.T) {
 	s.keys("q")
 	s.waitExit()
 }
+
+// TestE2ERunSeedClientAgainstServe: seed 002's client, written against
+// localhost:65432, just works under `socklab run --serve echo`, and its
+// calls are shown as the client's beside socklab's server.
+func TestE2ERunSeedClientAgainstServe(t *testing.T) {
+	needTool(t, "python3")
+	bin := seedsBinary(t)
+	cmd := exec.Command(bin, "run", "--trace", "--timeout", "60s", "--serve", "echo", "--",
+		"python3", filepath.Join("testdata", "seeds", "echo_client.py"))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("socklab run: %v\n%s\n%s", err, out, stderr.String())
+	}
+	for _, w := range []string{
+		`(?m)^server +listen\(\d+, \d+\) = 0  \[127\.0\.0\.1:65432\] LISTEN$`,
+		`(?m)^program +connect\(3, 127\.0\.0\.1:65432\) = 0  \[127\.0\.0\.1:\d+ <-> 127\.0\.0\.1:65432\] ESTABLISHED$`,
+		`(?m)^program +sendto\(3, "Hello, Server!", 14, 0, NULL, 0\) = 14`,
+		`(?m)^program +recvfrom\(3, 1024, 0\) = 14 .*"Hello, Server!"$`,
+		`(?m)^program +close\(3\) = 0`,
+	} {
+		if !regexp.MustCompile(w).Match(out) {
+			t.Errorf("missing %s", w)
+		}
+	}
+	if !strings.Contains(stderr.String(), "Received: Hello, Server!") {
+		t.Errorf("the client's own output: %q", stderr.String())
+	}
+	if t.Failed() {
+		t.Logf("trace:\n%s", out)
+	}
+}
