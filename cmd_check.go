@@ -22,6 +22,7 @@ func newCheckCmd() *cobra.Command {
 	var (
 		asJSON bool
 		limit  time.Duration
+		port   int
 	)
 	cmd := &cobra.Command{
 		Use:   "check EXERCISE -- PROGRAM [ARGS...]",
@@ -30,8 +31,9 @@ func newCheckCmd() *cobra.Command {
 			"peer would, and prints one verdict per check, explained with the calls your program made.\n" +
 			"Exercises: " + strings.Join(check.Kinds, ", ") + ".\n\n" +
 			"The exit status is the number of failed checks (0: all passed).",
-		Example: "  socklab check echo-server -- python3 server.py\n  socklab check echo-server --json -- ./server 0",
-		Args:    cobra.MinimumNArgs(2),
+		Example: "  socklab check echo-server -- python3 server.py\n  socklab check echo-server --json -- ./server 0\n" +
+			"  socklab check echo-client -- python3 client.py\n  socklab check echo-client --port 0 -- ./client {port}",
+		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.ArgsLenAtDash() != 1 {
 				return fmt.Errorf("write the exercise, then -- and the program: socklab check %s -- PROGRAM [ARGS...]", strings.Join(check.Kinds, "|"))
@@ -39,16 +41,23 @@ func newCheckCmd() *cobra.Command {
 			if err := durationIn("limit", limit, 100*time.Millisecond, 10*time.Minute, "a time limit per check"); err != nil {
 				return err
 			}
-			return runCheck(cmd.Context(), cmd.OutOrStdout(), args[0], args[1:], limit, asJSON)
+			if err := intIn("port", port, 0, 65535, "a port (0: any; the program gets it as {port})"); err != nil {
+				return err
+			}
+			if port == 0 {
+				port = -1
+			}
+			return runCheck(cmd.Context(), cmd.OutOrStdout(), args[0], args[1:], check.Config{Limit: limit, Port: port}, asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per check")
+	cmd.Flags().IntVar(&port, "port", 65432, "client exercises: the port of socklab's server (the seeds use 65432; 0: any); an argument {port} is replaced by it")
 	cmd.Flags().DurationVar(&limit, "limit", 10*time.Second, "the time limit of each check; a program still blocked then is stopped and the report says where")
 	addHostNetworkFlag(cmd)
 	return cmd
 }
 
-func runCheck(ctx context.Context, w io.Writer, kind string, argv []string, limit time.Duration, asJSON bool) error {
+func runCheck(ctx context.Context, w io.Writer, kind string, argv []string, cfg check.Config, asJSON bool) error {
 	failed := 0
 	report := func(r check.Result) {
 		if !r.Pass {
@@ -69,7 +78,8 @@ func runCheck(ctx context.Context, w io.Writer, kind string, argv []string, limi
 			}
 		}
 	}
-	_, err := check.Run(ctx, kind, check.Config{Argv: argv, Wire: current.wire(), Limit: limit}, report)
+	cfg.Argv, cfg.Wire = argv, current.wire()
+	_, err := check.Run(ctx, kind, cfg, report)
 	if err != nil {
 		return err
 	}

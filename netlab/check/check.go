@@ -35,10 +35,14 @@ type Config struct {
 	Dir   string
 	Wire  netlab.WireConfig
 	Limit time.Duration // per check; default 10s
+	// Port is socklab's server's port for a client exercise (0: 65432, the
+	// seeds'; below 0: any, the kernel chooses); an argument {port} is
+	// replaced by it.
+	Port int
 }
 
 // Kinds are the exercises socklab can grade.
-var Kinds = []string{"echo-server"}
+var Kinds = []string{"echo-server", "echo-client"}
 
 // Run starts the program and runs every check of kind against it, calling
 // report after each. It returns the results; an error only when the
@@ -50,6 +54,8 @@ func Run(ctx context.Context, kind string, cfg Config, report func(Result)) ([]R
 	switch kind {
 	case "echo-server":
 		return runEchoServer(ctx, cfg, report)
+	case "echo-client":
+		return runEchoClient(ctx, cfg, report)
 	}
 	return nil, fmt.Errorf("unknown exercise %q: want %s", kind, strings.Join(Kinds, ", "))
 }

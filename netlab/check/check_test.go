@@ -89,3 +89,35 @@ func TestCheckFailsAServerThatNeverCloses(t *testing.T) {
 	want(t, res, "serves a request", true)
 	want(t, res, "closes its connection sockets", false, "never called close()", "CLOSE_WAIT")
 }
+
+func gradeClient(t *testing.T, name string) map[string]Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	argv := program(t, name)
+	argv[len(argv)-1] = PortArg
+	// Port 0: the kernel picks the server's port, the program gets it as {port}.
+	res, err := Run(ctx, "echo-client", Config{Argv: argv, Limit: 5 * time.Second, Port: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Result{}
+	for _, r := range res {
+		out[r.Name] = r
+		t.Logf("%v %s: %s", r.Pass, r.Name, r.Detail)
+	}
+	return out
+}
+
+func TestCheckPassesACorrectClient(t *testing.T) {
+	res := gradeClient(t, "echo_client.py")
+	for _, n := range []string{"connects", "sends", "reads the whole reply", "closes"} {
+		want(t, res, n, true)
+	}
+}
+
+func TestCheckFailsAClientThatNeverCloses(t *testing.T) {
+	res := gradeClient(t, "echo_client_no_close.py")
+	want(t, res, "connects", true)
+	want(t, res, "closes", false, "without calling close(3)")
+}
