@@ -121,3 +121,16 @@ func TestCheckFailsAClientThatNeverCloses(t *testing.T) {
 	want(t, res, "connects", true)
 	want(t, res, "closes", false, "without calling close(3)")
 }
+
+func TestCheckSaysWhereAHungServerWasBlocked(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := Run(ctx, "echo-server", Config{Argv: program(t, "echo_silent.py"), Limit: time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) == 0 || res[0].Name != "serves a request" || res[0].Pass ||
+		!strings.Contains(res[0].Detail, "it was blocked in recvfrom(4, 1024, 0)") {
+		t.Fatalf("first result: %+v", res)
+	}
+}
