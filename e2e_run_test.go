@@ -17,7 +17,8 @@ import (
 func TestE2ERunPythonEchoServer(t *testing.T) {
 	needTool(t, "python3")
 	bin := seedsBinary(t)
-	cmd := exec.Command(bin, "run", "--timeout", "60s", "--send", "hello", "--send", "world", "--",
+	pcap := filepath.Join(t.TempDir(), "run.pcapng")
+	cmd := exec.Command(bin, "run", "--timeout", "60s", "--pcap", pcap, "--send", "hello", "--send", "world", "--",
 		"python3", filepath.Join("testdata", "programs", "echo_server.py"), "0", "1")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -66,6 +67,16 @@ func TestE2ERunPythonEchoServer(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "port "+port) {
 		t.Errorf("the program's own output is not passed on: %q", stderr.String())
+	}
+	// --pcap: the same segments, for tcpdump -r.
+	if _, err := exec.LookPath("tcpdump"); err == nil {
+		dump, err := exec.Command("tcpdump", "-nr", pcap).Output()
+		if err != nil {
+			t.Fatalf("tcpdump -r: %v", err)
+		}
+		if n := strings.Count(string(dump), "."+port+" > "); n < 4 {
+			t.Errorf("--pcap holds %d segments from the program's port:\n%s", n, dump)
+		}
 	}
 }
 
