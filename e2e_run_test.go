@@ -197,3 +197,28 @@ func TestE2ERunSeedClientAgainstServe(t *testing.T) {
 		t.Logf("trace:\n%s", out)
 	}
 }
+
+// TestE2ERunWhereTracingIsRefused: where the kernel refuses ptrace, run
+// says so with the reason and still runs the program, showing the wire
+// only; nothing of the program's calls is guessed.
+func TestE2ERunWhereTracingIsRefused(t *testing.T) {
+	needTool(t, "python3")
+	bin := seedsBinary(t)
+	cmd := exec.Command(bin, "run", "--trace", "--timeout", "60s", "--send", "hello", "--",
+		"python3", filepath.Join("testdata", "programs", "echo_server.py"), "0", "1")
+	cmd.Env = append(cmd.Environ(), "SOCKLAB_TEST_REFUSE_PTRACE=ptrace_scope=3 (test)")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("socklab run: %v\n%s", err, out)
+	}
+	trace := string(out)
+	if !strings.Contains(trace, "the program's calls are not traced (the kernel refused ptrace (ptrace_scope=3 (test): operation not permitted)): only the wire is shown") {
+		t.Errorf("no reason on screen:\n%s", trace)
+	}
+	if regexp.MustCompile(`(?m)^program +\w+\(`).MatchString(trace) {
+		t.Errorf("a call of the untraced program was shown:\n%s", trace)
+	}
+	if !regexp.MustCompile(`(?m)^client 1 +recv\(\d+, 1024, 0\) = 6 .*"hello\\n"$`).MatchString(trace) {
+		t.Errorf("the program did not run (no echo):\n%s", trace)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"runtime"
 	"strconv"
@@ -72,8 +73,10 @@ type waitKey struct {
 	op netlab.Op
 }
 
-// ErrRefused wraps why the kernel would not let socklab trace the program.
-var ErrRefused = errors.New("tracing refused")
+// RefuseEnv is a test seam: when set, Start behaves as if the kernel had
+// refused ptrace with this reason (the wire-only path's tests run on
+// machines that allow tracing).
+const RefuseEnv = "SOCKLAB_TEST_REFUSE_PTRACE"
 
 // Start runs the program under the tracer. It returns once the program is
 // running (or could not be started: the error says why). When the kernel
@@ -254,7 +257,12 @@ func (p *Program) run(files []*os.File, started chan<- error) {
 	}
 	attr := &os.ProcAttr{Dir: p.cfg.Dir, Env: env, Files: append(files, rw),
 		Sys: &syscall.SysProcAttr{Ptrace: true, Setpgid: true}}
-	proc, err := os.StartProcess(exe, append([]string{"socklab-launch"}, p.cfg.Argv...), attr)
+	var proc *os.Process
+	if why := os.Getenv(RefuseEnv); why != "" {
+		err = fmt.Errorf("%s: %w", why, unix.EPERM)
+	} else {
+		proc, err = os.StartProcess(exe, append([]string{"socklab-launch"}, p.cfg.Argv...), attr)
+	}
 	rw.Close()
 	if err != nil {
 		if errors.Is(err, unix.EPERM) {
@@ -306,12 +314,91 @@ func (p *Program) runUntraced(attr *os.ProcAttr, started chan<- error, markExec 
 	p.pid = pr.Pid
 	started <- nil
 	markExec()
+	stop := make(chan struct{})
+	defer close(stop)
+	if p.cfg.OnListen != nil {
+		go p.watchListen(stop)
+	}
 	st, err := pr.Wait()
 	if err != nil {
 		p.err = err
 		return
 	}
 	p.exit = exitOf(st.Sys().(syscall.WaitStatus))
+}
+
+// watchListen finds, without ptrace, the sockets the program listens on:
+// its fds' socket inodes (/proc/PID/fd) among the kernel's listeners
+// (/proc/net/tcp, tcp6), looked at every 20 ms until it ends.
+func (p *Program) watchListen(stop <-chan struct{}) {
+	seen := map[string]bool{}
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		inodes := map[string]bool{}
+		dir := "/proc/" + strconv.Itoa(p.pid) + "/fd"
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if l, err := os.Readlink(dir + "/" + e.Name()); err == nil && strings.HasPrefix(l, "socket:[") {
+				inodes[strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]")] = true
+			}
+		}
+		for _, a := range listeners(inodes) {
+			if !seen[a.String()] {
+				seen[a.String()] = true
+				p.cfg.OnListen(a)
+			}
+		}
+	}
+}
+
+// listeners reads /proc/net/tcp and tcp6 for LISTEN sockets among inodes.
+func listeners(inodes map[string]bool) []netip.AddrPort {
+	var out []netip.AddrPort
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			fl := strings.Fields(line)
+			if len(fl) < 10 || fl[3] != "0A" || !inodes[fl[9]] {
+				continue
+			}
+			if a, ok := procAddr(fl[1]); ok {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// procAddr decodes /proc/net/tcp's "0100007F:1F90" (the address in the
+// kernel's byte order, 32-bit words in host order).
+func procAddr(s string) (netip.AddrPort, bool) {
+	h, ps, ok := strings.Cut(s, ":")
+	port, err := strconv.ParseUint(ps, 16, 16)
+	if !ok || err != nil || (len(h) != 8 && len(h) != 32) {
+		return netip.AddrPort{}, false
+	}
+	raw := make([]byte, len(h)/2)
+	for i := range raw {
+		v, err := strconv.ParseUint(h[2*i:2*i+2], 16, 8)
+		if err != nil {
+			return netip.AddrPort{}, false
+		}
+		raw[i] = byte(v)
+	}
+	for i := 0; i+4 <= len(raw); i += 4 { // each word little endian
+		raw[i], raw[i+1], raw[i+2], raw[i+3] = raw[i+3], raw[i+2], raw[i+1], raw[i]
+	}
+	a, _ := netip.AddrFromSlice(raw)
+	return netip.AddrPortFrom(a.Unmap(), uint16(port)), true
 }
 
 func lookPath(name string) string {
