@@ -53,7 +53,7 @@ func TestE2ELesson3(t *testing.T) {
 	}
 	keys := func(k ...string) { tmux(append([]string{"send-keys", "-t", session}, k...)...) }
 
-	waitFor("Lesson 3/13")
+	waitFor("Lesson 3/14")
 	keys("n")
 	waitFor("step 1/6")
 	keys("n")

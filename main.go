@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/ptrace"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -28,6 +29,7 @@ import (
 var version = "0.1.0-dev"
 
 func main() {
+	ptrace.Launch() // a traced program's launcher runs nothing else of socklab
 	args := os.Args[1:]
 	if wantsPrivateNetwork(newRootCmd(), args) {
 		code, ran, n := enterPrivateNetwork(args)
@@ -66,7 +68,11 @@ func run(ctx context.Context, args []string) int {
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(version),
 		fang.WithErrorHandler(func(w io.Writer, st fang.Styles, err error) {
-			if _, bySignal := context.Cause(ctx).(stopSignal); !bySignal || isOutputError(err) {
+			// An exitCode (check's count of failed checks) was reported
+			// by its command already; an output error is said even after
+			// a signal, since data was lost.
+			var code exitCode
+			if _, bySignal := context.Cause(ctx).(stopSignal); (!bySignal || isOutputError(err)) && !errors.As(err, &code) {
 				printError(w, st, err)
 			}
 		}),
@@ -81,6 +87,10 @@ func run(ctx context.Context, args []string) int {
 	}
 	if sig, ok := context.Cause(ctx).(stopSignal); ok {
 		return sig.exitCode()
+	}
+	var code exitCode
+	if errors.As(err, &code) {
+		return int(code)
 	}
 	if err != nil {
 		return 1
@@ -115,6 +125,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newServeCmd(), newClientCmd(), newClassCmd(), newConnectCmd())
 	root.AddCommand(lessonCommands()...)
 	root.AddCommand(newBenchCmd())
+	root.AddCommand(newRunCmd(), newCheckCmd())
 	return root
 }
 

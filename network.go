@@ -51,7 +51,7 @@ func wantsPrivateNetwork(root *cobra.Command, args []string) bool {
 	if err != nil {
 		return false
 	}
-	return cmd == root || slices.Contains([]string{"lesson", "trace"}, cmd.Name())
+	return cmd == root || slices.Contains([]string{"lesson", "trace", "run", "check"}, cmd.Name())
 }
 
 // addAnyAddressFlag declares --any-address: lessons may use addresses

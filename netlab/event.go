@@ -89,6 +89,10 @@ type Event struct {
 	// Pkt is the decoded segment of a KindPacket event (Data holds its
 	// frame's first bytes).
 	Pkt *Packet
+	// Syscall is the system call's own name when it is not Op's: a traced
+	// program's write(2) on a socket is OpSend with Syscall "write", its
+	// accept4 is OpAccept with Syscall "accept4" (netlab/ptrace).
+	Syscall string
 
 	// Enter is when the call first entered the kernel and Return when it
 	// returned (both read from the same clock, time.Now). At is the moment
@@ -185,7 +189,11 @@ func (e Event) AppendTo(b []byte) []byte {
 }
 
 func appendCall(b []byte, e Event) []byte {
-	b = append(b, e.Op.String()...)
+	if e.Syscall != "" {
+		b = append(b, e.Syscall...)
+	} else {
+		b = append(b, e.Op.String()...)
+	}
 	b = append(b, '(')
 	b = append(b, e.Text...)
 	return append(b, ')')

@@ -21,6 +21,7 @@ type jsonEvent struct {
 	Seq      uint64    `json:"seq"`
 	Kind     string    `json:"kind"`
 	Op       string    `json:"op"`
+	Syscall  string    `json:"syscall,omitempty"`
 	Role     string    `json:"role"`
 	Actor    string    `json:"actor"`
 	Call     uint64    `json:"call,omitempty"`
@@ -99,7 +100,7 @@ type jsonSegs struct {
 // AppendJSON appends e as one line of the JSON trace schema (without the
 // newline).
 func (e Event) AppendJSON(b []byte) []byte {
-	j := jsonEvent{V: JSONVersion, Seq: e.Seq, Kind: e.Kind.String(), Op: e.Op.Key(), Role: e.Role.String(),
+	j := jsonEvent{V: JSONVersion, Seq: e.Seq, Kind: e.Kind.String(), Op: e.Op.Key(), Syscall: e.Syscall, Role: e.Role.String(),
 		Actor: e.Actor, Call: uint64(e.CallID), Text: e.Text, Size: e.Args.Size, Backlog: e.Args.Backlog,
 		Option: e.Args.Option, Path: e.Args.Path, Result: e.Result, Errno: ErrnoName(e.Errno), Note: e.Note,
 		State: e.State.String(), NewState: e.NewState.String(), Bytes: len(e.Data),

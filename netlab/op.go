@@ -35,6 +35,11 @@ const (
 	OpActorEnd   // an actor ended; Note says why
 	OpStepMode   // step mode switched on (Result 1) or off (Result 0)
 	OpWire       // the lab's capture: on (Result 1) or off (Result 0, Note says why)
+
+	// OpWait is a traced program waiting for fds (poll, select,
+	// epoll_wait; Event.Syscall says which): a call, but one that moves
+	// nothing and takes nothing, so it neither holds nor is held.
+	OpWait
 )
 
 var opNames = [...]string{
@@ -60,6 +65,7 @@ var opNames = [...]string{
 	OpActorEnd:    "actor-end",
 	OpStepMode:    "step-mode",
 	OpWire:        "wire",
+	OpWait:        "wait",
 }
 
 // String returns the name of the system call (or lab change) as a C
@@ -87,7 +93,7 @@ func (o Op) Key() string {
 
 // OpByKey is the inverse of Key; ok is false for an unknown key.
 func OpByKey(key string) (Op, bool) {
-	for o := OpSocket; o <= OpWire; o++ {
+	for o := OpSocket; o <= OpWait; o++ {
 		if o.Key() == key {
 			return o, true
 		}

@@ -43,7 +43,7 @@ func TestLessonThroughRootOptions(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
 	p := newPump(t, Options{Pane: "lessons", Lessons: LessonOptions{Number: 2, ProgressPath: prog}}, 100, 30)
 	lp := p.m.panes[paneLessons].(*lessonsPane)
-	p.waitScreen("Lesson 2/13")
+	p.waitScreen("Lesson 2/14")
 	idle := func() bool { return !lp.busy }
 	for i := 0; !strings.Contains(footerLine(p), "n next lesson"); i++ {
 		if i > 40 {
@@ -66,5 +66,5 @@ func TestLessonThroughRootOptions(t *testing.T) {
 		t.Fatalf("lesson 2 not marked done:\n%s", p.screen())
 	}
 	p.key("n")
-	p.waitScreen("Lesson 3/13")
+	p.waitScreen("Lesson 3/14")
 }

@@ -59,6 +59,8 @@ func NewModel(opts Options) *Model {
 		m.panes, first = []pane{newClassPane(c, 0, *opts.Class)}, 0
 	case opts.Connect != nil:
 		m.panes, first = []pane{newRemotePane(c, 0, *opts.Connect)}, 0
+	case opts.Program != nil:
+		m.panes, first = []pane{newProgramPane(c, 0, *opts.Program)}, 0
 	default:
 		m.panes = make([]pane, paneCount)
 		m.panes[paneLessons] = newLessonsPane(c, opts.Lessons)

@@ -26,6 +26,9 @@ type Options struct {
 	// one lab pane whose clients talk to a server elsewhere.
 	Class   *ClassOptions
 	Connect *ConnectOptions
+	// Program, when set, makes it socklab run: one pane showing a
+	// student's program (program_pane.go).
+	Program *ProgramOptions
 }
 
 // ClassOptions are what socklab class hands the UI.

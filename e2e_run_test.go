@@ -1,0 +1,224 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestE2ERunPythonEchoServer is the issue's first "done when": seed 002's
+// server (made to take a port) under `socklab run --trace`, socklab's
+// client sending two lines. Every call of the program is shown with its
+// real fds and ports, and the segments between them are linked to the
+// program's calls.
+func TestE2ERunPythonEchoServer(t *testing.T) {
+	needTool(t, "python3")
+	bin := seedsBinary(t)
+	pcap := filepath.Join(t.TempDir(), "run.pcapng")
+	cmd := exec.Command(bin, "run", "--timeout", "60s", "--pcap", pcap, "--send", "hello", "--send", "world", "--",
+		"python3", filepath.Join("testdata", "programs", "echo_server.py"), "0", "1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("socklab run: %v\n%s\n%s", err, out, stderr.String())
+	}
+	trace := string(out)
+	if !strings.Contains(trace, "wire: on") {
+		t.Skipf("the wire is off on this machine:\n%s", trace)
+	}
+	listen := regexp.MustCompile(`(?m)^program +listen\(3, 1\) = 0  \[127\.0\.0\.1:(\d+)\] LISTEN$`).FindStringSubmatch(trace)
+	if listen == nil {
+		t.Fatalf("no listen(3, 1) with the program's port:\n%s", trace)
+	}
+	port := listen[1]
+	want := []string{
+		`(?m)^program +socket\(AF_INET, SOCK_STREAM\|SOCK_CLOEXEC, 0\) = 3`,
+		`(?m)^program +bind\(3, 127\.0\.0\.1:0\) = 0  \[127\.0\.0\.1:` + port + `\]`,
+		`(?m)^program +accept4\(3, SOCK_CLOEXEC\) = 4  \[127\.0\.0\.1:` + port + ` <-> 127\.0\.0\.1:\d+\] LISTEN new fd ESTABLISHED`,
+		`(?m)^program +recvfrom\(4, 1024, 0\) = 6 .* "hello\\n"$`,
+		`(?m)^program +sendto\(4, "hello\\n", 6, 0, NULL, 0\) = 6`,
+		`(?m)^program +recvfrom\(4, 1024, 0\) = 6 .* "world\\n"$`,
+		`(?m)^program +recvfrom\(4, 1024, 0\) = 0`,
+		`(?m)^program +close\(4\) = 0`,
+		`(?m)^program +close\(3\) = 0`,
+		// the segments, each linked to the program's call that sent it
+		`(?m)^wire +program → client 1  PSH,ACK len=6 .*127\.0\.0\.1:` + port + ` > .*\(sent by send\)$`,
+		`(?m)^wire +program → client 1  FIN,ACK .*\(sent by close\)$`,
+		`(?m)^wire +program → client 1  SYN,ACK .*\(the kernel answers the SYN: no accept\(\) needed\)$`,
+		`(?m)^lab +-- the program ended: exit status 0$`,
+	}
+	for _, w := range want {
+		if !regexp.MustCompile(w).MatchString(trace) {
+			t.Errorf("missing %s", w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("trace:\n%s", trace)
+	}
+	// The program's order: a line of the trace never comes before the call it depends on.
+	i := strings.Index(trace, "recvfrom(4, 1024, 0) = 6")
+	j := strings.Index(trace, `sendto(4, "hello\n"`)
+	if i < 0 || j < i {
+		t.Errorf("sendto of the echo drawn before the recvfrom it answers")
+	}
+	if !strings.Contains(stderr.String(), "port "+port) {
+		t.Errorf("the program's own output is not passed on: %q", stderr.String())
+	}
+	// --pcap: the same segments, for tcpdump -r.
+	if _, err := exec.LookPath("tcpdump"); err == nil {
+		dump, err := exec.Command("tcpdump", "-nr", pcap).Output()
+		if err != nil {
+			t.Fatalf("tcpdump -r: %v", err)
+		}
+		if n := strings.Count(string(dump), "."+port+" > "); n < 4 {
+			t.Errorf("--pcap holds %d segments from the program's port:\n%s", n, dump)
+		}
+	}
+}
+
+func TestE2ERunBadInvocations(t *testing.T) {
+	bin := seedsBinary(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--serve", "chat", "--", "true"}, `--serve "chat": want echo or calc`},
+		{[]string{"run", "--port", "70000", "--serve", "echo", "--", "true"}, "--port 70000"},
+		{[]string{"run", "--", "/nonexistent/prog"}, "/nonexistent/prog"},
+	} {
+		out, err := exec.Command(bin, tc.args...).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), tc.want) {
+			t.Errorf("%v: err %v, output %q; want an error with %q", tc.args, err, out, tc.want)
+		}
+	}
+}
+
+// TestE2ECheckJSONExitStatus: one JSON object per check, and the exit
+// status is the number of failed checks.
+func TestE2ECheckJSONExitStatus(t *testing.T) {
+	needTool(t, "python3")
+	bin := seedsBinary(t)
+	cmd := exec.Command(bin, "check", "echo-server", "--json", "--limit", "5s", "--",
+		"python3", filepath.Join("testdata", "programs", "echo_once.py"), "0")
+	out, err := cmd.Output()
+	ee, ok := err.(*exec.ExitError)
+	if !ok {
+		t.Fatalf("want a failing exit status, got %v\n%s", err, out)
+	}
+	var failed, total int
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var r struct {
+			Check  string `json:"check"`
+			Pass   bool   `json:"pass"`
+			Detail string `json:"detail"`
+		}
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("not JSON: %q", l)
+		}
+		total++
+		if !r.Pass {
+			failed++
+		}
+		if r.Check == "serves a second client without restarting" && (r.Pass || !strings.Contains(r.Detail, "accept() once")) {
+			t.Errorf("second client: %+v", r)
+		}
+	}
+	if total != 5 || failed == 0 || ee.ExitCode() != failed {
+		t.Fatalf("%d checks, %d failed, exit status %d\n%s", total, failed, ee.ExitCode(), out)
+	}
+}
+
+// TestE2ERunTUIStepsTheProgram: socklab run in a terminal holds the
+// program's calls in step mode (▶ NEXT names the program's next call
+// before it enters the kernel), runs it with s, shows its exit status,
+// and q ends socklab.
+func TestE2ERunTUIStepsTheProgram(t *testing.T) {
+	needTool(t, "python3")
+	server, err := filepath.Abs(filepath.Join("testdata", "programs", "echo_server.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startTUI(t, 160, 40, "run", "--step", "--send", "hi", "--", "python3", server, "0", "1")
+	s.waitFor(regexp.MustCompile(`▶ NEXT socket\(\)`))
+	s.keys("n")
+	s.waitFor(regexp.MustCompile(`socket\(\) = 3`))
+	s.waitFor(regexp.MustCompile(`▶ NEXT setsockopt`))
+	if strings.Contains(s.screen(), "bind(3") {
+		t.Fatalf("bind ran before it was stepped:\n%s", s.screen())
+	}
+	s.keys("s") // run mode: everything flows, socklab's client sends "hi"
+	s.waitFor(regexp.MustCompile(`program output · ended: exit status 0`))
+	scr := s.screen()
+	for _, want := range []string{"listen(3, 1) = 0 LISTEN", "accept(3) = 4", `recv(4) = 3 "hi\n"`, "port "} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("screen lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("screen:\n%s", scr)
+	}
+	s.keys("q")
+	s.waitExit()
+}
+
+// TestE2ERunSeedClientAgainstServe: seed 002's client, written against
+// localhost:65432, just works under `socklab run --serve echo`, and its
+// calls are shown as the client's beside socklab's server.
+func TestE2ERunSeedClientAgainstServe(t *testing.T) {
+	needTool(t, "python3")
+	bin := seedsBinary(t)
+	cmd := exec.Command(bin, "run", "--trace", "--timeout", "60s", "--serve", "echo", "--",
+		"python3", filepath.Join("testdata", "seeds", "echo_client.py"))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("socklab run: %v\n%s\n%s", err, out, stderr.String())
+	}
+	for _, w := range []string{
+		`(?m)^server +listen\(\d+, \d+\) = 0  \[127\.0\.0\.1:65432\] LISTEN$`,
+		`(?m)^program +connect\(3, 127\.0\.0\.1:65432\) = 0  \[127\.0\.0\.1:\d+ <-> 127\.0\.0\.1:65432\] ESTABLISHED$`,
+		`(?m)^program +sendto\(3, "Hello, Server!", 14, 0, NULL, 0\) = 14`,
+		`(?m)^program +recvfrom\(3, 1024, 0\) = 14 .*"Hello, Server!"$`,
+		`(?m)^program +close\(3\) = 0`,
+	} {
+		if !regexp.MustCompile(w).Match(out) {
+			t.Errorf("missing %s", w)
+		}
+	}
+	if !strings.Contains(stderr.String(), "Received: Hello, Server!") {
+		t.Errorf("the client's own output: %q", stderr.String())
+	}
+	if t.Failed() {
+		t.Logf("trace:\n%s", out)
+	}
+}
+
+// TestE2ERunWhereTracingIsRefused: where the kernel refuses ptrace, run
+// says so with the reason and still runs the program, showing the wire
+// only; nothing of the program's calls is guessed.
+func TestE2ERunWhereTracingIsRefused(t *testing.T) {
+	needTool(t, "python3")
+	bin := seedsBinary(t)
+	cmd := exec.Command(bin, "run", "--trace", "--timeout", "60s", "--send", "hello", "--",
+		"python3", filepath.Join("testdata", "programs", "echo_server.py"), "0", "1")
+	cmd.Env = append(cmd.Environ(), "SOCKLAB_TEST_REFUSE_PTRACE=ptrace_scope=3 (test)")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("socklab run: %v\n%s", err, out)
+	}
+	trace := string(out)
+	if !strings.Contains(trace, "the program's calls are not traced (the kernel refused ptrace (ptrace_scope=3 (test): operation not permitted)): only the wire is shown") {
+		t.Errorf("no reason on screen:\n%s", trace)
+	}
+	if regexp.MustCompile(`(?m)^program +\w+\(`).MatchString(trace) {
+		t.Errorf("a call of the untraced program was shown:\n%s", trace)
+	}
+	if !regexp.MustCompile(`(?m)^client 1 +recv\(\d+, 1024, 0\) = 6 .*"hello\\n"$`).MatchString(trace) {
+		t.Errorf("the program did not run (no echo):\n%s", trace)
+	}
+}

@@ -1,0 +1,136 @@
+//go:build linux && (amd64 || arm64)
+
+package check
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/netlab/ptrace"
+)
+
+func TestMain(m *testing.M) {
+	ptrace.Launch() // a graded program's launcher is this test binary
+	os.Exit(m.Run())
+}
+
+func program(t *testing.T, name string) []string {
+	t.Helper()
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("no python3")
+	}
+	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "programs", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []string{"python3", p, "0"}
+}
+
+func grade(t *testing.T, name string) map[string]Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Run(ctx, "echo-server", Config{Argv: program(t, name), Limit: 5 * time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Result{}
+	for _, r := range res {
+		out[r.Name] = r
+		t.Logf("%v %s: %s\n    %s", r.Pass, r.Name, r.Detail, strings.Join(r.Evidence, "\n    "))
+	}
+	return out
+}
+
+func want(t *testing.T, res map[string]Result, name string, pass bool, detail ...string) {
+	t.Helper()
+	r, ok := res[name]
+	if !ok {
+		t.Fatalf("no result for %q", name)
+	}
+	if r.Pass != pass {
+		t.Errorf("%q: pass %v, want %v (%s)", name, r.Pass, pass, r.Detail)
+	}
+	for _, d := range detail {
+		if !strings.Contains(r.Detail, d) {
+			t.Errorf("%q: detail %q does not say %q", name, r.Detail, d)
+		}
+	}
+}
+
+func TestCheckPassesACorrectServer(t *testing.T) {
+	res := grade(t, "echo_server.py")
+	for _, name := range []string{"serves a request", "serves a second client without restarting",
+		"keeps a connection until the client closes", "answers a 1 MB message whole", "closes its connection sockets"} {
+		want(t, res, name, true)
+	}
+}
+
+func TestCheckFailsASeedServerThatReturns(t *testing.T) {
+	res := grade(t, "echo_once.py")
+	want(t, res, "serves a request", true)
+	want(t, res, "serves a second client without restarting", false,
+		"your server called accept() once, then close(3) on the listening socket", "SYN was answered with RST (connection refused)")
+}
+
+func TestCheckFailsASendOnceServer(t *testing.T) {
+	res := grade(t, "echo_send_once.py")
+	want(t, res, "serves a request", true)
+	want(t, res, "answers a 1 MB message whole", false, "sent only", "Use sendall()")
+}
+
+func TestCheckFailsAServerThatNeverCloses(t *testing.T) {
+	res := grade(t, "echo_no_close.py")
+	want(t, res, "serves a request", true)
+	want(t, res, "closes its connection sockets", false, "never called close()", "CLOSE_WAIT")
+}
+
+func gradeClient(t *testing.T, name string) map[string]Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	argv := program(t, name)
+	argv[len(argv)-1] = PortArg
+	// Port 0: the kernel picks the server's port, the program gets it as {port}.
+	res, err := Run(ctx, "echo-client", Config{Argv: argv, Limit: 5 * time.Second, Port: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Result{}
+	for _, r := range res {
+		out[r.Name] = r
+		t.Logf("%v %s: %s", r.Pass, r.Name, r.Detail)
+	}
+	return out
+}
+
+func TestCheckPassesACorrectClient(t *testing.T) {
+	res := gradeClient(t, "echo_client.py")
+	for _, n := range []string{"connects", "sends", "reads the whole reply", "closes"} {
+		want(t, res, n, true)
+	}
+}
+
+func TestCheckFailsAClientThatNeverCloses(t *testing.T) {
+	res := gradeClient(t, "echo_client_no_close.py")
+	want(t, res, "connects", true)
+	want(t, res, "closes", false, "without calling close(3)")
+}
+
+func TestCheckSaysWhereAHungServerWasBlocked(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := Run(ctx, "echo-server", Config{Argv: program(t, "echo_silent.py"), Limit: time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) == 0 || res[0].Name != "serves a request" || res[0].Pass ||
+		!strings.Contains(res[0].Detail, "it was blocked in recvfrom(4, 1024, 0)") {
+		t.Fatalf("first result: %+v", res)
+	}
+}

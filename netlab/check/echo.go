@@ -1,0 +1,384 @@
+package check
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// echoServer grades an echo server; its checks share one run of the
+// program, as a server is meant to be run once and serve every client.
+type echoServer struct {
+	s    *Session
+	cfg  Config
+	addr netip.AddrPort
+	n    int // clients so far
+}
+
+func runEchoServer(ctx context.Context, cfg Config, report func(Result)) ([]Result, error) {
+	s, err := StartSession(ctx, SessionConfig{Argv: cfg.Argv, Dir: cfg.Dir, Wire: cfg.Wire, Role: netlab.RoleServer})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Stop(time.Second)
+	g := &echoServer{s: s, cfg: cfg}
+	var out []Result
+	add := func(r Result) {
+		out = append(out, r)
+		if report != nil {
+			report(r)
+		}
+	}
+	start := time.Now()
+	// Starting an interpreter is not what is graded: the wait for listen()
+	// gets 10 s more than a check.
+	startLimit := cfg.Limit + 10*time.Second
+	lctx, cancel := context.WithTimeout(ctx, startLimit)
+	g.addr, err = s.Listening(lctx)
+	cancel()
+	if err != nil {
+		r := Result{Name: "listens", Detail: err.Error() + explainEnd(s) + output(s), Evidence: lines(programCalls(s), 8)}
+		if lctx.Err() != nil {
+			r.Detail = fmt.Sprintf("the program did not call listen() within %s: %s", startLimit, blockedIn(s)) + output(s)
+		}
+		r.Took = since(start)
+		add(r)
+		return out, nil
+	}
+	if why := s.Refused(); why != "" {
+		return nil, errors.New("socklab cannot trace the program here (" + why + "): checks need its calls")
+	}
+	checks := []struct {
+		name string
+		fn   func(context.Context) (bool, string, []string)
+	}{
+		{"serves a request", g.servesARequest},
+		{"serves a second client without restarting", g.servesASecondClient},
+		{"keeps a connection until the client closes", g.keepsAConnection},
+		{"answers a 1 MB message whole", g.answersAMegabyte},
+		{"closes its connection sockets", g.closesItsSockets},
+	}
+	for _, c := range checks {
+		start := time.Now()
+		cctx, cancel := context.WithTimeout(ctx, cfg.Limit)
+		pass, detail, ev := c.fn(cctx)
+		if cctx.Err() != nil && !pass {
+			detail = fmt.Sprintf("when the time limit (%s) ran out, %s. %s", cfg.Limit, blockedIn(s), detail)
+		}
+		cancel()
+		add(Result{Name: c.name, Pass: pass, Detail: detail, Evidence: ev, Took: since(start)})
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return out, nil
+}
+
+func since(t time.Time) string { return time.Since(t).Round(time.Millisecond).String() }
+
+func output(s *Session) string {
+	o := strings.TrimSpace(s.Output())
+	if o == "" {
+		return ""
+	}
+	if len(o) > 400 {
+		o = "…" + o[len(o)-400:]
+	}
+	return "\nits output:\n" + o
+}
+
+// explainEnd says how the program ended, if it did.
+func explainEnd(s *Session) string {
+	select {
+	case <-s.Prog.Done():
+		ex, err := s.Prog.Wait()
+		if err != nil {
+			return " (" + err.Error() + ")"
+		}
+		return " (the program ended: " + ex.String() + ")"
+	default:
+		return ""
+	}
+}
+
+func (g *echoServer) dial(ctx context.Context) (*netlab.Client, string, error) {
+	g.n++
+	name := fmt.Sprintf("client %d", g.n)
+	c, err := netlab.Dial(ctx, g.s.Lab.Tracer(name, netlab.RoleClient), netlab.Echo, netlab.ConnectTarget(g.addr))
+	return c, name, err
+}
+
+// roundTrip sends msg and reads until as many bytes came back, the server
+// closed, or ctx ended. It reads while it sends, as a client must for a
+// message larger than the buffers.
+func roundTrip(ctx context.Context, c *netlab.Client, msg []byte) ([]byte, error) {
+	sent := make(chan error, 1)
+	go func() { sent <- c.S.SendAll(ctx, msg) }()
+	var got []byte
+	var rerr error
+	for len(got) < len(msg) {
+		b, err := c.S.Recv(ctx, 64<<10)
+		got = append(got, b...)
+		if err != nil {
+			rerr = err
+			break
+		}
+		if len(b) == 0 {
+			rerr = netlab.ErrClosedByPeer
+			break
+		}
+	}
+	if rerr != nil {
+		// The send may still wait for a server that stopped reading.
+		c.S.Close(context.WithoutCancel(ctx))
+	}
+	serr := <-sent
+	if rerr == nil {
+		rerr = serr
+	}
+	return got, rerr
+}
+
+func closeClient(ctx context.Context, c *netlab.Client) { c.Close(context.WithoutCancel(ctx)) }
+
+func (g *echoServer) servesARequest(ctx context.Context) (bool, string, []string) {
+	c, name, err := g.dial(ctx)
+	if err != nil {
+		return false, name + " could not connect: " + err.Error() + explainEnd(g.s), lines(programCalls(g.s), 6)
+	}
+	defer closeClient(ctx, c)
+	msg := []byte("hello, socklab\n")
+	got, err := roundTrip(ctx, c, msg)
+	if err != nil || !bytes.Equal(got, msg) {
+		return false, fmt.Sprintf("%s sent %q and got %q back%s", name, msg, got, errText(err)), lines(programCalls(g.s), 8)
+	}
+	return true, fmt.Sprintf("%s sent %q and got it back", name, msg), lines(programCalls(g.s, netlab.OpAccept, netlab.OpRecv, netlab.OpSend), 4)
+}
+
+func errText(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, netlab.ErrClosedByPeer):
+		return ": the server closed the connection (recv returned 0)"
+	}
+	return " (" + err.Error() + ")"
+}
+
+func (g *echoServer) servesASecondClient(ctx context.Context) (bool, string, []string) {
+	g.settled(ctx)
+	c, name, err := g.dial(ctx)
+	if err == nil {
+		defer closeClient(ctx, c)
+		msg := []byte("second client\n")
+		var got []byte
+		got, err = roundTrip(ctx, c, msg)
+		if err == nil && bytes.Equal(got, msg) {
+			return true, name + " was served by the same run of the program", nil
+		}
+		if err == nil {
+			err = fmt.Errorf("got %q back", got)
+		}
+	}
+	// Explain from the program's own calls.
+	accepts := 0
+	lfd := -1
+	var ev []netlab.Event
+	for _, e := range programCalls(g.s) {
+		switch {
+		case e.Kind == netlab.KindCall && e.Op == netlab.OpListen && e.Result == 0:
+			lfd = e.FD
+			ev = append(ev, e)
+		case e.Kind == netlab.KindCall && e.Op == netlab.OpAccept && e.Result >= 0:
+			accepts++
+			ev = append(ev, e)
+		case e.Kind == netlab.KindCall && e.Op == netlab.OpClose && e.FD == lfd && lfd >= 0:
+			ev = append(ev, e)
+		}
+	}
+	what := fmt.Sprintf("your server called accept() %s", times(accepts))
+	closedListener := false
+	for _, e := range ev {
+		if e.Op == netlab.OpClose && e.FD == lfd {
+			closedListener = true
+		}
+	}
+	switch {
+	case closedListener:
+		what += fmt.Sprintf(", then close(%d) on the listening socket", lfd)
+	case explainEnd(g.s) != "":
+		what += ", then ended" + explainEnd(g.s) + ": the kernel closed its listening socket"
+	}
+	switch netlab.ErrnoOf(err) {
+	case syscall.ECONNREFUSED:
+		what += ": " + name + "'s SYN was answered with RST (connection refused)"
+	case syscall.ECONNRESET:
+		what += ": the kernel had completed " + name + "'s handshake into the accept queue, and reset it (RST) when the listening socket closed"
+	default:
+		what += ": " + name + " failed" + errText(err)
+	}
+	what += ". Serve clients in a loop: accept(), serve, close the connection, accept() again."
+	return false, what, append(lines(ev, 6), rstLines(g.s, name)...)
+}
+
+// settled waits (at most half the check's time) until the program has
+// done what it does after its last client: closed the connection, then
+// waited for the next client (a blocked accept, a poll), closed its
+// listening socket or ended. The next client then meets that program, not
+// one still halfway through its last.
+func (g *echoServer) settled(ctx context.Context) {
+	deadline := time.Now().Add(g.cfg.Limit / 2)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		if len(openConns(g.s)) == 0 {
+			// What the program did after it closed its last connection.
+			after := false
+			for _, e := range programCalls(g.s) {
+				switch {
+				case e.Kind == netlab.KindCall && e.Op == netlab.OpClose:
+					after = true // a close of a connection (or of the listener: settled too)
+					if e.State == netlab.StateNone && !e.Remote.IsValid() {
+						return
+					}
+				case after && (e.Op == netlab.OpAccept || e.Op == netlab.OpWait):
+					return
+				}
+			}
+		}
+		select {
+		case <-g.s.Prog.Done():
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+func times(n int) string {
+	switch n {
+	case 0:
+		return "never"
+	case 1:
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
+}
+
+// rstLines are the captured RST segments sent to the named client.
+func rstLines(s *Session, to string) []string {
+	var out []string
+	for _, e := range s.Lab.Log.Events() {
+		if e.Kind == netlab.KindPacket && e.Pkt != nil && e.Pkt.To == to && strings.Contains(e.Pkt.Seg.Flags.String(), "RST") {
+			out = append(out, e.String())
+		}
+	}
+	return out
+}
+
+func (g *echoServer) keepsAConnection(ctx context.Context) (bool, string, []string) {
+	c, name, err := g.dial(ctx)
+	if err != nil {
+		return false, name + " could not connect: " + err.Error() + explainEnd(g.s), nil
+	}
+	defer closeClient(ctx, c)
+	for i, l := range []string{"one\n", "two\n", "three\n"} {
+		got, err := roundTrip(ctx, c, []byte(l))
+		if err != nil || string(got) != l {
+			closes := programCalls(g.s, netlab.OpClose, netlab.OpRecv)
+			return false, fmt.Sprintf("%s sent %d lines on one connection; line %d %q got %q back%s. Keep calling recv() until it returns 0 (the client closed), and only then close the connection.",
+				name, i+1, i+1, l, got, errText(err)), lines(closes, 4)
+		}
+	}
+	return true, name + " sent three lines on one connection and got each back", nil
+}
+
+func (g *echoServer) answersAMegabyte(ctx context.Context) (bool, string, []string) {
+	c, name, err := g.dial(ctx)
+	if err != nil {
+		return false, name + " could not connect: " + err.Error() + explainEnd(g.s), nil
+	}
+	defer closeClient(ctx, c)
+	msg := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB
+	got, err := roundTrip(ctx, c, msg)
+	if err == nil && bytes.Equal(got, msg) {
+		return true, fmt.Sprintf("%s sent %d bytes and got all of them back, in order", name, len(msg)), nil
+	}
+	// A send that took part of what it was offered, never followed by the rest.
+	var partial []netlab.Event
+	for _, e := range programCalls(g.s, netlab.OpSend, netlab.OpSendto) {
+		if e.Kind == netlab.KindCall && e.Args.Size > 0 && e.Result >= 0 && e.Result < e.Args.Size {
+			partial = append(partial, e)
+		}
+	}
+	detail := fmt.Sprintf("%s sent %d bytes and got %d back%s.", name, len(msg), len(got), errText(err))
+	if len(partial) > 0 {
+		p := partial[0]
+		detail += fmt.Sprintf(" Your server's %s(%d, …, %d) sent only %d bytes: send() may take only part of what it is given, and returns how much. Use sendall() (or loop until all is sent).",
+			nameOf(p), p.FD, p.Args.Size, p.Result)
+	} else if len(got) > 0 && len(got) < len(msg) {
+		detail += " recv() returns what has arrived so far, not the whole message: keep receiving until the client closes."
+	}
+	return false, detail, lines(partial, 4)
+}
+
+func nameOf(e netlab.Event) string {
+	if e.Syscall != "" {
+		return e.Syscall
+	}
+	return e.Op.String()
+}
+
+func (g *echoServer) closesItsSockets(ctx context.Context) (bool, string, []string) {
+	// Every connection the program accepted has been closed by socklab's
+	// client; each must be closed by the program too.
+	for {
+		open := openConns(g.s)
+		if len(open) == 0 {
+			return true, "every connection the program accepted was closed by it after the client closed", nil
+		}
+		select {
+		case <-ctx.Done():
+			var fds []string
+			var ev []string
+			for _, e := range open {
+				fds = append(fds, fmt.Sprint(e.Result))
+				ev = append(ev, e.String())
+			}
+			for _, e := range programCalls(g.s, netlab.OpRecv) {
+				if e.Kind == netlab.KindCall && e.Result == 0 {
+					ev = append(ev, e.String())
+				}
+			}
+			return false, fmt.Sprintf("your server never called close() on connection fd(s) %s after the client closed: each sits in CLOSE_WAIT, holding an fd and kernel memory. Call close() on the connection when recv() returns 0.",
+				strings.Join(fds, ", ")), ev
+		case <-g.s.Prog.Done():
+			return false, "the program ended before closing its connections" + explainEnd(g.s), nil
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// openConns are the program's accept events whose new fd it has not closed.
+func openConns(s *Session) []netlab.Event {
+	open := map[int]netlab.Event{}
+	for _, e := range programCalls(s, netlab.OpAccept, netlab.OpClose) {
+		if e.Kind != netlab.KindCall {
+			continue
+		}
+		if e.Op == netlab.OpAccept && e.Result >= 0 {
+			open[e.Result] = e
+		} else if e.Op == netlab.OpClose && e.Result == 0 {
+			delete(open, e.FD)
+		}
+	}
+	var out []netlab.Event
+	for _, e := range open {
+		out = append(out, e)
+	}
+	return out
+}

@@ -1,0 +1,449 @@
+//go:build linux && (amd64 || arm64)
+
+package ptrace
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// pending is one call between its entry stop and its exit stop.
+type pending struct {
+	op   netlab.Op
+	sys  string // the system call's name when it is not op's ("write", "accept4")
+	fd   int
+	role netlab.Role
+	text string
+	args netlab.Args
+	a    [6]uint64 // the entry's arguments (arm64 overwrites x0 with the result)
+	data []byte    // bytes offered, read at the entry (sends)
+	note string
+
+	local, remote netip.AddrPort // the socket's at the entry (close)
+	state         netlab.TCPState
+	willWait      bool // nothing to take when it entered, on a blocking fd
+
+	x    *netlab.ExternalCall
+	wait bool // a call the kernel made wait, tried again
+}
+
+func (c *pending) name() string {
+	if c.sys != "" {
+		return c.sys
+	}
+	return c.op.String()
+}
+
+// base is an event carrying what the kernel said about the socket at the
+// entry, for a blocked event.
+func (c *pending) base() netlab.Event {
+	return netlab.Event{Local: c.local, Remote: c.remote, State: c.state, Syscall: c.sys, Note: c.note}
+}
+
+func (p *Program) roleOf(pr *proc, fd int) netlab.Role {
+	if r, ok := pr.roles[fd]; ok {
+		return r
+	}
+	return p.cfg.Role
+}
+
+// copyFD copies the program's fd into socklab (pidfd_getfd), or -1. The
+// copy must be closed before the program runs on.
+func copyFD(pr *proc, fd int) int {
+	if pr.pidfd < 0 || fd < 0 {
+		return -1
+	}
+	d, err := unix.PidfdGetfd(pr.pidfd, fd, 0)
+	if err != nil {
+		return -1
+	}
+	return d
+}
+
+// inet reports whether fd (socklab's copy) is an IPv4 or IPv6 socket.
+func inet(fd int) bool {
+	dom, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_DOMAIN)
+	return err == nil && (dom == unix.AF_INET || dom == unix.AF_INET6)
+}
+
+// sockState reads what the kernel says about the program's fd now.
+func sockState(pr *proc, fd int) (local, remote netip.AddrPort, st netlab.TCPState, segs netlab.Segs, ok bool) {
+	d := copyFD(pr, fd)
+	if d < 0 {
+		return
+	}
+	defer unix.Close(d)
+	if !inet(d) {
+		return
+	}
+	local, remote, st, segs = netlab.FDState(d)
+	return local, remote, st, segs, true
+}
+
+func readMem(tid int, addr uint64, n int) []byte {
+	if addr == 0 || n <= 0 {
+		return nil
+	}
+	b := make([]byte, n)
+	iov := unix.Iovec{Base: &b[0]}
+	iov.SetLen(n)
+	got, err := unix.ProcessVMReadv(tid, []unix.Iovec{iov}, []unix.RemoteIovec{{Base: uintptr(addr), Len: n}}, 0)
+	if err != nil {
+		return nil
+	}
+	return b[:got]
+}
+
+// readSockaddr decodes a struct sockaddr_in/sockaddr_in6 of the program.
+func readSockaddr(tid int, addr, size uint64) (netip.AddrPort, string) {
+	b := readMem(tid, addr, int(min(size, 128)))
+	if len(b) < 2 {
+		return netip.AddrPort{}, "NULL"
+	}
+	fam := binary.LittleEndian.Uint16(b)
+	switch {
+	case fam == unix.AF_INET && len(b) >= 8:
+		a := netip.AddrPortFrom(netip.AddrFrom4([4]byte(b[4:8])), binary.BigEndian.Uint16(b[2:4]))
+		return a, a.String()
+	case fam == unix.AF_INET6 && len(b) >= 24:
+		a := netip.AddrPortFrom(netip.AddrFrom16([16]byte(b[8:24])), binary.BigEndian.Uint16(b[2:4]))
+		return a, a.String()
+	}
+	return netip.AddrPort{}, "{sa_family=" + strconv.Itoa(int(fam)) + "}"
+}
+
+// readIov gathers up to limit bytes from a struct iovec array.
+func readIov(tid int, iov, count uint64, limit int) []byte {
+	count = min(count, 64)
+	raw := readMem(tid, iov, int(count*16))
+	var out []byte
+	for i := 0; i+16 <= len(raw) && len(out) < limit; i += 16 {
+		base := binary.LittleEndian.Uint64(raw[i:])
+		n := binary.LittleEndian.Uint64(raw[i+8:])
+		out = append(out, readMem(tid, base, int(min(n, uint64(limit-len(out)))))...)
+	}
+	return out
+}
+
+// msghdr is the part of struct msghdr the tracer reads.
+type msghdr struct{ name, namelen, iov, iovlen uint64 }
+
+func readMsghdr(tid int, addr uint64) (msghdr, bool) {
+	b := readMem(tid, addr, 32)
+	if len(b) < 32 {
+		return msghdr{}, false
+	}
+	le := binary.LittleEndian
+	return msghdr{le.Uint64(b), uint64(le.Uint32(b[8:])), le.Uint64(b[16:]), le.Uint64(b[24:])}, true
+}
+
+func quote(p []byte, _ uint64) string { return netlab.Quote(p, 24) }
+
+func fdText(fd int) string { return strconv.Itoa(fd) }
+
+// decodeEntry turns a seccomp stop into the call it is, or nil when it is
+// nothing socklab shows (a read of a file, a Unix socket, a poll on no
+// socket).
+func (p *Program) decodeEntry(t *thread, r regs) *pending {
+	name := sysNames[r.nr]
+	a := r.args
+	fd := int(int32(a[0]))
+	c := &pending{a: a, fd: fd, role: p.roleOf(t.proc, fd)}
+	switch name {
+	case "":
+		return nil
+	case "socket":
+		dom := int(a[0])
+		if dom != unix.AF_INET && dom != unix.AF_INET6 {
+			return nil
+		}
+		c.op, c.fd, c.role = netlab.OpSocket, -1, p.cfg.Role
+		c.text = domainName(dom) + ", " + typeName(int(a[1])) + ", " + strconv.Itoa(int(a[2]))
+		return c
+	case "poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait", "epoll_pwait2":
+		return p.decodeWait(t, c, name)
+	}
+	// Every other call is made on an fd: only IP sockets are shown.
+	d := copyFD(t.proc, fd)
+	if d < 0 {
+		return nil
+	}
+	if !inet(d) {
+		unix.Close(d)
+		return nil
+	}
+	c.local, c.remote, c.state, _ = netlab.FDState(d)
+	fl, _ := unix.FcntlInt(uintptr(d), unix.F_GETFL, 0)
+	nonblock := fl&unix.O_NONBLOCK != 0
+	ready := func(ev int16) bool {
+		pfd := []unix.PollFd{{Fd: int32(d), Events: ev}}
+		n, err := unix.Poll(pfd, 0)
+		return err != nil || n > 0
+	}
+	defer unix.Close(d)
+	f := fdText(fd)
+	tid := t.tid
+	switch name {
+	case "bind", "connect":
+		c.op = netlab.OpBind
+		if name == "connect" {
+			c.op = netlab.OpConnect
+			c.role = netlab.RoleClient
+			t.proc.roles[fd] = netlab.RoleClient
+		}
+		addr, text := readSockaddr(tid, a[1], a[2])
+		c.args.Addr = addr
+		c.text = f + ", " + text
+	case "listen":
+		c.op = netlab.OpListen
+		c.role = netlab.RoleServer
+		t.proc.roles[fd] = netlab.RoleServer
+		c.args.Backlog = int(int32(a[1]))
+		c.text = f + ", " + strconv.Itoa(c.args.Backlog)
+	case "accept", "accept4":
+		c.op = netlab.OpAccept
+		c.text = f
+		if name == "accept4" {
+			c.sys = name
+			if fl := sockFlags(int(a[3])); fl != "" {
+				c.text += ", " + fl
+			}
+		}
+		c.willWait = !nonblock && !ready(unix.POLLIN)
+	case "sendto", "write", "writev", "sendmsg", "sendmmsg":
+		c.op, c.sys = netlab.OpSend, name
+		switch name {
+		case "sendto":
+			c.data = readMem(tid, a[1], int(min(a[2], netlab.DataCap)))
+			c.args.Size = int(a[2])
+			c.text = f + ", " + quote(c.data, a[2]) + ", " + strconv.FormatUint(a[2], 10) + ", " + msgFlags(int(a[3]))
+			if a[4] != 0 {
+				addr, text := readSockaddr(tid, a[4], a[5])
+				c.op, c.sys, c.args.Addr = netlab.OpSendto, "", addr
+				c.text += ", " + text
+			} else {
+				c.text += ", NULL, 0"
+			}
+		case "write":
+			c.data = readMem(tid, a[1], int(min(a[2], netlab.DataCap)))
+			c.args.Size = int(a[2])
+			c.text = f + ", " + quote(c.data, a[2]) + ", " + strconv.FormatUint(a[2], 10)
+		case "writev":
+			c.data = readIov(tid, a[1], a[2], netlab.DataCap)
+			c.text = f + ", [" + quote(c.data, 0) + "], " + strconv.FormatUint(a[2], 10)
+		case "sendmsg", "sendmmsg":
+			if m, ok := readMsghdr(tid, a[1]); ok {
+				c.data = readIov(tid, m.iov, m.iovlen, netlab.DataCap)
+				if m.name != 0 {
+					addr, _ := readSockaddr(tid, m.name, m.namelen)
+					c.args.Addr = addr
+				}
+			}
+			c.text = f + ", {" + quote(c.data, 0) + "}, "
+			if name == "sendmmsg" {
+				c.text += strconv.FormatUint(a[2], 10) + ", " + msgFlags(int(a[3]))
+			} else {
+				c.text += msgFlags(int(a[2]))
+			}
+		}
+	case "recvfrom", "read", "readv", "recvmsg", "recvmmsg":
+		c.op, c.sys = netlab.OpRecv, name
+		switch name {
+		case "recvfrom":
+			c.args.Size = int(a[2])
+			c.text = f + ", " + strconv.FormatUint(a[2], 10) + ", " + msgFlags(int(a[3]))
+			if a[4] != 0 {
+				c.op, c.sys = netlab.OpRecvfrom, ""
+			}
+			nonblock = nonblock || a[3]&unix.MSG_DONTWAIT != 0
+		case "read":
+			c.args.Size = int(a[2])
+			c.text = f + ", " + strconv.FormatUint(a[2], 10)
+		default:
+			c.text = f + ", …"
+		}
+		c.willWait = !nonblock && !ready(unix.POLLIN)
+	case "shutdown":
+		c.op = netlab.OpShutdown
+		c.args.Option = shutHow(int(a[1]))
+		c.text = f + ", " + c.args.Option
+	case "close":
+		c.op = netlab.OpClose
+		c.text = f
+	case "setsockopt":
+		c.op = netlab.OpSetsockopt
+		level, opt := sockoptName(int(a[1]), int(a[2]))
+		c.args.Option = opt
+		val := "…"
+		if a[4] == 4 {
+			if b := readMem(tid, a[3], 4); len(b) == 4 {
+				c.args.Value = int(int32(binary.LittleEndian.Uint32(b)))
+				val = strconv.Itoa(c.args.Value)
+			}
+		}
+		c.text = f + ", " + level + ", " + opt + ", " + val
+	case "getsockname", "getpeername":
+		c.op, c.sys = netlab.OpGetsockname, name
+		if name == "getsockname" {
+			c.sys = ""
+		}
+		c.text = f
+	default:
+		return nil
+	}
+	return c
+}
+
+// decodeWait summarises poll, select and epoll_wait as "waits for fds…".
+func (p *Program) decodeWait(t *thread, c *pending, name string) *pending {
+	a := c.a
+	c.op, c.sys, c.fd, c.role = netlab.OpWait, name, -1, p.cfg.Role
+	switch name {
+	case "poll", "ppoll":
+		n := min(a[1], 64)
+		raw := readMem(t.tid, a[0], int(n*8))
+		var socks []string
+		for i := 0; i+8 <= len(raw); i += 8 {
+			fd := int(int32(binary.LittleEndian.Uint32(raw[i:])))
+			if _, _, _, _, ok := sockState(t.proc, fd); ok {
+				socks = append(socks, strconv.Itoa(fd))
+			}
+		}
+		if len(socks) == 0 {
+			return nil
+		}
+		timeout := "…"
+		if name == "poll" {
+			timeout = strconv.Itoa(int(int32(a[2])))
+		}
+		c.text = "[" + strings.Join(socks, ", ") + "], " + strconv.FormatUint(a[1], 10) + ", " + timeout
+		c.note = "waits for fds " + strings.Join(socks, ", ")
+	case "select", "pselect6":
+		nfds := int(min(a[0], 1024))
+		bits := readMem(t.tid, a[1], (nfds+7)/8)
+		var socks []string
+		for fd := 0; fd < nfds && fd/8 < len(bits); fd++ {
+			if bits[fd/8]&(1<<(fd%8)) != 0 {
+				if _, _, _, _, ok := sockState(t.proc, fd); ok {
+					socks = append(socks, strconv.Itoa(fd))
+				}
+			}
+		}
+		if len(socks) == 0 {
+			return nil
+		}
+		c.text = strconv.Itoa(nfds) + ", [" + strings.Join(socks, " ") + "], …"
+		c.note = "waits for fds " + strings.Join(socks, ", ")
+	default: // epoll: the fds are in the kernel's epoll set, not in the call
+		c.fd = int(int32(a[0]))
+		c.text = strconv.Itoa(c.fd) + ", " + strconv.FormatUint(a[2], 10) + ", "
+		if name == "epoll_pwait2" {
+			c.text += "…"
+		} else {
+			c.text += strconv.Itoa(int(int32(a[3])))
+		}
+		c.note = "waits for the fds registered with epoll fd " + strconv.Itoa(c.fd)
+	}
+	return c
+}
+
+// begin numbers the call and waits at the gate (step mode). It returns
+// false when the call is not to be reported (the gate was cancelled).
+func (p *Program) begin(t *thread, c *pending) bool {
+	key := waitKey{c.fd, c.op}
+	if x := t.proc.waits[key]; x != nil && canWait(c.op) {
+		c.x, c.wait = x, true
+		x.Retry()
+		return true
+	}
+	x, err := p.tracer(c.role).BeginExternal(p.ctx, c.op, c.fd, c.text, c.args)
+	if err != nil {
+		return false
+	}
+	c.x = x
+	if c.willWait {
+		x.Blocked(c.base())
+	}
+	return true
+}
+
+// canWait: the calls a non-blocking program retries after EAGAIN.
+func canWait(op netlab.Op) bool {
+	switch op {
+	case netlab.OpAccept, netlab.OpRecv, netlab.OpRecvfrom, netlab.OpSend, netlab.OpSendto:
+		return true
+	}
+	return false
+}
+
+// finish reports the call's return from the registers of its exit stop.
+func (p *Program) finish(t *thread, c *pending, r regs) {
+	res, errno := r.result()
+	pr := t.proc
+	key := waitKey{c.fd, c.op}
+	if errno == unix.EAGAIN && canWait(c.op) {
+		// Not a stream of EAGAIN: the first makes the call blocked, the
+		// rest only give the hold back; the call returns when one succeeds.
+		pr.waits[key] = c.x
+		c.x.Blocked(c.base())
+		return
+	}
+	if c.wait {
+		delete(pr.waits, key)
+	}
+	e := netlab.Event{Syscall: c.sys, Note: c.note}
+	switch c.op {
+	case netlab.OpSocket:
+		if res >= 0 {
+			pr.roles[res] = c.role
+			e.Local, e.Remote, e.State, e.Segs, _ = sockState(pr, res)
+		}
+	case netlab.OpAccept:
+		if res >= 0 {
+			pr.roles[res] = netlab.RoleConn
+			e.Local, e.Remote, e.NewState, e.Segs, _ = sockState(pr, res)
+		}
+		_, _, e.State, _, _ = sockState(pr, c.fd)
+	case netlab.OpClose:
+		e.Local, e.Remote = c.local, c.remote
+		if res == 0 {
+			delete(pr.roles, c.fd)
+			if c.remote.IsValid() {
+				e.State = netlab.StateByTuple(c.local, c.remote)
+			}
+		} else {
+			e.State = c.state
+		}
+	case netlab.OpWait:
+	default:
+		e.Local, e.Remote, e.State, e.Segs, _ = sockState(pr, c.fd)
+	}
+	switch {
+	case c.op == netlab.OpListen && res == 0 && p.cfg.OnListen != nil && e.Local.IsValid():
+		p.cfg.OnListen(e.Local)
+	case (c.op == netlab.OpSend || c.op == netlab.OpSendto) && res > 0:
+		e.Data = c.data[:min(res, len(c.data))]
+		if c.sys == "sendmmsg" {
+			e.Data = c.data
+		}
+	case (c.op == netlab.OpRecv || c.op == netlab.OpRecvfrom) && res > 0:
+		n := min(res, netlab.DataCap)
+		switch c.sys {
+		case "readv":
+			e.Data = readIov(t.tid, c.a[1], c.a[2], n)
+		case "recvmsg", "recvmmsg":
+			if m, ok := readMsghdr(t.tid, c.a[1]); ok {
+				e.Data = readIov(t.tid, m.iov, m.iovlen, n)
+			}
+		default:
+			e.Data = readMem(t.tid, c.a[1], n)
+		}
+	}
+	c.x.Return(res, errno, e)
+}

@@ -1,0 +1,368 @@
+//go:build linux && (amd64 || arm64)
+
+package ptrace
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+func TestMain(m *testing.M) {
+	Launch() // the launcher of a traced program is this test binary
+	os.Exit(m.Run())
+}
+
+// collector keeps every event the sequencer releases.
+type collector struct {
+	mu sync.Mutex
+	ev []netlab.Event
+}
+
+func (c *collector) Emit(e netlab.Event) {
+	c.mu.Lock()
+	c.ev = append(c.ev, e)
+	c.mu.Unlock()
+}
+
+func (c *collector) events() []netlab.Event {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]netlab.Event(nil), c.ev...)
+}
+
+func programs(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("../../testdata/programs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func compileC(t *testing.T, src string) string {
+	t.Helper()
+	if _, err := exec.LookPath("gcc"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("gcc is needed in CI")
+		}
+		t.Skip("no gcc")
+	}
+	bin := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(src), ".c"))
+	if out, err := exec.Command("gcc", "-O1", "-o", bin, src).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// talk connects to addr and sends each line, reading its echo whole.
+func talk(t *testing.T, addr netip.AddrPort, lines ...string) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, l := range lines {
+		if _, err := c.Write([]byte(l)); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, len(l))
+		if _, err := io.ReadFull(c, buf); err != nil {
+			t.Fatalf("echo of %q: %v", l, err)
+		}
+		if string(buf) != l {
+			t.Fatalf("echo of %q: got %q", l, buf)
+		}
+	}
+}
+
+// traceServer runs argv (a server taking port 0 and one client) under the
+// tracer, talks to it, waits for it to end and returns its events.
+func traceServer(t *testing.T, argv []string, lines ...string) []netlab.Event {
+	t.Helper()
+	col := &collector{}
+	seq := netlab.NewSequencer(col)
+	listening := make(chan netip.AddrPort, 4)
+	p, err := Start(Config{Argv: argv, Role: netlab.RoleServer,
+		Tracer:   func(r netlab.Role) netlab.Tracer { return seq.Tracer("program", r) },
+		OnListen: func(a netip.AddrPort) { listening <- a }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why := p.Refused(); why != "" {
+		t.Fatalf("tracing refused on this machine: %s", why)
+	}
+	select {
+	case a := <-listening:
+		waitBlockedAccept(t, col, p)
+		talk(t, a, lines...)
+	case <-p.Done():
+		t.Fatal("the program ended before it listened")
+	}
+	ex, err := p.Wait()
+	if err != nil || ex.Code != 0 {
+		t.Fatalf("program ended with %v, %v", ex, err)
+	}
+	return col.events()
+}
+
+// waitBlockedAccept waits until the program sits in accept (a blocked
+// event), so that the client's SYN comes while it waits.
+func waitBlockedAccept(t *testing.T, col *collector, p *Program) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, e := range col.events() {
+			if e.Kind == netlab.KindBlocked && e.Op == netlab.OpAccept {
+				return
+			}
+		}
+		select {
+		case <-p.Done():
+			t.Fatal("the program ended before it accepted")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	t.Fatal("no blocked accept within 30 s")
+}
+
+// calls renders the returned call events as "name(fd)=result".
+func calls(ev []netlab.Event) []string {
+	var out []string
+	for _, e := range ev {
+		if e.Kind != netlab.KindCall || e.Op == netlab.OpWait {
+			continue
+		}
+		name := e.Syscall
+		if name == "" {
+			name = e.Op.String()
+		}
+		fd := e.FD
+		out = append(out, fmt.Sprintf("%s(%d)=%d", name, fd, e.Result))
+	}
+	return out
+}
+
+// straceCalls runs argv under strace -f -e trace=network,close, talks to it
+// like traceServer does, and renders the socket calls the same way.
+func straceCalls(t *testing.T, argv []string, lines ...string) []string {
+	t.Helper()
+	if _, err := exec.LookPath("strace"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("strace is needed in CI")
+		}
+		t.Skip("no strace")
+	}
+	log := filepath.Join(t.TempDir(), "strace.log")
+	cmd := exec.Command("strace", append([]string{"-f", "-qq", "-e", "trace=network,close,read,write", "-o", log}, argv...)...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("strace'd program: %v", err)
+	}
+	var port uint16
+	fmt.Sscanf(line, "port %d", &port)
+	talk(t, netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), port), lines...)
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parseStrace(string(b))
+}
+
+var straceLine = regexp.MustCompile(`^(?:\d+ +)?(\w+)\((\d+)?.*\) += (-?\d+)`)
+
+// parseStrace keeps the calls socklab reports: those on IP sockets (strace
+// shows every close, read and write; only fds that socket or accept
+// returned count).
+func parseStrace(s string) []string {
+	socks := map[string]bool{}
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		m := straceLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		name, fd, res := m[1], m[2], m[3]
+		switch name {
+		case "socket":
+			if !strings.Contains(l, "AF_INET") {
+				continue
+			}
+			socks[res] = true
+			out = append(out, fmt.Sprintf("socket(-1)=%s", res))
+			continue
+		case "accept", "accept4":
+			if socks[fd] && res != "-1" {
+				socks[res] = true
+			}
+		}
+		if !socks[fd] {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s(%s)=%s", name, fd, res))
+		if name == "close" {
+			delete(socks, fd)
+		}
+	}
+	return out
+}
+
+func TestTraceCEchoServerMatchesStrace(t *testing.T) {
+	bin := compileC(t, filepath.Join(programs(t), "echo_server.c"))
+	argv := []string{bin, "0", "1"}
+	ev := traceServer(t, argv, "hello\n", "world\n")
+	got := calls(ev)
+	want := straceCalls(t, argv, "hello\n", "world\n")
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("socklab saw\n  %s\nstrace saw\n  %s", strings.Join(got, " "), strings.Join(want, " "))
+	}
+	for _, e := range ev {
+		t.Log(e.String())
+	}
+	checkEcho(t, ev, "hello\nworld\n")
+}
+
+func TestTracePythonEchoServerMatchesStrace(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("no python3")
+	}
+	argv := []string{"python3", filepath.Join(programs(t), "echo_server.py"), "0", "1"}
+	ev := traceServer(t, argv, "hello\n", "world\n")
+	got := calls(ev)
+	want := straceCalls(t, argv, "hello\n", "world\n")
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("socklab saw\n  %s\nstrace saw\n  %s", strings.Join(got, " "), strings.Join(want, " "))
+	}
+	for _, e := range ev {
+		t.Log(e.String())
+	}
+	checkEcho(t, ev, "hello\nworld\n")
+}
+
+// checkEcho checks what the kernel said beyond names and fds: the
+// listening port, the accepted connection's addresses and the bytes.
+func checkEcho(t *testing.T, ev []netlab.Event, want string) {
+	t.Helper()
+	var listen, accept *netlab.Event
+	var recvd, sent strings.Builder
+	for i, e := range ev {
+		if e.Kind != netlab.KindCall {
+			continue
+		}
+		switch {
+		case e.Op == netlab.OpListen:
+			listen = &ev[i]
+		case e.Op == netlab.OpAccept:
+			accept = &ev[i]
+		case e.Op == netlab.OpRecv:
+			recvd.Write(e.Data)
+		case e.Op == netlab.OpSend:
+			sent.Write(e.Data)
+		}
+	}
+	if listen == nil || listen.State != netlab.StateListen || listen.Local.Port() == 0 {
+		t.Fatalf("listen event: %+v", listen)
+	}
+	if accept == nil || accept.Local != listen.Local || !accept.Remote.IsValid() || accept.NewState != netlab.StateEstablished {
+		t.Fatalf("accept event %+v (listening on %v)", accept, listen.Local)
+	}
+	if accept.Role != netlab.RoleServer || accept.Actor != "program" {
+		t.Fatalf("accept reported as %v/%q", accept.Role, accept.Actor)
+	}
+	if recvd.String() != want || sent.String() != want {
+		t.Fatalf("recv got %q, send gave %q", recvd.String(), sent.String())
+	}
+}
+
+func TestTraceStopsAProgramThatHangs(t *testing.T) {
+	p, err := Start(Config{Argv: []string{"sleep", "60"}, Tracer: func(r netlab.Role) netlab.Tracer { return netlab.Tracer{} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	go p.Stop(5 * time.Second)
+	select {
+	case <-p.Done():
+	case <-ctx.Done():
+		t.Fatal("Stop did not end the program")
+	}
+	ex, _ := p.Wait()
+	if ex.Signal != "SIGTERM" {
+		t.Fatalf("exit %v, want killed by SIGTERM", ex)
+	}
+}
+
+func TestTraceReportsAProgramThatCannotRun(t *testing.T) {
+	p, err := Start(Config{Argv: []string{"/nonexistent/program"}, Tracer: func(r netlab.Role) netlab.Tracer { return netlab.Tracer{} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := p.Wait()
+	if err == nil || !strings.Contains(err.Error(), "/nonexistent/program") || ex.Code != 127 {
+		t.Fatalf("exit %v, err %v", ex, err)
+	}
+}
+
+func TestTraceGoEchoServerShowsAWaitNotEAGAIN(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool")
+	}
+	bin := filepath.Join(t.TempDir(), "echo_go")
+	build := exec.Command(gobin, "build", "-o", bin, filepath.Join(programs(t), "echo_server_go.go"))
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	ev := traceServer(t, []string{bin, "0", "1"}, "hello\n")
+	var blocked, accepted netlab.CallID
+	waits := 0
+	for _, e := range ev {
+		if e.Errno == 11 && e.Kind == netlab.KindCall {
+			t.Fatalf("an EAGAIN was reported as a returned call: %s", e)
+		}
+		switch {
+		case e.Kind == netlab.KindBlocked && e.Op == netlab.OpAccept && blocked == 0:
+			blocked = e.CallID
+		case e.Kind == netlab.KindCall && e.Op == netlab.OpAccept && e.Result >= 0:
+			accepted = e.CallID
+		case e.Kind == netlab.KindCall && e.Op == netlab.OpWait:
+			waits++
+		}
+	}
+	if blocked == 0 || blocked != accepted {
+		for _, e := range ev {
+			t.Log(e.String())
+		}
+		t.Fatalf("accept blocked as call %d, returned as call %d: want one call, blocked then returned", blocked, accepted)
+	}
+	if waits == 0 {
+		t.Fatal("the Go runtime's epoll wait was not shown")
+	}
+	checkEcho(t, ev, "hello\n")
+}

@@ -1,0 +1,19 @@
+# An echo server that never closes its connection sockets: each one stays
+# in CLOSE_WAIT after its client has gone.
+import socket
+import sys
+
+port = int(sys.argv[1]) if len(sys.argv) > 1 else 65432
+server_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+server_socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server_socket.bind(('127.0.0.1', port))
+server_socket.listen(5)
+connections = []
+while True:
+    connection, client_address = server_socket.accept()
+    connections.append(connection)
+    while True:
+        data = connection.recv(1024)
+        if not data:
+            break
+        connection.sendall(data)

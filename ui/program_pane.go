@@ -1,0 +1,201 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// ProgramOptions are what socklab run hands the UI: a student's program
+// whose lab exists but whose program is started by the pane, once its feed
+// listens, so no call is missed. The command owns the program and stops it
+// after the UI returns; the pane only looks and steps.
+type ProgramOptions struct {
+	Title string      // "python3 server.py"
+	Lab   *netlab.Lab // the program's lab (its calls, socklab's peer, the wire)
+	// Start runs the program; its error is shown in the pane.
+	Start func() error
+	// Output is what the program wrote so far; OutputChanged gets a notice
+	// each time it wrote more.
+	Output        func() string
+	OutputChanged <-chan struct{}
+	// Done is closed when the program ended; Exit then says how.
+	Done    func() <-chan struct{}
+	Exit    func() string
+	Refused func() string // why its calls are not traced, or ""
+}
+
+// programStartedMsg is sent when the pane's Start command returned.
+type programStartedMsg struct {
+	to  paneID
+	err error
+}
+
+// programOutputMsg is sent when the program wrote to stdout or stderr.
+type programOutputMsg struct{ to paneID }
+
+// programEndedMsg is sent when the program (and its children) ended.
+type programEndedMsg struct {
+	to   paneID
+	exit string
+}
+
+func (m programStartedMsg) target() paneID { return m.to }
+func (m programOutputMsg) target() paneID  { return m.to }
+func (m programEndedMsg) target() paneID   { return m.to }
+
+// programPane shows a student's program: its calls and segments on the
+// ladder, its output below, its exit status in the status line.
+type programPane struct {
+	c      *Common
+	id     paneID
+	opts   ProgramOptions
+	feed   *labFeed
+	err    error
+	ended  string // how it ended; "" while it runs
+	output string
+	why    string // calls not traced: why
+}
+
+func newProgramPane(c *Common, id paneID, opts ProgramOptions) *programPane {
+	return &programPane{c: c, id: id, opts: opts}
+}
+
+func (p *programPane) Title() string { return "run · " + p.opts.Title }
+func (p *programPane) Typing() bool  { return false }
+
+func (p *programPane) Init() tea.Cmd {
+	p.feed = newLabFeed(p.id, p.opts.Lab)
+	start, to := p.opts.Start, p.id
+	return tea.Batch(p.feed.start(), func() tea.Msg { return programStartedMsg{to: to, err: start()} })
+}
+
+// Close stops nothing: the command that made the program stops it.
+func (p *programPane) Close() {
+	if p.feed != nil {
+		p.feed.close()
+	}
+}
+
+func (p *programPane) waitOutput() tea.Cmd {
+	ch, to, done := p.opts.OutputChanged, p.id, p.opts.Done()
+	return func() tea.Msg {
+		select {
+		case <-ch:
+			return programOutputMsg{to: to}
+		case <-done:
+			return nil
+		}
+	}
+}
+
+func (p *programPane) waitEnd() tea.Cmd {
+	done, exit, to := p.opts.Done(), p.opts.Exit, p.id
+	return func() tea.Msg {
+		<-done
+		return programEndedMsg{to: to, exit: exit()}
+	}
+}
+
+func (p *programPane) Update(msg tea.Msg) tea.Cmd {
+	if p.feed != nil {
+		if cmd, ok := p.feed.update(msg); ok {
+			return cmd
+		}
+	}
+	switch msg := msg.(type) {
+	case programStartedMsg:
+		if msg.err != nil {
+			p.err = msg.err
+			return nil
+		}
+		p.why = p.opts.Refused()
+		return tea.Batch(p.waitOutput(), p.waitEnd())
+	case programOutputMsg:
+		p.output = p.opts.Output()
+		return p.waitOutput()
+	case programEndedMsg:
+		p.ended = msg.exit
+		p.output = p.opts.Output()
+		return nil
+	case tea.KeyPressMsg:
+		lab := p.opts.Lab
+		switch {
+		case key.Matches(msg, p.c.Keys.ToggleStep):
+			on := !lab.Stepping()
+			return func() tea.Msg { lab.SetStep(on); return nil }
+		case key.Matches(msg, p.c.Keys.StepNext):
+			return func() tea.Msg { lab.Step(); return nil }
+		}
+	}
+	return nil
+}
+
+func (p *programPane) View(width, height int) string {
+	st := p.c.Styles
+	outLines := splitTail(p.output, max(3, height/4))
+	head := []string{}
+	switch {
+	case p.err != nil:
+		head = append(head, st.Error.Render(fit("cannot run "+p.opts.Title+": "+p.err.Error(), width)))
+	case p.why != "":
+		head = append(head, st.Error.Render(fit("its calls are not traced ("+p.why+"): only the wire is shown", width)))
+	}
+	ladderH := height - len(head) - len(outLines) - 1
+	var lines []string
+	lines = append(lines, head...)
+	if ladderH >= 2 && p.feed != nil {
+		ladder := RenderLadder(p.feed.history, width, ladderH, st, LadderOpts{Pending: p.feed.pending, Blocked: p.feed.blocked,
+			Lost: p.feed.lost(), Stepping: p.opts.Lab.Stepping(), Packets: p.feed.wire.On})
+		lines = append(lines, strings.Split(ladder, "\n")...)
+	}
+	title := "program output"
+	if p.ended != "" {
+		title += " · ended: " + p.ended
+	}
+	lines = append(lines, st.Muted.Render(fit("── "+title+" ", width)))
+	for _, l := range outLines {
+		// A program's output is from outside: control, format (bidi) and
+		// invalid bytes become visible escapes before they reach the terminal.
+		q := strconv.QuoteToGraphic(l)
+		lines = append(lines, fit(q[1:len(q)-1], width))
+	}
+	return block(lines, width, height)
+}
+
+// splitTail returns the last n lines of s.
+func splitTail(s string, n int) []string {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return nil
+	}
+	l := strings.Split(s, "\n")
+	if len(l) > n {
+		l = l[len(l)-n:]
+	}
+	return l
+}
+
+func (p *programPane) Status() string {
+	mode := "run"
+	if p.opts.Lab.Stepping() {
+		mode = "step"
+	}
+	if p.ended != "" {
+		return mode + " · program ended: " + p.ended
+	}
+	return mode + " · program running"
+}
+
+func (p *programPane) Help() ([]key.Binding, [][]key.Binding) {
+	k := p.c.Keys
+	short := []key.Binding{k.ToggleStep}
+	if p.opts.Lab.Stepping() {
+		short = []key.Binding{k.StepNext, k.ToggleStep}
+	}
+	return short, [][]key.Binding{{k.StepNext, k.ToggleStep}}
+}
