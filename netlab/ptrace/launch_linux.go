@@ -12,9 +12,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// launchEnv marks the copy of socklab that is only the launcher of a traced
-// program.
-const launchEnv = "SOCKLAB_PTRACE_LAUNCH"
+// launcherName is the launcher's argv[0]. It, with the report pipe on fd 3
+// and a tracer already attached, is how the copy knows it is the launcher:
+// no environment variable, which a user could set by hand and which the
+// program would inherit.
+const launcherName = "socklab-launch"
 
 // reportFD is the pipe the launcher says on whether the filter is in place:
 // "" (closed by the exec) when it is, or one line saying what failed.
@@ -30,7 +32,7 @@ const reportFD = 3
 // the seccomp filter on this thread and execve's the program from the same
 // thread: the program inherits the filter, and its socket calls stop.
 func Launch() {
-	if os.Getenv(launchEnv) == "" {
+	if !isLauncher() {
 		return
 	}
 	runtime.LockOSThread()
@@ -41,7 +43,6 @@ func Launch() {
 	if len(os.Args) < 2 {
 		fail(2, "launcher: no program to run")
 	}
-	os.Unsetenv(launchEnv)
 	path, err := exec.LookPath(os.Args[1])
 	if err != nil {
 		fail(127, err.Error())
@@ -65,4 +66,28 @@ func installFilter() error {
 		return e
 	}
 	return nil
+}
+
+// isLauncher: started as the launcher (argv[0]), with the report pipe as
+// fd 3 and a tracer attached (PTRACE_TRACEME was made before the exec).
+func isLauncher() bool {
+	if len(os.Args) == 0 || os.Args[0] != launcherName {
+		return false
+	}
+	var st unix.Stat_t
+	if unix.Fstat(reportFD, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		return false
+	}
+	status, err := os.ReadFile("/proc/self/status")
+	return err == nil && tracerAttached(string(status))
+}
+
+// tracerAttached reads /proc/self/status's TracerPid line.
+func tracerAttached(status string) bool {
+	for line := range strings.Lines(status) {
+		if v, ok := strings.CutPrefix(line, "TracerPid:"); ok {
+			return strings.TrimSpace(v) != "0"
+		}
+	}
+	return false
 }

@@ -73,10 +73,6 @@ type waitKey struct {
 	op netlab.Op
 }
 
-// RefuseEnv is a test seam: when set, Start behaves as if the kernel had
-// refused ptrace with this reason (the wire-only path's tests run on
-// machines that allow tracing).
-const RefuseEnv = "SOCKLAB_TEST_REFUSE_PTRACE"
 
 // Start runs the program under the tracer. It returns once the program is
 // running (or could not be started: the error says why). When the kernel
@@ -250,7 +246,6 @@ func (p *Program) run(files []*os.File, started chan<- error) {
 	if env == nil {
 		env = os.Environ()
 	}
-	env = append(append([]string(nil), env...), launchEnv+"=1")
 	exe, err := os.Executable()
 	if err != nil {
 		exe = "/proc/self/exe"
@@ -258,11 +253,7 @@ func (p *Program) run(files []*os.File, started chan<- error) {
 	attr := &os.ProcAttr{Dir: p.cfg.Dir, Env: env, Files: append(files, rw),
 		Sys: &syscall.SysProcAttr{Ptrace: true, Setpgid: true}}
 	var proc *os.Process
-	if why := os.Getenv(RefuseEnv); why != "" {
-		err = fmt.Errorf("%s: %w", why, unix.EPERM)
-	} else {
-		proc, err = os.StartProcess(exe, append([]string{"socklab-launch"}, p.cfg.Argv...), attr)
-	}
+	proc, err = os.StartProcess(exe, append([]string{launcherName}, p.cfg.Argv...), attr)
 	rw.Close()
 	if err != nil {
 		if errors.Is(err, unix.EPERM) {
