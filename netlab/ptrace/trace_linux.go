@@ -73,7 +73,6 @@ type waitKey struct {
 	op netlab.Op
 }
 
-
 // Start runs the program under the tracer. It returns once the program is
 // running (or could not be started: the error says why). When the kernel
 // refuses ptrace itself, the program is started untraced and Refused says
