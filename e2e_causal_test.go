@@ -13,7 +13,7 @@ import (
 // is drawn above the server's recv of it, which is above the server's send,
 // which is above the client's recv.
 func TestE2ELadderCauseBeforeEffectIPv6(t *testing.T) {
-	s := startTUI(t, 200, 150, "--pane", "echo", "--host", "::1")
+	s := startTUI(t, 200, 200, "--pane", "echo", "--host", "::1")
 	s.waitFor(regexp.MustCompile(`server \[?::1\]?:\d+`))
 	s.keys("i")
 	for i := 1; i <= 30; i++ {

@@ -151,7 +151,7 @@ func TestE2ELessonBoundsRefused(t *testing.T) {
 		dir := t.TempDir()
 		src := "# Bad\n\n## S\n\n```lab\nserver.socket tcp\nclient.socket tcp\nconn = server.accept\n\n" + tc.line + "\n```\n"
 		os.WriteFile(filepath.Join(dir, "01-bad.md"), []byte(src), 0o644)
-		for _, args := range [][]string{{"lessons", "check", dir}, {"trace", "14", "--lessons", dir}} {
+		for _, args := range [][]string{{"lessons", "check", dir}, {"trace", "15", "--lessons", dir}} {
 			code, out := exitOf(t, bin, args...)
 			if code != 1 || !strings.Contains(out, tc.want) || strings.Contains(out, "panic") {
 				t.Errorf("%v on %.30q: exit %d, output %q; want 1 and %q", args, tc.line, code, out, tc.want)
@@ -197,7 +197,7 @@ func TestE2EHostNetworkLessonStaysOnLoopback(t *testing.T) {
 	src := "# Reach\n\n## S\n\n```lab\nc.socket tcp\nc.connect " + ln.Addr().String() + "\nexpect c.connect.ok\n```\n"
 	os.WriteFile(filepath.Join(dir, "01-reach.md"), []byte(src), 0o644)
 
-	code, out := exitOf(t, bin, "trace", "14", "--lessons", dir, "--host-network")
+	code, out := exitOf(t, bin, "trace", "15", "--lessons", dir, "--host-network")
 	if code != 1 || !strings.Contains(out, "not a loopback address") || strings.Contains(out, "connect(") {
 		t.Fatalf("--host-network: exit %d, output:\n%s\nwant the connect refused before any call", code, out)
 	}
@@ -211,7 +211,7 @@ func TestE2EHostNetworkLessonStaysOnLoopback(t *testing.T) {
 		t.Fatalf("the host service accepted %s before the probe %s: the lesson reached it", first, probe.LocalAddr())
 	}
 	probe.Close()
-	code, out = exitOf(t, bin, "trace", "14", "--lessons", dir, "--host-network", "--any-address")
+	code, out = exitOf(t, bin, "trace", "15", "--lessons", dir, "--host-network", "--any-address")
 	if code != 0 {
 		t.Fatalf("--any-address: exit %d:\n%s", code, out)
 	}
@@ -287,7 +287,7 @@ func TestE2EBigLessonFileCostsLittle(t *testing.T) {
 			t.Fatalf("%s: %d bytes, want just under 1 MiB", tc.name, len(tc.src))
 		}
 		os.WriteFile(filepath.Join(dir, "01-big.md"), []byte(tc.src), 0o644)
-		for _, args := range [][]string{{"lessons", "check", dir}, {"trace", "14", "--lessons", dir}} {
+		for _, args := range [][]string{{"lessons", "check", dir}, {"trace", "15", "--lessons", dir}} {
 			cmd := exec.Command(bin, args...)
 			out, err := cmd.CombinedOutput()
 			code := 0
@@ -369,7 +369,7 @@ func TestE2EFamilyMismatchIsAnErrno(t *testing.T) {
 	src := "# Families\n\n## S\n\n```lab\na.socket tcp\na.bind [::1]:0\nb.socket tcp\nb.connect [::1]:9\nu.socket udp\nu.sendto [::1]:9 \"x\"\n" +
 		"expect a.bind.errno == EAFNOSUPPORT\nexpect b.connect.failed\nexpect u.sendto.failed\n```\n"
 	os.WriteFile(filepath.Join(dir, "01-fam.md"), []byte(src), 0o644)
-	code, out := exitOf(t, bin, "trace", "14", "--lessons", dir)
+	code, out := exitOf(t, bin, "trace", "15", "--lessons", dir)
 	if code != 0 || strings.Contains(out, "panic") || !strings.Contains(out, "EAFNOSUPPORT") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}

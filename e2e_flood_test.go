@@ -120,7 +120,7 @@ func TestE2EFlood(t *testing.T) {
 	s.waitFor(regexp.MustCompile(`\d{5,} events`))
 	calcHint := regexp.MustCompile(`type an expression like 2\+3\*4`)
 	echoHint := regexp.MustCompile(`type a message, Enter sends it`)
-	help := regexp.MustCompile(`Any key closes this help`)
+	help := regexp.MustCompile(`any other key closes this help`)
 	commands := regexp.MustCompile(`i/enter type`)
 	idle := regexp.MustCompile(`press i or enter to type`)
 	for time.Since(start) < floodDuration-2*time.Second {

@@ -196,7 +196,7 @@ func TestE2ETUIBadLessonFileSaysWhere(t *testing.T) {
 	dir := t.TempDir()
 	src := "# Bad\n\n## S\n\n```lab\nserver.socket tcp\nclient.socket tcp\nconn = server.accept\n\nconn.recv 9223372036854775807\n```\n"
 	os.WriteFile(filepath.Join(dir, "01-bad.md"), []byte(src), 0o644)
-	for _, args := range [][]string{{"--lessons", dir, "--pane", "lessons"}, {"lesson", "14", "--lessons", dir}} {
+	for _, args := range [][]string{{"--lessons", dir, "--pane", "lessons"}, {"lesson", "15", "--lessons", dir}} {
 		s := startTUI(t, 120, 30, args...)
 		if code := s.exitCode(); code != "1" {
 			t.Fatalf("%v: exit code %s, want 1", args, code)
@@ -218,7 +218,7 @@ func TestE2EKill9TraceEndsCopy(t *testing.T) {
 	dir := t.TempDir()
 	src := "# Long\n\n## S\n\n```lab\ns.socket tcp\ns.idle 1m\n```\n"
 	os.WriteFile(filepath.Join(dir, "01-long.md"), []byte(src), 0o644)
-	cmd := exec.Command(bin, "trace", "14", "--lessons", dir)
+	cmd := exec.Command(bin, "trace", "15", "--lessons", dir)
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -227,7 +227,7 @@ func TestE2EKill9TraceEndsCopy(t *testing.T) {
 	inner := childOf(t, cmd.Process.Pid)
 	// The copy has started playing once it printed the lesson's title.
 	line, _ := bufio.NewReader(stdout).ReadString('\n')
-	if !strings.Contains(line, "Lesson 14: Long") {
+	if !strings.Contains(line, "Lesson 15: Long") {
 		t.Fatalf("first line %q", line)
 	}
 	cmd.Process.Kill()
