@@ -21,13 +21,15 @@ type rxRing struct {
 	next      int // the next frame to read, in the kernel's order
 }
 
-// captureRing is whether a lab's capture uses a ring (tests turn it on to
-// exercise it there too). Labs read with recvmsg: setting a ring up costs
-// about 9 ms and closing one about 25 ms on this kernel (it waits for the
-// network stack's RCU grace periods), which the first frame and every
-// lesson replay (a new lab each time) would pay. A server traced with
-// --wire runs for hours under any load and takes the ring (OpenCaptureRing).
-var captureRing = false
+// captureRing is whether a lab's capture uses a ring (tests turn it off to
+// exercise recvmsg too). The Sequencer checks the capture before every
+// event it releases, six times per echo round trip: with recvmsg each check
+// is a system call (most answer EAGAIN), with the ring a memory read, which
+// takes capture's CPU cost per round trip from about +65 % to about +15 %
+// (docs/PERFORMANCE.md, "The wire"). Setting the ring up costs about 1 ms
+// more than a plain packet socket on this kernel (zeroed pages, one more
+// RCU grace period), and closing it under 1 ms more: a lab pays that once.
+var captureRing = true
 
 var errNoRing = errors.New("ring not asked for")
 

@@ -13,15 +13,16 @@ import (
 // message from a lab client to the lab's echo server and back), with the
 // wire off and on: the difference is what capture, decoding and linking
 // add to a round trip. Wire on needs CAP_NET_RAW (root), or runs skipped.
-// wire=ring forces the TPACKET_V2 ring from the first frame, whatever the
-// lab would choose, so the two ways of reading stay comparable.
+// wire=recvmsg forces reading with recvmsg instead of the lab's TPACKET_V2
+// ring, so the two ways of reading stay comparable.
 func BenchmarkLabEchoRoundTrip(b *testing.B) {
-	for _, name := range []string{"wire=off", "wire=on", "wire=ring"} {
+	for _, name := range []string{"wire=off", "wire=on", "wire=recvmsg"} {
 		on := name != "wire=off"
 		b.Run(name, func(b *testing.B) {
-			if name == "wire=ring" {
-				captureRing = true
-				defer func() { captureRing = false }()
+			if name == "wire=recvmsg" {
+				was := captureRing
+				captureRing = false
+				defer func() { captureRing = was }()
 			}
 			lab := NewLab(LabConfig{History: 1000, Wire: WireConfig{Capture: on, Off: "benchmark"}})
 			defer lab.Close()
