@@ -63,8 +63,9 @@ func (r *rxRing) header(i int) *unix.Tpacket2Hdr {
 	return (*unix.Tpacket2Hdr)(unsafe.Pointer(&r.mem[i*r.frameSize]))
 }
 
-// drain passes every ready frame to fn, in order, and gives each back.
-func (r *rxRing) drain(fn func(WireFrame)) (n uint64) {
+// drain passes every ready frame to fn, in order, and gives each back: the
+// frame is copied out (into slab) before the kernel may write it again.
+func (r *rxRing) drain(slab *frameSlab, fn func(WireFrame)) (n uint64) {
 	for {
 		h := r.header(r.next)
 		status := (*uint32)(unsafe.Pointer(&h.Status))
@@ -75,7 +76,7 @@ func (r *rxRing) drain(fn func(WireFrame)) (n uint64) {
 		keep := min(int(h.Snaplen), frameCap, r.frameSize-int(h.Mac))
 		f := WireFrame{
 			At:   time.Unix(int64(h.Sec), int64(h.Nsec)),
-			Data: append([]byte(nil), r.mem[off:off+keep]...),
+			Data: slab.copy(r.mem[off : off+keep]),
 			Len:  int(h.Len),
 		}
 		atomic.StoreUint32(status, unix.TP_STATUS_KERNEL)

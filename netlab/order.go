@@ -33,7 +33,7 @@ type Sequencer struct {
 	// each release, so an event is never released ahead of a segment the
 	// kernel had already delivered: whatever a call's return depended on
 	// was queued to the capture before the call returned.
-	drain func(push func(Event))
+	drain func()
 	// links names the actors and causes of captured segments and drops
 	// the segments of sockets that are not this sequencer's (nil: no
 	// capture).
@@ -141,11 +141,13 @@ func (q *Sequencer) push(e Event) {
 func (q *Sequencer) attach(c *Capture) {
 	q.mu.Lock()
 	q.links = newLinker()
-	q.drain = func(push func(Event)) {
-		_ = c.Drain(func(f WireFrame) {
-			push(Event{Kind: KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
-		})
+	// Both closures are made once, here: a method value or a func literal
+	// passed on each release would be a new allocation each time, and
+	// release runs several times per round trip.
+	frame := func(f WireFrame) {
+		q.push(Event{Kind: KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
 	}
+	q.drain = func() { _ = c.Drain(frame) }
 	q.mu.Unlock()
 }
 
@@ -182,7 +184,7 @@ func (q *Sequencer) Pump() {
 // one order.
 func (q *Sequencer) release() {
 	if q.drain != nil {
-		q.drain(q.push)
+		q.drain()
 	}
 	for q.queue.Len() > 0 {
 		next := q.queue[0].e.At
