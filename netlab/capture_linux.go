@@ -42,8 +42,8 @@ const frameCap = DataCap
 // private user+network namespace has it there; elsewhere only root has it.
 func OpenCapture() (*Capture, error) { return openCapture(captureRing) }
 
-// OpenCaptureRing is OpenCapture reading from a TPACKET_V2 ring: cheaper
-// per segment, dearer to open and close (see captureRing).
+// OpenCaptureRing is OpenCapture reading from a TPACKET_V2 ring whatever
+// captureRing says: cheaper per segment, a little dearer to open and close.
 func OpenCaptureRing() (*Capture, error) { return openCapture(true) }
 
 func openCapture(withRing bool) (*Capture, error) {
@@ -79,6 +79,10 @@ func openCapture(withRing bool) (*Capture, error) {
 	ring, ringErr := (*rxRing)(nil), errNoRing
 	if withRing {
 		ring, ringErr = newRxRing(fd)
+		var stuck *ringStuckError
+		if errors.As(ringErr, &stuck) {
+			return fail("TPACKET_V2 ring", ringErr)
+		}
 	}
 	sa := &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: lo}
 	if err := unix.Bind(fd, sa); err != nil {

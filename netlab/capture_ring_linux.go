@@ -33,6 +33,14 @@ var captureRing = true
 
 var errNoRing = errors.New("ring not asked for")
 
+// ringStuckError is a ring the kernel set up but that could be neither
+// mapped nor taken down: the socket would deliver nothing to recvmsg.
+type ringStuckError struct{ mmap, undo error }
+
+func (e *ringStuckError) Error() string {
+	return "packet ring: mmap: " + e.mmap.Error() + "; taking it down: " + e.undo.Error()
+}
+
 const (
 	ringFrameSize = 8192 // one frame: the tpacket2 header, the address, frameCap bytes of frame
 	ringBlockSize = 1 << 16
@@ -54,9 +62,20 @@ func newRxRing(fd int) (*rxRing, error) {
 	}
 	mem, err := unix.Mmap(fd, 0, int(req.Block_size*req.Block_nr), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
+		// The kernel would fill a ring nobody reads while recvmsg found
+		// nothing: take the ring down, or give up on the socket.
+		if undo := takeRingDown(fd); undo != nil {
+			return nil, &ringStuckError{err, undo}
+		}
 		return nil, err
 	}
 	return &rxRing{mem: mem, frameSize: ringFrameSize, frames: int(req.Frame_nr)}, nil
+}
+
+// takeRingDown frees fd's receive ring: a request for no blocks. Frames
+// then queue to the socket again, for recvmsg.
+func takeRingDown(fd int) error {
+	return unix.SetsockoptTpacketReq(fd, unix.SOL_PACKET, unix.PACKET_RX_RING, &unix.TpacketReq{})
 }
 
 func (r *rxRing) header(i int) *unix.Tpacket2Hdr {
