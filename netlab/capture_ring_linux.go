@@ -24,11 +24,11 @@ type rxRing struct {
 // captureRing is whether a lab's capture uses a ring (tests turn it off to
 // exercise recvmsg too). The Sequencer checks the capture before every
 // event it releases, six times per echo round trip: with recvmsg each check
-// is a system call (most answer EAGAIN), with the ring a memory read, which
-// takes capture's CPU cost per round trip from about +65 % to about +15 %
-// (docs/PERFORMANCE.md, "The wire"). Setting the ring up costs about 1 ms
-// more than a plain packet socket on this kernel (zeroed pages, one more
-// RCU grace period), and closing it under 1 ms more: a lab pays that once.
+// is a system call (most answer EAGAIN), with the ring a memory read. With
+// the other trims that took capture's CPU cost per round trip from +58 % to
+// +17 % (docs/PERFORMANCE.md, "The wire"). Setting the ring up costs about
+// 1 ms more than a plain packet socket here (up to 4 ms for the first in a
+// process), closing it under 1 ms more: a lab pays that once.
 var captureRing = true
 
 var errNoRing = errors.New("ring not asked for")
