@@ -113,3 +113,16 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkLabWireOpenClose is a lab with the wire on made and closed
+// again, as each lesson replay does: the capture's setup and teardown with
+// everything else a lab starts.
+func BenchmarkLabWireOpenClose(b *testing.B) {
+	for b.Loop() {
+		lab := NewLab(LabConfig{History: 1000, Wire: WireConfig{Capture: true, Off: "benchmark"}})
+		if !lab.WireOn() {
+			b.Skipf("no capture here: %s", lab.Wire())
+		}
+		lab.Close()
+	}
+}
