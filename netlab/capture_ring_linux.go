@@ -21,15 +21,25 @@ type rxRing struct {
 	next      int // the next frame to read, in the kernel's order
 }
 
-// captureRing is whether a lab's capture uses a ring (tests turn it on to
-// exercise it there too). Labs read with recvmsg: setting a ring up costs
-// about 9 ms and closing one about 25 ms on this kernel (it waits for the
-// network stack's RCU grace periods), which the first frame and every
-// lesson replay (a new lab each time) would pay. A server traced with
-// --wire runs for hours under any load and takes the ring (OpenCaptureRing).
-var captureRing = false
+// captureRing is whether a lab's capture uses a ring (tests turn it off to
+// exercise recvmsg too). The Sequencer checks the capture before every
+// event it releases, six times per echo round trip: with recvmsg each check
+// is a system call (most answer EAGAIN), with the ring a memory read. With
+// the other trims that took capture's CPU cost per round trip from +58 % to
+// +17 % (docs/PERFORMANCE.md, "The wire"). Setting the ring up costs about
+// 1 ms more than a plain packet socket here (up to 4 ms for the first in a
+// process), closing it under 1 ms more: a lab pays that once.
+var captureRing = true
 
 var errNoRing = errors.New("ring not asked for")
+
+// ringStuckError is a ring the kernel set up but that could be neither
+// mapped nor taken down: the socket would deliver nothing to recvmsg.
+type ringStuckError struct{ mmap, undo error }
+
+func (e *ringStuckError) Error() string {
+	return "packet ring: mmap: " + e.mmap.Error() + "; taking it down: " + e.undo.Error()
+}
 
 const (
 	ringFrameSize = 8192 // one frame: the tpacket2 header, the address, frameCap bytes of frame
@@ -52,17 +62,29 @@ func newRxRing(fd int) (*rxRing, error) {
 	}
 	mem, err := unix.Mmap(fd, 0, int(req.Block_size*req.Block_nr), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
+		// The kernel would fill a ring nobody reads while recvmsg found
+		// nothing: take the ring down, or give up on the socket.
+		if undo := takeRingDown(fd); undo != nil {
+			return nil, &ringStuckError{err, undo}
+		}
 		return nil, err
 	}
 	return &rxRing{mem: mem, frameSize: ringFrameSize, frames: int(req.Frame_nr)}, nil
+}
+
+// takeRingDown frees fd's receive ring: a request for no blocks. Frames
+// then queue to the socket again, for recvmsg.
+func takeRingDown(fd int) error {
+	return unix.SetsockoptTpacketReq(fd, unix.SOL_PACKET, unix.PACKET_RX_RING, &unix.TpacketReq{})
 }
 
 func (r *rxRing) header(i int) *unix.Tpacket2Hdr {
 	return (*unix.Tpacket2Hdr)(unsafe.Pointer(&r.mem[i*r.frameSize]))
 }
 
-// drain passes every ready frame to fn, in order, and gives each back.
-func (r *rxRing) drain(fn func(WireFrame)) (n uint64) {
+// drain passes every ready frame to fn, in order, and gives each back: the
+// frame is copied out (into slab) before the kernel may write it again.
+func (r *rxRing) drain(slab *frameSlab, fn func(WireFrame)) (n uint64) {
 	for {
 		h := r.header(r.next)
 		status := (*uint32)(unsafe.Pointer(&h.Status))
@@ -73,7 +95,7 @@ func (r *rxRing) drain(fn func(WireFrame)) (n uint64) {
 		keep := min(int(h.Snaplen), frameCap, r.frameSize-int(h.Mac))
 		f := WireFrame{
 			At:   time.Unix(int64(h.Sec), int64(h.Nsec)),
-			Data: append([]byte(nil), r.mem[off:off+keep]...),
+			Data: slab.copy(r.mem[off : off+keep]),
 			Len:  int(h.Len),
 		}
 		atomic.StoreUint32(status, unix.TP_STATUS_KERNEL)

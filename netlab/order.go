@@ -1,7 +1,6 @@
 package netlab
 
 import (
-	"container/heap"
 	"context"
 	"sync"
 	"time"
@@ -34,7 +33,7 @@ type Sequencer struct {
 	// each release, so an event is never released ahead of a segment the
 	// kernel had already delivered: whatever a call's return depended on
 	// was queued to the capture before the call returned.
-	drain func(push func(Event))
+	drain func()
 	// links names the actors and causes of captured segments and drops
 	// the segments of sockets that are not this sequencer's (nil: no
 	// capture).
@@ -134,7 +133,7 @@ func (q *Sequencer) push(e Event) {
 		e.At = e.At.Round(0)
 	}
 	q.tie++
-	heap.Push(&q.queue, queued{e, q.tie})
+	q.queue.push(queued{e, q.tie})
 }
 
 // attach makes c the sequencer's late source: its frames become KindPacket
@@ -142,11 +141,13 @@ func (q *Sequencer) push(e Event) {
 func (q *Sequencer) attach(c *Capture) {
 	q.mu.Lock()
 	q.links = newLinker()
-	q.drain = func(push func(Event)) {
-		_ = c.Drain(func(f WireFrame) {
-			push(Event{Kind: KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
-		})
+	// Both closures are made once, here: a method value or a func literal
+	// passed on each release would be a new allocation each time, and
+	// release runs several times per round trip.
+	frame := func(f WireFrame) {
+		q.push(Event{Kind: KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
 	}
+	q.drain = func() { _ = c.Drain(frame) }
 	q.mu.Unlock()
 }
 
@@ -184,14 +185,14 @@ func (q *Sequencer) Pump() {
 // one order.
 func (q *Sequencer) release() {
 	if q.drain != nil {
-		q.drain(q.push)
+		q.drain()
 	}
 	for q.queue.Len() > 0 {
 		next := q.queue[0].e.At
 		if !q.oldest.IsZero() && !next.Before(q.oldest) {
 			return
 		}
-		e := heap.Pop(&q.queue).(queued).e
+		e := q.queue.pop().e
 		if q.links != nil {
 			if e.Kind == KindPacket {
 				if !q.links.link(&e) {
@@ -222,20 +223,55 @@ type queued struct {
 	tie uint64
 }
 
+// eventHeap is a min-heap of queued events by moment, then arrival. It is
+// written out rather than used through container/heap, whose Push and Pop
+// take and return an interface: each would copy an Event (some 300 bytes)
+// into a new allocation, twice per event.
 type eventHeap []queued
 
 func (h eventHeap) Len() int { return len(h) }
-func (h eventHeap) Less(i, j int) bool {
+
+func (h eventHeap) less(i, j int) bool {
 	if !h[i].e.At.Equal(h[j].e.At) {
 		return h[i].e.At.Before(h[j].e.At)
 	}
 	return h[i].tie < h[j].tie
 }
-func (h eventHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *eventHeap) Push(x any)   { *h = append(*h, x.(queued)) }
-func (h *eventHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+func (h *eventHeap) push(x queued) {
+	*h = append(*h, x)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		up := (i - 1) / 2
+		if !q.less(i, up) {
+			break
+		}
+		q[i], q[up] = q[up], q[i]
+		i = up
+	}
+}
+
+func (h *eventHeap) pop() queued {
+	q := *h
+	top := q[0]
+	last := len(q) - 1
+	q[0] = q[last]
+	q[last] = queued{} // let the popped event's data go
+	q = q[:last]
+	for i := 0; ; {
+		small, l, r := i, 2*i+1, 2*i+2
+		if l < len(q) && q.less(l, small) {
+			small = l
+		}
+		if r < len(q) && q.less(r, small) {
+			small = r
+		}
+		if small == i {
+			break
+		}
+		q[i], q[small] = q[small], q[i]
+		i = small
+	}
+	*h = q
+	return top
 }

@@ -21,8 +21,9 @@ func TestWireCauseBeforeEffect(t *testing.T) {
 }
 
 func checkWireOrder(t *testing.T, ring bool) {
+	was := captureRing
 	captureRing = ring
-	defer func() { captureRing = false }()
+	defer func() { captureRing = was }()
 	lab := NewLab(LabConfig{History: 1 << 16, Wire: WireConfig{Capture: true, Off: "test"}})
 	defer lab.Close()
 	if !lab.WireOn() {
