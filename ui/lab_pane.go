@@ -65,9 +65,11 @@ type labPane struct {
 	// which event each of its lines showed: what a click selects.
 	ladderAt   rect
 	ladderSeqs []uint64
-	scroll     int    // transcript lines scrolled up from the bottom
-	note       string // the last action's outcome, shown under the input
-	noteBad    bool
+	// ladder keeps the ladder's rows between frames (for the feed's lab).
+	ladder  *ladderCache
+	scroll  int    // transcript lines scrolled up from the bottom
+	note    string // the last action's outcome, shown under the input
+	noteBad bool
 }
 
 func newLabPane(c *Common, id paneID, service string, port uint16) *labPane {

@@ -72,6 +72,8 @@ func (p *labPane) View(width, height int) string {
 	if p.feed != nil {
 		events = p.feed.history
 		o.Pending, o.Blocked, o.Lost = p.feed.pending, p.feed.blocked, p.feed.lost()
+		p.ladder = p.ladder.forLab(p.feed.lab)
+		o.cache = p.ladder
 	}
 	o.Stepping = p.feed.inStep()
 	if o.Selected == 0 {
@@ -81,7 +83,7 @@ func (p *labPane) View(width, height int) string {
 	if l.wide {
 		w, h := l.ladder.w-2, l.ladder.h-2
 		p.ladderAt = rect{l.ladder.x + 1, l.ladder.y + 1, w, h}
-		canvas.put(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", strings.Split(RenderLadder(events, w, h, st, o), "\n"), w, h, st))
+		canvas.put(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", ladderLines(events, w, h, st, o), w, h, st))
 	} else {
 		p.ladderAt = l.ladder
 		canvas.put(l.ladder, RenderLadder(events, l.ladder.w, l.ladder.h, st, o))
