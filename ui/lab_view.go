@@ -45,19 +45,22 @@ func (p *labPane) View(width, height int) string {
 			srv = p.remoteServerLines(st)
 		}
 	}
-	canvas := newCanvas(width, height)
+	canvas := newCanvas(width, height, p.c.fits)
+	framed := func(title, note string, lines []string, w, h int, st *Styles) []string {
+		return framedLines(title, note, lines, w, h, st, p.c.fits)
+	}
 	sel := p.selected()
 
 	if l.wide {
 		in := func(r rect) (int, int) { return r.w - 2, r.h - 2 }
 		w, h := in(l.server)
-		canvas.put(l.server, framed("SERVER", "accept() makes a new socket per client", clip(srv, h, st), w, h, st))
+		canvas.putLines(l.server, framed("SERVER", "accept() makes a new socket per client", clip(srv, h, st), w, h, st))
 		w, h = in(l.clients)
-		canvas.put(l.clients, framed("CLIENTS", "port picked by the kernel → server", clip(cli, h, st), w, h, st))
+		canvas.putLines(l.clients, framed("CLIENTS", "port picked by the kernel → server", clip(cli, h, st), w, h, st))
 		w, h = in(l.bytes)
-		canvas.put(l.bytes, framed("BYTES", "selected message or segment", strings.Split(RenderBytes(sel, w, h, st), "\n"), w, h, st))
+		canvas.putLines(l.bytes, framed("BYTES", "selected message or segment", strings.Split(RenderBytes(sel, w, h, st), "\n"), w, h, st))
 		w, h = in(l.transcript)
-		canvas.put(l.transcript, framed("TRANSCRIPT", "pgup/pgdn scroll", p.transcript(h, st), w, h, st))
+		canvas.putLines(l.transcript, framed("TRANSCRIPT", "pgup/pgdn scroll", p.transcript(h, st), w, h, st))
 	} else {
 		half := splitColumns(width, srv, cli)
 		sv := titled(st.Title.Render("SERVER"), clip(srv, l.sockets.h-1, st))
@@ -83,7 +86,7 @@ func (p *labPane) View(width, height int) string {
 	if l.wide {
 		w, h := l.ladder.w-2, l.ladder.h-2
 		p.ladderAt = rect{l.ladder.x + 1, l.ladder.y + 1, w, h}
-		canvas.put(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", ladderLines(events, w, h, st, o), w, h, st))
+		canvas.putLines(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", ladderLines(events, w, h, st, o), w, h, st))
 	} else {
 		p.ladderAt = l.ladder
 		canvas.put(l.ladder, RenderLadder(events, l.ladder.w, l.ladder.h, st, o))
@@ -118,30 +121,32 @@ func titled(title string, lines []string) string {
 
 func titledBlock(title, body string) string { return title + "\n" + body }
 
-// framed draws lines (w columns, h rows inside) in a rounded frame whose
-// top border carries the title and a muted note: "╭─ SERVER  note ──╮".
-func framed(title, note string, lines []string, w, h int, st *Styles) string {
+// framedLines draws lines (w columns, h rows inside) in a rounded frame
+// whose top border carries the title and a muted note:
+// "╭─ SERVER  note ──╮". fits keeps the lines between frames.
+func framedLines(title, note string, lines []string, w, h int, st *Styles, fits *fitMemo) []string {
 	line := st.Muted
-	head := " " + st.Title.Render(title) + " "
-	if note != "" {
-		head += st.Muted.Render(" " + note + " ")
-	}
-	if ansi.StringWidth(head) > w-1 {
-		head = ansi.Truncate(head, max(0, w-1), "…")
-	}
-	top := line.Render("╭─") + head + line.Render(strings.Repeat("─", max(0, w-1-ansi.StringWidth(head)))+"╮")
 	out := make([]string, 0, h+2)
-	out = append(out, top)
-	side := line.Render("│")
+	out = append(out, fits.get(memoKey{s: title, side: note, w: -1 - w}, func() string {
+		head := " " + st.Title.Render(title) + " "
+		if note != "" {
+			head += st.Muted.Render(" " + note + " ")
+		}
+		if ansi.StringWidth(head) > w-1 {
+			head = ansi.Truncate(head, max(0, w-1), "…")
+		}
+		return line.Render("╭─") + head + line.Render(strings.Repeat("─", max(0, w-1-ansi.StringWidth(head)))+"╮")
+	}))
+	side := fits.get(memoKey{s: "│", w: -1}, func() string { return line.Render("│") })
 	for i := range h {
 		var l string
 		if i < len(lines) {
 			l = lines[i]
 		}
-		out = append(out, side+fit(l, w)+side)
+		out = append(out, fits.framedLine(side, l, w))
 	}
-	out = append(out, line.Render("╰"+strings.Repeat("─", w)+"╯"))
-	return strings.Join(out, "\n")
+	out = append(out, fits.get(memoKey{s: "╰╯", w: -1 - w}, func() string { return line.Render("╰" + strings.Repeat("─", w) + "╯") }))
+	return out
 }
 
 // clip keeps n lines, replacing the last with a count of what is hidden.

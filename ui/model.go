@@ -31,7 +31,7 @@ type Model struct {
 // NewModel builds the root model without starting anything: the first pane
 // starts its lab in Init. Tests drive it with Update directly.
 func NewModel(opts Options) *Model {
-	c := &Common{Styles: NewStyles(opts.Theme, true), Keys: DefaultKeyMap(), Opts: opts}
+	c := &Common{Styles: NewStyles(opts.Theme, true), Keys: DefaultKeyMap(), Opts: opts, fits: newFitMemo()}
 	m := &Model{c: c, help: help.New()}
 	first := paneEcho
 	switch opts.Pane {
@@ -219,6 +219,7 @@ func (m *Model) render() string {
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, st.Text.Render(msg))
 	}
 	p := m.panes[m.active]
+	m.c.fits.use(st)
 	var body string
 	if m.showHelp {
 		h := m.help
@@ -231,12 +232,29 @@ func (m *Model) render() string {
 		body = p.View(l.body.w, l.body.h)
 	}
 	footer := m.footer(p, l.footer.w-1)
+	defer m.c.fits.frame()
 	return strings.Join([]string{
 		fit(m.tabBar(), l.tabs.w),
-		block(strings.Split(body, "\n"), l.body.w, l.body.h),
+		m.bodyBlock(body, l.body.w, l.body.h),
 		fit(" "+p.Status(), l.status.w),
 		fit(" "+footer, l.footer.w),
 	}, "\n")
+}
+
+// bodyBlock is block for the pane's body, through the frame memo: a pane's
+// lines are mostly the ones it drew last frame.
+func (m *Model) bodyBlock(body string, w, h int) string {
+	lines := strings.Split(body, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = m.c.fits.fit(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // footer is the key help line. When it is too wide, the pane's least
