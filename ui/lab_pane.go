@@ -65,8 +65,10 @@ type labPane struct {
 	// which event each of its lines showed: what a click selects.
 	ladderAt   rect
 	ladderSeqs []uint64
-	// ladder keeps the ladder's rows between frames (for the feed's lab).
-	ladder  *ladderCache
+	// ladder keeps the ladder's rows between frames (for one feed).
+	ladder *ladderCache
+	// cache keeps the transcript and socket tables between frames.
+	cache   labViewCache
 	scroll  int    // transcript lines scrolled up from the bottom
 	note    string // the last action's outcome, shown under the input
 	noteBad bool

@@ -22,8 +22,14 @@ func (p *labPane) View(width, height int) string {
 	if p.feed != nil {
 		socks = p.feed.socks
 	}
-	srv := RenderServerSockets(socks, width, st)
-	cli := RenderClientSockets(socks, width, st)
+	p.cache.styles(st)
+	serverSocks := func(w int) []string {
+		return p.cache.sockets(socks, w, true, func() []string { return RenderServerSockets(socks, w, st) })
+	}
+	clientSocks := func(w int) []string {
+		return p.cache.sockets(socks, w, false, func() []string { return RenderClientSockets(socks, w, st) })
+	}
+	srv, cli := serverSocks(width), clientSocks(width)
 	if p.feed == nil || !p.feed.snapped {
 		srv = []string{st.Muted.Render("asking the kernel…")}
 		cli = srv
@@ -40,7 +46,7 @@ func (p *labPane) View(width, height int) string {
 		if !l.wide {
 			colW = (width - 2) / 2
 		}
-		srv, cli = RenderServerSockets(socks, colW, st), RenderClientSockets(socks, colW, st)
+		srv, cli = serverSocks(colW), clientSocks(colW)
 		if p.isRemote() {
 			srv = p.remoteServerLines(st)
 		}
@@ -75,7 +81,7 @@ func (p *labPane) View(width, height int) string {
 	if p.feed != nil {
 		events = p.feed.history
 		o.Pending, o.Blocked, o.Lost = p.feed.pending, p.feed.blocked, p.feed.lost()
-		p.ladder = p.ladder.forLab(p.feed.lab)
+		p.ladder = p.ladder.forFeed(p.feed)
 		o.cache = p.ladder
 	}
 	o.Stepping = p.feed.inStep()
@@ -207,12 +213,18 @@ type transcriptLine struct {
 	text  []byte
 }
 
-// transcript builds the client side of the conversation from the history:
-// what each client sent and, line by line, what it received.
+// transcript is transcriptLines, drawn again only when what it shows changed.
 func (p *labPane) transcript(height int, st *Styles) []string {
 	if height <= 0 || p.feed == nil {
 		return nil
 	}
+	k := transcriptKey{h: idOf(p.feed.history), height: height, scroll: p.scroll, service: p.service, remote: p.remote}
+	return p.cache.transcript(k, func() []string { return p.transcriptLines(height, st) })
+}
+
+// transcriptLines builds the client side of the conversation from the history:
+// what each client sent and, line by line, what it received.
+func (p *labPane) transcriptLines(height int, st *Styles) []string {
 	var lines []transcriptLine
 	partial := map[string][]byte{}
 	for _, e := range p.feed.history {

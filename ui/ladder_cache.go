@@ -14,10 +14,10 @@ import (
 // draws everything (the lesson pane's small ladders).
 //
 // It belongs to one pane and one lab: a Seq names an event only within one
-// log, so a pane makes a new one for a new lab (see forLab).
+// log, so a pane makes a new one for a new feed (see forFeed).
 type ladderCache struct {
-	lab *netlab.Lab
-	st  *Styles
+	feed *labFeed
+	st   *Styles
 
 	// The plan of the last history seen, kept while the history is the
 	// same slice with the same ends.
@@ -72,10 +72,10 @@ type rowKey struct {
 	d            segDelta
 }
 
-// forLab is c when it was made for lab, else a new cache for it.
-func (c *ladderCache) forLab(lab *netlab.Lab) *ladderCache {
-	if c == nil || c.lab != lab {
-		return &ladderCache{lab: lab}
+// forFeed is c when it was made for f, else a new cache for it.
+func (c *ladderCache) forFeed(f *labFeed) *ladderCache {
+	if c == nil || c.feed != f {
+		return &ladderCache{feed: f}
 	}
 	return c
 }
@@ -87,7 +87,7 @@ func (c *ladderCache) begin(st *Styles) *ladderCache {
 		return nil
 	}
 	if c.st != st || c.sides == nil {
-		*c = ladderCache{lab: c.lab, st: st,
+		*c = ladderCache{feed: c.feed, st: st,
 			sides: map[sideKey]sideVal{}, oldSides: map[sideKey]sideVal{},
 			lines: map[rowKey]string{}, oldLines: map[rowKey]string{}}
 	}
