@@ -302,99 +302,159 @@ func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := p.c.Keys
-	if p.listMode || p.cur < 0 {
-		switch {
-		case key.Matches(msg, k.LessonUp):
-			p.sel = max(0, p.sel-1)
-		case key.Matches(msg, k.LessonDown):
-			p.sel = min(len(p.catalog)-1, p.sel+1)
-		case key.Matches(msg, k.LessonChoose), key.Matches(msg, k.LessonNext):
-			if len(p.catalog) > 0 {
-				return p.open(p.sel, 0)
-			}
-		case key.Matches(msg, k.LessonList):
-			if p.cur >= 0 {
-				p.listMode = false
-			}
-		}
-		return nil
-	}
+// lessonMode is what the lesson pane is doing, which decides what a key
+// does: the list of lessons, a question waiting for its answer, or a
+// lesson being read.
+type lessonMode int
+
+const (
+	modeList lessonMode = iota
+	modeQuestion
+	modeReading
+)
+
+// mode is the pane's mode, from what it holds.
+func (p *lessonsPane) mode() lessonMode {
 	switch {
-	case key.Matches(msg, k.ScrollUp), !p.asking && key.Matches(msg, k.LessonUp):
-		p.scroll = max(0, p.scroll-p.scrollStep(msg))
-		return nil
-	case key.Matches(msg, k.ScrollDown), !p.asking && key.Matches(msg, k.LessonDown):
-		p.scroll = min(p.scrollMax, p.scroll+p.scrollStep(msg))
-		return nil
+	case p.listMode || p.cur < 0:
+		return modeList
+	case p.asking:
+		return modeQuestion
+	}
+	return modeReading
+}
+
+func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
+	switch p.mode() {
+	case modeList:
+		return p.listKey(msg)
+	case modeQuestion:
+		if cmd, ok := p.questionKey(msg); ok {
+			return cmd
+		}
+	}
+	if cmd, ok := p.moveKey(msg); ok {
+		return cmd
+	}
+	if p.mode() == modeQuestion {
+		return p.questionToggleKey(msg)
+	}
+	return p.readingKey(msg)
+}
+
+// listKey is a key in the list of lessons.
+func (p *lessonsPane) listKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.c.Keys
+	switch {
+	case key.Matches(msg, k.LessonUp):
+		p.sel = max(0, p.sel-1)
+	case key.Matches(msg, k.LessonDown):
+		p.sel = min(len(p.catalog)-1, p.sel+1)
+	case key.Matches(msg, k.LessonChoose), key.Matches(msg, k.LessonNext):
+		if len(p.catalog) > 0 {
+			return p.open(p.sel, 0)
+		}
 	case key.Matches(msg, k.LessonList):
-		p.listMode, p.sel, p.auto = true, p.cur, false
-		return nil
-	case p.asking && key.Matches(msg, k.LessonUp):
+		if p.cur >= 0 {
+			p.listMode = false
+		}
+	}
+	return nil
+}
+
+// questionKey is a key that answers a question: ↑/↓ move between the
+// choices, enter answers. ok says whether the key was one of them.
+func (p *lessonsPane) questionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	k := p.c.Keys
+	switch {
+	case key.Matches(msg, k.LessonUp):
 		p.choice = max(0, p.choice-1)
-		return nil
-	case p.asking && key.Matches(msg, k.LessonDown):
+	case key.Matches(msg, k.LessonDown):
 		if pr := p.catalog[p.cur].Steps[len(p.results)].Predict; pr != nil {
 			p.choice = min(len(pr.Choices)-1, p.choice+1)
 		}
-		return nil
-	case p.asking && key.Matches(msg, k.LessonChoose):
+	case key.Matches(msg, k.LessonChoose):
 		if !p.busy {
-			return p.answer()
+			return p.answer(), true
 		}
-		return nil
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// moveKey is a key that moves through the lesson, in any mode but the
+// list: scroll, the list, next, back, restart. ok says whether it was one.
+func (p *lessonsPane) moveKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	k := p.c.Keys
+	switch {
+	case key.Matches(msg, k.ScrollUp), key.Matches(msg, k.LessonUp):
+		p.scroll = max(0, p.scroll-p.scrollStep(msg))
+	case key.Matches(msg, k.ScrollDown), key.Matches(msg, k.LessonDown):
+		p.scroll = min(p.scrollMax, p.scroll+p.scrollStep(msg))
+	case key.Matches(msg, k.LessonList):
+		p.listMode, p.sel, p.auto = true, p.cur, false
 	case key.Matches(msg, k.LessonNext):
-		return p.next()
+		return p.next(), true
 	case key.Matches(msg, k.LessonPrev):
-		if p.busy {
-			return nil
-		}
-		if p.asking {
-			p.asking = false
-			return nil
-		}
-		if len(p.results) > 0 {
-			return p.replay(len(p.results) - 1)
-		}
-		return nil
+		return p.back(), true
 	case key.Matches(msg, k.LessonRestart):
 		// From the start, questions and all: r asks every prediction again.
 		p.auto = false
 		clear(p.answers)
-		return p.replay(0)
-	case p.asking && (key.Matches(msg, k.LessonCode) || key.Matches(msg, k.LessonAuto) ||
-		key.Matches(msg, k.LessonFaster) || key.Matches(msg, k.LessonSlower)):
-		// At a question only the answer keys, h and navigation act: the
-		// code may give the answer away, and autoplay must not skip it.
+		return p.replay(0), true
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// back is p: leave the question, or replay to the step before.
+func (p *lessonsPane) back() tea.Cmd {
+	switch {
+	case p.busy:
 		return nil
+	case p.asking:
+		p.asking = false
+		return nil
+	case len(p.results) > 0:
+		return p.replay(len(p.results) - 1)
+	}
+	return nil
+}
+
+// questionToggleKey is any other key at a question: only h acts. The code
+// may give the answer away, and autoplay must not skip it.
+func (p *lessonsPane) questionToggleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.c.Keys
+	if key.Matches(msg, k.LessonHint) {
+		p.hint = !p.hint
+	} else if p.segSeq != 0 && key.Matches(msg, k.SegClose) {
+		p.segSeq = 0
+	}
+	return nil
+}
+
+// readingKey is any other key while a lesson is read: the toggles, the
+// segment picker, the code, autoplay.
+func (p *lessonsPane) readingKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.c.Keys
+	switch {
 	case key.Matches(msg, k.LessonHint):
 		p.hint = !p.hint
-	case !p.asking && key.Matches(msg, k.LessonChecks):
+	case key.Matches(msg, k.LessonChecks):
 		p.showChecks = !p.showChecks
-	case !p.asking && key.Matches(msg, k.Packets):
+	case key.Matches(msg, k.Packets):
 		p.callsOnly = !p.callsOnly
 		p.segSeq = 0
-	case !p.asking && p.showPackets() && key.Matches(msg, k.SegOlder):
+	case p.showPackets() && key.Matches(msg, k.SegOlder):
 		p.pickSegment(-1)
-	case !p.asking && p.showPackets() && key.Matches(msg, k.SegNewer):
+	case p.showPackets() && key.Matches(msg, k.SegNewer):
 		p.pickSegment(1)
 	case p.segSeq != 0 && key.Matches(msg, k.SegClose):
 		p.segSeq = 0
 	case key.Matches(msg, k.LessonCode):
-		// Where both do not fit side by side (they show as Python), c
-		// switches Python ↔ Go: every press changes what is on screen.
-		narrow := p.lastWidth < 100
-		switch shown := p.code; {
-		case shown == codePython || (shown == codeBoth && narrow):
-			p.code = codeGo
-		case shown == codeGo && narrow:
-			p.code = codePython
-		case shown == codeGo:
-			p.code = codeBoth
-		default:
-			p.code = codePython
-		}
+		p.nextCode()
 	case key.Matches(msg, k.LessonAuto):
 		p.auto = !p.auto
 		if p.auto {
@@ -406,6 +466,22 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.speed = min(len(autoplaySpeeds)-1, p.speed+1)
 	}
 	return nil
+}
+
+// nextCode is c. Where both do not fit side by side (they show as Python),
+// c switches Python ↔ Go: every press changes what is on screen.
+func (p *lessonsPane) nextCode() {
+	narrow := p.lastWidth < 100
+	switch shown := p.code; {
+	case shown == codePython || (shown == codeBoth && narrow):
+		p.code = codeGo
+	case shown == codeGo && narrow:
+		p.code = codePython
+	case shown == codeGo:
+		p.code = codeBoth
+	default:
+		p.code = codePython
+	}
 }
 
 // Status is the pane's part of the status line.
