@@ -164,18 +164,7 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 		}
 		return p.key(m)
 	case bodyClickMsg:
-		// A click on a message (or a segment) in the conversation selects
-		// it for the bytes view, as ↑/↓ would.
-		r := p.ladderAt
-		if m.x >= r.x && m.x < r.x+r.w && m.y >= r.y && m.y-r.y < len(p.ladderSeqs) {
-			if seq := p.ladderSeqs[m.y-r.y]; seq != 0 {
-				for i := range p.feed.history {
-					if e := &p.feed.history[i]; e.Seq == seq && p.selectable(e) {
-						p.selSeq = seq
-					}
-				}
-			}
-		}
+		p.click(m)
 		return nil
 	case tea.MouseWheelMsg:
 		switch m.Button {
@@ -191,6 +180,24 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// click selects the message (or segment) clicked in the conversation for
+// the bytes view, as ↑/↓ would.
+func (p *labPane) click(m bodyClickMsg) {
+	r := p.ladderAt
+	if m.x < r.x || m.x >= r.x+r.w || m.y < r.y || m.y-r.y >= len(p.ladderSeqs) {
+		return
+	}
+	seq := p.ladderSeqs[m.y-r.y]
+	if seq == 0 {
+		return
+	}
+	for i := range p.feed.history {
+		if e := &p.feed.history[i]; e.Seq == seq && p.selectable(e) {
+			p.selSeq = seq
+		}
+	}
 }
 
 func (p *labPane) key(msg tea.KeyPressMsg) tea.Cmd {

@@ -210,34 +210,7 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 		out = append(out, st.Muted.Render("This step's question was not asked: only the captured segments can answer it, and the wire is off ("+p.c.Opts.Wire.Off+")."))
 	}
 	if pr := step.Predict; pr != nil && len(res.Choices) == len(pr.Choices) {
-		out = append(out, st.Prompt.Render("Predicted: ")+pr.Question)
-		picked, answered := p.answers[idx]
-		for i, c := range pr.Choices {
-			mark := "  "
-			if answered && picked == i {
-				mark = "▸ "
-			}
-			row := fmt.Sprintf("%s%c) %s", mark, 'a'+i, c.Text)
-			if res.Choices[i] {
-				// What happened: the kernel's doing in most steps, the
-				// server program's in some (a calculator's reply).
-				row = st.Wire.Render(row + "  ← what happened")
-			}
-			out = append(out, row)
-		}
-		switch {
-		case !answered:
-			out = append(out, st.Muted.Render("  (not answered)"))
-		case !res.Graded():
-			// The kernel did what no single choice says: explain, do not mark.
-			out = append(out, st.Muted.Render("  not graded: on this machine the outcome matches "+map[bool]string{true: "none", false: "more than one"}[!slices.Contains(res.Choices, true)]+" of the choices"))
-		case picked < len(res.Choices) && res.Choices[picked]:
-			out = append(out, st.Wire.Render("  ✓ you predicted what happened"))
-		case len(res.Whens) > 0:
-			out = append(out, st.Error.Render("  ✗ it went otherwise: why is explained below"))
-		default: // no explanation held for what the kernel did: promise none
-			out = append(out, st.Error.Render("  ✗ it went otherwise"))
-		}
+		out = append(out, p.predictionLines(idx, pr, res)...)
 	}
 	// The checks are the lesson author's rules: a student reads a summary,
 	// an instructor presses x to see each rule with the values it read.
@@ -274,6 +247,41 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 	for _, t := range res.Whens {
 		// An explanation is prose: code spans styled, no raw backticks.
 		out = append(out, "→ "+inline(strings.Join(strings.Fields(t), " "), st))
+	}
+	return out
+}
+
+// predictionLines are the question, the learner's choice beside what
+// happened, and the verdict.
+func (p *lessonsPane) predictionLines(idx int, pr *lessons.Prediction, res *lessons.StepResult) []string {
+	st := p.c.Styles
+	out := []string{st.Prompt.Render("Predicted: ") + pr.Question}
+	picked, answered := p.answers[idx]
+	for i, c := range pr.Choices {
+		mark := "  "
+		if answered && picked == i {
+			mark = "▸ "
+		}
+		row := fmt.Sprintf("%s%c) %s", mark, 'a'+i, c.Text)
+		if res.Choices[i] {
+			// What happened: the kernel's doing in most steps, the
+			// server program's in some (a calculator's reply).
+			row = st.Wire.Render(row + "  ← what happened")
+		}
+		out = append(out, row)
+	}
+	switch {
+	case !answered:
+		out = append(out, st.Muted.Render("  (not answered)"))
+	case !res.Graded():
+		// The kernel did what no single choice says: explain, do not mark.
+		out = append(out, st.Muted.Render("  not graded: on this machine the outcome matches "+map[bool]string{true: "none", false: "more than one"}[!slices.Contains(res.Choices, true)]+" of the choices"))
+	case picked < len(res.Choices) && res.Choices[picked]:
+		out = append(out, st.Wire.Render("  ✓ you predicted what happened"))
+	case len(res.Whens) > 0:
+		out = append(out, st.Error.Render("  ✗ it went otherwise: why is explained below"))
+	default: // no explanation held for what the kernel did: promise none
+		out = append(out, st.Error.Render("  ✗ it went otherwise"))
 	}
 	return out
 }
