@@ -280,16 +280,7 @@ func ladderLines(events []netlab.Event, width, height int, st *Styles, o LadderO
 	}
 	left, lane, right := ladderColumns(width, n)
 
-	var tail []string
-	for i, t := range tailRows {
-		tail = append(tail, ladderRow(t.e, left, lane, right, st, t.kind, nil, remote))
-		if i == len(o.Blocked) && explain != "" {
-			tail = append(tail, st.Pending.Render(fit("  ▶ "+explain, width)))
-		}
-	}
-	if len(tail) > height-2 {
-		tail = tail[len(tail)-(height-2):]
-	}
+	tail := ladderTailLines(tailRows, explain, len(o.Blocked), rowGeom{left, lane, right, remote}, height, st)
 	lines := make([]string, 0, height)
 	lines = append(lines, c.header(left, lane, st, remote))
 	if remote && height-len(tail) > 2 {
@@ -325,19 +316,41 @@ func ladderLines(events []netlab.Event, width, height int, st *Styles, o LadderO
 		}
 	}
 	if o.Rows != nil {
-		seqs := (*o.Rows)[:0]
-		for range lines {
-			seqs = append(seqs, 0)
-		}
-		for i, r := range rows[start:end] {
-			if !r.state {
-				seqs[rowStart+i] = events[r.ix].Seq
-			}
-		}
-		*o.Rows = seqs
+		*o.Rows = rowSeqs((*o.Rows)[:0], len(lines), rowStart, rows[start:end], events)
 	}
 	c.end()
 	return append(lines, tail...)
+}
+
+// ladderTailLines are the tail's lines, the NEXT call's explanation
+// after the blocked calls, at most height-2 of them (the newest).
+func ladderTailLines(rows []ladderTailRow, explain string, blocked int, g rowGeom, height int, st *Styles) []string {
+	var tail []string
+	width := g.left + g.lane + 2 + g.right
+	for i, t := range rows {
+		tail = append(tail, ladderRow(t.e, g.left, g.lane, g.right, st, t.kind, nil, g.remote))
+		if i == blocked && explain != "" {
+			tail = append(tail, st.Pending.Render(fit("  ▶ "+explain, width)))
+		}
+	}
+	if len(tail) > height-2 {
+		tail = tail[len(tail)-(height-2):]
+	}
+	return tail
+}
+
+// rowSeqs is LadderOpts.Rows for n lines whose history rows start at line
+// first: each line's event Seq, 0 for lines that are no event.
+func rowSeqs(seqs []uint64, n, first int, shown []ladderLine, events []netlab.Event) []uint64 {
+	for range n {
+		seqs = append(seqs, 0)
+	}
+	for i, r := range shown {
+		if !r.state {
+			seqs[first+i] = events[r.ix].Seq
+		}
+	}
+	return seqs
 }
 
 // ladderDraws says which events of the history are rows of a ladder.

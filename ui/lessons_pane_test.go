@@ -59,6 +59,17 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 	if p.cur != 2 || p.run == nil || len(p.results) != 0 {
 		t.Fatalf("opened lesson %d, run %v, %d results", p.cur+1, p.run, len(p.results))
 	}
+	navToQuestion(t, p)
+	navAnswerWrong(t, p)
+	navBackAndReplay(t, p)
+	navToTheEnd(t, p, prog)
+	navRestartAndList(t, p)
+}
+
+// navToQuestion: n runs step 1, runs step 2 (its question reads the wire,
+// off here), asks step 3's question and does not skip it.
+func navToQuestion(t *testing.T, p *lessonsPane) {
+	t.Helper()
 	press(t, p, 'n', "n") // step 1: the server
 	if len(p.results) != 1 || !p.results[0].OK() {
 		t.Fatalf("after n: %d results", len(p.results))
@@ -75,6 +86,12 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 	if len(p.results) != 2 {
 		t.Fatal("n ran the step without an answer")
 	}
+}
+
+// navAnswerWrong answers b, which the kernel does not do: the answer, the
+// tally and the verdict; x shows the raw rules.
+func navAnswerWrong(t *testing.T, p *lessonsPane) {
+	t.Helper()
 	press(t, p, tea.KeyDown, "")
 	press(t, p, tea.KeyEnter, "")
 	if len(p.results) != 3 || p.answers[2] != 1 {
@@ -101,6 +118,12 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 		t.Fatalf("x does not show the checks:\n%s", view)
 	}
 	press(t, p, 'x', "x")
+}
+
+// navBackAndReplay: p replays to step 2 on a new lab, and n runs the
+// answered step at once without counting it again.
+func navBackAndReplay(t *testing.T, p *lessonsPane) {
+	t.Helper()
 	oldRun := p.run
 	press(t, p, 'p', "p") // back: replay from scratch to step 2
 	if len(p.results) != 2 || p.run == oldRun || p.asking {
@@ -113,6 +136,11 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 	if got := p.prog.Of("03-client-connects"); got.Predicted != 1 || got.Right != 0 {
 		t.Fatalf("a replayed step counted its answer again: %+v", got)
 	}
+}
+
+// navToTheEnd plays the lesson out: every step holds and the progress file says done.
+func navToTheEnd(t *testing.T, p *lessonsPane, prog string) {
+	t.Helper()
 	for len(p.results) < len(p.catalog[2].Steps) {
 		before := len(p.results)
 		press(t, p, 'n', "n")
@@ -135,6 +163,11 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 	if !contains(p.View(100, 30), "done") {
 		t.Fatal("no done mark")
 	}
+}
+
+// navRestartAndList: r starts over, l shows the list with the done mark.
+func navRestartAndList(t *testing.T, p *lessonsPane) {
+	t.Helper()
 	press(t, p, 'r', "r")
 	if len(p.results) != 0 {
 		t.Fatal("r did not restart")
