@@ -24,10 +24,10 @@ func (p *labPane) View(width, height int) string {
 	}
 	p.cache.styles(st)
 	serverSocks := func(w int) []string {
-		return p.cache.sockets(socks, w, true, func() []string { return RenderServerSockets(socks, w, st) })
+		return p.cache.sockets(socks, w, serverTable, func() []string { return RenderServerSockets(socks, w, st) })
 	}
 	clientSocks := func(w int) []string {
-		return p.cache.sockets(socks, w, false, func() []string { return RenderClientSockets(socks, w, st) })
+		return p.cache.sockets(socks, w, clientTable, func() []string { return RenderClientSockets(socks, w, st) })
 	}
 	srv, cli := serverSocks(width), clientSocks(width)
 	if p.feed == nil || !p.feed.snapped {

@@ -41,11 +41,19 @@ type transcriptKey struct {
 }
 
 type sockKey struct {
-	first  *netlab.SockInfo
-	n      int
-	width  int
-	server bool
+	first *netlab.SockInfo
+	n     int
+	width int
+	table sockTable
 }
+
+// sockTable names the socket tables the lab pane draws.
+type sockTable int
+
+const (
+	serverTable sockTable = iota
+	clientTable
+)
 
 // styles drops everything drawn with other styles.
 func (c *labViewCache) styles(st *Styles) {
@@ -62,8 +70,8 @@ func (c *labViewCache) transcript(k transcriptKey, draw func() []string) []strin
 }
 
 // sockets is a socket table's lines; only the latest snapshot's are kept.
-func (c *labViewCache) sockets(socks []netlab.SockInfo, width int, server bool, draw func() []string) []string {
-	k := sockKey{n: len(socks), width: width, server: server}
+func (c *labViewCache) sockets(socks []netlab.SockInfo, width int, table sockTable, draw func() []string) []string {
+	k := sockKey{n: len(socks), width: width, table: table}
 	if len(socks) > 0 {
 		k.first = &socks[0]
 	}

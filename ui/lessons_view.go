@@ -100,7 +100,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 
 	if wide {
 		sideW := width - textW - 1
-		codeLines := p.codeLines(step, sideW, height/2-1, true)
+		codeLines := p.codeLines(step, sideW, height/2-1, codeBeside)
 		if seg, ok := p.pickedSegment(); ok {
 			codeLines = p.segmentLines(seg, sideW, height/2-1)
 		}
@@ -112,7 +112,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 	// The ladder keeps at least 10 rows (and its header) where the height
 	// allows: at 80x24 it is the step's evidence, the text scrolls.
 	ladH := max(min(11, height-10), (height-1)/4)
-	codeLines := p.codeLines(step, width, min(7, height/5), false)
+	codeLines := p.codeLines(step, width, min(7, height/5), codeAcross)
 	if seg, ok := p.pickedSegment(); ok {
 		codeLines = p.segmentLines(seg, width, max(7, height/3))
 	}
@@ -286,9 +286,18 @@ func (p *lessonsPane) predictionLines(idx int, pr *lessons.Prediction, res *less
 	return out
 }
 
+// codePlace is where the code goes: in a column beside the ladder (both
+// languages fit side by side there) or across the pane under the text.
+type codePlace bool
+
+const (
+	codeAcross codePlace = false
+	codeBeside codePlace = true
+)
+
 // codeLines shows the step's Python and Go: side by side when both fit,
 // else the one chosen with c.
-func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, wide bool) []string {
+func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, place codePlace) []string {
 	st := p.c.Styles
 	if step == nil || maxH < 2 || (step.Python == "" && step.Go == "") {
 		return nil
@@ -302,7 +311,7 @@ func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, wide bool) []st
 		mode = codePython
 	case step.Python == "":
 		mode = codeGo
-	case mode == codeBoth && !wide && w < 100:
+	case mode == codeBoth && place != codeBeside && w < 100:
 		mode = codePython
 	}
 	col := func(name, code string, cw int) []string {

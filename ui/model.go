@@ -31,7 +31,7 @@ type Model struct {
 // NewModel builds the root model without starting anything: the first pane
 // starts its lab in Init. Tests drive it with Update directly.
 func NewModel(opts Options) *Model {
-	c := &Common{Styles: NewStyles(opts.Theme, true), Keys: DefaultKeyMap(), Opts: opts, fits: newFitMemo()}
+	c := &Common{Styles: NewStyles(opts.Theme, DarkBackground), Keys: DefaultKeyMap(), Opts: opts, fits: newFitMemo()}
 	m := &Model{c: c, help: help.New()}
 	first := paneEcho
 	switch opts.Pane {
@@ -121,7 +121,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.BackgroundColorMsg:
 		if m.c.Opts.Theme == ThemeAuto || m.c.Opts.Theme == ThemeHighContrast {
-			m.c.Styles = NewStyles(m.c.Opts.Theme, msg.IsDark())
+			m.c.Styles = NewStyles(m.c.Opts.Theme, Background(msg.IsDark()))
 			m.restyle()
 		}
 		return m, nil
