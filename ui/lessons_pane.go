@@ -346,15 +346,15 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 func (p *lessonsPane) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.Keys
 	switch {
-	case key.Matches(msg, k.LessonUp):
+	case key.Matches(msg, k.Lesson.Up):
 		p.sel = max(0, p.sel-1)
-	case key.Matches(msg, k.LessonDown):
+	case key.Matches(msg, k.Lesson.Down):
 		p.sel = min(len(p.catalog)-1, p.sel+1)
-	case key.Matches(msg, k.LessonChoose), key.Matches(msg, k.LessonNext):
+	case key.Matches(msg, k.Lesson.Choose), key.Matches(msg, k.Lesson.Next):
 		if len(p.catalog) > 0 {
 			return p.open(p.sel, 0)
 		}
-	case key.Matches(msg, k.LessonList):
+	case key.Matches(msg, k.Lesson.List):
 		if p.cur >= 0 {
 			p.listMode = false
 		}
@@ -367,13 +367,13 @@ func (p *lessonsPane) listKey(msg tea.KeyPressMsg) tea.Cmd {
 func (p *lessonsPane) questionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	k := p.c.Keys
 	switch {
-	case key.Matches(msg, k.LessonUp):
+	case key.Matches(msg, k.Lesson.Up):
 		p.choice = max(0, p.choice-1)
-	case key.Matches(msg, k.LessonDown):
+	case key.Matches(msg, k.Lesson.Down):
 		if pr := p.catalog[p.cur].Steps[len(p.results)].Predict; pr != nil {
 			p.choice = min(len(pr.Choices)-1, p.choice+1)
 		}
-	case key.Matches(msg, k.LessonChoose):
+	case key.Matches(msg, k.Lesson.Choose):
 		if !p.busy {
 			return p.answer(), true
 		}
@@ -388,17 +388,17 @@ func (p *lessonsPane) questionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 func (p *lessonsPane) moveKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	k := p.c.Keys
 	switch {
-	case key.Matches(msg, k.ScrollUp), key.Matches(msg, k.LessonUp):
+	case key.Matches(msg, k.ScrollUp), key.Matches(msg, k.Lesson.Up):
 		p.scroll = max(0, p.scroll-p.scrollStep(msg))
-	case key.Matches(msg, k.ScrollDown), key.Matches(msg, k.LessonDown):
+	case key.Matches(msg, k.ScrollDown), key.Matches(msg, k.Lesson.Down):
 		p.scroll = min(p.scrollMax, p.scroll+p.scrollStep(msg))
-	case key.Matches(msg, k.LessonList):
+	case key.Matches(msg, k.Lesson.List):
 		p.listMode, p.sel, p.auto = true, p.cur, false
-	case key.Matches(msg, k.LessonNext):
+	case key.Matches(msg, k.Lesson.Next):
 		return p.next(), true
-	case key.Matches(msg, k.LessonPrev):
+	case key.Matches(msg, k.Lesson.Prev):
 		return p.back(), true
-	case key.Matches(msg, k.LessonRestart):
+	case key.Matches(msg, k.Lesson.Restart):
 		// From the start, questions and all: r asks every prediction again.
 		p.auto = false
 		clear(p.answers)
@@ -427,7 +427,7 @@ func (p *lessonsPane) back() tea.Cmd {
 // may give the answer away, and autoplay must not skip it.
 func (p *lessonsPane) questionToggleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.Keys
-	if key.Matches(msg, k.LessonHint) {
+	if key.Matches(msg, k.Lesson.Hint) {
 		p.hint = !p.hint
 	} else if p.segSeq != 0 && key.Matches(msg, k.SegClose) {
 		p.segSeq = 0
@@ -440,9 +440,9 @@ func (p *lessonsPane) questionToggleKey(msg tea.KeyPressMsg) tea.Cmd {
 func (p *lessonsPane) readingKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.Keys
 	switch {
-	case key.Matches(msg, k.LessonHint):
+	case key.Matches(msg, k.Lesson.Hint):
 		p.hint = !p.hint
-	case key.Matches(msg, k.LessonChecks):
+	case key.Matches(msg, k.Lesson.Checks):
 		p.showChecks = !p.showChecks
 	case key.Matches(msg, k.Packets):
 		p.callsOnly = !p.callsOnly
@@ -453,16 +453,16 @@ func (p *lessonsPane) readingKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.pickSegment(1)
 	case p.segSeq != 0 && key.Matches(msg, k.SegClose):
 		p.segSeq = 0
-	case key.Matches(msg, k.LessonCode):
+	case key.Matches(msg, k.Lesson.Code):
 		p.nextCode()
-	case key.Matches(msg, k.LessonAuto):
+	case key.Matches(msg, k.Lesson.Auto):
 		p.auto = !p.auto
 		if p.auto {
 			return p.tick()
 		}
-	case key.Matches(msg, k.LessonFaster):
+	case key.Matches(msg, k.Lesson.Faster):
 		p.speed = max(0, p.speed-1)
-	case key.Matches(msg, k.LessonSlower):
+	case key.Matches(msg, k.Lesson.Slower):
 		p.speed = min(len(autoplaySpeeds)-1, p.speed+1)
 	}
 	return nil
@@ -508,45 +508,45 @@ func (p *lessonsPane) Status() string {
 func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.c.Keys
 	full := [][]key.Binding{
-		{k.LessonNext, k.LessonPrev, k.LessonRestart, k.LessonList, k.LessonHint, k.LessonCode},
-		{k.LessonAuto, k.LessonFaster, k.LessonSlower, k.LessonUp, k.LessonChoose, k.LessonChecks, k.ScrollDown, k.Packets},
+		{k.Lesson.Next, k.Lesson.Prev, k.Lesson.Restart, k.Lesson.List, k.Lesson.Hint, k.Lesson.Code},
+		{k.Lesson.Auto, k.Lesson.Faster, k.Lesson.Slower, k.Lesson.Up, k.Lesson.Choose, k.Lesson.Checks, k.ScrollDown, k.Packets},
 	}
 	switch {
 	case p.loadErr != nil || len(p.catalog) == 0:
 		return nil, full
 	case p.listMode || p.cur < 0:
-		short := []key.Binding{k.LessonUp, k.LessonChoose}
+		short := []key.Binding{k.Lesson.Up, k.Lesson.Choose}
 		if p.cur >= 0 {
-			short = append(short, relabel(k.LessonList, "l", "back to the lesson"))
+			short = append(short, relabel(k.Lesson.List, "l", "back to the lesson"))
 		}
 		return short, full
 	case p.asking:
-		short := []key.Binding{relabel(k.LessonUp, "↑/↓", "choose an answer"), relabel(k.LessonChoose, "enter", "answer")}
+		short := []key.Binding{relabel(k.Lesson.Up, "↑/↓", "choose an answer"), relabel(k.Lesson.Choose, "enter", "answer")}
 		if _, step, _ := p.shownStep(); step != nil && step.Hint != "" {
-			short = append(short, k.LessonHint) // offered only where there is one
+			short = append(short, k.Lesson.Hint) // offered only where there is one
 		}
-		return append(short, k.LessonPrev), full
+		return append(short, k.Lesson.Prev), full
 	}
 	l := p.catalog[p.cur]
 	if len(p.results) >= len(l.Steps) {
-		short := []key.Binding{k.LessonList, k.LessonRestart, k.LessonPrev}
+		short := []key.Binding{k.Lesson.List, k.Lesson.Restart, k.Lesson.Prev}
 		if p.cur+1 < len(p.catalog) {
-			short = append([]key.Binding{relabel(k.LessonNext, "n", "next lesson")}, short...)
+			short = append([]key.Binding{relabel(k.Lesson.Next, "n", "next lesson")}, short...)
 		}
 		return short, full
 	}
-	short := []key.Binding{k.LessonNext, k.LessonPrev, k.LessonList}
+	short := []key.Binding{k.Lesson.Next, k.Lesson.Prev, k.Lesson.List}
 	if _, step, _ := p.shownStep(); step != nil && step.Hint != "" {
-		short = append(short, k.LessonHint) // offered only where there is one
+		short = append(short, k.Lesson.Hint) // offered only where there is one
 	}
-	short = append(short, k.LessonRestart, k.LessonCode, k.LessonAuto)
+	short = append(short, k.Lesson.Restart, k.Lesson.Code, k.Lesson.Auto)
 	if p.segSeq != 0 {
 		short = append([]key.Binding{k.SegClose, k.SegOlder}, short...)
 	} else if len(p.segments()) > 0 {
 		short = append(short, k.SegOlder)
 	}
 	if p.auto {
-		short = []key.Binding{relabel(k.LessonAuto, "a", "stop autoplay"), k.LessonFaster, k.LessonSlower, k.LessonList}
+		short = []key.Binding{relabel(k.Lesson.Auto, "a", "stop autoplay"), k.Lesson.Faster, k.Lesson.Slower, k.Lesson.List}
 	}
 	return short, full
 }
