@@ -20,7 +20,15 @@ type part struct {
 }
 
 func newCanvas(w, h int, fits *fitMemo) *canvas {
-	return &canvas{w: w, parts: make([][]part, h), fits: fits}
+	// One backing array, room for four parts a line: a line holds two or
+	// three, so placing them allocates nothing more.
+	const perLine = 4
+	all := make([]part, h*perLine)
+	parts := make([][]part, h)
+	for y := range parts {
+		parts[y] = all[y*perLine : y*perLine : (y+1)*perLine]
+	}
+	return &canvas{w: w, parts: parts, fits: fits}
 }
 
 // put places text (lines) into r, fitted to r's size.

@@ -24,6 +24,7 @@ type Model struct {
 
 	width, height int
 	help          help.Model
+	foot          footerMemo // the last footer drawn
 	showHelp      bool
 	quitting      bool
 }
@@ -261,6 +262,17 @@ func (m *Model) bodyBlock(body string, w, h int) string {
 // likely keys go first, so the global ones (next pane, help, quit) stay.
 func (m *Model) footer(p pane, width int) string {
 	hk := m.helpKeys(p)
+	all := hk.ShortHelp()
+	if m.foot.same(m.c.Styles, width, m.help.Width(), all) {
+		return m.foot.line
+	}
+	line := m.fitFooter(hk, width)
+	m.foot.keep(m.c.Styles, width, m.help.Width(), all, line)
+	return line
+}
+
+// fitFooter draws the footer, dropping the pane's last keys until it fits.
+func (m *Model) fitFooter(hk helpKeys, width int) string {
 	free := m.help
 	free.SetWidth(0)
 	for len(hk.short) > 1 && lipgloss.Width(free.ShortHelpView(hk.ShortHelp())) > width {

@@ -9,9 +9,9 @@ import (
 // uncachedRender is the frame the model draws with every cache empty: what
 // the cached frame must equal.
 func uncachedRender(m *Model, p *labPane) string {
-	ladder, cache, fits := p.ladder, p.cache, m.c.fits
-	p.ladder, p.cache, m.c.fits = nil, labViewCache{}, nil
-	defer func() { p.ladder, p.cache, m.c.fits = ladder, cache, fits }()
+	ladder, cache, fits, foot := p.ladder, p.cache, m.c.fits, m.foot
+	p.ladder, p.cache, m.c.fits, m.foot = nil, labViewCache{}, nil, footerMemo{}
+	defer func() { p.ladder, p.cache, m.c.fits, m.foot = ladder, cache, fits, foot }()
 	return m.render()
 }
 
@@ -36,6 +36,8 @@ func TestViewCacheShowsWhatFreshViewShows(t *testing.T) {
 		{"follow the newest again", func() { p.selSeq = 0 }},
 		{"segments hidden (w)", func() { p.callsOnly = !p.callsOnly }},
 		{"transcript scrolled", func() { p.scroll = 3 }},
+		{"typing (other keys in the footer)", func() { p.typing = true }},
+		{"not typing", func() { p.typing = false }},
 		{"a new snapshot", func() {
 			socks := append([]netlab.SockInfo(nil), p.feed.socks...)
 			socks = socks[:len(socks)-1]
