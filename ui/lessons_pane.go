@@ -76,7 +76,12 @@ type lessonsPane struct {
 	prog     *lessons.Progress
 	progPath string
 
-	listMode bool
+	// state is what the pane is doing (the list, a question, a lesson
+	// read); see lessonMode. With no lesson open it is always the list.
+	state lessonMode
+	// listFrom is the state l left for the list: l again goes back to it
+	// (a question still open stays open).
+	listFrom lessonMode
 	sel      int // selected row of the list
 
 	cur     int // index of the open lesson, -1 for none
@@ -90,7 +95,6 @@ type lessonsPane struct {
 	scroll, scrollMax, scrollPage int
 	showChecks                    bool // x: each expectation rule with its values
 	lastWidth                     int  // the width of the last View
-	asking                        bool // the next step's prediction is on screen
 	choice                        int  // highlighted choice
 	busy                          bool // a step or a replay is running
 	gen                           int  // bumps on every (re)start; stale messages are dropped
@@ -140,7 +144,7 @@ func (p *lessonsPane) Init() tea.Cmd {
 		}
 	}
 	if n < 0 || n >= len(p.catalog) {
-		p.listMode = true
+		p.state = modeList
 		return nil
 	}
 	resume := p.prog.Of(p.catalog[n].ID)
@@ -153,7 +157,7 @@ func (p *lessonsPane) Init() tea.Cmd {
 
 // open starts lesson i and replays its first step steps.
 func (p *lessonsPane) open(i, steps int) tea.Cmd {
-	p.listMode = false
+	p.state = modeReading
 	p.sel = i
 	if p.cur != i {
 		p.answers = map[int]int{}
@@ -169,7 +173,8 @@ func (p *lessonsPane) replay(n int) tea.Cmd {
 	p.gen++
 	gen, old, l, eo := p.gen, p.run, p.catalog[p.cur], p.opts.Engine
 	eo.Wire = p.c.Opts.Wire
-	p.run, p.results, p.asking, p.busy, p.err, p.hint = nil, nil, false, true, "", false
+	p.run, p.results, p.busy, p.err, p.hint = nil, nil, true, "", false
+	p.leaveQuestion()
 	return func() tea.Msg {
 		if old != nil {
 			old.Close()
@@ -194,20 +199,21 @@ func (p *lessonsPane) next() tea.Cmd {
 		}
 		return nil
 	}
-	if pr := l.Steps[pos].Predict; pr != nil && !p.asking && !(l.Steps[pos].NeedsWire() && !p.wireOn()) {
+	if pr := l.Steps[pos].Predict; pr != nil && p.state != modeQuestion && !(l.Steps[pos].NeedsWire() && !p.wireOn()) {
 		if _, answered := p.answers[pos]; !answered {
-			p.asking, p.choice, p.hint, p.scroll = true, 0, false, 0
+			p.state, p.choice, p.hint, p.scroll = modeQuestion, 0, false, 0
 			return nil
 		}
 	}
-	if p.asking {
+	if p.state == modeQuestion {
 		return nil // answer first (enter), the key help says so
 	}
 	return p.step()
 }
 
 func (p *lessonsPane) step() tea.Cmd {
-	p.busy, p.asking, p.hint, p.scroll = true, false, false, 0
+	p.busy, p.hint, p.scroll = true, false, 0
+	p.leaveQuestion()
 	gen, r := p.gen, p.run
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -280,7 +286,7 @@ func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd {
 		var cmd tea.Cmd
 		// Autoplay stops at a question and waits for the learner's answer:
 		// it never runs a step whose prediction was not made.
-		if !p.busy && !p.asking {
+		if !p.busy && p.mode() != modeQuestion {
 			cmd = p.next()
 		}
 		return tea.Batch(cmd, p.tick())
@@ -308,20 +314,25 @@ func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd {
 type lessonMode int
 
 const (
-	modeList lessonMode = iota
+	modeReading lessonMode = iota // the zero state: an open lesson is read
 	modeQuestion
-	modeReading
+	modeList
 )
 
-// mode is the pane's mode, from what it holds.
+// mode is the pane's mode: its state, the list while no lesson is open.
 func (p *lessonsPane) mode() lessonMode {
-	switch {
-	case p.listMode || p.cur < 0:
+	if p.cur < 0 {
 		return modeList
-	case p.asking:
-		return modeQuestion
 	}
-	return modeReading
+	return p.state
+}
+
+// leaveQuestion goes back to reading from a question (a step runs, a
+// replay starts); the list stays the list.
+func (p *lessonsPane) leaveQuestion() {
+	if p.state == modeQuestion {
+		p.state = modeReading
+	}
 }
 
 func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -356,7 +367,10 @@ func (p *lessonsPane) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Lesson.List):
 		if p.cur >= 0 {
-			p.listMode = false
+			p.state = p.listFrom
+			if p.state == modeList {
+				p.state = modeReading
+			}
 		}
 	}
 	return nil
@@ -393,7 +407,7 @@ func (p *lessonsPane) moveKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	case key.Matches(msg, k.ScrollDown), key.Matches(msg, k.Lesson.Down):
 		p.scroll = min(p.scrollMax, p.scroll+p.scrollStep(msg))
 	case key.Matches(msg, k.Lesson.List):
-		p.listMode, p.sel, p.auto = true, p.cur, false
+		p.listFrom, p.state, p.sel, p.auto = p.state, modeList, p.cur, false
 	case key.Matches(msg, k.Lesson.Next):
 		return p.next(), true
 	case key.Matches(msg, k.Lesson.Prev):
@@ -414,8 +428,8 @@ func (p *lessonsPane) back() tea.Cmd {
 	switch {
 	case p.busy:
 		return nil
-	case p.asking:
-		p.asking = false
+	case p.state == modeQuestion:
+		p.state = modeReading
 		return nil
 	case len(p.results) > 0:
 		return p.replay(len(p.results) - 1)
@@ -486,7 +500,7 @@ func (p *lessonsPane) nextCode() {
 
 // Status is the pane's part of the status line.
 func (p *lessonsPane) Status() string {
-	if p.cur < 0 || p.listMode {
+	if p.mode() == modeList {
 		return fmt.Sprintf("lessons · %d in the list", len(p.catalog))
 	}
 	l := p.catalog[p.cur]
@@ -514,13 +528,13 @@ func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 	switch {
 	case p.loadErr != nil || len(p.catalog) == 0:
 		return nil, full
-	case p.listMode || p.cur < 0:
+	case p.mode() == modeList:
 		short := []key.Binding{k.Lesson.Up, k.Lesson.Choose}
 		if p.cur >= 0 {
 			short = append(short, relabel(k.Lesson.List, "l", "back to the lesson"))
 		}
 		return short, full
-	case p.asking:
+	case p.mode() == modeQuestion:
 		short := []key.Binding{relabel(k.Lesson.Up, "↑/↓", "choose an answer"), relabel(k.Lesson.Choose, "enter", "answer")}
 		if _, step, _ := p.shownStep(); step != nil && step.Hint != "" {
 			short = append(short, k.Lesson.Hint) // offered only where there is one
@@ -579,7 +593,7 @@ func (p *lessonsPane) wireOn() bool {
 
 // segments are the captured segments of the ladder on screen, oldest first.
 func (p *lessonsPane) segments() []netlab.Event {
-	if !p.showPackets() || p.cur < 0 || p.listMode {
+	if !p.showPackets() || p.mode() == modeList {
 		return nil
 	}
 	idx, _, _ := p.shownStep()

@@ -19,7 +19,7 @@ func (p *lessonsPane) View(width, height int) string {
 	case p.loadErr != nil:
 		return block(append([]string{st.Error.Render("The lessons could not be loaded:")},
 			strings.Split(p.loadErr.Error(), "\n")...), width, height)
-	case p.listMode || p.cur < 0:
+	case p.mode() == modeList:
 		return p.viewList(width, height)
 	}
 	return p.viewLesson(width, height)
@@ -61,7 +61,7 @@ func (p *lessonsPane) viewList(width, height int) string {
 func (p *lessonsPane) shownStep() (int, *lessons.Step, *lessons.StepResult) {
 	l := p.catalog[p.cur]
 	pos := len(p.results)
-	if p.asking && pos < len(l.Steps) {
+	if p.mode() == modeQuestion && pos < len(l.Steps) {
 		return pos, &l.Steps[pos], nil
 	}
 	if pos > 0 {
@@ -302,7 +302,7 @@ func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, place codePlace
 	if step == nil || maxH < 2 || (step.Python == "" && step.Go == "") {
 		return nil
 	}
-	if p.asking {
+	if p.mode() == modeQuestion {
 		return []string{st.Muted.Render("code: shown once you have answered")}
 	}
 	mode := p.code
