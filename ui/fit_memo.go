@@ -17,9 +17,19 @@ type fitMemo struct {
 const memoMax = 8192
 
 type memoKey struct {
+	kind    memoKind
 	s, side string // side: a framed line's border; "" for a plain fit
 	w       int
 }
+
+// memoKind keeps apart what is kept under the same strings.
+type memoKind uint8
+
+const (
+	memoFit    memoKind = iota // fit(s, w)
+	memoFramed                 // side + fit(s, w) + side
+	memoBorder                 // a frame's styled border (see framedLines)
+)
 
 func newFitMemo() *fitMemo {
 	return &fitMemo{cur: map[memoKey]string{}, old: map[memoKey]string{}}
@@ -32,7 +42,7 @@ func (m *fitMemo) fit(s string, w int) string {
 
 // framedLine is side + fit(s, w) + side: one line inside a frame.
 func (m *fitMemo) framedLine(side, s string, w int) string {
-	return m.get(memoKey{s: s, side: side, w: w}, func() string { return side + fit(s, w) + side })
+	return m.get(memoKey{kind: memoFramed, s: s, side: side, w: w}, func() string { return side + fit(s, w) + side })
 }
 
 func (m *fitMemo) get(k memoKey, make func() string) string {

@@ -133,7 +133,7 @@ func titledBlock(title, body string) string { return title + "\n" + body }
 func framedLines(title, note string, lines []string, w, h int, st *Styles, fits *fitMemo) []string {
 	line := st.Muted
 	out := make([]string, 0, h+2)
-	out = append(out, fits.get(memoKey{s: title, side: note, w: -1 - w}, func() string {
+	out = append(out, fits.get(memoKey{kind: memoBorder, s: title, side: note, w: w}, func() string {
 		head := " " + st.Title.Render(title) + " "
 		if note != "" {
 			head += st.Muted.Render(" " + note + " ")
@@ -143,7 +143,7 @@ func framedLines(title, note string, lines []string, w, h int, st *Styles, fits 
 		}
 		return line.Render("╭─") + head + line.Render(strings.Repeat("─", max(0, w-1-ansi.StringWidth(head)))+"╮")
 	}))
-	side := fits.get(memoKey{s: "│", w: -1}, func() string { return line.Render("│") })
+	side := fits.get(memoKey{kind: memoBorder, s: "│"}, func() string { return line.Render("│") })
 	for i := range h {
 		var l string
 		if i < len(lines) {
@@ -151,7 +151,7 @@ func framedLines(title, note string, lines []string, w, h int, st *Styles, fits 
 		}
 		out = append(out, fits.framedLine(side, l, w))
 	}
-	out = append(out, fits.get(memoKey{s: "╰╯", w: -1 - w}, func() string { return line.Render("╰" + strings.Repeat("─", w) + "╯") }))
+	out = append(out, fits.get(memoKey{kind: memoBorder, s: "╰", w: w}, func() string { return line.Render("╰" + strings.Repeat("─", w) + "╯") }))
 	return out
 }
 
