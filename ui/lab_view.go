@@ -262,19 +262,24 @@ func (p *labPane) transcriptLines(height int, st *Styles) []string {
 	start := max(0, end-height)
 	var out []string
 	for _, t := range lines[start:end] {
-		who := st.Client.Render(shortActor(t.actor))
-		text := printable(t.text)
-		if t.out {
-			out = append(out, who+" "+st.Client.Render("›")+" "+st.Text.Render(text))
-			continue
-		}
-		body := st.Wire.Render(text)
-		if bytes.HasPrefix(t.text, []byte("error:")) {
-			body = st.Error.Render(text)
-		}
-		out = append(out, who+" "+st.Server.Render("‹")+" "+body)
+		k := transcriptLineKey{actor: t.actor, text: string(t.text), out: t.out}
+		out = append(out, p.cache.transcriptLine(k, func() string { return transcriptText(t, st) }))
 	}
 	return out
+}
+
+// transcriptText is one transcript line, styled.
+func transcriptText(t transcriptLine, st *Styles) string {
+	who := st.Client.Render(shortActor(t.actor))
+	text := printable(t.text)
+	if t.out {
+		return who + " " + st.Client.Render("›") + " " + st.Text.Render(text)
+	}
+	body := st.Wire.Render(text)
+	if bytes.HasPrefix(t.text, []byte("error:")) {
+		body = st.Error.Render(text)
+	}
+	return who + " " + st.Server.Render("‹") + " " + body
 }
 
 // failedView is the pane when its server could not start (a --port already

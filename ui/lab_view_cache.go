@@ -18,6 +18,38 @@ type labViewCache struct {
 	transOK    bool
 
 	socks map[sockKey][]string
+
+	// lines and oldLines are the transcript's styled lines by what they
+	// show, for the last two transcripts drawn: a new event redraws the
+	// transcript, but most of its lines were on screen already.
+	lines, oldLines map[transcriptLineKey]string
+}
+
+type transcriptLineKey struct {
+	actor, text string
+	out         bool
+}
+
+// transcriptLine is draw's line for k, kept from the last transcripts.
+func (c *labViewCache) transcriptLine(k transcriptLineKey, draw func() string) string {
+	if c.lines == nil {
+		c.lines, c.oldLines = map[transcriptLineKey]string{}, map[transcriptLineKey]string{}
+	}
+	if v, ok := c.lines[k]; ok {
+		return v
+	}
+	v, ok := c.oldLines[k]
+	if !ok {
+		v = draw()
+	}
+	c.lines[k] = v
+	return v
+}
+
+// transcriptDone ends a transcript: lines it did not use go.
+func (c *labViewCache) transcriptDone() {
+	c.lines, c.oldLines = c.oldLines, c.lines
+	clear(c.lines)
 }
 
 type historyID struct {
@@ -65,6 +97,7 @@ func (c *labViewCache) styles(st *Styles) {
 func (c *labViewCache) transcript(k transcriptKey, draw func() []string) []string {
 	if !c.transOK || c.transKey != k {
 		c.transLines, c.transKey, c.transOK = draw(), k, true
+		c.transcriptDone()
 	}
 	return c.transLines
 }
