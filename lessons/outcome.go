@@ -118,70 +118,74 @@ func (o *Outcome) Field(name string) (rules.Value, error) {
 		}
 		return rules.Value{}, fmt.Errorf("%s.%s has not returned", o.Action.Actor, o.Action.Op)
 	}
+	c := callOutcome{o: o, ev: ev, data: o.data()}
+	if o.Action.Op == "echo" {
+		// echo is judged by its recv: how much came, and whether it was EOF.
+		for _, e := range o.Events {
+			if e.Kind == netlab.KindCall && e.Op == netlab.OpRecv {
+				c.ev = e
+				break
+			}
+		}
+	}
+	if get, ok := callFields[name]; ok {
+		return get(c), nil
+	}
+	return rules.Value{}, fmt.Errorf("field %q means nothing for %s", name, o.Action.Op)
+}
+
+// data is the bytes the call sent or received (echo: what came back).
+func (o *Outcome) data() []byte {
 	var data []byte
 	for _, e := range o.Events {
 		if e.Kind == netlab.KindCall && (o.Action.Op != "echo" || e.Op == netlab.OpRecv) {
 			data = append(data, e.Data...)
 		}
 	}
-	if o.Action.Op == "echo" {
-		// echo is judged by its recv: how much came, and whether it was EOF.
-		for _, e := range o.Events {
-			if e.Kind == netlab.KindCall && e.Op == netlab.OpRecv {
-				ev = e
-				break
-			}
+	return data
+}
+
+// callOutcome is what a returned call's fields are read from: its result
+// event and its bytes.
+type callOutcome struct {
+	o    *Outcome
+	ev   netlab.Event
+	data []byte
+}
+
+// callFields reads each field of a returned call (see fields for what
+// each means; blocked and the sysctl fields are read elsewhere).
+var callFields = map[string]func(c callOutcome) rules.Value{
+	"ok":     func(c callOutcome) rules.Value { return rules.Bool(!c.ev.Failed() && c.o.Err == nil) },
+	"failed": func(c callOutcome) rules.Value { return rules.Bool(c.ev.Failed() || c.o.Err != nil) },
+	"result": func(c callOutcome) rules.Value {
+		if c.o.Action.Op == "sendall" && !c.ev.Failed() {
+			return rules.Num(int64(len(c.data)))
 		}
-	}
-	switch name {
-	case "ok":
-		return rules.Bool(!ev.Failed() && o.Err == nil), nil
-	case "failed":
-		return rules.Bool(ev.Failed() || o.Err != nil), nil
-	case "result":
-		if o.Action.Op == "sendall" && !ev.Failed() {
-			return rules.Num(int64(len(data))), nil
+		return rules.Num(int64(c.ev.Result))
+	},
+	"errno":    func(c callOutcome) rules.Value { return rules.Str(c.ev.ErrnoName()) },
+	"error":    func(c callOutcome) rules.Value { return rules.Str(c.ev.ErrText()) },
+	"state":    func(c callOutcome) rules.Value { return rules.Str(c.ev.State.String()) },
+	"newstate": func(c callOutcome) rules.Value { return rules.Str(c.ev.NewState.String()) },
+	"port":     func(c callOutcome) rules.Value { return rules.Num(int64(c.ev.Local.Port())) },
+	"peerport": func(c callOutcome) rules.Value { return rules.Num(int64(c.ev.Remote.Port())) },
+	"ip":       func(c callOutcome) rules.Value { return rules.Str(addrString(c.ev.Local.Addr())) },
+	"peerip":   func(c callOutcome) rules.Value { return rules.Str(addrString(c.ev.Remote.Addr())) },
+	"local":    func(c callOutcome) rules.Value { return rules.Str(apString(c.ev.Local)) },
+	"remote":   func(c callOutcome) rules.Value { return rules.Str(apString(c.ev.Remote)) },
+	"family": func(c callOutcome) rules.Value {
+		if a := c.ev.Local.Addr(); a.Is6() && !a.Is4In6() {
+			return rules.Str("AF_INET6")
 		}
-		return rules.Num(int64(ev.Result)), nil
-	case "errno":
-		return rules.Str(ev.ErrnoName()), nil
-	case "error":
-		return rules.Str(ev.ErrText()), nil
-	case "state":
-		return rules.Str(ev.State.String()), nil
-	case "newstate":
-		return rules.Str(ev.NewState.String()), nil
-	case "port":
-		return rules.Num(int64(ev.Local.Port())), nil
-	case "peerport":
-		return rules.Num(int64(ev.Remote.Port())), nil
-	case "ip":
-		return rules.Str(addrString(ev.Local.Addr())), nil
-	case "peerip":
-		return rules.Str(addrString(ev.Remote.Addr())), nil
-	case "local":
-		return rules.Str(apString(ev.Local)), nil
-	case "remote":
-		return rules.Str(apString(ev.Remote)), nil
-	case "family":
-		if ev.Local.Addr().Is6() && !ev.Local.Addr().Is4In6() {
-			return rules.Str("AF_INET6"), nil
-		}
-		return rules.Str("AF_INET"), nil
-	case "data":
-		return rules.Str(string(data)), nil
-	case "hex":
-		return rules.Str(hexBytes(data)), nil
-	case "len":
-		return rules.Num(int64(len(data))), nil
-	case "fd":
-		return rules.Num(int64(ev.FD)), nil
-	case "seq":
-		return rules.Num(int64(ev.Seq)), nil
-	case "ms":
-		return rules.Num(ev.Dur().Milliseconds()), nil
-	}
-	return rules.Value{}, fmt.Errorf("field %q means nothing for %s", name, o.Action.Op)
+		return rules.Str("AF_INET")
+	},
+	"data": func(c callOutcome) rules.Value { return rules.Str(string(c.data)) },
+	"hex":  func(c callOutcome) rules.Value { return rules.Str(hexBytes(c.data)) },
+	"len":  func(c callOutcome) rules.Value { return rules.Num(int64(len(c.data))) },
+	"fd":   func(c callOutcome) rules.Value { return rules.Num(int64(c.ev.FD)) },
+	"seq":  func(c callOutcome) rules.Value { return rules.Num(int64(c.ev.Seq)) },
+	"ms":   func(c callOutcome) rules.Value { return rules.Num(c.ev.Dur().Milliseconds()) },
 }
 
 func (o *Outcome) sysctlField(name string) (rules.Value, error) {

@@ -62,3 +62,24 @@ func BenchmarkFeedMerge(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(evs))/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkViewBusiestPaneNewEvent is BenchmarkViewBusiestPane with one new
+// event in every frame: what the caches save when the history moves (the
+// plan and transcript are drawn again, the rows still on screen are not).
+func BenchmarkViewBusiestPaneNewEvent(b *testing.B) {
+	m := fullModel(b)
+	defer m.Close()
+	p := m.panes[paneCalc].(*labPane)
+	more := floodEvents(historyCap * 2)
+	seq := p.feed.history[len(p.feed.history)-1].Seq
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		e := more[i%len(more)]
+		seq++
+		e.Seq = seq
+		p.feed.add([]netlab.Event{e})
+		_ = m.render()
+		i++
+	}
+}

@@ -11,6 +11,7 @@ import (
 type canvas struct {
 	w     int
 	parts [][]part
+	fits  *fitMemo
 }
 
 type part struct {
@@ -18,14 +19,31 @@ type part struct {
 	s    string
 }
 
-func newCanvas(w, h int) *canvas { return &canvas{w: w, parts: make([][]part, h)} }
+func newCanvas(w, h int, fits *fitMemo) *canvas {
+	// One backing array, room for four parts a line: a line holds two or
+	// three, so placing them allocates nothing more.
+	const perLine = 4
+	all := make([]part, h*perLine)
+	parts := make([][]part, h)
+	for y := range parts {
+		parts[y] = all[y*perLine : y*perLine : (y+1)*perLine]
+	}
+	return &canvas{w: w, parts: parts, fits: fits}
+}
 
 // put places text (lines) into r, fitted to r's size.
 func (c *canvas) put(r rect, text string) {
 	if r.w <= 0 || r.h <= 0 {
 		return
 	}
-	lines := strings.Split(text, "\n")
+	c.putLines(r, strings.Split(text, "\n"))
+}
+
+// putLines is put for text already split into lines.
+func (c *canvas) putLines(r rect, lines []string) {
+	if r.w <= 0 || r.h <= 0 {
+		return
+	}
 	for i := range r.h {
 		y := r.y + i
 		if y < 0 || y >= len(c.parts) {
@@ -35,12 +53,13 @@ func (c *canvas) put(r rect, text string) {
 		if i < len(lines) {
 			s = lines[i]
 		}
-		c.parts[y] = append(c.parts[y], part{r.x, r.w, fit(s, r.w)})
+		c.parts[y] = append(c.parts[y], part{r.x, r.w, c.fits.fit(s, r.w)})
 	}
 }
 
 func (c *canvas) String() string {
 	var b strings.Builder
+	b.Grow(c.w * len(c.parts) * 2)
 	for y, ps := range c.parts {
 		if y > 0 {
 			b.WriteByte('\n')

@@ -40,11 +40,20 @@ type snapshotMsg struct {
 // settleMsg is sent a while after events stopped, to take a follow-up
 // snapshot (the kernel changes states after the calls: FIN_WAIT2, TIME_WAIT).
 type settleMsg struct {
-	to   paneID
-	lab  *netlab.Lab
-	gen  uint64
-	last bool
+	to    paneID
+	lab   *netlab.Lab
+	gen   uint64
+	round settleRound
 }
+
+// settleRound says which look a settle timer is for: the first after
+// activity (FIN_WAIT2) or the last (TIME_WAIT; a remote lab's poll).
+type settleRound int
+
+const (
+	settleFirstLook settleRound = iota
+	settleLastLook
+)
 
 func (m eventsMsg) target() paneID   { return m.to }
 func (m snapshotMsg) target() paneID { return m.to }
@@ -136,10 +145,10 @@ func (f *labFeed) snapshot() tea.Cmd {
 	}
 }
 
-func (f *labFeed) settle(d time.Duration, last bool) tea.Cmd {
+func (f *labFeed) settle(d time.Duration, round settleRound) tea.Cmd {
 	f.settling = true
 	lab, to, gen := f.lab, f.to, f.gen
-	return tea.Tick(d, func(time.Time) tea.Msg { return settleMsg{to: to, lab: lab, gen: gen, last: last} })
+	return tea.Tick(d, func(time.Time) tea.Msg { return settleMsg{to: to, lab: lab, gen: gen, round: round} })
 }
 
 // start returns the first commands: wait for events, read the kernel once.
@@ -160,7 +169,7 @@ func (f *labFeed) update(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			cmds = append(cmds, f.snapshot())
 		}
 		if !f.settling {
-			cmds = append(cmds, f.settle(settleFirst, false))
+			cmds = append(cmds, f.settle(settleFirst, settleFirstLook))
 		}
 		return tea.Batch(cmds...), true
 	case snapshotMsg:
@@ -182,11 +191,11 @@ func (f *labFeed) update(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		switch {
 		case m.gen != f.gen:
 			// Still busy: look again shortly.
-			cmds = append(cmds, f.settle(settleFirst, false))
-		case !m.last:
-			cmds = append(cmds, f.settle(settleLast, true))
+			cmds = append(cmds, f.settle(settleFirst, settleFirstLook))
+		case m.round != settleLastLook:
+			cmds = append(cmds, f.settle(settleLast, settleLastLook))
 		case f.poll > 0 && len(f.clients) > 0:
-			cmds = append(cmds, f.settle(f.poll, true))
+			cmds = append(cmds, f.settle(f.poll, settleLastLook))
 		}
 		// After the last look, nothing is scheduled: an idle lab costs no CPU
 		// (a remote one looks once per poll while its clients run).

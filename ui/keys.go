@@ -50,20 +50,14 @@ type KeyMap struct {
 	RoomRemove key.Binding // remove the selected student (asks first)
 	RoomBanner key.Binding // the join banner
 
-	// Lesson pane.
-	LessonNext    key.Binding
-	LessonPrev    key.Binding
-	LessonRestart key.Binding
-	LessonList    key.Binding
-	LessonHint    key.Binding
-	LessonChecks  key.Binding
-	LessonCode    key.Binding
-	LessonAuto    key.Binding
-	LessonFaster  key.Binding
-	LessonSlower  key.Binding
-	LessonUp      key.Binding
-	LessonDown    key.Binding
-	LessonChoose  key.Binding
+	// Lesson is the lesson pane's group (as Crush groups its keys by the
+	// part that handles them): k.Lesson.Next.
+	Lesson struct {
+		Next, Prev, Restart, List key.Binding
+		Hint, Checks, Code        key.Binding
+		Auto, Faster, Slower      key.Binding
+		Up, Down, Choose          key.Binding // the list's rows, a question's choices
+	}
 }
 
 // DefaultKeyMap returns the bindings described in the issue.
@@ -71,7 +65,7 @@ func DefaultKeyMap() KeyMap {
 	b := func(help, desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
-	return KeyMap{
+	km := KeyMap{
 		Quit:         b("q", "quit", "q"),
 		ForceQuit:    b("ctrl+c", "quit", "ctrl+c"),
 		Help:         b("?", "help", "?"),
@@ -110,21 +104,21 @@ func DefaultKeyMap() KeyMap {
 		RoomDetail: b("enter", "student's detail", "enter"),
 		RoomRemove: b("x", "remove student", "x"),
 		RoomBanner: b("b", "join banner", "b"),
-
-		LessonNext:    b("n", "next step", "n", "right", "space"),
-		LessonPrev:    b("p", "back", "p", "left"),
-		LessonRestart: b("r", "restart", "r"),
-		LessonList:    b("l", "lessons", "l"),
-		LessonHint:    b("h", "hint", "h"),
-		LessonChecks:  b("x", "show checks", "x"),
-		LessonCode:    b("c", "python/go", "c"),
-		LessonAuto:    b("a", "autoplay", "a"),
-		LessonFaster:  b("+", "faster", "+", "="),
-		LessonSlower:  b("-", "slower", "-"),
-		LessonUp:      b("↑/↓", "choose", "up", "k"),
-		LessonDown:    b("↓", "down", "down", "j"),
-		LessonChoose:  b("enter", "open", "enter"),
 	}
+	km.Lesson.Next = b("n", "next step", "n", "right", "space")
+	km.Lesson.Prev = b("p", "back", "p", "left")
+	km.Lesson.Restart = b("r", "restart", "r")
+	km.Lesson.List = b("l", "lessons", "l")
+	km.Lesson.Hint = b("h", "hint", "h")
+	km.Lesson.Checks = b("x", "show checks", "x")
+	km.Lesson.Code = b("c", "python/go", "c")
+	km.Lesson.Auto = b("a", "autoplay", "a")
+	km.Lesson.Faster = b("+", "faster", "+", "=")
+	km.Lesson.Slower = b("-", "slower", "-")
+	km.Lesson.Up = b("↑/↓", "choose", "up", "k")
+	km.Lesson.Down = b("↓", "down", "down", "j")
+	km.Lesson.Choose = b("enter", "open", "enter")
+	return km
 }
 
 // relabel is b with another help text (the same keys), for footers that

@@ -65,9 +65,13 @@ type labPane struct {
 	// which event each of its lines showed: what a click selects.
 	ladderAt   rect
 	ladderSeqs []uint64
-	scroll     int    // transcript lines scrolled up from the bottom
-	note       string // the last action's outcome, shown under the input
-	noteBad    bool
+	// ladder keeps the ladder's rows between frames (for one feed).
+	ladder *ladderCache
+	// cache keeps the transcript and socket tables between frames.
+	cache   labViewCache
+	scroll  int    // transcript lines scrolled up from the bottom
+	note    string // the last action's outcome, shown under the input
+	noteBad bool
 }
 
 func newLabPane(c *Common, id paneID, service string, port uint16) *labPane {
@@ -160,18 +164,7 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 		}
 		return p.key(m)
 	case bodyClickMsg:
-		// A click on a message (or a segment) in the conversation selects
-		// it for the bytes view, as ↑/↓ would.
-		r := p.ladderAt
-		if m.x >= r.x && m.x < r.x+r.w && m.y >= r.y && m.y-r.y < len(p.ladderSeqs) {
-			if seq := p.ladderSeqs[m.y-r.y]; seq != 0 {
-				for i := range p.feed.history {
-					if e := &p.feed.history[i]; e.Seq == seq && p.selectable(e) {
-						p.selSeq = seq
-					}
-				}
-			}
-		}
+		p.click(m)
 		return nil
 	case tea.MouseWheelMsg:
 		switch m.Button {
@@ -187,6 +180,24 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// click selects the message (or segment) clicked in the conversation for
+// the bytes view, as ↑/↓ would.
+func (p *labPane) click(m bodyClickMsg) {
+	r := p.ladderAt
+	if m.x < r.x || m.x >= r.x+r.w || m.y < r.y || m.y-r.y >= len(p.ladderSeqs) {
+		return
+	}
+	seq := p.ladderSeqs[m.y-r.y]
+	if seq == 0 {
+		return
+	}
+	for i := range p.feed.history {
+		if e := &p.feed.history[i]; e.Seq == seq && p.selectable(e) {
+			p.selSeq = seq
+		}
+	}
 }
 
 func (p *labPane) key(msg tea.KeyPressMsg) tea.Cmd {

@@ -22,8 +22,14 @@ func (p *labPane) View(width, height int) string {
 	if p.feed != nil {
 		socks = p.feed.socks
 	}
-	srv := RenderServerSockets(socks, width, st)
-	cli := RenderClientSockets(socks, width, st)
+	p.cache.styles(st)
+	serverSocks := func(w int) []string {
+		return p.cache.sockets(socks, w, serverTable, func() []string { return RenderServerSockets(socks, w, st) })
+	}
+	clientSocks := func(w int) []string {
+		return p.cache.sockets(socks, w, clientTable, func() []string { return RenderClientSockets(socks, w, st) })
+	}
+	srv, cli := serverSocks(width), clientSocks(width)
 	if p.feed == nil || !p.feed.snapped {
 		srv = []string{st.Muted.Render("asking the kernel…")}
 		cli = srv
@@ -40,24 +46,27 @@ func (p *labPane) View(width, height int) string {
 		if !l.wide {
 			colW = (width - 2) / 2
 		}
-		srv, cli = RenderServerSockets(socks, colW, st), RenderClientSockets(socks, colW, st)
+		srv, cli = serverSocks(colW), clientSocks(colW)
 		if p.isRemote() {
 			srv = p.remoteServerLines(st)
 		}
 	}
-	canvas := newCanvas(width, height)
+	canvas := newCanvas(width, height, p.c.fits)
+	framed := func(title, note string, lines []string, w, h int, st *Styles) []string {
+		return framedLines(title, note, lines, w, h, st, p.c.fits)
+	}
 	sel := p.selected()
 
 	if l.wide {
 		in := func(r rect) (int, int) { return r.w - 2, r.h - 2 }
 		w, h := in(l.server)
-		canvas.put(l.server, framed("SERVER", "accept() makes a new socket per client", clip(srv, h, st), w, h, st))
+		canvas.putLines(l.server, framed("SERVER", "accept() makes a new socket per client", clip(srv, h, st), w, h, st))
 		w, h = in(l.clients)
-		canvas.put(l.clients, framed("CLIENTS", "port picked by the kernel → server", clip(cli, h, st), w, h, st))
+		canvas.putLines(l.clients, framed("CLIENTS", "port picked by the kernel → server", clip(cli, h, st), w, h, st))
 		w, h = in(l.bytes)
-		canvas.put(l.bytes, framed("BYTES", "selected message or segment", strings.Split(RenderBytes(sel, w, h, st), "\n"), w, h, st))
+		canvas.putLines(l.bytes, framed("BYTES", "selected message or segment", strings.Split(RenderBytes(sel, w, h, st), "\n"), w, h, st))
 		w, h = in(l.transcript)
-		canvas.put(l.transcript, framed("TRANSCRIPT", "pgup/pgdn scroll", p.transcript(h, st), w, h, st))
+		canvas.putLines(l.transcript, framed("TRANSCRIPT", "pgup/pgdn scroll", p.transcript(h, st), w, h, st))
 	} else {
 		half := splitColumns(width, srv, cli)
 		sv := titled(st.Title.Render("SERVER"), clip(srv, l.sockets.h-1, st))
@@ -72,6 +81,8 @@ func (p *labPane) View(width, height int) string {
 	if p.feed != nil {
 		events = p.feed.history
 		o.Pending, o.Blocked, o.Lost = p.feed.pending, p.feed.blocked, p.feed.lost()
+		p.ladder = p.ladder.forFeed(p.feed)
+		o.cache = p.ladder
 	}
 	o.Stepping = p.feed.inStep()
 	if o.Selected == 0 {
@@ -81,7 +92,7 @@ func (p *labPane) View(width, height int) string {
 	if l.wide {
 		w, h := l.ladder.w-2, l.ladder.h-2
 		p.ladderAt = rect{l.ladder.x + 1, l.ladder.y + 1, w, h}
-		canvas.put(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", strings.Split(RenderLadder(events, w, h, st, o), "\n"), w, h, st))
+		canvas.putLines(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", ladderLines(events, w, h, st, o), w, h, st))
 	} else {
 		p.ladderAt = l.ladder
 		canvas.put(l.ladder, RenderLadder(events, l.ladder.w, l.ladder.h, st, o))
@@ -116,30 +127,32 @@ func titled(title string, lines []string) string {
 
 func titledBlock(title, body string) string { return title + "\n" + body }
 
-// framed draws lines (w columns, h rows inside) in a rounded frame whose
-// top border carries the title and a muted note: "╭─ SERVER  note ──╮".
-func framed(title, note string, lines []string, w, h int, st *Styles) string {
+// framedLines draws lines (w columns, h rows inside) in a rounded frame
+// whose top border carries the title and a muted note:
+// "╭─ SERVER  note ──╮". fits keeps the lines between frames.
+func framedLines(title, note string, lines []string, w, h int, st *Styles, fits *fitMemo) []string {
 	line := st.Muted
-	head := " " + st.Title.Render(title) + " "
-	if note != "" {
-		head += st.Muted.Render(" " + note + " ")
-	}
-	if ansi.StringWidth(head) > w-1 {
-		head = ansi.Truncate(head, max(0, w-1), "…")
-	}
-	top := line.Render("╭─") + head + line.Render(strings.Repeat("─", max(0, w-1-ansi.StringWidth(head)))+"╮")
 	out := make([]string, 0, h+2)
-	out = append(out, top)
-	side := line.Render("│")
+	out = append(out, fits.get(memoKey{kind: memoBorder, s: title, side: note, w: w}, func() string {
+		head := " " + st.Title.Render(title) + " "
+		if note != "" {
+			head += st.Muted.Render(" " + note + " ")
+		}
+		if ansi.StringWidth(head) > w-1 {
+			head = ansi.Truncate(head, max(0, w-1), "…")
+		}
+		return line.Render("╭─") + head + line.Render(strings.Repeat("─", max(0, w-1-ansi.StringWidth(head)))+"╮")
+	}))
+	side := fits.get(memoKey{kind: memoBorder, s: "│"}, func() string { return line.Render("│") })
 	for i := range h {
 		var l string
 		if i < len(lines) {
 			l = lines[i]
 		}
-		out = append(out, side+fit(l, w)+side)
+		out = append(out, fits.framedLine(side, l, w))
 	}
-	out = append(out, line.Render("╰"+strings.Repeat("─", w)+"╯"))
-	return strings.Join(out, "\n")
+	out = append(out, fits.get(memoKey{kind: memoBorder, s: "╰", w: w}, func() string { return line.Render("╰" + strings.Repeat("─", w) + "╯") }))
+	return out
 }
 
 // clip keeps n lines, replacing the last with a count of what is hidden.
@@ -200,12 +213,18 @@ type transcriptLine struct {
 	text  []byte
 }
 
-// transcript builds the client side of the conversation from the history:
-// what each client sent and, line by line, what it received.
+// transcript is transcriptLines, drawn again only when what it shows changed.
 func (p *labPane) transcript(height int, st *Styles) []string {
 	if height <= 0 || p.feed == nil {
 		return nil
 	}
+	k := transcriptKey{h: idOf(p.feed.history), height: height, scroll: p.scroll, service: p.service, remote: p.remote}
+	return p.cache.transcript(k, func() []string { return p.transcriptLines(height, st) })
+}
+
+// transcriptLines builds the client side of the conversation from the history:
+// what each client sent and, line by line, what it received.
+func (p *labPane) transcriptLines(height int, st *Styles) []string {
 	var lines []transcriptLine
 	partial := map[string][]byte{}
 	for _, e := range p.feed.history {
@@ -243,19 +262,24 @@ func (p *labPane) transcript(height int, st *Styles) []string {
 	start := max(0, end-height)
 	var out []string
 	for _, t := range lines[start:end] {
-		who := st.Client.Render(shortActor(t.actor))
-		text := printable(t.text)
-		if t.out {
-			out = append(out, who+" "+st.Client.Render("›")+" "+st.Text.Render(text))
-			continue
-		}
-		body := st.Wire.Render(text)
-		if bytes.HasPrefix(t.text, []byte("error:")) {
-			body = st.Error.Render(text)
-		}
-		out = append(out, who+" "+st.Server.Render("‹")+" "+body)
+		k := transcriptLineKey{actor: t.actor, text: string(t.text), out: t.out}
+		out = append(out, p.cache.transcriptLine(k, func() string { return transcriptText(t, st) }))
 	}
 	return out
+}
+
+// transcriptText is one transcript line, styled.
+func transcriptText(t transcriptLine, st *Styles) string {
+	who := st.Client.Render(shortActor(t.actor))
+	text := printable(t.text)
+	if t.out {
+		return who + " " + st.Client.Render("›") + " " + st.Text.Render(text)
+	}
+	body := st.Wire.Render(text)
+	if bytes.HasPrefix(t.text, []byte("error:")) {
+		body = st.Error.Render(text)
+	}
+	return who + " " + st.Server.Render("‹") + " " + body
 }
 
 // failedView is the pane when its server could not start (a --port already

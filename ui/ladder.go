@@ -36,6 +36,10 @@ type LadderOpts struct {
 	// its lifeline is drawn dotted with a line saying that its calls are not
 	// seen, and what the client's recv got is drawn coming back from it.
 	Remote netip.AddrPort
+
+	// cache, when set, keeps rows between frames (a pane's own; see
+	// ladderCache).
+	cache *ladderCache
 }
 
 // remoteNote is the line under a remote server's header.
@@ -74,18 +78,22 @@ func ladderCols(width int) (left, lane, right int) {
 // the bottom (scrolled to keep Selected visible); blocked and pending calls
 // follow the history. Pure: the lesson pane uses it too.
 func RenderLadder(events []netlab.Event, width, height int, st *Styles, o LadderOpts) string {
-	if width < 20 || height < 2 {
-		return block(nil, width, height)
-	}
-	// The live tail (blocked and pending calls) and its size come first:
-	// they decide how many history rows fit.
-	type tailRow struct {
-		e    netlab.Event
-		kind rowKind
-	}
-	var tailRows []tailRow
+	return block(ladderLines(events, width, height, st, o), width, height)
+}
+
+// ladderTailRow is a live call after the history: blocked or at the gate.
+type ladderTailRow struct {
+	e    netlab.Event
+	kind rowKind
+}
+
+// ladderTail is the live tail (blocked and pending calls) and the line that
+// explains the NEXT call: they come first, as they decide how many history
+// rows fit.
+func ladderTail(o LadderOpts) ([]ladderTailRow, string) {
+	var tail []ladderTailRow
 	for _, e := range o.Blocked {
-		tailRows = append(tailRows, tailRow{e, rowBlocked})
+		tail = append(tail, ladderTailRow{e, rowBlocked})
 	}
 	for i, e := range o.Pending {
 		// Only the oldest is NEXT: n lets exactly that one through.
@@ -93,12 +101,160 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 		if i > 0 {
 			kind = rowQueued
 		}
-		tailRows = append(tailRows, tailRow{e, kind})
+		tail = append(tail, ladderTailRow{e, kind})
 	}
 	explain := ""
 	if len(o.Pending) > 0 {
 		explain = netlab.Explain(o.Pending[0].Op)
 	}
+	return tail, explain
+}
+
+// ladderWindow is the range of rows shown: the newest room rows, or rows
+// around Selected when a selected row is older and not followed.
+func ladderWindow(rows []ladderLine, events []netlab.Event, o LadderOpts, room int) (start, end int) {
+	end = len(rows)
+	if o.Selected != 0 && !o.Follow {
+		for i, r := range rows {
+			if !r.state && events[r.ix].Seq == o.Selected && i < end-room {
+				end = min(len(rows), i+1+room/2)
+				break
+			}
+		}
+	}
+	return max(0, end-room), end
+}
+
+// ladderNeeds is how wide each side's texts are: need* the widest rows,
+// key* the widest connect, accept and bind rows (the rows that say who is
+// connected to whom are the last ones cut).
+type ladderNeeds struct{ needL, needR, keyL, keyR int }
+
+// measure finds the sides' needs of the rows on screen, at a short-form
+// level (0: the full texts; see compactCallText).
+func (lm *ladderMeasure) measure(shown []ladderLine, tail []ladderTailRow, level int) ladderNeeds {
+	n := ladderNeeds{needL: len("client"), needR: len("server")}
+	if lm.remote {
+		n.needR = len("server (remote)")
+	}
+	for _, r := range shown {
+		e := &lm.events[r.ix]
+		if !r.state && spansLadder(e) {
+			continue // drawn across the diagram, not on a side
+		}
+		w, client := lm.sideWidth(r, level)
+		key := !r.state && (e.Op == netlab.OpConnect || e.Op == netlab.OpAccept || e.Op == netlab.OpBind) && e.Kind != netlab.KindPacket
+		if client {
+			n.needL = max(n.needL, w+1)
+			if key {
+				n.keyL = max(n.keyL, w+1)
+			}
+		} else {
+			n.needR = max(n.needR, w)
+			if key {
+				n.keyR = max(n.keyR, w)
+			}
+		}
+	}
+	for _, t := range tail {
+		text, client := rowText(t.e, lm.st, t.kind)
+		if client {
+			n.needL = max(n.needL, ansi.StringWidth(text)+1)
+		} else {
+			n.needR = max(n.needR, ansi.StringWidth(text))
+		}
+	}
+	return n
+}
+
+// spansLadder reports whether an event's row goes across the diagram
+// instead of on one side: notes, the lab's own lines, the lab's reads.
+func spansLadder(e *netlab.Event) bool {
+	return e.Kind == netlab.KindNote || e.Kind == netlab.KindLab || (e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket)
+}
+
+// ladderMeasure measures rows' side texts, through the cache when there
+// is one (the same rows are measured every frame).
+type ladderMeasure struct {
+	events []netlab.Event
+	st     *Styles
+	remote bool
+	cache  *ladderCache
+}
+
+func (lm *ladderMeasure) sideWidth(r ladderLine, level int) (int, bool) {
+	e := &lm.events[r.ix]
+	if level > 0 && (r.state || e.Kind == netlab.KindPacket) {
+		level = 0 // no short form
+	}
+	k := sideKey{seq: e.Seq, state: r.state, moved: r.moved, level: level}
+	if w, client, ok := lm.cache.side(k); ok {
+		return w, client
+	}
+	var text string
+	var client bool
+	shown := shownEvent(*e, r)
+	switch {
+	case r.state:
+		text, client = stateRowText(shown, lm.st)
+	case level > 0:
+		client = isClient(shown.Role)
+		text = compactCallText(shown, lm.st, rowNormal, client, level)
+	default:
+		text, client = rowText(shown, lm.st, rowNormal)
+	}
+	w := ansi.StringWidth(text)
+	lm.cache.putSide(k, w, client)
+	return w, client
+}
+
+// ladderColumns lays the lifelines out where the rows on screen need them:
+// each side as wide as its longest text when the width allows, so no row
+// is cut while space is left blank.
+func ladderColumns(width int, n ladderNeeds) (left, lane, right int) {
+	left, lane, right = ladderCols(width)
+	if over := n.needL + lane + 2 + n.needR - width; over > 0 && lane > 12 {
+		lane = max(12, lane-over) // a narrower lane before a cut row
+		left, right = (width-lane-2)/2, width-(width-lane-2)/2-lane-2
+	}
+	switch {
+	case n.needL+lane+2+n.needR <= width:
+		left = n.needL + (width-n.needL-lane-2-n.needR)/2
+		right = width - left - lane - 2
+	case n.needL < left:
+		left = n.needL
+		right = width - left - lane - 2
+	case n.needR < right:
+		right = n.needR
+		left = width - right - lane - 2
+	}
+	switch {
+	case n.keyL+lane+2+n.keyR > width:
+	case left < n.keyL:
+		left, right = n.keyL, width-n.keyL-lane-2
+	case right < n.keyR:
+		right, left = n.keyR, width-n.keyR-lane-2
+	}
+	return left, lane, right
+}
+
+// ladderHeader is the actors' names over their lifelines.
+func ladderHeader(left, lane int, st *Styles, remote bool) string {
+	rtop, rname := st.Muted.Render("┬"), st.Server.Bold(true).Render("server")
+	if remote {
+		rtop = st.Muted.Render("┊")
+		rname = st.Server.Bold(true).Render("server") + st.Muted.Render(" (remote)")
+	}
+	return fitRight(st.Client.Bold(true).Render("client"), left) + st.Muted.Render("┬") +
+		strings.Repeat(" ", lane) + rtop + rname
+}
+
+// ladderLines is RenderLadder's lines, before they are made a block.
+func ladderLines(events []netlab.Event, width, height int, st *Styles, o LadderOpts) []string {
+	if width < 20 || height < 2 {
+		return nil
+	}
+	tailRows, explain := ladderTail(o)
 	tailLen := len(tailRows)
 	if explain != "" {
 		tailLen++
@@ -112,120 +268,22 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 
 	// The drawable rows, by index; events are not copied (View runs
 	// every frame, the history can hold thousands).
-	rows := planLines(events, o.Packets, ladderDraws(o.Packets))
-	segs := segDeltas{}
-	if !o.Packets {
-		segs = countSegs(events)
-	}
-	end := len(rows)
-	if o.Selected != 0 && !o.Follow {
-		for i, r := range rows {
-			if !r.state && events[r.ix].Seq == o.Selected && i < end-room {
-				end = min(len(rows), i+1+room/2)
-				break
-			}
-		}
-	}
-	start := max(0, end-room)
+	c := o.cache.begin(st)
+	rows, segs := c.plan(events, o.Packets)
+	start, end := ladderWindow(rows, events, o, room)
 
-	// The lifelines go where the rows on screen need them: each side as
-	// wide as its longest text when the width allows, so no row is cut
-	// while space is left blank.
-	needL, needR := len("client"), len("server")
-	if remote {
-		needR = len("server (remote)")
-	}
-	baseL, baseR := needL, needR
-	// keyL and keyR are the widest connect, accept and bind rows: the
-	// rows that say who is connected to whom are the last ones cut.
-	keyL, keyR := 0, 0
-	measureAll := func(level int) {
-		needL, needR, keyL, keyR = baseL, baseR, 0, 0
-		for _, r := range rows[start:end] {
-			var text string
-			var client bool
-			e := shownEvent(events[r.ix], r)
-			switch {
-			case r.state:
-				text, client = stateRowText(e, st)
-			case e.Kind == netlab.KindNote || e.Kind == netlab.KindLab || (e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket):
-				continue // drawn across the diagram, not on a side
-			case level > 0 && e.Kind != netlab.KindPacket:
-				client = isClient(e.Role)
-				text = compactCallText(e, st, rowNormal, client, level)
-			default:
-				text, client = rowText(e, st, rowNormal)
-			}
-			key := !r.state && (e.Op == netlab.OpConnect || e.Op == netlab.OpAccept || e.Op == netlab.OpBind) && e.Kind != netlab.KindPacket
-			if client {
-				needL = max(needL, ansi.StringWidth(text)+1)
-				if key {
-					keyL = max(keyL, ansi.StringWidth(text)+1)
-				}
-			} else {
-				needR = max(needR, ansi.StringWidth(text))
-				if key {
-					keyR = max(keyR, ansi.StringWidth(text))
-				}
-			}
-		}
-		for _, t := range tailRows {
-			text, client := rowText(t.e, st, t.kind)
-			if client {
-				needL = max(needL, ansi.StringWidth(text)+1)
-			} else {
-				needR = max(needR, ansi.StringWidth(text))
-			}
-		}
-	}
+	lm := &ladderMeasure{events: events, st: st, remote: remote, cache: c}
+	var n ladderNeeds
 	// Where not everything fits whole, the sides are laid out for the
 	// short forms ladderRow then draws (see compactCallText).
-	for level := 0; level <= 2 && (level == 0 || needL+14+needR > width); level++ {
-		measureAll(level)
+	for level := 0; level <= 2 && (level == 0 || n.needL+14+n.needR > width); level++ {
+		n = lm.measure(rows[start:end], tailRows, level)
 	}
-	left, lane, right := ladderCols(width)
-	if over := needL + lane + 2 + needR - width; over > 0 && lane > 12 {
-		lane = max(12, lane-over) // a narrower lane before a cut row
-		left, right = (width-lane-2)/2, width-(width-lane-2)/2-lane-2
-	}
-	switch {
-	case needL+lane+2+needR <= width:
-		left = needL + (width-needL-lane-2-needR)/2
-		right = width - left - lane - 2
-	case needL < left:
-		left = needL
-		right = width - left - lane - 2
-	case needR < right:
-		right = needR
-		left = width - right - lane - 2
-	}
-	switch {
-	case keyL+lane+2+keyR > width:
-	case left < keyL:
-		left, right = keyL, width-keyL-lane-2
-	case right < keyR:
-		right, left = keyR, width-keyR-lane-2
-	}
-	bar := st.Muted.Render("│")
-	rbar, rtop, rname := bar, st.Muted.Render("┬"), st.Server.Bold(true).Render("server")
-	if remote {
-		rbar, rtop = st.Muted.Render("┊"), st.Muted.Render("┊")
-		rname = st.Server.Bold(true).Render("server") + st.Muted.Render(" (remote)")
-	}
-	header := fitRight(st.Client.Bold(true).Render("client"), left) + st.Muted.Render("┬") +
-		strings.Repeat(" ", lane) + rtop + rname
+	left, lane, right := ladderColumns(width, n)
 
-	var tail []string
-	for i, t := range tailRows {
-		tail = append(tail, ladderRow(t.e, left, lane, right, st, t.kind, nil, remote))
-		if i == len(o.Blocked) && explain != "" {
-			tail = append(tail, st.Pending.Render(fit("  ▶ "+explain, width)))
-		}
-	}
-	if len(tail) > height-2 {
-		tail = tail[len(tail)-(height-2):]
-	}
-	lines := []string{header}
+	tail := ladderTailLines(tailRows, explain, len(o.Blocked), rowGeom{left, lane, right, remote}, height, st)
+	lines := make([]string, 0, height)
+	lines = append(lines, c.header(left, lane, st, remote))
 	if remote && height-len(tail) > 2 {
 		// Across the diagram, like the rows of the lab itself: the note is
 		// about the whole right side.
@@ -247,34 +305,53 @@ func RenderLadder(events []netlab.Event, width, height int, st *Styles, o Ladder
 	}
 	rowStart := len(lines)
 	for _, r := range rows[start:end] {
-		e := shownEvent(events[r.ix], r)
-		if r.state {
-			lines = append(lines, stateRow(e, left, lane, right, st, remote))
-			continue
-		}
-		kind := rowNormal
-		if e.Seq == o.Selected {
-			kind = rowSelected
-		}
-		lines = append(lines, ladderRow(e, left, lane, right, st, kind, segs[e.Seq], remote))
+		lines = append(lines, c.row(events, st, r, rowGeom{left, lane, right, remote}, o.Selected, segs))
 	}
 	if newer > 0 && room > 1 {
 		lines = append(lines, fit(st.Prompt.Render(fmt.Sprintf("  ↓ %d newer below", newer)), width))
 	}
-	for len(lines) < height-len(tail) {
-		lines = append(lines, strings.Repeat(" ", left)+bar+strings.Repeat(" ", lane)+rbar)
+	if len(lines) < height-len(tail) {
+		empty := c.emptyRow(left, lane, st, remote)
+		for len(lines) < height-len(tail) {
+			lines = append(lines, empty)
+		}
 	}
 	if o.Rows != nil {
-		seqs := make([]uint64, len(lines), len(lines)+len(tail))
-		for i, r := range rows[start:end] {
-			if !r.state {
-				seqs[rowStart+i] = events[r.ix].Seq
-			}
-		}
-		*o.Rows = seqs
+		*o.Rows = rowSeqs((*o.Rows)[:0], len(lines), rowStart, rows[start:end], events)
 	}
-	lines = append(lines, tail...)
-	return block(lines, width, height)
+	c.end()
+	return append(lines, tail...)
+}
+
+// ladderTailLines are the tail's lines, the NEXT call's explanation
+// after the blocked calls, at most height-2 of them (the newest).
+func ladderTailLines(rows []ladderTailRow, explain string, blocked int, g rowGeom, height int, st *Styles) []string {
+	var tail []string
+	width := g.left + g.lane + 2 + g.right
+	for i, t := range rows {
+		tail = append(tail, ladderRow(t.e, g.left, g.lane, g.right, st, t.kind, nil, g.remote))
+		if i == blocked && explain != "" {
+			tail = append(tail, st.Pending.Render(fit("  ▶ "+explain, width)))
+		}
+	}
+	if len(tail) > height-2 {
+		tail = tail[len(tail)-(height-2):]
+	}
+	return tail
+}
+
+// rowSeqs is LadderOpts.Rows for n lines whose history rows start at line
+// first: each line's event Seq, 0 for lines that are no event.
+func rowSeqs(seqs []uint64, n, first int, shown []ladderLine, events []netlab.Event) []uint64 {
+	for range n {
+		seqs = append(seqs, 0)
+	}
+	for i, r := range shown {
+		if !r.state {
+			seqs[first+i] = events[r.ix].Seq
+		}
+	}
+	return seqs
 }
 
 // ladderDraws says which events of the history are rows of a ladder.

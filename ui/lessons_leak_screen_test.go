@@ -118,7 +118,7 @@ func screenLeaks(t *testing.T, li int, l *lessons.Lesson, plant func(*lessons.Le
 			plant(shown)
 			p := newLessonsPane(testCommon(), LessonOptions{})
 			p.catalog = []*lessons.Lesson{shown}
-			p.cur, p.results, p.asking, p.choice = 0, results, true, 0
+			p.cur, p.results, p.state, p.choice = 0, results, modeQuestion, 0
 			for _, sz := range [][2]int{{80, 24}, {120, 36}} {
 				screens[fmt.Sprintf("%dx%d", sz[0], sz[1])] = ansi.Strip(p.View(sz[0], sz[1]))
 			}

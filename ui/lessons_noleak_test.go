@@ -26,7 +26,7 @@ func TestPredictionsShowNoAnswerBeforeAnswered(t *testing.T) {
 				continue
 			}
 			asked++
-			p.asking, p.results = true, make([]*lessons.StepResult, si)
+			p.state, p.results = modeQuestion, make([]*lessons.StepResult, si)
 			screen := ansi.Strip(strings.Join(append(p.textLines(l, si, step, nil, 100), p.codeLines(step, 100, 30, true)...), "\n"))
 			leaks := []string{step.Title}
 			for _, code := range []string{step.Python, step.Go} {

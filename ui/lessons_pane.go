@@ -76,7 +76,12 @@ type lessonsPane struct {
 	prog     *lessons.Progress
 	progPath string
 
-	listMode bool
+	// state is what the pane is doing (the list, a question, a lesson
+	// read); see lessonMode. With no lesson open it is always the list.
+	state lessonMode
+	// listFrom is the state l left for the list: l again goes back to it
+	// (a question still open stays open).
+	listFrom lessonMode
 	sel      int // selected row of the list
 
 	cur     int // index of the open lesson, -1 for none
@@ -90,7 +95,6 @@ type lessonsPane struct {
 	scroll, scrollMax, scrollPage int
 	showChecks                    bool // x: each expectation rule with its values
 	lastWidth                     int  // the width of the last View
-	asking                        bool // the next step's prediction is on screen
 	choice                        int  // highlighted choice
 	busy                          bool // a step or a replay is running
 	gen                           int  // bumps on every (re)start; stale messages are dropped
@@ -140,7 +144,7 @@ func (p *lessonsPane) Init() tea.Cmd {
 		}
 	}
 	if n < 0 || n >= len(p.catalog) {
-		p.listMode = true
+		p.state = modeList
 		return nil
 	}
 	resume := p.prog.Of(p.catalog[n].ID)
@@ -153,7 +157,7 @@ func (p *lessonsPane) Init() tea.Cmd {
 
 // open starts lesson i and replays its first step steps.
 func (p *lessonsPane) open(i, steps int) tea.Cmd {
-	p.listMode = false
+	p.state = modeReading
 	p.sel = i
 	if p.cur != i {
 		p.answers = map[int]int{}
@@ -169,7 +173,8 @@ func (p *lessonsPane) replay(n int) tea.Cmd {
 	p.gen++
 	gen, old, l, eo := p.gen, p.run, p.catalog[p.cur], p.opts.Engine
 	eo.Wire = p.c.Opts.Wire
-	p.run, p.results, p.asking, p.busy, p.err, p.hint = nil, nil, false, true, "", false
+	p.run, p.results, p.busy, p.err, p.hint = nil, nil, true, "", false
+	p.leaveQuestion()
 	return func() tea.Msg {
 		if old != nil {
 			old.Close()
@@ -194,20 +199,21 @@ func (p *lessonsPane) next() tea.Cmd {
 		}
 		return nil
 	}
-	if pr := l.Steps[pos].Predict; pr != nil && !p.asking && !(l.Steps[pos].NeedsWire() && !p.wireOn()) {
+	if pr := l.Steps[pos].Predict; pr != nil && p.state != modeQuestion && !(l.Steps[pos].NeedsWire() && !p.wireOn()) {
 		if _, answered := p.answers[pos]; !answered {
-			p.asking, p.choice, p.hint, p.scroll = true, 0, false, 0
+			p.state, p.choice, p.hint, p.scroll = modeQuestion, 0, false, 0
 			return nil
 		}
 	}
-	if p.asking {
+	if p.state == modeQuestion {
 		return nil // answer first (enter), the key help says so
 	}
 	return p.step()
 }
 
 func (p *lessonsPane) step() tea.Cmd {
-	p.busy, p.asking, p.hint, p.scroll = true, false, false, 0
+	p.busy, p.hint, p.scroll = true, false, 0
+	p.leaveQuestion()
 	gen, r := p.gen, p.run
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -280,7 +286,7 @@ func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd {
 		var cmd tea.Cmd
 		// Autoplay stops at a question and waits for the learner's answer:
 		// it never runs a step whose prediction was not made.
-		if !p.busy && !p.asking {
+		if !p.busy && p.mode() != modeQuestion {
 			cmd = p.next()
 		}
 		return tea.Batch(cmd, p.tick())
@@ -302,115 +308,199 @@ func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// lessonMode is what the lesson pane is doing, which decides what a key
+// does: the list of lessons, a question waiting for its answer, or a
+// lesson being read.
+type lessonMode int
+
+const (
+	modeReading lessonMode = iota // the zero state: an open lesson is read
+	modeQuestion
+	modeList
+)
+
+// mode is the pane's mode: its state, the list while no lesson is open.
+func (p *lessonsPane) mode() lessonMode {
+	if p.cur < 0 {
+		return modeList
+	}
+	return p.state
+}
+
+// leaveQuestion goes back to reading from a question (a step runs, a
+// replay starts); the list stays the list.
+func (p *lessonsPane) leaveQuestion() {
+	if p.state == modeQuestion {
+		p.state = modeReading
+	}
+}
+
 func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
+	switch p.mode() {
+	case modeList:
+		return p.listKey(msg)
+	case modeQuestion:
+		if cmd, ok := p.questionKey(msg); ok {
+			return cmd
+		}
+	}
+	if cmd, ok := p.moveKey(msg); ok {
+		return cmd
+	}
+	if p.mode() == modeQuestion {
+		return p.questionToggleKey(msg)
+	}
+	return p.readingKey(msg)
+}
+
+// listKey is a key in the list of lessons.
+func (p *lessonsPane) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.Keys
-	if p.listMode || p.cur < 0 {
-		switch {
-		case key.Matches(msg, k.LessonUp):
-			p.sel = max(0, p.sel-1)
-		case key.Matches(msg, k.LessonDown):
-			p.sel = min(len(p.catalog)-1, p.sel+1)
-		case key.Matches(msg, k.LessonChoose), key.Matches(msg, k.LessonNext):
-			if len(p.catalog) > 0 {
-				return p.open(p.sel, 0)
-			}
-		case key.Matches(msg, k.LessonList):
-			if p.cur >= 0 {
-				p.listMode = false
+	switch {
+	case key.Matches(msg, k.Lesson.Up):
+		p.sel = max(0, p.sel-1)
+	case key.Matches(msg, k.Lesson.Down):
+		p.sel = min(len(p.catalog)-1, p.sel+1)
+	case key.Matches(msg, k.Lesson.Choose), key.Matches(msg, k.Lesson.Next):
+		if len(p.catalog) > 0 {
+			return p.open(p.sel, 0)
+		}
+	case key.Matches(msg, k.Lesson.List):
+		if p.cur >= 0 {
+			p.state = p.listFrom
+			if p.state == modeList {
+				p.state = modeReading
 			}
 		}
-		return nil
 	}
+	return nil
+}
+
+// questionKey is a key that answers a question: ↑/↓ move between the
+// choices, enter answers. ok says whether the key was one of them.
+func (p *lessonsPane) questionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	k := p.c.Keys
 	switch {
-	case key.Matches(msg, k.ScrollUp), !p.asking && key.Matches(msg, k.LessonUp):
-		p.scroll = max(0, p.scroll-p.scrollStep(msg))
-		return nil
-	case key.Matches(msg, k.ScrollDown), !p.asking && key.Matches(msg, k.LessonDown):
-		p.scroll = min(p.scrollMax, p.scroll+p.scrollStep(msg))
-		return nil
-	case key.Matches(msg, k.LessonList):
-		p.listMode, p.sel, p.auto = true, p.cur, false
-		return nil
-	case p.asking && key.Matches(msg, k.LessonUp):
+	case key.Matches(msg, k.Lesson.Up):
 		p.choice = max(0, p.choice-1)
-		return nil
-	case p.asking && key.Matches(msg, k.LessonDown):
+	case key.Matches(msg, k.Lesson.Down):
 		if pr := p.catalog[p.cur].Steps[len(p.results)].Predict; pr != nil {
 			p.choice = min(len(pr.Choices)-1, p.choice+1)
 		}
-		return nil
-	case p.asking && key.Matches(msg, k.LessonChoose):
+	case key.Matches(msg, k.Lesson.Choose):
 		if !p.busy {
-			return p.answer()
+			return p.answer(), true
 		}
-		return nil
-	case key.Matches(msg, k.LessonNext):
-		return p.next()
-	case key.Matches(msg, k.LessonPrev):
-		if p.busy {
-			return nil
-		}
-		if p.asking {
-			p.asking = false
-			return nil
-		}
-		if len(p.results) > 0 {
-			return p.replay(len(p.results) - 1)
-		}
-		return nil
-	case key.Matches(msg, k.LessonRestart):
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// moveKey is a key that moves through the lesson, in any mode but the
+// list: scroll, the list, next, back, restart. ok says whether it was one.
+func (p *lessonsPane) moveKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	k := p.c.Keys
+	switch {
+	case key.Matches(msg, k.ScrollUp), key.Matches(msg, k.Lesson.Up):
+		p.scroll = max(0, p.scroll-p.scrollStep(msg))
+	case key.Matches(msg, k.ScrollDown), key.Matches(msg, k.Lesson.Down):
+		p.scroll = min(p.scrollMax, p.scroll+p.scrollStep(msg))
+	case key.Matches(msg, k.Lesson.List):
+		p.listFrom, p.state, p.sel, p.auto = p.state, modeList, p.cur, false
+	case key.Matches(msg, k.Lesson.Next):
+		return p.next(), true
+	case key.Matches(msg, k.Lesson.Prev):
+		return p.back(), true
+	case key.Matches(msg, k.Lesson.Restart):
 		// From the start, questions and all: r asks every prediction again.
 		p.auto = false
 		clear(p.answers)
-		return p.replay(0)
-	case p.asking && (key.Matches(msg, k.LessonCode) || key.Matches(msg, k.LessonAuto) ||
-		key.Matches(msg, k.LessonFaster) || key.Matches(msg, k.LessonSlower)):
-		// At a question only the answer keys, h and navigation act: the
-		// code may give the answer away, and autoplay must not skip it.
+		return p.replay(0), true
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// back is p: leave the question, or replay to the step before.
+func (p *lessonsPane) back() tea.Cmd {
+	switch {
+	case p.busy:
 		return nil
-	case key.Matches(msg, k.LessonHint):
+	case p.state == modeQuestion:
+		p.state = modeReading
+		return nil
+	case len(p.results) > 0:
+		return p.replay(len(p.results) - 1)
+	}
+	return nil
+}
+
+// questionToggleKey is any other key at a question: only h acts. The code
+// may give the answer away, and autoplay must not skip it.
+func (p *lessonsPane) questionToggleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.c.Keys
+	if key.Matches(msg, k.Lesson.Hint) {
 		p.hint = !p.hint
-	case !p.asking && key.Matches(msg, k.LessonChecks):
+	} else if p.segSeq != 0 && key.Matches(msg, k.SegClose) {
+		p.segSeq = 0
+	}
+	return nil
+}
+
+// readingKey is any other key while a lesson is read: the toggles, the
+// segment picker, the code, autoplay.
+func (p *lessonsPane) readingKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.c.Keys
+	switch {
+	case key.Matches(msg, k.Lesson.Hint):
+		p.hint = !p.hint
+	case key.Matches(msg, k.Lesson.Checks):
 		p.showChecks = !p.showChecks
-	case !p.asking && key.Matches(msg, k.Packets):
+	case key.Matches(msg, k.Packets):
 		p.callsOnly = !p.callsOnly
 		p.segSeq = 0
-	case !p.asking && p.showPackets() && key.Matches(msg, k.SegOlder):
+	case p.showPackets() && key.Matches(msg, k.SegOlder):
 		p.pickSegment(-1)
-	case !p.asking && p.showPackets() && key.Matches(msg, k.SegNewer):
+	case p.showPackets() && key.Matches(msg, k.SegNewer):
 		p.pickSegment(1)
 	case p.segSeq != 0 && key.Matches(msg, k.SegClose):
 		p.segSeq = 0
-	case key.Matches(msg, k.LessonCode):
-		// Where both do not fit side by side (they show as Python), c
-		// switches Python ↔ Go: every press changes what is on screen.
-		narrow := p.lastWidth < 100
-		switch shown := p.code; {
-		case shown == codePython || (shown == codeBoth && narrow):
-			p.code = codeGo
-		case shown == codeGo && narrow:
-			p.code = codePython
-		case shown == codeGo:
-			p.code = codeBoth
-		default:
-			p.code = codePython
-		}
-	case key.Matches(msg, k.LessonAuto):
+	case key.Matches(msg, k.Lesson.Code):
+		p.nextCode()
+	case key.Matches(msg, k.Lesson.Auto):
 		p.auto = !p.auto
 		if p.auto {
 			return p.tick()
 		}
-	case key.Matches(msg, k.LessonFaster):
+	case key.Matches(msg, k.Lesson.Faster):
 		p.speed = max(0, p.speed-1)
-	case key.Matches(msg, k.LessonSlower):
+	case key.Matches(msg, k.Lesson.Slower):
 		p.speed = min(len(autoplaySpeeds)-1, p.speed+1)
 	}
 	return nil
 }
 
+// nextCode is c. Where both do not fit side by side (they show as Python),
+// c switches Python ↔ Go: every press changes what is on screen.
+func (p *lessonsPane) nextCode() {
+	narrow := p.lastWidth < 100
+	switch shown := p.code; {
+	case shown == codePython || (shown == codeBoth && narrow):
+		p.code = codeGo
+	case shown == codeGo && narrow:
+		p.code = codePython
+	case shown == codeGo:
+		p.code = codeBoth
+	default:
+		p.code = codePython
+	}
+}
+
 // Status is the pane's part of the status line.
 func (p *lessonsPane) Status() string {
-	if p.cur < 0 || p.listMode {
+	if p.mode() == modeList {
 		return fmt.Sprintf("lessons · %d in the list", len(p.catalog))
 	}
 	l := p.catalog[p.cur]
@@ -432,45 +522,45 @@ func (p *lessonsPane) Status() string {
 func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.c.Keys
 	full := [][]key.Binding{
-		{k.LessonNext, k.LessonPrev, k.LessonRestart, k.LessonList, k.LessonHint, k.LessonCode},
-		{k.LessonAuto, k.LessonFaster, k.LessonSlower, k.LessonUp, k.LessonChoose, k.LessonChecks, k.ScrollDown, k.Packets},
+		{k.Lesson.Next, k.Lesson.Prev, k.Lesson.Restart, k.Lesson.List, k.Lesson.Hint, k.Lesson.Code},
+		{k.Lesson.Auto, k.Lesson.Faster, k.Lesson.Slower, k.Lesson.Up, k.Lesson.Choose, k.Lesson.Checks, k.ScrollDown, k.Packets},
 	}
 	switch {
 	case p.loadErr != nil || len(p.catalog) == 0:
 		return nil, full
-	case p.listMode || p.cur < 0:
-		short := []key.Binding{k.LessonUp, k.LessonChoose}
+	case p.mode() == modeList:
+		short := []key.Binding{k.Lesson.Up, k.Lesson.Choose}
 		if p.cur >= 0 {
-			short = append(short, relabel(k.LessonList, "l", "back to the lesson"))
+			short = append(short, relabel(k.Lesson.List, "l", "back to the lesson"))
 		}
 		return short, full
-	case p.asking:
-		short := []key.Binding{relabel(k.LessonUp, "↑/↓", "choose an answer"), relabel(k.LessonChoose, "enter", "answer")}
+	case p.mode() == modeQuestion:
+		short := []key.Binding{relabel(k.Lesson.Up, "↑/↓", "choose an answer"), relabel(k.Lesson.Choose, "enter", "answer")}
 		if _, step, _ := p.shownStep(); step != nil && step.Hint != "" {
-			short = append(short, k.LessonHint) // offered only where there is one
+			short = append(short, k.Lesson.Hint) // offered only where there is one
 		}
-		return append(short, k.LessonPrev), full
+		return append(short, k.Lesson.Prev), full
 	}
 	l := p.catalog[p.cur]
 	if len(p.results) >= len(l.Steps) {
-		short := []key.Binding{k.LessonList, k.LessonRestart, k.LessonPrev}
+		short := []key.Binding{k.Lesson.List, k.Lesson.Restart, k.Lesson.Prev}
 		if p.cur+1 < len(p.catalog) {
-			short = append([]key.Binding{relabel(k.LessonNext, "n", "next lesson")}, short...)
+			short = append([]key.Binding{relabel(k.Lesson.Next, "n", "next lesson")}, short...)
 		}
 		return short, full
 	}
-	short := []key.Binding{k.LessonNext, k.LessonPrev, k.LessonList}
+	short := []key.Binding{k.Lesson.Next, k.Lesson.Prev, k.Lesson.List}
 	if _, step, _ := p.shownStep(); step != nil && step.Hint != "" {
-		short = append(short, k.LessonHint) // offered only where there is one
+		short = append(short, k.Lesson.Hint) // offered only where there is one
 	}
-	short = append(short, k.LessonRestart, k.LessonCode, k.LessonAuto)
+	short = append(short, k.Lesson.Restart, k.Lesson.Code, k.Lesson.Auto)
 	if p.segSeq != 0 {
 		short = append([]key.Binding{k.SegClose, k.SegOlder}, short...)
 	} else if len(p.segments()) > 0 {
 		short = append(short, k.SegOlder)
 	}
 	if p.auto {
-		short = []key.Binding{relabel(k.LessonAuto, "a", "stop autoplay"), k.LessonFaster, k.LessonSlower, k.LessonList}
+		short = []key.Binding{relabel(k.Lesson.Auto, "a", "stop autoplay"), k.Lesson.Faster, k.Lesson.Slower, k.Lesson.List}
 	}
 	return short, full
 }
@@ -503,7 +593,7 @@ func (p *lessonsPane) wireOn() bool {
 
 // segments are the captured segments of the ladder on screen, oldest first.
 func (p *lessonsPane) segments() []netlab.Event {
-	if !p.showPackets() || p.cur < 0 || p.listMode {
+	if !p.showPackets() || p.mode() == modeList {
 		return nil
 	}
 	idx, _, _ := p.shownStep()

@@ -12,6 +12,9 @@ import (
 	"github.com/socklab/socklab/lessons"
 )
 
+// asking reports whether the pane is at a question.
+func asking(p *lessonsPane) bool { return p.mode() == modeQuestion }
+
 func testCommon() *Common {
 	return &Common{Styles: NewStyles(ThemeDark, true), Keys: DefaultKeyMap(), Opts: Options{Pane: "lessons"}}
 }
@@ -59,22 +62,39 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 	if p.cur != 2 || p.run == nil || len(p.results) != 0 {
 		t.Fatalf("opened lesson %d, run %v, %d results", p.cur+1, p.run, len(p.results))
 	}
+	navToQuestion(t, p)
+	navAnswerWrong(t, p)
+	navBackAndReplay(t, p)
+	navToTheEnd(t, p, prog)
+	navRestartAndList(t, p)
+}
+
+// navToQuestion: n runs step 1, runs step 2 (its question reads the wire,
+// off here), asks step 3's question and does not skip it.
+func navToQuestion(t *testing.T, p *lessonsPane) {
+	t.Helper()
 	press(t, p, 'n', "n") // step 1: the server
 	if len(p.results) != 1 || !p.results[0].OK() {
 		t.Fatalf("after n: %d results", len(p.results))
 	}
 	press(t, p, 'n', "n") // step 2's prediction reads the wire, off here: it runs at once
-	if p.asking || len(p.results) != 2 {
-		t.Fatalf("step 2 without the wire: asking=%v results=%d", p.asking, len(p.results))
+	if asking(p) || len(p.results) != 2 {
+		t.Fatalf("step 2 without the wire: asking=%v results=%d", asking(p), len(p.results))
 	}
 	press(t, p, 'n', "n") // step 3 has a prediction: asked, not run
-	if !p.asking || len(p.results) != 2 {
-		t.Fatalf("step 3 should ask first: asking=%v results=%d", p.asking, len(p.results))
+	if !asking(p) || len(p.results) != 2 {
+		t.Fatalf("step 3 should ask first: asking=%v results=%d", asking(p), len(p.results))
 	}
 	press(t, p, 'n', "n") // n does not skip an open question
 	if len(p.results) != 2 {
 		t.Fatal("n ran the step without an answer")
 	}
+}
+
+// navAnswerWrong answers b, which the kernel does not do: the answer, the
+// tally and the verdict; x shows the raw rules.
+func navAnswerWrong(t *testing.T, p *lessonsPane) {
+	t.Helper()
 	press(t, p, tea.KeyDown, "")
 	press(t, p, tea.KeyEnter, "")
 	if len(p.results) != 3 || p.answers[2] != 1 {
@@ -101,22 +121,33 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 		t.Fatalf("x does not show the checks:\n%s", view)
 	}
 	press(t, p, 'x', "x")
+}
+
+// navBackAndReplay: p replays to step 2 on a new lab, and n runs the
+// answered step at once without counting it again.
+func navBackAndReplay(t *testing.T, p *lessonsPane) {
+	t.Helper()
 	oldRun := p.run
 	press(t, p, 'p', "p") // back: replay from scratch to step 2
-	if len(p.results) != 2 || p.run == oldRun || p.asking {
+	if len(p.results) != 2 || p.run == oldRun || asking(p) {
 		t.Fatalf("after p: %d results, new run %v", len(p.results), p.run != oldRun)
 	}
 	press(t, p, 'n', "n") // already answered: runs at once on the new lab
-	if len(p.results) != 3 || p.asking {
-		t.Fatalf("after replayed n: %d results asking=%v", len(p.results), p.asking)
+	if len(p.results) != 3 || asking(p) {
+		t.Fatalf("after replayed n: %d results asking=%v", len(p.results), asking(p))
 	}
 	if got := p.prog.Of("03-client-connects"); got.Predicted != 1 || got.Right != 0 {
 		t.Fatalf("a replayed step counted its answer again: %+v", got)
 	}
+}
+
+// navToTheEnd plays the lesson out: every step holds and the progress file says done.
+func navToTheEnd(t *testing.T, p *lessonsPane, prog string) {
+	t.Helper()
 	for len(p.results) < len(p.catalog[2].Steps) {
 		before := len(p.results)
 		press(t, p, 'n', "n")
-		if p.asking {
+		if asking(p) {
 			press(t, p, tea.KeyEnter, "")
 		}
 		if len(p.results) == before {
@@ -135,12 +166,17 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 	if !contains(p.View(100, 30), "done") {
 		t.Fatal("no done mark")
 	}
+}
+
+// navRestartAndList: r starts over, l shows the list with the done mark.
+func navRestartAndList(t *testing.T, p *lessonsPane) {
+	t.Helper()
 	press(t, p, 'r', "r")
 	if len(p.results) != 0 {
 		t.Fatal("r did not restart")
 	}
 	press(t, p, 'l', "l")
-	if !p.listMode || !contains(p.View(80, 20), "[✓]") {
+	if p.mode() != modeList || !contains(p.View(80, 20), "[✓]") {
 		t.Fatalf("list without done mark:\n%s", p.View(80, 20))
 	}
 }
@@ -179,15 +215,15 @@ func TestQuestionCannotBeSkipped(t *testing.T) {
 	press(t, p, 'n', "n") // step 1 runs
 	press(t, p, 'n', "n") // step 2 runs: its question reads the wire, off here
 	press(t, p, 'n', "n") // step 3 asks
-	if !p.asking {
+	if !asking(p) {
 		t.Fatal("step 3 does not ask")
 	}
 	press(t, p, 'a', "a")
 	press(t, p, 'c', "c")
 	p.auto = true // as if autoplay had been on before the question
 	drive(t, p, p.Update(lessonTickMsg{gen: p.gen}))
-	if !p.asking || len(p.results) != 2 {
-		t.Fatalf("the question was skipped: asking=%v results=%d", p.asking, len(p.results))
+	if !asking(p) || len(p.results) != 2 {
+		t.Fatalf("the question was skipped: asking=%v results=%d", asking(p), len(p.results))
 	}
 	p.auto = false
 	press(t, p, tea.KeyEnter, "")
@@ -198,8 +234,8 @@ func TestQuestionCannotBeSkipped(t *testing.T) {
 	press(t, p, 'n', "n")
 	press(t, p, 'n', "n")
 	press(t, p, 'n', "n")
-	if !p.asking || len(p.results) != 2 {
-		t.Fatalf("r did not ask again: asking=%v results=%d", p.asking, len(p.results))
+	if !asking(p) || len(p.results) != 2 {
+		t.Fatalf("r did not ask again: asking=%v results=%d", asking(p), len(p.results))
 	}
 }
 
@@ -214,7 +250,7 @@ func TestLessonTextScrollsToItsEnd(t *testing.T) {
 	drive(t, p, p.Init())
 	for len(p.results) < 4 {
 		press(t, p, 'n', "n")
-		if p.asking {
+		if asking(p) {
 			press(t, p, tea.KeyEnter, "")
 		}
 	}

@@ -19,7 +19,7 @@ func (p *lessonsPane) View(width, height int) string {
 	case p.loadErr != nil:
 		return block(append([]string{st.Error.Render("The lessons could not be loaded:")},
 			strings.Split(p.loadErr.Error(), "\n")...), width, height)
-	case p.listMode || p.cur < 0:
+	case p.mode() == modeList:
 		return p.viewList(width, height)
 	}
 	return p.viewLesson(width, height)
@@ -61,7 +61,7 @@ func (p *lessonsPane) viewList(width, height int) string {
 func (p *lessonsPane) shownStep() (int, *lessons.Step, *lessons.StepResult) {
 	l := p.catalog[p.cur]
 	pos := len(p.results)
-	if p.asking && pos < len(l.Steps) {
+	if p.mode() == modeQuestion && pos < len(l.Steps) {
 		return pos, &l.Steps[pos], nil
 	}
 	if pos > 0 {
@@ -100,7 +100,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 
 	if wide {
 		sideW := width - textW - 1
-		codeLines := p.codeLines(step, sideW, height/2-1, true)
+		codeLines := p.codeLines(step, sideW, height/2-1, codeBeside)
 		if seg, ok := p.pickedSegment(); ok {
 			codeLines = p.segmentLines(seg, sideW, height/2-1)
 		}
@@ -112,7 +112,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 	// The ladder keeps at least 10 rows (and its header) where the height
 	// allows: at 80x24 it is the step's evidence, the text scrolls.
 	ladH := max(min(11, height-10), (height-1)/4)
-	codeLines := p.codeLines(step, width, min(7, height/5), false)
+	codeLines := p.codeLines(step, width, min(7, height/5), codeAcross)
 	if seg, ok := p.pickedSegment(); ok {
 		codeLines = p.segmentLines(seg, width, max(7, height/3))
 	}
@@ -210,34 +210,7 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 		out = append(out, st.Muted.Render("This step's question was not asked: only the captured segments can answer it, and the wire is off ("+p.c.Opts.Wire.Off+")."))
 	}
 	if pr := step.Predict; pr != nil && len(res.Choices) == len(pr.Choices) {
-		out = append(out, st.Prompt.Render("Predicted: ")+pr.Question)
-		picked, answered := p.answers[idx]
-		for i, c := range pr.Choices {
-			mark := "  "
-			if answered && picked == i {
-				mark = "▸ "
-			}
-			row := fmt.Sprintf("%s%c) %s", mark, 'a'+i, c.Text)
-			if res.Choices[i] {
-				// What happened: the kernel's doing in most steps, the
-				// server program's in some (a calculator's reply).
-				row = st.Wire.Render(row + "  ← what happened")
-			}
-			out = append(out, row)
-		}
-		switch {
-		case !answered:
-			out = append(out, st.Muted.Render("  (not answered)"))
-		case !res.Graded():
-			// The kernel did what no single choice says: explain, do not mark.
-			out = append(out, st.Muted.Render("  not graded: on this machine the outcome matches "+map[bool]string{true: "none", false: "more than one"}[!slices.Contains(res.Choices, true)]+" of the choices"))
-		case picked < len(res.Choices) && res.Choices[picked]:
-			out = append(out, st.Wire.Render("  ✓ you predicted what happened"))
-		case len(res.Whens) > 0:
-			out = append(out, st.Error.Render("  ✗ it went otherwise: why is explained below"))
-		default: // no explanation held for what the kernel did: promise none
-			out = append(out, st.Error.Render("  ✗ it went otherwise"))
-		}
+		out = append(out, p.predictionLines(idx, pr, res)...)
 	}
 	// The checks are the lesson author's rules: a student reads a summary,
 	// an instructor presses x to see each rule with the values it read.
@@ -278,14 +251,58 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 	return out
 }
 
+// predictionLines are the question, the learner's choice beside what
+// happened, and the verdict.
+func (p *lessonsPane) predictionLines(idx int, pr *lessons.Prediction, res *lessons.StepResult) []string {
+	st := p.c.Styles
+	out := []string{st.Prompt.Render("Predicted: ") + pr.Question}
+	picked, answered := p.answers[idx]
+	for i, c := range pr.Choices {
+		mark := "  "
+		if answered && picked == i {
+			mark = "▸ "
+		}
+		row := fmt.Sprintf("%s%c) %s", mark, 'a'+i, c.Text)
+		if res.Choices[i] {
+			// What happened: the kernel's doing in most steps, the
+			// server program's in some (a calculator's reply).
+			row = st.Wire.Render(row + "  ← what happened")
+		}
+		out = append(out, row)
+	}
+	switch {
+	case !answered:
+		out = append(out, st.Muted.Render("  (not answered)"))
+	case !res.Graded():
+		// The kernel did what no single choice says: explain, do not mark.
+		out = append(out, st.Muted.Render("  not graded: on this machine the outcome matches "+map[bool]string{true: "none", false: "more than one"}[!slices.Contains(res.Choices, true)]+" of the choices"))
+	case picked < len(res.Choices) && res.Choices[picked]:
+		out = append(out, st.Wire.Render("  ✓ you predicted what happened"))
+	case len(res.Whens) > 0:
+		out = append(out, st.Error.Render("  ✗ it went otherwise: why is explained below"))
+	default: // no explanation held for what the kernel did: promise none
+		out = append(out, st.Error.Render("  ✗ it went otherwise"))
+	}
+	return out
+}
+
+// codePlace is where the code goes: in a column beside the ladder (both
+// languages fit side by side there) or across the pane under the text.
+type codePlace bool
+
+const (
+	codeAcross codePlace = false
+	codeBeside codePlace = true
+)
+
 // codeLines shows the step's Python and Go: side by side when both fit,
 // else the one chosen with c.
-func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, wide bool) []string {
+func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, place codePlace) []string {
 	st := p.c.Styles
 	if step == nil || maxH < 2 || (step.Python == "" && step.Go == "") {
 		return nil
 	}
-	if p.asking {
+	if p.mode() == modeQuestion {
 		return []string{st.Muted.Render("code: shown once you have answered")}
 	}
 	mode := p.code
@@ -294,7 +311,7 @@ func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, wide bool) []st
 		mode = codePython
 	case step.Python == "":
 		mode = codeGo
-	case mode == codeBoth && !wide && w < 100:
+	case mode == codeBoth && place != codeBeside && w < 100:
 		mode = codePython
 	}
 	col := func(name, code string, cw int) []string {

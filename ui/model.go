@@ -24,6 +24,7 @@ type Model struct {
 
 	width, height int
 	help          help.Model
+	foot          footerMemo // the last footer drawn
 	showHelp      bool
 	quitting      bool
 	quitAsk       string // q asked first (a class with students): shown until answered
@@ -36,7 +37,7 @@ type quitAsker interface{ QuitQuestion() string }
 // NewModel builds the root model without starting anything: the first pane
 // starts its lab in Init. Tests drive it with Update directly.
 func NewModel(opts Options) *Model {
-	c := &Common{Styles: NewStyles(opts.Theme, true), Keys: DefaultKeyMap(), Opts: opts}
+	c := &Common{Styles: NewStyles(opts.Theme, DarkBackground), Keys: DefaultKeyMap(), Opts: opts, fits: newFitMemo()}
 	m := &Model{c: c, help: help.New()}
 	first := paneEcho
 	switch opts.Pane {
@@ -128,7 +129,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.BackgroundColorMsg:
 		if m.c.Opts.Theme == ThemeAuto || m.c.Opts.Theme == ThemeHighContrast {
-			m.c.Styles = NewStyles(m.c.Opts.Theme, msg.IsDark())
+			m.c.Styles = NewStyles(m.c.Opts.Theme, Background(msg.IsDark()))
 			m.restyle()
 		}
 		return m, nil
@@ -253,6 +254,7 @@ func (m *Model) render() string {
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, st.Text.Render(msg))
 	}
 	p := m.panes[m.active]
+	m.c.fits.use(st)
 	var body string
 	if m.showHelp {
 		h := m.help
@@ -265,18 +267,46 @@ func (m *Model) render() string {
 		body = p.View(l.body.w, l.body.h)
 	}
 	footer := m.footer(p, l.footer.w-1)
+	defer m.c.fits.frame()
 	return strings.Join([]string{
 		fit(m.tabBar(), l.tabs.w),
-		block(strings.Split(body, "\n"), l.body.w, l.body.h),
+		m.bodyBlock(body, l.body.w, l.body.h),
 		fit(" "+m.status(p), l.status.w),
 		fit(" "+footer, l.footer.w),
 	}, "\n")
+}
+
+// bodyBlock is block for the pane's body, through the frame memo: a pane's
+// lines are mostly the ones it drew last frame.
+func (m *Model) bodyBlock(body string, w, h int) string {
+	lines := strings.Split(body, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = m.c.fits.fit(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // footer is the key help line. When it is too wide, the pane's least
 // likely keys go first, so the global ones (next pane, help, quit) stay.
 func (m *Model) footer(p pane, width int) string {
 	hk := m.helpKeys(p)
+	all := hk.ShortHelp()
+	if m.foot.same(m.c.Styles, width, m.help.Width(), all) {
+		return m.foot.line
+	}
+	line := m.fitFooter(hk, width)
+	m.foot.keep(m.c.Styles, width, m.help.Width(), all, line)
+	return line
+}
+
+// fitFooter draws the footer, dropping the pane's last keys until it fits.
+func (m *Model) fitFooter(hk helpKeys, width int) string {
 	free := m.help
 	free.SetWidth(0)
 	for len(hk.short) > 1 && lipgloss.Width(free.ShortHelpView(hk.ShortHelp())) > width {

@@ -12,6 +12,9 @@ type Common struct {
 	Styles *Styles
 	Keys   KeyMap
 	Opts   Options
+	// fits keeps fitted lines from one frame to the next (the root ends
+	// each frame); nil in a Common a test builds by hand.
+	fits *fitMemo
 }
 
 // paneID names a pane; messages produced by a pane's commands carry it so

@@ -77,8 +77,19 @@ type Styles struct {
 	Accent                     color.Color
 }
 
-// NewStyles builds the styles for a theme; isDark matters for ThemeAuto.
-func NewStyles(theme Theme, isDark bool) *Styles {
+// Background is the terminal's background, as far as it is known: what
+// ThemeAuto (and the high-contrast theme) follow.
+type Background bool
+
+const (
+	LightBackground Background = false
+	DarkBackground  Background = true
+)
+
+// NewStyles builds the styles for a theme on a background (which matters
+// for ThemeAuto and ThemeHighContrast): NewStyles(ThemeAuto, DarkBackground).
+func NewStyles(theme Theme, bg Background) *Styles {
+	isDark := bool(bg)
 	switch theme {
 	case ThemeDark:
 		isDark = true
