@@ -21,10 +21,7 @@ func TestE2ELesson3(t *testing.T) {
 		t.Skip("tmux not installed")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "socklab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := socklabBin
 	cfg := filepath.Join(dir, "config")
 	sock := filepath.Join(dir, "tmux.sock")
 	session := "socklab-e2e"

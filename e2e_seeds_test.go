@@ -4,47 +4,18 @@ import (
 	"bufio"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
-var (
-	seedsBinOnce sync.Once
-	seedsBin     string
-	seedsBinErr  error
-)
-
-// seedsBinary builds socklab once for the end-to-end tests of this file.
+// seedsBinary is the binary TestMain built (the name stays for the tests
+// that call it).
 func seedsBinary(t *testing.T) string {
 	t.Helper()
-	seedsBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "socklab-e2e")
-		if err != nil {
-			seedsBinErr = err
-			return
-		}
-		seedsBin = filepath.Join(dir, "socklab")
-		out, err := exec.Command("go", "build", "-o", seedsBin, ".").CombinedOutput()
-		if err != nil {
-			seedsBinErr = &buildError{out: string(out), err: err}
-		}
-	})
-	if seedsBinErr != nil {
-		t.Fatal(seedsBinErr)
-	}
-	return seedsBin
+	return socklabBin
 }
-
-type buildError struct {
-	out string
-	err error
-}
-
-func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
 func needTool(t *testing.T, name string) {
 	t.Helper()

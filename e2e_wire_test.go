@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// buildForAnyone builds socklab where an unprivileged user can run it and
+// buildForAnyone puts the socklab binary where an unprivileged user can run it and
 // write beside it (CI runs as root; the wire must work without root).
 func buildForAnyone(t *testing.T) (bin, dir string) {
 	t.Helper()
@@ -27,11 +27,7 @@ func buildForAnyone(t *testing.T) (bin, dir string) {
 	if err := os.Chmod(dir, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	bin = filepath.Join(dir, "socklab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v: %s", err, out)
-	}
-	return bin, dir
+	return copyBinary(t, dir), dir
 }
 
 // asNobody runs socklab as uid/gid 65534 with no supplementary groups.
