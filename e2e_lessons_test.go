@@ -14,6 +14,7 @@ import (
 // mark, then checks the progress file. It polls the screen, never sleeps
 // for a fixed time.
 func TestE2ELesson3(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("tmux is required in CI")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,11 @@ import (
 	"testing"
 )
 
+// The end-to-end tests run side by side (t.Parallel): each has its own tmux
+// server, temp dir, ports and namespaces, and they spend their time waiting
+// on a screen or a process. The flood and the class room run alone, before
+// them, as the load they make would slow the others' screens.
+
 // socklabBin is the socklab binary every end-to-end test of this package
 // runs: TestMain links it once (linking is most of an e2e test's cost when
 // each test builds its own), in a directory every user can read, so the
@@ -16,6 +22,15 @@ import (
 var socklabBin string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	// -parallel defaults to the number of CPUs, but these tests wait on
+	// screens and processes far more than they compute: four at a time,
+	// unless -parallel was given.
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", "4")
+	}
 	os.Exit(runTests(m))
 }
 

@@ -73,6 +73,7 @@ func startServe(t *testing.T, args ...string) (port string, lines <-chan string)
 }
 
 func TestE2ESeedEchoClientAgainstServe(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	startServe(t, "echo", "--quiet") // the seed's port, 65432
 	out, err := exec.Command("python3", "testdata/seeds/echo_client.py").CombinedOutput()
@@ -82,6 +83,7 @@ func TestE2ESeedEchoClientAgainstServe(t *testing.T) {
 }
 
 func TestE2EClientAgainstSeedEchoServer(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	srv := exec.Command("python3", "-u", "testdata/seeds/echo_server.py")
 	stdout, _ := srv.StdoutPipe()
@@ -102,6 +104,7 @@ func TestE2EClientAgainstSeedEchoServer(t *testing.T) {
 }
 
 func TestE2ECalcPipeAndTutorialClient(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	port, _ := startServe(t, "calc", "127.0.0.1", "0", "--quiet")
 	cmd := exec.Command(seedsBinary(t), "client", "calc", "127.0.0.1", port)
@@ -119,6 +122,7 @@ func TestE2ECalcPipeAndTutorialClient(t *testing.T) {
 
 // The trace's fds, ports and states are the kernel's: compare with ss.
 func TestE2ETraceMatchesSS(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	needTool(t, "ss")
 	port, lines := startServe(t, "calc", "127.0.0.1", "0")
@@ -172,6 +176,7 @@ sys.stdin.read()
 }
 
 func TestE2EErrorsAreOneLine(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	port, _ := startServe(t, "echo", "127.0.0.1", "0", "--quiet")
 	for _, c := range []struct {

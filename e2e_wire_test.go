@@ -59,6 +59,7 @@ func lineIndex(lines []string, from int, re string) int {
 // after the connect that sent the SYN and before the accept; lesson 9's
 // shows close's FIN and the peer's ACK; lesson 10's unread-data close a RST.
 func TestE2EWireUnprivileged(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	bin, _ := buildForAnyone(t)
 
 	out := asNobody(t, nil, bin, "trace", "3")
@@ -93,6 +94,7 @@ func TestE2EWireUnprivileged(t *testing.T) {
 // TestE2EWirePcap: the pcapng socklab writes is read back by tcpdump with
 // the same flags, ports and lengths as the trace printed.
 func TestE2EWirePcap(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	bin, dir := buildForAnyone(t)
 	if _, err := exec.LookPath("tcpdump"); err != nil {
 		if os.Getenv("CI") != "" {
@@ -139,6 +141,7 @@ func TestE2EWirePcap(t *testing.T) {
 // segment, and still plays the lesson; the predictions that need the wire
 // are skipped, not failed. The seam variant covers systems without unshare.
 func TestE2EWireRefused(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	bin, _ := buildForAnyone(t)
 	check := func(t *testing.T, out, why string) {
 		t.Helper()
