@@ -126,6 +126,7 @@ func echoRoundTrips(t *testing.T, lab *Lab, clients, trips int, seed uint64) {
 // every run at 800 trips (tried 5 times each), in ~6 s for both families
 // where 10 000 trips took 46 s.
 func TestCausalOrder(t *testing.T) {
+	t.Parallel() // with TestWireCauseBeforeEffect, which mostly waits on its copy
 	const trips = 800
 	for _, addr := range []netip.AddrPort{loop4, netip.MustParseAddrPort("[::1]:0")} {
 		t.Run(addr.Addr().String(), func(t *testing.T) {

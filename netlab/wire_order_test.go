@@ -31,6 +31,7 @@ const wireOrderNetnsEnv = "SOCKLAB_TEST_WIRE_ORDER_NETNS"
 // drop frames. A run that drops frames fails as such, never as an order.
 func TestWireCauseBeforeEffect(t *testing.T) {
 	if os.Getenv(wireOrderNetnsEnv) == "" {
+		t.Parallel() // the copy is a process of its own
 		args := []string{"-test.run=^TestWireCauseBeforeEffect$", "-test.count=1", "-test.v=true", "-test.timeout=5m"}
 		if testing.Short() {
 			args = append(args, "-test.short=true")
