@@ -73,7 +73,7 @@ func startServe(t *testing.T, args ...string) (port string, lines <-chan string)
 }
 
 func TestE2ESeedEchoClientAgainstServe(t *testing.T) {
-	t.Parallel() // see e2e_main_test.go
+	// Not in parallel: the seeds' fixed port 65432 is one for both tests.
 	needTool(t, "python3")
 	startServe(t, "echo", "--quiet") // the seed's port, 65432
 	out, err := exec.Command("python3", "testdata/seeds/echo_client.py").CombinedOutput()
@@ -83,7 +83,7 @@ func TestE2ESeedEchoClientAgainstServe(t *testing.T) {
 }
 
 func TestE2EClientAgainstSeedEchoServer(t *testing.T) {
-	t.Parallel() // see e2e_main_test.go
+	// Not in parallel: the seeds' fixed port 65432 is one for both tests.
 	needTool(t, "python3")
 	srv := exec.Command("python3", "-u", "testdata/seeds/echo_server.py")
 	stdout, _ := srv.StdoutPipe()
