@@ -12,8 +12,9 @@ import (
 
 // The end-to-end tests run side by side (t.Parallel): each has its own tmux
 // server, temp dir, ports and namespaces, and they spend their time waiting
-// on a screen or a process. The flood and the class room run alone, before
-// them, as the load they make would slow the others' screens.
+// on a screen or a process. The tests without t.Parallel run first, one at
+// a time: the flood and the class room (the load they make would slow the
+// others' screens) and the two on the seeds' fixed port.
 
 // socklabBin is the socklab binary every end-to-end test of this package
 // runs: TestMain links it once (linking is most of an e2e test's cost when

@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// buildForAnyone puts the socklab binary where an unprivileged user can run it and
-// write beside it (CI runs as root; the wire must work without root).
+// buildForAnyone puts the socklab binary where an unprivileged user can run
+// it and write beside it (CI runs as root; the wire must work without root).
 func buildForAnyone(t *testing.T) (bin, dir string) {
 	t.Helper()
 	if os.Geteuid() != 0 {
