@@ -20,6 +20,7 @@ func TestE2ELadderCauseBeforeEffectIPv6(t *testing.T) {
 	// at 150 rows a loaded machine left 19 messages whole on screen.
 	s := startTUI(t, 200, 320, "--pane", "echo", "--host", "::1")
 	s.waitFor(regexp.MustCompile(`server \[?::1\]?:\d+`))
+	s.clientReady()
 	s.keys("i")
 	for i := 1; i <= 30; i++ {
 		s.keys(fmt.Sprintf("m%02d", i), "Enter")

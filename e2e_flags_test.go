@@ -69,6 +69,7 @@ func TestE2ETUITraceFileJSON(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "trace.jsonl")
 	s := startTUI(t, 100, 30, "--pane", "echo", "--trace-file", out, "--json")
 	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
+	s.clientReady()
 	s.keys("i")
 	s.keys("traced", "Enter")
 	s.waitFor(regexp.MustCompile(`‹ traced`))

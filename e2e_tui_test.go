@@ -56,6 +56,15 @@ func (s tmuxSession) waitFor(re *regexp.Regexp) []string {
 	}
 }
 
+// clientReady waits until the pane's first client is connected. A line
+// typed before that is refused with "no client: …" (rightly: there is none
+// yet), and a test waiting for its reply would wait in vain; on a loaded
+// machine the client connects after the server line shows.
+func (s tmuxSession) clientReady() {
+	s.t.Helper()
+	s.waitFor(regexp.MustCompile(`c1 fd \d+ \S+ ESTABLISHED`))
+}
+
 // pid is the process id of the socklab binary running in the session (the
 // pane's process is the shell that records its exit code).
 func (s tmuxSession) pid() int {
@@ -122,6 +131,7 @@ func TestE2ETUICalculator(t *testing.T) {
 	s.waitFor(regexp.MustCompile(`Calculator`))
 	s.keys("i")
 	s.waitFor(regexp.MustCompile(`type an expression`))
+	s.clientReady()
 	s.keys("2+3*4", "Enter")
 	s.waitFor(regexp.MustCompile(`‹ 14`))
 
