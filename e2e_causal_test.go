@@ -13,8 +13,14 @@ import (
 // is drawn above the server's recv of it, which is above the server's send,
 // which is above the client's recv.
 func TestE2ELadderCauseBeforeEffectIPv6(t *testing.T) {
-	s := startTUI(t, 200, 200, "--pane", "echo", "--host", "::1")
+	t.Parallel() // see e2e_main_test.go
+	// Tall enough for all 30 messages with the wire on (as root): each takes
+	// four call rows and three or four segment rows, depending on whether
+	// the kernel's ACK went alone or rode on the reply, which is timing;
+	// at 150 rows a loaded machine left 19 messages whole on screen.
+	s := startTUI(t, 200, 320, "--pane", "echo", "--host", "::1")
 	s.waitFor(regexp.MustCompile(`server \[?::1\]?:\d+`))
+	s.clientReady()
 	s.keys("i")
 	for i := 1; i <= 30; i++ {
 		s.keys(fmt.Sprintf("m%02d", i), "Enter")

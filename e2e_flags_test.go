@@ -13,6 +13,7 @@ import (
 // TestE2EBadFlagsOneLine runs the binary with each out-of-range value: one
 // line naming the flag on stderr, exit status 1, nothing started.
 func TestE2EBadFlagsOneLine(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	for _, args := range [][]string{
 		{"serve", "echo", "--max-clients", "0"},
@@ -59,6 +60,7 @@ func TestE2EBadFlagsOneLine(t *testing.T) {
 // TestE2EBenchFailsWhenNobodyServed: bench against a port where nothing
 // listens reports the failure with exit status 1.
 func TestE2EBenchFailsWhenNobodyServed(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	out, err := exec.Command(bin, "bench", "echo", "127.0.0.1", "1", "--duration", "300ms").CombinedOutput()
 	ee, ok := err.(*exec.ExitError)
@@ -70,9 +72,11 @@ func TestE2EBenchFailsWhenNobodyServed(t *testing.T) {
 // TestE2ETUITraceFileJSON: the TUI's --trace-file F --json writes the echo
 // pane's calls as JSON lines, a typed message's send and recv among them.
 func TestE2ETUITraceFileJSON(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	out := filepath.Join(t.TempDir(), "trace.jsonl")
 	s := startTUI(t, 100, 30, "--pane", "echo", "--trace-file", out, "--json")
 	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
+	s.clientReady()
 	s.keys("i")
 	s.keys("traced", "Enter")
 	s.waitFor(regexp.MustCompile(`‹ traced`))

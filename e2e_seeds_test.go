@@ -4,47 +4,18 @@ import (
 	"bufio"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
-var (
-	seedsBinOnce sync.Once
-	seedsBin     string
-	seedsBinErr  error
-)
-
-// seedsBinary builds socklab once for the end-to-end tests of this file.
+// seedsBinary is the binary TestMain built (the name stays for the tests
+// that call it).
 func seedsBinary(t *testing.T) string {
 	t.Helper()
-	seedsBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "socklab-e2e")
-		if err != nil {
-			seedsBinErr = err
-			return
-		}
-		seedsBin = filepath.Join(dir, "socklab")
-		out, err := exec.Command("go", "build", "-o", seedsBin, ".").CombinedOutput()
-		if err != nil {
-			seedsBinErr = &buildError{out: string(out), err: err}
-		}
-	})
-	if seedsBinErr != nil {
-		t.Fatal(seedsBinErr)
-	}
-	return seedsBin
+	return socklabBin
 }
-
-type buildError struct {
-	out string
-	err error
-}
-
-func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
 func needTool(t *testing.T, name string) {
 	t.Helper()
@@ -102,6 +73,7 @@ func startServe(t *testing.T, args ...string) (port string, lines <-chan string)
 }
 
 func TestE2ESeedEchoClientAgainstServe(t *testing.T) {
+	// Not in parallel: the seeds' fixed port 65432 is one for both tests.
 	needTool(t, "python3")
 	startServe(t, "echo", "--quiet") // the seed's port, 65432
 	out, err := exec.Command("python3", "testdata/seeds/echo_client.py").CombinedOutput()
@@ -111,6 +83,7 @@ func TestE2ESeedEchoClientAgainstServe(t *testing.T) {
 }
 
 func TestE2EClientAgainstSeedEchoServer(t *testing.T) {
+	// Not in parallel: the seeds' fixed port 65432 is one for both tests.
 	needTool(t, "python3")
 	srv := exec.Command("python3", "-u", "testdata/seeds/echo_server.py")
 	stdout, _ := srv.StdoutPipe()
@@ -131,6 +104,7 @@ func TestE2EClientAgainstSeedEchoServer(t *testing.T) {
 }
 
 func TestE2ECalcPipeAndTutorialClient(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	port, _ := startServe(t, "calc", "127.0.0.1", "0", "--quiet")
 	cmd := exec.Command(seedsBinary(t), "client", "calc", "127.0.0.1", port)
@@ -148,6 +122,7 @@ func TestE2ECalcPipeAndTutorialClient(t *testing.T) {
 
 // The trace's fds, ports and states are the kernel's: compare with ss.
 func TestE2ETraceMatchesSS(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	needTool(t, "ss")
 	port, lines := startServe(t, "calc", "127.0.0.1", "0")
@@ -201,6 +176,7 @@ sys.stdin.read()
 }
 
 func TestE2EErrorsAreOneLine(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	port, _ := startServe(t, "echo", "127.0.0.1", "0", "--quiet")
 	for _, c := range []struct {

@@ -14,6 +14,7 @@ import (
 // the terminal leaves the alternate screen, and typed text is echoed again
 // (canonical mode and echo restored).
 func TestE2ESignalsRestoreTerminal(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	for _, tc := range []struct {
 		sig  syscall.Signal
 		code string

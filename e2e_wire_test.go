@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// buildForAnyone builds socklab where an unprivileged user can run it and
-// write beside it (CI runs as root; the wire must work without root).
+// buildForAnyone puts the socklab binary where an unprivileged user can run
+// it and write beside it (CI runs as root; the wire must work without root).
 func buildForAnyone(t *testing.T) (bin, dir string) {
 	t.Helper()
 	if os.Geteuid() != 0 {
@@ -27,11 +27,7 @@ func buildForAnyone(t *testing.T) (bin, dir string) {
 	if err := os.Chmod(dir, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	bin = filepath.Join(dir, "socklab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v: %s", err, out)
-	}
-	return bin, dir
+	return copyBinary(t, dir), dir
 }
 
 // asNobody runs socklab as uid/gid 65534 with no supplementary groups.
@@ -63,6 +59,7 @@ func lineIndex(lines []string, from int, re string) int {
 // after the connect that sent the SYN and before the accept; lesson 9's
 // shows close's FIN and the peer's ACK; lesson 10's unread-data close a RST.
 func TestE2EWireUnprivileged(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	bin, _ := buildForAnyone(t)
 
 	out := asNobody(t, nil, bin, "trace", "3")
@@ -97,6 +94,7 @@ func TestE2EWireUnprivileged(t *testing.T) {
 // TestE2EWirePcap: the pcapng socklab writes is read back by tcpdump with
 // the same flags, ports and lengths as the trace printed.
 func TestE2EWirePcap(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	bin, dir := buildForAnyone(t)
 	if _, err := exec.LookPath("tcpdump"); err != nil {
 		if os.Getenv("CI") != "" {
@@ -143,6 +141,7 @@ func TestE2EWirePcap(t *testing.T) {
 // segment, and still plays the lesson; the predictions that need the wire
 // are skipped, not failed.
 func TestE2EWireRefused(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	bin, _ := buildForAnyone(t)
 	check := func(t *testing.T, out, why string) {
 		t.Helper()

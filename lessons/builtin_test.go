@@ -16,6 +16,9 @@ func TestBuiltinLessonsPlay(t *testing.T) {
 	}
 	for i, l := range ls {
 		t.Run(l.ID, func(t *testing.T) {
+			// Each lesson has a lab of its own; they wait on timers more than
+			// they compute, so they play side by side.
+			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			var out bytes.Buffer

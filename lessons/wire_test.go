@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,43 +23,48 @@ func TestBuiltinLessonsOnTheWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wirePredictions := 0
-	for _, l := range ls {
-		t.Run(l.ID, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			r := Start(l, Options{Wire: netlab.WireConfig{Capture: true}})
-			defer r.Close()
-			if !r.Lab.WireOn() {
-				t.Fatalf("capture did not start: %s", r.Lab.Wire())
-			}
-			for i, st := range l.Steps {
-				res, err := r.Next(ctx)
-				if err != nil {
-					t.Fatal(err)
+	var wirePredictions atomic.Int64
+	// The lessons play side by side (each lab's linker keeps only its own
+	// sockets' segments); the group returns when every one has ended.
+	t.Run("lessons", func(t *testing.T) {
+		for _, l := range ls {
+			t.Run(l.ID, func(t *testing.T) {
+				t.Parallel()
+				ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+				defer cancel()
+				r := Start(l, Options{Wire: netlab.WireConfig{Capture: true}})
+				defer r.Close()
+				if !r.Lab.WireOn() {
+					t.Fatalf("capture did not start: %s", r.Lab.Wire())
 				}
-				for _, v := range res.Expects {
-					if !v.Held || v.Skipped {
-						t.Errorf("step %d: expect %s: held=%v skipped=%v (%s) %v", i+1, v.Expect.Src, v.Held, v.Skipped, v.Values, v.Err)
+				for i, st := range l.Steps {
+					res, err := r.Next(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, v := range res.Expects {
+						if !v.Held || v.Skipped {
+							t.Errorf("step %d: expect %s: held=%v skipped=%v (%s) %v", i+1, v.Expect.Src, v.Held, v.Skipped, v.Values, v.Err)
+						}
+					}
+					if !st.NeedsWire() {
+						continue
+					}
+					wirePredictions.Add(1)
+					n := 0
+					for _, ok := range res.Choices {
+						if ok {
+							n++
+						}
+					}
+					if n != 1 {
+						t.Errorf("step %d %q: %d choices match what was captured, want 1 (%v %v)", i+1, st.Title, n, res.Choices, res.ChoiceErrs)
 					}
 				}
-				if !st.NeedsWire() {
-					continue
-				}
-				wirePredictions++
-				n := 0
-				for _, ok := range res.Choices {
-					if ok {
-						n++
-					}
-				}
-				if n != 1 {
-					t.Errorf("step %d %q: %d choices match what was captured, want 1 (%v %v)", i+1, st.Title, n, res.Choices, res.ChoiceErrs)
-				}
-			}
-		})
-	}
-	if wirePredictions < 6 {
-		t.Errorf("%d predictions read the wire; the lessons have at least 6", wirePredictions)
+			})
+		}
+	})
+	if n := wirePredictions.Load(); n < 6 {
+		t.Errorf("%d predictions read the wire; the lessons have at least 6", n)
 	}
 }

@@ -11,7 +11,7 @@ import (
 //
 //	c, err := s.begin(ctx, op, text, args) // CallID, step gate, pending event
 //	c.attempt()                            // before each system call try
-//	c.wouldBlock(s)                        // the kernel said "not yet"
+//	c.notYet(s.base)                       // the kernel said "not yet"
 //	s.report(c, result, err, data)          // the returned event
 //
 // so that numbering, holds and timestamps live here once.

@@ -1,6 +1,7 @@
 package netlab
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -107,7 +108,14 @@ func openCapture(withRing bool) (*Capture, error) {
 	return c, nil
 }
 
-func htons(v uint16) uint16 { return v<<8 | v>>8 }
+// htons is v in network byte order, as the packet socket calls read the
+// protocol number: the bytes of the result in memory are v's big-endian
+// bytes, on any host.
+func htons(v uint16) uint16 {
+	var b [2]byte
+	binary.BigEndian.PutUint16(b[:], v)
+	return binary.NativeEndian.Uint16(b[:])
+}
 
 // dropOutgoing is the classic BPF program "drop PACKET_OUTGOING, keep the
 // rest": load the packet-type ancillary field, compare, return.

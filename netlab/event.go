@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// Kind says where an Event comes from. Socket calls are the main source;
-// KindLab reports the lab's own changes, and the kind leaves room for more
-// sources (captured packets, kernel queue sizes) as kinds of their own.
+// Kind says where an Event comes from: a socket call (returned, waiting at
+// the gate, or blocked in the kernel), a note or change of the lab's own,
+// or a segment captured on lo.
 type Kind uint8
 
 const (

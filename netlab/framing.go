@@ -59,9 +59,6 @@ func (l *Lines) Feed(data []byte) []Frame {
 	return out
 }
 
-// Partial reports whether an unfinished line is buffered.
-func (l *Lines) Partial() bool { return len(l.buf) > 0 }
-
 // Pending reports whether a request has begun and not ended: an unfinished
 // line is buffered, or an over-long line is being skipped to its newline.
 func (l *Lines) Pending() bool { return len(l.buf) > 0 || l.skip }

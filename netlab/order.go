@@ -210,14 +210,6 @@ func (q *Sequencer) release() {
 	}
 }
 
-// Waiting returns how many events wait for a hold to be given back (for
-// tests and for the drops shown on screen).
-func (q *Sequencer) Waiting() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.queue.Len()
-}
-
 type queued struct {
 	e   Event
 	tie uint64

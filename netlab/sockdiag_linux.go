@@ -3,7 +3,6 @@ package netlab
 import (
 	"encoding/binary"
 	"net/netip"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -49,7 +48,7 @@ func diagState(local, remote netip.AddrPort) (TCPState, bool) {
 	_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &unix.Timeval{Usec: 200000})
 
 	req := make([]byte, nlmsgHdrLen+inetDiagReqLen)
-	ne := nativeEndian()
+	ne := binary.NativeEndian // netlink speaks the host's byte order
 	ne.PutUint32(req[0:], uint32(len(req)))
 	ne.PutUint16(req[4:], unix.SOCK_DIAG_BY_FAMILY)
 	ne.PutUint16(req[6:], unix.NLM_F_REQUEST)
@@ -106,12 +105,4 @@ func putDiagAddr(dst []byte, a netip.Addr, fam int) {
 	}
 	b := a.As16()
 	copy(dst, b[:])
-}
-
-func nativeEndian() binary.ByteOrder {
-	var x uint16 = 1
-	if *(*byte)(unsafe.Pointer(&x)) == 1 {
-		return binary.LittleEndian
-	}
-	return binary.BigEndian
 }

@@ -148,3 +148,38 @@ func FuzzRules(f *testing.F) {
 		_ = x.Refs()
 	})
 }
+
+// TestLexEscapedQuote: a \" inside a string is part of the string, not its
+// end, so a rule can compare text that contains a quote.
+func TestLexEscapedQuote(t *testing.T) {
+	toks, err := lexExpr(`c.recv.data == "say \"hi\"" && c.connect.ok`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"c.recv.data", "==", `"say \"hi\""`, "&&", "c.connect.ok"}
+	if strings.Join(toks, "\x00") != strings.Join(want, "\x00") {
+		t.Fatalf("tokens %q, want %q", toks, want)
+	}
+	quoted := env{"c.recv.data": Str(`say "hi"`), "c.connect.ok": Bool(true)}
+	for rule, want := range map[string]bool{
+		`c.recv.data == "say \"hi\""`: true,
+		`c.recv.data has "\""`:        true,
+		`c.recv.data == "say \"ho\""`: false,
+	} {
+		x, err := Parse(rule, voc)
+		if err != nil {
+			t.Fatalf("%s: %v", rule, err)
+		}
+		v, err := x.Eval(quoted)
+		if err != nil {
+			t.Fatalf("%s: %v", rule, err)
+		}
+		if v != Bool(want) {
+			t.Errorf("%s = %v, want %v", rule, v, want)
+		}
+	}
+	// A backslash at the very end escapes nothing left: still unterminated.
+	if _, err := lexExpr(`c.recv.data == "a\"`); err == nil {
+		t.Error(`"a\" lexed as a complete string`)
+	}
+}

@@ -19,7 +19,6 @@ const nBuckets = (64 - subBits) << subBits
 type Histogram struct {
 	counts [nBuckets]uint64
 	n      uint64
-	sum    time.Duration
 	max    time.Duration
 }
 
@@ -47,7 +46,6 @@ func (h *Histogram) Record(d time.Duration) {
 	}
 	h.counts[bucketOf(uint64(d))]++
 	h.n++
-	h.sum += d
 	if d > h.max {
 		h.max = d
 	}
@@ -59,7 +57,6 @@ func (h *Histogram) Merge(o *Histogram) {
 		h.counts[i] += c
 	}
 	h.n += o.n
-	h.sum += o.sum
 	h.max = max(h.max, o.max)
 }
 
@@ -68,14 +65,6 @@ func (h *Histogram) Count() uint64 { return h.n }
 
 // Max returns the largest sample (exact).
 func (h *Histogram) Max() time.Duration { return h.max }
-
-// Mean returns the average sample (exact).
-func (h *Histogram) Mean() time.Duration {
-	if h.n == 0 {
-		return 0
-	}
-	return h.sum / time.Duration(h.n)
-}
 
 // Quantile returns the sample at quantile q (0.5 for the median, 0.99 for
 // p99), to the histogram's precision, never above Max.

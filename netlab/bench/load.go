@@ -75,7 +75,7 @@ type Result struct {
 	Elapsed  time.Duration
 	OK       uint64 // replies that were exactly right
 	Wrong    uint64 // replies that arrived but were not the expected bytes
-	Lost     uint64 // requests sent that got no complete reply
+	Lost     uint64 // requests sent that got no complete reply (or "server busy")
 	DialErrs uint64 // connection attempts that failed
 	Served   int    // clients that got at least one right reply
 	Latency  Histogram
@@ -247,6 +247,10 @@ func (c *client) run(ctx context.Context) {
 
 var errWrong = errors.New("wrong reply")
 
+// serverBusy begins the line a socklab calculator sends a client it turns
+// away instead of serving (netlab.Server.refuse).
+var serverBusy = []byte("error: server busy")
+
 func (c *client) roundTrip(req request, got []byte) error {
 	if _, err := c.conn.Write(req.data); err != nil {
 		return err
@@ -272,6 +276,11 @@ func (c *client) roundTrip(req request, got []byte) error {
 	}
 	if err != nil {
 		return err
+	}
+	if bytes.HasPrefix(line, serverBusy) {
+		// The server turned the connection away (over its client limit, or
+		// closing): the request got no answer, which is not a wrong one.
+		return fmt.Errorf("refused by the server: %s", bytes.TrimSpace(line))
 	}
 	if !bytes.Equal(line, req.want) {
 		return fmt.Errorf("%w: %q answered %q, want %q", errWrong,

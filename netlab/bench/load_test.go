@@ -3,7 +3,9 @@
 package bench
 
 import (
+	"bufio"
 	"context"
+	"net"
 	"net/netip"
 	"testing"
 	"time"
@@ -124,5 +126,30 @@ func TestHistogramQuantiles(t *testing.T) {
 		if lo, hi := bucketLow(i), bucketLow(i+1); v < lo || v >= hi {
 			t.Errorf("%d in bucket %d [%d,%d)", v, i, lo, hi)
 		}
+	}
+}
+
+// A client the server turns away ("error: server busy", as over its client
+// limit or while it closes) lost its request; it did not get a wrong reply.
+func TestRunCountsRefusalsAsLost(t *testing.T) {
+	srv := startSocklab(t, netlab.ServerConfig{Service: netlab.Calc, MaxClients: 1})
+	// The one place: a client the server has answered, so it is counted.
+	held, err := net.Dial("tcp", srv.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if _, err := held.Write([]byte("1+1\n")); err != nil {
+		t.Fatal(err)
+	}
+	if line, err := bufio.NewReader(held).ReadString('\n'); err != nil || line != "2\n" {
+		t.Fatalf("held client: %q %v", line, err)
+	}
+	r, err := Run(context.Background(), Config{Service: netlab.Calc, Addr: srv.Addr(), Clients: 1, Requests: 3}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Wrong != 0 || r.OK != 0 || r.Lost != 3 {
+		t.Fatalf("three refused requests: want 3 lost, none wrong or right; got %s", r)
 	}
 }

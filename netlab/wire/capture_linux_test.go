@@ -3,6 +3,7 @@
 package wire
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
 	"net"
@@ -12,7 +13,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func htons(v uint16) uint16 { return v<<8 | v>>8 }
+// htons is v in network byte order on any host (see netlab's htons).
+func htons(v uint16) uint16 {
+	var b [2]byte
+	binary.BigEndian.PutUint16(b[:], v)
+	return binary.NativeEndian.Uint16(b[:])
+}
 
 // TestCaptureLoopback checks Decode and Track against what the kernel
 // really puts on lo, not just against gopacket's encoder.
