@@ -227,6 +227,18 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 		res.Outcomes = append(res.Outcomes, r.do(ctx, i, a))
 	}
 	r.settle(ctx)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.collect(res, first)
+	r.judge(&step, res)
+	r.results = append(r.results, res)
+	return res, nil
+}
+
+// collect gives the step its events (those numbered from first on),
+// renumbers the copies the outcomes hold and marks the calls still
+// blocked. r.mu is held.
+func (r *Run) collect(res *StepResult, first uint64) {
 	// The log numbers events in causal order (see netlab's package doc);
 	// the copies the outcomes hold learn their number by call identity.
 	seqs := map[callEvent]uint64{}
@@ -238,8 +250,6 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 			res.Events = append(res.Events, e)
 		}
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	if n := len(res.Events); n > 0 {
 		r.collected = res.Events[n-1].Seq
 	}
@@ -249,13 +259,17 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 				o.Events[i].Seq = n
 			}
 		}
-	}
-	for _, o := range r.outcomes {
 		// Blocked is the kernel's word, not a timer's: the call has not
 		// returned and netlab saw it answer "not yet" (EAGAIN/EINPROGRESS).
 		o.Blocked = !o.Done && o.Err == nil && saidNotYet(o.Events)
 	}
 	r.stepEvents = res.Events
+}
+
+// judge evaluates the step's expectations, its when texts and its
+// prediction's choices on what the step's calls got. A rule on the wire
+// is skipped when the wire is off. r.mu is held: the rules read outcomes.
+func (r *Run) judge(step *Step, res *StepResult) {
 	ev := runEnv{r}
 	wireOff := !r.Lab.WireOn()
 	for _, x := range step.Expects {
@@ -283,8 +297,6 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 			res.ChoiceErrs = append(res.ChoiceErrs, err)
 		}
 	}
-	r.results = append(r.results, res)
-	return res, nil
 }
 
 // settle waits until the actors have been silent for opts.Quiet (at most
