@@ -398,159 +398,23 @@ func (r *Run) tracer(name string) netlab.Tracer {
 	return t
 }
 
-// do performs one action and returns its outcome once the call returned
-// or the kernel said it waits (see await).
+// do performs one action, as its spec in actionSpecs says, and returns its
+// outcome once the call returned or the kernel said it waits (see await).
 func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 	o := &Outcome{Action: a, Step: step}
 	r.mu.Lock()
 	r.outcomes = append(r.outcomes, o)
 	act := r.actors[a.Actor]
 	r.mu.Unlock()
-
-	switch a.Op {
-	case "sysctl":
-		r.sysctl(o)
-		return o
-	case "socket":
-		return r.socket(ctx, o)
-	case "serve":
-		return r.serve(o)
-	case "idle":
-		d, err := r.spend(a.wait)
-		if err != nil {
-			o.Err = err
-			return o
-		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			o.Done = true
-		case <-ctx.Done():
-			o.Err = ctx.Err()
-		}
-		return o
-	case "wait":
-		limit := r.opts.WaitLimit
-		if a.wait > 0 {
-			limit = a.wait
-		}
-		if err := r.waitIdle(ctx, act, limit); err != nil {
-			o.Err = err
-		}
-		o.Done = o.Err == nil
-		return o
-	}
-	if act == nil {
-		o.Err = fmt.Errorf("%s has no socket", a.Actor)
-		return o
-	}
-	// Calls of one actor happen in order, as in one thread of a program;
-	// state reads and close do not wait (close is how a blocked call ends).
-	if a.Op != "state" && a.Op != "close" {
-		if err := r.waitIdle(ctx, act, r.opts.WaitLimit); err != nil {
-			o.Err = err
-			return o
-		}
-	}
-	r.mu.Lock()
-	s, srv := act.sock, act.srv
-	r.mu.Unlock()
-	if a.Op == "close" && srv != nil {
-		r.startCall(o, act, -1, netlab.OpNone, func(context.Context) error { return srv.Close() })
-		return r.await(o, act)
-	}
-	if s == nil {
-		o.Err = fmt.Errorf("%s has no socket", a.Actor)
-		return o
-	}
-	if a.Op == "state" {
-		r.state(o, s)
-		return o
-	}
-	call := opOf[a.Op]
-	var f func(context.Context) error
-	switch a.Op {
-	case "reuseaddr":
-		f = func(c context.Context) error { return s.SetReuseAddr(c, true) }
-	case "quickack":
-		f = func(c context.Context) error { return s.SetQuickAck(c, a.n != 0) }
-	case "bind", "connect":
-		addr, err := r.resolve(a.addr, a.Op == "connect")
-		if err == nil {
-			addr, err = r.confine(o, addr)
-		}
-		if err != nil {
-			o.Err = err
-			return o
-		}
-		if a.Op == "bind" {
-			f = func(c context.Context) error { return s.Bind(c, addr) }
-		} else {
-			f = func(c context.Context) error { return s.Connect(c, addr) }
-		}
-	case "listen":
-		f = func(c context.Context) error { return s.Listen(c, a.n) }
-	case "accept":
-		label := a.Label
-		r.mu.Lock()
-		// The new actor exists at once; its calls wait for this accept.
-		r.actors[label] = &actor{name: label, busy: o, busyDone: make(chan struct{})}
-		r.mu.Unlock()
-		f = func(c context.Context) error {
-			ns, err := s.Accept(c)
-			r.mu.Lock()
-			na := r.actors[label]
-			na.sock = ns
-			r.mu.Unlock()
-			return err
-		}
-	case "send", "sendall":
-		if a.Op == "send" {
-			f = func(c context.Context) error { _, err := s.Send(c, a.Data()); return err }
-		} else {
-			f = func(c context.Context) error { return s.SendAll(c, a.Data()) }
-		}
-	case "recv":
-		f = func(c context.Context) error { _, err := s.Recv(c, a.n); return err }
-	case "echo":
-		f = func(c context.Context) error {
-			p, err := s.Recv(c, a.n)
-			if err != nil || len(p) == 0 {
-				return err
-			}
-			r.mu.Lock()
-			r.byFD[fdCall{s.FD(), netlab.OpSend}] = o
-			r.mu.Unlock()
-			defer func() {
-				r.mu.Lock()
-				delete(r.byFD, fdCall{s.FD(), netlab.OpSend})
-				r.mu.Unlock()
-			}()
-			return s.SendAll(c, p)
-		}
-	case "sendto":
-		addr, err := r.resolve(a.addr, true)
-		if err == nil {
-			addr, err = r.confine(o, addr)
-		}
-		if err != nil {
-			o.Err = err
-			return o
-		}
-		f = func(c context.Context) error { _, err := s.SendTo(c, a.Data(), addr); return err }
-	case "recvfrom":
-		f = func(c context.Context) error { _, _, err := s.RecvFrom(c, a.n); return err }
-	case "shutdown":
-		f = func(c context.Context) error { return s.Shutdown(c, a.how) }
-	case "close":
-		f = func(c context.Context) error { return s.Close(c) }
-	default:
+	spec, ok := actionSpecs[a.Op]
+	switch {
+	case !ok:
 		o.Err = fmt.Errorf("action %q is not implemented", a.Op)
 		return o
+	case spec.run != nil:
+		return spec.run(r, ctx, o, act)
 	}
-	r.startCall(o, act, s.FD(), call, f)
-	return r.await(o, act)
+	return r.onSocket(ctx, o, act, spec)
 }
 
 // startCall runs f in its own goroutine, as the actor's current call, with
@@ -567,7 +431,7 @@ func (r *Run) startCall(o *Outcome, act *actor, fd int, call netlab.Op, f func(c
 	if o.Action.Label != "" {
 		accepted = r.actors[o.Action.Label]
 	}
-	if o.Action.Op != "close" && o.Action.Op != "state" {
+	if actionSpecs[o.Action.Op].order == inTurn {
 		act.busy, act.busyDone = o, done
 	}
 	o.waitCh = make(chan struct{})
@@ -711,10 +575,7 @@ func (r *Run) socket(ctx context.Context, o *Outcome) *Outcome {
 func (r *Run) serve(o *Outcome) *Outcome {
 	a := o.Action
 	cfg := a.serve
-	addr, err := r.resolve(a.addr, false)
-	if err == nil {
-		addr, err = r.confine(o, addr)
-	}
+	addr, err := r.target(o, toBind)
 	if err != nil {
 		o.Err = err
 		return o
@@ -790,7 +651,7 @@ func (r *Run) record(o *Outcome, e netlab.Event) {
 // resolve turns an ADDR argument into an address. An actor name means the
 // address the kernel gave that actor's socket; to connect to a wildcard
 // address (0.0.0.0, ::) the loopback address of the same family is used.
-func (r *Run) resolve(arg addrArg, forConnect bool) (netip.AddrPort, error) {
+func (r *Run) resolve(arg addrArg, use addrUse) (netip.AddrPort, error) {
 	lit, name := arg.lit, arg.actor
 	if name == "" {
 		return lit, nil
@@ -808,7 +669,7 @@ func (r *Run) resolve(arg addrArg, forConnect bool) (netip.AddrPort, error) {
 	if lit.Addr().IsValid() {
 		return netip.AddrPortFrom(lit.Addr(), local.Port()), nil
 	}
-	if forConnect {
+	if use == toConnect {
 		return netlab.ConnectTarget(local), nil
 	}
 	return local, nil

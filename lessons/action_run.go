@@ -1,0 +1,225 @@
+package lessons
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// How an action runs. An action either runs on its own (spec.run: it
+// makes its actor, or makes no call on the actor's socket), or it is one
+// call on the actor's socket (spec.sock), which Run.onSocket makes in the
+// actor's order and files under the outcome.
+
+// sockCall builds the call an action makes on s; an error is the action's
+// own (a bad address), and no call is made.
+type sockCall func(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error)
+
+// order says whether a call waits for its actor's previous call.
+type order bool
+
+const (
+	inTurn order = false // after the actor's previous call, as in one thread
+	atOnce order = true  // at once: a state read, or a close that ends a blocked call
+)
+
+// addrUse says what an actor's address means in an ADDR argument.
+type addrUse bool
+
+const (
+	toBind    addrUse = false // the address itself
+	toConnect addrUse = true  // where a connect or sendto reaches it (a wildcard's loopback)
+)
+
+func (r *Run) runSocket(ctx context.Context, o *Outcome, _ *actor) *Outcome {
+	return r.socket(ctx, o)
+}
+
+func (r *Run) runServe(_ context.Context, o *Outcome, _ *actor) *Outcome { return r.serve(o) }
+
+func (r *Run) runSysctl(_ context.Context, o *Outcome, _ *actor) *Outcome {
+	r.sysctl(o)
+	return o
+}
+
+// runIdle lets time pass with no call, within the run's waiting budget.
+func (r *Run) runIdle(ctx context.Context, o *Outcome, _ *actor) *Outcome {
+	d, err := r.spend(o.Action.wait)
+	if err != nil {
+		o.Err = err
+		return o
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		o.Done = true
+	case <-ctx.Done():
+		o.Err = ctx.Err()
+	}
+	return o
+}
+
+// runWait waits until the actor's blocked call returned.
+func (r *Run) runWait(ctx context.Context, o *Outcome, act *actor) *Outcome {
+	limit := r.opts.WaitLimit
+	if o.Action.wait > 0 {
+		limit = o.Action.wait
+	}
+	o.Err = r.waitIdle(ctx, act, limit)
+	o.Done = o.Err == nil
+	return o
+}
+
+// onSocket makes the action's call on its actor's socket, in the actor's
+// order unless the spec says atOnce, and returns once the call returned
+// or the kernel said it waits (see await).
+func (r *Run) onSocket(ctx context.Context, o *Outcome, act *actor, spec actionSpec) *Outcome {
+	a := o.Action
+	if act == nil {
+		o.Err = fmt.Errorf("%s has no socket", a.Actor)
+		return o
+	}
+	if spec.order == inTurn {
+		if err := r.waitIdle(ctx, act, r.opts.WaitLimit); err != nil {
+			o.Err = err
+			return o
+		}
+	}
+	r.mu.Lock()
+	s, srv := act.sock, act.srv
+	r.mu.Unlock()
+	if spec.server != nil && srv != nil {
+		r.startCall(o, act, -1, netlab.OpNone, func(context.Context) error { return spec.server(srv) })
+		return r.await(o, act)
+	}
+	if s == nil {
+		o.Err = fmt.Errorf("%s has no socket", a.Actor)
+		return o
+	}
+	if spec.read != nil {
+		spec.read(r, o, s)
+		return o
+	}
+	f, err := spec.sock(r, o, s)
+	if err != nil {
+		o.Err = err
+		return o
+	}
+	r.startCall(o, act, s.FD(), spec.call, f)
+	return r.await(o, act)
+}
+
+// target resolves and confines an action's ADDR argument.
+func (r *Run) target(o *Outcome, use addrUse) (netip.AddrPort, error) {
+	addr, err := r.resolve(o.Action.addr, use)
+	if err != nil {
+		return addr, err
+	}
+	return r.confine(o, addr)
+}
+
+func callReuseAddr(_ *Run, _ *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	return func(c context.Context) error { return s.SetReuseAddr(c, true) }, nil
+}
+
+func callQuickAck(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	on := o.Action.n != 0
+	return func(c context.Context) error { return s.SetQuickAck(c, on) }, nil
+}
+
+func callBind(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	addr, err := r.target(o, toBind)
+	return func(c context.Context) error { return s.Bind(c, addr) }, err
+}
+
+func callConnect(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	addr, err := r.target(o, toConnect)
+	return func(c context.Context) error { return s.Connect(c, addr) }, err
+}
+
+func callListen(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	n := o.Action.n
+	return func(c context.Context) error { return s.Listen(c, n) }, nil
+}
+
+// callAccept makes the accept's new actor at once: its calls wait for
+// this accept to return its socket.
+func callAccept(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	label := o.Action.Label
+	r.mu.Lock()
+	r.actors[label] = &actor{name: label, busy: o, busyDone: make(chan struct{})}
+	r.mu.Unlock()
+	return func(c context.Context) error {
+		ns, err := s.Accept(c)
+		r.mu.Lock()
+		r.actors[label].sock = ns
+		r.mu.Unlock()
+		return err
+	}, nil
+}
+
+func callSend(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	a := o.Action
+	return func(c context.Context) error { _, err := s.Send(c, a.Data()); return err }, nil
+}
+
+func callSendAll(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	a := o.Action
+	return func(c context.Context) error { return s.SendAll(c, a.Data()) }, nil
+}
+
+func callRecv(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	n := o.Action.n
+	return func(c context.Context) error { _, err := s.Recv(c, n); return err }, nil
+}
+
+// callEcho is the echo loop's body; the sends of what came are filed
+// under the same outcome as the recv.
+func callEcho(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	n := o.Action.n
+	return func(c context.Context) error {
+		p, err := s.Recv(c, n)
+		if err != nil || len(p) == 0 {
+			return err
+		}
+		r.mu.Lock()
+		r.byFD[fdCall{s.FD(), netlab.OpSend}] = o
+		r.mu.Unlock()
+		defer func() {
+			r.mu.Lock()
+			delete(r.byFD, fdCall{s.FD(), netlab.OpSend})
+			r.mu.Unlock()
+		}()
+		return s.SendAll(c, p)
+	}, nil
+}
+
+func callSendTo(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	a := o.Action
+	addr, err := r.target(o, toConnect)
+	return func(c context.Context) error { _, err := s.SendTo(c, a.Data(), addr); return err }, err
+}
+
+func callRecvFrom(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	n := o.Action.n
+	return func(c context.Context) error { _, _, err := s.RecvFrom(c, n); return err }, nil
+}
+
+func callShutdown(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	how := o.Action.how
+	return func(c context.Context) error { return s.Shutdown(c, how) }, nil
+}
+
+func callClose(_ *Run, _ *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+	return func(c context.Context) error { return s.Close(c) }, nil
+}
+
+// stopServer is close for an actor started with serve.
+func stopServer(srv *netlab.Server) error { return srv.Close() }
+
+// readState asks the kernel for the socket's TCP state at once.
+func readState(r *Run, o *Outcome, s *netlab.Socket) { r.state(o, s) }
