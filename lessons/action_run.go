@@ -14,9 +14,9 @@ import (
 // call on the actor's socket (spec.sock), which Run.onSocket makes in the
 // actor's order and files under the outcome.
 
-// sockCall builds the call an action makes on s; an error is the action's
-// own (a bad address), and no call is made.
-type sockCall func(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error)
+// sockCall builds the call an action makes on s; addr is its ADDR
+// argument, resolved, when its spec names one.
+type sockCall func(r *Run, o *Outcome, s *netlab.Socket, addr netip.AddrPort) func(context.Context) error
 
 // order says whether a call waits for its actor's previous call.
 type order bool
@@ -26,12 +26,14 @@ const (
 	atOnce order = true  // at once: a state read, or a close that ends a blocked call
 )
 
-// addrUse says what an actor's address means in an ADDR argument.
-type addrUse bool
+// addrUse says whether an action takes an ADDR argument and what it does
+// with it.
+type addrUse int
 
 const (
-	toBind    addrUse = false // the address itself
-	toConnect addrUse = true  // where a connect or sendto reaches it (a wildcard's loopback)
+	noAddr    addrUse = iota
+	toBind            // binds it: a wildcard is allowed; an actor's name means its address itself
+	toConnect         // reaches it: an actor's wildcard address means its loopback
 )
 
 func (r *Run) runSocket(ctx context.Context, o *Outcome, _ *actor) *Outcome {
@@ -104,12 +106,15 @@ func (r *Run) onSocket(ctx context.Context, o *Outcome, act *actor, spec actionS
 		spec.read(r, o, s)
 		return o
 	}
-	f, err := spec.sock(r, o, s)
-	if err != nil {
-		o.Err = err
-		return o
+	var addr netip.AddrPort
+	if spec.addr != noAddr {
+		var err error
+		if addr, err = r.target(o, spec.addr); err != nil {
+			o.Err = err
+			return o
+		}
 	}
-	r.startCall(o, act, s.FD(), spec.call, f)
+	r.startCall(o, act, s.FD(), spec.call, spec.sock(r, o, s, addr))
 	return r.await(o, act)
 }
 
@@ -122,33 +127,31 @@ func (r *Run) target(o *Outcome, use addrUse) (netip.AddrPort, error) {
 	return r.confine(o, addr)
 }
 
-func callReuseAddr(_ *Run, _ *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
-	return func(c context.Context) error { return s.SetReuseAddr(c, true) }, nil
+func callReuseAddr(_ *Run, _ *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+	return func(c context.Context) error { return s.SetReuseAddr(c, true) }
 }
 
-func callQuickAck(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+func callQuickAck(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
 	on := o.Action.n != 0
-	return func(c context.Context) error { return s.SetQuickAck(c, on) }, nil
+	return func(c context.Context) error { return s.SetQuickAck(c, on) }
 }
 
-func callBind(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
-	addr, err := r.target(o, toBind)
-	return func(c context.Context) error { return s.Bind(c, addr) }, err
+func callBind(_ *Run, _ *Outcome, s *netlab.Socket, addr netip.AddrPort) func(context.Context) error {
+	return func(c context.Context) error { return s.Bind(c, addr) }
 }
 
-func callConnect(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
-	addr, err := r.target(o, toConnect)
-	return func(c context.Context) error { return s.Connect(c, addr) }, err
+func callConnect(_ *Run, _ *Outcome, s *netlab.Socket, addr netip.AddrPort) func(context.Context) error {
+	return func(c context.Context) error { return s.Connect(c, addr) }
 }
 
-func callListen(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+func callListen(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
 	n := o.Action.n
-	return func(c context.Context) error { return s.Listen(c, n) }, nil
+	return func(c context.Context) error { return s.Listen(c, n) }
 }
 
 // callAccept makes the accept's new actor at once: its calls wait for
 // this accept to return its socket.
-func callAccept(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+func callAccept(r *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
 	label := o.Action.Label
 	r.mu.Lock()
 	r.actors[label] = &actor{name: label, busy: o, busyDone: make(chan struct{})}
@@ -159,27 +162,27 @@ func callAccept(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) err
 		r.actors[label].sock = ns
 		r.mu.Unlock()
 		return err
-	}, nil
+	}
 }
 
-func callSend(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+func callSend(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
 	a := o.Action
-	return func(c context.Context) error { _, err := s.Send(c, a.Data()); return err }, nil
+	return func(c context.Context) error { _, err := s.Send(c, a.Data()); return err }
 }
 
-func callSendAll(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+func callSendAll(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
 	a := o.Action
-	return func(c context.Context) error { return s.SendAll(c, a.Data()) }, nil
+	return func(c context.Context) error { return s.SendAll(c, a.Data()) }
 }
 
-func callRecv(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+func callRecv(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
 	n := o.Action.n
-	return func(c context.Context) error { _, err := s.Recv(c, n); return err }, nil
+	return func(c context.Context) error { _, err := s.Recv(c, n); return err }
 }
 
 // callEcho is the echo loop's body; the sends of what came are filed
 // under the same outcome as the recv.
-func callEcho(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+func callEcho(r *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
 	n := o.Action.n
 	return func(c context.Context) error {
 		p, err := s.Recv(c, n)
@@ -195,27 +198,26 @@ func callEcho(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error
 			r.mu.Unlock()
 		}()
 		return s.SendAll(c, p)
-	}, nil
+	}
 }
 
-func callSendTo(r *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+func callSendTo(_ *Run, o *Outcome, s *netlab.Socket, addr netip.AddrPort) func(context.Context) error {
 	a := o.Action
-	addr, err := r.target(o, toConnect)
-	return func(c context.Context) error { _, err := s.SendTo(c, a.Data(), addr); return err }, err
+	return func(c context.Context) error { _, err := s.SendTo(c, a.Data(), addr); return err }
 }
 
-func callRecvFrom(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+func callRecvFrom(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
 	n := o.Action.n
-	return func(c context.Context) error { _, _, err := s.RecvFrom(c, n); return err }, nil
+	return func(c context.Context) error { _, _, err := s.RecvFrom(c, n); return err }
 }
 
-func callShutdown(_ *Run, o *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
+func callShutdown(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
 	how := o.Action.how
-	return func(c context.Context) error { return s.Shutdown(c, how) }, nil
+	return func(c context.Context) error { return s.Shutdown(c, how) }
 }
 
-func callClose(_ *Run, _ *Outcome, s *netlab.Socket) (func(context.Context) error, error) {
-	return func(c context.Context) error { return s.Close(c) }, nil
+func callClose(_ *Run, _ *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+	return func(c context.Context) error { return s.Close(c) }
 }
 
 // stopServer is close for an actor started with serve.

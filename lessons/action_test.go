@@ -26,6 +26,9 @@ func TestActionTableComplete(t *testing.T) {
 		if spec.sock != nil && spec.call == netlab.OpNone {
 			t.Errorf("%s: a call on the socket with no system call named", op)
 		}
+		if strings.Contains(spec.args, "ADDR") != (spec.addr != noAddr) {
+			t.Errorf("%s: args %q but addr use %d", op, spec.args, spec.addr)
+		}
 		if spec.creates && spec.run == nil {
 			t.Errorf("%s: creates its actor but runs as a call on the actor's socket", op)
 		}

@@ -245,7 +245,7 @@ func (p *parser) lab(step *Step, start int, body []string) {
 			p.errf(line, "%v", err)
 			continue
 		}
-		if ip := a.addr.lit.Addr(); ip.IsValid() && !ip.Unmap().IsLoopback() && !(ip.IsUnspecified() && (a.Op == "bind" || a.Op == "serve")) {
+		if ip := a.addr.lit.Addr(); ip.IsValid() && !ip.Unmap().IsLoopback() && !(ip.IsUnspecified() && actionSpecs[a.Op].addr == toBind) {
 			p.warns = append(p.warns, Problem{p.file, line, fmt.Sprintf("%s is not a loopback address: in the host's network socklab refuses it unless --any-address is given", ip)})
 		}
 		if p.account(line, a); p.actions > MaxActions {
