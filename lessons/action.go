@@ -65,6 +65,10 @@ type actionSpec struct {
 	call    netlab.Op // the system call whose events the outcome follows (sendall and echo: their send or recv)
 	order   order     // whether it waits for the actor's previous call
 	addr    addrUse   // what its ADDR argument is for, if it takes one
+	// play, when set, is the time the action may take from the lesson's
+	// MaxPlay, given its DURATION argument (0 when none). It takes the
+	// duration, not the action, so that counting keeps the action off the heap.
+	play func(d time.Duration) time.Duration
 
 	// Exactly one of run, sock and read says what the action does.
 	run  func(r *Run, ctx context.Context, o *Outcome, act *actor) *Outcome // not a call on the actor's socket
@@ -93,9 +97,9 @@ var actionSpecs = map[string]actionSpec{
 	"shutdown":  {args: "wr|rd|rdwr", min: 1, max: 1, doc: "shutdown(SHUT_WR…)", check: checkHow, call: netlab.OpShutdown, sock: callShutdown},
 	"close":     {doc: "close() (for a server started with serve: stop it)", call: netlab.OpClose, order: atOnce, sock: callClose, server: stopServer},
 	"state":     {doc: "ask the kernel for the TCP state now (TCP_INFO, or /proc/net/tcp after close)", order: atOnce, read: readState},
-	"wait":      {args: "[DURATION]", max: 1, doc: "wait until ACTOR's blocked call returns (default 10s)", check: checkDur(0), silent: true, run: (*Run).runWait},
+	"wait":      {args: "[DURATION]", max: 1, doc: "wait until ACTOR's blocked call returns (default 10s)", check: checkDur(0), silent: true, run: (*Run).runWait, play: waitPlay},
 	"quickack":  {args: "0|1", min: 1, max: 1, doc: "setsockopt(TCP_QUICKACK) (Linux): 0 delays the next ACK as in a long conversation, whatever the timing", check: checkInt(0, 1), call: netlab.OpSetsockopt, sock: callQuickAck},
-	"idle":      {args: "DURATION", min: 1, max: 1, doc: "ACTOR makes no call for DURATION while the kernels go on (a retransmission, a delayed ACK)", check: checkDur(0), silent: true, run: (*Run).runIdle},
+	"idle":      {args: "DURATION", min: 1, max: 1, doc: "ACTOR makes no call for DURATION while the kernels go on (a retransmission, a delayed ACK)", check: checkDur(0), silent: true, run: (*Run).runIdle, play: idlePlay},
 	"serve":     {args: "echo|calc ADDR [sequential] [backlog=N] [idle=DUR] [maxline=N] [maxclients=N] [nodelay]", min: 2, max: 8, doc: "start socklab's echo or calculator server as ACTOR", check: checkServe, creates: true, run: (*Run).runServe, addr: toBind},
 	"sysctl":    {args: "NAME", min: 1, max: 1, doc: "read a kernel setting, e.g. net.ipv4.ip_local_port_range", check: checkSysctl, creates: true, run: (*Run).runSysctl, field: (*Outcome).sysctlField},
 }

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/netip"
@@ -64,6 +65,12 @@ func (r *Run) runIdle(ctx context.Context, o *Outcome, _ *actor) *Outcome {
 	}
 	return o
 }
+
+// idlePlay is what an idle takes from the lesson's MaxPlay: its duration.
+func idlePlay(d time.Duration) time.Duration { return d }
+
+// waitPlay is what a wait may take from MaxPlay: its limit, or the default.
+func waitPlay(d time.Duration) time.Duration { return cmp.Or(d, defaultWait) }
 
 // runWait waits until the actor's blocked call returned.
 func (r *Run) runWait(ctx context.Context, o *Outcome, act *actor) *Outcome {

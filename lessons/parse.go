@@ -3,7 +3,6 @@ package lessons
 import (
 	"github.com/socklab/socklab/lessons/rules"
 
-	"cmp"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -291,11 +290,8 @@ func (p *parser) lab(step *Step, start int, body []string) {
 // line at which a total passes its bound.
 func (p *parser) account(line int, a Action) {
 	p.actions++
-	switch a.Op {
-	case "idle":
-		p.play += a.wait
-	case "wait":
-		p.play += cmp.Or(a.wait, defaultWait)
+	if play := actionSpecs[a.Op].play; play != nil {
+		p.play += play(a.wait)
 	}
 	p.sendTotal += a.dataLen()
 	limit := func(key string, over bool, format string, args ...any) {
