@@ -131,7 +131,7 @@ func (r *Run) target(o *Outcome, use addrUse) (netip.AddrPort, error) {
 	if err != nil {
 		return addr, err
 	}
-	return r.confine(o, addr)
+	return r.confine(o, addr, use)
 }
 
 func callReuseAddr(_ *Run, _ *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {

@@ -682,13 +682,13 @@ var ErrNotLoopback = errors.New("not a loopback address")
 // confine applies Options.Loopback to an action's address: the same
 // address when it is loopback, loopback for a wildcard (said in a note, so
 // the screen shows why the kernel was asked for another address), an
-// error for any other.
-func (r *Run) confine(o *Outcome, addr netip.AddrPort) (netip.AddrPort, error) {
+// error for any other, and for a wildcard to reach rather than to bind.
+func (r *Run) confine(o *Outcome, addr netip.AddrPort, use addrUse) (netip.AddrPort, error) {
 	ip := addr.Addr()
 	if !r.opts.Loopback || ip.Unmap().IsLoopback() {
 		return addr, nil
 	}
-	if ip.IsUnspecified() && (o.Action.Op == "bind" || o.Action.Op == "serve") {
+	if ip.IsUnspecified() && use == toBind {
 		lo := netip.IPv6Loopback()
 		if ip.Unmap().Is4() {
 			lo = netip.AddrFrom4([4]byte{127, 0, 0, 1})
