@@ -680,9 +680,9 @@ func (r *Run) resolve(arg addrArg, use addrUse) (netip.AddrPort, error) {
 var ErrNotLoopback = errors.New("not a loopback address")
 
 // confine applies Options.Loopback to an action's address: the same
-// address when it is loopback, loopback for a wildcard (said in a note, so
-// the screen shows why the kernel was asked for another address), an
-// error for any other, and for a wildcard to reach rather than to bind.
+// address when it is loopback, loopback for a wildcard to bind (said in a
+// note, so the screen shows why the kernel was asked for another address),
+// an error for any other address.
 func (r *Run) confine(o *Outcome, addr netip.AddrPort, use addrUse) (netip.AddrPort, error) {
 	ip := addr.Addr()
 	if !r.opts.Loopback || ip.Unmap().IsLoopback() {
