@@ -227,6 +227,18 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 		res.Outcomes = append(res.Outcomes, r.do(ctx, i, a))
 	}
 	r.settle(ctx)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.collect(res, first)
+	r.judge(&step, res)
+	r.results = append(r.results, res)
+	return res, nil
+}
+
+// collect gives the step its events (those numbered from first on),
+// renumbers the copies the outcomes hold and marks the calls still
+// blocked. r.mu is held.
+func (r *Run) collect(res *StepResult, first uint64) {
 	// The log numbers events in causal order (see netlab's package doc);
 	// the copies the outcomes hold learn their number by call identity.
 	seqs := map[callEvent]uint64{}
@@ -238,8 +250,6 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 			res.Events = append(res.Events, e)
 		}
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	if n := len(res.Events); n > 0 {
 		r.collected = res.Events[n-1].Seq
 	}
@@ -249,13 +259,17 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 				o.Events[i].Seq = n
 			}
 		}
-	}
-	for _, o := range r.outcomes {
 		// Blocked is the kernel's word, not a timer's: the call has not
 		// returned and netlab saw it answer "not yet" (EAGAIN/EINPROGRESS).
 		o.Blocked = !o.Done && o.Err == nil && saidNotYet(o.Events)
 	}
 	r.stepEvents = res.Events
+}
+
+// judge evaluates the step's expectations, its when texts and its
+// prediction's choices on what the step's calls got. A rule on the wire
+// is skipped when the wire is off. r.mu is held: the rules read outcomes.
+func (r *Run) judge(step *Step, res *StepResult) {
 	ev := runEnv{r}
 	wireOff := !r.Lab.WireOn()
 	for _, x := range step.Expects {
@@ -283,8 +297,6 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 			res.ChoiceErrs = append(res.ChoiceErrs, err)
 		}
 	}
-	r.results = append(r.results, res)
-	return res, nil
 }
 
 // settle waits until the actors have been silent for opts.Quiet (at most
@@ -386,159 +398,23 @@ func (r *Run) tracer(name string) netlab.Tracer {
 	return t
 }
 
-// do performs one action and returns its outcome once the call returned
-// or the kernel said it waits (see await).
+// do performs one action, as its spec in actionSpecs says, and returns its
+// outcome once the call returned or the kernel said it waits (see await).
 func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 	o := &Outcome{Action: a, Step: step}
 	r.mu.Lock()
 	r.outcomes = append(r.outcomes, o)
 	act := r.actors[a.Actor]
 	r.mu.Unlock()
-
-	switch a.Op {
-	case "sysctl":
-		r.sysctl(o)
-		return o
-	case "socket":
-		return r.socket(ctx, o)
-	case "serve":
-		return r.serve(o)
-	case "idle":
-		d, err := r.spend(a.wait)
-		if err != nil {
-			o.Err = err
-			return o
-		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			o.Done = true
-		case <-ctx.Done():
-			o.Err = ctx.Err()
-		}
-		return o
-	case "wait":
-		limit := r.opts.WaitLimit
-		if a.wait > 0 {
-			limit = a.wait
-		}
-		if err := r.waitIdle(ctx, act, limit); err != nil {
-			o.Err = err
-		}
-		o.Done = o.Err == nil
-		return o
-	}
-	if act == nil {
-		o.Err = fmt.Errorf("%s has no socket", a.Actor)
-		return o
-	}
-	// Calls of one actor happen in order, as in one thread of a program;
-	// state reads and close do not wait (close is how a blocked call ends).
-	if a.Op != "state" && a.Op != "close" {
-		if err := r.waitIdle(ctx, act, r.opts.WaitLimit); err != nil {
-			o.Err = err
-			return o
-		}
-	}
-	r.mu.Lock()
-	s, srv := act.sock, act.srv
-	r.mu.Unlock()
-	if a.Op == "close" && srv != nil {
-		r.startCall(o, act, -1, netlab.OpNone, func(context.Context) error { return srv.Close() })
-		return r.await(o, act)
-	}
-	if s == nil {
-		o.Err = fmt.Errorf("%s has no socket", a.Actor)
-		return o
-	}
-	if a.Op == "state" {
-		r.state(o, s)
-		return o
-	}
-	call := opOf[a.Op]
-	var f func(context.Context) error
-	switch a.Op {
-	case "reuseaddr":
-		f = func(c context.Context) error { return s.SetReuseAddr(c, true) }
-	case "quickack":
-		f = func(c context.Context) error { return s.SetQuickAck(c, a.n != 0) }
-	case "bind", "connect":
-		addr, err := r.resolve(a.addr, a.Op == "connect")
-		if err == nil {
-			addr, err = r.confine(o, addr)
-		}
-		if err != nil {
-			o.Err = err
-			return o
-		}
-		if a.Op == "bind" {
-			f = func(c context.Context) error { return s.Bind(c, addr) }
-		} else {
-			f = func(c context.Context) error { return s.Connect(c, addr) }
-		}
-	case "listen":
-		f = func(c context.Context) error { return s.Listen(c, a.n) }
-	case "accept":
-		label := a.Label
-		r.mu.Lock()
-		// The new actor exists at once; its calls wait for this accept.
-		r.actors[label] = &actor{name: label, busy: o, busyDone: make(chan struct{})}
-		r.mu.Unlock()
-		f = func(c context.Context) error {
-			ns, err := s.Accept(c)
-			r.mu.Lock()
-			na := r.actors[label]
-			na.sock = ns
-			r.mu.Unlock()
-			return err
-		}
-	case "send", "sendall":
-		if a.Op == "send" {
-			f = func(c context.Context) error { _, err := s.Send(c, a.Data()); return err }
-		} else {
-			f = func(c context.Context) error { return s.SendAll(c, a.Data()) }
-		}
-	case "recv":
-		f = func(c context.Context) error { _, err := s.Recv(c, a.n); return err }
-	case "echo":
-		f = func(c context.Context) error {
-			p, err := s.Recv(c, a.n)
-			if err != nil || len(p) == 0 {
-				return err
-			}
-			r.mu.Lock()
-			r.byFD[fdCall{s.FD(), netlab.OpSend}] = o
-			r.mu.Unlock()
-			defer func() {
-				r.mu.Lock()
-				delete(r.byFD, fdCall{s.FD(), netlab.OpSend})
-				r.mu.Unlock()
-			}()
-			return s.SendAll(c, p)
-		}
-	case "sendto":
-		addr, err := r.resolve(a.addr, true)
-		if err == nil {
-			addr, err = r.confine(o, addr)
-		}
-		if err != nil {
-			o.Err = err
-			return o
-		}
-		f = func(c context.Context) error { _, err := s.SendTo(c, a.Data(), addr); return err }
-	case "recvfrom":
-		f = func(c context.Context) error { _, _, err := s.RecvFrom(c, a.n); return err }
-	case "shutdown":
-		f = func(c context.Context) error { return s.Shutdown(c, a.how) }
-	case "close":
-		f = func(c context.Context) error { return s.Close(c) }
-	default:
+	spec, ok := actionSpecs[a.Op]
+	switch {
+	case !ok:
 		o.Err = fmt.Errorf("action %q is not implemented", a.Op)
 		return o
+	case spec.run != nil:
+		return spec.run(r, ctx, o, act)
 	}
-	r.startCall(o, act, s.FD(), call, f)
-	return r.await(o, act)
+	return r.onSocket(ctx, o, act, spec)
 }
 
 // startCall runs f in its own goroutine, as the actor's current call, with
@@ -555,7 +431,7 @@ func (r *Run) startCall(o *Outcome, act *actor, fd int, call netlab.Op, f func(c
 	if o.Action.Label != "" {
 		accepted = r.actors[o.Action.Label]
 	}
-	if o.Action.Op != "close" && o.Action.Op != "state" {
+	if actionSpecs[o.Action.Op].order == inTurn {
 		act.busy, act.busyDone = o, done
 	}
 	o.waitCh = make(chan struct{})
@@ -699,10 +575,7 @@ func (r *Run) socket(ctx context.Context, o *Outcome) *Outcome {
 func (r *Run) serve(o *Outcome) *Outcome {
 	a := o.Action
 	cfg := a.serve
-	addr, err := r.resolve(a.addr, false)
-	if err == nil {
-		addr, err = r.confine(o, addr)
-	}
+	addr, err := r.target(o, toBind)
 	if err != nil {
 		o.Err = err
 		return o
@@ -778,7 +651,7 @@ func (r *Run) record(o *Outcome, e netlab.Event) {
 // resolve turns an ADDR argument into an address. An actor name means the
 // address the kernel gave that actor's socket; to connect to a wildcard
 // address (0.0.0.0, ::) the loopback address of the same family is used.
-func (r *Run) resolve(arg addrArg, forConnect bool) (netip.AddrPort, error) {
+func (r *Run) resolve(arg addrArg, use addrUse) (netip.AddrPort, error) {
 	lit, name := arg.lit, arg.actor
 	if name == "" {
 		return lit, nil
@@ -796,7 +669,7 @@ func (r *Run) resolve(arg addrArg, forConnect bool) (netip.AddrPort, error) {
 	if lit.Addr().IsValid() {
 		return netip.AddrPortFrom(lit.Addr(), local.Port()), nil
 	}
-	if forConnect {
+	if use == toConnect {
 		return netlab.ConnectTarget(local), nil
 	}
 	return local, nil
@@ -807,15 +680,15 @@ func (r *Run) resolve(arg addrArg, forConnect bool) (netip.AddrPort, error) {
 var ErrNotLoopback = errors.New("not a loopback address")
 
 // confine applies Options.Loopback to an action's address: the same
-// address when it is loopback, loopback for a wildcard (said in a note, so
-// the screen shows why the kernel was asked for another address), an
-// error for any other.
-func (r *Run) confine(o *Outcome, addr netip.AddrPort) (netip.AddrPort, error) {
+// address when it is loopback, loopback for a wildcard to bind (said in a
+// note, so the screen shows why the kernel was asked for another address),
+// an error for any other address.
+func (r *Run) confine(o *Outcome, addr netip.AddrPort, use addrUse) (netip.AddrPort, error) {
 	ip := addr.Addr()
 	if !r.opts.Loopback || ip.Unmap().IsLoopback() {
 		return addr, nil
 	}
-	if ip.IsUnspecified() && (o.Action.Op == "bind" || o.Action.Op == "serve") {
+	if ip.IsUnspecified() && use == toBind {
 		lo := netip.IPv6Loopback()
 		if ip.Unmap().Is4() {
 			lo = netip.AddrFrom4([4]byte{127, 0, 0, 1})

@@ -75,12 +75,12 @@ var fields = map[string]string{
 	"ms":       "how long the call took, in whole milliseconds, time blocked in the kernel included",
 }
 
-// vocabulary is what rules may name: every call but wait (which records
-// nothing), and every field.
+// vocabulary is what rules may name: every action but the silent ones
+// (wait and idle record nothing), and every field.
 var vocabulary = sync.OnceValue(func() rules.Vocabulary {
 	var v rules.Vocabulary
-	for k := range actionSpecs {
-		if k != "wait" && k != "idle" {
+	for k, spec := range actionSpecs {
+		if !spec.silent {
 			v.Calls = append(v.Calls, k)
 		}
 	}
@@ -105,8 +105,8 @@ func (o *Outcome) Field(name string) (rules.Value, error) {
 	if name == "blocked" {
 		return rules.Bool(o.Blocked), nil
 	}
-	if o.Action.Op == "sysctl" {
-		return o.sysctlField(name)
+	if f := actionSpecs[o.Action.Op].field; f != nil {
+		return f(o, name)
 	}
 	if o.Err != nil && !o.Done {
 		return rules.Value{}, o.Err

@@ -3,7 +3,6 @@ package lessons
 import (
 	"github.com/socklab/socklab/lessons/rules"
 
-	"cmp"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -245,7 +244,7 @@ func (p *parser) lab(step *Step, start int, body []string) {
 			p.errf(line, "%v", err)
 			continue
 		}
-		if ip := a.addr.lit.Addr(); ip.IsValid() && !ip.Unmap().IsLoopback() && !(ip.IsUnspecified() && (a.Op == "bind" || a.Op == "serve")) {
+		if ip := a.addr.lit.Addr(); ip.IsValid() && !ip.Unmap().IsLoopback() && !(ip.IsUnspecified() && actionSpecs[a.Op].addr == toBind) {
 			p.warns = append(p.warns, Problem{p.file, line, fmt.Sprintf("%s is not a loopback address: in the host's network socklab refuses it unless --any-address is given", ip)})
 		}
 		if p.account(line, a); p.actions > MaxActions {
@@ -291,11 +290,8 @@ func (p *parser) lab(step *Step, start int, body []string) {
 // line at which a total passes its bound.
 func (p *parser) account(line int, a Action) {
 	p.actions++
-	switch a.Op {
-	case "idle":
-		p.play += a.wait
-	case "wait":
-		p.play += cmp.Or(a.wait, defaultWait)
+	if play := actionSpecs[a.Op].play; play != nil {
+		p.play += play(a.wait)
 	}
 	p.sendTotal += a.dataLen()
 	limit := func(key string, over bool, format string, args ...any) {

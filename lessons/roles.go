@@ -27,13 +27,3 @@ func actorRoles(l *Lesson) map[string]netlab.Role {
 	}
 	return roles
 }
-
-// opOf is the system call each socket action makes (sendall and echo are
-// loops of send and recv: their outcome follows that call).
-var opOf = map[string]netlab.Op{
-	"socket": netlab.OpSocket, "reuseaddr": netlab.OpSetsockopt, "quickack": netlab.OpSetsockopt, "bind": netlab.OpBind,
-	"listen": netlab.OpListen, "accept": netlab.OpAccept, "connect": netlab.OpConnect,
-	"send": netlab.OpSend, "sendall": netlab.OpSend, "recv": netlab.OpRecv, "echo": netlab.OpRecv,
-	"sendto": netlab.OpSendto, "recvfrom": netlab.OpRecvfrom, "shutdown": netlab.OpShutdown,
-	"close": netlab.OpClose,
-}

@@ -219,111 +219,173 @@ func (p *classPane) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// key routes a key by what the pane shows: a removal question takes the
+// next key whatever it is; a student's detail and the room view have their
+// own keys before the ones every view shares.
 func (p *classPane) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := p.c.Keys
 	if a := p.ask; a != nil {
 		p.ask = nil
-		switch msg.String() {
-		case "y", "b":
-			ban := msg.String() == "b"
-			return p.act(func(c *netlab.Class) (string, bool) {
-				n := c.Remove(a.addr, ban)
-				if ban {
-					return fmt.Sprintf("removed %s: %d connections closed; refused for the rest of the session", a.addr, n), false
-				}
-				return fmt.Sprintf("removed %s: %d connections closed (they may connect again)", a.addr, n), false
-			})
-		}
-		p.note, p.noteBad = "remove cancelled", false
+		return p.answerRemove(a, msg)
+	}
+	if p.detail.IsValid() && p.detailKey(msg) {
 		return nil
 	}
-	if p.detail.IsValid() {
-		if msg.String() == "esc" || key.Matches(msg, k.RoomDetail) {
-			p.detail, p.detailEvs = netip.Addr{}, nil
-			return nil
-		}
-		if key.Matches(msg, k.RoomRemove) {
-			p.sel = p.detail
-			p.detail, p.detailEvs = netip.Addr{}, nil
-		}
-	}
 	if !p.lanes {
-		switch {
-		case key.Matches(msg, k.RoomDetail):
-			if !p.sel.IsValid() || p.cls == nil {
-				return nil
-			}
-			p.detail = p.sel
-			cls, to, d := p.cls, p.id, p.sel
-			return func() tea.Msg { return look(to, cls, d) }
-		case key.Matches(msg, k.LaneUp) && msg.String() != "down" && msg.String() != "j":
-			p.moveSel(-1)
-			return nil
-		case key.Matches(msg, k.LaneDown):
-			p.moveSel(1)
-			return nil
-		case key.Matches(msg, k.ScrollUp):
-			p.moveSel(-p.pageRows())
-			return nil
-		case key.Matches(msg, k.ScrollDown):
-			p.moveSel(p.pageRows())
-			return nil
-		case key.Matches(msg, k.LaneFirst):
-			p.moveSel(-1 << 30)
-			return nil
-		case key.Matches(msg, k.LaneLast):
-			p.moveSel(1 << 30)
-			return nil
-		case key.Matches(msg, k.RoomOpen):
-			if p.sel.IsValid() {
-				p.open[p.sel] = !p.open[p.sel]
-			}
-			return nil
-		case key.Matches(msg, k.RoomRemove):
-			for _, s := range studentsOf(p.snap, p.sort) {
-				if s.Addr == p.sel {
-					p.ask = &removeAsk{addr: s.Addr, conns: len(s.Lanes)}
-					return nil
-				}
-			}
-			p.note, p.noteBad = "no student selected: ↑/↓ selects one", true
-			return nil
+		if cmd, ok := p.roomKey(msg); ok {
+			return cmd
 		}
 	}
+	if cmd, ok := p.classKey(msg); ok {
+		return cmd
+	}
+	p.scrollKey(msg)
+	return nil
+}
+
+// answerRemove answers the removal question: y removes, b removes and
+// bans, any other key cancels.
+func (p *classPane) answerRemove(a *removeAsk, msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "y", "b":
+		ban := msg.String() == "b"
+		return p.act(func(c *netlab.Class) (string, bool) {
+			n := c.Remove(a.addr, ban)
+			if ban {
+				return fmt.Sprintf("removed %s: %d connections closed; refused for the rest of the session", a.addr, n), false
+			}
+			return fmt.Sprintf("removed %s: %d connections closed (they may connect again)", a.addr, n), false
+		})
+	}
+	p.note, p.noteBad = "remove cancelled", false
+	return nil
+}
+
+// detailKey handles a key while a student's detail is open; it reports
+// whether the key was used up. Remove closes the detail and goes on to
+// ask about that student.
+func (p *classPane) detailKey(msg tea.KeyPressMsg) bool {
+	k := p.c.Keys
+	if msg.String() == "esc" || key.Matches(msg, k.RoomDetail) {
+		p.detail, p.detailEvs = netip.Addr{}, nil
+		return true
+	}
+	if key.Matches(msg, k.RoomRemove) {
+		p.sel = p.detail
+		p.detail, p.detailEvs = netip.Addr{}, nil
+	}
+	return false
+}
+
+// isLaneUp is LaneUp but for the keys LaneDown also claims.
+func isLaneUp(msg tea.KeyPressMsg, k KeyMap) bool {
+	return key.Matches(msg, k.LaneUp) && msg.String() != "down" && msg.String() != "j"
+}
+
+// roomKey handles the room view's keys: moving the selection, a student's
+// detail, opening a row, removing a student. ok is false for a key it
+// leaves to the shared keys.
+func (p *classPane) roomKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	k := p.c.Keys
+	switch {
+	case key.Matches(msg, k.RoomDetail):
+		return p.openDetail(), true
+	case isLaneUp(msg, k):
+		p.moveSel(-1)
+	case key.Matches(msg, k.LaneDown):
+		p.moveSel(1)
+	case key.Matches(msg, k.ScrollUp):
+		p.moveSel(-p.pageRows())
+	case key.Matches(msg, k.ScrollDown):
+		p.moveSel(p.pageRows())
+	case key.Matches(msg, k.LaneFirst):
+		p.moveSel(-1 << 30)
+	case key.Matches(msg, k.LaneLast):
+		p.moveSel(1 << 30)
+	case key.Matches(msg, k.RoomOpen):
+		if p.sel.IsValid() {
+			p.open[p.sel] = !p.open[p.sel]
+		}
+	case key.Matches(msg, k.RoomRemove):
+		p.askRemove()
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// openDetail opens the selected student's detail and asks the class
+// server for it.
+func (p *classPane) openDetail() tea.Cmd {
+	if !p.sel.IsValid() || p.cls == nil {
+		return nil
+	}
+	p.detail = p.sel
+	cls, to, d := p.cls, p.id, p.sel
+	return func() tea.Msg { return look(to, cls, d) }
+}
+
+// askRemove asks whether to remove the selected student.
+func (p *classPane) askRemove() {
+	for _, s := range studentsOf(p.snap, p.sort) {
+		if s.Addr == p.sel {
+			p.ask = &removeAsk{addr: s.Addr, conns: len(s.Lanes)}
+			return
+		}
+	}
+	p.note, p.noteBad = "no student selected: ↑/↓ selects one", true
+}
+
+// classKey handles the keys every view shares but scrolling: the banner,
+// the view, the sort, and holding or stepping the server's accept.
+func (p *classPane) classKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	k := p.c.Keys
 	switch {
 	case key.Matches(msg, k.RoomBanner):
 		p.banner = !p.banner
-		return nil
 	case key.Matches(msg, k.RoomView):
 		p.lanes = !p.lanes
-		return nil
 	case key.Matches(msg, k.RoomSort):
 		p.sort = (p.sort + 1) % (sortErrors + 1)
-		return nil
 	case key.Matches(msg, k.HoldAccept):
-		return p.act(func(c *netlab.Class) (string, bool) {
-			if c.Hold().Held() {
-				c.SetHeld(false)
-				return "accept runs freely again: the queue empties", false
-			}
-			inAccept := c.Hold().State().InAccept
-			c.SetHeld(true)
-			if inAccept {
-				return "accept held after the accept() already in the kernel: it takes the next student", false
-			}
-			return "accept held: students still connect (the kernel finishes the handshake); they wait in the queue", false
-		})
+		return p.act(toggleHold), true
 	case key.Matches(msg, k.AcceptOne):
-		return p.act(func(c *netlab.Class) (string, bool) {
-			if !c.Hold().Held() {
-				return "n lets one accept run while accept is held: press s first", true
-			}
-			if !c.Release() {
-				return "the accept let through has not returned yet (the queue is empty: it waits for a student)", true
-			}
-			return "one accept() let through", false
-		})
-	case key.Matches(msg, k.LaneUp) && msg.String() != "down" && msg.String() != "j":
+		return p.act(acceptOne), true
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// toggleHold holds the class server's accept, or lets it run freely again.
+func toggleHold(c *netlab.Class) (string, bool) {
+	if c.Hold().Held() {
+		c.SetHeld(false)
+		return "accept runs freely again: the queue empties", false
+	}
+	inAccept := c.Hold().State().InAccept
+	c.SetHeld(true)
+	if inAccept {
+		return "accept held after the accept() already in the kernel: it takes the next student", false
+	}
+	return "accept held: students still connect (the kernel finishes the handshake); they wait in the queue", false
+}
+
+// acceptOne lets one accept through while accept is held.
+func acceptOne(c *netlab.Class) (string, bool) {
+	if !c.Hold().Held() {
+		return "n lets one accept run while accept is held: press s first", true
+	}
+	if !c.Release() {
+		return "the accept let through has not returned yet (the queue is empty: it waits for a student)", true
+	}
+	return "one accept() let through", false
+}
+
+// scrollKey scrolls the lanes table.
+func (p *classPane) scrollKey(msg tea.KeyPressMsg) {
+	k := p.c.Keys
+	switch {
+	case isLaneUp(msg, k):
 		p.scrollBy(-1)
 	case key.Matches(msg, k.LaneDown):
 		p.scrollBy(1)
@@ -336,7 +398,6 @@ func (p *classPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.LaneLast):
 		p.follow = true
 	}
-	return nil
 }
 
 // act runs f on the class server in a command.

@@ -10,20 +10,31 @@ import (
 	"github.com/socklab/socklab/netlab"
 )
 
-// addrText shows an address in full, or as ":port" when space is short.
-func addrText(a netip.AddrPort, short bool) string {
+// form is how much of a socket's line a pane has room for.
+type form bool
+
+const (
+	longForm  form = false // the whole address, the state's full words
+	shortForm form = true  // ":port" and short words, for a narrow pane
+)
+
+// formFor is shortForm when the pane is narrower than below.
+func formFor(width, below int) form { return form(width < below) }
+
+// addrText shows an address in full, or as ":port" in the short form.
+func addrText(a netip.AddrPort, f form) string {
 	if !a.IsValid() {
 		return "—"
 	}
-	if short {
+	if f == shortForm {
 		return ":" + strconv.Itoa(int(a.Port()))
 	}
 	return a.String()
 }
 
-func stateText(s netlab.SockInfo, short bool, st *Styles) string {
+func stateText(s netlab.SockInfo, f form, st *Styles) string {
 	switch {
-	case s.Closed && s.State == netlab.StateNone && short:
+	case s.Closed && s.State == netlab.StateNone && f == shortForm:
 		return st.Muted.Render("closed, gone")
 	case s.Closed && s.State == netlab.StateNone:
 		return st.Muted.Render("closed, gone from kernel")
@@ -39,7 +50,7 @@ func stateText(s netlab.SockInfo, short bool, st *Styles) string {
 // listening socket, then each socket accept made, drawn as a branch of the
 // listener so it is plain that accept returns a new socket. Pure.
 func RenderServerSockets(socks []netlab.SockInfo, width int, st *Styles) []string {
-	short := width < 64
+	f := formFor(width, 64)
 	var lines []string
 	var conns []netlab.SockInfo
 	for _, s := range socks {
@@ -52,7 +63,7 @@ func RenderServerSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 		}
 		lines = append(lines, fmt.Sprintf("%s %s %s %s",
 			st.Server.Render("fd "+strconv.Itoa(s.FD)), st.Muted.Render("listen"),
-			addrText(s.Local, false), stateText(s, short, st)))
+			addrText(s.Local, longForm), stateText(s, f, st)))
 	}
 	for i, s := range conns {
 		branch := "├"
@@ -60,12 +71,12 @@ func RenderServerSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 			branch = "└"
 		}
 		io := ""
-		if !short {
+		if f == longForm {
 			io = "  " + st.Wire.Render(fmt.Sprintf("in %d out %d", s.BytesIn, s.BytesOut))
 		}
 		lines = append(lines, fmt.Sprintf("%s %s %s %s %s%s", st.Muted.Render(branch+"accept→"),
 			st.Server.Render("fd "+strconv.Itoa(s.FD)), st.Muted.Render("⇄"),
-			st.Client.Render(addrText(s.Remote, short)), stateText(s, short, st), io))
+			st.Client.Render(addrText(s.Remote, f)), stateText(s, f, st), io))
 	}
 	if len(lines) == 0 {
 		lines = append(lines, st.Muted.Render("no server socket yet"))
@@ -76,7 +87,7 @@ func RenderServerSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 // RenderClientSockets lists the clients' sockets from a Snapshot: fd, the
 // local port the kernel picked, the server address, the state. Pure.
 func RenderClientSockets(socks []netlab.SockInfo, width int, st *Styles) []string {
-	short := width < 64
+	f := formFor(width, 64)
 	var cs []netlab.SockInfo
 	for _, s := range socks {
 		if isClient(s.Role) {
@@ -91,12 +102,12 @@ func RenderClientSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 			name = shortActor(name) // c1: room for the state and byte counts
 		}
 		io := ""
-		if !short {
+		if f == longForm {
 			io = "  " + st.Wire.Render(fmt.Sprintf("in %d out %d", s.BytesIn, s.BytesOut))
 		}
 		lines = append(lines, fmt.Sprintf("%s %s %s→%s %s%s", st.Client.Render(name),
-			st.Client.Render("fd "+strconv.Itoa(s.FD)), st.Client.Render(addrText(s.Local, short)),
-			st.Server.Render(addrText(s.Remote, short || width < 90)), stateText(s, short, st), io))
+			st.Client.Render("fd "+strconv.Itoa(s.FD)), st.Client.Render(addrText(s.Local, f)),
+			st.Server.Render(addrText(s.Remote, f || formFor(width, 90))), stateText(s, f, st), io))
 	}
 	if len(lines) == 0 {
 		lines = append(lines, st.Muted.Render("no client socket yet"))
