@@ -8,7 +8,7 @@
 package rules
 
 import (
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 
 	"fmt"
 	"strconv"
@@ -266,7 +266,7 @@ func checkStateLiteral(l, r Expr) error {
 		if !isRef || !isLit || ref.r.Field != "state" || lit.v.isNum || lit.v.isB || lit.v.s == "" {
 			continue
 		}
-		if netlab.ParseTCPState(lit.v.s) == netlab.StateNone {
+		if event.ParseTCPState(lit.v.s) == event.StateNone {
 			return fmt.Errorf("%s compared with %q: not a TCP state (LISTEN, SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSED)", ref.r, lit.v.s)
 		}
 	}
