@@ -127,7 +127,7 @@ func TestE2ECheckJSONExitStatus(t *testing.T) {
 			t.Errorf("second client: %+v", r)
 		}
 	}
-	if total != 5 || failed == 0 || ee.ExitCode() != failed {
+	if total != 7 || failed == 0 || ee.ExitCode() != failed {
 		t.Fatalf("%d checks, %d failed, exit status %d\n%s", total, failed, ee.ExitCode(), out)
 	}
 }

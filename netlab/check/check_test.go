@@ -66,9 +66,27 @@ func want(t *testing.T, res map[string]Result, name string, pass bool, detail ..
 func TestCheckPassesACorrectServer(t *testing.T) {
 	res := grade(t, "echo_server.py")
 	for _, name := range []string{"serves a request", "serves a second client without restarting",
-		"keeps a connection until the client closes", "answers a 1 MB message whole", "closes its connection sockets"} {
+		"keeps a connection until the client closes", "answers a 1 MB message whole", "closes its connection sockets",
+		"survives a client that resets"} {
 		want(t, res, name, true)
 	}
+	want(t, res, "answers two clients at once or says it is sequential", true,
+		"your server is sequential", "it was blocked in recvfrom(", "client 6 was answered only after client 5 closed")
+	want(t, res, "survives a client that resets", true, "failed with ECONNRESET, and it carried on")
+}
+
+func TestCheckSaysAThreadedServerServesAtOnce(t *testing.T) {
+	res := grade(t, "echo_threads.py")
+	want(t, res, "answers two clients at once or says it is sequential", true, "serves clients at once")
+	want(t, res, "survives a client that resets", true)
+}
+
+func TestCheckFailsAServerAResetEnds(t *testing.T) {
+	res := grade(t, "echo_no_reset.py")
+	want(t, res, "serves a request", true)
+	want(t, res, "survives a client that resets", false,
+		"reset its connection (close with SO_LINGER 0 sends a RST", "failed with ECONNRESET", "the program ended",
+		"SYN was answered with RST (connection refused)", "ConnectionResetError")
 }
 
 func TestCheckFailsASeedServerThatReturns(t *testing.T) {
