@@ -183,12 +183,18 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f 
 	}
 	wire := current.wire()
 	var tw *netlab.TraceWriter
+	var sink netlab.Sink
+	// The text lines draw each state where it was read (check.StateMover);
+	// JSON lines stay one per event, as the kernel's answers came.
+	var mover *check.StateMover
 	if f.format == "json" {
 		tw = netlab.NewJSONTraceWriter(stdout, 4096)
+		sink = tw
 	} else {
 		tw = netlab.NewTraceWriter(stdout, 4096)
+		mover = check.NewStateMover(tw)
+		sink = mover
 	}
-	var sink netlab.Sink = tw
 	closePcap := func(bool) error { return nil }
 	if f.pcap != "" {
 		ps, c, err := openPcap(f.pcap, wire)
@@ -196,7 +202,7 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f 
 			tw.Close()
 			return err
 		}
-		sink, closePcap = netlab.Tee(tw, ps), c
+		sink, closePcap = netlab.Tee(sink, ps), c
 	}
 	role := netlab.RoleServer
 	if f.serve != "" {
@@ -223,6 +229,9 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f 
 	}
 	ex, werr := s.Wait(ctx)
 	s.Lab.Emit(netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: "the program ended: " + ex.String()})
+	if mover != nil {
+		mover.Flush()
+	}
 	err = firstErr(werr, tw.Close(), closePcap(true))
 	if err != nil {
 		return err

@@ -65,6 +65,15 @@ func TestE2ERunPythonEchoServer(t *testing.T) {
 	if i < 0 || j < i {
 		t.Errorf("sendto of the echo drawn before the recvfrom it answers")
 	}
+	// No row shows a state before the segment that caused it: the
+	// program's CLOSE_WAIT only below client 1's FIN (a state read at a
+	// call's exit stop after the FIN came is drawn on a row of its own).
+	fin := regexp.MustCompile(`(?m)^wire +client 1 → program  FIN`).FindStringIndex(trace)
+	for _, m := range regexp.MustCompile(`(?m)^program .*CLOSE_WAIT.*$`).FindAllStringIndex(trace, -1) {
+		if fin == nil || m[0] < fin[0] {
+			t.Errorf("CLOSE_WAIT drawn above the FIN that caused it: %q\n%s", trace[m[0]:m[1]], trace)
+		}
+	}
 	if !strings.Contains(stderr.String(), "port "+port) {
 		t.Errorf("the program's own output is not passed on: %q", stderr.String())
 	}
