@@ -63,7 +63,7 @@ func newRunCmd() *cobra.Command {
 	fl.BoolVar(&f.step, "step", false, "terminal UI: start in step mode, each socket call of the program held before it enters the kernel until n")
 	fl.StringVar(&f.theme, "theme", "auto", "terminal UI colours: auto, dark, light or high-contrast")
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON lines (docs/TRACE-FORMAT.md): the same as --format json")
-	fl.StringVar(&f.format, "format", "text", "text or json")
+	fl.StringVar(&f.format, "format", "text", "text, json, or md (a Markdown handout written when the program ended: the trace lines, its output, a Mermaid sequence diagram)")
 	fl.StringVar(&f.pcap, "pcap", "", "also write the captured segments to `FILE` (pcapng), each commented with its call")
 	fl.StringVar(&f.serve, "serve", "", "run socklab's own `echo|calc` server for a client program")
 	fl.IntVar(&f.port, "port", 65432, "the port of --serve")
@@ -78,8 +78,8 @@ func checkRunFlags(f *runFlags) error {
 	if f.asJSON {
 		f.format = "json"
 	}
-	if f.format != "text" && f.format != "json" {
-		return fmt.Errorf("--format %q: want text or json", f.format)
+	if f.format != "text" && f.format != "json" && f.format != "md" {
+		return fmt.Errorf("--format %q: want text, json or md", f.format)
 	}
 	if f.serve != "" && f.serve != netlab.Echo && f.serve != netlab.Calc {
 		return fmt.Errorf("--serve %q: want echo or calc", f.serve)
@@ -187,10 +187,18 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f 
 	// The text lines draw each state where it was read (check.StateMover);
 	// JSON lines stay one per event, as the kernel's answers came.
 	var mover *check.StateMover
-	if f.format == "json" {
+	var md *mdCollector
+	switch f.format {
+	case "json":
 		tw = netlab.NewJSONTraceWriter(stdout, 4096)
 		sink = tw
-	} else {
+	case "md":
+		// The handout is written at the end; tw writes nothing meanwhile.
+		tw = netlab.NewTraceWriter(io.Discard, 1)
+		md = &mdCollector{}
+		mover = check.NewStateMover(md)
+		sink = mover
+	default:
 		tw = netlab.NewTraceWriter(stdout, 4096)
 		mover = check.NewStateMover(tw)
 		sink = mover
@@ -232,7 +240,13 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f 
 	if mover != nil {
 		mover.Flush()
 	}
-	err = firstErr(werr, tw.Close(), closePcap(true))
+	var mdErr error
+	if md != nil {
+		md.mu.Lock()
+		mdErr = writeRunMarkdown(stdout, argv, s.Lab.Wire().String(), md.evs, md.dropped, s.Output())
+		md.mu.Unlock()
+	}
+	err = firstErr(werr, tw.Close(), mdErr, closePcap(true))
 	if err != nil {
 		return err
 	}
