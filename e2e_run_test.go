@@ -190,7 +190,10 @@ func TestE2ERunSeedClientAgainstServe(t *testing.T) {
 	}
 	for _, w := range []string{
 		`(?m)^server +listen\(\d+, \d+\) = 0  \[127\.0\.0\.1:65432\] LISTEN$`,
-		`(?m)^program +connect\(3, 127\.0\.0\.1:65432\) = 0  \[127\.0\.0\.1:\d+ <-> 127\.0\.0\.1:65432\] ESTABLISHED$`,
+		// connect is placed where it sent its SYN; its state, read at the
+		// exit stop after the handshake, on a row below the handshake's ACK
+		`(?m)^program +connect\(3, 127\.0\.0\.1:65432\) = 0  \[127\.0\.0\.1:\d+ <-> 127\.0\.0\.1:65432\]$`,
+		`(?m)^wire +program → server  ACK seq 1 ack 1 .*\n(.*\n)*?program +-- state now ESTABLISHED \(read when connect\(3\) returned, after the segments above\)$`,
 		`(?m)^program +sendto\(3, "Hello, Server!", 14, 0, NULL, 0\) = 14`,
 		`(?m)^program +recvfrom\(3, 1024, 0\) = 14 .*"Hello, Server!"$`,
 		`(?m)^program +close\(3\) = 0`,
