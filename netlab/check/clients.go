@@ -98,6 +98,9 @@ func (g *echoServer) survivesAReset(ctx context.Context) (bool, string, []string
 			return true, detail, nil
 		}
 	}
+	// The program may be on its way out: let it end (or accept again)
+	// before saying which.
+	g.settle(ctx, acc)
 	var ev []string
 	what := fmt.Sprintf("%s reset its connection (close with SO_LINGER 0 sends a RST, not a FIN)", name)
 	if e, ok := resetCall(g.s, acc); ok {
@@ -153,4 +156,25 @@ func resetCall(s *Session, acc netlab.Event) (netlab.Event, bool) {
 		}
 	}
 	return netlab.Event{}, false
+}
+
+// settle waits, for at most a quarter of the check's time, until the
+// program after closing the connection acc accepted either ended or waits
+// for a client again, so a failure's explanation sees its last calls and
+// how it ended.
+func (g *echoServer) settle(ctx context.Context, acc netlab.Event) {
+	sctx, cancel := context.WithTimeout(ctx, g.cfg.Limit/4)
+	defer cancel()
+	g.backOrEnded(sctx, acc)
+}
+
+// lastAccept is the program's newest accept that returned a connection.
+func lastAccept(s *Session) netlab.Event {
+	acc := netlab.Event{Result: -1}
+	for _, e := range programCalls(s, netlab.OpAccept) {
+		if e.Kind == netlab.KindCall && e.Result >= 0 {
+			acc = e
+		}
+	}
+	return acc
 }

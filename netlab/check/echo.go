@@ -208,7 +208,9 @@ func (g *echoServer) servesASecondClient(ctx context.Context) (bool, string, []s
 			return true, name + " was served by the same run of the program", nil
 		}
 	}
-	// Explain from the program's own calls.
+	// Explain from the program's own calls, once it is done with its last
+	// client (ended, or back in accept).
+	g.settle(ctx, lastAccept(g.s))
 	accepts := 0
 	lfd := -1
 	var ev []netlab.Event
