@@ -98,6 +98,8 @@ func TestE2ERunBadInvocations(t *testing.T) {
 		{[]string{"run", "--serve", "chat", "--", "true"}, `--serve "chat": want echo or calc`},
 		{[]string{"run", "--port", "70000", "--serve", "echo", "--", "true"}, "--port 70000"},
 		{[]string{"run", "--", "/nonexistent/prog"}, "/nonexistent/prog"},
+		{[]string{"run", "--format", "html", "--", "true"}, `--format "html": want text, json or md`},
+		{[]string{"check", "calc-sever", "--", "true"}, `unknown exercise "calc-sever": want echo-server, echo-client, calc-server, calc-client`},
 	} {
 		out, err := exec.Command(bin, tc.args...).CombinedOutput()
 		if err == nil || !strings.Contains(string(out), tc.want) {
