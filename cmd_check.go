@@ -30,9 +30,12 @@ func newCheckCmd() *cobra.Command {
 		Long: "check runs PROGRAM traced inside socklab's private network, talks to it as the exercise's\n" +
 			"peer would, and prints one verdict per check, explained with the calls your program made.\n" +
 			"Exercises: " + strings.Join(check.Kinds, ", ") + ".\n\n" +
+			"A calculator client gets expressions on its standard input (" + strings.ReplaceAll(strings.TrimSpace(check.CalcInput), "\n", ", ") + ")\n" +
+			"and socklab's calculator on --port (default 1081, the calculator seed's).\n\n" +
 			"The exit status is the number of failed checks (0: all passed).",
 		Example: "  socklab check echo-server -- python3 server.py\n  socklab check echo-server --json -- ./server 0\n" +
-			"  socklab check echo-client -- python3 client.py\n  socklab check echo-client --port 0 -- ./client {port}",
+			"  socklab check echo-client -- python3 client.py\n  socklab check echo-client --port 0 -- ./client {port}\n" +
+			"  socklab check calc-server -- python3 SocketServer.py localhost 1081\n  socklab check calc-client -- python3 SocketClient.py localhost 1081",
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.ArgsLenAtDash() != 1 {
@@ -44,6 +47,9 @@ func newCheckCmd() *cobra.Command {
 			if err := intIn("port", port, 0, 65535, "a port (0: any; the program gets it as {port})"); err != nil {
 				return err
 			}
+			if args[0] == "calc-client" && !cmd.Flags().Changed("port") {
+				port = 1081 // the calculator seed's port
+			}
 			if port == 0 {
 				port = -1
 			}
@@ -51,7 +57,7 @@ func newCheckCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per check")
-	cmd.Flags().IntVar(&port, "port", 65432, "client exercises: the port of socklab's server (the seeds use 65432; 0: any); an argument {port} is replaced by it")
+	cmd.Flags().IntVar(&port, "port", 65432, "client exercises: the port of socklab's server (echo: 65432 as in the seeds, calc: 1081; 0: any); an argument {port} is replaced by it")
 	cmd.Flags().DurationVar(&limit, "limit", 10*time.Second, "the time limit of each check; a program still blocked then is stopped and the report says where")
 	addHostNetworkFlag(cmd)
 	return cmd

@@ -63,7 +63,7 @@ func newRunCmd() *cobra.Command {
 	fl.BoolVar(&f.step, "step", false, "terminal UI: start in step mode, each socket call of the program held before it enters the kernel until n")
 	fl.StringVar(&f.theme, "theme", "auto", "terminal UI colours: auto, dark, light or high-contrast")
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON lines (docs/TRACE-FORMAT.md): the same as --format json")
-	fl.StringVar(&f.format, "format", "text", "text or json")
+	fl.StringVar(&f.format, "format", "text", "text, json, or md (a Markdown handout written when the program ended: the trace lines, its output, a Mermaid sequence diagram)")
 	fl.StringVar(&f.pcap, "pcap", "", "also write the captured segments to `FILE` (pcapng), each commented with its call")
 	fl.StringVar(&f.serve, "serve", "", "run socklab's own `echo|calc` server for a client program")
 	fl.IntVar(&f.port, "port", 65432, "the port of --serve")
@@ -78,8 +78,8 @@ func checkRunFlags(f *runFlags) error {
 	if f.asJSON {
 		f.format = "json"
 	}
-	if f.format != "text" && f.format != "json" {
-		return fmt.Errorf("--format %q: want text or json", f.format)
+	if f.format != "text" && f.format != "json" && f.format != "md" {
+		return fmt.Errorf("--format %q: want text, json or md", f.format)
 	}
 	if f.serve != "" && f.serve != netlab.Echo && f.serve != netlab.Calc {
 		return fmt.Errorf("--serve %q: want echo or calc", f.serve)
@@ -183,12 +183,26 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f 
 	}
 	wire := current.wire()
 	var tw *netlab.TraceWriter
-	if f.format == "json" {
+	var sink netlab.Sink
+	// The text lines draw each state where it was read (check.StateMover);
+	// JSON lines stay one per event, as the kernel's answers came.
+	var mover *check.StateMover
+	var md *mdCollector
+	switch f.format {
+	case "json":
 		tw = netlab.NewJSONTraceWriter(stdout, 4096)
-	} else {
+		sink = tw
+	case "md":
+		// The handout is written at the end; tw writes nothing meanwhile.
+		tw = netlab.NewTraceWriter(io.Discard, 1)
+		md = &mdCollector{}
+		mover = check.NewStateMover(md)
+		sink = mover
+	default:
 		tw = netlab.NewTraceWriter(stdout, 4096)
+		mover = check.NewStateMover(tw)
+		sink = mover
 	}
-	var sink netlab.Sink = tw
 	closePcap := func(bool) error { return nil }
 	if f.pcap != "" {
 		ps, c, err := openPcap(f.pcap, wire)
@@ -196,7 +210,7 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f 
 			tw.Close()
 			return err
 		}
-		sink, closePcap = netlab.Tee(tw, ps), c
+		sink, closePcap = netlab.Tee(sink, ps), c
 	}
 	role := netlab.RoleServer
 	if f.serve != "" {
@@ -223,7 +237,16 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f 
 	}
 	ex, werr := s.Wait(ctx)
 	s.Lab.Emit(netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: "the program ended: " + ex.String()})
-	err = firstErr(werr, tw.Close(), closePcap(true))
+	if mover != nil {
+		mover.Flush()
+	}
+	var mdErr error
+	if md != nil {
+		md.mu.Lock()
+		mdErr = writeRunMarkdown(stdout, argv, s.Lab.Wire().String(), md.evs, md.dropped, s.Output())
+		md.mu.Unlock()
+	}
+	err = firstErr(werr, tw.Close(), mdErr, closePcap(true))
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,15 @@ func TestE2ERunPythonEchoServer(t *testing.T) {
 	if i < 0 || j < i {
 		t.Errorf("sendto of the echo drawn before the recvfrom it answers")
 	}
+	// No row shows a state before the segment that caused it: the
+	// program's CLOSE_WAIT only below client 1's FIN (a state read at a
+	// call's exit stop after the FIN came is drawn on a row of its own).
+	fin := regexp.MustCompile(`(?m)^wire +client 1 → program  FIN`).FindStringIndex(trace)
+	for _, m := range regexp.MustCompile(`(?m)^program .*CLOSE_WAIT.*$`).FindAllStringIndex(trace, -1) {
+		if fin == nil || m[0] < fin[0] {
+			t.Errorf("CLOSE_WAIT drawn above the FIN that caused it: %q\n%s", trace[m[0]:m[1]], trace)
+		}
+	}
 	if !strings.Contains(stderr.String(), "port "+port) {
 		t.Errorf("the program's own output is not passed on: %q", stderr.String())
 	}
@@ -89,6 +98,8 @@ func TestE2ERunBadInvocations(t *testing.T) {
 		{[]string{"run", "--serve", "chat", "--", "true"}, `--serve "chat": want echo or calc`},
 		{[]string{"run", "--port", "70000", "--serve", "echo", "--", "true"}, "--port 70000"},
 		{[]string{"run", "--", "/nonexistent/prog"}, "/nonexistent/prog"},
+		{[]string{"run", "--format", "html", "--", "true"}, `--format "html": want text, json or md`},
+		{[]string{"check", "calc-sever", "--", "true"}, `unknown exercise "calc-sever": want echo-server, echo-client, calc-server, calc-client`},
 	} {
 		out, err := exec.Command(bin, tc.args...).CombinedOutput()
 		if err == nil || !strings.Contains(string(out), tc.want) {
@@ -127,7 +138,7 @@ func TestE2ECheckJSONExitStatus(t *testing.T) {
 			t.Errorf("second client: %+v", r)
 		}
 	}
-	if total != 5 || failed == 0 || ee.ExitCode() != failed {
+	if total != 7 || failed == 0 || ee.ExitCode() != failed {
 		t.Fatalf("%d checks, %d failed, exit status %d\n%s", total, failed, ee.ExitCode(), out)
 	}
 }
@@ -181,7 +192,10 @@ func TestE2ERunSeedClientAgainstServe(t *testing.T) {
 	}
 	for _, w := range []string{
 		`(?m)^server +listen\(\d+, \d+\) = 0  \[127\.0\.0\.1:65432\] LISTEN$`,
-		`(?m)^program +connect\(3, 127\.0\.0\.1:65432\) = 0  \[127\.0\.0\.1:\d+ <-> 127\.0\.0\.1:65432\] ESTABLISHED$`,
+		// connect is placed where it sent its SYN; its state, read at the
+		// exit stop after the handshake, on a row below the handshake's ACK
+		`(?m)^program +connect\(3, 127\.0\.0\.1:65432\) = 0  \[127\.0\.0\.1:\d+ <-> 127\.0\.0\.1:65432\]$`,
+		`(?m)^wire +program → server  ACK seq 1 ack 1 .*\n(.*\n)*?program +-- state now ESTABLISHED \(read when connect\(3\) returned, after the segments above\)$`,
 		`(?m)^program +sendto\(3, "Hello, Server!", 14, 0, NULL, 0\) = 14`,
 		`(?m)^program +recvfrom\(3, 1024, 0\) = 14 .*"Hello, Server!"$`,
 		`(?m)^program +close\(3\) = 0`,

@@ -51,6 +51,7 @@ func (x *ExternalCall) Return(result int, errno syscall.Errno, e Event) {
 	r := x.c.event(result, err)
 	r.Local, r.Remote, r.State, r.NewState, r.Segs = e.Local, e.Remote, e.State, e.NewState, e.Segs
 	r.Data, r.Note, r.Syscall = e.Data, e.Note, e.Syscall
+	r.StateAt = e.StateAt // read at the exit stop, after the return
 	x.c.tr.emit(r)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -39,10 +40,13 @@ type Config struct {
 	// seeds'; below 0: any, the kernel chooses); an argument {port} is
 	// replaced by it.
 	Port int
+	// Stdin is the program's standard input (nil: none; a calculator
+	// client gets CalcInput).
+	Stdin io.Reader
 }
 
 // Kinds are the exercises socklab can grade.
-var Kinds = []string{"echo-server", "echo-client"}
+var Kinds = []string{"echo-server", "echo-client", "calc-server", "calc-client"}
 
 // Run starts the program and runs every check of kind against it, calling
 // report after each. It returns the results; an error only when the
@@ -56,6 +60,10 @@ func Run(ctx context.Context, kind string, cfg Config, report func(Result)) ([]R
 		return runEchoServer(ctx, cfg, report)
 	case "echo-client":
 		return runEchoClient(ctx, cfg, report)
+	case "calc-server":
+		return runCalcServer(ctx, cfg, report)
+	case "calc-client":
+		return runCalcClient(ctx, cfg, report)
 	}
 	return nil, fmt.Errorf("unknown exercise %q: want %s", kind, strings.Join(Kinds, ", "))
 }

@@ -33,9 +33,14 @@ func program(t *testing.T, name string) []string {
 
 func grade(t *testing.T, name string) map[string]Result {
 	t.Helper()
+	return gradeAs(t, "echo-server", name)
+}
+
+func gradeAs(t *testing.T, kind, name string) map[string]Result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := Run(ctx, "echo-server", Config{Argv: program(t, name), Limit: 5 * time.Second}, nil)
+	res, err := Run(ctx, kind, Config{Argv: program(t, name), Limit: 5 * time.Second}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,9 +71,27 @@ func want(t *testing.T, res map[string]Result, name string, pass bool, detail ..
 func TestCheckPassesACorrectServer(t *testing.T) {
 	res := grade(t, "echo_server.py")
 	for _, name := range []string{"serves a request", "serves a second client without restarting",
-		"keeps a connection until the client closes", "answers a 1 MB message whole", "closes its connection sockets"} {
+		"keeps a connection until the client closes", "answers a 1 MB message whole", "closes its connection sockets",
+		"survives a client that resets"} {
 		want(t, res, name, true)
 	}
+	want(t, res, "answers two clients at once or says it is sequential", true,
+		"your server is sequential", "it was blocked in recvfrom(", "client 6 was answered only after client 5 closed")
+	want(t, res, "survives a client that resets", true, "failed with ECONNRESET, and it carried on")
+}
+
+func TestCheckSaysAThreadedServerServesAtOnce(t *testing.T) {
+	res := grade(t, "echo_threads.py")
+	want(t, res, "answers two clients at once or says it is sequential", true, "serves clients at once")
+	want(t, res, "survives a client that resets", true)
+}
+
+func TestCheckFailsAServerAResetEnds(t *testing.T) {
+	res := grade(t, "echo_no_reset.py")
+	want(t, res, "serves a request", true)
+	want(t, res, "survives a client that resets", false,
+		"reset its connection (close with SO_LINGER 0 sends a RST", "failed with ECONNRESET", "the program ended",
+		"SYN was answered with RST (connection refused)", "ConnectionResetError")
 }
 
 func TestCheckFailsASeedServerThatReturns(t *testing.T) {
@@ -92,12 +115,17 @@ func TestCheckFailsAServerThatNeverCloses(t *testing.T) {
 
 func gradeClient(t *testing.T, name string) map[string]Result {
 	t.Helper()
+	return gradeClientAs(t, "echo-client", name)
+}
+
+func gradeClientAs(t *testing.T, kind, name string) map[string]Result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	argv := program(t, name)
 	argv[len(argv)-1] = PortArg
 	// Port 0: the kernel picks the server's port, the program gets it as {port}.
-	res, err := Run(ctx, "echo-client", Config{Argv: argv, Limit: 5 * time.Second, Port: -1}, nil)
+	res, err := Run(ctx, kind, Config{Argv: argv, Limit: 5 * time.Second, Port: -1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,4 +164,45 @@ func TestCheckSaysWhereAHungServerWasBlocked(t *testing.T) {
 		!strings.Contains(res[0].Detail, "it was blocked in recvfrom(4, 1024, 0)") {
 		t.Fatalf("first result: %+v", res)
 	}
+}
+
+var calcServerChecks = []string{"answers an expression", "serves a second client without restarting", "follows Python's arithmetic",
+	"answers a bad expression and goes on", "answers two clients at once or says it is sequential",
+	"closes its connection sockets", "survives a client that resets"}
+
+func TestCheckPassesTheSeedsCalculatorServer(t *testing.T) {
+	res := gradeAs(t, "calc-server", "calc_server.py")
+	if len(res) != len(calcServerChecks) {
+		t.Errorf("%d results, want %d", len(res), len(calcServerChecks))
+	}
+	for _, name := range calcServerChecks {
+		want(t, res, name, true)
+	}
+	want(t, res, "answers a bad expression and goes on", true, `got "error: division by zero"`)
+}
+
+func TestCheckFailsACStyleCalculatorServer(t *testing.T) {
+	res := gradeAs(t, "calc-server", "calc_server_c_style.py")
+	want(t, res, "answers an expression", true)
+	want(t, res, "follows Python's arithmetic", false,
+		`7/2: your server answered "3", Python says 3.5 (/ is true division`,
+		`-7//2: your server answered "-3", Python says -4`,
+		`-7%3: your server answered "-1.0", Python says 2 (% takes the sign of the divisor)`)
+	want(t, res, "answers a bad expression and goes on", false,
+		`sent "1/0" and got no answer: the server closed the connection`, "the program ended (exit status 1)",
+		`socklab's calculator says "error: division by zero"`, "ZeroDivisionError")
+}
+
+func TestCheckPassesACalculatorClient(t *testing.T) {
+	res := gradeClientAs(t, "calc-client", "calc_client.py")
+	for _, n := range []string{"connects", "sends", "reads the whole reply", "closes"} {
+		want(t, res, n, true)
+	}
+}
+
+func TestCheckFailsACalculatorClientThatReadsPartOfAReply(t *testing.T) {
+	res := gradeClientAs(t, "calc-client", "calc_client_short_recv.py")
+	want(t, res, "connects", true)
+	want(t, res, "reads the whole reply", false, "which sent 42 back; your program received 26 of them",
+		"call it again until the whole reply is in", "closed its socket with 16 bytes unread: on such a close the kernel sends RST")
 }

@@ -21,23 +21,43 @@ const PortArg = "{port}"
 // ends (or the time limit), and its calls say whether it connected, sent,
 // read the whole reply and closed.
 func runEchoClient(ctx context.Context, cfg Config, report func(Result)) ([]Result, error) {
+	return runClient(ctx, cfg, netlab.Echo, 65432, report)
+}
+
+// CalcInput is what a calculator client reads on its standard input when
+// socklab check grades it: expressions as a student would type them, the
+// second one's answer longer than a small recv, then quit.
+const CalcInput = "2+3\n2**100\n7/2\nquit\n"
+
+// runCalcClient grades a calculator client as runEchoClient does an echo
+// client, with socklab's calculator on cfg.Port (1081 by default, the
+// calculator seed's) and CalcInput (or cfg.Stdin) on the program's
+// standard input.
+func runCalcClient(ctx context.Context, cfg Config, report func(Result)) ([]Result, error) {
+	if cfg.Stdin == nil {
+		cfg.Stdin = strings.NewReader(CalcInput)
+	}
+	return runClient(ctx, cfg, netlab.Calc, 1081, report)
+}
+
+func runClient(ctx context.Context, cfg Config, service string, defaultPort int, report func(Result)) ([]Result, error) {
 	start := time.Now()
 	port := cfg.Port
 	switch {
 	case port == 0:
-		port = 65432
+		port = defaultPort
 	case port < 0:
 		port = 0 // the kernel chooses; the program learns it from {port}
 	}
-	s := NewSession(SessionConfig{Argv: cfg.Argv, Dir: cfg.Dir, Wire: cfg.Wire, Role: netlab.RoleClient})
-	if err := s.Lab.StartServer(netlab.ServerConfig{Service: netlab.Echo, Addr: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))}); err != nil {
+	s := NewSession(SessionConfig{Argv: cfg.Argv, Dir: cfg.Dir, Wire: cfg.Wire, Role: netlab.RoleClient, Stdin: cfg.Stdin})
+	if err := s.Lab.StartServer(netlab.ServerConfig{Service: service, Addr: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))}); err != nil {
 		s.Lab.Close()
 		return nil, err
 	}
 	addr, err := s.Lab.ServerAddr(ctx)
 	if err != nil {
 		s.Lab.Close()
-		return nil, fmt.Errorf("socklab's echo server: %w", err)
+		return nil, fmt.Errorf("socklab's %s server: %w", service, err)
 	}
 	for i, a := range s.cfg.Argv {
 		s.cfg.Argv[i] = strings.ReplaceAll(a, PortArg, strconv.Itoa(int(addr.Port())))
@@ -104,12 +124,37 @@ func runEchoClient(ctx context.Context, cfg Config, report func(Result)) ([]Resu
 		add("connects", true, fmt.Sprintf("connect(%d, %s) = 0 from port %d", conn.FD, addr, conn.Local.Port()), nil)
 	}
 	add("sends", connected && sent > 0, fmt.Sprintf("your program sent %d bytes on fd %d", sent, fdOf(conn)), nil)
-	whole := connected && sent > 0 && got == sent
-	detail := fmt.Sprintf("your program sent %d bytes to socklab's echo server and received %d back", sent, got)
-	if !whole && got < sent {
-		detail += ": recv() returns what has arrived so far; call it again until the whole reply is in"
+	// What socklab's server sent on the program's connection, from the
+	// server's own send calls.
+	replied := 0
+	var replies []netlab.Event
+	if connected {
+		for _, e := range s.Lab.Log.Events() {
+			if e.Actor == "server" && e.Kind == netlab.KindCall && e.Op == netlab.OpSend && e.Remote == conn.Local && e.Result > 0 {
+				replied += e.Result
+				replies = append(replies, e)
+			}
+		}
 	}
-	add("reads the whole reply", whole, detail, nil)
+	whole := connected && sent > 0 && replied > 0 && got == replied
+	detail := fmt.Sprintf("your program sent %d bytes to socklab's %s server, which sent %d back; your program received %d of them", sent, service, replied, got)
+	var evidence []string
+	if !whole && got < replied {
+		detail += ": recv() returns what has arrived so far, at most the size asked; call it again until the whole reply is in"
+		if closed {
+			// From the calls: what the server sent minus what the program read.
+			detail += fmt.Sprintf(". Your program closed its socket with %d bytes unread: on such a close the kernel sends RST instead of FIN", replied-got)
+			evidence = rstLines(s, "server") // the RST itself, when the wire is captured
+		}
+		var recvs []netlab.Event
+		for _, e := range programCalls(s, netlab.OpRecv, netlab.OpRecvfrom) {
+			if e.Kind == netlab.KindCall && e.FD == conn.FD {
+				recvs = append(recvs, e)
+			}
+		}
+		evidence = append(append(lines(replies, 4), lines(recvs, 4)...), evidence...)
+	}
+	add("reads the whole reply", whole, detail, evidence)
 	if closed {
 		add("closes", true, fmt.Sprintf("your program called close(%d) on its connection", fdOf(conn)), nil)
 	} else {

@@ -13,22 +13,59 @@ import (
 	"github.com/socklab/socklab/netlab"
 )
 
-// echoServer grades an echo server; its checks share one run of the
-// program, as a server is meant to be run once and serve every client.
+// echoServer grades a server (echo or calculator); its checks share one
+// run of the program, as a server is meant to be run once and serve every
+// client.
 type echoServer struct {
 	s    *Session
 	cfg  Config
 	addr netip.AddrPort
 	n    int // clients so far
+	// service is the protocol socklab's clients speak; probe makes one
+	// request of it on c and says what went wrong (nil: served right).
+	service string
+	probe   func(ctx context.Context, c *netlab.Client) error
+}
+
+// serverCheck is one check of a server exercise.
+type serverCheck struct {
+	name string
+	fn   func(context.Context) (bool, string, []string)
 }
 
 func runEchoServer(ctx context.Context, cfg Config, report func(Result)) ([]Result, error) {
+	g := &echoServer{cfg: cfg, service: netlab.Echo, probe: echoProbe}
+	return g.run(ctx, func() []serverCheck {
+		return []serverCheck{
+			{"serves a request", g.servesARequest},
+			{"serves a second client without restarting", g.servesASecondClient},
+			{"keeps a connection until the client closes", g.keepsAConnection},
+			{"answers a 1 MB message whole", g.answersAMegabyte},
+			{"answers two clients at once or says it is sequential", g.twoAtOnce},
+			{"closes its connection sockets", g.closesItsSockets},
+			{"survives a client that resets", g.survivesAReset},
+		}
+	}, report)
+}
+
+// echoProbe sends a line and wants it back whole.
+func echoProbe(ctx context.Context, c *netlab.Client) error {
+	msg := []byte("are you there?\n")
+	got, err := roundTrip(ctx, c, msg)
+	if err == nil && !bytes.Equal(got, msg) {
+		err = fmt.Errorf("sent %q, got %q back", msg, got)
+	}
+	return err
+}
+
+func (g *echoServer) run(ctx context.Context, list func() []serverCheck, report func(Result)) ([]Result, error) {
+	cfg := g.cfg
 	s, err := StartSession(ctx, SessionConfig{Argv: cfg.Argv, Dir: cfg.Dir, Wire: cfg.Wire, Role: netlab.RoleServer})
 	if err != nil {
 		return nil, err
 	}
 	defer s.Stop(time.Second)
-	g := &echoServer{s: s, cfg: cfg}
+	g.s = s
 	var out []Result
 	add := func(r Result) {
 		out = append(out, r)
@@ -55,17 +92,7 @@ func runEchoServer(ctx context.Context, cfg Config, report func(Result)) ([]Resu
 	if why := s.Refused(); why != "" {
 		return nil, errors.New("socklab cannot trace the program here (" + why + "): checks need its calls")
 	}
-	checks := []struct {
-		name string
-		fn   func(context.Context) (bool, string, []string)
-	}{
-		{"serves a request", g.servesARequest},
-		{"serves a second client without restarting", g.servesASecondClient},
-		{"keeps a connection until the client closes", g.keepsAConnection},
-		{"answers a 1 MB message whole", g.answersAMegabyte},
-		{"closes its connection sockets", g.closesItsSockets},
-	}
-	for _, c := range checks {
+	for _, c := range list() {
 		start := time.Now()
 		cctx, cancel := context.WithTimeout(ctx, cfg.Limit)
 		pass, detail, ev := c.fn(cctx)
@@ -111,7 +138,7 @@ func explainEnd(s *Session) string {
 func (g *echoServer) dial(ctx context.Context) (*netlab.Client, string, error) {
 	g.n++
 	name := fmt.Sprintf("client %d", g.n)
-	c, err := netlab.Dial(ctx, g.s.Lab.Tracer(name, netlab.RoleClient), netlab.Echo, netlab.ConnectTarget(g.addr))
+	c, err := netlab.Dial(ctx, g.s.Lab.Tracer(name, netlab.RoleClient), g.service, netlab.ConnectTarget(g.addr))
 	return c, name, err
 }
 
@@ -177,17 +204,13 @@ func (g *echoServer) servesASecondClient(ctx context.Context) (bool, string, []s
 	c, name, err := g.dial(ctx)
 	if err == nil {
 		defer closeClient(ctx, c)
-		msg := []byte("second client\n")
-		var got []byte
-		got, err = roundTrip(ctx, c, msg)
-		if err == nil && bytes.Equal(got, msg) {
+		if err = g.probe(ctx, c); err == nil {
 			return true, name + " was served by the same run of the program", nil
 		}
-		if err == nil {
-			err = fmt.Errorf("got %q back", got)
-		}
 	}
-	// Explain from the program's own calls.
+	// Explain from the program's own calls, once it is done with its last
+	// client (ended, or back in accept).
+	g.settle(ctx, lastAccept(g.s))
 	accepts := 0
 	lfd := -1
 	var ev []netlab.Event

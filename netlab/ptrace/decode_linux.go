@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -398,13 +399,18 @@ func (p *Program) finish(t *thread, c *pending, r regs) {
 		delete(pr.waits, key)
 	}
 	e := netlab.Event{Syscall: c.sys, Note: c.note}
+	// The state is read here, at the exit stop, after the call returned: a
+	// segment that arrived in between (the peer's FIN) may already be in
+	// it. StateAt lets a trace draw the state below such segments.
 	switch c.op {
 	case netlab.OpSocket:
 		if res >= 0 {
 			pr.roles[res] = c.role
+			e.StateAt = time.Now()
 			e.Local, e.Remote, e.State, e.Segs, _ = sockState(pr, res)
 		}
 	case netlab.OpAccept:
+		e.StateAt = time.Now()
 		if res >= 0 {
 			pr.roles[res] = netlab.RoleConn
 			e.Local, e.Remote, e.NewState, e.Segs, _ = sockState(pr, res)
@@ -415,13 +421,15 @@ func (p *Program) finish(t *thread, c *pending, r regs) {
 		if res == 0 {
 			delete(pr.roles, c.fd)
 			if c.remote.IsValid() {
+				e.StateAt = time.Now()
 				e.State = netlab.StateByTuple(c.local, c.remote)
 			}
 		} else {
-			e.State = c.state
+			e.State = c.state // read at the entry stop; no StateAt: it is not moved
 		}
 	case netlab.OpWait:
 	default:
+		e.StateAt = time.Now()
 		e.Local, e.Remote, e.State, e.Segs, _ = sockState(pr, c.fd)
 	}
 	switch {

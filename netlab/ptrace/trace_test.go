@@ -296,6 +296,15 @@ func checkEcho(t *testing.T, ev []netlab.Event, want string) {
 	if recvd.String() != want || sent.String() != want {
 		t.Fatalf("recv got %q, send gave %q", recvd.String(), sent.String())
 	}
+	// Every state the tracer read says when: at the exit stop, after the
+	// call entered the kernel (a trace draws it below the segments
+	// captured before the read).
+	for _, e := range ev {
+		if e.Kind == netlab.KindCall && e.Actor == "program" && e.State != netlab.StateNone && e.Remote.IsValid() &&
+			(e.StateAt.IsZero() || e.StateAt.Before(e.Enter)) {
+			t.Fatalf("%s: state read at %v, entered at %v", e, e.StateAt, e.Enter)
+		}
+	}
 }
 
 func TestTraceStopsAProgramThatHangs(t *testing.T) {

@@ -22,6 +22,8 @@ while clients == 0 or served < clients:
                 connection.sendall(data)
             else:
                 break
+    except OSError as e:  # a client that resets: end its connection, not the server
+        print("client", client_address, "gone:", e, flush=True)
     finally:
         connection.close()
     served += 1

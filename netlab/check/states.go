@@ -1,0 +1,102 @@
+package check
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/socklab/socklab/netlab"
+)
+
+// StateMover is a Sink that places each call's TCP state where it was
+// read, for a trace printed line by line (socklab run --trace). A traced
+// program's state is read at the call's exit stop, after it returned: a
+// segment of its connection captured between the call's moment and the
+// read (the peer's FIN) may be in that state already, and is printed
+// below the call. Such a call is printed without its state, and a line
+// "state now …" follows the last of those segments, as the ladder and
+// socklab trace do (ui's planLines, lessons' statesWhereRead).
+//
+// It relies on the order the lab releases events in (by At, see netlab's
+// package doc): a call is printed once an event past its read arrived, or
+// at Flush.
+type StateMover struct {
+	mu   sync.Mutex
+	next netlab.Sink
+	buf  []netlab.Event
+}
+
+// NewStateMover returns a StateMover writing to next.
+func NewStateMover(next netlab.Sink) *StateMover { return &StateMover{next: next} }
+
+// Emit takes the next event in the lab's order.
+func (m *StateMover) Emit(e netlab.Event) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.buf = append(m.buf, e)
+	m.release(false)
+}
+
+// Flush writes what is held (the trace ended: nothing more can come
+// before the reads).
+func (m *StateMover) Flush() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.release(true)
+}
+
+// movable: a call whose state may have been read after segments of its
+// connection. ESTABLISHED on a call other than connect stays: nothing
+// turns a connection ESTABLISHED after the handshake, so it held when the
+// call returned.
+func movable(e netlab.Event) bool {
+	return e.Kind == netlab.KindCall && e.State != netlab.StateNone && !e.StateAt.IsZero() && e.Remote.IsValid() &&
+		(e.State != netlab.StateEstablished || e.Op == netlab.OpConnect)
+}
+
+func (m *StateMover) release(all bool) {
+	for len(m.buf) > 0 {
+		e := m.buf[0]
+		if !movable(e) {
+			m.next.Emit(e)
+			m.buf = m.buf[1:]
+			continue
+		}
+		resolved := all
+		for _, x := range m.buf[1:] {
+			if x.At.After(e.StateAt) {
+				resolved = true
+				break
+			}
+		}
+		if !resolved {
+			return
+		}
+		last := -1
+		for j := 1; j < len(m.buf) && !m.buf[j].At.After(e.StateAt); j++ {
+			if p := m.buf[j].Pkt; m.buf[j].Kind == netlab.KindPacket && p != nil && sameConn(e, p) {
+				last = j
+			}
+		}
+		if last < 0 {
+			m.next.Emit(e)
+			m.buf = m.buf[1:]
+			continue
+		}
+		row := e
+		row.State = netlab.StateNone
+		m.next.Emit(row)
+		note := netlab.Event{Kind: netlab.KindNote, Actor: e.Actor, Role: e.Role, FD: e.FD, At: m.buf[last].At,
+			Local: e.Local, Remote: e.Remote,
+			Note: fmt.Sprintf("state now %s (read when %s(%d) returned, after the segments above)", e.State, nameOf(e), e.FD)}
+		rest := make([]netlab.Event, 0, len(m.buf))
+		rest = append(append(append(rest, m.buf[1:last+1]...), note), m.buf[last+1:]...)
+		m.buf = rest
+	}
+}
+
+// sameConn reports whether the segment belongs to the call's connection.
+func sameConn(e netlab.Event, p *netlab.Packet) bool {
+	lp, rp := e.Local.Port(), e.Remote.Port()
+	sp, dp := p.Seg.Src.Port(), p.Seg.Dst.Port()
+	return (sp == lp && dp == rp) || (sp == rp && dp == lp)
+}

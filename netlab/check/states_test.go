@@ -1,0 +1,78 @@
+package check
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/wire"
+)
+
+// moved runs events through a StateMover and returns the lines it wrote.
+func moved(evs []netlab.Event, flush bool) []string {
+	var out []string
+	m := NewStateMover(netlab.SinkFunc(func(e netlab.Event) { out = append(out, e.String()) }))
+	for _, e := range evs {
+		m.Emit(e)
+	}
+	if flush {
+		m.Flush()
+	}
+	return out
+}
+
+var (
+	srvAddr = netip.MustParseAddrPort("127.0.0.1:5000")
+	cliAddr = netip.MustParseAddrPort("127.0.0.1:40000")
+	t0      = time.Unix(1000, 0)
+)
+
+func ms(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
+
+// The traced server's sendto is placed at its entry (0 ms); the client's
+// FIN was captured at 2 ms; the program's state was read at the exit stop
+// (3 ms), when the FIN had made it CLOSE_WAIT.
+func sendAndFIN() []netlab.Event {
+	send := netlab.Event{Kind: netlab.KindCall, Op: netlab.OpSendto, Syscall: "sendto", Actor: "program", FD: 4, Result: 6,
+		Local: srvAddr, Remote: cliAddr, State: netlab.StateCloseWait, At: ms(0), StateAt: ms(3)}
+	fin := netlab.Event{Kind: netlab.KindPacket, Actor: "wire", At: ms(2), Pkt: &netlab.Packet{From: "client 1", To: "program",
+		Seg: wire.Segment{Proto: "tcp", Src: cliAddr, Dst: srvAddr, Flags: wire.FlagFIN | wire.FlagACK}}}
+	recv := netlab.Event{Kind: netlab.KindCall, Op: netlab.OpRecvfrom, Syscall: "recvfrom", Actor: "program", FD: 4,
+		Local: srvAddr, Remote: cliAddr, State: netlab.StateCloseWait, At: ms(5), StateAt: ms(6)}
+	return []netlab.Event{send, fin, recv}
+}
+
+func TestStateMoverDrawsAStateBelowTheSegmentThatCausedIt(t *testing.T) {
+	out := moved(sendAndFIN(), true)
+	if len(out) != 4 {
+		t.Fatalf("%d lines, want 4:\n%s", len(out), strings.Join(out, "\n"))
+	}
+	if strings.Contains(out[0], "CLOSE_WAIT") || !strings.HasPrefix(out[0], "program   sendto(") {
+		t.Errorf("the sendto row shows a state the FIN below it caused: %q", out[0])
+	}
+	if !strings.Contains(out[1], "FIN") {
+		t.Errorf("second line is not the FIN: %q", out[1])
+	}
+	if !strings.Contains(out[2], "state now CLOSE_WAIT (read when sendto(4) returned, after the segments above)") {
+		t.Errorf("third line is not the state row: %q", out[2])
+	}
+	if !strings.Contains(out[3], "recvfrom(") || !strings.Contains(out[3], "CLOSE_WAIT") {
+		t.Errorf("the recvfrom after the FIN keeps its state on its row: %q", out[3])
+	}
+}
+
+func TestStateMoverHoldsACallUntilItsReadIsPast(t *testing.T) {
+	evs := sendAndFIN()
+	if out := moved(evs[:2], false); len(out) != 0 {
+		t.Fatalf("wrote %q before an event past the sendto's read came", out)
+	}
+	// A state read with no segment of its connection before the read stays
+	// on its row.
+	evs[1].Pkt.Seg.Src = netip.MustParseAddrPort("127.0.0.1:40001")
+	out := moved(evs, false)
+	if len(out) < 1 || !strings.Contains(out[0], "CLOSE_WAIT") {
+		t.Fatalf("the state left a row no segment of its connection came under: %q", out)
+	}
+}
