@@ -85,8 +85,9 @@ func (g *echoServer) survivesAReset(ctx context.Context) (bool, string, []string
 		return false, "socklab could not set SO_LINGER on its client: " + err.Error(), nil
 	}
 	acc := g.acceptOf(c) // before the close forgets the client's address
+	before := len(programCalls(g.s))
 	closeClient(ctx, c)
-	g.settled(ctx)
+	g.acceptsAgainSince(ctx, before)
 	next, nameNext, err := g.dial(ctx)
 	if err == nil {
 		defer closeClient(ctx, next)

@@ -256,6 +256,29 @@ func (g *echoServer) servesASecondClient(ctx context.Context) (bool, string, []s
 // waited for the next client (a blocked accept, a poll), closed its
 // listening socket or ended. The next client then meets that program, not
 // one still halfway through its last.
+// acceptsAgainSince waits (at most half the limit) until the program ends
+// or, among its calls from the n-th on, calls accept() (or waits for a
+// client) again. After a client's reset a close proves nothing: a server
+// dying of the reset closes its sockets on the way out, and a client that
+// knocked then would find the listener still open and be reset a moment
+// later, a report that depended on timing.
+func (g *echoServer) acceptsAgainSince(ctx context.Context, n int) {
+	deadline := time.Now().Add(g.cfg.Limit / 2)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		calls := programCalls(g.s)
+		for _, e := range calls[min(n, len(calls)):] {
+			if e.Op == netlab.OpAccept || e.Op == netlab.OpWait {
+				return
+			}
+		}
+		select {
+		case <-g.s.Prog.Done():
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
 func (g *echoServer) settled(ctx context.Context) {
 	deadline := time.Now().Add(g.cfg.Limit / 2)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
