@@ -150,49 +150,13 @@ func laneOf(s ClassSnapshot, remote netip.AddrPort) (Lane, bool) {
 
 func TestClassLanes(t *testing.T) {
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc}, Linger: 300 * time.Millisecond})
-	var conns []net.Conn
-	var rds []*bufio.Reader
-	for range 3 {
-		cn := dialStd(t, c.Addr())
-		conns = append(conns, cn)
-		rds = append(rds, bufio.NewReader(cn))
-	}
-	for i, cn := range conns {
-		for j := 0; j <= i; j++ {
-			fmt.Fprintf(cn, "%d*%d\n", i+1, j+10)
-			if _, err := rds[i].ReadString('\n'); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	// What each lane must say. The server counts a request, its reply and
-	// the bytes sent at different moments (the bytes after the send the
-	// client has already read), so the test waits until every lane says it
-	// all (on timeout, the last snapshot shows what was still wrong).
-	lanesWrong := func(s ClassSnapshot) error {
-		for i, cn := range conns {
-			// The lane's address is the client's own (its ephemeral port), as
-			// the client's getsockname reports it.
-			local := netip.MustParseAddrPort(cn.LocalAddr().String())
-			l, ok := laneOf(s, local)
-			if !ok {
-				return fmt.Errorf("no lane for client %s in %+v", local, s.Lanes)
-			}
-			if l.Requests != uint64(i+1) || l.State != StateEstablished || !l.Open() {
-				return fmt.Errorf("lane %s: %+v", local, l)
-			}
-			wantReq, wantReply := fmt.Sprintf("%d*%d", i+1, i+10), fmt.Sprint((i+1)*(i+10))
-			if string(l.LastReq) != wantReq || string(l.LastReply) != wantReply {
-				return fmt.Errorf("lane %s: last %q → %q, want %q → %q", local, l.LastReq, l.LastReply, wantReq, wantReply)
-			}
-			if l.BytesIn == 0 || l.BytesOut == 0 || l.Local != c.Addr() {
-				return fmt.Errorf("lane %s: bytes %d/%d, local %s", local, l.BytesIn, l.BytesOut, l.Local)
-			}
-		}
-		return nil
-	}
+	conns := askLaneRequests(t, c, 3)
+	// The server counts a request, its reply and the bytes sent at
+	// different moments (the bytes after the send the client has already
+	// read), so the test waits until every lane says it all (on timeout,
+	// the last snapshot shows what was still wrong).
 	s := waitSnap(t, c, "three lanes with their requests, replies and bytes", func(s ClassSnapshot) bool {
-		return s.Connected == 3 && s.Requests == 6 && lanesWrong(s) == nil
+		return s.Connected == 3 && s.Requests == 6 && lanesWrong(s, conns, c.Addr()) == nil
 	})
 	if s.Total != 3 || s.States[StateEstablished] != 3 || s.Lanes[0].ID != 1 || s.Lanes[2].ID != 3 {
 		t.Errorf("summary: total %d, states %v", s.Total, s.States)
@@ -200,23 +164,73 @@ func TestClassLanes(t *testing.T) {
 	if !s.Queue.Valid || s.Queue.Len != 0 || s.Queue.Max <= 0 {
 		t.Errorf("accept queue: %+v", s.Queue)
 	}
+	checkLaneLeaves(t, c, conns[1])
+}
 
-	// The second student leaves: the lane says so, then goes after Linger.
-	leaving := netip.MustParseAddrPort(conns[1].LocalAddr().String())
-	conns[1].Close()
-	// The lane ends and the note of the departure is added at different
-	// moments: wait for both.
-	noted := func(s ClassSnapshot) bool {
-		for _, n := range s.Recent {
-			if n.Kind == NoteLeft && n.Remote == leaving {
-				return true
+// askLaneRequests connects n clients to the class, then client i (from 0) asks
+// i+1 products, "i+1*j+10" for j from 0 to i, reading each answer.
+func askLaneRequests(t *testing.T, c *Class, n int) []net.Conn {
+	t.Helper()
+	var conns []net.Conn
+	for range n {
+		conns = append(conns, dialStd(t, c.Addr()))
+	}
+	for i, cn := range conns {
+		rd := bufio.NewReader(cn)
+		for j := 0; j <= i; j++ {
+			fmt.Fprintf(cn, "%d*%d\n", i+1, j+10)
+			if _, err := rd.ReadString('\n'); err != nil {
+				t.Fatal(err)
 			}
 		}
-		return false
 	}
-	s = waitSnap(t, c, "the lane of the client that left to end, and a note of it", func(s ClassSnapshot) bool {
+	return conns
+}
+
+// lanesWrong says what a snapshot's lanes do not yet say about the
+// clients of askLaneRequests, or nil when each lane says it all.
+func lanesWrong(s ClassSnapshot, conns []net.Conn, server netip.AddrPort) error {
+	for i, cn := range conns {
+		// The lane's address is the client's own (its ephemeral port), as
+		// the client's getsockname reports it.
+		local := netip.MustParseAddrPort(cn.LocalAddr().String())
+		l, ok := laneOf(s, local)
+		if !ok {
+			return fmt.Errorf("no lane for client %s in %+v", local, s.Lanes)
+		}
+		if err := laneWrong(l, i, server); err != nil {
+			return fmt.Errorf("lane %s: %w", local, err)
+		}
+	}
+	return nil
+}
+
+// laneWrong checks the lane of client i of askLaneRequests.
+func laneWrong(l Lane, i int, server netip.AddrPort) error {
+	if l.Requests != uint64(i+1) || l.State != StateEstablished || !l.Open() {
+		return fmt.Errorf("%+v", l)
+	}
+	wantReq, wantReply := fmt.Sprintf("%d*%d", i+1, i+10), fmt.Sprint((i+1)*(i+10))
+	if string(l.LastReq) != wantReq || string(l.LastReply) != wantReply {
+		return fmt.Errorf("last %q → %q, want %q → %q", l.LastReq, l.LastReply, wantReq, wantReply)
+	}
+	if l.BytesIn == 0 || l.BytesOut == 0 || l.Local != server {
+		return fmt.Errorf("bytes %d/%d, local %s", l.BytesIn, l.BytesOut, l.Local)
+	}
+	return nil
+}
+
+// checkLaneLeaves closes one student's connection: the lane says so,
+// with a note of the departure, then goes after Linger.
+func checkLaneLeaves(t *testing.T, c *Class, cn net.Conn) {
+	t.Helper()
+	leaving := netip.MustParseAddrPort(cn.LocalAddr().String())
+	cn.Close()
+	// The lane ends and the note of the departure is added at different
+	// moments: wait for both.
+	s := waitSnap(t, c, "the lane of the client that left to end, and a note of it", func(s ClassSnapshot) bool {
 		l, ok := laneOf(s, leaving)
-		return ok && !l.Open() && noted(s)
+		return ok && !l.Open() && notedLeft(s, leaving)
 	})
 	l, _ := laneOf(s, leaving)
 	if !strings.Contains(l.Why, "client closed") || s.Connected != 2 || s.NextExpiry.IsZero() {
@@ -226,6 +240,16 @@ func TestClassLanes(t *testing.T) {
 		_, ok := laneOf(s, leaving)
 		return !ok && len(s.Lanes) == 2
 	})
+}
+
+// notedLeft says the snapshot's recent notes tell of remote's departure.
+func notedLeft(s ClassSnapshot, remote netip.AddrPort) bool {
+	for _, n := range s.Recent {
+		if n.Kind == NoteLeft && n.Remote == remote {
+			return true
+		}
+	}
+	return false
 }
 
 func TestClassAllowRefuses(t *testing.T) {

@@ -4,6 +4,7 @@ package netlab
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -118,47 +119,78 @@ func checkWireOrder(t *testing.T, ring bool) {
 		t.Fatalf("capture dropped %d frames (of %d read): the order cannot be judged without them", w.Dropped, w.Read)
 	}
 
-	callAt := map[CallID]int{}         // a call's returned (or blocked) event's index
-	dataIn := map[netip.AddrPort]int{} // bytes seen arriving at each address so far
-	synAck := map[netip.AddrPort]bool{}
-	packets, linked, recvs := 0, 0, 0
+	j := newOrderJudge()
 	for i, e := range events {
-		switch e.Kind {
-		case KindPacket:
-			p := e.Pkt
-			if p == nil {
-				t.Fatalf("event %d: a packet event without its segment", i)
-			}
-			packets++
-			if p.Cause != 0 {
-				linked++
-				if _, ok := callAt[p.Cause]; !ok {
-					t.Fatalf("event %d: %s linked to call %d, which is not above it", i, e.String(), p.Cause)
-				}
-			}
-			if p.Seg.Flags.Has(wire.FlagSYN | wire.FlagACK) {
-				synAck[p.Seg.Dst] = true
-			}
-			dataIn[p.Seg.Dst] += p.Seg.Len
-		case KindCall, KindBlocked:
-			callAt[e.CallID] = i
-			if e.Kind != KindCall || e.Failed() {
-				continue
-			}
-			switch {
-			case e.Op == OpConnect && !synAck[e.Local]:
-				t.Fatalf("event %d: %s returned above the SYN-ACK it waited for", i, e.String())
-			case e.Op == OpRecv && e.Result > 0:
-				recvs++
-				if dataIn[e.Local] < e.Result {
-					t.Fatalf("event %d: %s returned %d bytes, but only %d had crossed to %s above it", i, e.String(), e.Result, dataIn[e.Local], e.Local)
-				}
-				dataIn[e.Local] -= e.Result
-			}
+		if err := j.judge(i, e); err != nil {
+			t.Fatal(err)
 		}
 	}
+	packets, linked, recvs := j.packets, j.linked, j.recvs
 	if packets == 0 || linked == 0 || recvs < trips {
 		t.Fatalf("too little to judge: %d segments (%d linked to calls), %d recvs", packets, linked, recvs)
 	}
 	t.Logf("%d segments, %d linked to their calls, %d recvs: every effect below its cause", packets, linked, recvs)
+}
+
+// orderJudge reads a log top to bottom and says where an effect is drawn
+// above its cause: a segment linked to a call not yet above it, a connect
+// returned above its SYN-ACK, a recv returning bytes not yet arrived.
+type orderJudge struct {
+	callAt                 map[CallID]int         // a call's returned (or blocked) event's index
+	dataIn                 map[netip.AddrPort]int // bytes seen arriving at each address so far
+	synAck                 map[netip.AddrPort]bool
+	packets, linked, recvs int
+}
+
+func newOrderJudge() *orderJudge {
+	return &orderJudge{callAt: map[CallID]int{}, dataIn: map[netip.AddrPort]int{}, synAck: map[netip.AddrPort]bool{}}
+}
+
+// judge takes event i, the next in the log.
+func (j *orderJudge) judge(i int, e Event) error {
+	switch e.Kind {
+	case KindPacket:
+		return j.packet(i, e)
+	case KindCall, KindBlocked:
+		j.callAt[e.CallID] = i
+		if e.Kind != KindCall || e.Failed() {
+			return nil
+		}
+		return j.returned(i, e)
+	}
+	return nil
+}
+
+func (j *orderJudge) packet(i int, e Event) error {
+	p := e.Pkt
+	if p == nil {
+		return fmt.Errorf("event %d: a packet event without its segment", i)
+	}
+	j.packets++
+	if p.Cause != 0 {
+		j.linked++
+		if _, ok := j.callAt[p.Cause]; !ok {
+			return fmt.Errorf("event %d: %s linked to call %d, which is not above it", i, e.String(), p.Cause)
+		}
+	}
+	if p.Seg.Flags.Has(wire.FlagSYN | wire.FlagACK) {
+		j.synAck[p.Seg.Dst] = true
+	}
+	j.dataIn[p.Seg.Dst] += p.Seg.Len
+	return nil
+}
+
+// returned judges a call that succeeded against the segments above it.
+func (j *orderJudge) returned(i int, e Event) error {
+	switch {
+	case e.Op == OpConnect && !j.synAck[e.Local]:
+		return fmt.Errorf("event %d: %s returned above the SYN-ACK it waited for", i, e.String())
+	case e.Op == OpRecv && e.Result > 0:
+		j.recvs++
+		if j.dataIn[e.Local] < e.Result {
+			return fmt.Errorf("event %d: %s returned %d bytes, but only %d had crossed to %s above it", i, e.String(), e.Result, j.dataIn[e.Local], e.Local)
+		}
+		j.dataIn[e.Local] -= e.Result
+	}
+	return nil
 }

@@ -160,144 +160,38 @@ func (p *Program) decodeEntry(t *thread, r regs) *pending {
 	case "":
 		return nil
 	case "socket":
-		dom := int(a[0])
-		if dom != unix.AF_INET && dom != unix.AF_INET6 {
-			return nil
-		}
-		c.op, c.fd, c.role = netlab.OpSocket, -1, p.cfg.Role
-		c.text = domainName(dom) + ", " + typeName(int(a[1])) + ", " + strconv.Itoa(int(a[2]))
-		return c
+		return p.decodeSocket(c)
 	case "poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait", "epoll_pwait2":
 		return p.decodeWait(t, c, name)
+	}
+	decode := fdDecoders[name]
+	if decode == nil {
+		return nil
 	}
 	// Every other call is made on an fd: only IP sockets are shown.
 	d := copyFD(t.proc, fd)
 	if d < 0 {
 		return nil
 	}
+	defer unix.Close(d)
 	if !inet(d) {
-		unix.Close(d)
 		return nil
 	}
 	c.local, c.remote, c.state, _ = netlab.FDState(d)
 	fl, _ := unix.FcntlInt(uintptr(d), unix.F_GETFL, 0)
-	nonblock := fl&unix.O_NONBLOCK != 0
-	ready := func(ev int16) bool {
-		pfd := []unix.PollFd{{Fd: int32(d), Events: ev}}
-		n, err := unix.Poll(pfd, 0)
-		return err != nil || n > 0
-	}
-	defer unix.Close(d)
-	f := fdText(fd)
-	tid := t.tid
-	switch name {
-	case "bind", "connect":
-		c.op = netlab.OpBind
-		if name == "connect" {
-			c.op = netlab.OpConnect
-			c.role = netlab.RoleClient
-			t.proc.roles[fd] = netlab.RoleClient
-		}
-		addr, text := readSockaddr(tid, a[1], a[2])
-		c.args.Addr = addr
-		c.text = f + ", " + text
-	case "listen":
-		c.op = netlab.OpListen
-		c.role = netlab.RoleServer
-		t.proc.roles[fd] = netlab.RoleServer
-		c.args.Backlog = int(int32(a[1]))
-		c.text = f + ", " + strconv.Itoa(c.args.Backlog)
-	case "accept", "accept4":
-		c.op = netlab.OpAccept
-		c.text = f
-		if name == "accept4" {
-			c.sys = name
-			if fl := sockFlags(int(a[3])); fl != "" {
-				c.text += ", " + fl
-			}
-		}
-		c.willWait = !nonblock && !ready(unix.POLLIN)
-	case "sendto", "write", "writev", "sendmsg", "sendmmsg":
-		c.op, c.sys = netlab.OpSend, name
-		switch name {
-		case "sendto":
-			c.data = readMem(tid, a[1], int(min(a[2], netlab.DataCap)))
-			c.args.Size = int(a[2])
-			c.text = f + ", " + quote(c.data, a[2]) + ", " + strconv.FormatUint(a[2], 10) + ", " + msgFlags(int(a[3]))
-			if a[4] != 0 {
-				addr, text := readSockaddr(tid, a[4], a[5])
-				c.op, c.sys, c.args.Addr = netlab.OpSendto, "", addr
-				c.text += ", " + text
-			} else {
-				c.text += ", NULL, 0"
-			}
-		case "write":
-			c.data = readMem(tid, a[1], int(min(a[2], netlab.DataCap)))
-			c.args.Size = int(a[2])
-			c.text = f + ", " + quote(c.data, a[2]) + ", " + strconv.FormatUint(a[2], 10)
-		case "writev":
-			c.data = readIov(tid, a[1], a[2], netlab.DataCap)
-			c.text = f + ", [" + quote(c.data, 0) + "], " + strconv.FormatUint(a[2], 10)
-		case "sendmsg", "sendmmsg":
-			if m, ok := readMsghdr(tid, a[1]); ok {
-				c.data = readIov(tid, m.iov, m.iovlen, netlab.DataCap)
-				if m.name != 0 {
-					addr, _ := readSockaddr(tid, m.name, m.namelen)
-					c.args.Addr = addr
-				}
-			}
-			c.text = f + ", {" + quote(c.data, 0) + "}, "
-			if name == "sendmmsg" {
-				c.text += strconv.FormatUint(a[2], 10) + ", " + msgFlags(int(a[3]))
-			} else {
-				c.text += msgFlags(int(a[2]))
-			}
-		}
-	case "recvfrom", "read", "readv", "recvmsg", "recvmmsg":
-		c.op, c.sys = netlab.OpRecv, name
-		switch name {
-		case "recvfrom":
-			c.args.Size = int(a[2])
-			c.text = f + ", " + strconv.FormatUint(a[2], 10) + ", " + msgFlags(int(a[3]))
-			if a[4] != 0 {
-				c.op, c.sys = netlab.OpRecvfrom, ""
-			}
-			nonblock = nonblock || a[3]&unix.MSG_DONTWAIT != 0
-		case "read":
-			c.args.Size = int(a[2])
-			c.text = f + ", " + strconv.FormatUint(a[2], 10)
-		default:
-			c.text = f + ", …"
-		}
-		c.willWait = !nonblock && !ready(unix.POLLIN)
-	case "shutdown":
-		c.op = netlab.OpShutdown
-		c.args.Option = shutHow(int(a[1]))
-		c.text = f + ", " + c.args.Option
-	case "close":
-		c.op = netlab.OpClose
-		c.text = f
-	case "setsockopt":
-		c.op = netlab.OpSetsockopt
-		level, opt := sockoptName(int(a[1]), int(a[2]))
-		c.args.Option = opt
-		val := "…"
-		if a[4] == 4 {
-			if b := readMem(tid, a[3], 4); len(b) == 4 {
-				c.args.Value = int(int32(binary.LittleEndian.Uint32(b)))
-				val = strconv.Itoa(c.args.Value)
-			}
-		}
-		c.text = f + ", " + level + ", " + opt + ", " + val
-	case "getsockname", "getpeername":
-		c.op, c.sys = netlab.OpGetsockname, name
-		if name == "getsockname" {
-			c.sys = ""
-		}
-		c.text = f
-	default:
+	decode(t, c, fdCall{name: name, f: fdText(fd), tid: t.tid, d: d, nonblock: fl&unix.O_NONBLOCK != 0})
+	return c
+}
+
+// decodeSocket shows socket() for IP domains only.
+func (p *Program) decodeSocket(c *pending) *pending {
+	a := c.a
+	dom := int(a[0])
+	if dom != unix.AF_INET && dom != unix.AF_INET6 {
 		return nil
 	}
+	c.op, c.fd, c.role = netlab.OpSocket, -1, p.cfg.Role
+	c.text = domainName(dom) + ", " + typeName(int(a[1])) + ", " + strconv.Itoa(int(a[2]))
 	return c
 }
 
@@ -399,9 +293,19 @@ func (p *Program) finish(t *thread, c *pending, r regs) {
 		delete(pr.waits, key)
 	}
 	e := netlab.Event{Syscall: c.sys, Note: c.note}
-	// The state is read here, at the exit stop, after the call returned: a
-	// segment that arrived in between (the peer's FIN) may already be in
-	// it. StateAt lets a trace draw the state below such segments.
+	exitState(pr, c, res, &e)
+	if c.op == netlab.OpListen && res == 0 && p.cfg.OnListen != nil && e.Local.IsValid() {
+		p.cfg.OnListen(e.Local)
+	}
+	e.Data = exitData(t.tid, c, res)
+	c.x.Return(res, errno, e)
+}
+
+// exitState fills in the socket's addresses and state after the call.
+// The state is read here, at the exit stop, after the call returned: a
+// segment that arrived in between (the peer's FIN) may already be in it.
+// StateAt lets a trace draw the state below such segments.
+func exitState(pr *proc, c *pending, res int, e *netlab.Event) {
 	switch c.op {
 	case netlab.OpSocket:
 		if res >= 0 {
@@ -417,41 +321,53 @@ func (p *Program) finish(t *thread, c *pending, r regs) {
 		}
 		_, _, e.State, _, _ = sockState(pr, c.fd)
 	case netlab.OpClose:
-		e.Local, e.Remote = c.local, c.remote
-		if res == 0 {
-			delete(pr.roles, c.fd)
-			if c.remote.IsValid() {
-				e.StateAt = time.Now()
-				e.State = netlab.StateByTuple(c.local, c.remote)
-			}
-		} else {
-			e.State = c.state // read at the entry stop; no StateAt: it is not moved
-		}
+		closeState(pr, c, res, e)
 	case netlab.OpWait:
 	default:
 		e.StateAt = time.Now()
 		e.Local, e.Remote, e.State, e.Segs, _ = sockState(pr, c.fd)
 	}
-	switch {
-	case c.op == netlab.OpListen && res == 0 && p.cfg.OnListen != nil && e.Local.IsValid():
-		p.cfg.OnListen(e.Local)
-	case (c.op == netlab.OpSend || c.op == netlab.OpSendto) && res > 0:
-		e.Data = c.data[:min(res, len(c.data))]
+}
+
+// closeState: after a close the fd is gone, so the socket is found by
+// its addresses from the entry.
+func closeState(pr *proc, c *pending, res int, e *netlab.Event) {
+	e.Local, e.Remote = c.local, c.remote
+	if res != 0 {
+		e.State = c.state // read at the entry stop; no StateAt: it is not moved
+		return
+	}
+	delete(pr.roles, c.fd)
+	if c.remote.IsValid() {
+		e.StateAt = time.Now()
+		e.State = netlab.StateByTuple(c.local, c.remote)
+	}
+}
+
+// exitData is the bytes a send took or a recv returned: a send's from
+// its entry, a recv's read now that the result says how many.
+func exitData(tid int, c *pending, res int) []byte {
+	if res <= 0 {
+		return nil
+	}
+	switch c.op {
+	case netlab.OpSend, netlab.OpSendto:
 		if c.sys == "sendmmsg" {
-			e.Data = c.data
+			return c.data
 		}
-	case (c.op == netlab.OpRecv || c.op == netlab.OpRecvfrom) && res > 0:
+		return c.data[:min(res, len(c.data))]
+	case netlab.OpRecv, netlab.OpRecvfrom:
 		n := min(res, netlab.DataCap)
 		switch c.sys {
 		case "readv":
-			e.Data = readIov(t.tid, c.a[1], c.a[2], n)
+			return readIov(tid, c.a[1], c.a[2], n)
 		case "recvmsg", "recvmmsg":
-			if m, ok := readMsghdr(t.tid, c.a[1]); ok {
-				e.Data = readIov(t.tid, m.iov, m.iovlen, n)
+			if m, ok := readMsghdr(tid, c.a[1]); ok {
+				return readIov(tid, m.iov, m.iovlen, n)
 			}
-		default:
-			e.Data = readMem(t.tid, c.a[1], n)
+			return nil
 		}
+		return readMem(tid, c.a[1], n)
 	}
-	c.x.Return(res, errno, e)
+	return nil
 }

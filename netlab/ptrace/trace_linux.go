@@ -410,6 +410,8 @@ func exitOf(ws syscall.WaitStatus) Exit {
 	return Exit{Code: ws.ExitStatus()}
 }
 
+// loop waits on every tracee until none is left, handing each stop to
+// the handler of its kind.
 func (p *Program) loop(markExec func()) {
 	for len(p.threads) > 0 {
 		var ws unix.WaitStatus
@@ -429,54 +431,74 @@ func (p *Program) loop(markExec func()) {
 		}
 		switch {
 		case ws.Exited() || ws.Signaled():
-			p.gone(t)
-			if tid == p.pid {
-				p.exit = exitOf(syscall.WaitStatus(ws))
-			}
-			if tid == p.pid && !p.execed {
-				// The launcher ended before the program ran: say why.
-				b, _ := io.ReadAll(p.report)
-				if len(b) > 0 {
-					p.err = errors.New(string(b))
-				}
-			}
-			continue
-		case !ws.Stopped():
-			continue
-		}
-		sig := ws.StopSignal()
-		switch {
-		case sig == unix.SIGTRAP|0x80:
-			p.exitStop(t)
-		case sig == unix.SIGTRAP && ws.TrapCause() == unix.PTRACE_EVENT_SECCOMP:
-			p.entryStop(t)
-		case sig == unix.SIGTRAP && ws.TrapCause() == unix.PTRACE_EVENT_EXEC:
-			if tid == p.pid && !p.execed {
-				p.execed = true
-				b, _ := io.ReadAll(p.report)
-				if len(b) > 0 {
-					p.refused = string(b)
-				}
-				markExec()
-			}
-			unix.PtraceCont(tid, 0)
-		case sig == unix.SIGTRAP && ws.TrapCause() > 0:
-			// clone, fork, vfork: the new tracee reports its own first stop.
-			if msg, err := unix.PtraceGetEventMsg(tid); err == nil && ws.TrapCause() != unix.PTRACE_EVENT_CLONE {
-				p.forked(t.proc, int(msg))
-			}
-			unix.PtraceCont(tid, 0)
-		case sig == unix.SIGSTOP && !t.seen:
+			p.ended(t, ws)
+		case ws.Stopped():
+			p.stopped(t, ws, markExec)
 			t.seen = true
-			unix.PtraceCont(tid, 0)
-		case sig == unix.SIGSTOP || sig == unix.SIGTSTP || sig == unix.SIGTTIN || sig == unix.SIGTTOU:
-			// No job control under the tracer: a stop is not passed on (a
-			// group-stop would otherwise report again and again).
-			unix.PtraceCont(tid, 0)
-		default:
-			unix.PtraceCont(tid, int(sig))
 		}
-		t.seen = true
+	}
+}
+
+// ended forgets a tracee that exited or was killed; the program's own
+// end gives its exit status, and a launcher that ended before the exec
+// says why in its report.
+func (p *Program) ended(t *thread, ws unix.WaitStatus) {
+	p.gone(t)
+	if t.tid != p.pid {
+		return
+	}
+	p.exit = exitOf(syscall.WaitStatus(ws))
+	if !p.execed {
+		if b, _ := io.ReadAll(p.report); len(b) > 0 {
+			p.err = errors.New(string(b))
+		}
+	}
+}
+
+// stopped handles one ptrace stop and lets the tracee go on.
+func (p *Program) stopped(t *thread, ws unix.WaitStatus, markExec func()) {
+	tid := t.tid
+	sig := ws.StopSignal()
+	switch {
+	case sig == unix.SIGTRAP|0x80:
+		p.exitStop(t)
+	case sig == unix.SIGTRAP:
+		p.trapped(t, ws, markExec)
+	case sig == unix.SIGSTOP && !t.seen:
+		unix.PtraceCont(tid, 0)
+	case sig == unix.SIGSTOP || sig == unix.SIGTSTP || sig == unix.SIGTTIN || sig == unix.SIGTTOU:
+		// No job control under the tracer: a stop is not passed on (a
+		// group-stop would otherwise report again and again).
+		unix.PtraceCont(tid, 0)
+	default:
+		unix.PtraceCont(tid, int(sig))
+	}
+}
+
+// trapped handles a SIGTRAP stop: a ptrace event (seccomp, exec, clone,
+// fork) or a plain SIGTRAP, passed on to the program.
+func (p *Program) trapped(t *thread, ws unix.WaitStatus, markExec func()) {
+	tid := t.tid
+	switch cause := ws.TrapCause(); {
+	case cause == unix.PTRACE_EVENT_SECCOMP:
+		p.entryStop(t)
+	case cause == unix.PTRACE_EVENT_EXEC:
+		if tid == p.pid && !p.execed {
+			p.execed = true
+			if b, _ := io.ReadAll(p.report); len(b) > 0 {
+				p.refused = string(b)
+			}
+			markExec()
+		}
+		unix.PtraceCont(tid, 0)
+	case cause > 0:
+		// clone, fork, vfork: the new tracee reports its own first stop.
+		if msg, err := unix.PtraceGetEventMsg(tid); err == nil && cause != unix.PTRACE_EVENT_CLONE {
+			p.forked(t.proc, int(msg))
+		}
+		unix.PtraceCont(tid, 0)
+	default:
+		unix.PtraceCont(tid, int(unix.SIGTRAP))
 	}
 }
 

@@ -23,11 +23,24 @@ func htons(v uint16) uint16 {
 // TestCaptureLoopback checks Decode and Track against what the kernel
 // really puts on lo, not just against gopacket's encoder.
 func TestCaptureLoopback(t *testing.T) {
+	fd := openLoopbackCapture(t)
+	cliPort, srvPort := exchangeHello(t)
+	got := readExchange(t, fd, cliPort, srvPort)
+	for _, s := range got {
+		t.Logf("%v > %v %-14s seq=%d ack=%d win=%d shift=%d opts=%+v", s.Src, s.Dst, s.Summary(), s.RelSeq, s.RelAck, s.ScaledWin(), s.WinShift, s.Opts)
+	}
+	checkCapturedExchange(t, got, cliPort, srvPort)
+}
+
+// openLoopbackCapture opens a packet socket bound to lo, closed when the
+// test ends; it skips the test where the host does not allow one.
+func openLoopbackCapture(t *testing.T) int {
+	t.Helper()
 	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, int(htons(unix.ETH_P_ALL)))
 	if err != nil {
 		t.Skipf("cannot open an AF_PACKET socket (needs CAP_NET_RAW): %v", err)
 	}
-	defer unix.Close(fd)
+	t.Cleanup(func() { unix.Close(fd) })
 	// Other tests flood lo while this one runs (go test runs packages in
 	// parallel): a large buffer keeps this connection's frames from being
 	// dropped before they are read.
@@ -39,28 +52,20 @@ func TestCaptureLoopback(t *testing.T) {
 	if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: lo.Index}); err != nil {
 		t.Skipf("cannot bind the packet socket to lo: %v", err)
 	}
+	return fd
+}
 
+// exchangeHello runs one whole TCP exchange on lo (connect, "hello\n" one
+// way, "HELLO\n" back, close) and returns the client's and server's ports.
+func exchangeHello(t *testing.T) (cliPort, srvPort uint16) {
+	t.Helper()
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ln.Close()
 	served := make(chan error, 1)
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			served <- err
-			return
-		}
-		defer c.Close()
-		buf := make([]byte, 6)
-		if _, err := io.ReadFull(c, buf); err != nil {
-			served <- err
-			return
-		}
-		_, err = c.Write([]byte("HELLO\n"))
-		served <- err
-	}()
+	go func() { served <- serveHello(ln) }()
 	c, err := net.Dial("tcp4", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -75,9 +80,27 @@ func TestCaptureLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Close()
-	cliPort := uint16(c.LocalAddr().(*net.TCPAddr).Port)
-	srvPort := uint16(ln.Addr().(*net.TCPAddr).Port)
+	return uint16(c.LocalAddr().(*net.TCPAddr).Port), uint16(ln.Addr().(*net.TCPAddr).Port)
+}
 
+// serveHello accepts one connection, reads 6 bytes and answers "HELLO\n".
+func serveHello(ln net.Listener) error {
+	c, err := ln.Accept()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := io.ReadFull(c, make([]byte, 6)); err != nil {
+		return err
+	}
+	_, err = c.Write([]byte("HELLO\n"))
+	return err
+}
+
+// readExchange decodes and tracks the segments of the connection between
+// the two ports from the packet socket.
+func readExchange(t *testing.T, fd int, cliPort, srvPort uint16) []Segment {
+	t.Helper()
 	flows := NewFlows()
 	var got []Segment
 	buf := make([]byte, 1<<17)
@@ -93,25 +116,37 @@ func TestCaptureLoopback(t *testing.T) {
 		if err != nil {
 			t.Fatalf("recvfrom: %v", err)
 		}
-		// lo hands each packet to ETH_P_ALL sockets twice; keep one copy.
-		if ll, ok := from.(*unix.SockaddrLinklayer); ok && ll.Pkttype == unix.PACKET_OUTGOING {
-			continue
+		if s, ok := exchangeSegment(buf[:n], from, cliPort, srvPort); ok {
+			flows.Track(&s)
+			got = append(got, s)
 		}
-		s, err := Decode(buf[:n])
-		if err != nil {
-			continue // other traffic in this namespace, e.g. IPv6 ND
-		}
-		ports := [2]uint16{s.Src.Port(), s.Dst.Port()}
-		if s.Proto != "tcp" || (ports != [2]uint16{cliPort, srvPort} && ports != [2]uint16{srvPort, cliPort}) {
-			continue
-		}
-		flows.Track(&s)
-		got = append(got, s)
 	}
+	return got
+}
 
-	for _, s := range got {
-		t.Logf("%v > %v %-14s seq=%d ack=%d win=%d shift=%d opts=%+v", s.Src, s.Dst, s.Summary(), s.RelSeq, s.RelAck, s.ScaledWin(), s.WinShift, s.Opts)
+// exchangeSegment decodes one frame, keeping it only when it is an
+// incoming copy of a TCP segment between the two ports.
+func exchangeSegment(frame []byte, from unix.Sockaddr, cliPort, srvPort uint16) (Segment, bool) {
+	// lo hands each packet to ETH_P_ALL sockets twice; keep one copy.
+	if ll, ok := from.(*unix.SockaddrLinklayer); ok && ll.Pkttype == unix.PACKET_OUTGOING {
+		return Segment{}, false
 	}
+	s, err := Decode(frame)
+	if err != nil {
+		return Segment{}, false // other traffic in this namespace, e.g. IPv6 ND
+	}
+	ports := [2]uint16{s.Src.Port(), s.Dst.Port()}
+	if s.Proto != "tcp" || (ports != [2]uint16{cliPort, srvPort} && ports != [2]uint16{srvPort, cliPort}) {
+		return Segment{}, false
+	}
+	return s, true
+}
+
+// checkCapturedExchange checks the captured segments against what Linux
+// sends for the exchange: the handshake's numbers and options, the
+// request, the reply, and no retransmission.
+func checkCapturedExchange(t *testing.T, got []Segment, cliPort, srvPort uint16) {
+	t.Helper()
 	find := func(what string, ok func(Segment) bool) Segment {
 		t.Helper()
 		for _, s := range got {
@@ -129,7 +164,21 @@ func TestCaptureLoopback(t *testing.T) {
 	ack := find("handshake ACK", func(s Segment) bool { return fromCli(s) && s.Flags == FlagACK && s.RelSeq == 1 && s.RelAck == 1 })
 	req := find("request", func(s Segment) bool { return fromCli(s) && string(s.Payload) == "hello\n" })
 	find("reply", func(s Segment) bool { return fromSrv(s) && string(s.Payload) == "HELLO\n" })
+	checkHandshake(t, syn, synAck, ack)
+	if req.Len != 6 || req.RelSeq != 1 || req.Summary() != "PSH,ACK len=6" {
+		t.Errorf("request: %+v (%s)", req, req.Summary())
+	}
+	for _, s := range got {
+		if s.Retrans {
+			t.Errorf("nothing was retransmitted on lo, yet %s rel seq %d is marked", s.Summary(), s.RelSeq)
+		}
+	}
+}
 
+// checkHandshake checks the handshake's relative numbers, MSS and the
+// window shift the final ACK carries.
+func checkHandshake(t *testing.T, syn, synAck, ack Segment) {
+	t.Helper()
 	if syn.RelSeq != 0 || synAck.RelSeq != 0 || synAck.RelAck != 1 || synAck.Ack != syn.Seq+1 {
 		t.Errorf("handshake numbers: SYN %+v SYN-ACK %+v", syn, synAck)
 	}
@@ -140,13 +189,5 @@ func TestCaptureLoopback(t *testing.T) {
 	// final ACK must carry the client's own shift.
 	if syn.Opts.WScale >= 0 && synAck.Opts.WScale >= 0 && ack.WinShift != syn.Opts.WScale {
 		t.Errorf("ACK WinShift = %d, client SYN offered %d", ack.WinShift, syn.Opts.WScale)
-	}
-	if req.Len != 6 || req.RelSeq != 1 || req.Summary() != "PSH,ACK len=6" {
-		t.Errorf("request: %+v (%s)", req, req.Summary())
-	}
-	for _, s := range got {
-		if s.Retrans {
-			t.Errorf("nothing was retransmitted on lo, yet %s rel seq %d is marked", s.Summary(), s.RelSeq)
-		}
 	}
 }
