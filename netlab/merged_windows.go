@@ -409,3 +409,17 @@ func (s *Socket) connectMade(ctx context.Context, fd int, args string, addr neti
 	s.doneFD(&cl, fd, 0, err, nil, "")
 	return wrap("connect", addr, err)
 }
+
+// SetLingerZero sets SO_LINGER {on, 0} through Go's net (SetLinger(0)),
+// so the next close sends a RST, with a note on screen.
+func (s *Socket) SetLingerZero(ctx context.Context) error {
+	if tc, ok := s.conn.(*net.TCPConn); ok {
+		if err := tc.SetLinger(0); err != nil {
+			return err
+		}
+	}
+	if s.tr.Sink != nil {
+		s.note(OpSetsockopt, fmt.Sprintf("%d, SOL_SOCKET, SO_LINGER, {on, 0}", s.FD()), "SO_LINGER set through Go's net on Windows")
+	}
+	return nil
+}
