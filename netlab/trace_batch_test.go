@@ -44,6 +44,10 @@ func TestTraceWriterBatchesKeepOrder(t *testing.T) {
 				})
 			}
 			wg.Wait()
+			// Close gives the output CloseWait; a slow machine (-race,
+			// shared cores) may need longer to format 12 000 lines, which
+			// is not what this test is about.
+			waitFor(t, "every line written", func() bool { return tw.written.Load() == actors*per })
 			if err := tw.Close(); err != nil || tw.Lost() != 0 {
 				t.Fatalf("Close = %v, Lost = %d", err, tw.Lost())
 			}
@@ -98,6 +102,7 @@ func TestTraceWriterDropsReported(t *testing.T) {
 				tw.Emit(Event{Kind: KindNote, Note: "more", FD: -1})
 			}
 			close(w.release)
+			waitFor(t, "the batch and the drop count written", func() bool { return tw.written.Load() == 9 })
 			if err := tw.Close(); err != nil {
 				t.Fatalf("Close = %v", err)
 			}
