@@ -2,7 +2,7 @@ package netlab
 
 import (
 	"encoding/base64"
-	"encoding/json"
+	"net/netip"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -14,153 +14,225 @@ import (
 // Fields are only ever added; a change of meaning bumps it.
 const JSONVersion = 1
 
-// jsonEvent is one line of a JSON trace. Empty fields are left out, except
-// those a reader always needs (v, seq, kind, op, actor, role, result).
-type jsonEvent struct {
-	V        int       `json:"v"`
-	Seq      uint64    `json:"seq"`
-	Kind     string    `json:"kind"`
-	Op       string    `json:"op"`
-	Syscall  string    `json:"syscall,omitempty"`
-	Role     string    `json:"role"`
-	Actor    string    `json:"actor"`
-	Call     uint64    `json:"call,omitempty"`
-	FD       *int      `json:"fd,omitempty"`
-	Text     string    `json:"text,omitempty"`
-	Addr     string    `json:"addr,omitempty"`
-	Size     int       `json:"size,omitempty"`
-	Backlog  int       `json:"backlog,omitempty"`
-	Option   string    `json:"option,omitempty"`
-	Value    *int      `json:"value,omitempty"`
-	Path     string    `json:"path,omitempty"`
-	Result   int       `json:"result"`
-	Errno    string    `json:"errno,omitempty"`
-	ErrText  string    `json:"error,omitempty"`
-	Local    string    `json:"local,omitempty"`
-	Remote   string    `json:"remote,omitempty"`
-	State    string    `json:"state,omitempty"`
-	NewState string    `json:"new_state,omitempty"`
-	Segs     *jsonSegs `json:"segs,omitempty"`
-	Bytes    int       `json:"bytes,omitempty"`
-	Data     string    `json:"data,omitempty"`
-	DataText *string   `json:"data_text,omitempty"`
-	Note     string    `json:"note,omitempty"`
-	Pkt      *jsonPkt  `json:"pkt,omitempty"`
-	Enter    int64     `json:"enter_ns"`
-	Return   int64     `json:"return_ns"`
-	At       int64     `json:"at_ns"`
-}
-
-// jsonPkt is a captured segment (kind "packet"). Numbers are as on the
-// wire; rel_seq and rel_ack count from each direction's first sequence
-// number, as Wireshark shows them.
-type jsonPkt struct {
-	Proto    string    `json:"proto"`
-	Src      string    `json:"src"`
-	Dst      string    `json:"dst"`
-	From     string    `json:"from,omitempty"`
-	To       string    `json:"to,omitempty"`
-	Flags    string    `json:"flags,omitempty"`
-	Seq      uint32    `json:"seq"`
-	Ack      uint32    `json:"ack"`
-	RelSeq   uint32    `json:"rel_seq"`
-	RelAck   uint32    `json:"rel_ack"`
-	Win      uint16    `json:"win"`
-	WinShift int       `json:"win_shift"`
-	MSS      int       `json:"mss,omitempty"`
-	WScale   *int      `json:"wscale,omitempty"`
-	SACKPerm bool      `json:"sack_perm,omitempty"`
-	Len      int       `json:"len"`
-	FrameLen int       `json:"frame_len"`
-	Retrans  bool      `json:"retrans,omitempty"`
-	Cause    uint64    `json:"cause,omitempty"`
-	CauseOp  string    `json:"cause_op,omitempty"`
-	Why      string    `json:"why,omitempty"`
-	Origin   string    `json:"origin,omitempty"`
-	Rule     string    `json:"rule,omitempty"`
-	Reason   string    `json:"reason,omitempty"`
-	ICMP     *jsonICMP `json:"icmp,omitempty"`
-}
-
-// jsonICMP is an ICMP error's type and code and the datagram it quotes.
-type jsonICMP struct {
-	Type      uint8  `json:"type"`
-	Code      uint8  `json:"code"`
-	QuotedPro string `json:"quoted_proto,omitempty"`
-	QuotedSrc string `json:"quoted_src"`
-	QuotedDst string `json:"quoted_dst"`
-}
-
-type jsonSegs struct {
-	Out     uint64 `json:"out"`
-	In      uint64 `json:"in"`
-	Retrans uint64 `json:"retrans"`
-}
-
 // AppendJSON appends e as one line of the JSON trace schema (without the
-// newline).
+// newline). Fields come in a fixed order; empty ones are left out, except
+// those a reader always needs (v, seq, kind, op, actor, role, result,
+// enter_ns, return_ns, at_ns). It is written by hand, with strconv and a
+// caller's buffer, so a traced call costs no allocation here: the lines
+// are exactly those encoding/json made, with safetext's escapes (the
+// reference encoder in json_ref_test.go checks it).
 func (e Event) AppendJSON(b []byte) []byte {
-	j := jsonEvent{V: JSONVersion, Seq: e.Seq, Kind: e.Kind.String(), Op: e.Op.Key(), Syscall: e.Syscall, Role: e.Role.String(),
-		Actor: e.Actor, Call: uint64(e.CallID), Text: e.Text, Size: e.Args.Size, Backlog: e.Args.Backlog,
-		Option: e.Args.Option, Path: e.Args.Path, Result: e.Result, Errno: ErrnoName(e.Errno), Note: e.Note,
-		State: e.State.String(), NewState: e.NewState.String(), Bytes: len(e.Data),
-		Enter: unixNano(e.Enter), Return: unixNano(e.Return), At: unixNano(e.At)}
+	b = append(b, `{"v":`...)
+	b = strconv.AppendInt(b, JSONVersion, 10)
+	b = strconv.AppendUint(append(b, `,"seq":`...), e.Seq, 10)
+	b = jsonString(append(b, `,"kind":`...), e.Kind.String())
+	b = jsonString(append(b, `,"op":`...), e.Op.Key())
+	b = jsonOmit(b, `,"syscall":`, e.Syscall)
+	b = jsonString(append(b, `,"role":`...), e.Role.String())
+	b = jsonString(append(b, `,"actor":`...), e.Actor)
+	if e.CallID != 0 {
+		b = strconv.AppendUint(append(b, `,"call":`...), uint64(e.CallID), 10)
+	}
 	if e.Kind != KindNote && e.Kind != KindLab {
-		fd := e.FD
-		j.FD = &fd
+		b = strconv.AppendInt(append(b, `,"fd":`...), int64(e.FD), 10)
 	}
-	if e.Segs.Valid {
-		j.Segs = &jsonSegs{Out: e.Segs.Out, In: e.Segs.In, Retrans: e.Segs.Retrans}
-	}
-	if e.Errno != 0 {
-		j.ErrText = e.Errno.Error()
-	} else if e.Err != "" {
-		j.ErrText = e.Err
-	}
+	b = jsonOmit(b, `,"text":`, e.Text)
 	if e.Args.Addr.IsValid() {
-		j.Addr = e.Args.Addr.String()
+		b = jsonAddr(append(b, `,"addr":`...), e.Args.Addr)
 	}
+	b = jsonInt(b, `,"size":`, e.Args.Size)
+	b = jsonInt(b, `,"backlog":`, e.Args.Backlog)
+	b = jsonOmit(b, `,"option":`, e.Args.Option)
 	if e.Op == OpSetsockopt {
-		v := e.Args.Value
-		j.Value = &v
+		b = strconv.AppendInt(append(b, `,"value":`...), int64(e.Args.Value), 10)
+	}
+	b = jsonOmit(b, `,"path":`, e.Args.Path)
+	b = strconv.AppendInt(append(b, `,"result":`...), int64(e.Result), 10)
+	b = jsonOmit(b, `,"errno":`, ErrnoName(e.Errno))
+	if e.Errno != 0 {
+		b = jsonString(append(b, `,"error":`...), e.Errno.Error())
+	} else {
+		b = jsonOmit(b, `,"error":`, e.Err)
 	}
 	if e.Local.IsValid() {
-		j.Local = e.Local.String()
+		b = jsonAddr(append(b, `,"local":`...), e.Local)
 	}
 	if e.Remote.IsValid() {
-		j.Remote = e.Remote.String()
+		b = jsonAddr(append(b, `,"remote":`...), e.Remote)
 	}
+	b = jsonOmit(b, `,"state":`, e.State.String())
+	b = jsonOmit(b, `,"new_state":`, e.NewState.String())
+	if e.Segs.Valid {
+		b = strconv.AppendUint(append(b, `,"segs":{"out":`...), e.Segs.Out, 10)
+		b = strconv.AppendUint(append(b, `,"in":`...), e.Segs.In, 10)
+		b = strconv.AppendUint(append(b, `,"retrans":`...), e.Segs.Retrans, 10)
+		b = append(b, '}')
+	}
+	b = jsonInt(b, `,"bytes":`, len(e.Data))
 	if len(e.Data) > 0 {
-		j.Data = base64.StdEncoding.EncodeToString(e.Data)
+		b = append(b, `,"data":"`...)
+		b = append(base64.StdEncoding.AppendEncode(b, e.Data), '"')
 		if utf8.Valid(e.Data) {
-			s := string(e.Data)
-			j.DataText = &s
+			b = jsonString(append(b, `,"data_text":`...), e.Data)
 		}
 	}
-	if p := e.Pkt; p != nil {
-		s := &p.Seg
-		j.Pkt = &jsonPkt{Proto: s.Proto, Src: s.Src.String(), Dst: s.Dst.String(), From: p.From, To: p.To,
-			Flags: s.Flags.String(), Seq: s.Seq, Ack: s.Ack, RelSeq: s.RelSeq, RelAck: s.RelAck, Win: s.Win,
-			WinShift: s.WinShift, MSS: s.Opts.MSS, SACKPerm: s.Opts.SACKPerm, Len: s.Len, FrameLen: p.Frame,
-			Retrans: s.Retrans, Cause: uint64(p.Cause), Why: p.Why}
-		if s.Opts.WScale >= 0 {
-			w := s.Opts.WScale
-			j.Pkt.WScale = &w
-		}
-		if p.Cause != 0 {
-			j.Pkt.CauseOp = p.CauseOp.Key()
-		}
-		j.Pkt.Origin, j.Pkt.Rule, j.Pkt.Reason = p.Origin.String(), p.Rule.String(), p.Reason.String()
-		if s.IsICMP() {
-			q := s.ICMP.Quoted
-			j.Pkt.ICMP = &jsonICMP{Type: s.ICMP.Type, Code: s.ICMP.Code, QuotedPro: q.Proto, QuotedSrc: q.Src.String(), QuotedDst: q.Dst.String()}
+	b = jsonOmit(b, `,"note":`, e.Note)
+	if e.Pkt != nil {
+		b = e.Pkt.appendJSON(append(b, `,"pkt":`...))
+	}
+	b = strconv.AppendInt(append(b, `,"enter_ns":`...), unixNano(e.Enter), 10)
+	b = strconv.AppendInt(append(b, `,"return_ns":`...), unixNano(e.Return), 10)
+	b = strconv.AppendInt(append(b, `,"at_ns":`...), unixNano(e.At), 10)
+	return append(b, '}')
+}
+
+// appendJSON is a captured segment (kind "packet"). Numbers are as on the
+// wire; rel_seq and rel_ack count from each direction's first sequence
+// number, as Wireshark shows them.
+func (p *Packet) appendJSON(b []byte) []byte {
+	s := &p.Seg
+	b = jsonString(append(b, `{"proto":`...), s.Proto)
+	b = jsonAddr(append(b, `,"src":`...), s.Src)
+	b = jsonAddr(append(b, `,"dst":`...), s.Dst)
+	b = jsonOmit(b, `,"from":`, p.From)
+	b = jsonOmit(b, `,"to":`, p.To)
+	b = jsonOmit(b, `,"flags":`, s.Flags.String())
+	b = strconv.AppendUint(append(b, `,"seq":`...), uint64(s.Seq), 10)
+	b = strconv.AppendUint(append(b, `,"ack":`...), uint64(s.Ack), 10)
+	b = strconv.AppendUint(append(b, `,"rel_seq":`...), uint64(s.RelSeq), 10)
+	b = strconv.AppendUint(append(b, `,"rel_ack":`...), uint64(s.RelAck), 10)
+	b = strconv.AppendUint(append(b, `,"win":`...), uint64(s.Win), 10)
+	b = strconv.AppendInt(append(b, `,"win_shift":`...), int64(s.WinShift), 10)
+	b = jsonInt(b, `,"mss":`, s.Opts.MSS)
+	if s.Opts.WScale >= 0 {
+		b = strconv.AppendInt(append(b, `,"wscale":`...), int64(s.Opts.WScale), 10)
+	}
+	if s.Opts.SACKPerm {
+		b = append(b, `,"sack_perm":true`...)
+	}
+	b = strconv.AppendInt(append(b, `,"len":`...), int64(s.Len), 10)
+	b = strconv.AppendInt(append(b, `,"frame_len":`...), int64(p.Frame), 10)
+	if s.Retrans {
+		b = append(b, `,"retrans":true`...)
+	}
+	if p.Cause != 0 {
+		b = strconv.AppendUint(append(b, `,"cause":`...), uint64(p.Cause), 10)
+		b = jsonOmit(b, `,"cause_op":`, p.CauseOp.Key())
+	}
+	b = jsonOmit(b, `,"why":`, p.Why)
+	b = jsonOmit(b, `,"origin":`, p.Origin.String())
+	b = jsonOmit(b, `,"rule":`, p.Rule.String())
+	b = jsonOmit(b, `,"reason":`, p.Reason.String())
+	if s.IsICMP() {
+		// An ICMP error's type and code and the datagram it quotes.
+		q := s.ICMP.Quoted
+		b = strconv.AppendUint(append(b, `,"icmp":{"type":`...), uint64(s.ICMP.Type), 10)
+		b = strconv.AppendUint(append(b, `,"code":`...), uint64(s.ICMP.Code), 10)
+		b = jsonOmit(b, `,"quoted_proto":`, q.Proto)
+		b = jsonAddr(append(b, `,"quoted_src":`...), q.Src)
+		b = jsonAddr(append(b, `,"quoted_dst":`...), q.Dst)
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+func jsonInt(b []byte, key string, v int) []byte {
+	if v == 0 {
+		return b
+	}
+	return strconv.AppendInt(append(b, key...), int64(v), 10)
+}
+
+func jsonOmit(b []byte, key, s string) []byte {
+	if s == "" {
+		return b
+	}
+	return jsonString(append(b, key...), s)
+}
+
+// jsonAddr writes an address as a JSON string. It is printed in place and
+// escaped only in the rare case it needs it (an IPv6 zone is a name that
+// may hold anything).
+func jsonAddr(b []byte, a netip.AddrPort) []byte {
+	if !a.Addr().IsValid() {
+		return jsonString(b, a.String()) // "invalid AddrPort", a constant
+	}
+	start := len(b)
+	b = a.AppendTo(append(b, '"'))
+	for _, c := range b[start+1:] {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			s := string(b[start+1:])
+			return jsonString(b[:start], s)
 		}
 	}
-	out, err := json.Marshal(j)
-	if err != nil { // no field of jsonEvent can fail to marshal
-		panic(err)
+	return append(b, '"')
+}
+
+// jsonString writes s as a JSON string, escaped as encoding/json escapes
+// (", \, control characters, <, > and &, U+2028 and U+2029, invalid UTF-8
+// as U+FFFD) and, as safetext.JSON does, with every other unsafe rune (DEL,
+// C1, bidi and zero-width characters, …) as a \uXXXX escape, so that a
+// trace never carries a raw control or reordering character.
+func jsonString[S []byte | string](b []byte, s S) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		// A cast of at most 4 bytes stays on the stack (as in encoding/json).
+		r, n := utf8.DecodeRuneInString(string(s[i:min(len(s), i+utf8.UTFMax)]))
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029' || (r != utf8.RuneError && safetext.Unsafe(r)):
+			b = append(b, s[start:i]...)
+			if r > 0xffff {
+				r -= 0x10000
+				b = jsonU(b, 0xd800+(r>>10)&0x3ff)
+				b = jsonU(b, 0xdc00+r&0x3ff)
+			} else {
+				b = jsonU(b, r)
+			}
+		default:
+			i += n
+			continue
+		}
+		i += n
+		start = i
 	}
-	return append(b, safetext.JSON(out)...)
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// jsonU writes r (at most 0xffff) as \uXXXX.
+func jsonU(b []byte, r rune) []byte {
+	const hexDigits = "0123456789abcdef"
+	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
 }
 
 // unixNano is t in ns since 1970 (wall clock, the same clock packet

@@ -11,14 +11,23 @@ import (
 )
 
 // TraceWriter is a Sink that prints each event as one trace line (the
-// lines of `socklab serve`). Sockets never wait for it: Emit queues the
-// event and returns, a goroutine of its own formats and writes, and when the
-// output cannot keep up, events are dropped, counted and reported in the
-// trace itself. Shutdown never waits for it either: Close gives a writer
-// stuck in write(2) (a pipe nobody reads, a FIFO) CloseWait, then gives up
-// on it and says how many lines were lost.
+// lines of `socklab serve`). Sockets never wait for it: Emit copies the
+// event into a bounded batch and returns, a goroutine of its own formats the
+// batch into one reused buffer and writes it, and when the output cannot
+// keep up, events are dropped, counted and reported in the trace itself.
+// Shutdown never waits for it either: Close gives a writer stuck in
+// write(2) (a pipe nobody reads, a FIFO) CloseWait, then gives up on it and
+// says how many lines were lost.
 type TraceWriter struct {
-	q       chan Event
+	// mu guards batch, the events waiting for the writer. Emit only
+	// appends to it (a copy, no formatting, no allocation once the two
+	// batches have grown); the writer swaps it for its spare and formats
+	// outside the lock, so a socket never waits for a line being built.
+	mu    sync.Mutex
+	batch []Event
+	limit int // most events batch may hold: the queue bound
+	wake  chan struct{}
+
 	w       *bufio.Writer
 	stop    chan struct{}
 	done    chan struct{}
@@ -48,30 +57,52 @@ func NewTraceWriter(w io.Writer, queue int) *TraceWriter { return newTraceWriter
 // NewJSONTraceWriter is NewTraceWriter writing JSON lines (docs/TRACE-FORMAT.md).
 func NewJSONTraceWriter(w io.Writer, queue int) *TraceWriter { return newTraceWriter(w, queue, true) }
 
+// batchStart is the first capacity of a batch; it grows (up to the queue
+// bound) only when a window brings more events than ever before, so a quiet
+// trace does not hold the whole bound's memory for the collector to scan.
+const batchStart = 256
+
 func newTraceWriter(w io.Writer, queue int, json bool) *TraceWriter {
-	t := &TraceWriter{q: make(chan Event, max(queue, 1)), w: bufio.NewWriterSize(w, 64<<10),
-		stop: make(chan struct{}), done: make(chan struct{}), json: json}
+	limit := max(queue, 1)
+	t := &TraceWriter{batch: make([]Event, 0, min(limit, batchStart)), limit: limit, wake: make(chan struct{}, 1),
+		w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{}), json: json}
 	go t.run()
 	return t
 }
 
-// Emit queues the event, or counts it as dropped when the queue is full.
+// Emit copies the event into the batch, or counts it as dropped when the
+// batch is full.
 func (t *TraceWriter) Emit(e Event) {
 	t.emitted.Add(1)
-	select {
-	case t.q <- e:
-	default:
+	t.mu.Lock()
+	if len(t.batch) >= t.limit {
+		t.mu.Unlock()
 		t.dropped.Add(1)
+		return
+	}
+	t.batch = append(t.batch, e)
+	first := len(t.batch) == 1
+	t.mu.Unlock()
+	if first {
+		// Only the first event of a batch wakes the writer; the others
+		// find it already collecting.
+		select {
+		case t.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 
 func (t *TraceWriter) run() {
 	defer close(t.done)
 	defer Recover()
-	var line []byte
-	var reported uint64
+	var (
+		line     []byte
+		spare    []Event
+		reported uint64
+	)
 	finish := func() {
-		t.drain(&line)
+		spare = t.writeBatch(&line, spare)
 		reported = t.reportDrops(reported)
 		if err := t.w.Flush(); err != nil {
 			if t.err == nil {
@@ -84,12 +115,11 @@ func (t *TraceWriter) run() {
 	}
 	window := time.NewTimer(time.Hour)
 	window.Stop()
-	// q is never closed, so a socket that reports after Close cannot panic;
-	// its events are dropped once the queue is full.
+	// Events emitted after Close stay in the bounded batch, then are
+	// dropped: a socket that reports late neither blocks nor panics.
 	for {
 		select {
-		case e := <-t.q:
-			t.write(&line, e)
+		case <-t.wake:
 		case <-t.stop:
 			finish()
 			return
@@ -111,14 +141,33 @@ func (t *TraceWriter) run() {
 // traceWindow is how long the trace collects events before writing them.
 const traceWindow = 10 * time.Millisecond
 
-func (t *TraceWriter) write(line *[]byte, e Event) {
+// writeBatch takes the batch the sockets filled, giving them spare (emptied)
+// in its place, writes its lines and returns it as the next spare.
+func (t *TraceWriter) writeBatch(line *[]byte, spare []Event) []Event {
+	t.mu.Lock()
+	batch := t.batch
+	if spare == nil {
+		spare = make([]Event, 0, cap(batch))
+	}
+	t.batch = spare[:0]
+	t.mu.Unlock()
+	for i := range batch {
+		t.write(line, &batch[i])
+	}
+	// The events' payloads and strings are not kept alive until the
+	// slot is reused.
+	clear(batch)
+	return batch[:0]
+}
+
+func (t *TraceWriter) write(line *[]byte, e *Event) {
+	if t.err != nil {
+		return // the output failed: the line is lost, and counted so
+	}
 	if t.json {
 		*line = append(e.AppendJSON((*line)[:0]), '\n')
 	} else {
 		*line = append(e.AppendTo((*line)[:0]), '\n')
-	}
-	if t.err != nil {
-		return // the output failed: the line is lost, and counted so
 	}
 	if _, err := t.w.Write(*line); err != nil {
 		t.err = err
@@ -137,18 +186,6 @@ func (t *TraceWriter) reportDrops(reported uint64) uint64 {
 		return d
 	}
 	return reported
-}
-
-// drain writes the events already queued.
-func (t *TraceWriter) drain(line *[]byte) {
-	for {
-		select {
-		case e := <-t.q:
-			t.write(line, e)
-		default:
-			return
-		}
-	}
 }
 
 // Close writes what is queued and flushes, waiting at most CloseWait. It
