@@ -127,7 +127,9 @@ func tmuxIn(t *testing.T, l *netnsLab, sock, name, ns string, cols, rows int, ar
 	t.Helper()
 	dir := filepath.Dir(sock)
 	s := tmuxSession{t: t, sock: sock, name: name, rcFile: filepath.Join(dir, name+".rc")}
-	cmd := "ip netns exec " + ns + " env TERM=xterm-256color XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " " + seedsBinary(t)
+	// In the test's own directory: class writes its session summary to
+	// the working directory on quit, which must not be the source tree.
+	cmd := "cd " + dir + " && ip netns exec " + ns + " env TERM=xterm-256color XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " " + seedsBinary(t)
 	for _, a := range args {
 		cmd += " '" + a + "'"
 	}
