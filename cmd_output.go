@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/socklab/socklab/lessons"
 )
 
 // outputError is a trace or pcap that could not be written in full: lost
@@ -39,7 +41,7 @@ func createOutput(flag, path string) (*outputFile, error) {
 	case err == nil && fi.Mode()&fs.ModeSymlink != 0:
 		return nil, fmt.Errorf("%s %s: a symbolic link; socklab does not follow it (name the file itself)", flag, path)
 	case err == nil && !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("%s %s: %s, not a regular file; socklab writes only regular files", flag, path, fileKind(fi.Mode()))
+		return nil, fmt.Errorf("%s %s: %s, not a regular file; socklab writes only regular files", flag, path, lessons.FileKind(fi.Mode()))
 	case err == nil:
 		mode = fi.Mode().Perm()
 	case !errors.Is(err, fs.ErrNotExist):
@@ -78,25 +80,4 @@ func (o *outputFile) finish(werr error) error {
 		return outputError{fmt.Errorf("%s %s: %w; the file was not written (any previous one is unchanged)", o.flag, o.path, err)}
 	}
 	return nil
-}
-
-// fileKind names a file type in words, not Go's mode letters ("Dc---------").
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeDir != 0:
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO (named pipe)"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	case m&fs.ModeSocket != 0:
-		return "a Unix socket"
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	case m.IsRegular():
-		return "a regular file"
-	}
-	return "a special file"
 }

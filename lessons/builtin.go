@@ -42,7 +42,7 @@ func LoadDir(dir string) ([]*Lesson, error) {
 		return nil, fmt.Errorf("lessons directory %s: %w", dir, errors.Unwrap(err))
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("lessons directory %s: %s, not a directory (give the directory that holds the lesson files)", dir, fileKindOf(fi.Mode()))
+		return nil, fmt.Errorf("lessons directory %s: %s, not a directory (give the directory that holds the lesson files)", dir, FileKind(fi.Mode()))
 	}
 	return loadFS(os.DirFS(dir), ".", dir)
 }
@@ -142,7 +142,7 @@ func readLesson(fsys fs.FS, name string) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s): not read", fileKindOf(fi.Mode()))
+		return nil, fmt.Errorf("not a regular file (%s): not read", FileKind(fi.Mode()))
 	}
 	if fi.Size() > MaxLessonFile {
 		return nil, fmt.Errorf("%d bytes: a lesson file is at most %d", fi.Size(), MaxLessonFile)
@@ -191,13 +191,14 @@ func invalidUTF8(src []byte) (line int, bad bool) {
 	return 0, false
 }
 
-// fileKindOf names a file type in words, not Go's mode letters ("Dc---------").
-func fileKindOf(m fs.FileMode) string {
+// FileKind names a file type in words, not Go's mode letters ("Dc---------");
+// the command line's output-file checks say the same words.
+func FileKind(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeDir != 0:
 		return "a directory"
 	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
+		return "a FIFO (named pipe)"
 	case m&fs.ModeCharDevice != 0:
 		return "a character device"
 	case m&fs.ModeDevice != 0:
