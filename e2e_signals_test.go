@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"syscall"
@@ -51,15 +52,41 @@ func TestE2ESignalsRestoreTerminal(t *testing.T) {
 // exitCode waits for the binary to end and returns its exit code.
 func (s tmuxSession) exitCode() string {
 	s.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		rc, err := os.ReadFile(s.rcFile)
 		if err == nil && len(rc) > 0 {
 			return strings.TrimSpace(string(rc))
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("socklab did not exit; screen:\n%s", s.screen())
+			s.t.Fatalf("socklab did not exit; screen:\n%s\n%s", s.screen(), s.stacks())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// stacks makes every process under the pane's shell print its goroutines
+// (SIGQUIT) and returns the pane's scrollback, so that a hang names where
+// it hung instead of showing a blank screen.
+func (s tmuxSession) stacks() string {
+	s.t.Helper()
+	shell := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{pane_pid}"))
+	var pids []string
+	for next := []string{shell}; len(next) > 0; {
+		out, _ := exec.Command("pgrep", "-P", strings.Join(next, ",")).Output()
+		next = strings.Fields(string(out))
+		pids = append(pids, next...)
+	}
+	var quit []string
+	for _, p := range pids {
+		// socklab, and its child in the private network (named "exe", as
+		// it runs /proc/self/exe); not the shell's tee.
+		if comm, _ := os.ReadFile("/proc/" + p + "/comm"); strings.TrimSpace(string(comm)) != "tee" {
+			quit = append(quit, p)
+			_ = exec.Command("kill", "-QUIT", p).Run()
+		}
+	}
+	time.Sleep(time.Second)
+	out, _ := os.ReadFile(s.stderrFile)
+	return "socklab processes under the pane: " + strings.Join(quit, " ") + "; their stderr after SIGQUIT:\n" + string(out)
 }

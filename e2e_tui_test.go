@@ -14,10 +14,11 @@ import (
 // tmuxSession drives the real socklab binary in a real terminal, on a tmux
 // server of its own (a socket in a temp dir) so tests never meet each other.
 type tmuxSession struct {
-	t      *testing.T
-	sock   string
-	name   string
-	rcFile string // the binary's exit code is written here when it ends
+	t          *testing.T
+	sock       string
+	name       string
+	rcFile     string // the binary's exit code is written here when it ends
+	stderrFile string // a copy of what it wrote to stderr
 }
 
 func (s tmuxSession) tmux(args ...string) string {
@@ -118,12 +119,16 @@ func startTUIBinary(t *testing.T, bin string, cols, rows int, args ...string) tm
 	s := tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "socklab-e2e", rcFile: filepath.Join(dir, "rc")}
 	// The shell records the exit code, then waits so the pane stays readable.
 	// Its own config dir: a test never reads or writes the user's progress.
-	cmd := "TERM=xterm-256color XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " " + bin
+	cmd := "{ TERM=xterm-256color XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " " + bin
 	for _, a := range args {
 		cmd += " '" + a + "'"
 	}
-	cmd += "; echo $? > " + s.rcFile + "; sleep 30"
-	s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), cmd)
+	// Its stderr is also kept in a file: the goroutines a hung socklab
+	// prints on SIGQUIT (stacks) land in the alternate screen otherwise.
+	// The group's redirection makes tee the shell's child, not socklab's.
+	s.stderrFile = filepath.Join(dir, "stderr")
+	cmd += "; echo $? > " + s.rcFile + "; } 2> >(tee " + s.stderrFile + " >&2); sleep 30"
+	s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), "bash", "-c", cmd)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
 	return s
 }

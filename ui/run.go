@@ -27,8 +27,31 @@ var ErrTerminalLost = errors.New("the terminal went away")
 // program started through su, or whose SIGHUP was lost, would otherwise run
 // on without one, holding its sockets.
 func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error {
+	var (
+		panicked atomic.Pointer[netlab.PanicError]
+		p        *tea.Program
+		started  = make(chan struct{}) // the program's event loop runs
+		ran      = make(chan struct{}) // p.Run returned
+	)
+	// Kill is only safe once Run has set the terminal up: a Kill that
+	// comes first (a lab's first connection panics while Init starts
+	// it) tears down what is not built yet, and Run then leaves the
+	// terminal raw in the alternate screen, and the process hung.
+	kill := func() {
+		go func() {
+			select {
+			case <-started:
+				p.Kill()
+			case <-ran:
+			}
+		}()
+	}
+	defer netlab.OnPanic(func(pe *netlab.PanicError) {
+		if panicked.CompareAndSwap(nil, pe) {
+			kill()
+		}
+	})()
 	m := NewModel(opts)
-	var panicked atomic.Pointer[netlab.PanicError]
 	defer func() {
 		if panicked.Load() == nil {
 			m.Close()
@@ -48,18 +71,14 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	// Signals reach the program through ctx (the command line turns SIGINT,
 	// SIGTERM and SIGHUP into its cancellation), so Bubble Tea's own handler
 	// is off: one way out, which restores the terminal every time.
-	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}, progOpts...)...)
-	defer netlab.OnPanic(func(pe *netlab.PanicError) {
-		if panicked.CompareAndSwap(nil, pe) {
-			p.Kill()
-		}
-	})()
+	p = tea.NewProgram(startSignal{m, started}, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}, progOpts...)...)
 	var lost atomic.Bool
 	stopWatch := watchTerminal(func() {
 		lost.Store(true)
-		p.Kill()
+		kill()
 	})
 	_, err := p.Run()
+	close(ran)
 	stopWatch()
 	if pe := panicked.Load(); pe != nil {
 		return fmt.Errorf("%w\n%s", pe, pe.Stack)
@@ -71,4 +90,16 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 		return nil // stopped from outside: not a failure of the program
 	}
 	return err
+}
+
+// startSignal closes started from the program's first command: Bubble
+// Tea runs commands once its event loop runs, after the terminal is set
+// up. The first Update returns the model it wraps, so it only wraps Init.
+type startSignal struct {
+	*Model
+	started chan struct{}
+}
+
+func (s startSignal) Init() tea.Cmd {
+	return tea.Batch(func() tea.Msg { close(s.started); return nil }, s.Model.Init())
 }

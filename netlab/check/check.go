@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/ptrace"
 )
 
 // Result is one check's verdict, explained.
@@ -104,7 +105,12 @@ func lines(ev []netlab.Event, max int) []string {
 // blockedIn says which call the program is inside now, for a check that
 // ran out of time.
 func blockedIn(s *Session) string {
-	calls := s.Prog.InFlight()
+	return blockedAt(s.Prog.InFlightAt(time.Now()))
+}
+
+// blockedAt says which calls the program was inside at in's moment.
+func blockedAt(in *ptrace.Instant) string {
+	calls := in.Calls()
 	if len(calls) == 0 {
 		return "it was not inside a socket call (computing, or waiting on something else)"
 	}

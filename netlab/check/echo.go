@@ -95,9 +95,15 @@ func (g *echoServer) run(ctx context.Context, list func() []serverCheck, report 
 	for _, c := range list() {
 		start := time.Now()
 		cctx, cancel := context.WithTimeout(ctx, cfg.Limit)
+		// Asked for before the limit: once it runs out the check closes its
+		// clients, and a server blocked in recv() then returns from it.
+		dl, _ := cctx.Deadline()
+		atLimit := s.Prog.InFlightAt(dl)
 		pass, detail, ev := c.fn(cctx)
 		if cctx.Err() != nil && !pass {
-			detail = fmt.Sprintf("when the time limit (%s) ran out, %s. %s", cfg.Limit, blockedIn(s), detail)
+			detail = fmt.Sprintf("when the time limit (%s) ran out, %s. %s", cfg.Limit, blockedAt(atLimit), detail)
+		} else {
+			atLimit.Calls() // stop collecting
 		}
 		cancel()
 		add(Result{Name: c.name, Pass: pass, Detail: detail, Evidence: ev, Took: since(start)})

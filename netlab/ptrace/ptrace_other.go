@@ -19,9 +19,14 @@ func Launch() {}
 // Start always fails outside Linux.
 func Start(cfg Config) (*Program, error) { return nil, ErrUnsupported }
 
-func (p *Program) Pid() int                 { return 0 }
-func (p *Program) Refused() string          { return ErrUnsupported.Error() }
-func (p *Program) Done() <-chan struct{}    { return nil }
-func (p *Program) Wait() (Exit, error)      { return Exit{}, ErrUnsupported }
-func (p *Program) Stop(grace time.Duration) {}
-func (p *Program) InFlight() []string       { return nil }
+func (p *Program) Pid() int                      { return 0 }
+func (p *Program) Refused() string               { return ErrUnsupported.Error() }
+func (p *Program) Done() <-chan struct{}         { return nil }
+func (p *Program) Wait() (Exit, error)           { return Exit{}, ErrUnsupported }
+func (p *Program) Stop(grace time.Duration)      {}
+func (p *Program) InFlightAt(time.Time) *Instant { return &Instant{} }
+
+// Instant is where the program was at one moment: nowhere known here.
+type Instant struct{}
+
+func (*Instant) Calls() []string { return nil }

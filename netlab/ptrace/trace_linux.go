@@ -38,7 +38,8 @@ type Program struct {
 	report   *os.File      // the launcher's report pipe, read at the program's exec
 
 	mu       sync.Mutex
-	inflight map[int]string // tid → the call it is inside, for "blocked in …"
+	inflight map[int]inCall // tid → the call it is inside, for "blocked in …"
+	instants []*Instant     // moments a check will ask about
 
 	stops atomic.Uint64 // seccomp stops: what tracing cost this program
 
@@ -84,7 +85,7 @@ func Start(cfg Config) (*Program, error) {
 	if cfg.Tracer == nil {
 		return nil, errors.New("ptrace.Config.Tracer is not set")
 	}
-	p := &Program{cfg: cfg, ctx: cfg.Ctx, done: make(chan struct{}), inflight: map[int]string{},
+	p := &Program{cfg: cfg, ctx: cfg.Ctx, done: make(chan struct{}), inflight: map[int]inCall{},
 		threads: map[int]*thread{}, procs: map[int]*proc{}, tracers: map[netlab.Role]netlab.Tracer{},
 		execDone: make(chan struct{})}
 	if p.ctx == nil {
@@ -140,18 +141,6 @@ func (p *Program) Stop(grace time.Duration) {
 	}
 	_ = unix.Kill(-p.pid, unix.SIGKILL)
 	<-p.done
-}
-
-// InFlight lists the calls the program's threads are inside right now
-// ("accept(3)"), for a report of where a program that hangs was blocked.
-func (p *Program) InFlight() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var out []string
-	for _, c := range p.inflight {
-		out = append(out, c)
-	}
-	return out
 }
 
 func (p *Program) stdio() ([]*os.File, error) {
@@ -551,9 +540,7 @@ func (p *Program) gone(t *thread) {
 	if t.call != nil && t.call.x != nil {
 		t.call.x.Abandon()
 	}
-	p.mu.Lock()
-	delete(p.inflight, t.tid)
-	p.mu.Unlock()
+	p.leftCall(t.tid)
 	delete(p.threads, t.tid)
 	for _, o := range p.threads {
 		if o.proc == t.proc {
@@ -602,9 +589,7 @@ func (p *Program) entryStop(t *thread) {
 		return
 	}
 	t.call = c
-	p.mu.Lock()
-	p.inflight[t.tid] = c.name() + "(" + c.text + ")"
-	p.mu.Unlock()
+	p.enteredCall(t.tid, c.name()+"("+c.text+")")
 	unix.PtraceSyscall(t.tid, 0)
 }
 
@@ -612,9 +597,7 @@ func (p *Program) entryStop(t *thread) {
 func (p *Program) exitStop(t *thread) {
 	c := t.call
 	t.call = nil
-	p.mu.Lock()
-	delete(p.inflight, t.tid)
-	p.mu.Unlock()
+	p.leftCall(t.tid)
 	if c != nil {
 		if r, err := getRegs(t.tid); err == nil {
 			p.finish(t, c, r)

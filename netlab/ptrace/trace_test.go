@@ -375,3 +375,62 @@ func TestTraceGoEchoServerShowsAWaitNotEAGAIN(t *testing.T) {
 	}
 	checkEcho(t, ev, "hello\n")
 }
+
+// TestInFlightAtKeepsACallThatReturnedLater: where a program was at a
+// moment is what it was inside then, though the call returned before the
+// question was asked (a check's limit runs out, the check closes its
+// client, the server's recv returns; the report must still say recv).
+func TestInFlightAtKeepsACallThatReturnedLater(t *testing.T) {
+	col := &collector{}
+	seq := netlab.NewSequencer(col)
+	listening := make(chan netip.AddrPort, 4)
+	p, err := Start(Config{Argv: []string{"python3", filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: netlab.RoleServer,
+		Tracer:   func(r netlab.Role) netlab.Tracer { return seq.Tracer("program", r) },
+		OnListen: func(a netip.AddrPort) { listening <- a }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Stop(time.Second)
+	if why := p.Refused(); why != "" {
+		t.Fatalf("tracing refused on this machine: %s", why)
+	}
+	var addr netip.AddrPort
+	select {
+	case addr = <-listening:
+	case <-p.Done():
+		t.Fatal("the program ended before it listened")
+	}
+	before := p.InFlightAt(time.Now().Add(-time.Hour))
+	c, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !hasBlocked(col.events(), netlab.OpRecv) {
+		if time.Now().After(deadline) {
+			t.Fatal("no blocked recv within 30 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	at := time.Now().Add(20 * time.Millisecond)
+	in := p.InFlightAt(at)
+	time.Sleep(time.Until(at) + 20*time.Millisecond)
+	c.Close() // the recv returns 0, and the program spins on recv
+	time.Sleep(200 * time.Millisecond)
+	got := in.Calls()
+	if len(got) != 1 || !strings.HasPrefix(got[0], "recvfrom(4, 1024") {
+		t.Fatalf("in flight at the moment: %q, want the recvfrom it was blocked in", got)
+	}
+	if got := before.Calls(); len(got) != 0 {
+		t.Fatalf("in flight before it ran: %q, want nothing", got)
+	}
+}
+
+func hasBlocked(ev []netlab.Event, op netlab.Op) bool {
+	for _, e := range ev {
+		if e.Kind == netlab.KindBlocked && e.Op == op {
+			return true
+		}
+	}
+	return false
+}
