@@ -292,6 +292,13 @@ func (p *Program) finish(t *thread, c *pending, r regs) {
 	if c.wait {
 		delete(pr.waits, key)
 	}
+	if restartCode(errno) {
+		// Not a result: the kernel's own "restart" codes never reach the
+		// program, and which way it goes is only known later.
+		c.x.Abandon()
+		p.tracer(c.role).Note(c.name() + "(" + c.text + ") was interrupted by a signal: the kernel restarts it, or returns EINTR to the program, or the signal ends the program")
+		return
+	}
 	e := netlab.Event{Syscall: c.sys, Note: c.note}
 	exitState(pr, c, res, &e)
 	if c.op == netlab.OpListen && res == 0 && p.cfg.OnListen != nil && e.Local.IsValid() {
@@ -370,4 +377,15 @@ func exitData(tid int, c *pending, res int) []byte {
 		return readMem(tid, c.a[1], n)
 	}
 	return nil
+}
+
+// restartCode reports the kernel-internal codes a call interrupted by a
+// signal has at its exit stop (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND,
+// ERESTART_RESTARTBLOCK): a tracer sees them, the program never does.
+func restartCode(e unix.Errno) bool {
+	switch e {
+	case 512, 513, 514, 516:
+		return true
+	}
+	return false
 }

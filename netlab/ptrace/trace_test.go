@@ -434,3 +434,38 @@ func hasBlocked(ev []netlab.Event, op netlab.Op) bool {
 	}
 	return false
 }
+
+// TestTraceSignalInsideACallIsNoErrno: a program ended by SIGTERM while
+// blocked in accept has, at the call's exit stop, the kernel's internal
+// ERESTARTSYS (512), which no program ever sees; the trace says the call
+// was interrupted by a signal instead of "= -1 errno 512".
+func TestTraceSignalInsideACallIsNoErrno(t *testing.T) {
+	col := &collector{}
+	seq := netlab.NewSequencer(col)
+	p, err := Start(Config{Argv: []string{"python3", filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: netlab.RoleServer,
+		Tracer: func(r netlab.Role) netlab.Tracer { return seq.Tracer("program", r) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why := p.Refused(); why != "" {
+		p.Stop(time.Second)
+		t.Fatalf("tracing refused on this machine: %s", why)
+	}
+	waitBlockedAccept(t, col, p)
+	p.Stop(5 * time.Second)
+	if ex, _ := p.Wait(); ex.Signal != "SIGTERM" {
+		t.Fatalf("exit %v, want killed by SIGTERM", ex)
+	}
+	noted := false
+	for _, e := range col.events() {
+		if e.Kind == netlab.KindCall && e.Op == netlab.OpAccept {
+			t.Fatalf("the interrupted accept was reported as returned: %s", e)
+		}
+		if e.Kind == netlab.KindNote && strings.Contains(e.Note, "accept4(3, SOCK_CLOEXEC) was interrupted by a signal") {
+			noted = true
+		}
+	}
+	if !noted {
+		t.Fatal("no note that the accept was interrupted by a signal")
+	}
+}
