@@ -2,7 +2,9 @@ package lessons
 
 import (
 	"context"
+
 	"github.com/socklab/socklab/lessons/rules"
+	"github.com/socklab/socklab/netlab/event"
 
 	"bytes"
 	"fmt"
@@ -60,11 +62,11 @@ type actionSpec struct {
 	doc   string
 	check func(a *Action, known map[string]bool) error
 
-	creates bool      // brings its actor into being (no socket needed before)
-	silent  bool      // records nothing a rule may ask of (wait, idle)
-	call    netlab.Op // the system call whose events the outcome follows (sendall and echo: their send or recv)
-	order   order     // whether it waits for the actor's previous call
-	addr    addrUse   // what its ADDR argument is for, if it takes one
+	creates bool     // brings its actor into being (no socket needed before)
+	silent  bool     // records nothing a rule may ask of (wait, idle)
+	call    event.Op // the system call whose events the outcome follows (sendall and echo: their send or recv)
+	order   order    // whether it waits for the actor's previous call
+	addr    addrUse  // what its ADDR argument is for, if it takes one
 	// play, when set, is the time the action may take from the lesson's
 	// MaxPlay, given its DURATION argument (0 when none). It takes the
 	// duration, not the action, so that counting keeps the action off the heap.
@@ -82,23 +84,23 @@ type actionSpec struct {
 
 // actionSpecs lists every action. Keep README.md in step with it.
 var actionSpecs = map[string]actionSpec{
-	"socket":    {args: "tcp|tcp6|udp|udp6", min: 1, max: 1, doc: "socket(): a new TCP or UDP socket, IPv4 or IPv6", check: checkSocket, creates: true, call: netlab.OpSocket, run: (*Run).runSocket},
-	"reuseaddr": {doc: "setsockopt(SO_REUSEADDR, 1)", call: netlab.OpSetsockopt, sock: callReuseAddr},
-	"bind":      {args: "ADDR", min: 1, max: 1, doc: "bind() to ADDR; port 0 lets the kernel choose", check: checkAddrArg(0), call: netlab.OpBind, sock: callBind, addr: toBind},
-	"listen":    {args: "BACKLOG", min: 1, max: 1, doc: "listen(BACKLOG)", check: checkInt(0, MaxBacklog), call: netlab.OpListen, sock: callListen},
-	"accept":    {label: true, doc: "NEW = ACTOR.accept: accept() gives a new socket named NEW", call: netlab.OpAccept, sock: callAccept},
-	"connect":   {args: "ADDR", min: 1, max: 1, doc: "connect() to ADDR (an actor name means its bound address)", check: checkAddrArg(0), call: netlab.OpConnect, sock: callConnect, addr: toConnect},
-	"send":      {args: `"TEXT"`, min: 1, max: 1, doc: "one send() call", check: checkQuoted(0), call: netlab.OpSend, sock: callSend},
-	"sendall":   {args: `"TEXT"`, min: 1, max: 1, doc: "send() until every byte is taken, as Python's sendall", check: checkQuoted(0), call: netlab.OpSend, sock: callSendAll},
-	"echo":      {args: "MAX", min: 1, max: 1, doc: "the echo loop's body: recv(MAX), then sendall of what came (nothing when recv returned 0)", check: checkInt(0, MaxRecv), call: netlab.OpRecv, sock: callEcho},
-	"recv":      {args: "MAX", min: 1, max: 1, doc: "one recv(MAX) call; 0 bytes means the peer closed", check: checkInt(0, MaxRecv), call: netlab.OpRecv, sock: callRecv},
-	"sendto":    {args: `ADDR "TEXT"`, min: 2, max: 2, doc: "one sendto(): a datagram to ADDR", check: both(checkAddrArg(0), checkQuoted(1)), call: netlab.OpSendto, sock: callSendTo, addr: toConnect},
-	"recvfrom":  {args: "MAX", min: 1, max: 1, doc: "one recvfrom(MAX): one datagram and its sender", check: checkInt(0, MaxRecv), call: netlab.OpRecvfrom, sock: callRecvFrom},
-	"shutdown":  {args: "wr|rd|rdwr", min: 1, max: 1, doc: "shutdown(SHUT_WR…)", check: checkHow, call: netlab.OpShutdown, sock: callShutdown},
-	"close":     {doc: "close() (for a server started with serve: stop it)", call: netlab.OpClose, order: atOnce, sock: callClose, server: stopServer},
+	"socket":    {args: "tcp|tcp6|udp|udp6", min: 1, max: 1, doc: "socket(): a new TCP or UDP socket, IPv4 or IPv6", check: checkSocket, creates: true, call: event.OpSocket, run: (*Run).runSocket},
+	"reuseaddr": {doc: "setsockopt(SO_REUSEADDR, 1)", call: event.OpSetsockopt, sock: callReuseAddr},
+	"bind":      {args: "ADDR", min: 1, max: 1, doc: "bind() to ADDR; port 0 lets the kernel choose", check: checkAddrArg(0), call: event.OpBind, sock: callBind, addr: toBind},
+	"listen":    {args: "BACKLOG", min: 1, max: 1, doc: "listen(BACKLOG)", check: checkInt(0, MaxBacklog), call: event.OpListen, sock: callListen},
+	"accept":    {label: true, doc: "NEW = ACTOR.accept: accept() gives a new socket named NEW", call: event.OpAccept, sock: callAccept},
+	"connect":   {args: "ADDR", min: 1, max: 1, doc: "connect() to ADDR (an actor name means its bound address)", check: checkAddrArg(0), call: event.OpConnect, sock: callConnect, addr: toConnect},
+	"send":      {args: `"TEXT"`, min: 1, max: 1, doc: "one send() call", check: checkQuoted(0), call: event.OpSend, sock: callSend},
+	"sendall":   {args: `"TEXT"`, min: 1, max: 1, doc: "send() until every byte is taken, as Python's sendall", check: checkQuoted(0), call: event.OpSend, sock: callSendAll},
+	"echo":      {args: "MAX", min: 1, max: 1, doc: "the echo loop's body: recv(MAX), then sendall of what came (nothing when recv returned 0)", check: checkInt(0, MaxRecv), call: event.OpRecv, sock: callEcho},
+	"recv":      {args: "MAX", min: 1, max: 1, doc: "one recv(MAX) call; 0 bytes means the peer closed", check: checkInt(0, MaxRecv), call: event.OpRecv, sock: callRecv},
+	"sendto":    {args: `ADDR "TEXT"`, min: 2, max: 2, doc: "one sendto(): a datagram to ADDR", check: both(checkAddrArg(0), checkQuoted(1)), call: event.OpSendto, sock: callSendTo, addr: toConnect},
+	"recvfrom":  {args: "MAX", min: 1, max: 1, doc: "one recvfrom(MAX): one datagram and its sender", check: checkInt(0, MaxRecv), call: event.OpRecvfrom, sock: callRecvFrom},
+	"shutdown":  {args: "wr|rd|rdwr", min: 1, max: 1, doc: "shutdown(SHUT_WR…)", check: checkHow, call: event.OpShutdown, sock: callShutdown},
+	"close":     {doc: "close() (for a server started with serve: stop it)", call: event.OpClose, order: atOnce, sock: callClose, server: stopServer},
 	"state":     {doc: "ask the kernel for the TCP state now (TCP_INFO, or /proc/net/tcp after close)", order: atOnce, read: readState},
 	"wait":      {args: "[DURATION]", max: 1, doc: "wait until ACTOR's blocked call returns (default 10s)", check: checkDur(0), silent: true, run: (*Run).runWait, play: waitPlay},
-	"quickack":  {args: "0|1", min: 1, max: 1, doc: "setsockopt(TCP_QUICKACK) (Linux): 0 delays the next ACK as in a long conversation, whatever the timing", check: checkInt(0, 1), call: netlab.OpSetsockopt, sock: callQuickAck},
+	"quickack":  {args: "0|1", min: 1, max: 1, doc: "setsockopt(TCP_QUICKACK) (Linux): 0 delays the next ACK as in a long conversation, whatever the timing", check: checkInt(0, 1), call: event.OpSetsockopt, sock: callQuickAck},
 	"idle":      {args: "DURATION", min: 1, max: 1, doc: "ACTOR makes no call for DURATION while the kernels go on (a retransmission, a delayed ACK)", check: checkDur(0), silent: true, run: (*Run).runIdle, play: idlePlay},
 	"serve":     {args: "echo|calc ADDR [sequential] [backlog=N] [idle=DUR] [maxline=N] [maxclients=N] [nodelay]", min: 2, max: 8, doc: "start socklab's echo or calculator server as ACTOR", check: checkServe, creates: true, run: (*Run).runServe, addr: toBind},
 	"sysctl":    {args: "NAME", min: 1, max: 1, doc: "read a kernel setting, e.g. net.ipv4.ip_local_port_range", check: checkSysctl, creates: true, run: (*Run).runSysctl, field: (*Outcome).sysctlField},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // How an action runs. An action either runs on its own (spec.run: it
@@ -102,7 +103,7 @@ func (r *Run) onSocket(ctx context.Context, o *Outcome, act *actor, spec actionS
 	s, srv := act.sock, act.srv
 	r.mu.Unlock()
 	if spec.server != nil && srv != nil {
-		r.startCall(o, act, -1, netlab.OpNone, func(context.Context) error { return spec.server(srv) })
+		r.startCall(o, act, -1, event.OpNone, func(context.Context) error { return spec.server(srv) })
 		return r.await(o, act)
 	}
 	if s == nil {
@@ -197,11 +198,11 @@ func callEcho(r *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(conte
 			return err
 		}
 		r.mu.Lock()
-		r.byFD[fdCall{s.FD(), netlab.OpSend}] = o
+		r.byFD[fdCall{s.FD(), event.OpSend}] = o
 		r.mu.Unlock()
 		defer func() {
 			r.mu.Lock()
-			delete(r.byFD, fdCall{s.FD(), netlab.OpSend})
+			delete(r.byFD, fdCall{s.FD(), event.OpSend})
 			r.mu.Unlock()
 		}()
 		return s.SendAll(c, p)

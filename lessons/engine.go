@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"github.com/socklab/socklab/lessons/rules"
+	"github.com/socklab/socklab/netlab/event"
 
 	"context"
 	"errors"
@@ -36,7 +37,7 @@ type Options struct {
 	Wire netlab.WireConfig
 	// Sink, if set, gets every event of the lab in the log's order (a
 	// pcapng writer for trace --pcap).
-	Sink netlab.Sink
+	Sink event.Sink
 	// Loopback keeps the lesson on loopback addresses: a wildcard bind or
 	// serve becomes the loopback address of its family, and any other
 	// address is refused before a call is made. The command line sets it
@@ -71,11 +72,11 @@ type Run struct {
 	ctx    context.Context
 	// stepEvents are the events of the step being judged: what wire.*
 	// rules read. Guarded by mu, like outcomes.
-	stepEvents []netlab.Event
+	stepEvents []event.Event
 	collected  uint64 // the Seq of the last event a step took
 
-	roles    map[string]netlab.Role // from actorRoles
-	activity chan struct{}          // a token whenever an actor reported an event
+	roles    map[string]event.Role // from actorRoles
+	activity chan struct{}         // a token whenever an actor reported an event
 
 	mu       sync.Mutex
 	actors   map[string]*actor
@@ -90,13 +91,13 @@ type Run struct {
 }
 
 type callEvent struct {
-	id   netlab.CallID
-	kind netlab.Kind
+	id   event.CallID
+	kind event.Kind
 }
 
 type fdCall struct {
 	fd int
-	op netlab.Op
+	op event.Op
 }
 
 type actor struct {
@@ -113,7 +114,7 @@ type actor struct {
 type StepResult struct {
 	Index    int
 	Outcomes []*Outcome
-	Events   []netlab.Event // the log's events during the step
+	Events   []event.Event // the log's events during the step
 	Expects  []Verdict
 	Whens    []string // explanation texts whose rule held, with {refs} filled in
 	// Choices says, for each prediction choice, whether the real outcome
@@ -359,7 +360,7 @@ func (r *Run) Close() {
 
 // emit is the sink every actor reports to: the lab's log, plus the
 // outcome of the action that made the call.
-func (r *Run) emit(e netlab.Event) {
+func (r *Run) emit(e event.Event) {
 	r.Lab.Emit(e)
 	r.mu.Lock()
 	o := r.byFD[fdCall{e.FD, e.Op}]
@@ -368,7 +369,7 @@ func (r *Run) emit(e netlab.Event) {
 	}
 	if o != nil {
 		o.Events = append(o.Events, e)
-		if e.Kind == netlab.KindBlocked && waitsInKernel(e) && o.waitCh != nil {
+		if e.Kind == event.KindBlocked && waitsInKernel(e) && o.waitCh != nil {
 			close(o.waitCh)
 			o.waitCh = nil
 		}
@@ -385,16 +386,16 @@ func (r *Run) emit(e netlab.Event) {
 // a connect whose handshake had not finished when the kernel was asked
 // (SYN_SENT: the SYN was dropped or is unanswered). A connect the kernel
 // answered EINPROGRESS but already reports ESTABLISHED returns in a moment.
-func waitsInKernel(e netlab.Event) bool {
-	if e.Op == netlab.OpConnect {
-		return e.State != netlab.StateEstablished
+func waitsInKernel(e event.Event) bool {
+	if e.Op == event.OpConnect {
+		return e.State != event.StateEstablished
 	}
 	return true
 }
 
 func (r *Run) tracer(name string) netlab.Tracer {
 	t := r.Lab.Tracer(name, r.roles[name])
-	t.Sink = netlab.SinkFunc(r.emit)
+	t.Sink = event.SinkFunc(r.emit)
 	return t
 }
 
@@ -419,10 +420,10 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 
 // startCall runs f in its own goroutine, as the actor's current call, with
 // the events of (fd, call) recorded in o.
-func (r *Run) startCall(o *Outcome, act *actor, fd int, call netlab.Op, f func(context.Context) error) {
+func (r *Run) startCall(o *Outcome, act *actor, fd int, call event.Op, f func(context.Context) error) {
 	done := make(chan struct{})
 	r.mu.Lock()
-	if call != netlab.OpNone {
+	if call != event.OpNone {
 		r.byFD[fdCall{fd, call}] = o
 	} else {
 		r.byActor[o.Action.Actor] = o
@@ -439,17 +440,17 @@ func (r *Run) startCall(o *Outcome, act *actor, fd int, call netlab.Op, f func(c
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		defer netlab.Recover()
+		defer event.Recover()
 		err := f(r.ctx)
 		r.mu.Lock()
 		o.Done = true
-		if err != nil && netlab.ErrnoOf(err) == 0 && !hasCall(o) {
+		if err != nil && event.ErrnoOf(err) == 0 && !hasCall(o) {
 			o.Err = err
 		}
-		if call != netlab.OpNone && r.byFD[fdCall{fd, call}] == o {
+		if call != event.OpNone && r.byFD[fdCall{fd, call}] == o {
 			delete(r.byFD, fdCall{fd, call})
 		}
-		if call == netlab.OpNone && r.byActor[o.Action.Actor] == o {
+		if call == event.OpNone && r.byActor[o.Action.Actor] == o {
 			delete(r.byActor, o.Action.Actor)
 		}
 		if act.busy == o {
@@ -557,15 +558,15 @@ func (r *Run) socket(ctx context.Context, o *Outcome) *Outcome {
 		o.Err = fmt.Errorf("%s already has an open socket: close it first", a.Actor)
 		return o
 	}
-	r.byFD[fdCall{-1, netlab.OpSocket}] = o
+	r.byFD[fdCall{-1, event.OpSocket}] = o
 	r.mu.Unlock()
 	s, err := netlab.Open(r.ctx, r.tracer(a.Actor), a.fam, a.typ)
 	r.mu.Lock()
-	delete(r.byFD, fdCall{-1, netlab.OpSocket})
+	delete(r.byFD, fdCall{-1, event.OpSocket})
 	o.Done = true
 	if err == nil {
 		r.actors[a.Actor] = &actor{name: a.Actor, sock: s}
-	} else if netlab.ErrnoOf(err) == 0 {
+	} else if event.ErrnoOf(err) == 0 {
 		o.Err = err
 	}
 	r.mu.Unlock()
@@ -589,7 +590,7 @@ func (r *Run) serve(o *Outcome) *Outcome {
 	delete(r.byActor, a.Actor)
 	o.Done = true
 	if err != nil {
-		if netlab.ErrnoOf(err) == 0 {
+		if event.ErrnoOf(err) == 0 {
 			o.Err = err
 		}
 		r.mu.Unlock()
@@ -600,7 +601,7 @@ func (r *Run) serve(o *Outcome) *Outcome {
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		defer netlab.Recover()
+		defer event.Recover()
 		if err := srv.Serve(r.ctx); err != nil {
 			// Not a kernel fact of one call: the lab says why serving ended.
 			cfg.Tracer.Note("the server stopped serving: " + err.Error())
@@ -619,12 +620,12 @@ func (r *Run) state(o *Outcome, s *netlab.Socket) {
 func (r *Run) sysctl(o *Outcome) {
 	name := o.Action.Args[0]
 	path := "/proc/sys/" + strings.ReplaceAll(name, ".", "/")
-	e := netlab.Event{Kind: netlab.KindCall, Op: netlab.OpSysctl, Role: netlab.RoleLab, Actor: o.Action.Actor,
-		Text: path, Args: netlab.Args{Path: path}, FD: -1, Enter: time.Now()}
+	e := event.Event{Kind: event.KindCall, Op: event.OpSysctl, Role: event.RoleLab, Actor: o.Action.Actor,
+		Text: path, Args: event.Args{Path: path}, FD: -1, Enter: time.Now()}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		o.Err = fmt.Errorf("sysctl %s: %w", name, err)
-		e.Result, e.Errno, e.Err = -1, netlab.ErrnoOf(err), err.Error()
+		e.Result, e.Errno, e.Err = -1, event.ErrnoOf(err), err.Error()
 	} else {
 		// "32768\t60999": the kernel's separators, shown as spaces.
 		o.Extra = strings.Join(strings.Fields(string(data)), " ")
@@ -636,7 +637,7 @@ func (r *Run) sysctl(o *Outcome) {
 
 // record emits an event made by the engine itself (a state or sysctl
 // read) and files it under o.
-func (r *Run) record(o *Outcome, e netlab.Event) {
+func (r *Run) record(o *Outcome, e event.Event) {
 	if e.Return.IsZero() {
 		e.Return = time.Now()
 		e.At = e.Return
@@ -758,9 +759,9 @@ func interpolate(text string, en rules.Env) string {
 
 // saidNotYet reports whether the kernel answered EAGAIN or EINPROGRESS to
 // the call (netlab reports that as a KindBlocked event).
-func saidNotYet(events []netlab.Event) bool {
+func saidNotYet(events []event.Event) bool {
 	for _, e := range events {
-		if e.Kind == netlab.KindBlocked {
+		if e.Kind == event.KindBlocked {
 			return true
 		}
 	}

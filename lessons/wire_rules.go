@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"github.com/socklab/socklab/lessons/rules"
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/wire"
 )
 
@@ -72,16 +72,16 @@ func wireKind(k string, s *wire.Segment) bool {
 }
 
 // wireLookup answers wire.KIND.FIELD from the step's events.
-func wireLookup(events []netlab.Event, kind, field string) (rules.Value, error) {
+func wireLookup(events []event.Event, kind, field string) (rules.Value, error) {
 	var (
 		n, bytes int
-		first    *netlab.Event
+		first    *event.Event
 		prev     int64
 		gap      int64
 	)
 	for i := range events {
 		e := &events[i]
-		if e.Kind != netlab.KindPacket || e.Pkt == nil || !wireKind(kind, &e.Pkt.Seg) {
+		if e.Kind != event.KindPacket || e.Pkt == nil || !wireKind(kind, &e.Pkt.Seg) {
 			continue
 		}
 		if first == nil {
@@ -111,14 +111,14 @@ func wireLookup(events []netlab.Event, kind, field string) (rules.Value, error) 
 	case "to":
 		return rules.Str(p.To), nil
 	case "by":
-		if p.Origin != netlab.OriginCall {
+		if p.Origin != event.OriginCall {
 			return rules.Str(p.Origin.String()), nil // kernel, outside
 		}
 		return rules.Str(p.CauseOp.Key()), nil
 	case "reason":
 		return rules.Str(p.Reason.String()), nil
 	case "answers":
-		if p.Cause == 0 || p.Origin != netlab.OriginKernel {
+		if p.Cause == 0 || p.Origin != event.OriginKernel {
 			return rules.Str(""), nil
 		}
 		return rules.Str(p.CauseOp.Key()), nil

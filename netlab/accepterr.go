@@ -3,6 +3,8 @@ package netlab
 import (
 	"errors"
 	"strings"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // AcceptFailure is an accept that returned an error other than a client
@@ -23,7 +25,7 @@ func acceptFailure(err error) AcceptFailure {
 	name := "error"
 	var ce *CallError
 	if errors.As(err, &ce) && ce.Errno != 0 {
-		name = ErrnoName(ce.Errno)
+		name = event.ErrnoName(ce.Errno)
 	}
 	f := AcceptFailure{Errno: name}
 	switch name {

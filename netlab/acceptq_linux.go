@@ -1,6 +1,9 @@
 package netlab
 
-import "golang.org/x/sys/unix"
+import (
+	"github.com/socklab/socklab/netlab/event"
+	"golang.org/x/sys/unix"
+)
 
 // acceptQueue reads a listening socket's accept queue from TCP_INFO: for a
 // socket in LISTEN, Linux puts the number of connections waiting for accept
@@ -13,7 +16,7 @@ func acceptQueue(s *Socket) AcceptQueue {
 	}
 	_ = s.rc.Control(func(fd uintptr) {
 		info, err := unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
-		if err != nil || fromKernelState(info.State) != StateListen {
+		if err != nil || fromKernelState(info.State) != event.StateListen {
 			return
 		}
 		q = AcceptQueue{Len: int(info.Unacked), Max: int(info.Sacked), Valid: true}

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/unix"
 )
 
@@ -47,7 +48,7 @@ func connectedPair(b testing.TB, tr Tracer) (client, server *Socket) {
 func BenchmarkTCPInfo(b *testing.B) {
 	c, _ := connectedPair(b, Tracer{})
 	for b.Loop() {
-		if c.State() != StateEstablished {
+		if c.State() != event.StateEstablished {
 			b.Fatal("not established")
 		}
 	}
@@ -58,7 +59,7 @@ func BenchmarkTCPInfo(b *testing.B) {
 // and emitting it into a Log with one subscriber draining it, as the TUI
 // does.
 func BenchmarkEventPath(b *testing.B) {
-	log := NewLog(5000)
+	log := event.NewLog(5000)
 	sub := log.Subscribe(4096)
 	defer sub.Close()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -74,7 +75,7 @@ func BenchmarkEventPath(b *testing.B) {
 	c, _ := connectedPair(b, Tracer{Actor: "client 1", Sink: log})
 	data := make([]byte, 64)
 	for b.Loop() {
-		cl := call{tr: c.tr, op: OpSend, fd: c.fd, text: "5, \"...\", 64, 0"}
+		cl := call{tr: c.tr, op: event.OpSend, fd: c.fd, text: "5, \"...\", 64, 0"}
 		cl.attempt()
 		c.report(&cl, 64, nil, data)
 	}
@@ -91,13 +92,13 @@ func BenchmarkEventPath(b *testing.B) {
 func BenchmarkSendRecv(b *testing.B) {
 	for _, name := range []string{"untraced", "log", "ordered"} {
 		b.Run(name, func(b *testing.B) {
-			log := NewLog(5000)
+			log := event.NewLog(5000)
 			tr := Tracer{Actor: "bench"}
 			switch name {
 			case "log":
 				tr.Sink = log
 			case "ordered":
-				tr = NewSequencer(log).Tracer("bench", RoleClient)
+				tr = NewSequencer(log).Tracer("bench", event.RoleClient)
 			}
 			sub := log.Subscribe(4096)
 			defer sub.Close()
@@ -147,7 +148,7 @@ func BenchmarkLogEmit(b *testing.B) {
 		drained bool
 	}{{"subs=0", 0, false}, {"subs=1", 1, true}, {"subs=4", 4, true}, {"subs=1-full", 1, false}} {
 		b.Run(tc.name, func(b *testing.B) {
-			log := NewLog(5000)
+			log := event.NewLog(5000)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			done := make(chan struct{}, tc.subs)
@@ -167,8 +168,8 @@ func BenchmarkLogEmit(b *testing.B) {
 					}
 				}()
 			}
-			e := Event{Kind: KindCall, Actor: "client 1", Op: OpSend, Text: "5, \"hello\", 5, 0", FD: 5, Result: 5,
-				State: StateEstablished, Data: []byte("hello")}
+			e := event.Event{Kind: event.KindCall, Actor: "client 1", Op: event.OpSend, Text: "5, \"hello\", 5, 0", FD: 5, Result: 5,
+				State: event.StateEstablished, Data: []byte("hello")}
 			for b.Loop() {
 				log.Emit(e)
 			}
@@ -184,9 +185,9 @@ func BenchmarkLogEmit(b *testing.B) {
 // BenchmarkEventString is the cost of one trace line (what `serve` prints
 // per call without --quiet).
 func BenchmarkEventString(b *testing.B) {
-	e := Event{Kind: KindCall, Actor: "server", Op: OpRecv, Text: "5, 1024, 0", FD: 5, Result: 64,
+	e := event.Event{Kind: event.KindCall, Actor: "server", Op: event.OpRecv, Text: "5, 1024, 0", FD: 5, Result: 64,
 		Local: netip.MustParseAddrPort("127.0.0.1:65432"), Remote: netip.MustParseAddrPort("127.0.0.1:51234"),
-		State: StateEstablished, Data: make([]byte, 64)}
+		State: event.StateEstablished, Data: make([]byte, 64)}
 	for b.Loop() {
 		_ = e.String()
 	}

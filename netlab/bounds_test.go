@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,7 +20,7 @@ func TestRecvSizeBounded(t *testing.T) {
 	defer lab.Close()
 	ctx := context.Background()
 	for _, typ := range []Type{Stream, Datagram} {
-		s, err := Open(ctx, lab.Tracer("a", RoleLab), IPv4, typ)
+		s, err := Open(ctx, lab.Tracer("a", event.RoleLab), IPv4, typ)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,9 +37,9 @@ func TestRecvSizeBounded(t *testing.T) {
 		}
 	}
 	// At the bound the kernel is asked: an unconnected TCP socket says ENOTCONN.
-	s, _ := Open(ctx, lab.Tracer("b", RoleLab), IPv4, Stream)
+	s, _ := Open(ctx, lab.Tracer("b", event.RoleLab), IPv4, Stream)
 	defer s.Close(ctx)
-	if _, err := s.Recv(ctx, MaxRecv); ErrnoOf(err) != unix.ENOTCONN {
+	if _, err := s.Recv(ctx, MaxRecv); event.ErrnoOf(err) != unix.ENOTCONN {
 		t.Fatalf("recv(MaxRecv) on an unconnected socket: %v, want ENOTCONN", err)
 	}
 }
@@ -51,28 +52,28 @@ func TestFamilyMismatchIsKernelErrno(t *testing.T) {
 	defer lab.Close()
 	ctx := context.Background()
 	v6 := netip.MustParseAddrPort("[::1]:9")
-	tcp, err := Open(ctx, lab.Tracer("t", RoleLab), IPv4, Stream)
+	tcp, err := Open(ctx, lab.Tracer("t", event.RoleLab), IPv4, Stream)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tcp.Close(ctx)
-	if err := tcp.Bind(ctx, v6); ErrnoOf(err) != unix.EAFNOSUPPORT {
+	if err := tcp.Bind(ctx, v6); event.ErrnoOf(err) != unix.EAFNOSUPPORT {
 		t.Fatalf("bind v6 on v4: %v, want EAFNOSUPPORT", err)
 	}
-	if err := tcp.Connect(ctx, v6); ErrnoOf(err) == 0 {
+	if err := tcp.Connect(ctx, v6); event.ErrnoOf(err) == 0 {
 		t.Fatalf("connect v6 on v4: %v, want a kernel errno", err)
 	}
-	udp, err := Open(ctx, lab.Tracer("u", RoleLab), IPv4, Datagram)
+	udp, err := Open(ctx, lab.Tracer("u", event.RoleLab), IPv4, Datagram)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer udp.Close(ctx)
-	if _, err := udp.SendTo(ctx, []byte("x"), v6); ErrnoOf(err) == 0 {
+	if _, err := udp.SendTo(ctx, []byte("x"), v6); event.ErrnoOf(err) == 0 {
 		t.Fatalf("sendto v6 on v4: %v, want a kernel errno", err)
 	}
 	// An IPv4-mapped address stays the IPv4 address it maps (a fresh
 	// socket: the failed sendto above already bound an ephemeral port).
-	u2, err := Open(ctx, lab.Tracer("u2", RoleLab), IPv4, Datagram)
+	u2, err := Open(ctx, lab.Tracer("u2", event.RoleLab), IPv4, Datagram)
 	if err != nil {
 		t.Fatal(err)
 	}

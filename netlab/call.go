@@ -3,6 +3,8 @@ package netlab
 import (
 	"context"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // call is one socket call on its way through the gate and the kernel: the
@@ -17,12 +19,12 @@ import (
 // so that numbering, holds and timestamps live here once.
 type call struct {
 	tr     Tracer
-	id     CallID
-	op     Op
+	id     event.CallID
+	op     event.Op
 	fd     int
-	role   Role
+	role   event.Role
 	text   string
-	args   Args
+	args   event.Args
 	enter  time.Time // the first attempt
 	at     time.Time // the moment the event is ordered by
 	waited bool      // a KindBlocked event was reported
@@ -35,12 +37,12 @@ type call struct {
 
 // beginCall numbers the call, waits at the gate and takes its first moment.
 // fd is the fd the call is made on (-1 for socket).
-func beginCall(ctx context.Context, tr Tracer, op Op, fd int, role Role, text string, args Args) (call, error) {
+func beginCall(ctx context.Context, tr Tracer, op event.Op, fd int, role event.Role, text string, args event.Args) (call, error) {
 	c := call{tr: tr, op: op, fd: fd, role: role, text: text, args: args}
 	if tr.seq != nil {
 		c.id = tr.seq.newCall()
 	}
-	if op == OpClose && ctx.Err() != nil {
+	if op == event.OpClose && ctx.Err() != nil {
 		// A cancelled context must not keep a socket open: close skips the gate.
 		return c, nil
 	}
@@ -58,7 +60,7 @@ func (c *call) attempt() {
 	if c.tr.Sink == nil {
 		return
 	}
-	moves := c.op.Moves() && !(c.op == OpConnect && c.waited)
+	moves := c.op.Moves() && !(c.op == event.OpConnect && c.waited)
 	var t time.Time
 	if moves && c.tr.seq != nil {
 		t = c.tr.seq.enter(c.id)
@@ -78,7 +80,7 @@ func (c *call) attempt() {
 // on base, which holds the socket's addresses and state) says so; a
 // connect's blocked event keeps the moment of its SYN, so it is drawn before
 // the accept that answers it. Every time, the hold is given back.
-func (c *call) notYet(base func() Event) {
+func (c *call) notYet(base func() event.Event) {
 	if c.tr.Sink == nil {
 		return
 	}
@@ -91,11 +93,11 @@ func (c *call) notYet(base func() Event) {
 	c.waited = true
 	now := time.Now()
 	e := base()
-	e.Kind, e.Op, e.CallID, e.Role, e.Text, e.Args, e.FD = KindBlocked, c.op, c.id, c.role, c.text, c.args, c.fd
+	e.Kind, e.Op, e.CallID, e.Role, e.Text, e.Args, e.FD = event.KindBlocked, c.op, c.id, c.role, c.text, c.args, c.fd
 	e.Result = -1
-	e.Note = Explain(c.op) + c.blockedNote
+	e.Note = event.Explain(c.op) + c.blockedNote
 	e.Enter, e.Return, e.At = c.enter, now, now
-	if c.op == OpConnect {
+	if c.op == event.OpConnect {
 		e.At = c.enter
 	}
 	c.tr.emit(e) // its CallID gives the hold back
@@ -103,21 +105,21 @@ func (c *call) notYet(base func() Event) {
 
 // event returns the call's returned event, timestamps and identity filled
 // in; the caller adds what the kernel said.
-func (c *call) event(result int, err error) Event {
+func (c *call) event(result int, err error) event.Event {
 	now := time.Now()
-	e := Event{Kind: KindCall, Op: c.op, CallID: c.id, Role: c.role, Text: c.text, Args: c.args, FD: c.fd,
+	e := event.Event{Kind: event.KindCall, Op: c.op, CallID: c.id, Role: c.role, Text: c.text, Args: c.args, FD: c.fd,
 		Result: result, Enter: c.enter, Return: now, At: c.at}
 	if e.Enter.IsZero() {
 		e.Enter = now
 	}
 	// A call that takes something is placed when it returned; so is a
 	// connect that blocked (its SYN was placed by its blocked event).
-	if c.op.Takes() || e.At.IsZero() || (c.op == OpConnect && c.waited) {
+	if c.op.Takes() || e.At.IsZero() || (c.op == event.OpConnect && c.waited) {
 		e.At = now
 	}
 	if err != nil {
 		e.Result = -1
-		e.Errno = ErrnoOf(err)
+		e.Errno = event.ErrnoOf(err)
 		e.Err = nonErrno(err)
 	}
 	return e

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/unix"
 )
 
@@ -36,7 +37,7 @@ type Capture struct {
 // frameCap is how many bytes of a frame are kept: enough for every header
 // and the start of the payload the bytes view shows. The frame's full length
 // is kept beside it.
-const frameCap = DataCap
+const frameCap = event.DataCap
 
 // OpenCapture opens a capture on the loopback interface. It needs
 // CAP_NET_RAW in the network namespace the process is in: the owner of a

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // ClassConfig configures a class server: an echo or calculator server an
@@ -146,7 +148,7 @@ func ListenClass(ctx context.Context, cfg ClassConfig) (*Class, error) {
 	// The class keeps each connection's calls for the detail view, and
 	// passes them on to the trace file when there is one.
 	if sc.Tracer.Sink != nil {
-		sc.Tracer.Sink = Tee(c, sc.Tracer.Sink)
+		sc.Tracer.Sink = event.Tee(c, sc.Tracer.Sink)
 	} else {
 		sc.Tracer.Sink = c
 	}
@@ -307,8 +309,8 @@ type lane struct {
 	pendReq, pendReply []byte
 	ended              time.Time
 	why                string
-	state              TCPState // the last state read after the end
-	gone               bool     // the kernel no longer knows the connection
+	state              event.TCPState // the last state read after the end
+	gone               bool           // the kernel no longer knows the connection
 }
 
 // Served notes a reply about to be sent; Flushed publishes what was
@@ -378,7 +380,7 @@ type Lane struct {
 	// State is what the kernel reported at the snapshot (TCP_INFO while the
 	// fd is open, sock_diag after close); StateNone once the kernel has
 	// forgotten the connection.
-	State    TCPState
+	State    event.TCPState
 	BytesIn  uint64 // what recv returned on this connection, summed
 	BytesOut uint64 // what send returned, summed
 	Requests uint64
@@ -438,7 +440,7 @@ type ClassSnapshot struct {
 	Requests    uint64
 	ReqRate     float64 // requests evaluated a second, over about the last second (over-limit ones not counted)
 	LimitedRate float64 // requests over the rate limit a second (answered with an error, or dropped)
-	States      map[TCPState]int
+	States      map[event.TCPState]int
 	Queue       AcceptQueue
 	AcceptErrs  AcceptErrors
 	ListenDrops ListenDrops
@@ -491,7 +493,7 @@ func (c *Class) Snapshot() ClassSnapshot {
 	snap := ClassSnapshot{Taken: now, Service: c.cfg.Server.Service, Addr: c.srv.Addr(), Allow: c.cfg.Server.Allow,
 		Rate: c.cfg.Server.Rate, ByteRate: c.cfg.Server.ByteRate, MaxClients: c.cfg.Server.MaxClients, IdleTimeout: c.cfg.Server.IdleTimeout,
 		MaxLine: c.cfg.Server.MaxLine, Lanes: make([]Lane, 0, len(lanes)), Total: c.total.Load(), Refused: c.refused.Load(),
-		Limited: limited, Dropped: dropped, Requests: reqs, ReqRate: rate, LimitedRate: limitedRate, States: map[TCPState]int{},
+		Limited: limited, Dropped: dropped, Requests: reqs, ReqRate: rate, LimitedRate: limitedRate, States: map[event.TCPState]int{},
 		Queue: acceptQueue(c.srv.listener), Hold: c.hold.State(), Recent: recent, Closed: c.srv.isClosed(),
 		PerStudent: c.cfg.Server.PerStudent, Banned: c.srv.Banned()}
 	snap.Students, snap.SeenFull, snap.AcceptErrs = students, seenFull, aerr
@@ -554,7 +556,7 @@ func (l *lane) read() Lane {
 		if !ended.IsZero() && l.sock.Closed() {
 			l.mu.Lock()
 			l.state = out.State
-			l.gone = out.State == StateNone || out.State == StateClosed
+			l.gone = out.State == event.StateNone || out.State == event.StateClosed
 			l.mu.Unlock()
 		}
 	}

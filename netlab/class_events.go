@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"slices"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // A student's detail view draws their connections' ladder from the
@@ -17,14 +19,14 @@ const (
 )
 
 type eventRing struct {
-	evs  []Event // oldest first, at most laneEvents
+	evs  []event.Event // oldest first, at most laneEvents
 	last time.Time
 }
 
 // Emit keeps a call of a connection for the detail view (Sink). Events
 // with no peer (the listening socket's own calls) are not kept.
-func (c *Class) Emit(e Event) {
-	if !e.Remote.IsValid() || e.Kind != KindCall {
+func (c *Class) Emit(e event.Event) {
+	if !e.Remote.IsValid() || e.Kind != event.KindCall {
 		return
 	}
 	// A copy of the first bytes: keeping a slice would keep the event's
@@ -55,17 +57,17 @@ func (c *Class) Emit(e Event) {
 
 // StudentEvents returns the kept calls of every connection of the student
 // at addr, in the order they were made.
-func (c *Class) StudentEvents(addr netip.Addr) []Event {
+func (c *Class) StudentEvents(addr netip.Addr) []event.Event {
 	addr = addr.Unmap()
 	c.mu.Lock()
-	var out []Event
+	var out []event.Event
 	for remote, r := range c.events {
 		if remote.Addr().Unmap() == addr {
 			out = append(out, r.evs...)
 		}
 	}
 	c.mu.Unlock()
-	slices.SortFunc(out, func(a, b Event) int { return int(a.Seq) - int(b.Seq) })
+	slices.SortFunc(out, func(a, b event.Event) int { return int(a.Seq) - int(b.Seq) })
 	return out
 }
 

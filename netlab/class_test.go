@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 func TestParseAllow(t *testing.T) {
@@ -158,7 +160,7 @@ func TestClassLanes(t *testing.T) {
 	s := waitSnap(t, c, "three lanes with their requests, replies and bytes", func(s ClassSnapshot) bool {
 		return s.Connected == 3 && s.Requests == 6 && lanesWrong(s, conns, c.Addr()) == nil
 	})
-	if s.Total != 3 || s.States[StateEstablished] != 3 || s.Lanes[0].ID != 1 || s.Lanes[2].ID != 3 {
+	if s.Total != 3 || s.States[event.StateEstablished] != 3 || s.Lanes[0].ID != 1 || s.Lanes[2].ID != 3 {
 		t.Errorf("summary: total %d, states %v", s.Total, s.States)
 	}
 	if !s.Queue.Valid || s.Queue.Len != 0 || s.Queue.Max <= 0 {
@@ -207,7 +209,7 @@ func lanesWrong(s ClassSnapshot, conns []net.Conn, server netip.AddrPort) error 
 
 // laneWrong checks the lane of client i of askLaneRequests.
 func laneWrong(l Lane, i int, server netip.AddrPort) error {
-	if l.Requests != uint64(i+1) || l.State != StateEstablished || !l.Open() {
+	if l.Requests != uint64(i+1) || l.State != event.StateEstablished || !l.Open() {
 		return fmt.Errorf("%+v", l)
 	}
 	wantReq, wantReply := fmt.Sprintf("%d*%d", i+1, i+10), fmt.Sprint((i+1)*(i+10))

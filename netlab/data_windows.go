@@ -12,6 +12,8 @@ import (
 	"net/netip"
 	"strconv"
 	"syscall"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // connected returns the socket's net.Conn, or nil.
@@ -27,13 +29,13 @@ func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	fd := s.FD()
 	var args string
 	if s.tr.Sink != nil || s.tr.Gate != nil {
-		args = fmt.Sprintf("%d, %s, %d, 0", fd, Quote(p, 24), len(p))
+		args = fmt.Sprintf("%d, %s, %d, 0", fd, event.Quote(p, 24), len(p))
 	}
 	conn := s.connected()
 	if conn == nil {
-		return 0, s.refuse(OpSend, args, s.RemoteAddr(), s.missing())
+		return 0, s.refuse(event.OpSend, args, s.RemoteAddr(), s.missing())
 	}
-	cl, err := s.gate(ctx, OpSend, args, Args{Size: len(p)})
+	cl, err := s.gate(ctx, event.OpSend, args, event.Args{Size: len(p)})
 	if err != nil {
 		return 0, err
 	}
@@ -72,9 +74,9 @@ func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	}
 	conn := s.connected()
 	if conn == nil {
-		return 0, s.refuse(OpRecv, args, s.RemoteAddr(), s.missing())
+		return 0, s.refuse(event.OpRecv, args, s.RemoteAddr(), s.missing())
 	}
-	cl, err := s.gate(ctx, OpRecv, args, Args{Size: len(buf)})
+	cl, err := s.gate(ctx, event.OpRecv, args, event.Args{Size: len(buf)})
 	if err != nil {
 		return 0, err
 	}
@@ -107,11 +109,11 @@ func (s *Socket) udp() *net.UDPConn {
 // bind Linux does implicitly.
 func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int, error) {
 	fd := s.FD()
-	args := fmt.Sprintf("%d, %s, %d, 0, %s", fd, Quote(p, 24), len(p), addr)
+	args := fmt.Sprintf("%d, %s, %d, 0, %s", fd, event.Quote(p, 24), len(p), addr)
 	if s.typ != Datagram {
-		return 0, s.refuse(OpSendto, args, addr, errors.New("sendto on a TCP socket is not supported by socklab on Windows: use send"))
+		return 0, s.refuse(event.OpSendto, args, addr, errors.New("sendto on a TCP socket is not supported by socklab on Windows: use send"))
 	}
-	cl, err := s.gate(ctx, OpSendto, args, Args{Addr: addr, Size: len(p)})
+	cl, err := s.gate(ctx, event.OpSendto, args, event.Args{Addr: addr, Size: len(p)})
 	if err != nil {
 		return 0, err
 	}
@@ -122,11 +124,11 @@ func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int
 		// byte count, as for any sendto; the handle is in the note.
 		note = "merged on Windows: socket+bind(" + s.wildcard().String() + ")+sendto in one step (Linux binds implicitly)"
 		if s.tr.Sink != nil {
-			s.note(OpSendto, args, "sendto("+args+") "+note)
+			s.note(event.OpSendto, args, "sendto("+args+") "+note)
 		}
 		h, err := s.makeUDP(ctx, s.wildcard())
 		if err != nil {
-			part, cerr := s.mergedErr(OpSendto, addr, err)
+			part, cerr := s.mergedErr(event.OpSendto, addr, err)
 			s.doneFD(&cl, -1, -1, err, nil, note+"; it failed in "+part)
 			return 0, cerr
 		}
@@ -134,7 +136,7 @@ func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int
 	}
 	uc := s.udp()
 	if uc == nil {
-		return 0, s.refuse(OpSendto, args, addr, errNotConnected)
+		return 0, s.refuse(event.OpSendto, args, addr, errNotConnected)
 	}
 	c := onCancel(ctx, uc.SetWriteDeadline)
 	n, err := uc.WriteToUDPAddrPort(p, addr)
@@ -159,9 +161,9 @@ func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort,
 	args := fmt.Sprintf("%d, %d, 0", fd, max)
 	uc := s.udp()
 	if uc == nil {
-		return nil, netip.AddrPort{}, s.refuse(OpRecvfrom, args, s.LocalAddr(), s.missing())
+		return nil, netip.AddrPort{}, s.refuse(event.OpRecvfrom, args, s.LocalAddr(), s.missing())
 	}
-	cl, err := s.gate(ctx, OpRecvfrom, args, Args{Size: max})
+	cl, err := s.gate(ctx, event.OpRecvfrom, args, event.Args{Size: max})
 	if err != nil {
 		return nil, netip.AddrPort{}, err
 	}
@@ -190,9 +192,9 @@ func (s *Socket) Shutdown(ctx context.Context, how How) error {
 	fd := s.FD()
 	args := fmt.Sprintf("%d, %s", fd, how)
 	if fd < 0 {
-		return s.refuse(OpShutdown, args, s.RemoteAddr(), errNoSocket)
+		return s.refuse(event.OpShutdown, args, s.RemoteAddr(), errNoSocket)
 	}
-	cl, err := s.gate(ctx, OpShutdown, args, Args{Option: how.String()})
+	cl, err := s.gate(ctx, event.OpShutdown, args, event.Args{Option: how.String()})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"os"
 	"syscall"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // CallError is a failed socket call: which call, on which address, and the
@@ -25,7 +27,7 @@ func (e *CallError) Error() string {
 		where += " " + e.Addr.String()
 	}
 	if e.Errno != 0 {
-		return fmt.Sprintf("%s: %s (%s)", where, ErrnoName(e.Errno), e.Errno.Error())
+		return fmt.Sprintf("%s: %s (%s)", where, event.ErrnoName(e.Errno), e.Errno.Error())
 	}
 	return fmt.Sprintf("%s: %s", where, nonErrno(e.Err))
 }
@@ -33,7 +35,7 @@ func (e *CallError) Error() string {
 func (e *CallError) Unwrap() error { return e.Err }
 
 // Hint is a one-line suggestion for the errno, for people new to sockets.
-func (e *CallError) Hint() string { return Hint(e.Errno) }
+func (e *CallError) Hint() string { return event.Hint(e.Errno) }
 
 func wrap(call string, addr netip.AddrPort, err error) error {
 	if err == nil {
@@ -43,7 +45,7 @@ func wrap(call string, addr netip.AddrPort, err error) error {
 	if errors.As(err, &se) {
 		err = se.Err
 	}
-	return &CallError{Call: call, Addr: addr, Errno: ErrnoOf(err), Err: err}
+	return &CallError{Call: call, Addr: addr, Errno: event.ErrnoOf(err), Err: err}
 }
 
 // IsTimeout reports whether err is socklab's own timer running out.

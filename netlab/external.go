@@ -4,6 +4,8 @@ import (
 	"context"
 	"syscall"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // ExternalCall is one call of a program socklab does not drive itself but
@@ -20,7 +22,7 @@ type ExternalCall struct{ c call }
 // program stays stopped before the kernel runs the call) and takes the
 // call's entry moment, with a hold when the call puts something in motion.
 // Call it while the program is stopped at the call's entry.
-func (t Tracer) BeginExternal(ctx context.Context, op Op, fd int, text string, args Args) (*ExternalCall, error) {
+func (t Tracer) BeginExternal(ctx context.Context, op event.Op, fd int, text string, args event.Args) (*ExternalCall, error) {
 	c, err := beginCall(ctx, t, op, fd, t.Role, text, args)
 	if err != nil {
 		return nil, err
@@ -30,7 +32,7 @@ func (t Tracer) BeginExternal(ctx context.Context, op Op, fd int, text string, a
 }
 
 // ID is the call's CallID.
-func (x *ExternalCall) ID() CallID { return x.c.id }
+func (x *ExternalCall) ID() event.CallID { return x.c.id }
 
 // Entered is the moment the call entered the kernel.
 func (x *ExternalCall) Entered() time.Time { return x.c.enter }
@@ -38,12 +40,12 @@ func (x *ExternalCall) Entered() time.Time { return x.c.enter }
 // Blocked reports, once, that the kernel made the call wait (it answered
 // EAGAIN on a non-blocking fd, or it has not returned yet); base holds
 // the socket's addresses and state. The call's hold is given back.
-func (x *ExternalCall) Blocked(base Event) { x.c.notYet(func() Event { return base }) }
+func (x *ExternalCall) Blocked(base event.Event) { x.c.notYet(func() event.Event { return base }) }
 
 // Return reports the call's returned event: e carries what the kernel said
 // (Local, Remote, State, Data, Syscall…); identity and moments are filled in
 // here. errno is the call's errno, 0 when it succeeded.
-func (x *ExternalCall) Return(result int, errno syscall.Errno, e Event) {
+func (x *ExternalCall) Return(result int, errno syscall.Errno, e event.Event) {
 	var err error
 	if errno != 0 {
 		err = errno

@@ -3,6 +3,7 @@ package netlab
 import (
 	"net/netip"
 
+	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/unix"
 )
 
@@ -10,7 +11,7 @@ import (
 // of a traced program's socket, from pidfd_getfd): its addresses from
 // getsockname/getpeername and, for TCP, the state and counters of one
 // TCP_INFO read. Addresses it cannot read are left invalid.
-func FDState(fd int) (local, remote netip.AddrPort, st TCPState, segs Segs) {
+func FDState(fd int) (local, remote netip.AddrPort, st event.TCPState, segs event.Segs) {
 	if sa, err := unix.Getsockname(fd); err == nil {
 		local = fromSockaddr(sa)
 	}
@@ -28,4 +29,4 @@ func FDState(fd int) (local, remote netip.AddrPort, st TCPState, segs Segs) {
 // StateByTuple looks a TCP connection up by its addresses (sock_diag, or
 // /proc/net/tcp), for a socket whose fd is already closed: FIN_WAIT1,
 // TIME_WAIT, or StateNone when the kernel has forgotten it.
-func StateByTuple(local, remote netip.AddrPort) TCPState { return stateByTuple(local, remote) }
+func StateByTuple(local, remote netip.AddrPort) event.TCPState { return stateByTuple(local, remote) }

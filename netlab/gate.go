@@ -3,15 +3,17 @@ package netlab
 import (
 	"context"
 	"sync"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // Call names a socket call before it runs: who will make it, on which fd,
 // with which arguments.
 type Call struct {
-	ID    CallID // shared with the call's events
+	ID    event.CallID // shared with the call's events
 	Actor string
-	Role  Role
-	Op    Op
+	Role  event.Role
+	Op    event.Op
 	Text  string // the arguments as a C programmer writes them
 	FD    int
 }

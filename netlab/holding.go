@@ -1,6 +1,10 @@
 package netlab
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/socklab/socklab/netlab/event"
+)
 
 // Holding is a Sink that keeps events until Release, then passes them and
 // every later event on, in the order it got them. `serve` uses it so that
@@ -8,12 +12,12 @@ import "sync"
 // led to it.
 type Holding struct {
 	mu   sync.Mutex
-	held []Event
-	to   Sink
+	held []event.Event
+	to   event.Sink
 }
 
 // Emit keeps e, or passes it on once released.
-func (h *Holding) Emit(e Event) {
+func (h *Holding) Emit(e event.Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.to != nil {
@@ -24,7 +28,7 @@ func (h *Holding) Emit(e Event) {
 }
 
 // Release passes the kept events to to, and every later one.
-func (h *Holding) Release(to Sink) {
+func (h *Holding) Release(to event.Sink) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, e := range h.held {

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // LabConfig configures a Lab.
@@ -15,7 +17,7 @@ type LabConfig struct {
 	Step    bool // start in step mode
 	// Trace, if set, gets every event the log gets, in the same (causal)
 	// order: a TraceWriter for --trace-file. It must not block.
-	Trace Sink
+	Trace event.Sink
 	// Wire says whether to capture the segments on lo (see WireConfig).
 	Wire WireConfig
 	// Remote, when set, is a server on another machine (socklab connect):
@@ -28,7 +30,7 @@ type LabConfig struct {
 // log and the step gate. Every method returns at once: socket calls happen in
 // the actors' goroutines, and their results arrive as events in Log.
 type Lab struct {
-	Log  *Log
+	Log  *event.Log
 	Gate *Gate
 	seq  *Sequencer
 
@@ -43,9 +45,9 @@ type Lab struct {
 	listening  chan struct{} // closed once the server listens (or failed)
 	clients    []*LabClient
 	nextClient int
-	blocked    map[CallID]Event
+	blocked    map[event.CallID]event.Event
 	closed     bool
-	trace      Sink
+	trace      event.Sink
 
 	wire    WireStatus
 	capture *Capture
@@ -58,16 +60,16 @@ func NewLab(cfg LabConfig) *Lab {
 		cfg.History = 5000
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &Lab{Log: NewLog(cfg.History), ctx: ctx, cancel: cancel, reg: &registry{},
-		listening: make(chan struct{}), blocked: map[CallID]Event{}, trace: cfg.Trace, remote: cfg.Remote}
+	l := &Lab{Log: event.NewLog(cfg.History), ctx: ctx, cancel: cancel, reg: &registry{},
+		listening: make(chan struct{}), blocked: map[event.CallID]event.Event{}, trace: cfg.Trace, remote: cfg.Remote}
 	if cfg.Remote.IsValid() {
 		close(l.listening) // the server is already there, elsewhere
 	}
-	l.seq = NewSequencer(SinkFunc(l.record))
+	l.seq = NewSequencer(event.SinkFunc(l.record))
 	l.Gate = NewGate(nil)
 	l.Gate.OnWait(func(c Call) {
-		l.Emit(Event{Kind: KindPending, Op: c.Op, CallID: c.ID, Role: c.Role, Actor: c.Actor, Text: c.Text,
-			FD: c.FD, Result: -1, Note: Explain(c.Op)})
+		l.Emit(event.Event{Kind: event.KindPending, Op: c.Op, CallID: c.ID, Role: c.Role, Actor: c.Actor, Text: c.Text,
+			FD: c.FD, Result: -1, Note: event.Explain(c.Op)})
 	})
 	if cfg.Step {
 		l.Gate.SetStep(true)
@@ -77,17 +79,17 @@ func NewLab(cfg LabConfig) *Lab {
 }
 
 // Emit takes an event from an actor; it reaches Log in causal order.
-func (l *Lab) Emit(e Event) { l.seq.Emit(e) }
+func (l *Lab) Emit(e event.Event) { l.seq.Emit(e) }
 
 // record files an ordered event: the set of calls blocked in the kernel,
 // then the log.
-func (l *Lab) record(e Event) {
+func (l *Lab) record(e event.Event) {
 	switch e.Kind {
-	case KindBlocked:
+	case event.KindBlocked:
 		l.mu.Lock()
 		l.blocked[e.CallID] = e
 		l.mu.Unlock()
-	case KindCall:
+	case event.KindCall:
 		l.mu.Lock()
 		delete(l.blocked, e.CallID)
 		l.mu.Unlock()
@@ -99,12 +101,12 @@ func (l *Lab) record(e Event) {
 }
 
 // lab reports a change of the lab itself.
-func (l *Lab) lab(op Op, actor string, role Role, result int, note string) {
-	l.Emit(Event{Kind: KindLab, Op: op, Actor: actor, Role: role, FD: -1, Result: result, Note: note})
+func (l *Lab) lab(op event.Op, actor string, role event.Role, result int, note string) {
+	l.Emit(event.Event{Kind: event.KindLab, Op: op, Actor: actor, Role: role, FD: -1, Result: result, Note: note})
 }
 
 // Tracer returns the tracer for one of the lab's actors.
-func (l *Lab) Tracer(actor string, role Role) Tracer {
+func (l *Lab) Tracer(actor string, role event.Role) Tracer {
 	return Tracer{Actor: actor, Role: role, Sink: l, Gate: l.Gate, seq: l.seq, reg: l.reg}
 }
 
@@ -112,10 +114,10 @@ func (l *Lab) Tracer(actor string, role Role) Tracer {
 func (l *Lab) Context() context.Context { return l.ctx }
 
 // Blocked returns the calls now blocked inside the kernel.
-func (l *Lab) Blocked() []Event {
+func (l *Lab) Blocked() []event.Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out := make([]Event, 0, len(l.blocked))
+	out := make([]event.Event, 0, len(l.blocked))
 	for _, e := range l.blocked {
 		out = append(out, e)
 	}
@@ -132,9 +134,9 @@ func (l *Lab) SetStep(on bool) {
 	}
 	l.Gate.SetStep(on)
 	if on {
-		l.lab(OpStepMode, "lab", RoleLab, 1, "step mode on: each call waits for n")
+		l.lab(event.OpStepMode, "lab", event.RoleLab, 1, "step mode on: each call waits for n")
 	} else {
-		l.lab(OpStepMode, "lab", RoleLab, 0, "step mode off: calls run freely")
+		l.lab(event.OpStepMode, "lab", event.RoleLab, 0, "step mode off: calls run freely")
 	}
 }
 
@@ -162,12 +164,12 @@ func (l *Lab) StartServer(cfg ServerConfig) error {
 	l.server = &Server{} // placeholder so a second start is refused
 	l.mu.Unlock()
 	if cfg.Tracer.Actor == "" {
-		cfg.Tracer = l.Tracer("server", RoleServer)
+		cfg.Tracer = l.Tracer("server", event.RoleServer)
 	}
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
-		defer Recover()
+		defer event.Recover()
 		srv, err := Listen(l.ctx, cfg)
 		l.mu.Lock()
 		if err != nil {
@@ -251,18 +253,18 @@ func (l *Lab) AddClient(service string) (*LabClient, error) {
 		reqs: make(chan []byte, 64), quit: make(chan struct{}), ended: make(chan struct{})}
 	l.clients = append(l.clients, c)
 	l.mu.Unlock()
-	l.lab(OpActorStart, c.Name, RoleClient, 0, c.Name+" started")
+	l.lab(event.OpActorStart, c.Name, event.RoleClient, 0, c.Name+" started")
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
 		defer close(c.ended)
-		defer Recover()
+		defer event.Recover()
 		err := c.run()
 		c.mu.Lock()
 		c.err = err
 		c.mu.Unlock()
 		l.forget(c)
-		l.lab(OpActorEnd, c.Name, RoleClient, 0, c.Name+" ended: "+endReason(err))
+		l.lab(event.OpActorEnd, c.Name, event.RoleClient, 0, c.Name+" ended: "+endReason(err))
 	}()
 	return c, nil
 }
@@ -277,7 +279,7 @@ func endReason(err error) string {
 	}
 	var ce *CallError
 	if errors.As(err, &ce) && ce.Errno != 0 {
-		return fmt.Sprintf("%s failed with %s (%s)", ce.Call, ErrnoName(ce.Errno), ce.Errno.Error())
+		return fmt.Sprintf("%s failed with %s (%s)", ce.Call, event.ErrnoName(ce.Errno), ce.Errno.Error())
 	}
 	return err.Error()
 }
@@ -369,7 +371,7 @@ func (c *LabClient) run() error {
 	// The background context keeps cancellation out of each call's hot path;
 	// Lab.Close reaches a blocked call by opening the gate and closing the socket.
 	bg := context.WithoutCancel(l.ctx)
-	s, err := Open(bg, l.Tracer(c.Name, RoleClient), FamilyOf(addr.Addr()), Stream)
+	s, err := Open(bg, l.Tracer(c.Name, event.RoleClient), FamilyOf(addr.Addr()), Stream)
 	if err != nil {
 		return err
 	}

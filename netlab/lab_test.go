@@ -4,21 +4,15 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/internal/testwait"
 )
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
+// waitFor is testwait.For, under the name the tests here grew up with.
+var waitFor = testwait.For
 
-func hasEvent(l *Lab, pred func(Event) bool) bool {
+func hasEvent(l *Lab, pred func(event.Event) bool) bool {
 	for _, e := range l.Log.Events() {
 		if pred(e) {
 			return true
@@ -42,16 +36,16 @@ func TestLabRunModeCalc(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "reply 14", func() bool {
-		return hasEvent(lab, func(e Event) bool {
-			return e.Actor == "client 1" && e.Op == OpRecv && string(e.Data) == "14\n"
+		return hasEvent(lab, func(e event.Event) bool {
+			return e.Actor == "client 1" && e.Op == event.OpRecv && string(e.Data) == "14\n"
 		})
 	})
 	snap := lab.Snapshot()
 	var listener, accepted, client bool
 	for _, s := range snap {
 		listener = listener || (s.Actor == "server" && s.Listening && s.Local == addr)
-		accepted = accepted || (s.Accepted && s.State == StateEstablished)
-		client = client || (s.Actor == "client 1" && s.State == StateEstablished && s.Remote == addr)
+		accepted = accepted || (s.Accepted && s.State == event.StateEstablished)
+		client = client || (s.Actor == "client 1" && s.State == event.StateEstablished && s.Remote == addr)
 	}
 	if !listener || !accepted || !client {
 		t.Fatalf("snapshot %+v", snap)
@@ -63,10 +57,10 @@ func TestLabStepMode(t *testing.T) {
 	defer lab.Close()
 	lab.StartServer(ServerConfig{Service: Echo, Addr: loop4})
 	waitFor(t, "socket() pending", func() bool { return len(lab.Pending()) == 1 })
-	if p := lab.Pending()[0]; p.Op != OpSocket || p.Actor != "server" {
+	if p := lab.Pending()[0]; p.Op != event.OpSocket || p.Actor != "server" {
 		t.Fatalf("pending %+v", p)
 	}
-	if !hasEvent(lab, func(e Event) bool { return e.Kind == KindPending && e.Op == OpSocket }) {
+	if !hasEvent(lab, func(e event.Event) bool { return e.Kind == event.KindPending && e.Op == event.OpSocket }) {
 		t.Fatal("no pending event")
 	}
 	// socket, setsockopt, bind, listen, then accept blocks in the kernel.
@@ -78,7 +72,7 @@ func TestLabStepMode(t *testing.T) {
 	}
 	waitFor(t, "accept blocked", func() bool {
 		b := lab.Blocked()
-		return len(b) == 1 && b[0].Op == OpAccept
+		return len(b) == 1 && b[0].Op == event.OpAccept
 	})
 	lab.AddClient(Echo)
 	for _, want := range []string{"socket", "connect"} {
@@ -88,9 +82,9 @@ func TestLabStepMode(t *testing.T) {
 		}
 	}
 	waitFor(t, "accept done", func() bool {
-		return hasEvent(lab, func(e Event) bool { return e.Op == OpAccept && e.Kind == KindCall })
+		return hasEvent(lab, func(e event.Event) bool { return e.Op == event.OpAccept && e.Kind == event.KindCall })
 	})
-	if len(lab.Blocked()) != 0 && lab.Blocked()[0].Op == OpAccept {
+	if len(lab.Blocked()) != 0 && lab.Blocked()[0].Op == event.OpAccept {
 		t.Fatalf("accept still blocked: %v", lab.Blocked())
 	}
 }

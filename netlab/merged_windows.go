@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // made is the Control hook of a merged call: net runs it between socket and
@@ -75,7 +77,7 @@ func (s *Socket) adopt(h int, ln *net.TCPListener, conn net.Conn) bool {
 // mergedErr names, in the returned error, the part of a merged call that
 // failed ("bind" for EADDRINUSE), and marks the socket gone: net closes a
 // socket whose listen or dial failed.
-func (s *Socket) mergedErr(op Op, addr netip.AddrPort, err error) (string, error) {
+func (s *Socket) mergedErr(op event.Op, addr netip.AddrPort, err error) (string, error) {
 	call := op.String()
 	s.mu.Lock()
 	s.gone = true
@@ -88,7 +90,7 @@ func (s *Socket) mergedErr(op Op, addr netip.AddrPort, err error) (string, error
 	if s.closed.Load() {
 		err = net.ErrClosed
 	}
-	return part, &CallError{Call: part, Addr: addr, Errno: ErrnoOf(err), Err: unwrapSyscall(err)}
+	return part, &CallError{Call: part, Addr: addr, Errno: event.ErrnoOf(err), Err: unwrapSyscall(err)}
 }
 
 func unwrapSyscall(err error) error {
@@ -111,7 +113,7 @@ func (s *Socket) SetReuseAddr(ctx context.Context, on bool) error {
 	}
 	if s.tr.Sink != nil {
 		args := fmt.Sprintf("%d, SOL_SOCKET, SO_REUSEADDR, %d", s.FD(), v)
-		s.note(OpSetsockopt, args, "setsockopt("+args+") not made on Windows: there SO_REUSEADDR would let another socket take a port in use; a restarted server can rebind past TIME_WAIT without it (Go's net package never sets it on Windows)")
+		s.note(event.OpSetsockopt, args, "setsockopt("+args+") not made on Windows: there SO_REUSEADDR would let another socket take a port in use; a restarted server can rebind past TIME_WAIT without it (Go's net package never sets it on Windows)")
 	}
 	return nil
 }
@@ -125,7 +127,7 @@ func (s *Socket) SetNoDelay(ctx context.Context, on bool) error {
 		}
 	}
 	if s.tr.Sink != nil {
-		s.note(OpSetsockopt, fmt.Sprintf("%d, IPPROTO_TCP, TCP_NODELAY, %t", s.FD(), on), "TCP_NODELAY set through Go's net on Windows")
+		s.note(event.OpSetsockopt, fmt.Sprintf("%d, IPPROTO_TCP, TCP_NODELAY, %t", s.FD(), on), "TCP_NODELAY set through Go's net on Windows")
 	}
 	return nil
 }
@@ -144,11 +146,11 @@ func (s *Socket) SetV6Only(ctx context.Context, on bool) error {
 		s.v6only = v
 		s.mu.Unlock()
 		if s.tr.Sink != nil {
-			s.note(OpSetsockopt, args, "setsockopt(IPV6_V6ONLY) merged on Windows: it is made inside the next step that creates the socket, before its bind")
+			s.note(event.OpSetsockopt, args, "setsockopt(IPV6_V6ONLY) merged on Windows: it is made inside the next step that creates the socket, before its bind")
 		}
 		return nil
 	}
-	cl, err := s.gate(ctx, OpSetsockopt, args, Args{Option: "IPV6_V6ONLY", Value: v})
+	cl, err := s.gate(ctx, event.OpSetsockopt, args, event.Args{Option: "IPV6_V6ONLY", Value: v})
 	if err != nil {
 		return err
 	}
@@ -171,7 +173,7 @@ func (s *Socket) Bind(ctx context.Context, addr netip.AddrPort) error {
 	if fd >= 0 {
 		// The socket exists (net always binds it): a second bind is a real
 		// call and the kernel's answer is shown.
-		cl, err := s.gate(ctx, OpBind, args, Args{Addr: addr})
+		cl, err := s.gate(ctx, event.OpBind, args, event.Args{Addr: addr})
 		if err != nil {
 			return err
 		}
@@ -185,22 +187,22 @@ func (s *Socket) Bind(ctx context.Context, addr netip.AddrPort) error {
 		s.bindTo = addr
 		s.mu.Unlock()
 		if s.tr.Sink != nil {
-			s.note(OpBind, args, "bind("+addr.String()+") merged on Windows: Go's net package binds in the same step as listen or connect; that step reports bind's result")
+			s.note(event.OpBind, args, "bind("+addr.String()+") merged on Windows: Go's net package binds in the same step as listen or connect; that step reports bind's result")
 		}
 		return nil
 	}
-	cl, err := s.gate(ctx, OpBind, args, Args{Addr: addr})
+	cl, err := s.gate(ctx, event.OpBind, args, event.Args{Addr: addr})
 	if err != nil {
 		return err
 	}
 	const note = "merged on Windows: socket+bind in one step; the result is the new socket's handle"
 	if s.tr.Sink != nil {
-		s.note(OpBind, args, "bind("+args+") "+note)
+		s.note(event.OpBind, args, "bind("+args+") "+note)
 	}
 	cl.attempt()
 	h, err := s.makeUDP(ctx, addr)
 	if err != nil {
-		part, cerr := s.mergedErr(OpBind, addr, err)
+		part, cerr := s.mergedErr(event.OpBind, addr, err)
 		s.doneFD(&cl, -1, -1, err, nil, note+"; it failed in "+part)
 		return cerr
 	}
@@ -234,7 +236,7 @@ func (s *Socket) Listen(ctx context.Context, backlog int) error {
 	if fd >= 0 {
 		// Already made (a listener, a connected or a UDP socket): a real
 		// listen call, whatever the kernel says about it.
-		cl, err := s.gate(ctx, OpListen, args, Args{Backlog: backlog})
+		cl, err := s.gate(ctx, event.OpListen, args, event.Args{Backlog: backlog})
 		if err != nil {
 			return err
 		}
@@ -244,9 +246,9 @@ func (s *Socket) Listen(ctx context.Context, backlog int) error {
 		return wrap("listen", s.LocalAddr(), err)
 	}
 	if s.typ != Stream {
-		return s.refuse(OpListen, args, netip.AddrPort{}, errNoSocket)
+		return s.refuse(event.OpListen, args, netip.AddrPort{}, errNoSocket)
 	}
-	cl, err := s.gate(ctx, OpListen, args, Args{Backlog: backlog})
+	cl, err := s.gate(ctx, event.OpListen, args, event.Args{Backlog: backlog})
 	if err != nil {
 		return err
 	}
@@ -258,14 +260,14 @@ func (s *Socket) Listen(ctx context.Context, backlog int) error {
 	}
 	note := "merged on Windows: socket+bind(" + addr.String() + ")+listen in one step; the result is the new socket's handle; backlog " + strconv.Itoa(backlog) + " is not passed (Go asks for SOMAXCONN)"
 	if s.tr.Sink != nil {
-		s.note(OpListen, args, "listen("+args+") "+note)
+		s.note(event.OpListen, args, "listen("+args+") "+note)
 	}
 	cl.attempt()
 	h := -1
 	lc := net.ListenConfig{Control: s.made(&h)}
 	l, err := lc.Listen(ctx, s.network(), addr.String())
 	if err != nil {
-		part, cerr := s.mergedErr(OpListen, addr, err)
+		part, cerr := s.mergedErr(event.OpListen, addr, err)
 		s.doneFD(&cl, -1, -1, err, nil, note+"; it failed in "+part)
 		return cerr
 	}
@@ -288,9 +290,9 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 	ln := s.ln
 	s.mu.Unlock()
 	if ln == nil {
-		return nil, s.refuse(OpAccept, args, s.LocalAddr(), errors.New("not a listening socket: call listen first"))
+		return nil, s.refuse(event.OpAccept, args, s.LocalAddr(), errors.New("not a listening socket: call listen first"))
 	}
-	cl, err := s.gate(ctx, OpAccept, args, Args{})
+	cl, err := s.gate(ctx, event.OpAccept, args, event.Args{})
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +308,7 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 		s.doneFD(&cl, fd, -1, err, nil, "")
 		return nil, wrap("accept", s.LocalAddr(), err)
 	}
-	ns := &Socket{sockCore: sockCore{tr: s.tr, fam: s.fam, typ: s.typ, accepted: true, role: RoleConn}, fd: -1, v6only: -1}
+	ns := &Socket{sockCore: sockCore{tr: s.tr, fam: s.fam, typ: s.typ, accepted: true, role: event.RoleConn}, fd: -1, v6only: -1}
 	h := -1
 	if rc, err := tc.SyscallConn(); err == nil {
 		_ = rc.Control(func(u uintptr) { h = int(u) })
@@ -330,7 +332,7 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 	if fd >= 0 {
 		return s.connectMade(ctx, fd, args, addr)
 	}
-	cl, err := s.gate(ctx, OpConnect, args, Args{Addr: addr})
+	cl, err := s.gate(ctx, event.OpConnect, args, event.Args{Addr: addr})
 	if err != nil {
 		return err
 	}
@@ -353,7 +355,7 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 	}
 	note := "merged on Windows: " + merged + " in one step; the result is the new socket's handle"
 	if s.tr.Sink != nil {
-		s.note(OpConnect, args, "connect("+args+") "+note)
+		s.note(event.OpConnect, args, "connect("+args+") "+note)
 	}
 	cl.attempt()
 	h := -1
@@ -370,7 +372,7 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 			s.remote = addr
 		}
 		s.mu.Unlock()
-		part, cerr := s.mergedErr(OpConnect, addr, err)
+		part, cerr := s.mergedErr(event.OpConnect, addr, err)
 		if s.closed.Load() {
 			err = net.ErrClosed
 		}
@@ -391,7 +393,7 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 // default peer; for TCP the kernel answers at once (EISCONN on a connected
 // socket, EINVAL on a listener), so the call cannot block a thread.
 func (s *Socket) connectMade(ctx context.Context, fd int, args string, addr netip.AddrPort) error {
-	cl, err := s.gate(ctx, OpConnect, args, Args{Addr: addr})
+	cl, err := s.gate(ctx, event.OpConnect, args, event.Args{Addr: addr})
 	if err != nil {
 		return err
 	}
@@ -419,7 +421,7 @@ func (s *Socket) SetLingerZero(ctx context.Context) error {
 		}
 	}
 	if s.tr.Sink != nil {
-		s.note(OpSetsockopt, fmt.Sprintf("%d, SOL_SOCKET, SO_LINGER, {on, 0}", s.FD()), "SO_LINGER set through Go's net on Windows")
+		s.note(event.OpSetsockopt, fmt.Sprintf("%d, SOL_SOCKET, SO_LINGER, {on, 0}", s.FD()), "SO_LINGER set through Go's net on Windows")
 	}
 	return nil
 }

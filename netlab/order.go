@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // Sequencer numbers calls and passes events on in causal order (see the
@@ -18,11 +20,11 @@ import (
 // that blocks reports KindBlocked and gives its hold back, so a connect
 // waiting seconds for a full accept queue holds nothing up.
 type Sequencer struct {
-	out Sink
+	out event.Sink
 
 	mu     sync.Mutex
-	nextID CallID
-	holds  map[CallID]time.Time
+	nextID event.CallID
+	holds  map[event.CallID]time.Time
 	oldest time.Time // the oldest hold; zero when there is none
 	queue  eventHeap
 	tie    uint64 // arrival order, to keep equal moments stable
@@ -41,17 +43,17 @@ type Sequencer struct {
 }
 
 // NewSequencer returns a sequencer that forwards ordered events to out.
-func NewSequencer(out Sink) *Sequencer {
-	return &Sequencer{out: out, holds: map[CallID]time.Time{}}
+func NewSequencer(out event.Sink) *Sequencer {
+	return &Sequencer{out: out, holds: map[event.CallID]time.Time{}}
 }
 
 // Tracer returns a tracer reporting to q under actor and role.
-func (q *Sequencer) Tracer(actor string, role Role) Tracer {
+func (q *Sequencer) Tracer(actor string, role event.Role) Tracer {
 	return Tracer{Actor: actor, Role: role, Sink: q, seq: q}
 }
 
 // newCall assigns the next CallID.
-func (q *Sequencer) newCall() CallID {
+func (q *Sequencer) newCall() event.CallID {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.nextID++
@@ -61,7 +63,7 @@ func (q *Sequencer) newCall() CallID {
 // enter takes (or moves) the hold of call id and returns the moment of
 // entry. The time is read under the lock that releases events, so an event
 // already released can never belong after this moment.
-func (q *Sequencer) enter(id CallID) time.Time {
+func (q *Sequencer) enter(id event.CallID) time.Time {
 	q.mu.Lock()
 	t := time.Now()
 	if old, ok := q.holds[id]; ok && old.Equal(q.oldest) {
@@ -79,14 +81,14 @@ func (q *Sequencer) enter(id CallID) time.Time {
 
 // leave gives back the hold of call id without an event (an attempt that
 // moved nothing and will be tried again).
-func (q *Sequencer) leave(id CallID) {
+func (q *Sequencer) leave(id event.CallID) {
 	q.mu.Lock()
 	q.drop(id)
 	q.release()
 	q.mu.Unlock()
 }
 
-func (q *Sequencer) drop(id CallID) {
+func (q *Sequencer) drop(id event.CallID) {
 	if t, ok := q.holds[id]; ok {
 		delete(q.holds, id)
 		if t.Equal(q.oldest) {
@@ -106,7 +108,7 @@ func (q *Sequencer) recomputeOldest() {
 
 // Emit takes an event (any kind), gives back its call's hold, and forwards
 // every event that can no longer be preceded by one still to come.
-func (q *Sequencer) Emit(e Event) {
+func (q *Sequencer) Emit(e event.Event) {
 	q.mu.Lock()
 	if e.At.IsZero() {
 		now := time.Now()
@@ -126,7 +128,7 @@ func (q *Sequencer) Emit(e Event) {
 	q.mu.Unlock()
 }
 
-func (q *Sequencer) push(e Event) {
+func (q *Sequencer) push(e event.Event) {
 	if q.drain != nil {
 		// Segment timestamps carry no monotonic reading; ordering every
 		// event by the wall clock keeps one order for both.
@@ -145,7 +147,7 @@ func (q *Sequencer) attach(c *Capture) {
 	// passed on each release would be a new allocation each time, and
 	// release runs several times per round trip.
 	frame := func(f WireFrame) {
-		q.push(Event{Kind: KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
+		q.push(event.Event{Kind: event.KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
 	}
 	q.drain = func() { _ = c.Drain(frame) }
 	q.mu.Unlock()
@@ -162,7 +164,7 @@ func (q *Sequencer) Capture(ctx context.Context) (*Capture, error) {
 	q.attach(c)
 	context.AfterFunc(ctx, c.Wake)
 	go func() {
-		defer Recover()
+		defer event.Recover()
 		for c.Wait() {
 			time.Sleep(pumpBatch) // see Lab.startWire
 			q.Pump()
@@ -194,7 +196,7 @@ func (q *Sequencer) release() {
 		}
 		e := q.queue.pop().e
 		if q.links != nil {
-			if e.Kind == KindPacket {
+			if e.Kind == event.KindPacket {
 				if !q.links.link(&e) {
 					continue // another lab's segment: lo is shared
 				}
@@ -211,7 +213,7 @@ func (q *Sequencer) release() {
 }
 
 type queued struct {
-	e   Event
+	e   event.Event
 	tie uint64
 }
 

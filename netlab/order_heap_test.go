@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // TestEventHeapOrder pushes events at random moments, many of them equal,
@@ -19,7 +21,7 @@ func TestEventHeapOrder(t *testing.T) {
 	for round := 0; round < 50; round++ {
 		for range r.IntN(40) {
 			tie++
-			q := queued{Event{At: base.Add(time.Duration(r.IntN(20)) * time.Microsecond)}, tie}
+			q := queued{event.Event{At: base.Add(time.Duration(r.IntN(20)) * time.Microsecond)}, tie}
 			h.push(q)
 			want = append(want, q)
 		}
@@ -44,7 +46,7 @@ func TestEventHeapOrder(t *testing.T) {
 	for round := 0; round < 50; round++ {
 		for range r.IntN(40) {
 			tie++
-			ref = append(ref, queued{Event{At: base.Add(time.Duration(r.IntN(20)) * time.Microsecond)}, tie})
+			ref = append(ref, queued{event.Event{At: base.Add(time.Duration(r.IntN(20)) * time.Microsecond)}, tie})
 		}
 		slices.SortFunc(ref, func(a, b queued) int {
 			if c := a.e.At.Compare(b.e.At); c != 0 {

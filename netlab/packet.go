@@ -1,42 +1,14 @@
 package netlab
 
 import (
+	"cmp"
 	"errors"
 	"net/netip"
 	"strconv"
 
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/wire"
 )
-
-// Packet is a segment captured on lo, as a KindPacket event carries it
-// (Event.Pkt). Everything in it was read from the frame the kernel handed
-// the capture socket, except the names of the actors, which come from the
-// lab's own calls (whose socket has which address), and the origin.
-type Packet struct {
-	Seg   wire.Segment
-	Frame int // the frame's full length on lo, headers included
-
-	// From and To are the actors whose sockets sent and receive it; "" when
-	// the address is none of the lab's sockets (From is "" for an ICMP
-	// error: the kernel sent it, from no socket).
-	From, To         string
-	FromRole, ToRole Role
-
-	// Origin says who sent it, Rule how the linker knows, Reason the
-	// kernel's situation (why it answered, why it reset).
-	Origin Origin
-	Rule   Rule
-	Reason Reason
-
-	// Cause is the call that put the segment in motion: the connect that
-	// sent a SYN, the send whose bytes it carries, the close that sent a
-	// FIN; for an ICMP error, the sendto whose datagram it answers. 0 when
-	// no call did.
-	Cause     CallID
-	CauseOp   Op
-	CauseText string // the call as a C programmer writes it: "connect(8, 127.0.0.1:1081)"
-	Why       string // the origin in words, for the trace and the screen
-}
 
 // linker gives captured packets their actors and origins. It sees the
 // events in the log's order, calls before the segments they caused (a
@@ -61,7 +33,7 @@ type linker struct {
 
 type owner struct {
 	actor string
-	role  Role
+	role  event.Role
 }
 
 type tuple struct{ local, remote netip.AddrPort }
@@ -78,8 +50,8 @@ type listener struct{ closed *span }
 // span is a call's time in the kernel, during which the segments its socket
 // sent are the call's doing.
 type span struct {
-	id     CallID
-	op     Op
+	id     event.CallID
+	op     event.Op
 	args   string // the call's Event.Text
 	remote netip.AddrPort
 	enter  int64
@@ -118,11 +90,11 @@ func (k *linker) streamOf(local, remote netip.AddrPort) *stream {
 // observe learns from a released call event which actor owns which address,
 // which bytes each send put into its stream, and when a call could have
 // sent something.
-func (k *linker) observe(e Event) {
-	if e.Kind != KindCall && e.Kind != KindBlocked {
+func (k *linker) observe(e event.Event) {
+	if e.Kind != event.KindCall && e.Kind != event.KindBlocked {
 		return
 	}
-	if e.Op == OpSetsockopt && e.Args.Option == "SO_LINGER" && e.Args.Value == 0 && !e.Failed() {
+	if e.Op == event.OpSetsockopt && e.Args.Option == "SO_LINGER" && e.Args.Value == 0 && !e.Failed() {
 		// An abortive close: its close() will send a RST, not a FIN.
 		if e.Local.IsValid() && e.Remote.IsValid() {
 			k.streamOf(e.Local, e.Remote).linger0 = true
@@ -143,7 +115,7 @@ func (k *linker) observe(e Event) {
 		clear(k.linger0)
 	}
 	o := owner{e.Actor, e.Role}
-	if e.Role != RoleConn {
+	if e.Role != event.RoleConn {
 		k.owners[e.Local] = o
 	}
 	if e.Remote.IsValid() {
@@ -171,10 +143,10 @@ func (k *linker) observe(e Event) {
 }
 
 // account records what a call did to its socket's streams.
-func (k *linker) account(e Event, s span) {
+func (k *linker) account(e event.Event, s span) {
 	ok := !e.Failed()
 	k.accountSocket(e, s, ok)
-	if (e.Op == OpSendto || e.Op == OpSend) && ok && e.Kind == KindCall && e.Result >= 0 && s.remote.IsValid() {
+	if (e.Op == event.OpSendto || e.Op == event.OpSend) && ok && e.Kind == event.KindCall && e.Result >= 0 && s.remote.IsValid() {
 		// A socket whose SYN was seen is TCP: its sends are byte ranges,
 		// not datagrams.
 		if st := k.streams[tuple{e.Local, s.remote}]; st == nil || !st.isnKnown {
@@ -196,13 +168,13 @@ func (k *linker) account(e Event, s span) {
 
 // accountSocket records listeners, the connections accept() returned, and
 // a listener's close.
-func (k *linker) accountSocket(e Event, s span, ok bool) {
+func (k *linker) accountSocket(e event.Event, s span, ok bool) {
 	switch {
-	case e.Op == OpListen && ok:
+	case e.Op == event.OpListen && ok:
 		k.listeners[e.Local] = &listener{}
-	case e.Op == OpAccept && ok && e.Remote.IsValid() && e.Kind == KindCall:
+	case e.Op == event.OpAccept && ok && e.Remote.IsValid() && e.Kind == event.KindCall:
 		k.accepted[tuple{e.Local, e.Remote}] = true
-	case e.Op == OpClose && !e.Remote.IsValid():
+	case e.Op == event.OpClose && !e.Remote.IsValid():
 		if l := k.listeners[e.Local]; l != nil && l.closed == nil {
 			l.closed = heapSpan(s)
 		}
@@ -216,7 +188,7 @@ func heapSpan(s span) *span { return &s }
 // link decodes a captured frame into e.Pkt and names its actors and origin.
 // It returns false for a frame that is not the lab's: the capture sees all
 // of lo, and several labs (the panes, a lesson) share it.
-func (k *linker) link(e *Event) bool {
+func (k *linker) link(e *event.Event) bool {
 	seg, err := k.dec.Decode(e.Data)
 	if err != nil && !(errors.Is(err, wire.ErrTruncated) && seg.Proto != "") {
 		// Only a payload cut at frameCap still decodes: its headers are whole.
@@ -237,7 +209,7 @@ func (k *linker) link(e *Event) bool {
 
 // linkSegment names a decoded segment's actors and origin, or returns nil
 // when it is none of the lab's. at is its capture time, frame its length.
-func (k *linker) linkSegment(seg wire.Segment, frame int, at int64) *Packet {
+func (k *linker) linkSegment(seg wire.Segment, frame int, at int64) *event.Packet {
 	if seg.IsICMP() {
 		return k.linkICMP(seg, frame)
 	}
@@ -247,7 +219,7 @@ func (k *linker) linkSegment(seg wire.Segment, frame int, at int64) *Packet {
 		return nil
 	}
 	k.flows.Track(&seg)
-	p := &Packet{Seg: seg, Frame: frame, From: from.actor, To: to.actor, FromRole: from.role, ToRole: to.role}
+	p := &event.Packet{Seg: seg, Frame: frame, From: from.actor, To: to.actor, FromRole: from.role, ToRole: to.role}
 	if seg.Proto == "tcp" {
 		k.track(&p.Seg, at)
 	}
@@ -256,7 +228,7 @@ func (k *linker) linkSegment(seg wire.Segment, frame int, at int64) *Packet {
 	} else {
 		// Its sender's calls are not traced: saying "the kernel's own"
 		// would hide that a program asked for it.
-		p.Origin = OriginOutside
+		p.Origin = event.OriginOutside
 		p.Why = "from a socket outside socklab: its calls are not visible here"
 	}
 	return p
@@ -309,18 +281,18 @@ func wildcard(a netip.AddrPort) netip.AddrPort {
 	return netip.AddrPortFrom(netip.IPv6Unspecified(), a.Port())
 }
 
-func (p *Packet) byCall(c *span, r Rule, why string) {
-	p.Origin, p.Rule, p.Cause, p.CauseOp, p.CauseText, p.Why = OriginCall, r, c.id, c.op, c.callText(), why
+func byCall(p *event.Packet, c *span, r event.Rule, why string) {
+	p.Origin, p.Rule, p.Cause, p.CauseOp, p.CauseText, p.Why = event.OriginCall, r, c.id, c.op, c.callText(), why
 }
 
-func (p *Packet) byKernel(r Rule, reason Reason, why string) {
-	p.Origin, p.Rule, p.Reason, p.Why = OriginKernel, r, reason, why
+func byKernel(p *event.Packet, r event.Rule, reason event.Reason, why string) {
+	p.Origin, p.Rule, p.Reason, p.Why = event.OriginKernel, r, reason, why
 }
 
 // cause finds what sent a segment of a traced socket: a rule on what it
 // carries where one applies, the call in the kernel at that moment where
 // none does (and the label says so), else the kernel's own reason.
-func (k *linker) cause(p *Packet, at int64) {
+func (k *linker) cause(p *event.Packet, at int64) {
 	s := &p.Seg
 	if s.Proto == "udp" {
 		k.datagramCause(p, at)
@@ -334,29 +306,29 @@ func (k *linker) cause(p *Packet, at int64) {
 	case s.Flags.Has(wire.FlagFIN):
 		k.finCause(p, st, at)
 	default:
-		p.byKernel(RuleKind, ReasonAck, "the kernel acknowledges what it received")
+		byKernel(p, event.RuleKind, event.ReasonAck, "the kernel acknowledges what it received")
 	}
 }
 
 // controlCause names a RST, a retransmission, a SYN-ACK or a SYN, and
 // reports whether s was one.
-func (k *linker) controlCause(p *Packet, st *stream, at int64) bool {
+func (k *linker) controlCause(p *event.Packet, st *stream, at int64) bool {
 	s := &p.Seg
 	f := s.Flags
 	switch {
 	case f.Has(wire.FlagRST):
 		k.resetCause(p, st, at)
 	case s.Retrans:
-		p.byKernel(RuleKind, ReasonRetrans, retransWhy(s, st))
+		byKernel(p, event.RuleKind, event.ReasonRetrans, retransWhy(s, st))
 	case f.Has(wire.FlagSYN | wire.FlagACK):
-		p.byKernel(RuleKind, ReasonAnswerSYN, "the kernel answers the SYN: no accept() needed")
+		byKernel(p, event.RuleKind, event.ReasonAnswerSYN, "the kernel answers the SYN: no accept() needed")
 	case f.Has(wire.FlagSYN):
 		if st != nil && st.connect != nil && !st.synDone {
 			st.synDone = true
-			p.byCall(st.connect, RuleFirstSYN, "sent by connect")
+			byCall(p, st.connect, event.RuleFirstSYN, "sent by connect")
 			return true
 		}
-		k.byTiming(p, at, ReasonSYN, "the kernel sent a SYN")
+		k.byTiming(p, at, event.ReasonSYN, "the kernel sent a SYN")
 	default:
 		return false
 	}
@@ -375,18 +347,18 @@ func retransWhy(s *wire.Segment, st *stream) string {
 
 // bytesCause links a data segment to the send(s) whose byte range holds
 // its [seq, seq+len), however long after the send returned it left.
-func (k *linker) bytesCause(p *Packet, st *stream, at int64) {
+func (k *linker) bytesCause(p *event.Packet, st *stream, at int64) {
 	s := &p.Seg
 	n := strconv.Itoa(s.Len)
 	if st == nil || !st.isnKnown {
 		// The handshake was not captured: the bytes cannot be placed.
-		k.byTiming(p, at, ReasonData, "the kernel sent "+n+" bytes (their send is not known)")
+		k.byTiming(p, at, event.ReasonData, "the kernel sent "+n+" bytes (their send is not known)")
 		return
 	}
 	off := s.Seq - st.isn - 1
 	first, last, ok := st.covering(off, uint32(s.Len))
 	if !ok {
-		p.byKernel(RuleBytes, ReasonData, "the kernel sent "+n+" bytes no traced send put in")
+		byKernel(p, event.RuleBytes, event.ReasonData, "the kernel sent "+n+" bytes no traced send put in")
 		return
 	}
 	why := bytesOf(off, uint32(s.Len), first, last)
@@ -395,27 +367,27 @@ func (k *linker) bytesCause(p *Packet, st *stream, at int64) {
 		why += ", sent after " + last.op.String() + "() returned: the kernel held them back"
 		if st.ackAt > last.ret && st.ackAt <= at {
 			// What came in while they waited, as the rows above show it.
-			why += " until " + nameOr(p.To, "the peer") + "'s ack " + strconv.FormatUint(uint64(st.ackRel), 10) + " arrived"
+			why += " until " + cmp.Or(p.To, "the peer") + "'s ack " + strconv.FormatUint(uint64(st.ackRel), 10) + " arrived"
 		}
 	}
 	if s.Flags.Has(wire.FlagFIN) && st.ender != nil {
 		why += "; its FIN is " + st.ender.op.String() + "'s"
 	}
-	p.byCall(&first.span, RuleBytes, why)
+	byCall(p, &first.span, event.RuleBytes, why)
 	if held {
-		p.Reason = ReasonHeld
+		p.Reason = event.ReasonHeld
 	}
 }
 
 // finCause links a FIN at the stream's end to the call that ended it.
-func (k *linker) finCause(p *Packet, st *stream, at int64) {
+func (k *linker) finCause(p *event.Packet, st *stream, at int64) {
 	s := &p.Seg
 	if st != nil && st.isnKnown && st.ender != nil && !st.fin && s.Seq-st.isn-1 == st.sent {
 		st.fin = true
-		p.byCall(st.ender, RuleStreamEnd, "sent by "+st.ender.op.String())
+		byCall(p, st.ender, event.RuleStreamEnd, "sent by "+st.ender.op.String())
 		return
 	}
-	k.byTiming(p, at, ReasonFIN, "the kernel sent a FIN")
+	k.byTiming(p, at, event.ReasonFIN, "the kernel sent a FIN")
 }
 
 // bytesOf words which sends a segment's bytes came from: "all 5 bytes of
@@ -433,15 +405,15 @@ func bytesOf(off, n uint32, first, last *sendRange) string {
 }
 
 // resetCause names which of the kernel's situations sent a RST.
-func (k *linker) resetCause(p *Packet, st *stream, at int64) {
+func (k *linker) resetCause(p *event.Packet, st *stream, at int64) {
 	s := &p.Seg
-	if st != nil && st.closed != nil && st.reset != ReasonNone && !st.rstDone {
+	if st != nil && st.closed != nil && st.reset != event.ReasonNone && !st.rstDone {
 		st.rstDone = true
 		why := "sent by close: unread data was discarded, so a RST instead of a FIN"
-		if st.reset == ReasonRSTLinger0 {
+		if st.reset == event.ReasonRSTLinger0 {
 			why = "sent by close: SO_LINGER 0 asks for an abortive close, a RST instead of a FIN"
 		}
-		p.byCall(st.closed, RuleReset, why)
+		byCall(p, st.closed, event.RuleReset, why)
 		p.Reason = st.reset
 		return
 	}
@@ -449,7 +421,7 @@ func (k *linker) resetCause(p *Packet, st *stream, at int64) {
 	answered := st != nil && st.synAck
 	if !answered && (st == nil || st.connect == nil) && peer != nil && peer.isnKnown && peer.connect != nil {
 		// The peer's SYN got no SYN-ACK from this address: no socket there.
-		p.byKernel(RuleReset, ReasonRSTNoListener, "the kernel refuses the SYN: nothing listens on port "+strconv.Itoa(int(s.Src.Port())))
+		byKernel(p, event.RuleReset, event.ReasonRSTNoListener, "the kernel refuses the SYN: nothing listens on port "+strconv.Itoa(int(s.Src.Port())))
 		return
 	}
 	if answered && st.closed == nil && !k.accepted[tuple{s.Src, s.Dst}] {
@@ -459,22 +431,22 @@ func (k *linker) resetCause(p *Packet, st *stream, at int64) {
 			l = k.listeners[wildcard(s.Src)]
 		}
 		if l != nil && l.closed != nil {
-			p.byCall(l.closed, RuleReset, "sent by close of the listening socket: this connection was never accepted")
-			p.Reason = ReasonRSTUnaccepted
+			byCall(p, l.closed, event.RuleReset, "sent by close of the listening socket: this connection was never accepted")
+			p.Reason = event.ReasonRSTUnaccepted
 			return
 		}
 	}
 	if st != nil && st.closed != nil && at > st.closed.ret {
-		p.byKernel(RuleReset, ReasonRSTNoConn, "the kernel resets: a segment came for a connection its socket had closed")
+		byKernel(p, event.RuleReset, event.ReasonRSTNoConn, "the kernel resets: a segment came for a connection its socket had closed")
 		return
 	}
-	k.byTiming(p, at, ReasonRST, "the kernel resets the connection")
+	k.byTiming(p, at, event.ReasonRST, "the kernel resets the connection")
 }
 
 // datagramCause links a UDP datagram to the sendto that sent it: the
 // oldest not yet seen of its socket's datagrams with its destination and
 // length.
-func (k *linker) datagramCause(p *Packet, at int64) {
+func (k *linker) datagramCause(p *event.Packet, at int64) {
 	s := &p.Seg
 	key := s.Src
 	if _, ok := k.dgrams[key]; !ok {
@@ -485,17 +457,17 @@ func (k *linker) datagramCause(p *Packet, at int64) {
 		d := &list[i]
 		if !d.seen && d.dst == s.Dst && d.n == s.Len {
 			d.seen, d.src = true, s.Src
-			p.byCall(&d.span, RuleDatagram, "sent by "+d.op.String())
+			byCall(p, &d.span, event.RuleDatagram, "sent by "+d.op.String())
 			return
 		}
 	}
-	k.byTiming(p, at, ReasonDatagram, "a datagram no traced call was sending at that moment")
+	k.byTiming(p, at, event.ReasonDatagram, "a datagram no traced call was sending at that moment")
 }
 
 // byTiming is the fallback where no rule on the segment's content applies:
 // the call of its socket that was in the kernel when the segment was seen
 // and sends segments like it. The label says it was matched by time.
-func (k *linker) byTiming(p *Packet, at int64, reason Reason, kernelWhy string) {
+func (k *linker) byTiming(p *event.Packet, at int64, reason event.Reason, kernelWhy string) {
 	s := &p.Seg
 	calls := k.calls[s.Src]
 	if len(calls) == 0 {
@@ -507,24 +479,24 @@ func (k *linker) byTiming(p *Packet, at int64, reason Reason, kernelWhy string) 
 			continue
 		}
 		if sends(c.op, s) && !s.Retrans {
-			p.byCall(c, RuleTiming, "seen while "+c.op.String()+" was in the kernel (matched by time)")
+			byCall(p, c, event.RuleTiming, "seen while "+c.op.String()+" was in the kernel (matched by time)")
 			return
 		}
 	}
-	p.byKernel(RuleKind, reason, kernelWhy)
+	byKernel(p, event.RuleKind, reason, kernelWhy)
 }
 
 // sends reports whether a call of op puts a segment like s on the wire.
-func sends(op Op, s *wire.Segment) bool {
+func sends(op event.Op, s *wire.Segment) bool {
 	if s.Proto == "udp" {
-		return op == OpSendto || op == OpSend
+		return op == event.OpSendto || op == event.OpSend
 	}
 	switch op {
-	case OpConnect:
+	case event.OpConnect:
 		return s.Flags.Has(wire.FlagSYN) && !s.Flags.Has(wire.FlagACK)
-	case OpSend, OpSendto:
+	case event.OpSend, event.OpSendto:
 		return s.Len > 0
-	case OpClose, OpShutdown:
+	case event.OpClose, event.OpShutdown:
 		return s.Flags.Has(wire.FlagFIN) || s.Flags.Has(wire.FlagRST)
 	}
 	return false
@@ -532,7 +504,7 @@ func sends(op Op, s *wire.Segment) bool {
 
 // linkICMP links an ICMP error to the socket whose datagram it quotes and
 // to the call that sent that datagram. The kernel sent it, from no socket.
-func (k *linker) linkICMP(seg wire.Segment, frame int) *Packet {
+func (k *linker) linkICMP(seg wire.Segment, frame int) *event.Packet {
 	q := seg.ICMP.Quoted
 	if !q.Src.IsValid() || q.Src.Port() == 0 {
 		return nil
@@ -542,18 +514,18 @@ func (k *linker) linkICMP(seg wire.Segment, frame int) *Packet {
 		return nil
 	}
 	// The arrow runs from the far side of the ladder to the sender.
-	fromRole := RoleClient
-	if to.role == RoleClient {
-		fromRole = RoleServer
+	fromRole := event.RoleClient
+	if to.role == event.RoleClient {
+		fromRole = event.RoleServer
 	}
-	p := &Packet{Seg: seg, Frame: frame, To: to.actor, ToRole: to.role, FromRole: fromRole}
+	p := &event.Packet{Seg: seg, Frame: frame, To: to.actor, ToRole: to.role, FromRole: fromRole}
 	v6 := seg.Proto == "icmp6"
-	reason, what := ReasonICMP, "the kernel reports an error about "+q.Proto+" datagram to "+q.Dst.String()
+	reason, what := event.ReasonICMP, "the kernel reports an error about "+q.Proto+" datagram to "+q.Dst.String()
 	if seg.ICMP.PortUnreachable(v6) {
-		reason = ReasonPortUnreachable
+		reason = event.ReasonPortUnreachable
 		what = "the kernel has no socket on " + q.Proto + " port " + strconv.Itoa(int(q.Dst.Port()))
 	}
-	p.byKernel(RuleQuote, reason, what)
+	byKernel(p, event.RuleQuote, reason, what)
 	key := q.Src
 	if _, ok := k.dgrams[key]; !ok {
 		key = wildcard(q.Src)
@@ -568,117 +540,4 @@ func (k *linker) linkICMP(seg wire.Segment, frame int) *Packet {
 		}
 	}
 	return p
-}
-
-// appendPacket writes a segment's trace line after the actor column:
-//
-//	wire      client → server  SYN seq 0 win 65495 <mss 65495,sackOK,TS,wscale 7>  127.0.0.1:51760 > 127.0.0.1:1081  (sent by connect)
-func (e Event) appendPacket(b []byte) []byte {
-	p := e.Pkt
-	if p == nil {
-		return append(b, "(undecoded frame)"...)
-	}
-	s := &p.Seg
-	b = append(b, p.FromName()...)
-	b = append(b, " → "...)
-	b = append(b, p.ToName()...)
-	b = append(b, "  "...)
-	b = append(b, s.Summary()...)
-	if s.Proto == "tcp" {
-		b = append(b, " seq "...)
-		b = strconv.AppendUint(b, uint64(s.RelSeq), 10)
-		if s.Flags.Has(wire.FlagACK) {
-			b = append(b, " ack "...)
-			b = strconv.AppendUint(b, uint64(s.RelAck), 10)
-		}
-		b = append(b, " win "...)
-		b = strconv.AppendInt(b, int64(s.Win), 10)
-		if s.WinShift > 0 && !s.Flags.Has(wire.FlagSYN) {
-			b = append(b, "<<"...)
-			b = strconv.AppendInt(b, int64(s.WinShift), 10)
-			b = append(b, '=')
-			b = strconv.AppendInt(b, int64(s.ScaledWin()), 10)
-		}
-		// Options matter to a lesson on the SYNs (MSS, window scale);
-		// on every other segment they are only timestamps.
-		if o := OptionsText(s.Opts); o != "" && s.Flags.Has(wire.FlagSYN) {
-			b = append(append(append(b, " <"...), o...), '>')
-		}
-	}
-	b = append(b, "  "...)
-	if s.IsICMP() {
-		// An ICMP message has no ports; the datagram it quotes has.
-		b = s.Src.Addr().AppendTo(b)
-		b = append(b, " > "...)
-		b = s.Dst.Addr().AppendTo(b)
-		b = append(b, " quoting "...)
-		b = s.ICMP.Quoted.Src.AppendTo(b)
-		b = append(b, " > "...)
-		b = s.ICMP.Quoted.Dst.AppendTo(b)
-	} else {
-		b = s.Src.AppendTo(b)
-		b = append(b, " > "...)
-		b = s.Dst.AppendTo(b)
-	}
-	if p.Why != "" {
-		b = append(append(append(b, "  ("...), p.Why...), ')')
-	}
-	return b
-}
-
-// FromName is who sent the packet: its actor, the kernel for an ICMP error
-// (no socket sends one), else its source address.
-func (p *Packet) FromName() string {
-	if p.From == "" && p.Seg.IsICMP() {
-		return "kernel"
-	}
-	return nameOr(p.From, p.Seg.Src.String())
-}
-
-// ToName is who receives the packet: its actor or its destination address.
-func (p *Packet) ToName() string { return nameOr(p.To, p.Seg.Dst.String()) }
-
-func nameOr(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
-// OptionsText writes TCP options as tcpdump does: "mss 65495,sackOK,TS val
-// 1 ecr 0,wscale 7".
-func OptionsText(o wire.Options) string {
-	var b []byte
-	sep := func() {
-		if len(b) > 0 {
-			b = append(b, ',')
-		}
-	}
-	if o.MSS > 0 {
-		b = strconv.AppendInt(append(b, "mss "...), int64(o.MSS), 10)
-	}
-	if o.SACKPerm {
-		sep()
-		b = append(b, "sackOK"...)
-	}
-	if o.HasTS {
-		sep()
-		b = strconv.AppendUint(append(b, "TS val "...), uint64(o.TSVal), 10)
-		b = strconv.AppendUint(append(b, " ecr "...), uint64(o.TSEcr), 10)
-	}
-	if o.WScale >= 0 {
-		sep()
-		b = strconv.AppendInt(append(b, "wscale "...), int64(o.WScale), 10)
-	}
-	return string(b)
-}
-
-// Comment is the packet's comment in a pcapng file: who sent it to whom and
-// why, the causing call written out.
-func (p *Packet) Comment() string {
-	s := p.FromName() + " → " + p.ToName() + ": "
-	if p.Cause != 0 {
-		return s + p.Why + ": " + p.CauseText
-	}
-	return s + p.Why
 }

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/wire"
 )
 
@@ -15,7 +16,7 @@ import (
 // motion or with what the kernel answered. Like TraceWriter it never makes
 // a socket wait: events queue, a goroutine writes, overflow is counted.
 type PcapSink struct {
-	q       chan Event
+	q       chan event.Event
 	w       *wire.PcapWriter
 	done    chan struct{}
 	mu      sync.RWMutex // Emit reads closed; Close sets it
@@ -34,14 +35,14 @@ func NewPcapSink(w io.Writer) (*PcapSink, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &PcapSink{q: make(chan Event, 1<<14), w: pw, done: make(chan struct{})}
+	p := &PcapSink{q: make(chan event.Event, 1<<14), w: pw, done: make(chan struct{})}
 	go p.run()
 	return p, nil
 }
 
 // Emit queues a segment; every other event is ignored.
-func (p *PcapSink) Emit(e Event) {
-	if e.Kind != KindPacket || e.Pkt == nil {
+func (p *PcapSink) Emit(e event.Event) {
+	if e.Kind != event.KindPacket || e.Pkt == nil {
 		return
 	}
 	p.segments.Add(1)
@@ -60,7 +61,7 @@ func (p *PcapSink) Emit(e Event) {
 
 func (p *PcapSink) run() {
 	defer close(p.done)
-	defer Recover()
+	defer event.Recover()
 	var buffered uint64
 	for e := range p.q {
 		if p.err == nil {
@@ -86,7 +87,7 @@ func (p *PcapSink) Close() error {
 		p.closed = true
 		close(p.q)
 		p.mu.Unlock()
-		timer := time.NewTimer(CloseWait)
+		timer := time.NewTimer(event.CloseWait)
 		defer timer.Stop()
 		select {
 		case <-p.done:
@@ -94,7 +95,7 @@ func (p *PcapSink) Close() error {
 				p.closeErr = fmt.Errorf("%d segments lost (%w)", p.Lost(), p.err)
 			}
 		case <-timer.C:
-			p.closeErr = fmt.Errorf("%d segments lost (the file took nothing for %s)", p.Lost(), CloseWait)
+			p.closeErr = fmt.Errorf("%d segments lost (the file took nothing for %s)", p.Lost(), event.CloseWait)
 		}
 	})
 	return p.closeErr

@@ -8,15 +8,17 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // procState finds a TCP connection by its 4-tuple in /proc/net/tcp{,6}.
 // It is how socklab reads the state of a connection whose fd is already
 // closed (FIN_WAIT2, TIME_WAIT): the kernel keeps the connection, but no fd
 // is left to ask with TCP_INFO. It is only used after close and shutdown.
-func procState(local, remote netip.AddrPort) TCPState {
+func procState(local, remote netip.AddrPort) event.TCPState {
 	if !local.IsValid() || !remote.IsValid() {
-		return StateNone
+		return event.StateNone
 	}
 	file := "/proc/net/tcp"
 	if local.Addr().Is6() && !local.Addr().Is4In6() {
@@ -24,7 +26,7 @@ func procState(local, remote netip.AddrPort) TCPState {
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return StateNone
+		return event.StateNone
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Scan() // header
@@ -40,11 +42,11 @@ func procState(local, remote netip.AddrPort) TCPState {
 		}
 		st, err := strconv.ParseUint(string(f[3]), 16, 8)
 		if err != nil {
-			return StateNone
+			return event.StateNone
 		}
 		return fromKernelState(uint8(st))
 	}
-	return StateNone
+	return event.StateNone
 }
 
 // parseProcAddr decodes "0100007F:0439" (IPv4) or the 32-hex-digit IPv6

@@ -3,6 +3,8 @@ package netlab
 import (
 	"net/netip"
 	"sync"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // registry remembers a lab's sockets, closed ones included, because a closed
@@ -45,15 +47,15 @@ func (r *registry) add(s *Socket) {
 // SockInfo is what the kernel says about one socket at snapshot time.
 type SockInfo struct {
 	Actor     string
-	Role      Role
+	Role      event.Role
 	FD        int
 	Type      Type
 	Listening bool // a listening socket (state LISTEN)
 	Accepted  bool // made by accept
 	Local     netip.AddrPort
 	Remote    netip.AddrPort
-	State     TCPState // StateNone after close once the kernel forgot the connection
-	Closed    bool     // close() was called on the fd
+	State     event.TCPState // StateNone after close once the kernel forgot the connection
+	Closed    bool           // close() was called on the fd
 	BytesIn   uint64
 	BytesOut  uint64
 }
@@ -69,10 +71,10 @@ func (r *registry) snapshot() []SockInfo {
 	var gone []*Socket
 	for _, s := range socks {
 		st := s.State()
-		if s.Closed() && (st == StateNone || st == StateClosed) {
+		if s.Closed() && (st == event.StateNone || st == event.StateClosed) {
 			gone = append(gone, s)
 		}
-		out = append(out, SockInfo{Actor: s.Actor(), Role: s.role, FD: s.fd, Type: s.typ, Listening: st == StateListen,
+		out = append(out, SockInfo{Actor: s.Actor(), Role: s.role, FD: s.fd, Type: s.typ, Listening: st == event.StateListen,
 			Accepted: s.accepted, Local: s.LocalAddr(), Remote: s.RemoteAddr(), State: st,
 			Closed: s.Closed(), BytesIn: s.BytesIn(), BytesOut: s.BytesOut()})
 	}

@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // blockedAfter is how long a call may take before it is reported as
@@ -15,14 +17,14 @@ import (
 // margin covers Windows' 15.6 ms scheduler tick.
 const blockedAfter = 25 * time.Millisecond
 
-func (s *Socket) gate(ctx context.Context, op Op, text string, args Args) (call, error) {
+func (s *Socket) gate(ctx context.Context, op event.Op, text string, args event.Args) (call, error) {
 	return beginCall(ctx, s.tr, op, s.FD(), s.role, text, args)
 }
 
 // note reports a merge or an omission, tied to the call it is about so that
 // lessons attach it to that call's outcome.
-func (s *Socket) note(op Op, text, note string) {
-	s.tr.emit(Event{Kind: KindNote, Op: op, Role: s.role, Text: text, FD: s.FD(), Local: s.LocalAddr(), Remote: s.RemoteAddr(), Note: note})
+func (s *Socket) note(op event.Op, text, note string) {
+	s.tr.emit(event.Event{Kind: event.KindNote, Op: op, Role: s.role, Text: text, FD: s.FD(), Local: s.LocalAddr(), Remote: s.RemoteAddr(), Note: note})
 }
 
 // doneFD reports the finished call c under fd, the fd the call was gated
@@ -32,13 +34,13 @@ func (s *Socket) doneFD(c *call, fd int, result int, err error, data []byte, not
 		return
 	}
 	c.fd = fd
-	s.finish(c, result, err, data, note, s.State(), Segs{})
+	s.finish(c, result, err, data, note, s.State(), event.Segs{})
 }
 
 // refuse reports a call socklab cannot make on Windows in the socket's
 // present form, without a kernel errno (none was asked for).
-func (s *Socket) refuse(op Op, text string, addr netip.AddrPort, err error) error {
-	s.tr.emit(Event{Kind: KindCall, Op: op, Role: s.role, Text: text, FD: s.FD(), Result: -1, Err: err.Error(),
+func (s *Socket) refuse(op event.Op, text string, addr netip.AddrPort, err error) error {
+	s.tr.emit(event.Event{Kind: event.KindCall, Op: op, Role: s.role, Text: text, FD: s.FD(), Result: -1, Err: err.Error(),
 		Local: s.LocalAddr(), Remote: s.RemoteAddr()})
 	return &CallError{Call: op.String(), Addr: addr, Err: err}
 }
@@ -64,7 +66,7 @@ func (s *Socket) watch(c *call) *watch {
 		if w.done {
 			return
 		}
-		c.notYet(func() Event { return Event{Local: s.LocalAddr(), Remote: s.RemoteAddr()} })
+		c.notYet(func() event.Event { return event.Event{Local: s.LocalAddr(), Remote: s.RemoteAddr()} })
 	})
 	return w
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/safetext"
 )
 
@@ -18,11 +19,11 @@ func TestServeTraceHostile(t *testing.T) {
 	for _, service := range []string{Echo, Calc} {
 		for _, asJSON := range []bool{false, true} {
 			var out bytes.Buffer
-			var tw *TraceWriter
+			var tw *event.TraceWriter
 			if asJSON {
-				tw = NewJSONTraceWriter(&out, 1<<12)
+				tw = event.NewJSONTraceWriter(&out, 1<<12)
 			} else {
-				tw = NewTraceWriter(&out, 1<<12)
+				tw = event.NewTraceWriter(&out, 1<<12)
 			}
 			ctx := context.Background()
 			srv, err := Listen(ctx, ServerConfig{Service: service, Addr: netip.MustParseAddrPort("127.0.0.1:0"),

@@ -5,15 +5,17 @@ package netlab
 import (
 	"context"
 	"testing"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // TestSegsCountWhatACallPutOnTheWire reads the kernel's counters around a
 // send: its event reports more segments out than the connect before it
 // (the data segment), and the peer's recv more segments in.
 func TestSegsCountWhatACallPutOnTheWire(t *testing.T) {
-	log := NewLog(100)
-	c, s := connectedPair(t, Tracer{Actor: "client 1", Role: RoleClient, Sink: log})
-	s.tr = Tracer{Actor: "server", Role: RoleConn, Sink: log}
+	log := event.NewLog(100)
+	c, s := connectedPair(t, Tracer{Actor: "client 1", Role: event.RoleClient, Sink: log})
+	s.tr = Tracer{Actor: "server", Role: event.RoleConn, Sink: log}
 	ctx := context.Background()
 	if _, err := c.Send(ctx, []byte("hello")); err != nil {
 		t.Fatal(err)
@@ -21,14 +23,14 @@ func TestSegsCountWhatACallPutOnTheWire(t *testing.T) {
 	if _, err := s.Recv(ctx, 64); err != nil {
 		t.Fatal(err)
 	}
-	var connect, send, recv Event
+	var connect, send, recv event.Event
 	for _, e := range log.Events() {
 		switch e.Op {
-		case OpConnect:
+		case event.OpConnect:
 			connect = e
-		case OpSend:
+		case event.OpSend:
 			send = e
-		case OpRecv:
+		case event.OpRecv:
 			recv = e
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // Services socklab can serve.
@@ -191,7 +193,7 @@ func Listen(ctx context.Context, cfg ServerConfig) (*Server, error) {
 // SetSink changes where the server's events go from now on. Call it before
 // Serve: the listening socket and every connection accepted later report to
 // the new sink.
-func (s *Server) SetSink(sink Sink) {
+func (s *Server) SetSink(sink event.Sink) {
 	s.cfg.Tracer.Sink = sink
 	s.listener.tr.Sink = sink
 }
@@ -278,7 +280,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		}
 		go func() {
 			defer s.wg.Done()
-			defer Recover()
+			defer event.Recover()
 			if plantPanic {
 				panic("planted by the socklab_plant_panic build tag")
 			}
@@ -482,7 +484,7 @@ func (s *Server) serveOne(ctx context.Context, sock *Socket) {
 func endWhy(err error) string {
 	var ce *CallError
 	if errors.As(err, &ce) && ce.Errno != 0 {
-		return fmt.Sprintf("%s failed: %s", ce.Call, ErrnoName(ce.Errno))
+		return fmt.Sprintf("%s failed: %s", ce.Call, event.ErrnoName(ce.Errno))
 	}
 	if IsTimeout(err) {
 		return "a send waited too long (the client stopped reading)"

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // startServer runs a server on a kernel-chosen loopback port for one test.
@@ -238,22 +240,22 @@ func TestIdleTimeoutAndClientLimit(t *testing.T) {
 // it as the remote port), and the accepted connection's remote port is the
 // client's own local port.
 func TestEventsCarryKernelAddresses(t *testing.T) {
-	log := NewLog(1000)
+	log := event.NewLog(1000)
 	srv := startServer(t, ServerConfig{Service: Echo, Tracer: Tracer{Actor: "server", Sink: log}})
 	c := dialStd(t, srv.Addr())
 	c.Write([]byte("hi"))
 	io.ReadFull(c, make([]byte, 2))
 	clientLocal := netip.MustParseAddrPort(c.LocalAddr().String())
-	var accept, listen Event
+	var accept, listen event.Event
 	for _, e := range log.Events() {
 		switch {
-		case e.Op == OpAccept && e.Kind == KindCall:
+		case e.Op == event.OpAccept && e.Kind == event.KindCall:
 			accept = e
-		case e.Op == OpListen:
+		case e.Op == event.OpListen:
 			listen = e
 		}
 	}
-	if listen.Local != srv.Addr() || listen.State != StateListen {
+	if listen.Local != srv.Addr() || listen.State != event.StateListen {
 		t.Fatalf("listen event %+v", listen)
 	}
 	if accept.Remote != clientLocal || accept.Local != srv.Addr() {

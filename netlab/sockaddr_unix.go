@@ -42,14 +42,3 @@ func sotypeOf(t Type) int {
 	}
 	return unix.SOCK_STREAM
 }
-
-// ErrnoName returns the symbolic name of an errno, e.g. "EADDRINUSE".
-func ErrnoName(e unix.Errno) string {
-	if e == 0 {
-		return ""
-	}
-	if n := unix.ErrnoName(e); n != "" {
-		return n
-	}
-	return "errno " + itoa(int(e))
-}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 
+	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/unix"
 )
 
@@ -12,20 +13,20 @@ import (
 // connection whose fd is already closed (FIN_WAIT2, TIME_WAIT) can still be
 // reported. The exact lookup costs a few microseconds however many
 // connections exist; /proc/net/tcp is the fallback when netlink is refused.
-func stateByTuple(local, remote netip.AddrPort) TCPState {
+func stateByTuple(local, remote netip.AddrPort) event.TCPState {
 	st, _ := lookupByTuple(local, remote)
 	return st
 }
 
 // lookupByTuple is stateByTuple that also says which source answered.
-func lookupByTuple(local, remote netip.AddrPort) (TCPState, Op) {
+func lookupByTuple(local, remote netip.AddrPort) (event.TCPState, event.Op) {
 	if !local.IsValid() || !remote.IsValid() {
-		return StateNone, OpNone
+		return event.StateNone, event.OpNone
 	}
 	if st, ok := diagState(local, remote); ok {
-		return st, OpSockDiag
+		return st, event.OpSockDiag
 	}
-	return procState(local, remote), OpProcNetTCP
+	return procState(local, remote), event.OpProcNetTCP
 }
 
 const (
@@ -34,14 +35,14 @@ const (
 	inetDiagNoCookie = ^uint32(0)
 )
 
-func diagState(local, remote netip.AddrPort) (TCPState, bool) {
+func diagState(local, remote netip.AddrPort) (event.TCPState, bool) {
 	fam := unix.AF_INET
 	if FamilyOf(local.Addr()) == IPv6 {
 		fam = unix.AF_INET6
 	}
 	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, unix.NETLINK_SOCK_DIAG)
 	if err != nil {
-		return StateNone, false
+		return event.StateNone, false
 	}
 	defer unix.Close(fd)
 	// A reply that never comes must not hang the caller.
@@ -66,35 +67,35 @@ func diagState(local, remote netip.AddrPort) (TCPState, bool) {
 	ne.PutUint32(id[44:], inetDiagNoCookie)
 
 	if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return StateNone, false
+		return event.StateNone, false
 	}
 	buf := make([]byte, 4096)
 	n, _, err := unix.Recvfrom(fd, buf, 0)
 	if err != nil || n < nlmsgHdrLen+2 {
-		return StateNone, false
+		return event.StateNone, false
 	}
 	switch ne.Uint16(buf[4:]) {
 	case unix.NLMSG_ERROR:
 		// ENOENT: the kernel has no such connection any more — a real answer.
 		if n >= nlmsgHdrLen+4 && int32(ne.Uint32(buf[nlmsgHdrLen:])) == -int32(unix.ENOENT) {
-			return StateNone, true
+			return event.StateNone, true
 		}
-		return StateNone, false
+		return event.StateNone, false
 	case unix.SOCK_DIAG_BY_FAMILY:
 		// The kernel's exact lookup falls back to a listening socket on the
 		// local port when the connection itself is gone; that answer is
 		// about another socket, so it must match the asked remote end.
 		msg := buf[nlmsgHdrLen:n]
 		if len(msg) < 4+36 {
-			return StateNone, false
+			return event.StateNone, false
 		}
 		rid := msg[4:]
 		if binary.BigEndian.Uint16(rid[2:]) != remote.Port() || binary.BigEndian.Uint16(rid[0:]) != local.Port() {
-			return StateNone, true
+			return event.StateNone, true
 		}
 		return fromKernelState(msg[1]), true
 	}
-	return StateNone, false
+	return event.StateNone, false
 }
 
 func putDiagAddr(dst []byte, a netip.Addr, fam int) {

@@ -5,6 +5,8 @@ package netlab
 import (
 	"context"
 	"testing"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // The netlink lookup and /proc/net/tcp must agree: both are the kernel's
@@ -20,7 +22,7 @@ func TestStateByTupleMatchesProc(t *testing.T) {
 		conn, _ := ls.Accept(ctx)
 		l, r := c.LocalAddr(), c.RemoteAddr()
 		got, ok := diagState(l, r)
-		if !ok || got != StateEstablished || got != procState(l, r) {
+		if !ok || got != event.StateEstablished || got != procState(l, r) {
 			t.Fatalf("%s: netlink %v (%v), proc %v", addr, got, ok, procState(l, r))
 		}
 		sl, sr := conn.LocalAddr(), conn.RemoteAddr()
@@ -28,17 +30,17 @@ func TestStateByTupleMatchesProc(t *testing.T) {
 		conn.Close(ctx)
 		// The server's side is gone (LAST_ACK, then CLOSED) while the
 		// listener still exists: its tuple must not report the listener.
-		waitFor(t, "server side gone", func() bool { return stateByTuple(sl, sr) != StateLastAck })
-		if st := stateByTuple(sl, sr); st != StateNone {
+		waitFor(t, "server side gone", func() bool { return stateByTuple(sl, sr) != event.StateLastAck })
+		if st := stateByTuple(sl, sr); st != event.StateNone {
 			t.Fatalf("%s: closed server side reports %v", addr, st)
 		}
 		ls.Close(ctx)
-		waitFor(t, "TIME_WAIT", func() bool { return stateByTuple(l, r) == StateTimeWait })
-		if p := procState(l, r); p != StateTimeWait {
+		waitFor(t, "TIME_WAIT", func() bool { return stateByTuple(l, r) == event.StateTimeWait })
+		if p := procState(l, r); p != event.StateTimeWait {
 			t.Fatalf("proc says %v for the TIME_WAIT connection", p)
 		}
 	}
-	if st, ok := diagState(mustAddr("127.0.0.1:1"), mustAddr("127.0.0.1:2")); !ok || st != StateNone {
+	if st, ok := diagState(mustAddr("127.0.0.1:1"), mustAddr("127.0.0.1:2")); !ok || st != event.StateNone {
 		t.Fatalf("no such connection: %v %v", st, ok)
 	}
 }

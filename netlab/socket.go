@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // sockCore is what a Socket is on every platform: who owns it, what it is,
@@ -22,8 +24,8 @@ type sockCore struct {
 	tr       Tracer
 	fam      Family
 	typ      Type
-	role     Role // RoleConn when made by accept, the tracer's role otherwise
-	accepted bool // made by accept
+	role     event.Role // RoleConn when made by accept, the tracer's role otherwise
+	accepted bool       // made by accept
 
 	mu     sync.Mutex
 	local  netip.AddrPort
@@ -42,7 +44,7 @@ func (s *sockCore) Type() Type     { return s.typ }
 func (s *sockCore) Actor() string { return s.tr.Actor }
 
 // Role is what the socket is in the conversation (RoleConn when accept made it).
-func (s *sockCore) Role() Role { return s.role }
+func (s *sockCore) Role() event.Role { return s.role }
 
 // LocalAddr returns the address getsockname last reported.
 func (s *sockCore) LocalAddr() netip.AddrPort {
@@ -75,14 +77,14 @@ func (s *sockCore) traced() bool { return s.tr.traced() }
 
 // finish emits the returned event of c: what the kernel said, with the
 // addresses, data and the state (and counters) read after the call.
-func (s *sockCore) finish(c *call, result int, err error, data []byte, note string, st TCPState, segs Segs) {
+func (s *sockCore) finish(c *call, result int, err error, data []byte, note string, st event.TCPState, segs event.Segs) {
 	e := c.event(result, err)
 	e.Local, e.Remote, e.Note, e.State, e.Segs = s.LocalAddr(), s.RemoteAddr(), note, st, segs
-	if st != StateNone {
+	if st != event.StateNone {
 		e.StateAt = c.stateAt
 	}
 	if len(data) > 0 {
-		e.Data = append([]byte(nil), data[:min(len(data), DataCap)]...)
+		e.Data = append([]byte(nil), data[:min(len(data), event.DataCap)]...)
 	}
 	s.tr.emit(e)
 }
@@ -107,7 +109,7 @@ func (s *sockCore) finishDatagram(c *call, n int, err error, peer netip.AddrPort
 	}
 	e := c.event(n, err)
 	e.Local, e.Remote, e.Note = s.LocalAddr(), peer, note
-	e.Data = append([]byte(nil), data[:min(max(n, 0), len(data), DataCap)]...)
+	e.Data = append([]byte(nil), data[:min(max(n, 0), len(data), event.DataCap)]...)
 	s.tr.emit(e)
 }
 
@@ -174,7 +176,7 @@ func checkRecvSize(call string, max int) error {
 // nonErrno describes an error that carries no kernel errno (a timeout of
 // socklab's own, a cancelled context), or returns "".
 func nonErrno(err error) string {
-	if err == nil || ErrnoOf(err) != 0 {
+	if err == nil || event.ErrnoOf(err) != 0 {
 		return ""
 	}
 	switch {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,7 +20,7 @@ func (s *Socket) SetLingerZero(ctx context.Context) error {
 	if s.traced() {
 		text = fmt.Sprintf("%d, SOL_SOCKET, SO_LINGER, {on, 0}", s.fd)
 	}
-	c, err := s.begin(ctx, OpSetsockopt, text, Args{Option: "SO_LINGER", Value: 0})
+	c, err := s.begin(ctx, event.OpSetsockopt, text, event.Args{Option: "SO_LINGER", Value: 0})
 	if err != nil {
 		return err
 	}

@@ -5,26 +5,28 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 var loop4 = netip.MustParseAddrPort("127.0.0.1:0")
 
 // recorder collects events for assertions.
-type recorder struct{ log *Log }
+type recorder struct{ log *event.Log }
 
-func newRecorder() *recorder { return &recorder{log: NewLog(10000)} }
+func newRecorder() *recorder { return &recorder{log: event.NewLog(10000)} }
 
 func (r *recorder) tracer(actor string) Tracer { return Tracer{Actor: actor, Sink: r.log} }
 
-func (r *recorder) find(t *testing.T, actor, call string) Event {
+func (r *recorder) find(t *testing.T, actor, call string) event.Event {
 	t.Helper()
 	for _, e := range r.log.Events() {
-		if e.Kind == KindCall && e.Actor == actor && e.Op.String() == call {
+		if e.Kind == event.KindCall && e.Actor == actor && e.Op.String() == call {
 			return e
 		}
 	}
 	t.Fatalf("no %s event for %s in %v", call, actor, r.log.Events())
-	return Event{}
+	return event.Event{}
 }
 
 func mustListen(t *testing.T, ctx context.Context, tr Tracer, addr netip.AddrPort) *Socket {
@@ -51,7 +53,7 @@ func TestConnectCompletesBeforeAccept(t *testing.T) {
 			rec := newRecorder()
 			ls := mustListen(t, ctx, rec.tracer("server"), netip.MustParseAddrPort(addr))
 			defer ls.Close(ctx)
-			if ls.State() != StateListen {
+			if ls.State() != event.StateListen {
 				t.Fatalf("listening state = %v", ls.State())
 			}
 			srvAddr := ls.LocalAddr()
@@ -67,7 +69,7 @@ func TestConnectCompletesBeforeAccept(t *testing.T) {
 				t.Fatal(err)
 			}
 			ce := rec.find(t, "client 1", "connect")
-			if ce.State != StateEstablished {
+			if ce.State != event.StateEstablished {
 				t.Fatalf("client state after connect = %v, want ESTABLISHED before any accept", ce.State)
 			}
 			if ce.Local.Port() == srvAddr.Port() || ce.Local.Port() == 0 {
@@ -82,7 +84,7 @@ func TestConnectCompletesBeforeAccept(t *testing.T) {
 			if ae.Result == ls.FD() || ae.Result != conn.FD() {
 				t.Fatalf("accept returned fd %d, listener %d", ae.Result, ls.FD())
 			}
-			if ae.State != StateListen || ae.NewState != StateEstablished {
+			if ae.State != event.StateListen || ae.NewState != event.StateEstablished {
 				t.Fatalf("accept states: listener %v, new %v", ae.State, ae.NewState)
 			}
 			if ae.Remote != ce.Local {
@@ -120,22 +122,22 @@ func TestSendRecvEOFAndStates(t *testing.T) {
 	if st := rec.find(t, "server", "recv"); st.Result != 11 {
 		t.Fatalf("first recv result %d", st.Result)
 	}
-	if conn.State() != StateCloseWait {
+	if conn.State() != event.StateCloseWait {
 		t.Fatalf("server side after peer FIN = %v, want CLOSE_WAIT", conn.State())
 	}
 	// FIN_WAIT1 until the peer's ACK is processed, then FIN_WAIT2.
 	deadline := time.Now().Add(2 * time.Second)
-	for c.State() == StateFinWait1 && time.Now().Before(deadline) {
+	for c.State() == event.StateFinWait1 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
-	if s := c.State(); s != StateFinWait2 {
+	if s := c.State(); s != event.StateFinWait2 {
 		t.Fatalf("client side after close = %v, want FIN_WAIT2", s)
 	}
 	conn.Close(ctx)
-	for c.State() != StateTimeWait && time.Now().Before(deadline) {
+	for c.State() != event.StateTimeWait && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	if s := c.State(); s != StateTimeWait {
+	if s := c.State(); s != event.StateTimeWait {
 		t.Fatalf("client after both closed = %v, want TIME_WAIT", s)
 	}
 }
@@ -151,7 +153,7 @@ func TestBlockedAcceptIsReportedAndCancellable(t *testing.T) {
 	for {
 		var blocked bool
 		for _, e := range rec.log.Events() {
-			blocked = blocked || (e.Kind == KindBlocked && e.Op == OpAccept)
+			blocked = blocked || (e.Kind == event.KindBlocked && e.Op == event.OpAccept)
 		}
 		if blocked {
 			break
@@ -175,7 +177,7 @@ func TestErrnos(t *testing.T) {
 	s2, _ := Open(ctx, rec.tracer("server 2"), IPv4, Stream)
 	defer s2.Close(ctx)
 	err := s2.Bind(ctx, ls.LocalAddr())
-	if ErrnoName(ErrnoOf(err)) != "EADDRINUSE" {
+	if event.ErrnoName(event.ErrnoOf(err)) != "EADDRINUSE" {
 		t.Fatalf("second bind: %v", err)
 	}
 	// Find a port nobody listens on: bind, read it, close.
@@ -185,7 +187,7 @@ func TestErrnos(t *testing.T) {
 	c, _ := Open(ctx, rec.tracer("client 1"), IPv4, Stream)
 	defer c.Close(ctx)
 	err = c.Connect(ctx, free)
-	if ErrnoName(ErrnoOf(err)) != "ECONNREFUSED" {
+	if event.ErrnoName(event.ErrnoOf(err)) != "ECONNREFUSED" {
 		t.Fatalf("connect to closed port: %v", err)
 	}
 	if e := rec.find(t, "client 1", "connect"); e.ErrnoName() != "ECONNREFUSED" || e.Result != -1 {
@@ -232,7 +234,7 @@ func TestStepGate(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	if w := g.Waiting(); w[0].Op != OpSocket || len(rec.log.Events()) != 0 {
+	if w := g.Waiting(); w[0].Op != event.OpSocket || len(rec.log.Events()) != 0 {
 		t.Fatalf("waiting %v, events %v", w, rec.log.Events())
 	}
 	if _, ok := g.Step(); !ok {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mdlayher/socket"
+	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/unix"
 )
 
@@ -37,7 +38,7 @@ func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error)
 	if tr.traced() {
 		text = fam.String() + ", " + typ.String() + ", 0"
 	}
-	c, err := beginCall(ctx, tr, OpSocket, -1, tr.Role, text, Args{})
+	c, err := beginCall(ctx, tr, event.OpSocket, -1, tr.Role, text, event.Args{})
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +46,7 @@ func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error)
 	conn, err := socket.Socket(domainOf(fam), sotypeOf(typ), 0, "socklab", nil)
 	if err != nil {
 		tr.emit(c.event(-1, err))
-		return nil, &CallError{Call: "socket", Errno: ErrnoOf(err), Err: err}
+		return nil, &CallError{Call: "socket", Errno: event.ErrnoOf(err), Err: err}
 	}
 	s := &Socket{sockCore: sockCore{tr: tr, fam: fam, typ: typ, role: tr.Role}, conn: conn}
 	s.fd = rawFD(conn)
@@ -73,16 +74,16 @@ func (s *Socket) FD() int { return s.fd }
 
 // State asks the kernel for the TCP state now (TCP_INFO); StateNone for UDP
 // or a closed socket.
-func (s *Socket) State() TCPState {
+func (s *Socket) State() event.TCPState {
 	if s.closed.Load() {
 		return stateByTuple(s.LocalAddr(), s.RemoteAddr())
 	}
 	return s.stateNow()
 }
 
-func (s *Socket) stateNow() TCPState {
+func (s *Socket) stateNow() event.TCPState {
 	if s.typ != Stream || s.fd < 0 {
-		return StateNone
+		return event.StateNone
 	}
 	return tcpState(s.fd)
 }
@@ -106,20 +107,20 @@ func (s *Socket) refreshRemote() {
 }
 
 // begin starts a call on this socket: number, gate, pending event.
-func (s *Socket) begin(ctx context.Context, op Op, text string, args Args) (call, error) {
+func (s *Socket) begin(ctx context.Context, op event.Op, text string, args event.Args) (call, error) {
 	return beginCall(ctx, s.tr, op, s.fd, s.role, text, args)
 }
 
 // base is the part of an event the socket knows: its addresses.
-func (s *Socket) base() Event {
-	e := Event{Local: s.LocalAddr(), Remote: s.RemoteAddr()}
+func (s *Socket) base() event.Event {
+	e := event.Event{Local: s.LocalAddr(), Remote: s.RemoteAddr()}
 	// Only a blocked connect has a state worth a syscall (SYN_SENT: the
 	// handshake is under way). A blocked recv, send or accept has not changed
 	// the state the previous event reported.
 	return e
 }
 
-func (s *Socket) baseConnect() Event {
+func (s *Socket) baseConnect() event.Event {
 	e := s.base()
 	e.StateAt = time.Now()
 	e.State = s.stateNow()
@@ -132,8 +133,8 @@ func (s *Socket) report(c *call, result int, err error, data []byte) {
 		return
 	}
 	var (
-		st   TCPState
-		segs Segs
+		st   event.TCPState
+		segs event.Segs
 	)
 	c.stateAt = time.Now()
 	if s.closed.Load() {
@@ -150,7 +151,7 @@ func (s *Socket) setsockopt(ctx context.Context, level, name int, levelName, opt
 	if s.traced() {
 		text = fmt.Sprintf("%d, %s, %s, %d", s.fd, levelName, optName, v)
 	}
-	c, err := s.begin(ctx, OpSetsockopt, text, Args{Option: optName, Value: v})
+	c, err := s.begin(ctx, event.OpSetsockopt, text, event.Args{Option: optName, Value: v})
 	if err != nil {
 		return err
 	}
@@ -192,7 +193,7 @@ func (s *Socket) Bind(ctx context.Context, addr netip.AddrPort) error {
 	if s.traced() {
 		text = fmt.Sprintf("%d, %s", s.fd, addr)
 	}
-	c, err := s.begin(ctx, OpBind, text, Args{Addr: addr})
+	c, err := s.begin(ctx, event.OpBind, text, event.Args{Addr: addr})
 	if err != nil {
 		return err
 	}
@@ -212,7 +213,7 @@ func (s *Socket) Listen(ctx context.Context, backlog int) error {
 	if s.traced() {
 		text = fmt.Sprintf("%d, %d", s.fd, backlog)
 	}
-	c, err := s.begin(ctx, OpListen, text, Args{Backlog: backlog})
+	c, err := s.begin(ctx, event.OpListen, text, event.Args{Backlog: backlog})
 	if err != nil {
 		return err
 	}
@@ -232,7 +233,7 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 	if s.traced() {
 		text = strconv.Itoa(s.fd)
 	}
-	c, err := s.begin(ctx, OpAccept, text, Args{})
+	c, err := s.begin(ctx, event.OpAccept, text, event.Args{})
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +260,7 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, error) {
 		s.report(&c, -1, err, nil)
 		return nil, wrap("accept", s.LocalAddr(), err)
 	}
-	ns := &Socket{sockCore: sockCore{tr: s.tr, fam: s.fam, typ: s.typ, accepted: true, role: RoleConn}, conn: conn, fd: nfd}
+	ns := &Socket{sockCore: sockCore{tr: s.tr, fam: s.fam, typ: s.typ, accepted: true, role: event.RoleConn}, conn: conn, fd: nfd}
 	ns.rc, _ = conn.SyscallConn()
 	ns.remote = fromSockaddr(sa)
 	ns.refreshLocal()
@@ -276,7 +277,7 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 	if s.traced() {
 		text = fmt.Sprintf("%d, %s", s.fd, addr)
 	}
-	c, err := s.begin(ctx, OpConnect, text, Args{Addr: addr})
+	c, err := s.begin(ctx, event.OpConnect, text, event.Args{Addr: addr})
 	if err != nil {
 		return err
 	}
@@ -329,9 +330,9 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	var text string
 	if s.traced() { // formatting costs more than the call itself on the fast path
-		text = fmt.Sprintf("%d, %s, %d, 0", s.fd, Quote(p, 24), len(p))
+		text = fmt.Sprintf("%d, %s, %d, 0", s.fd, event.Quote(p, 24), len(p))
 	}
-	c, err := s.begin(ctx, OpSend, text, Args{Size: len(p)})
+	c, err := s.begin(ctx, event.OpSend, text, event.Args{Size: len(p)})
 	if err != nil {
 		return 0, err
 	}
@@ -397,7 +398,7 @@ func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	if s.traced() {
 		text = fmt.Sprintf("%d, %d, 0", s.fd, len(buf))
 	}
-	c, err := s.begin(ctx, OpRecv, text, Args{Size: len(buf)})
+	c, err := s.begin(ctx, event.OpRecv, text, event.Args{Size: len(buf)})
 	if err != nil {
 		return 0, err
 	}
@@ -423,9 +424,9 @@ func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 func (s *Socket) SendTo(ctx context.Context, p []byte, addr netip.AddrPort) (int, error) {
 	var text string
 	if s.traced() {
-		text = fmt.Sprintf("%d, %s, %d, 0, %s", s.fd, Quote(p, 24), len(p), addr)
+		text = fmt.Sprintf("%d, %s, %d, 0, %s", s.fd, event.Quote(p, 24), len(p), addr)
 	}
-	c, err := s.begin(ctx, OpSendto, text, Args{Addr: addr, Size: len(p)})
+	c, err := s.begin(ctx, event.OpSendto, text, event.Args{Addr: addr, Size: len(p)})
 	if err != nil {
 		return 0, err
 	}
@@ -460,7 +461,7 @@ func (s *Socket) RecvFrom(ctx context.Context, max int) ([]byte, netip.AddrPort,
 	if s.traced() {
 		text = fmt.Sprintf("%d, %d, 0", s.fd, max)
 	}
-	c, err := s.begin(ctx, OpRecvfrom, text, Args{Size: max})
+	c, err := s.begin(ctx, event.OpRecvfrom, text, event.Args{Size: max})
 	if err != nil {
 		return nil, netip.AddrPort{}, err
 	}
@@ -494,7 +495,7 @@ func (s *Socket) Shutdown(ctx context.Context, how How) error {
 	if s.traced() {
 		text = fmt.Sprintf("%d, %s", s.fd, how)
 	}
-	c, err := s.begin(ctx, OpShutdown, text, Args{Option: how.String()})
+	c, err := s.begin(ctx, event.OpShutdown, text, event.Args{Option: how.String()})
 	if err != nil {
 		return err
 	}
@@ -525,7 +526,7 @@ func (s *Socket) Close(ctx context.Context) error {
 	}
 	// A cancelled context must not keep a socket open: the gate is skipped
 	// when ctx is done.
-	c, _ := s.begin(ctx, OpClose, text, Args{})
+	c, _ := s.begin(ctx, event.OpClose, text, event.Args{})
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
@@ -539,11 +540,11 @@ func (s *Socket) Close(ctx context.Context) error {
 // read while the poller holds the fd open, so a number the kernel has
 // already given to another socket is never asked about; once closed, the
 // connection is looked up by its 4-tuple.
-func (s *Socket) kernelState() TCPState {
+func (s *Socket) kernelState() event.TCPState {
 	if s.typ != Stream || s.closed.Load() || s.rc == nil {
 		return s.State()
 	}
-	st := StateNone
+	st := event.StateNone
 	if err := s.rc.Control(func(fd uintptr) { st = tcpState(int(fd)) }); err != nil {
 		return stateByTuple(s.LocalAddr(), s.RemoteAddr())
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // Socket is one real Windows socket, made and driven through Go's net
@@ -63,7 +65,7 @@ func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error)
 		if typ == Datagram {
 			with = "bind, connect or sendto"
 		}
-		tr.emit(Event{Kind: KindNote, Op: OpSocket, Role: tr.Role, Text: fam.String() + ", " + typ.String() + ", 0", FD: -1,
+		tr.emit(event.Event{Kind: event.KindNote, Op: event.OpSocket, Role: tr.Role, Text: fam.String() + ", " + typ.String() + ", 0", FD: -1,
 			Note: "socket(" + fam.String() + ", " + typ.String() + ", 0) merged on Windows: the socket is made in one step with the next " + with + ", which shows its handle"})
 	}
 	return s, nil
@@ -80,25 +82,25 @@ func (s *Socket) FD() int {
 // State asks the kernel for the TCP state now (SIO_TCP_INFO; after close,
 // the connection table); StateNone for UDP, a socket not made yet, or a
 // Windows without these sources.
-func (s *Socket) State() TCPState {
+func (s *Socket) State() event.TCPState {
 	if s.closed.Load() {
 		if s.typ != Stream {
-			return StateNone
+			return event.StateNone
 		}
 		return tupleTCPState(s.LocalAddr(), s.RemoteAddr())
 	}
 	return s.stateNow()
 }
 
-func (s *Socket) stateNow() TCPState {
+func (s *Socket) stateNow() event.TCPState {
 	if s.typ != Stream {
-		return StateNone
+		return event.StateNone
 	}
-	st := StateNone
+	st := event.StateNone
 	if s.control(func(h syscall.Handle) error { st = sockTCPState(h); return nil }) != nil {
-		return StateNone
+		return event.StateNone
 	}
-	if st == StateNone {
+	if st == event.StateNone {
 		// Windows before 10 1703 has no SIO_TCP_INFO: ask the table.
 		return tupleTCPState(s.LocalAddr(), s.RemoteAddr())
 	}
@@ -223,7 +225,7 @@ func (s *Socket) Close(ctx context.Context) error {
 	args := strconv.Itoa(fd)
 	// A cancelled context must not keep a socket open: beginCall skips the
 	// gate for close when ctx is done.
-	cl, _ := s.gate(ctx, OpClose, args, Args{})
+	cl, _ := s.gate(ctx, event.OpClose, args, event.Args{})
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
@@ -239,7 +241,7 @@ func (s *Socket) Close(ctx context.Context) error {
 			if gone {
 				why = "Go's net package already closed the socket when the merged call failed"
 			}
-			s.note(OpClose, args, "close("+args+"): no call on Windows: "+why)
+			s.note(event.OpClose, args, "close("+args+"): no call on Windows: "+why)
 		}
 		return nil
 	}
@@ -255,4 +257,4 @@ func (s *Socket) Close(ctx context.Context) error {
 }
 
 // kernelState is State (the handle stays valid while net holds it).
-func (s *Socket) kernelState() TCPState { return s.State() }
+func (s *Socket) kernelState() event.TCPState { return s.State() }

@@ -1,6 +1,10 @@
 package netlab
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"github.com/socklab/socklab/netlab/event"
+)
 
 // sendLog is how many of a socket's recent sends the linker remembers: a
 // segment carries bytes of sends not yet acknowledged, and a lesson's
@@ -31,14 +35,14 @@ type stream struct {
 	ender *span       // the close or shutdown that ended this side's stream
 	fin   bool        // its FIN was linked
 
-	closed  *span  // close() on this socket
-	arrived uint32 // the end of the peer's bytes seen on the wire
-	arrival bool   // some peer bytes were seen (arrived is meaningful)
-	read    uint32 // bytes recv calls returned
-	linger0 bool   // SO_LINGER {1, 0} was set
-	ackAt   int64  // when the peer's latest ACK was seen
-	ackRel  uint32 // its ack number, relative to this side's ISN
-	reset   Reason // what close() does instead of a FIN (set at close)
+	closed  *span        // close() on this socket
+	arrived uint32       // the end of the peer's bytes seen on the wire
+	arrival bool         // some peer bytes were seen (arrived is meaningful)
+	read    uint32       // bytes recv calls returned
+	linger0 bool         // SO_LINGER {1, 0} was set
+	ackAt   int64        // when the peer's latest ACK was seen
+	ackRel  uint32       // its ack number, relative to this side's ISN
+	reset   event.Reason // what close() does instead of a FIN (set at close)
 	rstDone bool
 }
 
@@ -62,27 +66,27 @@ func (st *stream) covering(off, n uint32) (first, last *sendRange, ok bool) {
 // account records what a call on the socket did to its stream: the SYN a
 // connect will send, the bytes a send put in or a recv took out, the end
 // a shutdown or close put to it.
-func (st *stream) account(e Event, s span, ok bool) {
-	done := ok && e.Kind == KindCall
+func (st *stream) account(e event.Event, s span, ok bool) {
+	done := ok && e.Kind == event.KindCall
 	switch e.Op {
-	case OpConnect:
+	case event.OpConnect:
 		if st.connect == nil || (st.connect.id != s.id && st.synDone) {
 			st.connect, st.synDone = heapSpan(s), false
 		}
-	case OpSend, OpSendto:
+	case event.OpSend, event.OpSendto:
 		if done && e.Result > 0 {
 			st.addSend(s, e.Result)
 		}
-	case OpRecv, OpRecvfrom:
+	case event.OpRecv, event.OpRecvfrom:
 		if done && e.Result > 0 {
 			st.read += uint32(e.Result)
 		}
-	case OpShutdown:
+	case event.OpShutdown:
 		if ok && st.ender == nil && (e.Args.Option == "SHUT_WR" || e.Args.Option == "SHUT_RDWR") {
 			st.ender = heapSpan(s)
 		}
-	case OpClose:
-		if e.Kind == KindCall && st.closed == nil {
+	case event.OpClose:
+		if e.Kind == event.KindCall && st.closed == nil {
 			st.close(s)
 		}
 	}
@@ -94,11 +98,11 @@ func (st *stream) close(s span) {
 	st.closed = heapSpan(s)
 	switch {
 	case st.linger0:
-		st.reset = ReasonRSTLinger0
+		st.reset = event.ReasonRSTLinger0
 	case st.arrival && int32(st.arrived-st.read) > 0:
-		st.reset = ReasonRSTUnread
+		st.reset = event.ReasonRSTUnread
 	}
-	if st.ender == nil && st.reset == ReasonNone {
+	if st.ender == nil && st.reset == event.ReasonNone {
 		st.ender = st.closed
 	}
 }

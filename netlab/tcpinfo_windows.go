@@ -6,6 +6,7 @@ import (
 	"syscall"
 	"unsafe"
 
+	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/windows"
 )
 
@@ -48,22 +49,22 @@ type tcpInfoV0 struct {
 var _ [88]byte = [unsafe.Sizeof(tcpInfoV0{})]byte{}
 
 // tcpStates maps the TCPSTATE enum of mstcpip.h onto TCPState.
-var tcpStates = [...]TCPState{
-	0:  StateClosed,
-	1:  StateListen,
-	2:  StateSynSent,
-	3:  StateSynRecv,
-	4:  StateEstablished,
-	5:  StateFinWait1,
-	6:  StateFinWait2,
-	7:  StateCloseWait,
-	8:  StateClosing,
-	9:  StateLastAck,
-	10: StateTimeWait,
+var tcpStates = [...]event.TCPState{
+	0:  event.StateClosed,
+	1:  event.StateListen,
+	2:  event.StateSynSent,
+	3:  event.StateSynRecv,
+	4:  event.StateEstablished,
+	5:  event.StateFinWait1,
+	6:  event.StateFinWait2,
+	7:  event.StateCloseWait,
+	8:  event.StateClosing,
+	9:  event.StateLastAck,
+	10: event.StateTimeWait,
 }
 
 // sockTCPState reads the state of an open TCP socket with SIO_TCP_INFO.
-func sockTCPState(h syscall.Handle) TCPState {
+func sockTCPState(h syscall.Handle) event.TCPState {
 	var (
 		version uint32 // TCP_INFO_v0
 		info    tcpInfoV0
@@ -72,25 +73,25 @@ func sockTCPState(h syscall.Handle) TCPState {
 	err := syscall.WSAIoctl(h, sioTCPInfo, (*byte)(unsafe.Pointer(&version)), uint32(unsafe.Sizeof(version)),
 		(*byte)(unsafe.Pointer(&info)), uint32(unsafe.Sizeof(info)), &n, nil, 0)
 	if err != nil || n < 4 || int(info.State) >= len(tcpStates) {
-		return StateNone
+		return event.StateNone
 	}
 	return tcpStates[info.State]
 }
 
 // mibStates maps MIB_TCP_STATE (tcpmib.h, 1-based) onto TCPState;
 // MIB_TCP_STATE_DELETE_TCB (12) is a connection being removed: none.
-var mibStates = [...]TCPState{
-	1:  StateClosed,
-	2:  StateListen,
-	3:  StateSynSent,
-	4:  StateSynRecv,
-	5:  StateEstablished,
-	6:  StateFinWait1,
-	7:  StateFinWait2,
-	8:  StateCloseWait,
-	9:  StateClosing,
-	10: StateLastAck,
-	11: StateTimeWait,
+var mibStates = [...]event.TCPState{
+	1:  event.StateClosed,
+	2:  event.StateListen,
+	3:  event.StateSynSent,
+	4:  event.StateSynRecv,
+	5:  event.StateEstablished,
+	6:  event.StateFinWait1,
+	7:  event.StateFinWait2,
+	8:  event.StateCloseWait,
+	9:  event.StateClosing,
+	10: event.StateLastAck,
+	11: event.StateTimeWait,
 }
 
 var (
@@ -109,9 +110,9 @@ const (
 // tupleTCPState finds a connection by its two endpoints in the kernel's
 // connection table, so a closed socket's FIN_WAIT2 or TIME_WAIT shows. A
 // listening socket (no remote) matches the LISTEN row of its local address.
-func tupleTCPState(local, remote netip.AddrPort) TCPState {
+func tupleTCPState(local, remote netip.AddrPort) event.TCPState {
 	if !local.IsValid() {
-		return StateNone
+		return event.StateNone
 	}
 	v6 := local.Addr().Is6() && !local.Addr().Is4In6()
 	proc, rowLen := getTcpTable2, tcpRow2Len
@@ -119,11 +120,11 @@ func tupleTCPState(local, remote netip.AddrPort) TCPState {
 		proc, rowLen = getTcp6Table2, tcp6Row2Len
 	}
 	if proc.Find() != nil {
-		return StateNone
+		return event.StateNone
 	}
 	tab := tcpTable(proc)
 	if len(tab) < 4 {
-		return StateNone
+		return event.StateNone
 	}
 	count := int(binary.LittleEndian.Uint32(tab))
 	for i := 0; i < count && 4+(i+1)*rowLen <= len(tab); i++ {
@@ -144,17 +145,17 @@ func tupleTCPState(local, remote netip.AddrPort) TCPState {
 		if !sameEndpoint(la, local) {
 			continue
 		}
-		st := StateNone
+		st := event.StateNone
 		if int(state) < len(mibStates) {
 			st = mibStates[state]
 		}
 		// A LISTEN row's remote fields are meaningless, so a listener is
 		// matched by its local address alone.
-		if remote.IsValid() && st != StateListen && sameEndpoint(ra, remote) || !remote.IsValid() && st == StateListen {
+		if remote.IsValid() && st != event.StateListen && sameEndpoint(ra, remote) || !remote.IsValid() && st == event.StateListen {
 			return st
 		}
 	}
-	return StateNone
+	return event.StateNone
 }
 
 // tcpTable calls GetTcpTable2 or GetTcp6Table2 until the buffer is large

@@ -3,50 +3,53 @@ package netlab
 import (
 	"net/netip"
 
+	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/unix"
 )
 
 // darwinStates maps the TCPS_* values of netinet/tcp_fsm.h onto TCPState.
-var darwinStates = [...]TCPState{
-	0:  StateClosed,
-	1:  StateListen,
-	2:  StateSynSent,
-	3:  StateSynRecv,
-	4:  StateEstablished,
-	5:  StateCloseWait,
-	6:  StateFinWait1,
-	7:  StateClosing,
-	8:  StateLastAck,
-	9:  StateFinWait2,
-	10: StateTimeWait,
+var darwinStates = [...]event.TCPState{
+	0:  event.StateClosed,
+	1:  event.StateListen,
+	2:  event.StateSynSent,
+	3:  event.StateSynRecv,
+	4:  event.StateEstablished,
+	5:  event.StateCloseWait,
+	6:  event.StateFinWait1,
+	7:  event.StateClosing,
+	8:  event.StateLastAck,
+	9:  event.StateFinWait2,
+	10: event.StateTimeWait,
 }
 
-func fromKernelState(v uint8) TCPState {
+func fromKernelState(v uint8) event.TCPState {
 	if int(v) < len(darwinStates) {
 		return darwinStates[v]
 	}
-	return StateNone
+	return event.StateNone
 }
 
 // tcpState reads the state with getsockopt(TCP_CONNECTION_INFO).
-func tcpState(fd int) TCPState {
+func tcpState(fd int) event.TCPState {
 	st, _ := tcpInfo(fd)
 	return st
 }
 
 // tcpInfo is tcpState with the packet counters of the same read.
-func tcpInfo(fd int) (TCPState, Segs) {
+func tcpInfo(fd int) (event.TCPState, event.Segs) {
 	info, err := unix.GetsockoptTCPConnectionInfo(fd, unix.IPPROTO_TCP, unix.TCP_CONNECTION_INFO)
 	if err != nil {
-		return StateNone, Segs{}
+		return event.StateNone, event.Segs{}
 	}
-	return fromKernelState(info.State), Segs{Out: info.Txpackets, In: info.Rxpackets,
+	return fromKernelState(info.State), event.Segs{Out: info.Txpackets, In: info.Rxpackets,
 		Retrans: info.Txretransmitpackets, Valid: true}
 }
 
 // stateByTuple has no cheap equivalent of /proc/net/tcp on macOS.
-func stateByTuple(local, remote netip.AddrPort) TCPState { return StateNone }
+func stateByTuple(local, remote netip.AddrPort) event.TCPState { return event.StateNone }
 
-func lookupByTuple(local, remote netip.AddrPort) (TCPState, Op) { return StateNone, OpNone }
+func lookupByTuple(local, remote netip.AddrPort) (event.TCPState, event.Op) {
+	return event.StateNone, event.OpNone
+}
 
 const tcpInfoName = "TCP_CONNECTION_INFO"

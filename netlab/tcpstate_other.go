@@ -2,16 +2,22 @@
 
 package netlab
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"github.com/socklab/socklab/netlab/event"
+)
 
 // Other platforms have no TCP state source wired in yet: the screen shows no
 // state rather than a guessed one.
-func tcpState(fd int) TCPState { return StateNone }
+func tcpState(fd int) event.TCPState { return event.StateNone }
 
-func tcpInfo(fd int) (TCPState, Segs) { return StateNone, Segs{} }
+func tcpInfo(fd int) (event.TCPState, event.Segs) { return event.StateNone, event.Segs{} }
 
-func stateByTuple(local, remote netip.AddrPort) TCPState { return StateNone }
+func stateByTuple(local, remote netip.AddrPort) event.TCPState { return event.StateNone }
 
-func lookupByTuple(local, remote netip.AddrPort) (TCPState, Op) { return StateNone, OpNone }
+func lookupByTuple(local, remote netip.AddrPort) (event.TCPState, event.Op) {
+	return event.StateNone, event.OpNone
+}
 
 const tcpInfoName = "TCP_INFO"

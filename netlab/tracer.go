@@ -1,6 +1,10 @@
 package netlab
 
-import "time"
+import (
+	"time"
+
+	"github.com/socklab/socklab/netlab/event"
+)
 
 // Tracer is what a socket reports to: the actor's name and role, where
 // events go and the gate calls wait at. A zero Sink turns reporting off
@@ -8,8 +12,8 @@ import "time"
 // fast path the benchmarks measure.
 type Tracer struct {
 	Actor string
-	Role  Role
-	Sink  Sink
+	Role  event.Role
+	Sink  event.Sink
 	Gate  *Gate
 	// seq, when set, numbers calls and holds their moments open while they
 	// run, so the events reach Sink's end in causal order. A Lab's tracers
@@ -24,7 +28,7 @@ type Tracer struct {
 // arguments are not even formatted.
 func (t Tracer) traced() bool { return t.Sink != nil || t.Gate != nil }
 
-func (t Tracer) emit(e Event) {
+func (t Tracer) emit(e event.Event) {
 	if t.Sink == nil {
 		return
 	}
@@ -38,5 +42,5 @@ func (t Tracer) Note(text string) {
 		return
 	}
 	now := time.Now()
-	t.emit(Event{Kind: KindNote, Role: t.Role, FD: -1, Note: text, Enter: now, Return: now, At: now})
+	t.emit(event.Event{Kind: event.KindNote, Role: t.Role, FD: -1, Note: text, Enter: now, Return: now, At: now})
 }

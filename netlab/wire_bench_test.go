@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // BenchmarkLabEchoRoundTrip is one traced echo round trip (a 64-byte
@@ -50,7 +52,7 @@ func BenchmarkLabEchoRoundTrip(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			cl, err := Dial(ctx, lab.Tracer("client 1", RoleClient), Echo, addr)
+			cl, err := Dial(ctx, lab.Tracer("client 1", event.RoleClient), Echo, addr)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/wire"
 )
 
@@ -81,7 +82,7 @@ func checkWireOrder(t *testing.T, ring bool) {
 	defer sub.Close()
 	base := lab.Log.Len() // the wire's status note came before the subscription
 	var (
-		events []Event
+		events []event.Event
 		seen   atomic.Uint64 // what the waiting goroutine may read
 	)
 	done := make(chan struct{})
@@ -136,24 +137,24 @@ func checkWireOrder(t *testing.T, ring bool) {
 // above its cause: a segment linked to a call not yet above it, a connect
 // returned above its SYN-ACK, a recv returning bytes not yet arrived.
 type orderJudge struct {
-	callAt                 map[CallID]int         // a call's returned (or blocked) event's index
+	callAt                 map[event.CallID]int   // a call's returned (or blocked) event's index
 	dataIn                 map[netip.AddrPort]int // bytes seen arriving at each address so far
 	synAck                 map[netip.AddrPort]bool
 	packets, linked, recvs int
 }
 
 func newOrderJudge() *orderJudge {
-	return &orderJudge{callAt: map[CallID]int{}, dataIn: map[netip.AddrPort]int{}, synAck: map[netip.AddrPort]bool{}}
+	return &orderJudge{callAt: map[event.CallID]int{}, dataIn: map[netip.AddrPort]int{}, synAck: map[netip.AddrPort]bool{}}
 }
 
 // judge takes event i, the next in the log.
-func (j *orderJudge) judge(i int, e Event) error {
+func (j *orderJudge) judge(i int, e event.Event) error {
 	switch e.Kind {
-	case KindPacket:
+	case event.KindPacket:
 		return j.packet(i, e)
-	case KindCall, KindBlocked:
+	case event.KindCall, event.KindBlocked:
 		j.callAt[e.CallID] = i
-		if e.Kind != KindCall || e.Failed() {
+		if e.Kind != event.KindCall || e.Failed() {
 			return nil
 		}
 		return j.returned(i, e)
@@ -161,7 +162,7 @@ func (j *orderJudge) judge(i int, e Event) error {
 	return nil
 }
 
-func (j *orderJudge) packet(i int, e Event) error {
+func (j *orderJudge) packet(i int, e event.Event) error {
 	p := e.Pkt
 	if p == nil {
 		return fmt.Errorf("event %d: a packet event without its segment", i)
@@ -181,11 +182,11 @@ func (j *orderJudge) packet(i int, e Event) error {
 }
 
 // returned judges a call that succeeded against the segments above it.
-func (j *orderJudge) returned(i int, e Event) error {
+func (j *orderJudge) returned(i int, e event.Event) error {
 	switch {
-	case e.Op == OpConnect && !j.synAck[e.Local]:
+	case e.Op == event.OpConnect && !j.synAck[e.Local]:
 		return fmt.Errorf("event %d: %s returned above the SYN-ACK it waited for", i, e.String())
-	case e.Op == OpRecv && e.Result > 0:
+	case e.Op == event.OpRecv && e.Result > 0:
 		j.recvs++
 		if j.dataIn[e.Local] < e.Result {
 			return fmt.Errorf("event %d: %s returned %d bytes, but only %d had crossed to %s above it", i, e.String(), e.Result, j.dataIn[e.Local], e.Local)

@@ -3,6 +3,8 @@ package netlab
 import (
 	"context"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // pumpBatch is how long the capture loop lets segments gather before it
@@ -24,7 +26,7 @@ func (l *Lab) startWire(cfg WireConfig) {
 		if l.wire.On {
 			on = 1
 		}
-		l.lab(OpWire, "lab", RoleLab, on, l.wire.String())
+		l.lab(event.OpWire, "lab", event.RoleLab, on, l.wire.String())
 	}()
 	if !cfg.Capture {
 		if l.wire.Why == "" {
@@ -52,7 +54,7 @@ func (l *Lab) startWire(cfg WireConfig) {
 	context.AfterFunc(l.ctx, c.Wake) // Close cancels ctx: the loop ends
 	go func() {
 		defer l.wg.Done()
-		defer Recover()
+		defer event.Recover()
 		// Segments no call is waiting on (the peer's ACK of a FIN, a SYN
 		// retransmitted a second later) are released as they arrive.
 		for c.Wait() && l.ctx.Err() == nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // Mode is one kind of echo server in a comparison.
@@ -158,7 +159,7 @@ func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Resu
 				return nil, err
 			}
 			tw = NewTraceWriter(f)
-			sc.Tracer = netlab.NewSequencer(tw).Tracer("server", netlab.RoleServer)
+			sc.Tracer = netlab.NewSequencer(tw).Tracer("server", event.RoleServer)
 		}
 		srv, err := StartServer(ctx, sc)
 		if err != nil {

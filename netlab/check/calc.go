@@ -9,6 +9,7 @@ import (
 
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/calc"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // pythonCases are the expressions a calculator server is asked, each with
@@ -130,7 +131,7 @@ func (g *echoServer) followsPython(ctx context.Context) (bool, string, []string)
 			if i > 0 {
 				what += ". Keep the connection until the client closes (recv() returns 0): answer each request on it."
 			}
-			return false, strings.Join(append(wrong, what), "; ") + output(g.s), lines(programCalls(g.s, netlab.OpRecv, netlab.OpSend, netlab.OpClose), 4)
+			return false, strings.Join(append(wrong, what), "; ") + output(g.s), lines(programCalls(g.s, event.OpRecv, event.OpSend, event.OpClose), 4)
 		}
 		if got != want {
 			wrong = append(wrong, fmt.Sprintf("%s: your server answered %q, Python says %s (%s)", tc.expr, got, want, tc.why))
@@ -175,15 +176,15 @@ func (g *echoServer) answersABadExpression(ctx context.Context) (bool, string, [
 // connection acc accepted, either ended or waits for a client again (an
 // accept, a poll): a server that drops a connection may be on its way
 // out, and the report should say which.
-func (g *echoServer) backOrEnded(ctx context.Context, acc netlab.Event) {
+func (g *echoServer) backOrEnded(ctx context.Context, acc event.Event) {
 	for ctx.Err() == nil {
 		closed := uint64(0)
 		for _, e := range programCalls(g.s) {
 			switch {
 			case acc.Result < 0:
-			case closed == 0 && e.Kind == netlab.KindCall && e.Op == netlab.OpClose && e.FD == acc.Result && e.Seq > acc.Seq:
+			case closed == 0 && e.Kind == event.KindCall && e.Op == event.OpClose && e.FD == acc.Result && e.Seq > acc.Seq:
 				closed = e.Seq
-			case closed > 0 && (e.Op == netlab.OpAccept || e.Op == netlab.OpWait):
+			case closed > 0 && (e.Op == event.OpAccept || e.Op == event.OpWait):
 				return
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // TestStepModePausesTheProgramBeforeAccept is the issue's step-mode "done
@@ -24,7 +25,7 @@ func TestStepModePausesTheProgramBeforeAccept(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := StartSession(ctx, SessionConfig{Argv: append(program(t, "echo_server.py"), "1"), Role: netlab.RoleServer, Step: true})
+	s, err := StartSession(ctx, SessionConfig{Argv: append(program(t, "echo_server.py"), "1"), Role: event.RoleServer, Step: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func TestStepModePausesTheProgramBeforeAccept(t *testing.T) {
 				time.Sleep(5 * time.Millisecond)
 			}
 		}
-		if pending[0].Op == netlab.OpAccept {
+		if pending[0].Op == event.OpAccept {
 			break
 		}
 		s.Lab.Step()
@@ -74,7 +75,7 @@ func TestStepModePausesTheProgramBeforeAccept(t *testing.T) {
 		t.Fatalf("listener's accept queue: %q, want Recv-Q 1", out)
 	}
 	for _, e := range s.Lab.Log.Events() {
-		if e.Actor == "program" && e.Kind == netlab.KindCall && e.Op == netlab.OpAccept {
+		if e.Actor == "program" && e.Kind == event.KindCall && e.Op == event.OpAccept {
 			t.Fatalf("accept returned while held at the gate: %s", e)
 		}
 	}

@@ -1,6 +1,9 @@
-package netlab
+package event
 
-import "syscall"
+import (
+	"strconv"
+	"syscall"
+)
 
 // winErrnoNames maps the Windows Sockets error codes (and the few Win32
 // codes Go's net package passes through from completed overlapped I/O) to
@@ -78,5 +81,5 @@ func ErrnoName(e syscall.Errno) string {
 	if n, ok := winErrnoNames[e]; ok {
 		return n
 	}
-	return "error " + itoa(int(e))
+	return "error " + strconv.Itoa(int(e))
 }

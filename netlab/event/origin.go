@@ -1,4 +1,4 @@
-package netlab
+package event
 
 // Origin is who put a captured segment on the wire.
 type Origin uint8

@@ -1,4 +1,4 @@
-package netlab
+package event
 
 import (
 	"bytes"
@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/socklab/socklab/netlab/safetext"
-	"github.com/socklab/socklab/netlab/wire"
 )
 
 // The encoder AppendJSON replaced (encoding/json, then safetext.JSON), kept
@@ -209,13 +208,13 @@ func jsonCorpus() []Event {
 				e.Enter, e.Return, e.At = t0, t0.Add(time.Duration(i)), t0.Add(-time.Duration(i))
 			}
 			if i%5 == 0 {
-				seg := wire.Segment{Proto: []string{"tcp", "udp", "icmp", "icmp6", ""}[i%5/1%5], Src: addrs[i%len(addrs)],
-					Dst: addrs[(i+1)%len(addrs)], Flags: wire.Flags(i), Seq: uint32(i) << 20, Ack: 1<<32 - 1, RelSeq: uint32(i),
-					RelAck: 7, Win: 65535, WinShift: i%9 - 1, Opts: wire.Options{MSS: i % 2 * 65483, WScale: i%4 - 1, SACKPerm: i%2 == 0},
+				seg := Segment{Proto: []string{"tcp", "udp", "icmp", "icmp6", ""}[i%5/1%5], Src: addrs[i%len(addrs)],
+					Dst: addrs[(i+1)%len(addrs)], Flags: Flags(i), Seq: uint32(i) << 20, Ack: 1<<32 - 1, RelSeq: uint32(i),
+					RelAck: 7, Win: 65535, WinShift: i%9 - 1, Opts: Options{MSS: i % 2 * 65483, WScale: i%4 - 1, SACKPerm: i%2 == 0},
 					Len: i, Retrans: i%3 == 0}
 				if i%10 == 0 {
 					seg.Proto = "icmp"
-					seg.ICMP = wire.ICMP{Type: 3, Code: uint8(i % 4)}
+					seg.ICMP = ICMP{Type: 3, Code: uint8(i % 4)}
 					seg.ICMP.Quoted.Proto = []string{"udp", ""}[i%20/10]
 					seg.ICMP.Quoted.Src, seg.ICMP.Quoted.Dst = addrs[(i+2)%len(addrs)], addrs[(i+3)%len(addrs)]
 				}

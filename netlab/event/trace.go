@@ -1,10 +1,11 @@
-package netlab
+package event
 
 import (
 	"bufio"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -181,7 +182,7 @@ func (t *TraceWriter) reportDrops(reported uint64) uint64 {
 		if t.json {
 			t.w.Write(append(DroppedJSON(nil, d-reported), '\n'))
 		} else {
-			t.w.WriteString("[" + itoa(int(d-reported)) + " trace lines dropped: the output could not keep up]\n")
+			t.w.WriteString("[" + strconv.Itoa(int(d-reported)) + " trace lines dropped: the output could not keep up]\n")
 		}
 		return d
 	}

@@ -1,0 +1,114 @@
+package netlab
+
+import (
+	"io"
+	"syscall"
+
+	"github.com/socklab/socklab/netlab/event"
+)
+
+// This file is temporary. The names below moved out of netlab into the
+// packages that now hold them (see doc.go); ui/ and the root package still
+// use them through netlab, and these aliases keep both compiling unchanged
+// until they are rewritten to the new names, when this file is deleted.
+// Nothing in netlab or below it uses these aliases.
+
+// From event.
+
+type (
+	Args        = event.Args
+	CallID      = event.CallID
+	Event       = event.Event
+	Op          = event.Op
+	Origin      = event.Origin
+	Packet      = event.Packet
+	PanicError  = event.PanicError
+	Reason      = event.Reason
+	Role        = event.Role
+	Rule        = event.Rule
+	Segs        = event.Segs
+	Sink        = event.Sink
+	Sub         = event.Sub
+	TCPState    = event.TCPState
+	TraceWriter = event.TraceWriter
+)
+
+const (
+	CloseWait             = event.CloseWait
+	KindBlocked           = event.KindBlocked
+	KindCall              = event.KindCall
+	KindLab               = event.KindLab
+	KindNote              = event.KindNote
+	KindPacket            = event.KindPacket
+	KindPending           = event.KindPending
+	OpAccept              = event.OpAccept
+	OpActorEnd            = event.OpActorEnd
+	OpActorStart          = event.OpActorStart
+	OpBind                = event.OpBind
+	OpClose               = event.OpClose
+	OpConnect             = event.OpConnect
+	OpListen              = event.OpListen
+	OpNone                = event.OpNone
+	OpRecv                = event.OpRecv
+	OpRecvfrom            = event.OpRecvfrom
+	OpSend                = event.OpSend
+	OpSendto              = event.OpSendto
+	OpShutdown            = event.OpShutdown
+	OpSocket              = event.OpSocket
+	OpStepMode            = event.OpStepMode
+	OpWire                = event.OpWire
+	OriginCall            = event.OriginCall
+	OriginKernel          = event.OriginKernel
+	OriginOutside         = event.OriginOutside
+	ReasonAck             = event.ReasonAck
+	ReasonHeld            = event.ReasonHeld
+	ReasonNone            = event.ReasonNone
+	ReasonPortUnreachable = event.ReasonPortUnreachable
+	RoleClient            = event.RoleClient
+	RoleConn              = event.RoleConn
+	RoleLab               = event.RoleLab
+	RoleServer            = event.RoleServer
+	RuleBytes             = event.RuleBytes
+	RuleKind              = event.RuleKind
+	RuleNone              = event.RuleNone
+	RuleTiming            = event.RuleTiming
+	StateCloseWait        = event.StateCloseWait
+	StateClosed           = event.StateClosed
+	StateClosing          = event.StateClosing
+	StateEstablished      = event.StateEstablished
+	StateFinWait1         = event.StateFinWait1
+	StateFinWait2         = event.StateFinWait2
+	StateLastAck          = event.StateLastAck
+	StateListen           = event.StateListen
+	StateNone             = event.StateNone
+	StateTimeWait         = event.StateTimeWait
+)
+
+// ErrnoName is event.ErrnoName.
+func ErrnoName(e syscall.Errno) string { return event.ErrnoName(e) }
+
+// Explain is event.Explain.
+func Explain(op event.Op) string { return event.Explain(op) }
+
+// NewJSONTraceWriter is event.NewJSONTraceWriter.
+func NewJSONTraceWriter(w io.Writer, queue int) *event.TraceWriter {
+	return event.NewJSONTraceWriter(w, queue)
+}
+
+// NewLog is event.NewLog.
+func NewLog(capacity int) *event.Log { return event.NewLog(capacity) }
+
+// NewTraceWriter is event.NewTraceWriter.
+func NewTraceWriter(w io.Writer, queue int) *event.TraceWriter { return event.NewTraceWriter(w, queue) }
+
+// OnPanic is event.OnPanic.
+func OnPanic(h func(*event.PanicError)) (restore func()) { return event.OnPanic(h) }
+
+// OpByKey is event.OpByKey.
+func OpByKey(key string) (event.Op, bool) { return event.OpByKey(key) }
+
+// OptionsText is event.OptionsText.
+func OptionsText(o event.Options) string { return event.OptionsText(o) }
+
+// Tee is event.Tee.
+func Tee(sinks ...event.Sink) event.Sink { return event.Tee(sinks...) }
