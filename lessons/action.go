@@ -5,6 +5,8 @@ import (
 
 	"github.com/socklab/socklab/lessons/rules"
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 
 	"bytes"
 	"fmt"
@@ -13,8 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/socklab/socklab/netlab"
 )
 
 // Action is one line of a step's lab block: a real call made by an actor.
@@ -36,11 +36,11 @@ type Action struct {
 	text  []byte        // send, sendall, sendto: the bytes, repeated times times
 	times int           // kept apart so a file is not expanded when read
 	addr  addrArg       // bind, connect, sendto, serve
-	fam   netlab.Family // socket
-	typ   netlab.Type   // socket
-	how   netlab.How    // shutdown
+	fam   sock.Family   // socket
+	typ   sock.Type     // socket
+	how   sock.How      // shutdown
 	wait  time.Duration // wait's limit; 0: the engine's default
-	serve netlab.ServerConfig
+	serve service.ServerConfig
 }
 
 // addrArg is an ADDR argument: a literal address, or an actor whose bound
@@ -75,9 +75,9 @@ type actionSpec struct {
 	// Exactly one of run, sock and read says what the action does.
 	run  func(r *Run, ctx context.Context, o *Outcome, act *actor) *Outcome // not a call on the actor's socket
 	sock sockCall                                                           // one call on the actor's socket
-	read func(r *Run, o *Outcome, s *netlab.Socket)                         // a read of the socket the engine answers at once
+	read func(r *Run, o *Outcome, s *sock.Socket)                           // a read of the socket the engine answers at once
 	// server, when set, is the action on an actor started with serve.
-	server func(*netlab.Server) error
+	server func(*service.Server) error
 	// field, when set, answers the rules instead of the call's events.
 	field func(o *Outcome, name string) (rules.Value, error)
 }
@@ -229,11 +229,11 @@ func both(a, b func(*Action, map[string]bool) error) func(*Action, map[string]bo
 }
 
 var socketKinds = map[string]struct {
-	fam netlab.Family
-	typ netlab.Type
+	fam sock.Family
+	typ sock.Type
 }{
-	"tcp": {netlab.IPv4, netlab.Stream}, "tcp6": {netlab.IPv6, netlab.Stream},
-	"udp": {netlab.IPv4, netlab.Datagram}, "udp6": {netlab.IPv6, netlab.Datagram},
+	"tcp": {sock.IPv4, sock.Stream}, "tcp6": {sock.IPv6, sock.Stream},
+	"udp": {sock.IPv4, sock.Datagram}, "udp6": {sock.IPv6, sock.Datagram},
 }
 
 func checkSocket(a *Action, _ map[string]bool) error {
@@ -245,7 +245,7 @@ func checkSocket(a *Action, _ map[string]bool) error {
 	return nil
 }
 
-var hows = map[string]netlab.How{"wr": netlab.ShutWrite, "rd": netlab.ShutRead, "rdwr": netlab.ShutBoth}
+var hows = map[string]sock.How{"wr": sock.ShutWrite, "rd": sock.ShutRead, "rdwr": sock.ShutBoth}
 
 func checkHow(a *Action, _ map[string]bool) error {
 	h, ok := hows[a.Args[0]]
@@ -260,12 +260,12 @@ func checkHow(a *Action, _ map[string]bool) error {
 // data, and none of its numbers may cost more than a lesson needs (a
 // receive buffer is made before the kernel is asked). README.md lists them.
 const (
-	MaxRecv    = netlab.MaxRecv // recv, recvfrom, echo: bytes per call
-	MaxBacklog = 1 << 16        // listen and serve backlog=N
-	MaxLine    = 1 << 20        // serve maxline=N
-	MaxClients = 4096           // serve maxclients=N
-	MaxSteps   = 200            // steps in one lesson
-	MaxActions = 2000           // actions in one lesson, every step together
+	MaxRecv    = sock.MaxRecv // recv, recvfrom, echo: bytes per call
+	MaxBacklog = 1 << 16      // listen and serve backlog=N
+	MaxLine    = 1 << 20      // serve maxline=N
+	MaxClients = 4096         // serve maxclients=N
+	MaxSteps   = 200          // steps in one lesson
+	MaxActions = 2000         // actions in one lesson, every step together
 	// MaxPlay bounds the time a lesson's idle and wait actions may take,
 	// together (a wait without a duration counts as its 10s default).
 	MaxPlay = 10 * time.Minute
@@ -359,7 +359,7 @@ func checkSysctl(a *Action, _ map[string]bool) error {
 }
 
 func checkServe(a *Action, known map[string]bool) error {
-	if a.Args[0] != netlab.Echo && a.Args[0] != netlab.Calc {
+	if a.Args[0] != service.Echo && a.Args[0] != service.Calc {
 		return fmt.Errorf("%q: want echo or calc", a.Args[0])
 	}
 	if err := checkAddrArg(1)(a, known); err != nil {
@@ -372,8 +372,8 @@ func checkServe(a *Action, known map[string]bool) error {
 }
 
 // serveOptions parses serve's options into a ServerConfig.
-func serveOptions(opts []string) (netlab.ServerConfig, error) {
-	var cfg netlab.ServerConfig
+func serveOptions(opts []string) (service.ServerConfig, error) {
+	var cfg service.ServerConfig
 	for _, o := range opts {
 		k, v, _ := strings.Cut(o, "=")
 		var err error
@@ -405,7 +405,7 @@ func serveOptions(opts []string) (netlab.ServerConfig, error) {
 
 // serveBounds keeps serve's numbers within what a lesson needs; 0 (or no
 // option) leaves netlab's default.
-func serveBounds(k string, cfg netlab.ServerConfig) error {
+func serveBounds(k string, cfg service.ServerConfig) error {
 	bad := func(v, max int) error {
 		if v < 0 || v > max {
 			return fmt.Errorf("want 0 to %d", max)
@@ -446,7 +446,7 @@ func parseAddrArg(s string) (netip.AddrPort, string, error) {
 	if rules.IsIdent(port) {
 		return netip.AddrPortFrom(ip, 0), port, nil
 	}
-	p, err := netlab.ParsePort(port)
+	p, err := sock.ParsePort(port)
 	if err != nil {
 		return netip.AddrPort{}, "", err
 	}

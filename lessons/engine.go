@@ -3,6 +3,8 @@ package lessons
 import (
 	"github.com/socklab/socklab/lessons/rules"
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 
 	"context"
 	"errors"
@@ -102,8 +104,8 @@ type fdCall struct {
 
 type actor struct {
 	name string
-	sock *netlab.Socket
-	srv  *netlab.Server
+	sock *sock.Socket
+	srv  *service.Server
 	// busy is the actor's call that has not returned yet; busyDone closes
 	// when it does.
 	busy     *Outcome
@@ -336,8 +338,8 @@ func (r *Run) Close() {
 		return
 	}
 	r.closed = true
-	var socks []*netlab.Socket
-	var srvs []*netlab.Server
+	var socks []*sock.Socket
+	var srvs []*service.Server
 	for _, a := range r.actors {
 		if a.sock != nil {
 			socks = append(socks, a.sock)
@@ -393,7 +395,7 @@ func waitsInKernel(e event.Event) bool {
 	return true
 }
 
-func (r *Run) tracer(name string) netlab.Tracer {
+func (r *Run) tracer(name string) sock.Tracer {
 	t := r.Lab.Tracer(name, r.roles[name])
 	t.Sink = event.SinkFunc(r.emit)
 	return t
@@ -560,7 +562,7 @@ func (r *Run) socket(ctx context.Context, o *Outcome) *Outcome {
 	}
 	r.byFD[fdCall{-1, event.OpSocket}] = o
 	r.mu.Unlock()
-	s, err := netlab.Open(r.ctx, r.tracer(a.Actor), a.fam, a.typ)
+	s, err := sock.Open(r.ctx, r.tracer(a.Actor), a.fam, a.typ)
 	r.mu.Lock()
 	delete(r.byFD, fdCall{-1, event.OpSocket})
 	o.Done = true
@@ -585,7 +587,7 @@ func (r *Run) serve(o *Outcome) *Outcome {
 	r.mu.Lock()
 	r.byActor[a.Actor] = o
 	r.mu.Unlock()
-	srv, err := netlab.Listen(r.ctx, cfg)
+	srv, err := service.Listen(r.ctx, cfg)
 	r.mu.Lock()
 	delete(r.byActor, a.Actor)
 	o.Done = true
@@ -612,7 +614,7 @@ func (r *Run) serve(o *Outcome) *Outcome {
 
 // state asks the kernel for the socket's TCP state; the event names the
 // source that answered (TCP_INFO, sock_diag, /proc/net/tcp).
-func (r *Run) state(o *Outcome, s *netlab.Socket) {
+func (r *Run) state(o *Outcome, s *sock.Socket) {
 	r.record(o, s.ReadState())
 }
 
@@ -671,7 +673,7 @@ func (r *Run) resolve(arg addrArg, use addrUse) (netip.AddrPort, error) {
 		return netip.AddrPortFrom(lit.Addr(), local.Port()), nil
 	}
 	if use == toConnect {
-		return netlab.ConnectTarget(local), nil
+		return sock.ConnectTarget(local), nil
 	}
 	return local, nil
 }

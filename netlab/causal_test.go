@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // causalChecker reads events in the order a consumer sees them (the log, a
@@ -91,7 +92,7 @@ func echoRoundTrips(t *testing.T, lab *Lab, clients, trips int, seed uint64) {
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(seed, uint64(i)))
-			cl, err := Dial(ctx, lab.Tracer(fmt.Sprintf("client %d", i+1), event.RoleClient), Echo, addr)
+			cl, err := service.Dial(ctx, lab.Tracer(fmt.Sprintf("client %d", i+1), event.RoleClient), service.Echo, addr)
 			if err != nil {
 				errs <- err
 				return
@@ -156,7 +157,7 @@ func TestCausalOrder(t *testing.T) {
 					seen.Add(uint64(len(evs)))
 				}
 			}()
-			if err := lab.StartServer(ServerConfig{Service: Echo, Addr: addr}); err != nil {
+			if err := lab.StartServer(service.ServerConfig{Service: service.Echo, Addr: addr}); err != nil {
 				t.Fatal(err)
 			}
 			echoRoundTrips(t, lab, 8, trips, 1)

@@ -1,10 +1,15 @@
 package netlab
 
 import (
+	"context"
 	"io"
+	"net/netip"
 	"syscall"
 
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
+	"github.com/socklab/socklab/netlab/wire"
 )
 
 // This file is temporary. The names below moved out of netlab into the
@@ -19,6 +24,7 @@ type (
 	Args        = event.Args
 	CallID      = event.CallID
 	Event       = event.Event
+	Holding     = event.Holding
 	Op          = event.Op
 	Origin      = event.Origin
 	Packet      = event.Packet
@@ -112,3 +118,101 @@ func OptionsText(o event.Options) string { return event.OptionsText(o) }
 
 // Tee is event.Tee.
 func Tee(sinks ...event.Sink) event.Sink { return event.Tee(sinks...) }
+
+// From wire.
+
+type (
+	PcapSink = wire.PcapSink
+)
+
+// LoopbackUp is wire.LoopbackUp.
+func LoopbackUp() error { return wire.LoopbackUp() }
+
+// NewPcapSink is wire.NewPcapSink.
+func NewPcapSink(w io.Writer) (*wire.PcapSink, error) { return wire.NewPcapSink(w) }
+
+// OpenCapture is wire.OpenCapture.
+func OpenCapture() (*wire.Capture, error) { return wire.OpenCapture() }
+
+// From sock.
+
+type (
+	AcceptQueue = sock.AcceptQueue
+	CallError   = sock.CallError
+	SockInfo    = sock.SockInfo
+	Tracer      = sock.Tracer
+)
+
+// ConnectTarget is sock.ConnectTarget.
+func ConnectTarget(addr netip.AddrPort) netip.AddrPort { return sock.ConnectTarget(addr) }
+
+// IsLoopback is sock.IsLoopback.
+func IsLoopback(addr netip.Addr) bool { return sock.IsLoopback(addr) }
+
+// NewSequencer is sock.NewSequencer.
+func NewSequencer(out event.Sink) *sock.Sequencer { return sock.NewSequencer(out) }
+
+// ParseAddr is sock.ParseAddr.
+func ParseAddr(s string) (netip.AddrPort, error) { return sock.ParseAddr(s) }
+
+// ResolveHostPort is sock.ResolveHostPort.
+func ResolveHostPort(host, port string) (netip.AddrPort, error) {
+	return sock.ResolveHostPort(host, port)
+}
+
+// From service.
+
+type (
+	AcceptErrors  = service.AcceptErrors
+	AcceptFailure = service.AcceptFailure
+	AllowList     = service.AllowList
+	Class         = service.Class
+	ClassConfig   = service.ClassConfig
+	ClassNote     = service.ClassNote
+	ClassSnapshot = service.ClassSnapshot
+	HoldState     = service.HoldState
+	Lane          = service.Lane
+	ListenDrops   = service.ListenDrops
+	ServerConfig  = service.ServerConfig
+	StudentTally  = service.StudentTally
+)
+
+const (
+	Calc             = service.Calc
+	Echo             = service.Echo
+	NoteArrived      = service.NoteArrived
+	NoteLeft         = service.NoteLeft
+	NoteRefused      = service.NoteRefused
+	RefusePerStudent = service.RefusePerStudent
+)
+
+var (
+	ErrClosedByPeer = service.ErrClosedByPeer
+)
+
+// DefaultPort is service.DefaultPort.
+func DefaultPort(serviceArg string) uint16 { return service.DefaultPort(serviceArg) }
+
+// Dial is service.Dial.
+func Dial(ctx context.Context, tr sock.Tracer, serviceArg string, addr netip.AddrPort) (*service.Client, error) {
+	return service.Dial(ctx, tr, serviceArg, addr)
+}
+
+// Listen is service.Listen.
+func Listen(ctx context.Context, cfg service.ServerConfig) (*service.Server, error) {
+	return service.Listen(ctx, cfg)
+}
+
+// ListenClass is service.ListenClass.
+func ListenClass(ctx context.Context, cfg service.ClassConfig) (*service.Class, error) {
+	return service.ListenClass(ctx, cfg)
+}
+
+// ParseAllow is service.ParseAllow.
+func ParseAllow(s string) (netip.Prefix, error) { return service.ParseAllow(s) }
+
+// ReachableAddrs is service.ReachableAddrs.
+func ReachableAddrs(bind netip.Addr) []netip.Addr { return service.ReachableAddrs(bind) }
+
+// ServiceForPort is service.ServiceForPort.
+func ServiceForPort(port uint16) string { return service.ServiceForPort(port) }

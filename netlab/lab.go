@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
+	"github.com/socklab/socklab/netlab/wire"
 )
 
 // LabConfig configures a Lab.
@@ -31,16 +34,16 @@ type LabConfig struct {
 // the actors' goroutines, and their results arrive as events in Log.
 type Lab struct {
 	Log  *event.Log
-	Gate *Gate
-	seq  *Sequencer
+	Gate *sock.Gate
+	seq  *sock.Sequencer
 
 	ctx    context.Context
 	cancel context.CancelFunc
-	reg    *registry
+	reg    *sock.Registry
 	wg     sync.WaitGroup
 
 	mu         sync.Mutex
-	server     *Server
+	server     *service.Server
 	serverErr  error
 	listening  chan struct{} // closed once the server listens (or failed)
 	clients    []*LabClient
@@ -50,7 +53,7 @@ type Lab struct {
 	trace      event.Sink
 
 	wire    WireStatus
-	capture *Capture
+	capture *wire.Capture
 	remote  netip.AddrPort
 }
 
@@ -60,14 +63,14 @@ func NewLab(cfg LabConfig) *Lab {
 		cfg.History = 5000
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &Lab{Log: event.NewLog(cfg.History), ctx: ctx, cancel: cancel, reg: &registry{},
+	l := &Lab{Log: event.NewLog(cfg.History), ctx: ctx, cancel: cancel, reg: &sock.Registry{},
 		listening: make(chan struct{}), blocked: map[event.CallID]event.Event{}, trace: cfg.Trace, remote: cfg.Remote}
 	if cfg.Remote.IsValid() {
 		close(l.listening) // the server is already there, elsewhere
 	}
-	l.seq = NewSequencer(event.SinkFunc(l.record))
-	l.Gate = NewGate(nil)
-	l.Gate.OnWait(func(c Call) {
+	l.seq = sock.NewSequencer(event.SinkFunc(l.record))
+	l.Gate = sock.NewGate(nil)
+	l.Gate.OnWait(func(c sock.Call) {
 		l.Emit(event.Event{Kind: event.KindPending, Op: c.Op, CallID: c.ID, Role: c.Role, Actor: c.Actor, Text: c.Text,
 			FD: c.FD, Result: -1, Note: event.Explain(c.Op)})
 	})
@@ -106,8 +109,8 @@ func (l *Lab) lab(op event.Op, actor string, role event.Role, result int, note s
 }
 
 // Tracer returns the tracer for one of the lab's actors.
-func (l *Lab) Tracer(actor string, role event.Role) Tracer {
-	return Tracer{Actor: actor, Role: role, Sink: l, Gate: l.Gate, seq: l.seq, reg: l.reg}
+func (l *Lab) Tracer(actor string, role event.Role) sock.Tracer {
+	return sock.Tracer{Actor: actor, Role: role, Sink: l, Gate: l.Gate, Seq: l.seq, Reg: l.reg}
 }
 
 // Context is cancelled when the lab closes.
@@ -125,7 +128,7 @@ func (l *Lab) Blocked() []event.Event {
 }
 
 // Pending returns the calls waiting at the step gate, oldest first.
-func (l *Lab) Pending() []Call { return l.Gate.Waiting() }
+func (l *Lab) Pending() []sock.Call { return l.Gate.Waiting() }
 
 // SetStep switches step mode on or off, and says so in the log.
 func (l *Lab) SetStep(on bool) {
@@ -144,14 +147,14 @@ func (l *Lab) SetStep(on bool) {
 func (l *Lab) Stepping() bool { return l.Gate.Stepping() }
 
 // Step lets the oldest waiting call run.
-func (l *Lab) Step() (Call, bool) { return l.Gate.Step() }
+func (l *Lab) Step() (sock.Call, bool) { return l.Gate.Step() }
 
 // Snapshot asks the kernel for the state of every socket of the lab.
-func (l *Lab) Snapshot() []SockInfo { return l.reg.snapshot() }
+func (l *Lab) Snapshot() []sock.SockInfo { return l.reg.Snapshot() }
 
 // StartServer starts the server actor: it listens, then serves until the lab
 // closes. It returns at once; ServerAddr waits for the outcome.
-func (l *Lab) StartServer(cfg ServerConfig) error {
+func (l *Lab) StartServer(cfg service.ServerConfig) error {
 	l.mu.Lock()
 	if l.remote.IsValid() {
 		l.mu.Unlock()
@@ -161,7 +164,7 @@ func (l *Lab) StartServer(cfg ServerConfig) error {
 		l.mu.Unlock()
 		return errors.New("lab: server already started")
 	}
-	l.server = &Server{} // placeholder so a second start is refused
+	l.server = &service.Server{} // placeholder so a second start is refused
 	l.mu.Unlock()
 	if cfg.Tracer.Actor == "" {
 		cfg.Tracer = l.Tracer("server", event.RoleServer)
@@ -170,7 +173,7 @@ func (l *Lab) StartServer(cfg ServerConfig) error {
 	go func() {
 		defer l.wg.Done()
 		defer event.Recover()
-		srv, err := Listen(l.ctx, cfg)
+		srv, err := service.Listen(l.ctx, cfg)
 		l.mu.Lock()
 		if err != nil {
 			l.server, l.serverErr = nil, err
@@ -212,7 +215,7 @@ func (l *Lab) ServerAddr(ctx context.Context) (netip.AddrPort, error) {
 func (l *Lab) Remote() netip.AddrPort { return l.remote }
 
 // Server returns the running server, or nil (always nil for a remote one).
-func (l *Lab) Server() *Server {
+func (l *Lab) Server() *service.Server {
 	select {
 	case <-l.listening:
 	default:
@@ -236,7 +239,7 @@ type LabClient struct {
 	ended   chan struct{} // closed when run has returned
 	once    sync.Once
 	mu      sync.Mutex
-	sock    *Socket
+	sock    *sock.Socket
 	err     error
 }
 
@@ -274,10 +277,10 @@ func endReason(err error) string {
 	switch {
 	case err == nil:
 		return "closed as asked"
-	case errors.Is(err, ErrClosedByPeer):
+	case errors.Is(err, service.ErrClosedByPeer):
 		return "the server closed the connection (recv returned 0)"
 	}
-	var ce *CallError
+	var ce *sock.CallError
 	if errors.As(err, &ce) && ce.Errno != 0 {
 		return fmt.Sprintf("%s failed with %s (%s)", ce.Call, event.ErrnoName(ce.Errno), ce.Errno.Error())
 	}
@@ -347,7 +350,7 @@ func (c *LabClient) Close() { c.once.Do(func() { close(c.quit) }) }
 func (c *LabClient) Ended() <-chan struct{} { return c.ended }
 
 // Socket returns the client's socket once opened, or nil.
-func (c *LabClient) Socket() *Socket {
+func (c *LabClient) Socket() *sock.Socket {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.sock
@@ -367,11 +370,11 @@ func (c *LabClient) run() error {
 	if err != nil {
 		return err
 	}
-	addr = ConnectTarget(addr)
+	addr = sock.ConnectTarget(addr)
 	// The background context keeps cancellation out of each call's hot path;
 	// Lab.Close reaches a blocked call by opening the gate and closing the socket.
 	bg := context.WithoutCancel(l.ctx)
-	s, err := Open(bg, l.Tracer(c.Name, event.RoleClient), FamilyOf(addr.Addr()), Stream)
+	s, err := sock.Open(bg, l.Tracer(c.Name, event.RoleClient), sock.FamilyOf(addr.Addr()), sock.Stream)
 	if err != nil {
 		return err
 	}
@@ -382,7 +385,7 @@ func (c *LabClient) run() error {
 	if err := s.Connect(bg, addr); err != nil {
 		return err
 	}
-	cl := &Client{S: s, Service: c.Service, Pause: 500 * time.Millisecond}
+	cl := &service.Client{S: s, Service: c.Service, Pause: 500 * time.Millisecond}
 	for {
 		select {
 		case <-c.quit:
@@ -391,7 +394,7 @@ func (c *LabClient) run() error {
 			return nil
 		case msg := <-c.reqs:
 			var err error
-			if c.Service == Calc {
+			if c.Service == service.Calc {
 				_, err = cl.Calc(bg, string(msg))
 			} else {
 				_, err = cl.Echo(bg, msg)

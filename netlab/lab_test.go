@@ -6,11 +6,14 @@ import (
 	"testing"
 
 	"github.com/socklab/socklab/netlab/event"
-	"github.com/socklab/socklab/netlab/internal/testwait"
+	"github.com/socklab/socklab/netlab/internal/testkit"
+	"github.com/socklab/socklab/netlab/service"
 )
 
-// waitFor is testwait.For, under the name the tests here grew up with.
-var waitFor = testwait.For
+// waitFor is testkit.For, under the name the tests here grew up with.
+var waitFor = testkit.For
+
+var loop4 = testkit.Loop4
 
 func hasEvent(l *Lab, pred func(event.Event) bool) bool {
 	for _, e := range l.Log.Events() {
@@ -24,14 +27,14 @@ func hasEvent(l *Lab, pred func(event.Event) bool) bool {
 func TestLabRunModeCalc(t *testing.T) {
 	lab := NewLab(LabConfig{})
 	defer lab.Close()
-	if err := lab.StartServer(ServerConfig{Service: Calc, Addr: loop4}); err != nil {
+	if err := lab.StartServer(service.ServerConfig{Service: service.Calc, Addr: loop4}); err != nil {
 		t.Fatal(err)
 	}
 	addr, err := lab.ServerAddr(context.Background())
 	if err != nil || addr.Port() == 0 {
 		t.Fatalf("server addr %v %v", addr, err)
 	}
-	c, _ := lab.AddClient(Calc)
+	c, _ := lab.AddClient(service.Calc)
 	if err := c.Send([]byte("2+3*4")); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +58,7 @@ func TestLabRunModeCalc(t *testing.T) {
 func TestLabStepMode(t *testing.T) {
 	lab := NewLab(LabConfig{Step: true})
 	defer lab.Close()
-	lab.StartServer(ServerConfig{Service: Echo, Addr: loop4})
+	lab.StartServer(service.ServerConfig{Service: service.Echo, Addr: loop4})
 	waitFor(t, "socket() pending", func() bool { return len(lab.Pending()) == 1 })
 	if p := lab.Pending()[0]; p.Op != event.OpSocket || p.Actor != "server" {
 		t.Fatalf("pending %+v", p)
@@ -74,7 +77,7 @@ func TestLabStepMode(t *testing.T) {
 		b := lab.Blocked()
 		return len(b) == 1 && b[0].Op == event.OpAccept
 	})
-	lab.AddClient(Echo)
+	lab.AddClient(service.Echo)
 	for _, want := range []string{"socket", "connect"} {
 		waitFor(t, want+" pending", func() bool { return len(lab.Pending()) == 1 })
 		if c, _ := lab.Step(); c.Op.String() != want || c.Actor != "client 1" {
@@ -91,8 +94,8 @@ func TestLabStepMode(t *testing.T) {
 
 func TestLabCloseWithPendingCalls(t *testing.T) {
 	lab := NewLab(LabConfig{Step: true})
-	lab.StartServer(ServerConfig{Service: Calc, Addr: loop4})
-	lab.AddClient(Calc)
+	lab.StartServer(service.ServerConfig{Service: service.Calc, Addr: loop4})
+	lab.AddClient(service.Calc)
 	waitFor(t, "pending", func() bool { return len(lab.Pending()) >= 1 })
 	lab.Close() // must not hang on the gate
 	var lines []string

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/netlab/wire"
 )
 
@@ -59,7 +60,7 @@ func TestWireCauseBeforeEffect(t *testing.T) {
 			t.Logf("in a private network:\n%s", out)
 			return
 		}
-	} else if err := LoopbackUp(); err != nil {
+	} else if err := wire.LoopbackUp(); err != nil {
 		t.Fatalf("private network: %v", err)
 	}
 	t.Run("ring", func(t *testing.T) { checkWireOrder(t, true) })
@@ -67,15 +68,16 @@ func TestWireCauseBeforeEffect(t *testing.T) {
 }
 
 func checkWireOrder(t *testing.T, ring bool) {
-	was := captureRing
-	captureRing = ring
-	defer func() { captureRing = was }()
-	lab := NewLab(LabConfig{History: 1 << 16, Wire: WireConfig{Capture: true, Off: "test"}})
+	read := wire.ReadRecvmsg
+	if ring {
+		read = wire.ReadRing
+	}
+	lab := NewLab(LabConfig{History: 1 << 16, Wire: WireConfig{Capture: true, Off: "test", Read: read}})
 	defer lab.Close()
 	if !lab.WireOn() {
 		t.Skipf("no capture here: %s", lab.Wire())
 	}
-	if got := lab.capture.ring != nil; got != ring {
+	if got := lab.capture.Reading() == wire.ReadRing; got != ring {
 		t.Fatalf("capture with a ring: %v, want %v", got, ring)
 	}
 	sub := lab.Log.Subscribe(1 << 20)
@@ -98,7 +100,7 @@ func checkWireOrder(t *testing.T, ring bool) {
 			seen.Add(uint64(len(evs)))
 		}
 	}()
-	if err := lab.StartServer(ServerConfig{Service: Echo, Addr: loop4}); err != nil {
+	if err := lab.StartServer(service.ServerConfig{Service: service.Echo, Addr: loop4}); err != nil {
 		t.Fatal(err)
 	}
 	trips := 400

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/calc"
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // pythonCases are the expressions a calculator server is asked, each with
@@ -36,7 +36,7 @@ func reference(expr string) string {
 }
 
 // calcProbe asks 6*7 and wants 42.
-func calcProbe(ctx context.Context, c *netlab.Client) error {
+func calcProbe(ctx context.Context, c *service.Client) error {
 	got, err := ask(ctx, c, "6*7")
 	if err == nil && got != "42" {
 		err = fmt.Errorf("asked 6*7, got %q", got)
@@ -45,7 +45,7 @@ func calcProbe(ctx context.Context, c *netlab.Client) error {
 }
 
 func runCalcServer(ctx context.Context, cfg Config, report func(Result)) ([]Result, error) {
-	g := &echoServer{cfg: cfg, service: netlab.Calc, probe: calcProbe}
+	g := &echoServer{cfg: cfg, service: service.Calc, probe: calcProbe}
 	return g.run(ctx, func() []serverCheck {
 		return []serverCheck{
 			{"answers an expression", g.answersAnExpression},
@@ -73,7 +73,7 @@ const replyPause = 300 * time.Millisecond
 //
 // The pause is a context of its own, not a read deadline: a recv with a
 // context that has a deadline replaces the socket's read deadline by it.
-func ask(ctx context.Context, c *netlab.Client, expr string) (string, error) {
+func ask(ctx context.Context, c *service.Client, expr string) (string, error) {
 	if err := c.S.SendAll(ctx, []byte(expr+"\n")); err != nil {
 		return "", err
 	}
@@ -97,7 +97,7 @@ func ask(ctx context.Context, c *netlab.Client, expr string) (string, error) {
 		case len(p) == 0 && len(got) > 0:
 			return strings.TrimSpace(string(got)), nil
 		case len(p) == 0:
-			return "", netlab.ErrClosedByPeer
+			return "", service.ErrClosedByPeer
 		}
 		got = append(got, p...)
 	}

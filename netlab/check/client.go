@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/ptrace"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // PortArg in a program's arguments is replaced by the port of socklab's
@@ -23,7 +23,7 @@ const PortArg = "{port}"
 // ends (or the time limit), and its calls say whether it connected, sent,
 // read the whole reply and closed.
 func runEchoClient(ctx context.Context, cfg Config, report func(Result)) ([]Result, error) {
-	return runClient(ctx, cfg, netlab.Echo, 65432, report)
+	return runClient(ctx, cfg, service.Echo, 65432, report)
 }
 
 // CalcInput is what a calculator client reads on its standard input when
@@ -39,18 +39,18 @@ func runCalcClient(ctx context.Context, cfg Config, report func(Result)) ([]Resu
 	if cfg.Stdin == nil {
 		cfg.Stdin = strings.NewReader(CalcInput)
 	}
-	return runClient(ctx, cfg, netlab.Calc, 1081, report)
+	return runClient(ctx, cfg, service.Calc, 1081, report)
 }
 
-func runClient(ctx context.Context, cfg Config, service string, defaultPort int, report func(Result)) ([]Result, error) {
+func runClient(ctx context.Context, cfg Config, svc string, defaultPort int, report func(Result)) ([]Result, error) {
 	start := time.Now()
-	s, addr, err := startClientSession(ctx, cfg, service, defaultPort)
+	s, addr, err := startClientSession(ctx, cfg, svc, defaultPort)
 	if err != nil {
 		return nil, err
 	}
 	hung := waitForClient(ctx, s, cfg.Limit)
 	ex, _ := s.Stop(time.Second)
-	g := clientGrader{s: s, addr: addr, service: service, hung: hung, took: since(start), report: report}
+	g := clientGrader{s: s, addr: addr, service: svc, hung: hung, took: since(start), report: report}
 	g.calls = tallyClientCalls(programCalls(s))
 	g.gradeConnect()
 	g.gradeSends()
@@ -75,17 +75,17 @@ func clientPort(cfg Config, defaultPort int) int {
 // startClientSession starts socklab's server, then the program with
 // {port} replaced by the server's port; it refuses a program that cannot
 // be traced, since every check reads the program's calls.
-func startClientSession(ctx context.Context, cfg Config, service string, defaultPort int) (*Session, netip.AddrPort, error) {
+func startClientSession(ctx context.Context, cfg Config, svc string, defaultPort int) (*Session, netip.AddrPort, error) {
 	s := NewSession(SessionConfig{Argv: cfg.Argv, Dir: cfg.Dir, Wire: cfg.Wire, Role: event.RoleClient, Stdin: cfg.Stdin})
 	listen := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(clientPort(cfg, defaultPort)))
-	if err := s.Lab.StartServer(netlab.ServerConfig{Service: service, Addr: listen}); err != nil {
+	if err := s.Lab.StartServer(service.ServerConfig{Service: svc, Addr: listen}); err != nil {
 		s.Lab.Close()
 		return nil, netip.AddrPort{}, err
 	}
 	addr, err := s.Lab.ServerAddr(ctx)
 	if err != nil {
 		s.Lab.Close()
-		return nil, netip.AddrPort{}, fmt.Errorf("socklab's %s server: %w", service, err)
+		return nil, netip.AddrPort{}, fmt.Errorf("socklab's %s server: %w", svc, err)
 	}
 	for i, a := range s.cfg.Argv {
 		s.cfg.Argv[i] = strings.ReplaceAll(a, PortArg, strconv.Itoa(int(addr.Port())))

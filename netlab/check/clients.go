@@ -7,8 +7,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // twoAtOnce holds one client's connection open while a second asks. A
@@ -130,7 +130,7 @@ func (g *echoServer) survivesAReset(ctx context.Context) (bool, string, []string
 
 // acceptOf is the program's accept that returned client c's connection
 // (Result -1 when none did).
-func (g *echoServer) acceptOf(c *netlab.Client) event.Event {
+func (g *echoServer) acceptOf(c *service.Client) event.Event {
 	local, acc := c.S.LocalAddr(), event.Event{Result: -1}
 	for _, e := range programCalls(g.s, event.OpAccept) {
 		if e.Kind == event.KindCall && e.Result >= 0 && e.Remote == local {

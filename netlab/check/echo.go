@@ -10,8 +10,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // echoServer grades a server (echo or calculator); its checks share one
@@ -25,7 +26,7 @@ type echoServer struct {
 	// service is the protocol socklab's clients speak; probe makes one
 	// request of it on c and says what went wrong (nil: served right).
 	service string
-	probe   func(ctx context.Context, c *netlab.Client) error
+	probe   func(ctx context.Context, c *service.Client) error
 }
 
 // serverCheck is one check of a server exercise.
@@ -35,7 +36,7 @@ type serverCheck struct {
 }
 
 func runEchoServer(ctx context.Context, cfg Config, report func(Result)) ([]Result, error) {
-	g := &echoServer{cfg: cfg, service: netlab.Echo, probe: echoProbe}
+	g := &echoServer{cfg: cfg, service: service.Echo, probe: echoProbe}
 	return g.run(ctx, func() []serverCheck {
 		return []serverCheck{
 			{"serves a request", g.servesARequest},
@@ -50,7 +51,7 @@ func runEchoServer(ctx context.Context, cfg Config, report func(Result)) ([]Resu
 }
 
 // echoProbe sends a line and wants it back whole.
-func echoProbe(ctx context.Context, c *netlab.Client) error {
+func echoProbe(ctx context.Context, c *service.Client) error {
 	msg := []byte("are you there?\n")
 	got, err := roundTrip(ctx, c, msg)
 	if err == nil && !bytes.Equal(got, msg) {
@@ -142,17 +143,17 @@ func explainEnd(s *Session) string {
 	}
 }
 
-func (g *echoServer) dial(ctx context.Context) (*netlab.Client, string, error) {
+func (g *echoServer) dial(ctx context.Context) (*service.Client, string, error) {
 	g.n++
 	name := fmt.Sprintf("client %d", g.n)
-	c, err := netlab.Dial(ctx, g.s.Lab.Tracer(name, event.RoleClient), g.service, netlab.ConnectTarget(g.addr))
+	c, err := service.Dial(ctx, g.s.Lab.Tracer(name, event.RoleClient), g.service, sock.ConnectTarget(g.addr))
 	return c, name, err
 }
 
 // roundTrip sends msg and reads until as many bytes came back, the server
 // closed, or ctx ended. It reads while it sends, as a client must for a
 // message larger than the buffers.
-func roundTrip(ctx context.Context, c *netlab.Client, msg []byte) ([]byte, error) {
+func roundTrip(ctx context.Context, c *service.Client, msg []byte) ([]byte, error) {
 	sent := make(chan error, 1)
 	go func() { sent <- c.S.SendAll(ctx, msg) }()
 	var got []byte
@@ -165,7 +166,7 @@ func roundTrip(ctx context.Context, c *netlab.Client, msg []byte) ([]byte, error
 			break
 		}
 		if len(b) == 0 {
-			rerr = netlab.ErrClosedByPeer
+			rerr = service.ErrClosedByPeer
 			break
 		}
 	}
@@ -180,7 +181,7 @@ func roundTrip(ctx context.Context, c *netlab.Client, msg []byte) ([]byte, error
 	return got, rerr
 }
 
-func closeClient(ctx context.Context, c *netlab.Client) { c.Close(context.WithoutCancel(ctx)) }
+func closeClient(ctx context.Context, c *service.Client) { c.Close(context.WithoutCancel(ctx)) }
 
 func (g *echoServer) servesARequest(ctx context.Context) (bool, string, []string) {
 	c, name, err := g.dial(ctx)
@@ -200,7 +201,7 @@ func errText(err error) string {
 	switch {
 	case err == nil:
 		return ""
-	case errors.Is(err, netlab.ErrClosedByPeer):
+	case errors.Is(err, service.ErrClosedByPeer):
 		return ": the server closed the connection (recv returned 0)"
 	}
 	return " (" + err.Error() + ")"

@@ -12,6 +12,7 @@ import (
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/ptrace"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // SessionConfig says what to run and where its events go.
@@ -84,7 +85,7 @@ func (s *Session) Start() error {
 	}
 	p, err := ptrace.Start(ptrace.Config{Argv: cfg.Argv, Dir: cfg.Dir, Stdin: cfg.Stdin, Stdout: stdout, Stderr: stderr,
 		Role: cfg.Role, Ctx: lab.Context(),
-		Tracer: func(r event.Role) netlab.Tracer { return lab.Tracer(cfg.Actor, r) },
+		Tracer: func(r event.Role) sock.Tracer { return lab.Tracer(cfg.Actor, r) },
 		OnListen: func(a netip.AddrPort) {
 			select {
 			case s.listen <- a:

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // TestStepModePausesTheProgramBeforeAccept is the issue's step-mode "done
@@ -32,7 +32,7 @@ func TestStepModePausesTheProgramBeforeAccept(t *testing.T) {
 	defer s.Stop(time.Second)
 	// Step every call until the one waiting at the gate is accept.
 	for {
-		var pending []netlab.Call
+		var pending []sock.Call
 		for len(pending) == 0 {
 			if ctx.Err() != nil {
 				t.Fatal("no call reached the gate")

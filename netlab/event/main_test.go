@@ -1,5 +1,5 @@
 package event
 
-import "github.com/socklab/socklab/netlab/internal/testwait"
+import "github.com/socklab/socklab/netlab/internal/testkit"
 
-var waitFor = testwait.For
+var waitFor = testkit.For

@@ -11,8 +11,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // pending is one call between its entry stop and its exit stop.
@@ -31,7 +31,7 @@ type pending struct {
 	state         event.TCPState
 	willWait      bool // nothing to take when it entered, on a blocking fd
 
-	x    *netlab.ExternalCall
+	x    *sock.ExternalCall
 	wait bool // a call the kernel made wait, tried again
 }
 
@@ -84,7 +84,7 @@ func sockState(pr *proc, fd int) (local, remote netip.AddrPort, st event.TCPStat
 	if !inet(d) {
 		return
 	}
-	local, remote, st, segs = netlab.FDState(d)
+	local, remote, st, segs = sock.FDState(d)
 	return local, remote, st, segs, true
 }
 
@@ -178,7 +178,7 @@ func (p *Program) decodeEntry(t *thread, r regs) *pending {
 	if !inet(d) {
 		return nil
 	}
-	c.local, c.remote, c.state, _ = netlab.FDState(d)
+	c.local, c.remote, c.state, _ = sock.FDState(d)
 	fl, _ := unix.FcntlInt(uintptr(d), unix.F_GETFL, 0)
 	decode(t, c, fdCall{name: name, f: fdText(fd), tid: t.tid, d: d, nonblock: fl&unix.O_NONBLOCK != 0})
 	return c
@@ -341,7 +341,7 @@ func closeState(pr *proc, c *pending, res int, e *event.Event) {
 	delete(pr.roles, c.fd)
 	if c.remote.IsValid() {
 		e.StateAt = time.Now()
-		e.State = netlab.StateByTuple(c.local, c.remote)
+		e.State = sock.StateByTuple(c.local, c.remote)
 	}
 }
 

@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 func TestMain(m *testing.M) {
@@ -96,10 +96,10 @@ func talk(t *testing.T, addr netip.AddrPort, lines ...string) {
 func traceServer(t *testing.T, argv []string, lines ...string) []event.Event {
 	t.Helper()
 	col := &collector{}
-	seq := netlab.NewSequencer(col)
+	seq := sock.NewSequencer(col)
 	listening := make(chan netip.AddrPort, 4)
 	p, err := Start(Config{Argv: argv, Role: event.RoleServer,
-		Tracer:   func(r event.Role) netlab.Tracer { return seq.Tracer("program", r) },
+		Tracer:   func(r event.Role) sock.Tracer { return seq.Tracer("program", r) },
 		OnListen: func(a netip.AddrPort) { listening <- a }})
 	if err != nil {
 		t.Fatal(err)
@@ -309,7 +309,7 @@ func checkEcho(t *testing.T, ev []event.Event, want string) {
 }
 
 func TestTraceStopsAProgramThatHangs(t *testing.T) {
-	p, err := Start(Config{Argv: []string{"sleep", "60"}, Tracer: func(r event.Role) netlab.Tracer { return netlab.Tracer{} }})
+	p, err := Start(Config{Argv: []string{"sleep", "60"}, Tracer: func(r event.Role) sock.Tracer { return sock.Tracer{} }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestTraceStopsAProgramThatHangs(t *testing.T) {
 }
 
 func TestTraceReportsAProgramThatCannotRun(t *testing.T) {
-	p, err := Start(Config{Argv: []string{"/nonexistent/program"}, Tracer: func(r event.Role) netlab.Tracer { return netlab.Tracer{} }})
+	p, err := Start(Config{Argv: []string{"/nonexistent/program"}, Tracer: func(r event.Role) sock.Tracer { return sock.Tracer{} }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,10 +383,10 @@ func TestTraceGoEchoServerShowsAWaitNotEAGAIN(t *testing.T) {
 // client, the server's recv returns; the report must still say recv).
 func TestInFlightAtKeepsACallThatReturnedLater(t *testing.T) {
 	col := &collector{}
-	seq := netlab.NewSequencer(col)
+	seq := sock.NewSequencer(col)
 	listening := make(chan netip.AddrPort, 4)
 	p, err := Start(Config{Argv: []string{"python3", filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: event.RoleServer,
-		Tracer:   func(r event.Role) netlab.Tracer { return seq.Tracer("program", r) },
+		Tracer:   func(r event.Role) sock.Tracer { return seq.Tracer("program", r) },
 		OnListen: func(a netip.AddrPort) { listening <- a }})
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@
 package wire
 
 import (
-	"encoding/binary"
 	"errors"
 	"io"
 	"net"
@@ -13,13 +12,6 @@ import (
 	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/unix"
 )
-
-// htons is v in network byte order on any host (see netlab's htons).
-func htons(v uint16) uint16 {
-	var b [2]byte
-	binary.BigEndian.PutUint16(b[:], v)
-	return binary.NativeEndian.Uint16(b[:])
-}
 
 // TestCaptureLoopback checks Decode and Track against what the kernel
 // really puts on lo, not just against gopacket's encoder.
