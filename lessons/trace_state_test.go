@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab/event"
-	"github.com/socklab/socklab/netlab/wire"
 )
 
 // TestTraceDrawsAStateWhereItWasRead: a close whose state was read after
@@ -18,15 +17,15 @@ func TestTraceDrawsAStateWhereItWasRead(t *testing.T) {
 	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
 	cli := netip.MustParseAddrPort("127.0.0.1:40001")
 	srv := netip.MustParseAddrPort("127.0.0.1:1081")
-	pkt := func(src, dst netip.AddrPort, us int, f wire.Flags) event.Event {
-		return event.Event{Kind: event.KindPacket, At: at(us), Pkt: &event.Packet{Seg: wire.Segment{Src: src, Dst: dst, Proto: "tcp", Flags: f}}}
+	pkt := func(src, dst netip.AddrPort, us int, f event.Flags) event.Event {
+		return event.Event{Kind: event.KindPacket, At: at(us), Pkt: &event.Packet{Seg: event.Segment{Src: src, Dst: dst, Proto: "tcp", Flags: f}}}
 	}
 	res := &StepResult{Index: 0, Events: []event.Event{
 		{Kind: event.KindCall, Op: event.OpClose, Actor: "c2", FD: 15, Local: cli, Remote: srv,
 			State: event.StateTimeWait, At: at(0), Return: at(30), StateAt: at(40)},
-		pkt(cli, srv, 10, wire.FlagFIN|wire.FlagACK),
-		pkt(srv, cli, 20, wire.FlagFIN|wire.FlagACK),
-		pkt(cli, srv, 50, wire.FlagACK),
+		pkt(cli, srv, 10, event.FlagFIN|event.FlagACK),
+		pkt(srv, cli, 20, event.FlagFIN|event.FlagACK),
+		pkt(cli, srv, 50, event.FlagACK),
 	}}
 	l := &Lesson{Title: "t", Steps: []Step{{Title: "close"}}}
 	var b strings.Builder

@@ -7,7 +7,6 @@ import (
 
 	"github.com/socklab/socklab/lessons/rules"
 	"github.com/socklab/socklab/netlab/event"
-	"github.com/socklab/socklab/netlab/wire"
 )
 
 // errWireOff is why a rule that reads the wire was not evaluated.
@@ -43,24 +42,24 @@ var wireFields = map[string]string{
 }
 
 // wireKind reports whether a segment is of kind k.
-func wireKind(k string, s *wire.Segment) bool {
+func wireKind(k string, s *event.Segment) bool {
 	f := s.Flags
 	tcp := s.Proto == "tcp"
 	switch k {
 	case "all":
 		return true
 	case "syn":
-		return tcp && f.Has(wire.FlagSYN) && !f.Has(wire.FlagACK)
+		return tcp && f.Has(event.FlagSYN) && !f.Has(event.FlagACK)
 	case "synack":
-		return tcp && f.Has(wire.FlagSYN|wire.FlagACK)
+		return tcp && f.Has(event.FlagSYN|event.FlagACK)
 	case "ack":
-		return tcp && s.Len == 0 && f&(wire.FlagSYN|wire.FlagFIN|wire.FlagRST) == 0
+		return tcp && s.Len == 0 && f&(event.FlagSYN|event.FlagFIN|event.FlagRST) == 0
 	case "data":
 		return tcp && s.Len > 0
 	case "fin":
-		return tcp && f.Has(wire.FlagFIN)
+		return tcp && f.Has(event.FlagFIN)
 	case "rst":
-		return tcp && f.Has(wire.FlagRST)
+		return tcp && f.Has(event.FlagRST)
 	case "udp":
 		return s.Proto == "udp"
 	case "retrans":

@@ -40,7 +40,6 @@ type (
 )
 
 const (
-	CloseWait             = event.CloseWait
 	KindBlocked           = event.KindBlocked
 	KindCall              = event.KindCall
 	KindLab               = event.KindLab

@@ -176,7 +176,7 @@ func (j *orderJudge) packet(i int, e event.Event) error {
 			return fmt.Errorf("event %d: %s linked to call %d, which is not above it", i, e.String(), p.Cause)
 		}
 	}
-	if p.Seg.Flags.Has(wire.FlagSYN | wire.FlagACK) {
+	if p.Seg.Flags.Has(event.FlagSYN | event.FlagACK) {
 		j.synAck[p.Seg.Dst] = true
 	}
 	j.dataIn[p.Seg.Dst] += p.Seg.Len

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab/event"
-	"github.com/socklab/socklab/netlab/wire"
 )
 
 // moved runs events through a StateMover and returns the lines it wrote.
@@ -38,7 +37,7 @@ func sendAndFIN() []event.Event {
 	send := event.Event{Kind: event.KindCall, Op: event.OpSendto, Syscall: "sendto", Actor: "program", FD: 4, Result: 6,
 		Local: srvAddr, Remote: cliAddr, State: event.StateCloseWait, At: ms(0), StateAt: ms(3)}
 	fin := event.Event{Kind: event.KindPacket, Actor: "wire", At: ms(2), Pkt: &event.Packet{From: "client 1", To: "program",
-		Seg: wire.Segment{Proto: "tcp", Src: cliAddr, Dst: srvAddr, Flags: wire.FlagFIN | wire.FlagACK}}}
+		Seg: event.Segment{Proto: "tcp", Src: cliAddr, Dst: srvAddr, Flags: event.FlagFIN | event.FlagACK}}}
 	recv := event.Event{Kind: event.KindCall, Op: event.OpRecvfrom, Syscall: "recvfrom", Actor: "program", FD: 4,
 		Local: srvAddr, Remote: cliAddr, State: event.StateCloseWait, At: ms(5), StateAt: ms(6)}
 	return []event.Event{send, fin, recv}

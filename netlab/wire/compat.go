@@ -2,9 +2,10 @@ package wire
 
 import "github.com/socklab/socklab/netlab/event"
 
-// The decoded segment's types moved to the vocabulary (netlab/event), which
-// every layer reads; these aliases are temporary, for ui/ until the lead
-// rewrites it to the event names.
+// This file is temporary. The decoded segment's types moved to the
+// vocabulary (netlab/event), which every layer reads; ui/ still names them
+// through wire, and these aliases (exactly the names ui/ uses) keep it
+// compiling until it is rewritten to the event names.
 type (
 	Segment = event.Segment
 	Flags   = event.Flags
@@ -20,8 +21,4 @@ const (
 	FlagRST = event.FlagRST
 	FlagPSH = event.FlagPSH
 	FlagACK = event.FlagACK
-	FlagURG = event.FlagURG
-	FlagECE = event.FlagECE
-	FlagCWR = event.FlagCWR
-	FlagAE  = event.FlagAE
 )

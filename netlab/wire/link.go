@@ -208,7 +208,7 @@ func (k *Linker) Link(e *event.Event) bool {
 
 // linkSegment names a decoded segment's actors and origin, or returns nil
 // when it is none of the lab's. at is its capture time, frame its length.
-func (k *Linker) linkSegment(seg Segment, frame int, at int64) *event.Packet {
+func (k *Linker) linkSegment(seg event.Segment, frame int, at int64) *event.Packet {
 	if seg.IsICMP() {
 		return k.linkICMP(seg, frame)
 	}
@@ -235,15 +235,15 @@ func (k *Linker) linkSegment(seg Segment, frame int, at int64) *event.Packet {
 
 // track records a TCP segment's place in its streams: the ISN its SYN
 // chose, and how far the receiver's data has arrived.
-func (k *Linker) track(s *Segment, at int64) {
+func (k *Linker) track(s *event.Segment, at int64) {
 	st := k.streamOf(s.Src, s.Dst)
-	if s.Flags.Has(FlagSYN) && !s.Retrans {
+	if s.Flags.Has(event.FlagSYN) && !s.Retrans {
 		if st.isnKnown && st.isn != s.Seq {
 			// A new connection on the same 4-tuple: its calls start over.
 			*st = stream{connect: st.connect}
 		}
 		st.isn, st.isnKnown = s.Seq, true
-		st.synAck = st.synAck || s.Flags.Has(FlagACK)
+		st.synAck = st.synAck || s.Flags.Has(event.FlagACK)
 	}
 	if s.Len > 0 && st.isnKnown {
 		end := s.Seq - st.isn - 1 + uint32(s.Len)
@@ -252,7 +252,7 @@ func (k *Linker) track(s *Segment, at int64) {
 			r.arrived, r.arrival = end, true
 		}
 	}
-	if s.Flags.Has(FlagACK) && !s.Flags.Has(FlagSYN) {
+	if s.Flags.Has(event.FlagACK) && !s.Flags.Has(event.FlagSYN) {
 		if r := k.streams[tuple{s.Dst, s.Src}]; r != nil && r.isnKnown {
 			r.ackAt, r.ackRel = at, s.Ack-r.isn
 		}
@@ -302,7 +302,7 @@ func (k *Linker) cause(p *event.Packet, at int64) {
 	case k.controlCause(p, st, at):
 	case s.Len > 0:
 		k.bytesCause(p, st, at)
-	case s.Flags.Has(FlagFIN):
+	case s.Flags.Has(event.FlagFIN):
 		k.finCause(p, st, at)
 	default:
 		byKernel(p, event.RuleKind, event.ReasonAck, "the kernel acknowledges what it received")
@@ -315,13 +315,13 @@ func (k *Linker) controlCause(p *event.Packet, st *stream, at int64) bool {
 	s := &p.Seg
 	f := s.Flags
 	switch {
-	case f.Has(FlagRST):
+	case f.Has(event.FlagRST):
 		k.resetCause(p, st, at)
 	case s.Retrans:
 		byKernel(p, event.RuleKind, event.ReasonRetrans, retransWhy(s, st))
-	case f.Has(FlagSYN | FlagACK):
+	case f.Has(event.FlagSYN | event.FlagACK):
 		byKernel(p, event.RuleKind, event.ReasonAnswerSYN, "the kernel answers the SYN: no accept() needed")
-	case f.Has(FlagSYN):
+	case f.Has(event.FlagSYN):
 		if st != nil && st.connect != nil && !st.synDone {
 			st.synDone = true
 			byCall(p, st.connect, event.RuleFirstSYN, "sent by connect")
@@ -335,7 +335,7 @@ func (k *Linker) controlCause(p *event.Packet, st *stream, at int64) bool {
 }
 
 // retransWhy names the send whose bytes the kernel sent again, if known.
-func retransWhy(s *Segment, st *stream) string {
+func retransWhy(s *event.Segment, st *stream) string {
 	if st != nil && st.isnKnown && s.Len > 0 {
 		if first, _, ok := st.covering(s.Seq-st.isn-1, uint32(s.Len)); ok {
 			return "the kernel's retransmission of send #" + strconv.Itoa(first.nth) + "'s bytes: no ACK came in time"
@@ -369,7 +369,7 @@ func (k *Linker) bytesCause(p *event.Packet, st *stream, at int64) {
 			why += " until " + cmp.Or(p.To, "the peer") + "'s ack " + strconv.FormatUint(uint64(st.ackRel), 10) + " arrived"
 		}
 	}
-	if s.Flags.Has(FlagFIN) && st.ender != nil {
+	if s.Flags.Has(event.FlagFIN) && st.ender != nil {
 		why += "; its FIN is " + st.ender.op.String() + "'s"
 	}
 	byCall(p, &first.span, event.RuleBytes, why)
@@ -486,24 +486,24 @@ func (k *Linker) byTiming(p *event.Packet, at int64, reason event.Reason, kernel
 }
 
 // sends reports whether a call of op puts a segment like s on the wire.
-func sends(op event.Op, s *Segment) bool {
+func sends(op event.Op, s *event.Segment) bool {
 	if s.Proto == "udp" {
 		return op == event.OpSendto || op == event.OpSend
 	}
 	switch op {
 	case event.OpConnect:
-		return s.Flags.Has(FlagSYN) && !s.Flags.Has(FlagACK)
+		return s.Flags.Has(event.FlagSYN) && !s.Flags.Has(event.FlagACK)
 	case event.OpSend, event.OpSendto:
 		return s.Len > 0
 	case event.OpClose, event.OpShutdown:
-		return s.Flags.Has(FlagFIN) || s.Flags.Has(FlagRST)
+		return s.Flags.Has(event.FlagFIN) || s.Flags.Has(event.FlagRST)
 	}
 	return false
 }
 
 // linkICMP links an ICMP error to the socket whose datagram it quotes and
 // to the call that sent that datagram. The kernel sent it, from no socket.
-func (k *Linker) linkICMP(seg Segment, frame int) *event.Packet {
+func (k *Linker) linkICMP(seg event.Segment, frame int) *event.Packet {
 	q := seg.ICMP.Quoted
 	if !q.Src.IsValid() || q.Src.Port() == 0 {
 		return nil
