@@ -21,7 +21,8 @@
 //	  │                        Log, trace and JSON writers (imports no socket code)
 //	  └─ (netlab/check, netlab/bench, netlab/ptrace, netlab/calc: tools built on these)
 //
-// lessons/rules imports only event; ui and lessons read events, never
+// lessons/rules imports only event (and the leaf safetext event uses);
+// ui and lessons read events, never
 // sockets.
 //
 // Events flow one way:
