@@ -22,8 +22,7 @@
 //	  └─ (netlab/check, netlab/bench, netlab/ptrace, netlab/calc: tools built on these)
 //
 // lessons/rules imports only event (and the leaf safetext event uses);
-// ui and lessons read events, never
-// sockets.
+// ui and lessons read events, never sockets.
 //
 // Events flow one way:
 //
