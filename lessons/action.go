@@ -2,7 +2,11 @@ package lessons
 
 import (
 	"context"
+
 	"github.com/socklab/socklab/lessons/rules"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 
 	"bytes"
 	"fmt"
@@ -11,8 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/socklab/socklab/netlab"
 )
 
 // Action is one line of a step's lab block: a real call made by an actor.
@@ -34,11 +36,11 @@ type Action struct {
 	text  []byte        // send, sendall, sendto: the bytes, repeated times times
 	times int           // kept apart so a file is not expanded when read
 	addr  addrArg       // bind, connect, sendto, serve
-	fam   netlab.Family // socket
-	typ   netlab.Type   // socket
-	how   netlab.How    // shutdown
+	fam   sock.Family   // socket
+	typ   sock.Type     // socket
+	how   sock.How      // shutdown
 	wait  time.Duration // wait's limit; 0: the engine's default
-	serve netlab.ServerConfig
+	serve service.ServerConfig
 }
 
 // addrArg is an ADDR argument: a literal address, or an actor whose bound
@@ -60,11 +62,11 @@ type actionSpec struct {
 	doc   string
 	check func(a *Action, known map[string]bool) error
 
-	creates bool      // brings its actor into being (no socket needed before)
-	silent  bool      // records nothing a rule may ask of (wait, idle)
-	call    netlab.Op // the system call whose events the outcome follows (sendall and echo: their send or recv)
-	order   order     // whether it waits for the actor's previous call
-	addr    addrUse   // what its ADDR argument is for, if it takes one
+	creates bool     // brings its actor into being (no socket needed before)
+	silent  bool     // records nothing a rule may ask of (wait, idle)
+	call    event.Op // the system call whose events the outcome follows (sendall and echo: their send or recv)
+	order   order    // whether it waits for the actor's previous call
+	addr    addrUse  // what its ADDR argument is for, if it takes one
 	// play, when set, is the time the action may take from the lesson's
 	// MaxPlay, given its DURATION argument (0 when none). It takes the
 	// duration, not the action, so that counting keeps the action off the heap.
@@ -73,32 +75,32 @@ type actionSpec struct {
 	// Exactly one of run, sock and read says what the action does.
 	run  func(r *Run, ctx context.Context, o *Outcome, act *actor) *Outcome // not a call on the actor's socket
 	sock sockCall                                                           // one call on the actor's socket
-	read func(r *Run, o *Outcome, s *netlab.Socket)                         // a read of the socket the engine answers at once
+	read func(r *Run, o *Outcome, s *sock.Socket)                           // a read of the socket the engine answers at once
 	// server, when set, is the action on an actor started with serve.
-	server func(*netlab.Server) error
+	server func(*service.Server) error
 	// field, when set, answers the rules instead of the call's events.
 	field func(o *Outcome, name string) (rules.Value, error)
 }
 
 // actionSpecs lists every action. Keep README.md in step with it.
 var actionSpecs = map[string]actionSpec{
-	"socket":    {args: "tcp|tcp6|udp|udp6", min: 1, max: 1, doc: "socket(): a new TCP or UDP socket, IPv4 or IPv6", check: checkSocket, creates: true, call: netlab.OpSocket, run: (*Run).runSocket},
-	"reuseaddr": {doc: "setsockopt(SO_REUSEADDR, 1)", call: netlab.OpSetsockopt, sock: callReuseAddr},
-	"bind":      {args: "ADDR", min: 1, max: 1, doc: "bind() to ADDR; port 0 lets the kernel choose", check: checkAddrArg(0), call: netlab.OpBind, sock: callBind, addr: toBind},
-	"listen":    {args: "BACKLOG", min: 1, max: 1, doc: "listen(BACKLOG)", check: checkInt(0, MaxBacklog), call: netlab.OpListen, sock: callListen},
-	"accept":    {label: true, doc: "NEW = ACTOR.accept: accept() gives a new socket named NEW", call: netlab.OpAccept, sock: callAccept},
-	"connect":   {args: "ADDR", min: 1, max: 1, doc: "connect() to ADDR (an actor name means its bound address)", check: checkAddrArg(0), call: netlab.OpConnect, sock: callConnect, addr: toConnect},
-	"send":      {args: `"TEXT"`, min: 1, max: 1, doc: "one send() call", check: checkQuoted(0), call: netlab.OpSend, sock: callSend},
-	"sendall":   {args: `"TEXT"`, min: 1, max: 1, doc: "send() until every byte is taken, as Python's sendall", check: checkQuoted(0), call: netlab.OpSend, sock: callSendAll},
-	"echo":      {args: "MAX", min: 1, max: 1, doc: "the echo loop's body: recv(MAX), then sendall of what came (nothing when recv returned 0)", check: checkInt(0, MaxRecv), call: netlab.OpRecv, sock: callEcho},
-	"recv":      {args: "MAX", min: 1, max: 1, doc: "one recv(MAX) call; 0 bytes means the peer closed", check: checkInt(0, MaxRecv), call: netlab.OpRecv, sock: callRecv},
-	"sendto":    {args: `ADDR "TEXT"`, min: 2, max: 2, doc: "one sendto(): a datagram to ADDR", check: both(checkAddrArg(0), checkQuoted(1)), call: netlab.OpSendto, sock: callSendTo, addr: toConnect},
-	"recvfrom":  {args: "MAX", min: 1, max: 1, doc: "one recvfrom(MAX): one datagram and its sender", check: checkInt(0, MaxRecv), call: netlab.OpRecvfrom, sock: callRecvFrom},
-	"shutdown":  {args: "wr|rd|rdwr", min: 1, max: 1, doc: "shutdown(SHUT_WR…)", check: checkHow, call: netlab.OpShutdown, sock: callShutdown},
-	"close":     {doc: "close() (for a server started with serve: stop it)", call: netlab.OpClose, order: atOnce, sock: callClose, server: stopServer},
+	"socket":    {args: "tcp|tcp6|udp|udp6", min: 1, max: 1, doc: "socket(): a new TCP or UDP socket, IPv4 or IPv6", check: checkSocket, creates: true, call: event.OpSocket, run: (*Run).runSocket},
+	"reuseaddr": {doc: "setsockopt(SO_REUSEADDR, 1)", call: event.OpSetsockopt, sock: callReuseAddr},
+	"bind":      {args: "ADDR", min: 1, max: 1, doc: "bind() to ADDR; port 0 lets the kernel choose", check: checkAddrArg(0), call: event.OpBind, sock: callBind, addr: toBind},
+	"listen":    {args: "BACKLOG", min: 1, max: 1, doc: "listen(BACKLOG)", check: checkInt(0, MaxBacklog), call: event.OpListen, sock: callListen},
+	"accept":    {label: true, doc: "NEW = ACTOR.accept: accept() gives a new socket named NEW", call: event.OpAccept, sock: callAccept},
+	"connect":   {args: "ADDR", min: 1, max: 1, doc: "connect() to ADDR (an actor name means its bound address)", check: checkAddrArg(0), call: event.OpConnect, sock: callConnect, addr: toConnect},
+	"send":      {args: `"TEXT"`, min: 1, max: 1, doc: "one send() call", check: checkQuoted(0), call: event.OpSend, sock: callSend},
+	"sendall":   {args: `"TEXT"`, min: 1, max: 1, doc: "send() until every byte is taken, as Python's sendall", check: checkQuoted(0), call: event.OpSend, sock: callSendAll},
+	"echo":      {args: "MAX", min: 1, max: 1, doc: "the echo loop's body: recv(MAX), then sendall of what came (nothing when recv returned 0)", check: checkInt(0, MaxRecv), call: event.OpRecv, sock: callEcho},
+	"recv":      {args: "MAX", min: 1, max: 1, doc: "one recv(MAX) call; 0 bytes means the peer closed", check: checkInt(0, MaxRecv), call: event.OpRecv, sock: callRecv},
+	"sendto":    {args: `ADDR "TEXT"`, min: 2, max: 2, doc: "one sendto(): a datagram to ADDR", check: both(checkAddrArg(0), checkQuoted(1)), call: event.OpSendto, sock: callSendTo, addr: toConnect},
+	"recvfrom":  {args: "MAX", min: 1, max: 1, doc: "one recvfrom(MAX): one datagram and its sender", check: checkInt(0, MaxRecv), call: event.OpRecvfrom, sock: callRecvFrom},
+	"shutdown":  {args: "wr|rd|rdwr", min: 1, max: 1, doc: "shutdown(SHUT_WR…)", check: checkHow, call: event.OpShutdown, sock: callShutdown},
+	"close":     {doc: "close() (for a server started with serve: stop it)", call: event.OpClose, order: atOnce, sock: callClose, server: stopServer},
 	"state":     {doc: "ask the kernel for the TCP state now (TCP_INFO, or /proc/net/tcp after close)", order: atOnce, read: readState},
 	"wait":      {args: "[DURATION]", max: 1, doc: "wait until ACTOR's blocked call returns (default 10s)", check: checkDur(0), silent: true, run: (*Run).runWait, play: waitPlay},
-	"quickack":  {args: "0|1", min: 1, max: 1, doc: "setsockopt(TCP_QUICKACK) (Linux): 0 delays the next ACK as in a long conversation, whatever the timing", check: checkInt(0, 1), call: netlab.OpSetsockopt, sock: callQuickAck},
+	"quickack":  {args: "0|1", min: 1, max: 1, doc: "setsockopt(TCP_QUICKACK) (Linux): 0 delays the next ACK as in a long conversation, whatever the timing", check: checkInt(0, 1), call: event.OpSetsockopt, sock: callQuickAck},
 	"idle":      {args: "DURATION", min: 1, max: 1, doc: "ACTOR makes no call for DURATION while the kernels go on (a retransmission, a delayed ACK)", check: checkDur(0), silent: true, run: (*Run).runIdle, play: idlePlay},
 	"serve":     {args: "echo|calc ADDR [sequential] [backlog=N] [idle=DUR] [maxline=N] [maxclients=N] [nodelay]", min: 2, max: 8, doc: "start socklab's echo or calculator server as ACTOR", check: checkServe, creates: true, run: (*Run).runServe, addr: toBind},
 	"sysctl":    {args: "NAME", min: 1, max: 1, doc: "read a kernel setting, e.g. net.ipv4.ip_local_port_range", check: checkSysctl, creates: true, run: (*Run).runSysctl, field: (*Outcome).sysctlField},
@@ -227,11 +229,11 @@ func both(a, b func(*Action, map[string]bool) error) func(*Action, map[string]bo
 }
 
 var socketKinds = map[string]struct {
-	fam netlab.Family
-	typ netlab.Type
+	fam sock.Family
+	typ sock.Type
 }{
-	"tcp": {netlab.IPv4, netlab.Stream}, "tcp6": {netlab.IPv6, netlab.Stream},
-	"udp": {netlab.IPv4, netlab.Datagram}, "udp6": {netlab.IPv6, netlab.Datagram},
+	"tcp": {sock.IPv4, sock.Stream}, "tcp6": {sock.IPv6, sock.Stream},
+	"udp": {sock.IPv4, sock.Datagram}, "udp6": {sock.IPv6, sock.Datagram},
 }
 
 func checkSocket(a *Action, _ map[string]bool) error {
@@ -243,7 +245,7 @@ func checkSocket(a *Action, _ map[string]bool) error {
 	return nil
 }
 
-var hows = map[string]netlab.How{"wr": netlab.ShutWrite, "rd": netlab.ShutRead, "rdwr": netlab.ShutBoth}
+var hows = map[string]sock.How{"wr": sock.ShutWrite, "rd": sock.ShutRead, "rdwr": sock.ShutBoth}
 
 func checkHow(a *Action, _ map[string]bool) error {
 	h, ok := hows[a.Args[0]]
@@ -258,12 +260,12 @@ func checkHow(a *Action, _ map[string]bool) error {
 // data, and none of its numbers may cost more than a lesson needs (a
 // receive buffer is made before the kernel is asked). README.md lists them.
 const (
-	MaxRecv    = netlab.MaxRecv // recv, recvfrom, echo: bytes per call
-	MaxBacklog = 1 << 16        // listen and serve backlog=N
-	MaxLine    = 1 << 20        // serve maxline=N
-	MaxClients = 4096           // serve maxclients=N
-	MaxSteps   = 200            // steps in one lesson
-	MaxActions = 2000           // actions in one lesson, every step together
+	MaxRecv    = sock.MaxRecv // recv, recvfrom, echo: bytes per call
+	MaxBacklog = 1 << 16      // listen and serve backlog=N
+	MaxLine    = 1 << 20      // serve maxline=N
+	MaxClients = 4096         // serve maxclients=N
+	MaxSteps   = 200          // steps in one lesson
+	MaxActions = 2000         // actions in one lesson, every step together
 	// MaxPlay bounds the time a lesson's idle and wait actions may take,
 	// together (a wait without a duration counts as its 10s default).
 	MaxPlay = 10 * time.Minute
@@ -357,7 +359,7 @@ func checkSysctl(a *Action, _ map[string]bool) error {
 }
 
 func checkServe(a *Action, known map[string]bool) error {
-	if a.Args[0] != netlab.Echo && a.Args[0] != netlab.Calc {
+	if a.Args[0] != service.Echo && a.Args[0] != service.Calc {
 		return fmt.Errorf("%q: want echo or calc", a.Args[0])
 	}
 	if err := checkAddrArg(1)(a, known); err != nil {
@@ -370,8 +372,8 @@ func checkServe(a *Action, known map[string]bool) error {
 }
 
 // serveOptions parses serve's options into a ServerConfig.
-func serveOptions(opts []string) (netlab.ServerConfig, error) {
-	var cfg netlab.ServerConfig
+func serveOptions(opts []string) (service.ServerConfig, error) {
+	var cfg service.ServerConfig
 	for _, o := range opts {
 		k, v, _ := strings.Cut(o, "=")
 		var err error
@@ -403,7 +405,7 @@ func serveOptions(opts []string) (netlab.ServerConfig, error) {
 
 // serveBounds keeps serve's numbers within what a lesson needs; 0 (or no
 // option) leaves netlab's default.
-func serveBounds(k string, cfg netlab.ServerConfig) error {
+func serveBounds(k string, cfg service.ServerConfig) error {
 	bad := func(v, max int) error {
 		if v < 0 || v > max {
 			return fmt.Errorf("want 0 to %d", max)
@@ -444,7 +446,7 @@ func parseAddrArg(s string) (netip.AddrPort, string, error) {
 	if rules.IsIdent(port) {
 		return netip.AddrPortFrom(ip, 0), port, nil
 	}
-	p, err := netlab.ParsePort(port)
+	p, err := sock.ParsePort(port)
 	if err != nil {
 		return netip.AddrPort{}, "", err
 	}

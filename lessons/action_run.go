@@ -7,7 +7,9 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // How an action runs. An action either runs on its own (spec.run: it
@@ -17,7 +19,7 @@ import (
 
 // sockCall builds the call an action makes on s; addr is its ADDR
 // argument, resolved, when its spec names one.
-type sockCall func(r *Run, o *Outcome, s *netlab.Socket, addr netip.AddrPort) func(context.Context) error
+type sockCall func(r *Run, o *Outcome, s *sock.Socket, addr netip.AddrPort) func(context.Context) error
 
 // order says whether a call waits for its actor's previous call.
 type order bool
@@ -102,7 +104,7 @@ func (r *Run) onSocket(ctx context.Context, o *Outcome, act *actor, spec actionS
 	s, srv := act.sock, act.srv
 	r.mu.Unlock()
 	if spec.server != nil && srv != nil {
-		r.startCall(o, act, -1, netlab.OpNone, func(context.Context) error { return spec.server(srv) })
+		r.startCall(o, act, -1, event.OpNone, func(context.Context) error { return spec.server(srv) })
 		return r.await(o, act)
 	}
 	if s == nil {
@@ -134,31 +136,31 @@ func (r *Run) target(o *Outcome, use addrUse) (netip.AddrPort, error) {
 	return r.confine(o, addr, use)
 }
 
-func callReuseAddr(_ *Run, _ *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+func callReuseAddr(_ *Run, _ *Outcome, s *sock.Socket, _ netip.AddrPort) func(context.Context) error {
 	return func(c context.Context) error { return s.SetReuseAddr(c, true) }
 }
 
-func callQuickAck(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+func callQuickAck(_ *Run, o *Outcome, s *sock.Socket, _ netip.AddrPort) func(context.Context) error {
 	on := o.Action.n != 0
 	return func(c context.Context) error { return s.SetQuickAck(c, on) }
 }
 
-func callBind(_ *Run, _ *Outcome, s *netlab.Socket, addr netip.AddrPort) func(context.Context) error {
+func callBind(_ *Run, _ *Outcome, s *sock.Socket, addr netip.AddrPort) func(context.Context) error {
 	return func(c context.Context) error { return s.Bind(c, addr) }
 }
 
-func callConnect(_ *Run, _ *Outcome, s *netlab.Socket, addr netip.AddrPort) func(context.Context) error {
+func callConnect(_ *Run, _ *Outcome, s *sock.Socket, addr netip.AddrPort) func(context.Context) error {
 	return func(c context.Context) error { return s.Connect(c, addr) }
 }
 
-func callListen(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+func callListen(_ *Run, o *Outcome, s *sock.Socket, _ netip.AddrPort) func(context.Context) error {
 	n := o.Action.n
 	return func(c context.Context) error { return s.Listen(c, n) }
 }
 
 // callAccept makes the accept's new actor at once: its calls wait for
 // this accept to return its socket.
-func callAccept(r *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+func callAccept(r *Run, o *Outcome, s *sock.Socket, _ netip.AddrPort) func(context.Context) error {
 	label := o.Action.Label
 	r.mu.Lock()
 	r.actors[label] = &actor{name: label, busy: o, busyDone: make(chan struct{})}
@@ -172,24 +174,24 @@ func callAccept(r *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(con
 	}
 }
 
-func callSend(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+func callSend(_ *Run, o *Outcome, s *sock.Socket, _ netip.AddrPort) func(context.Context) error {
 	a := o.Action
 	return func(c context.Context) error { _, err := s.Send(c, a.Data()); return err }
 }
 
-func callSendAll(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+func callSendAll(_ *Run, o *Outcome, s *sock.Socket, _ netip.AddrPort) func(context.Context) error {
 	a := o.Action
 	return func(c context.Context) error { return s.SendAll(c, a.Data()) }
 }
 
-func callRecv(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+func callRecv(_ *Run, o *Outcome, s *sock.Socket, _ netip.AddrPort) func(context.Context) error {
 	n := o.Action.n
 	return func(c context.Context) error { _, err := s.Recv(c, n); return err }
 }
 
 // callEcho is the echo loop's body; the sends of what came are filed
 // under the same outcome as the recv.
-func callEcho(r *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+func callEcho(r *Run, o *Outcome, s *sock.Socket, _ netip.AddrPort) func(context.Context) error {
 	n := o.Action.n
 	return func(c context.Context) error {
 		p, err := s.Recv(c, n)
@@ -197,38 +199,38 @@ func callEcho(r *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(conte
 			return err
 		}
 		r.mu.Lock()
-		r.byFD[fdCall{s.FD(), netlab.OpSend}] = o
+		r.byFD[fdCall{s.FD(), event.OpSend}] = o
 		r.mu.Unlock()
 		defer func() {
 			r.mu.Lock()
-			delete(r.byFD, fdCall{s.FD(), netlab.OpSend})
+			delete(r.byFD, fdCall{s.FD(), event.OpSend})
 			r.mu.Unlock()
 		}()
 		return s.SendAll(c, p)
 	}
 }
 
-func callSendTo(_ *Run, o *Outcome, s *netlab.Socket, addr netip.AddrPort) func(context.Context) error {
+func callSendTo(_ *Run, o *Outcome, s *sock.Socket, addr netip.AddrPort) func(context.Context) error {
 	a := o.Action
 	return func(c context.Context) error { _, err := s.SendTo(c, a.Data(), addr); return err }
 }
 
-func callRecvFrom(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+func callRecvFrom(_ *Run, o *Outcome, s *sock.Socket, _ netip.AddrPort) func(context.Context) error {
 	n := o.Action.n
 	return func(c context.Context) error { _, _, err := s.RecvFrom(c, n); return err }
 }
 
-func callShutdown(_ *Run, o *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+func callShutdown(_ *Run, o *Outcome, s *sock.Socket, _ netip.AddrPort) func(context.Context) error {
 	how := o.Action.how
 	return func(c context.Context) error { return s.Shutdown(c, how) }
 }
 
-func callClose(_ *Run, _ *Outcome, s *netlab.Socket, _ netip.AddrPort) func(context.Context) error {
+func callClose(_ *Run, _ *Outcome, s *sock.Socket, _ netip.AddrPort) func(context.Context) error {
 	return func(c context.Context) error { return s.Close(c) }
 }
 
 // stopServer is close for an actor started with serve.
-func stopServer(srv *netlab.Server) error { return srv.Close() }
+func stopServer(srv *service.Server) error { return srv.Close() }
 
 // readState asks the kernel for the socket's TCP state at once.
-func readState(r *Run, o *Outcome, s *netlab.Socket) { r.state(o, s) }
+func readState(r *Run, o *Outcome, s *sock.Socket) { r.state(o, s) }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // TestActionTableComplete: every action says how it runs in exactly one
@@ -23,7 +23,7 @@ func TestActionTableComplete(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s: %d of run, sock and read set, want exactly 1", op, n)
 		}
-		if spec.sock != nil && spec.call == netlab.OpNone {
+		if spec.sock != nil && spec.call == event.OpNone {
 			t.Errorf("%s: a call on the socket with no system call named", op)
 		}
 		if strings.Contains(spec.args, "ADDR") != (spec.addr != noAddr) {

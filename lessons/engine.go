@@ -2,6 +2,9 @@ package lessons
 
 import (
 	"github.com/socklab/socklab/lessons/rules"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 
 	"context"
 	"errors"
@@ -36,7 +39,7 @@ type Options struct {
 	Wire netlab.WireConfig
 	// Sink, if set, gets every event of the lab in the log's order (a
 	// pcapng writer for trace --pcap).
-	Sink netlab.Sink
+	Sink event.Sink
 	// Loopback keeps the lesson on loopback addresses: a wildcard bind or
 	// serve becomes the loopback address of its family, and any other
 	// address is refused before a call is made. The command line sets it
@@ -71,11 +74,11 @@ type Run struct {
 	ctx    context.Context
 	// stepEvents are the events of the step being judged: what wire.*
 	// rules read. Guarded by mu, like outcomes.
-	stepEvents []netlab.Event
+	stepEvents []event.Event
 	collected  uint64 // the Seq of the last event a step took
 
-	roles    map[string]netlab.Role // from actorRoles
-	activity chan struct{}          // a token whenever an actor reported an event
+	roles    map[string]event.Role // from actorRoles
+	activity chan struct{}         // a token whenever an actor reported an event
 
 	mu       sync.Mutex
 	actors   map[string]*actor
@@ -90,19 +93,19 @@ type Run struct {
 }
 
 type callEvent struct {
-	id   netlab.CallID
-	kind netlab.Kind
+	id   event.CallID
+	kind event.Kind
 }
 
 type fdCall struct {
 	fd int
-	op netlab.Op
+	op event.Op
 }
 
 type actor struct {
 	name string
-	sock *netlab.Socket
-	srv  *netlab.Server
+	sock *sock.Socket
+	srv  *service.Server
 	// busy is the actor's call that has not returned yet; busyDone closes
 	// when it does.
 	busy     *Outcome
@@ -113,7 +116,7 @@ type actor struct {
 type StepResult struct {
 	Index    int
 	Outcomes []*Outcome
-	Events   []netlab.Event // the log's events during the step
+	Events   []event.Event // the log's events during the step
 	Expects  []Verdict
 	Whens    []string // explanation texts whose rule held, with {refs} filled in
 	// Choices says, for each prediction choice, whether the real outcome
@@ -335,8 +338,8 @@ func (r *Run) Close() {
 		return
 	}
 	r.closed = true
-	var socks []*netlab.Socket
-	var srvs []*netlab.Server
+	var socks []*sock.Socket
+	var srvs []*service.Server
 	for _, a := range r.actors {
 		if a.sock != nil {
 			socks = append(socks, a.sock)
@@ -359,7 +362,7 @@ func (r *Run) Close() {
 
 // emit is the sink every actor reports to: the lab's log, plus the
 // outcome of the action that made the call.
-func (r *Run) emit(e netlab.Event) {
+func (r *Run) emit(e event.Event) {
 	r.Lab.Emit(e)
 	r.mu.Lock()
 	o := r.byFD[fdCall{e.FD, e.Op}]
@@ -368,7 +371,7 @@ func (r *Run) emit(e netlab.Event) {
 	}
 	if o != nil {
 		o.Events = append(o.Events, e)
-		if e.Kind == netlab.KindBlocked && waitsInKernel(e) && o.waitCh != nil {
+		if e.Kind == event.KindBlocked && waitsInKernel(e) && o.waitCh != nil {
 			close(o.waitCh)
 			o.waitCh = nil
 		}
@@ -385,16 +388,16 @@ func (r *Run) emit(e netlab.Event) {
 // a connect whose handshake had not finished when the kernel was asked
 // (SYN_SENT: the SYN was dropped or is unanswered). A connect the kernel
 // answered EINPROGRESS but already reports ESTABLISHED returns in a moment.
-func waitsInKernel(e netlab.Event) bool {
-	if e.Op == netlab.OpConnect {
-		return e.State != netlab.StateEstablished
+func waitsInKernel(e event.Event) bool {
+	if e.Op == event.OpConnect {
+		return e.State != event.StateEstablished
 	}
 	return true
 }
 
-func (r *Run) tracer(name string) netlab.Tracer {
+func (r *Run) tracer(name string) sock.Tracer {
 	t := r.Lab.Tracer(name, r.roles[name])
-	t.Sink = netlab.SinkFunc(r.emit)
+	t.Sink = event.SinkFunc(r.emit)
 	return t
 }
 
@@ -419,10 +422,10 @@ func (r *Run) do(ctx context.Context, step int, a Action) *Outcome {
 
 // startCall runs f in its own goroutine, as the actor's current call, with
 // the events of (fd, call) recorded in o.
-func (r *Run) startCall(o *Outcome, act *actor, fd int, call netlab.Op, f func(context.Context) error) {
+func (r *Run) startCall(o *Outcome, act *actor, fd int, call event.Op, f func(context.Context) error) {
 	done := make(chan struct{})
 	r.mu.Lock()
-	if call != netlab.OpNone {
+	if call != event.OpNone {
 		r.byFD[fdCall{fd, call}] = o
 	} else {
 		r.byActor[o.Action.Actor] = o
@@ -439,17 +442,17 @@ func (r *Run) startCall(o *Outcome, act *actor, fd int, call netlab.Op, f func(c
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		defer netlab.Recover()
+		defer event.Recover()
 		err := f(r.ctx)
 		r.mu.Lock()
 		o.Done = true
-		if err != nil && netlab.ErrnoOf(err) == 0 && !hasCall(o) {
+		if err != nil && event.ErrnoOf(err) == 0 && !hasCall(o) {
 			o.Err = err
 		}
-		if call != netlab.OpNone && r.byFD[fdCall{fd, call}] == o {
+		if call != event.OpNone && r.byFD[fdCall{fd, call}] == o {
 			delete(r.byFD, fdCall{fd, call})
 		}
-		if call == netlab.OpNone && r.byActor[o.Action.Actor] == o {
+		if call == event.OpNone && r.byActor[o.Action.Actor] == o {
 			delete(r.byActor, o.Action.Actor)
 		}
 		if act.busy == o {
@@ -557,15 +560,15 @@ func (r *Run) socket(ctx context.Context, o *Outcome) *Outcome {
 		o.Err = fmt.Errorf("%s already has an open socket: close it first", a.Actor)
 		return o
 	}
-	r.byFD[fdCall{-1, netlab.OpSocket}] = o
+	r.byFD[fdCall{-1, event.OpSocket}] = o
 	r.mu.Unlock()
-	s, err := netlab.Open(r.ctx, r.tracer(a.Actor), a.fam, a.typ)
+	s, err := sock.Open(r.ctx, r.tracer(a.Actor), a.fam, a.typ)
 	r.mu.Lock()
-	delete(r.byFD, fdCall{-1, netlab.OpSocket})
+	delete(r.byFD, fdCall{-1, event.OpSocket})
 	o.Done = true
 	if err == nil {
 		r.actors[a.Actor] = &actor{name: a.Actor, sock: s}
-	} else if netlab.ErrnoOf(err) == 0 {
+	} else if event.ErrnoOf(err) == 0 {
 		o.Err = err
 	}
 	r.mu.Unlock()
@@ -584,12 +587,12 @@ func (r *Run) serve(o *Outcome) *Outcome {
 	r.mu.Lock()
 	r.byActor[a.Actor] = o
 	r.mu.Unlock()
-	srv, err := netlab.Listen(r.ctx, cfg)
+	srv, err := service.Listen(r.ctx, cfg)
 	r.mu.Lock()
 	delete(r.byActor, a.Actor)
 	o.Done = true
 	if err != nil {
-		if netlab.ErrnoOf(err) == 0 {
+		if event.ErrnoOf(err) == 0 {
 			o.Err = err
 		}
 		r.mu.Unlock()
@@ -600,7 +603,7 @@ func (r *Run) serve(o *Outcome) *Outcome {
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		defer netlab.Recover()
+		defer event.Recover()
 		if err := srv.Serve(r.ctx); err != nil {
 			// Not a kernel fact of one call: the lab says why serving ended.
 			cfg.Tracer.Note("the server stopped serving: " + err.Error())
@@ -611,7 +614,7 @@ func (r *Run) serve(o *Outcome) *Outcome {
 
 // state asks the kernel for the socket's TCP state; the event names the
 // source that answered (TCP_INFO, sock_diag, /proc/net/tcp).
-func (r *Run) state(o *Outcome, s *netlab.Socket) {
+func (r *Run) state(o *Outcome, s *sock.Socket) {
 	r.record(o, s.ReadState())
 }
 
@@ -619,12 +622,12 @@ func (r *Run) state(o *Outcome, s *netlab.Socket) {
 func (r *Run) sysctl(o *Outcome) {
 	name := o.Action.Args[0]
 	path := "/proc/sys/" + strings.ReplaceAll(name, ".", "/")
-	e := netlab.Event{Kind: netlab.KindCall, Op: netlab.OpSysctl, Role: netlab.RoleLab, Actor: o.Action.Actor,
-		Text: path, Args: netlab.Args{Path: path}, FD: -1, Enter: time.Now()}
+	e := event.Event{Kind: event.KindCall, Op: event.OpSysctl, Role: event.RoleLab, Actor: o.Action.Actor,
+		Text: path, Args: event.Args{Path: path}, FD: -1, Enter: time.Now()}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		o.Err = fmt.Errorf("sysctl %s: %w", name, err)
-		e.Result, e.Errno, e.Err = -1, netlab.ErrnoOf(err), err.Error()
+		e.Result, e.Errno, e.Err = -1, event.ErrnoOf(err), err.Error()
 	} else {
 		// "32768\t60999": the kernel's separators, shown as spaces.
 		o.Extra = strings.Join(strings.Fields(string(data)), " ")
@@ -636,7 +639,7 @@ func (r *Run) sysctl(o *Outcome) {
 
 // record emits an event made by the engine itself (a state or sysctl
 // read) and files it under o.
-func (r *Run) record(o *Outcome, e netlab.Event) {
+func (r *Run) record(o *Outcome, e event.Event) {
 	if e.Return.IsZero() {
 		e.Return = time.Now()
 		e.At = e.Return
@@ -670,7 +673,7 @@ func (r *Run) resolve(arg addrArg, use addrUse) (netip.AddrPort, error) {
 		return netip.AddrPortFrom(lit.Addr(), local.Port()), nil
 	}
 	if use == toConnect {
-		return netlab.ConnectTarget(local), nil
+		return sock.ConnectTarget(local), nil
 	}
 	return local, nil
 }
@@ -758,9 +761,9 @@ func interpolate(text string, en rules.Env) string {
 
 // saidNotYet reports whether the kernel answered EAGAIN or EINPROGRESS to
 // the call (netlab reports that as a KindBlocked event).
-func saidNotYet(events []netlab.Event) bool {
+func saidNotYet(events []event.Event) bool {
 	for _, e := range events {
-		if e.Kind == netlab.KindBlocked {
+		if e.Kind == event.KindBlocked {
 			return true
 		}
 	}

@@ -7,9 +7,8 @@ import (
 	"os/exec"
 	"syscall"
 
+	"github.com/socklab/socklab/netlab/wire"
 	"golang.org/x/sys/unix"
-
-	"github.com/socklab/socklab/netlab"
 )
 
 // fuzzNetnsEnv marks the copy of the test binary that runs in the private
@@ -26,7 +25,7 @@ var inPrivateNetwork bool
 // loopback, see playable).
 func fuzzInPrivateNetwork() (code int, ran bool) {
 	if os.Getenv(fuzzNetnsEnv) != "" {
-		inPrivateNetwork = netlab.LoopbackUp() == nil
+		inPrivateNetwork = wire.LoopbackUp() == nil
 		return 0, false
 	}
 	cmd := exec.Command("/proc/self/exe", os.Args[1:]...)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/safetext"
 )
 
@@ -76,8 +76,8 @@ func TestTracePrintersHostile(t *testing.T) {
 	res := &StepResult{}
 	for i, h := range safetext.Hostile {
 		res.Events = append(res.Events,
-			netlab.Event{Kind: netlab.KindCall, Op: netlab.OpRecv, Actor: "client", FD: 3, Result: len(h), Data: []byte(h), Text: "3, 1024, 0"},
-			netlab.Event{Kind: netlab.KindCall, Op: netlab.OpSend, Actor: "server", FD: 4, Result: len(h), Data: []byte(h), Text: strconv.Quote(h) + ", 0"})
+			event.Event{Kind: event.KindCall, Op: event.OpRecv, Actor: "client", FD: 3, Result: len(h), Data: []byte(h), Text: "3, 1024, 0"},
+			event.Event{Kind: event.KindCall, Op: event.OpSend, Actor: "server", FD: 4, Result: len(h), Data: []byte(h), Text: strconv.Quote(h) + ", 0"})
 		res.Outcomes = append(res.Outcomes, &Outcome{Action: Action{Op: "sysctl", Actor: "a", Args: []string{"net.x"}, Src: "a.sysctl net.x"}, Extra: h},
 			&Outcome{Action: Action{Op: "send", Actor: "a", Src: fmt.Sprintf("a.send %d", i)}, Err: fmt.Errorf("%q", h)})
 	}

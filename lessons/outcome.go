@@ -1,8 +1,10 @@
 package lessons
 
 import (
-	"github.com/socklab/socklab/lessons/rules"
 	"sync"
+
+	"github.com/socklab/socklab/lessons/rules"
+	"github.com/socklab/socklab/netlab/event"
 
 	"encoding/hex"
 	"fmt"
@@ -10,19 +12,17 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/socklab/socklab/netlab"
 )
 
 // Outcome is what one action got from the kernel: the events its call
 // produced, and whether the call had returned when its step ended.
 type Outcome struct {
 	Action  Action
-	Step    int            // index of the step that ran it
-	Events  []netlab.Event // the call's events (blocked, then the result; sendall: one per send)
-	Done    bool           // the call returned
-	Blocked bool           // the call had not returned when the step ended
-	Err     error          // a failure outside the kernel (lab closed, bad address)
+	Step    int           // index of the step that ran it
+	Events  []event.Event // the call's events (blocked, then the result; sendall: one per send)
+	Done    bool          // the call returned
+	Blocked bool          // the call had not returned when the step ended
+	Err     error         // a failure outside the kernel (lab closed, bad address)
 	// Extra holds what a non-socket action read (sysctl value).
 	Extra string
 
@@ -32,13 +32,13 @@ type Outcome struct {
 
 // final returns the call's result event: the first failed call among its
 // events (serve's failed bind is followed by a close), else the last one.
-func (o *Outcome) final() (netlab.Event, bool) {
+func (o *Outcome) final() (event.Event, bool) {
 	var (
-		last netlab.Event
+		last event.Event
 		ok   bool
 	)
 	for _, e := range o.Events {
-		if e.Kind != netlab.KindCall {
+		if e.Kind != event.KindCall {
 			continue
 		}
 		if e.Failed() {
@@ -122,7 +122,7 @@ func (o *Outcome) Field(name string) (rules.Value, error) {
 	if o.Action.Op == "echo" {
 		// echo is judged by its recv: how much came, and whether it was EOF.
 		for _, e := range o.Events {
-			if e.Kind == netlab.KindCall && e.Op == netlab.OpRecv {
+			if e.Kind == event.KindCall && e.Op == event.OpRecv {
 				c.ev = e
 				break
 			}
@@ -138,7 +138,7 @@ func (o *Outcome) Field(name string) (rules.Value, error) {
 func (o *Outcome) data() []byte {
 	var data []byte
 	for _, e := range o.Events {
-		if e.Kind == netlab.KindCall && (o.Action.Op != "echo" || e.Op == netlab.OpRecv) {
+		if e.Kind == event.KindCall && (o.Action.Op != "echo" || e.Op == event.OpRecv) {
 			data = append(data, e.Data...)
 		}
 	}
@@ -149,7 +149,7 @@ func (o *Outcome) data() []byte {
 // event and its bytes.
 type callOutcome struct {
 	o    *Outcome
-	ev   netlab.Event
+	ev   event.Event
 	data []byte
 }
 

@@ -4,7 +4,7 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // TestCallFieldsCoverVocabulary: every field a rule may name is read by
@@ -27,9 +27,9 @@ func TestCallFieldsCoverVocabulary(t *testing.T) {
 // TestOutcomeFieldReadsTheResult reads each kind of field of a finished
 // recv from the table, against the event's own values.
 func TestOutcomeFieldReadsTheResult(t *testing.T) {
-	ev := netlab.Event{Kind: netlab.KindCall, Op: netlab.OpRecv, Seq: 7, FD: 5, Result: 2, Data: []byte("hi"),
-		Local: netip.MustParseAddrPort("[::1]:9000"), Remote: netip.MustParseAddrPort("[::1]:41000"), State: netlab.StateEstablished}
-	o := &Outcome{Action: Action{Actor: "client", Op: "recv"}, Events: []netlab.Event{ev}, Done: true}
+	ev := event.Event{Kind: event.KindCall, Op: event.OpRecv, Seq: 7, FD: 5, Result: 2, Data: []byte("hi"),
+		Local: netip.MustParseAddrPort("[::1]:9000"), Remote: netip.MustParseAddrPort("[::1]:41000"), State: event.StateEstablished}
+	o := &Outcome{Action: Action{Actor: "client", Op: "recv"}, Events: []event.Event{ev}, Done: true}
 	want := map[string]string{"ok": "true", "failed": "false", "result": "2", "port": "9000", "peerport": "41000",
 		"data": "hi", "hex": "68 69", "len": "2", "fd": "5", "seq": "7", "family": "AF_INET6", "state": "ESTABLISHED"}
 	for name, w := range want {

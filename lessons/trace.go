@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // Trace plays every step of l headless and writes, per step, the real
@@ -44,16 +44,16 @@ func Trace(ctx context.Context, w io.Writer, num int, l *Lesson, opts Options) (
 // the state gets a line of its own after the last of them. ESTABLISHED on
 // a call other than connect stays: nothing turns a connection ESTABLISHED
 // after the handshake, so it held when the call returned.
-func statesWhereRead(evs []netlab.Event) (moved map[int]bool, after map[int][]int) {
+func statesWhereRead(evs []event.Event) (moved map[int]bool, after map[int][]int) {
 	moved, after = map[int]bool{}, map[int][]int{}
 	for i, e := range evs {
-		if e.Kind != netlab.KindCall || e.State == netlab.StateNone || e.StateAt.IsZero() || !e.Remote.IsValid() ||
-			(e.State == netlab.StateEstablished && e.Op != netlab.OpConnect) {
+		if e.Kind != event.KindCall || e.State == event.StateNone || e.StateAt.IsZero() || !e.Remote.IsValid() ||
+			(e.State == event.StateEstablished && e.Op != event.OpConnect) {
 			continue
 		}
 		last := -1
 		for j := i + 1; j < len(evs) && !evs[j].At.After(e.StateAt); j++ {
-			if p := evs[j].Pkt; evs[j].Kind == netlab.KindPacket && p != nil {
+			if p := evs[j].Pkt; evs[j].Kind == event.KindPacket && p != nil {
 				lp, rp, sp, dp := e.Local.Port(), e.Remote.Port(), p.Seg.Src.Port(), p.Seg.Dst.Port()
 				if (sp == lp && dp == rp) || (sp == rp && dp == lp) {
 					last = j
@@ -75,10 +75,10 @@ func WriteStep(w io.Writer, l *Lesson, res *StepResult) {
 	moved, after := statesWhereRead(res.Events)
 	for i, e := range res.Events {
 		if moved[i] {
-			e.State = netlab.StateNone
+			e.State = event.StateNone
 		}
 		line := "  " + e.String()
-		if e.Op == netlab.OpSysctl && !e.Failed() {
+		if e.Op == event.OpSysctl && !e.Failed() {
 			// read() returns a byte count; the value is what was read.
 			line += fmt.Sprintf(" bytes: %q", e.Data)
 		}

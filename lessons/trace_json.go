@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // stepLine is the line a JSON lesson trace writes before each step's events
@@ -33,7 +33,7 @@ func TraceJSON(ctx context.Context, w io.Writer, num int, l *Lesson, opts Option
 		if err != nil {
 			return false, err
 		}
-		head, _ := json.Marshal(stepLine{V: netlab.JSONVersion, Kind: "step", Lesson: num, Step: res.Index + 1,
+		head, _ := json.Marshal(stepLine{V: event.JSONVersion, Kind: "step", Lesson: num, Step: res.Index + 1,
 			Title: l.Steps[res.Index].Title, OK: res.OK()})
 		if _, err := w.Write(append(head, '\n')); err != nil {
 			return false, err

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/safetext"
 )
 
@@ -25,7 +25,7 @@ func TraceMarkdown(ctx context.Context, w io.Writer, num int, l *Lesson, opts Op
 		fmt.Fprintf(&b, "%s\n\n", l.Summary)
 	}
 	ok := true
-	var all []netlab.Event
+	var all []event.Event
 	for range l.Steps {
 		res, err := r.Next(ctx)
 		if err != nil {
@@ -79,7 +79,7 @@ func writeStepMarkdown(b *strings.Builder, l *Lesson, res *StepResult) {
 // Mermaid draws events as a Mermaid sequenceDiagram block: one participant
 // per actor in order of appearance, each call a note over its actor, each
 // segment an arrow between the two actors whose sockets it joined.
-func Mermaid(events []netlab.Event) string {
+func Mermaid(events []event.Event) string {
 	var b strings.Builder
 	b.WriteString("```mermaid\nsequenceDiagram\n")
 	ids := map[string]string{}
@@ -96,7 +96,7 @@ func Mermaid(events []netlab.Event) string {
 	var body strings.Builder
 	for _, e := range events {
 		switch {
-		case e.Kind == netlab.KindPacket && e.Pkt != nil:
+		case e.Kind == event.KindPacket && e.Pkt != nil:
 			p := e.Pkt
 			if p.Seg.IsICMP() && p.To != "" {
 				// No socket sent it, so no lifeline does: a note on the
@@ -108,23 +108,23 @@ func Mermaid(events []netlab.Event) string {
 				continue
 			}
 			arrow := "-->>"
-			if p.Origin == netlab.OriginCall {
+			if p.Origin == event.OriginCall {
 				arrow = "->>"
 			}
 			fmt.Fprintf(&body, "    %s%s%s: %s\n", id(p.From), arrow, id(p.To), mermaidText(e.Text))
-		case (e.Kind == netlab.KindCall || e.Kind == netlab.KindBlocked) && e.Op.IsCall():
+		case (e.Kind == event.KindCall || e.Kind == event.KindBlocked) && e.Op.IsCall():
 			text := e.Op.String() + "(" + e.Text + ")"
-			if e.Kind == netlab.KindBlocked {
+			if e.Kind == event.KindBlocked {
 				text += " blocks"
 			} else {
 				text += fmt.Sprintf(" = %d", e.Result)
 				if e.Failed() {
 					text += " " + e.ErrnoName()
 				}
-				if e.State != netlab.StateNone {
+				if e.State != event.StateNone {
 					text += " " + e.State.String()
 				}
-				if e.NewState != netlab.StateNone {
+				if e.NewState != event.StateNone {
 					text += ", new fd " + e.NewState.String()
 				}
 			}

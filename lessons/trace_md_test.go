@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/wire"
 )
 
 // TestTraceMarkdown: the handout of lesson 3 has every step, and its
@@ -24,7 +25,7 @@ func TestTraceMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := Options{}
-	if c, err := netlab.OpenCapture(); err == nil {
+	if c, err := wire.OpenCapture(); err == nil {
 		c.Close()
 		opts.Wire = netlab.WireConfig{Capture: true}
 	}

@@ -6,8 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
-	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // TestTraceDrawsAStateWhereItWasRead: a close whose state was read after
@@ -18,15 +17,15 @@ func TestTraceDrawsAStateWhereItWasRead(t *testing.T) {
 	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
 	cli := netip.MustParseAddrPort("127.0.0.1:40001")
 	srv := netip.MustParseAddrPort("127.0.0.1:1081")
-	pkt := func(src, dst netip.AddrPort, us int, f wire.Flags) netlab.Event {
-		return netlab.Event{Kind: netlab.KindPacket, At: at(us), Pkt: &netlab.Packet{Seg: wire.Segment{Src: src, Dst: dst, Proto: "tcp", Flags: f}}}
+	pkt := func(src, dst netip.AddrPort, us int, f event.Flags) event.Event {
+		return event.Event{Kind: event.KindPacket, At: at(us), Pkt: &event.Packet{Seg: event.Segment{Src: src, Dst: dst, Proto: "tcp", Flags: f}}}
 	}
-	res := &StepResult{Index: 0, Events: []netlab.Event{
-		{Kind: netlab.KindCall, Op: netlab.OpClose, Actor: "c2", FD: 15, Local: cli, Remote: srv,
-			State: netlab.StateTimeWait, At: at(0), Return: at(30), StateAt: at(40)},
-		pkt(cli, srv, 10, wire.FlagFIN|wire.FlagACK),
-		pkt(srv, cli, 20, wire.FlagFIN|wire.FlagACK),
-		pkt(cli, srv, 50, wire.FlagACK),
+	res := &StepResult{Index: 0, Events: []event.Event{
+		{Kind: event.KindCall, Op: event.OpClose, Actor: "c2", FD: 15, Local: cli, Remote: srv,
+			State: event.StateTimeWait, At: at(0), Return: at(30), StateAt: at(40)},
+		pkt(cli, srv, 10, event.FlagFIN|event.FlagACK),
+		pkt(srv, cli, 20, event.FlagFIN|event.FlagACK),
+		pkt(cli, srv, 50, event.FlagACK),
 	}}
 	l := &Lesson{Title: "t", Steps: []Step{{Title: "close"}}}
 	var b strings.Builder
@@ -52,7 +51,7 @@ func TestTraceDrawsAStateWhereItWasRead(t *testing.T) {
 // TestTraceShowsASysctlsValue: the read's line carries what was read, not
 // only read()'s byte count.
 func TestTraceShowsASysctlsValue(t *testing.T) {
-	res := &StepResult{Index: 0, Events: []netlab.Event{{Kind: netlab.KindCall, Op: netlab.OpSysctl, Role: netlab.RoleLab, Actor: "ports",
+	res := &StepResult{Index: 0, Events: []event.Event{{Kind: event.KindCall, Op: event.OpSysctl, Role: event.RoleLab, Actor: "ports",
 		Text: "/proc/sys/net/ipv4/ip_local_port_range", FD: -1, Result: 12, Data: []byte("32768 60999")}}}
 	var b strings.Builder
 	WriteStep(&b, &Lesson{Steps: []Step{{Title: "s"}}}, res)

@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/wire"
 )
 
 // playOnWire plays a lesson written for the test with capture on, and
 // fails on any expectation that did not hold on this kernel.
 func playOnWire(t *testing.T, src string) {
 	t.Helper()
-	c, err := netlab.OpenCapture()
+	c, err := wire.OpenCapture()
 	if err != nil {
 		t.Skipf("cannot capture on lo here (%v); the unprivileged path is tested end to end as user nobody", err)
 	}

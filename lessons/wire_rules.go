@@ -6,8 +6,7 @@ import (
 	"slices"
 
 	"github.com/socklab/socklab/lessons/rules"
-	"github.com/socklab/socklab/netlab"
-	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // errWireOff is why a rule that reads the wire was not evaluated.
@@ -43,24 +42,24 @@ var wireFields = map[string]string{
 }
 
 // wireKind reports whether a segment is of kind k.
-func wireKind(k string, s *wire.Segment) bool {
+func wireKind(k string, s *event.Segment) bool {
 	f := s.Flags
 	tcp := s.Proto == "tcp"
 	switch k {
 	case "all":
 		return true
 	case "syn":
-		return tcp && f.Has(wire.FlagSYN) && !f.Has(wire.FlagACK)
+		return tcp && f.Has(event.FlagSYN) && !f.Has(event.FlagACK)
 	case "synack":
-		return tcp && f.Has(wire.FlagSYN|wire.FlagACK)
+		return tcp && f.Has(event.FlagSYN|event.FlagACK)
 	case "ack":
-		return tcp && s.Len == 0 && f&(wire.FlagSYN|wire.FlagFIN|wire.FlagRST) == 0
+		return tcp && s.Len == 0 && f&(event.FlagSYN|event.FlagFIN|event.FlagRST) == 0
 	case "data":
 		return tcp && s.Len > 0
 	case "fin":
-		return tcp && f.Has(wire.FlagFIN)
+		return tcp && f.Has(event.FlagFIN)
 	case "rst":
-		return tcp && f.Has(wire.FlagRST)
+		return tcp && f.Has(event.FlagRST)
 	case "udp":
 		return s.Proto == "udp"
 	case "retrans":
@@ -72,16 +71,16 @@ func wireKind(k string, s *wire.Segment) bool {
 }
 
 // wireLookup answers wire.KIND.FIELD from the step's events.
-func wireLookup(events []netlab.Event, kind, field string) (rules.Value, error) {
+func wireLookup(events []event.Event, kind, field string) (rules.Value, error) {
 	var (
 		n, bytes int
-		first    *netlab.Event
+		first    *event.Event
 		prev     int64
 		gap      int64
 	)
 	for i := range events {
 		e := &events[i]
-		if e.Kind != netlab.KindPacket || e.Pkt == nil || !wireKind(kind, &e.Pkt.Seg) {
+		if e.Kind != event.KindPacket || e.Pkt == nil || !wireKind(kind, &e.Pkt.Seg) {
 			continue
 		}
 		if first == nil {
@@ -111,14 +110,14 @@ func wireLookup(events []netlab.Event, kind, field string) (rules.Value, error) 
 	case "to":
 		return rules.Str(p.To), nil
 	case "by":
-		if p.Origin != netlab.OriginCall {
+		if p.Origin != event.OriginCall {
 			return rules.Str(p.Origin.String()), nil // kernel, outside
 		}
 		return rules.Str(p.CauseOp.Key()), nil
 	case "reason":
 		return rules.Str(p.Reason.String()), nil
 	case "answers":
-		if p.Cause == 0 || p.Origin != netlab.OriginKernel {
+		if p.Cause == 0 || p.Origin != event.OriginKernel {
 			return rules.Str(""), nil
 		}
 		return rules.Str(p.CauseOp.Key()), nil

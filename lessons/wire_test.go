@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/wire"
 )
 
 // TestBuiltinLessonsOnTheWire plays every built-in lesson with capture on
@@ -14,7 +15,7 @@ import (
 // expectation holds, and every prediction that only the wire can answer has
 // exactly one choice that matches what was captured.
 func TestBuiltinLessonsOnTheWire(t *testing.T) {
-	c, err := netlab.OpenCapture()
+	c, err := wire.OpenCapture()
 	if err != nil {
 		t.Skipf("cannot capture on lo here (%v); the unprivileged path is tested end to end as user nobody", err)
 	}

@@ -10,6 +10,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // causalChecker reads events in the order a consumer sees them (the log, a
@@ -33,36 +36,36 @@ func newCausalChecker() *causalChecker {
 	return &causalChecker{sent: map[string]int{}, got: map[string]int{}, connects: map[netip.AddrPort]bool{}}
 }
 
-func (c *causalChecker) see(e Event) {
+func (c *causalChecker) see(e event.Event) {
 	c.events++
 	if c.err != nil || e.Failed() {
 		return
 	}
-	if e.Op == OpConnect && (e.Kind == KindCall || e.Kind == KindBlocked) && e.Local.IsValid() && e.Local.Port() != 0 {
+	if e.Op == event.OpConnect && (e.Kind == event.KindCall || e.Kind == event.KindBlocked) && e.Local.IsValid() && e.Local.Port() != 0 {
 		c.connects[e.Local] = true
 	}
-	if e.Kind != KindCall {
+	if e.Kind != event.KindCall {
 		return
 	}
 	var conn, dir string
 	switch e.Role {
-	case RoleClient:
+	case event.RoleClient:
 		conn = e.Local.String()
-		dir = map[bool]string{true: "up", false: "down"}[e.Op == OpSend]
-	case RoleConn:
+		dir = map[bool]string{true: "up", false: "down"}[e.Op == event.OpSend]
+	case event.RoleConn:
 		conn = e.Remote.String()
-		dir = map[bool]string{true: "down", false: "up"}[e.Op == OpSend]
+		dir = map[bool]string{true: "down", false: "up"}[e.Op == event.OpSend]
 	default:
-		if e.Op == OpAccept && !c.connects[e.Remote] {
+		if e.Op == event.OpAccept && !c.connects[e.Remote] {
 			c.err = fmt.Errorf("event %d: accept of %s drawn before any event of its connect", c.events, e.Remote)
 		}
 		return
 	}
 	key := conn + "/" + dir
 	switch e.Op {
-	case OpSend:
+	case event.OpSend:
 		c.sent[key] += e.Result
-	case OpRecv:
+	case event.OpRecv:
 		c.got[key] += e.Result
 		if c.got[key] > c.sent[key] {
 			c.err = fmt.Errorf("event %d: %s recv(%d) = %d on %s: %d bytes received so far, but only %d sent before it (effect above cause)",
@@ -89,7 +92,7 @@ func echoRoundTrips(t *testing.T, lab *Lab, clients, trips int, seed uint64) {
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(seed, uint64(i)))
-			cl, err := Dial(ctx, lab.Tracer(fmt.Sprintf("client %d", i+1), RoleClient), Echo, addr)
+			cl, err := service.Dial(ctx, lab.Tracer(fmt.Sprintf("client %d", i+1), event.RoleClient), service.Echo, addr)
 			if err != nil {
 				errs <- err
 				return
@@ -154,7 +157,7 @@ func TestCausalOrder(t *testing.T) {
 					seen.Add(uint64(len(evs)))
 				}
 			}()
-			if err := lab.StartServer(ServerConfig{Service: Echo, Addr: addr}); err != nil {
+			if err := lab.StartServer(service.ServerConfig{Service: service.Echo, Addr: addr}); err != nil {
 				t.Fatal(err)
 			}
 			echoRoundTrips(t, lab, 8, trips, 1)
@@ -181,8 +184,8 @@ func TestCausalOrder(t *testing.T) {
 func TestCausalCheckerCatchesReorder(t *testing.T) {
 	cl := netip.MustParseAddrPort("127.0.0.1:40001")
 	srv := netip.MustParseAddrPort("127.0.0.1:1081")
-	send := Event{Kind: KindCall, Op: OpSend, Role: RoleClient, Local: cl, Remote: srv, Result: 5}
-	recv := Event{Kind: KindCall, Op: OpRecv, Role: RoleConn, Local: srv, Remote: cl, Result: 5}
+	send := event.Event{Kind: event.KindCall, Op: event.OpSend, Role: event.RoleClient, Local: cl, Remote: srv, Result: 5}
+	recv := event.Event{Kind: event.KindCall, Op: event.OpRecv, Role: event.RoleConn, Local: srv, Remote: cl, Result: 5}
 	c := newCausalChecker()
 	c.see(send)
 	c.see(recv)
@@ -196,7 +199,7 @@ func TestCausalCheckerCatchesReorder(t *testing.T) {
 		t.Fatal("effect before cause not caught")
 	}
 	c = newCausalChecker()
-	c.see(Event{Kind: KindCall, Op: OpAccept, Role: RoleServer, Local: srv, Remote: cl})
+	c.see(event.Event{Kind: event.KindCall, Op: event.OpAccept, Role: event.RoleServer, Local: srv, Remote: cl})
 	if c.err == nil {
 		t.Fatal("accept before its connect not caught")
 	}

@@ -1,94 +1,36 @@
-// Package netlab drives real sockets one system call at a time and reports
-// every call as an Event carrying what the kernel answered: the fd, the
-// result, the errno, the addresses from getsockname/getpeername and the TCP
-// state from TCP_INFO (Linux) or TCP_CONNECTION_INFO (macOS).
-//
-// It also holds the two services socklab teaches, echo and the remote
-// calculator, and the Lab that runs a scenario's actors (a server and its
-// clients) in goroutines, either freely (run mode) or one call at a time
-// behind a gate (step mode).
+// Package netlab is socklab's lab: the Lab runs a scenario's actors (a
+// server and its clients) in goroutines over real loopback sockets, either
+// freely (run mode) or one call at a time behind a gate (step mode), and
+// reports every call, and every segment it captures on lo, as an event in
+// one log in causal order. A Lab with LabConfig.Remote has no server of its
+// own: its clients talk to a server elsewhere (socklab connect).
 //
 // netlab never imports UI code: headless commands, lessons and the TUI all
 // consume the same events.
 //
-// # Class
+// # Packages
 //
-// A Class is a server for a room of students (socklab class). Its Server
-// keeps every limit (line length, clients, idle and request timeouts) and
-// adds an allow list of source networks (AllowList), a per-client token
-// bucket (Bucket) and an accept hold for stepping accept (AcceptHold). A
-// class does not trace calls one by one: it keeps counters per connection
-// (a lane) as requests happen, and Snapshot reads them all at once with the
-// kernel's state of each connection and the listener's accept queue, so a
-// viewer pays per look, never per request. A Lab with LabConfig.Remote has
-// no server of its own: its clients talk to a server elsewhere (socklab
-// connect).
+// The Lab composes four packages below it, each importing only those
+// under it:
 //
-// # Events
+//	netlab          the Lab: actors, step mode, the wire's status (this package)
+//	  ├─ service    servers (echo, calculator, class), clients, limits, allow lists
+//	  │    └─ sock  the socket core: Socket and its calls, Tracer, Gate, Sequencer, state reads
+//	  │         └─ wire   capture on lo (ring, pcapng sink), decoding, linking segments to calls
+//	  │              └─ event  the vocabulary: Event, Op, Kind, Role, TCPState, Packet,
+//	  │                        Log, trace and JSON writers (imports no socket code)
+//	  └─ (netlab/check, netlab/bench, netlab/ptrace, netlab/calc: tools built on these)
 //
-// Events are typed: an Op (which call, which state read, which lab change),
-// the Role of the socket the call was made on (server, client, a connection
-// a server accepted, the lab), structured Args beside the C text, and a
-// CallID shared by a call's pending, blocked and returned events. Nothing
-// above netlab parses an event's text to learn what it was.
+// lessons/rules imports only event (and the leaf safetext event uses);
+// ui and lessons read events, never sockets.
 //
-// # Order
+// Events flow one way:
 //
-// On loopback a send can wake the peer's recv before the send itself
-// returns, so the order in which goroutines report calls is not the order
-// in which things happened. Every call event therefore carries two moments
-// read from the same clock, Enter (the call entered the kernel) and Return,
-// and is placed by a third, At:
+//	kernel ─ call returns ─▶ sock.Socket ─ Tracer ─▶ sock.Sequencer ─ causal order ─▶ event.Log ─▶ TraceWriter, JSON, UI
+//	lo ─ frame ─▶ wire.Capture ─ Drain ─▶ sock.Sequencer ─ wire.Linker names actor and cause ─▶ event.Log
 //
-//   - a call that takes something another party put there (accept, recv,
-//     recvfrom) is placed when it returned: what it took was there by then;
-//   - every other call (socket, bind, listen, connect, send, sendto,
-//     shutdown, close, setsockopt) puts something in motion and is placed
-//     when the system call that did so entered the kernel: the SYN, the
-//     bytes or the FIN cannot have left before that;
-//   - a call the kernel made wait reports a KindBlocked event. A connect
-//     that waits has already sent its SYN, so its blocked event is placed at
-//     its entry and its returned event at its return: the connect is drawn
-//     as a span, opened before the accept that answers it. A send that
-//     waited for buffer space is placed at the entry of the attempt that
-//     moved its bytes.
-//
-// This order is causal: for every message, the sender's send enters the
-// kernel before the bytes exist, and the receiver's recv returns after they
-// arrived, so send.At < recv.At; the echo server's send comes after its recv
-// in its own goroutine; a connect's SYN leaves before the accept that takes
-// the connection returns. The Sequencer releases events in this order as
-// they arrive: a call that puts something in motion holds its moment while
-// its system call runs (microseconds; never while it waits in the kernel),
-// and an event is released only once no call still running could be placed
-// before it. Events a consumer sees (the Lab's Log, a trace) are therefore
-// in causal order; TestCausalOrder checks it over 10 000 echo round trips of
-// random sizes on IPv4 and IPv6, and fails without the holds.
-//
-// The moments are read with time.Now around the system call, from the
-// kernel's own clock (vDSO).
-//
-// # The wire
-//
-// A Lab with LabConfig.Wire captures the segments that cross lo (Capture:
-// an AF_PACKET socket, a BPF filter that drops each frame's outgoing copy,
-// kernel timestamps of the same clock). Segments are KindPacket events in
-// the same log, placed by their timestamps. A capture reports late (a
-// segment is read after it crossed), so before it releases anything the
-// Sequencer drains the capture: whatever a call's return depended on (the
-// SYN-ACK a connect waited for, the bytes a recv returned) was queued to
-// the capture before the call returned, because the kernel hands a frame
-// to packet sockets before its protocol handler sees it. No effect is
-// therefore released above its cause; TestWireCauseBeforeEffect checks it
-// and fails without the drain. The linker (packet.go) names each segment's
-// actors from the lab's own calls and its Origin (origin.go) from what it
-// carries: the send whose byte range holds its [seq, seq+len) (streams.go),
-// the connect of a 4-tuple's first SYN, the close or shutdown whose stream
-// ends at a FIN, the sendto of a datagram, the kernel's situation behind a
-// RST, the sendto whose datagram an ICMP error quotes. Only where no such
-// rule applies does timing decide (the call of its socket that was in the
-// kernel when it was seen, Rule RuleTiming), and the label says so.
-// Package wire decodes the frames.
+// sock's package doc says how the Sequencer orders calls and captured
+// segments; service's how a class is served.
 //
 // A capture without privilege needs a private user and network namespace,
 // which the command line makes (socklab runs itself again inside one);

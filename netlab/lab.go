@@ -7,6 +7,11 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
+	"github.com/socklab/socklab/netlab/wire"
 )
 
 // LabConfig configures a Lab.
@@ -15,7 +20,7 @@ type LabConfig struct {
 	Step    bool // start in step mode
 	// Trace, if set, gets every event the log gets, in the same (causal)
 	// order: a TraceWriter for --trace-file. It must not block.
-	Trace Sink
+	Trace event.Sink
 	// Wire says whether to capture the segments on lo (see WireConfig).
 	Wire WireConfig
 	// Remote, when set, is a server on another machine (socklab connect):
@@ -28,27 +33,27 @@ type LabConfig struct {
 // log and the step gate. Every method returns at once: socket calls happen in
 // the actors' goroutines, and their results arrive as events in Log.
 type Lab struct {
-	Log  *Log
-	Gate *Gate
-	seq  *Sequencer
+	Log  *event.Log
+	Gate *sock.Gate
+	seq  *sock.Sequencer
 
 	ctx    context.Context
 	cancel context.CancelFunc
-	reg    *registry
+	reg    *sock.Registry
 	wg     sync.WaitGroup
 
 	mu         sync.Mutex
-	server     *Server
+	server     *service.Server
 	serverErr  error
 	listening  chan struct{} // closed once the server listens (or failed)
 	clients    []*LabClient
 	nextClient int
-	blocked    map[CallID]Event
+	blocked    map[event.CallID]event.Event
 	closed     bool
-	trace      Sink
+	trace      event.Sink
 
 	wire    WireStatus
-	capture *Capture
+	capture *wire.Capture
 	remote  netip.AddrPort
 }
 
@@ -58,16 +63,16 @@ func NewLab(cfg LabConfig) *Lab {
 		cfg.History = 5000
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &Lab{Log: NewLog(cfg.History), ctx: ctx, cancel: cancel, reg: &registry{},
-		listening: make(chan struct{}), blocked: map[CallID]Event{}, trace: cfg.Trace, remote: cfg.Remote}
+	l := &Lab{Log: event.NewLog(cfg.History), ctx: ctx, cancel: cancel, reg: &sock.Registry{},
+		listening: make(chan struct{}), blocked: map[event.CallID]event.Event{}, trace: cfg.Trace, remote: cfg.Remote}
 	if cfg.Remote.IsValid() {
 		close(l.listening) // the server is already there, elsewhere
 	}
-	l.seq = NewSequencer(SinkFunc(l.record))
-	l.Gate = NewGate(nil)
-	l.Gate.OnWait(func(c Call) {
-		l.Emit(Event{Kind: KindPending, Op: c.Op, CallID: c.ID, Role: c.Role, Actor: c.Actor, Text: c.Text,
-			FD: c.FD, Result: -1, Note: Explain(c.Op)})
+	l.seq = sock.NewSequencer(event.SinkFunc(l.record))
+	l.Gate = sock.NewGate(nil)
+	l.Gate.OnWait(func(c sock.Call) {
+		l.Emit(event.Event{Kind: event.KindPending, Op: c.Op, CallID: c.ID, Role: c.Role, Actor: c.Actor, Text: c.Text,
+			FD: c.FD, Result: -1, Note: event.Explain(c.Op)})
 	})
 	if cfg.Step {
 		l.Gate.SetStep(true)
@@ -77,17 +82,17 @@ func NewLab(cfg LabConfig) *Lab {
 }
 
 // Emit takes an event from an actor; it reaches Log in causal order.
-func (l *Lab) Emit(e Event) { l.seq.Emit(e) }
+func (l *Lab) Emit(e event.Event) { l.seq.Emit(e) }
 
 // record files an ordered event: the set of calls blocked in the kernel,
 // then the log.
-func (l *Lab) record(e Event) {
+func (l *Lab) record(e event.Event) {
 	switch e.Kind {
-	case KindBlocked:
+	case event.KindBlocked:
 		l.mu.Lock()
 		l.blocked[e.CallID] = e
 		l.mu.Unlock()
-	case KindCall:
+	case event.KindCall:
 		l.mu.Lock()
 		delete(l.blocked, e.CallID)
 		l.mu.Unlock()
@@ -99,23 +104,23 @@ func (l *Lab) record(e Event) {
 }
 
 // lab reports a change of the lab itself.
-func (l *Lab) lab(op Op, actor string, role Role, result int, note string) {
-	l.Emit(Event{Kind: KindLab, Op: op, Actor: actor, Role: role, FD: -1, Result: result, Note: note})
+func (l *Lab) lab(op event.Op, actor string, role event.Role, result int, note string) {
+	l.Emit(event.Event{Kind: event.KindLab, Op: op, Actor: actor, Role: role, FD: -1, Result: result, Note: note})
 }
 
 // Tracer returns the tracer for one of the lab's actors.
-func (l *Lab) Tracer(actor string, role Role) Tracer {
-	return Tracer{Actor: actor, Role: role, Sink: l, Gate: l.Gate, seq: l.seq, reg: l.reg}
+func (l *Lab) Tracer(actor string, role event.Role) sock.Tracer {
+	return sock.Tracer{Actor: actor, Role: role, Sink: l, Gate: l.Gate, Seq: l.seq, Reg: l.reg}
 }
 
 // Context is cancelled when the lab closes.
 func (l *Lab) Context() context.Context { return l.ctx }
 
 // Blocked returns the calls now blocked inside the kernel.
-func (l *Lab) Blocked() []Event {
+func (l *Lab) Blocked() []event.Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out := make([]Event, 0, len(l.blocked))
+	out := make([]event.Event, 0, len(l.blocked))
 	for _, e := range l.blocked {
 		out = append(out, e)
 	}
@@ -123,7 +128,7 @@ func (l *Lab) Blocked() []Event {
 }
 
 // Pending returns the calls waiting at the step gate, oldest first.
-func (l *Lab) Pending() []Call { return l.Gate.Waiting() }
+func (l *Lab) Pending() []sock.Call { return l.Gate.Waiting() }
 
 // SetStep switches step mode on or off, and says so in the log.
 func (l *Lab) SetStep(on bool) {
@@ -132,9 +137,9 @@ func (l *Lab) SetStep(on bool) {
 	}
 	l.Gate.SetStep(on)
 	if on {
-		l.lab(OpStepMode, "lab", RoleLab, 1, "step mode on: each call waits for n")
+		l.lab(event.OpStepMode, "lab", event.RoleLab, 1, "step mode on: each call waits for n")
 	} else {
-		l.lab(OpStepMode, "lab", RoleLab, 0, "step mode off: calls run freely")
+		l.lab(event.OpStepMode, "lab", event.RoleLab, 0, "step mode off: calls run freely")
 	}
 }
 
@@ -142,14 +147,14 @@ func (l *Lab) SetStep(on bool) {
 func (l *Lab) Stepping() bool { return l.Gate.Stepping() }
 
 // Step lets the oldest waiting call run.
-func (l *Lab) Step() (Call, bool) { return l.Gate.Step() }
+func (l *Lab) Step() (sock.Call, bool) { return l.Gate.Step() }
 
 // Snapshot asks the kernel for the state of every socket of the lab.
-func (l *Lab) Snapshot() []SockInfo { return l.reg.snapshot() }
+func (l *Lab) Snapshot() []sock.SockInfo { return l.reg.Snapshot() }
 
 // StartServer starts the server actor: it listens, then serves until the lab
 // closes. It returns at once; ServerAddr waits for the outcome.
-func (l *Lab) StartServer(cfg ServerConfig) error {
+func (l *Lab) StartServer(cfg service.ServerConfig) error {
 	l.mu.Lock()
 	if l.remote.IsValid() {
 		l.mu.Unlock()
@@ -159,16 +164,16 @@ func (l *Lab) StartServer(cfg ServerConfig) error {
 		l.mu.Unlock()
 		return errors.New("lab: server already started")
 	}
-	l.server = &Server{} // placeholder so a second start is refused
+	l.server = &service.Server{} // placeholder so a second start is refused
 	l.mu.Unlock()
 	if cfg.Tracer.Actor == "" {
-		cfg.Tracer = l.Tracer("server", RoleServer)
+		cfg.Tracer = l.Tracer("server", event.RoleServer)
 	}
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
-		defer Recover()
-		srv, err := Listen(l.ctx, cfg)
+		defer event.Recover()
+		srv, err := service.Listen(l.ctx, cfg)
 		l.mu.Lock()
 		if err != nil {
 			l.server, l.serverErr = nil, err
@@ -210,7 +215,7 @@ func (l *Lab) ServerAddr(ctx context.Context) (netip.AddrPort, error) {
 func (l *Lab) Remote() netip.AddrPort { return l.remote }
 
 // Server returns the running server, or nil (always nil for a remote one).
-func (l *Lab) Server() *Server {
+func (l *Lab) Server() *service.Server {
 	select {
 	case <-l.listening:
 	default:
@@ -234,7 +239,7 @@ type LabClient struct {
 	ended   chan struct{} // closed when run has returned
 	once    sync.Once
 	mu      sync.Mutex
-	sock    *Socket
+	sock    *sock.Socket
 	err     error
 }
 
@@ -251,18 +256,18 @@ func (l *Lab) AddClient(service string) (*LabClient, error) {
 		reqs: make(chan []byte, 64), quit: make(chan struct{}), ended: make(chan struct{})}
 	l.clients = append(l.clients, c)
 	l.mu.Unlock()
-	l.lab(OpActorStart, c.Name, RoleClient, 0, c.Name+" started")
+	l.lab(event.OpActorStart, c.Name, event.RoleClient, 0, c.Name+" started")
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
 		defer close(c.ended)
-		defer Recover()
+		defer event.Recover()
 		err := c.run()
 		c.mu.Lock()
 		c.err = err
 		c.mu.Unlock()
 		l.forget(c)
-		l.lab(OpActorEnd, c.Name, RoleClient, 0, c.Name+" ended: "+endReason(err))
+		l.lab(event.OpActorEnd, c.Name, event.RoleClient, 0, c.Name+" ended: "+endReason(err))
 	}()
 	return c, nil
 }
@@ -272,12 +277,12 @@ func endReason(err error) string {
 	switch {
 	case err == nil:
 		return "closed as asked"
-	case errors.Is(err, ErrClosedByPeer):
+	case errors.Is(err, service.ErrClosedByPeer):
 		return "the server closed the connection (recv returned 0)"
 	}
-	var ce *CallError
+	var ce *sock.CallError
 	if errors.As(err, &ce) && ce.Errno != 0 {
-		return fmt.Sprintf("%s failed with %s (%s)", ce.Call, ErrnoName(ce.Errno), ce.Errno.Error())
+		return fmt.Sprintf("%s failed with %s (%s)", ce.Call, event.ErrnoName(ce.Errno), ce.Errno.Error())
 	}
 	return err.Error()
 }
@@ -345,7 +350,7 @@ func (c *LabClient) Close() { c.once.Do(func() { close(c.quit) }) }
 func (c *LabClient) Ended() <-chan struct{} { return c.ended }
 
 // Socket returns the client's socket once opened, or nil.
-func (c *LabClient) Socket() *Socket {
+func (c *LabClient) Socket() *sock.Socket {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.sock
@@ -365,11 +370,11 @@ func (c *LabClient) run() error {
 	if err != nil {
 		return err
 	}
-	addr = ConnectTarget(addr)
+	addr = sock.ConnectTarget(addr)
 	// The background context keeps cancellation out of each call's hot path;
 	// Lab.Close reaches a blocked call by opening the gate and closing the socket.
 	bg := context.WithoutCancel(l.ctx)
-	s, err := Open(bg, l.Tracer(c.Name, RoleClient), FamilyOf(addr.Addr()), Stream)
+	s, err := sock.Open(bg, l.Tracer(c.Name, event.RoleClient), sock.FamilyOf(addr.Addr()), sock.Stream)
 	if err != nil {
 		return err
 	}
@@ -380,7 +385,7 @@ func (c *LabClient) run() error {
 	if err := s.Connect(bg, addr); err != nil {
 		return err
 	}
-	cl := &Client{S: s, Service: c.Service, Pause: 500 * time.Millisecond}
+	cl := &service.Client{S: s, Service: c.Service, Pause: 500 * time.Millisecond}
 	for {
 		select {
 		case <-c.quit:
@@ -389,7 +394,7 @@ func (c *LabClient) run() error {
 			return nil
 		case msg := <-c.reqs:
 			var err error
-			if c.Service == Calc {
+			if c.Service == service.Calc {
 				_, err = cl.Calc(bg, string(msg))
 			} else {
 				_, err = cl.Echo(bg, msg)

@@ -4,21 +4,18 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/internal/testkit"
+	"github.com/socklab/socklab/netlab/service"
 )
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
+// waitFor is testkit.For, under the name the tests here grew up with.
+var waitFor = testkit.For
 
-func hasEvent(l *Lab, pred func(Event) bool) bool {
+var loop4 = testkit.Loop4
+
+func hasEvent(l *Lab, pred func(event.Event) bool) bool {
 	for _, e := range l.Log.Events() {
 		if pred(e) {
 			return true
@@ -30,28 +27,28 @@ func hasEvent(l *Lab, pred func(Event) bool) bool {
 func TestLabRunModeCalc(t *testing.T) {
 	lab := NewLab(LabConfig{})
 	defer lab.Close()
-	if err := lab.StartServer(ServerConfig{Service: Calc, Addr: loop4}); err != nil {
+	if err := lab.StartServer(service.ServerConfig{Service: service.Calc, Addr: loop4}); err != nil {
 		t.Fatal(err)
 	}
 	addr, err := lab.ServerAddr(context.Background())
 	if err != nil || addr.Port() == 0 {
 		t.Fatalf("server addr %v %v", addr, err)
 	}
-	c, _ := lab.AddClient(Calc)
+	c, _ := lab.AddClient(service.Calc)
 	if err := c.Send([]byte("2+3*4")); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "reply 14", func() bool {
-		return hasEvent(lab, func(e Event) bool {
-			return e.Actor == "client 1" && e.Op == OpRecv && string(e.Data) == "14\n"
+		return hasEvent(lab, func(e event.Event) bool {
+			return e.Actor == "client 1" && e.Op == event.OpRecv && string(e.Data) == "14\n"
 		})
 	})
 	snap := lab.Snapshot()
 	var listener, accepted, client bool
 	for _, s := range snap {
 		listener = listener || (s.Actor == "server" && s.Listening && s.Local == addr)
-		accepted = accepted || (s.Accepted && s.State == StateEstablished)
-		client = client || (s.Actor == "client 1" && s.State == StateEstablished && s.Remote == addr)
+		accepted = accepted || (s.Accepted && s.State == event.StateEstablished)
+		client = client || (s.Actor == "client 1" && s.State == event.StateEstablished && s.Remote == addr)
 	}
 	if !listener || !accepted || !client {
 		t.Fatalf("snapshot %+v", snap)
@@ -61,12 +58,12 @@ func TestLabRunModeCalc(t *testing.T) {
 func TestLabStepMode(t *testing.T) {
 	lab := NewLab(LabConfig{Step: true})
 	defer lab.Close()
-	lab.StartServer(ServerConfig{Service: Echo, Addr: loop4})
+	lab.StartServer(service.ServerConfig{Service: service.Echo, Addr: loop4})
 	waitFor(t, "socket() pending", func() bool { return len(lab.Pending()) == 1 })
-	if p := lab.Pending()[0]; p.Op != OpSocket || p.Actor != "server" {
+	if p := lab.Pending()[0]; p.Op != event.OpSocket || p.Actor != "server" {
 		t.Fatalf("pending %+v", p)
 	}
-	if !hasEvent(lab, func(e Event) bool { return e.Kind == KindPending && e.Op == OpSocket }) {
+	if !hasEvent(lab, func(e event.Event) bool { return e.Kind == event.KindPending && e.Op == event.OpSocket }) {
 		t.Fatal("no pending event")
 	}
 	// socket, setsockopt, bind, listen, then accept blocks in the kernel.
@@ -78,9 +75,9 @@ func TestLabStepMode(t *testing.T) {
 	}
 	waitFor(t, "accept blocked", func() bool {
 		b := lab.Blocked()
-		return len(b) == 1 && b[0].Op == OpAccept
+		return len(b) == 1 && b[0].Op == event.OpAccept
 	})
-	lab.AddClient(Echo)
+	lab.AddClient(service.Echo)
 	for _, want := range []string{"socket", "connect"} {
 		waitFor(t, want+" pending", func() bool { return len(lab.Pending()) == 1 })
 		if c, _ := lab.Step(); c.Op.String() != want || c.Actor != "client 1" {
@@ -88,17 +85,17 @@ func TestLabStepMode(t *testing.T) {
 		}
 	}
 	waitFor(t, "accept done", func() bool {
-		return hasEvent(lab, func(e Event) bool { return e.Op == OpAccept && e.Kind == KindCall })
+		return hasEvent(lab, func(e event.Event) bool { return e.Op == event.OpAccept && e.Kind == event.KindCall })
 	})
-	if len(lab.Blocked()) != 0 && lab.Blocked()[0].Op == OpAccept {
+	if len(lab.Blocked()) != 0 && lab.Blocked()[0].Op == event.OpAccept {
 		t.Fatalf("accept still blocked: %v", lab.Blocked())
 	}
 }
 
 func TestLabCloseWithPendingCalls(t *testing.T) {
 	lab := NewLab(LabConfig{Step: true})
-	lab.StartServer(ServerConfig{Service: Calc, Addr: loop4})
-	lab.AddClient(Calc)
+	lab.StartServer(service.ServerConfig{Service: service.Calc, Addr: loop4})
+	lab.AddClient(service.Calc)
 	waitFor(t, "pending", func() bool { return len(lab.Pending()) >= 1 })
 	lab.Close() // must not hang on the gate
 	var lines []string

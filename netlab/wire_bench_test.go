@@ -7,6 +7,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/wire"
 )
 
 // BenchmarkLabEchoRoundTrip is one traced echo round trip (a 64-byte
@@ -19,12 +23,11 @@ func BenchmarkLabEchoRoundTrip(b *testing.B) {
 	for _, name := range []string{"wire=off", "wire=on", "wire=recvmsg"} {
 		on := name != "wire=off"
 		b.Run(name, func(b *testing.B) {
+			read := wire.ReadRing
 			if name == "wire=recvmsg" {
-				was := captureRing
-				captureRing = false
-				defer func() { captureRing = was }()
+				read = wire.ReadRecvmsg
 			}
-			lab := NewLab(LabConfig{History: 1000, Wire: WireConfig{Capture: on, Off: "benchmark"}})
+			lab := NewLab(LabConfig{History: 1000, Wire: WireConfig{Capture: on, Off: "benchmark", Read: read}})
 			defer lab.Close()
 			if on && !lab.WireOn() {
 				b.Skipf("no capture here: %s", lab.Wire())
@@ -42,7 +45,7 @@ func BenchmarkLabEchoRoundTrip(b *testing.B) {
 					}
 				}
 			}()
-			if err := lab.StartServer(ServerConfig{Service: Echo, Addr: loop4}); err != nil {
+			if err := lab.StartServer(service.ServerConfig{Service: service.Echo, Addr: loop4}); err != nil {
 				b.Fatal(err)
 			}
 			ctx := context.Background()
@@ -50,7 +53,7 @@ func BenchmarkLabEchoRoundTrip(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			cl, err := Dial(ctx, lab.Tracer("client 1", RoleClient), Echo, addr)
+			cl, err := service.Dial(ctx, lab.Tracer("client 1", event.RoleClient), service.Echo, addr)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -81,16 +84,16 @@ func BenchmarkLabEchoRoundTrip(b *testing.B) {
 // without a ring. Most of it is the kernel waiting for RCU grace periods
 // (synchronize_net), so it is latency more than CPU.
 func BenchmarkCaptureOpenClose(b *testing.B) {
-	for _, ring := range []bool{false, true} {
+	for _, read := range []wire.Read{wire.ReadRecvmsg, wire.ReadRing} {
 		name := "recvmsg"
-		if ring {
+		if read == wire.ReadRing {
 			name = "ring"
 		}
 		b.Run(name, func(b *testing.B) {
 			var open, close time.Duration
 			for b.Loop() {
 				t0 := time.Now()
-				c, err := openCapture(ring)
+				c, err := wire.OpenCaptureReading(read)
 				if err != nil {
 					b.Skipf("no capture here: %v", err)
 				}

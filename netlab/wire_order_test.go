@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/netlab/wire"
 )
 
@@ -58,7 +60,7 @@ func TestWireCauseBeforeEffect(t *testing.T) {
 			t.Logf("in a private network:\n%s", out)
 			return
 		}
-	} else if err := LoopbackUp(); err != nil {
+	} else if err := wire.LoopbackUp(); err != nil {
 		t.Fatalf("private network: %v", err)
 	}
 	t.Run("ring", func(t *testing.T) { checkWireOrder(t, true) })
@@ -66,22 +68,23 @@ func TestWireCauseBeforeEffect(t *testing.T) {
 }
 
 func checkWireOrder(t *testing.T, ring bool) {
-	was := captureRing
-	captureRing = ring
-	defer func() { captureRing = was }()
-	lab := NewLab(LabConfig{History: 1 << 16, Wire: WireConfig{Capture: true, Off: "test"}})
+	read := wire.ReadRecvmsg
+	if ring {
+		read = wire.ReadRing
+	}
+	lab := NewLab(LabConfig{History: 1 << 16, Wire: WireConfig{Capture: true, Off: "test", Read: read}})
 	defer lab.Close()
 	if !lab.WireOn() {
 		t.Skipf("no capture here: %s", lab.Wire())
 	}
-	if got := lab.capture.ring != nil; got != ring {
+	if got := lab.capture.Reading() == wire.ReadRing; got != ring {
 		t.Fatalf("capture with a ring: %v, want %v", got, ring)
 	}
 	sub := lab.Log.Subscribe(1 << 20)
 	defer sub.Close()
 	base := lab.Log.Len() // the wire's status note came before the subscription
 	var (
-		events []Event
+		events []event.Event
 		seen   atomic.Uint64 // what the waiting goroutine may read
 	)
 	done := make(chan struct{})
@@ -97,7 +100,7 @@ func checkWireOrder(t *testing.T, ring bool) {
 			seen.Add(uint64(len(evs)))
 		}
 	}()
-	if err := lab.StartServer(ServerConfig{Service: Echo, Addr: loop4}); err != nil {
+	if err := lab.StartServer(service.ServerConfig{Service: service.Echo, Addr: loop4}); err != nil {
 		t.Fatal(err)
 	}
 	trips := 400
@@ -136,24 +139,24 @@ func checkWireOrder(t *testing.T, ring bool) {
 // above its cause: a segment linked to a call not yet above it, a connect
 // returned above its SYN-ACK, a recv returning bytes not yet arrived.
 type orderJudge struct {
-	callAt                 map[CallID]int         // a call's returned (or blocked) event's index
+	callAt                 map[event.CallID]int   // a call's returned (or blocked) event's index
 	dataIn                 map[netip.AddrPort]int // bytes seen arriving at each address so far
 	synAck                 map[netip.AddrPort]bool
 	packets, linked, recvs int
 }
 
 func newOrderJudge() *orderJudge {
-	return &orderJudge{callAt: map[CallID]int{}, dataIn: map[netip.AddrPort]int{}, synAck: map[netip.AddrPort]bool{}}
+	return &orderJudge{callAt: map[event.CallID]int{}, dataIn: map[netip.AddrPort]int{}, synAck: map[netip.AddrPort]bool{}}
 }
 
 // judge takes event i, the next in the log.
-func (j *orderJudge) judge(i int, e Event) error {
+func (j *orderJudge) judge(i int, e event.Event) error {
 	switch e.Kind {
-	case KindPacket:
+	case event.KindPacket:
 		return j.packet(i, e)
-	case KindCall, KindBlocked:
+	case event.KindCall, event.KindBlocked:
 		j.callAt[e.CallID] = i
-		if e.Kind != KindCall || e.Failed() {
+		if e.Kind != event.KindCall || e.Failed() {
 			return nil
 		}
 		return j.returned(i, e)
@@ -161,7 +164,7 @@ func (j *orderJudge) judge(i int, e Event) error {
 	return nil
 }
 
-func (j *orderJudge) packet(i int, e Event) error {
+func (j *orderJudge) packet(i int, e event.Event) error {
 	p := e.Pkt
 	if p == nil {
 		return fmt.Errorf("event %d: a packet event without its segment", i)
@@ -173,7 +176,7 @@ func (j *orderJudge) packet(i int, e Event) error {
 			return fmt.Errorf("event %d: %s linked to call %d, which is not above it", i, e.String(), p.Cause)
 		}
 	}
-	if p.Seg.Flags.Has(wire.FlagSYN | wire.FlagACK) {
+	if p.Seg.Flags.Has(event.FlagSYN | event.FlagACK) {
 		j.synAck[p.Seg.Dst] = true
 	}
 	j.dataIn[p.Seg.Dst] += p.Seg.Len
@@ -181,11 +184,11 @@ func (j *orderJudge) packet(i int, e Event) error {
 }
 
 // returned judges a call that succeeded against the segments above it.
-func (j *orderJudge) returned(i int, e Event) error {
+func (j *orderJudge) returned(i int, e event.Event) error {
 	switch {
-	case e.Op == OpConnect && !j.synAck[e.Local]:
+	case e.Op == event.OpConnect && !j.synAck[e.Local]:
 		return fmt.Errorf("event %d: %s returned above the SYN-ACK it waited for", i, e.String())
-	case e.Op == OpRecv && e.Result > 0:
+	case e.Op == event.OpRecv && e.Result > 0:
 		j.recvs++
 		if j.dataIn[e.Local] < e.Result {
 			return fmt.Errorf("event %d: %s returned %d bytes, but only %d had crossed to %s above it", i, e.String(), e.Result, j.dataIn[e.Local], e.Local)

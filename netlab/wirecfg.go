@@ -1,5 +1,7 @@
 package netlab
 
+import "github.com/socklab/socklab/netlab/wire"
+
 // WireConfig says whether a lab captures the segments on lo and, when it
 // does not, why: the screen says so rather than draw what was not captured.
 type WireConfig struct {
@@ -10,6 +12,9 @@ type WireConfig struct {
 	// Off is why capture was not tried (or, with Capture, why the lab is
 	// not in a private network), Hint what would enable it.
 	Off, Hint string
+	// Read is how the capture reads frames: the ring (the zero value) or,
+	// for the tests that check both, recvmsg.
+	Read wire.Read
 }
 
 // WireStatus is what a lab's capture is doing, for the status line.

@@ -3,11 +3,11 @@ package netlab
 import (
 	"context"
 	"time"
-)
 
-// pumpBatch is how long the capture loop lets segments gather before it
-// releases them: short next to what a person sees, long next to a round trip.
-const pumpBatch = 5 * time.Millisecond
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
+	"github.com/socklab/socklab/netlab/wire"
+)
 
 // startWire opens the lab's capture when cfg asks for it and connects it to
 // the sequencer; every failure is kept as the reason the wire is off.
@@ -24,7 +24,7 @@ func (l *Lab) startWire(cfg WireConfig) {
 		if l.wire.On {
 			on = 1
 		}
-		l.lab(OpWire, "lab", RoleLab, on, l.wire.String())
+		l.lab(event.OpWire, "lab", event.RoleLab, on, l.wire.String())
 	}()
 	if !cfg.Capture {
 		if l.wire.Why == "" {
@@ -32,7 +32,7 @@ func (l *Lab) startWire(cfg WireConfig) {
 		}
 		return
 	}
-	c, err := OpenCapture()
+	c, err := wire.OpenCaptureReading(cfg.Read)
 	if err != nil {
 		why := "cannot capture on lo: " + err.Error()
 		switch {
@@ -47,19 +47,19 @@ func (l *Lab) startWire(cfg WireConfig) {
 	l.wire.Why, l.wire.Hint = "", ""
 	l.capture = c
 	l.wire.On = true
-	l.seq.attach(c)
+	l.seq.Attach(c)
 	l.wg.Add(1)
 	context.AfterFunc(l.ctx, c.Wake) // Close cancels ctx: the loop ends
 	go func() {
 		defer l.wg.Done()
-		defer Recover()
+		defer event.Recover()
 		// Segments no call is waiting on (the peer's ACK of a FIN, a SYN
 		// retransmitted a second later) are released as they arrive.
 		for c.Wait() && l.ctx.Err() == nil {
 			// The calls drain what they depend on themselves; this loop only
 			// picks up stragglers, so it waits a little and takes a batch
 			// rather than wake (and contend for the lock) per segment.
-			time.Sleep(pumpBatch)
+			time.Sleep(sock.PumpBatch)
 			l.seq.Pump()
 		}
 	}()

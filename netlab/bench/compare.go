@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // Mode is one kind of echo server in a comparison.
@@ -129,9 +131,9 @@ func summarize(m Mode, clients int, rs, bare []*Result) Row {
 // stops it.
 func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Result, error) {
 	addr := netip.MustParseAddrPort("127.0.0.1:0")
-	service := netlab.Echo
+	svc := service.Echo
 	if strings.Contains(string(m), "calc") {
-		service = netlab.Calc
+		svc = service.Calc
 	}
 	var (
 		target netip.AddrPort
@@ -144,7 +146,7 @@ func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Resu
 		}
 		target, stop = b.Addr(), b.Close
 	} else {
-		sc := netlab.ServerConfig{Service: service, Addr: addr, Sequential: strings.Contains(string(m), "sequential"),
+		sc := service.ServerConfig{Service: svc, Addr: addr, Sequential: strings.Contains(string(m), "sequential"),
 			MaxClients: max(512, clients+16), Backlog: max(16, clients)}
 		if sc.Sequential {
 			sc.Backlog = 0 // the seeds' listen(1)
@@ -158,7 +160,7 @@ func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Resu
 				return nil, err
 			}
 			tw = NewTraceWriter(f)
-			sc.Tracer = netlab.NewSequencer(tw).Tracer("server", netlab.RoleServer)
+			sc.Tracer = sock.NewSequencer(tw).Tracer("server", event.RoleServer)
 		}
 		srv, err := StartServer(ctx, sc)
 		if err != nil {
@@ -174,7 +176,7 @@ func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Resu
 			return err
 		}
 	}
-	r, err := Run(ctx, Config{Service: service, Addr: target, Clients: clients, Duration: cfg.Round,
+	r, err := Run(ctx, Config{Service: svc, Addr: target, Clients: clients, Duration: cfg.Round,
 		Size: cfg.Size, Grace: time.Second}, nil)
 	if serr := stop(); err == nil {
 		err = serr

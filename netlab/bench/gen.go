@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // request is one request of the closed loop and the reply it must get.
@@ -23,7 +23,7 @@ func calcPool(seed uint64, n int) []request {
 	out := make([]request, n)
 	for i := range out {
 		line := calcExpr(r)
-		want, _ := netlab.Answer([]byte(line))
+		want, _ := service.Answer([]byte(line))
 		out[i] = request{data: []byte(line + "\n"), want: append(want, '\n')}
 	}
 	return out

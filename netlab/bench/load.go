@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // Config describes one load run.
@@ -126,7 +126,7 @@ func fmtDur(d time.Duration) string {
 // Cancelling ctx ends the run early (requests in flight count as lost).
 func Run(ctx context.Context, cfg Config, live *Live) (*Result, error) {
 	cfg.defaults()
-	if cfg.Service != netlab.Echo && cfg.Service != netlab.Calc {
+	if cfg.Service != service.Echo && cfg.Service != service.Calc {
 		return nil, fmt.Errorf("unknown service %q (want echo or calc)", cfg.Service)
 	}
 	if !cfg.Addr.IsValid() {
@@ -196,7 +196,7 @@ type client struct {
 func (c *client) run(ctx context.Context) {
 	defer c.hangUp()
 	var pool []request
-	if c.cfg.Service == netlab.Calc {
+	if c.cfg.Service == service.Calc {
 		pool = calcPool(c.cfg.Seed<<20|uint64(c.id), 256)
 	}
 	buf := make([]byte, c.cfg.Size)
@@ -255,7 +255,7 @@ func (c *client) roundTrip(req request, got []byte) error {
 	if _, err := c.conn.Write(req.data); err != nil {
 		return err
 	}
-	if c.cfg.Service == netlab.Echo {
+	if c.cfg.Service == service.Echo {
 		if _, err := io.ReadFull(c.rd, got); err != nil {
 			return err
 		}

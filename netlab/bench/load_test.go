@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 var loopback = netip.MustParseAddrPort("127.0.0.1:0")
 
-func startSocklab(t testing.TB, cfg netlab.ServerConfig) *Server {
+func startSocklab(t testing.TB, cfg service.ServerConfig) *Server {
 	t.Helper()
 	if !cfg.Addr.IsValid() {
 		cfg.Addr = loopback
@@ -39,8 +39,8 @@ func TestRunChecksEveryReply(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bare.Close()
-	echo := startSocklab(t, netlab.ServerConfig{Service: netlab.Echo})
-	calc := startSocklab(t, netlab.ServerConfig{Service: netlab.Calc})
+	echo := startSocklab(t, service.ServerConfig{Service: service.Echo})
+	calc := startSocklab(t, service.ServerConfig{Service: service.Calc})
 	for _, tc := range []struct {
 		name    string
 		service string
@@ -48,13 +48,13 @@ func TestRunChecksEveryReply(t *testing.T) {
 		size    int
 		n       int
 	}{
-		{"bare", netlab.Echo, bare.Addr(), 64, 300},
-		{"echo", netlab.Echo, echo.Addr(), 64, 300},
+		{"bare", service.Echo, bare.Addr(), 64, 300},
+		{"echo", service.Echo, echo.Addr(), 64, 300},
 		// Over 1024 bytes the server answers with several sends, and
 		// without TCP_NODELAY each one after the first waits for the
 		// client's delayed ACK (~40 ms): few requests here.
-		{"echo-3000B", netlab.Echo, echo.Addr(), 3000, 5},
-		{"calc", netlab.Calc, calc.Addr(), 0, 300},
+		{"echo-3000B", service.Echo, echo.Addr(), 3000, 5},
+		{"calc", service.Calc, calc.Addr(), 0, 300},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := Run(context.Background(), Config{Service: tc.service, Addr: tc.addr, Clients: 8, Requests: tc.n, Size: tc.size}, nil)
@@ -79,7 +79,7 @@ func TestRunDetectsWrongReplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bare.Close()
-	r, err := Run(context.Background(), Config{Service: netlab.Calc, Addr: bare.Addr(), Clients: 2, Requests: 20}, nil)
+	r, err := Run(context.Background(), Config{Service: service.Calc, Addr: bare.Addr(), Clients: 2, Requests: 20}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,12 +91,12 @@ func TestRunDetectsWrongReplies(t *testing.T) {
 // A server that closes the connection after reading a request loses it, and
 // the run says so.
 func TestRunCountsLostReplies(t *testing.T) {
-	srv := startSocklab(t, netlab.ServerConfig{Service: netlab.Calc})
+	srv := startSocklab(t, service.ServerConfig{Service: service.Calc})
 	// "quit" is answered "bye", which is not the expected reply: use a
 	// server that goes away instead: close it while clients wait.
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	r, err := Run(ctx, Config{Service: netlab.Calc, Addr: srv.Addr(), Clients: 4, Duration: time.Minute}, nil)
+	r, err := Run(ctx, Config{Service: service.Calc, Addr: srv.Addr(), Clients: 4, Duration: time.Minute}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestHistogramQuantiles(t *testing.T) {
 // A client the server turns away ("error: server busy", as over its client
 // limit or while it closes) lost its request; it did not get a wrong reply.
 func TestRunCountsRefusalsAsLost(t *testing.T) {
-	srv := startSocklab(t, netlab.ServerConfig{Service: netlab.Calc, MaxClients: 1})
+	srv := startSocklab(t, service.ServerConfig{Service: service.Calc, MaxClients: 1})
 	// The one place: a client the server has answered, so it is counted.
 	held, err := net.Dial("tcp", srv.Addr().String())
 	if err != nil {
@@ -145,7 +145,7 @@ func TestRunCountsRefusalsAsLost(t *testing.T) {
 	if line, err := bufio.NewReader(held).ReadString('\n'); err != nil || line != "2\n" {
 		t.Fatalf("held client: %q %v", line, err)
 	}
-	r, err := Run(context.Background(), Config{Service: netlab.Calc, Addr: srv.Addr(), Clients: 1, Requests: 3}, nil)
+	r, err := Run(context.Background(), Config{Service: service.Calc, Addr: srv.Addr(), Clients: 1, Requests: 3}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,9 +24,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/netlab/service"
 	"go.uber.org/goleak"
-
-	"github.com/socklab/socklab/netlab"
 )
 
 // 1000 concurrent calculator clients × 100 requests each: every reply right,
@@ -40,12 +39,12 @@ func TestReliabilityThousandClients(t *testing.T) {
 		clients, requests = 200, 20
 	}
 	needFDs(t, 2*clients+64)
-	srv := startSocklab(t, netlab.ServerConfig{Service: netlab.Calc,
+	srv := startSocklab(t, service.ServerConfig{Service: service.Calc,
 		// Both limits are raised on purpose: the default MaxClients (512)
 		// would refuse half the class, and a backlog of 16 would drop SYNs
 		// while 1000 clients connect at once (they would retry after 1 s).
 		MaxClients: clients + 16, Backlog: 1024})
-	r, err := Run(context.Background(), Config{Service: netlab.Calc, Addr: srv.Addr(), Clients: clients,
+	r, err := Run(context.Background(), Config{Service: service.Calc, Addr: srv.Addr(), Clients: clients,
 		Requests: requests, Duration: 3 * time.Minute, Grace: 30 * time.Second}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +63,7 @@ func TestReliabilityMalformedCorpus(t *testing.T) {
 	if len(corpus) < 1000 {
 		t.Fatalf("corpus has %d requests, want at least 1000", len(corpus))
 	}
-	srv := startSocklab(t, netlab.ServerConfig{Service: netlab.Calc})
+	srv := startSocklab(t, service.ServerConfig{Service: service.Calc})
 	const conns = 4
 	var wg sync.WaitGroup
 	errs := make(chan error, conns)
@@ -128,7 +127,7 @@ func checkMalformed(c net.Conn, rd *bufio.Reader, m malformed, i int) error {
 }
 
 func mustAnswer(line []byte) []byte {
-	r, _ := netlab.Answer(line)
+	r, _ := service.Answer(line)
 	return r
 }
 
@@ -140,11 +139,11 @@ func short(p []byte) string {
 }
 
 // background runs a normal load next to a fault and checks it lost nothing.
-func background(t *testing.T, service string, ap netip.AddrPort) (wait func() *Result) {
+func background(t *testing.T, svc string, ap netip.AddrPort) (wait func() *Result) {
 	t.Helper()
 	done := make(chan *Result, 1)
 	go func() {
-		r, err := Run(context.Background(), Config{Service: service, Addr: ap, Clients: 8, Requests: 300,
+		r, err := Run(context.Background(), Config{Service: svc, Addr: ap, Clients: 8, Requests: 300,
 			Duration: time.Minute}, nil)
 		if err != nil {
 			t.Error(err)
@@ -164,10 +163,10 @@ func background(t *testing.T, service string, ap netip.AddrPort) (wait func() *R
 // with SO_LINGER 0 sends RST) cost the server nothing: it forgets them and
 // the others are served.
 func TestReliabilityResetMidRequest(t *testing.T) {
-	for _, service := range []string{netlab.Calc, netlab.Echo} {
-		t.Run(service, func(t *testing.T) {
-			srv := startSocklab(t, netlab.ServerConfig{Service: service})
-			wait := background(t, service, srv.Addr())
+	for _, svc := range []string{service.Calc, service.Echo} {
+		t.Run(svc, func(t *testing.T) {
+			srv := startSocklab(t, service.ServerConfig{Service: svc})
+			wait := background(t, svc, srv.Addr())
 			for i := range 50 {
 				c, err := net.Dial("tcp", srv.Addr().String())
 				if err != nil {
@@ -193,11 +192,11 @@ func TestReliabilityResetMidRequest(t *testing.T) {
 // is closed by the idle timeout, even while the server is blocked sending
 // to it because it stopped reading.
 func TestReliabilityVanishedClients(t *testing.T) {
-	for _, service := range []string{netlab.Calc, netlab.Echo} {
-		t.Run(service, func(t *testing.T) {
+	for _, svc := range []string{service.Calc, service.Echo} {
+		t.Run(svc, func(t *testing.T) {
 			idle := 500 * time.Millisecond
-			srv := startSocklab(t, netlab.ServerConfig{Service: service, IdleTimeout: idle})
-			wait := background(t, service, srv.Addr())
+			srv := startSocklab(t, service.ServerConfig{Service: svc, IdleTimeout: idle})
+			wait := background(t, svc, srv.Addr())
 			var held []net.Conn
 			// A small receive buffer, set before connect so that the window
 			// is small too, fills after a few KB: the server then blocks
@@ -224,7 +223,7 @@ func TestReliabilityVanishedClients(t *testing.T) {
 					// Calc: a short request with a 28 KB answer fills the
 					// server's send buffer fast.
 					req := bytes.Repeat([]byte("9**30000\n"), 64)
-					if service == netlab.Echo {
+					if svc == service.Echo {
 						req = bytes.Repeat([]byte("12345+1\n"), 8192)
 					}
 					for {
@@ -249,7 +248,7 @@ func TestReliabilityVanishedClients(t *testing.T) {
 // waited had a slow client held the server.
 func TestReliabilitySlowClients(t *testing.T) {
 	idle := 700 * time.Millisecond
-	srv := startSocklab(t, netlab.ServerConfig{Service: netlab.Calc, IdleTimeout: idle})
+	srv := startSocklab(t, service.ServerConfig{Service: service.Calc, IdleTimeout: idle})
 	const slow = 20
 	var wg sync.WaitGroup
 	closedBy := make(chan string, slow)
@@ -279,7 +278,7 @@ func TestReliabilitySlowClients(t *testing.T) {
 			closedBy <- lines[len(lines)-1]
 		})
 	}
-	wait := background(t, netlab.Calc, srv.Addr())
+	wait := background(t, service.Calc, srv.Addr())
 	r := wait()
 	if r != nil && r.Latency.Max() >= idle {
 		t.Errorf("normal clients waited up to %s next to the slow ones (idle timeout %s)", r.Latency.Max(), idle)
@@ -301,10 +300,10 @@ func isReset(err error) bool {
 // closed; an echo client is closed at once. Neither hangs, and a place freed
 // is given to the next one.
 func TestReliabilityOverClientLimit(t *testing.T) {
-	for _, service := range []string{netlab.Calc, netlab.Echo} {
-		t.Run(service, func(t *testing.T) {
+	for _, svc := range []string{service.Calc, service.Echo} {
+		t.Run(svc, func(t *testing.T) {
 			const limit = 8
-			srv := startSocklab(t, netlab.ServerConfig{Service: service, MaxClients: limit})
+			srv := startSocklab(t, service.ServerConfig{Service: svc, MaxClients: limit})
 			addr := srv.Addr().String()
 			var first net.Conn
 			for i := range limit {
@@ -337,7 +336,7 @@ func TestReliabilityOverClientLimit(t *testing.T) {
 					t.Fatalf("over the limit: %v (hung?)", err)
 				}
 				want := ""
-				if service == netlab.Calc {
+				if svc == service.Calc {
 					want = fmt.Sprintf("error: server busy (limit %d clients), try again later\n", limit)
 				}
 				if string(got) != want {
@@ -370,7 +369,7 @@ func TestReliabilityShutdownUnderLoad(t *testing.T) {
 	for _, sequential := range []bool{false, true} {
 		t.Run(fmt.Sprintf("sequential=%v", sequential), func(t *testing.T) {
 			before := openFDs(t)
-			srv, err := StartServer(context.Background(), netlab.ServerConfig{Service: netlab.Calc, Addr: loopback,
+			srv, err := StartServer(context.Background(), service.ServerConfig{Service: service.Calc, Addr: loopback,
 				Sequential: sequential, Backlog: 64})
 			if err != nil {
 				t.Fatal(err)
@@ -378,7 +377,7 @@ func TestReliabilityShutdownUnderLoad(t *testing.T) {
 			var live Live
 			done := make(chan *Result, 1)
 			go func() {
-				r, err := Run(context.Background(), Config{Service: netlab.Calc, Addr: srv.Addr(), Clients: 50,
+				r, err := Run(context.Background(), Config{Service: service.Calc, Addr: srv.Addr(), Clients: 50,
 					Duration: time.Minute, Grace: 5 * time.Second}, &live)
 				if err != nil {
 					t.Error(err)

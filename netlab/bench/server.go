@@ -4,22 +4,22 @@ import (
 	"context"
 	"net/netip"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // Server is a socklab server running in this process for a load run.
 type Server struct {
-	*netlab.Server
+	*service.Server
 	done chan error
 }
 
 // StartServer listens with cfg (an unset address means 127.0.0.1, port
 // chosen by the kernel) and serves in a goroutine until Close.
-func StartServer(ctx context.Context, cfg netlab.ServerConfig) (*Server, error) {
+func StartServer(ctx context.Context, cfg service.ServerConfig) (*Server, error) {
 	if !cfg.Addr.IsValid() {
 		cfg.Addr = netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), 0)
 	}
-	srv, err := netlab.Listen(ctx, cfg)
+	srv, err := service.Listen(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // BenchmarkEcho measures one server mode at a time, b.N requests spread over
@@ -20,7 +20,7 @@ func BenchmarkEcho(b *testing.B) {
 	for _, m := range []Mode{ModeBare, ModeSocklab, ModeTraceFile, ModeSequential} {
 		for _, n := range []int{1, 64} {
 			b.Run(fmt.Sprintf("server=%s/clients=%d", slug(m), n), func(b *testing.B) {
-				benchServer(b, m, netlab.Echo, n)
+				benchServer(b, m, service.Echo, n)
 			})
 		}
 	}
@@ -32,7 +32,7 @@ func BenchmarkCalc(b *testing.B) {
 	for _, m := range []Mode{ModeCalc, ModeCalcTrace} {
 		for _, n := range []int{1, 64} {
 			b.Run(fmt.Sprintf("server=%s/clients=%d", slug(m), n), func(b *testing.B) {
-				benchServer(b, m, netlab.Calc, n)
+				benchServer(b, m, service.Calc, n)
 			})
 		}
 	}
@@ -52,7 +52,7 @@ func slug(m Mode) string {
 	return string(m)
 }
 
-func benchServer(b *testing.B, m Mode, service string, clients int) {
+func benchServer(b *testing.B, m Mode, svc string, clients int) {
 	if m == ModeSequential && clients > 1 {
 		b.Skip("a sequential server serves one client at a time: see BenchmarkCompare")
 	}
@@ -65,7 +65,7 @@ func benchServer(b *testing.B, m Mode, service string, clients int) {
 		defer bare.Close()
 		addr = bare.Addr()
 	} else {
-		cfg := netlab.ServerConfig{Service: service, Sequential: m == ModeSequential, MaxClients: 1024, Backlog: 128}
+		cfg := service.ServerConfig{Service: svc, Sequential: m == ModeSequential, MaxClients: 1024, Backlog: 128}
 		if m == ModeTraceFile || m == ModeCalcTrace {
 			f, err := os.Create(b.TempDir() + "/trace.log")
 			if err != nil {
@@ -81,7 +81,7 @@ func benchServer(b *testing.B, m Mode, service string, clients int) {
 	}
 	per := max(1, b.N/clients)
 	b.ResetTimer()
-	r, err := Run(context.Background(), Config{Service: service, Addr: addr, Clients: clients, Requests: per,
+	r, err := Run(context.Background(), Config{Service: svc, Addr: addr, Clients: clients, Requests: per,
 		Duration: 10 * time.Minute}, nil)
 	b.StopTimer()
 	if err != nil {

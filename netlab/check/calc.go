@@ -7,8 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/calc"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // pythonCases are the expressions a calculator server is asked, each with
@@ -35,7 +36,7 @@ func reference(expr string) string {
 }
 
 // calcProbe asks 6*7 and wants 42.
-func calcProbe(ctx context.Context, c *netlab.Client) error {
+func calcProbe(ctx context.Context, c *service.Client) error {
 	got, err := ask(ctx, c, "6*7")
 	if err == nil && got != "42" {
 		err = fmt.Errorf("asked 6*7, got %q", got)
@@ -44,7 +45,7 @@ func calcProbe(ctx context.Context, c *netlab.Client) error {
 }
 
 func runCalcServer(ctx context.Context, cfg Config, report func(Result)) ([]Result, error) {
-	g := &echoServer{cfg: cfg, service: netlab.Calc, probe: calcProbe}
+	g := &echoServer{cfg: cfg, service: service.Calc, probe: calcProbe}
 	return g.run(ctx, func() []serverCheck {
 		return []serverCheck{
 			{"answers an expression", g.answersAnExpression},
@@ -72,7 +73,7 @@ const replyPause = 300 * time.Millisecond
 //
 // The pause is a context of its own, not a read deadline: a recv with a
 // context that has a deadline replaces the socket's read deadline by it.
-func ask(ctx context.Context, c *netlab.Client, expr string) (string, error) {
+func ask(ctx context.Context, c *service.Client, expr string) (string, error) {
 	if err := c.S.SendAll(ctx, []byte(expr+"\n")); err != nil {
 		return "", err
 	}
@@ -96,7 +97,7 @@ func ask(ctx context.Context, c *netlab.Client, expr string) (string, error) {
 		case len(p) == 0 && len(got) > 0:
 			return strings.TrimSpace(string(got)), nil
 		case len(p) == 0:
-			return "", netlab.ErrClosedByPeer
+			return "", service.ErrClosedByPeer
 		}
 		got = append(got, p...)
 	}
@@ -130,7 +131,7 @@ func (g *echoServer) followsPython(ctx context.Context) (bool, string, []string)
 			if i > 0 {
 				what += ". Keep the connection until the client closes (recv() returns 0): answer each request on it."
 			}
-			return false, strings.Join(append(wrong, what), "; ") + output(g.s), lines(programCalls(g.s, netlab.OpRecv, netlab.OpSend, netlab.OpClose), 4)
+			return false, strings.Join(append(wrong, what), "; ") + output(g.s), lines(programCalls(g.s, event.OpRecv, event.OpSend, event.OpClose), 4)
 		}
 		if got != want {
 			wrong = append(wrong, fmt.Sprintf("%s: your server answered %q, Python says %s (%s)", tc.expr, got, want, tc.why))
@@ -175,15 +176,15 @@ func (g *echoServer) answersABadExpression(ctx context.Context) (bool, string, [
 // connection acc accepted, either ended or waits for a client again (an
 // accept, a poll): a server that drops a connection may be on its way
 // out, and the report should say which.
-func (g *echoServer) backOrEnded(ctx context.Context, acc netlab.Event) {
+func (g *echoServer) backOrEnded(ctx context.Context, acc event.Event) {
 	for ctx.Err() == nil {
 		closed := uint64(0)
 		for _, e := range programCalls(g.s) {
 			switch {
 			case acc.Result < 0:
-			case closed == 0 && e.Kind == netlab.KindCall && e.Op == netlab.OpClose && e.FD == acc.Result && e.Seq > acc.Seq:
+			case closed == 0 && e.Kind == event.KindCall && e.Op == event.OpClose && e.FD == acc.Result && e.Seq > acc.Seq:
 				closed = e.Seq
-			case closed > 0 && (e.Op == netlab.OpAccept || e.Op == netlab.OpWait):
+			case closed > 0 && (e.Op == event.OpAccept || e.Op == event.OpWait):
 				return
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/ptrace"
 )
 
@@ -71,10 +72,10 @@ func Run(ctx context.Context, kind string, cfg Config, report func(Result)) ([]R
 
 // programCalls returns the trace lines of the program's returned calls
 // (and its blocked ones) whose op is in ops (all when none), newest last.
-func programCalls(s *Session, ops ...netlab.Op) []netlab.Event {
-	var out []netlab.Event
+func programCalls(s *Session, ops ...event.Op) []event.Event {
+	var out []event.Event
 	for _, e := range s.Lab.Log.Events() {
-		if e.Actor != "program" || (e.Kind != netlab.KindCall && e.Kind != netlab.KindBlocked) {
+		if e.Actor != "program" || (e.Kind != event.KindCall && e.Kind != event.KindBlocked) {
 			continue
 		}
 		if len(ops) == 0 {
@@ -91,7 +92,7 @@ func programCalls(s *Session, ops ...netlab.Op) []netlab.Event {
 	return out
 }
 
-func lines(ev []netlab.Event, max int) []string {
+func lines(ev []event.Event, max int) []string {
 	if len(ev) > max {
 		ev = ev[len(ev)-max:]
 	}

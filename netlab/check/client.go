@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/ptrace"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // PortArg in a program's arguments is replaced by the port of socklab's
@@ -22,7 +23,7 @@ const PortArg = "{port}"
 // ends (or the time limit), and its calls say whether it connected, sent,
 // read the whole reply and closed.
 func runEchoClient(ctx context.Context, cfg Config, report func(Result)) ([]Result, error) {
-	return runClient(ctx, cfg, netlab.Echo, 65432, report)
+	return runClient(ctx, cfg, service.Echo, 65432, report)
 }
 
 // CalcInput is what a calculator client reads on its standard input when
@@ -38,18 +39,18 @@ func runCalcClient(ctx context.Context, cfg Config, report func(Result)) ([]Resu
 	if cfg.Stdin == nil {
 		cfg.Stdin = strings.NewReader(CalcInput)
 	}
-	return runClient(ctx, cfg, netlab.Calc, 1081, report)
+	return runClient(ctx, cfg, service.Calc, 1081, report)
 }
 
-func runClient(ctx context.Context, cfg Config, service string, defaultPort int, report func(Result)) ([]Result, error) {
+func runClient(ctx context.Context, cfg Config, svc string, defaultPort int, report func(Result)) ([]Result, error) {
 	start := time.Now()
-	s, addr, err := startClientSession(ctx, cfg, service, defaultPort)
+	s, addr, err := startClientSession(ctx, cfg, svc, defaultPort)
 	if err != nil {
 		return nil, err
 	}
 	hung := waitForClient(ctx, s, cfg.Limit)
 	ex, _ := s.Stop(time.Second)
-	g := clientGrader{s: s, addr: addr, service: service, hung: hung, took: since(start), report: report}
+	g := clientGrader{s: s, addr: addr, service: svc, hung: hung, took: since(start), report: report}
 	g.calls = tallyClientCalls(programCalls(s))
 	g.gradeConnect()
 	g.gradeSends()
@@ -74,17 +75,17 @@ func clientPort(cfg Config, defaultPort int) int {
 // startClientSession starts socklab's server, then the program with
 // {port} replaced by the server's port; it refuses a program that cannot
 // be traced, since every check reads the program's calls.
-func startClientSession(ctx context.Context, cfg Config, service string, defaultPort int) (*Session, netip.AddrPort, error) {
-	s := NewSession(SessionConfig{Argv: cfg.Argv, Dir: cfg.Dir, Wire: cfg.Wire, Role: netlab.RoleClient, Stdin: cfg.Stdin})
+func startClientSession(ctx context.Context, cfg Config, svc string, defaultPort int) (*Session, netip.AddrPort, error) {
+	s := NewSession(SessionConfig{Argv: cfg.Argv, Dir: cfg.Dir, Wire: cfg.Wire, Role: event.RoleClient, Stdin: cfg.Stdin})
 	listen := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(clientPort(cfg, defaultPort)))
-	if err := s.Lab.StartServer(netlab.ServerConfig{Service: service, Addr: listen}); err != nil {
+	if err := s.Lab.StartServer(service.ServerConfig{Service: svc, Addr: listen}); err != nil {
 		s.Lab.Close()
 		return nil, netip.AddrPort{}, err
 	}
 	addr, err := s.Lab.ServerAddr(ctx)
 	if err != nil {
 		s.Lab.Close()
-		return nil, netip.AddrPort{}, fmt.Errorf("socklab's %s server: %w", service, err)
+		return nil, netip.AddrPort{}, fmt.Errorf("socklab's %s server: %w", svc, err)
 	}
 	for i, a := range s.cfg.Argv {
 		s.cfg.Argv[i] = strings.ReplaceAll(a, PortArg, strconv.Itoa(int(addr.Port())))
@@ -115,22 +116,22 @@ func waitForClient(ctx context.Context, s *Session, limit time.Duration) string 
 
 // clientCalls is what the program's calls say about its first connection.
 type clientCalls struct {
-	conn      *netlab.Event  // the first connect, nil if none
-	sent, got int            // bytes sent and received on conn's fd
-	closed    bool           // conn's fd was closed by the program
-	ev        []netlab.Event // the connect and the close, as evidence
+	conn      *event.Event  // the first connect, nil if none
+	sent, got int           // bytes sent and received on conn's fd
+	closed    bool          // conn's fd was closed by the program
+	ev        []event.Event // the connect and the close, as evidence
 }
 
 // tallyClientCalls follows the first connect's fd through the program's
 // calls: what it sent, received, and whether it closed it.
-func tallyClientCalls(events []netlab.Event) clientCalls {
+func tallyClientCalls(events []event.Event) clientCalls {
 	var c clientCalls
 	for _, e := range events {
-		if e.Kind != netlab.KindCall {
+		if e.Kind != event.KindCall {
 			continue
 		}
 		if c.conn == nil {
-			if e.Op == netlab.OpConnect {
+			if e.Op == event.OpConnect {
 				first := e
 				c.conn = &first
 				c.ev = append(c.ev, e)
@@ -141,11 +142,11 @@ func tallyClientCalls(events []netlab.Event) clientCalls {
 			continue
 		}
 		switch {
-		case (e.Op == netlab.OpSend || e.Op == netlab.OpSendto) && e.Result > 0:
+		case (e.Op == event.OpSend || e.Op == event.OpSendto) && e.Result > 0:
 			c.sent += e.Result
-		case (e.Op == netlab.OpRecv || e.Op == netlab.OpRecvfrom) && e.Result > 0:
+		case (e.Op == event.OpRecv || e.Op == event.OpRecvfrom) && e.Result > 0:
 			c.got += e.Result
-		case e.Op == netlab.OpClose:
+		case e.Op == event.OpClose:
 			c.closed = true
 			c.ev = append(c.ev, e)
 		}
@@ -188,7 +189,7 @@ func (g *clientGrader) gradeConnect() {
 	case conn == nil:
 		g.add("connects", false, fmt.Sprintf("your program never called connect() (socklab's server was at %s)", g.addr)+output(g.s), nil)
 	case !g.connected():
-		g.add("connects", false, fmt.Sprintf("your connect() did not reach socklab's server at %s", g.addr), lines([]netlab.Event{*conn}, 1))
+		g.add("connects", false, fmt.Sprintf("your connect() did not reach socklab's server at %s", g.addr), lines([]event.Event{*conn}, 1))
 	default:
 		g.add("connects", true, fmt.Sprintf("connect(%d, %s) = 0 from port %d", conn.FD, g.addr, conn.Local.Port()), nil)
 	}
@@ -200,14 +201,14 @@ func (g *clientGrader) gradeSends() {
 
 // serverReplies is what socklab's server sent on the program's
 // connection, from the server's own send calls.
-func (g *clientGrader) serverReplies() (int, []netlab.Event) {
+func (g *clientGrader) serverReplies() (int, []event.Event) {
 	replied := 0
-	var replies []netlab.Event
+	var replies []event.Event
 	if !g.connected() {
 		return 0, nil
 	}
 	for _, e := range g.s.Lab.Log.Events() {
-		if e.Actor == "server" && e.Kind == netlab.KindCall && e.Op == netlab.OpSend && e.Remote == g.calls.conn.Local && e.Result > 0 {
+		if e.Actor == "server" && e.Kind == event.KindCall && e.Op == event.OpSend && e.Remote == g.calls.conn.Local && e.Result > 0 {
 			replied += e.Result
 			replies = append(replies, e)
 		}
@@ -230,7 +231,7 @@ func (g *clientGrader) gradeWholeReply() {
 // shortReadHint explains a reply read only in part, with the server's
 // sends and the program's recvs (and the RST, if it closed early) as
 // evidence.
-func (g *clientGrader) shortReadHint(detail string, replied int, replies []netlab.Event) (string, []string) {
+func (g *clientGrader) shortReadHint(detail string, replied int, replies []event.Event) (string, []string) {
 	c := g.calls
 	var evidence []string
 	detail += ": recv() returns what has arrived so far, at most the size asked; call it again until the whole reply is in"
@@ -239,9 +240,9 @@ func (g *clientGrader) shortReadHint(detail string, replied int, replies []netla
 		detail += fmt.Sprintf(". Your program closed its socket with %d bytes unread: on such a close the kernel sends RST instead of FIN", replied-c.got)
 		evidence = rstLines(g.s, "server") // the RST itself, when the wire is captured
 	}
-	var recvs []netlab.Event
-	for _, e := range programCalls(g.s, netlab.OpRecv, netlab.OpRecvfrom) {
-		if e.Kind == netlab.KindCall && e.FD == c.conn.FD {
+	var recvs []event.Event
+	for _, e := range programCalls(g.s, event.OpRecv, event.OpRecvfrom) {
+		if e.Kind == event.KindCall && e.FD == c.conn.FD {
 			recvs = append(recvs, e)
 		}
 	}
@@ -256,7 +257,7 @@ func (g *clientGrader) gradeClose(ex ptrace.Exit) {
 	g.add("closes", false, fmt.Sprintf("your program ended (%s) without calling close(%d): the kernel closed the socket for it at exit. Close it yourself (or use with socket.socket(...) as s:).", ex, fdOf(g.calls.conn)), lines(g.calls.ev, 3))
 }
 
-func fdOf(e *netlab.Event) int {
+func fdOf(e *event.Event) int {
 	if e == nil {
 		return -1
 	}

@@ -7,7 +7,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // twoAtOnce holds one client's connection open while a second asks. A
@@ -46,7 +47,7 @@ func (g *echoServer) twoAtOnce(ctx context.Context) (bool, string, []string) {
 	case err := <-served:
 		if err == nil {
 			return true, fmt.Sprintf("%s was answered while %s stayed connected: your server serves clients at once", nameB, nameA),
-				lines(programCalls(g.s, netlab.OpAccept), 2)
+				lines(programCalls(g.s, event.OpAccept), 2)
 		}
 		return false, fmt.Sprintf("while %s was connected, %s was not served%s", nameA, nameB, errText(err)), lines(programCalls(g.s), 6)
 	case <-meanwhile.C:
@@ -62,7 +63,7 @@ func (g *echoServer) twoAtOnce(ctx context.Context) (bool, string, []string) {
 			nameB, nameA, where, nameA, errText(err)), lines(programCalls(g.s), 8)
 	}
 	return true, fmt.Sprintf("your server is sequential: it serves one client at a time. %s's connect() returned at once (the kernel completed the handshake and queued the connection for accept()), but while %s stayed connected %s; %s was answered only after %s closed. To serve clients at once, use threads, selectors or asyncio.",
-		nameB, nameA, where, nameB, nameA), lines(programCalls(g.s, netlab.OpAccept), 2)
+		nameB, nameA, where, nameB, nameA), lines(programCalls(g.s, event.OpAccept), 2)
 }
 
 // survivesAReset has a client reset its connection (close with SO_LINGER
@@ -115,7 +116,7 @@ func (g *echoServer) survivesAReset(ctx context.Context) (bool, string, []string
 		}
 	default:
 	}
-	switch netlab.ErrnoOf(err) {
+	switch event.ErrnoOf(err) {
 	case syscall.ECONNREFUSED:
 		what += ": " + nameNext + "'s SYN was answered with RST (connection refused)"
 	default:
@@ -129,10 +130,10 @@ func (g *echoServer) survivesAReset(ctx context.Context) (bool, string, []string
 
 // acceptOf is the program's accept that returned client c's connection
 // (Result -1 when none did).
-func (g *echoServer) acceptOf(c *netlab.Client) netlab.Event {
-	local, acc := c.S.LocalAddr(), netlab.Event{Result: -1}
-	for _, e := range programCalls(g.s, netlab.OpAccept) {
-		if e.Kind == netlab.KindCall && e.Result >= 0 && e.Remote == local {
+func (g *echoServer) acceptOf(c *service.Client) event.Event {
+	local, acc := c.S.LocalAddr(), event.Event{Result: -1}
+	for _, e := range programCalls(g.s, event.OpAccept) {
+		if e.Kind == event.KindCall && e.Result >= 0 && e.Remote == local {
 			acc = e // the last: a port may be used again
 		}
 	}
@@ -141,39 +142,39 @@ func (g *echoServer) acceptOf(c *netlab.Client) netlab.Event {
 
 // resetCall is the program's call on the connection acc accepted that
 // failed with ECONNRESET, before the program closed it.
-func resetCall(s *Session, acc netlab.Event) (netlab.Event, bool) {
+func resetCall(s *Session, acc event.Event) (event.Event, bool) {
 	if acc.Result < 0 {
-		return netlab.Event{}, false
+		return event.Event{}, false
 	}
 	for _, e := range programCalls(s) {
-		if e.Kind != netlab.KindCall || e.Seq <= acc.Seq || e.FD != acc.Result {
+		if e.Kind != event.KindCall || e.Seq <= acc.Seq || e.FD != acc.Result {
 			continue
 		}
-		if e.Op == netlab.OpClose {
+		if e.Op == event.OpClose {
 			break
 		}
 		if errors.Is(e.Errno, syscall.ECONNRESET) {
 			return e, true
 		}
 	}
-	return netlab.Event{}, false
+	return event.Event{}, false
 }
 
 // settle waits, for at most a quarter of the check's time, until the
 // program after closing the connection acc accepted either ended or waits
 // for a client again, so a failure's explanation sees its last calls and
 // how it ended.
-func (g *echoServer) settle(ctx context.Context, acc netlab.Event) {
+func (g *echoServer) settle(ctx context.Context, acc event.Event) {
 	sctx, cancel := context.WithTimeout(ctx, g.cfg.Limit/4)
 	defer cancel()
 	g.backOrEnded(sctx, acc)
 }
 
 // lastAccept is the program's newest accept that returned a connection.
-func lastAccept(s *Session) netlab.Event {
-	acc := netlab.Event{Result: -1}
-	for _, e := range programCalls(s, netlab.OpAccept) {
-		if e.Kind == netlab.KindCall && e.Result >= 0 {
+func lastAccept(s *Session) event.Event {
+	acc := event.Event{Result: -1}
+	for _, e := range programCalls(s, event.OpAccept) {
+		if e.Kind == event.KindCall && e.Result >= 0 {
 			acc = e
 		}
 	}

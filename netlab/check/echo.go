@@ -10,7 +10,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // echoServer grades a server (echo or calculator); its checks share one
@@ -24,7 +26,7 @@ type echoServer struct {
 	// service is the protocol socklab's clients speak; probe makes one
 	// request of it on c and says what went wrong (nil: served right).
 	service string
-	probe   func(ctx context.Context, c *netlab.Client) error
+	probe   func(ctx context.Context, c *service.Client) error
 }
 
 // serverCheck is one check of a server exercise.
@@ -34,7 +36,7 @@ type serverCheck struct {
 }
 
 func runEchoServer(ctx context.Context, cfg Config, report func(Result)) ([]Result, error) {
-	g := &echoServer{cfg: cfg, service: netlab.Echo, probe: echoProbe}
+	g := &echoServer{cfg: cfg, service: service.Echo, probe: echoProbe}
 	return g.run(ctx, func() []serverCheck {
 		return []serverCheck{
 			{"serves a request", g.servesARequest},
@@ -49,7 +51,7 @@ func runEchoServer(ctx context.Context, cfg Config, report func(Result)) ([]Resu
 }
 
 // echoProbe sends a line and wants it back whole.
-func echoProbe(ctx context.Context, c *netlab.Client) error {
+func echoProbe(ctx context.Context, c *service.Client) error {
 	msg := []byte("are you there?\n")
 	got, err := roundTrip(ctx, c, msg)
 	if err == nil && !bytes.Equal(got, msg) {
@@ -60,7 +62,7 @@ func echoProbe(ctx context.Context, c *netlab.Client) error {
 
 func (g *echoServer) run(ctx context.Context, list func() []serverCheck, report func(Result)) ([]Result, error) {
 	cfg := g.cfg
-	s, err := StartSession(ctx, SessionConfig{Argv: cfg.Argv, Dir: cfg.Dir, Wire: cfg.Wire, Role: netlab.RoleServer})
+	s, err := StartSession(ctx, SessionConfig{Argv: cfg.Argv, Dir: cfg.Dir, Wire: cfg.Wire, Role: event.RoleServer})
 	if err != nil {
 		return nil, err
 	}
@@ -141,17 +143,17 @@ func explainEnd(s *Session) string {
 	}
 }
 
-func (g *echoServer) dial(ctx context.Context) (*netlab.Client, string, error) {
+func (g *echoServer) dial(ctx context.Context) (*service.Client, string, error) {
 	g.n++
 	name := fmt.Sprintf("client %d", g.n)
-	c, err := netlab.Dial(ctx, g.s.Lab.Tracer(name, netlab.RoleClient), g.service, netlab.ConnectTarget(g.addr))
+	c, err := service.Dial(ctx, g.s.Lab.Tracer(name, event.RoleClient), g.service, sock.ConnectTarget(g.addr))
 	return c, name, err
 }
 
 // roundTrip sends msg and reads until as many bytes came back, the server
 // closed, or ctx ended. It reads while it sends, as a client must for a
 // message larger than the buffers.
-func roundTrip(ctx context.Context, c *netlab.Client, msg []byte) ([]byte, error) {
+func roundTrip(ctx context.Context, c *service.Client, msg []byte) ([]byte, error) {
 	sent := make(chan error, 1)
 	go func() { sent <- c.S.SendAll(ctx, msg) }()
 	var got []byte
@@ -164,7 +166,7 @@ func roundTrip(ctx context.Context, c *netlab.Client, msg []byte) ([]byte, error
 			break
 		}
 		if len(b) == 0 {
-			rerr = netlab.ErrClosedByPeer
+			rerr = service.ErrClosedByPeer
 			break
 		}
 	}
@@ -179,7 +181,7 @@ func roundTrip(ctx context.Context, c *netlab.Client, msg []byte) ([]byte, error
 	return got, rerr
 }
 
-func closeClient(ctx context.Context, c *netlab.Client) { c.Close(context.WithoutCancel(ctx)) }
+func closeClient(ctx context.Context, c *service.Client) { c.Close(context.WithoutCancel(ctx)) }
 
 func (g *echoServer) servesARequest(ctx context.Context) (bool, string, []string) {
 	c, name, err := g.dial(ctx)
@@ -192,14 +194,14 @@ func (g *echoServer) servesARequest(ctx context.Context) (bool, string, []string
 	if err != nil || !bytes.Equal(got, msg) {
 		return false, fmt.Sprintf("%s sent %q and got %q back%s", name, msg, got, errText(err)), lines(programCalls(g.s), 8)
 	}
-	return true, fmt.Sprintf("%s sent %q and got it back", name, msg), lines(programCalls(g.s, netlab.OpAccept, netlab.OpRecv, netlab.OpSend), 4)
+	return true, fmt.Sprintf("%s sent %q and got it back", name, msg), lines(programCalls(g.s, event.OpAccept, event.OpRecv, event.OpSend), 4)
 }
 
 func errText(err error) string {
 	switch {
 	case err == nil:
 		return ""
-	case errors.Is(err, netlab.ErrClosedByPeer):
+	case errors.Is(err, service.ErrClosedByPeer):
 		return ": the server closed the connection (recv returned 0)"
 	}
 	return " (" + err.Error() + ")"
@@ -219,23 +221,23 @@ func (g *echoServer) servesASecondClient(ctx context.Context) (bool, string, []s
 	g.settle(ctx, lastAccept(g.s))
 	accepts := 0
 	lfd := -1
-	var ev []netlab.Event
+	var ev []event.Event
 	for _, e := range programCalls(g.s) {
 		switch {
-		case e.Kind == netlab.KindCall && e.Op == netlab.OpListen && e.Result == 0:
+		case e.Kind == event.KindCall && e.Op == event.OpListen && e.Result == 0:
 			lfd = e.FD
 			ev = append(ev, e)
-		case e.Kind == netlab.KindCall && e.Op == netlab.OpAccept && e.Result >= 0:
+		case e.Kind == event.KindCall && e.Op == event.OpAccept && e.Result >= 0:
 			accepts++
 			ev = append(ev, e)
-		case e.Kind == netlab.KindCall && e.Op == netlab.OpClose && e.FD == lfd && lfd >= 0:
+		case e.Kind == event.KindCall && e.Op == event.OpClose && e.FD == lfd && lfd >= 0:
 			ev = append(ev, e)
 		}
 	}
 	what := fmt.Sprintf("your server called accept() %s", times(accepts))
 	closedListener := false
 	for _, e := range ev {
-		if e.Op == netlab.OpClose && e.FD == lfd {
+		if e.Op == event.OpClose && e.FD == lfd {
 			closedListener = true
 		}
 	}
@@ -245,7 +247,7 @@ func (g *echoServer) servesASecondClient(ctx context.Context) (bool, string, []s
 	case explainEnd(g.s) != "":
 		what += ", then ended" + explainEnd(g.s) + ": the kernel closed its listening socket"
 	}
-	switch netlab.ErrnoOf(err) {
+	switch event.ErrnoOf(err) {
 	case syscall.ECONNREFUSED:
 		what += ": " + name + "'s SYN was answered with RST (connection refused)"
 	case syscall.ECONNRESET:
@@ -273,7 +275,7 @@ func (g *echoServer) acceptsAgainSince(ctx context.Context, n int) {
 	for time.Now().Before(deadline) && ctx.Err() == nil {
 		calls := programCalls(g.s)
 		for _, e := range calls[min(n, len(calls)):] {
-			if e.Op == netlab.OpAccept || e.Op == netlab.OpWait {
+			if e.Op == event.OpAccept || e.Op == event.OpWait {
 				return
 			}
 		}
@@ -293,12 +295,12 @@ func (g *echoServer) settled(ctx context.Context) {
 			after := false
 			for _, e := range programCalls(g.s) {
 				switch {
-				case e.Kind == netlab.KindCall && e.Op == netlab.OpClose:
+				case e.Kind == event.KindCall && e.Op == event.OpClose:
 					after = true // a close of a connection (or of the listener: settled too)
-					if e.State == netlab.StateNone && !e.Remote.IsValid() {
+					if e.State == event.StateNone && !e.Remote.IsValid() {
 						return
 					}
-				case after && (e.Op == netlab.OpAccept || e.Op == netlab.OpWait):
+				case after && (e.Op == event.OpAccept || e.Op == event.OpWait):
 					return
 				}
 			}
@@ -325,7 +327,7 @@ func times(n int) string {
 func rstLines(s *Session, to string) []string {
 	var out []string
 	for _, e := range s.Lab.Log.Events() {
-		if e.Kind == netlab.KindPacket && e.Pkt != nil && e.Pkt.To == to && strings.Contains(e.Pkt.Seg.Flags.String(), "RST") {
+		if e.Kind == event.KindPacket && e.Pkt != nil && e.Pkt.To == to && strings.Contains(e.Pkt.Seg.Flags.String(), "RST") {
 			out = append(out, e.String())
 		}
 	}
@@ -341,7 +343,7 @@ func (g *echoServer) keepsAConnection(ctx context.Context) (bool, string, []stri
 	for i, l := range []string{"one\n", "two\n", "three\n"} {
 		got, err := roundTrip(ctx, c, []byte(l))
 		if err != nil || string(got) != l {
-			closes := programCalls(g.s, netlab.OpClose, netlab.OpRecv)
+			closes := programCalls(g.s, event.OpClose, event.OpRecv)
 			return false, fmt.Sprintf("%s sent %d lines on one connection; line %d %q got %q back%s. Keep calling recv() until it returns 0 (the client closed), and only then close the connection.",
 				name, i+1, i+1, l, got, errText(err)), lines(closes, 4)
 		}
@@ -361,9 +363,9 @@ func (g *echoServer) answersAMegabyte(ctx context.Context) (bool, string, []stri
 		return true, fmt.Sprintf("%s sent %d bytes and got all of them back, in order", name, len(msg)), nil
 	}
 	// A send that took part of what it was offered, never followed by the rest.
-	var partial []netlab.Event
-	for _, e := range programCalls(g.s, netlab.OpSend, netlab.OpSendto) {
-		if e.Kind == netlab.KindCall && e.Args.Size > 0 && e.Result >= 0 && e.Result < e.Args.Size {
+	var partial []event.Event
+	for _, e := range programCalls(g.s, event.OpSend, event.OpSendto) {
+		if e.Kind == event.KindCall && e.Args.Size > 0 && e.Result >= 0 && e.Result < e.Args.Size {
 			partial = append(partial, e)
 		}
 	}
@@ -378,7 +380,7 @@ func (g *echoServer) answersAMegabyte(ctx context.Context) (bool, string, []stri
 	return false, detail, lines(partial, 4)
 }
 
-func nameOf(e netlab.Event) string {
+func nameOf(e event.Event) string {
 	if e.Syscall != "" {
 		return e.Syscall
 	}
@@ -401,8 +403,8 @@ func (g *echoServer) closesItsSockets(ctx context.Context) (bool, string, []stri
 				fds = append(fds, fmt.Sprint(e.Result))
 				ev = append(ev, e.String())
 			}
-			for _, e := range programCalls(g.s, netlab.OpRecv) {
-				if e.Kind == netlab.KindCall && e.Result == 0 {
+			for _, e := range programCalls(g.s, event.OpRecv) {
+				if e.Kind == event.KindCall && e.Result == 0 {
 					ev = append(ev, e.String())
 				}
 			}
@@ -416,19 +418,19 @@ func (g *echoServer) closesItsSockets(ctx context.Context) (bool, string, []stri
 }
 
 // openConns are the program's accept events whose new fd it has not closed.
-func openConns(s *Session) []netlab.Event {
-	open := map[int]netlab.Event{}
-	for _, e := range programCalls(s, netlab.OpAccept, netlab.OpClose) {
-		if e.Kind != netlab.KindCall {
+func openConns(s *Session) []event.Event {
+	open := map[int]event.Event{}
+	for _, e := range programCalls(s, event.OpAccept, event.OpClose) {
+		if e.Kind != event.KindCall {
 			continue
 		}
-		if e.Op == netlab.OpAccept && e.Result >= 0 {
+		if e.Op == event.OpAccept && e.Result >= 0 {
 			open[e.Result] = e
-		} else if e.Op == netlab.OpClose && e.Result == 0 {
+		} else if e.Op == event.OpClose && e.Result == 0 {
 			delete(open, e.FD)
 		}
 	}
-	var out []netlab.Event
+	var out []event.Event
 	for _, e := range open {
 		out = append(out, e)
 	}

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/ptrace"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // SessionConfig says what to run and where its events go.
@@ -20,9 +22,9 @@ type SessionConfig struct {
 	Wire netlab.WireConfig
 	// Trace gets every event of the lab in causal order (a TraceWriter, a
 	// pcap sink); nil: only the Lab's log.
-	Trace netlab.Sink
+	Trace event.Sink
 	// Role of the program's sockets before they listen or connect.
-	Role netlab.Role
+	Role event.Role
 	// Actor is the program's name on the ladder; default "program".
 	Actor string
 	Step  bool
@@ -83,7 +85,7 @@ func (s *Session) Start() error {
 	}
 	p, err := ptrace.Start(ptrace.Config{Argv: cfg.Argv, Dir: cfg.Dir, Stdin: cfg.Stdin, Stdout: stdout, Stderr: stderr,
 		Role: cfg.Role, Ctx: lab.Context(),
-		Tracer: func(r netlab.Role) netlab.Tracer { return lab.Tracer(cfg.Actor, r) },
+		Tracer: func(r event.Role) sock.Tracer { return lab.Tracer(cfg.Actor, r) },
 		OnListen: func(a netip.AddrPort) {
 			select {
 			case s.listen <- a:

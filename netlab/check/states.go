@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // StateMover is a Sink that places each call's TCP state where it was
@@ -21,15 +21,15 @@ import (
 // at Flush.
 type StateMover struct {
 	mu   sync.Mutex
-	next netlab.Sink
-	buf  []netlab.Event
+	next event.Sink
+	buf  []event.Event
 }
 
 // NewStateMover returns a StateMover writing to next.
-func NewStateMover(next netlab.Sink) *StateMover { return &StateMover{next: next} }
+func NewStateMover(next event.Sink) *StateMover { return &StateMover{next: next} }
 
 // Emit takes the next event in the lab's order.
-func (m *StateMover) Emit(e netlab.Event) {
+func (m *StateMover) Emit(e event.Event) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.buf = append(m.buf, e)
@@ -48,9 +48,9 @@ func (m *StateMover) Flush() {
 // connection. ESTABLISHED on a call other than connect stays: nothing
 // turns a connection ESTABLISHED after the handshake, so it held when the
 // call returned.
-func movable(e netlab.Event) bool {
-	return e.Kind == netlab.KindCall && e.State != netlab.StateNone && !e.StateAt.IsZero() && e.Remote.IsValid() &&
-		(e.State != netlab.StateEstablished || e.Op == netlab.OpConnect)
+func movable(e event.Event) bool {
+	return e.Kind == event.KindCall && e.State != event.StateNone && !e.StateAt.IsZero() && e.Remote.IsValid() &&
+		(e.State != event.StateEstablished || e.Op == event.OpConnect)
 }
 
 func (m *StateMover) release(all bool) {
@@ -73,7 +73,7 @@ func (m *StateMover) release(all bool) {
 		}
 		last := -1
 		for j := 1; j < len(m.buf) && !m.buf[j].At.After(e.StateAt); j++ {
-			if p := m.buf[j].Pkt; m.buf[j].Kind == netlab.KindPacket && p != nil && sameConn(e, p) {
+			if p := m.buf[j].Pkt; m.buf[j].Kind == event.KindPacket && p != nil && sameConn(e, p) {
 				last = j
 			}
 		}
@@ -83,19 +83,19 @@ func (m *StateMover) release(all bool) {
 			continue
 		}
 		row := e
-		row.State = netlab.StateNone
+		row.State = event.StateNone
 		m.next.Emit(row)
-		note := netlab.Event{Kind: netlab.KindNote, Actor: e.Actor, Role: e.Role, FD: e.FD, At: m.buf[last].At,
+		note := event.Event{Kind: event.KindNote, Actor: e.Actor, Role: e.Role, FD: e.FD, At: m.buf[last].At,
 			Local: e.Local, Remote: e.Remote,
 			Note: fmt.Sprintf("state now %s (read when %s(%d) returned, after the segments above)", e.State, nameOf(e), e.FD)}
-		rest := make([]netlab.Event, 0, len(m.buf))
+		rest := make([]event.Event, 0, len(m.buf))
 		rest = append(append(append(rest, m.buf[1:last+1]...), note), m.buf[last+1:]...)
 		m.buf = rest
 	}
 }
 
 // sameConn reports whether the segment belongs to the call's connection.
-func sameConn(e netlab.Event, p *netlab.Packet) bool {
+func sameConn(e event.Event, p *event.Packet) bool {
 	lp, rp := e.Local.Port(), e.Remote.Port()
 	sp, dp := p.Seg.Src.Port(), p.Seg.Dst.Port()
 	return (sp == lp && dp == rp) || (sp == rp && dp == lp)

@@ -6,14 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
-	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // moved runs events through a StateMover and returns the lines it wrote.
-func moved(evs []netlab.Event, flush bool) []string {
+func moved(evs []event.Event, flush bool) []string {
 	var out []string
-	m := NewStateMover(netlab.SinkFunc(func(e netlab.Event) { out = append(out, e.String()) }))
+	m := NewStateMover(event.SinkFunc(func(e event.Event) { out = append(out, e.String()) }))
 	for _, e := range evs {
 		m.Emit(e)
 	}
@@ -34,14 +33,14 @@ func ms(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
 // The traced server's sendto is placed at its entry (0 ms); the client's
 // FIN was captured at 2 ms; the program's state was read at the exit stop
 // (3 ms), when the FIN had made it CLOSE_WAIT.
-func sendAndFIN() []netlab.Event {
-	send := netlab.Event{Kind: netlab.KindCall, Op: netlab.OpSendto, Syscall: "sendto", Actor: "program", FD: 4, Result: 6,
-		Local: srvAddr, Remote: cliAddr, State: netlab.StateCloseWait, At: ms(0), StateAt: ms(3)}
-	fin := netlab.Event{Kind: netlab.KindPacket, Actor: "wire", At: ms(2), Pkt: &netlab.Packet{From: "client 1", To: "program",
-		Seg: wire.Segment{Proto: "tcp", Src: cliAddr, Dst: srvAddr, Flags: wire.FlagFIN | wire.FlagACK}}}
-	recv := netlab.Event{Kind: netlab.KindCall, Op: netlab.OpRecvfrom, Syscall: "recvfrom", Actor: "program", FD: 4,
-		Local: srvAddr, Remote: cliAddr, State: netlab.StateCloseWait, At: ms(5), StateAt: ms(6)}
-	return []netlab.Event{send, fin, recv}
+func sendAndFIN() []event.Event {
+	send := event.Event{Kind: event.KindCall, Op: event.OpSendto, Syscall: "sendto", Actor: "program", FD: 4, Result: 6,
+		Local: srvAddr, Remote: cliAddr, State: event.StateCloseWait, At: ms(0), StateAt: ms(3)}
+	fin := event.Event{Kind: event.KindPacket, Actor: "wire", At: ms(2), Pkt: &event.Packet{From: "client 1", To: "program",
+		Seg: event.Segment{Proto: "tcp", Src: cliAddr, Dst: srvAddr, Flags: event.FlagFIN | event.FlagACK}}}
+	recv := event.Event{Kind: event.KindCall, Op: event.OpRecvfrom, Syscall: "recvfrom", Actor: "program", FD: 4,
+		Local: srvAddr, Remote: cliAddr, State: event.StateCloseWait, At: ms(5), StateAt: ms(6)}
+	return []event.Event{send, fin, recv}
 }
 
 func TestStateMoverDrawsAStateBelowTheSegmentThatCausedIt(t *testing.T) {

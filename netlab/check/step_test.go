@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // TestStepModePausesTheProgramBeforeAccept is the issue's step-mode "done
@@ -24,14 +25,14 @@ func TestStepModePausesTheProgramBeforeAccept(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := StartSession(ctx, SessionConfig{Argv: append(program(t, "echo_server.py"), "1"), Role: netlab.RoleServer, Step: true})
+	s, err := StartSession(ctx, SessionConfig{Argv: append(program(t, "echo_server.py"), "1"), Role: event.RoleServer, Step: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Stop(time.Second)
 	// Step every call until the one waiting at the gate is accept.
 	for {
-		var pending []netlab.Call
+		var pending []sock.Call
 		for len(pending) == 0 {
 			if ctx.Err() != nil {
 				t.Fatal("no call reached the gate")
@@ -41,7 +42,7 @@ func TestStepModePausesTheProgramBeforeAccept(t *testing.T) {
 				time.Sleep(5 * time.Millisecond)
 			}
 		}
-		if pending[0].Op == netlab.OpAccept {
+		if pending[0].Op == event.OpAccept {
 			break
 		}
 		s.Lab.Step()
@@ -74,7 +75,7 @@ func TestStepModePausesTheProgramBeforeAccept(t *testing.T) {
 		t.Fatalf("listener's accept queue: %q, want Recv-Q 1", out)
 	}
 	for _, e := range s.Lab.Log.Events() {
-		if e.Actor == "program" && e.Kind == netlab.KindCall && e.Op == netlab.OpAccept {
+		if e.Actor == "program" && e.Kind == event.KindCall && e.Op == event.OpAccept {
 			t.Fatalf("accept returned while held at the gate: %s", e)
 		}
 	}

@@ -1,11 +1,3 @@
-// Package event is the leaf of socklab's vocabulary: the words an event is
-// told in, which every layer shares and none of which needs a socket. Its
-// first tenant is TCPState, so the lessons' rule language can name states
-// without importing the socket core, the capture and the services.
-//
-// netlab keeps the same names as aliases (netlab.TCPState is
-// event.TCPState), so the rest of socklab reads as before while the
-// vocabulary moves here piece by piece.
 package event
 
 // TCPState is a TCP connection state as the kernel reports it. The numbering
@@ -59,4 +51,14 @@ func ParseTCPState(name string) TCPState {
 		}
 	}
 	return StateNone
+}
+
+// Segs are the kernel's counters of one TCP socket, read with its state
+// (TCP_INFO on Linux, TCP_CONNECTION_INFO on macOS): segments sent and
+// received, and segments retransmitted, since the socket was made. They
+// need no privilege, so they stand for the wire where packets cannot be
+// captured: the difference across a call is what it put on the wire.
+type Segs struct {
+	Out, In, Retrans uint64
+	Valid            bool // the kernel answered (false for UDP, closed fds)
 }

@@ -12,14 +12,15 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // discard is a sink that keeps nothing: the benchmark pays for building
 // and ordering the events, not for printing them.
 type discard struct{}
 
-func (discard) Emit(netlab.Event) {}
+func (discard) Emit(event.Event) {}
 
 // BenchmarkPythonEchoRoundTrip: one echo round trip of a Python server,
 // untraced and traced (4 socket calls per trip stop it: recvfrom and
@@ -42,10 +43,10 @@ func BenchmarkPythonEchoRoundTrip(b *testing.B) {
 		cmd.Wait()
 	})
 	b.Run("traced", func(b *testing.B) {
-		seq := netlab.NewSequencer(discard{})
+		seq := sock.NewSequencer(discard{})
 		addrs := make(chan netip.AddrPort, 1)
-		p, err := Start(Config{Argv: []string{"python3", server, "0", "1"}, Role: netlab.RoleServer,
-			Tracer:   func(r netlab.Role) netlab.Tracer { return seq.Tracer("program", r) },
+		p, err := Start(Config{Argv: []string{"python3", server, "0", "1"}, Role: event.RoleServer,
+			Tracer:   func(r event.Role) sock.Tracer { return seq.Tracer("program", r) },
 			OnListen: func(a netip.AddrPort) { addrs <- a }})
 		if err != nil {
 			b.Fatal(err)
@@ -92,7 +93,7 @@ func BenchmarkNoSocketProgram(b *testing.B) {
 	b.Run("traced", func(b *testing.B) {
 		var stops uint64
 		for b.Loop() {
-			p, err := Start(Config{Argv: []string{"python3", busy}, Tracer: func(r netlab.Role) netlab.Tracer { return netlab.Tracer{} }})
+			p, err := Start(Config{Argv: []string{"python3", busy}, Tracer: func(r event.Role) sock.Tracer { return sock.Tracer{} }})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -5,7 +5,8 @@ import (
 	"io"
 	"net/netip"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // Config says which program to run and where its calls go.
@@ -20,10 +21,10 @@ type Config struct {
 	Stdout, Stderr io.Writer
 	// Tracer returns where the calls made on a socket of role r are
 	// reported: a Lab's Tracer (so its gate steps them) or a Sequencer's.
-	Tracer func(r netlab.Role) netlab.Tracer
+	Tracer func(r event.Role) sock.Tracer
 	// Role is the role of a socket before it listens, connects or is
 	// accepted (RoleServer for a server program, RoleClient for a client).
-	Role netlab.Role
+	Role event.Role
 	// Ctx ends waits at the step gate (the program then runs on untraced
 	// calls until it is stopped). nil: context.Background().
 	Ctx context.Context

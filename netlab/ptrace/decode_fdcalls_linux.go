@@ -6,7 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // fdCall is what a decoder of a call on an IP socket reads besides the
@@ -59,11 +59,11 @@ var fdDecoders = map[string]func(t *thread, c *pending, fc fdCall){
 
 // decodeAddrCall: bind and connect; connect makes the fd a client's.
 func decodeAddrCall(t *thread, c *pending, fc fdCall) {
-	c.op = netlab.OpBind
+	c.op = event.OpBind
 	if fc.name == "connect" {
-		c.op = netlab.OpConnect
-		c.role = netlab.RoleClient
-		t.proc.roles[c.fd] = netlab.RoleClient
+		c.op = event.OpConnect
+		c.role = event.RoleClient
+		t.proc.roles[c.fd] = event.RoleClient
 	}
 	addr, text := readSockaddr(fc.tid, c.a[1], c.a[2])
 	c.args.Addr = addr
@@ -72,15 +72,15 @@ func decodeAddrCall(t *thread, c *pending, fc fdCall) {
 
 // decodeListen makes the fd a server's.
 func decodeListen(t *thread, c *pending, fc fdCall) {
-	c.op = netlab.OpListen
-	c.role = netlab.RoleServer
-	t.proc.roles[c.fd] = netlab.RoleServer
+	c.op = event.OpListen
+	c.role = event.RoleServer
+	t.proc.roles[c.fd] = event.RoleServer
 	c.args.Backlog = int(int32(c.a[1]))
 	c.text = fc.f + ", " + strconv.Itoa(c.args.Backlog)
 }
 
 func decodeAccept(_ *thread, c *pending, fc fdCall) {
-	c.op = netlab.OpAccept
+	c.op = event.OpAccept
 	c.text = fc.f
 	if fc.name == "accept4" {
 		c.sys = fc.name
@@ -94,8 +94,8 @@ func decodeAccept(_ *thread, c *pending, fc fdCall) {
 // decodeSendto is a send, or a sendto when it names an address.
 func decodeSendto(_ *thread, c *pending, fc fdCall) {
 	a := c.a
-	c.op, c.sys = netlab.OpSend, fc.name
-	c.data = readMem(fc.tid, a[1], int(min(a[2], netlab.DataCap)))
+	c.op, c.sys = event.OpSend, fc.name
+	c.data = readMem(fc.tid, a[1], int(min(a[2], event.DataCap)))
 	c.args.Size = int(a[2])
 	c.text = fc.f + ", " + quote(c.data, a[2]) + ", " + strconv.FormatUint(a[2], 10) + ", " + msgFlags(int(a[3]))
 	if a[4] == 0 {
@@ -103,22 +103,22 @@ func decodeSendto(_ *thread, c *pending, fc fdCall) {
 		return
 	}
 	addr, text := readSockaddr(fc.tid, a[4], a[5])
-	c.op, c.sys, c.args.Addr = netlab.OpSendto, "", addr
+	c.op, c.sys, c.args.Addr = event.OpSendto, "", addr
 	c.text += ", " + text
 }
 
 func decodeWrite(_ *thread, c *pending, fc fdCall) {
 	a := c.a
-	c.op, c.sys = netlab.OpSend, fc.name
-	c.data = readMem(fc.tid, a[1], int(min(a[2], netlab.DataCap)))
+	c.op, c.sys = event.OpSend, fc.name
+	c.data = readMem(fc.tid, a[1], int(min(a[2], event.DataCap)))
 	c.args.Size = int(a[2])
 	c.text = fc.f + ", " + quote(c.data, a[2]) + ", " + strconv.FormatUint(a[2], 10)
 }
 
 func decodeWritev(_ *thread, c *pending, fc fdCall) {
 	a := c.a
-	c.op, c.sys = netlab.OpSend, fc.name
-	c.data = readIov(fc.tid, a[1], a[2], netlab.DataCap)
+	c.op, c.sys = event.OpSend, fc.name
+	c.data = readIov(fc.tid, a[1], a[2], event.DataCap)
 	c.text = fc.f + ", [" + quote(c.data, 0) + "], " + strconv.FormatUint(a[2], 10)
 }
 
@@ -126,9 +126,9 @@ func decodeWritev(_ *thread, c *pending, fc fdCall) {
 // a msghdr.
 func decodeSendmsg(_ *thread, c *pending, fc fdCall) {
 	a := c.a
-	c.op, c.sys = netlab.OpSend, fc.name
+	c.op, c.sys = event.OpSend, fc.name
 	if m, ok := readMsghdr(fc.tid, a[1]); ok {
-		c.data = readIov(fc.tid, m.iov, m.iovlen, netlab.DataCap)
+		c.data = readIov(fc.tid, m.iov, m.iovlen, event.DataCap)
 		if m.name != 0 {
 			addr, _ := readSockaddr(fc.tid, m.name, m.namelen)
 			c.args.Addr = addr
@@ -145,17 +145,17 @@ func decodeSendmsg(_ *thread, c *pending, fc fdCall) {
 // decodeRecvfrom is a recv, or a recvfrom when it asks for the address.
 func decodeRecvfrom(_ *thread, c *pending, fc fdCall) {
 	a := c.a
-	c.op, c.sys = netlab.OpRecv, fc.name
+	c.op, c.sys = event.OpRecv, fc.name
 	c.args.Size = int(a[2])
 	c.text = fc.f + ", " + strconv.FormatUint(a[2], 10) + ", " + msgFlags(int(a[3]))
 	if a[4] != 0 {
-		c.op, c.sys = netlab.OpRecvfrom, ""
+		c.op, c.sys = event.OpRecvfrom, ""
 	}
 	c.willWait = fc.willWait(a[3]&unix.MSG_DONTWAIT != 0)
 }
 
 func decodeRead(_ *thread, c *pending, fc fdCall) {
-	c.op, c.sys = netlab.OpRecv, fc.name
+	c.op, c.sys = event.OpRecv, fc.name
 	c.args.Size = int(c.a[2])
 	c.text = fc.f + ", " + strconv.FormatUint(c.a[2], 10)
 	c.willWait = fc.willWait(false)
@@ -164,26 +164,26 @@ func decodeRead(_ *thread, c *pending, fc fdCall) {
 // decodeRecvIov: readv, recvmsg and recvmmsg, whose buffers are read only
 // at the exit, when their lengths are known.
 func decodeRecvIov(_ *thread, c *pending, fc fdCall) {
-	c.op, c.sys = netlab.OpRecv, fc.name
+	c.op, c.sys = event.OpRecv, fc.name
 	c.text = fc.f + ", …"
 	c.willWait = fc.willWait(false)
 }
 
 func decodeShutdown(_ *thread, c *pending, fc fdCall) {
-	c.op = netlab.OpShutdown
+	c.op = event.OpShutdown
 	c.args.Option = shutHow(int(c.a[1]))
 	c.text = fc.f + ", " + c.args.Option
 }
 
 func decodeClose(_ *thread, c *pending, fc fdCall) {
-	c.op = netlab.OpClose
+	c.op = event.OpClose
 	c.text = fc.f
 }
 
 // decodeSetsockopt reads the value when it is an int.
 func decodeSetsockopt(_ *thread, c *pending, fc fdCall) {
 	a := c.a
-	c.op = netlab.OpSetsockopt
+	c.op = event.OpSetsockopt
 	level, opt := sockoptName(int(a[1]), int(a[2]))
 	c.args.Option = opt
 	val := "…"
@@ -198,7 +198,7 @@ func decodeSetsockopt(_ *thread, c *pending, fc fdCall) {
 
 // decodeSockname: getsockname and getpeername share an op.
 func decodeSockname(_ *thread, c *pending, fc fdCall) {
-	c.op, c.sys = netlab.OpGetsockname, fc.name
+	c.op, c.sys = event.OpGetsockname, fc.name
 	if fc.name == "getsockname" {
 		c.sys = ""
 	}

@@ -11,26 +11,27 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // pending is one call between its entry stop and its exit stop.
 type pending struct {
-	op   netlab.Op
+	op   event.Op
 	sys  string // the system call's name when it is not op's ("write", "accept4")
 	fd   int
-	role netlab.Role
+	role event.Role
 	text string
-	args netlab.Args
+	args event.Args
 	a    [6]uint64 // the entry's arguments (arm64 overwrites x0 with the result)
 	data []byte    // bytes offered, read at the entry (sends)
 	note string
 
 	local, remote netip.AddrPort // the socket's at the entry (close)
-	state         netlab.TCPState
+	state         event.TCPState
 	willWait      bool // nothing to take when it entered, on a blocking fd
 
-	x    *netlab.ExternalCall
+	x    *sock.ExternalCall
 	wait bool // a call the kernel made wait, tried again
 }
 
@@ -43,11 +44,11 @@ func (c *pending) name() string {
 
 // base is an event carrying what the kernel said about the socket at the
 // entry, for a blocked event.
-func (c *pending) base() netlab.Event {
-	return netlab.Event{Local: c.local, Remote: c.remote, State: c.state, Syscall: c.sys, Note: c.note}
+func (c *pending) base() event.Event {
+	return event.Event{Local: c.local, Remote: c.remote, State: c.state, Syscall: c.sys, Note: c.note}
 }
 
-func (p *Program) roleOf(pr *proc, fd int) netlab.Role {
+func (p *Program) roleOf(pr *proc, fd int) event.Role {
 	if r, ok := pr.roles[fd]; ok {
 		return r
 	}
@@ -74,7 +75,7 @@ func inet(fd int) bool {
 }
 
 // sockState reads what the kernel says about the program's fd now.
-func sockState(pr *proc, fd int) (local, remote netip.AddrPort, st netlab.TCPState, segs netlab.Segs, ok bool) {
+func sockState(pr *proc, fd int) (local, remote netip.AddrPort, st event.TCPState, segs event.Segs, ok bool) {
 	d := copyFD(pr, fd)
 	if d < 0 {
 		return
@@ -83,7 +84,7 @@ func sockState(pr *proc, fd int) (local, remote netip.AddrPort, st netlab.TCPSta
 	if !inet(d) {
 		return
 	}
-	local, remote, st, segs = netlab.FDState(d)
+	local, remote, st, segs = sock.FDState(d)
 	return local, remote, st, segs, true
 }
 
@@ -144,7 +145,7 @@ func readMsghdr(tid int, addr uint64) (msghdr, bool) {
 	return msghdr{le.Uint64(b), uint64(le.Uint32(b[8:])), le.Uint64(b[16:]), le.Uint64(b[24:])}, true
 }
 
-func quote(p []byte, _ uint64) string { return netlab.Quote(p, 24) }
+func quote(p []byte, _ uint64) string { return event.Quote(p, 24) }
 
 func fdText(fd int) string { return strconv.Itoa(fd) }
 
@@ -177,7 +178,7 @@ func (p *Program) decodeEntry(t *thread, r regs) *pending {
 	if !inet(d) {
 		return nil
 	}
-	c.local, c.remote, c.state, _ = netlab.FDState(d)
+	c.local, c.remote, c.state, _ = sock.FDState(d)
 	fl, _ := unix.FcntlInt(uintptr(d), unix.F_GETFL, 0)
 	decode(t, c, fdCall{name: name, f: fdText(fd), tid: t.tid, d: d, nonblock: fl&unix.O_NONBLOCK != 0})
 	return c
@@ -190,7 +191,7 @@ func (p *Program) decodeSocket(c *pending) *pending {
 	if dom != unix.AF_INET && dom != unix.AF_INET6 {
 		return nil
 	}
-	c.op, c.fd, c.role = netlab.OpSocket, -1, p.cfg.Role
+	c.op, c.fd, c.role = event.OpSocket, -1, p.cfg.Role
 	c.text = domainName(dom) + ", " + typeName(int(a[1])) + ", " + strconv.Itoa(int(a[2]))
 	return c
 }
@@ -198,7 +199,7 @@ func (p *Program) decodeSocket(c *pending) *pending {
 // decodeWait summarises poll, select and epoll_wait as "waits for fds…".
 func (p *Program) decodeWait(t *thread, c *pending, name string) *pending {
 	a := c.a
-	c.op, c.sys, c.fd, c.role = netlab.OpWait, name, -1, p.cfg.Role
+	c.op, c.sys, c.fd, c.role = event.OpWait, name, -1, p.cfg.Role
 	switch name {
 	case "poll", "ppoll":
 		n := min(a[1], 64)
@@ -269,9 +270,9 @@ func (p *Program) begin(t *thread, c *pending) bool {
 }
 
 // canWait: the calls a non-blocking program retries after EAGAIN.
-func canWait(op netlab.Op) bool {
+func canWait(op event.Op) bool {
 	switch op {
-	case netlab.OpAccept, netlab.OpRecv, netlab.OpRecvfrom, netlab.OpSend, netlab.OpSendto:
+	case event.OpAccept, event.OpRecv, event.OpRecvfrom, event.OpSend, event.OpSendto:
 		return true
 	}
 	return false
@@ -299,9 +300,9 @@ func (p *Program) finish(t *thread, c *pending, r regs) {
 		p.tracer(c.role).Note(c.name() + "(" + c.text + ") was interrupted by a signal: the kernel restarts it, or returns EINTR to the program, or the signal ends the program")
 		return
 	}
-	e := netlab.Event{Syscall: c.sys, Note: c.note}
+	e := event.Event{Syscall: c.sys, Note: c.note}
 	exitState(pr, c, res, &e)
-	if c.op == netlab.OpListen && res == 0 && p.cfg.OnListen != nil && e.Local.IsValid() {
+	if c.op == event.OpListen && res == 0 && p.cfg.OnListen != nil && e.Local.IsValid() {
 		p.cfg.OnListen(e.Local)
 	}
 	e.Data = exitData(t.tid, c, res)
@@ -312,24 +313,24 @@ func (p *Program) finish(t *thread, c *pending, r regs) {
 // The state is read here, at the exit stop, after the call returned: a
 // segment that arrived in between (the peer's FIN) may already be in it.
 // StateAt lets a trace draw the state below such segments.
-func exitState(pr *proc, c *pending, res int, e *netlab.Event) {
+func exitState(pr *proc, c *pending, res int, e *event.Event) {
 	switch c.op {
-	case netlab.OpSocket:
+	case event.OpSocket:
 		if res >= 0 {
 			pr.roles[res] = c.role
 			e.StateAt = time.Now()
 			e.Local, e.Remote, e.State, e.Segs, _ = sockState(pr, res)
 		}
-	case netlab.OpAccept:
+	case event.OpAccept:
 		e.StateAt = time.Now()
 		if res >= 0 {
-			pr.roles[res] = netlab.RoleConn
+			pr.roles[res] = event.RoleConn
 			e.Local, e.Remote, e.NewState, e.Segs, _ = sockState(pr, res)
 		}
 		_, _, e.State, _, _ = sockState(pr, c.fd)
-	case netlab.OpClose:
+	case event.OpClose:
 		closeState(pr, c, res, e)
-	case netlab.OpWait:
+	case event.OpWait:
 	default:
 		e.StateAt = time.Now()
 		e.Local, e.Remote, e.State, e.Segs, _ = sockState(pr, c.fd)
@@ -338,7 +339,7 @@ func exitState(pr *proc, c *pending, res int, e *netlab.Event) {
 
 // closeState: after a close the fd is gone, so the socket is found by
 // its addresses from the entry.
-func closeState(pr *proc, c *pending, res int, e *netlab.Event) {
+func closeState(pr *proc, c *pending, res int, e *event.Event) {
 	e.Local, e.Remote = c.local, c.remote
 	if res != 0 {
 		e.State = c.state // read at the entry stop; no StateAt: it is not moved
@@ -347,7 +348,7 @@ func closeState(pr *proc, c *pending, res int, e *netlab.Event) {
 	delete(pr.roles, c.fd)
 	if c.remote.IsValid() {
 		e.StateAt = time.Now()
-		e.State = netlab.StateByTuple(c.local, c.remote)
+		e.State = sock.StateByTuple(c.local, c.remote)
 	}
 }
 
@@ -358,13 +359,13 @@ func exitData(tid int, c *pending, res int) []byte {
 		return nil
 	}
 	switch c.op {
-	case netlab.OpSend, netlab.OpSendto:
+	case event.OpSend, event.OpSendto:
 		if c.sys == "sendmmsg" {
 			return c.data
 		}
 		return c.data[:min(res, len(c.data))]
-	case netlab.OpRecv, netlab.OpRecvfrom:
-		n := min(res, netlab.DataCap)
+	case event.OpRecv, event.OpRecvfrom:
+		n := min(res, event.DataCap)
 		switch c.sys {
 		case "readv":
 			return readIov(tid, c.a[1], c.a[2], n)

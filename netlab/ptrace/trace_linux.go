@@ -19,7 +19,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // Program is a running, traced program.
@@ -49,7 +50,7 @@ type Program struct {
 	// Owned by the tracer thread.
 	threads map[int]*thread
 	procs   map[int]*proc
-	tracers map[netlab.Role]netlab.Tracer
+	tracers map[event.Role]sock.Tracer
 	execed  bool
 }
 
@@ -65,13 +66,13 @@ type thread struct {
 type proc struct {
 	tgid  int
 	pidfd int
-	roles map[int]netlab.Role
-	waits map[waitKey]*netlab.ExternalCall
+	roles map[int]event.Role
+	waits map[waitKey]*sock.ExternalCall
 }
 
 type waitKey struct {
 	fd int
-	op netlab.Op
+	op event.Op
 }
 
 // Start runs the program under the tracer. It returns once the program is
@@ -86,7 +87,7 @@ func Start(cfg Config) (*Program, error) {
 		return nil, errors.New("ptrace.Config.Tracer is not set")
 	}
 	p := &Program{cfg: cfg, ctx: cfg.Ctx, done: make(chan struct{}), inflight: map[int]inCall{},
-		threads: map[int]*thread{}, procs: map[int]*proc{}, tracers: map[netlab.Role]netlab.Tracer{},
+		threads: map[int]*thread{}, procs: map[int]*proc{}, tracers: map[event.Role]sock.Tracer{},
 		execDone: make(chan struct{})}
 	if p.ctx == nil {
 		p.ctx = context.Background()
@@ -502,7 +503,7 @@ func (p *Program) procOf(tgid, tid int) *proc {
 	if pr := p.procs[tgid]; pr != nil {
 		return pr
 	}
-	pr := &proc{tgid: tgid, pidfd: -1, roles: map[int]netlab.Role{}, waits: map[waitKey]*netlab.ExternalCall{}}
+	pr := &proc{tgid: tgid, pidfd: -1, roles: map[int]event.Role{}, waits: map[waitKey]*sock.ExternalCall{}}
 	if fd, err := unix.PidfdOpen(tgid, 0); err == nil {
 		pr.pidfd = fd
 	}
@@ -562,7 +563,7 @@ func (p *Program) endProc(pr *proc) {
 	}
 }
 
-func (p *Program) tracer(r netlab.Role) netlab.Tracer {
+func (p *Program) tracer(r event.Role) sock.Tracer {
 	tr, ok := p.tracers[r]
 	if !ok {
 		tr = p.cfg.Tracer(r)

@@ -18,7 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 func TestMain(m *testing.M) {
@@ -29,19 +30,19 @@ func TestMain(m *testing.M) {
 // collector keeps every event the sequencer releases.
 type collector struct {
 	mu sync.Mutex
-	ev []netlab.Event
+	ev []event.Event
 }
 
-func (c *collector) Emit(e netlab.Event) {
+func (c *collector) Emit(e event.Event) {
 	c.mu.Lock()
 	c.ev = append(c.ev, e)
 	c.mu.Unlock()
 }
 
-func (c *collector) events() []netlab.Event {
+func (c *collector) events() []event.Event {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]netlab.Event(nil), c.ev...)
+	return append([]event.Event(nil), c.ev...)
 }
 
 func programs(t *testing.T) string {
@@ -92,13 +93,13 @@ func talk(t *testing.T, addr netip.AddrPort, lines ...string) {
 
 // traceServer runs argv (a server taking port 0 and one client) under the
 // tracer, talks to it, waits for it to end and returns its events.
-func traceServer(t *testing.T, argv []string, lines ...string) []netlab.Event {
+func traceServer(t *testing.T, argv []string, lines ...string) []event.Event {
 	t.Helper()
 	col := &collector{}
-	seq := netlab.NewSequencer(col)
+	seq := sock.NewSequencer(col)
 	listening := make(chan netip.AddrPort, 4)
-	p, err := Start(Config{Argv: argv, Role: netlab.RoleServer,
-		Tracer:   func(r netlab.Role) netlab.Tracer { return seq.Tracer("program", r) },
+	p, err := Start(Config{Argv: argv, Role: event.RoleServer,
+		Tracer:   func(r event.Role) sock.Tracer { return seq.Tracer("program", r) },
 		OnListen: func(a netip.AddrPort) { listening <- a }})
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +128,7 @@ func waitBlockedAccept(t *testing.T, col *collector, p *Program) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		for _, e := range col.events() {
-			if e.Kind == netlab.KindBlocked && e.Op == netlab.OpAccept {
+			if e.Kind == event.KindBlocked && e.Op == event.OpAccept {
 				return
 			}
 		}
@@ -141,10 +142,10 @@ func waitBlockedAccept(t *testing.T, col *collector, p *Program) {
 }
 
 // calls renders the returned call events as "name(fd)=result".
-func calls(ev []netlab.Event) []string {
+func calls(ev []event.Event) []string {
 	var out []string
 	for _, e := range ev {
-		if e.Kind != netlab.KindCall || e.Op == netlab.OpWait {
+		if e.Kind != event.KindCall || e.Op == event.OpWait {
 			continue
 		}
 		name := e.Syscall
@@ -265,32 +266,32 @@ func TestTracePythonEchoServerMatchesStrace(t *testing.T) {
 
 // checkEcho checks what the kernel said beyond names and fds: the
 // listening port, the accepted connection's addresses and the bytes.
-func checkEcho(t *testing.T, ev []netlab.Event, want string) {
+func checkEcho(t *testing.T, ev []event.Event, want string) {
 	t.Helper()
-	var listen, accept *netlab.Event
+	var listen, accept *event.Event
 	var recvd, sent strings.Builder
 	for i, e := range ev {
-		if e.Kind != netlab.KindCall {
+		if e.Kind != event.KindCall {
 			continue
 		}
 		switch {
-		case e.Op == netlab.OpListen:
+		case e.Op == event.OpListen:
 			listen = &ev[i]
-		case e.Op == netlab.OpAccept:
+		case e.Op == event.OpAccept:
 			accept = &ev[i]
-		case e.Op == netlab.OpRecv:
+		case e.Op == event.OpRecv:
 			recvd.Write(e.Data)
-		case e.Op == netlab.OpSend:
+		case e.Op == event.OpSend:
 			sent.Write(e.Data)
 		}
 	}
-	if listen == nil || listen.State != netlab.StateListen || listen.Local.Port() == 0 {
+	if listen == nil || listen.State != event.StateListen || listen.Local.Port() == 0 {
 		t.Fatalf("listen event: %+v", listen)
 	}
-	if accept == nil || accept.Local != listen.Local || !accept.Remote.IsValid() || accept.NewState != netlab.StateEstablished {
+	if accept == nil || accept.Local != listen.Local || !accept.Remote.IsValid() || accept.NewState != event.StateEstablished {
 		t.Fatalf("accept event %+v (listening on %v)", accept, listen.Local)
 	}
-	if accept.Role != netlab.RoleServer || accept.Actor != "program" {
+	if accept.Role != event.RoleServer || accept.Actor != "program" {
 		t.Fatalf("accept reported as %v/%q", accept.Role, accept.Actor)
 	}
 	if recvd.String() != want || sent.String() != want {
@@ -300,7 +301,7 @@ func checkEcho(t *testing.T, ev []netlab.Event, want string) {
 	// call entered the kernel (a trace draws it below the segments
 	// captured before the read).
 	for _, e := range ev {
-		if e.Kind == netlab.KindCall && e.Actor == "program" && e.State != netlab.StateNone && e.Remote.IsValid() &&
+		if e.Kind == event.KindCall && e.Actor == "program" && e.State != event.StateNone && e.Remote.IsValid() &&
 			(e.StateAt.IsZero() || e.StateAt.Before(e.Enter)) {
 			t.Fatalf("%s: state read at %v, entered at %v", e, e.StateAt, e.Enter)
 		}
@@ -308,7 +309,7 @@ func checkEcho(t *testing.T, ev []netlab.Event, want string) {
 }
 
 func TestTraceStopsAProgramThatHangs(t *testing.T) {
-	p, err := Start(Config{Argv: []string{"sleep", "60"}, Tracer: func(r netlab.Role) netlab.Tracer { return netlab.Tracer{} }})
+	p, err := Start(Config{Argv: []string{"sleep", "60"}, Tracer: func(r event.Role) sock.Tracer { return sock.Tracer{} }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +328,7 @@ func TestTraceStopsAProgramThatHangs(t *testing.T) {
 }
 
 func TestTraceReportsAProgramThatCannotRun(t *testing.T) {
-	p, err := Start(Config{Argv: []string{"/nonexistent/program"}, Tracer: func(r netlab.Role) netlab.Tracer { return netlab.Tracer{} }})
+	p, err := Start(Config{Argv: []string{"/nonexistent/program"}, Tracer: func(r event.Role) sock.Tracer { return sock.Tracer{} }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,18 +350,18 @@ func TestTraceGoEchoServerShowsAWaitNotEAGAIN(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	ev := traceServer(t, []string{bin, "0", "1"}, "hello\n")
-	var blocked, accepted netlab.CallID
+	var blocked, accepted event.CallID
 	waits := 0
 	for _, e := range ev {
-		if e.Errno == 11 && e.Kind == netlab.KindCall {
+		if e.Errno == 11 && e.Kind == event.KindCall {
 			t.Fatalf("an EAGAIN was reported as a returned call: %s", e)
 		}
 		switch {
-		case e.Kind == netlab.KindBlocked && e.Op == netlab.OpAccept && blocked == 0:
+		case e.Kind == event.KindBlocked && e.Op == event.OpAccept && blocked == 0:
 			blocked = e.CallID
-		case e.Kind == netlab.KindCall && e.Op == netlab.OpAccept && e.Result >= 0:
+		case e.Kind == event.KindCall && e.Op == event.OpAccept && e.Result >= 0:
 			accepted = e.CallID
-		case e.Kind == netlab.KindCall && e.Op == netlab.OpWait:
+		case e.Kind == event.KindCall && e.Op == event.OpWait:
 			waits++
 		}
 	}
@@ -382,10 +383,10 @@ func TestTraceGoEchoServerShowsAWaitNotEAGAIN(t *testing.T) {
 // client, the server's recv returns; the report must still say recv).
 func TestInFlightAtKeepsACallThatReturnedLater(t *testing.T) {
 	col := &collector{}
-	seq := netlab.NewSequencer(col)
+	seq := sock.NewSequencer(col)
 	listening := make(chan netip.AddrPort, 4)
-	p, err := Start(Config{Argv: []string{"python3", filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: netlab.RoleServer,
-		Tracer:   func(r netlab.Role) netlab.Tracer { return seq.Tracer("program", r) },
+	p, err := Start(Config{Argv: []string{"python3", filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: event.RoleServer,
+		Tracer:   func(r event.Role) sock.Tracer { return seq.Tracer("program", r) },
 		OnListen: func(a netip.AddrPort) { listening <- a }})
 	if err != nil {
 		t.Fatal(err)
@@ -406,7 +407,7 @@ func TestInFlightAtKeepsACallThatReturnedLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for !hasBlocked(col.events(), netlab.OpRecv) {
+	for !hasBlocked(col.events(), event.OpRecv) {
 		if time.Now().After(deadline) {
 			t.Fatal("no blocked recv within 30 s")
 		}
@@ -426,9 +427,9 @@ func TestInFlightAtKeepsACallThatReturnedLater(t *testing.T) {
 	}
 }
 
-func hasBlocked(ev []netlab.Event, op netlab.Op) bool {
+func hasBlocked(ev []event.Event, op event.Op) bool {
 	for _, e := range ev {
-		if e.Kind == netlab.KindBlocked && e.Op == op {
+		if e.Kind == event.KindBlocked && e.Op == op {
 			return true
 		}
 	}
@@ -441,9 +442,9 @@ func hasBlocked(ev []netlab.Event, op netlab.Op) bool {
 // was interrupted by a signal instead of "= -1 errno 512".
 func TestTraceSignalInsideACallIsNoErrno(t *testing.T) {
 	col := &collector{}
-	seq := netlab.NewSequencer(col)
-	p, err := Start(Config{Argv: []string{"python3", filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: netlab.RoleServer,
-		Tracer: func(r netlab.Role) netlab.Tracer { return seq.Tracer("program", r) }})
+	seq := sock.NewSequencer(col)
+	p, err := Start(Config{Argv: []string{"python3", filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: event.RoleServer,
+		Tracer: func(r event.Role) sock.Tracer { return seq.Tracer("program", r) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,10 +459,10 @@ func TestTraceSignalInsideACallIsNoErrno(t *testing.T) {
 	}
 	noted := false
 	for _, e := range col.events() {
-		if e.Kind == netlab.KindCall && e.Op == netlab.OpAccept {
+		if e.Kind == event.KindCall && e.Op == event.OpAccept {
 			t.Fatalf("the interrupted accept was reported as returned: %s", e)
 		}
-		if e.Kind == netlab.KindNote && strings.Contains(e.Note, "accept4(3, SOCK_CLOEXEC) was interrupted by a signal") {
+		if e.Kind == event.KindNote && strings.Contains(e.Note, "accept4(3, SOCK_CLOEXEC) was interrupted by a signal") {
 			noted = true
 		}
 	}

@@ -3,22 +3,15 @@
 package wire
 
 import (
-	"encoding/binary"
 	"errors"
 	"io"
 	"net"
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/unix"
 )
-
-// htons is v in network byte order on any host (see netlab's htons).
-func htons(v uint16) uint16 {
-	var b [2]byte
-	binary.BigEndian.PutUint16(b[:], v)
-	return binary.NativeEndian.Uint16(b[:])
-}
 
 // TestCaptureLoopback checks Decode and Track against what the kernel
 // really puts on lo, not just against gopacket's encoder.
@@ -99,10 +92,10 @@ func serveHello(ln net.Listener) error {
 
 // readExchange decodes and tracks the segments of the connection between
 // the two ports from the packet socket.
-func readExchange(t *testing.T, fd int, cliPort, srvPort uint16) []Segment {
+func readExchange(t *testing.T, fd int, cliPort, srvPort uint16) []event.Segment {
 	t.Helper()
 	flows := NewFlows()
-	var got []Segment
+	var got []event.Segment
 	buf := make([]byte, 1<<17)
 	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); {
 		n, from, err := unix.Recvfrom(fd, buf, 0)
@@ -126,18 +119,18 @@ func readExchange(t *testing.T, fd int, cliPort, srvPort uint16) []Segment {
 
 // exchangeSegment decodes one frame, keeping it only when it is an
 // incoming copy of a TCP segment between the two ports.
-func exchangeSegment(frame []byte, from unix.Sockaddr, cliPort, srvPort uint16) (Segment, bool) {
+func exchangeSegment(frame []byte, from unix.Sockaddr, cliPort, srvPort uint16) (event.Segment, bool) {
 	// lo hands each packet to ETH_P_ALL sockets twice; keep one copy.
 	if ll, ok := from.(*unix.SockaddrLinklayer); ok && ll.Pkttype == unix.PACKET_OUTGOING {
-		return Segment{}, false
+		return event.Segment{}, false
 	}
 	s, err := Decode(frame)
 	if err != nil {
-		return Segment{}, false // other traffic in this namespace, e.g. IPv6 ND
+		return event.Segment{}, false // other traffic in this namespace, e.g. IPv6 ND
 	}
 	ports := [2]uint16{s.Src.Port(), s.Dst.Port()}
 	if s.Proto != "tcp" || (ports != [2]uint16{cliPort, srvPort} && ports != [2]uint16{srvPort, cliPort}) {
-		return Segment{}, false
+		return event.Segment{}, false
 	}
 	return s, true
 }
@@ -145,9 +138,9 @@ func exchangeSegment(frame []byte, from unix.Sockaddr, cliPort, srvPort uint16) 
 // checkCapturedExchange checks the captured segments against what Linux
 // sends for the exchange: the handshake's numbers and options, the
 // request, the reply, and no retransmission.
-func checkCapturedExchange(t *testing.T, got []Segment, cliPort, srvPort uint16) {
+func checkCapturedExchange(t *testing.T, got []event.Segment, cliPort, srvPort uint16) {
 	t.Helper()
-	find := func(what string, ok func(Segment) bool) Segment {
+	find := func(what string, ok func(event.Segment) bool) event.Segment {
 		t.Helper()
 		for _, s := range got {
 			if ok(s) {
@@ -155,15 +148,17 @@ func checkCapturedExchange(t *testing.T, got []Segment, cliPort, srvPort uint16)
 			}
 		}
 		t.Fatalf("no %s among %d captured segments", what, len(got))
-		return Segment{}
+		return event.Segment{}
 	}
-	fromCli := func(s Segment) bool { return s.Src.Port() == cliPort && s.Dst.Port() == srvPort }
-	fromSrv := func(s Segment) bool { return s.Src.Port() == srvPort && s.Dst.Port() == cliPort }
-	syn := find("SYN", func(s Segment) bool { return fromCli(s) && s.Flags == FlagSYN })
-	synAck := find("SYN-ACK", func(s Segment) bool { return fromSrv(s) && s.Flags == FlagSYN|FlagACK })
-	ack := find("handshake ACK", func(s Segment) bool { return fromCli(s) && s.Flags == FlagACK && s.RelSeq == 1 && s.RelAck == 1 })
-	req := find("request", func(s Segment) bool { return fromCli(s) && string(s.Payload) == "hello\n" })
-	find("reply", func(s Segment) bool { return fromSrv(s) && string(s.Payload) == "HELLO\n" })
+	fromCli := func(s event.Segment) bool { return s.Src.Port() == cliPort && s.Dst.Port() == srvPort }
+	fromSrv := func(s event.Segment) bool { return s.Src.Port() == srvPort && s.Dst.Port() == cliPort }
+	syn := find("SYN", func(s event.Segment) bool { return fromCli(s) && s.Flags == event.FlagSYN })
+	synAck := find("SYN-ACK", func(s event.Segment) bool { return fromSrv(s) && s.Flags == event.FlagSYN|event.FlagACK })
+	ack := find("handshake ACK", func(s event.Segment) bool {
+		return fromCli(s) && s.Flags == event.FlagACK && s.RelSeq == 1 && s.RelAck == 1
+	})
+	req := find("request", func(s event.Segment) bool { return fromCli(s) && string(s.Payload) == "hello\n" })
+	find("reply", func(s event.Segment) bool { return fromSrv(s) && string(s.Payload) == "HELLO\n" })
 	checkHandshake(t, syn, synAck, ack)
 	if req.Len != 6 || req.RelSeq != 1 || req.Summary() != "PSH,ACK len=6" {
 		t.Errorf("request: %+v (%s)", req, req.Summary())
@@ -177,7 +172,7 @@ func checkCapturedExchange(t *testing.T, got []Segment, cliPort, srvPort uint16)
 
 // checkHandshake checks the handshake's relative numbers, MSS and the
 // window shift the final ACK carries.
-func checkHandshake(t *testing.T, syn, synAck, ack Segment) {
+func checkHandshake(t *testing.T, syn, synAck, ack event.Segment) {
 	t.Helper()
 	if syn.RelSeq != 0 || synAck.RelSeq != 0 || synAck.RelAck != 1 || synAck.Ack != syn.Seq+1 {
 		t.Errorf("handshake numbers: SYN %+v SYN-ACK %+v", syn, synAck)

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strconv"
 	"sync"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // Errors returned by Decode, to be matched with errors.Is; the wrapped text
@@ -28,75 +28,6 @@ var (
 // PayloadCopyMax bounds Segment.Payload: enough to show a lesson's message
 // while keeping the bytes a bulk transfer retains per segment small.
 const PayloadCopyMax = 256
-
-// Options holds the TCP options a lesson explains; others are ignored.
-type Options struct {
-	MSS      int // 0 when absent
-	WScale   int // shift as sent, -1 when absent
-	SACKPerm bool
-	HasTS    bool
-	TSVal    uint32
-	TSEcr    uint32
-}
-
-// Segment is one decoded TCP segment, UDP datagram or ICMP error.
-type Segment struct {
-	Proto    string // "tcp", "udp", "icmp" or "icmp6"
-	Src, Dst netip.AddrPort
-	Flags    Flags
-
-	Seq, Ack       uint32 // absolute, as on the wire
-	RelSeq, RelAck uint32 // filled by Flows.Track
-
-	Win      uint16 // raw window field
-	WinShift int    // shift in force for this direction, -1 unknown (Flows.Track)
-	Opts     Options
-
-	Len       int    // payload bytes, as the IP/UDP lengths declare them
-	Payload   []byte // copy of the first PayloadCopyMax captured payload bytes
-	Retrans   bool   // filled by Flows.Track
-	HeaderLen int    // link + IP + TCP/UDP header bytes
-
-	// ICMP is the error message of an "icmp"/"icmp6" segment, whose Src
-	// and Dst carry addresses only (port 0) and whose Len is the bytes
-	// after the ICMP header (the quote).
-	ICMP ICMP
-}
-
-// IsICMP reports whether s is an ICMP or ICMPv6 error message.
-func (s Segment) IsICMP() bool { return s.Proto == "icmp" || s.Proto == "icmp6" }
-
-// ScaledWin is the receive window the sender advertised, in bytes. A SYN's
-// window is never scaled (RFC 7323 §2.2), and without a known shift the raw
-// field is the best we have.
-func (s Segment) ScaledWin() int {
-	if s.WinShift < 0 || s.Flags.Has(FlagSYN) {
-		return int(s.Win)
-	}
-	return int(s.Win) << s.WinShift
-}
-
-// Summary is a one-line description in the spirit of Wireshark's Info
-// column: "SYN,ACK", "PSH,ACK len=6", "UDP len=5".
-func (s Segment) Summary() string {
-	if s.Proto == "udp" {
-		return "UDP len=" + strconv.Itoa(s.Len)
-	}
-	if s.IsICMP() {
-		if s.Proto == "icmp6" {
-			return "ICMP6 " + s.icmpWords()
-		}
-		return "ICMP " + s.icmpWords()
-	}
-	f := s.Flags.String()
-	if f == "" {
-		f = "none" // a "null" segment: no control bit set at all
-	}
-	if s.Len > 0 {
-		return f + " len=" + strconv.Itoa(s.Len)
-	}
-	return f
-}
 
 // Decoder decodes frames into Segments reusing its layer structs, so that
 // steady-state decoding allocates only the payload copy. A Decoder is not
@@ -129,7 +60,7 @@ var decoders = sync.Pool{New: func() any { return NewDecoder() }}
 // Decode decodes one Ethernet frame holding IPv4/IPv6 and TCP/UDP. Errors
 // wrap ErrTruncated, ErrUnsupported or ErrMalformed; Decode never panics.
 // It is safe for concurrent use.
-func Decode(frame []byte) (Segment, error) {
+func Decode(frame []byte) (event.Segment, error) {
 	d := decoders.Get().(*Decoder)
 	s, err := d.Decode(frame)
 	decoders.Put(d)
@@ -137,8 +68,8 @@ func Decode(frame []byte) (Segment, error) {
 }
 
 // Decode is the allocation-light form of the package-level Decode.
-func (d *Decoder) Decode(frame []byte) (Segment, error) {
-	s := Segment{WinShift: -1, Opts: Options{WScale: -1}}
+func (d *Decoder) Decode(frame []byte) (event.Segment, error) {
+	s := event.Segment{WinShift: -1, Opts: event.Options{WScale: -1}}
 	if len(frame) < 14 {
 		return s, fmt.Errorf("%w: %d bytes, an Ethernet header needs 14", ErrTruncated, len(frame))
 	}
@@ -207,9 +138,9 @@ func (d *Decoder) Decode(frame []byte) (Segment, error) {
 		s.Proto = "tcp"
 		s.Src = netip.AddrPortFrom(s.Src.Addr(), uint16(t.SrcPort))
 		s.Dst = netip.AddrPortFrom(s.Dst.Addr(), uint16(t.DstPort))
-		s.Flags = Flags(hdr[13])
+		s.Flags = event.Flags(hdr[13])
 		if hdr[12]&1 != 0 {
-			s.Flags |= FlagAE
+			s.Flags |= event.FlagAE
 		}
 		s.Seq, s.Ack, s.Win = t.Seq, t.Ack, t.Window
 		parseOptions(&s.Opts, t.Options)
@@ -260,7 +191,7 @@ func (d *Decoder) carriesICMP(ipType gopacket.LayerType) (v6, ok bool) {
 }
 
 // decodeICMP fills s from the ICMP message after the IP header.
-func (d *Decoder) decodeICMP(s *Segment, v6 bool) error {
+func (d *Decoder) decodeICMP(s *event.Segment, v6 bool) error {
 	var payload []byte
 	if v6 {
 		src, _ := netip.AddrFromSlice(d.ip6.SrcIP)
@@ -321,7 +252,7 @@ func (d *Decoder) whyNot(err error) error {
 	return fmt.Errorf("%w: %s: %v", ErrMalformed, layer, err)
 }
 
-func parseOptions(o *Options, opts []layers.TCPOption) {
+func parseOptions(o *event.Options, opts []layers.TCPOption) {
 	for _, opt := range opts {
 		data := opt.OptionData
 		switch opt.OptionType {

@@ -13,43 +13,44 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 func TestFlagsString(t *testing.T) {
-	cases := map[Flags]string{
-		0:                               "",
-		FlagSYN:                         "SYN",
-		FlagSYN | FlagACK:               "SYN,ACK",
-		FlagPSH | FlagACK:               "PSH,ACK",
-		FlagFIN | FlagACK:               "FIN,ACK",
-		FlagRST | FlagACK:               "RST,ACK",
-		FlagRST:                         "RST",
-		FlagACK:                         "ACK",
-		FlagFIN | FlagPSH | FlagACK:     "FIN,PSH,ACK",
-		FlagSYN | FlagECE | FlagCWR:     "SYN,ECE,CWR",
-		FlagURG | FlagACK | FlagAE:      "ACK,URG,AE",
-		FlagFIN | FlagSYN | FlagRST | 0: "FIN,SYN,RST",
+	cases := map[event.Flags]string{
+		0:                             "",
+		event.FlagSYN:                 "SYN",
+		event.FlagSYN | event.FlagACK: "SYN,ACK",
+		event.FlagPSH | event.FlagACK: "PSH,ACK",
+		event.FlagFIN | event.FlagACK: "FIN,ACK",
+		event.FlagRST | event.FlagACK: "RST,ACK",
+		event.FlagRST:                 "RST",
+		event.FlagACK:                 "ACK",
+		event.FlagFIN | event.FlagPSH | event.FlagACK:     "FIN,PSH,ACK",
+		event.FlagSYN | event.FlagECE | event.FlagCWR:     "SYN,ECE,CWR",
+		event.FlagURG | event.FlagACK | event.FlagAE:      "ACK,URG,AE",
+		event.FlagFIN | event.FlagSYN | event.FlagRST | 0: "FIN,SYN,RST",
 	}
 	for f, want := range cases {
 		if got := f.String(); got != want {
 			t.Errorf("Flags(%#x).String() = %q, want %q", uint16(f), got, want)
 		}
 	}
-	if !(FlagSYN | FlagACK).Has(FlagACK) || (FlagSYN).Has(FlagSYN|FlagACK) || !FlagRST.Has(0) {
+	if !(event.FlagSYN | event.FlagACK).Has(event.FlagACK) || (event.FlagSYN).Has(event.FlagSYN|event.FlagACK) || !event.FlagRST.Has(0) {
 		t.Error("Has: wrong answer")
 	}
 }
 
 func TestDecodeTCPv4AllFields(t *testing.T) {
 	frame := build(t, pkt{src: "127.0.0.1", dst: "127.0.0.2", sport: 40000, dport: 8080,
-		flags: FlagSYN | FlagECE | FlagCWR, seq: 0xdeadbeef, ack: 0, win: 65495,
+		flags: event.FlagSYN | event.FlagECE | event.FlagCWR, seq: 0xdeadbeef, ack: 0, win: 65495,
 		opts: linuxSYNOpts(7, 123456)})
 	s := mustDecode(t, frame)
-	want := Segment{
+	want := event.Segment{
 		Proto: "tcp",
 		Src:   netip.MustParseAddrPort("127.0.0.1:40000"), Dst: netip.MustParseAddrPort("127.0.0.2:8080"),
-		Flags: FlagSYN | FlagECE | FlagCWR, Seq: 0xdeadbeef, Win: 65495, WinShift: -1,
-		Opts:      Options{MSS: 65495, WScale: 7, SACKPerm: true, HasTS: true, TSVal: 123456},
+		Flags: event.FlagSYN | event.FlagECE | event.FlagCWR, Seq: 0xdeadbeef, Win: 65495, WinShift: -1,
+		Opts:      event.Options{MSS: 65495, WScale: 7, SACKPerm: true, HasTS: true, TSVal: 123456},
 		HeaderLen: 14 + 20 + 40,
 	}
 	if !equalSeg(s, want) {
@@ -63,13 +64,13 @@ func TestDecodeTCPv4AllFields(t *testing.T) {
 func TestDecodeTCPv6Data(t *testing.T) {
 	msg := []byte("hello\n")
 	frame := build(t, pkt{v6: true, src: "::1", dst: "::1", sport: 5555, dport: 6666,
-		flags: FlagPSH | FlagACK, seq: 10, ack: 20, win: 512, opts: []layers.TCPOption{optNOP(), optNOP(), optTS(7, 8)},
+		flags: event.FlagPSH | event.FlagACK, seq: 10, ack: 20, win: 512, opts: []layers.TCPOption{optNOP(), optNOP(), optTS(7, 8)},
 		payload: msg})
 	s := mustDecode(t, frame)
-	want := Segment{
+	want := event.Segment{
 		Proto: "tcp", Src: netip.MustParseAddrPort("[::1]:5555"), Dst: netip.MustParseAddrPort("[::1]:6666"),
-		Flags: FlagPSH | FlagACK, Seq: 10, Ack: 20, Win: 512, WinShift: -1,
-		Opts: Options{WScale: -1, HasTS: true, TSVal: 7, TSEcr: 8},
+		Flags: event.FlagPSH | event.FlagACK, Seq: 10, Ack: 20, Win: 512, WinShift: -1,
+		Opts: event.Options{WScale: -1, HasTS: true, TSVal: 7, TSEcr: 8},
 		Len:  6, Payload: msg, HeaderLen: 14 + 40 + 32,
 	}
 	if !equalSeg(s, want) {
@@ -109,7 +110,7 @@ func TestDecodeUDP(t *testing.T) {
 
 func TestDecodeLargePayloadIsCapped(t *testing.T) {
 	payload := bytes.Repeat([]byte("abcdefgh"), 125) // 1000 bytes
-	s := mustDecode(t, build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagACK, payload: payload}))
+	s := mustDecode(t, build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: event.FlagACK, payload: payload}))
 	if s.Len != 1000 || len(s.Payload) != PayloadCopyMax || !bytes.Equal(s.Payload, payload[:PayloadCopyMax]) {
 		t.Fatalf("Len %d, len(Payload) %d", s.Len, len(s.Payload))
 	}
@@ -119,7 +120,7 @@ func TestDecodeLargePayloadIsCapped(t *testing.T) {
 }
 
 func TestDecodePayloadIsACopy(t *testing.T) {
-	frame := build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagACK, payload: []byte("abc")})
+	frame := build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: event.FlagACK, payload: []byte("abc")})
 	s := mustDecode(t, frame)
 	for i := range frame {
 		frame[i] = 0
@@ -138,7 +139,7 @@ func TestDecodeIgnoresEthernetPadding(t *testing.T) {
 	if s.Len != 1 || string(s.Payload) != "x" {
 		t.Fatalf("padding counted as payload: %+v", s)
 	}
-	frame = build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagACK})
+	frame = build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: event.FlagACK})
 	s = mustDecode(t, append(frame, 0, 0, 0, 0, 0, 0))
 	if s.Len != 0 || s.Payload != nil {
 		t.Fatalf("padding counted as payload: %+v", s)
@@ -147,9 +148,9 @@ func TestDecodeIgnoresEthernetPadding(t *testing.T) {
 
 func TestDecodeTruncated(t *testing.T) {
 	frames := [][]byte{
-		build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagSYN, opts: linuxSYNOpts(7, 1)}),
-		build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagPSH | FlagACK, payload: []byte("hello")}),
-		build(t, pkt{v6: true, src: "::1", dst: "::1", sport: 1, dport: 2, flags: FlagPSH | FlagACK, payload: []byte("hello")}),
+		build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: event.FlagSYN, opts: linuxSYNOpts(7, 1)}),
+		build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: event.FlagPSH | event.FlagACK, payload: []byte("hello")}),
+		build(t, pkt{v6: true, src: "::1", dst: "::1", sport: 1, dport: 2, flags: event.FlagPSH | event.FlagACK, payload: []byte("hello")}),
 		build(t, pkt{udp: true, src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, payload: []byte("hello")}),
 		build(t, pkt{v6: true, udp: true, src: "::1", dst: "::1", sport: 1, dport: 2, payload: []byte("hello")}),
 	}
@@ -168,7 +169,7 @@ func TestDecodeTruncated(t *testing.T) {
 	// When only payload is missing the headers are still reported.
 	full := frames[1][:14+20+20+5]
 	s, err := Decode(full[:len(full)-2])
-	if err == nil || s.Len != 5 || string(s.Payload) != "hel" || s.Flags != FlagPSH|FlagACK {
+	if err == nil || s.Len != 5 || string(s.Payload) != "hel" || s.Flags != event.FlagPSH|event.FlagACK {
 		t.Errorf("payload-truncated: %+v, %v", s, err)
 	}
 }
@@ -191,7 +192,7 @@ func TestDecodeUnsupportedAndGarbage(t *testing.T) {
 		&layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(layers.ICMPv4TypeEchoRequest, 0)}, gopacket.Payload("ping"))
 	frag := build(t, pkt{udp: true, src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, payload: []byte("part"), ipFlags: layers.IPv4MoreFragments})
 	laterFrag := build(t, pkt{udp: true, src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, payload: []byte("part"), fragOffset: 100})
-	ok := build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: FlagACK})
+	ok := build(t, pkt{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: event.FlagACK})
 	badIHL := append([]byte(nil), ok...)
 	badIHL[14] = 0x43 // IHL 3
 	badVersion := append([]byte(nil), ok...)
@@ -240,20 +241,20 @@ func TestDecodeUnsupportedAndGarbage(t *testing.T) {
 	}
 }
 
-func equalSeg(a, b Segment) bool {
+func equalSeg(a, b event.Segment) bool {
 	type noPayload struct {
 		Proto                    string
 		Src, Dst                 netip.AddrPort
-		Flags                    Flags
+		Flags                    event.Flags
 		Seq, Ack, RelSeq, RelAck uint32
 		Win                      uint16
 		WinShift                 int
-		Opts                     Options
+		Opts                     event.Options
 		Len                      int
 		Retrans                  bool
 		HeaderLen                int
 	}
-	strip := func(s Segment) noPayload {
+	strip := func(s event.Segment) noPayload {
 		return noPayload{s.Proto, s.Src, s.Dst, s.Flags, s.Seq, s.Ack, s.RelSeq, s.RelAck, s.Win, s.WinShift, s.Opts, s.Len, s.Retrans, s.HeaderLen}
 	}
 	return strip(a) == strip(b) && bytes.Equal(a.Payload, b.Payload)
@@ -277,7 +278,7 @@ func TestDecodeIPv6HopByHop(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := mustDecode(t, buf.Bytes())
-	if s.HeaderLen != 14+40+8+20 || s.Len != 3 || string(s.Payload) != "abc" || s.Seq != 9 || s.Flags != FlagACK {
+	if s.HeaderLen != 14+40+8+20 || s.Len != 3 || string(s.Payload) != "abc" || s.Seq != 9 || s.Flags != event.FlagACK {
 		t.Fatalf("%+v", s)
 	}
 }

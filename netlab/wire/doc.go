@@ -4,9 +4,15 @@
 // can be shown relative to the handshake the way Wireshark does, and writes
 // the frames to a pcapng file that Wireshark or tcpdump can open afterwards.
 //
-// The package is pure Go and does no I/O of its own beyond the io.Writer it is
-// given: the capture socket lives elsewhere, so the decoder can be tested and
-// fuzzed without privileges.
+// It also holds the capture itself (Capture: an AF_PACKET socket on lo, read
+// from a TPACKET_V2 ring or with recvmsg, Linux only), the PcapSink that
+// writes a lab's segments as they are released, and the Linker that names
+// each captured segment's actors and the call that caused it (see
+// netlab/sock's package doc). The decoder does no I/O, so it can be tested
+// and fuzzed without privileges.
+//
+// wire imports netlab/event (Segment, Packet and the other words it fills
+// in) and never the socket core, which imports it.
 //
 // Frames are expected as an AF_PACKET SOCK_RAW socket bound to "lo" returns
 // them: a 14-byte Ethernet header (zero MACs), then IPv4 or IPv6, then TCP or

@@ -3,6 +3,8 @@ package wire
 import (
 	"net/netip"
 	"sync"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // DefaultMaxFlows bounds Flows: a lesson watches a handful of connections,
@@ -26,7 +28,7 @@ type connKey struct {
 
 type segKey struct {
 	seq, len uint32
-	synFin   Flags
+	synFin   event.Flags
 }
 
 // dir is one direction of a connection: what the side sending in that
@@ -79,7 +81,7 @@ func (f *Flows) Len() int {
 // A direction first seen without its SYN gets base seq-1 (as Wireshark does)
 // so that its data still reads as starting at 1. A SYN carrying a new ISN on a
 // known 4-tuple starts a new connection there.
-func (f *Flows) Track(s *Segment) {
+func (f *Flows) Track(s *event.Segment) {
 	if s.Proto != "tcp" {
 		return
 	}
@@ -93,13 +95,13 @@ func (f *Flows) Track(s *Segment) {
 	c := f.lookup(key)
 	me, peer := &c.d[idx], &c.d[1-idx]
 
-	syn := s.Flags.Has(FlagSYN)
+	syn := s.Flags.Has(event.FlagSYN)
 	if syn && me.synSeen && s.Seq != me.base {
 		// A fresh ISN on the same ports: the old connection is gone
 		// (e.g. reuse after TIME_WAIT). A new client SYN also voids the
 		// peer's old state; a new SYN-ACK only replaces its own side.
 		*me = dir{recent: me.recent[:0]}
-		if !s.Flags.Has(FlagACK) {
+		if !s.Flags.Has(event.FlagACK) {
 			*peer = dir{recent: peer.recent[:0]}
 		}
 	}
@@ -118,7 +120,7 @@ func (f *Flows) Track(s *Segment) {
 
 	s.RelSeq = s.Seq - me.base
 	s.RelAck = 0
-	if s.Flags.Has(FlagACK) && peer.seen {
+	if s.Flags.Has(event.FlagACK) && peer.seen {
 		s.RelAck = s.Ack - peer.base
 	}
 	s.WinShift = -1
@@ -131,15 +133,15 @@ func (f *Flows) Track(s *Segment) {
 	}
 
 	s.Retrans = false
-	k := segKey{seq: s.Seq, len: uint32(s.Len), synFin: s.Flags & (FlagSYN | FlagFIN)}
+	k := segKey{seq: s.Seq, len: uint32(s.Len), synFin: s.Flags & (event.FlagSYN | event.FlagFIN)}
 	if k.len == 0 && k.synFin == 0 {
 		return // pure ACKs are not retransmitted, only repeated
 	}
 	end := s.Seq + k.len
-	if k.synFin.Has(FlagSYN) {
+	if k.synFin.Has(event.FlagSYN) {
 		end++
 	}
-	if k.synFin.Has(FlagFIN) {
+	if k.synFin.Has(event.FlagFIN) {
 		end++
 	}
 	if seqLE(end, me.maxEnd) {

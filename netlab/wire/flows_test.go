@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gopacket/gopacket/layers"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 const (
@@ -20,11 +21,11 @@ const (
 // modulo-2^32 arithmetic, instead of failing to compile.
 var sISN uint32 = 0xFFFF_FFFD
 
-func c2s(flags Flags, seq, ack uint32, win uint16, payload string, opts ...layers.TCPOption) pkt {
+func c2s(flags event.Flags, seq, ack uint32, win uint16, payload string, opts ...layers.TCPOption) pkt {
 	return pkt{src: cli, dst: srv, sport: cPort, dport: sPort, flags: flags, seq: seq, ack: ack, win: win, payload: []byte(payload), opts: opts}
 }
 
-func s2c(flags Flags, seq, ack uint32, win uint16, payload string, opts ...layers.TCPOption) pkt {
+func s2c(flags event.Flags, seq, ack uint32, win uint16, payload string, opts ...layers.TCPOption) pkt {
 	return pkt{src: srv, dst: cli, sport: sPort, dport: cPort, flags: flags, seq: seq, ack: ack, win: win, payload: []byte(payload), opts: opts}
 }
 
@@ -40,16 +41,16 @@ type step struct {
 // (client shift 7, server shift 9), one request and reply, and a FIN close.
 func handshakeSteps() []step {
 	return []step{
-		{c2s(FlagSYN, cISN, 0, 65495, "", linuxSYNOpts(7, 100)...), "SYN", 0, 0, -1, 65495, false},
-		{s2c(FlagSYN|FlagACK, sISN, cISN+1, 65483, "", linuxSYNOpts(9, 200)...), "SYN,ACK", 0, 1, 9, 65483, false},
-		{c2s(FlagACK, cISN+1, sISN+1, 512, ""), "ACK", 1, 1, 7, 512 << 7, false},
-		{c2s(FlagPSH|FlagACK, cISN+1, sISN+1, 512, "hello\n"), "PSH,ACK len=6", 1, 1, 7, 512 << 7, false},
-		{s2c(FlagACK, sISN+1, cISN+7, 128, ""), "ACK", 1, 7, 9, 128 << 9, false},
-		{s2c(FlagPSH|FlagACK, sISN+1, cISN+7, 128, "HELLO\n"), "PSH,ACK len=6", 1, 7, 9, 128 << 9, false},
-		{c2s(FlagACK, cISN+7, sISN+7, 512, ""), "ACK", 7, 7, 7, 512 << 7, false},
-		{c2s(FlagFIN|FlagACK, cISN+7, sISN+7, 512, ""), "FIN,ACK", 7, 7, 7, 512 << 7, false},
-		{s2c(FlagFIN|FlagACK, sISN+7, cISN+8, 128, ""), "FIN,ACK", 7, 8, 9, 128 << 9, false},
-		{c2s(FlagACK, cISN+8, sISN+8, 512, ""), "ACK", 8, 8, 7, 512 << 7, false},
+		{c2s(event.FlagSYN, cISN, 0, 65495, "", linuxSYNOpts(7, 100)...), "SYN", 0, 0, -1, 65495, false},
+		{s2c(event.FlagSYN|event.FlagACK, sISN, cISN+1, 65483, "", linuxSYNOpts(9, 200)...), "SYN,ACK", 0, 1, 9, 65483, false},
+		{c2s(event.FlagACK, cISN+1, sISN+1, 512, ""), "ACK", 1, 1, 7, 512 << 7, false},
+		{c2s(event.FlagPSH|event.FlagACK, cISN+1, sISN+1, 512, "hello\n"), "PSH,ACK len=6", 1, 1, 7, 512 << 7, false},
+		{s2c(event.FlagACK, sISN+1, cISN+7, 128, ""), "ACK", 1, 7, 9, 128 << 9, false},
+		{s2c(event.FlagPSH|event.FlagACK, sISN+1, cISN+7, 128, "HELLO\n"), "PSH,ACK len=6", 1, 7, 9, 128 << 9, false},
+		{c2s(event.FlagACK, cISN+7, sISN+7, 512, ""), "ACK", 7, 7, 7, 512 << 7, false},
+		{c2s(event.FlagFIN|event.FlagACK, cISN+7, sISN+7, 512, ""), "FIN,ACK", 7, 7, 7, 512 << 7, false},
+		{s2c(event.FlagFIN|event.FlagACK, sISN+7, cISN+8, 128, ""), "FIN,ACK", 7, 8, 9, 128 << 9, false},
+		{c2s(event.FlagACK, cISN+8, sISN+8, 512, ""), "ACK", 8, 8, 7, 512 << 7, false},
 	}
 }
 
@@ -101,13 +102,13 @@ func TestFlowsRetransmitOlderSegment(t *testing.T) {
 	steps := append([]step(nil), hs[:3]...)
 	seq := uint32(cISN + 1)
 	for i, part := range []string{"aaaa", "bbbb", "cccc"} {
-		steps = append(steps, step{c2s(FlagACK, seq, sISN+1, 512, part), "ACK len=4", 1 + 4*uint32(i), 1, 7, 512 << 7, false})
+		steps = append(steps, step{c2s(event.FlagACK, seq, sISN+1, 512, part), "ACK len=4", 1 + 4*uint32(i), 1, 7, 512 << 7, false})
 		seq += 4
 	}
 	steps = append(steps,
-		step{c2s(FlagACK, cISN+5, sISN+1, 512, "bbbb"), "ACK len=4", 5, 1, 7, 512 << 7, true},
+		step{c2s(event.FlagACK, cISN+5, sISN+1, 512, "bbbb"), "ACK len=4", 5, 1, 7, 512 << 7, true},
 		// Same start, different length: a repacketization, not the same segment.
-		step{c2s(FlagACK, cISN+5, sISN+1, 512, "bb"), "ACK len=2", 5, 1, 7, 512 << 7, false},
+		step{c2s(event.FlagACK, cISN+5, sISN+1, 512, "bb"), "ACK len=2", 5, 1, 7, 512 << 7, false},
 	)
 	runSteps(t, NewFlows(), steps)
 }
@@ -117,10 +118,10 @@ func TestFlowsWindowScaleNeedsBothSYNs(t *testing.T) {
 	// even though the client asked for shift 7.
 	noWS := []layers.TCPOption{optMSS(1460), optSACKPerm()}
 	steps := []step{
-		{c2s(FlagSYN, cISN, 0, 65495, "", linuxSYNOpts(7, 1)...), "SYN", 0, 0, -1, 65495, false},
-		{s2c(FlagSYN|FlagACK, sISN, cISN+1, 65535, "", noWS...), "SYN,ACK", 0, 1, 0, 65535, false},
-		{c2s(FlagACK, cISN+1, sISN+1, 512, ""), "ACK", 1, 1, 0, 512, false},
-		{s2c(FlagACK, sISN+1, cISN+1, 1000, ""), "ACK", 1, 1, 0, 1000, false},
+		{c2s(event.FlagSYN, cISN, 0, 65495, "", linuxSYNOpts(7, 1)...), "SYN", 0, 0, -1, 65495, false},
+		{s2c(event.FlagSYN|event.FlagACK, sISN, cISN+1, 65535, "", noWS...), "SYN,ACK", 0, 1, 0, 65535, false},
+		{c2s(event.FlagACK, cISN+1, sISN+1, 512, ""), "ACK", 1, 1, 0, 512, false},
+		{s2c(event.FlagACK, sISN+1, cISN+1, 1000, ""), "ACK", 1, 1, 0, 1000, false},
 	}
 	runSteps(t, NewFlows(), steps)
 }
@@ -129,10 +130,10 @@ func TestFlowsMidStream(t *testing.T) {
 	// No handshake seen: the shift is unknown and relative numbers start at
 	// 1, as Wireshark shows them; the first ACK has no known peer yet.
 	steps := []step{
-		{c2s(FlagPSH|FlagACK, 5000, 9000, 300, "abc"), "PSH,ACK len=3", 1, 0, -1, 300, false},
-		{s2c(FlagACK, 9000, 5003, 400, ""), "ACK", 1, 4, -1, 400, false},
-		{c2s(FlagPSH|FlagACK, 5003, 9000, 300, "de"), "PSH,ACK len=2", 4, 1, -1, 300, false},
-		{c2s(FlagPSH|FlagACK, 5000, 9000, 300, "abc"), "PSH,ACK len=3", 1, 1, -1, 300, true},
+		{c2s(event.FlagPSH|event.FlagACK, 5000, 9000, 300, "abc"), "PSH,ACK len=3", 1, 0, -1, 300, false},
+		{s2c(event.FlagACK, 9000, 5003, 400, ""), "ACK", 1, 4, -1, 400, false},
+		{c2s(event.FlagPSH|event.FlagACK, 5003, 9000, 300, "de"), "PSH,ACK len=2", 4, 1, -1, 300, false},
+		{c2s(event.FlagPSH|event.FlagACK, 5000, 9000, 300, "abc"), "PSH,ACK len=3", 1, 1, -1, 300, true},
 	}
 	runSteps(t, NewFlows(), steps)
 }
@@ -143,25 +144,25 @@ func TestFlowsPortReuseStartsOver(t *testing.T) {
 	// Same 4-tuple, new ISNs: a new connection, nothing is a retransmission.
 	const c2, s2 = 777, 888
 	runSteps(t, f, []step{
-		{c2s(FlagSYN, c2, 0, 65495, "", linuxSYNOpts(3, 1)...), "SYN", 0, 0, -1, 65495, false},
-		{s2c(FlagSYN|FlagACK, s2, c2+1, 65483, "", linuxSYNOpts(4, 2)...), "SYN,ACK", 0, 1, 4, 65483, false},
-		{c2s(FlagACK, c2+1, s2+1, 10, ""), "ACK", 1, 1, 3, 10 << 3, false},
+		{c2s(event.FlagSYN, c2, 0, 65495, "", linuxSYNOpts(3, 1)...), "SYN", 0, 0, -1, 65495, false},
+		{s2c(event.FlagSYN|event.FlagACK, s2, c2+1, 65483, "", linuxSYNOpts(4, 2)...), "SYN,ACK", 0, 1, 4, 65483, false},
+		{c2s(event.FlagACK, c2+1, s2+1, 10, ""), "ACK", 1, 1, 3, 10 << 3, false},
 	})
 }
 
 func TestFlowsRFC7323ClampsShift(t *testing.T) {
 	runSteps(t, NewFlows(), []step{
-		{c2s(FlagSYN, 1, 0, 100, "", optWS(20)), "SYN", 0, 0, -1, 100, false},
-		{s2c(FlagSYN|FlagACK, 1, 2, 100, "", optWS(14)), "SYN,ACK", 0, 1, 14, 100, false},
-		{c2s(FlagACK, 2, 2, 1, ""), "ACK", 1, 1, 14, 1 << 14, false},
+		{c2s(event.FlagSYN, 1, 0, 100, "", optWS(20)), "SYN", 0, 0, -1, 100, false},
+		{s2c(event.FlagSYN|event.FlagACK, 1, 2, 100, "", optWS(14)), "SYN,ACK", 0, 1, 14, 100, false},
+		{c2s(event.FlagACK, 2, 2, 1, ""), "ACK", 1, 1, 14, 1 << 14, false},
 	})
 }
 
 func TestFlowsEvictsOldest(t *testing.T) {
 	f := NewFlows()
 	f.MaxFlows = 8
-	frame := func(port uint16, seq uint32) Segment {
-		return mustDecode(t, build(t, pkt{src: cli, dst: srv, sport: port, dport: sPort, flags: FlagSYN, seq: seq}))
+	frame := func(port uint16, seq uint32) event.Segment {
+		return mustDecode(t, build(t, pkt{src: cli, dst: srv, sport: port, dport: sPort, flags: event.FlagSYN, seq: seq}))
 	}
 	first := frame(1000, 42)
 	f.Track(&first)
@@ -190,10 +191,10 @@ func TestFlowsConcurrentUse(t *testing.T) {
 	f := NewFlows()
 	var wg sync.WaitGroup
 	for g := range 4 {
-		frames := make([]Segment, 0, 100)
+		frames := make([]event.Segment, 0, 100)
 		for i := range 100 {
 			frames = append(frames, mustDecode(t, build(t, pkt{src: cli, dst: srv, sport: uint16(3000 + g), dport: sPort,
-				flags: FlagACK, seq: uint32(i * 10), payload: []byte("0123456789")})))
+				flags: event.FlagACK, seq: uint32(i * 10), payload: []byte("0123456789")})))
 		}
 		wg.Go(func() {
 			for i := range frames {
@@ -209,7 +210,7 @@ func TestFlowsConcurrentUse(t *testing.T) {
 
 func TestFlowsZeroValue(t *testing.T) {
 	var f Flows
-	s := Segment{Proto: "tcp", Src: netip.MustParseAddrPort("127.0.0.1:1"), Dst: netip.MustParseAddrPort("127.0.0.1:2"), Flags: FlagSYN, Seq: 5}
+	s := event.Segment{Proto: "tcp", Src: netip.MustParseAddrPort("127.0.0.1:1"), Dst: netip.MustParseAddrPort("127.0.0.1:2"), Flags: event.FlagSYN, Seq: 5}
 	f.Track(&s)
 	s.Retrans = false
 	f.Track(&s)

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"reflect"
 	"testing"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 func seedFrames(tb testing.TB) [][]byte {
@@ -12,7 +14,7 @@ func seedFrames(tb testing.TB) [][]byte {
 		seeds = append(seeds, build(tb, st.p))
 	}
 	seeds = append(seeds,
-		build(tb, pkt{v6: true, src: "::1", dst: "::1", sport: 1, dport: 2, flags: FlagPSH | FlagACK, payload: []byte("hello"), opts: linuxSYNOpts(7, 1)}),
+		build(tb, pkt{v6: true, src: "::1", dst: "::1", sport: 1, dport: 2, flags: event.FlagPSH | event.FlagACK, payload: []byte("hello"), opts: linuxSYNOpts(7, 1)}),
 		build(tb, pkt{udp: true, src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 53, payload: []byte("ping")}),
 		build(tb, pkt{v6: true, udp: true, src: "::1", dst: "::1", sport: 1, dport: 2, payload: []byte("ping")}),
 		build(tb, pkt{udp: true, src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, payload: []byte("x"), fragOffset: 8}),
@@ -64,7 +66,7 @@ func FuzzDecode(f *testing.F) {
 }
 
 func BenchmarkDecode(b *testing.B) {
-	frame := build(b, c2s(FlagPSH|FlagACK, cISN+1, sISN+1, 512, "hello\n", optNOP(), optNOP(), optTS(1, 2)))
+	frame := build(b, c2s(event.FlagPSH|event.FlagACK, cISN+1, sISN+1, 512, "hello\n", optNOP(), optNOP(), optTS(1, 2)))
 	hs := handshakeSteps()
 	for _, mode := range []string{"Decoder", "package"} {
 		b.Run(mode, func(b *testing.B) {
@@ -80,7 +82,7 @@ func BenchmarkDecode(b *testing.B) {
 				// A fresh sequence number each time, so every segment is
 				// new data as in a real stream, not a retransmission.
 				binary.BigEndian.PutUint32(frame[seqAt:], cISN+1+uint32(i)*6)
-				var s Segment
+				var s event.Segment
 				var err error
 				if mode == "Decoder" {
 					s, err = d.Decode(frame)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // pkt describes a test frame; build serializes it with gopacket so the
@@ -17,7 +18,7 @@ type pkt struct {
 	src, dst   string
 	sport      uint16
 	dport      uint16
-	flags      Flags
+	flags      event.Flags
 	seq, ack   uint32
 	win        uint16
 	opts       []layers.TCPOption
@@ -81,8 +82,8 @@ func build(tb testing.TB, p pkt) []byte {
 	} else {
 		f := p.flags
 		t := &layers.TCP{SrcPort: layers.TCPPort(p.sport), DstPort: layers.TCPPort(p.dport), Seq: p.seq, Ack: p.ack, Window: p.win,
-			FIN: f.Has(FlagFIN), SYN: f.Has(FlagSYN), RST: f.Has(FlagRST), PSH: f.Has(FlagPSH), ACK: f.Has(FlagACK),
-			URG: f.Has(FlagURG), ECE: f.Has(FlagECE), CWR: f.Has(FlagCWR), NS: f.Has(FlagAE), Options: p.opts}
+			FIN: f.Has(event.FlagFIN), SYN: f.Has(event.FlagSYN), RST: f.Has(event.FlagRST), PSH: f.Has(event.FlagPSH), ACK: f.Has(event.FlagACK),
+			URG: f.Has(event.FlagURG), ECE: f.Has(event.FlagECE), CWR: f.Has(event.FlagCWR), NS: f.Has(event.FlagAE), Options: p.opts}
 		if err := t.SetNetworkLayerForChecksum(ip); err != nil {
 			tb.Fatal(err)
 		}
@@ -97,7 +98,7 @@ func build(tb testing.TB, p pkt) []byte {
 	return append([]byte(nil), buf.Bytes()...)
 }
 
-func mustDecode(tb testing.TB, frame []byte) Segment {
+func mustDecode(tb testing.TB, frame []byte) event.Segment {
 	tb.Helper()
 	s, err := Decode(frame)
 	if err != nil {

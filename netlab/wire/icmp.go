@@ -4,50 +4,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
-	"strconv"
 
 	"github.com/gopacket/gopacket/layers"
+	"github.com/socklab/socklab/netlab/event"
 )
-
-// ICMP holds an ICMP or ICMPv6 error message (Segment.Proto "icmp" or
-// "icmp6"): its type and code, and the datagram it quotes, whose ports say
-// which socket's send it answers.
-type ICMP struct {
-	Type, Code uint8
-	// Quoted is the header of the datagram that caused the error, as the
-	// ICMP message quotes it (RFC 792: the IP header and at least 8 bytes
-	// of what followed; Linux quotes more).
-	Quoted Quote
-}
-
-// Quote is the start of a quoted datagram: enough to name its socket.
-type Quote struct {
-	Proto    string         // "udp", "tcp", or "" when the quote was too short to tell
-	Src, Dst netip.AddrPort // the original sender and destination
-	Len      int            // the UDP length field less its header (UDP only), -1 unknown
-}
-
-// PortUnreachable reports whether the message is "port unreachable": the
-// kernel at the destination had no socket on the quoted port.
-func (m ICMP) PortUnreachable(v6 bool) bool {
-	if v6 {
-		return m.Type == uint8(layers.ICMPv6TypeDestinationUnreachable) && m.Code == layers.ICMPv6CodePortUnreachable
-	}
-	return m.Type == layers.ICMPv4TypeDestinationUnreachable && m.Code == layers.ICMPv4CodePort
-}
-
-// Words names the message the way tcpdump does: "udp port 4242 unreachable".
-func (s Segment) icmpWords() string {
-	m := s.ICMP
-	v6 := s.Proto == "icmp6"
-	if m.PortUnreachable(v6) {
-		return m.Quoted.Proto + " port " + strconv.Itoa(int(m.Quoted.Dst.Port())) + " unreachable"
-	}
-	if v6 {
-		return layers.CreateICMPv6TypeCode(m.Type, m.Code).String()
-	}
-	return layers.CreateICMPv4TypeCode(m.Type, m.Code).String()
-}
 
 // icmpError reports whether an ICMP type is an error message, the kind that
 // quotes a datagram; echo and the other queries are not modelled.
@@ -63,9 +23,18 @@ func icmpError(v6 bool, typ uint8) bool {
 	return false
 }
 
+// icmpName is gopacket's name of an ICMP type and code, which the
+// vocabulary (event.ICMP) carries so that it need not know gopacket.
+func icmpName(v6 bool, typ, code uint8) string {
+	if v6 {
+		return layers.CreateICMPv6TypeCode(typ, code).String()
+	}
+	return layers.CreateICMPv4TypeCode(typ, code).String()
+}
+
 // decodeICMP fills s from an ICMP (v6: ICMPv6) message, b being the IP
 // payload. Only error messages decode; a query is ErrUnsupported.
-func decodeICMP(s *Segment, b []byte, v6 bool) error {
+func decodeICMP(s *event.Segment, b []byte, v6 bool) error {
 	name := "ICMPv4"
 	if v6 {
 		name = "ICMPv6"
@@ -81,7 +50,7 @@ func decodeICMP(s *Segment, b []byte, v6 bool) error {
 	if v6 {
 		s.Proto = "icmp6"
 	}
-	s.ICMP = ICMP{Type: typ, Code: code, Quoted: Quote{Len: -1}}
+	s.ICMP = event.ICMP{Type: typ, Code: code, Name: icmpName(v6, typ, code), Quoted: event.ICMPQuote{Len: -1}}
 	s.Len = len(b) - 8
 	if n := min(len(b)-8, PayloadCopyMax); n > 0 {
 		s.Payload = append(make([]byte, 0, n), b[8:8+n]...)
@@ -90,7 +59,7 @@ func decodeICMP(s *Segment, b []byte, v6 bool) error {
 }
 
 // parseQuote reads the quoted IP header and the ports after it.
-func parseQuote(q *Quote, b []byte, v6 bool, name string) error {
+func parseQuote(q *event.ICMPQuote, b []byte, v6 bool, name string) error {
 	var proto byte
 	var src, dst netip.Addr
 	var l4 []byte

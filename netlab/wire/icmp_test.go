@@ -86,3 +86,34 @@ func TestDecodeICMPRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeICMPNamesOtherErrors checks the words of an ICMP error that is
+// not "port unreachable": the decoder names it (the vocabulary, which does
+// not import gopacket, prints the name it was given), and a port
+// unreachable's words come from the quote, not the name.
+func TestDecodeICMPNamesOtherErrors(t *testing.T) {
+	cases := []struct {
+		v6        bool
+		typ, code uint8
+		want      string
+	}{
+		{false, layers.ICMPv4TypeTimeExceeded, layers.ICMPv4CodeTTLExceeded, "ICMP TimeExceeded(TTLExceeded)"},
+		{false, layers.ICMPv4TypeDestinationUnreachable, layers.ICMPv4CodeHost, "ICMP DestinationUnreachable(Host)"},
+		{true, layers.ICMPv6TypeTimeExceeded, layers.ICMPv6CodeHopLimitExceeded, "ICMP6 TimeExceeded(HopLimitExceeded)"},
+		{true, layers.ICMPv6TypeDestinationUnreachable, layers.ICMPv6CodeAddressUnreachable, "ICMP6 DestinationUnreachable(AddressUnreachable)"},
+	}
+	for _, c := range cases {
+		src := "127.0.0.1"
+		if c.v6 {
+			src = "::1"
+		}
+		dgram := build(t, pkt{v6: c.v6, udp: true, src: src, dst: src, sport: 40001, dport: 4242, payload: []byte("x")})
+		s := mustDecode(t, icmpFrame(t, c.v6, c.typ, c.code, dgram))
+		if s.ICMP.PortUnreachable(c.v6) {
+			t.Errorf("%s: taken for a port unreachable", c.want)
+		}
+		if got := s.Summary(); got != c.want {
+			t.Errorf("summary %q, want %q", got, c.want)
+		}
+	}
+}

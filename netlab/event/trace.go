@@ -1,0 +1,229 @@
+package event
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// TraceWriter is a Sink that prints each event as one trace line (the
+// lines of `socklab serve`). Sockets never wait for it: Emit copies the
+// event into a bounded batch and returns, a goroutine of its own formats the
+// batch into one reused buffer and writes it, and when the output cannot
+// keep up, events are dropped, counted and reported in the trace itself.
+// Shutdown never waits for it either: Close gives a writer stuck in
+// write(2) (a pipe nobody reads, a FIFO) CloseWait, then gives up on it and
+// says how many lines were lost.
+type TraceWriter struct {
+	// mu guards batch, the events waiting for the writer. Emit only
+	// appends to it (a copy, no formatting, no allocation once the two
+	// batches have grown); the writer swaps it for its spare and formats
+	// outside the lock, so a socket never waits for a line being built.
+	mu    sync.Mutex
+	batch []Event
+	limit int // most events batch may hold: the queue bound
+	wake  chan struct{}
+
+	w       *bufio.Writer
+	stop    chan struct{}
+	done    chan struct{}
+	once    sync.Once
+	dropped atomic.Uint64
+	json    bool
+	err     error // set by run; read only after done is closed
+
+	// emitted counts every Emit; written, the lines flushed to the output
+	// without error. Their difference, after Close, is the lines lost.
+	emitted, written atomic.Uint64
+	pending          uint64 // lines in w not yet flushed (run's own)
+	closeErr         error
+}
+
+// CloseWait bounds how long Close waits for the output to take what is
+// queued: a shutdown (SIGINT, q) is never held by a reader that stopped.
+const CloseWait = time.Second
+
+// ErrTraceLost is wrapped by Close's error when lines could not be written.
+var ErrTraceLost = errors.New("trace lines lost")
+
+// NewTraceWriter starts writing trace lines to w; queue bounds the events
+// waiting to be written (at least 1).
+func NewTraceWriter(w io.Writer, queue int) *TraceWriter { return newTraceWriter(w, queue, false) }
+
+// NewJSONTraceWriter is NewTraceWriter writing JSON lines (docs/TRACE-FORMAT.md).
+func NewJSONTraceWriter(w io.Writer, queue int) *TraceWriter { return newTraceWriter(w, queue, true) }
+
+// batchStart is the first capacity of a batch; it grows (up to the queue
+// bound) only when a window brings more events than ever before, so a quiet
+// trace does not hold the whole bound's memory for the collector to scan.
+const batchStart = 256
+
+func newTraceWriter(w io.Writer, queue int, json bool) *TraceWriter {
+	limit := max(queue, 1)
+	t := &TraceWriter{batch: make([]Event, 0, min(limit, batchStart)), limit: limit, wake: make(chan struct{}, 1),
+		w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{}), json: json}
+	go t.run()
+	return t
+}
+
+// Emit copies the event into the batch, or counts it as dropped when the
+// batch is full.
+func (t *TraceWriter) Emit(e Event) {
+	t.emitted.Add(1)
+	t.mu.Lock()
+	if len(t.batch) >= t.limit {
+		t.mu.Unlock()
+		t.dropped.Add(1)
+		return
+	}
+	t.batch = append(t.batch, e)
+	first := len(t.batch) == 1
+	t.mu.Unlock()
+	if first {
+		// Only the first event of a batch wakes the writer; the others
+		// find it already collecting.
+		select {
+		case t.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (t *TraceWriter) run() {
+	defer close(t.done)
+	defer Recover()
+	var (
+		line     []byte
+		spare    []Event
+		reported uint64
+	)
+	finish := func() {
+		spare = t.writeBatch(&line, spare)
+		reported = t.reportDrops(reported)
+		if err := t.w.Flush(); err != nil {
+			if t.err == nil {
+				t.err = err
+			}
+		} else {
+			t.written.Add(t.pending)
+		}
+		t.pending = 0
+	}
+	window := time.NewTimer(time.Hour)
+	window.Stop()
+	// Events emitted after Close stay in the bounded batch, then are
+	// dropped: a socket that reports late neither blocks nor panics.
+	for {
+		select {
+		case <-t.wake:
+		case <-t.stop:
+			finish()
+			return
+		}
+		// One wake-up and one write(2) per batch window instead of per
+		// event: a person reading the trace cannot tell 10 ms apart, and a
+		// busy server no longer pays a goroutine switch for every call.
+		window.Reset(traceWindow)
+		select {
+		case <-window.C:
+		case <-t.stop:
+			finish()
+			return
+		}
+		finish()
+	}
+}
+
+// traceWindow is how long the trace collects events before writing them.
+const traceWindow = 10 * time.Millisecond
+
+// writeBatch takes the batch the sockets filled, giving them spare (emptied)
+// in its place, writes its lines and returns it as the next spare.
+func (t *TraceWriter) writeBatch(line *[]byte, spare []Event) []Event {
+	t.mu.Lock()
+	batch := t.batch
+	if spare == nil {
+		spare = make([]Event, 0, cap(batch))
+	}
+	t.batch = spare[:0]
+	t.mu.Unlock()
+	for i := range batch {
+		t.write(line, &batch[i])
+	}
+	// The events' payloads and strings are not kept alive until the
+	// slot is reused.
+	clear(batch)
+	return batch[:0]
+}
+
+func (t *TraceWriter) write(line *[]byte, e *Event) {
+	if t.err != nil {
+		return // the output failed: the line is lost, and counted so
+	}
+	if t.json {
+		*line = append(e.AppendJSON((*line)[:0]), '\n')
+	} else {
+		*line = append(e.AppendTo((*line)[:0]), '\n')
+	}
+	if _, err := t.w.Write(*line); err != nil {
+		t.err = err
+		return
+	}
+	t.pending++
+}
+
+func (t *TraceWriter) reportDrops(reported uint64) uint64 {
+	if d := t.dropped.Load(); d > reported {
+		if t.json {
+			t.w.Write(append(DroppedJSON(nil, d-reported), '\n'))
+		} else {
+			t.w.WriteString("[" + strconv.Itoa(int(d-reported)) + " trace lines dropped: the output could not keep up]\n")
+		}
+		return d
+	}
+	return reported
+}
+
+// Close writes what is queued and flushes, waiting at most CloseWait. It
+// returns the first write error, or that the output did not take the lines
+// in time, with the number of lines lost (ErrTraceLost); nil when the
+// output took every line it was given (Lost still counts the lines dropped
+// when it was slow). Events emitted after Close are not written. A writer
+// still stuck in write(2) is left to the process's exit.
+func (t *TraceWriter) Close() error {
+	t.once.Do(func() {
+		close(t.stop)
+		timer := time.NewTimer(CloseWait)
+		defer timer.Stop()
+		select {
+		case <-t.done:
+			// Lines dropped because the output was slow are reported
+			// in the trace itself and by Lost; only a failed output is
+			// an error.
+			if t.err != nil {
+				t.closeErr = fmt.Errorf("%d %w (%w)", t.Lost(), ErrTraceLost, t.err)
+			}
+		case <-timer.C:
+			t.closeErr = fmt.Errorf("%d %w (the output took nothing for %s: a pipe nobody reads?)", t.Lost(), ErrTraceLost, CloseWait)
+		}
+	})
+	return t.closeErr
+}
+
+// Lost is the number of events emitted that did not reach the output as
+// lines: dropped for a full queue, or never written.
+func (t *TraceWriter) Lost() uint64 {
+	e, w := t.emitted.Load(), t.written.Load()
+	if w > e {
+		return 0
+	}
+	return e - w
+}
+
+// Dropped counts the events lost because the output could not keep up.
+func (t *TraceWriter) Dropped() uint64 { return t.dropped.Load() }

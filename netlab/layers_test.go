@@ -1,0 +1,63 @@
+package netlab
+
+import (
+	"go/build"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/socklab/socklab/"
+
+// layers is the one-way order doc.go draws: each package may depend, at any
+// depth, only on the socklab packages listed for it.
+var layers = map[string][]string{
+	"netlab/event":   {"netlab/safetext"},
+	"netlab/wire":    {"netlab/safetext", "netlab/event"},
+	"netlab/sock":    {"netlab/safetext", "netlab/event", "netlab/wire"},
+	"netlab/service": {"netlab/safetext", "netlab/event", "netlab/wire", "netlab/sock", "netlab/calc"},
+	"lessons/rules":  {"netlab/safetext", "netlab/event"},
+}
+
+// TestLayersOneWay reads the imports of the non-test files, on every
+// platform socklab builds for, and fails when a package reaches above its
+// layer: the vocabulary importing the socket core, the core the services,
+// lessons/rules anything but the vocabulary.
+func TestLayersOneWay(t *testing.T) {
+	for _, goos := range []string{"linux", "darwin", "windows"} {
+		ctx := build.Default
+		ctx.GOOS = goos
+		ctx.CgoEnabled = false
+		for pkg, allowed := range layers {
+			for dep := range moduleDeps(t, ctx, pkg) {
+				if !slices.Contains(allowed, dep) {
+					t.Errorf("%s (GOOS=%s) depends on %s; its layer allows only %v", pkg, goos, dep, allowed)
+				}
+			}
+		}
+	}
+}
+
+// moduleDeps is every socklab package pkg imports, directly or not.
+func moduleDeps(t *testing.T, ctx build.Context, pkg string) map[string]bool {
+	t.Helper()
+	seen := map[string]bool{}
+	var walk func(p string)
+	walk = func(p string) {
+		bp, err := ctx.ImportDir(filepath.Join("..", filepath.FromSlash(p)), 0)
+		if err != nil {
+			t.Fatalf("GOOS=%s: import %s: %v", ctx.GOOS, p, err)
+		}
+		for _, imp := range bp.Imports {
+			rel, ok := strings.CutPrefix(imp, module)
+			if !ok || seen[rel] {
+				continue
+			}
+			seen[rel] = true
+			walk(rel)
+		}
+	}
+	walk(pkg)
+	return seen
+}

@@ -1,5 +1,0 @@
-//go:build !race
-
-package netlab
-
-const raceOn = false

@@ -1,9 +1,0 @@
-//go:build unix
-
-package netlab
-
-import "golang.org/x/sys/unix"
-
-func setRcvBuf(fd uintptr, n int) error {
-	return unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, n)
-}

@@ -1,0 +1,126 @@
+package sock
+
+import (
+	"context"
+	"time"
+
+	"github.com/socklab/socklab/netlab/event"
+)
+
+// call is one socket call on its way through the gate and the kernel: the
+// identity and moments every event of the call shares. Every Socket method,
+// on every platform, is written as
+//
+//	c, err := s.begin(ctx, op, text, args) // CallID, step gate, pending event
+//	c.attempt()                            // before each system call try
+//	c.notYet(s.base)                       // the kernel said "not yet"
+//	s.report(c, result, err, data)          // the returned event
+//
+// so that numbering, holds and timestamps live here once.
+type call struct {
+	tr     Tracer
+	id     event.CallID
+	op     event.Op
+	fd     int
+	role   event.Role
+	text   string
+	args   event.Args
+	enter  time.Time // the first attempt
+	at     time.Time // the moment the event is ordered by
+	waited bool      // a KindBlocked event was reported
+	// stateAt is when the state after the call was read (Event.StateAt).
+	stateAt time.Time
+	// blockedNote is added to a blocked event's explanation (Windows: the
+	// call was judged blocked by socklab's timer, not by the kernel).
+	blockedNote string
+}
+
+// beginCall numbers the call, waits at the gate and takes its first moment.
+// fd is the fd the call is made on (-1 for socket).
+func beginCall(ctx context.Context, tr Tracer, op event.Op, fd int, role event.Role, text string, args event.Args) (call, error) {
+	c := call{tr: tr, op: op, fd: fd, role: role, text: text, args: args}
+	if tr.Seq != nil {
+		c.id = tr.Seq.newCall()
+	}
+	if op == event.OpClose && ctx.Err() != nil {
+		// A cancelled context must not keep a socket open: close skips the gate.
+		return c, nil
+	}
+	if err := tr.Gate.Wait(ctx, Call{ID: c.id, Actor: tr.Actor, Role: role, Op: op, Text: text, FD: fd}); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// attempt marks the start of one system call try. For a call that puts
+// something in motion it takes the hold that keeps later events waiting
+// while it runs; its moment is this entry. (A connect woken after its SYN
+// only reads SO_ERROR: that puts nothing in motion.)
+func (c *call) attempt() {
+	if c.tr.Sink == nil {
+		return
+	}
+	moves := c.op.Moves() && !(c.op == event.OpConnect && c.waited)
+	var t time.Time
+	if moves && c.tr.Seq != nil {
+		t = c.tr.Seq.enter(c.id)
+	} else {
+		t = time.Now()
+	}
+	if c.enter.IsZero() {
+		c.enter = t
+	}
+	if moves {
+		c.at = t
+	}
+}
+
+// notYet is told that the kernel answered EAGAIN or EINPROGRESS: the call
+// now waits inside the kernel. The first time, a KindBlocked event (built
+// on base, which holds the socket's addresses and state) says so; a
+// connect's blocked event keeps the moment of its SYN, so it is drawn before
+// the accept that answers it. Every time, the hold is given back.
+func (c *call) notYet(base func() event.Event) {
+	if c.tr.Sink == nil {
+		return
+	}
+	if c.waited {
+		if c.tr.Seq != nil && c.op.Moves() {
+			c.tr.Seq.leave(c.id)
+		}
+		return
+	}
+	c.waited = true
+	now := time.Now()
+	e := base()
+	e.Kind, e.Op, e.CallID, e.Role, e.Text, e.Args, e.FD = event.KindBlocked, c.op, c.id, c.role, c.text, c.args, c.fd
+	e.Result = -1
+	e.Note = event.Explain(c.op) + c.blockedNote
+	e.Enter, e.Return, e.At = c.enter, now, now
+	if c.op == event.OpConnect {
+		e.At = c.enter
+	}
+	c.tr.emit(e) // its CallID gives the hold back
+}
+
+// event returns the call's returned event, timestamps and identity filled
+// in; the caller adds what the kernel said.
+func (c *call) event(result int, err error) event.Event {
+	now := time.Now()
+	e := event.Event{Kind: event.KindCall, Op: c.op, CallID: c.id, Role: c.role, Text: c.text, Args: c.args, FD: c.fd,
+		Result: result, Enter: c.enter, Return: now, At: c.at}
+	if e.Enter.IsZero() {
+		e.Enter = now
+	}
+	// A call that takes something is placed when it returned; so is a
+	// connect that blocked (its SYN was placed by its blocked event).
+	if c.op.Takes() || e.At.IsZero() || (c.op == event.OpConnect && c.waited) {
+		e.At = now
+	}
+	if err != nil {
+		e.Result = -1
+		e.Errno = event.ErrnoOf(err)
+		e.Err = nonErrno(err)
+	}
+	return e
+}

@@ -1,0 +1,12 @@
+package sock
+
+import (
+	"testing"
+
+	"github.com/socklab/socklab/netlab/internal/testkit"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var waitFor = testkit.For

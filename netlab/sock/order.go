@@ -1,0 +1,276 @@
+package sock
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/wire"
+)
+
+// Sequencer numbers calls and passes events on in causal order (see the
+// package doc, "Order"). Sockets report to it through a Tracer; it forwards
+// each event to its Sink once no call still running could produce an event
+// that belongs before it.
+//
+// A call that puts something in motion (connect, send, close, …) takes a
+// hold at the moment its system call enters the kernel and gives it back
+// when it reports; events placed later than the oldest hold wait. A hold
+// lasts one system call (microseconds), never a wait in the kernel: a call
+// that blocks reports KindBlocked and gives its hold back, so a connect
+// waiting seconds for a full accept queue holds nothing up.
+type Sequencer struct {
+	out event.Sink
+
+	mu     sync.Mutex
+	nextID event.CallID
+	holds  map[event.CallID]time.Time
+	oldest time.Time // the oldest hold; zero when there is none
+	queue  eventHeap
+	tie    uint64 // arrival order, to keep equal moments stable
+	seq    uint64 // events released so far: each one's Seq
+
+	// drain, when set, pushes the events of a source that reports late
+	// (the capture: a segment is read after it crossed lo). It runs before
+	// each release, so an event is never released ahead of a segment the
+	// kernel had already delivered: whatever a call's return depended on
+	// was queued to the capture before the call returned.
+	drain func()
+	// links names the actors and causes of captured segments and drops
+	// the segments of sockets that are not this sequencer's (nil: no
+	// capture).
+	links *wire.Linker
+}
+
+// NewSequencer returns a sequencer that forwards ordered events to out.
+func NewSequencer(out event.Sink) *Sequencer {
+	return &Sequencer{out: out, holds: map[event.CallID]time.Time{}}
+}
+
+// Tracer returns a tracer reporting to q under actor and role.
+func (q *Sequencer) Tracer(actor string, role event.Role) Tracer {
+	return Tracer{Actor: actor, Role: role, Sink: q, Seq: q}
+}
+
+// newCall assigns the next CallID.
+func (q *Sequencer) newCall() event.CallID {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.nextID++
+	return q.nextID
+}
+
+// enter takes (or moves) the hold of call id and returns the moment of
+// entry. The time is read under the lock that releases events, so an event
+// already released can never belong after this moment.
+func (q *Sequencer) enter(id event.CallID) time.Time {
+	q.mu.Lock()
+	t := time.Now()
+	if old, ok := q.holds[id]; ok && old.Equal(q.oldest) {
+		q.holds[id] = t
+		q.recomputeOldest()
+	} else {
+		q.holds[id] = t
+		if q.oldest.IsZero() || t.Before(q.oldest) {
+			q.oldest = t
+		}
+	}
+	q.mu.Unlock()
+	return t
+}
+
+// leave gives back the hold of call id without an event (an attempt that
+// moved nothing and will be tried again).
+func (q *Sequencer) leave(id event.CallID) {
+	q.mu.Lock()
+	q.drop(id)
+	q.release()
+	q.mu.Unlock()
+}
+
+func (q *Sequencer) drop(id event.CallID) {
+	if t, ok := q.holds[id]; ok {
+		delete(q.holds, id)
+		if t.Equal(q.oldest) {
+			q.recomputeOldest()
+		}
+	}
+}
+
+func (q *Sequencer) recomputeOldest() {
+	q.oldest = time.Time{}
+	for _, t := range q.holds {
+		if q.oldest.IsZero() || t.Before(q.oldest) {
+			q.oldest = t
+		}
+	}
+}
+
+// Emit takes an event (any kind), gives back its call's hold, and forwards
+// every event that can no longer be preceded by one still to come.
+func (q *Sequencer) Emit(e event.Event) {
+	q.mu.Lock()
+	if e.At.IsZero() {
+		now := time.Now()
+		e.At = now
+		if e.Return.IsZero() {
+			e.Return = now
+		}
+		if e.Enter.IsZero() {
+			e.Enter = e.Return
+		}
+	}
+	if e.CallID != 0 {
+		q.drop(e.CallID)
+	}
+	q.push(e)
+	q.release()
+	q.mu.Unlock()
+}
+
+func (q *Sequencer) push(e event.Event) {
+	if q.drain != nil {
+		// Segment timestamps carry no monotonic reading; ordering every
+		// event by the wall clock keeps one order for both.
+		e.At = e.At.Round(0)
+	}
+	q.tie++
+	q.queue.push(queued{e, q.tie})
+}
+
+// Attach makes c the sequencer's late source: its frames become KindPacket
+// events, ordered by their kernel timestamps among the calls.
+func (q *Sequencer) Attach(c *wire.Capture) {
+	q.mu.Lock()
+	q.links = wire.NewLinker()
+	// Both closures are made once, here: a method value or a func literal
+	// passed on each release would be a new allocation each time, and
+	// release runs several times per round trip.
+	frame := func(f wire.WireFrame) {
+		q.push(event.Event{Kind: event.KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
+	}
+	q.drain = func() { _ = c.Drain(frame) }
+	q.mu.Unlock()
+}
+
+// PumpBatch is how long a capture loop lets segments gather before it
+// releases them: short next to what a person sees, long next to a round trip.
+const PumpBatch = 5 * time.Millisecond
+
+// Capture starts capturing on lo for the sockets this sequencer's tracers
+// report (serve --wire), until ctx ends. It needs CAP_NET_RAW in the
+// network it runs in.
+func (q *Sequencer) Capture(ctx context.Context) (*wire.Capture, error) {
+	c, err := wire.OpenCapture()
+	if err != nil {
+		return nil, err
+	}
+	q.Attach(c)
+	context.AfterFunc(ctx, c.Wake)
+	go func() {
+		defer event.Recover()
+		for c.Wait() {
+			time.Sleep(PumpBatch)
+			q.Pump()
+		}
+		q.Pump()
+		c.Close()
+	}()
+	return c, nil
+}
+
+// Pump takes what the late source has and releases what can go.
+func (q *Sequencer) Pump() {
+	q.mu.Lock()
+	q.release()
+	q.mu.Unlock()
+}
+
+// release forwards, in order, the queued events placed before the oldest
+// hold. It runs under q.mu, so two releases never interleave and out sees
+// one order.
+func (q *Sequencer) release() {
+	if q.drain != nil {
+		q.drain()
+	}
+	for q.queue.Len() > 0 {
+		next := q.queue[0].e.At
+		if !q.oldest.IsZero() && !next.Before(q.oldest) {
+			return
+		}
+		e := q.queue.pop().e
+		if q.links != nil {
+			if e.Kind == event.KindPacket {
+				if !q.links.Link(&e) {
+					continue // another lab's segment: lo is shared
+				}
+			} else {
+				q.links.Observe(e)
+			}
+		}
+		q.seq++
+		e.Seq = q.seq
+		if q.out != nil {
+			q.out.Emit(e)
+		}
+	}
+}
+
+type queued struct {
+	e   event.Event
+	tie uint64
+}
+
+// eventHeap is a min-heap of queued events by moment, then arrival. It is
+// written out rather than used through container/heap, whose Push and Pop
+// take and return an interface: each would copy an Event (some 300 bytes)
+// into a new allocation, twice per event.
+type eventHeap []queued
+
+func (h eventHeap) Len() int { return len(h) }
+
+func (h eventHeap) less(i, j int) bool {
+	if !h[i].e.At.Equal(h[j].e.At) {
+		return h[i].e.At.Before(h[j].e.At)
+	}
+	return h[i].tie < h[j].tie
+}
+
+func (h *eventHeap) push(x queued) {
+	*h = append(*h, x)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		up := (i - 1) / 2
+		if !q.less(i, up) {
+			break
+		}
+		q[i], q[up] = q[up], q[i]
+		i = up
+	}
+}
+
+func (h *eventHeap) pop() queued {
+	q := *h
+	top := q[0]
+	last := len(q) - 1
+	q[0] = q[last]
+	q[last] = queued{} // let the popped event's data go
+	q = q[:last]
+	for i := 0; ; {
+		small, l, r := i, 2*i+1, 2*i+2
+		if l < len(q) && q.less(l, small) {
+			small = l
+		}
+		if r < len(q) && q.less(r, small) {
+			small = r
+		}
+		if small == i {
+			break
+		}
+		q[i], q[small] = q[small], q[i]
+		i = small
+	}
+	*h = q
+	return top
+}

@@ -1,0 +1,46 @@
+package sock
+
+import (
+	"time"
+
+	"github.com/socklab/socklab/netlab/event"
+)
+
+// Tracer is what a socket reports to: the actor's name and role, where
+// events go and the gate calls wait at. A zero Sink turns reporting off
+// entirely, including the TCP_INFO reads and call numbering, which is the
+// fast path the benchmarks measure.
+type Tracer struct {
+	Actor string
+	Role  event.Role
+	Sink  event.Sink
+	Gate  *Gate
+	// Seq, when set, numbers calls and holds their moments open while they
+	// run, so the events reach Sink's end in causal order. A Lab's tracers
+	// and Sequencer.Tracer set it.
+	Seq *Sequencer
+	// Reg, when set (by a Lab), records every socket opened or accepted so
+	// the lab can report their kernel states later.
+	Reg *Registry
+}
+
+// traced reports whether anyone looks at the calls; when nobody does, the
+// arguments are not even formatted.
+func (t Tracer) traced() bool { return t.Sink != nil || t.Gate != nil }
+
+func (t Tracer) emit(e event.Event) {
+	if t.Sink == nil {
+		return
+	}
+	e.Actor = t.Actor
+	t.Sink.Emit(e)
+}
+
+// Note reports a lab-level message (never a kernel fact) under t's actor.
+func (t Tracer) Note(text string) {
+	if t.Sink == nil {
+		return
+	}
+	now := time.Now()
+	t.emit(event.Event{Kind: event.KindNote, Role: t.Role, FD: -1, Note: text, Enter: now, Return: now, At: now})
+}

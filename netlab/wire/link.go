@@ -1,0 +1,542 @@
+package wire
+
+import (
+	"cmp"
+	"errors"
+	"net/netip"
+	"strconv"
+
+	"github.com/socklab/socklab/netlab/event"
+)
+
+// Linker gives captured packets their actors and origins. It sees the
+// events in the log's order, calls before the segments they caused (a
+// call's event is ordered by the moment it entered the kernel, the
+// segments by the kernel's timestamps), and keeps, per socket, the byte
+// ranges its sends put into the stream, so that a segment is linked by what
+// it carries rather than when it was seen. It runs under the sequencer's
+// lock, so it needs none of its own.
+type Linker struct {
+	dec    *Decoder
+	flows  *Flows
+	owners map[netip.AddrPort]owner  // a socket's local address → its actor
+	conns  map[tuple]owner           // a connected socket's 4-tuple → its actor
+	calls  map[netip.AddrPort][]span // sender's local address → recent moving calls (timing fallback)
+
+	streams   map[tuple]*stream             // a sender's (local, remote) → its stream
+	dgrams    map[netip.AddrPort][]datagram // sender's local address → its recent datagrams
+	listeners map[netip.AddrPort]*listener  // a listening address
+	accepted  map[tuple]bool                // (local, remote) of connections accept() returned
+	linger0   map[sockKey]bool              // SO_LINGER {1, 0} set before the socket had a 4-tuple
+}
+
+type owner struct {
+	actor string
+	role  event.Role
+}
+
+type tuple struct{ local, remote netip.AddrPort }
+
+type sockKey struct {
+	actor string
+	fd    int
+}
+
+// listener is a listening socket; closed is its close(), which resets the
+// connections still waiting to be accepted.
+type listener struct{ closed *span }
+
+// span is a call's time in the kernel, during which the segments its socket
+// sent are the call's doing.
+type span struct {
+	id     event.CallID
+	op     event.Op
+	args   string // the call's Event.Text
+	remote netip.AddrPort
+	enter  int64
+	ret    int64
+}
+
+// callText is the call as a C programmer writes it, composed only for the
+// calls a segment is linked to.
+func (s *span) callText() string { return s.op.String() + "(" + s.args + ")" }
+
+// linkerCap bounds each of the Linker's tables: a long session forgets its
+// oldest connections rather than grow.
+const linkerCap = 4096
+
+func NewLinker() *Linker {
+	return &Linker{dec: NewDecoder(), flows: NewFlows(), owners: map[netip.AddrPort]owner{},
+		conns: map[tuple]owner{}, calls: map[netip.AddrPort][]span{}, streams: map[tuple]*stream{},
+		dgrams: map[netip.AddrPort][]datagram{}, listeners: map[netip.AddrPort]*listener{},
+		accepted: map[tuple]bool{}, linger0: map[sockKey]bool{}}
+}
+
+// streamOf returns the stream a socket sends on its 4-tuple, creating it.
+func (k *Linker) streamOf(local, remote netip.AddrPort) *stream {
+	t := tuple{local, remote}
+	st := k.streams[t]
+	if st == nil {
+		if len(k.streams) >= linkerCap {
+			clear(k.streams)
+		}
+		st = &stream{}
+		k.streams[t] = st
+	}
+	return st
+}
+
+// observe learns from a released call event which actor owns which address,
+// which bytes each send put into its stream, and when a call could have
+// sent something.
+func (k *Linker) Observe(e event.Event) {
+	if e.Kind != event.KindCall && e.Kind != event.KindBlocked {
+		return
+	}
+	if e.Op == event.OpSetsockopt && e.Args.Option == "SO_LINGER" && e.Args.Value == 0 && !e.Failed() {
+		// An abortive close: its close() will send a RST, not a FIN.
+		if e.Local.IsValid() && e.Remote.IsValid() {
+			k.streamOf(e.Local, e.Remote).linger0 = true
+		} else {
+			k.linger0[sockKey{e.Actor, e.FD}] = true
+		}
+	}
+	if !e.Local.IsValid() {
+		return
+	}
+	if len(k.owners) >= linkerCap {
+		clear(k.owners)
+		clear(k.conns)
+		clear(k.calls)
+		clear(k.dgrams)
+		clear(k.listeners)
+		clear(k.accepted)
+		clear(k.linger0)
+	}
+	o := owner{e.Actor, e.Role}
+	if e.Role != event.RoleConn {
+		k.owners[e.Local] = o
+	}
+	if e.Remote.IsValid() {
+		k.conns[tuple{e.Local, e.Remote}] = o
+	}
+	s := span{id: e.CallID, op: e.Op, args: e.Text, remote: e.Remote,
+		enter: e.Enter.UnixNano(), ret: e.Return.UnixNano()}
+	if !s.remote.IsValid() {
+		s.remote = e.Args.Addr // sendto on an unconnected socket
+	}
+	k.account(e, s)
+	if !e.Op.Moves() {
+		return
+	}
+	list := k.calls[e.Local]
+	if len(list) == 8 {
+		// Shift in place: reslicing would shrink the capacity and make
+		// every few calls reallocate.
+		copy(list, list[1:])
+		list[7] = s
+	} else {
+		list = append(list, s)
+	}
+	k.calls[e.Local] = list
+}
+
+// account records what a call did to its socket's streams.
+func (k *Linker) account(e event.Event, s span) {
+	ok := !e.Failed()
+	k.accountSocket(e, s, ok)
+	if (e.Op == event.OpSendto || e.Op == event.OpSend) && ok && e.Kind == event.KindCall && e.Result >= 0 && s.remote.IsValid() {
+		// A socket whose SYN was seen is TCP: its sends are byte ranges,
+		// not datagrams.
+		if st := k.streams[tuple{e.Local, s.remote}]; st == nil || !st.isnKnown {
+			k.dgrams[e.Local] = pushDatagram(k.dgrams[e.Local], datagram{span: s, dst: s.remote, n: e.Result})
+		}
+	}
+	if !s.remote.IsValid() {
+		return
+	}
+	// A connect still in the kernel reports no peer yet; the address it
+	// asked for is the peer its SYN goes to.
+	st := k.streamOf(e.Local, s.remote)
+	if key := (sockKey{e.Actor, e.FD}); k.linger0[key] {
+		st.linger0 = true
+		delete(k.linger0, key)
+	}
+	st.account(e, s, ok)
+}
+
+// accountSocket records listeners, the connections accept() returned, and
+// a listener's close.
+func (k *Linker) accountSocket(e event.Event, s span, ok bool) {
+	switch {
+	case e.Op == event.OpListen && ok:
+		k.listeners[e.Local] = &listener{}
+	case e.Op == event.OpAccept && ok && e.Remote.IsValid() && e.Kind == event.KindCall:
+		k.accepted[tuple{e.Local, e.Remote}] = true
+	case e.Op == event.OpClose && !e.Remote.IsValid():
+		if l := k.listeners[e.Local]; l != nil && l.closed == nil {
+			l.closed = heapSpan(s)
+		}
+	}
+}
+
+// heapSpan keeps a copy of s: taking the address of account's argument
+// would move every call's span to the heap, not just the few kept.
+func heapSpan(s span) *span { return &s }
+
+// link decodes a captured frame into e.Pkt and names its actors and origin.
+// It returns false for a frame that is not the lab's: the capture sees all
+// of lo, and several labs (the panes, a lesson) share it.
+func (k *Linker) Link(e *event.Event) bool {
+	seg, err := k.dec.Decode(e.Data)
+	if err != nil && !(errors.Is(err, ErrTruncated) && seg.Proto != "") {
+		// Only a payload cut at frameCap still decodes: its headers are whole.
+		return false
+	}
+	p := k.linkSegment(seg, e.Result, e.At.UnixNano())
+	if p == nil {
+		return false
+	}
+	e.Pkt = p
+	e.Result = seg.Len
+	e.Local, e.Remote = seg.Src, seg.Dst
+	e.Actor, e.Role, e.FD = p.From, p.FromRole, -1
+	e.Text = seg.Summary()
+	e.Note = p.Why
+	return true
+}
+
+// linkSegment names a decoded segment's actors and origin, or returns nil
+// when it is none of the lab's. at is its capture time, frame its length.
+func (k *Linker) linkSegment(seg event.Segment, frame int, at int64) *event.Packet {
+	if seg.IsICMP() {
+		return k.linkICMP(seg, frame)
+	}
+	from, fromOK := k.ownerOf(seg.Src, seg.Dst)
+	to, toOK := k.ownerOf(seg.Dst, seg.Src)
+	if !fromOK && !toOK {
+		return nil
+	}
+	k.flows.Track(&seg)
+	p := &event.Packet{Seg: seg, Frame: frame, From: from.actor, To: to.actor, FromRole: from.role, ToRole: to.role}
+	if seg.Proto == "tcp" {
+		k.track(&p.Seg, at)
+	}
+	if fromOK {
+		k.cause(p, at)
+	} else {
+		// Its sender's calls are not traced: saying "the kernel's own"
+		// would hide that a program asked for it.
+		p.Origin = event.OriginOutside
+		p.Why = "from a socket outside socklab: its calls are not visible here"
+	}
+	return p
+}
+
+// track records a TCP segment's place in its streams: the ISN its SYN
+// chose, and how far the receiver's data has arrived.
+func (k *Linker) track(s *event.Segment, at int64) {
+	st := k.streamOf(s.Src, s.Dst)
+	if s.Flags.Has(event.FlagSYN) && !s.Retrans {
+		if st.isnKnown && st.isn != s.Seq {
+			// A new connection on the same 4-tuple: its calls start over.
+			*st = stream{connect: st.connect}
+		}
+		st.isn, st.isnKnown = s.Seq, true
+		st.synAck = st.synAck || s.Flags.Has(event.FlagACK)
+	}
+	if s.Len > 0 && st.isnKnown {
+		end := s.Seq - st.isn - 1 + uint32(s.Len)
+		r := k.streamOf(s.Dst, s.Src)
+		if !r.arrival || int32(end-r.arrived) > 0 {
+			r.arrived, r.arrival = end, true
+		}
+	}
+	if s.Flags.Has(event.FlagACK) && !s.Flags.Has(event.FlagSYN) {
+		if r := k.streams[tuple{s.Dst, s.Src}]; r != nil && r.isnKnown {
+			r.ackAt, r.ackRel = at, s.Ack-r.isn
+		}
+	}
+}
+
+func (k *Linker) ownerOf(local, remote netip.AddrPort) (owner, bool) {
+	if o, ok := k.conns[tuple{local, remote}]; ok {
+		return o, true
+	}
+	if o, ok := k.owners[local]; ok {
+		return o, true
+	}
+	// A socket bound to the wildcard address owns its port on every address.
+	o, ok := k.owners[wildcard(local)]
+	return o, ok
+}
+
+// wildcard is 0.0.0.0 (or ::) with a's port: how a socket bound to every
+// address names itself.
+func wildcard(a netip.AddrPort) netip.AddrPort {
+	if a.Addr().Is4() {
+		return netip.AddrPortFrom(netip.IPv4Unspecified(), a.Port())
+	}
+	return netip.AddrPortFrom(netip.IPv6Unspecified(), a.Port())
+}
+
+func byCall(p *event.Packet, c *span, r event.Rule, why string) {
+	p.Origin, p.Rule, p.Cause, p.CauseOp, p.CauseText, p.Why = event.OriginCall, r, c.id, c.op, c.callText(), why
+}
+
+func byKernel(p *event.Packet, r event.Rule, reason event.Reason, why string) {
+	p.Origin, p.Rule, p.Reason, p.Why = event.OriginKernel, r, reason, why
+}
+
+// cause finds what sent a segment of a traced socket: a rule on what it
+// carries where one applies, the call in the kernel at that moment where
+// none does (and the label says so), else the kernel's own reason.
+func (k *Linker) cause(p *event.Packet, at int64) {
+	s := &p.Seg
+	if s.Proto == "udp" {
+		k.datagramCause(p, at)
+		return
+	}
+	st := k.streams[tuple{s.Src, s.Dst}]
+	switch {
+	case k.controlCause(p, st, at):
+	case s.Len > 0:
+		k.bytesCause(p, st, at)
+	case s.Flags.Has(event.FlagFIN):
+		k.finCause(p, st, at)
+	default:
+		byKernel(p, event.RuleKind, event.ReasonAck, "the kernel acknowledges what it received")
+	}
+}
+
+// controlCause names a RST, a retransmission, a SYN-ACK or a SYN, and
+// reports whether s was one.
+func (k *Linker) controlCause(p *event.Packet, st *stream, at int64) bool {
+	s := &p.Seg
+	f := s.Flags
+	switch {
+	case f.Has(event.FlagRST):
+		k.resetCause(p, st, at)
+	case s.Retrans:
+		byKernel(p, event.RuleKind, event.ReasonRetrans, retransWhy(s, st))
+	case f.Has(event.FlagSYN | event.FlagACK):
+		byKernel(p, event.RuleKind, event.ReasonAnswerSYN, "the kernel answers the SYN: no accept() needed")
+	case f.Has(event.FlagSYN):
+		if st != nil && st.connect != nil && !st.synDone {
+			st.synDone = true
+			byCall(p, st.connect, event.RuleFirstSYN, "sent by connect")
+			return true
+		}
+		k.byTiming(p, at, event.ReasonSYN, "the kernel sent a SYN")
+	default:
+		return false
+	}
+	return true
+}
+
+// retransWhy names the send whose bytes the kernel sent again, if known.
+func retransWhy(s *event.Segment, st *stream) string {
+	if st != nil && st.isnKnown && s.Len > 0 {
+		if first, _, ok := st.covering(s.Seq-st.isn-1, uint32(s.Len)); ok {
+			return "the kernel's retransmission of send #" + strconv.Itoa(first.nth) + "'s bytes: no ACK came in time"
+		}
+	}
+	return "the kernel's retransmission: no answer came in time"
+}
+
+// bytesCause links a data segment to the send(s) whose byte range holds
+// its [seq, seq+len), however long after the send returned it left.
+func (k *Linker) bytesCause(p *event.Packet, st *stream, at int64) {
+	s := &p.Seg
+	n := strconv.Itoa(s.Len)
+	if st == nil || !st.isnKnown {
+		// The handshake was not captured: the bytes cannot be placed.
+		k.byTiming(p, at, event.ReasonData, "the kernel sent "+n+" bytes (their send is not known)")
+		return
+	}
+	off := s.Seq - st.isn - 1
+	first, last, ok := st.covering(off, uint32(s.Len))
+	if !ok {
+		byKernel(p, event.RuleBytes, event.ReasonData, "the kernel sent "+n+" bytes no traced send put in")
+		return
+	}
+	why := bytesOf(off, uint32(s.Len), first, last)
+	held := at > last.ret
+	if held {
+		why += ", sent after " + last.op.String() + "() returned: the kernel held them back"
+		if st.ackAt > last.ret && st.ackAt <= at {
+			// What came in while they waited, as the rows above show it.
+			why += " until " + cmp.Or(p.To, "the peer") + "'s ack " + strconv.FormatUint(uint64(st.ackRel), 10) + " arrived"
+		}
+	}
+	if s.Flags.Has(event.FlagFIN) && st.ender != nil {
+		why += "; its FIN is " + st.ender.op.String() + "'s"
+	}
+	byCall(p, &first.span, event.RuleBytes, why)
+	if held {
+		p.Reason = event.ReasonHeld
+	}
+}
+
+// finCause links a FIN at the stream's end to the call that ended it.
+func (k *Linker) finCause(p *event.Packet, st *stream, at int64) {
+	s := &p.Seg
+	if st != nil && st.isnKnown && st.ender != nil && !st.fin && s.Seq-st.isn-1 == st.sent {
+		st.fin = true
+		byCall(p, st.ender, event.RuleStreamEnd, "sent by "+st.ender.op.String())
+		return
+	}
+	k.byTiming(p, at, event.ReasonFIN, "the kernel sent a FIN")
+}
+
+// bytesOf words which sends a segment's bytes came from: "all 5 bytes of
+// send #2", "bytes 1025–2048 of send #2", "bytes of sends #2–#3".
+func bytesOf(off, n uint32, first, last *sendRange) string {
+	if first.nth != last.nth {
+		return "bytes of sends #" + strconv.Itoa(first.nth) + "–#" + strconv.Itoa(last.nth)
+	}
+	a := off - first.start + 1
+	if a == 1 && n == first.n {
+		return "all " + strconv.Itoa(int(n)) + " bytes of send #" + strconv.Itoa(first.nth)
+	}
+	return "bytes " + strconv.FormatUint(uint64(a), 10) + "–" + strconv.FormatUint(uint64(a+n-1), 10) +
+		" of send #" + strconv.Itoa(first.nth)
+}
+
+// resetCause names which of the kernel's situations sent a RST.
+func (k *Linker) resetCause(p *event.Packet, st *stream, at int64) {
+	s := &p.Seg
+	if st != nil && st.closed != nil && st.reset != event.ReasonNone && !st.rstDone {
+		st.rstDone = true
+		why := "sent by close: unread data was discarded, so a RST instead of a FIN"
+		if st.reset == event.ReasonRSTLinger0 {
+			why = "sent by close: SO_LINGER 0 asks for an abortive close, a RST instead of a FIN"
+		}
+		byCall(p, st.closed, event.RuleReset, why)
+		p.Reason = st.reset
+		return
+	}
+	peer := k.streams[tuple{s.Dst, s.Src}]
+	answered := st != nil && st.synAck
+	if !answered && (st == nil || st.connect == nil) && peer != nil && peer.isnKnown && peer.connect != nil {
+		// The peer's SYN got no SYN-ACK from this address: no socket there.
+		byKernel(p, event.RuleReset, event.ReasonRSTNoListener, "the kernel refuses the SYN: nothing listens on port "+strconv.Itoa(int(s.Src.Port())))
+		return
+	}
+	if answered && st.closed == nil && !k.accepted[tuple{s.Src, s.Dst}] {
+		// A connection the kernel completed that no call ever touched.
+		l := k.listeners[s.Src]
+		if l == nil {
+			l = k.listeners[wildcard(s.Src)]
+		}
+		if l != nil && l.closed != nil {
+			byCall(p, l.closed, event.RuleReset, "sent by close of the listening socket: this connection was never accepted")
+			p.Reason = event.ReasonRSTUnaccepted
+			return
+		}
+	}
+	if st != nil && st.closed != nil && at > st.closed.ret {
+		byKernel(p, event.RuleReset, event.ReasonRSTNoConn, "the kernel resets: a segment came for a connection its socket had closed")
+		return
+	}
+	k.byTiming(p, at, event.ReasonRST, "the kernel resets the connection")
+}
+
+// datagramCause links a UDP datagram to the sendto that sent it: the
+// oldest not yet seen of its socket's datagrams with its destination and
+// length.
+func (k *Linker) datagramCause(p *event.Packet, at int64) {
+	s := &p.Seg
+	key := s.Src
+	if _, ok := k.dgrams[key]; !ok {
+		key = wildcard(s.Src) // an unconnected UDP socket, bound to 0.0.0.0
+	}
+	list := k.dgrams[key]
+	for i := range list {
+		d := &list[i]
+		if !d.seen && d.dst == s.Dst && d.n == s.Len {
+			d.seen, d.src = true, s.Src
+			byCall(p, &d.span, event.RuleDatagram, "sent by "+d.op.String())
+			return
+		}
+	}
+	k.byTiming(p, at, event.ReasonDatagram, "a datagram no traced call was sending at that moment")
+}
+
+// byTiming is the fallback where no rule on the segment's content applies:
+// the call of its socket that was in the kernel when the segment was seen
+// and sends segments like it. The label says it was matched by time.
+func (k *Linker) byTiming(p *event.Packet, at int64, reason event.Reason, kernelWhy string) {
+	s := &p.Seg
+	calls := k.calls[s.Src]
+	if len(calls) == 0 {
+		calls = k.calls[wildcard(s.Src)]
+	}
+	for i := range calls {
+		c := &calls[i]
+		if at < c.enter || at > c.ret || (c.remote.IsValid() && c.remote != s.Dst) {
+			continue
+		}
+		if sends(c.op, s) && !s.Retrans {
+			byCall(p, c, event.RuleTiming, "seen while "+c.op.String()+" was in the kernel (matched by time)")
+			return
+		}
+	}
+	byKernel(p, event.RuleKind, reason, kernelWhy)
+}
+
+// sends reports whether a call of op puts a segment like s on the wire.
+func sends(op event.Op, s *event.Segment) bool {
+	if s.Proto == "udp" {
+		return op == event.OpSendto || op == event.OpSend
+	}
+	switch op {
+	case event.OpConnect:
+		return s.Flags.Has(event.FlagSYN) && !s.Flags.Has(event.FlagACK)
+	case event.OpSend, event.OpSendto:
+		return s.Len > 0
+	case event.OpClose, event.OpShutdown:
+		return s.Flags.Has(event.FlagFIN) || s.Flags.Has(event.FlagRST)
+	}
+	return false
+}
+
+// linkICMP links an ICMP error to the socket whose datagram it quotes and
+// to the call that sent that datagram. The kernel sent it, from no socket.
+func (k *Linker) linkICMP(seg event.Segment, frame int) *event.Packet {
+	q := seg.ICMP.Quoted
+	if !q.Src.IsValid() || q.Src.Port() == 0 {
+		return nil
+	}
+	to, ok := k.ownerOf(q.Src, q.Dst)
+	if !ok {
+		return nil
+	}
+	// The arrow runs from the far side of the ladder to the sender.
+	fromRole := event.RoleClient
+	if to.role == event.RoleClient {
+		fromRole = event.RoleServer
+	}
+	p := &event.Packet{Seg: seg, Frame: frame, To: to.actor, ToRole: to.role, FromRole: fromRole}
+	v6 := seg.Proto == "icmp6"
+	reason, what := event.ReasonICMP, "the kernel reports an error about "+q.Proto+" datagram to "+q.Dst.String()
+	if seg.ICMP.PortUnreachable(v6) {
+		reason = event.ReasonPortUnreachable
+		what = "the kernel has no socket on " + q.Proto + " port " + strconv.Itoa(int(q.Dst.Port()))
+	}
+	byKernel(p, event.RuleQuote, reason, what)
+	key := q.Src
+	if _, ok := k.dgrams[key]; !ok {
+		key = wildcard(q.Src)
+	}
+	list := k.dgrams[key]
+	for i := len(list) - 1; i >= 0; i-- { // the newest: the error follows its datagram at once
+		d := &list[i]
+		if d.dst == q.Dst && (q.Len < 0 || d.n == q.Len) && (!d.src.IsValid() || d.src == q.Src) {
+			p.Cause, p.CauseOp, p.CauseText = d.id, d.op, d.callText()
+			p.Why = what + ": it answers " + d.op.String() + "'s datagram"
+			break
+		}
+	}
+	return p
+}
