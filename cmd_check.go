@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/netlab/check"
 )
 
@@ -18,7 +19,7 @@ type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("%d checks failed", int(e)) }
 
-func newCheckCmd() *cobra.Command {
+func newCheckCmd(network privnet.Network) *cobra.Command {
 	var (
 		asJSON bool
 		limit  time.Duration
@@ -53,7 +54,7 @@ func newCheckCmd() *cobra.Command {
 			if port == 0 {
 				port = -1
 			}
-			return runCheck(cmd.Context(), cmd.OutOrStdout(), args[0], args[1:], check.Config{Limit: limit, Port: port}, asJSON)
+			return runCheck(cmd.Context(), cmd.OutOrStdout(), args[0], args[1:], check.Config{Limit: limit, Port: port, Wire: network.Wire()}, asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per check")
@@ -84,7 +85,7 @@ func runCheck(ctx context.Context, w io.Writer, kind string, argv []string, cfg 
 			}
 		}
 	}
-	cfg.Argv, cfg.Wire = argv, current.wire()
+	cfg.Argv = argv
 	_, err := check.Run(ctx, kind, cfg, report)
 	if err != nil {
 		return err

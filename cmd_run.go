@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/check"
 	"github.com/socklab/socklab/ui"
@@ -29,7 +30,7 @@ type runFlags struct {
 	theme         string
 }
 
-func newRunCmd() *cobra.Command {
+func newRunCmd(network privnet.Network) *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
 		Use:   "run [flags] -- PROGRAM [ARGS...]",
@@ -50,12 +51,12 @@ func newRunCmd() *cobra.Command {
 				return errors.New("put the program after --: socklab run [flags] -- PROGRAM [ARGS...]")
 			}
 			if !f.trace && !f.asJSON && f.format == "text" && isTerminal(os.Stdout) && isTerminal(os.Stdin) {
-				return runProgramTUI(cmd.Context(), args, f)
+				return runProgramTUI(cmd.Context(), args, network.Wire(), f)
 			}
 			if f.step {
 				return errors.New("--step needs the terminal UI (someone must press n): run without --trace/--json, in a terminal")
 			}
-			return runProgram(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args, f)
+			return runProgram(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args, network.Wire(), f)
 		},
 	}
 	fl := cmd.Flags()
@@ -113,7 +114,7 @@ func startPeer(ctx context.Context, s *check.Session, f runFlags) error {
 
 // runProgramTUI shows the program in the terminal UI: the ladder of its
 // calls and segments, its output, its exit status; q stops it.
-func runProgramTUI(ctx context.Context, argv []string, f runFlags) error {
+func runProgramTUI(ctx context.Context, argv []string, wire netlab.WireConfig, f runFlags) error {
 	if err := checkRunFlags(&f); err != nil {
 		return err
 	}
@@ -125,7 +126,6 @@ func runProgramTUI(ctx context.Context, argv []string, f runFlags) error {
 	if f.serve != "" {
 		role = netlab.RoleClient
 	}
-	wire := current.wire()
 	closePcap := func(bool) error { return nil }
 	var sink netlab.Sink
 	if f.pcap != "" {
@@ -177,11 +177,10 @@ func runProgramTUI(ctx context.Context, argv []string, f runFlags) error {
 	return firstErr(uerr, closePcap(true))
 }
 
-func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f runFlags) error {
+func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, wire netlab.WireConfig, f runFlags) error {
 	if err := checkRunFlags(&f); err != nil {
 		return err
 	}
-	wire := current.wire()
 	var tw *netlab.TraceWriter
 	var sink netlab.Sink
 	// The text lines draw each state where it was read (check.StateMover);

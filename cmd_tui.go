@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
@@ -28,7 +29,7 @@ func tuiDefaults() ui.Options {
 }
 
 // addTUIFlags makes the root command (no arguments) open the terminal UI.
-func addTUIFlags(root *cobra.Command) {
+func addTUIFlags(root *cobra.Command, network privnet.Network) {
 	var (
 		port       uint16
 		host       string
@@ -66,7 +67,7 @@ func addTUIFlags(root *cobra.Command) {
 			return err
 		}
 		opts := tuiDefaults()
-		opts.Wire = current.wire()
+		opts.Wire = network.Wire()
 		opts.Host, opts.Port, opts.Pane, opts.Theme = addr.Unmap(), port, pane, th
 		opts.Lessons.Dir = lessonsDir
 		if lessonsDir != "" {
@@ -76,7 +77,7 @@ func addTUIFlags(root *cobra.Command) {
 				return err
 			}
 		}
-		opts.Lessons.Engine.Loopback = loopbackOnly(anyAddr)
+		opts.Lessons.Engine.Loopback = loopbackOnly(network, anyAddr)
 		if traceJSON && traceFile == "" {
 			return fmt.Errorf("--json needs --trace-file FILE (the screen is the terminal's)")
 		}

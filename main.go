@@ -20,6 +20,7 @@ import (
 	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/ptrace"
 	"github.com/socklab/socklab/ui"
@@ -31,26 +32,28 @@ var version = "0.1.0-dev"
 func main() {
 	ptrace.Launch() // a traced program's launcher runs nothing else of socklab
 	args := os.Args[1:]
-	if wantsPrivateNetwork(newRootCmd(), args) {
-		code, ran, n := enterPrivateNetwork(args)
+	network := privnet.Host("in the host's network", "")
+	if wantsPrivateNetwork(newRootCmd(network), args) {
+		n, code, ran := privnet.Enter(args)
 		if ran {
 			os.Exit(code)
 		}
-		current = n
+		network = n
 	} else if slices.Contains(args, "--host-network") {
-		current = network{reason: "--host-network: the labs share the host's loopback", hint: "run without --host-network to see the segments"}
+		network = privnet.Host("--host-network: the labs share the host's loopback", "run without --host-network to see the segments")
 	}
-	os.Exit(run(context.Background(), args))
+	os.Exit(run(context.Background(), args, network))
 }
 
-// run executes the command line and returns the exit code.
+// run executes the command line, its labs in network, and returns the
+// exit code.
 //
 // SIGINT, SIGTERM and SIGHUP from outside all end the command the same way
 // q does: its context is cancelled, every socket is closed and the terminal
 // is restored. SIGINT (ctrl+c of a headless command) and SIGTERM are the
 // ways to ask a program to stop, so they exit 0 like q; SIGHUP means the
 // terminal went away, and exits 129 (128+1) as shells report it.
-func run(ctx context.Context, args []string) int {
+func run(ctx context.Context, args []string, network privnet.Network) int {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	sigs := make(chan os.Signal, 1)
@@ -63,7 +66,7 @@ func run(ctx context.Context, args []string) int {
 		case <-ctx.Done():
 		}
 	}()
-	root := newRootCmd()
+	root := newRootCmd(network)
 	root.SetArgs(args)
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(version),
@@ -111,7 +114,9 @@ func (s stopSignal) exitCode() int {
 	return 128 + int(n)
 }
 
-func newRootCmd() *cobra.Command {
+// newRootCmd is the command line; the commands that run labs run them in
+// network.
+func newRootCmd(network privnet.Network) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "socklab",
 		Short: "Learn socket programming with real sockets, one call at a time",
@@ -121,11 +126,11 @@ func newRootCmd() *cobra.Command {
 			"With no command it opens the terminal UI.",
 		Args: cobra.NoArgs,
 	}
-	addTUIFlags(root)
+	addTUIFlags(root, network)
 	root.AddCommand(newServeCmd(), newClientCmd(), newClassCmd(), newConnectCmd())
-	root.AddCommand(lessonCommands()...)
+	root.AddCommand(lessonCommands(network)...)
 	root.AddCommand(newBenchCmd())
-	root.AddCommand(newRunCmd(), newCheckCmd())
+	root.AddCommand(newRunCmd(network), newCheckCmd(network))
 	return root
 }
 
