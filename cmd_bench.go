@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/bench"
 	"github.com/socklab/socklab/ui"
@@ -174,32 +175,28 @@ func startBenchServer(ctx context.Context, service string, f benchFlags) (netip.
 	}
 	cfg := netlab.ServerConfig{Service: service, Addr: lo, Sequential: f.sequential,
 		MaxClients: max(512, f.clients+16), Backlog: max(16, min(f.clients, 4096))}
-	var (
-		tw  *bench.TraceWriter
-		out *outputFile
-	)
+	var tr *output.Trace
 	if f.traceFile != "" {
 		var err error
-		if out, err = createOutput("--trace-file", f.traceFile); err != nil {
+		// The queue of bench.NewTraceWriter: the trace path --compare measures.
+		if tr, err = output.CreateTrace("--trace-file", f.traceFile, output.Text, bench.TraceQueue); err != nil {
 			return netip.AddrPort{}, nil, err
 		}
-		tw = bench.NewTraceWriter(out)
-		cfg.Tracer = netlab.NewSequencer(tw).Tracer("server", netlab.RoleServer)
+		cfg.Tracer = netlab.NewSequencer(tr.TraceWriter).Tracer("server", netlab.RoleServer)
 	}
 	srv, err := bench.StartServer(ctx, cfg)
 	if err != nil {
-		if out != nil {
-			tw.Close()
-			out.finish(errDropped)
+		if tr != nil {
+			tr.Drop("not written: the command did not run")
 		}
 		return netip.AddrPort{}, nil, err
 	}
 	return srv.Addr(), func() {
 		srv.Close()
-		if out != nil {
+		if tr != nil {
 			// The report is out already: a trace that could not be
 			// written is said on stderr.
-			if err := closeTrace(tw, out, os.Stderr); err != nil {
+			if err := tr.Close(os.Stderr); err != nil {
 				fmt.Fprintln(os.Stderr, "socklab: "+err.Error())
 			}
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"net/netip"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
 )
@@ -70,23 +70,17 @@ func newClassCmd() *cobra.Command {
 			if f.json && f.traceFile == "" {
 				return fmt.Errorf("--json formats the --trace-file: give --trace-file too")
 			}
-			var (
-				tw       *netlab.TraceWriter
-				traceOut *outputFile
-			)
+			var tr *output.Trace
 			if f.traceFile != "" {
-				out, err := createOutput("--trace-file", f.traceFile)
-				if err != nil {
+				format := output.Text
+				if f.json {
+					format = output.JSON
+				}
+				if tr, err = output.CreateTrace("--trace-file", f.traceFile, format, 1<<16); err != nil {
 					return err
 				}
-				traceOut = out
-				defer out.finish(errors.New("socklab stopped before the trace was written"))
-				if f.json {
-					tw = netlab.NewJSONTraceWriter(out, 1<<16)
-				} else {
-					tw = netlab.NewTraceWriter(out, 1<<16)
-				}
-				cfg.Server.Tracer = netlab.Tracer{Actor: "server", Sink: tw}
+				defer tr.Drop("socklab stopped before the trace was written") // a no-op once closed
+				cfg.Server.Tracer = netlab.Tracer{Actor: "server", Sink: tr}
 			}
 			ctx := cmd.Context()
 			cls, err := netlab.ListenClass(ctx, cfg)
@@ -106,10 +100,10 @@ func newClassCmd() *cobra.Command {
 			if serr := <-served; err == nil {
 				err = serr
 			}
-			if tw != nil {
+			if tr != nil {
 				// The writer's error decides whether the file replaces the
 				// path: a trace with lost lines is reported, never put in place.
-				if ferr := traceOut.finish(tw.Close()); err == nil {
+				if ferr := tr.Close(cmd.ErrOrStderr()); err == nil {
 					err = ferr
 				}
 			}

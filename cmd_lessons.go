@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/ui"
@@ -151,16 +152,16 @@ func newTraceCmd(network privnet.Network) *cobra.Command {
 				return fmt.Errorf("--format %q: want text, json or md", format)
 			}
 			opts := lessons.Options{Wire: network.Wire(), Loopback: loopbackOnly(network, anyAddr)}
-			closePcap := func(bool) error { return nil }
+			closePcap := func() error { return nil }
 			if pcap != "" {
-				sink, c, err := openPcap(pcap, opts.Wire)
+				p, err := output.OpenPcap(pcap, opts.Wire)
 				if err != nil {
 					return err
 				}
-				opts.Sink, closePcap = sink, c
+				opts.Sink, closePcap = p, p.Close
 			}
 			ok, err := trace(cmd.Context(), cmd.OutOrStdout(), n, l, opts)
-			if cerr := closePcap(true); cerr != nil {
+			if cerr := closePcap(); cerr != nil {
 				return errors.Join(err, cerr)
 			}
 			if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/check"
@@ -126,14 +127,14 @@ func runProgramTUI(ctx context.Context, argv []string, wire netlab.WireConfig, f
 	if f.serve != "" {
 		role = netlab.RoleClient
 	}
-	closePcap := func(bool) error { return nil }
+	closePcap := func() error { return nil }
 	var sink netlab.Sink
 	if f.pcap != "" {
-		ps, c, err := openPcap(f.pcap, wire)
+		p, err := output.OpenPcap(f.pcap, wire)
 		if err != nil {
 			return err
 		}
-		sink, closePcap = ps, c
+		sink, closePcap = p, p.Close
 	}
 	s := check.NewSession(check.SessionConfig{Argv: argv, Wire: wire, Trace: sink, Role: role, Step: f.step})
 	peerCtx, cancelPeer := context.WithCancel(ctx)
@@ -174,7 +175,7 @@ func runProgramTUI(ctx context.Context, argv []string, wire netlab.WireConfig, f
 		serr = nil // Start failed: the pane said why
 	}
 	_ = serr // how it ended was on screen; stopping it with q is not a failure
-	return firstErr(uerr, closePcap(true))
+	return firstErr(uerr, closePcap())
 }
 
 func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, wire netlab.WireConfig, f runFlags) error {
@@ -202,14 +203,14 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, wi
 		mover = check.NewStateMover(tw)
 		sink = mover
 	}
-	closePcap := func(bool) error { return nil }
+	closePcap, dropPcap := func() error { return nil }, func() {}
 	if f.pcap != "" {
-		ps, c, err := openPcap(f.pcap, wire)
+		p, err := output.OpenPcap(f.pcap, wire)
 		if err != nil {
 			tw.Close()
 			return err
 		}
-		sink, closePcap = netlab.Tee(sink, ps), c
+		sink, closePcap, dropPcap = netlab.Tee(sink, p), p.Close, p.Drop
 	}
 	role := netlab.RoleServer
 	if f.serve != "" {
@@ -219,7 +220,7 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, wi
 		Stdout: stderr, Stderr: stderr, Stdin: os.Stdin})
 	if err != nil {
 		tw.Close()
-		closePcap(false) // nothing ran: any previous file stays
+		dropPcap() // nothing ran: any previous file stays
 		return err
 	}
 	if why := s.Refused(); why != "" {
@@ -245,7 +246,7 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, wi
 		mdErr = writeRunMarkdown(stdout, argv, s.Lab.Wire().String(), md.evs, md.dropped, s.Output())
 		md.mu.Unlock()
 	}
-	err = firstErr(werr, tw.Close(), mdErr, closePcap(true))
+	err = firstErr(werr, tw.Close(), mdErr, closePcap())
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/ptrace"
@@ -75,13 +76,13 @@ func run(ctx context.Context, args []string, network privnet.Network) int {
 			// by its command already; an output error is said even after
 			// a signal, since data was lost.
 			var code exitCode
-			if _, bySignal := context.Cause(ctx).(stopSignal); (!bySignal || isOutputError(err)) && !errors.As(err, &code) {
+			if _, bySignal := context.Cause(ctx).(stopSignal); (!bySignal || output.IsError(err)) && !errors.As(err, &code) {
 				printError(w, st, err)
 			}
 		}),
 	)
 	switch {
-	case isOutputError(err):
+	case output.IsError(err):
 		// A trace or pcap that could not be written is lost data: exit
 		// 1 even when a signal ended the command.
 		return 1
