@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"syscall"
 
@@ -27,8 +28,19 @@ import (
 	"github.com/socklab/socklab/ui"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
+// devVersion is socklab's version when the build does not say one.
+const devVersion = "0.1.0-dev"
+
+// version is the module's version the go command stamped into the binary
+// (a release tag from go install …@vX, or a pseudo-version naming the
+// commit of a build from a checkout), else devVersion. It is read, not set
+// at link time, so no variable of the program stands open to change.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return devVersion
+}
 
 func main() {
 	ptrace.Launch() // a traced program's launcher runs nothing else of socklab
@@ -70,7 +82,7 @@ func run(ctx context.Context, args []string, network privnet.Network) int {
 	root := newRootCmd(network)
 	root.SetArgs(args)
 	err := fang.Execute(ctx, root,
-		fang.WithVersion(version),
+		fang.WithVersion(version()),
 		fang.WithErrorHandler(func(w io.Writer, st fang.Styles, err error) {
 			// An exitCode (check's count of failed checks) was reported
 			// by its command already; an output error is said even after
