@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/handout"
 	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/netlab"
@@ -187,7 +188,7 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, wi
 	// The text lines draw each state where it was read (check.StateMover);
 	// JSON lines stay one per event, as the kernel's answers came.
 	var mover *check.StateMover
-	var md *mdCollector
+	var md *handout.Collector
 	switch f.format {
 	case "json":
 		tw = netlab.NewJSONTraceWriter(stdout, 4096)
@@ -195,7 +196,7 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, wi
 	case "md":
 		// The handout is written at the end; tw writes nothing meanwhile.
 		tw = netlab.NewTraceWriter(io.Discard, 1)
-		md = &mdCollector{}
+		md = &handout.Collector{}
 		mover = check.NewStateMover(md)
 		sink = mover
 	default:
@@ -242,9 +243,7 @@ func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, wi
 	}
 	var mdErr error
 	if md != nil {
-		md.mu.Lock()
-		mdErr = writeRunMarkdown(stdout, argv, s.Lab.Wire().String(), md.evs, md.dropped, s.Output())
-		md.mu.Unlock()
+		mdErr = md.Write(stdout, argv, s.Lab.Wire().String(), s.Output())
 	}
 	err = firstErr(werr, tw.Close(), mdErr, closePcap())
 	if err != nil {
