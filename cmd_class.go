@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/classfile"
 	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
@@ -63,7 +64,7 @@ func newClassCmd() *cobra.Command {
 			}
 			var ex []ui.Exercise
 			if f.exercise != "" {
-				if ex, err = readExercises(f.exercise); err != nil {
+				if ex, err = classfile.ReadExercises(f.exercise); err != nil {
 					return err
 				}
 			}
@@ -107,7 +108,7 @@ func newClassCmd() *cobra.Command {
 					err = ferr
 				}
 			}
-			paths, serr := writeSummary(f.summary, time.Now(), cls.Snapshot().Tallies, ex)
+			paths, serr := classfile.WriteSummary(f.summary, time.Now(), cls.Snapshot().Tallies, ex)
 			if serr != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "socklab: summary not written: %v\n", serr)
 				if err == nil {
