@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -67,7 +68,7 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 	}
 	// 10 000 clients is about 20 000 fds and a few hundred MB in one
 	// process; beyond it a laptop runs out before the server does.
-	if err := firstErr(
+	if err := cmp.Or(
 		intIn("clients", f.clients, 1, 10000, "a number of clients"),
 		durationIn("duration", f.duration, 100*time.Millisecond, 24*time.Hour, "a duration"),
 		intIn("size", f.size, 1, 1<<20, "a request size in bytes"),

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/socklab/socklab/internal/privnet"
+	"github.com/socklab/socklab/internal/program"
 	"github.com/socklab/socklab/netlab/check"
 )
 
@@ -65,28 +66,12 @@ func newCheckCmd(network privnet.Network) *cobra.Command {
 }
 
 func runCheck(ctx context.Context, w io.Writer, kind string, argv []string, cfg check.Config, asJSON bool) error {
-	failed := 0
-	report := func(r check.Result) {
-		if !r.Pass {
-			failed++
-		}
-		if asJSON {
-			fmt.Fprintf(w, "%s\n", r.JSON())
-			return
-		}
-		mark := "PASS"
-		if !r.Pass {
-			mark = "FAIL"
-		}
-		fmt.Fprintf(w, "%s  %s (%s)\n      %s\n", mark, r.Name, r.Took, strings.ReplaceAll(r.Detail, "\n", "\n      "))
-		if !r.Pass {
-			for _, l := range r.Evidence {
-				fmt.Fprintf(w, "        | %s\n", l)
-			}
-		}
+	format := program.Text
+	if asJSON {
+		format = program.JSON
 	}
 	cfg.Argv = argv
-	_, err := check.Run(ctx, kind, cfg, report)
+	failed, err := program.Check(ctx, w, kind, cfg, format)
 	if err != nil {
 		return err
 	}

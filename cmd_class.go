@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net/netip"
@@ -143,7 +144,7 @@ func newClassCmd() *cobra.Command {
 // classConfig reads the arguments and flags of socklab class.
 func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, error) {
 	var cfg netlab.ClassConfig
-	if err := firstErr(
+	if err := cmp.Or(
 		intIn("max-clients", f.maxClients, 1, 100000, "a number of clients"),
 		intIn("per-student", f.perStudent, 0, 100000, "a number of connections (0: no cap)"),
 		durationIn("idle-timeout", f.idle, 0, 24*time.Hour, "a duration (0: never)"),

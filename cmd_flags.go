@@ -24,16 +24,6 @@ func durationIn(flag string, v, lo, hi time.Duration, what string) error {
 	return nil
 }
 
-// firstErr returns the first non-nil error.
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // themeFlag parses --theme.
 func themeFlag(s string) (ui.Theme, error) {
 	th, ok := ui.ParseTheme(s)

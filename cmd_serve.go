@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -87,7 +88,7 @@ func serviceAddr(args []string, addrFlag string) (string, netip.AddrPort, error)
 }
 
 func runServe(ctx context.Context, stdout, stderr io.Writer, service string, addr netip.AddrPort, f serveFlags) error {
-	if err := firstErr(
+	if err := cmp.Or(
 		intIn("max-clients", f.maxClients, 1, 100000, "a number of clients"),
 		intIn("per-student", f.perStudent, 0, 100000, "a number of connections (0: no cap)"),
 		durationIn("idle-timeout", f.idle, 0, 24*time.Hour, "a duration (0: never)"),
