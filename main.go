@@ -4,7 +4,8 @@
 //
 // This file and the other cmd_*.go files are the command line only: cobra
 // and fang wiring, flags and exit codes. The work is in netlab (sockets,
-// services), lessons and ui.
+// services), lessons, ui, and the commands' own packages under internal/
+// (the private network, serve, client, run and check, output files).
 package main
 
 import (
