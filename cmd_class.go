@@ -2,15 +2,15 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/socklab/socklab/internal/classfile"
+	"github.com/socklab/socklab/internal/class"
 	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
@@ -65,60 +65,29 @@ func newClassCmd() *cobra.Command {
 			}
 			var ex []ui.Exercise
 			if f.exercise != "" {
-				if ex, err = classfile.ReadExercises(f.exercise); err != nil {
+				if ex, err = class.ReadExercises(f.exercise); err != nil {
 					return err
 				}
 			}
 			if f.json && f.traceFile == "" {
 				return fmt.Errorf("--json formats the --trace-file: give --trace-file too")
 			}
-			var tr *output.Trace
+			session := class.Session{Config: cfg, Exercises: ex, Hold: f.hold, Summary: f.summary}
 			if f.traceFile != "" {
 				format := output.Text
 				if f.json {
 					format = output.JSON
 				}
-				if tr, err = output.CreateTrace("--trace-file", f.traceFile, format, 1<<16); err != nil {
+				if session.Trace, err = output.CreateTrace("--trace-file", f.traceFile, format, 1<<16); err != nil {
 					return err
 				}
-				defer tr.Drop("socklab stopped before the trace was written") // a no-op once closed
-				cfg.Server.Tracer = netlab.Tracer{Actor: "server", Sink: tr}
 			}
-			ctx := cmd.Context()
-			cls, err := netlab.ListenClass(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			// Held before Serve's first accept, or that accept would take the
-			// first student anyway.
-			cls.SetHeld(f.hold)
-			served := make(chan error, 1)
-			go func() { served <- cls.Serve(ctx) }()
-			opts := tuiDefaults()
-			opts.Theme = th
-			opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr()), Exercises: ex, Banner: f.banner}
-			err = ui.Run(ctx, opts)
-			cls.Close()
-			if serr := <-served; err == nil {
-				err = serr
-			}
-			if tr != nil {
-				// The writer's error decides whether the file replaces the
-				// path: a trace with lost lines is reported, never put in place.
-				if ferr := tr.Close(cmd.ErrOrStderr()); err == nil {
-					err = ferr
-				}
-			}
-			paths, serr := classfile.WriteSummary(f.summary, time.Now(), cls.Snapshot().Tallies, ex)
-			if serr != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "socklab: summary not written: %v\n", serr)
-				if err == nil {
-					err = serr
-				}
-			} else {
-				fmt.Fprintf(cmd.OutOrStdout(), "summary of the session: %s\n", strings.Join(paths, ", "))
-			}
-			return err
+			return session.Run(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), func(ctx context.Context, cls *netlab.Class) error {
+				opts := tuiDefaults()
+				opts.Theme = th
+				opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr()), Exercises: ex, Banner: f.banner}
+				return ui.Run(ctx, opts)
+			})
 		},
 	}
 	fl := cmd.Flags()

@@ -1,9 +1,4 @@
-// Package classfile holds the files of a `socklab class` session: the
-// exercise file the instructor gives (rules checked per student), read with
-// a bound and every problem named with its line, and the summary written
-// when the session ends (CSV for a spreadsheet, JSON for a program), in new
-// files only: an existing one is never overwritten.
-package classfile
+package class
 
 import (
 	"encoding/csv"
