@@ -77,7 +77,7 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 	cfg := bench.Config{Service: service, Clients: f.clients, Duration: f.duration, Size: f.size, Reconnect: f.reconnect}
 	if len(args) > 1 {
 		var err error
-		if _, cfg.Addr, err = serviceAddr(args, ""); err != nil {
+		if _, cfg.Addr, err = serviceAddr(args, "", "127.0.0.1"); err != nil {
 			return err
 		}
 	}

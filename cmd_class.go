@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/netip"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -133,7 +132,8 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 	if err != nil {
 		return cfg, 0, err
 	}
-	service, addr, err := classAddr(args)
+	// Every interface by default: the students are on other machines.
+	service, addr, err := serviceAddr(args, "", "0.0.0.0")
 	if err != nil {
 		return cfg, 0, err
 	}
@@ -169,22 +169,4 @@ func rateIn(r float64) error {
 		return fmt.Errorf("--rate %g: want requests a second from 0.1 to 1000000, or 0 for no limit", r)
 	}
 	return nil
-}
-
-// classAddr reads "echo|calc [HOST [PORT]]" with the class's defaults: every
-// interface (the students are on other machines), the service's port.
-func classAddr(args []string) (string, netip.AddrPort, error) {
-	service := args[0]
-	if service != netlab.Echo && service != netlab.Calc {
-		return "", netip.AddrPort{}, fmt.Errorf("unknown service %q: want echo or calc", service)
-	}
-	host, port := "0.0.0.0", fmt.Sprint(netlab.DefaultPort(service))
-	if len(args) > 1 {
-		host = args[1]
-	}
-	if len(args) > 2 {
-		port = args[2]
-	}
-	a, err := netlab.ResolveHostPort(host, port)
-	return service, a, err
 }

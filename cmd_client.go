@@ -25,7 +25,7 @@ func newClientCmd() *cobra.Command {
 		Example: "  printf '2+3*4\\n2**100\\n' | socklab client calc\n  socklab client echo localhost 65432 --trace",
 		Args:    cobra.RangeArgs(1, 3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			service, addr, err := serviceAddr(args, addrFlag)
+			service, addr, err := serviceAddr(args, addrFlag, "127.0.0.1")
 			if err != nil {
 				return err
 			}

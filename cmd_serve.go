@@ -42,7 +42,7 @@ func newServeCmd() *cobra.Command {
 		Args:      cobra.RangeArgs(1, 3),
 		ValidArgs: []string{netlab.Echo, netlab.Calc},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			service, addr, err := serviceAddr(args, f.addr)
+			service, addr, err := serviceAddr(args, f.addr, "127.0.0.1")
 			if err != nil {
 				return err
 			}
@@ -63,8 +63,9 @@ func newServeCmd() *cobra.Command {
 	return cmd
 }
 
-// serviceAddr reads "echo|calc [HOST [PORT]]" or --addr.
-func serviceAddr(args []string, addrFlag string) (string, netip.AddrPort, error) {
+// serviceAddr reads "echo|calc [HOST [PORT]]" or --addr (addrFlag), HOST
+// by default host, PORT the service's.
+func serviceAddr(args []string, addrFlag, host string) (string, netip.AddrPort, error) {
 	service := args[0]
 	if service != netlab.Echo && service != netlab.Calc {
 		return "", netip.AddrPort{}, fmt.Errorf("unknown service %q: want echo or calc", service)
@@ -76,7 +77,7 @@ func serviceAddr(args []string, addrFlag string) (string, netip.AddrPort, error)
 		a, err := netlab.ParseAddr(addrFlag)
 		return service, a, err
 	}
-	host, port := "127.0.0.1", fmt.Sprint(netlab.DefaultPort(service))
+	port := fmt.Sprint(netlab.DefaultPort(service))
 	if len(args) > 1 {
 		host = args[1]
 	}
