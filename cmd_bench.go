@@ -1,19 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
-	"net/netip"
-	"os"
 	"time"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/loadtest"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/bench"
-	"github.com/socklab/socklab/ui"
 )
 
 type benchFlags struct {
@@ -66,7 +64,7 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 	}
 	// 10 000 clients is about 20 000 fds and a few hundred MB in one
 	// process; beyond it a laptop runs out before the server does.
-	if err := firstErr(
+	if err := cmp.Or(
 		intIn("clients", f.clients, 1, 10000, "a number of clients"),
 		durationIn("duration", f.duration, 100*time.Millisecond, 24*time.Hour, "a duration"),
 		intIn("size", f.size, 1, 1<<20, "a request size in bytes"),
@@ -74,161 +72,14 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 		return err
 	}
 	if f.compare {
-		return runCompare(ctx, stdout, stderr, service, f)
+		return loadtest.Compare(ctx, stdout, stderr, service, f.clients, f.duration, f.size)
 	}
-	var addr netip.AddrPort
+	cfg := bench.Config{Service: service, Clients: f.clients, Duration: f.duration, Size: f.size, Reconnect: f.reconnect}
 	if len(args) > 1 {
 		var err error
-		if _, addr, err = serviceAddr(args, ""); err != nil {
+		if _, cfg.Addr, err = serviceAddr(args, "", "127.0.0.1"); err != nil {
 			return err
 		}
-	} else {
-		a, stop, err := startBenchServer(ctx, service, f)
-		if err != nil {
-			return err
-		}
-		defer stop()
-		addr = a
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	cfg := bench.Config{Service: service, Addr: addr, Clients: f.clients, Duration: f.duration, Size: f.size,
-		Reconnect: f.reconnect}
-	var live bench.Live
-	done := make(chan struct{})
-	var (
-		res *bench.Result
-		err error
-	)
-	start := time.Now()
-	go func() {
-		defer close(done)
-		res, err = bench.Run(ctx, cfg, &live)
-	}()
-	sample := func() ui.ProgressSample {
-		el := time.Since(start)
-		ok := live.OK.Load()
-		return ui.ProgressSample{Fraction: el.Seconds() / f.duration.Seconds(),
-			Line: fmt.Sprintf("%s/%s  %d right replies (%.0f/s)  wrong %d  lost %d", el.Truncate(time.Second),
-				f.duration, ok, float64(ok)/max(el.Seconds(), 1e-3), live.Wrong.Load(), live.Lost.Load())}
-	}
-	title := fmt.Sprintf("socklab bench %s %s, %d clients", service, addr, cfg.Clients)
-	if isTerminalWriter(stdout) {
-		if perr := ui.RunProgress(ctx, stdout, title, sample, done, live.Stop); perr != nil {
-			cancel()
-			<-done
-			return perr
-		}
-	} else {
-		// Not a terminal: one plain line a second on stderr, so stdout
-		// holds the report alone. The title comes with the first of them:
-		// a bench that fails at once says only why.
-		titled := false
-		t := time.NewTicker(time.Second)
-	wait:
-		for {
-			select {
-			case <-done:
-				break wait
-			case <-t.C:
-				if !titled {
-					titled = true
-					fmt.Fprintln(stderr, title)
-				}
-				fmt.Fprintln(stderr, sample().Line)
-			}
-		}
-		t.Stop()
-	}
-	<-done
-	if err != nil {
-		return err
-	}
-	if res.Served == 0 && res.Wrong == 0 && res.Lost == 0 {
-		// Nothing was measured: one line, no report of zeros.
-		why := ""
-		if res.FirstErr != "" {
-			why = ": " + res.FirstErr
-		}
-		return fmt.Errorf("no client was served (%d connects failed%s): is a server listening on %s?", res.DialErrs, why, addr)
-	}
-	fmt.Fprint(stdout, res.String())
-	if res.Wrong > 0 || res.Lost > 0 {
-		return fmt.Errorf("%d wrong and %d lost replies", res.Wrong, res.Lost)
-	}
-	return nil
-}
-
-// startBenchServer starts the in-process server the flags ask for.
-func startBenchServer(ctx context.Context, service string, f benchFlags) (netip.AddrPort, func(), error) {
-	lo := netip.MustParseAddrPort("127.0.0.1:0")
-	if f.bare {
-		if service != netlab.Echo {
-			return netip.AddrPort{}, nil, fmt.Errorf("--bare is an echo server: use bench echo")
-		}
-		b, err := bench.StartBareEcho(lo)
-		if err != nil {
-			return netip.AddrPort{}, nil, err
-		}
-		return b.Addr(), func() { b.Close() }, nil
-	}
-	cfg := netlab.ServerConfig{Service: service, Addr: lo, Sequential: f.sequential,
-		MaxClients: max(512, f.clients+16), Backlog: max(16, min(f.clients, 4096))}
-	var (
-		tw  *bench.TraceWriter
-		out *outputFile
-	)
-	if f.traceFile != "" {
-		var err error
-		if out, err = createOutput("--trace-file", f.traceFile); err != nil {
-			return netip.AddrPort{}, nil, err
-		}
-		tw = bench.NewTraceWriter(out)
-		cfg.Tracer = netlab.NewSequencer(tw).Tracer("server", netlab.RoleServer)
-	}
-	srv, err := bench.StartServer(ctx, cfg)
-	if err != nil {
-		if out != nil {
-			tw.Close()
-			out.finish(errDropped)
-		}
-		return netip.AddrPort{}, nil, err
-	}
-	return srv.Addr(), func() {
-		srv.Close()
-		if out != nil {
-			// The report is out already: a trace that could not be
-			// written is said on stderr.
-			if err := closeTrace(tw, out, os.Stderr); err != nil {
-				fmt.Fprintln(os.Stderr, "socklab: "+err.Error())
-			}
-		}
-	}, nil
-}
-
-func runCompare(ctx context.Context, stdout, stderr io.Writer, service string, f benchFlags) error {
-	modes := bench.EchoModes
-	if service == netlab.Calc {
-		modes = bench.CalcModes
-	}
-	clients := []int{1}
-	if f.clients > 1 {
-		clients = append(clients, f.clients)
-	}
-	round := max(f.duration/3, 500*time.Millisecond)
-	fmt.Fprintf(stderr, "comparing %d servers at %v clients, 3 interleaved rounds of %s each\n", len(modes), clients, round)
-	rows, err := bench.Compare(ctx, bench.CompareConfig{Modes: modes, Clients: clients, Round: round, Rounds: 3, Size: f.size,
-		Progress: func(m bench.Mode, n, r int, res *bench.Result) {
-			fmt.Fprintf(stderr, "  round %d  %-34s %3d clients  %8.0f req/s\n", r+1, m, n, res.RPS())
-		}})
-	if err != nil {
-		return err
-	}
-	bench.WriteTable(stdout, rows)
-	return nil
-}
-
-func isTerminalWriter(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(f.Fd())
+	return loadtest.Run(ctx, stdout, stderr, cfg, loadtest.Own{Sequential: f.sequential, Bare: f.bare, TraceFile: f.traceFile})
 }

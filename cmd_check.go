@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/privnet"
+	"github.com/socklab/socklab/internal/program"
 	"github.com/socklab/socklab/netlab/check"
 )
 
@@ -18,7 +20,7 @@ type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("%d checks failed", int(e)) }
 
-func newCheckCmd() *cobra.Command {
+func newCheckCmd(network privnet.Network) *cobra.Command {
 	var (
 		asJSON bool
 		limit  time.Duration
@@ -53,7 +55,7 @@ func newCheckCmd() *cobra.Command {
 			if port == 0 {
 				port = -1
 			}
-			return runCheck(cmd.Context(), cmd.OutOrStdout(), args[0], args[1:], check.Config{Limit: limit, Port: port}, asJSON)
+			return runCheck(cmd.Context(), cmd.OutOrStdout(), args[0], args[1:], check.Config{Limit: limit, Port: port, Wire: network.Wire()}, asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per check")
@@ -64,28 +66,12 @@ func newCheckCmd() *cobra.Command {
 }
 
 func runCheck(ctx context.Context, w io.Writer, kind string, argv []string, cfg check.Config, asJSON bool) error {
-	failed := 0
-	report := func(r check.Result) {
-		if !r.Pass {
-			failed++
-		}
-		if asJSON {
-			fmt.Fprintf(w, "%s\n", r.JSON())
-			return
-		}
-		mark := "PASS"
-		if !r.Pass {
-			mark = "FAIL"
-		}
-		fmt.Fprintf(w, "%s  %s (%s)\n      %s\n", mark, r.Name, r.Took, strings.ReplaceAll(r.Detail, "\n", "\n      "))
-		if !r.Pass {
-			for _, l := range r.Evidence {
-				fmt.Fprintf(w, "        | %s\n", l)
-			}
-		}
+	format := program.Text
+	if asJSON {
+		format = program.JSON
 	}
-	cfg.Argv, cfg.Wire = argv, current.wire()
-	_, err := check.Run(ctx, kind, cfg, report)
+	cfg.Argv = argv
+	failed, err := program.Check(ctx, w, kind, cfg, format)
 	if err != nil {
 		return err
 	}

@@ -1,15 +1,16 @@
 package main
 
 import (
-	"errors"
+	"cmp"
+	"context"
 	"fmt"
 	"math"
-	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/class"
+	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
 )
@@ -63,66 +64,29 @@ func newClassCmd() *cobra.Command {
 			}
 			var ex []ui.Exercise
 			if f.exercise != "" {
-				if ex, err = readExercises(f.exercise); err != nil {
+				if ex, err = class.ReadExercises(f.exercise); err != nil {
 					return err
 				}
 			}
 			if f.json && f.traceFile == "" {
 				return fmt.Errorf("--json formats the --trace-file: give --trace-file too")
 			}
-			var (
-				tw       *netlab.TraceWriter
-				traceOut *outputFile
-			)
+			session := class.Session{Config: cfg, Exercises: ex, Hold: f.hold, Summary: f.summary}
 			if f.traceFile != "" {
-				out, err := createOutput("--trace-file", f.traceFile)
-				if err != nil {
+				format := output.Text
+				if f.json {
+					format = output.JSON
+				}
+				if session.Trace, err = output.CreateTrace("--trace-file", f.traceFile, format, 1<<16); err != nil {
 					return err
 				}
-				traceOut = out
-				defer out.finish(errors.New("socklab stopped before the trace was written"))
-				if f.json {
-					tw = netlab.NewJSONTraceWriter(out, 1<<16)
-				} else {
-					tw = netlab.NewTraceWriter(out, 1<<16)
-				}
-				cfg.Server.Tracer = netlab.Tracer{Actor: "server", Sink: tw}
 			}
-			ctx := cmd.Context()
-			cls, err := netlab.ListenClass(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			// Held before Serve's first accept, or that accept would take the
-			// first student anyway.
-			cls.SetHeld(f.hold)
-			served := make(chan error, 1)
-			go func() { served <- cls.Serve(ctx) }()
-			opts := tuiDefaults()
-			opts.Theme = th
-			opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr()), Exercises: ex, Banner: f.banner}
-			err = ui.Run(ctx, opts)
-			cls.Close()
-			if serr := <-served; err == nil {
-				err = serr
-			}
-			if tw != nil {
-				// The writer's error decides whether the file replaces the
-				// path: a trace with lost lines is reported, never put in place.
-				if ferr := traceOut.finish(tw.Close()); err == nil {
-					err = ferr
-				}
-			}
-			paths, serr := writeSummary(f.summary, time.Now(), cls.Snapshot().Tallies, ex)
-			if serr != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "socklab: summary not written: %v\n", serr)
-				if err == nil {
-					err = serr
-				}
-			} else {
-				fmt.Fprintf(cmd.OutOrStdout(), "summary of the session: %s\n", strings.Join(paths, ", "))
-			}
-			return err
+			return session.Run(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), func(ctx context.Context, cls *netlab.Class) error {
+				opts := tuiDefaults()
+				opts.Theme = th
+				opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr()), Exercises: ex, Banner: f.banner}
+				return ui.Run(ctx, opts)
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -148,7 +112,7 @@ func newClassCmd() *cobra.Command {
 // classConfig reads the arguments and flags of socklab class.
 func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, error) {
 	var cfg netlab.ClassConfig
-	if err := firstErr(
+	if err := cmp.Or(
 		intIn("max-clients", f.maxClients, 1, 100000, "a number of clients"),
 		intIn("per-student", f.perStudent, 0, 100000, "a number of connections (0: no cap)"),
 		durationIn("idle-timeout", f.idle, 0, 24*time.Hour, "a duration (0: never)"),
@@ -168,7 +132,8 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 	if err != nil {
 		return cfg, 0, err
 	}
-	service, addr, err := classAddr(args)
+	// Every interface by default: the students are on other machines.
+	service, addr, err := serviceAddr(args, "", "0.0.0.0")
 	if err != nil {
 		return cfg, 0, err
 	}
@@ -204,22 +169,4 @@ func rateIn(r float64) error {
 		return fmt.Errorf("--rate %g: want requests a second from 0.1 to 1000000, or 0 for no limit", r)
 	}
 	return nil
-}
-
-// classAddr reads "echo|calc [HOST [PORT]]" with the class's defaults: every
-// interface (the students are on other machines), the service's port.
-func classAddr(args []string) (string, netip.AddrPort, error) {
-	service := args[0]
-	if service != netlab.Echo && service != netlab.Calc {
-		return "", netip.AddrPort{}, fmt.Errorf("unknown service %q: want echo or calc", service)
-	}
-	host, port := "0.0.0.0", fmt.Sprint(netlab.DefaultPort(service))
-	if len(args) > 1 {
-		host = args[1]
-	}
-	if len(args) > 2 {
-		port = args[2]
-	}
-	a, err := netlab.ResolveHostPort(host, port)
-	return service, a, err
 }

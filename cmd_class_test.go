@@ -3,35 +3,11 @@ package main
 import (
 	"math"
 	"net/netip"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/socklab/socklab/netlab"
 )
-
-func TestConnectServiceRule(t *testing.T) {
-	for _, tc := range []struct {
-		flag    string
-		port    uint16
-		want    string
-		whyPart string
-	}{
-		{"", 1081, netlab.Calc, "port 1081 is the calculator's"},
-		{"", 65432, netlab.Echo, "echo unless --service calc"},
-		{"", 1080, netlab.Echo, "port 1080"},
-		{"calc", 9000, netlab.Calc, "--service calc"},
-		{"echo", 1081, netlab.Echo, "--service echo"},
-	} {
-		got, why, err := connectService(tc.flag, tc.port)
-		if err != nil || got != tc.want || !strings.Contains(why, tc.whyPart) {
-			t.Errorf("connectService(%q, %d) = %s, %q, %v; want %s (%q)", tc.flag, tc.port, got, why, err, tc.want, tc.whyPart)
-		}
-	}
-	if _, _, err := connectService("http", 80); err == nil {
-		t.Error("--service http accepted")
-	}
-}
 
 func TestClassConfigDefaults(t *testing.T) {
 	f := classFlags{rate: 20, rateBytes: 32 << 10, perStudent: 8, maxClients: 1024, idle: 10 * time.Minute, reqTimeout: 10 * time.Second, linger: 10 * time.Second, theme: "auto",

@@ -1,19 +1,13 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/socklab/socklab/netlab"
-	"github.com/socklab/socklab/netlab/safetext"
+	"github.com/socklab/socklab/internal/client"
 )
 
 func newClientCmd() *cobra.Command {
@@ -31,14 +25,20 @@ func newClientCmd() *cobra.Command {
 		Example: "  printf '2+3*4\\n2**100\\n' | socklab client calc\n  socklab client echo localhost 65432 --trace",
 		Args:    cobra.RangeArgs(1, 3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			service, addr, err := serviceAddr(args, addrFlag)
+			service, addr, err := serviceAddr(args, addrFlag, "127.0.0.1")
 			if err != nil {
 				return err
 			}
 			if addr.Addr().IsUnspecified() {
 				return fmt.Errorf("address %s: a client needs a concrete host, e.g. 127.0.0.1", addr)
 			}
-			return runClient(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), service, addr, trace)
+			cfg := client.Config{Service: service, Addr: addr, In: cmd.InOrStdin(), Out: cmd.OutOrStdout(),
+				Prompt: isTerminal(cmd.InOrStdin())}
+			if trace {
+				// On stderr, so stdout keeps only the replies.
+				cfg.Trace = cmd.ErrOrStderr()
+			}
+			return client.REPL(cmd.Context(), cfg)
 		},
 	}
 	cmd.Flags().StringVar(&addrFlag, "addr", "", "connect to HOST:PORT (instead of the HOST PORT arguments)")
@@ -46,6 +46,7 @@ func newClientCmd() *cobra.Command {
 	return cmd
 }
 
+// isTerminal reports whether r is a terminal (a character device).
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	if !ok {
@@ -53,105 +54,4 @@ func isTerminal(r io.Reader) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func runClient(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, service string, addr netip.AddrPort, trace bool) error {
-	tr := netlab.Tracer{Actor: "client"}
-	// The client's own calls are printed between its requests, in the
-	// order they happened, on stderr so stdout keeps only the replies.
-	var sub *netlab.Sub
-	if trace {
-		log := netlab.NewLog(1)
-		sub = log.Subscribe(1 << 14)
-		tr.Sink = log
-	}
-	flushTrace := func() {
-		if sub == nil {
-			return
-		}
-		for {
-			select {
-			case e := <-sub.C():
-				fmt.Fprintln(stderr, e.String())
-			default:
-				return
-			}
-		}
-	}
-	defer flushTrace()
-	c, err := netlab.Dial(ctx, tr, service, addr)
-	flushTrace()
-	if err != nil {
-		return err
-	}
-	defer func() { c.Close(context.Background()); flushTrace() }()
-
-	prompt := isTerminal(stdin)
-	// Reading standard input happens in its own goroutine so that Ctrl-C
-	// (ctx) ends the client even while it waits for a line.
-	lines := make(chan string)
-	readErr := make(chan error, 1)
-	go func() {
-		r := bufio.NewReader(stdin)
-		for {
-			line, err := r.ReadString('\n')
-			if line != "" {
-				lines <- strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
-			}
-			if err != nil {
-				if err != io.EOF {
-					readErr <- err
-				}
-				close(lines)
-				return
-			}
-		}
-	}()
-	for {
-		if prompt {
-			fmt.Fprintf(stdout, "%s> ", service)
-		}
-		var line string
-		var ok bool
-		select {
-		case <-ctx.Done():
-			return nil
-		case err := <-readErr:
-			return err
-		case line, ok = <-lines:
-		}
-		if !ok {
-			return nil
-		}
-		if service == netlab.Echo {
-			if strings.TrimSpace(line) == "quit" {
-				return nil
-			}
-			got, err := c.Echo(ctx, []byte(line+"\n"))
-			flushTrace()
-			if err != nil {
-				return clientErr(err)
-			}
-			// The server's bytes, not ours: a hostile one must not set the
-			// terminal's title or clipboard. Line breaks and tabs stay.
-			fmt.Fprint(stdout, safetext.Text(string(got)))
-			continue
-		}
-		reply, err := c.Calc(ctx, line)
-		flushTrace()
-		if err != nil {
-			return clientErr(err)
-		}
-		fmt.Fprintln(stdout, safetext.Text(reply))
-		if strings.TrimSpace(line) == "quit" {
-			return nil
-		}
-	}
-}
-
-func clientErr(err error) error {
-	if errors.Is(err, netlab.ErrClosedByPeer) {
-		return errors.New("the server closed the connection before replying")
-	}
-	return err
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/client"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
 )
@@ -29,7 +30,7 @@ func newConnectCmd() *cobra.Command {
 			if addr.Addr().IsUnspecified() {
 				return fmt.Errorf("address %s: connect needs the server's address, e.g. 192.168.1.20", addr)
 			}
-			svc, why, err := connectService(service, addr.Port())
+			svc, why, err := client.ServiceFor(service, addr.Port())
 			if err != nil {
 				return err
 			}
@@ -46,22 +47,4 @@ func newConnectCmd() *cobra.Command {
 	cmd.Flags().StringVar(&service, "service", "", "the server's protocol: echo or calc (default: calc on port 1081, echo otherwise)")
 	cmd.Flags().StringVar(&theme, "theme", "auto", "colours: auto, dark, light or high-contrast")
 	return cmd
-}
-
-// connectService is the rule for the protocol of socklab connect: the flag
-// if given; otherwise calc on the calculator tutorial's port 1081 and echo
-// on any other. It says which, so a wrong guess is plain on screen.
-func connectService(flag string, port uint16) (service, why string, err error) {
-	calcPort := netlab.DefaultPort(netlab.Calc)
-	switch flag {
-	case netlab.Echo, netlab.Calc:
-		return flag, "--service " + flag, nil
-	case "":
-	default:
-		return "", "", fmt.Errorf("--service %q: want echo or calc", flag)
-	}
-	if netlab.ServiceForPort(port) == netlab.Calc {
-		return netlab.Calc, fmt.Sprintf("port %d is the calculator's (--service echo to change)", calcPort), nil
-	}
-	return netlab.Echo, fmt.Sprintf("port %d: echo unless --service calc", port), nil
 }

@@ -10,13 +10,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/output"
+	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/ui"
 )
 
 // lessonCommands returns the lessons, lesson and trace commands.
-func lessonCommands() []*cobra.Command {
-	return []*cobra.Command{newLessonsCmd(), newLessonCmd(), newTraceCmd()}
+func lessonCommands(network privnet.Network) []*cobra.Command {
+	return []*cobra.Command{newLessonsCmd(), newLessonCmd(network), newTraceCmd(network)}
 }
 
 // addLessonsDir adds --lessons DIR: an instructor's lessons, numbered after
@@ -86,7 +88,7 @@ func lessonArg(dir, arg string) (*lessons.Lesson, int, error) {
 	return ls[n-1], n, nil
 }
 
-func newLessonCmd() *cobra.Command {
+func newLessonCmd(network privnet.Network) *cobra.Command {
 	var dir, theme string
 	var anyAddr bool
 	cmd := &cobra.Command{
@@ -103,10 +105,10 @@ func newLessonCmd() *cobra.Command {
 				return err
 			}
 			opts := tuiDefaults()
-			opts.Wire = current.wire()
+			opts.Wire = network.Wire()
 			opts.Theme = th
 			opts.Pane, opts.Lessons = "lessons", ui.LessonOptions{Number: n, Dir: dir}
-			opts.Lessons.Engine.Loopback = loopbackOnly(anyAddr)
+			opts.Lessons.Engine.Loopback = loopbackOnly(network, anyAddr)
 			return ui.Run(cmd.Context(), opts)
 		},
 	}
@@ -117,7 +119,7 @@ func newLessonCmd() *cobra.Command {
 	return cmd
 }
 
-func newTraceCmd() *cobra.Command {
+func newTraceCmd(network privnet.Network) *cobra.Command {
 	var (
 		dir     string
 		asJSON  bool
@@ -149,17 +151,17 @@ func newTraceCmd() *cobra.Command {
 			if trace == nil {
 				return fmt.Errorf("--format %q: want text, json or md", format)
 			}
-			opts := lessons.Options{Wire: current.wire(), Loopback: loopbackOnly(anyAddr)}
-			closePcap := func(bool) error { return nil }
+			opts := lessons.Options{Wire: network.Wire(), Loopback: loopbackOnly(network, anyAddr)}
+			closePcap := func() error { return nil }
 			if pcap != "" {
-				sink, c, err := openPcap(pcap, opts.Wire)
+				p, err := output.OpenPcap(pcap, opts.Wire)
 				if err != nil {
 					return err
 				}
-				opts.Sink, closePcap = sink, c
+				opts.Sink, closePcap = p, p.Close
 			}
 			ok, err := trace(cmd.Context(), cmd.OutOrStdout(), n, l, opts)
-			if cerr := closePcap(true); cerr != nil {
+			if cerr := closePcap(); cerr != nil {
 				return errors.Join(err, cerr)
 			}
 			if err != nil {

@@ -1,20 +1,17 @@
 package main
 
 import (
-	"context"
+	"cmp"
 	"errors"
 	"fmt"
-	"io"
-	"net/netip"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/privnet"
+	"github.com/socklab/socklab/internal/program"
 	"github.com/socklab/socklab/netlab"
-	"github.com/socklab/socklab/netlab/check"
-	"github.com/socklab/socklab/ui"
 )
 
 type runFlags struct {
@@ -29,7 +26,7 @@ type runFlags struct {
 	theme         string
 }
 
-func newRunCmd() *cobra.Command {
+func newRunCmd(network privnet.Network) *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
 		Use:   "run [flags] -- PROGRAM [ARGS...]",
@@ -49,13 +46,24 @@ func newRunCmd() *cobra.Command {
 			if cmd.ArgsLenAtDash() != 0 {
 				return errors.New("put the program after --: socklab run [flags] -- PROGRAM [ARGS...]")
 			}
-			if !f.trace && !f.asJSON && f.format == "text" && isTerminal(os.Stdout) && isTerminal(os.Stdin) {
-				return runProgramTUI(cmd.Context(), args, f)
-			}
-			if f.step {
+			tui := !f.trace && !f.asJSON && f.format == "text" && isTerminal(os.Stdout) && isTerminal(os.Stdin)
+			if f.step && !tui {
 				return errors.New("--step needs the terminal UI (someone must press n): run without --trace/--json, in a terminal")
 			}
-			return runProgram(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args, f)
+			cfg, format, err := runConfig(args, network.Wire(), f)
+			if err != nil {
+				return err
+			}
+			if !tui {
+				return program.Trace(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), os.Stdin, cfg, format, f.timeout)
+			}
+			th, err := themeFlag(f.theme)
+			if err != nil {
+				return err
+			}
+			opts := tuiDefaults()
+			opts.Theme = th
+			return program.Show(cmd.Context(), cfg, opts, f.step)
 		},
 	}
 	fl := cmd.Flags()
@@ -73,208 +81,25 @@ func newRunCmd() *cobra.Command {
 	return cmd
 }
 
-// checkRunFlags is every check of run's flags, for both views.
-func checkRunFlags(f *runFlags) error {
+// runConfig checks run's flags and makes the program's Config.
+func runConfig(argv []string, wire netlab.WireConfig, f runFlags) (program.Config, program.Format, error) {
+	format := map[string]program.Format{"text": program.Text, "json": program.JSON, "md": program.Markdown}
 	if f.asJSON {
 		f.format = "json"
 	}
-	if f.format != "text" && f.format != "json" && f.format != "md" {
-		return fmt.Errorf("--format %q: want text, json or md", f.format)
+	fm, ok := format[f.format]
+	if !ok {
+		return program.Config{}, 0, fmt.Errorf("--format %q: want text, json or md", f.format)
 	}
 	if f.serve != "" && f.serve != netlab.Echo && f.serve != netlab.Calc {
-		return fmt.Errorf("--serve %q: want echo or calc", f.serve)
+		return program.Config{}, 0, fmt.Errorf("--serve %q: want echo or calc", f.serve)
 	}
-	if err := firstErr(intIn("port", f.port, 1, 65535, "a port"),
+	if err := cmp.Or(intIn("port", f.port, 1, 65535, "a port"),
 		durationIn("timeout", f.timeout, 0, 24*time.Hour, "a time limit")); err != nil {
-		return err
+		return program.Config{}, 0, err
 	}
 	if f.serve != "" && len(f.send) > 0 {
-		return errors.New("--send is for a server program and --serve for a client program: use one")
+		return program.Config{}, 0, errors.New("--send is for a server program and --serve for a client program: use one")
 	}
-	return nil
-}
-
-// startPeer starts socklab's side of the conversation: its server for a
-// client program, or its client sending --send lines to a server program.
-func startPeer(ctx context.Context, s *check.Session, f runFlags) error {
-	switch {
-	case f.serve != "":
-		err := s.Lab.StartServer(netlab.ServerConfig{Service: f.serve,
-			Addr: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(f.port))})
-		if err == nil {
-			_, err = s.Lab.ServerAddr(ctx)
-		}
-		return err
-	case len(f.send) > 0:
-		return sendLines(ctx, s, f.send)
-	}
-	return nil
-}
-
-// runProgramTUI shows the program in the terminal UI: the ladder of its
-// calls and segments, its output, its exit status; q stops it.
-func runProgramTUI(ctx context.Context, argv []string, f runFlags) error {
-	if err := checkRunFlags(&f); err != nil {
-		return err
-	}
-	th, err := themeFlag(f.theme)
-	if err != nil {
-		return err
-	}
-	role := netlab.RoleServer
-	if f.serve != "" {
-		role = netlab.RoleClient
-	}
-	wire := current.wire()
-	closePcap := func(bool) error { return nil }
-	var sink netlab.Sink
-	if f.pcap != "" {
-		ps, c, err := openPcap(f.pcap, wire)
-		if err != nil {
-			return err
-		}
-		sink, closePcap = ps, c
-	}
-	s := check.NewSession(check.SessionConfig{Argv: argv, Wire: wire, Trace: sink, Role: role, Step: f.step})
-	peerCtx, cancelPeer := context.WithCancel(ctx)
-	defer cancelPeer()
-	go func() {
-		select {
-		case <-s.Started():
-		case <-peerCtx.Done():
-			return
-		}
-		if err := startPeer(peerCtx, s, f); err != nil && peerCtx.Err() == nil {
-			s.Lab.Emit(netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: "socklab's peer: " + err.Error()})
-		}
-	}()
-	opts := tuiDefaults()
-	opts.Wire, opts.Theme = wire, th
-	never := make(chan struct{})
-	opts.Program = &ui.ProgramOptions{Title: strings.Join(argv, " "), Lab: s.Lab, Start: s.Start,
-		Output: s.Output, OutputChanged: s.OutputChanged(),
-		Done: func() <-chan struct{} {
-			if s.Prog == nil {
-				return never
-			}
-			return s.Prog.Done()
-		},
-		Exit: func() string {
-			ex, err := s.Prog.Wait()
-			if err != nil {
-				return err.Error()
-			}
-			return ex.String()
-		},
-		Refused: func() string { return s.Refused() }}
-	uerr := ui.Run(ctx, opts)
-	cancelPeer()
-	_, serr := s.Stop(2 * time.Second)
-	if s.Prog == nil {
-		serr = nil // Start failed: the pane said why
-	}
-	_ = serr // how it ended was on screen; stopping it with q is not a failure
-	return firstErr(uerr, closePcap(true))
-}
-
-func runProgram(ctx context.Context, stdout, stderr io.Writer, argv []string, f runFlags) error {
-	if err := checkRunFlags(&f); err != nil {
-		return err
-	}
-	wire := current.wire()
-	var tw *netlab.TraceWriter
-	var sink netlab.Sink
-	// The text lines draw each state where it was read (check.StateMover);
-	// JSON lines stay one per event, as the kernel's answers came.
-	var mover *check.StateMover
-	var md *mdCollector
-	switch f.format {
-	case "json":
-		tw = netlab.NewJSONTraceWriter(stdout, 4096)
-		sink = tw
-	case "md":
-		// The handout is written at the end; tw writes nothing meanwhile.
-		tw = netlab.NewTraceWriter(io.Discard, 1)
-		md = &mdCollector{}
-		mover = check.NewStateMover(md)
-		sink = mover
-	default:
-		tw = netlab.NewTraceWriter(stdout, 4096)
-		mover = check.NewStateMover(tw)
-		sink = mover
-	}
-	closePcap := func(bool) error { return nil }
-	if f.pcap != "" {
-		ps, c, err := openPcap(f.pcap, wire)
-		if err != nil {
-			tw.Close()
-			return err
-		}
-		sink, closePcap = netlab.Tee(sink, ps), c
-	}
-	role := netlab.RoleServer
-	if f.serve != "" {
-		role = netlab.RoleClient
-	}
-	s, err := check.StartSession(ctx, check.SessionConfig{Argv: argv, Wire: wire, Trace: sink, Role: role,
-		Stdout: stderr, Stderr: stderr, Stdin: os.Stdin})
-	if err != nil {
-		tw.Close()
-		closePcap(false) // nothing ran: any previous file stays
-		return err
-	}
-	if why := s.Refused(); why != "" {
-		s.Lab.Emit(netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1,
-			Note: "the program's calls are not traced (" + why + "): only the wire is shown"})
-	}
-	if f.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.timeout)
-		defer cancel()
-	}
-	if peerErr := startPeer(ctx, s, f); peerErr != nil {
-		s.Lab.Emit(netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: "socklab's peer: " + peerErr.Error()})
-	}
-	ex, werr := s.Wait(ctx)
-	s.Lab.Emit(netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: "the program ended: " + ex.String()})
-	if mover != nil {
-		mover.Flush()
-	}
-	var mdErr error
-	if md != nil {
-		md.mu.Lock()
-		mdErr = writeRunMarkdown(stdout, argv, s.Lab.Wire().String(), md.evs, md.dropped, s.Output())
-		md.mu.Unlock()
-	}
-	err = firstErr(werr, tw.Close(), mdErr, closePcap(true))
-	if err != nil {
-		return err
-	}
-	if ex.Code != 0 && ctx.Err() == nil {
-		return fmt.Errorf("the program ended with %s", ex)
-	}
-	return nil
-}
-
-// sendLines is socklab's client for a server program: it connects to the
-// port the program listened on, sends each line and reads the echo, then
-// closes.
-func sendLines(ctx context.Context, s *check.Session, lines []string) error {
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	addr, err := s.Listening(wctx)
-	cancel()
-	if err != nil {
-		return err
-	}
-	c, err := netlab.Dial(ctx, s.Lab.Tracer("client 1", netlab.RoleClient), netlab.Echo, netlab.ConnectTarget(addr))
-	if err != nil {
-		return err
-	}
-	defer c.Close(context.WithoutCancel(ctx))
-	for _, l := range lines {
-		if _, err := c.Echo(ctx, []byte(l+"\n")); err != nil {
-			return err
-		}
-	}
-	return nil
+	return program.Config{Argv: argv, Wire: wire, Pcap: f.pcap, Serve: f.serve, Port: uint16(f.port), Send: f.send}, fm, nil
 }

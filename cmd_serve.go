@@ -1,8 +1,8 @@
 package main
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/output"
+	"github.com/socklab/socklab/internal/serve"
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -40,11 +42,11 @@ func newServeCmd() *cobra.Command {
 		Args:      cobra.RangeArgs(1, 3),
 		ValidArgs: []string{netlab.Echo, netlab.Calc},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			service, addr, err := serviceAddr(args, f.addr)
+			service, addr, err := serviceAddr(args, f.addr, "127.0.0.1")
 			if err != nil {
 				return err
 			}
-			return serve(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), service, addr, f)
+			return runServe(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), service, addr, f)
 		},
 	}
 	cmd.Flags().StringVar(&f.addr, "addr", "", "listen on HOST:PORT (instead of the HOST PORT arguments)")
@@ -61,8 +63,9 @@ func newServeCmd() *cobra.Command {
 	return cmd
 }
 
-// serviceAddr reads "echo|calc [HOST [PORT]]" or --addr.
-func serviceAddr(args []string, addrFlag string) (string, netip.AddrPort, error) {
+// serviceAddr reads "echo|calc [HOST [PORT]]" or --addr (addrFlag), HOST
+// by default host, PORT the service's.
+func serviceAddr(args []string, addrFlag, host string) (string, netip.AddrPort, error) {
 	service := args[0]
 	if service != netlab.Echo && service != netlab.Calc {
 		return "", netip.AddrPort{}, fmt.Errorf("unknown service %q: want echo or calc", service)
@@ -74,7 +77,7 @@ func serviceAddr(args []string, addrFlag string) (string, netip.AddrPort, error)
 		a, err := netlab.ParseAddr(addrFlag)
 		return service, a, err
 	}
-	host, port := "127.0.0.1", fmt.Sprint(netlab.DefaultPort(service))
+	port := fmt.Sprint(netlab.DefaultPort(service))
 	if len(args) > 1 {
 		host = args[1]
 	}
@@ -85,28 +88,8 @@ func serviceAddr(args []string, addrFlag string) (string, netip.AddrPort, error)
 	return service, a, err
 }
 
-// closeTrace ends the trace (at most netlab.CloseWait for an output that
-// stopped taking lines) and then its file, if any. Lost lines are said on
-// stderr; lines that could not be written are an outputError.
-func closeTrace(tw *netlab.TraceWriter, out *outputFile, stderr io.Writer) error {
-	var werr error
-	if tw != nil {
-		werr = tw.Close()
-		if n := tw.Lost(); n > 0 && werr == nil {
-			fmt.Fprintf(stderr, "socklab: %d trace lines lost: the output could not keep up\n", n)
-		}
-	}
-	if out != nil {
-		return out.finish(werr)
-	}
-	if werr != nil {
-		return outputError{fmt.Errorf("trace: %w", werr)}
-	}
-	return nil
-}
-
-func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr netip.AddrPort, f serveFlags) error {
-	if err := firstErr(
+func runServe(ctx context.Context, stdout, stderr io.Writer, service string, addr netip.AddrPort, f serveFlags) error {
+	if err := cmp.Or(
 		intIn("max-clients", f.maxClients, 1, 100000, "a number of clients"),
 		intIn("per-student", f.perStudent, 0, 100000, "a number of connections (0: no cap)"),
 		durationIn("idle-timeout", f.idle, 0, 24*time.Hour, "a duration (0: never)"),
@@ -118,65 +101,28 @@ func serve(ctx context.Context, stdout, stderr io.Writer, service string, addr n
 	if f.quiet && (f.json || f.traceFile != "") {
 		return fmt.Errorf("--quiet prints no trace; it cannot go with --json or --trace-file")
 	}
-	var tr netlab.Tracer
-	traceOut := stdout
-	var out *outputFile
-	if f.traceFile != "" {
-		var err error
-		if out, err = createOutput("--trace-file", f.traceFile); err != nil {
-			return err
-		}
-		defer out.finish(errors.New("socklab stopped before the trace was written"))
-		traceOut = out
+	if f.wire && f.quiet {
+		return fmt.Errorf("--wire prints segments in the trace; it cannot go with --quiet")
 	}
 	idle := f.idle
 	if idle == 0 {
 		idle = -1
 	}
-	cfg := netlab.ServerConfig{Service: service, Addr: addr, Sequential: f.sequential,
-		IdleTimeout: idle, MaxClients: f.maxClients, PerStudent: f.perStudent, Backlog: f.backlog, RequestTimeout: f.reqTimeout}
-	// Trace lines are queued until "listening on" is printed, so that line
-	// comes first; the queue is bounded and a full one drops lines (counted
-	// in the trace), never stalling a socket.
-	var (
-		held netlab.Holding
-		tw   *netlab.TraceWriter
-	)
-	if f.wire && f.quiet {
-		return fmt.Errorf("--wire prints segments in the trace; it cannot go with --quiet")
-	}
+	cfg := serve.Config{Wire: f.wire, Server: netlab.ServerConfig{Service: service, Addr: addr, Sequential: f.sequential,
+		IdleTimeout: idle, MaxClients: f.maxClients, PerStudent: f.perStudent, Backlog: f.backlog, RequestTimeout: f.reqTimeout}}
 	if !f.quiet {
-		seq := netlab.NewSequencer(&held)
-		tr = seq.Tracer("server", netlab.RoleServer)
-		if f.wire {
-			if _, err := seq.Capture(ctx); err != nil {
-				fmt.Fprintf(stderr, "wire: off — cannot capture on lo: %v; serve stays in the host's network, where capture needs CAP_NET_RAW (run as root, or sudo setcap cap_net_raw+ep on the binary)\n", err)
+		format := output.Text
+		if f.json {
+			format = output.JSON
+		}
+		if f.traceFile == "" {
+			cfg.Trace = output.NewTrace(stdout, format, 1<<16)
+		} else {
+			var err error
+			if cfg.Trace, err = output.CreateTrace("--trace-file", f.traceFile, format, 1<<16); err != nil {
+				return err
 			}
 		}
 	}
-	cfg.Tracer = tr
-	srv, err := netlab.Listen(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	mode := "concurrent"
-	if f.sequential {
-		mode = "sequential, one client at a time"
-	}
-	fmt.Fprintf(stdout, "listening on %s (%s server, %s)\n", srv.Addr(), service, mode)
-	if !netlab.IsLoopback(srv.Addr().Addr()) {
-		fmt.Fprintf(stderr, "warning: %s is an open port: any machine that can reach this one may connect. "+
-			"Bind 127.0.0.1 (or ::1) to keep it on this machine.\n", srv.Addr())
-	}
-	if !f.quiet {
-		if f.json {
-			tw = netlab.NewJSONTraceWriter(traceOut, 1<<16)
-		} else {
-			tw = netlab.NewTraceWriter(traceOut, 1<<16)
-		}
-		held.Release(tw)
-	}
-	err = srv.Serve(ctx)
-	srv.Close()
-	return errors.Join(err, closeTrace(tw, out, stderr))
+	return serve.Run(ctx, stdout, stderr, cfg)
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/output"
+	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui"
@@ -28,7 +30,7 @@ func tuiDefaults() ui.Options {
 }
 
 // addTUIFlags makes the root command (no arguments) open the terminal UI.
-func addTUIFlags(root *cobra.Command) {
+func addTUIFlags(root *cobra.Command, network privnet.Network) {
 	var (
 		port       uint16
 		host       string
@@ -66,7 +68,7 @@ func addTUIFlags(root *cobra.Command) {
 			return err
 		}
 		opts := tuiDefaults()
-		opts.Wire = current.wire()
+		opts.Wire = network.Wire()
 		opts.Host, opts.Port, opts.Pane, opts.Theme = addr.Unmap(), port, pane, th
 		opts.Lessons.Dir = lessonsDir
 		if lessonsDir != "" {
@@ -76,32 +78,30 @@ func addTUIFlags(root *cobra.Command) {
 				return err
 			}
 		}
-		opts.Lessons.Engine.Loopback = loopbackOnly(anyAddr)
+		opts.Lessons.Engine.Loopback = loopbackOnly(network, anyAddr)
 		if traceJSON && traceFile == "" {
 			return fmt.Errorf("--json needs --trace-file FILE (the screen is the terminal's)")
 		}
 		var closers []func() error
-		var ps *netlab.PcapSink
+		var ps *output.Pcap
 		if pcap != "" {
-			var closePcap func(bool) error
-			if ps, closePcap, err = openPcap(pcap, opts.Wire); err != nil {
+			if ps, err = output.OpenPcap(pcap, opts.Wire); err != nil {
 				return err
 			}
-			closers = append(closers, func() error { return closePcap(true) })
-			defer closePcap(false) // a no-op once closed
+			closers = append(closers, ps.Close)
+			defer ps.Drop() // a no-op once closed
 		}
 		if traceFile != "" {
-			out, err := createOutput("--trace-file", traceFile)
+			format := output.Text
+			if traceJSON {
+				format = output.JSON
+			}
+			tr, err := output.CreateTrace("--trace-file", traceFile, format, 1<<16)
 			if err != nil {
 				return err
 			}
-			newWriter := netlab.NewTraceWriter
-			if traceJSON {
-				newWriter = netlab.NewJSONTraceWriter
-			}
-			tw := newWriter(out, 1<<16)
-			closers = append(closers, func() error { return closeTrace(tw, out, cmd.ErrOrStderr()) })
-			opts.Trace = tw
+			closers = append(closers, func() error { return tr.Close(cmd.ErrOrStderr()) })
+			opts.Trace = tr
 		}
 		if ps != nil {
 			opts.Trace = netlab.Tee(opts.Trace, ps)

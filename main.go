@@ -4,7 +4,8 @@
 //
 // This file and the other cmd_*.go files are the command line only: cobra
 // and fang wiring, flags and exit codes. The work is in netlab (sockets,
-// services), lessons and ui.
+// services), lessons, ui, and the commands' own packages under internal/
+// (the private network, serve, client, run and check, output files).
 package main
 
 import (
@@ -14,43 +15,59 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"syscall"
 
 	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/socklab/socklab/internal/output"
+	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/ptrace"
 	"github.com/socklab/socklab/ui"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
+// devVersion is socklab's version when the build does not say one.
+const devVersion = "0.1.0-dev"
+
+// version is the module's version the go command stamped into the binary
+// (a release tag from go install …@vX, or a pseudo-version naming the
+// commit of a build from a checkout), else devVersion. It is read, not set
+// at link time, so no variable of the program stands open to change.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return devVersion
+}
 
 func main() {
 	ptrace.Launch() // a traced program's launcher runs nothing else of socklab
 	args := os.Args[1:]
-	if wantsPrivateNetwork(newRootCmd(), args) {
-		code, ran, n := enterPrivateNetwork(args)
+	network := privnet.Host("in the host's network", "")
+	if wantsPrivateNetwork(newRootCmd(network), args) {
+		n, code, ran := privnet.Enter(args)
 		if ran {
 			os.Exit(code)
 		}
-		current = n
+		network = n
 	} else if slices.Contains(args, "--host-network") {
-		current = network{reason: "--host-network: the labs share the host's loopback", hint: "run without --host-network to see the segments"}
+		network = privnet.Host("--host-network: the labs share the host's loopback", "run without --host-network to see the segments")
 	}
-	os.Exit(run(context.Background(), args))
+	os.Exit(run(context.Background(), args, network))
 }
 
-// run executes the command line and returns the exit code.
+// run executes the command line, its labs in network, and returns the
+// exit code.
 //
 // SIGINT, SIGTERM and SIGHUP from outside all end the command the same way
 // q does: its context is cancelled, every socket is closed and the terminal
 // is restored. SIGINT (ctrl+c of a headless command) and SIGTERM are the
 // ways to ask a program to stop, so they exit 0 like q; SIGHUP means the
 // terminal went away, and exits 129 (128+1) as shells report it.
-func run(ctx context.Context, args []string) int {
+func run(ctx context.Context, args []string, network privnet.Network) int {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	sigs := make(chan os.Signal, 1)
@@ -63,22 +80,22 @@ func run(ctx context.Context, args []string) int {
 		case <-ctx.Done():
 		}
 	}()
-	root := newRootCmd()
+	root := newRootCmd(network)
 	root.SetArgs(args)
 	err := fang.Execute(ctx, root,
-		fang.WithVersion(version),
+		fang.WithVersion(version()),
 		fang.WithErrorHandler(func(w io.Writer, st fang.Styles, err error) {
 			// An exitCode (check's count of failed checks) was reported
 			// by its command already; an output error is said even after
 			// a signal, since data was lost.
 			var code exitCode
-			if _, bySignal := context.Cause(ctx).(stopSignal); (!bySignal || isOutputError(err)) && !errors.As(err, &code) {
+			if _, bySignal := context.Cause(ctx).(stopSignal); (!bySignal || output.IsError(err)) && !errors.As(err, &code) {
 				printError(w, st, err)
 			}
 		}),
 	)
 	switch {
-	case isOutputError(err):
+	case output.IsError(err):
 		// A trace or pcap that could not be written is lost data: exit
 		// 1 even when a signal ended the command.
 		return 1
@@ -111,7 +128,9 @@ func (s stopSignal) exitCode() int {
 	return 128 + int(n)
 }
 
-func newRootCmd() *cobra.Command {
+// newRootCmd is the command line; the commands that run labs run them in
+// network.
+func newRootCmd(network privnet.Network) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "socklab",
 		Short: "Learn socket programming with real sockets, one call at a time",
@@ -121,11 +140,11 @@ func newRootCmd() *cobra.Command {
 			"With no command it opens the terminal UI.",
 		Args: cobra.NoArgs,
 	}
-	addTUIFlags(root)
+	addTUIFlags(root, network)
 	root.AddCommand(newServeCmd(), newClientCmd(), newClassCmd(), newConnectCmd())
-	root.AddCommand(lessonCommands()...)
+	root.AddCommand(lessonCommands(network)...)
 	root.AddCommand(newBenchCmd())
-	root.AddCommand(newRunCmd(), newCheckCmd())
+	root.AddCommand(newRunCmd(network), newCheckCmd(network))
 	return root
 }
 

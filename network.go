@@ -1,37 +1,12 @@
 package main
 
 import (
-	"os"
 	"slices"
 
 	"github.com/spf13/cobra"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/internal/privnet"
 )
-
-// network is where this process's labs run: a private network namespace
-// (where capture on lo needs no privilege) or the host's, and why.
-type network struct {
-	private bool
-	reason  string // why the labs are in the host's network
-	hint    string // what would give them a private one
-}
-
-// wire is the capture setting the labs get from it.
-func (n network) wire() netlab.WireConfig {
-	if n.private {
-		return netlab.WireConfig{Capture: true, Private: true}
-	}
-	if os.Geteuid() == 0 {
-		// Root may capture on the host's lo; each lab keeps only the
-		// segments of its own sockets.
-		return netlab.WireConfig{Capture: true, Off: n.reason, Hint: n.hint}
-	}
-	return netlab.WireConfig{Off: n.reason, Hint: n.hint}
-}
-
-// current is decided once, in main, before the command runs.
-var current = network{reason: "in the host's network"}
 
 // wantsPrivateNetwork reports whether the command in args runs labs whose
 // wire socklab should capture: the TUI, `lesson N` and `trace N`. `serve`
@@ -62,7 +37,7 @@ func addAnyAddressFlag(cmd *cobra.Command, v *bool) {
 
 // loopbackOnly says whether lessons are kept on loopback: in the host's
 // network, unless the instructor passed --any-address.
-func loopbackOnly(anyAddr bool) bool { return !current.private && !anyAddr }
+func loopbackOnly(n privnet.Network, anyAddr bool) bool { return !n.Private() && !anyAddr }
 
 // addHostNetworkFlag declares --host-network. main reads it before cobra
 // does (it decides whether a second process runs at all); the flag is

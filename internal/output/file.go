@@ -1,4 +1,4 @@
-package main
+package output
 
 import (
 	"errors"
@@ -10,31 +10,20 @@ import (
 	"github.com/socklab/socklab/lessons"
 )
 
-// outputError is a trace or pcap that could not be written in full: lost
-// data, so the command exits 1 and says so even when a signal ended it.
-type outputError struct{ error }
-
-func (e outputError) Unwrap() error { return e.error }
-
-func isOutputError(err error) bool {
-	var oe outputError
-	return errors.As(err, &oe)
-}
-
-// outputFile is a file a flag names for socklab to write (--trace-file,
-// --pcap). The path is never opened: what it names must be a regular file
-// or nothing (a symbolic link is refused, not followed, so a link planted
-// at the path cannot make socklab truncate what it points at; a FIFO or a
-// device is refused too). The data goes to a new temporary file in the same
-// directory, renamed over the path only when every byte was written: a
-// failed run leaves the previous file as it was.
-type outputFile struct {
+// File is a file a flag names for socklab to write. The path is never
+// opened: what it names must be a regular file or nothing (a symbolic link
+// is refused, not followed, so a link planted at the path cannot make
+// socklab truncate what it points at; a FIFO or a device is refused too).
+// The data goes to a new temporary file in the same directory, renamed over
+// the path by Finish only when every byte was written.
+type File struct {
 	*os.File
 	flag, path string
 	done       bool
 }
 
-func createOutput(flag, path string) (*outputFile, error) {
+// Create starts the file for flag (named in every error) at path.
+func Create(flag, path string) (*File, error) {
 	mode := fs.FileMode(0o644)
 	fi, err := os.Lstat(path)
 	switch {
@@ -57,13 +46,14 @@ func createOutput(flag, path string) (*outputFile, error) {
 		os.Remove(f.Name())
 		return nil, fmt.Errorf("%s %s: %w", flag, path, err)
 	}
-	return &outputFile{File: f, flag: flag, path: path}, nil
+	return &File{File: f, flag: flag, path: path}, nil
 }
 
-// finish closes the file and, when werr (the writer's error) is nil, puts
+// Finish closes the file and, when werr (the writer's error) is nil, puts
 // it in place of the path; otherwise the temporary file is removed and the
-// error, naming the flag and the path, is an outputError.
-func (o *outputFile) finish(werr error) error {
+// error, naming the flag and the path, is an Error. Only the first Finish
+// (or Drop) counts: the later ones return nil.
+func (o *File) Finish(werr error) error {
 	if o.done {
 		return nil
 	}
@@ -77,7 +67,12 @@ func (o *outputFile) finish(werr error) error {
 	}
 	if err != nil {
 		os.Remove(o.File.Name())
-		return outputError{fmt.Errorf("%s %s: %w; the file was not written (any previous one is unchanged)", o.flag, o.path, err)}
+		return Error{fmt.Errorf("%s %s: %w; the file was not written (any previous one is unchanged)", o.flag, o.path, err)}
 	}
 	return nil
 }
+
+// Drop removes the file of a command that did not run (or stopped before
+// the file was written): any previous file at the path stays. It returns
+// the Error that says so.
+func (o *File) Drop(why string) error { return o.Finish(errors.New(why)) }

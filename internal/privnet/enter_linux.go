@@ -1,4 +1,4 @@
-package main
+package privnet
 
 import (
 	"errors"
@@ -16,20 +16,19 @@ import (
 	"github.com/socklab/socklab/netlab"
 )
 
-// hostNetFD is where the copy of socklab that runs in the private network
-// finds its parent's network namespace (the first of exec's ExtraFiles).
-// That is how the copy knows it is the copy, and it checks the claim with
-// the kernel: the fd must be a network namespace other than its own. No
-// environment variable says so: one set by hand would make socklab report
-// a private network it is not in (and bring up the host's lo as root).
+// hostNetFD is where the copy finds its parent's network namespace (the
+// first of exec's ExtraFiles). That is how the copy knows it is the copy,
+// and it checks the claim with the kernel: the fd must be a network
+// namespace other than its own. No environment variable says so: one set by
+// hand would make socklab report a private network it is not in (and bring
+// up the host's lo as root).
 const hostNetFD = 3
 
-// isPrivateCopy reports whether this process is the copy started by
-// enterPrivateNetwork: fd 3 is a network namespace ("net:[inode]", as the
-// kernel names namespace files), and not the one this process is in. It
-// closes fd 3 when so.
-func isPrivateCopy() bool {
-	parent, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(hostNetFD))
+// isPrivateCopy reports whether this process is the copy Enter started: fd
+// is a network namespace ("net:[inode]", as the kernel names namespace
+// files), and not the one this process is in. It closes fd when so.
+func isPrivateCopy(fd int) bool {
+	parent, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
 	if err != nil || !strings.HasPrefix(parent, "net:[") {
 		return false
 	}
@@ -37,28 +36,31 @@ func isPrivateCopy() bool {
 	if err != nil || own == parent {
 		return false
 	}
-	unix.Close(hostNetFD)
+	unix.Close(fd)
 	return true
 }
 
-// enterPrivateNetwork runs this same command again inside a new user and
-// network namespace (what `unshare -Urn` makes), where an unprivileged user
-// owns the loopback interface and may capture on it. The copy keeps the
-// terminal, the environment, the working directory and the user's own uid
-// and gid, so files it writes belong to the user as before. It returns the
-// copy's exit code and true when the copy ran; false when this process must
-// go on itself, with the network it is in described by the returned wire.
-func enterPrivateNetwork(args []string) (int, bool, network) {
-	if isPrivateCopy() {
+// Enter runs this same program again with args inside a new user and
+// network namespace. The copy keeps the terminal, the environment, the
+// working directory and the user's own uid and gid, so files it writes
+// belong to the user as before.
+//
+// In the parent, when the copy ran, ran is true and code is the copy's exit
+// status, which the parent must exit with (it holds its thread locked for
+// the parent-death signal; see below). When ran is false this process goes
+// on itself, in the network n: the copy's private one, or the host's when
+// the kernel refused the namespace (n says why and what would help).
+func Enter(args []string) (n Network, code int, ran bool) {
+	if isPrivateCopy(hostNetFD) {
 		// The copy: bring lo up, then say so.
 		if err := netlab.LoopbackUp(); err != nil {
-			return 0, false, network{reason: "could not bring up lo in the private network: " + err.Error()}
+			return Host("could not bring up lo in the private network: "+err.Error(), ""), 0, false
 		}
-		return 0, false, network{private: true}
+		return Network{private: true}, 0, false
 	}
 	hostNet, err := os.Open("/proc/self/ns/net")
 	if err != nil {
-		return 0, false, network{reason: "cannot read this process's network namespace: " + err.Error()}
+		return Host("cannot read this process's network namespace: "+err.Error(), ""), 0, false
 	}
 	defer hostNet.Close()
 	uid, gid := os.Getuid(), os.Getgid()
@@ -70,8 +72,9 @@ func enterPrivateNetwork(args []string) (int, bool, network) {
 	// ends as for a lost terminal, restoring it; left alone it would run
 	// on, drawing on a terminal the shell has taken back. The signal is
 	// tied to the thread that starts the copy, so that thread stays this
-	// goroutine's until the process exits (os.Exit follows in main). Go's
-	// fork checks getppid after the prctl: a parent already gone is seen.
+	// goroutine's until the process exits (the caller exits with code).
+	// Go's fork checks getppid after the prctl: a parent already gone is
+	// seen.
 	runtime.LockOSThread()
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Pdeathsig:   syscall.SIGHUP,
@@ -89,7 +92,7 @@ func enterPrivateNetwork(args []string) (int, bool, network) {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
-		return 0, false, network{reason: "user namespaces refused (" + startError(err) + ")", hint: namespaceHint()}
+		return Host("user namespaces refused ("+startError(err)+")", namespaceHint(readSetting)), 0, false
 	}
 	done := make(chan struct{})
 	go func() {
@@ -110,15 +113,15 @@ func enterPrivateNetwork(args []string) (int, bool, network) {
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return 128 + int(ws.Signal()), true, network{}
+			return Network{}, 128 + int(ws.Signal()), true
 		}
-		return ee.ExitCode(), true, network{}
+		return Network{}, ee.ExitCode(), true
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "socklab:", err)
-		return 1, true, network{}
+		return Network{}, 1, true
 	}
-	return 0, true, network{}
+	return Network{}, 0, true
 }
 
 func startError(err error) string {
@@ -129,16 +132,18 @@ func startError(err error) string {
 	return err.Error()
 }
 
-// namespaceHint says what would let this system make the namespace, from
-// the settings that refuse it on the common distributions.
-func namespaceHint() string {
-	read := func(p string) string {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return ""
-		}
-		return strings.TrimSpace(string(b))
+// readSetting is a kernel setting under /proc/sys, "" when unreadable.
+func readSetting(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
 	}
+	return strings.TrimSpace(string(b))
+}
+
+// namespaceHint says what would let this system make the namespace, from
+// the settings (read by read) that refuse it on the common distributions.
+func namespaceHint(read func(path string) string) string {
 	switch {
 	case read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1":
 		return "AppArmor restricts unprivileged user namespaces: sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0, or run socklab as root with --host-network"

@@ -1,4 +1,4 @@
-package main
+package class
 
 import (
 	"encoding/csv"
@@ -13,12 +13,12 @@ import (
 	"github.com/socklab/socklab/ui"
 )
 
-// maxExerciseFile bounds an exercise file: a few rules, never megabytes.
-const maxExerciseFile = 64 << 10
+// MaxExercises bounds an exercise file: a few rules, never megabytes.
+const MaxExercises = 64 << 10
 
-// readExercises reads class --exercise: a regular file of at most
-// maxExerciseFile bytes, parsed (every problem with its line).
-func readExercises(path string) ([]ui.Exercise, error) {
+// ReadExercises reads class --exercise: a regular file of at most
+// MaxExercises bytes, parsed (every problem with its line).
+func ReadExercises(path string) ([]ui.Exercise, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("--exercise: %w", err)
@@ -27,12 +27,12 @@ func readExercises(path string) ([]ui.Exercise, error) {
 	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("--exercise %s: not a regular file", path)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, maxExerciseFile+1))
+	b, err := io.ReadAll(io.LimitReader(f, MaxExercises+1))
 	if err != nil {
 		return nil, fmt.Errorf("--exercise: %w", err)
 	}
-	if len(b) > maxExerciseFile {
-		return nil, fmt.Errorf("--exercise %s: more than %d bytes", path, maxExerciseFile)
+	if len(b) > MaxExercises {
+		return nil, fmt.Errorf("--exercise %s: more than %d bytes", path, MaxExercises)
 	}
 	ex, err := ui.ParseExercises(string(b))
 	if err != nil {
@@ -54,10 +54,11 @@ type summaryRow struct {
 	Exercises   map[string]bool `json:"exercises,omitempty"`
 }
 
-// writeSummary writes the session's students to PREFIX.csv and
-// PREFIX.json (new files: an existing one is never overwritten) and
+// WriteSummary writes the session's students (ts, with the exercises ex
+// each has done) to PREFIX.csv and PREFIX.json (new files: an existing one
+// is never overwritten; prefix "" is socklab-class-DATE-TIME of now) and
 // returns their paths.
-func writeSummary(prefix string, now time.Time, ts []netlab.StudentTally, ex []ui.Exercise) ([]string, error) {
+func WriteSummary(prefix string, now time.Time, ts []netlab.StudentTally, ex []ui.Exercise) ([]string, error) {
 	if prefix == "" {
 		prefix = "socklab-class-" + now.Format("20060102-150405")
 	}

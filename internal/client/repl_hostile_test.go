@@ -1,4 +1,4 @@
-package main
+package client
 
 import (
 	"bufio"
@@ -13,10 +13,10 @@ import (
 	"github.com/socklab/socklab/netlab/safetext"
 )
 
-// TestClientHostileServer: socklab client prints a hostile server's
+// TestREPLHostileServer: the REPL prints a hostile server's
 // replies (title-setting OSC 0, clipboard OSC 52, C1, bidi) only as
 // visible escapes, for calc and echo.
-func TestClientHostileServer(t *testing.T) {
+func TestREPLHostileServer(t *testing.T) {
 	for _, service := range []string{netlab.Calc, netlab.Echo} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -48,10 +48,10 @@ func TestClientHostileServer(t *testing.T) {
 		for range safetext.Hostile {
 			in.WriteString("a request long enough to carry any hostile reply in full, padded\n")
 		}
-		var out, errOut bytes.Buffer
+		var out bytes.Buffer
 		addr := netip.MustParseAddrPort(ln.Addr().String())
-		if err := runClient(context.Background(), strings.NewReader(in.String()), &out, &errOut, service, addr, false); err != nil {
-			t.Fatalf("%s: %v (%s)", service, err, errOut.String())
+		if err := REPL(context.Background(), Config{Service: service, Addr: addr, In: strings.NewReader(in.String()), Out: &out}); err != nil {
+			t.Fatalf("%s: %v ", service, err)
 		}
 		ln.Close()
 		if r, bad := safetext.Raw(out.String()); bad {

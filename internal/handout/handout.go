@@ -1,4 +1,10 @@
-package main
+// Package handout writes the Markdown handout of `socklab run --format md`:
+// the program's calls and segments as trace lines, its output, and the
+// conversation as a Mermaid sequence diagram, as `socklab trace --format md`
+// does for a lesson. Everything in it came from the kernel or the program;
+// the program's own bytes are fenced so that none of them is read as
+// Markdown or HTML.
+package handout
 
 import (
 	"fmt"
@@ -11,33 +17,39 @@ import (
 	"github.com/socklab/socklab/netlab/safetext"
 )
 
-// mdCollector keeps a run's events (in the order the StateMover gives
-// them) for the Markdown handout written when the program ended.
-type mdCollector struct {
+// Collector keeps a run's events (in the order the check.StateMover gives
+// them) for the handout written when the program ended. It is a
+// netlab.Sink.
+type Collector struct {
 	mu      sync.Mutex
 	evs     []netlab.Event
 	dropped int
 }
 
-// mdHistory bounds the events a handout keeps: a program that runs for
+// History bounds the events a handout keeps: a program that runs for
 // hours must not grow socklab without bound; the rest are counted.
-const mdHistory = 20000
+const History = 20000
 
-func (c *mdCollector) Emit(e netlab.Event) {
+// Emit keeps e, or counts it when History events are kept already.
+func (c *Collector) Emit(e netlab.Event) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.evs) >= mdHistory {
+	if len(c.evs) >= History {
 		c.dropped++
 		return
 	}
 	c.evs = append(c.evs, e)
 }
 
-// writeRunMarkdown writes the handout of socklab run --format md: the
-// program's calls and segments as the trace lines, its output, and the
-// conversation as a Mermaid sequenceDiagram, as socklab trace --format md
-// does for a lesson.
-func writeRunMarkdown(w io.Writer, argv []string, wire string, evs []netlab.Event, dropped int, output string) error {
+// Write writes the handout of the program argv, run with the wire whose
+// status line is wire, from the events c kept and the program's output.
+func (c *Collector) Write(w io.Writer, argv []string, wire string, output string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return write(w, argv, wire, c.evs, c.dropped, output)
+}
+
+func write(w io.Writer, argv []string, wire string, evs []netlab.Event, dropped int, output string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# socklab run: %s\n\n", inlineCode(strings.Join(argv, " ")))
 	fmt.Fprintf(&b, "_Recorded by `socklab run --format md`: every line below is what the kernel reported on the machine that ran it (%s)._\n\n", safetext.String(wire))
@@ -48,7 +60,7 @@ func writeRunMarkdown(w io.Writer, argv []string, wire string, evs []netlab.Even
 		lines.WriteByte('\n')
 	}
 	if dropped > 0 {
-		fmt.Fprintf(&lines, "… and %d more events, not kept (a handout keeps the first %d)\n", dropped, mdHistory)
+		fmt.Fprintf(&lines, "… and %d more events, not kept (a handout keeps the first %d)\n", dropped, History)
 	}
 	fence(&b, "text", lines.String())
 	if out := strings.TrimSpace(output); out != "" {

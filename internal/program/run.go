@@ -1,0 +1,215 @@
+package program
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/socklab/socklab/internal/handout"
+	"github.com/socklab/socklab/internal/output"
+	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/check"
+	"github.com/socklab/socklab/ui"
+)
+
+// Config is a program to run and socklab's side of it.
+type Config struct {
+	Argv []string
+	Wire netlab.WireConfig
+	Pcap string // also write the captured segments to this pcapng file ("": none)
+	// Serve is socklab's server for a client program (netlab.Echo or
+	// netlab.Calc, on 127.0.0.1:Port); "": none.
+	Serve string
+	Port  uint16
+	// Send are the lines socklab's client sends a server program, once it
+	// listens, reading each echo.
+	Send []string
+}
+
+// role is the program's side of the conversation.
+func (c Config) role() netlab.Role {
+	if c.Serve != "" {
+		return netlab.RoleClient
+	}
+	return netlab.RoleServer
+}
+
+// Format is how Trace writes what the program did.
+type Format int
+
+const (
+	Text     Format = iota // trace lines, each state drawn where it was read
+	JSON                   // JSON lines, one per event (docs/TRACE-FORMAT.md)
+	Markdown               // a handout written when the program ended
+)
+
+// Show shows the program in the terminal UI opts describes: the ladder of
+// its calls and segments, its output, its exit status; q stops it. step
+// starts it in step mode (each call held until n).
+func Show(ctx context.Context, cfg Config, opts ui.Options, step bool) error {
+	closePcap := func() error { return nil }
+	var sink netlab.Sink
+	if cfg.Pcap != "" {
+		p, err := output.OpenPcap(cfg.Pcap, cfg.Wire)
+		if err != nil {
+			return err
+		}
+		sink, closePcap = p, p.Close
+	}
+	s := check.NewSession(check.SessionConfig{Argv: cfg.Argv, Wire: cfg.Wire, Trace: sink, Role: cfg.role(), Step: step})
+	peerCtx, cancelPeer := context.WithCancel(ctx)
+	defer cancelPeer()
+	go func() {
+		select {
+		case <-s.Started():
+		case <-peerCtx.Done():
+			return
+		}
+		if err := startPeer(peerCtx, s, cfg); err != nil && peerCtx.Err() == nil {
+			s.Lab.Emit(note("socklab's peer: " + err.Error()))
+		}
+	}()
+	opts.Wire = cfg.Wire
+	never := make(chan struct{})
+	opts.Program = &ui.ProgramOptions{Title: strings.Join(cfg.Argv, " "), Lab: s.Lab, Start: s.Start,
+		Output: s.Output, OutputChanged: s.OutputChanged(),
+		Done: func() <-chan struct{} {
+			if s.Prog == nil {
+				return never
+			}
+			return s.Prog.Done()
+		},
+		Exit: func() string {
+			ex, err := s.Prog.Wait()
+			if err != nil {
+				return err.Error()
+			}
+			return ex.String()
+		},
+		Refused: func() string { return s.Refused() }}
+	uerr := ui.Run(ctx, opts)
+	cancelPeer()
+	// How it ended was on screen (or, when Start failed, the pane said
+	// why); stopping it with q is not a failure.
+	s.Stop(2 * time.Second)
+	return cmp.Or(uerr, closePcap())
+}
+
+// Trace runs the program to its end (or ctx's, or timeout's when > 0) and
+// writes what it did to stdout in format f; the program's own output goes
+// to stderr and its input comes from stdin. A program that ends with a
+// status other than 0 (not stopped by ctx) is an error.
+func Trace(ctx context.Context, stdout, stderr io.Writer, stdin io.Reader, cfg Config, f Format, timeout time.Duration) error {
+	var tw *netlab.TraceWriter
+	var sink netlab.Sink
+	// The text lines draw each state where it was read (check.StateMover);
+	// JSON lines stay one per event, as the kernel's answers came.
+	var mover *check.StateMover
+	var md *handout.Collector
+	switch f {
+	case JSON:
+		tw = netlab.NewJSONTraceWriter(stdout, 4096)
+		sink = tw
+	case Markdown:
+		// The handout is written at the end; tw writes nothing meanwhile.
+		tw = netlab.NewTraceWriter(io.Discard, 1)
+		md = &handout.Collector{}
+		mover = check.NewStateMover(md)
+		sink = mover
+	default:
+		tw = netlab.NewTraceWriter(stdout, 4096)
+		mover = check.NewStateMover(tw)
+		sink = mover
+	}
+	closePcap, dropPcap := func() error { return nil }, func() {}
+	if cfg.Pcap != "" {
+		p, err := output.OpenPcap(cfg.Pcap, cfg.Wire)
+		if err != nil {
+			tw.Close()
+			return err
+		}
+		sink, closePcap, dropPcap = netlab.Tee(sink, p), p.Close, p.Drop
+	}
+	s, err := check.StartSession(ctx, check.SessionConfig{Argv: cfg.Argv, Wire: cfg.Wire, Trace: sink, Role: cfg.role(),
+		Stdout: stderr, Stderr: stderr, Stdin: stdin})
+	if err != nil {
+		tw.Close()
+		dropPcap() // nothing ran: any previous file stays
+		return err
+	}
+	if why := s.Refused(); why != "" {
+		s.Lab.Emit(note("the program's calls are not traced (" + why + "): only the wire is shown"))
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	if peerErr := startPeer(ctx, s, cfg); peerErr != nil {
+		s.Lab.Emit(note("socklab's peer: " + peerErr.Error()))
+	}
+	ex, werr := s.Wait(ctx)
+	s.Lab.Emit(note("the program ended: " + ex.String()))
+	if mover != nil {
+		mover.Flush()
+	}
+	var mdErr error
+	if md != nil {
+		mdErr = md.Write(stdout, cfg.Argv, s.Lab.Wire().String(), s.Output())
+	}
+	if err := cmp.Or(werr, tw.Close(), mdErr, closePcap()); err != nil {
+		return err
+	}
+	if ex.Code != 0 && ctx.Err() == nil {
+		return fmt.Errorf("the program ended with %s", ex)
+	}
+	return nil
+}
+
+func note(s string) netlab.Event {
+	return netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: s}
+}
+
+// startPeer starts socklab's side of the conversation: its server for a
+// client program, or its client sending the Send lines to a server program.
+func startPeer(ctx context.Context, s *check.Session, cfg Config) error {
+	switch {
+	case cfg.Serve != "":
+		err := s.Lab.StartServer(netlab.ServerConfig{Service: cfg.Serve,
+			Addr: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), cfg.Port)})
+		if err == nil {
+			_, err = s.Lab.ServerAddr(ctx)
+		}
+		return err
+	case len(cfg.Send) > 0:
+		return sendLines(ctx, s, cfg.Send)
+	}
+	return nil
+}
+
+// sendLines is socklab's client for a server program: it connects to the
+// port the program listened on, sends each line and reads the echo, then
+// closes.
+func sendLines(ctx context.Context, s *check.Session, lines []string) error {
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	addr, err := s.Listening(wctx)
+	cancel()
+	if err != nil {
+		return err
+	}
+	c, err := netlab.Dial(ctx, s.Lab.Tracer("client 1", netlab.RoleClient), netlab.Echo, netlab.ConnectTarget(addr))
+	if err != nil {
+		return err
+	}
+	defer c.Close(context.WithoutCancel(ctx))
+	for _, l := range lines {
+		if _, err := c.Echo(ctx, []byte(l+"\n")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
