@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // fullModel is the calculator pane with a full history of request/reply
 // traffic from 8 clients, at 200x60.
 func fullModel(b *testing.B) *Model {
-	m := fixtureModel(ThemeDark, 200, 60)
+	m := fixtureModel(theme.ThemeDark, 200, 60)
 	p := m.panes[paneCalc].(*labPane)
 	p.feed.add(floodEvents(historyCap * 2))
 	return m

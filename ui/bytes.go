@@ -6,9 +6,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/safetext"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 const utf8Invalid = utf8.RuneError
@@ -27,7 +27,7 @@ func decodeRune(p []byte) (rune, int) {
 // the text character by character with each character's UTF-8 bytes in hex
 // underneath (an emoji shows its 4 bytes). Pure: used by the lab panes and
 // the lesson pane.
-func RenderBytes(e netlab.Event, width, height int, st *Styles) string {
+func RenderBytes(e netlab.Event, width, height int, st *theme.Styles) string {
 	if height <= 0 || width <= 0 {
 		return ""
 	}
@@ -35,7 +35,7 @@ func RenderBytes(e netlab.Event, width, height int, st *Styles) string {
 		return renderPacket(e, width, height, st)
 	}
 	if len(e.Data) == 0 {
-		return block([]string{st.Muted.Render("no message selected (↑/↓ pick one in the conversation)")}, width, height)
+		return theme.Block([]string{st.Muted.Render("no message selected (↑/↓ pick one in the conversation)")}, width, height)
 	}
 	who := roleStyle(e.Role, st).Render(e.Actor)
 	title := fmt.Sprintf("%s %s(%d) = %s  %s", who, e.Op, e.FD,
@@ -58,7 +58,7 @@ func RenderBytes(e netlab.Event, width, height int, st *Styles) string {
 		r, n := decodeRune(p)
 		var hx []string
 		for _, c := range p[:n] {
-			hx = append(hx, hex2(c))
+			hx = append(hx, theme.Hex2(c))
 		}
 		h := strings.Join(hx, " ")
 		label := string(r)
@@ -94,7 +94,7 @@ func RenderBytes(e netlab.Event, width, height int, st *Styles) string {
 	if used > 0 {
 		flush()
 	}
-	return block(lines, width, height)
+	return theme.Block(lines, width, height)
 }
 
 func fitCenter(s string, w int) string {

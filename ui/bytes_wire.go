@@ -6,12 +6,13 @@ import (
 
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // renderPacket draws a captured segment in the bytes view: who sent it and
 // why, its header fields as decoded from the frame, then the frame's bytes
 // in hex with the printable ones beside them.
-func renderPacket(e netlab.Event, width, height int, st *Styles) string {
+func renderPacket(e netlab.Event, width, height int, st *theme.Styles) string {
 	p := e.Pkt
 	s := &p.Seg
 	from := roleStyle(p.FromRole, st).Render(p.FromName())
@@ -58,14 +59,14 @@ func renderPacket(e netlab.Event, width, height int, st *Styles) string {
 		lines = lines[:height]
 	}
 	for i := range lines {
-		lines[i] = fit(lines[i], width)
+		lines[i] = theme.Fit(lines[i], width)
 	}
-	return block(lines, width, height)
+	return theme.Block(lines, width, height)
 }
 
 // hexDump writes bytes 16 (or 8 when narrow) to a line: offset, hex, and
 // the printable characters; header bytes muted, payload in the wire style.
-func hexDump(p []byte, headers, width int, st *Styles) []string {
+func hexDump(p []byte, headers, width int, st *theme.Styles) []string {
 	per := 16
 	if width < 6+per*3+per {
 		per = 8
@@ -79,7 +80,7 @@ func hexDump(p []byte, headers, width int, st *Styles) []string {
 			if i >= headers {
 				style = st.Wire
 			}
-			hx.WriteString(style.Render(hex2(c)) + " ")
+			hx.WriteString(style.Render(theme.Hex2(c)) + " ")
 			ch := "."
 			if c >= 0x20 && c < 0x7f {
 				ch = string(rune(c))

@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // viewDetail is one student's detail (enter): their connections, each
@@ -42,8 +44,8 @@ func (p *classPane) viewDetail(width, height int) string {
 	h := height - len(lines)
 	if len(p.detailEvs) == 0 {
 		lines = append(lines, st.Muted.Render("no call kept yet"))
-		return block(lines, width, height)
+		return theme.Block(lines, width, height)
 	}
 	ladder := RenderLadder(p.detailEvs, width, h, st, LadderOpts{})
-	return block(lines, width, len(lines)) + "\n" + ladder
+	return theme.Block(lines, width, len(lines)) + "\n" + ladder
 }

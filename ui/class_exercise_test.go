@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 func TestParseExercises(t *testing.T) {
@@ -49,7 +49,7 @@ func TestExercisesDoneInRoom(t *testing.T) {
 		tal("10.91.0.9", 5, 500, 0), // requests and connections
 		tal("10.91.0.20", 3, 9, 1),  // departed, all three
 	}
-	m := NewModel(Options{Theme: ThemeDark, Class: &ClassOptions{Exercises: ex}})
+	m := NewModel(Options{Theme: theme.ThemeDark, Class: &ClassOptions{Exercises: ex}})
 	m.inited[0] = true
 	m.Update(tea_WindowSize(120, 36))
 	m.Update(classSnapMsg{to: 0, snap: s})

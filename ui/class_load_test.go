@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
+	"github.com/socklab/socklab/ui/theme"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -155,7 +156,7 @@ loop:
 // BenchmarkClassKey1000 is one key press and one frame of the class view
 // with 1000 students (a fixture snapshot: the view's own cost).
 func BenchmarkClassKey1000(b *testing.B) {
-	m := fixtureClassModel(ThemeDark, 80, 24, 1000)
+	m := fixtureClassModel(theme.ThemeDark, 80, 24, 1000)
 	defer m.Close()
 	keys := []tea.KeyPressMsg{{Code: tea.KeyUp}, {Code: tea.KeyPgUp}, {Code: tea.KeyDown}, {Code: tea.KeyEnd}}
 	b.ReportAllocs()
@@ -170,7 +171,7 @@ func BenchmarkClassKey1000(b *testing.B) {
 // BenchmarkClassSnapshotMsg1000 is taking in a new snapshot of 1000
 // students and drawing it at 120x36.
 func BenchmarkClassSnapshotMsg1000(b *testing.B) {
-	m := fixtureClassModel(ThemeDark, 120, 36, 1000)
+	m := fixtureClassModel(theme.ThemeDark, 120, 36, 1000)
 	defer m.Close()
 	snap := fixtureClassSnap(1000)
 	b.ReportAllocs()

@@ -10,10 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/ui/theme"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -22,7 +23,7 @@ import (
 func TestGoldenRoom(t *testing.T) {
 	for _, size := range [][2]int{{120, 36}, {80, 24}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			m := fixtureClassModel(ThemeDark, size[0], size[1], 43)
+			m := fixtureClassModel(theme.ThemeDark, size[0], size[1], 43)
 			defer m.Close()
 			out := m.render()
 			checkSize(t, out, size[0], size[1])
@@ -63,7 +64,7 @@ func roomSnap() netlab.ClassSnapshot {
 }
 
 func roomModel(t *testing.T) (*Model, *classPane) {
-	m := NewModel(Options{Theme: ThemeDark, Class: &ClassOptions{}})
+	m := NewModel(Options{Theme: theme.ThemeDark, Class: &ClassOptions{}})
 	m.inited[0] = true
 	m.Update(tea_WindowSize(120, 36))
 	m.Update(classSnapMsg{to: 0, snap: roomSnap()})
@@ -168,7 +169,7 @@ func TestRoomQuitAsks(t *testing.T) {
 // projector's size and the laptop's.
 func TestRoomShowsAcceptFailureAndDrops(t *testing.T) {
 	for _, size := range [][2]int{{120, 36}, {80, 24}} {
-		m := NewModel(Options{Theme: ThemeDark, Class: &ClassOptions{}})
+		m := NewModel(Options{Theme: theme.ThemeDark, Class: &ClassOptions{}})
 		m.inited[0] = true
 		m.Update(tea_WindowSize(size[0], size[1]))
 		s := roomSnap()
@@ -210,7 +211,7 @@ func TestLaneIDsAndCountsNeverCut(t *testing.T) {
 // TestClassBanner: --banner's first screen: the command, the address and
 // port five rows high, the sources --allow admits; b shows the room.
 func TestClassBanner(t *testing.T) {
-	m := NewModel(Options{Theme: ThemeDark, Class: &ClassOptions{Banner: true,
+	m := NewModel(Options{Theme: theme.ThemeDark, Class: &ClassOptions{Banner: true,
 		Reach: []netip.Addr{netip.MustParseAddr("10.77.0.1")}}})
 	m.inited[0] = true
 	m.Update(tea_WindowSize(120, 36))

@@ -8,10 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/socklab/socklab/ui/theme"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -19,7 +20,7 @@ import (
 // a projector's size, in colour and without.
 func TestGoldenClass(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 36}} {
-		for _, theme := range []Theme{ThemeDark, ThemeLight} {
+		for _, theme := range []theme.Theme{theme.ThemeDark, theme.ThemeLight} {
 			t.Run(fmt.Sprintf("%dx%d_%s", size[0], size[1], theme), func(t *testing.T) {
 				m := fixtureClassModel(theme, size[0], size[1], 100)
 				defer m.Close()
@@ -30,7 +31,7 @@ func TestGoldenClass(t *testing.T) {
 			})
 		}
 		t.Run(fmt.Sprintf("%dx%d_nocolor", size[0], size[1]), func(t *testing.T) {
-			m := fixtureClassModel(ThemeDark, size[0], size[1], 100)
+			m := fixtureClassModel(theme.ThemeDark, size[0], size[1], 100)
 			defer m.Close()
 			m.panes[0].(*classPane).lanes = true
 			golden.RequireEqual(t, ansi.Strip(m.render()))
@@ -46,7 +47,7 @@ func keyMsg(code rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: code} }
 func TestClassViewManyClients(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 36}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			m := fixtureClassModel(ThemeDark, size[0], size[1], 100)
+			m := fixtureClassModel(theme.ThemeDark, size[0], size[1], 100)
 			defer m.Close()
 			p := m.panes[0].(*classPane)
 			p.lanes = true
@@ -110,7 +111,7 @@ func TestClassViewManyClients(t *testing.T) {
 // TestClassViewWide: the wide table has the fd, the rate-limited count and
 // the connect time in columns of their own.
 func TestClassViewWide(t *testing.T) {
-	m := fixtureClassModel(ThemeDark, 120, 36, 10)
+	m := fixtureClassModel(theme.ThemeDark, 120, 36, 10)
 	defer m.Close()
 	m.panes[0].(*classPane).lanes = true
 	scr := ansi.Strip(m.render())

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/socklab/socklab/ui/theme"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -12,7 +14,7 @@ import (
 // selects it for the bytes view, at the narrow and the wide (framed) layout.
 func TestClickSelectsMessage(t *testing.T) {
 	for _, size := range [][2]int{{120, 36}, {200, 60}} {
-		m := fixtureModel(ThemeDark, size[0], size[1])
+		m := fixtureModel(theme.ThemeDark, size[0], size[1])
 		p := m.panes[paneCalc].(*labPane)
 		lines := strings.Split(ansi.Strip(m.render()), "\n")
 		y, x := -1, -1

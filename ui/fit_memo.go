@@ -1,5 +1,7 @@
 package ui
 
+import "github.com/socklab/socklab/ui/theme"
+
 // fitMemo remembers lines already fitted to a width, so a frame measures
 // only the lines that changed: measuring a styled line (grapheme by
 // grapheme) costs far more than finding it in a map. Lines not used for a
@@ -11,7 +13,7 @@ package ui
 // change.
 type fitMemo struct {
 	cur, old map[memoKey]string
-	st       *Styles
+	st       *theme.Styles
 }
 
 const memoMax = 8192
@@ -37,12 +39,12 @@ func newFitMemo() *fitMemo {
 
 // fit is fit(s, w).
 func (m *fitMemo) fit(s string, w int) string {
-	return m.get(memoKey{s: s, w: w}, func() string { return fit(s, w) })
+	return m.get(memoKey{s: s, w: w}, func() string { return theme.Fit(s, w) })
 }
 
 // framedLine is side + fit(s, w) + side: one line inside a frame.
 func (m *fitMemo) framedLine(side, s string, w int) string {
-	return m.get(memoKey{kind: memoFramed, s: s, side: side, w: w}, func() string { return side + fit(s, w) + side })
+	return m.get(memoKey{kind: memoFramed, s: s, side: side, w: w}, func() string { return side + theme.Fit(s, w) + side })
 }
 
 func (m *fitMemo) get(k memoKey, make func() string) string {
@@ -64,7 +66,7 @@ func (m *fitMemo) get(k memoKey, make func() string) string {
 }
 
 // use starts a frame drawn with st.
-func (m *fitMemo) use(st *Styles) {
+func (m *fitMemo) use(st *theme.Styles) {
 	if m != nil && m.st != st {
 		clear(m.cur)
 		clear(m.old)

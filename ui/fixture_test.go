@@ -7,6 +7,7 @@ import (
 
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // fixtureEvents is a fixed calculator session: a server, two clients, a
@@ -97,7 +98,7 @@ func fixtureSocks() []netlab.SockInfo {
 
 // fixtureModel is a root model showing the calculator pane fed from the
 // fixture, with no lab behind it: nothing real is started.
-func fixtureModel(theme Theme, w, h int) *Model {
+func fixtureModel(theme theme.Theme, w, h int) *Model {
 	m := NewModel(Options{Pane: "calc", Theme: theme})
 	p := m.panes[paneCalc].(*labPane)
 	f := &labFeed{to: paneCalc, socks: fixtureSocks(), snapped: true, wire: netlab.WireStatus{Asked: true, On: true, Private: true}}

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // View draws the pane. Everything in it comes from the feed (events and the
@@ -52,7 +52,7 @@ func (p *labPane) View(width, height int) string {
 		}
 	}
 	canvas := newCanvas(width, height, p.c.fits)
-	framed := func(title, note string, lines []string, w, h int, st *Styles) []string {
+	framed := func(title, note string, lines []string, w, h int, st *theme.Styles) []string {
 		return framedLines(title, note, lines, w, h, st, p.c.fits)
 	}
 	sel := p.selected()
@@ -130,7 +130,7 @@ func titledBlock(title, body string) string { return title + "\n" + body }
 // framedLines draws lines (w columns, h rows inside) in a rounded frame
 // whose top border carries the title and a muted note:
 // "╭─ SERVER  note ──╮". fits keeps the lines between frames.
-func framedLines(title, note string, lines []string, w, h int, st *Styles, fits *fitMemo) []string {
+func framedLines(title, note string, lines []string, w, h int, st *theme.Styles, fits *fitMemo) []string {
 	line := st.Muted
 	out := make([]string, 0, h+2)
 	out = append(out, fits.get(memoKey{kind: memoBorder, s: title, side: note, w: w}, func() string {
@@ -156,7 +156,7 @@ func framedLines(title, note string, lines []string, w, h int, st *Styles, fits 
 }
 
 // clip keeps n lines, replacing the last with a count of what is hidden.
-func clip(lines []string, n int, st *Styles) []string {
+func clip(lines []string, n int, st *theme.Styles) []string {
 	if n <= 0 {
 		return nil
 	}
@@ -169,7 +169,7 @@ func clip(lines []string, n int, st *Styles) []string {
 
 // inputLine is the prompt (the client the text goes to), the field, and the
 // outcome of the last action.
-func (p *labPane) inputLine(width int, st *Styles) string {
+func (p *labPane) inputLine(width int, st *theme.Styles) string {
 	target := "no client"
 	if n := len(p.feed.liveClients()); n > 0 {
 		target = p.feed.liveClients()[n-1]
@@ -201,7 +201,7 @@ func (p *labPane) inputLine(width int, st *Styles) string {
 	if note != "" {
 		nw := min(lipWidth(note), fieldW/2)
 		field := p.input.View(fieldW-nw-2, p.typing, hint, st)
-		return prompt + field + "  " + fit(note, nw)
+		return prompt + field + "  " + theme.Fit(note, nw)
 	}
 	return prompt + p.input.View(fieldW, p.typing, hint, st)
 }
@@ -214,7 +214,7 @@ type transcriptLine struct {
 }
 
 // transcript is transcriptLines, drawn again only when what it shows changed.
-func (p *labPane) transcript(height int, st *Styles) []string {
+func (p *labPane) transcript(height int, st *theme.Styles) []string {
 	if height <= 0 || p.feed == nil {
 		return nil
 	}
@@ -224,7 +224,7 @@ func (p *labPane) transcript(height int, st *Styles) []string {
 
 // transcriptLines builds the client side of the conversation from the history:
 // what each client sent and, line by line, what it received.
-func (p *labPane) transcriptLines(height int, st *Styles) []string {
+func (p *labPane) transcriptLines(height int, st *theme.Styles) []string {
 	var lines []transcriptLine
 	partial := map[string][]byte{}
 	for _, e := range p.feed.history {
@@ -269,9 +269,9 @@ func (p *labPane) transcriptLines(height int, st *Styles) []string {
 }
 
 // transcriptText is one transcript line, styled.
-func transcriptText(t transcriptLine, st *Styles) string {
+func transcriptText(t transcriptLine, st *theme.Styles) string {
 	who := st.Client.Render(shortActor(t.actor))
-	text := printable(t.text)
+	text := theme.Printable(t.text)
 	if t.out {
 		return who + " " + st.Client.Render("›") + " " + st.Text.Render(text)
 	}
@@ -294,5 +294,5 @@ func (p *labPane) failedView(width, height int) string {
 	lines = append(lines, "",
 		st.Prompt.Render("k")+"  let the kernel choose a free port (bind to port 0)",
 		st.Prompt.Render("r")+fmt.Sprintf("  try port %d again", p.port))
-	return block(wrapLines(lines, width), width, height)
+	return theme.Block(wrapLines(lines, width), width, height)
 }

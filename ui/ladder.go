@@ -8,9 +8,9 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/safetext"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // LadderOpts are the live parts of a ladder diagram besides the history.
@@ -49,7 +49,7 @@ const remoteNote = "what the server did is not visible from here; what came back
 func isClient(r netlab.Role) bool { return r == netlab.RoleClient }
 
 // roleStyle picks the style for a role.
-func roleStyle(r netlab.Role, st *Styles) lipgloss.Style {
+func roleStyle(r netlab.Role, st *theme.Styles) lipgloss.Style {
 	if isClient(r) {
 		return st.Client
 	}
@@ -77,8 +77,8 @@ func ladderCols(width int) (left, lane, right int) {
 // in time order, arrows where bytes leave an actor. The newest rows are at
 // the bottom (scrolled to keep Selected visible); blocked and pending calls
 // follow the history. Pure: the lesson pane uses it too.
-func RenderLadder(events []netlab.Event, width, height int, st *Styles, o LadderOpts) string {
-	return block(ladderLines(events, width, height, st, o), width, height)
+func RenderLadder(events []netlab.Event, width, height int, st *theme.Styles, o LadderOpts) string {
+	return theme.Block(ladderLines(events, width, height, st, o), width, height)
 }
 
 // ladderTailRow is a live call after the history: blocked or at the gate.
@@ -177,7 +177,7 @@ func spansLadder(e *netlab.Event) bool {
 // is one (the same rows are measured every frame).
 type ladderMeasure struct {
 	events []netlab.Event
-	st     *Styles
+	st     *theme.Styles
 	remote bool
 	cache  *ladderCache
 }
@@ -239,18 +239,18 @@ func ladderColumns(width int, n ladderNeeds) (left, lane, right int) {
 }
 
 // ladderHeader is the actors' names over their lifelines.
-func ladderHeader(left, lane int, st *Styles, remote bool) string {
+func ladderHeader(left, lane int, st *theme.Styles, remote bool) string {
 	rtop, rname := st.Muted.Render("┬"), st.Server.Bold(true).Render("server")
 	if remote {
 		rtop = st.Muted.Render("┊")
 		rname = st.Server.Bold(true).Render("server") + st.Muted.Render(" (remote)")
 	}
-	return fitRight(st.Client.Bold(true).Render("client"), left) + st.Muted.Render("┬") +
+	return theme.FitRight(st.Client.Bold(true).Render("client"), left) + st.Muted.Render("┬") +
 		strings.Repeat(" ", lane) + rtop + rname
 }
 
 // ladderLines is RenderLadder's lines, before they are made a block.
-func ladderLines(events []netlab.Event, width, height int, st *Styles, o LadderOpts) []string {
+func ladderLines(events []netlab.Event, width, height int, st *theme.Styles, o LadderOpts) []string {
 	if width < 20 || height < 2 {
 		return nil
 	}
@@ -287,7 +287,7 @@ func ladderLines(events []netlab.Event, width, height int, st *Styles, o LadderO
 	if remote && height-len(tail) > 2 {
 		// Across the diagram, like the rows of the lab itself: the note is
 		// about the whole right side.
-		lines = append(lines, fit(st.Muted.Render("  ┊ "+remoteNote), width))
+		lines = append(lines, theme.Fit(st.Muted.Render("  ┊ "+remoteNote), width))
 	}
 	newer := len(rows) - end
 	if newer > 0 && room > 2 {
@@ -301,14 +301,14 @@ func ladderLines(events []netlab.Event, width, height int, st *Styles, o LadderO
 		// diagram never looks like the beginning of the conversation.
 		start = max(start, end-(room-1))
 		above := uint64(start) + o.Lost
-		lines = append(lines, fit(st.Muted.Render(fmt.Sprintf("  ⋮ %d earlier calls above", above)), width))
+		lines = append(lines, theme.Fit(st.Muted.Render(fmt.Sprintf("  ⋮ %d earlier calls above", above)), width))
 	}
 	rowStart := len(lines)
 	for _, r := range rows[start:end] {
 		lines = append(lines, c.row(events, st, r, rowGeom{left, lane, right, remote}, o.Selected, segs))
 	}
 	if newer > 0 && room > 1 {
-		lines = append(lines, fit(st.Prompt.Render(fmt.Sprintf("  ↓ %d newer below", newer)), width))
+		lines = append(lines, theme.Fit(st.Prompt.Render(fmt.Sprintf("  ↓ %d newer below", newer)), width))
 	}
 	if len(lines) < height-len(tail) {
 		empty := c.emptyRow(left, lane, st, remote)
@@ -325,13 +325,13 @@ func ladderLines(events []netlab.Event, width, height int, st *Styles, o LadderO
 
 // ladderTailLines are the tail's lines, the NEXT call's explanation
 // after the blocked calls, at most height-2 of them (the newest).
-func ladderTailLines(rows []ladderTailRow, explain string, blocked int, g rowGeom, height int, st *Styles) []string {
+func ladderTailLines(rows []ladderTailRow, explain string, blocked int, g rowGeom, height int, st *theme.Styles) []string {
 	var tail []string
 	width := g.left + g.lane + 2 + g.right
 	for i, t := range rows {
 		tail = append(tail, ladderRow(t.e, g.left, g.lane, g.right, st, t.kind, nil, g.remote))
 		if i == blocked && explain != "" {
-			tail = append(tail, st.Pending.Render(fit("  ▶ "+explain, width)))
+			tail = append(tail, st.Pending.Render(theme.Fit("  ▶ "+explain, width)))
 		}
 	}
 	if len(tail) > height-2 {
@@ -377,7 +377,7 @@ const (
 // ladderRow renders one event as one line.
 // rowText is a row's text on its lifeline's side, and whether that side is
 // the client's.
-func rowText(e netlab.Event, st *Styles, kind rowKind) (string, bool) {
+func rowText(e netlab.Event, st *theme.Styles, kind rowKind) (string, bool) {
 	if e.Kind == netlab.KindPacket {
 		return packetSide(e, st, kind), isClient(e.Pkt.FromRole)
 	}
@@ -401,22 +401,22 @@ func rowText(e netlab.Event, st *Styles, kind rowKind) (string, bool) {
 	return text, client
 }
 
-func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, d *segDelta, remote bool) string {
+func ladderRow(e netlab.Event, left, lane, right int, st *theme.Styles, kind rowKind, d *segDelta, remote bool) string {
 	width := left + lane + 2 + right
 	if e.Kind == netlab.KindNote {
-		return fit(st.Muted.Render("  · "+e.Actor+": "+e.Note), width)
+		return theme.Fit(st.Muted.Render("  · "+e.Actor+": "+e.Note), width)
 	}
 	if e.Kind == netlab.KindLab {
 		s := st.Muted
 		if e.Result == 0 {
 			s = st.Error
 		}
-		return fit(s.Render("  · "+e.Note), width)
+		return theme.Fit(s.Render("  · "+e.Note), width)
 	}
 	if e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket {
 		// A read the lab made (a sysctl): a kernel fact, but no one's call
 		// in the conversation, so it spans the diagram.
-		return fit(st.Muted.Render("  · "+e.Actor+": ")+e.Op.String()+"("+e.Text+") = "+st.Kernel.Render(safetext.String(strings.Join(strings.Fields(string(e.Data)), " "))), width)
+		return theme.Fit(st.Muted.Render("  · "+e.Actor+": ")+e.Op.String()+"("+e.Text+") = "+st.Kernel.Render(safetext.String(strings.Join(strings.Fields(string(e.Data)), " "))), width)
 	}
 	text, client := rowText(e, st, kind)
 	if avail := map[bool]int{true: left - 1, false: right}[client]; ansi.StringWidth(text) > avail && e.Kind != netlab.KindPacket {
@@ -447,9 +447,9 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, 
 		mark = st.Selected.Render("▸")
 	}
 	if client {
-		return fit(mark+fitRight(text, left-1)+bar+arrow+rbar, width)
+		return theme.Fit(mark+theme.FitRight(text, left-1)+bar+arrow+rbar, width)
 	}
-	return fit(mark+strings.Repeat(" ", left-1)+bar+arrow+rbar+fit(text, right), width)
+	return theme.Fit(mark+strings.Repeat(" ", left-1)+bar+arrow+rbar+theme.Fit(text, right), width)
 }
 
 // compactCallText is a row's text for a side too narrow for callText: no
@@ -458,7 +458,7 @@ func ladderRow(e netlab.Event, left, lane, right int, st *Styles, kind rowKind, 
 // have them).
 // At level 2 a connect's row drops the server's port as well (the server
 // side of the diagram names it).
-func compactCallText(e netlab.Event, st *Styles, kind rowKind, client bool, level int) string {
+func compactCallText(e netlab.Event, st *theme.Styles, kind rowKind, client bool, level int) string {
 	if kind != rowNormal && kind != rowSelected {
 		text, _ := rowText(e, st, kind)
 		return text
@@ -524,7 +524,7 @@ func callName(e netlab.Event) string {
 }
 
 // callText is "recv(9) = 6 "2+3*4\n"" with the parts in their roles.
-func callText(e netlab.Event, st *Styles) string {
+func callText(e netlab.Event, st *theme.Styles) string {
 	if e.Kind == netlab.KindBlocked {
 		// Kept in the history only for a connect: its SYN left here. A
 		// program's blocking connect() never sees the EINPROGRESS socklab's
@@ -562,7 +562,7 @@ func callText(e netlab.Event, st *Styles) string {
 	return s + stateSuffix(e, st)
 }
 
-func stateSuffix(e netlab.Event, st *Styles) string {
+func stateSuffix(e netlab.Event, st *theme.Styles) string {
 	if !statesShown(e) {
 		return ""
 	}
@@ -590,7 +590,7 @@ func portText(a interface{ Port() uint16 }) string { return ":" + strconv.Itoa(i
 // of events (those a ladder rows high shows) to be drawn whole: the longest
 // client-side text, a lane of 14, the longest server-side text. A layout
 // uses it to give the ladder room before other parts.
-func LadderWidth(events []netlab.Event, rows int, st *Styles, packets bool) int {
+func LadderWidth(events []netlab.Event, rows int, st *theme.Styles, packets bool) int {
 	needL, needR := len("client"), len("server")
 	n := 0
 	for i := len(events) - 1; i >= 0 && n < rows; i-- {
@@ -623,7 +623,7 @@ const ladderQuote = 24
 // quoteShort quotes a payload for a ladder row, eliding inside the quotes
 // (so the row itself is never cut): "error: unknown name 'h…".
 func quoteShort(p []byte) string {
-	s := []rune(printable(p))
+	s := []rune(theme.Printable(p))
 	if len(s) > ladderQuote {
 		return `"` + string(s[:ladderQuote-1]) + `…"`
 	}

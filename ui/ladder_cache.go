@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // ladderCache keeps what a ladder drew last frame, so a frame draws only
@@ -17,7 +18,7 @@ import (
 // log, so a pane makes a new one for a new feed (see forFeed).
 type ladderCache struct {
 	feed *labFeed
-	st   *Styles
+	st   *theme.Styles
 
 	// The plan of the last history seen, kept while the history is the
 	// same slice with the same ends.
@@ -82,7 +83,7 @@ func (c *ladderCache) forFeed(f *labFeed) *ladderCache {
 
 // begin starts a frame: everything is dropped when the styles changed (a
 // theme switch, the terminal's background arriving).
-func (c *ladderCache) begin(st *Styles) *ladderCache {
+func (c *ladderCache) begin(st *theme.Styles) *ladderCache {
 	if c == nil {
 		return nil
 	}
@@ -150,7 +151,7 @@ func (c *ladderCache) putSide(k sideKey, w int, client bool) {
 }
 
 // header is ladderHeader, kept for the last geometry.
-func (c *ladderCache) header(left, lane int, st *Styles, remote bool) string {
+func (c *ladderCache) header(left, lane int, st *theme.Styles, remote bool) string {
 	if c == nil {
 		return ladderHeader(left, lane, st, remote)
 	}
@@ -162,7 +163,7 @@ func (c *ladderCache) header(left, lane int, st *Styles, remote bool) string {
 }
 
 // row is one history row's line.
-func (c *ladderCache) row(events []netlab.Event, st *Styles, r ladderLine, g rowGeom, selected uint64, segs segDeltas) string {
+func (c *ladderCache) row(events []netlab.Event, st *theme.Styles, r ladderLine, g rowGeom, selected uint64, segs segDeltas) string {
 	e := &events[r.ix]
 	k := rowKey{seq: e.Seq, state: r.state, moved: r.moved, geom: g}
 	if !r.state && e.Seq == selected {
@@ -195,7 +196,7 @@ func (c *ladderCache) row(events []netlab.Event, st *Styles, r ladderLine, g row
 }
 
 // emptyRow is a line of the two lifelines with nothing on them.
-func (c *ladderCache) emptyRow(left, lane int, st *Styles, remote bool) string {
+func (c *ladderCache) emptyRow(left, lane int, st *theme.Styles, remote bool) string {
 	k := headKey{left, lane, remote}
 	if c != nil && c.empty != "" && c.emptyKey == k {
 		return c.empty

@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // icmpEvent is the kernel's port unreachable back to a client that sent a
@@ -28,7 +28,7 @@ func icmpEvent(seq uint64) netlab.Event {
 // whose datagram it quotes, naming the port and the call it answers; the
 // bytes view names the quoted datagram.
 func TestLadderICMP(t *testing.T) {
-	st := NewStyles(ThemeDark, true)
+	st := theme.NewStyles(theme.ThemeDark, true)
 	send := netlab.Event{Seq: 1, Kind: netlab.KindCall, Op: netlab.OpSendto, Role: netlab.RoleClient, Actor: "client 1",
 		FD: 5, Result: 7, Data: []byte("anyone?"), Remote: netip.MustParseAddrPort("127.0.0.1:4242")}
 	out := ansi.Strip(RenderLadder([]netlab.Event{send, icmpEvent(2)}, 110, 8, st, LadderOpts{Packets: true}))
@@ -66,7 +66,7 @@ func TestLadderICMP(t *testing.T) {
 // call whose bytes it carries (and that they were held), a call matched
 // only by time, the kernel, or a program outside socklab.
 func TestPacketSideOrigins(t *testing.T) {
-	st := NewStyles(ThemeDark, true)
+	st := theme.NewStyles(theme.ThemeDark, true)
 	cases := []struct {
 		origin netlab.Origin
 		rule   netlab.Rule

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // ladderLine is one line of a ladder's history: an event's row, or the
@@ -77,7 +78,7 @@ func sameConn(e netlab.Event, p *netlab.Packet) bool {
 }
 
 // stateRowText is a state row's text: who read it, and the state.
-func stateRowText(e netlab.Event, st *Styles) (string, bool) {
+func stateRowText(e netlab.Event, st *theme.Styles) (string, bool) {
 	text := st.Muted.Render("state now ") + st.Kernel.Render(e.State.String())
 	client := isClient(e.Role)
 	if client {
@@ -97,7 +98,7 @@ func shownEvent(e netlab.Event, r ladderLine) netlab.Event {
 
 // stateRow draws a state row on its actor's side, between the lifelines'
 // bars as a call row is.
-func stateRow(e netlab.Event, left, lane, right int, st *Styles, remote bool) string {
+func stateRow(e netlab.Event, left, lane, right int, st *theme.Styles, remote bool) string {
 	width := left + lane + 2 + right
 	text, client := stateRowText(e, st)
 	bar := st.Muted.Render("│")
@@ -107,7 +108,7 @@ func stateRow(e netlab.Event, left, lane, right int, st *Styles, remote bool) st
 	}
 	arrow := strings.Repeat(" ", lane)
 	if client {
-		return fit(" "+fitRight(text, left-1)+bar+arrow+rbar, width)
+		return theme.Fit(" "+theme.FitRight(text, left-1)+bar+arrow+rbar, width)
 	}
-	return fit(" "+strings.Repeat(" ", left-1)+bar+arrow+rbar+fit(text, right), width)
+	return theme.Fit(" "+strings.Repeat(" ", left-1)+bar+arrow+rbar+theme.Fit(text, right), width)
 }

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // stateLeaks checks the rule over a history: a state shown on a line
@@ -71,7 +71,7 @@ func TestStateIsDrawnWhereItWasRead(t *testing.T) {
 	if bad := stateLeaks(evs); len(bad) > 0 {
 		t.Fatal(bad)
 	}
-	out := ansi.Strip(RenderLadder(evs, 100, 8, NewStyles(ThemeDark, true), LadderOpts{Packets: true}))
+	out := ansi.Strip(RenderLadder(evs, 100, 8, theme.NewStyles(theme.ThemeDark, true), LadderOpts{Packets: true}))
 	lines := strings.Split(out, "\n")
 	closeAt, stateAt, lastFIN := -1, -1, -1
 	for i, l := range lines {
@@ -91,7 +91,7 @@ func TestStateIsDrawnWhereItWasRead(t *testing.T) {
 		t.Fatalf("want close, the FINs, then the state row (close %d, last FIN %d, state %d):\n%s", closeAt, lastFIN, stateAt, out)
 	}
 	// Without the wire no segment is drawn, so the state stays on its row.
-	out = ansi.Strip(RenderLadder(evs, 100, 8, NewStyles(ThemeDark, true), LadderOpts{}))
+	out = ansi.Strip(RenderLadder(evs, 100, 8, theme.NewStyles(theme.ThemeDark, true), LadderOpts{}))
 	if !strings.Contains(out, "TIME_WAIT") || strings.Contains(out, "state now") {
 		t.Fatalf("without segments the state belongs on the call's row:\n%s", out)
 	}
@@ -111,7 +111,7 @@ func TestNewerRowsAreNeverHidden(t *testing.T) {
 	evs = append(evs, netlab.Event{Seq: 31, Kind: netlab.KindCall, Op: netlab.OpSocket, Role: netlab.RoleClient, Actor: "client 2", Result: 9, FD: -1},
 		netlab.Event{Seq: 32, Kind: netlab.KindCall, Op: netlab.OpConnect, Role: netlab.RoleClient, Actor: "client 2", FD: 9,
 			Args: netlab.Args{Addr: netip.MustParseAddrPort("127.0.0.1:1081")}, State: netlab.StateEstablished})
-	st := NewStyles(ThemeDark, true)
+	st := theme.NewStyles(theme.ThemeDark, true)
 	picked := ansi.Strip(RenderLadder(evs, 100, 12, st, LadderOpts{Selected: 5}))
 	if !strings.Contains(picked, "send(4) = 5") || !strings.Contains(picked, "newer below") {
 		t.Fatalf("an older pick must stay in view and say that newer rows exist:\n%s", picked)

@@ -5,9 +5,9 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // packetLabel is what a segment's arrow says: its flags as written on the
@@ -37,7 +37,7 @@ func packetLabel(p *netlab.Packet) string {
 
 // packetArrow draws a captured segment across the lane, from the lifeline
 // of the socket that sent it.
-func packetArrow(e netlab.Event, lane int, st *Styles) string {
+func packetArrow(e netlab.Event, lane int, st *theme.Styles) string {
 	p := e.Pkt
 	style := st.Wire
 	if p.Seg.Flags.Has(wire.FlagRST) || p.Seg.IsICMP() {
@@ -57,7 +57,7 @@ func packetArrow(e netlab.Event, lane int, st *Styles) string {
 
 // packetSide is the text beside a segment's arrow on its sender's side: the
 // call that put it in motion, or the kernel that sent it on its own.
-func packetSide(e netlab.Event, st *Styles, kind rowKind) string {
+func packetSide(e netlab.Event, st *theme.Styles, kind rowKind) string {
 	p := e.Pkt
 	var text string
 	switch p.Origin {
@@ -152,7 +152,7 @@ func countSegs(events []netlab.Event) segDeltas {
 }
 
 // segsLane writes a call's segment counts in the lane: "2 out · 1 in".
-func segsLane(d segDelta, lane int, st *Styles) string {
+func segsLane(d segDelta, lane int, st *theme.Styles) string {
 	text := strconv.FormatUint(d.out, 10) + " out · " + strconv.FormatUint(d.in, 10) + " in"
 	if len([]rune(text)) > lane {
 		text = strconv.FormatUint(d.out, 10) + "↑ " + strconv.FormatUint(d.in, 10) + "↓"
@@ -163,7 +163,7 @@ func segsLane(d segDelta, lane int, st *Styles) string {
 // wireBadge is the status line's words on the capture, as netlab words
 // them: "wire: on (private network)", "wire: off — <why>" (the hint is on
 // the ladder's first row), and the segments the capture lost, if any.
-func wireBadge(w netlab.WireStatus, st *Styles) string {
+func wireBadge(w netlab.WireStatus, st *theme.Styles) string {
 	if !w.On {
 		return st.Muted.Render("wire: off — " + w.Why)
 	}

@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 func segEvent(seq uint64, flags wire.Flags, n int, fromClient bool, cause netlab.Op) netlab.Event {
@@ -31,7 +31,7 @@ func segEvent(seq uint64, flags wire.Flags, n int, fromClient bool, cause netlab
 // draws no arrow of its own; without it, no segment and no arrow appear
 // and a call's lane shows its socket's TCP_INFO counters instead.
 func TestLadderPackets(t *testing.T) {
-	st := NewStyles(ThemeDark, true)
+	st := theme.NewStyles(theme.ThemeDark, true)
 	send := netlab.Event{Seq: 1, Kind: netlab.KindCall, Op: netlab.OpSend, Role: netlab.RoleClient, Actor: "client 1",
 		FD: 5, Result: 6, Data: []byte("hello\n"), Remote: netip.MustParseAddrPort("127.0.0.1:1081"),
 		Segs: netlab.Segs{Valid: true, Out: 4, In: 2}}
@@ -65,7 +65,7 @@ func TestLadderPackets(t *testing.T) {
 // TestPacketBytesView: a selected segment shows its header fields and its
 // frame in hex.
 func TestPacketBytesView(t *testing.T) {
-	st := NewStyles(ThemeDark, true)
+	st := theme.NewStyles(theme.ThemeDark, true)
 	e := segEvent(2, wire.FlagSYN, 0, true, netlab.OpConnect)
 	e.Pkt.Seg.Seq, e.Pkt.Seg.Win, e.Pkt.Seg.Opts = 2879839075, 65495, wire.Options{MSS: 65495, WScale: 7}
 	e.Pkt.Why = "sent by connect"

@@ -9,9 +9,9 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // fixtureLessonPane is lesson-like content with fixed results (no real
@@ -67,7 +67,7 @@ func fixtureLessonPane(t *testing.T, c *Common) *lessonsPane {
 func TestGoldenLessonScreen(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			m := NewModel(Options{Pane: "lessons", Theme: ThemeDark})
+			m := NewModel(Options{Pane: "lessons", Theme: theme.ThemeDark})
 			defer m.Close()
 			m.panes[paneLessons] = fixtureLessonPane(t, m.c)
 			m.Update(tea_WindowSize(size[0], size[1]))
@@ -87,7 +87,7 @@ func TestGoldenLessonScreen(t *testing.T) {
 // TestWrongAnswerPromisesOnlyAnExplanationThatIsThere: "why is explained
 // below" only when an explanation is below.
 func TestWrongAnswerPromisesOnlyAnExplanationThatIsThere(t *testing.T) {
-	m := NewModel(Options{Pane: "lessons", Theme: ThemeDark})
+	m := NewModel(Options{Pane: "lessons", Theme: theme.ThemeDark})
 	defer m.Close()
 	p := fixtureLessonPane(t, m.c)
 	for _, whens := range [][]string{{"The kernels did the handshake."}, nil} {
@@ -106,7 +106,7 @@ func TestWrongAnswerPromisesOnlyAnExplanationThatIsThere(t *testing.T) {
 // the screen says so and marks the answer neither right nor wrong, and the
 // score leaves the question out.
 func TestNoChoiceMatchedIsNotGraded(t *testing.T) {
-	m := NewModel(Options{Pane: "lessons", Theme: ThemeDark})
+	m := NewModel(Options{Pane: "lessons", Theme: theme.ThemeDark})
 	defer m.Close()
 	p := fixtureLessonPane(t, m.c)
 	p.results[1].Choices = []bool{false, false}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // Lesson prose is a small subset of Markdown: paragraphs, lists, headings,
@@ -23,11 +24,11 @@ type mdCache struct {
 type mdKey struct {
 	text  string
 	width int
-	st    *Styles
+	st    *theme.Styles
 }
 
 // render returns the Markdown as lines at most width cells wide.
-func (c *mdCache) render(text string, width int, st *Styles) []string {
+func (c *mdCache) render(text string, width int, st *theme.Styles) []string {
 	if strings.TrimSpace(text) == "" || width < 10 {
 		return nil
 	}
@@ -44,7 +45,7 @@ func (c *mdCache) render(text string, width int, st *Styles) []string {
 }
 
 // renderMarkdown draws text block by block.
-func renderMarkdown(text string, width int, st *Styles) []string {
+func renderMarkdown(text string, width int, st *theme.Styles) []string {
 	var out []string
 	blank := func() {
 		if len(out) > 0 && out[len(out)-1] != "" {
@@ -61,7 +62,7 @@ func renderMarkdown(text string, width int, st *Styles) []string {
 		case strings.HasPrefix(trimmed, "```"):
 			blank()
 			for i++; i < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[i]), "```"); i++ {
-				out = append(out, "  "+st.Kernel.Render(fit(lines[i], width-2)))
+				out = append(out, "  "+st.Kernel.Render(theme.Fit(lines[i], width-2)))
 			}
 			blank()
 		case strings.HasPrefix(trimmed, "#"):
@@ -124,7 +125,7 @@ func wrapText(s string, width int, first, rest string) []string {
 
 // inline styles `code`, **bold**, *emphasis* / _emphasis_ and [text](url)
 // (shown as "text (url)"); unmatched markers stay as they are.
-func inline(s string, st *Styles) string {
+func inline(s string, st *theme.Styles) string {
 	var b strings.Builder
 	prev := byte(' ')
 	for len(s) > 0 {

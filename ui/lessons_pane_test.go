@@ -1,14 +1,14 @@
 package ui
 
 import (
-	"strings"
-
-	"github.com/charmbracelet/x/ansi"
 	"path/filepath"
+	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/socklab/socklab/ui/theme"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/socklab/socklab/lessons"
 )
 
@@ -16,7 +16,7 @@ import (
 func asking(p *lessonsPane) bool { return p.mode() == modeQuestion }
 
 func testCommon() *Common {
-	return &Common{Styles: NewStyles(ThemeDark, true), Keys: DefaultKeyMap(), Opts: Options{Pane: "lessons"}}
+	return &Common{Styles: theme.NewStyles(theme.ThemeDark, true), Keys: DefaultKeyMap(), Opts: Options{Pane: "lessons"}}
 }
 
 // drive runs cmd and every command its messages lead to, feeding each

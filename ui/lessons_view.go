@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // View renders the pane: the lesson list, or the open lesson.
@@ -17,7 +17,7 @@ func (p *lessonsPane) View(width, height int) string {
 	p.lastWidth = width // c skips the side-by-side code where it cannot fit
 	switch {
 	case p.loadErr != nil:
-		return block(append([]string{st.Error.Render("The lessons could not be loaded:")},
+		return theme.Block(append([]string{st.Error.Render("The lessons could not be loaded:")},
 			strings.Split(p.loadErr.Error(), "\n")...), width, height)
 	case p.mode() == modeList:
 		return p.viewList(width, height)
@@ -39,7 +39,7 @@ func (p *lessonsPane) viewList(width, height int) string {
 		}
 		row := fmt.Sprintf(" %2d %-6s %s", i+1, mark, l.Title)
 		if i == p.sel {
-			row = st.Selected.Render(fit("▸"+row[1:], width-2))
+			row = st.Selected.Render(theme.Fit("▸"+row[1:], width-2))
 		} else if lp.Done {
 			row = st.Wire.Render(row)
 		}
@@ -53,7 +53,7 @@ func (p *lessonsPane) viewList(width, height int) string {
 	if p.err != "" {
 		lines = append(lines, st.Error.Render(p.err))
 	}
-	return block(lines, width, height)
+	return theme.Block(lines, width, height)
 }
 
 // shownStep says what the lesson screen is about: the step whose
@@ -84,7 +84,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 		right += "  ✓ done"
 	}
 	title := st.Title.Render(fmt.Sprintf("Lesson %d/%d · %s", p.cur+1, len(p.catalog), l.Title))
-	header := fit(title, width-ansi.StringWidth(right)-1) + " " + st.Kernel.Render(right)
+	header := theme.Fit(title, width-ansi.StringWidth(right)-1) + " " + st.Kernel.Render(right)
 
 	// Side by side when the ladder's rows fit beside a readable text
 	// column (at least 44 columns, at most 9/20 of the width); otherwise
@@ -106,8 +106,8 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 		}
 		ladH := height - 1 - len(codeLines)
 		side := append(codeLines, strings.Split(RenderLadder(ladderEvents, sideW, ladH, st, LadderOpts{Blocked: blocked, Packets: p.showPackets(), Selected: p.segSeq}), "\n")...)
-		body := sideBySide(block(p.scrolled(text, height-1), textW, height-1), block(side, sideW, height-1), 1)
-		return block(append([]string{header}, strings.Split(body, "\n")...), width, height)
+		body := theme.SideBySide(theme.Block(p.scrolled(text, height-1), textW, height-1), theme.Block(side, sideW, height-1), 1)
+		return theme.Block(append([]string{header}, strings.Split(body, "\n")...), width, height)
 	}
 	// The ladder keeps at least 10 rows (and its header) where the height
 	// allows: at 80x24 it is the step's evidence, the text scrolls.
@@ -123,10 +123,10 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 		textH = max(1, len(text))
 	}
 	out := []string{header}
-	out = append(out, strings.Split(block(p.scrolled(text, textH), width, textH), "\n")...)
+	out = append(out, strings.Split(theme.Block(p.scrolled(text, textH), width, textH), "\n")...)
 	out = append(out, codeLines...)
 	out = append(out, strings.Split(RenderLadder(ladderEvents, width, ladH, st, LadderOpts{Blocked: blocked, Packets: p.showPackets(), Selected: p.segSeq}), "\n")...)
-	return block(out, width, height)
+	return theme.Block(out, width, height)
 }
 
 // textLines is the left column: the step title, the prediction or the real
@@ -317,7 +317,7 @@ func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, place codePlace
 	col := func(name, code string, cw int) []string {
 		lines := []string{st.Muted.Render(name)}
 		for _, l := range strings.Split(code, "\n") {
-			lines = append(lines, st.Kernel.Render(fit(strings.ReplaceAll(l, "\t", "    "), cw)))
+			lines = append(lines, st.Kernel.Render(theme.Fit(strings.ReplaceAll(l, "\t", "    "), cw)))
 		}
 		return lines
 	}
@@ -329,9 +329,9 @@ func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, place codePlace
 		lines = col("Go  (c: both)", step.Go, w)
 	default:
 		cw := (w - 3) / 2
-		l := block(col("Python", step.Python, cw), cw, maxH)
-		r := block(col("Go  (c: switch)", step.Go, cw), cw, maxH)
-		lines = strings.Split(sideBySide(l, r, 3), "\n")
+		l := theme.Block(col("Python", step.Python, cw), cw, maxH)
+		r := theme.Block(col("Go  (c: switch)", step.Go, cw), cw, maxH)
+		lines = strings.Split(theme.SideBySide(l, r, 3), "\n")
 		for len(lines) > 1 && strings.TrimSpace(ansi.Strip(lines[len(lines)-1])) == "" {
 			lines = lines[:len(lines)-1]
 		}
@@ -407,7 +407,7 @@ func (p *lessonsPane) scrolled(text []string, h int) []string {
 
 // openPortWarnings says, for each address a step bound beyond loopback,
 // that any machine that can reach this one may connect to it.
-func openPortWarnings(evs []netlab.Event, st *Styles) []string {
+func openPortWarnings(evs []netlab.Event, st *theme.Styles) []string {
 	var out []string
 	for _, e := range evs {
 		if e.Kind == netlab.KindCall && e.Op == netlab.OpBind && !e.Failed() && e.Local.IsValid() && !netlab.IsLoopback(e.Local.Addr()) {
@@ -444,5 +444,5 @@ func (p *lessonsPane) showPackets() bool {
 func (p *lessonsPane) segmentLines(e netlab.Event, w, h int) []string {
 	st := p.c.Styles
 	title := st.Title.Render("SEGMENT") + st.Muted.Render("  [ ] older/newer · esc back to the code")
-	return append([]string{fit(title, w)}, strings.Split(renderPacket(e, w, h-1, st), "\n")...)
+	return append([]string{theme.Fit(title, w)}, strings.Split(renderPacket(e, w, h-1, st), "\n")...)
 }

@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // TestMarkdownSubset: the prose of lessons renders as text a student reads,
 // never raw Markdown: no backticks or asterisks, lists as bullets, words
 // wrapped to the width, identifiers with underscores untouched.
 func TestMarkdownSubset(t *testing.T) {
-	st := NewStyles(ThemeDark, true)
+	st := theme.NewStyles(theme.ThemeDark, true)
 	src := "A **request/response protocol**: the client sends `2+3*4`, see [the docs](https://example.org).\n" +
 		"Options like SO_REUSEADDR and TIME_WAIT stay whole; 2*3*4 too; *this* is emphasis.\n\n" +
 		"- first item\n  goes on here\n- second item\n\n" +

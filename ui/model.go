@@ -2,14 +2,15 @@ package ui
 
 import (
 	"fmt"
-	"github.com/charmbracelet/x/ansi"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/socklab/socklab/ui/theme"
+
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -37,7 +38,7 @@ type quitAsker interface{ QuitQuestion() string }
 // NewModel builds the root model without starting anything: the first pane
 // starts its lab in Init. Tests drive it with Update directly.
 func NewModel(opts Options) *Model {
-	c := &Common{Styles: NewStyles(opts.Theme, DarkBackground), Keys: DefaultKeyMap(), Opts: opts, fits: newFitMemo()}
+	c := &Common{Styles: theme.NewStyles(opts.Theme, theme.DarkBackground), Keys: DefaultKeyMap(), Opts: opts, fits: newFitMemo()}
 	m := &Model{c: c, help: help.New()}
 	first := paneEcho
 	switch opts.Pane {
@@ -77,7 +78,7 @@ func NewModel(opts Options) *Model {
 // Init asks for the terminal background (theme auto) and starts the first pane.
 func (m *Model) Init() tea.Cmd {
 	var cmds []tea.Cmd
-	if m.c.Opts.Theme == ThemeAuto {
+	if m.c.Opts.Theme == theme.ThemeAuto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	cmds = append(cmds, m.show(m.active))
@@ -128,8 +129,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.BackgroundColorMsg:
-		if m.c.Opts.Theme == ThemeAuto || m.c.Opts.Theme == ThemeHighContrast {
-			m.c.Styles = NewStyles(m.c.Opts.Theme, Background(msg.IsDark()))
+		if m.c.Opts.Theme == theme.ThemeAuto || m.c.Opts.Theme == theme.ThemeHighContrast {
+			m.c.Styles = theme.NewStyles(m.c.Opts.Theme, theme.Background(msg.IsDark()))
 			m.restyle()
 		}
 		return m, nil
@@ -269,10 +270,10 @@ func (m *Model) render() string {
 	footer := m.footer(p, l.footer.w-1)
 	defer m.c.fits.frame()
 	return strings.Join([]string{
-		fit(m.tabBar(), l.tabs.w),
+		theme.Fit(m.tabBar(), l.tabs.w),
 		m.bodyBlock(body, l.body.w, l.body.h),
-		fit(" "+m.status(p), l.status.w),
-		fit(" "+footer, l.footer.w),
+		theme.Fit(" "+m.status(p), l.status.w),
+		theme.Fit(" "+footer, l.footer.w),
 	}, "\n")
 }
 

@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"github.com/charmbracelet/x/ansi"
 	"net"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 
 	tea "charm.land/bubbletea/v2"
 

@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // TestOpenPortWarning: a step that bound every interface warns on screen; a
 // loopback bind or a failed bind does not.
 func TestOpenPortWarning(t *testing.T) {
-	st := NewStyles(ThemeDark, true)
+	st := theme.NewStyles(theme.ThemeDark, true)
 	bind := func(addr string, errno bool) netlab.Event {
 		e := netlab.Event{Kind: netlab.KindCall, Op: netlab.OpBind, Local: netip.MustParseAddrPort(addr)}
 		if errno {

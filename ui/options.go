@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // Options are what the command line chooses.
@@ -11,7 +12,7 @@ type Options struct {
 	Host  netip.Addr // address the servers bind; default 127.0.0.1
 	Port  uint16     // server port of the first pane shown; 0: the kernel chooses
 	Pane  string     // "echo", "calc" or "lessons": the pane shown first
-	Theme Theme
+	Theme theme.Theme
 	// Lessons: which lesson the lesson pane opens (Number 0: the last one
 	// opened, or the list) and an instructor's lesson directory.
 	Lessons LessonOptions
@@ -53,3 +54,18 @@ type ConnectOptions struct {
 	// 1081 is the calculator's"): shown, so a wrong guess is plain.
 	ServiceWhy string
 }
+
+// Theme, its values and ParseTheme are the command line's names for
+// theme's: the commands choose a theme through Options and never import
+// the UI's sub-packages.
+type Theme = theme.Theme
+
+const (
+	ThemeAuto         = theme.ThemeAuto
+	ThemeDark         = theme.ThemeDark
+	ThemeLight        = theme.ThemeLight
+	ThemeHighContrast = theme.ThemeHighContrast
+)
+
+// ParseTheme maps a --theme value to a Theme.
+func ParseTheme(s string) (Theme, bool) { return theme.ParseTheme(s) }

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
+	"github.com/socklab/socklab/ui/theme"
+
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -9,7 +11,7 @@ import (
 // replaces Styles when the theme or the terminal background changes; panes
 // read it at View time and never keep copies of styles.
 type Common struct {
-	Styles *Styles
+	Styles *theme.Styles
 	Keys   KeyMap
 	Opts   Options
 	// fits keeps fitted lines from one frame to the next (the root ends

@@ -5,8 +5,9 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	tea "charm.land/bubbletea/v2"
+	"github.com/socklab/socklab/ui/theme"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -141,9 +142,9 @@ func (p *programPane) View(width, height int) string {
 	head := []string{}
 	switch {
 	case p.err != nil:
-		head = append(head, st.Error.Render(fit("cannot run "+p.opts.Title+": "+p.err.Error(), width)))
+		head = append(head, st.Error.Render(theme.Fit("cannot run "+p.opts.Title+": "+p.err.Error(), width)))
 	case p.why != "":
-		head = append(head, st.Error.Render(fit("its calls are not traced ("+p.why+"): only the wire is shown", width)))
+		head = append(head, st.Error.Render(theme.Fit("its calls are not traced ("+p.why+"): only the wire is shown", width)))
 	}
 	ladderH := height - len(head) - len(outLines) - 1
 	var lines []string
@@ -157,14 +158,14 @@ func (p *programPane) View(width, height int) string {
 	if p.ended != "" {
 		title += " · ended: " + p.ended
 	}
-	lines = append(lines, st.Muted.Render(fit("── "+title+" ", width)))
+	lines = append(lines, st.Muted.Render(theme.Fit("── "+title+" ", width)))
 	for _, l := range outLines {
 		// A program's output is from outside: control, format (bidi) and
 		// invalid bytes become visible escapes before they reach the terminal.
 		q := strconv.QuoteToGraphic(l)
-		lines = append(lines, fit(q[1:len(q)-1], width))
+		lines = append(lines, theme.Fit(q[1:len(q)-1], width))
 	}
-	return block(lines, width, height)
+	return theme.Block(lines, width, height)
 }
 
 // splitTail returns the last n lines of s.

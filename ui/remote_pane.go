@@ -4,8 +4,9 @@ import (
 	"net/netip"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
+	"github.com/socklab/socklab/ui/theme"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -45,7 +46,7 @@ func (p *labPane) initRemote() tea.Cmd {
 
 // remoteServerLines stand in the SERVER column: the server's sockets are
 // on another machine, and no call of it is seen from here.
-func (p *labPane) remoteServerLines(st *Styles) []string {
+func (p *labPane) remoteServerLines(st *theme.Styles) []string {
 	return []string{
 		st.Server.Render("remote " + p.remote.String()),
 		st.Muted.Render("its sockets are on another machine:"),

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // form is how much of a socket's line a pane has room for.
@@ -32,7 +33,7 @@ func addrText(a netip.AddrPort, f form) string {
 	return a.String()
 }
 
-func stateText(s netlab.SockInfo, f form, st *Styles) string {
+func stateText(s netlab.SockInfo, f form, st *theme.Styles) string {
 	switch {
 	case s.Closed && s.State == netlab.StateNone && f == shortForm:
 		return st.Muted.Render("closed, gone")
@@ -49,7 +50,7 @@ func stateText(s netlab.SockInfo, f form, st *Styles) string {
 // RenderServerSockets lists the server's sockets from a Snapshot: the
 // listening socket, then each socket accept made, drawn as a branch of the
 // listener so it is plain that accept returns a new socket. Pure.
-func RenderServerSockets(socks []netlab.SockInfo, width int, st *Styles) []string {
+func RenderServerSockets(socks []netlab.SockInfo, width int, st *theme.Styles) []string {
 	f := formFor(width, 64)
 	var lines []string
 	var conns []netlab.SockInfo
@@ -86,7 +87,7 @@ func RenderServerSockets(socks []netlab.SockInfo, width int, st *Styles) []strin
 
 // RenderClientSockets lists the clients' sockets from a Snapshot: fd, the
 // local port the kernel picked, the server address, the state. Pure.
-func RenderClientSockets(socks []netlab.SockInfo, width int, st *Styles) []string {
+func RenderClientSockets(socks []netlab.SockInfo, width int, st *theme.Styles) []string {
 	f := formFor(width, 64)
 	var cs []netlab.SockInfo
 	for _, s := range socks {

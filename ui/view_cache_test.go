@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // uncachedRender is the frame the model draws with every cache empty: what
@@ -20,7 +21,7 @@ func uncachedRender(m *Model, p *labPane) string {
 // frame drawn through the caches is the frame drawn without them: a cache
 // that kept a row, a line or a table past a change shows it here.
 func TestViewCacheShowsWhatFreshViewShows(t *testing.T) {
-	m := fixtureModel(ThemeDark, 200, 60)
+	m := fixtureModel(theme.ThemeDark, 200, 60)
 	defer m.Close()
 	p := m.panes[paneCalc].(*labPane)
 	steps := []struct {
@@ -43,7 +44,7 @@ func TestViewCacheShowsWhatFreshViewShows(t *testing.T) {
 			socks = socks[:len(socks)-1]
 			p.feed.socks = socks
 		}},
-		{"the theme changes", func() { m.c.Styles = NewStyles(ThemeLight, false) }},
+		{"the theme changes", func() { m.c.Styles = theme.NewStyles(theme.ThemeLight, false) }},
 		{"narrower", func() { m.Update(tea_WindowSize(120, 40)) }},
 		{"wide again", func() { m.Update(tea_WindowSize(200, 60)) }},
 		{"a new feed with the same Seqs", func() {

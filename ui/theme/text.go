@@ -1,4 +1,4 @@
-package ui
+package theme
 
 import (
 	"strings"
@@ -8,9 +8,9 @@ import (
 	"github.com/socklab/socklab/netlab/safetext"
 )
 
-// fit makes s exactly w cells wide: truncated with "…" or padded with
+// Fit makes s exactly w cells wide: truncated with "…" or padded with
 // spaces. It understands ANSI styling.
-func fit(s string, w int) string {
+func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
@@ -21,8 +21,8 @@ func fit(s string, w int) string {
 	return s + strings.Repeat(" ", w-sw)
 }
 
-// fitRight is fit with the text pushed to the right edge.
-func fitRight(s string, w int) string {
+// FitRight is Fit with the text pushed to the right edge.
+func FitRight(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
@@ -33,15 +33,15 @@ func fitRight(s string, w int) string {
 	return strings.Repeat(" ", w-sw) + s
 }
 
-// block makes lines exactly w x h: extra lines are cut, missing ones blank.
-func block(lines []string, w, h int) string {
+// Block makes lines exactly w x h: extra lines are cut, missing ones blank.
+func Block(lines []string, w, h int) string {
 	if h <= 0 {
 		return ""
 	}
 	out := make([]string, h)
 	for i := range out {
 		if i < len(lines) {
-			out[i] = fit(lines[i], w)
+			out[i] = Fit(lines[i], w)
 		} else {
 			out[i] = strings.Repeat(" ", w)
 		}
@@ -49,8 +49,8 @@ func block(lines []string, w, h int) string {
 	return strings.Join(out, "\n")
 }
 
-// sideBySide joins two blocks of equal height with a gap.
-func sideBySide(left, right string, gap int) string {
+// SideBySide joins two blocks of equal height with a gap.
+func SideBySide(left, right string, gap int) string {
 	l := strings.Split(left, "\n")
 	r := strings.Split(right, "\n")
 	n := max(len(l), len(r))
@@ -70,20 +70,21 @@ func sideBySide(left, right string, gap int) string {
 		if i < len(r) {
 			rs = r[i]
 		}
-		b.WriteString(fit(ls, lw))
+		b.WriteString(Fit(ls, lw))
 		b.WriteString(strings.Repeat(" ", gap))
 		b.WriteString(rs)
 	}
 	return b.String()
 }
 
-// printable renders payload bytes as readable text through the one
+// Printable renders payload bytes as readable text through the one
 // sanitizer (netlab/safetext): controls, bidi and zero-width characters as
 // escapes, invalid UTF-8 as \xNN, so a line never breaks the layout and a
 // peer's bytes never act on the terminal.
-func printable(p []byte) string { return safetext.Bytes(p) }
+func Printable(p []byte) string { return safetext.Bytes(p) }
 
-func hex2(c byte) string {
+// Hex2 is c as two lowercase hex digits.
+func Hex2(c byte) string {
 	const digits = "0123456789abcdef"
 	return string([]byte{digits[c>>4], digits[c&15]})
 }
