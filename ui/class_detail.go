@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -46,6 +47,6 @@ func (p *classPane) viewDetail(width, height int) string {
 		lines = append(lines, st.Muted.Render("no call kept yet"))
 		return theme.Block(lines, width, height)
 	}
-	ladder := RenderLadder(p.detailEvs, width, h, st, LadderOpts{})
+	ladder := ladder.Render(p.detailEvs, width, h, st, ladder.Opts{})
 	return theme.Block(lines, width, len(lines)) + "\n" + ladder
 }

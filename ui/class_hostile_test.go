@@ -7,6 +7,7 @@ import (
 
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/safetext"
+	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -49,8 +50,8 @@ func TestPayloadPrintersHostile(t *testing.T) {
 	for _, h := range safetext.Hostile {
 		for name, out := range map[string]string{
 			"printable":  theme.Printable([]byte(h)),
-			"quoteShort": quoteShort([]byte(h)),
-			"bytes":      RenderBytes(netlab.Event{Op: netlab.OpRecv, Result: len(h), Data: []byte(h)}, 200, 40, st),
+			"quoteShort": ladder.QuoteShort([]byte(h)),
+			"bytes":      ladder.RenderBytes(netlab.Event{Op: netlab.OpRecv, Result: len(h), Data: []byte(h)}, 200, 40, st),
 		} {
 			if r, bad := leaked(out); bad {
 				t.Errorf("%s(%q) = %q: raw %U", name, h, out, r)

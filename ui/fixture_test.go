@@ -7,6 +7,7 @@ import (
 
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/internal/fixture"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -58,7 +59,7 @@ func fixtureEvents() []netlab.Event {
 	add(refused)
 	call("client 2", "connect", "6, 127.0.0.1:1081", 6, 0, c2, srv, netlab.StateEstablished, "")
 	pkt := func(fromClient bool, flags wire.Flags, n int, cause netlab.Op, why string) {
-		e := segEvent(0, flags, n, fromClient, cause)
+		e := fixture.Seg(0, flags, n, fromClient, cause)
 		e.Pkt.Seg.Src, e.Pkt.Seg.Dst = c2, srv
 		e.Pkt.From, e.Pkt.To = "client 2", "server"
 		if !fromClient {

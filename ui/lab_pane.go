@@ -7,8 +7,9 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	tea "charm.land/bubbletea/v2"
+	"github.com/socklab/socklab/ui/ladder"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -66,7 +67,7 @@ type labPane struct {
 	ladderAt   rect
 	ladderSeqs []uint64
 	// ladder keeps the ladder's rows between frames (for one feed).
-	ladder *ladderCache
+	ladder *ladder.Cache
 	// cache keeps the transcript and socket tables between frames.
 	cache   labViewCache
 	scroll  int    // transcript lines scrolled up from the bottom
@@ -505,7 +506,7 @@ func (p *labPane) Status() string {
 	}
 	// Last: a narrow status line cuts the wire's reason, not the counts.
 	if p.feed != nil && p.feed.snapped && p.feed.wire.Asked {
-		b.WriteString("  " + wireBadge(p.feed.wire, st))
+		b.WriteString("  " + ladder.WireBadge(p.feed.wire, st))
 	}
 	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -24,10 +25,10 @@ func (p *labPane) View(width, height int) string {
 	}
 	p.cache.styles(st)
 	serverSocks := func(w int) []string {
-		return p.cache.sockets(socks, w, serverTable, func() []string { return RenderServerSockets(socks, w, st) })
+		return p.cache.sockets(socks, w, serverTable, func() []string { return ladder.RenderServerSockets(socks, w, st) })
 	}
 	clientSocks := func(w int) []string {
-		return p.cache.sockets(socks, w, clientTable, func() []string { return RenderClientSockets(socks, w, st) })
+		return p.cache.sockets(socks, w, clientTable, func() []string { return ladder.RenderClientSockets(socks, w, st) })
 	}
 	srv, cli := serverSocks(width), clientSocks(width)
 	if p.feed == nil || !p.feed.snapped {
@@ -64,7 +65,7 @@ func (p *labPane) View(width, height int) string {
 		w, h = in(l.clients)
 		canvas.putLines(l.clients, framed("CLIENTS", "port picked by the kernel → server", clip(cli, h, st), w, h, st))
 		w, h = in(l.bytes)
-		canvas.putLines(l.bytes, framed("BYTES", "selected message or segment", strings.Split(RenderBytes(sel, w, h, st), "\n"), w, h, st))
+		canvas.putLines(l.bytes, framed("BYTES", "selected message or segment", strings.Split(ladder.RenderBytes(sel, w, h, st), "\n"), w, h, st))
 		w, h = in(l.transcript)
 		canvas.putLines(l.transcript, framed("TRANSCRIPT", "pgup/pgdn scroll", p.transcript(h, st), w, h, st))
 	} else {
@@ -73,16 +74,16 @@ func (p *labPane) View(width, height int) string {
 		cv := titled(st.Title.Render("CLIENTS"), clip(cli, l.sockets.h-1, st))
 		canvas.put(rect{0, 0, half, l.sockets.h}, sv)
 		canvas.put(rect{half + 2, 0, width - half - 2, l.sockets.h}, cv)
-		canvas.put(l.bytes, RenderBytes(sel, l.bytes.w, l.bytes.h, st))
+		canvas.put(l.bytes, ladder.RenderBytes(sel, l.bytes.w, l.bytes.h, st))
 		canvas.put(l.transcript, strings.Join(p.transcript(l.transcript.h, st), "\n"))
 	}
 	var events []netlab.Event
-	o := LadderOpts{Selected: p.selSeq, Packets: p.showPackets(), Remote: p.remote}
+	o := ladder.Opts{Selected: p.selSeq, Packets: p.showPackets(), Remote: p.remote}
 	if p.feed != nil {
 		events = p.feed.history
 		o.Pending, o.Blocked, o.Lost = p.feed.pending, p.feed.blocked, p.feed.lost()
-		p.ladder = p.ladder.forFeed(p.feed)
-		o.cache = p.ladder
+		p.ladder = p.ladder.For(p.feed)
+		o.Cache = p.ladder
 	}
 	o.Stepping = p.feed.inStep()
 	if o.Selected == 0 {
@@ -92,10 +93,10 @@ func (p *labPane) View(width, height int) string {
 	if l.wide {
 		w, h := l.ladder.w-2, l.ladder.h-2
 		p.ladderAt = rect{l.ladder.x + 1, l.ladder.y + 1, w, h}
-		canvas.putLines(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", ladderLines(events, w, h, st, o), w, h, st))
+		canvas.putLines(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", ladder.Lines(events, w, h, st, o), w, h, st))
 	} else {
 		p.ladderAt = l.ladder
-		canvas.put(l.ladder, RenderLadder(events, l.ladder.w, l.ladder.h, st, o))
+		canvas.put(l.ladder, ladder.Render(events, l.ladder.w, l.ladder.h, st, o))
 	}
 	canvas.put(l.input, p.inputLine(l.input.w, st))
 	return canvas.String()
@@ -178,9 +179,9 @@ func (p *labPane) inputLine(width int, st *theme.Styles) string {
 	if target == "no client" {
 		ended = p.lastEnded() // say why, never a silent dead pane
 	}
-	prompt := st.Prompt.Render(shortActor(target)+" ›") + " "
+	prompt := st.Prompt.Render(ladder.ShortActor(target)+" ›") + " "
 	if !p.typing {
-		prompt = st.Muted.Render(shortActor(target)+" ›") + " "
+		prompt = st.Muted.Render(ladder.ShortActor(target)+" ›") + " "
 	}
 	note := ""
 	if p.note != "" {
@@ -270,7 +271,7 @@ func (p *labPane) transcriptLines(height int, st *theme.Styles) []string {
 
 // transcriptText is one transcript line, styled.
 func transcriptText(t transcriptLine, st *theme.Styles) string {
-	who := st.Client.Render(shortActor(t.actor))
+	who := st.Client.Render(ladder.ShortActor(t.actor))
 	text := theme.Printable(t.text)
 	if t.out {
 		return who + " " + st.Client.Render("›") + " " + st.Text.Render(text)

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/ladder"
 )
 
 // leakNetEnv marks the copy of this test that runs inside a private user
@@ -169,7 +169,7 @@ func screenLeaks(t *testing.T, li int, l *lessons.Lesson, plant func(*lessons.Le
 	for _, res := range results {
 		all = append(all, res.Events...)
 	}
-	for _, bad := range stateLeaks(all) {
+	for _, bad := range ladder.StateLeaks(all) {
 		rep.leaks = append(rep.leaks, l.File+": "+bad)
 	}
 	return rep

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -91,7 +92,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 	// the ladder goes below the text at full width, so no row is cut.
 	ladderEvents, blocked := p.ladderInput(idx)
 	textW := width
-	need := LadderWidth(ladderEvents, height, st, p.showPackets())
+	need := ladder.LadderWidth(ladderEvents, height, st, p.showPackets())
 	wide := width >= 120 && width-need-1 >= 44
 	if wide {
 		textW = min(width*9/20, width-need-1)
@@ -105,7 +106,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 			codeLines = p.segmentLines(seg, sideW, height/2-1)
 		}
 		ladH := height - 1 - len(codeLines)
-		side := append(codeLines, strings.Split(RenderLadder(ladderEvents, sideW, ladH, st, LadderOpts{Blocked: blocked, Packets: p.showPackets(), Selected: p.segSeq}), "\n")...)
+		side := append(codeLines, strings.Split(ladder.Render(ladderEvents, sideW, ladH, st, ladder.Opts{Blocked: blocked, Packets: p.showPackets(), Selected: p.segSeq}), "\n")...)
 		body := theme.SideBySide(theme.Block(p.scrolled(text, height-1), textW, height-1), theme.Block(side, sideW, height-1), 1)
 		return theme.Block(append([]string{header}, strings.Split(body, "\n")...), width, height)
 	}
@@ -125,7 +126,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 	out := []string{header}
 	out = append(out, strings.Split(theme.Block(p.scrolled(text, textH), width, textH), "\n")...)
 	out = append(out, codeLines...)
-	out = append(out, strings.Split(RenderLadder(ladderEvents, width, ladH, st, LadderOpts{Blocked: blocked, Packets: p.showPackets(), Selected: p.segSeq}), "\n")...)
+	out = append(out, strings.Split(ladder.Render(ladderEvents, width, ladH, st, ladder.Opts{Blocked: blocked, Packets: p.showPackets(), Selected: p.segSeq}), "\n")...)
 	return theme.Block(out, width, height)
 }
 
@@ -444,5 +445,5 @@ func (p *lessonsPane) showPackets() bool {
 func (p *lessonsPane) segmentLines(e netlab.Event, w, h int) []string {
 	st := p.c.Styles
 	title := st.Title.Render("SEGMENT") + st.Muted.Render("  [ ] older/newer · esc back to the code")
-	return append([]string{theme.Fit(title, w)}, strings.Split(renderPacket(e, w, h-1, st), "\n")...)
+	return append([]string{theme.Fit(title, w)}, strings.Split(ladder.RenderPacket(e, w, h-1, st), "\n")...)
 }

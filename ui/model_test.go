@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/socklab/socklab/ui/ladder"
 
 	tea "charm.land/bubbletea/v2"
-
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -142,7 +142,7 @@ func TestAddRemoveClients(t *testing.T) {
 	p.waitFor("three established clients", func() bool {
 		n := 0
 		for _, s := range echo.feed.socks {
-			if isClient(s.Role) && s.State == netlab.StateEstablished {
+			if ladder.IsClient(s.Role) && s.State == netlab.StateEstablished {
 				n++
 			}
 		}
@@ -150,7 +150,7 @@ func TestAddRemoveClients(t *testing.T) {
 	})
 	ports := map[uint16]bool{}
 	for _, s := range echo.feed.socks {
-		if isClient(s.Role) {
+		if ladder.IsClient(s.Role) {
 			ports[s.Local.Port()] = true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
 
 	tea "charm.land/bubbletea/v2"
@@ -150,7 +151,7 @@ func (p *programPane) View(width, height int) string {
 	var lines []string
 	lines = append(lines, head...)
 	if ladderH >= 2 && p.feed != nil {
-		ladder := RenderLadder(p.feed.history, width, ladderH, st, LadderOpts{Pending: p.feed.pending, Blocked: p.feed.blocked,
+		ladder := ladder.Render(p.feed.history, width, ladderH, st, ladder.Opts{Pending: p.feed.pending, Blocked: p.feed.blocked,
 			Lost: p.feed.lost(), Stepping: p.opts.Lab.Stepping(), Packets: p.feed.wire.On})
 		lines = append(lines, strings.Split(ladder, "\n")...)
 	}

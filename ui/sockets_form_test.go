@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/ladder"
 )
 
 // TestClientSocketsForm: a client's line gives the whole server address
@@ -25,7 +25,7 @@ func TestClientSocketsForm(t *testing.T) {
 		{89, "127.0.0.1:40000→", "→:7000"},
 		{90, "127.0.0.1:40000→", "→127.0.0.1:7000"},
 	} {
-		line := ansi.Strip(strings.Join(RenderClientSockets([]netlab.SockInfo{s}, c.width, st), "\n"))
+		line := ansi.Strip(strings.Join(ladder.RenderClientSockets([]netlab.SockInfo{s}, c.width, st), "\n"))
 		if !strings.Contains(line, c.local) || !strings.Contains(line, c.remote) {
 			t.Errorf("width %d: %q, want %q and %q", c.width, line, c.local, c.remote)
 		}

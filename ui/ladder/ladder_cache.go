@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 	"github.com/socklab/socklab/ui/theme"
 )
 
-// ladderCache keeps what a ladder drew last frame, so a frame draws only
+// Cache keeps what a ladder drew last frame, so a frame draws only
 // the rows that changed: a history row's line depends on its event (never
 // changed once in the history), the geometry, the selection and the styles,
 // so it is kept under those. Rows not drawn for a frame are let go of at its
@@ -15,10 +15,10 @@ import (
 // draws everything (the lesson pane's small ladders).
 //
 // It belongs to one pane and one lab: a Seq names an event only within one
-// log, so a pane makes a new one for a new feed (see forFeed).
-type ladderCache struct {
-	feed *labFeed
-	st   *theme.Styles
+// log, so a pane makes a new one for a new feed (see For).
+type Cache struct {
+	owner any // what the rows' Seqs number within: the pane's feed
+	st    *theme.Styles
 
 	// The plan of the last history seen, kept while the history is the
 	// same slice with the same ends.
@@ -73,22 +73,23 @@ type rowKey struct {
 	d            segDelta
 }
 
-// forFeed is c when it was made for f, else a new cache for it.
-func (c *ladderCache) forFeed(f *labFeed) *ladderCache {
-	if c == nil || c.feed != f {
-		return &ladderCache{feed: f}
+// For is c when it was made for owner (a pane's feed, by identity),
+// else a new cache for it.
+func (c *Cache) For(owner any) *Cache {
+	if c == nil || c.owner != owner {
+		return &Cache{owner: owner}
 	}
 	return c
 }
 
 // begin starts a frame: everything is dropped when the styles changed (a
 // theme switch, the terminal's background arriving).
-func (c *ladderCache) begin(st *theme.Styles) *ladderCache {
+func (c *Cache) begin(st *theme.Styles) *Cache {
 	if c == nil {
 		return nil
 	}
 	if c.st != st || c.sides == nil {
-		*c = ladderCache{feed: c.feed, st: st,
+		*c = Cache{owner: c.owner, st: st,
 			sides: map[sideKey]sideVal{}, oldSides: map[sideKey]sideVal{},
 			lines: map[rowKey]string{}, oldLines: map[rowKey]string{}}
 	}
@@ -96,7 +97,7 @@ func (c *ladderCache) begin(st *theme.Styles) *ladderCache {
 }
 
 // end finishes a frame: what this frame did not use goes.
-func (c *ladderCache) end() {
+func (c *Cache) end() {
 	if c == nil {
 		return
 	}
@@ -107,7 +108,7 @@ func (c *ladderCache) end() {
 }
 
 // plan is planLines and, without packets, countSegs for the history.
-func (c *ladderCache) plan(events []netlab.Event, packets bool) ([]ladderLine, segDeltas) {
+func (c *Cache) plan(events []netlab.Event, packets bool) ([]ladderLine, segDeltas) {
 	if c == nil {
 		return computePlan(events, packets)
 	}
@@ -131,7 +132,7 @@ func computePlan(events []netlab.Event, packets bool) ([]ladderLine, segDeltas) 
 	return rows, segs
 }
 
-func (c *ladderCache) side(k sideKey) (int, bool, bool) {
+func (c *Cache) side(k sideKey) (int, bool, bool) {
 	if c == nil {
 		return 0, false, false
 	}
@@ -144,14 +145,14 @@ func (c *ladderCache) side(k sideKey) (int, bool, bool) {
 	return v.w, v.client, ok
 }
 
-func (c *ladderCache) putSide(k sideKey, w int, client bool) {
+func (c *Cache) putSide(k sideKey, w int, client bool) {
 	if c != nil {
 		c.sides[k] = sideVal{w, client}
 	}
 }
 
 // header is ladderHeader, kept for the last geometry.
-func (c *ladderCache) header(left, lane int, st *theme.Styles, remote bool) string {
+func (c *Cache) header(left, lane int, st *theme.Styles, remote bool) string {
 	if c == nil {
 		return ladderHeader(left, lane, st, remote)
 	}
@@ -163,7 +164,7 @@ func (c *ladderCache) header(left, lane int, st *theme.Styles, remote bool) stri
 }
 
 // row is one history row's line.
-func (c *ladderCache) row(events []netlab.Event, st *theme.Styles, r ladderLine, g rowGeom, selected uint64, segs segDeltas) string {
+func (c *Cache) row(events []netlab.Event, st *theme.Styles, r ladderLine, g rowGeom, selected uint64, segs segDeltas) string {
 	e := &events[r.ix]
 	k := rowKey{seq: e.Seq, state: r.state, moved: r.moved, geom: g}
 	if !r.state && e.Seq == selected {
@@ -196,7 +197,7 @@ func (c *ladderCache) row(events []netlab.Event, st *theme.Styles, r ladderLine,
 }
 
 // emptyRow is a line of the two lifelines with nothing on them.
-func (c *ladderCache) emptyRow(left, lane int, st *theme.Styles, remote bool) string {
+func (c *Cache) emptyRow(left, lane int, st *theme.Styles, remote bool) string {
 	k := headKey{left, lane, remote}
 	if c != nil && c.empty != "" && c.emptyKey == k {
 		return c.empty

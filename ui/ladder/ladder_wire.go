@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"strconv"
@@ -52,7 +52,7 @@ func packetArrow(e netlab.Event, lane int, st *theme.Styles) string {
 		// every segment carries; the bytes view lists every flag.
 		label = strings.Replace(label, ",ACK", "", 1)
 	}
-	return style.Render(arrowText(label, lane, isClient(p.FromRole)))
+	return style.Render(arrowText(label, lane, IsClient(p.FromRole)))
 }
 
 // packetSide is the text beside a segment's arrow on its sender's side: the
@@ -92,8 +92,8 @@ func packetSide(e netlab.Event, st *theme.Styles, kind rowKind) string {
 	if kind == rowSelected {
 		text = st.Selected.Render(ansi.Strip(text))
 	}
-	if isClient(p.FromRole) {
-		text = st.Client.Render(shortActor(p.From)) + " " + text
+	if IsClient(p.FromRole) {
+		text = st.Client.Render(ShortActor(p.From)) + " " + text
 	}
 	return text
 }
@@ -160,10 +160,10 @@ func segsLane(d segDelta, lane int, st *theme.Styles) string {
 	return st.Muted.Render(fitCenter(text, lane))
 }
 
-// wireBadge is the status line's words on the capture, as netlab words
+// WireBadge is the status line's words on the capture, as netlab words
 // them: "wire: on (private network)", "wire: off — <why>" (the hint is on
 // the ladder's first row), and the segments the capture lost, if any.
-func wireBadge(w netlab.WireStatus, st *theme.Styles) string {
+func WireBadge(w netlab.WireStatus, st *theme.Styles) string {
 	if !w.On {
 		return st.Muted.Render("wire: off — " + w.Why)
 	}

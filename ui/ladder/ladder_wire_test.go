@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"net/netip"
@@ -8,23 +8,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/internal/fixture"
 	"github.com/socklab/socklab/ui/theme"
 )
-
-func segEvent(seq uint64, flags wire.Flags, n int, fromClient bool, cause netlab.Op) netlab.Event {
-	c, s := netip.MustParseAddrPort("127.0.0.1:40000"), netip.MustParseAddrPort("127.0.0.1:1081")
-	p := &netlab.Packet{Seg: wire.Segment{Proto: "tcp", Src: c, Dst: s, Flags: flags, Len: n, WinShift: -1},
-		From: "client 1", FromRole: netlab.RoleClient, To: "server", ToRole: netlab.RoleConn, CauseOp: cause}
-	if !fromClient {
-		p.Seg.Src, p.Seg.Dst = s, c
-		p.From, p.FromRole, p.To, p.ToRole = p.To, p.ToRole, p.From, p.FromRole
-	}
-	p.Origin = netlab.OriginKernel
-	if cause != netlab.OpNone {
-		p.Cause, p.Origin = 7, netlab.OriginCall
-	}
-	return netlab.Event{Seq: seq, Kind: netlab.KindPacket, Pkt: p, FD: -1, Data: make([]byte, 66)}
-}
 
 // TestLadderPackets: with the wire shown, each captured segment is a row
 // whose arrow names its flags and points away from its sender, and a call
@@ -39,10 +25,10 @@ func TestLadderPackets(t *testing.T) {
 	first.Seq, first.Op, first.Data, first.Result = 0, netlab.OpConnect, nil, 0
 	first.Segs = netlab.Segs{Valid: true, Out: 2, In: 1}
 	events := []netlab.Event{first, send,
-		segEvent(2, wire.FlagPSH|wire.FlagACK, 6, true, netlab.OpSend),
-		segEvent(3, wire.FlagACK, 0, false, netlab.OpNone),
-		segEvent(4, wire.FlagRST, 0, false, netlab.OpClose)}
-	with := ansi.Strip(RenderLadder(events, 100, 12, st, LadderOpts{Packets: true}))
+		fixture.Seg(2, wire.FlagPSH|wire.FlagACK, 6, true, netlab.OpSend),
+		fixture.Seg(3, wire.FlagACK, 0, false, netlab.OpNone),
+		fixture.Seg(4, wire.FlagRST, 0, false, netlab.OpClose)}
+	with := ansi.Strip(Render(events, 100, 12, st, Opts{Packets: true}))
 	for _, want := range []string{"PSH,ACK 6 ─", "◀─", "RST", "by send()", "kernel"} {
 		if !strings.Contains(with, want) {
 			t.Errorf("with packets, %q missing:\n%s", want, with)
@@ -51,7 +37,7 @@ func TestLadderPackets(t *testing.T) {
 	if strings.Contains(with, "2 out") {
 		t.Errorf("with packets, a call's lane still shows counters:\n%s", with)
 	}
-	without := ansi.Strip(RenderLadder(events, 100, 12, st, LadderOpts{}))
+	without := ansi.Strip(Render(events, 100, 12, st, Opts{}))
 	for _, gone := range []string{"PSH", "RST", "▶", "◀"} {
 		if strings.Contains(without, gone) {
 			t.Errorf("calls only, %q drawn:\n%s", gone, without)
@@ -66,7 +52,7 @@ func TestLadderPackets(t *testing.T) {
 // frame in hex.
 func TestPacketBytesView(t *testing.T) {
 	st := theme.NewStyles(theme.ThemeDark, true)
-	e := segEvent(2, wire.FlagSYN, 0, true, netlab.OpConnect)
+	e := fixture.Seg(2, wire.FlagSYN, 0, true, netlab.OpConnect)
 	e.Pkt.Seg.Seq, e.Pkt.Seg.Win, e.Pkt.Seg.Opts = 2879839075, 65495, wire.Options{MSS: 65495, WScale: 7}
 	e.Pkt.Why = "sent by connect"
 	out := ansi.Strip(RenderBytes(e, 80, 12, st))

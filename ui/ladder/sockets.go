@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"fmt"
@@ -55,7 +55,7 @@ func RenderServerSockets(socks []netlab.SockInfo, width int, st *theme.Styles) [
 	var lines []string
 	var conns []netlab.SockInfo
 	for _, s := range socks {
-		if isClient(s.Role) {
+		if IsClient(s.Role) {
 			continue
 		}
 		if s.Accepted {
@@ -91,7 +91,7 @@ func RenderClientSockets(socks []netlab.SockInfo, width int, st *theme.Styles) [
 	f := formFor(width, 64)
 	var cs []netlab.SockInfo
 	for _, s := range socks {
-		if isClient(s.Role) {
+		if IsClient(s.Role) {
 			cs = append(cs, s)
 		}
 	}
@@ -100,7 +100,7 @@ func RenderClientSockets(socks []netlab.SockInfo, width int, st *theme.Styles) [
 	for _, s := range cs {
 		name := s.Actor
 		if width < 80 {
-			name = shortActor(name) // c1: room for the state and byte counts
+			name = ShortActor(name) // c1: room for the state and byte counts
 		}
 		io := ""
 		if f == longForm {

@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"net/netip"
@@ -11,30 +11,6 @@ import (
 	"github.com/socklab/socklab/netlab/wire"
 	"github.com/socklab/socklab/ui/theme"
 )
-
-// stateLeaks checks the rule over a history: a state shown on a line
-// (a call's row or a state row) was read after every segment of its
-// connection drawn above that line and before every one drawn below it.
-func stateLeaks(events []netlab.Event) []string {
-	lines := planLines(events, true, ladderDraws(true))
-	var bad []string
-	for i, l := range lines {
-		e := shownEvent(events[l.ix], l)
-		if !statesShown(e) || e.StateAt.IsZero() || !e.Remote.IsValid() || (!l.state && e.Kind != netlab.KindCall) {
-			continue
-		}
-		for j, m := range lines {
-			p := events[m.ix]
-			if m.state || p.Kind != netlab.KindPacket || p.Pkt == nil || !sameConn(e, p.Pkt) {
-				continue
-			}
-			if j > i && p.At.Before(e.StateAt) {
-				bad = append(bad, e.Actor+" "+e.Op.String()+" shows "+e.State.String()+" above a segment captured before that state was read: "+p.Pkt.Seg.Summary())
-			}
-		}
-	}
-	return bad
-}
 
 // closeThenFIN is a close whose state was read after the peer's FIN came
 // back: the FIN and the ACK are drawn below the close.
@@ -68,10 +44,10 @@ func closeThenFIN() []netlab.Event {
 // the last ACK (captured after it).
 func TestStateIsDrawnWhereItWasRead(t *testing.T) {
 	evs := closeThenFIN()
-	if bad := stateLeaks(evs); len(bad) > 0 {
+	if bad := StateLeaks(evs); len(bad) > 0 {
 		t.Fatal(bad)
 	}
-	out := ansi.Strip(RenderLadder(evs, 100, 8, theme.NewStyles(theme.ThemeDark, true), LadderOpts{Packets: true}))
+	out := ansi.Strip(Render(evs, 100, 8, theme.NewStyles(theme.ThemeDark, true), Opts{Packets: true}))
 	lines := strings.Split(out, "\n")
 	closeAt, stateAt, lastFIN := -1, -1, -1
 	for i, l := range lines {
@@ -91,7 +67,7 @@ func TestStateIsDrawnWhereItWasRead(t *testing.T) {
 		t.Fatalf("want close, the FINs, then the state row (close %d, last FIN %d, state %d):\n%s", closeAt, lastFIN, stateAt, out)
 	}
 	// Without the wire no segment is drawn, so the state stays on its row.
-	out = ansi.Strip(RenderLadder(evs, 100, 8, theme.NewStyles(theme.ThemeDark, true), LadderOpts{}))
+	out = ansi.Strip(Render(evs, 100, 8, theme.NewStyles(theme.ThemeDark, true), Opts{}))
 	if !strings.Contains(out, "TIME_WAIT") || strings.Contains(out, "state now") {
 		t.Fatalf("without segments the state belongs on the call's row:\n%s", out)
 	}
@@ -112,11 +88,11 @@ func TestNewerRowsAreNeverHidden(t *testing.T) {
 		netlab.Event{Seq: 32, Kind: netlab.KindCall, Op: netlab.OpConnect, Role: netlab.RoleClient, Actor: "client 2", FD: 9,
 			Args: netlab.Args{Addr: netip.MustParseAddrPort("127.0.0.1:1081")}, State: netlab.StateEstablished})
 	st := theme.NewStyles(theme.ThemeDark, true)
-	picked := ansi.Strip(RenderLadder(evs, 100, 12, st, LadderOpts{Selected: 5}))
+	picked := ansi.Strip(Render(evs, 100, 12, st, Opts{Selected: 5}))
 	if !strings.Contains(picked, "send(4) = 5") || !strings.Contains(picked, "newer below") {
 		t.Fatalf("an older pick must stay in view and say that newer rows exist:\n%s", picked)
 	}
-	following := ansi.Strip(RenderLadder(evs, 100, 12, st, LadderOpts{Selected: 20, Follow: true}))
+	following := ansi.Strip(Render(evs, 100, 12, st, Opts{Selected: 20, Follow: true}))
 	if !strings.Contains(following, "c2 connect(9, :1081)") || strings.Contains(following, "newer below") {
 		t.Fatalf("following the newest, the new client's connect must be drawn:\n%s", following)
 	}

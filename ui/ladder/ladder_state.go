@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"strings"
@@ -80,9 +80,9 @@ func sameConn(e netlab.Event, p *netlab.Packet) bool {
 // stateRowText is a state row's text: who read it, and the state.
 func stateRowText(e netlab.Event, st *theme.Styles) (string, bool) {
 	text := st.Muted.Render("state now ") + st.Kernel.Render(e.State.String())
-	client := isClient(e.Role)
+	client := IsClient(e.Role)
 	if client {
-		text = st.Client.Render(shortActor(e.Actor)) + " " + text
+		text = st.Client.Render(ShortActor(e.Actor)) + " " + text
 	}
 	return text, client
 }

@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"fmt"
@@ -32,7 +32,7 @@ func RenderBytes(e netlab.Event, width, height int, st *theme.Styles) string {
 		return ""
 	}
 	if e.Kind == netlab.KindPacket && e.Pkt != nil {
-		return renderPacket(e, width, height, st)
+		return RenderPacket(e, width, height, st)
 	}
 	if len(e.Data) == 0 {
 		return theme.Block([]string{st.Muted.Render("no message selected (↑/↓ pick one in the conversation)")}, width, height)

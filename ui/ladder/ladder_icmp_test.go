@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"net/netip"
@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/internal/fixture"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -31,7 +32,7 @@ func TestLadderICMP(t *testing.T) {
 	st := theme.NewStyles(theme.ThemeDark, true)
 	send := netlab.Event{Seq: 1, Kind: netlab.KindCall, Op: netlab.OpSendto, Role: netlab.RoleClient, Actor: "client 1",
 		FD: 5, Result: 7, Data: []byte("anyone?"), Remote: netip.MustParseAddrPort("127.0.0.1:4242")}
-	out := ansi.Strip(RenderLadder([]netlab.Event{send, icmpEvent(2)}, 110, 8, st, LadderOpts{Packets: true}))
+	out := ansi.Strip(Render([]netlab.Event{send, icmpEvent(2)}, 110, 8, st, Opts{Packets: true}))
 	var row string
 	for _, l := range strings.Split(out, "\n") {
 		if strings.Contains(l, "ICMP") {
@@ -80,7 +81,7 @@ func TestPacketSideOrigins(t *testing.T) {
 		{netlab.OriginOutside, netlab.RuleNone, netlab.ReasonNone, "outside socklab"},
 	}
 	for _, c := range cases {
-		e := segEvent(2, wire.FlagPSH|wire.FlagACK, 5, false, netlab.OpSend)
+		e := fixture.Seg(2, wire.FlagPSH|wire.FlagACK, 5, false, netlab.OpSend)
 		e.Pkt.Origin, e.Pkt.Rule, e.Pkt.Reason = c.origin, c.rule, c.reason
 		got := ansi.Strip(packetSide(e, st, rowNormal))
 		if got != c.want {

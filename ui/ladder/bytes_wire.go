@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 	"github.com/socklab/socklab/ui/theme"
 )
 
-// renderPacket draws a captured segment in the bytes view: who sent it and
+// RenderPacket draws a captured segment in the bytes view: who sent it and
 // why, its header fields as decoded from the frame, then the frame's bytes
 // in hex with the printable ones beside them.
-func renderPacket(e netlab.Event, width, height int, st *theme.Styles) string {
+func RenderPacket(e netlab.Event, width, height int, st *theme.Styles) string {
 	p := e.Pkt
 	s := &p.Seg
 	from := roleStyle(p.FromRole, st).Render(p.FromName())

@@ -1,4 +1,4 @@
-package ui
+package ladder
 
 import (
 	"fmt"
@@ -13,8 +13,8 @@ import (
 	"github.com/socklab/socklab/ui/theme"
 )
 
-// LadderOpts are the live parts of a ladder diagram besides the history.
-type LadderOpts struct {
+// Opts are the live parts of a ladder diagram besides the history.
+type Opts struct {
 	Selected uint64 // Seq of the selected event; 0: none
 	// Follow keeps the newest rows in view even when Selected is older
 	// (a pane that follows the newest message highlights it but must still
@@ -38,26 +38,26 @@ type LadderOpts struct {
 	Remote netip.AddrPort
 
 	// cache, when set, keeps rows between frames (a pane's own; see
-	// ladderCache).
-	cache *ladderCache
+	// Cache).
+	Cache *Cache
 }
 
-// remoteNote is the line under a remote server's header.
-const remoteNote = "what the server did is not visible from here; what came back is"
+// RemoteNote is the line under a remote server's header.
+const RemoteNote = "what the server did is not visible from here; what came back is"
 
-// isClient reports whether a role draws on the client lifeline.
-func isClient(r netlab.Role) bool { return r == netlab.RoleClient }
+// IsClient reports whether a role draws on the client lifeline.
+func IsClient(r netlab.Role) bool { return r == netlab.RoleClient }
 
 // roleStyle picks the style for a role.
 func roleStyle(r netlab.Role, st *theme.Styles) lipgloss.Style {
-	if isClient(r) {
+	if IsClient(r) {
 		return st.Client
 	}
 	return st.Server
 }
 
-// shortActor is "c1" for "client 1", the actor's name otherwise.
-func shortActor(actor string) string {
+// ShortActor is "c1" for "client 1", the actor's name otherwise.
+func ShortActor(actor string) string {
 	if n, ok := strings.CutPrefix(actor, "client "); ok {
 		return "c" + n
 	}
@@ -72,13 +72,13 @@ func ladderCols(width int) (left, lane, right int) {
 	return left, lane, right
 }
 
-// RenderLadder draws the conversation as a sequence (ladder) diagram: the
+// Render draws the conversation as a sequence (ladder) diagram: the
 // client lifeline on the left, the server's on the right, one row per call
 // in time order, arrows where bytes leave an actor. The newest rows are at
 // the bottom (scrolled to keep Selected visible); blocked and pending calls
 // follow the history. Pure: the lesson pane uses it too.
-func RenderLadder(events []netlab.Event, width, height int, st *theme.Styles, o LadderOpts) string {
-	return theme.Block(ladderLines(events, width, height, st, o), width, height)
+func Render(events []netlab.Event, width, height int, st *theme.Styles, o Opts) string {
+	return theme.Block(Lines(events, width, height, st, o), width, height)
 }
 
 // ladderTailRow is a live call after the history: blocked or at the gate.
@@ -90,7 +90,7 @@ type ladderTailRow struct {
 // ladderTail is the live tail (blocked and pending calls) and the line that
 // explains the NEXT call: they come first, as they decide how many history
 // rows fit.
-func ladderTail(o LadderOpts) ([]ladderTailRow, string) {
+func ladderTail(o Opts) ([]ladderTailRow, string) {
 	var tail []ladderTailRow
 	for _, e := range o.Blocked {
 		tail = append(tail, ladderTailRow{e, rowBlocked})
@@ -112,7 +112,7 @@ func ladderTail(o LadderOpts) ([]ladderTailRow, string) {
 
 // ladderWindow is the range of rows shown: the newest room rows, or rows
 // around Selected when a selected row is older and not followed.
-func ladderWindow(rows []ladderLine, events []netlab.Event, o LadderOpts, room int) (start, end int) {
+func ladderWindow(rows []ladderLine, events []netlab.Event, o Opts, room int) (start, end int) {
 	end = len(rows)
 	if o.Selected != 0 && !o.Follow {
 		for i, r := range rows {
@@ -179,7 +179,7 @@ type ladderMeasure struct {
 	events []netlab.Event
 	st     *theme.Styles
 	remote bool
-	cache  *ladderCache
+	cache  *Cache
 }
 
 func (lm *ladderMeasure) sideWidth(r ladderLine, level int) (int, bool) {
@@ -198,7 +198,7 @@ func (lm *ladderMeasure) sideWidth(r ladderLine, level int) (int, bool) {
 	case r.state:
 		text, client = stateRowText(shown, lm.st)
 	case level > 0:
-		client = isClient(shown.Role)
+		client = IsClient(shown.Role)
 		text = compactCallText(shown, lm.st, rowNormal, client, level)
 	default:
 		text, client = rowText(shown, lm.st, rowNormal)
@@ -249,8 +249,8 @@ func ladderHeader(left, lane int, st *theme.Styles, remote bool) string {
 		strings.Repeat(" ", lane) + rtop + rname
 }
 
-// ladderLines is RenderLadder's lines, before they are made a block.
-func ladderLines(events []netlab.Event, width, height int, st *theme.Styles, o LadderOpts) []string {
+// Lines is Render's lines, before they are made a block.
+func Lines(events []netlab.Event, width, height int, st *theme.Styles, o Opts) []string {
 	if width < 20 || height < 2 {
 		return nil
 	}
@@ -268,7 +268,7 @@ func ladderLines(events []netlab.Event, width, height int, st *theme.Styles, o L
 
 	// The drawable rows, by index; events are not copied (View runs
 	// every frame, the history can hold thousands).
-	c := o.cache.begin(st)
+	c := o.Cache.begin(st)
 	rows, segs := c.plan(events, o.Packets)
 	start, end := ladderWindow(rows, events, o, room)
 
@@ -287,7 +287,7 @@ func ladderLines(events []netlab.Event, width, height int, st *theme.Styles, o L
 	if remote && height-len(tail) > 2 {
 		// Across the diagram, like the rows of the lab itself: the note is
 		// about the whole right side.
-		lines = append(lines, theme.Fit(st.Muted.Render("  ┊ "+remoteNote), width))
+		lines = append(lines, theme.Fit(st.Muted.Render("  ┊ "+RemoteNote), width))
 	}
 	newer := len(rows) - end
 	if newer > 0 && room > 2 {
@@ -340,7 +340,7 @@ func ladderTailLines(rows []ladderTailRow, explain string, blocked int, g rowGeo
 	return tail
 }
 
-// rowSeqs is LadderOpts.Rows for n lines whose history rows start at line
+// rowSeqs is Opts.Rows for n lines whose history rows start at line
 // first: each line's event Seq, 0 for lines that are no event.
 func rowSeqs(seqs []uint64, n, first int, shown []ladderLine, events []netlab.Event) []uint64 {
 	for range n {
@@ -379,7 +379,7 @@ const (
 // the client's.
 func rowText(e netlab.Event, st *theme.Styles, kind rowKind) (string, bool) {
 	if e.Kind == netlab.KindPacket {
-		return packetSide(e, st, kind), isClient(e.Pkt.FromRole)
+		return packetSide(e, st, kind), IsClient(e.Pkt.FromRole)
 	}
 	var text string
 	switch kind {
@@ -394,9 +394,9 @@ func rowText(e netlab.Event, st *theme.Styles, kind rowKind) (string, bool) {
 	default:
 		text = callText(e, st)
 	}
-	client := isClient(e.Role)
+	client := IsClient(e.Role)
 	if client {
-		text = st.Client.Render(shortActor(e.Actor)) + " " + text
+		text = st.Client.Render(ShortActor(e.Actor)) + " " + text
 	}
 	return text, client
 }
@@ -498,7 +498,7 @@ func compactCallText(e netlab.Event, st *theme.Styles, kind rowKind, client bool
 		s = st.Selected.Render(ansi.Strip(s))
 	}
 	if client {
-		s = st.Client.Render(shortActor(e.Actor)) + " " + s
+		s = st.Client.Render(ShortActor(e.Actor)) + " " + s
 	}
 	return s
 }
@@ -557,7 +557,7 @@ func callText(e netlab.Event, st *theme.Styles) string {
 		return s + " " + st.Kernel.Render("EOF") + stateSuffix(e, st)
 	}
 	if len(e.Data) > 0 {
-		s += " " + st.Wire.Render(quoteShort(e.Data))
+		s += " " + st.Wire.Render(QuoteShort(e.Data))
 	}
 	return s + stateSuffix(e, st)
 }
@@ -586,7 +586,7 @@ func boundText(asked, got netip.AddrPort) string {
 
 func portText(a interface{ Port() uint16 }) string { return ":" + strconv.Itoa(int(a.Port())) }
 
-// LadderWidth is how many columns RenderLadder needs for the last rows
+// LadderWidth is how many columns Render needs for the last rows
 // of events (those a ladder rows high shows) to be drawn whole: the longest
 // client-side text, a lane of 14, the longest server-side text. A layout
 // uses it to give the ladder room before other parts.
@@ -620,9 +620,9 @@ func LadderWidth(events []netlab.Event, rows int, st *theme.Styles, packets bool
 // at a glance; the bytes view shows the whole message.
 const ladderQuote = 24
 
-// quoteShort quotes a payload for a ladder row, eliding inside the quotes
+// QuoteShort quotes a payload for a ladder row, eliding inside the quotes
 // (so the row itself is never cut): "error: unknown name 'h…".
-func quoteShort(p []byte) string {
+func QuoteShort(p []byte) string {
 	s := []rune(theme.Printable(p))
 	if len(s) > ladderQuote {
 		return `"` + string(s[:ladderQuote-1]) + `…"`
