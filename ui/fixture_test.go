@@ -29,7 +29,7 @@ func fixtureEvents() []netlab.Event {
 		evs = append(evs, e)
 	}
 	call := func(actor, name, args string, fd, res int, l, r netip.AddrPort, st netlab.TCPState, data string) {
-		e := fixtureCall(t0, actor, name, args, fd, res, l, r, st)
+		e := fixture.Call(t0, actor, name, args, fd, res, l, r, st)
 		if data != "" {
 			e.Data = []byte(data)
 		}
@@ -42,7 +42,7 @@ func fixtureEvents() []netlab.Event {
 	call("server", "listen", "3, 16", 3, 0, srv, none, netlab.StateListen, "")
 	call("client 1", "socket", "AF_INET, SOCK_STREAM, 0", -1, 4, none, none, netlab.StateClosed, "")
 	call("client 1", "connect", "4, 127.0.0.1:1081", 4, 0, c1, srv, netlab.StateEstablished, "")
-	acc := fixtureCall(t0, "server", "accept", "3", 3, 5, srv, c1, netlab.StateListen)
+	acc := fixture.Call(t0, "server", "accept", "3", 3, 5, srv, c1, netlab.StateListen)
 	acc.NewState = netlab.StateEstablished
 	add(acc)
 	call("client 1", "send", `4, "2+3*4\n", 6, 0`, 4, 6, c1, srv, netlab.StateEstablished, "2+3*4\n")
@@ -54,7 +54,7 @@ func fixtureEvents() []netlab.Event {
 	call("server", "send", `5, "error: …\n", 27, 0`, 5, 27, srv, c1, netlab.StateEstablished, "error: unknown name héllo\n")
 	call("client 1", "recv", "4, 1024, 0", 4, 27, c1, srv, netlab.StateEstablished, "error: unknown name héllo\n")
 	call("client 2", "socket", "AF_INET, SOCK_STREAM, 0", -1, 6, none, none, netlab.StateClosed, "")
-	refused := fixtureCall(t0, "client 2", "connect", "6, 127.0.0.1:1082", 6, -1, none, none, netlab.StateNone)
+	refused := fixture.Call(t0, "client 2", "connect", "6, 127.0.0.1:1082", 6, -1, none, none, netlab.StateNone)
 	refused.Errno = syscall.ECONNREFUSED
 	add(refused)
 	call("client 2", "connect", "6, 127.0.0.1:1081", 6, 0, c2, srv, netlab.StateEstablished, "")
@@ -73,7 +73,7 @@ func fixtureEvents() []netlab.Event {
 	pkt(true, wire.FlagSYN, 0, netlab.OpConnect, "sent by connect")
 	pkt(false, wire.FlagSYN|wire.FlagACK, 0, netlab.OpNone, "the kernel answers the SYN: no accept() needed")
 	pkt(true, wire.FlagACK, 0, netlab.OpNone, "the kernel acknowledges what it received")
-	acc2 := fixtureCall(t0, "server", "accept", "3", 3, 7, srv, c2, netlab.StateListen)
+	acc2 := fixture.Call(t0, "server", "accept", "3", 3, 7, srv, c2, netlab.StateListen)
 	acc2.NewState = netlab.StateEstablished
 	add(acc2)
 	add(netlab.Event{Kind: netlab.KindNote, Actor: "server", FD: -1, Note: "client 127.0.0.1:40002 joined"})

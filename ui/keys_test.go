@@ -44,7 +44,7 @@ func TestLessonThroughRootOptions(t *testing.T) {
 	p := newPump(t, Options{Pane: "lessons", Lessons: LessonOptions{Number: 2, ProgressPath: prog}}, 100, 30)
 	lp := p.m.panes[paneLessons].(*lessonsPane)
 	p.waitScreen("Lesson 2/14")
-	idle := func() bool { return !lp.busy }
+	idle := func() bool { return !lp.Busy() }
 	for i := 0; !strings.Contains(footerLine(p), "n next lesson"); i++ {
 		if i > 40 {
 			t.Fatalf("lesson 2 did not end after %d keys:\n%s", i, p.screen())

@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"github.com/socklab/socklab/ui/ladder"
+	"github.com/socklab/socklab/ui/theme"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/socklab/socklab/netlab"
@@ -497,7 +498,7 @@ func (p *labPane) Status() string {
 		mode = "STEP"
 	}
 	b.WriteString("  " + st.StatusMode.Render(mode))
-	fmt.Fprintf(&b, "  %s", st.Client.Render(plural(len(p.feed.liveClients()), "client")))
+	fmt.Fprintf(&b, "  %s", st.Client.Render(theme.Plural(len(p.feed.liveClients()), "client")))
 	if p.feed != nil {
 		fmt.Fprintf(&b, "  %s", st.Muted.Render(fmt.Sprintf("%d events", p.feed.total)))
 		if lost := p.feed.lost(); lost > 0 {
@@ -509,11 +510,4 @@ func (p *labPane) Status() string {
 		b.WriteString("  " + ladder.WireBadge(p.feed.wire, st))
 	}
 	return b.String()
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

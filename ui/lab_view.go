@@ -295,5 +295,5 @@ func (p *labPane) failedView(width, height int) string {
 	lines = append(lines, "",
 		st.Prompt.Render("k")+"  let the kernel choose a free port (bind to port 0)",
 		st.Prompt.Render("r")+fmt.Sprintf("  try port %d again", p.port))
-	return theme.Block(wrapLines(lines, width), width, height)
+	return theme.Block(theme.WrapLines(lines, width), width, height)
 }

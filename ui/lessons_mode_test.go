@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/socklab/socklab/lessons"
+	"github.com/socklab/socklab/netlab"
 )
 
 // TestLessonQuestionIgnoresCodeAndAutoplay: at a question, c (the code may
@@ -27,7 +28,7 @@ func TestLessonQuestionIgnoresCodeAndAutoplay(t *testing.T) {
 	if li < 0 {
 		t.Fatal("no lesson asks a question with two choices")
 	}
-	p := newLessonsPane(testCommon(), LessonOptions{})
+	p := newLessonsPane(testCommon(), LessonOptions{}, netlab.WireConfig{})
 	p.catalog, p.catalogRead = cat, true
 	p.cur, p.results, p.state = li, make([]*lessons.StepResult, si), modeQuestion
 	code, auto, speed := p.code, p.auto, p.speed
@@ -54,7 +55,7 @@ func TestLessonListKeepsTheQuestion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := newLessonsPane(testCommon(), LessonOptions{})
+	p := newLessonsPane(testCommon(), LessonOptions{}, netlab.WireConfig{})
 	p.catalog, p.catalogRead = cat, true
 	p.cur, p.state = 0, modeQuestion
 	p.Update(tea.KeyPressMsg{Code: 'l', Text: "l"})

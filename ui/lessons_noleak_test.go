@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/socklab/socklab/lessons"
+	"github.com/socklab/socklab/netlab"
 )
 
 // TestPredictionsShowNoAnswerBeforeAnswered walks every prediction of every
@@ -15,7 +16,7 @@ import (
 // which may name the outcome (`# n == 5`, `// unix.ECONNREFUSED`, a title
 // naming the errno).
 func TestPredictionsShowNoAnswerBeforeAnswered(t *testing.T) {
-	p := newLessonsPane(testCommon(), LessonOptions{})
+	p := newLessonsPane(testCommon(), LessonOptions{}, netlab.WireConfig{})
 	p.loadCatalog()
 	asked := 0
 	for li, l := range p.catalog {

@@ -68,7 +68,8 @@ type lessonsPane struct {
 	catalogRead bool   // loadCatalog ran
 	callsOnly   bool   // w: hide the captured segments
 	segSeq      uint64 // the segment picked with [ and ] (its Seq); 0: none
-	c           *Common
+	c           *Shared
+	wire        netlab.WireConfig // whether the labs capture the segments, or why not
 	opts        LessonOptions
 
 	catalog  []*lessons.Lesson
@@ -106,8 +107,8 @@ type lessonsPane struct {
 	md                            mdCache
 }
 
-func newLessonsPane(c *Common, o LessonOptions) *lessonsPane {
-	p := &lessonsPane{c: c, opts: o, cur: -1, speed: 2, answers: map[int]int{}}
+func newLessonsPane(c *Shared, o LessonOptions, wire netlab.WireConfig) *lessonsPane {
+	p := &lessonsPane{c: c, opts: o, wire: wire, cur: -1, speed: 2, answers: map[int]int{}}
 	p.progPath = o.ProgressPath
 	if p.progPath == "" {
 		p.progPath, _ = lessons.DefaultProgressPath()
@@ -115,6 +116,20 @@ func newLessonsPane(c *Common, o LessonOptions) *lessonsPane {
 	p.prog = &lessons.Progress{Lessons: map[string]*lessons.LessonProgress{}}
 	return p
 }
+
+// Replay shows lesson l as though its steps had run with results and its
+// questions had been answered (answers: step index → the choice made),
+// with no lab and no progress file: the root's golden screens show a
+// lesson this way.
+func (p *lessonsPane) Replay(l *lessons.Lesson, results []*lessons.StepResult, answers map[int]int) {
+	p.loadCatalog()
+	p.catalog, p.loadErr, p.progPath = []*lessons.Lesson{l}, nil, ""
+	p.cur, p.results, p.answers = 0, results, answers
+}
+
+// Busy reports whether a step or a replay is running: keys that start
+// one wait until it ends.
+func (p *lessonsPane) Busy() bool { return p.busy }
 
 func (p *lessonsPane) Title() string { return "Lessons" }
 func (p *lessonsPane) Typing() bool  { return false }
@@ -172,7 +187,7 @@ func (p *lessonsPane) open(i, steps int) tea.Cmd {
 func (p *lessonsPane) replay(n int) tea.Cmd {
 	p.gen++
 	gen, old, l, eo := p.gen, p.run, p.catalog[p.cur], p.opts.Engine
-	eo.Wire = p.c.Opts.Wire
+	eo.Wire = p.wire
 	p.run, p.results, p.busy, p.err, p.hint = nil, nil, true, "", false
 	p.leaveQuestion()
 	return func() tea.Msg {
@@ -588,7 +603,7 @@ func (p *lessonsPane) wireOn() bool {
 	if p.run != nil {
 		return p.run.Lab.WireOn()
 	}
-	return p.c.Opts.Wire.Capture
+	return p.wire.Capture
 }
 
 // segments are the captured segments of the ladder on screen, oldest first.

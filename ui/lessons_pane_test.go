@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/theme"
 
 	tea "charm.land/bubbletea/v2"
@@ -15,8 +16,8 @@ import (
 // asking reports whether the pane is at a question.
 func asking(p *lessonsPane) bool { return p.mode() == modeQuestion }
 
-func testCommon() *Common {
-	return &Common{Styles: theme.NewStyles(theme.ThemeDark, true), Keys: DefaultKeyMap(), Opts: Options{Pane: "lessons"}}
+func testCommon() *Shared {
+	return &Shared{Styles: theme.NewStyles(theme.ThemeDark, true), Keys: DefaultKeyMap()}
 }
 
 // drive runs cmd and every command its messages lead to, feeding each
@@ -55,7 +56,7 @@ func press(t *testing.T, p *lessonsPane, code rune, text string) {
 // the end of the lesson is saved as done.
 func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
-	p := newLessonsPane(testCommon(), LessonOptions{Number: 3, ProgressPath: prog})
+	p := newLessonsPane(testCommon(), LessonOptions{Number: 3, ProgressPath: prog}, netlab.WireConfig{})
 	p.loadCatalog()
 	defer p.Close()
 	drive(t, p, p.Init())
@@ -182,7 +183,7 @@ func navRestartAndList(t *testing.T, p *lessonsPane) {
 }
 
 func TestLessonPaneAutoplaySpeed(t *testing.T) {
-	p := newLessonsPane(testCommon(), LessonOptions{ProgressPath: filepath.Join(t.TempDir(), "p.json")})
+	p := newLessonsPane(testCommon(), LessonOptions{ProgressPath: filepath.Join(t.TempDir(), "p.json")}, netlab.WireConfig{})
 	p.loadCatalog()
 	defer p.Close()
 	p.cur = 0
@@ -208,7 +209,7 @@ func contains(s, sub string) bool { return strings.Contains(ansi.Strip(s), sub) 
 // and c (code) do not run the step; the answer does. r then asks again.
 func TestQuestionCannotBeSkipped(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
-	p := newLessonsPane(testCommon(), LessonOptions{Number: 3, ProgressPath: prog})
+	p := newLessonsPane(testCommon(), LessonOptions{Number: 3, ProgressPath: prog}, netlab.WireConfig{})
 	p.loadCatalog()
 	defer p.Close()
 	drive(t, p, p.Init())
@@ -244,7 +245,7 @@ func TestQuestionCannotBeSkipped(t *testing.T) {
 // nothing is below, and then the end of every explanation is on screen.
 func TestLessonTextScrollsToItsEnd(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
-	p := newLessonsPane(testCommon(), LessonOptions{Number: 8, ProgressPath: prog})
+	p := newLessonsPane(testCommon(), LessonOptions{Number: 8, ProgressPath: prog}, netlab.WireConfig{})
 	p.loadCatalog()
 	defer p.Close()
 	drive(t, p, p.Init())

@@ -97,7 +97,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 	if wide {
 		textW = min(width*9/20, width-need-1)
 	}
-	text := wrapLines(p.textLines(l, idx, step, res, textW), textW)
+	text := theme.WrapLines(p.textLines(l, idx, step, res, textW), textW)
 
 	if wide {
 		sideW := width - textW - 1
@@ -208,7 +208,7 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 	st := p.c.Styles
 	var out []string
 	if step.Predict != nil && res.Choices == nil && step.NeedsWire() {
-		out = append(out, st.Muted.Render("This step's question was not asked: only the captured segments can answer it, and the wire is off ("+p.c.Opts.Wire.Off+")."))
+		out = append(out, st.Muted.Render("This step's question was not asked: only the captured segments can answer it, and the wire is off ("+p.wire.Off+")."))
 	}
 	if pr := step.Predict; pr != nil && len(res.Choices) == len(pr.Choices) {
 		out = append(out, p.predictionLines(idx, pr, res)...)
@@ -224,7 +224,7 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 	switch {
 	case len(res.Expects) == 0:
 	case !p.showChecks && held == len(res.Expects):
-		out = append(out, st.Wire.Render(fmt.Sprintf("✓ the kernel did what this step expects (%s; x shows them)", plural(held, "check"))))
+		out = append(out, st.Wire.Render(fmt.Sprintf("✓ the kernel did what this step expects (%s; x shows them)", theme.Plural(held, "check"))))
 	case !p.showChecks:
 		out = append(out, st.Error.Render(fmt.Sprintf("✗ %d of %d checks did not hold on this machine (x shows them)", len(res.Expects)-held, len(res.Expects))))
 	default:
@@ -369,20 +369,6 @@ func (p *lessonsPane) ladderInput(idx int) ([]netlab.Event, []netlab.Event) {
 		}
 	}
 	return evs, blocked
-}
-
-// wrapLines wraps the lines wider than w (an outcome naming an address, a
-// long question) so they are read in full instead of cut with "…".
-func wrapLines(lines []string, w int) []string {
-	out := make([]string, 0, len(lines))
-	for _, l := range lines {
-		if w <= 0 || ansi.StringWidth(l) <= w {
-			out = append(out, l)
-			continue
-		}
-		out = append(out, strings.Split(ansi.Wrap(l, w, " "), "\n")...)
-	}
-	return out
 }
 
 // scrolled is the part of the lesson text that fits in h rows from the

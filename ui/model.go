@@ -38,7 +38,7 @@ type quitAsker interface{ QuitQuestion() string }
 // NewModel builds the root model without starting anything: the first pane
 // starts its lab in Init. Tests drive it with Update directly.
 func NewModel(opts Options) *Model {
-	c := &Common{Styles: theme.NewStyles(opts.Theme, theme.DarkBackground), Keys: DefaultKeyMap(), Opts: opts, fits: newFitMemo()}
+	c := &Common{Shared: Shared{Styles: theme.NewStyles(opts.Theme, theme.DarkBackground), Keys: DefaultKeyMap()}, Opts: opts, fits: newFitMemo()}
 	m := &Model{c: c, help: help.New()}
 	first := paneEcho
 	switch opts.Pane {
@@ -65,7 +65,7 @@ func NewModel(opts Options) *Model {
 		m.panes, first = []pane{newProgramPane(c, 0, *opts.Program)}, 0
 	default:
 		m.panes = make([]pane, paneCount)
-		m.panes[paneLessons] = newLessonsPane(c, opts.Lessons)
+		m.panes[paneLessons] = newLessonsPane(&c.Shared, opts.Lessons, opts.Wire)
 		m.panes[paneEcho] = newLabPane(c, paneEcho, netlab.Echo, echoPort)
 		m.panes[paneCalc] = newLabPane(c, paneCalc, netlab.Calc, calcPort)
 	}

@@ -2,33 +2,22 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
-	"github.com/socklab/socklab/ui/theme"
 
 	tea "charm.land/bubbletea/v2"
 )
 
-// Common is what the root shares with every pane. The root owns it and
-// replaces Styles when the theme or the terminal background changes; panes
-// read it at View time and never keep copies of styles.
+// Common is what the root shares with every pane: the Shared part panes
+// in sub-packages see (styles, keys), the options, and the fit memo. The
+// root owns it and replaces Styles when the theme or the terminal
+// background changes; panes read it at View time and never keep copies of
+// styles.
 type Common struct {
-	Styles *theme.Styles
-	Keys   KeyMap
-	Opts   Options
+	Shared
+	Opts Options
 	// fits keeps fitted lines from one frame to the next (the root ends
 	// each frame); nil in a Common a test builds by hand.
 	fits *fitMemo
 }
-
-// paneID names a pane; messages produced by a pane's commands carry it so
-// the root hands them back to the pane that asked.
-type paneID int
-
-const (
-	paneLessons paneID = iota
-	paneEcho
-	paneCalc
-	paneCount
-)
 
 // pane is what the root needs from a pane. Panes are plain structs, not
 // tea.Models: only the root returns a tea.View.
@@ -64,6 +53,3 @@ type bodySizeMsg struct{ w, h int }
 // bodyClickMsg is sent to the pane in front when the left button is
 // clicked inside its body, at body coordinates.
 type bodyClickMsg struct{ x, y int }
-
-// targeted is implemented by messages meant for one pane.
-type targeted interface{ target() paneID }

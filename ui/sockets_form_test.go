@@ -8,12 +8,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/ladder"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // TestClientSocketsForm: a client's line gives the whole server address
 // from 90 columns, its port alone below; its own address whole from 64.
 func TestClientSocketsForm(t *testing.T) {
-	st := testCommon().Styles
+	st := theme.NewStyles(theme.ThemeDark, theme.DarkBackground)
 	s := netlab.SockInfo{Actor: "client 1", Role: netlab.RoleClient, FD: 5, State: netlab.StateEstablished,
 		Local: netip.MustParseAddrPort("127.0.0.1:40000"), Remote: netip.MustParseAddrPort("127.0.0.1:7000")}
 	for _, c := range []struct {

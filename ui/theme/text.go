@@ -1,6 +1,7 @@
 package theme
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -87,4 +88,26 @@ func Printable(p []byte) string { return safetext.Bytes(p) }
 func Hex2(c byte) string {
 	const digits = "0123456789abcdef"
 	return string([]byte{digits[c>>4], digits[c&15]})
+}
+
+// Plural is n and word, with an s unless n is 1: "1 client", "3 clients".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// WrapLines wraps the lines wider than w (an outcome naming an address, a
+// long question) so they are read in full instead of cut with "…".
+func WrapLines(lines []string, w int) []string {
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if w <= 0 || ansi.StringWidth(l) <= w {
+			out = append(out, l)
+			continue
+		}
+		out = append(out, strings.Split(ansi.Wrap(l, w, " "), "\n")...)
+	}
+	return out
 }
