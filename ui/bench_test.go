@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -13,7 +14,7 @@ import (
 // traffic from 8 clients, at 200x60.
 func fullModel(b *testing.B) *Model {
 	m := fixtureModel(theme.ThemeDark, 200, 60)
-	p := m.panes[paneCalc].(*labPane)
+	p := m.panes[common.PaneCalc].(*labPane)
 	p.feed.add(floodEvents(historyCap * 2))
 	return m
 }
@@ -70,7 +71,7 @@ func BenchmarkFeedMerge(b *testing.B) {
 func BenchmarkViewBusiestPaneNewEvent(b *testing.B) {
 	m := fullModel(b)
 	defer m.Close()
-	p := m.panes[paneCalc].(*labPane)
+	p := m.panes[common.PaneCalc].(*labPane)
 	more := floodEvents(historyCap * 2)
 	seq := p.feed.history[len(p.feed.history)-1].Seq
 	b.ReportAllocs()

@@ -6,8 +6,9 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	tea "charm.land/bubbletea/v2"
+	"github.com/socklab/socklab/ui/common"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -28,7 +29,7 @@ const (
 
 // classSnapMsg is sent when a Snapshot of the class server was taken.
 type classSnapMsg struct {
-	to   paneID
+	to   common.PaneID
 	cls  *netlab.Class
 	snap netlab.ClassSnapshot
 	// detail and events: the student whose detail is open, and their
@@ -38,7 +39,7 @@ type classSnapMsg struct {
 }
 
 // look takes a snapshot, with the detail student's calls when one is open.
-func look(to paneID, cls *netlab.Class, detail netip.Addr) classSnapMsg {
+func look(to common.PaneID, cls *netlab.Class, detail netip.Addr) classSnapMsg {
 	m := classSnapMsg{to: to, cls: cls, snap: cls.Snapshot(), detail: detail}
 	if detail.IsValid() {
 		m.events = cls.StudentEvents(detail)
@@ -49,19 +50,19 @@ func look(to paneID, cls *netlab.Class, detail netip.Addr) classSnapMsg {
 // classActionMsg is sent when a key's action on the class server (hold,
 // free, accept one) was done.
 type classActionMsg struct {
-	to   paneID
+	to   common.PaneID
 	note string
 	bad  bool
 }
 
-func (m classSnapMsg) target() paneID   { return m.to }
-func (m classActionMsg) target() paneID { return m.to }
+func (m classSnapMsg) Target() common.PaneID   { return m.to }
+func (m classActionMsg) Target() common.PaneID { return m.to }
 
 // classPane is socklab class: the instructor's server, one lane per
 // student connection, the accept queue, and what was refused.
 type classPane struct {
 	c    *Common
-	id   paneID
+	id   common.PaneID
 	opts ClassOptions
 	cls  *netlab.Class
 
@@ -87,7 +88,7 @@ type classPane struct {
 	doneAll   int                   // students who met every exercise
 }
 
-func newClassPane(c *Common, id paneID, opts ClassOptions) *classPane {
+func newClassPane(c *Common, id common.PaneID, opts ClassOptions) *classPane {
 	return &classPane{c: c, id: id, opts: opts, cls: opts.Server, quit: make(chan struct{}), follow: true, open: map[netip.Addr]bool{}, banner: opts.Banner}
 }
 
@@ -277,7 +278,7 @@ func (p *classPane) detailKey(msg tea.KeyPressMsg) bool {
 }
 
 // isLaneUp is LaneUp but for the keys LaneDown also claims.
-func isLaneUp(msg tea.KeyPressMsg, k KeyMap) bool {
+func isLaneUp(msg tea.KeyPressMsg, k common.KeyMap) bool {
 	return key.Matches(msg, k.LaneUp) && msg.String() != "down" && msg.String() != "j"
 }
 
@@ -440,14 +441,14 @@ func (p *classPane) Help() ([]key.Binding, [][]key.Binding) {
 	}
 	if !p.lanes {
 		if p.snap.Hold.Held {
-			return []key.Binding{k.AcceptOne, relabel(k.HoldAccept, "s", "free accept"), relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove}, full
+			return []key.Binding{k.AcceptOne, common.Relabel(k.HoldAccept, "s", "free accept"), common.Relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove}, full
 		}
-		return []key.Binding{relabel(k.HoldAccept, "s", "hold accept (step)"), relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove, k.RoomView}, full
+		return []key.Binding{common.Relabel(k.HoldAccept, "s", "hold accept (step)"), common.Relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove, k.RoomView}, full
 	}
 	if p.snap.Hold.Held {
-		return []key.Binding{k.AcceptOne, relabel(k.HoldAccept, "s", "free accept"), k.LaneUp}, full
+		return []key.Binding{k.AcceptOne, common.Relabel(k.HoldAccept, "s", "free accept"), k.LaneUp}, full
 	}
-	return []key.Binding{relabel(k.HoldAccept, "s", "hold accept (step)"), k.LaneUp, k.LaneLast}, full
+	return []key.Binding{common.Relabel(k.HoldAccept, "s", "hold accept (step)"), k.LaneUp, k.LaneLast}, full
 }
 
 // Status: the address, the accept mode, the counts.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/theme"
 
 	tea "charm.land/bubbletea/v2"
@@ -15,7 +16,7 @@ import (
 func TestClickSelectsMessage(t *testing.T) {
 	for _, size := range [][2]int{{120, 36}, {200, 60}} {
 		m := fixtureModel(theme.ThemeDark, size[0], size[1])
-		p := m.panes[paneCalc].(*labPane)
+		p := m.panes[common.PaneCalc].(*labPane)
 		lines := strings.Split(ansi.Strip(m.render()), "\n")
 		y, x := -1, -1
 		for i, l := range lines {

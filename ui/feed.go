@@ -3,8 +3,9 @@ package ui
 import (
 	"time"
 
-	tea "charm.land/bubbletea/v2"
+	"github.com/socklab/socklab/ui/common"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/socklab/socklab/netlab"
 )
 
@@ -22,7 +23,7 @@ const (
 
 // eventsMsg is sent when a batch of events arrived from a lab's log.
 type eventsMsg struct {
-	to      paneID
+	to      common.PaneID
 	lab     *netlab.Lab
 	events  []netlab.Event
 	dropped uint64 // the subscription's drop count so far
@@ -30,7 +31,7 @@ type eventsMsg struct {
 
 // snapshotMsg is sent when a Snapshot of the lab's sockets was taken.
 type snapshotMsg struct {
-	to    paneID
+	to    common.PaneID
 	lab   *netlab.Lab
 	socks []netlab.SockInfo
 	wire  netlab.WireStatus
@@ -40,7 +41,7 @@ type snapshotMsg struct {
 // settleMsg is sent a while after events stopped, to take a follow-up
 // snapshot (the kernel changes states after the calls: FIN_WAIT2, TIME_WAIT).
 type settleMsg struct {
-	to    paneID
+	to    common.PaneID
 	lab   *netlab.Lab
 	gen   uint64
 	round settleRound
@@ -55,16 +56,16 @@ const (
 	settleLastLook
 )
 
-func (m eventsMsg) target() paneID   { return m.to }
-func (m snapshotMsg) target() paneID { return m.to }
-func (m settleMsg) target() paneID   { return m.to }
+func (m eventsMsg) Target() common.PaneID   { return m.to }
+func (m snapshotMsg) Target() common.PaneID { return m.to }
+func (m settleMsg) Target() common.PaneID   { return m.to }
 
 // labFeed follows one lab for a pane: a bounded history of its events, the
 // calls pending at the step gate or blocked in the kernel, and the latest
 // kernel snapshot. It is a plain value the pane owns; its commands do the
 // waiting and the kernel reads, its Update only records what came back.
 type labFeed struct {
-	to  paneID
+	to  common.PaneID
 	lab *netlab.Lab
 	sub *netlab.Sub
 
@@ -97,7 +98,7 @@ type labFeed struct {
 }
 
 // newLabFeed subscribes to lab's log. Call start for the first command.
-func newLabFeed(to paneID, lab *netlab.Lab) *labFeed {
+func newLabFeed(to common.PaneID, lab *netlab.Lab) *labFeed {
 	f := &labFeed{to: to, lab: lab, sub: lab.Log.Subscribe(feedSubBuf)}
 	// What the lab logged while it was made (the wire's status) came
 	// before the subscription; nothing else runs yet, so it is all of it.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/internal/fixture"
 	"github.com/socklab/socklab/ui/theme"
 )
@@ -101,8 +102,8 @@ func fixtureSocks() []netlab.SockInfo {
 // fixture, with no lab behind it: nothing real is started.
 func fixtureModel(theme theme.Theme, w, h int) *Model {
 	m := NewModel(Options{Pane: "calc", Theme: theme})
-	p := m.panes[paneCalc].(*labPane)
-	f := &labFeed{to: paneCalc, socks: fixtureSocks(), snapped: true, wire: netlab.WireStatus{Asked: true, On: true, Private: true}}
+	p := m.panes[common.PaneCalc].(*labPane)
+	f := &labFeed{to: common.PaneCalc, socks: fixtureSocks(), snapped: true, wire: netlab.WireStatus{Asked: true, On: true, Private: true}}
 	evs := fixtureEvents()
 	f.add(evs)
 	f.blocked = []netlab.Event{{Kind: netlab.KindBlocked, Op: netlab.OpAccept, Role: netlab.RoleServer, Actor: "server", Text: "3", FD: 3, CallID: 100}}
@@ -110,7 +111,7 @@ func fixtureModel(theme theme.Theme, w, h int) *Model {
 	p.feed = f
 	p.addr = netip.MustParseAddrPort("127.0.0.1:1081")
 	f.clients = []string{"client 2"}
-	m.inited[paneCalc] = true
+	m.inited[common.PaneCalc] = true
 	m.Update(tea_WindowSize(w, h))
 	return m
 }

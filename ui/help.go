@@ -1,12 +1,15 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	"github.com/socklab/socklab/ui/common"
+)
 
 // helpKeys adapts a KeyMap to bubbles/help for the situation on screen:
 // the pane in front says which of its keys matter now (first the one a
 // newcomer most likely wants next); the root adds the global ones.
 type helpKeys struct {
-	k      KeyMap
+	k      common.KeyMap
 	typing bool
 	short  []key.Binding   // the pane's keys for the footer
 	full   [][]key.Binding // the pane's columns for the overlay

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/socklab/socklab/ui/common"
 )
 
 // footerLine is the last line of the screen: the key help.
@@ -16,7 +18,7 @@ func footerLine(p *pump) string {
 // one a newcomer needs next, and that the global keys survive at 80 cells.
 func TestFooterFollowsTheSituation(t *testing.T) {
 	p := newPump(t, Options{Pane: "calc"}, 80, 24)
-	calc := p.m.panes[paneCalc].(*labPane)
+	calc := p.m.panes[common.PaneCalc].(*labPane)
 	p.waitFor("server address", func() bool { return calc.addr.IsValid() })
 	if f := footerLine(p); !strings.HasPrefix(strings.TrimSpace(f), "i/enter type") || !strings.Contains(f, "q quit") {
 		t.Fatalf("first footer: %q", f)
@@ -42,7 +44,7 @@ func TestFooterFollowsTheSituation(t *testing.T) {
 func TestLessonThroughRootOptions(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
 	p := newPump(t, Options{Pane: "lessons", Lessons: LessonOptions{Number: 2, ProgressPath: prog}}, 100, 30)
-	lp := p.m.panes[paneLessons].(*lessonsPane)
+	lp := p.m.panes[common.PaneLessons].(*lessonsPane)
 	p.waitScreen("Lesson 2/14")
 	idle := func() bool { return !lp.Busy() }
 	for i := 0; !strings.Contains(footerLine(p), "n next lesson"); i++ {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
 
@@ -20,7 +21,7 @@ const maxLabClients = 16
 // labReadyMsg is sent when a pane's server listens (or failed to) and its
 // first client was started.
 type labReadyMsg struct {
-	to   paneID
+	to   common.PaneID
 	lab  *netlab.Lab
 	addr netip.AddrPort
 	err  error
@@ -29,21 +30,21 @@ type labReadyMsg struct {
 // actionMsg is sent when a command a key asked for (add/remove a client,
 // send, step) was handed to the lab.
 type actionMsg struct {
-	to   paneID
+	to   common.PaneID
 	lab  *netlab.Lab
 	note string
 	err  error
 }
 
-func (m labReadyMsg) target() paneID { return m.to }
-func (m actionMsg) target() paneID   { return m.to }
+func (m labReadyMsg) Target() common.PaneID { return m.to }
+func (m actionMsg) Target() common.PaneID   { return m.to }
 
 // labPane is the echo or calculator pane: its own lab with a server and
 // clients on loopback, the sockets the kernel reports, the conversation as
 // a ladder, the bytes of one message, and an input for the newest client.
 type labPane struct {
 	c       *Common
-	id      paneID
+	id      common.PaneID
 	service string
 	title   string
 	port    uint16
@@ -76,7 +77,7 @@ type labPane struct {
 	noteBad bool
 }
 
-func newLabPane(c *Common, id paneID, service string, port uint16) *labPane {
+func newLabPane(c *Common, id common.PaneID, service string, port uint16) *labPane {
 	title := "Echo"
 	if service == netlab.Calc {
 		title = "Calculator"
@@ -304,18 +305,18 @@ func (p *labPane) Help() ([]key.Binding, [][]key.Binding) {
 		{k.ToggleStep, k.StepNext, k.AddClient, k.RemoveClient},
 		{k.FocusInput, k.LeaveInput, k.Send, k.SelectUp, k.SelectDown, k.ScrollUp, k.ScrollDown, k.Packets},
 	}
-	pick := relabel(k.SelectUp, "↑/↓", "pick a message")
+	pick := common.Relabel(k.SelectUp, "↑/↓", "pick a message")
 	switch {
 	case p.err != nil:
 		return []key.Binding{k.KernelPort, k.RetryPort}, full
 	case p.typing:
-		return []key.Binding{k.Send, relabel(k.LeaveInput, "esc", "then s step, + client")}, full
+		return []key.Binding{k.Send, common.Relabel(k.LeaveInput, "esc", "then s step, + client")}, full
 	case p.feed.inStep():
-		return []key.Binding{k.StepNext, relabel(k.ToggleStep, "s", "run freely"), k.FocusInput, k.AddClient, k.RemoveClient, pick}, full
+		return []key.Binding{k.StepNext, common.Relabel(k.ToggleStep, "s", "run freely"), k.FocusInput, k.AddClient, k.RemoveClient, pick}, full
 	}
-	short := []key.Binding{k.FocusInput, relabel(k.ToggleStep, "s", "step mode"), k.AddClient, k.RemoveClient, pick}
+	short := []key.Binding{k.FocusInput, common.Relabel(k.ToggleStep, "s", "step mode"), k.AddClient, k.RemoveClient, pick}
 	if p.feed != nil && p.feed.wire.On {
-		short = append(short, relabel(k.Packets, "w", map[bool]string{true: "show packets", false: "calls only"}[p.callsOnly]))
+		short = append(short, common.Relabel(k.Packets, "w", map[bool]string{true: "show packets", false: "calls only"}[p.callsOnly]))
 	}
 	return short, full
 }

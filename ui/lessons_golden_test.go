@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/internal/fixture"
 	"github.com/socklab/socklab/ui/theme"
 )
@@ -15,7 +16,7 @@ import (
 // played, its prediction answered wrongly.
 func fixtureLessonPane(t *testing.T, c *Common) *lessonsPane {
 	t.Helper()
-	p := newLessonsPane(&c.Shared, LessonOptions{ProgressPath: ""}, c.Opts.Wire)
+	p := newLessonsPane(&c.Common, LessonOptions{ProgressPath: ""}, c.Opts.Wire)
 	p.Replay(fixture.Lesson())
 	return p
 }
@@ -27,7 +28,7 @@ func TestGoldenLessonScreen(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			m := NewModel(Options{Pane: "lessons", Theme: theme.ThemeDark})
 			defer m.Close()
-			m.panes[paneLessons] = fixtureLessonPane(t, m.c)
+			m.panes[common.PaneLessons] = fixtureLessonPane(t, m.c)
 			m.Update(tea_WindowSize(size[0], size[1]))
 			out := m.render()
 			checkSize(t, out, size[0], size[1])

@@ -6,8 +6,9 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	tea "charm.land/bubbletea/v2"
+	"github.com/socklab/socklab/ui/common"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
 )
@@ -47,10 +48,10 @@ type lessonTickMsg struct{ gen int }
 // lessonSavedMsg is sent when the progress file was written.
 type lessonSavedMsg struct{ err error }
 
-func (lessonStepMsg) target() paneID  { return paneLessons }
-func (lessonRunMsg) target() paneID   { return paneLessons }
-func (lessonTickMsg) target() paneID  { return paneLessons }
-func (lessonSavedMsg) target() paneID { return paneLessons }
+func (lessonStepMsg) Target() common.PaneID  { return common.PaneLessons }
+func (lessonRunMsg) Target() common.PaneID   { return common.PaneLessons }
+func (lessonTickMsg) Target() common.PaneID  { return common.PaneLessons }
+func (lessonSavedMsg) Target() common.PaneID { return common.PaneLessons }
 
 // codeMode says which code the pane shows.
 type codeMode int
@@ -68,7 +69,7 @@ type lessonsPane struct {
 	catalogRead bool   // loadCatalog ran
 	callsOnly   bool   // w: hide the captured segments
 	segSeq      uint64 // the segment picked with [ and ] (its Seq); 0: none
-	c           *Shared
+	c           *common.Common
 	wire        netlab.WireConfig // whether the labs capture the segments, or why not
 	opts        LessonOptions
 
@@ -107,7 +108,7 @@ type lessonsPane struct {
 	md                            mdCache
 }
 
-func newLessonsPane(c *Shared, o LessonOptions, wire netlab.WireConfig) *lessonsPane {
+func newLessonsPane(c *common.Common, o LessonOptions, wire netlab.WireConfig) *lessonsPane {
 	p := &lessonsPane{c: c, opts: o, wire: wire, cur: -1, speed: 2, answers: map[int]int{}}
 	p.progPath = o.ProgressPath
 	if p.progPath == "" {
@@ -546,11 +547,11 @@ func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 	case p.mode() == modeList:
 		short := []key.Binding{k.Lesson.Up, k.Lesson.Choose}
 		if p.cur >= 0 {
-			short = append(short, relabel(k.Lesson.List, "l", "back to the lesson"))
+			short = append(short, common.Relabel(k.Lesson.List, "l", "back to the lesson"))
 		}
 		return short, full
 	case p.mode() == modeQuestion:
-		short := []key.Binding{relabel(k.Lesson.Up, "↑/↓", "choose an answer"), relabel(k.Lesson.Choose, "enter", "answer")}
+		short := []key.Binding{common.Relabel(k.Lesson.Up, "↑/↓", "choose an answer"), common.Relabel(k.Lesson.Choose, "enter", "answer")}
 		if _, step, _ := p.shownStep(); step != nil && step.Hint != "" {
 			short = append(short, k.Lesson.Hint) // offered only where there is one
 		}
@@ -560,7 +561,7 @@ func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 	if len(p.results) >= len(l.Steps) {
 		short := []key.Binding{k.Lesson.List, k.Lesson.Restart, k.Lesson.Prev}
 		if p.cur+1 < len(p.catalog) {
-			short = append([]key.Binding{relabel(k.Lesson.Next, "n", "next lesson")}, short...)
+			short = append([]key.Binding{common.Relabel(k.Lesson.Next, "n", "next lesson")}, short...)
 		}
 		return short, full
 	}
@@ -575,7 +576,7 @@ func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 		short = append(short, k.SegOlder)
 	}
 	if p.auto {
-		short = []key.Binding{relabel(k.Lesson.Auto, "a", "stop autoplay"), k.Lesson.Faster, k.Lesson.Slower, k.Lesson.List}
+		short = []key.Binding{common.Relabel(k.Lesson.Auto, "a", "stop autoplay"), k.Lesson.Faster, k.Lesson.Slower, k.Lesson.List}
 	}
 	return short, full
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/theme"
 
 	tea "charm.land/bubbletea/v2"
@@ -16,8 +17,8 @@ import (
 // asking reports whether the pane is at a question.
 func asking(p *lessonsPane) bool { return p.mode() == modeQuestion }
 
-func testCommon() *Shared {
-	return &Shared{Styles: theme.NewStyles(theme.ThemeDark, true), Keys: DefaultKeyMap()}
+func testCommon() *common.Common {
+	return &common.Common{Styles: theme.NewStyles(theme.ThemeDark, true), Keys: common.DefaultKeyMap()}
 }
 
 // drive runs cmd and every command its messages lead to, feeding each

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/ladder"
 
 	tea "charm.land/bubbletea/v2"
@@ -14,38 +15,38 @@ import (
 
 func TestPaneSwitching(t *testing.T) {
 	p := newPump(t, Options{}, 100, 30)
-	if p.m.active != paneEcho {
+	if p.m.active != common.PaneEcho {
 		t.Fatalf("starts on %v, want echo", p.m.active)
 	}
 	// The first screen's keys work before anything is typed: 3 goes to
 	// the calculator; after i (or enter), digits go into the field instead.
 	p.key("3")
-	if p.m.active != paneCalc {
+	if p.m.active != common.PaneCalc {
 		t.Fatalf("3 on the first screen went to %v, want calc", p.m.active)
 	}
 	p.key("2")
 	p.key("i")
 	p.key("3")
-	if p.m.active != paneEcho {
+	if p.m.active != common.PaneEcho {
 		t.Fatal("3 switched panes while the field had focus")
 	}
-	if v := p.m.panes[paneEcho].(*labPane).input.Value(); v != "3" {
+	if v := p.m.panes[common.PaneEcho].(*labPane).input.Value(); v != "3" {
 		t.Fatalf("field holds %q, want 3", v)
 	}
 	p.key("tab")
-	if p.m.active != paneCalc {
+	if p.m.active != common.PaneCalc {
 		t.Fatalf("tab went to %v, want calc", p.m.active)
 	}
 	p.key("shift+tab")
-	if p.m.active != paneEcho {
+	if p.m.active != common.PaneEcho {
 		t.Fatalf("shift+tab went to %v, want echo", p.m.active)
 	}
 	// A lab pane opens with its field focused: esc first, then digits switch.
 	p.key("esc")
 	for _, c := range []struct {
 		key  string
-		want paneID
-	}{{"1", paneLessons}, {"3", paneCalc}, {"esc", paneCalc}, {"2", paneEcho}} {
+		want common.PaneID
+	}{{"1", common.PaneLessons}, {"3", common.PaneCalc}, {"esc", common.PaneCalc}, {"2", common.PaneEcho}} {
 		p.key(c.key)
 		if p.m.active != c.want {
 			t.Fatalf("%s went to %v, want %v", c.key, p.m.active, c.want)
@@ -63,7 +64,7 @@ func TestPaneSwitching(t *testing.T) {
 
 func TestCalcRoundTrip(t *testing.T) {
 	p := newPump(t, Options{Pane: "calc"}, 100, 30)
-	calc := p.m.panes[paneCalc].(*labPane)
+	calc := p.m.panes[common.PaneCalc].(*labPane)
 	p.waitFor("server address", func() bool { return calc.addr.IsValid() })
 	p.waitScreen("server " + calc.addr.String())
 	p.key("enter") // enter (or i) takes the field first
@@ -76,7 +77,7 @@ func TestCalcRoundTrip(t *testing.T) {
 
 func TestStepMode(t *testing.T) {
 	p := newPump(t, Options{Pane: "calc"}, 100, 30)
-	calc := p.m.panes[paneCalc].(*labPane)
+	calc := p.m.panes[common.PaneCalc].(*labPane)
 	p.waitFor("client connected", func() bool {
 		for _, s := range calc.feed.socks {
 			if s.Actor == "client 1" && s.State == netlab.StateEstablished {
@@ -135,7 +136,7 @@ func TestStepMode(t *testing.T) {
 
 func TestAddRemoveClients(t *testing.T) {
 	p := newPump(t, Options{}, 160, 48)
-	echo := p.m.panes[paneEcho].(*labPane)
+	echo := p.m.panes[common.PaneEcho].(*labPane)
 	p.key("esc")
 	p.key("+")
 	p.key("+")
@@ -233,7 +234,7 @@ func TestTakenPortOffersTheKernelsPort(t *testing.T) {
 	defer ln.Close()
 	port := uint16(ln.Addr().(*net.TCPAddr).Port)
 	p := newPump(t, Options{Port: port}, 100, 30)
-	echo := p.m.panes[paneEcho].(*labPane)
+	echo := p.m.panes[common.PaneEcho].(*labPane)
 	p.waitScreen("EADDRINUSE")
 	p.waitScreen("hint:")
 	p.key("k")
@@ -252,11 +253,11 @@ func TestClickATab(t *testing.T) {
 		t.Fatalf("no calculator tab in %q", line)
 	}
 	m.Update(tea.MouseClickMsg{X: ansi.StringWidth(line[:x]) + 2, Y: 0, Button: tea.MouseLeft})
-	if m.active != paneCalc {
+	if m.active != common.PaneCalc {
 		t.Fatalf("click went to %v, want calc", m.active)
 	}
 	m.Update(tea.MouseClickMsg{X: 1, Y: 5, Button: tea.MouseLeft})
-	if m.active != paneCalc {
+	if m.active != common.PaneCalc {
 		t.Fatal("a click below the tab bar switched panes")
 	}
 }

@@ -2,17 +2,18 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
+	"github.com/socklab/socklab/ui/common"
 
 	tea "charm.land/bubbletea/v2"
 )
 
-// Common is what the root shares with every pane: the Shared part panes
-// in sub-packages see (styles, keys), the options, and the fit memo. The
+// Common is what the root shares with its panes: common.Common (styles,
+// keys: all a pane in a sub-package sees), the options, and the fit memo. The
 // root owns it and replaces Styles when the theme or the terminal
 // background changes; panes read it at View time and never keep copies of
 // styles.
 type Common struct {
-	Shared
+	common.Common
 	Opts Options
 	// fits keeps fitted lines from one frame to the next (the root ends
 	// each frame); nil in a Common a test builds by hand.
@@ -28,7 +29,7 @@ type pane interface {
 	// pane is shown; it is called once. No I/O here: return commands.
 	Init() tea.Cmd
 	// Update handles keys (only when the pane has focus and no overlay is
-	// open), window sizes, and the pane's own messages (see targeted).
+	// open), window sizes, and the pane's own messages (see common.Targeted).
 	Update(msg tea.Msg) tea.Cmd
 	// View renders the pane body in exactly width x height cells. Pure: no
 	// I/O, no locks held by sockets, no mutation.

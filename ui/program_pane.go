@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
 
@@ -33,28 +34,28 @@ type ProgramOptions struct {
 
 // programStartedMsg is sent when the pane's Start command returned.
 type programStartedMsg struct {
-	to  paneID
+	to  common.PaneID
 	err error
 }
 
 // programOutputMsg is sent when the program wrote to stdout or stderr.
-type programOutputMsg struct{ to paneID }
+type programOutputMsg struct{ to common.PaneID }
 
 // programEndedMsg is sent when the program (and its children) ended.
 type programEndedMsg struct {
-	to   paneID
+	to   common.PaneID
 	exit string
 }
 
-func (m programStartedMsg) target() paneID { return m.to }
-func (m programOutputMsg) target() paneID  { return m.to }
-func (m programEndedMsg) target() paneID   { return m.to }
+func (m programStartedMsg) Target() common.PaneID { return m.to }
+func (m programOutputMsg) Target() common.PaneID  { return m.to }
+func (m programEndedMsg) Target() common.PaneID   { return m.to }
 
 // programPane shows a student's program: its calls and segments on the
 // ladder, its output below, its exit status in the status line.
 type programPane struct {
 	c      *Common
-	id     paneID
+	id     common.PaneID
 	opts   ProgramOptions
 	feed   *labFeed
 	err    error
@@ -63,7 +64,7 @@ type programPane struct {
 	why    string // calls not traced: why
 }
 
-func newProgramPane(c *Common, id paneID, opts ProgramOptions) *programPane {
+func newProgramPane(c *Common, id common.PaneID, opts ProgramOptions) *programPane {
 	return &programPane{c: c, id: id, opts: opts}
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/theme"
 
 	tea "charm.land/bubbletea/v2"
@@ -14,7 +15,7 @@ import (
 // its own. Its clients connect to a server on another machine, so only
 // their calls are seen: the student's own fds, ephemeral ports and states,
 // and what came back. The server's lifeline is drawn as remote.
-func newRemotePane(c *Common, id paneID, opts ConnectOptions) *labPane {
+func newRemotePane(c *Common, id common.PaneID, opts ConnectOptions) *labPane {
 	p := newLabPane(c, id, opts.Service, opts.Addr.Port())
 	p.remote, p.serviceWhy = opts.Addr, opts.ServiceWhy
 	p.title = "connect · " + opts.Service + " at " + opts.Addr.String()

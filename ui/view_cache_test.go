@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -23,7 +24,7 @@ func uncachedRender(m *Model, p *labPane) string {
 func TestViewCacheShowsWhatFreshViewShows(t *testing.T) {
 	m := fixtureModel(theme.ThemeDark, 200, 60)
 	defer m.Close()
-	p := m.panes[paneCalc].(*labPane)
+	p := m.panes[common.PaneCalc].(*labPane)
 	steps := []struct {
 		name   string
 		change func()
@@ -51,7 +52,7 @@ func TestViewCacheShowsWhatFreshViewShows(t *testing.T) {
 			// Everything but the events' bytes as before, so the rows
 			// keep their geometry and only the lab tells them apart.
 			old := p.feed
-			f := &labFeed{to: paneCalc, socks: old.socks, snapped: true, wire: old.wire, pending: old.pending, blocked: old.blocked, clients: old.clients}
+			f := &labFeed{to: common.PaneCalc, socks: old.socks, snapped: true, wire: old.wire, pending: old.pending, blocked: old.blocked, clients: old.clients}
 			evs := floodEvents(historyCap + 10) // the same Seqs as on screen
 			for i := range evs {
 				evs[i].Data = []byte("9*9\n")

@@ -1,4 +1,4 @@
-package ui
+package common
 
 import "charm.land/bubbles/v2/key"
 
@@ -121,9 +121,9 @@ func DefaultKeyMap() KeyMap {
 	return km
 }
 
-// relabel is b with another help text (the same keys), for footers that
+// Relabel is b with another help text (the same keys), for footers that
 // say what a key does right now ("enter answer" vs "enter open").
-func relabel(b key.Binding, help, desc string) key.Binding {
+func Relabel(b key.Binding, help, desc string) key.Binding {
 	b.SetHelp(help, desc)
 	return b
 }
