@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/lessonpane"
 )
 
 // footerLine is the last line of the screen: the key help.
@@ -43,8 +44,8 @@ func TestFooterFollowsTheSituation(t *testing.T) {
 // the footer names, and goes on to lesson 3 with n.
 func TestLessonThroughRootOptions(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
-	p := newPump(t, Options{Pane: "lessons", Lessons: LessonOptions{Number: 2, ProgressPath: prog}}, 100, 30)
-	lp := p.m.panes[common.PaneLessons].(*lessonsPane)
+	p := newPump(t, Options{Pane: "lessons", Lessons: lessonpane.Options{Number: 2, ProgressPath: prog}}, 100, 30)
+	lp := p.m.panes[common.PaneLessons].(*lessonpane.Pane)
 	p.waitScreen("Lesson 2/14")
 	idle := func() bool { return !lp.Busy() }
 	for i := 0; !strings.Contains(footerLine(p), "n next lesson"); i++ {

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/lessonpane"
 	"github.com/socklab/socklab/ui/theme"
 
 	tea "charm.land/bubbletea/v2"
@@ -66,7 +67,7 @@ func NewModel(opts Options) *Model {
 		m.panes, first = []pane{newProgramPane(c, 0, *opts.Program)}, 0
 	default:
 		m.panes = make([]pane, common.PaneCount)
-		m.panes[common.PaneLessons] = newLessonsPane(&c.Common, opts.Lessons, opts.Wire)
+		m.panes[common.PaneLessons] = lessonpane.New(&c.Common, opts.Lessons, opts.Wire)
 		m.panes[common.PaneEcho] = newLabPane(c, common.PaneEcho, netlab.Echo, echoPort)
 		m.panes[common.PaneCalc] = newLabPane(c, common.PaneCalc, netlab.Calc, calcPort)
 	}

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/lessonpane"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -15,7 +16,7 @@ type Options struct {
 	Theme theme.Theme
 	// Lessons: which lesson the lesson pane opens (Number 0: the last one
 	// opened, or the list) and an instructor's lesson directory.
-	Lessons LessonOptions
+	Lessons lessonpane.Options
 	// Trace, if set, gets every event of the lab panes in causal order (the
 	// command line's --trace-file writes it; the UI does no I/O itself).
 	Trace netlab.Sink
@@ -69,3 +70,7 @@ const (
 
 // ParseTheme maps a --theme value to a Theme.
 func ParseTheme(s string) (Theme, bool) { return theme.ParseTheme(s) }
+
+// LessonOptions are what socklab lesson hands the lesson pane (which
+// lesson opens, an instructor's directory, where progress is saved).
+type LessonOptions = lessonpane.Options

@@ -1,4 +1,4 @@
-package ui
+package lessonpane
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 )
 
 // View renders the pane: the lesson list, or the open lesson.
-func (p *lessonsPane) View(width, height int) string {
+func (p *Pane) View(width, height int) string {
 	st := p.c.Styles
 	p.lastWidth = width // c skips the side-by-side code where it cannot fit
 	switch {
@@ -26,7 +26,7 @@ func (p *lessonsPane) View(width, height int) string {
 	return p.viewLesson(width, height)
 }
 
-func (p *lessonsPane) viewList(width, height int) string {
+func (p *Pane) viewList(width, height int) string {
 	st := p.c.Styles
 	lines := []string{st.Title.Render("Lessons"), ""}
 	for i, l := range p.catalog {
@@ -59,7 +59,7 @@ func (p *lessonsPane) viewList(width, height int) string {
 
 // shownStep says what the lesson screen is about: the step whose
 // prediction is asked, or the last step played (nil: the introduction).
-func (p *lessonsPane) shownStep() (int, *lessons.Step, *lessons.StepResult) {
+func (p *Pane) shownStep() (int, *lessons.Step, *lessons.StepResult) {
 	l := p.catalog[p.cur]
 	pos := len(p.results)
 	if p.mode() == modeQuestion && pos < len(l.Steps) {
@@ -71,7 +71,7 @@ func (p *lessonsPane) shownStep() (int, *lessons.Step, *lessons.StepResult) {
 	return -1, nil, nil
 }
 
-func (p *lessonsPane) viewLesson(width, height int) string {
+func (p *Pane) viewLesson(width, height int) string {
 	st := p.c.Styles
 	l := p.catalog[p.cur]
 	idx, step, res := p.shownStep()
@@ -132,7 +132,7 @@ func (p *lessonsPane) viewLesson(width, height int) string {
 
 // textLines is the left column: the step title, the prediction or the real
 // outcome, the prose, the hint.
-func (p *lessonsPane) textLines(l *lessons.Lesson, idx int, step *lessons.Step, res *lessons.StepResult, w int) []string {
+func (p *Pane) textLines(l *lessons.Lesson, idx int, step *lessons.Step, res *lessons.StepResult, w int) []string {
 	st := p.c.Styles
 	var out []string
 	if step == nil {
@@ -192,7 +192,7 @@ func (p *lessonsPane) textLines(l *lessons.Lesson, idx int, step *lessons.Step, 
 	return p.withErr(out)
 }
 
-func (p *lessonsPane) withErr(out []string) []string {
+func (p *Pane) withErr(out []string) []string {
 	if p.busy {
 		out = append([]string{p.c.Styles.Blocked.Render("running on real sockets…")}, out...)
 	}
@@ -204,7 +204,7 @@ func (p *lessonsPane) withErr(out []string) []string {
 
 // outcomeLines shows the learner's answer beside the real outcome, then
 // each expectation with the values the kernel gave.
-func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.StepResult) []string {
+func (p *Pane) outcomeLines(idx int, step *lessons.Step, res *lessons.StepResult) []string {
 	st := p.c.Styles
 	var out []string
 	if step.Predict != nil && res.Choices == nil && step.NeedsWire() {
@@ -254,7 +254,7 @@ func (p *lessonsPane) outcomeLines(idx int, step *lessons.Step, res *lessons.Ste
 
 // predictionLines are the question, the learner's choice beside what
 // happened, and the verdict.
-func (p *lessonsPane) predictionLines(idx int, pr *lessons.Prediction, res *lessons.StepResult) []string {
+func (p *Pane) predictionLines(idx int, pr *lessons.Prediction, res *lessons.StepResult) []string {
 	st := p.c.Styles
 	out := []string{st.Prompt.Render("Predicted: ") + pr.Question}
 	picked, answered := p.answers[idx]
@@ -298,7 +298,7 @@ const (
 
 // codeLines shows the step's Python and Go: side by side when both fit,
 // else the one chosen with c.
-func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, place codePlace) []string {
+func (p *Pane) codeLines(step *lessons.Step, w, maxH int, place codePlace) []string {
 	st := p.c.Styles
 	if step == nil || maxH < 2 || (step.Python == "" && step.Go == "") {
 		return nil
@@ -346,7 +346,7 @@ func (p *lessonsPane) codeLines(step *lessons.Step, w, maxH int, place codePlace
 // ladderInput gathers the events of the steps played up to the one shown
 // (each drawn on its side by its Role, which the lesson's actions decide),
 // and the calls still blocked in the kernel.
-func (p *lessonsPane) ladderInput(idx int) ([]netlab.Event, []netlab.Event) {
+func (p *Pane) ladderInput(idx int) ([]netlab.Event, []netlab.Event) {
 	upto := len(p.results)
 	if idx >= 0 && idx < upto {
 		upto = idx + 1
@@ -374,7 +374,7 @@ func (p *lessonsPane) ladderInput(idx int) ([]netlab.Event, []netlab.Event) {
 // scrolled is the part of the lesson text that fits in h rows from the
 // learner's scroll position, with a last row saying what is below (so no
 // explanation is ever cut off without a way to read it).
-func (p *lessonsPane) scrolled(text []string, h int) []string {
+func (p *Pane) scrolled(text []string, h int) []string {
 	maxOff := max(0, len(text)-h+1)
 	p.scrollMax, p.scrollPage = maxOff, h
 	off := min(p.scroll, maxOff)
@@ -405,7 +405,7 @@ func openPortWarnings(evs []netlab.Event, st *theme.Styles) []string {
 }
 
 // score counts this play's answered predictions and those the kernel bore out.
-func (p *lessonsPane) score() (asked, right int) {
+func (p *Pane) score() (asked, right int) {
 	for _, res := range p.results {
 		if res == nil {
 			continue
@@ -422,13 +422,13 @@ func (p *lessonsPane) score() (asked, right int) {
 
 // showPackets reports whether the lesson's ladder draws the segments the
 // lab captured (w hides them).
-func (p *lessonsPane) showPackets() bool {
+func (p *Pane) showPackets() bool {
 	return p.run != nil && p.run.Lab.WireOn() && !p.callsOnly
 }
 
 // segmentLines shows a picked segment where the step's code was: its
 // header fields and bytes, with a title that says how to go back.
-func (p *lessonsPane) segmentLines(e netlab.Event, w, h int) []string {
+func (p *Pane) segmentLines(e netlab.Event, w, h int) []string {
 	st := p.c.Styles
 	title := st.Title.Render("SEGMENT") + st.Muted.Render("  [ ] older/newer · esc back to the code")
 	return append([]string{theme.Fit(title, w)}, strings.Split(ladder.RenderPacket(e, w, h-1, st), "\n")...)

@@ -1,4 +1,4 @@
-package ui
+package lessonpane
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package ui
+package lessonpane
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 	"github.com/socklab/socklab/netlab"
 )
 
-// LessonOptions choose what the lesson pane opens.
-type LessonOptions struct {
+// Options choose what the lesson pane opens.
+type Options struct {
 	Number int    // lesson to open (1-based); 0: the lesson list (or the last one opened)
 	Dir    string // an instructor's lessons, numbered after the built-in ones
 	// ProgressPath is where progress is saved; "" means the user's config
@@ -62,16 +62,16 @@ const (
 	codeGo
 )
 
-// lessonsPane plays lessons: the text of a step, its code in Python and
+// Pane plays lessons: the text of a step, its code in Python and
 // Go, the prediction before the step runs, and after it the real outcome
 // and the ladder diagram of the calls the kernel answered.
-type lessonsPane struct {
+type Pane struct {
 	catalogRead bool   // loadCatalog ran
 	callsOnly   bool   // w: hide the captured segments
 	segSeq      uint64 // the segment picked with [ and ] (its Seq); 0: none
 	c           *common.Common
 	wire        netlab.WireConfig // whether the labs capture the segments, or why not
-	opts        LessonOptions
+	opts        Options
 
 	catalog  []*lessons.Lesson
 	loadErr  error
@@ -108,8 +108,8 @@ type lessonsPane struct {
 	md                            mdCache
 }
 
-func newLessonsPane(c *common.Common, o LessonOptions, wire netlab.WireConfig) *lessonsPane {
-	p := &lessonsPane{c: c, opts: o, wire: wire, cur: -1, speed: 2, answers: map[int]int{}}
+func New(c *common.Common, o Options, wire netlab.WireConfig) *Pane {
+	p := &Pane{c: c, opts: o, wire: wire, cur: -1, speed: 2, answers: map[int]int{}}
 	p.progPath = o.ProgressPath
 	if p.progPath == "" {
 		p.progPath, _ = lessons.DefaultProgressPath()
@@ -122,7 +122,7 @@ func newLessonsPane(c *common.Common, o LessonOptions, wire netlab.WireConfig) *
 // questions had been answered (answers: step index → the choice made),
 // with no lab and no progress file: the root's golden screens show a
 // lesson this way.
-func (p *lessonsPane) Replay(l *lessons.Lesson, results []*lessons.StepResult, answers map[int]int) {
+func (p *Pane) Replay(l *lessons.Lesson, results []*lessons.StepResult, answers map[int]int) {
 	p.loadCatalog()
 	p.catalog, p.loadErr, p.progPath = []*lessons.Lesson{l}, nil, ""
 	p.cur, p.results, p.answers = 0, results, answers
@@ -130,16 +130,16 @@ func (p *lessonsPane) Replay(l *lessons.Lesson, results []*lessons.StepResult, a
 
 // Busy reports whether a step or a replay is running: keys that start
 // one wait until it ends.
-func (p *lessonsPane) Busy() bool { return p.busy }
+func (p *Pane) Busy() bool { return p.busy }
 
-func (p *lessonsPane) Title() string { return "Lessons" }
-func (p *lessonsPane) Typing() bool  { return false }
+func (p *Pane) Title() string { return "Lessons" }
+func (p *Pane) Typing() bool  { return false }
 
 // Init reads the lessons and the progress file, then opens the lesson asked
 // for, or the last one, or the list. Reading the lessons (about 3 ms) waits
 // until the pane is first shown: a program that opens on a lab pane draws
 // its first frame without it.
-func (p *lessonsPane) Init() tea.Cmd {
+func (p *Pane) Init() tea.Cmd {
 	p.loadCatalog()
 	if p.progPath != "" {
 		if pr, err := lessons.LoadProgress(p.progPath); err == nil {
@@ -172,7 +172,7 @@ func (p *lessonsPane) Init() tea.Cmd {
 }
 
 // open starts lesson i and replays its first step steps.
-func (p *lessonsPane) open(i, steps int) tea.Cmd {
+func (p *Pane) open(i, steps int) tea.Cmd {
 	p.state = modeReading
 	p.sel = i
 	if p.cur != i {
@@ -185,7 +185,7 @@ func (p *lessonsPane) open(i, steps int) tea.Cmd {
 
 // replay throws the lab away and plays the first n steps on a new one:
 // bytes already sent cannot be unsent, so going back means starting over.
-func (p *lessonsPane) replay(n int) tea.Cmd {
+func (p *Pane) replay(n int) tea.Cmd {
 	p.gen++
 	gen, old, l, eo := p.gen, p.run, p.catalog[p.cur], p.opts.Engine
 	eo.Wire = p.wire
@@ -203,7 +203,7 @@ func (p *lessonsPane) replay(n int) tea.Cmd {
 }
 
 // next runs the next step, or first shows its prediction.
-func (p *lessonsPane) next() tea.Cmd {
+func (p *Pane) next() tea.Cmd {
 	if p.busy || p.run == nil || p.cur < 0 {
 		return nil
 	}
@@ -227,7 +227,7 @@ func (p *lessonsPane) next() tea.Cmd {
 	return p.step()
 }
 
-func (p *lessonsPane) step() tea.Cmd {
+func (p *Pane) step() tea.Cmd {
 	p.busy, p.hint, p.scroll = true, false, 0
 	p.leaveQuestion()
 	gen, r := p.gen, p.run
@@ -239,19 +239,19 @@ func (p *lessonsPane) step() tea.Cmd {
 	}
 }
 
-func (p *lessonsPane) answer() tea.Cmd {
+func (p *Pane) answer() tea.Cmd {
 	pos := len(p.results)
 	p.answers[pos] = p.choice
 	return p.step()
 }
 
-func (p *lessonsPane) tick() tea.Cmd {
+func (p *Pane) tick() tea.Cmd {
 	gen := p.gen
 	return tea.Tick(autoplaySpeeds[p.speed], func(time.Time) tea.Msg { return lessonTickMsg{gen: gen} })
 }
 
 // save writes a copy of the progress in the background.
-func (p *lessonsPane) save() tea.Cmd {
+func (p *Pane) save() tea.Cmd {
 	if p.progPath == "" {
 		return nil
 	}
@@ -259,7 +259,7 @@ func (p *lessonsPane) save() tea.Cmd {
 	return func() tea.Msg { return lessonSavedMsg{err: cp.Save(path)} }
 }
 
-func (p *lessonsPane) Update(msg tea.Msg) tea.Cmd {
+func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case lessonRunMsg:
 		if msg.gen != p.gen {
@@ -336,7 +336,7 @@ const (
 )
 
 // mode is the pane's mode: its state, the list while no lesson is open.
-func (p *lessonsPane) mode() lessonMode {
+func (p *Pane) mode() lessonMode {
 	if p.cur < 0 {
 		return modeList
 	}
@@ -345,13 +345,13 @@ func (p *lessonsPane) mode() lessonMode {
 
 // leaveQuestion goes back to reading from a question (a step runs, a
 // replay starts); the list stays the list.
-func (p *lessonsPane) leaveQuestion() {
+func (p *Pane) leaveQuestion() {
 	if p.state == modeQuestion {
 		p.state = modeReading
 	}
 }
 
-func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
+func (p *Pane) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch p.mode() {
 	case modeList:
 		return p.listKey(msg)
@@ -370,7 +370,7 @@ func (p *lessonsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // listKey is a key in the list of lessons.
-func (p *lessonsPane) listKey(msg tea.KeyPressMsg) tea.Cmd {
+func (p *Pane) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.Keys
 	switch {
 	case key.Matches(msg, k.Lesson.Up):
@@ -394,7 +394,7 @@ func (p *lessonsPane) listKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // questionKey is a key that answers a question: ↑/↓ move between the
 // choices, enter answers. ok says whether the key was one of them.
-func (p *lessonsPane) questionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+func (p *Pane) questionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	k := p.c.Keys
 	switch {
 	case key.Matches(msg, k.Lesson.Up):
@@ -415,7 +415,7 @@ func (p *lessonsPane) questionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 
 // moveKey is a key that moves through the lesson, in any mode but the
 // list: scroll, the list, next, back, restart. ok says whether it was one.
-func (p *lessonsPane) moveKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+func (p *Pane) moveKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	k := p.c.Keys
 	switch {
 	case key.Matches(msg, k.ScrollUp), key.Matches(msg, k.Lesson.Up):
@@ -440,7 +440,7 @@ func (p *lessonsPane) moveKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 }
 
 // back is p: leave the question, or replay to the step before.
-func (p *lessonsPane) back() tea.Cmd {
+func (p *Pane) back() tea.Cmd {
 	switch {
 	case p.busy:
 		return nil
@@ -455,7 +455,7 @@ func (p *lessonsPane) back() tea.Cmd {
 
 // questionToggleKey is any other key at a question: only h acts. The code
 // may give the answer away, and autoplay must not skip it.
-func (p *lessonsPane) questionToggleKey(msg tea.KeyPressMsg) tea.Cmd {
+func (p *Pane) questionToggleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.Keys
 	if key.Matches(msg, k.Lesson.Hint) {
 		p.hint = !p.hint
@@ -467,7 +467,7 @@ func (p *lessonsPane) questionToggleKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // readingKey is any other key while a lesson is read: the toggles, the
 // segment picker, the code, autoplay.
-func (p *lessonsPane) readingKey(msg tea.KeyPressMsg) tea.Cmd {
+func (p *Pane) readingKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.Keys
 	switch {
 	case key.Matches(msg, k.Lesson.Hint):
@@ -500,7 +500,7 @@ func (p *lessonsPane) readingKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // nextCode is c. Where both do not fit side by side (they show as Python),
 // c switches Python ↔ Go: every press changes what is on screen.
-func (p *lessonsPane) nextCode() {
+func (p *Pane) nextCode() {
 	narrow := p.lastWidth < 100
 	switch shown := p.code; {
 	case shown == codePython || (shown == codeBoth && narrow):
@@ -515,7 +515,7 @@ func (p *lessonsPane) nextCode() {
 }
 
 // Status is the pane's part of the status line.
-func (p *lessonsPane) Status() string {
+func (p *Pane) Status() string {
 	if p.mode() == modeList {
 		return fmt.Sprintf("lessons · %d in the list", len(p.catalog))
 	}
@@ -535,7 +535,7 @@ func (p *lessonsPane) Status() string {
 
 // Help puts first what moves the learner on: choose and open in the list,
 // answer a prediction, the next step, or the list once the lesson is over.
-func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
+func (p *Pane) Help() ([]key.Binding, [][]key.Binding) {
 	k := p.c.Keys
 	full := [][]key.Binding{
 		{k.Lesson.Next, k.Lesson.Prev, k.Lesson.Restart, k.Lesson.List, k.Lesson.Hint, k.Lesson.Code},
@@ -582,7 +582,7 @@ func (p *lessonsPane) Help() ([]key.Binding, [][]key.Binding) {
 }
 
 // Close ends the lesson's lab.
-func (p *lessonsPane) Close() {
+func (p *Pane) Close() {
 	p.gen++
 	if p.run != nil {
 		p.run.Close()
@@ -591,7 +591,7 @@ func (p *lessonsPane) Close() {
 }
 
 // scrollStep is how far a key scrolls the lesson text: a page or a line.
-func (p *lessonsPane) scrollStep(msg tea.KeyPressMsg) int {
+func (p *Pane) scrollStep(msg tea.KeyPressMsg) int {
 	if s := msg.String(); s == "pgup" || s == "pgdown" {
 		return max(1, p.scrollPage-2)
 	}
@@ -600,7 +600,7 @@ func (p *lessonsPane) scrollStep(msg tea.KeyPressMsg) int {
 
 // wireOn reports whether the lesson's lab captures segments (before its
 // lab exists: whether capture was asked for).
-func (p *lessonsPane) wireOn() bool {
+func (p *Pane) wireOn() bool {
 	if p.run != nil {
 		return p.run.Lab.WireOn()
 	}
@@ -608,7 +608,7 @@ func (p *lessonsPane) wireOn() bool {
 }
 
 // segments are the captured segments of the ladder on screen, oldest first.
-func (p *lessonsPane) segments() []netlab.Event {
+func (p *Pane) segments() []netlab.Event {
 	if !p.showPackets() || p.mode() == modeList {
 		return nil
 	}
@@ -624,7 +624,7 @@ func (p *lessonsPane) segments() []netlab.Event {
 }
 
 // pickSegment moves the segment selection: [ from none picks the newest.
-func (p *lessonsPane) pickSegment(d int) {
+func (p *Pane) pickSegment(d int) {
 	segs := p.segments()
 	if len(segs) == 0 {
 		return
@@ -640,7 +640,7 @@ func (p *lessonsPane) pickSegment(d int) {
 }
 
 // pickedSegment is the selected segment if it is still on screen.
-func (p *lessonsPane) pickedSegment() (netlab.Event, bool) {
+func (p *Pane) pickedSegment() (netlab.Event, bool) {
 	if p.segSeq == 0 {
 		return netlab.Event{}, false
 	}
@@ -653,7 +653,7 @@ func (p *lessonsPane) pickedSegment() (netlab.Event, bool) {
 }
 
 // loadCatalog reads the lessons once.
-func (p *lessonsPane) loadCatalog() {
+func (p *Pane) loadCatalog() {
 	if p.catalogRead {
 		return
 	}

@@ -1,4 +1,4 @@
-package ui
+package lessonpane
 
 import (
 	"testing"
@@ -28,7 +28,7 @@ func TestLessonQuestionIgnoresCodeAndAutoplay(t *testing.T) {
 	if li < 0 {
 		t.Fatal("no lesson asks a question with two choices")
 	}
-	p := newLessonsPane(testCommon(), LessonOptions{}, netlab.WireConfig{})
+	p := New(testCommon(), Options{}, netlab.WireConfig{})
 	p.catalog, p.catalogRead = cat, true
 	p.cur, p.results, p.state = li, make([]*lessons.StepResult, si), modeQuestion
 	code, auto, speed := p.code, p.auto, p.speed
@@ -55,7 +55,7 @@ func TestLessonListKeepsTheQuestion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := newLessonsPane(testCommon(), LessonOptions{}, netlab.WireConfig{})
+	p := New(testCommon(), Options{}, netlab.WireConfig{})
 	p.catalog, p.catalogRead = cat, true
 	p.cur, p.state = 0, modeQuestion
 	p.Update(tea.KeyPressMsg{Code: 'l', Text: "l"})

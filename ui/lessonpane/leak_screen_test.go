@@ -1,4 +1,4 @@
-package ui
+package lessonpane
 
 import (
 	"context"
@@ -116,7 +116,7 @@ func screenLeaks(t *testing.T, li int, l *lessons.Lesson, plant func(*lessons.Le
 			rep.asked++
 			shown := blankedQuestion(l, si)
 			plant(shown)
-			p := newLessonsPane(testCommon(), LessonOptions{}, netlab.WireConfig{})
+			p := New(testCommon(), Options{}, netlab.WireConfig{})
 			p.catalog = []*lessons.Lesson{shown}
 			p.cur, p.results, p.state, p.choice = 0, results, modeQuestion, 0
 			for _, sz := range [][2]int{{80, 24}, {120, 36}} {
@@ -130,7 +130,7 @@ func screenLeaks(t *testing.T, li int, l *lessons.Lesson, plant func(*lessons.Le
 		results = append(results, res)
 		// At 80x24 (a pane of 21 lines) no connect, accept or bind row of
 		// the step's ladder is cut.
-		after := newLessonsPane(testCommon(), LessonOptions{}, netlab.WireConfig{})
+		after := New(testCommon(), Options{}, netlab.WireConfig{})
 		after.catalog, after.cur, after.results = []*lessons.Lesson{l}, 0, results
 		after.answers = map[int]int{}
 		for _, line := range strings.Split(ansi.Strip(after.View(80, 21)), "\n") {

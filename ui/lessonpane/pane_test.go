@@ -1,4 +1,4 @@
-package ui
+package lessonpane
 
 import (
 	"path/filepath"
@@ -15,7 +15,7 @@ import (
 )
 
 // asking reports whether the pane is at a question.
-func asking(p *lessonsPane) bool { return p.mode() == modeQuestion }
+func asking(p *Pane) bool { return p.mode() == modeQuestion }
 
 func testCommon() *common.Common {
 	return &common.Common{Styles: theme.NewStyles(theme.ThemeDark, true), Keys: common.DefaultKeyMap()}
@@ -24,7 +24,7 @@ func testCommon() *common.Common {
 // drive runs cmd and every command its messages lead to, feeding each
 // message back to the pane, as the Bubble Tea loop would. Autoplay ticks
 // are dropped so the test never waits on a clock.
-func drive(t *testing.T, p *lessonsPane, cmd tea.Cmd) {
+func drive(t *testing.T, p *Pane, cmd tea.Cmd) {
 	t.Helper()
 	queue := []tea.Cmd{cmd}
 	for n := 0; len(queue) > 0; n++ {
@@ -46,7 +46,7 @@ func drive(t *testing.T, p *lessonsPane, cmd tea.Cmd) {
 	}
 }
 
-func press(t *testing.T, p *lessonsPane, code rune, text string) {
+func press(t *testing.T, p *Pane, code rune, text string) {
 	t.Helper()
 	drive(t, p, p.Update(tea.KeyPressMsg{Code: code, Text: text}))
 }
@@ -57,7 +57,7 @@ func press(t *testing.T, p *lessonsPane, code rune, text string) {
 // the end of the lesson is saved as done.
 func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
-	p := newLessonsPane(testCommon(), LessonOptions{Number: 3, ProgressPath: prog}, netlab.WireConfig{})
+	p := New(testCommon(), Options{Number: 3, ProgressPath: prog}, netlab.WireConfig{})
 	p.loadCatalog()
 	defer p.Close()
 	drive(t, p, p.Init())
@@ -73,7 +73,7 @@ func TestLessonPaneNavigationAndPrediction(t *testing.T) {
 
 // navToQuestion: n runs step 1, runs step 2 (its question reads the wire,
 // off here), asks step 3's question and does not skip it.
-func navToQuestion(t *testing.T, p *lessonsPane) {
+func navToQuestion(t *testing.T, p *Pane) {
 	t.Helper()
 	press(t, p, 'n', "n") // step 1: the server
 	if len(p.results) != 1 || !p.results[0].OK() {
@@ -95,7 +95,7 @@ func navToQuestion(t *testing.T, p *lessonsPane) {
 
 // navAnswerWrong answers b, which the kernel does not do: the answer, the
 // tally and the verdict; x shows the raw rules.
-func navAnswerWrong(t *testing.T, p *lessonsPane) {
+func navAnswerWrong(t *testing.T, p *Pane) {
 	t.Helper()
 	press(t, p, tea.KeyDown, "")
 	press(t, p, tea.KeyEnter, "")
@@ -127,7 +127,7 @@ func navAnswerWrong(t *testing.T, p *lessonsPane) {
 
 // navBackAndReplay: p replays to step 2 on a new lab, and n runs the
 // answered step at once without counting it again.
-func navBackAndReplay(t *testing.T, p *lessonsPane) {
+func navBackAndReplay(t *testing.T, p *Pane) {
 	t.Helper()
 	oldRun := p.run
 	press(t, p, 'p', "p") // back: replay from scratch to step 2
@@ -144,7 +144,7 @@ func navBackAndReplay(t *testing.T, p *lessonsPane) {
 }
 
 // navToTheEnd plays the lesson out: every step holds and the progress file says done.
-func navToTheEnd(t *testing.T, p *lessonsPane, prog string) {
+func navToTheEnd(t *testing.T, p *Pane, prog string) {
 	t.Helper()
 	for len(p.results) < len(p.catalog[2].Steps) {
 		before := len(p.results)
@@ -171,7 +171,7 @@ func navToTheEnd(t *testing.T, p *lessonsPane, prog string) {
 }
 
 // navRestartAndList: r starts over, l shows the list with the done mark.
-func navRestartAndList(t *testing.T, p *lessonsPane) {
+func navRestartAndList(t *testing.T, p *Pane) {
 	t.Helper()
 	press(t, p, 'r', "r")
 	if len(p.results) != 0 {
@@ -184,7 +184,7 @@ func navRestartAndList(t *testing.T, p *lessonsPane) {
 }
 
 func TestLessonPaneAutoplaySpeed(t *testing.T) {
-	p := newLessonsPane(testCommon(), LessonOptions{ProgressPath: filepath.Join(t.TempDir(), "p.json")}, netlab.WireConfig{})
+	p := New(testCommon(), Options{ProgressPath: filepath.Join(t.TempDir(), "p.json")}, netlab.WireConfig{})
 	p.loadCatalog()
 	defer p.Close()
 	p.cur = 0
@@ -210,7 +210,7 @@ func contains(s, sub string) bool { return strings.Contains(ansi.Strip(s), sub) 
 // and c (code) do not run the step; the answer does. r then asks again.
 func TestQuestionCannotBeSkipped(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
-	p := newLessonsPane(testCommon(), LessonOptions{Number: 3, ProgressPath: prog}, netlab.WireConfig{})
+	p := New(testCommon(), Options{Number: 3, ProgressPath: prog}, netlab.WireConfig{})
 	p.loadCatalog()
 	defer p.Close()
 	drive(t, p, p.Init())
@@ -246,7 +246,7 @@ func TestQuestionCannotBeSkipped(t *testing.T) {
 // nothing is below, and then the end of every explanation is on screen.
 func TestLessonTextScrollsToItsEnd(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
-	p := newLessonsPane(testCommon(), LessonOptions{Number: 8, ProgressPath: prog}, netlab.WireConfig{})
+	p := New(testCommon(), Options{Number: 8, ProgressPath: prog}, netlab.WireConfig{})
 	p.loadCatalog()
 	defer p.Close()
 	drive(t, p, p.Init())

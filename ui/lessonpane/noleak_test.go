@@ -1,4 +1,4 @@
-package ui
+package lessonpane
 
 import (
 	"strings"
@@ -16,7 +16,7 @@ import (
 // which may name the outcome (`# n == 5`, `// unix.ECONNREFUSED`, a title
 // naming the errno).
 func TestPredictionsShowNoAnswerBeforeAnswered(t *testing.T) {
-	p := newLessonsPane(testCommon(), LessonOptions{}, netlab.WireConfig{})
+	p := New(testCommon(), Options{}, netlab.WireConfig{})
 	p.loadCatalog()
 	asked := 0
 	for li, l := range p.catalog {
