@@ -7,6 +7,7 @@ import (
 
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/feed"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -15,7 +16,7 @@ import (
 func fullModel(b *testing.B) *Model {
 	m := fixtureModel(theme.ThemeDark, 200, 60)
 	p := m.panes[common.PaneCalc].(*labPane)
-	p.feed.add(floodEvents(historyCap * 2))
+	p.feed.Add(floodEvents(feed.HistoryCap * 2))
 	return m
 }
 
@@ -57,10 +58,10 @@ func BenchmarkViewBusiestPane(b *testing.B) {
 // (batches of 512, as a flood delivers them).
 func BenchmarkFeedMerge(b *testing.B) {
 	evs := floodEvents(512)
-	f := &labFeed{}
+	f := &feed.Feed{}
 	b.ReportAllocs()
 	for b.Loop() {
-		f.add(evs)
+		f.Add(evs)
 	}
 	b.ReportMetric(float64(b.N*len(evs))/b.Elapsed().Seconds(), "events/s")
 }
@@ -72,15 +73,15 @@ func BenchmarkViewBusiestPaneNewEvent(b *testing.B) {
 	m := fullModel(b)
 	defer m.Close()
 	p := m.panes[common.PaneCalc].(*labPane)
-	more := floodEvents(historyCap * 2)
-	seq := p.feed.history[len(p.feed.history)-1].Seq
+	more := floodEvents(feed.HistoryCap * 2)
+	seq := p.feed.History[len(p.feed.History)-1].Seq
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		e := more[i%len(more)]
 		seq++
 		e.Seq = seq
-		p.feed.add([]netlab.Event{e})
+		p.feed.Add([]netlab.Event{e})
 		_ = m.render()
 		i++
 	}

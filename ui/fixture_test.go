@@ -8,6 +8,7 @@ import (
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
 	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/feed"
 	"github.com/socklab/socklab/ui/internal/fixture"
 	"github.com/socklab/socklab/ui/theme"
 )
@@ -103,14 +104,14 @@ func fixtureSocks() []netlab.SockInfo {
 func fixtureModel(theme theme.Theme, w, h int) *Model {
 	m := NewModel(Options{Pane: "calc", Theme: theme})
 	p := m.panes[common.PaneCalc].(*labPane)
-	f := &labFeed{to: common.PaneCalc, socks: fixtureSocks(), snapped: true, wire: netlab.WireStatus{Asked: true, On: true, Private: true}}
+	f := &feed.Feed{To: common.PaneCalc, Socks: fixtureSocks(), Snapped: true, Wire: netlab.WireStatus{Asked: true, On: true, Private: true}}
 	evs := fixtureEvents()
-	f.add(evs)
-	f.blocked = []netlab.Event{{Kind: netlab.KindBlocked, Op: netlab.OpAccept, Role: netlab.RoleServer, Actor: "server", Text: "3", FD: 3, CallID: 100}}
-	f.pending = []netlab.Event{{Kind: netlab.KindPending, Op: netlab.OpSend, Role: netlab.RoleClient, Actor: "client 2", Text: `6, "1/0\n", 4, 0`, FD: 6, CallID: 101}}
+	f.Add(evs)
+	f.Blocked = []netlab.Event{{Kind: netlab.KindBlocked, Op: netlab.OpAccept, Role: netlab.RoleServer, Actor: "server", Text: "3", FD: 3, CallID: 100}}
+	f.Pending = []netlab.Event{{Kind: netlab.KindPending, Op: netlab.OpSend, Role: netlab.RoleClient, Actor: "client 2", Text: `6, "1/0\n", 4, 0`, FD: 6, CallID: 101}}
 	p.feed = f
 	p.addr = netip.MustParseAddrPort("127.0.0.1:1081")
-	f.clients = []string{"client 2"}
+	f.Clients = []string{"client 2"}
 	m.inited[common.PaneCalc] = true
 	m.Update(tea_WindowSize(w, h))
 	return m

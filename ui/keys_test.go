@@ -33,7 +33,7 @@ func TestFooterFollowsTheSituation(t *testing.T) {
 		t.Fatalf("command footer: %q", f)
 	}
 	p.key("s")
-	p.waitFor("step mode", func() bool { return calc.feed.stepping })
+	p.waitFor("step mode", func() bool { return calc.feed.Stepping })
 	if f := footerLine(p); !strings.HasPrefix(strings.TrimSpace(f), "n/space next call") || !strings.Contains(f, "q quit") {
 		t.Fatalf("step footer: %q", f)
 	}

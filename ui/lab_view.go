@@ -21,7 +21,7 @@ func (p *labPane) View(width, height int) string {
 	}
 	var socks []netlab.SockInfo
 	if p.feed != nil {
-		socks = p.feed.socks
+		socks = p.feed.Socks
 	}
 	p.cache.styles(st)
 	serverSocks := func(w int) []string {
@@ -31,7 +31,7 @@ func (p *labPane) View(width, height int) string {
 		return p.cache.sockets(socks, w, clientTable, func() []string { return ladder.RenderClientSockets(socks, w, st) })
 	}
 	srv, cli := serverSocks(width), clientSocks(width)
-	if p.feed == nil || !p.feed.snapped {
+	if p.feed == nil || !p.feed.Snapped {
 		srv = []string{st.Muted.Render("asking the kernel…")}
 		cli = srv
 	}
@@ -39,7 +39,7 @@ func (p *labPane) View(width, height int) string {
 		srv = p.remoteServerLines(st)
 	}
 	l := generateLabLayout(width, height, len(srv), len(cli))
-	if p.feed != nil && p.feed.snapped {
+	if p.feed != nil && p.feed.Snapped {
 		// Draw the sockets for the column they get (the row counts do not
 		// depend on the width), so the short forms kick in where needed and
 		// the state at the end of a row is not cut.
@@ -80,12 +80,12 @@ func (p *labPane) View(width, height int) string {
 	var events []netlab.Event
 	o := ladder.Opts{Selected: p.selSeq, Packets: p.showPackets(), Remote: p.remote}
 	if p.feed != nil {
-		events = p.feed.history
-		o.Pending, o.Blocked, o.Lost = p.feed.pending, p.feed.blocked, p.feed.lost()
+		events = p.feed.History
+		o.Pending, o.Blocked, o.Lost = p.feed.Pending, p.feed.Blocked, p.feed.Lost()
 		p.ladder = p.ladder.For(p.feed)
 		o.Cache = p.ladder
 	}
-	o.Stepping = p.feed.inStep()
+	o.Stepping = p.feed.InStep()
 	if o.Selected == 0 {
 		o.Selected, o.Follow = sel.Seq, true
 	}
@@ -172,8 +172,8 @@ func clip(lines []string, n int, st *theme.Styles) []string {
 // outcome of the last action.
 func (p *labPane) inputLine(width int, st *theme.Styles) string {
 	target := "no client"
-	if n := len(p.feed.liveClients()); n > 0 {
-		target = p.feed.liveClients()[n-1]
+	if n := len(p.feed.LiveClients()); n > 0 {
+		target = p.feed.LiveClients()[n-1]
 	}
 	ended := ""
 	if target == "no client" {
@@ -219,7 +219,7 @@ func (p *labPane) transcript(height int, st *theme.Styles) []string {
 	if height <= 0 || p.feed == nil {
 		return nil
 	}
-	k := transcriptKey{h: idOf(p.feed.history), height: height, scroll: p.scroll, service: p.service, remote: p.remote}
+	k := transcriptKey{h: idOf(p.feed.History), height: height, scroll: p.scroll, service: p.service, remote: p.remote}
 	return p.cache.transcript(k, func() []string { return p.transcriptLines(height, st) })
 }
 
@@ -228,7 +228,7 @@ func (p *labPane) transcript(height int, st *theme.Styles) []string {
 func (p *labPane) transcriptLines(height int, st *theme.Styles) []string {
 	var lines []transcriptLine
 	partial := map[string][]byte{}
-	for _, e := range p.feed.history {
+	for _, e := range p.feed.History {
 		if e.Kind != netlab.KindCall || e.Role != netlab.RoleClient || len(e.Data) == 0 {
 			continue
 		}

@@ -79,7 +79,7 @@ func TestStepMode(t *testing.T) {
 	p := newPump(t, Options{Pane: "calc"}, 100, 30)
 	calc := p.m.panes[common.PaneCalc].(*labPane)
 	p.waitFor("client connected", func() bool {
-		for _, s := range calc.feed.socks {
+		for _, s := range calc.feed.Socks {
 			if s.Actor == "client 1" && s.State == netlab.StateEstablished {
 				return true
 			}
@@ -88,7 +88,7 @@ func TestStepMode(t *testing.T) {
 	})
 	p.key("esc")
 	p.key("s")
-	p.waitFor("step mode", func() bool { return calc.feed.stepping })
+	p.waitFor("step mode", func() bool { return calc.feed.Stepping })
 	p.waitScreen("STEP")
 	p.key("i")
 	p.typeText("1+1")
@@ -98,7 +98,7 @@ func TestStepMode(t *testing.T) {
 	// next accept reached the gate first (it loops back to accept as soon
 	// as client 1 is in, and may do so after step mode began).
 	p.waitFor("the send at the gate", func() bool {
-		for _, c := range calc.feed.pending {
+		for _, c := range calc.feed.Pending {
 			if c.Op == netlab.OpSend {
 				return true
 			}
@@ -110,28 +110,28 @@ func TestStepMode(t *testing.T) {
 	// The explanation is the one of the call n lets through: the oldest at
 	// the gate (the server's next accept may have queued before the send).
 	p.waitFor("the explanation of the next call", func() bool {
-		return len(calc.feed.pending) > 0 && strings.Contains(p.screen(), netlab.Explain(calc.feed.pending[0].Op))
+		return len(calc.feed.Pending) > 0 && strings.Contains(p.screen(), netlab.Explain(calc.feed.Pending[0].Op))
 	})
 	// Nothing moves without a step.
 	if strings.Contains(p.screen(), "c1 ‹ 2") {
 		t.Fatal("reply arrived in step mode before any step")
 	}
 	for i := 0; i < 20 && !strings.Contains(p.screen(), "c1 ‹ 2"); i++ {
-		p.waitFor("a pending call", func() bool { return len(calc.feed.pending) > 0 || strings.Contains(p.screen(), "c1 ‹ 2") })
+		p.waitFor("a pending call", func() bool { return len(calc.feed.Pending) > 0 || strings.Contains(p.screen(), "c1 ‹ 2") })
 		if strings.Contains(p.screen(), "c1 ‹ 2") {
 			break
 		}
-		before := calc.feed.total
+		before := calc.feed.Total
 		if i%2 == 0 {
 			p.key("n")
 		} else {
 			p.key("space")
 		}
-		p.waitFor("the step to happen", func() bool { return calc.feed.total > before })
+		p.waitFor("the step to happen", func() bool { return calc.feed.Total > before })
 	}
 	p.waitScreen("c1 ‹ 2")
 	p.key("s")
-	p.waitFor("run mode", func() bool { return !calc.feed.stepping })
+	p.waitFor("run mode", func() bool { return !calc.feed.Stepping })
 }
 
 func TestAddRemoveClients(t *testing.T) {
@@ -142,7 +142,7 @@ func TestAddRemoveClients(t *testing.T) {
 	p.key("+")
 	p.waitFor("three established clients", func() bool {
 		n := 0
-		for _, s := range echo.feed.socks {
+		for _, s := range echo.feed.Socks {
 			if ladder.IsClient(s.Role) && s.State == netlab.StateEstablished {
 				n++
 			}
@@ -150,7 +150,7 @@ func TestAddRemoveClients(t *testing.T) {
 		return n == 3
 	})
 	ports := map[uint16]bool{}
-	for _, s := range echo.feed.socks {
+	for _, s := range echo.feed.Socks {
 		if ladder.IsClient(s.Role) {
 			ports[s.Local.Port()] = true
 		}
@@ -162,7 +162,7 @@ func TestAddRemoveClients(t *testing.T) {
 	p.key("-")
 	// The server sees EOF from client 3 and closes its side.
 	p.waitFor("EOF on the server", func() bool {
-		for _, e := range echo.feed.history {
+		for _, e := range echo.feed.History {
 			if e.Actor == "server" && e.Op == netlab.OpRecv && e.Result == 0 {
 				return true
 			}
@@ -171,7 +171,7 @@ func TestAddRemoveClients(t *testing.T) {
 	})
 	p.waitScreen("2 clients")
 	p.waitFor("client 3 in TIME_WAIT", func() bool {
-		for _, s := range echo.feed.socks {
+		for _, s := range echo.feed.Socks {
 			if s.Actor == "client 3" && s.State == netlab.StateTimeWait {
 				return true
 			}

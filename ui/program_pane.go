@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/feed"
 	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
 
@@ -57,7 +58,7 @@ type programPane struct {
 	c      *Common
 	id     common.PaneID
 	opts   ProgramOptions
-	feed   *labFeed
+	feed   *feed.Feed
 	err    error
 	ended  string // how it ended; "" while it runs
 	output string
@@ -72,15 +73,15 @@ func (p *programPane) Title() string { return "run · " + p.opts.Title }
 func (p *programPane) Typing() bool  { return false }
 
 func (p *programPane) Init() tea.Cmd {
-	p.feed = newLabFeed(p.id, p.opts.Lab)
+	p.feed = feed.New(p.id, p.opts.Lab)
 	start, to := p.opts.Start, p.id
-	return tea.Batch(p.feed.start(), func() tea.Msg { return programStartedMsg{to: to, err: start()} })
+	return tea.Batch(p.feed.Start(), func() tea.Msg { return programStartedMsg{to: to, err: start()} })
 }
 
 // Close stops nothing: the command that made the program stops it.
 func (p *programPane) Close() {
 	if p.feed != nil {
-		p.feed.close()
+		p.feed.Close()
 	}
 }
 
@@ -106,7 +107,7 @@ func (p *programPane) waitEnd() tea.Cmd {
 
 func (p *programPane) Update(msg tea.Msg) tea.Cmd {
 	if p.feed != nil {
-		if cmd, ok := p.feed.update(msg); ok {
+		if cmd, ok := p.feed.Update(msg); ok {
 			return cmd
 		}
 	}
@@ -152,8 +153,8 @@ func (p *programPane) View(width, height int) string {
 	var lines []string
 	lines = append(lines, head...)
 	if ladderH >= 2 && p.feed != nil {
-		ladder := ladder.Render(p.feed.history, width, ladderH, st, ladder.Opts{Pending: p.feed.pending, Blocked: p.feed.blocked,
-			Lost: p.feed.lost(), Stepping: p.opts.Lab.Stepping(), Packets: p.feed.wire.On})
+		ladder := ladder.Render(p.feed.History, width, ladderH, st, ladder.Opts{Pending: p.feed.Pending, Blocked: p.feed.Blocked,
+			Lost: p.feed.Lost(), Stepping: p.opts.Lab.Stepping(), Packets: p.feed.Wire.On})
 		lines = append(lines, strings.Split(ladder, "\n")...)
 	}
 	title := "program output"

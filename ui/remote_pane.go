@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/feed"
 	"github.com/socklab/socklab/ui/theme"
 
 	tea "charm.land/bubbletea/v2"
@@ -35,14 +36,14 @@ func (p *labPane) initRemote() tea.Cmd {
 	wire := netlab.WireConfig{Off: "the server is on another machine: its segments cross this host's network interface, where capture needs root",
 		Hint: "socklab lesson 3 or the echo pane show segments, in a private network"}
 	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000, Trace: p.c.Opts.Trace, Remote: p.remote, Wire: wire})
-	p.feed = newLabFeed(p.id, p.lab)
-	p.feed.poll = remotePoll
+	p.feed = feed.New(p.id, p.lab)
+	p.feed.Poll = remotePoll
 	lab, to, service, addr := p.lab, p.id, p.service, p.remote
 	start := func() tea.Msg {
 		_, err := lab.AddClient(service)
 		return labReadyMsg{to: to, lab: lab, addr: addr, err: err}
 	}
-	return tea.Batch(p.feed.start(), start)
+	return tea.Batch(p.feed.Start(), start)
 }
 
 // remoteServerLines stand in the SERVER column: the server's sockets are

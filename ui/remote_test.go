@@ -39,7 +39,7 @@ func TestRemotePane(t *testing.T) {
 	p.waitScreen("connect · echo at " + addr.String())
 	// The client's socket, with its ephemeral port, as the kernel reports it.
 	p.waitFor("the client connected", func() bool {
-		for _, s := range pane.feed.socks {
+		for _, s := range pane.feed.Socks {
 			if s.Actor == "client 1" && s.Remote == addr && s.Local.Port() != 0 && s.State.String() == "ESTABLISHED" {
 				return true
 			}
@@ -62,7 +62,7 @@ func TestRemotePane(t *testing.T) {
 		}
 	}
 	// Nothing of the server's own calls: no accept, no server row.
-	for _, e := range pane.feed.history {
+	for _, e := range pane.feed.History {
 		if !ladder.IsClient(e.Role) && e.Role.String() != "lab" {
 			t.Errorf("a server-side event in a remote lab: %v", e)
 		}

@@ -1,4 +1,4 @@
-package ui
+package feed
 
 import (
 	"time"
@@ -16,13 +16,13 @@ const (
 	feedBatchMax = 4096
 	feedFrame    = 16 * time.Millisecond
 	feedSubBuf   = 8192
-	historyCap   = 2000
+	HistoryCap   = 2000
 	settleFirst  = 100 * time.Millisecond // catches FIN_WAIT1 -> FIN_WAIT2
 	settleLast   = time.Second            // catches TIME_WAIT, CLOSE_WAIT
 )
 
-// eventsMsg is sent when a batch of events arrived from a lab's log.
-type eventsMsg struct {
+// EventsMsg is sent when a batch of events arrived from a lab's log.
+type EventsMsg struct {
 	to      common.PaneID
 	lab     *netlab.Lab
 	events  []netlab.Event
@@ -56,59 +56,59 @@ const (
 	settleLastLook
 )
 
-func (m eventsMsg) Target() common.PaneID   { return m.to }
+func (m EventsMsg) Target() common.PaneID   { return m.to }
 func (m snapshotMsg) Target() common.PaneID { return m.to }
 func (m settleMsg) Target() common.PaneID   { return m.to }
 
-// labFeed follows one lab for a pane: a bounded history of its events, the
+// Feed follows one lab for a pane: a bounded history of its events, the
 // calls pending at the step gate or blocked in the kernel, and the latest
 // kernel snapshot. It is a plain value the pane owns; its commands do the
 // waiting and the kernel reads, its Update only records what came back.
-type labFeed struct {
-	to  common.PaneID
+type Feed struct {
+	To  common.PaneID
 	lab *netlab.Lab
 	sub *netlab.Sub
 
-	history []netlab.Event // newest last, at most historyCap
+	History []netlab.Event // newest last, at most historyCap
 	trimmed uint64         // events this feed let go of
 	dropped uint64         // events the subscription missed
-	total   uint64         // events received
+	Total   uint64         // events received
 
-	pending []netlab.Event // KindPending not yet resolved, oldest first
-	blocked []netlab.Event // KindBlocked not yet resolved
+	Pending []netlab.Event // KindPending not yet resolved, oldest first
+	Blocked []netlab.Event // KindBlocked not yet resolved
 
 	// clients are the lab's running clients, oldest first, and ended says
 	// why each client that ended did; stepping is the lab's mode. All three
 	// follow the lab's own events in the log (KindLab).
-	clients   []string
+	Clients   []string
 	ended     map[string]string
-	lastEnded string // the newest OpActorEnd's note
-	stepping  bool
+	LastEnded string // the newest OpActorEnd's note
+	Stepping  bool
 
-	socks    []netlab.SockInfo
-	wire     netlab.WireStatus // the lab's capture, read with the sockets
-	snapped  bool              // a snapshot arrived
+	Socks    []netlab.SockInfo
+	Wire     netlab.WireStatus // the lab's capture, read with the sockets
+	Snapped  bool              // a snapshot arrived
 	gen      uint64            // bumps with every batch
 	snapBusy bool              // a snapshot command is running
 	settling bool              // a settle timer is running
 	// poll, when set, keeps reading the sockets' states at this interval
 	// while a client runs: a remote server changes them (its FIN makes
 	// ours CLOSE_WAIT) without any call of ours to follow.
-	poll time.Duration
+	Poll time.Duration
 }
 
-// newLabFeed subscribes to lab's log. Call start for the first command.
-func newLabFeed(to common.PaneID, lab *netlab.Lab) *labFeed {
-	f := &labFeed{to: to, lab: lab, sub: lab.Log.Subscribe(feedSubBuf)}
+// New subscribes to lab's log. Call Start for the first command.
+func New(to common.PaneID, lab *netlab.Lab) *Feed {
+	f := &Feed{To: to, lab: lab, sub: lab.Log.Subscribe(feedSubBuf)}
 	// What the lab logged while it was made (the wire's status) came
 	// before the subscription; nothing else runs yet, so it is all of it.
-	f.add(lab.Log.Events())
+	f.Add(lab.Log.Events())
 	return f
 }
 
 // wait returns the command that delivers the next batch of events.
-func (f *labFeed) wait() tea.Cmd {
-	lab, sub, to := f.lab, f.sub, f.to
+func (f *Feed) wait() tea.Cmd {
+	lab, sub, to := f.lab, f.sub, f.To
 	return func() tea.Msg {
 		ctx := lab.Context()
 		evs, err := sub.Next(ctx, feedBatchMax)
@@ -134,35 +134,35 @@ func (f *labFeed) wait() tea.Cmd {
 				}
 			}
 		}
-		return eventsMsg{to: to, lab: lab, events: evs, dropped: sub.Dropped()}
+		return EventsMsg{to: to, lab: lab, events: evs, dropped: sub.Dropped()}
 	}
 }
 
-func (f *labFeed) snapshot() tea.Cmd {
+func (f *Feed) snapshot() tea.Cmd {
 	f.snapBusy = true
-	lab, to, gen := f.lab, f.to, f.gen
+	lab, to, gen := f.lab, f.To, f.gen
 	return func() tea.Msg {
 		return snapshotMsg{to: to, lab: lab, socks: lab.Snapshot(), wire: lab.Wire(), gen: gen}
 	}
 }
 
-func (f *labFeed) settle(d time.Duration, round settleRound) tea.Cmd {
+func (f *Feed) settle(d time.Duration, round settleRound) tea.Cmd {
 	f.settling = true
-	lab, to, gen := f.lab, f.to, f.gen
+	lab, to, gen := f.lab, f.To, f.gen
 	return tea.Tick(d, func(time.Time) tea.Msg { return settleMsg{to: to, lab: lab, gen: gen, round: round} })
 }
 
-// start returns the first commands: wait for events, read the kernel once.
-func (f *labFeed) start() tea.Cmd { return tea.Batch(f.wait(), f.snapshot()) }
+// Start returns the first commands: wait for events, read the kernel once.
+func (f *Feed) Start() tea.Cmd { return tea.Batch(f.wait(), f.snapshot()) }
 
-// update records a feed message; ok is false when msg is not for this feed.
-func (f *labFeed) update(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+// Update records a feed message; ok is false when msg is not for this feed.
+func (f *Feed) Update(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	switch m := msg.(type) {
-	case eventsMsg:
+	case EventsMsg:
 		if m.lab != f.lab {
-			return nil, m.to == f.to
+			return nil, m.to == f.To
 		}
-		f.add(m.events)
+		f.Add(m.events)
 		f.dropped = m.dropped
 		f.gen++
 		cmds := []tea.Cmd{f.wait()}
@@ -175,14 +175,14 @@ func (f *labFeed) update(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return tea.Batch(cmds...), true
 	case snapshotMsg:
 		if m.lab != f.lab {
-			return nil, m.to == f.to
+			return nil, m.to == f.To
 		}
 		f.snapBusy = false
-		f.socks, f.wire, f.snapped = m.socks, m.wire, true
+		f.Socks, f.Wire, f.Snapped = m.socks, m.wire, true
 		return nil, true
 	case settleMsg:
 		if m.lab != f.lab {
-			return nil, m.to == f.to
+			return nil, m.to == f.To
 		}
 		f.settling = false
 		var cmds []tea.Cmd
@@ -195,8 +195,8 @@ func (f *labFeed) update(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			cmds = append(cmds, f.settle(settleFirst, settleFirstLook))
 		case m.round != settleLastLook:
 			cmds = append(cmds, f.settle(settleLast, settleLastLook))
-		case f.poll > 0 && len(f.clients) > 0:
-			cmds = append(cmds, f.settle(f.poll, settleLastLook))
+		case f.Poll > 0 && len(f.Clients) > 0:
+			cmds = append(cmds, f.settle(f.Poll, settleLastLook))
 		}
 		// After the last look, nothing is scheduled: an idle lab costs no CPU
 		// (a remote one looks once per poll while its clients run).
@@ -205,9 +205,12 @@ func (f *labFeed) update(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	return nil, false
 }
 
-func (f *labFeed) add(evs []netlab.Event) {
+// Add records events as if they had come from the lab's log, in order:
+// the history, the pending and blocked calls, the clients (tests and
+// benchmarks feed made-up events this way).
+func (f *Feed) Add(evs []netlab.Event) {
 	for _, e := range evs {
-		f.total++
+		f.Total++
 		switch e.Kind {
 		case netlab.KindLab:
 			f.labChange(e)
@@ -217,11 +220,11 @@ func (f *labFeed) add(evs []netlab.Event) {
 			// The wire's status is a row of the ladder: why there are (or
 			// are no) arrows, and how to get them.
 		case netlab.KindPending:
-			f.pending = append(f.pending, e)
+			f.Pending = append(f.Pending, e)
 			continue
 		case netlab.KindBlocked:
-			f.pending = removeCall(f.pending, e.CallID)
-			f.blocked = append(f.blocked, e)
+			f.Pending = removeCall(f.Pending, e.CallID)
+			f.Blocked = append(f.Blocked, e)
 			// A connect that waits has already sent its SYN: that is a row
 			// of the conversation (before the accept that answers it), not
 			// only a live marker.
@@ -229,30 +232,30 @@ func (f *labFeed) add(evs []netlab.Event) {
 				continue
 			}
 		case netlab.KindCall:
-			f.pending = removeCall(f.pending, e.CallID)
-			f.blocked = removeCall(f.blocked, e.CallID)
+			f.Pending = removeCall(f.Pending, e.CallID)
+			f.Blocked = removeCall(f.Blocked, e.CallID)
 		}
-		f.history = append(f.history, e)
+		f.History = append(f.History, e)
 	}
 	// Trim only once the history is twice the cap, so a flood pays for one
 	// copy per historyCap events instead of one per batch.
-	if over := len(f.history) - historyCap; over > historyCap {
+	if over := len(f.History) - HistoryCap; over > HistoryCap {
 		// Drop from the old end in one copy; the count is shown on screen.
 		f.trimmed += uint64(over)
-		f.history = append(f.history[:0:0], f.history[over:]...)
+		f.History = append(f.History[:0:0], f.History[over:]...)
 	}
 }
 
 // labChange follows a change of the lab: a client started or ended, step
 // mode switched.
-func (f *labFeed) labChange(e netlab.Event) {
+func (f *Feed) labChange(e netlab.Event) {
 	switch e.Op {
 	case netlab.OpActorStart:
-		f.clients = append(f.clients, e.Actor)
+		f.Clients = append(f.Clients, e.Actor)
 	case netlab.OpActorEnd:
-		for i, c := range f.clients {
+		for i, c := range f.Clients {
 			if c == e.Actor {
-				f.clients = append(f.clients[:i:i], f.clients[i+1:]...)
+				f.Clients = append(f.Clients[:i:i], f.Clients[i+1:]...)
 				break
 			}
 		}
@@ -260,9 +263,9 @@ func (f *labFeed) labChange(e netlab.Event) {
 			f.ended = map[string]string{}
 		}
 		f.ended[e.Actor] = e.Note
-		f.lastEnded = e.Note
+		f.LastEnded = e.Note
 	case netlab.OpStepMode:
-		f.stepping = e.Result == 1
+		f.Stepping = e.Result == 1
 	}
 }
 
@@ -277,19 +280,19 @@ func removeCall(list []netlab.Event, id netlab.CallID) []netlab.Event {
 	return list
 }
 
-// lost is how many events are not in the history (trimmed or dropped).
-func (f *labFeed) lost() uint64 { return f.trimmed + f.dropped }
+// Lost is how many events are not in the history (trimmed or dropped).
+func (f *Feed) Lost() uint64 { return f.trimmed + f.dropped }
 
-// close ends the subscription (the lab itself belongs to the pane).
-func (f *labFeed) close() { f.sub.Close() }
+// Close ends the subscription (the lab itself belongs to the pane).
+func (f *Feed) Close() { f.sub.Close() }
 
-// liveClients are the lab's running clients (none before the feed starts).
-func (f *labFeed) liveClients() []string {
+// LiveClients are the lab's running clients (none before the feed starts).
+func (f *Feed) LiveClients() []string {
 	if f == nil {
 		return nil
 	}
-	return f.clients
+	return f.Clients
 }
 
-// inStep reports whether the lab said it is in step mode.
-func (f *labFeed) inStep() bool { return f != nil && f.stepping }
+// InStep reports whether the lab said it is in step mode.
+func (f *Feed) InStep() bool { return f != nil && f.Stepping }
