@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"context"
+	"io"
 	"net/netip"
 
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/lessonpane"
+	"github.com/socklab/socklab/ui/progressview"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -74,3 +77,13 @@ func ParseTheme(s string) (Theme, bool) { return theme.ParseTheme(s) }
 // LessonOptions are what socklab lesson hands the lesson pane (which
 // lesson opens, an instructor's directory, where progress is saved).
 type LessonOptions = lessonpane.Options
+
+// ProgressSample and RunProgress are socklab bench's progress display
+// (ui/progressview), named here so the commands import only ui.
+type ProgressSample = progressview.Sample
+
+// RunProgress shows a progress bar on out until done is closed (see
+// progressview.Run).
+func RunProgress(ctx context.Context, out io.Writer, title string, sample func() ProgressSample, done <-chan struct{}, cancel func()) error {
+	return progressview.Run(ctx, out, title, sample, done, cancel)
+}

@@ -1,4 +1,8 @@
-package ui
+// Package progressview is the small Bubble Tea program socklab bench
+// shows while it runs: a title, a progress bar and a line of live figures
+// sampled on a timer (Run). It owns no work and imports only Bubble Tea and
+// bubbles; nothing of ui or netlab.
+package progressview
 
 import (
 	"context"
@@ -11,9 +15,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// ProgressSample is what a long-running command reports at each tick: how
+// Sample is what a long-running command reports at each tick: how
 // far it is (0..1) and one line of figures.
-type ProgressSample struct {
+type Sample struct {
 	Fraction float64
 	Line     string
 }
@@ -23,11 +27,11 @@ type ProgressSample struct {
 // work: it samples the run on a timer and quits when the run is done.
 type progressModel struct {
 	title  string
-	sample func() ProgressSample
+	sample func() Sample
 	done   <-chan struct{}
 	cancel func()
 	bar    progress.Model
-	last   ProgressSample
+	last   Sample
 	width  int
 	quit   bool
 }
@@ -91,10 +95,10 @@ func (m progressModel) View() tea.View {
 	return tea.NewView(b.String())
 }
 
-// RunProgress shows a progress bar on out (a terminal) until done is closed;
+// Run shows a progress bar on out (a terminal) until done is closed;
 // a key press of q or ctrl+c calls cancel, and the display stays until the
 // run reports done.
-func RunProgress(ctx context.Context, out io.Writer, title string, sample func() ProgressSample, done <-chan struct{}, cancel func()) error {
+func Run(ctx context.Context, out io.Writer, title string, sample func() Sample, done <-chan struct{}, cancel func()) error {
 	m := progressModel{title: title, sample: sample, done: done, cancel: cancel,
 		bar: progress.New(progress.WithDefaultBlend(), progress.WithWidth(40))}
 	_, err := tea.NewProgram(m, tea.WithContext(ctx), tea.WithOutput(out)).Run()
