@@ -131,10 +131,10 @@ func titledBlock(title, body string) string { return title + "\n" + body }
 // framedLines draws lines (w columns, h rows inside) in a rounded frame
 // whose top border carries the title and a muted note:
 // "╭─ SERVER  note ──╮". fits keeps the lines between frames.
-func framedLines(title, note string, lines []string, w, h int, st *theme.Styles, fits *fitMemo) []string {
+func framedLines(title, note string, lines []string, w, h int, st *theme.Styles, fits *theme.FitMemo) []string {
 	line := st.Muted
 	out := make([]string, 0, h+2)
-	out = append(out, fits.get(memoKey{kind: memoBorder, s: title, side: note, w: w}, func() string {
+	out = append(out, fits.Get(theme.MemoKey{Kind: theme.MemoBorder, S: title, Side: note, W: w}, func() string {
 		head := " " + st.Title.Render(title) + " "
 		if note != "" {
 			head += st.Muted.Render(" " + note + " ")
@@ -144,15 +144,15 @@ func framedLines(title, note string, lines []string, w, h int, st *theme.Styles,
 		}
 		return line.Render("╭─") + head + line.Render(strings.Repeat("─", max(0, w-1-ansi.StringWidth(head)))+"╮")
 	}))
-	side := fits.get(memoKey{kind: memoBorder, s: "│"}, func() string { return line.Render("│") })
+	side := fits.Get(theme.MemoKey{Kind: theme.MemoBorder, S: "│"}, func() string { return line.Render("│") })
 	for i := range h {
 		var l string
 		if i < len(lines) {
 			l = lines[i]
 		}
-		out = append(out, fits.framedLine(side, l, w))
+		out = append(out, fits.FramedLine(side, l, w))
 	}
-	out = append(out, fits.get(memoKey{kind: memoBorder, s: "╰", w: w}, func() string { return line.Render("╰" + strings.Repeat("─", w) + "╯") }))
+	out = append(out, fits.Get(theme.MemoKey{Kind: theme.MemoBorder, S: "╰", W: w}, func() string { return line.Render("╰" + strings.Repeat("─", w) + "╯") }))
 	return out
 }
 

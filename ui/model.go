@@ -40,7 +40,7 @@ type quitAsker interface{ QuitQuestion() string }
 // NewModel builds the root model without starting anything: the first pane
 // starts its lab in Init. Tests drive it with Update directly.
 func NewModel(opts Options) *Model {
-	c := &Common{Common: common.Common{Styles: theme.NewStyles(opts.Theme, theme.DarkBackground), Keys: common.DefaultKeyMap()}, Opts: opts, fits: newFitMemo()}
+	c := &Common{Common: common.Common{Styles: theme.NewStyles(opts.Theme, theme.DarkBackground), Keys: common.DefaultKeyMap()}, Opts: opts, fits: theme.NewFitMemo()}
 	m := &Model{c: c, help: help.New()}
 	first := common.PaneEcho
 	switch opts.Pane {
@@ -257,7 +257,7 @@ func (m *Model) render() string {
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, st.Text.Render(msg))
 	}
 	p := m.panes[m.active]
-	m.c.fits.use(st)
+	m.c.fits.Use(st)
 	var body string
 	if m.showHelp {
 		h := m.help
@@ -270,7 +270,7 @@ func (m *Model) render() string {
 		body = p.View(l.body.w, l.body.h)
 	}
 	footer := m.footer(p, l.footer.w-1)
-	defer m.c.fits.frame()
+	defer m.c.fits.Frame()
 	return strings.Join([]string{
 		theme.Fit(m.tabBar(), l.tabs.w),
 		m.bodyBlock(body, l.body.w, l.body.h),
@@ -287,7 +287,7 @@ func (m *Model) bodyBlock(body string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		lines[i] = m.c.fits.fit(l, w)
+		lines[i] = m.c.fits.Fit(l, w)
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", w))

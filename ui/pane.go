@@ -3,6 +3,7 @@ package ui
 import (
 	"charm.land/bubbles/v2/key"
 	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/theme"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -17,7 +18,7 @@ type Common struct {
 	Opts Options
 	// fits keeps fitted lines from one frame to the next (the root ends
 	// each frame); nil in a Common a test builds by hand.
-	fits *fitMemo
+	fits *theme.FitMemo
 }
 
 // pane is what the root needs from a pane. Panes are plain structs, not
