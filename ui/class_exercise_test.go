@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/theme"
 )

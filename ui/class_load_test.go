@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/ui/theme"
-
 	tea "charm.land/bubbletea/v2"
+
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // TestClassThousandClients puts 1000 students (200 under the race

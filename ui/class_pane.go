@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"github.com/socklab/socklab/ui/common"
-
 	tea "charm.land/bubbletea/v2"
+
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
 )
 
 // Pacing of the class view. A class server may have a thousand clients

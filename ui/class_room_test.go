@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/ui/theme"
-
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // TestGoldenRoom: 40 present students (43 lanes, 3 of them ended) fit the

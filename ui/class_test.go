@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/socklab/socklab/ui/theme"
-
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // TestGoldenClass renders socklab class with 100 students at a laptop's and

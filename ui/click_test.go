@@ -4,11 +4,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/socklab/socklab/ui/common"
-	"github.com/socklab/socklab/ui/theme"
-
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // TestClickSelectsMessage: a click on a message's row in the conversation

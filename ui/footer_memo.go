@@ -2,6 +2,7 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
+
 	"github.com/socklab/socklab/ui/theme"
 )
 

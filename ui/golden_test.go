@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/socklab/socklab/ui/theme"
-
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/socklab/socklab/ui/theme"
 )
 
 func tea_WindowSize(w, h int) tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }

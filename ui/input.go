@@ -3,10 +3,10 @@ package ui
 import (
 	"strings"
 
-	"github.com/socklab/socklab/ui/theme"
-
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // lineInput is a one-line text field. bubbles' textinput would pull in a

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/internal/fixture"
 	"github.com/socklab/socklab/ui/lessonpane"

@@ -6,14 +6,14 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/lessonpane"
 	"github.com/socklab/socklab/ui/theme"
-
-	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
-	"github.com/socklab/socklab/netlab"
 )
 
 // Model is the root tea.Model: it owns the panes, routes keys (quit →

@@ -5,12 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/ladder"
-
-	tea "charm.land/bubbletea/v2"
-	"github.com/socklab/socklab/netlab"
 )
 
 func TestPaneSwitching(t *testing.T) {

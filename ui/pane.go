@@ -2,10 +2,10 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/theme"
-
-	tea "charm.land/bubbletea/v2"
 )
 
 // Common is what the root shares with its panes: common.Common (styles,

@@ -5,13 +5,13 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/feed"
 	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
-
-	tea "charm.land/bubbletea/v2"
-	"github.com/socklab/socklab/netlab"
 )
 
 // ProgramOptions are what socklab run hands the UI: a student's program

@@ -4,12 +4,12 @@ import (
 	"net/netip"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/feed"
 	"github.com/socklab/socklab/ui/theme"
-
-	tea "charm.land/bubbletea/v2"
-	"github.com/socklab/socklab/netlab"
 )
 
 // newRemotePane is socklab connect: a lab pane whose lab has no server of

@@ -3,10 +3,10 @@ package feed
 import (
 	"time"
 
-	"github.com/socklab/socklab/ui/common"
-
 	tea "charm.land/bubbletea/v2"
+
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
 )
 
 // Tuning of the event feed. frame is how long the feed waits after the first

@@ -8,6 +8,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/safetext"
 	"github.com/socklab/socklab/ui/theme"

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
 	"github.com/socklab/socklab/ui/theme"

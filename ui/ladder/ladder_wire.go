@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
 	"github.com/socklab/socklab/ui/theme"

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/ladder"

@@ -6,11 +6,11 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"github.com/socklab/socklab/ui/common"
-
 	tea "charm.land/bubbletea/v2"
+
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
 )
 
 // Options choose what the lesson pane opens.

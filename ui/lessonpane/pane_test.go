@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/theme"
-
-	tea "charm.land/bubbletea/v2"
-	"github.com/socklab/socklab/lessons"
 )
 
 // asking reports whether the pane is at a question.

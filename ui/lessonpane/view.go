@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/ui/ladder"
