@@ -36,6 +36,11 @@ type classSnapMsg struct {
 	// connections' calls, read with the snapshot.
 	detail netip.Addr
 	events []netlab.Event
+	// once marks a look a key asked for (a detail opened): the watch
+	// already running goes on, so taking it in starts no other, or every
+	// key would add a watch that looks at the class for the rest of the
+	// session.
+	once bool
 }
 
 // look takes a snapshot, with the detail student's calls when one is open.
@@ -199,6 +204,9 @@ func (p *classPane) Update(msg tea.Msg) tea.Cmd {
 		}
 		p.clampScroll()
 		p.clampSel(studentsOf(p.snap, p.sort))
+		if m.once {
+			return nil
+		}
 		return p.watch()
 	case classActionMsg:
 		p.note, p.noteBad = m.note, m.bad
@@ -322,7 +330,11 @@ func (p *classPane) openDetail() tea.Cmd {
 	}
 	p.detail = p.sel
 	cls, to, d := p.cls, p.id, p.sel
-	return func() tea.Msg { return look(to, cls, d) }
+	return func() tea.Msg {
+		m := look(to, cls, d)
+		m.once = true
+		return m
+	}
 }
 
 // askRemove asks whether to remove the selected student.

@@ -271,3 +271,35 @@ func TestClassDetailLadder(t *testing.T) {
 	p.key("esc")
 	p.waitScreen("1 student ")
 }
+
+// TestClassDetailStartsNoSecondWatch: the look enter asks for (a student's
+// detail) is taken in without starting another watch: the pane's one
+// watch goes on, so opening details does not multiply the looks at a
+// class of a thousand students for the rest of the session.
+func TestClassDetailStartsNoSecondWatch(t *testing.T) {
+	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc}})
+	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
+	p.waitScreen("no student connected yet")
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.9")}}
+	c, err := d.Dial("tcp", cls.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	p.waitScreen("127.0.0.9")
+	for range 3 {
+		_, cmd := p.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		if cmd == nil {
+			t.Fatal("enter asked for no look")
+		}
+		msg, ok := cmd().(classSnapMsg)
+		if !ok {
+			t.Fatalf("enter's command gave %T, want a class snapshot", msg)
+		}
+		if _, next := p.m.Update(msg); next != nil {
+			t.Fatalf("taking in the look enter asked for started more work (%T): a second watch", next)
+		}
+		p.waitScreen("STUDENT 127.0.0.9")
+		p.key("esc")
+	}
+}

@@ -126,7 +126,7 @@ func TestClassViewWide(t *testing.T) {
 }
 
 // startClassServer runs a real class server on loopback for a UI test.
-func startClassServer(t *testing.T, cfg netlab.ClassConfig) *netlab.Class {
+func startClassServer(t testing.TB, cfg netlab.ClassConfig) *netlab.Class {
 	t.Helper()
 	cfg.Server.Addr = netip.MustParseAddrPort("127.0.0.1:0")
 	cls, err := netlab.ListenClass(context.Background(), cfg)
