@@ -16,7 +16,7 @@ import (
 func (p *classPane) viewDetail(width, height int) string {
 	st := p.c.Styles
 	var s *student
-	sts := studentsOf(p.snap, p.sort)
+	sts := p.students(p.sort)
 	for i := range sts {
 		if sts[i].Addr == p.detail {
 			s = &sts[i]

@@ -91,6 +91,9 @@ type classPane struct {
 	detailEvs []netlab.Event        // their connections' calls, at the last look
 	marks     map[netip.Addr][]bool // each student's exercises, at the last view
 	doneAll   int                   // students who met every exercise
+
+	snapGen uint64   // counts the snapshots taken in: names p.snap for rooms
+	rooms   roomMemo // the students of p.snap, grouped once per snapshot and sort
 }
 
 func newClassPane(c *Common, id common.PaneID, opts ClassOptions) *classPane {
@@ -117,7 +120,7 @@ func (p *classPane) QuitQuestion() string {
 	if !p.snapped || p.snap.Closed || p.snap.Connected == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d students are connected (%d connections): quit closes them all.", len(studentsOf(p.snap, sortAddr)), p.snap.Connected)
+	return fmt.Sprintf("%d students are connected (%d connections): quit closes them all.", len(p.students(sortAddr)), p.snap.Connected)
 }
 
 // Init takes the first snapshot.
@@ -199,11 +202,12 @@ func (p *classPane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.snap, p.snapped = m.snap, true
+		p.snapGen++
 		if m.detail == p.detail {
 			p.detailEvs = m.events
 		}
 		p.clampScroll()
-		p.clampSel(studentsOf(p.snap, p.sort))
+		p.clampSel(p.students(p.sort))
 		if m.once {
 			return nil
 		}
@@ -339,7 +343,7 @@ func (p *classPane) openDetail() tea.Cmd {
 
 // askRemove asks whether to remove the selected student.
 func (p *classPane) askRemove() {
-	for _, s := range studentsOf(p.snap, p.sort) {
+	for _, s := range p.students(p.sort) {
 		if s.Addr == p.sel {
 			p.ask = &removeAsk{addr: s.Addr, conns: len(s.Lanes)}
 			return

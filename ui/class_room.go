@@ -99,6 +99,26 @@ func studentsOf(s netlab.ClassSnapshot, by roomSort) []student {
 	return out
 }
 
+// roomMemo keeps the students of one snapshot in one order: a key and the
+// frame it draws ask for them several times, and grouping a thousand lanes
+// each time was most of a key's cost under a full class.
+type roomMemo struct {
+	gen uint64 // the classPane.snapGen they were grouped from
+	by  roomSort
+	ok  bool
+	sts []student
+}
+
+// students is studentsOf(p.snap, by), grouped once per snapshot and order.
+// Callers only read it.
+func (p *classPane) students(by roomSort) []student {
+	m := &p.rooms
+	if !m.ok || m.gen != p.snapGen || m.by != by {
+		*m = roomMemo{gen: p.snapGen, by: by, ok: true, sts: studentsOf(p.snap, by)}
+	}
+	return m.sts
+}
+
 // stateText is a student's connections' states: "ESTABLISHED", or
 // "ESTAB 7 · CLOSE_WAIT 1" when they differ.
 func (s student) stateText() string {
@@ -184,7 +204,7 @@ func (p *classPane) roomHead(width, height int) []string {
 func (p *classPane) viewRoom(width, height int) string {
 	st := p.c.Styles
 	s := p.snap
-	sts := studentsOf(s, p.sort)
+	sts := p.students(p.sort)
 	lines := p.roomHead(width, height)
 	recent := 2
 	switch {
@@ -406,7 +426,7 @@ func (p *classPane) clampSel(sts []student) {
 
 // moveSel moves the selection d students down (up when negative).
 func (p *classPane) moveSel(d int) {
-	sts := studentsOf(p.snap, p.sort)
+	sts := p.students(p.sort)
 	if len(sts) == 0 {
 		return
 	}
