@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"bufio"
 	"fmt"
-	"net"
 	"net/netip"
 	"strings"
 	"sync"
@@ -35,47 +33,11 @@ func BenchmarkClassKeyUnderLoad(b *testing.B) {
 	cls := startClassServer(b, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc, Rate: 20, MaxClients: n + 10}})
 	addr := func(i int) netip.Addr { return netip.AddrFrom4([4]byte{127, 0, 1, byte(1 + i%students)}) }
 
-	stop := make(chan struct{})
+	conns := dialClassClients(b, cls, n, addr)
+	var got clientTally
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var failed []string
-	fail := func(s string) { mu.Lock(); failed = append(failed, s); mu.Unlock() }
-	conns := make([]net.Conn, 0, n)
-	for i := range n {
-		d := net.Dialer{LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(addr(i), 0))}
-		c, err := d.Dial("tcp", cls.Addr().String())
-		if err != nil {
-			b.Fatalf("client %d: %v", i, err)
-		}
-		conns = append(conns, c)
-	}
-	b.Cleanup(func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	for i, c := range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := bufio.NewReader(c)
-			t := time.NewTicker(200 * time.Millisecond)
-			defer t.Stop()
-			for k := 0; ; k++ {
-				select {
-				case <-stop:
-					return
-				case <-t.C:
-				}
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				fmt.Fprintf(c, "%d+%d\n", i, k)
-				if line, err := r.ReadString('\n'); err != nil || line != fmt.Sprintf("%d\n", i+k) {
-					fail(fmt.Sprintf("client %d request %d: %q %v", i, k, line, err))
-					return
-				}
-			}
-		}()
-	}
+	stop := make(chan struct{})
+	pollClass(conns, func(int) bool { return false }, stop, &wg, &got)
 	b.Cleanup(func() { close(stop); wg.Wait() })
 
 	p := newPump(b, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
@@ -132,9 +94,7 @@ func BenchmarkClassKeyUnderLoad(b *testing.B) {
 	b.Logf("%d rounds, %d looks taken in by the watch", rounds, looks)
 	b.ReportMetric(float64(move.Microseconds())/1000/float64(rounds), "ms/move")
 	b.ReportMetric(float64(detail.Microseconds())/1000/float64(rounds), "ms/detail")
-	mu.Lock()
-	defer mu.Unlock()
-	if len(failed) > 0 {
-		b.Fatalf("%d clients failed under the benchmark; first: %s", len(failed), failed[0])
+	if e := got.errs.Load(); e > 0 {
+		b.Fatalf("%d requests failed, were limited or got a wrong reply under the benchmark", e)
 	}
 }

@@ -242,15 +242,7 @@ func TestClassBanner(t *testing.T) {
 // server's own calls on it (accept, recv, send) as the kernel returned
 // them; esc goes back to the room.
 func TestClassDetailLadder(t *testing.T) {
-	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc}})
-	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
-	p.waitScreen("no student connected yet")
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.9")}}
-	c, err := d.Dial("tcp", cls.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	p, c := classWithStudent(t)
 	fmt.Fprintf(c, "6*7\n")
 	if _, err := c.Read(make([]byte, 8)); err != nil {
 		t.Fatal(err)
@@ -277,15 +269,7 @@ func TestClassDetailLadder(t *testing.T) {
 // watch goes on, so opening details does not multiply the looks at a
 // class of a thousand students for the rest of the session.
 func TestClassDetailStartsNoSecondWatch(t *testing.T) {
-	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc}})
-	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
-	p.waitScreen("no student connected yet")
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.9")}}
-	c, err := d.Dial("tcp", cls.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	p, _ := classWithStudent(t)
 	p.waitScreen("127.0.0.9")
 	for range 3 {
 		_, cmd := p.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
@@ -302,4 +286,16 @@ func TestClassDetailStartsNoSecondWatch(t *testing.T) {
 		p.waitScreen("STUDENT 127.0.0.9")
 		p.key("esc")
 	}
+}
+
+// classWithStudent is the class pane at 120x36 on a real class server
+// that one student, 127.0.0.9, has connected to (c, closed when the test
+// ends).
+func classWithStudent(t *testing.T) (p *pump, c net.Conn) {
+	t.Helper()
+	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc}})
+	p = newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
+	p.waitScreen("no student connected yet")
+	c = dialClassClients(t, cls, 1, func(int) netip.Addr { return netip.MustParseAddr("127.0.0.9") })[0]
+	return p, c
 }
