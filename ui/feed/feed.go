@@ -69,7 +69,7 @@ type Feed struct {
 	lab *netlab.Lab
 	sub *netlab.Sub
 
-	History []netlab.Event // newest last, at most historyCap
+	History []netlab.Event // newest last, at most HistoryCap
 	trimmed uint64         // events this feed let go of
 	dropped uint64         // events the subscription missed
 	Total   uint64         // events received
@@ -238,7 +238,7 @@ func (f *Feed) Add(evs []netlab.Event) {
 		f.History = append(f.History, e)
 	}
 	// Trim only once the history is twice the cap, so a flood pays for one
-	// copy per historyCap events instead of one per batch.
+	// copy per HistoryCap events instead of one per batch.
 	if over := len(f.History) - HistoryCap; over > HistoryCap {
 		// Drop from the old end in one copy; the count is shown on screen.
 		f.trimmed += uint64(over)

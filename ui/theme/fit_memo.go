@@ -28,8 +28,8 @@ type MemoKey struct {
 type MemoKind uint8
 
 const (
-	memoFit    MemoKind = iota // fit(s, w)
-	memoFramed                 // side + fit(s, w) + side
+	memoFit    MemoKind = iota // Fit(s, w)
+	memoFramed                 // side + Fit(s, w) + side
 	MemoBorder                 // a frame's styled border (see framedLines)
 )
 
