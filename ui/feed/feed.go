@@ -16,7 +16,7 @@ const (
 	feedBatchMax = 4096
 	feedFrame    = 16 * time.Millisecond
 	feedSubBuf   = 8192
-	HistoryCap   = 2000
+	HistoryCap   = 2000 // events a Feed keeps; older ones are let go of (Lost counts them)
 	settleFirst  = 100 * time.Millisecond // catches FIN_WAIT1 -> FIN_WAIT2
 	settleLast   = time.Second            // catches TIME_WAIT, CLOSE_WAIT
 )
@@ -77,8 +77,8 @@ type Feed struct {
 	Pending []netlab.Event // KindPending not yet resolved, oldest first
 	Blocked []netlab.Event // KindBlocked not yet resolved
 
-	// clients are the lab's running clients, oldest first, and ended says
-	// why each client that ended did; stepping is the lab's mode. All three
+	// Clients are the lab's running clients, oldest first, and ended says
+	// why each client that ended did; Stepping is the lab's mode. All three
 	// follow the lab's own events in the log (KindLab).
 	Clients   []string
 	ended     map[string]string
@@ -91,7 +91,7 @@ type Feed struct {
 	gen      uint64            // bumps with every batch
 	snapBusy bool              // a snapshot command is running
 	settling bool              // a settle timer is running
-	// poll, when set, keeps reading the sockets' states at this interval
+	// Poll, when set, keeps reading the sockets' states at this interval
 	// while a client runs: a remote server changes them (its FIN makes
 	// ours CLOSE_WAIT) without any call of ours to follow.
 	Poll time.Duration
