@@ -16,7 +16,7 @@ const (
 	feedBatchMax = 4096
 	feedFrame    = 16 * time.Millisecond
 	feedSubBuf   = 8192
-	HistoryCap   = 2000 // events a Feed keeps; older ones are let go of (Lost counts them)
+	HistoryCap   = 2000                   // events a Feed keeps; older ones are let go of (Lost counts them)
 	settleFirst  = 100 * time.Millisecond // catches FIN_WAIT1 -> FIN_WAIT2
 	settleLast   = time.Second            // catches TIME_WAIT, CLOSE_WAIT
 )
