@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/exercise"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -267,7 +268,7 @@ func (p *classPane) exerciseMarks() {
 	if len(ex) == 0 {
 		return
 	}
-	all, each := ExercisesDone(ex, p.snap.Tallies)
+	all, each := exercise.Done(ex, p.snap.Tallies)
 	p.doneAll = all
 	p.marks = make(map[netip.Addr][]bool, len(each))
 	for i, t := range p.snap.Tallies {

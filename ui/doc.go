@@ -20,6 +20,8 @@
 //   - feed: a pane's Feed of one lab (history, pending and blocked calls,
 //     snapshots) as Bubble Tea messages.
 //   - lessonpane: the lesson pane.
+//   - exercise: socklab class's per-student exercises (rules over a
+//     student's tally), parsed and checked; it draws nothing.
 //   - progressview: socklab bench's progress bar (its own small program).
 //   - internal/fixture: made-up events and a lesson for the tests.
 //
@@ -29,5 +31,6 @@
 //	    │               └─► common ──► theme
 //	    ├─► feed ─────────► common
 //	    ├─► ladder, common, theme
+//	    ├─► exercise (lessons/rules, netlab)
 //	    └─► progressview (Bubble Tea only)
 package ui

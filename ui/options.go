@@ -6,6 +6,7 @@ import (
 	"net/netip"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/exercise"
 	"github.com/socklab/socklab/ui/lessonpane"
 	"github.com/socklab/socklab/ui/progressview"
 	"github.com/socklab/socklab/ui/theme"
@@ -45,7 +46,7 @@ type ClassOptions struct {
 	Reach []netip.Addr
 	// Exercises are checked per student (class --exercise): a ✓ column
 	// each and "N/M done" in the room.
-	Exercises []Exercise
+	Exercises []exercise.Exercise
 	// Banner starts on the join banner (class --banner); b toggles it.
 	Banner bool
 }
@@ -86,4 +87,16 @@ type ProgressSample = progressview.Sample
 // progressview.Run).
 func RunProgress(ctx context.Context, out io.Writer, title string, sample func() ProgressSample, done <-chan struct{}, cancel func()) error {
 	return progressview.Run(ctx, out, title, sample, done, cancel)
+}
+
+// Exercise, ParseExercises and ExercisesDone are socklab class's exercises
+// (ui/exercise), named here so the commands import only ui.
+type Exercise = exercise.Exercise
+
+// ParseExercises reads an exercise file (see exercise.Parse).
+func ParseExercises(src string) ([]Exercise, error) { return exercise.Parse(src) }
+
+// ExercisesDone checks every exercise for every student (see exercise.Done).
+func ExercisesDone(ex []Exercise, ts []netlab.StudentTally) (all int, each [][]bool) {
+	return exercise.Done(ex, ts)
 }

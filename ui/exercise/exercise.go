@@ -1,4 +1,9 @@
-package ui
+// Package exercise is socklab class's exercises: rules in the lessons' rule
+// language (lessons/rules) over what one student did in the session
+// (netlab.StudentTally), read from an exercise file (Parse) and checked
+// per student (Done). It draws nothing; the class pane shows its marks.
+// It imports lessons/rules, netlab and netlab/safetext; nothing of ui.
+package exercise
 
 import (
 	"fmt"
@@ -25,13 +30,13 @@ type Exercise struct {
 // tally of that student (netlab.StudentTally).
 var studentFields = []string{"requests", "connections", "open", "errors", "closed_cleanly", "bytes_in", "bytes_out"}
 
-// MaxExercises bounds an exercise file: each is a column on the projector.
-const MaxExercises = 9
+// Max bounds an exercise file: each is a column on the projector.
+const Max = 9
 
-// ParseExercises reads an exercise file: one rule a line, "NAME: RULE" or
+// Parse reads an exercise file: one rule a line, "NAME: RULE" or
 // just the rule; blank lines and lines starting with # are skipped. Every
 // problem is reported with its line.
-func ParseExercises(src string) ([]Exercise, error) {
+func Parse(src string) ([]Exercise, error) {
 	if i, r := safetext.Find(src); i >= 0 {
 		return nil, fmt.Errorf("line %d: control character %U: an exercise file is text", 1+strings.Count(src[:i], "\n"), r)
 	}
@@ -67,8 +72,8 @@ func ParseExercises(src string) ([]Exercise, error) {
 		return nil, fmt.Errorf("%s", strings.Join(probs, "\n"))
 	case len(out) == 0:
 		return nil, fmt.Errorf("no rule in the exercise file (one a line, e.g. student.requests >= 5)")
-	case len(out) > MaxExercises:
-		return nil, fmt.Errorf("%d rules: at most %d (each is a column on the projector)", len(out), MaxExercises)
+	case len(out) > Max:
+		return nil, fmt.Errorf("%d rules: at most %d (each is a column on the projector)", len(out), Max)
 	}
 	return out, nil
 }
@@ -106,9 +111,9 @@ func (e Exercise) Done(t netlab.StudentTally) (bool, error) {
 	return v.Truth()
 }
 
-// ExercisesDone counts the students who met every rule, and the rules each
+// Done counts the students who met every rule, and the rules each
 // met: the header's "N/M done" and the summary file's column.
-func ExercisesDone(ex []Exercise, ts []netlab.StudentTally) (all int, each [][]bool) {
+func Done(ex []Exercise, ts []netlab.StudentTally) (all int, each [][]bool) {
 	each = make([][]bool, len(ts))
 	for i, t := range ts {
 		each[i] = make([]bool, len(ex))
