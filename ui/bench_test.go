@@ -6,14 +6,17 @@ import (
 	"testing"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/feed"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // fullModel is the calculator pane with a full history of request/reply
 // traffic from 8 clients, at 200x60.
 func fullModel(b *testing.B) *Model {
-	m := fixtureModel(ThemeDark, 200, 60)
-	p := m.panes[paneCalc].(*labPane)
-	p.feed.add(floodEvents(historyCap * 2))
+	m := fixtureModel(theme.ThemeDark, 200, 60)
+	p := m.panes[common.PaneCalc].(*labPane)
+	p.feed.Add(floodEvents(feed.HistoryCap * 2))
 	return m
 }
 
@@ -55,10 +58,10 @@ func BenchmarkViewBusiestPane(b *testing.B) {
 // (batches of 512, as a flood delivers them).
 func BenchmarkFeedMerge(b *testing.B) {
 	evs := floodEvents(512)
-	f := &labFeed{}
+	f := &feed.Feed{}
 	b.ReportAllocs()
 	for b.Loop() {
-		f.add(evs)
+		f.Add(evs)
 	}
 	b.ReportMetric(float64(b.N*len(evs))/b.Elapsed().Seconds(), "events/s")
 }
@@ -69,16 +72,16 @@ func BenchmarkFeedMerge(b *testing.B) {
 func BenchmarkViewBusiestPaneNewEvent(b *testing.B) {
 	m := fullModel(b)
 	defer m.Close()
-	p := m.panes[paneCalc].(*labPane)
-	more := floodEvents(historyCap * 2)
-	seq := p.feed.history[len(p.feed.history)-1].Seq
+	p := m.panes[common.PaneCalc].(*labPane)
+	more := floodEvents(feed.HistoryCap * 2)
+	seq := p.feed.History[len(p.feed.History)-1].Seq
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		e := more[i%len(more)]
 		seq++
 		e.Seq = seq
-		p.feed.add([]netlab.Event{e})
+		p.feed.Add([]netlab.Event{e})
 		_ = m.render()
 		i++
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // canvas is a grid of lines that pane parts are placed into by rect. Parts
@@ -11,7 +13,7 @@ import (
 type canvas struct {
 	w     int
 	parts [][]part
-	fits  *fitMemo
+	fits  *theme.FitMemo
 }
 
 type part struct {
@@ -19,7 +21,7 @@ type part struct {
 	s    string
 }
 
-func newCanvas(w, h int, fits *fitMemo) *canvas {
+func newCanvas(w, h int, fits *theme.FitMemo) *canvas {
 	// One backing array, room for four parts a line: a line holds two or
 	// three, so placing them allocates nothing more.
 	const perLine = 4
@@ -53,7 +55,7 @@ func (c *canvas) putLines(r rect, lines []string) {
 		if i < len(lines) {
 			s = lines[i]
 		}
-		c.parts[y] = append(c.parts[y], part{r.x, r.w, c.fits.fit(s, r.w)})
+		c.parts[y] = append(c.parts[y], part{r.x, r.w, c.fits.Fit(s, r.w)})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // The join banner of socklab class --banner: the first screen shows what
@@ -97,5 +98,5 @@ func (p *classPane) viewBanner(width, height int) string {
 		lines = append(lines, st.Muted.Render(fmt.Sprintf("each student may open %d connections", s.PerStudent)))
 	}
 	lines = append(lines, "", st.Muted.Render(fmt.Sprintf("%d connected · b shows the room", s.Connected)))
-	return block(lines, width, height)
+	return theme.Block(lines, width, height)
 }

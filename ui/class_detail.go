@@ -3,6 +3,9 @@ package ui
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/socklab/socklab/ui/ladder"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // viewDetail is one student's detail (enter): their connections, each
@@ -13,7 +16,7 @@ import (
 func (p *classPane) viewDetail(width, height int) string {
 	st := p.c.Styles
 	var s *student
-	sts := studentsOf(p.snap, p.sort)
+	sts := p.students(p.sort)
 	for i := range sts {
 		if sts[i].Addr == p.detail {
 			s = &sts[i]
@@ -42,8 +45,8 @@ func (p *classPane) viewDetail(width, height int) string {
 	h := height - len(lines)
 	if len(p.detailEvs) == 0 {
 		lines = append(lines, st.Muted.Render("no call kept yet"))
-		return block(lines, width, height)
+		return theme.Block(lines, width, height)
 	}
-	ladder := RenderLadder(p.detailEvs, width, h, st, LadderOpts{})
-	return block(lines, width, len(lines)) + "\n" + ladder
+	ladder := ladder.Render(p.detailEvs, width, h, st, ladder.Opts{})
+	return theme.Block(lines, width, len(lines)) + "\n" + ladder
 }

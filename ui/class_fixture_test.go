@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // fixtureClassSnap is a class of n students on a fixed subnet at a fixed
@@ -57,7 +58,7 @@ func fixtureClassSnap(n int) netlab.ClassSnapshot {
 
 // fixtureClassModel is socklab class showing fixtureClassSnap(n), with no
 // server behind it.
-func fixtureClassModel(theme Theme, w, h, n int) *Model {
+func fixtureClassModel(theme theme.Theme, w, h, n int) *Model {
 	m := NewModel(Options{Theme: theme, Class: &ClassOptions{
 		Reach: []netip.Addr{netip.MustParseAddr("10.77.0.1"), netip.MustParseAddr("192.168.1.20")}}})
 	m.inited[0] = true

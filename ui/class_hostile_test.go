@@ -7,6 +7,8 @@ import (
 
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/safetext"
+	"github.com/socklab/socklab/ui/ladder"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // sgr matches the styling the view itself writes (Select Graphic
@@ -24,7 +26,7 @@ func leaked(screen string) (rune, bool) {
 // (which may quote it) reach the projector only as visible escapes.
 func TestClassViewHostileStudent(t *testing.T) {
 	for _, h := range safetext.Hostile {
-		m := fixtureClassModel(ThemeDark, 120, 36, 5)
+		m := fixtureClassModel(theme.ThemeDark, 120, 36, 5)
 		snap := fixtureClassSnap(5)
 		for i := range snap.Lanes {
 			snap.Lanes[i].LastReq, snap.Lanes[i].LastReply = []byte(h), []byte("error: "+h)
@@ -44,12 +46,12 @@ func TestClassViewHostileStudent(t *testing.T) {
 // TestPayloadPrintersHostile: the ladder's quotes, the transcript and the
 // byte view's labels, for every hostile payload.
 func TestPayloadPrintersHostile(t *testing.T) {
-	st := NewStyles(ThemeDark, true)
+	st := theme.NewStyles(theme.ThemeDark, true)
 	for _, h := range safetext.Hostile {
 		for name, out := range map[string]string{
-			"printable":  printable([]byte(h)),
-			"quoteShort": quoteShort([]byte(h)),
-			"bytes":      RenderBytes(netlab.Event{Op: netlab.OpRecv, Result: len(h), Data: []byte(h)}, 200, 40, st),
+			"printable":  theme.Printable([]byte(h)),
+			"quoteShort": ladder.QuoteShort([]byte(h)),
+			"bytes":      ladder.RenderBytes(netlab.Event{Op: netlab.OpRecv, Result: len(h), Data: []byte(h)}, 200, 40, st),
 		} {
 			if r, bad := leaked(out); bad {
 				t.Errorf("%s(%q) = %q: raw %U", name, h, out, r)

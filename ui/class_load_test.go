@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"net"
+	"net/netip"
 	"runtime"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // TestClassThousandClients puts 1000 students (200 under the race
@@ -35,60 +37,11 @@ func TestClassThousandClients(t *testing.T) {
 	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc, Rate: 20, MaxClients: n + 10}})
 	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 80, 24)
 
-	var (
-		conns          []net.Conn
-		answered, errs atomic.Uint64
-		limited        atomic.Uint64
-		wg             sync.WaitGroup
-	)
+	conns := dialClassClients(t, cls, n, nil)
+	var got clientTally
+	var wg sync.WaitGroup
 	stop := make(chan struct{})
-	for i := range n {
-		c, err := net.Dial("tcp", cls.Addr().String())
-		if err != nil {
-			t.Fatalf("client %d: %v", i, err)
-		}
-		conns = append(conns, c)
-	}
-	t.Cleanup(func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	for i, c := range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := bufio.NewReader(c)
-			flood := i < 2
-			for k := 0; ; k++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if !flood {
-					time.Sleep(200 * time.Millisecond)
-				}
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				fmt.Fprintf(c, "%d+%d\n", i, k)
-				line, err := r.ReadString('\n')
-				switch {
-				case err != nil:
-					errs.Add(1)
-					return
-				case strings.HasPrefix(line, "error: rate limit"):
-					limited.Add(1)
-					if !flood {
-						errs.Add(1) // a polite client must never be limited
-					}
-				case line == fmt.Sprintf("%d\n", i+k):
-					answered.Add(1)
-				default:
-					errs.Add(1)
-				}
-			}
-		}()
-	}
+	pollClass(conns, func(i int) bool { return i < 2 }, stop, &wg, &got)
 
 	start := time.Now()
 	snaps := 0
@@ -136,10 +89,10 @@ loop:
 	if most := int(elapsed/classFrame) + 2; snaps > most {
 		t.Errorf("%d snapshots in %v: more than one per %v frame", snaps, elapsed, classFrame)
 	}
-	if errs.Load() != 0 {
-		t.Errorf("%d polite requests failed or were limited", errs.Load())
+	if got.errs.Load() != 0 {
+		t.Errorf("%d polite requests failed or were limited", got.errs.Load())
 	}
-	if limited.Load() == 0 {
+	if got.limited.Load() == 0 {
 		t.Error("the flooders were never limited")
 	}
 	// Bounded: the lanes keep 128 bytes of text each, the sockets a 1 KiB
@@ -148,14 +101,85 @@ loop:
 		t.Errorf("heap %d MB with %d clients, above %d MB", heapMax>>20, n, limit>>20)
 	}
 	t.Logf("%d clients, %v: %d requests answered (%.0f/s), %d limited; %d snapshots (%.1f/s); Update+View per key %v; Snapshot of %d lanes %v; heap %.1f MB",
-		n, elapsed.Round(time.Millisecond), answered.Load(), float64(answered.Load())/elapsed.Seconds(), limited.Load(),
+		n, elapsed.Round(time.Millisecond), got.answered.Load(), float64(got.answered.Load())/elapsed.Seconds(), got.limited.Load(),
 		snaps, float64(snaps)/elapsed.Seconds(), perKey, n, snapCost, float64(heapMax)/(1<<20))
+}
+
+// dialClassClients connects n clients to cls, client i from addr(i) (nil:
+// all from the kernel's choice); they are closed when the test ends.
+func dialClassClients(tb testing.TB, cls *netlab.Class, n int, addr func(i int) netip.Addr) []net.Conn {
+	tb.Helper()
+	conns := make([]net.Conn, 0, n)
+	tb.Cleanup(func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	for i := range n {
+		var d net.Dialer
+		if addr != nil {
+			d.LocalAddr = net.TCPAddrFromAddrPort(netip.AddrPortFrom(addr(i), 0))
+		}
+		c, err := d.Dial("tcp", cls.Addr().String())
+		if err != nil {
+			tb.Fatalf("client %d: %v", i, err)
+		}
+		conns = append(conns, c)
+	}
+	return conns
+}
+
+// clientTally counts what the clients of pollClass got back.
+type clientTally struct {
+	answered, limited atomic.Uint64
+	errs              atomic.Uint64 // wrong replies, failures, a polite client limited
+}
+
+// pollClass runs every client until stop closes: client i sends "i+k"
+// every 200 ms (as fast as the replies come when flood(i)) and checks the
+// reply. wg is done when they all have stopped.
+func pollClass(conns []net.Conn, flood func(i int) bool, stop <-chan struct{}, wg *sync.WaitGroup, got *clientTally) {
+	for i, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := bufio.NewReader(c)
+			flood := flood(i)
+			for k := 0; ; k++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if !flood {
+					time.Sleep(200 * time.Millisecond)
+				}
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				fmt.Fprintf(c, "%d+%d\n", i, k)
+				line, err := r.ReadString('\n')
+				switch {
+				case err != nil:
+					got.errs.Add(1)
+					return
+				case strings.HasPrefix(line, "error: rate limit"):
+					got.limited.Add(1)
+					if !flood {
+						got.errs.Add(1) // a polite client must never be limited
+					}
+				case line == fmt.Sprintf("%d\n", i+k):
+					got.answered.Add(1)
+				default:
+					got.errs.Add(1)
+				}
+			}
+		}()
+	}
 }
 
 // BenchmarkClassKey1000 is one key press and one frame of the class view
 // with 1000 students (a fixture snapshot: the view's own cost).
 func BenchmarkClassKey1000(b *testing.B) {
-	m := fixtureClassModel(ThemeDark, 80, 24, 1000)
+	m := fixtureClassModel(theme.ThemeDark, 80, 24, 1000)
 	defer m.Close()
 	keys := []tea.KeyPressMsg{{Code: tea.KeyUp}, {Code: tea.KeyPgUp}, {Code: tea.KeyDown}, {Code: tea.KeyEnd}}
 	b.ReportAllocs()
@@ -170,7 +194,7 @@ func BenchmarkClassKey1000(b *testing.B) {
 // BenchmarkClassSnapshotMsg1000 is taking in a new snapshot of 1000
 // students and drawing it at 120x36.
 func BenchmarkClassSnapshotMsg1000(b *testing.B) {
-	m := fixtureClassModel(ThemeDark, 120, 36, 1000)
+	m := fixtureClassModel(theme.ThemeDark, 120, 36, 1000)
 	defer m.Close()
 	snap := fixtureClassSnap(1000)
 	b.ReportAllocs()

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
 )
 
 // Pacing of the class view. A class server may have a thousand clients
@@ -28,17 +29,22 @@ const (
 
 // classSnapMsg is sent when a Snapshot of the class server was taken.
 type classSnapMsg struct {
-	to   paneID
+	to   common.PaneID
 	cls  *netlab.Class
 	snap netlab.ClassSnapshot
 	// detail and events: the student whose detail is open, and their
 	// connections' calls, read with the snapshot.
 	detail netip.Addr
 	events []netlab.Event
+	// once marks a look a key asked for (a detail opened): the watch
+	// already running goes on, so taking it in starts no other, or every
+	// key would add a watch that looks at the class for the rest of the
+	// session.
+	once bool
 }
 
 // look takes a snapshot, with the detail student's calls when one is open.
-func look(to paneID, cls *netlab.Class, detail netip.Addr) classSnapMsg {
+func look(to common.PaneID, cls *netlab.Class, detail netip.Addr) classSnapMsg {
 	m := classSnapMsg{to: to, cls: cls, snap: cls.Snapshot(), detail: detail}
 	if detail.IsValid() {
 		m.events = cls.StudentEvents(detail)
@@ -49,19 +55,19 @@ func look(to paneID, cls *netlab.Class, detail netip.Addr) classSnapMsg {
 // classActionMsg is sent when a key's action on the class server (hold,
 // free, accept one) was done.
 type classActionMsg struct {
-	to   paneID
+	to   common.PaneID
 	note string
 	bad  bool
 }
 
-func (m classSnapMsg) target() paneID   { return m.to }
-func (m classActionMsg) target() paneID { return m.to }
+func (m classSnapMsg) Target() common.PaneID   { return m.to }
+func (m classActionMsg) Target() common.PaneID { return m.to }
 
 // classPane is socklab class: the instructor's server, one lane per
 // student connection, the accept queue, and what was refused.
 type classPane struct {
 	c    *Common
-	id   paneID
+	id   common.PaneID
 	opts ClassOptions
 	cls  *netlab.Class
 
@@ -85,9 +91,12 @@ type classPane struct {
 	detailEvs []netlab.Event        // their connections' calls, at the last look
 	marks     map[netip.Addr][]bool // each student's exercises, at the last view
 	doneAll   int                   // students who met every exercise
+
+	snapGen uint64   // counts the snapshots taken in: names p.snap for rooms
+	rooms   roomMemo // the students of p.snap, grouped once per snapshot and sort
 }
 
-func newClassPane(c *Common, id paneID, opts ClassOptions) *classPane {
+func newClassPane(c *Common, id common.PaneID, opts ClassOptions) *classPane {
 	return &classPane{c: c, id: id, opts: opts, cls: opts.Server, quit: make(chan struct{}), follow: true, open: map[netip.Addr]bool{}, banner: opts.Banner}
 }
 
@@ -111,7 +120,7 @@ func (p *classPane) QuitQuestion() string {
 	if !p.snapped || p.snap.Closed || p.snap.Connected == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d students are connected (%d connections): quit closes them all.", len(studentsOf(p.snap, sortAddr)), p.snap.Connected)
+	return fmt.Sprintf("%d students are connected (%d connections): quit closes them all.", len(p.students(sortAddr)), p.snap.Connected)
 }
 
 // Init takes the first snapshot.
@@ -193,11 +202,15 @@ func (p *classPane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.snap, p.snapped = m.snap, true
+		p.snapGen++
 		if m.detail == p.detail {
 			p.detailEvs = m.events
 		}
 		p.clampScroll()
-		p.clampSel(studentsOf(p.snap, p.sort))
+		p.clampSel(p.students(p.sort))
+		if m.once {
+			return nil
+		}
 		return p.watch()
 	case classActionMsg:
 		p.note, p.noteBad = m.note, m.bad
@@ -277,7 +290,7 @@ func (p *classPane) detailKey(msg tea.KeyPressMsg) bool {
 }
 
 // isLaneUp is LaneUp but for the keys LaneDown also claims.
-func isLaneUp(msg tea.KeyPressMsg, k KeyMap) bool {
+func isLaneUp(msg tea.KeyPressMsg, k common.KeyMap) bool {
 	return key.Matches(msg, k.LaneUp) && msg.String() != "down" && msg.String() != "j"
 }
 
@@ -321,12 +334,16 @@ func (p *classPane) openDetail() tea.Cmd {
 	}
 	p.detail = p.sel
 	cls, to, d := p.cls, p.id, p.sel
-	return func() tea.Msg { return look(to, cls, d) }
+	return func() tea.Msg {
+		m := look(to, cls, d)
+		m.once = true
+		return m
+	}
 }
 
 // askRemove asks whether to remove the selected student.
 func (p *classPane) askRemove() {
-	for _, s := range studentsOf(p.snap, p.sort) {
+	for _, s := range p.students(p.sort) {
 		if s.Addr == p.sel {
 			p.ask = &removeAsk{addr: s.Addr, conns: len(s.Lanes)}
 			return
@@ -440,14 +457,14 @@ func (p *classPane) Help() ([]key.Binding, [][]key.Binding) {
 	}
 	if !p.lanes {
 		if p.snap.Hold.Held {
-			return []key.Binding{k.AcceptOne, relabel(k.HoldAccept, "s", "free accept"), relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove}, full
+			return []key.Binding{k.AcceptOne, common.Relabel(k.HoldAccept, "s", "free accept"), common.Relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove}, full
 		}
-		return []key.Binding{relabel(k.HoldAccept, "s", "hold accept (step)"), relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove, k.RoomView}, full
+		return []key.Binding{common.Relabel(k.HoldAccept, "s", "hold accept (step)"), common.Relabel(k.LaneUp, "↑/↓", "select"), k.RoomRemove, k.RoomView}, full
 	}
 	if p.snap.Hold.Held {
-		return []key.Binding{k.AcceptOne, relabel(k.HoldAccept, "s", "free accept"), k.LaneUp}, full
+		return []key.Binding{k.AcceptOne, common.Relabel(k.HoldAccept, "s", "free accept"), k.LaneUp}, full
 	}
-	return []key.Binding{relabel(k.HoldAccept, "s", "hold accept (step)"), k.LaneUp, k.LaneLast}, full
+	return []key.Binding{common.Relabel(k.HoldAccept, "s", "hold accept (step)"), k.LaneUp, k.LaneLast}, full
 }
 
 // Status: the address, the accept mode, the counts.

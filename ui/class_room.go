@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/exercise"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // The room view of socklab class: one row per student (source address),
@@ -98,6 +100,26 @@ func studentsOf(s netlab.ClassSnapshot, by roomSort) []student {
 	return out
 }
 
+// roomMemo keeps the students of one snapshot in one order: a key and the
+// frame it draws ask for them several times, and grouping a thousand lanes
+// each time was most of a key's cost under a full class.
+type roomMemo struct {
+	gen uint64 // the classPane.snapGen they were grouped from
+	by  roomSort
+	ok  bool
+	sts []student
+}
+
+// students is studentsOf(p.snap, by), grouped once per snapshot and order.
+// Callers only read it.
+func (p *classPane) students(by roomSort) []student {
+	m := &p.rooms
+	if !m.ok || m.gen != p.snapGen || m.by != by {
+		*m = roomMemo{gen: p.snapGen, by: by, ok: true, sts: studentsOf(p.snap, by)}
+	}
+	return m.sts
+}
+
 // stateText is a student's connections' states: "ESTABLISHED", or
 // "ESTAB 7 · CLOSE_WAIT 1" when they differ.
 func (s student) stateText() string {
@@ -183,7 +205,7 @@ func (p *classPane) roomHead(width, height int) []string {
 func (p *classPane) viewRoom(width, height int) string {
 	st := p.c.Styles
 	s := p.snap
-	sts := studentsOf(s, p.sort)
+	sts := p.students(p.sort)
 	lines := p.roomHead(width, height)
 	recent := 2
 	switch {
@@ -229,13 +251,13 @@ func (p *classPane) viewRoom(width, height int) string {
 			if r < rows && i < len(flat) && i < top+per {
 				cell = p.roomCell(flat[i], i == sel, top+c*rows+r+1, s.Taken, cellW, cols > 1)
 			}
-			b.WriteString(fit(cell, cellW))
+			b.WriteString(theme.Fit(cell, cellW))
 		}
 		lines = append(lines, b.String())
 	}
 	lines = append(lines, p.askLine(top, len(flat), per, len(sts)))
 	lines = append(lines, p.recentLines(recent)...)
-	return block(lines, width, height)
+	return theme.Block(lines, width, height)
 }
 
 // exerciseMarks evaluates the exercises for every student of the session
@@ -246,7 +268,7 @@ func (p *classPane) exerciseMarks() {
 	if len(ex) == 0 {
 		return
 	}
-	all, each := ExercisesDone(ex, p.snap.Tallies)
+	all, each := exercise.Done(ex, p.snap.Tallies)
 	p.doneAll = all
 	p.marks = make(map[netip.Addr][]bool, len(each))
 	for i, t := range p.snap.Tallies {
@@ -276,18 +298,18 @@ const roomCellMin = 26
 func (p *classPane) roomHeader(width, cols int) string {
 	st := p.c.Styles
 	if cols == 1 {
-		return st.Title.Render(fit(p.roomWideHeader(width), width))
+		return st.Title.Render(theme.Fit(p.roomWideHeader(width), width))
 	}
-	one := fit(fit("  STUDENT", 17)+fitRight("CONN", 4)+" "+p.doneHeader()+fitRight("IDLE", 4)+" "+fitRight("REQ", 5)+" "+fitRight("ERR", 4), width/cols)
-	return st.Title.Render(fit(strings.Repeat(one, cols), width))
+	one := theme.Fit(theme.Fit("  STUDENT", 17)+theme.FitRight("CONN", 4)+" "+p.doneHeader()+theme.FitRight("IDLE", 4)+" "+theme.FitRight("REQ", 5)+" "+theme.FitRight("ERR", 4), width/cols)
+	return st.Title.Render(theme.Fit(strings.Repeat(one, cols), width))
 }
 
 func (p *classPane) roomWideHeader(width int) string {
-	h := fit("  STUDENT", 17) + fitRight("CONN", 4) + " " + p.doneHeader()
+	h := theme.Fit("  STUDENT", 17) + theme.FitRight("CONN", 4) + " " + p.doneHeader()
 	if width >= 100 {
-		h += fit("STATE", 11) + " " + fitRight("IN", 6) + " " + fitRight("OUT", 6) + " "
+		h += theme.Fit("STATE", 11) + " " + theme.FitRight("IN", 6) + " " + theme.FitRight("OUT", 6) + " "
 	}
-	return h + fitRight("REQ", 5) + " " + fitRight("ERR", 4) + " " + fitRight("IDLE", 4) + "  LAST REQUEST → REPLY"
+	return h + theme.FitRight("REQ", 5) + " " + theme.FitRight("ERR", 4) + " " + theme.FitRight("IDLE", 4) + "  LAST REQUEST → REPLY"
 }
 
 // doneHeader heads the exercises' column ("" without exercises).
@@ -296,7 +318,7 @@ func (p *classPane) doneHeader() string {
 	if n == 0 {
 		return ""
 	}
-	return fit("DONE", max(n, 4)) + " "
+	return theme.Fit("DONE", max(n, 4)) + " "
 }
 
 // roomCell is one student's row (or one of their connections), in w cells.
@@ -314,7 +336,7 @@ func (p *classPane) roomCell(l roomLine, selected bool, _ int, now time.Time, w 
 		if len(ln.LastReq) > 0 || len(ln.LastReply) > 0 {
 			row += p.lastText(*ln)
 		}
-		return fit(row, w)
+		return theme.Fit(row, w)
 	}
 	s := l.st
 	idle := idleText(now, s.LastActive)
@@ -337,34 +359,34 @@ func (p *classPane) roomCell(l roomLine, selected bool, _ int, now time.Time, w 
 			fold = "−"
 		}
 	}
-	row := mark + st.Client.Render(fit(studentAddr(s.Addr), 14)) + st.Muted.Render(fold) + fitRight(conns, 4) + " "
+	row := mark + st.Client.Render(theme.Fit(studentAddr(s.Addr), 14)) + st.Muted.Render(fold) + theme.FitRight(conns, 4) + " "
 	if n := len(p.opts.Exercises); n > 0 {
-		row += st.Prompt.Render(fit(p.marksText(s.Addr), max(n, 4))) + " "
+		row += st.Prompt.Render(theme.Fit(p.marksText(s.Addr), max(n, 4))) + " "
 	}
 	if narrow {
 		// Whole fields while they fit: idle, requests, errors, the last.
-		row += idleSt.Render(fitRight(idle, 4))
-		for _, f := range []string{st.Text.Render(fitRight(countText(s.Requests), 5)), st.Error.Render(fitRight(errs, 4))} {
+		row += idleSt.Render(theme.FitRight(idle, 4))
+		for _, f := range []string{st.Text.Render(theme.FitRight(countText(s.Requests), 5)), st.Error.Render(theme.FitRight(errs, 4))} {
 			if lipWidth(row)+1+lipWidth(f) > w-1 {
-				return fit(row, w)
+				return theme.Fit(row, w)
 			}
 			row += " " + f
 		}
 		if rest := w - lipWidth(row) - 2; rest > 6 && (len(s.Last.LastReq) > 0 || len(s.Last.LastReply) > 0) {
-			row += " " + fit(p.lastText(s.Last), rest)
+			row += " " + theme.Fit(p.lastText(s.Last), rest)
 		}
-		return fit(row, w)
+		return theme.Fit(row, w)
 	}
 	if w >= 100 {
-		row += st.Kernel.Render(fit(s.stateText(), 11)) + " " + st.Wire.Render(fitRight(sizeText(s.BytesIn), 6)) + " " +
-			st.Wire.Render(fitRight(sizeText(s.BytesOut), 6)) + " "
+		row += st.Kernel.Render(theme.Fit(s.stateText(), 11)) + " " + st.Wire.Render(theme.FitRight(sizeText(s.BytesIn), 6)) + " " +
+			st.Wire.Render(theme.FitRight(sizeText(s.BytesOut), 6)) + " "
 	}
-	row += st.Text.Render(fitRight(countText(s.Requests), 5)) + " " + st.Error.Render(fitRight(errs, 4)) + " " + idleSt.Render(fitRight(idle, 4)) + "  "
+	row += st.Text.Render(theme.FitRight(countText(s.Requests), 5)) + " " + st.Error.Render(theme.FitRight(errs, 4)) + " " + idleSt.Render(theme.FitRight(idle, 4)) + "  "
 	last := st.Muted.Render("nothing sent yet")
 	if len(s.Last.LastReq) > 0 || len(s.Last.LastReply) > 0 {
 		last = p.lastText(s.Last)
 	}
-	return fit(row+last, w)
+	return theme.Fit(row+last, w)
 }
 
 // studentAddr is a student's address in at most 14 cells: an IPv6 address
@@ -405,7 +427,7 @@ func (p *classPane) clampSel(sts []student) {
 
 // moveSel moves the selection d students down (up when negative).
 func (p *classPane) moveSel(d int) {
-	sts := studentsOf(p.snap, p.sort)
+	sts := p.students(p.sort)
 	if len(sts) == 0 {
 		return
 	}

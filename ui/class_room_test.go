@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // TestGoldenRoom: 40 present students (43 lanes, 3 of them ended) fit the
@@ -22,7 +23,7 @@ import (
 func TestGoldenRoom(t *testing.T) {
 	for _, size := range [][2]int{{120, 36}, {80, 24}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			m := fixtureClassModel(ThemeDark, size[0], size[1], 43)
+			m := fixtureClassModel(theme.ThemeDark, size[0], size[1], 43)
 			defer m.Close()
 			out := m.render()
 			checkSize(t, out, size[0], size[1])
@@ -63,7 +64,7 @@ func roomSnap() netlab.ClassSnapshot {
 }
 
 func roomModel(t *testing.T) (*Model, *classPane) {
-	m := NewModel(Options{Theme: ThemeDark, Class: &ClassOptions{}})
+	m := NewModel(Options{Theme: theme.ThemeDark, Class: &ClassOptions{}})
 	m.inited[0] = true
 	m.Update(tea_WindowSize(120, 36))
 	m.Update(classSnapMsg{to: 0, snap: roomSnap()})
@@ -168,7 +169,7 @@ func TestRoomQuitAsks(t *testing.T) {
 // projector's size and the laptop's.
 func TestRoomShowsAcceptFailureAndDrops(t *testing.T) {
 	for _, size := range [][2]int{{120, 36}, {80, 24}} {
-		m := NewModel(Options{Theme: ThemeDark, Class: &ClassOptions{}})
+		m := NewModel(Options{Theme: theme.ThemeDark, Class: &ClassOptions{}})
 		m.inited[0] = true
 		m.Update(tea_WindowSize(size[0], size[1]))
 		s := roomSnap()
@@ -210,7 +211,7 @@ func TestLaneIDsAndCountsNeverCut(t *testing.T) {
 // TestClassBanner: --banner's first screen: the command, the address and
 // port five rows high, the sources --allow admits; b shows the room.
 func TestClassBanner(t *testing.T) {
-	m := NewModel(Options{Theme: ThemeDark, Class: &ClassOptions{Banner: true,
+	m := NewModel(Options{Theme: theme.ThemeDark, Class: &ClassOptions{Banner: true,
 		Reach: []netip.Addr{netip.MustParseAddr("10.77.0.1")}}})
 	m.inited[0] = true
 	m.Update(tea_WindowSize(120, 36))
@@ -241,15 +242,7 @@ func TestClassBanner(t *testing.T) {
 // server's own calls on it (accept, recv, send) as the kernel returned
 // them; esc goes back to the room.
 func TestClassDetailLadder(t *testing.T) {
-	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc}})
-	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
-	p.waitScreen("no student connected yet")
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.9")}}
-	c, err := d.Dial("tcp", cls.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	p, c := classWithStudent(t)
 	fmt.Fprintf(c, "6*7\n")
 	if _, err := c.Read(make([]byte, 8)); err != nil {
 		t.Fatal(err)
@@ -269,4 +262,40 @@ func TestClassDetailLadder(t *testing.T) {
 	}
 	p.key("esc")
 	p.waitScreen("1 student ")
+}
+
+// TestClassDetailStartsNoSecondWatch: the look enter asks for (a student's
+// detail) is taken in without starting another watch: the pane's one
+// watch goes on, so opening details does not multiply the looks at a
+// class of a thousand students for the rest of the session.
+func TestClassDetailStartsNoSecondWatch(t *testing.T) {
+	p, _ := classWithStudent(t)
+	p.waitScreen("127.0.0.9")
+	for range 3 {
+		_, cmd := p.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		if cmd == nil {
+			t.Fatal("enter asked for no look")
+		}
+		msg, ok := cmd().(classSnapMsg)
+		if !ok {
+			t.Fatalf("enter's command gave %T, want a class snapshot", msg)
+		}
+		if _, next := p.m.Update(msg); next != nil {
+			t.Fatalf("taking in the look enter asked for started more work (%T): a second watch", next)
+		}
+		p.waitScreen("STUDENT 127.0.0.9")
+		p.key("esc")
+	}
+}
+
+// classWithStudent is the class pane at 120x36 on a real class server
+// that one student, 127.0.0.9, has connected to (c, closed when the test
+// ends).
+func classWithStudent(t *testing.T) (p *pump, c net.Conn) {
+	t.Helper()
+	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc}})
+	p = newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
+	p.waitScreen("no student connected yet")
+	c = dialClassClients(t, cls, 1, func(int) netip.Addr { return netip.MustParseAddr("127.0.0.9") })[0]
+	return p, c
 }

@@ -13,13 +13,14 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // TestGoldenClass renders socklab class with 100 students at a laptop's and
 // a projector's size, in colour and without.
 func TestGoldenClass(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 36}} {
-		for _, theme := range []Theme{ThemeDark, ThemeLight} {
+		for _, theme := range []theme.Theme{theme.ThemeDark, theme.ThemeLight} {
 			t.Run(fmt.Sprintf("%dx%d_%s", size[0], size[1], theme), func(t *testing.T) {
 				m := fixtureClassModel(theme, size[0], size[1], 100)
 				defer m.Close()
@@ -30,7 +31,7 @@ func TestGoldenClass(t *testing.T) {
 			})
 		}
 		t.Run(fmt.Sprintf("%dx%d_nocolor", size[0], size[1]), func(t *testing.T) {
-			m := fixtureClassModel(ThemeDark, size[0], size[1], 100)
+			m := fixtureClassModel(theme.ThemeDark, size[0], size[1], 100)
 			defer m.Close()
 			m.panes[0].(*classPane).lanes = true
 			golden.RequireEqual(t, ansi.Strip(m.render()))
@@ -46,7 +47,7 @@ func keyMsg(code rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: code} }
 func TestClassViewManyClients(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 36}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			m := fixtureClassModel(ThemeDark, size[0], size[1], 100)
+			m := fixtureClassModel(theme.ThemeDark, size[0], size[1], 100)
 			defer m.Close()
 			p := m.panes[0].(*classPane)
 			p.lanes = true
@@ -110,7 +111,7 @@ func TestClassViewManyClients(t *testing.T) {
 // TestClassViewWide: the wide table has the fd, the rate-limited count and
 // the connect time in columns of their own.
 func TestClassViewWide(t *testing.T) {
-	m := fixtureClassModel(ThemeDark, 120, 36, 10)
+	m := fixtureClassModel(theme.ThemeDark, 120, 36, 10)
 	defer m.Close()
 	m.panes[0].(*classPane).lanes = true
 	scr := ansi.Strip(m.render())
@@ -125,7 +126,7 @@ func TestClassViewWide(t *testing.T) {
 }
 
 // startClassServer runs a real class server on loopback for a UI test.
-func startClassServer(t *testing.T, cfg netlab.ClassConfig) *netlab.Class {
+func startClassServer(t testing.TB, cfg netlab.ClassConfig) *netlab.Class {
 	t.Helper()
 	cfg.Server.Addr = netip.MustParseAddrPort("127.0.0.1:0")
 	cls, err := netlab.ListenClass(context.Background(), cfg)

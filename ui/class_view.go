@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // classLayout splits the class pane's body: a fixed head (server, what
@@ -56,7 +57,7 @@ func laneColumnsForIDs(w int, maxID uint64) laneCols {
 func (p *classPane) View(width, height int) string {
 	st := p.c.Styles
 	if !p.snapped {
-		return block([]string{st.Muted.Render("asking the kernel…")}, width, height)
+		return theme.Block([]string{st.Muted.Render("asking the kernel…")}, width, height)
 	}
 	if p.banner {
 		return p.viewBanner(width, height)
@@ -99,7 +100,7 @@ func (p *classPane) viewLanes(width, height int) string {
 		lines = append(lines, "")
 	}
 	lines = append(lines, p.recentLines(l.recent)...)
-	return block(lines, width, height)
+	return theme.Block(lines, width, height)
 }
 
 // serverLine: what listens where, and the open-port warning.
@@ -230,7 +231,7 @@ func (p *classPane) queueLine(width int) string {
 
 // errText renders s in the error style, and nothing at all for "" (an
 // empty styled string still writes its escape codes).
-func errText(st *Styles, s string) string {
+func errText(st *theme.Styles, s string) string {
 	if s == "" {
 		return ""
 	}
@@ -318,13 +319,13 @@ func rateFmt(r float64) string {
 func (p *classPane) tableHeader(l classLayout) string {
 	st := p.c.Styles
 	c := l.cols
-	h := fitRight("# ", c.id+1)
+	h := theme.FitRight("# ", c.id+1)
 	if c.wide {
 		h += "  fd "
 	}
-	h += fit("STUDENT (ip:port)", c.addr) + " " + fit("STATE", 11) + " " + fitRight("IN", 6) + " " + fitRight("OUT", 6) + " " + fitRight("REQ", 4) + " "
+	h += theme.Fit("STUDENT (ip:port)", c.addr) + " " + theme.Fit("STATE", 11) + " " + theme.FitRight("IN", 6) + " " + theme.FitRight("OUT", 6) + " " + theme.FitRight("REQ", 4) + " "
 	if c.wide {
-		h += fitRight("OVER", 4) + " " + fit("SINCE", 8) + " "
+		h += theme.FitRight("OVER", 4) + " " + theme.Fit("SINCE", 8) + " "
 	}
 	last, pos := "LAST REQUEST → REPLY", ""
 	if n := len(p.snap.Lanes); n > l.rows {
@@ -341,17 +342,17 @@ func (p *classPane) tableHeader(l classLayout) string {
 			pos = fmt.Sprintf("%d–%d/%d", top+1, min(n, top+l.rows), n)
 		}
 	}
-	return st.Title.Render(h+fit(last, c.last-lipWidth(pos))) + st.Muted.Render(pos)
+	return st.Title.Render(h+theme.Fit(last, c.last-lipWidth(pos))) + st.Muted.Render(pos)
 }
 
 // laneRow is one student's connection.
 func (p *classPane) laneRow(ln netlab.Lane, c laneCols) string {
 	st := p.c.Styles
 	open := ln.Open()
-	num := fitRight(strconv.FormatUint(ln.ID, 10), c.id) + " "
+	num := theme.FitRight(strconv.FormatUint(ln.ID, 10), c.id) + " "
 	row := st.Muted.Render(num)
 	if c.wide {
-		row += st.Server.Render(fitRight(strconv.Itoa(ln.FD), 4)) + " "
+		row += st.Server.Render(theme.FitRight(strconv.Itoa(ln.FD), 4)) + " "
 	}
 	addr := addrCell(ln.Remote, c.addr)
 	if open {
@@ -367,18 +368,18 @@ func (p *classPane) laneRow(ln netlab.Lane, c laneCols) string {
 		state = "no state"
 	}
 	if open {
-		row += st.Kernel.Render(fit(state, 11)) + " "
+		row += st.Kernel.Render(theme.Fit(state, 11)) + " "
 	} else {
-		row += st.Muted.Render(fit(state, 11)) + " "
+		row += st.Muted.Render(theme.Fit(state, 11)) + " "
 	}
-	row += st.Wire.Render(fitRight(sizeText(ln.BytesIn), 6)) + " " + st.Wire.Render(fitRight(sizeText(ln.BytesOut), 6)) + " " +
-		st.Text.Render(fitRight(count4(ln.Requests), 4)) + " "
+	row += st.Wire.Render(theme.FitRight(sizeText(ln.BytesIn), 6)) + " " + st.Wire.Render(theme.FitRight(sizeText(ln.BytesOut), 6)) + " " +
+		st.Text.Render(theme.FitRight(count4(ln.Requests), 4)) + " "
 	if c.wide {
 		over := ""
 		if ln.Limited > 0 {
 			over = count4(ln.Limited)
 		}
-		row += st.Error.Render(fitRight(over, 4)) + " " + st.Muted.Render(ln.Since.Format("15:04:05")) + " "
+		row += st.Error.Render(theme.FitRight(over, 4)) + " " + st.Muted.Render(ln.Since.Format("15:04:05")) + " "
 	}
 	var last string
 	switch {
@@ -392,20 +393,20 @@ func (p *classPane) laneRow(ln netlab.Lane, c laneCols) string {
 	if !c.wide && ln.Limited > 0 && open {
 		last = st.Error.Render("⚠"+strconv.FormatUint(ln.Limited, 10)+" over rate ") + last
 	}
-	return row + fit(last, c.last)
+	return row + theme.Fit(last, c.last)
 }
 
 // lastText is the last request and its reply.
 func (p *classPane) lastText(ln netlab.Lane) string {
 	st := p.c.Styles
 	if p.snap.Service == netlab.Echo {
-		return st.Wire.Render(`"`+printable(ln.LastReq)+`"`) + st.Muted.Render(" echoed")
+		return st.Wire.Render(`"`+theme.Printable(ln.LastReq)+`"`) + st.Muted.Render(" echoed")
 	}
-	reply := st.Wire.Render(printable(ln.LastReply))
+	reply := st.Wire.Render(theme.Printable(ln.LastReply))
 	if strings.HasPrefix(string(ln.LastReply), "error:") {
-		reply = st.Error.Render(printable(ln.LastReply))
+		reply = st.Error.Render(theme.Printable(ln.LastReply))
 	}
-	return st.Text.Render(printable(ln.LastReq)) + st.Muted.Render(" → ") + reply
+	return st.Text.Render(theme.Printable(ln.LastReq)) + st.Muted.Render(" → ") + reply
 }
 
 // addrCell fits an address into w cells, keeping the port: a long IPv6
@@ -415,7 +416,7 @@ func addrCell(a netip.AddrPort, w int) string {
 	if len(s) > w {
 		s = "…" + s[len(s)-(w-1):]
 	}
-	return fit(s, w)
+	return theme.Fit(s, w)
 }
 
 // count4 is a count in at most 4 cells: 9999, 123k, 45M, 9G — never cut.
@@ -482,7 +483,7 @@ func indexOfNote(rec []netlab.ClassNote, n *netlab.ClassNote) int {
 	return len(rec) - 1
 }
 
-func (p *classPane) noteLine(n netlab.ClassNote, st *Styles) string {
+func (p *classPane) noteLine(n netlab.ClassNote, st *theme.Styles) string {
 	at := st.Muted.Render(n.At.Format("15:04:05") + " ")
 	switch n.Kind {
 	case netlab.NoteArrived:

@@ -6,14 +6,17 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // TestClickSelectsMessage: a click on a message's row in the conversation
 // selects it for the bytes view, at the narrow and the wide (framed) layout.
 func TestClickSelectsMessage(t *testing.T) {
 	for _, size := range [][2]int{{120, 36}, {200, 60}} {
-		m := fixtureModel(ThemeDark, size[0], size[1])
-		p := m.panes[paneCalc].(*labPane)
+		m := fixtureModel(theme.ThemeDark, size[0], size[1])
+		p := m.panes[common.PaneCalc].(*labPane)
 		lines := strings.Split(ansi.Strip(m.render()), "\n")
 		y, x := -1, -1
 		for i, l := range lines {

@@ -7,4 +7,30 @@
 // The same root model runs socklab class (one class pane: lanes drawn from
 // netlab.Class snapshots) and socklab connect (one lab pane whose lab has a
 // remote server).
+//
+// This package holds the root model, the lab, remote, program and class
+// panes, and the layouts. Its sub-packages hold what can stand apart:
+//
+//   - theme: styles by role and the functions that fit styled text to
+//     cells (Fit, Block, FitMemo); the leaf every other part draws with.
+//   - common: what the root shares with every pane (common.Common: styles
+//     and keys), the key map, the panes' IDs and Targeted messages.
+//   - ladder: pure renderers from events to lines: the ladder diagram,
+//     the socket tables, the byte dumps.
+//   - feed: a pane's Feed of one lab (history, pending and blocked calls,
+//     snapshots) as Bubble Tea messages.
+//   - lessonpane: the lesson pane.
+//   - exercise: socklab class's per-student exercises (rules over a
+//     student's tally), parsed and checked; it draws nothing.
+//   - progressview: socklab bench's progress bar (its own small program).
+//   - internal/fixture: made-up events and a lesson for the tests.
+//
+// Imports go one way, down; no sub-package imports ui:
+//
+//	ui ─┬─► lessonpane ─┬─► ladder ──► theme
+//	    │               └─► common ──► theme
+//	    ├─► feed ─────────► common
+//	    ├─► ladder, common, theme
+//	    ├─► exercise (lessons/rules, netlab)
+//	    └─► progressview (Bubble Tea only)
 package ui

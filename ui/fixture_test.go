@@ -7,6 +7,10 @@ import (
 
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/feed"
+	"github.com/socklab/socklab/ui/internal/fixture"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // fixtureEvents is a fixed calculator session: a server, two clients, a
@@ -27,7 +31,7 @@ func fixtureEvents() []netlab.Event {
 		evs = append(evs, e)
 	}
 	call := func(actor, name, args string, fd, res int, l, r netip.AddrPort, st netlab.TCPState, data string) {
-		e := fixtureCall(t0, actor, name, args, fd, res, l, r, st)
+		e := fixture.Call(t0, actor, name, args, fd, res, l, r, st)
 		if data != "" {
 			e.Data = []byte(data)
 		}
@@ -40,7 +44,7 @@ func fixtureEvents() []netlab.Event {
 	call("server", "listen", "3, 16", 3, 0, srv, none, netlab.StateListen, "")
 	call("client 1", "socket", "AF_INET, SOCK_STREAM, 0", -1, 4, none, none, netlab.StateClosed, "")
 	call("client 1", "connect", "4, 127.0.0.1:1081", 4, 0, c1, srv, netlab.StateEstablished, "")
-	acc := fixtureCall(t0, "server", "accept", "3", 3, 5, srv, c1, netlab.StateListen)
+	acc := fixture.Call(t0, "server", "accept", "3", 3, 5, srv, c1, netlab.StateListen)
 	acc.NewState = netlab.StateEstablished
 	add(acc)
 	call("client 1", "send", `4, "2+3*4\n", 6, 0`, 4, 6, c1, srv, netlab.StateEstablished, "2+3*4\n")
@@ -52,12 +56,12 @@ func fixtureEvents() []netlab.Event {
 	call("server", "send", `5, "error: …\n", 27, 0`, 5, 27, srv, c1, netlab.StateEstablished, "error: unknown name héllo\n")
 	call("client 1", "recv", "4, 1024, 0", 4, 27, c1, srv, netlab.StateEstablished, "error: unknown name héllo\n")
 	call("client 2", "socket", "AF_INET, SOCK_STREAM, 0", -1, 6, none, none, netlab.StateClosed, "")
-	refused := fixtureCall(t0, "client 2", "connect", "6, 127.0.0.1:1082", 6, -1, none, none, netlab.StateNone)
+	refused := fixture.Call(t0, "client 2", "connect", "6, 127.0.0.1:1082", 6, -1, none, none, netlab.StateNone)
 	refused.Errno = syscall.ECONNREFUSED
 	add(refused)
 	call("client 2", "connect", "6, 127.0.0.1:1081", 6, 0, c2, srv, netlab.StateEstablished, "")
 	pkt := func(fromClient bool, flags wire.Flags, n int, cause netlab.Op, why string) {
-		e := segEvent(0, flags, n, fromClient, cause)
+		e := fixture.Seg(0, flags, n, fromClient, cause)
 		e.Pkt.Seg.Src, e.Pkt.Seg.Dst = c2, srv
 		e.Pkt.From, e.Pkt.To = "client 2", "server"
 		if !fromClient {
@@ -71,7 +75,7 @@ func fixtureEvents() []netlab.Event {
 	pkt(true, wire.FlagSYN, 0, netlab.OpConnect, "sent by connect")
 	pkt(false, wire.FlagSYN|wire.FlagACK, 0, netlab.OpNone, "the kernel answers the SYN: no accept() needed")
 	pkt(true, wire.FlagACK, 0, netlab.OpNone, "the kernel acknowledges what it received")
-	acc2 := fixtureCall(t0, "server", "accept", "3", 3, 7, srv, c2, netlab.StateListen)
+	acc2 := fixture.Call(t0, "server", "accept", "3", 3, 7, srv, c2, netlab.StateListen)
 	acc2.NewState = netlab.StateEstablished
 	add(acc2)
 	add(netlab.Event{Kind: netlab.KindNote, Actor: "server", FD: -1, Note: "client 127.0.0.1:40002 joined"})
@@ -97,18 +101,18 @@ func fixtureSocks() []netlab.SockInfo {
 
 // fixtureModel is a root model showing the calculator pane fed from the
 // fixture, with no lab behind it: nothing real is started.
-func fixtureModel(theme Theme, w, h int) *Model {
+func fixtureModel(theme theme.Theme, w, h int) *Model {
 	m := NewModel(Options{Pane: "calc", Theme: theme})
-	p := m.panes[paneCalc].(*labPane)
-	f := &labFeed{to: paneCalc, socks: fixtureSocks(), snapped: true, wire: netlab.WireStatus{Asked: true, On: true, Private: true}}
+	p := m.panes[common.PaneCalc].(*labPane)
+	f := &feed.Feed{To: common.PaneCalc, Socks: fixtureSocks(), Snapped: true, Wire: netlab.WireStatus{Asked: true, On: true, Private: true}}
 	evs := fixtureEvents()
-	f.add(evs)
-	f.blocked = []netlab.Event{{Kind: netlab.KindBlocked, Op: netlab.OpAccept, Role: netlab.RoleServer, Actor: "server", Text: "3", FD: 3, CallID: 100}}
-	f.pending = []netlab.Event{{Kind: netlab.KindPending, Op: netlab.OpSend, Role: netlab.RoleClient, Actor: "client 2", Text: `6, "1/0\n", 4, 0`, FD: 6, CallID: 101}}
+	f.Add(evs)
+	f.Blocked = []netlab.Event{{Kind: netlab.KindBlocked, Op: netlab.OpAccept, Role: netlab.RoleServer, Actor: "server", Text: "3", FD: 3, CallID: 100}}
+	f.Pending = []netlab.Event{{Kind: netlab.KindPending, Op: netlab.OpSend, Role: netlab.RoleClient, Actor: "client 2", Text: `6, "1/0\n", 4, 0`, FD: 6, CallID: 101}}
 	p.feed = f
 	p.addr = netip.MustParseAddrPort("127.0.0.1:1081")
-	f.clients = []string{"client 2"}
-	m.inited[paneCalc] = true
+	f.Clients = []string{"client 2"}
+	m.inited[common.PaneCalc] = true
 	m.Update(tea_WindowSize(w, h))
 	return m
 }

@@ -1,12 +1,16 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/socklab/socklab/ui/theme"
+)
 
 // footerMemo keeps the last footer: the keys that matter change with a
 // pane's state, not with every frame, and drawing the help line (several
 // times, as keys are dropped until it fits) is most of a quiet frame.
 type footerMemo struct {
-	st           *Styles
+	st           *theme.Styles
 	width, helpW int
 	keys         []helpText
 	line         string
@@ -20,7 +24,7 @@ type helpText struct {
 }
 
 // same reports whether the footer drawn last is the one for these keys.
-func (f *footerMemo) same(st *Styles, width, helpW int, keys []key.Binding) bool {
+func (f *footerMemo) same(st *theme.Styles, width, helpW int, keys []key.Binding) bool {
 	if !f.ok || f.st != st || f.width != width || f.helpW != helpW || len(f.keys) != len(keys) {
 		return false
 	}
@@ -33,7 +37,7 @@ func (f *footerMemo) same(st *Styles, width, helpW int, keys []key.Binding) bool
 	return true
 }
 
-func (f *footerMemo) keep(st *Styles, width, helpW int, keys []key.Binding, line string) {
+func (f *footerMemo) keep(st *theme.Styles, width, helpW int, keys []key.Binding, line string) {
 	f.st, f.width, f.helpW, f.line, f.ok = st, width, helpW, line, true
 	f.keys = f.keys[:0]
 	for _, b := range keys {

@@ -7,6 +7,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/socklab/socklab/ui/theme"
 )
 
 func tea_WindowSize(w, h int) tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
@@ -23,10 +25,10 @@ var goldenSizes = [][2]int{{80, 24}, {120, 36}, {160, 48}, {200, 60}}
 // deliberate change, then look at them.
 func TestGoldenScreens(t *testing.T) {
 	for _, size := range goldenSizes {
-		dark := fixtureModel(ThemeDark, size[0], size[1])
+		dark := fixtureModel(theme.ThemeDark, size[0], size[1])
 		text := ansi.Strip(dark.render())
 		dark.Close()
-		for _, theme := range []Theme{ThemeDark, ThemeLight, ThemeHighContrast} {
+		for _, theme := range []theme.Theme{theme.ThemeDark, theme.ThemeLight, theme.ThemeHighContrast} {
 			t.Run(fmt.Sprintf("%dx%d_%s", size[0], size[1], theme), func(t *testing.T) {
 				m := fixtureModel(theme, size[0], size[1])
 				defer m.Close()
@@ -49,7 +51,7 @@ func TestGoldenScreens(t *testing.T) {
 func TestGoldenNoColor(t *testing.T) {
 	for _, size := range goldenSizes {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			m := fixtureModel(ThemeDark, size[0], size[1])
+			m := fixtureModel(theme.ThemeDark, size[0], size[1])
 			defer m.Close()
 			golden.RequireEqual(t, ansi.Strip(m.render()))
 		})

@@ -5,6 +5,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // lineInput is a one-line text field. bubbles' textinput would pull in a
@@ -81,7 +83,7 @@ func (in *lineInput) Update(msg tea.Msg) bool {
 
 // View renders the field in width cells; the cursor is a reversed cell when
 // focused. The text scrolls so the cursor stays visible.
-func (in *lineInput) View(width int, focused bool, placeholder string, st *Styles) string {
+func (in *lineInput) View(width int, focused bool, placeholder string, st *theme.Styles) string {
 	if width <= 0 {
 		return ""
 	}
@@ -90,7 +92,7 @@ func (in *lineInput) View(width int, focused bool, placeholder string, st *Style
 		if focused {
 			cur = st.Text.Reverse(true).Render(" ")
 		}
-		return fit(cur+st.Muted.Render(placeholder), width)
+		return theme.Fit(cur+st.Muted.Render(placeholder), width)
 	}
 	// Scroll by runes; wide runes may make this one cell off, fit trims.
 	start := max(0, in.pos-(width-2))
@@ -105,11 +107,11 @@ func (in *lineInput) View(width int, focused bool, placeholder string, st *Style
 	style := st.Text
 	if !focused {
 		style = st.Muted
-		return fit(style.Render(before+strings.TrimSuffix(at, " ")+after), width)
+		return theme.Fit(style.Render(before+strings.TrimSuffix(at, " ")+after), width)
 	}
 	s := style.Render(before) + st.Text.Reverse(true).Render(at) + style.Render(after)
 	if ansi.StringWidth(s) > width {
 		s = ansi.Truncate(s, width, "")
 	}
-	return fit(s, width)
+	return theme.Fit(s, width)
 }

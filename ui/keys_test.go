@@ -4,6 +4,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/lessonpane"
 )
 
 // footerLine is the last line of the screen: the key help.
@@ -16,7 +19,7 @@ func footerLine(p *pump) string {
 // one a newcomer needs next, and that the global keys survive at 80 cells.
 func TestFooterFollowsTheSituation(t *testing.T) {
 	p := newPump(t, Options{Pane: "calc"}, 80, 24)
-	calc := p.m.panes[paneCalc].(*labPane)
+	calc := p.m.panes[common.PaneCalc].(*labPane)
 	p.waitFor("server address", func() bool { return calc.addr.IsValid() })
 	if f := footerLine(p); !strings.HasPrefix(strings.TrimSpace(f), "i/enter type") || !strings.Contains(f, "q quit") {
 		t.Fatalf("first footer: %q", f)
@@ -30,7 +33,7 @@ func TestFooterFollowsTheSituation(t *testing.T) {
 		t.Fatalf("command footer: %q", f)
 	}
 	p.key("s")
-	p.waitFor("step mode", func() bool { return calc.feed.stepping })
+	p.waitFor("step mode", func() bool { return calc.feed.Stepping })
 	if f := footerLine(p); !strings.HasPrefix(strings.TrimSpace(f), "n/space next call") || !strings.Contains(f, "q quit") {
 		t.Fatalf("step footer: %q", f)
 	}
@@ -41,10 +44,10 @@ func TestFooterFollowsTheSituation(t *testing.T) {
 // the footer names, and goes on to lesson 3 with n.
 func TestLessonThroughRootOptions(t *testing.T) {
 	prog := filepath.Join(t.TempDir(), "progress.json")
-	p := newPump(t, Options{Pane: "lessons", Lessons: LessonOptions{Number: 2, ProgressPath: prog}}, 100, 30)
-	lp := p.m.panes[paneLessons].(*lessonsPane)
+	p := newPump(t, Options{Pane: "lessons", Lessons: lessonpane.Options{Number: 2, ProgressPath: prog}}, 100, 30)
+	lp := p.m.panes[common.PaneLessons].(*lessonpane.Pane)
 	p.waitScreen("Lesson 2/14")
-	idle := func() bool { return !lp.busy }
+	idle := func() bool { return !lp.Busy() }
 	for i := 0; !strings.Contains(footerLine(p), "n next lesson"); i++ {
 		if i > 40 {
 			t.Fatalf("lesson 2 did not end after %d keys:\n%s", i, p.screen())

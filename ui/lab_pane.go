@@ -10,6 +10,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/feed"
+	"github.com/socklab/socklab/ui/ladder"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // maxLabClients bounds `+`; the issue asks for at least 8.
@@ -18,7 +22,7 @@ const maxLabClients = 16
 // labReadyMsg is sent when a pane's server listens (or failed to) and its
 // first client was started.
 type labReadyMsg struct {
-	to   paneID
+	to   common.PaneID
 	lab  *netlab.Lab
 	addr netip.AddrPort
 	err  error
@@ -27,21 +31,21 @@ type labReadyMsg struct {
 // actionMsg is sent when a command a key asked for (add/remove a client,
 // send, step) was handed to the lab.
 type actionMsg struct {
-	to   paneID
+	to   common.PaneID
 	lab  *netlab.Lab
 	note string
 	err  error
 }
 
-func (m labReadyMsg) target() paneID { return m.to }
-func (m actionMsg) target() paneID   { return m.to }
+func (m labReadyMsg) Target() common.PaneID { return m.to }
+func (m actionMsg) Target() common.PaneID   { return m.to }
 
 // labPane is the echo or calculator pane: its own lab with a server and
 // clients on loopback, the sockets the kernel reports, the conversation as
 // a ladder, the bytes of one message, and an input for the newest client.
 type labPane struct {
 	c       *Common
-	id      paneID
+	id      common.PaneID
 	service string
 	title   string
 	port    uint16
@@ -51,7 +55,7 @@ type labPane struct {
 	serviceWhy string
 
 	lab  *netlab.Lab
-	feed *labFeed
+	feed *feed.Feed
 	addr netip.AddrPort
 	err  error // the server failed to start
 
@@ -66,7 +70,7 @@ type labPane struct {
 	ladderAt   rect
 	ladderSeqs []uint64
 	// ladder keeps the ladder's rows between frames (for one feed).
-	ladder *ladderCache
+	ladder *ladder.Cache
 	// cache keeps the transcript and socket tables between frames.
 	cache   labViewCache
 	scroll  int    // transcript lines scrolled up from the bottom
@@ -74,7 +78,7 @@ type labPane struct {
 	noteBad bool
 }
 
-func newLabPane(c *Common, id paneID, service string, port uint16) *labPane {
+func newLabPane(c *Common, id common.PaneID, service string, port uint16) *labPane {
 	title := "Echo"
 	if service == netlab.Calc {
 		title = "Calculator"
@@ -102,7 +106,7 @@ func (p *labPane) Init() tea.Cmd {
 		return p.initRemote()
 	}
 	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000, Trace: p.c.Opts.Trace, Wire: p.c.Opts.Wire})
-	p.feed = newLabFeed(p.id, p.lab)
+	p.feed = feed.New(p.id, p.lab)
 	lab, to, service := p.lab, p.id, p.service
 	host := p.c.Opts.Host
 	if !host.IsValid() {
@@ -122,21 +126,21 @@ func (p *labPane) Init() tea.Cmd {
 		_, err = lab.AddClient(service)
 		return labReadyMsg{to: to, lab: lab, addr: a, err: err}
 	}
-	return tea.Batch(p.feed.start(), start)
+	return tea.Batch(p.feed.Start(), start)
 }
 
 // Close closes every socket of the pane's lab.
 func (p *labPane) Close() {
 	if p.lab != nil {
-		p.feed.close()
+		p.feed.Close()
 		p.lab.Close()
 	}
 }
 
 func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 	if p.feed != nil {
-		if cmd, ok := p.feed.update(msg); ok {
-			if _, isEv := msg.(eventsMsg); isEv && p.selSeq != 0 && !p.hasSeq(p.selSeq) {
+		if cmd, ok := p.feed.Update(msg); ok {
+			if _, isEv := msg.(feed.EventsMsg); isEv && p.selSeq != 0 && !p.hasSeq(p.selSeq) {
 				p.selSeq = 0 // the selected message was trimmed
 			}
 			return cmd
@@ -193,8 +197,8 @@ func (p *labPane) click(m bodyClickMsg) {
 	if seq == 0 {
 		return
 	}
-	for i := range p.feed.history {
-		if e := &p.feed.history[i]; e.Seq == seq && p.selectable(e) {
+	for i := range p.feed.History {
+		if e := &p.feed.History[i]; e.Seq == seq && p.selectable(e) {
 			p.selSeq = seq
 		}
 	}
@@ -239,8 +243,8 @@ func (p *labPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.typing = true
 		return nil
 	case key.Matches(msg, k.Packets):
-		if !p.feed.wire.On {
-			p.note, p.noteBad = p.feed.wire.String(), true
+		if !p.feed.Wire.On {
+			p.note, p.noteBad = p.feed.Wire.String(), true
 			return nil
 		}
 		p.callsOnly = !p.callsOnly
@@ -270,7 +274,7 @@ func (p *labPane) key(msg tea.KeyPressMsg) tea.Cmd {
 			return fmt.Sprintf("let %s %s(%s) run", c.Actor, c.Op, c.Text), nil
 		})
 	case key.Matches(msg, k.AddClient):
-		if len(p.feed.liveClients()) >= maxLabClients {
+		if len(p.feed.LiveClients()) >= maxLabClients {
 			p.note, p.noteBad = fmt.Sprintf("at most %d clients", maxLabClients), true
 			return nil
 		}
@@ -302,18 +306,18 @@ func (p *labPane) Help() ([]key.Binding, [][]key.Binding) {
 		{k.ToggleStep, k.StepNext, k.AddClient, k.RemoveClient},
 		{k.FocusInput, k.LeaveInput, k.Send, k.SelectUp, k.SelectDown, k.ScrollUp, k.ScrollDown, k.Packets},
 	}
-	pick := relabel(k.SelectUp, "↑/↓", "pick a message")
+	pick := common.Relabel(k.SelectUp, "↑/↓", "pick a message")
 	switch {
 	case p.err != nil:
 		return []key.Binding{k.KernelPort, k.RetryPort}, full
 	case p.typing:
-		return []key.Binding{k.Send, relabel(k.LeaveInput, "esc", "then s step, + client")}, full
-	case p.feed.inStep():
-		return []key.Binding{k.StepNext, relabel(k.ToggleStep, "s", "run freely"), k.FocusInput, k.AddClient, k.RemoveClient, pick}, full
+		return []key.Binding{k.Send, common.Relabel(k.LeaveInput, "esc", "then s step, + client")}, full
+	case p.feed.InStep():
+		return []key.Binding{k.StepNext, common.Relabel(k.ToggleStep, "s", "run freely"), k.FocusInput, k.AddClient, k.RemoveClient, pick}, full
 	}
-	short := []key.Binding{k.FocusInput, relabel(k.ToggleStep, "s", "step mode"), k.AddClient, k.RemoveClient, pick}
-	if p.feed != nil && p.feed.wire.On {
-		short = append(short, relabel(k.Packets, "w", map[bool]string{true: "show packets", false: "calls only"}[p.callsOnly]))
+	short := []key.Binding{k.FocusInput, common.Relabel(k.ToggleStep, "s", "step mode"), k.AddClient, k.RemoveClient, pick}
+	if p.feed != nil && p.feed.Wire.On {
+		short = append(short, common.Relabel(k.Packets, "w", map[bool]string{true: "show packets", false: "calls only"}[p.callsOnly]))
 	}
 	return short, full
 }
@@ -373,7 +377,7 @@ func (p *labPane) lastEnded() string {
 	if p.feed == nil {
 		return ""
 	}
-	return p.feed.lastEnded
+	return p.feed.LastEnded
 }
 
 // inputLimit bounds the input field: past the calculator's 4096-byte line
@@ -382,7 +386,7 @@ func (p *labPane) lastEnded() string {
 const inputLimit = 65536
 
 func (p *labPane) hasSeq(seq uint64) bool {
-	for _, e := range p.feed.history {
+	for _, e := range p.feed.History {
 		if e.Seq == seq {
 			return true
 		}
@@ -391,7 +395,7 @@ func (p *labPane) hasSeq(seq uint64) bool {
 }
 
 // showPackets reports whether the ladder draws the captured segments.
-func (p *labPane) showPackets() bool { return p.feed != nil && p.feed.wire.On && !p.callsOnly }
+func (p *labPane) showPackets() bool { return p.feed != nil && p.feed.Wire.On && !p.callsOnly }
 
 // selectable reports whether e can be picked for the bytes view: a call
 // that moved bytes, or a captured segment when they are shown.
@@ -408,9 +412,9 @@ func (p *labPane) dataEvents() []netlab.Event {
 		return nil
 	}
 	var out []netlab.Event
-	for i := range p.feed.history {
-		if p.selectable(&p.feed.history[i]) {
-			out = append(out, p.feed.history[i])
+	for i := range p.feed.History {
+		if p.selectable(&p.feed.History[i]) {
+			out = append(out, p.feed.History[i])
 		}
 	}
 	return out
@@ -448,7 +452,7 @@ func (p *labPane) selected() netlab.Event {
 	if p.feed == nil {
 		return netlab.Event{}
 	}
-	h := p.feed.history
+	h := p.feed.History
 	var newest *netlab.Event
 	for i := len(h) - 1; i >= 0; i-- {
 		e := &h[i]
@@ -492,27 +496,20 @@ func (p *labPane) Status() string {
 		b.WriteString(st.Muted.Render("server starting…"))
 	}
 	mode := "RUN"
-	if p.feed.inStep() {
+	if p.feed.InStep() {
 		mode = "STEP"
 	}
 	b.WriteString("  " + st.StatusMode.Render(mode))
-	fmt.Fprintf(&b, "  %s", st.Client.Render(plural(len(p.feed.liveClients()), "client")))
+	fmt.Fprintf(&b, "  %s", st.Client.Render(theme.Plural(len(p.feed.LiveClients()), "client")))
 	if p.feed != nil {
-		fmt.Fprintf(&b, "  %s", st.Muted.Render(fmt.Sprintf("%d events", p.feed.total)))
-		if lost := p.feed.lost(); lost > 0 {
+		fmt.Fprintf(&b, "  %s", st.Muted.Render(fmt.Sprintf("%d events", p.feed.Total)))
+		if lost := p.feed.Lost(); lost > 0 {
 			fmt.Fprintf(&b, " %s", st.Muted.Render(fmt.Sprintf("(%d not kept)", lost)))
 		}
 	}
 	// Last: a narrow status line cuts the wire's reason, not the counts.
-	if p.feed != nil && p.feed.snapped && p.feed.wire.Asked {
-		b.WriteString("  " + wireBadge(p.feed.wire, st))
+	if p.feed != nil && p.feed.Snapped && p.feed.Wire.Asked {
+		b.WriteString("  " + ladder.WireBadge(p.feed.Wire, st))
 	}
 	return b.String()
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

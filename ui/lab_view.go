@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/ladder"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // View draws the pane. Everything in it comes from the feed (events and the
@@ -20,17 +22,17 @@ func (p *labPane) View(width, height int) string {
 	}
 	var socks []netlab.SockInfo
 	if p.feed != nil {
-		socks = p.feed.socks
+		socks = p.feed.Socks
 	}
 	p.cache.styles(st)
 	serverSocks := func(w int) []string {
-		return p.cache.sockets(socks, w, serverTable, func() []string { return RenderServerSockets(socks, w, st) })
+		return p.cache.sockets(socks, w, serverTable, func() []string { return ladder.RenderServerSockets(socks, w, st) })
 	}
 	clientSocks := func(w int) []string {
-		return p.cache.sockets(socks, w, clientTable, func() []string { return RenderClientSockets(socks, w, st) })
+		return p.cache.sockets(socks, w, clientTable, func() []string { return ladder.RenderClientSockets(socks, w, st) })
 	}
 	srv, cli := serverSocks(width), clientSocks(width)
-	if p.feed == nil || !p.feed.snapped {
+	if p.feed == nil || !p.feed.Snapped {
 		srv = []string{st.Muted.Render("asking the kernel…")}
 		cli = srv
 	}
@@ -38,7 +40,7 @@ func (p *labPane) View(width, height int) string {
 		srv = p.remoteServerLines(st)
 	}
 	l := generateLabLayout(width, height, len(srv), len(cli))
-	if p.feed != nil && p.feed.snapped {
+	if p.feed != nil && p.feed.Snapped {
 		// Draw the sockets for the column they get (the row counts do not
 		// depend on the width), so the short forms kick in where needed and
 		// the state at the end of a row is not cut.
@@ -52,7 +54,7 @@ func (p *labPane) View(width, height int) string {
 		}
 	}
 	canvas := newCanvas(width, height, p.c.fits)
-	framed := func(title, note string, lines []string, w, h int, st *Styles) []string {
+	framed := func(title, note string, lines []string, w, h int, st *theme.Styles) []string {
 		return framedLines(title, note, lines, w, h, st, p.c.fits)
 	}
 	sel := p.selected()
@@ -64,7 +66,7 @@ func (p *labPane) View(width, height int) string {
 		w, h = in(l.clients)
 		canvas.putLines(l.clients, framed("CLIENTS", "port picked by the kernel → server", clip(cli, h, st), w, h, st))
 		w, h = in(l.bytes)
-		canvas.putLines(l.bytes, framed("BYTES", "selected message or segment", strings.Split(RenderBytes(sel, w, h, st), "\n"), w, h, st))
+		canvas.putLines(l.bytes, framed("BYTES", "selected message or segment", strings.Split(ladder.RenderBytes(sel, w, h, st), "\n"), w, h, st))
 		w, h = in(l.transcript)
 		canvas.putLines(l.transcript, framed("TRANSCRIPT", "pgup/pgdn scroll", p.transcript(h, st), w, h, st))
 	} else {
@@ -73,18 +75,18 @@ func (p *labPane) View(width, height int) string {
 		cv := titled(st.Title.Render("CLIENTS"), clip(cli, l.sockets.h-1, st))
 		canvas.put(rect{0, 0, half, l.sockets.h}, sv)
 		canvas.put(rect{half + 2, 0, width - half - 2, l.sockets.h}, cv)
-		canvas.put(l.bytes, RenderBytes(sel, l.bytes.w, l.bytes.h, st))
+		canvas.put(l.bytes, ladder.RenderBytes(sel, l.bytes.w, l.bytes.h, st))
 		canvas.put(l.transcript, strings.Join(p.transcript(l.transcript.h, st), "\n"))
 	}
 	var events []netlab.Event
-	o := LadderOpts{Selected: p.selSeq, Packets: p.showPackets(), Remote: p.remote}
+	o := ladder.Opts{Selected: p.selSeq, Packets: p.showPackets(), Remote: p.remote}
 	if p.feed != nil {
-		events = p.feed.history
-		o.Pending, o.Blocked, o.Lost = p.feed.pending, p.feed.blocked, p.feed.lost()
-		p.ladder = p.ladder.forFeed(p.feed)
-		o.cache = p.ladder
+		events = p.feed.History
+		o.Pending, o.Blocked, o.Lost = p.feed.Pending, p.feed.Blocked, p.feed.Lost()
+		p.ladder = p.ladder.For(p.feed)
+		o.Cache = p.ladder
 	}
-	o.Stepping = p.feed.inStep()
+	o.Stepping = p.feed.InStep()
 	if o.Selected == 0 {
 		o.Selected, o.Follow = sel.Seq, true
 	}
@@ -92,10 +94,10 @@ func (p *labPane) View(width, height int) string {
 	if l.wide {
 		w, h := l.ladder.w-2, l.ladder.h-2
 		p.ladderAt = rect{l.ladder.x + 1, l.ladder.y + 1, w, h}
-		canvas.putLines(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", ladderLines(events, w, h, st, o), w, h, st))
+		canvas.putLines(l.ladder, framed("CONVERSATION", "calls on the lifelines, segments between them", ladder.Lines(events, w, h, st, o), w, h, st))
 	} else {
 		p.ladderAt = l.ladder
-		canvas.put(l.ladder, RenderLadder(events, l.ladder.w, l.ladder.h, st, o))
+		canvas.put(l.ladder, ladder.Render(events, l.ladder.w, l.ladder.h, st, o))
 	}
 	canvas.put(l.input, p.inputLine(l.input.w, st))
 	return canvas.String()
@@ -130,10 +132,10 @@ func titledBlock(title, body string) string { return title + "\n" + body }
 // framedLines draws lines (w columns, h rows inside) in a rounded frame
 // whose top border carries the title and a muted note:
 // "╭─ SERVER  note ──╮". fits keeps the lines between frames.
-func framedLines(title, note string, lines []string, w, h int, st *Styles, fits *fitMemo) []string {
+func framedLines(title, note string, lines []string, w, h int, st *theme.Styles, fits *theme.FitMemo) []string {
 	line := st.Muted
 	out := make([]string, 0, h+2)
-	out = append(out, fits.get(memoKey{kind: memoBorder, s: title, side: note, w: w}, func() string {
+	out = append(out, fits.Get(theme.MemoKey{Kind: theme.MemoBorder, S: title, Side: note, W: w}, func() string {
 		head := " " + st.Title.Render(title) + " "
 		if note != "" {
 			head += st.Muted.Render(" " + note + " ")
@@ -143,20 +145,20 @@ func framedLines(title, note string, lines []string, w, h int, st *Styles, fits 
 		}
 		return line.Render("╭─") + head + line.Render(strings.Repeat("─", max(0, w-1-ansi.StringWidth(head)))+"╮")
 	}))
-	side := fits.get(memoKey{kind: memoBorder, s: "│"}, func() string { return line.Render("│") })
+	side := fits.Get(theme.MemoKey{Kind: theme.MemoBorder, S: "│"}, func() string { return line.Render("│") })
 	for i := range h {
 		var l string
 		if i < len(lines) {
 			l = lines[i]
 		}
-		out = append(out, fits.framedLine(side, l, w))
+		out = append(out, fits.FramedLine(side, l, w))
 	}
-	out = append(out, fits.get(memoKey{kind: memoBorder, s: "╰", w: w}, func() string { return line.Render("╰" + strings.Repeat("─", w) + "╯") }))
+	out = append(out, fits.Get(theme.MemoKey{Kind: theme.MemoBorder, S: "╰", W: w}, func() string { return line.Render("╰" + strings.Repeat("─", w) + "╯") }))
 	return out
 }
 
 // clip keeps n lines, replacing the last with a count of what is hidden.
-func clip(lines []string, n int, st *Styles) []string {
+func clip(lines []string, n int, st *theme.Styles) []string {
 	if n <= 0 {
 		return nil
 	}
@@ -169,18 +171,18 @@ func clip(lines []string, n int, st *Styles) []string {
 
 // inputLine is the prompt (the client the text goes to), the field, and the
 // outcome of the last action.
-func (p *labPane) inputLine(width int, st *Styles) string {
+func (p *labPane) inputLine(width int, st *theme.Styles) string {
 	target := "no client"
-	if n := len(p.feed.liveClients()); n > 0 {
-		target = p.feed.liveClients()[n-1]
+	if n := len(p.feed.LiveClients()); n > 0 {
+		target = p.feed.LiveClients()[n-1]
 	}
 	ended := ""
 	if target == "no client" {
 		ended = p.lastEnded() // say why, never a silent dead pane
 	}
-	prompt := st.Prompt.Render(shortActor(target)+" ›") + " "
+	prompt := st.Prompt.Render(ladder.ShortActor(target)+" ›") + " "
 	if !p.typing {
-		prompt = st.Muted.Render(shortActor(target)+" ›") + " "
+		prompt = st.Muted.Render(ladder.ShortActor(target)+" ›") + " "
 	}
 	note := ""
 	if p.note != "" {
@@ -201,7 +203,7 @@ func (p *labPane) inputLine(width int, st *Styles) string {
 	if note != "" {
 		nw := min(lipWidth(note), fieldW/2)
 		field := p.input.View(fieldW-nw-2, p.typing, hint, st)
-		return prompt + field + "  " + fit(note, nw)
+		return prompt + field + "  " + theme.Fit(note, nw)
 	}
 	return prompt + p.input.View(fieldW, p.typing, hint, st)
 }
@@ -214,20 +216,20 @@ type transcriptLine struct {
 }
 
 // transcript is transcriptLines, drawn again only when what it shows changed.
-func (p *labPane) transcript(height int, st *Styles) []string {
+func (p *labPane) transcript(height int, st *theme.Styles) []string {
 	if height <= 0 || p.feed == nil {
 		return nil
 	}
-	k := transcriptKey{h: idOf(p.feed.history), height: height, scroll: p.scroll, service: p.service, remote: p.remote}
+	k := transcriptKey{h: idOf(p.feed.History), height: height, scroll: p.scroll, service: p.service, remote: p.remote}
 	return p.cache.transcript(k, func() []string { return p.transcriptLines(height, st) })
 }
 
 // transcriptLines builds the client side of the conversation from the history:
 // what each client sent and, line by line, what it received.
-func (p *labPane) transcriptLines(height int, st *Styles) []string {
+func (p *labPane) transcriptLines(height int, st *theme.Styles) []string {
 	var lines []transcriptLine
 	partial := map[string][]byte{}
-	for _, e := range p.feed.history {
+	for _, e := range p.feed.History {
 		if e.Kind != netlab.KindCall || e.Role != netlab.RoleClient || len(e.Data) == 0 {
 			continue
 		}
@@ -269,9 +271,9 @@ func (p *labPane) transcriptLines(height int, st *Styles) []string {
 }
 
 // transcriptText is one transcript line, styled.
-func transcriptText(t transcriptLine, st *Styles) string {
-	who := st.Client.Render(shortActor(t.actor))
-	text := printable(t.text)
+func transcriptText(t transcriptLine, st *theme.Styles) string {
+	who := st.Client.Render(ladder.ShortActor(t.actor))
+	text := theme.Printable(t.text)
 	if t.out {
 		return who + " " + st.Client.Render("›") + " " + st.Text.Render(text)
 	}
@@ -294,5 +296,5 @@ func (p *labPane) failedView(width, height int) string {
 	lines = append(lines, "",
 		st.Prompt.Render("k")+"  let the kernel choose a free port (bind to port 0)",
 		st.Prompt.Render("r")+fmt.Sprintf("  try port %d again", p.port))
-	return block(wrapLines(lines, width), width, height)
+	return theme.Block(theme.WrapLines(lines, width), width, height)
 }

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // labViewCache keeps the lab pane's parts that only change with the
@@ -11,7 +12,7 @@ import (
 // that brings neither redraws neither. Each part is kept under everything
 // it is drawn from.
 type labViewCache struct {
-	st *Styles
+	st *theme.Styles
 
 	transKey   transcriptKey
 	transLines []string
@@ -88,7 +89,7 @@ const (
 )
 
 // styles drops everything drawn with other styles.
-func (c *labViewCache) styles(st *Styles) {
+func (c *labViewCache) styles(st *theme.Styles) {
 	if c.st != st {
 		*c = labViewCache{st: st}
 	}

@@ -2,15 +2,18 @@ package ui
 
 import (
 	"fmt"
-	"github.com/charmbracelet/x/ansi"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/lessonpane"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // Model is the root tea.Model: it owns the panes, routes keys (quit →
@@ -20,7 +23,7 @@ type Model struct {
 	c      *Common
 	panes  []pane // the three lab and lesson panes, or the one pane of socklab class / connect
 	inited []bool
-	active paneID
+	active common.PaneID
 
 	width, height int
 	help          help.Model
@@ -37,20 +40,20 @@ type quitAsker interface{ QuitQuestion() string }
 // NewModel builds the root model without starting anything: the first pane
 // starts its lab in Init. Tests drive it with Update directly.
 func NewModel(opts Options) *Model {
-	c := &Common{Styles: NewStyles(opts.Theme, DarkBackground), Keys: DefaultKeyMap(), Opts: opts, fits: newFitMemo()}
+	c := &Common{Common: common.Common{Styles: theme.NewStyles(opts.Theme, theme.DarkBackground), Keys: common.DefaultKeyMap()}, Opts: opts, fits: theme.NewFitMemo()}
 	m := &Model{c: c, help: help.New()}
-	first := paneEcho
+	first := common.PaneEcho
 	switch opts.Pane {
 	case "calc", "calculator":
-		first = paneCalc
+		first = common.PaneCalc
 	case "lessons":
-		first = paneLessons
+		first = common.PaneLessons
 	}
 	// --port goes to the pane shown first; the other gets a kernel-chosen
 	// port, so the two servers never fight over one.
 	echoPort, calcPort := uint16(0), uint16(0)
 	switch first {
-	case paneCalc:
+	case common.PaneCalc:
 		calcPort = opts.Port
 	default:
 		echoPort = opts.Port
@@ -63,10 +66,10 @@ func NewModel(opts Options) *Model {
 	case opts.Program != nil:
 		m.panes, first = []pane{newProgramPane(c, 0, *opts.Program)}, 0
 	default:
-		m.panes = make([]pane, paneCount)
-		m.panes[paneLessons] = newLessonsPane(c, opts.Lessons)
-		m.panes[paneEcho] = newLabPane(c, paneEcho, netlab.Echo, echoPort)
-		m.panes[paneCalc] = newLabPane(c, paneCalc, netlab.Calc, calcPort)
+		m.panes = make([]pane, common.PaneCount)
+		m.panes[common.PaneLessons] = lessonpane.New(&c.Common, opts.Lessons, opts.Wire)
+		m.panes[common.PaneEcho] = newLabPane(c, common.PaneEcho, netlab.Echo, echoPort)
+		m.panes[common.PaneCalc] = newLabPane(c, common.PaneCalc, netlab.Calc, calcPort)
 	}
 	m.inited = make([]bool, len(m.panes))
 	m.active = first
@@ -77,7 +80,7 @@ func NewModel(opts Options) *Model {
 // Init asks for the terminal background (theme auto) and starts the first pane.
 func (m *Model) Init() tea.Cmd {
 	var cmds []tea.Cmd
-	if m.c.Opts.Theme == ThemeAuto {
+	if m.c.Opts.Theme == theme.ThemeAuto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	cmds = append(cmds, m.show(m.active))
@@ -85,7 +88,7 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // show makes a pane active, starting it the first time.
-func (m *Model) show(id paneID) tea.Cmd {
+func (m *Model) show(id common.PaneID) tea.Cmd {
 	m.active = id
 	if m.inited[id] {
 		return nil
@@ -128,8 +131,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.BackgroundColorMsg:
-		if m.c.Opts.Theme == ThemeAuto || m.c.Opts.Theme == ThemeHighContrast {
-			m.c.Styles = NewStyles(m.c.Opts.Theme, Background(msg.IsDark()))
+		if m.c.Opts.Theme == theme.ThemeAuto || m.c.Opts.Theme == theme.ThemeHighContrast {
+			m.c.Styles = theme.NewStyles(m.c.Opts.Theme, theme.Background(msg.IsDark()))
 			m.restyle()
 		}
 		return m, nil
@@ -145,8 +148,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.panes[m.active].Update(bodyClickMsg{x: msg.X - l.body.x, y: msg.Y - l.body.y})
 		}
 		return m, nil
-	case targeted:
-		if t := msg.target(); t >= 0 && int(t) < len(m.panes) {
+	case common.Targeted:
+		if t := msg.Target(); t >= 0 && int(t) < len(m.panes) {
 			return m, m.panes[t].Update(msg)
 		}
 		return m, nil
@@ -192,7 +195,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	// 3. global
-	n := paneID(len(m.panes))
+	n := common.PaneID(len(m.panes))
 	switch {
 	case n > 1 && key.Matches(msg, k.NextPane):
 		return m.show((m.active + 1) % n)
@@ -204,14 +207,14 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Help):
 			m.showHelp = true
 			return nil
-		case n != paneCount:
+		case n != common.PaneCount:
 			// socklab class / connect: one pane, no pane keys
 		case key.Matches(msg, k.Pane1):
-			return m.show(paneLessons)
+			return m.show(common.PaneLessons)
 		case key.Matches(msg, k.Pane2):
-			return m.show(paneEcho)
+			return m.show(common.PaneEcho)
 		case key.Matches(msg, k.Pane3):
-			return m.show(paneCalc)
+			return m.show(common.PaneCalc)
 		}
 	}
 	// 4. the pane in front
@@ -254,7 +257,7 @@ func (m *Model) render() string {
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, st.Text.Render(msg))
 	}
 	p := m.panes[m.active]
-	m.c.fits.use(st)
+	m.c.fits.Use(st)
 	var body string
 	if m.showHelp {
 		h := m.help
@@ -267,12 +270,12 @@ func (m *Model) render() string {
 		body = p.View(l.body.w, l.body.h)
 	}
 	footer := m.footer(p, l.footer.w-1)
-	defer m.c.fits.frame()
+	defer m.c.fits.Frame()
 	return strings.Join([]string{
-		fit(m.tabBar(), l.tabs.w),
+		theme.Fit(m.tabBar(), l.tabs.w),
 		m.bodyBlock(body, l.body.w, l.body.h),
-		fit(" "+m.status(p), l.status.w),
-		fit(" "+footer, l.footer.w),
+		theme.Fit(" "+m.status(p), l.status.w),
+		theme.Fit(" "+footer, l.footer.w),
 	}, "\n")
 }
 
@@ -284,7 +287,7 @@ func (m *Model) bodyBlock(body string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		lines[i] = m.c.fits.fit(l, w)
+		lines[i] = m.c.fits.Fit(l, w)
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", w))
@@ -321,7 +324,7 @@ func (m *Model) helpKeys(p pane) helpKeys {
 }
 
 // tabAt is the pane whose tab is drawn at column x of row y, if any.
-func (m *Model) tabAt(x, y int) (paneID, bool) {
+func (m *Model) tabAt(x, y int) (common.PaneID, bool) {
 	if y != 0 || len(m.panes) == 1 {
 		return 0, false
 	}
@@ -330,12 +333,12 @@ func (m *Model) tabAt(x, y int) (paneID, bool) {
 	for i, p := range m.panes {
 		label := fmt.Sprintf("%d %s", i+1, p.Title())
 		style := st.TabIdle
-		if paneID(i) == m.active {
+		if common.PaneID(i) == m.active {
 			style = st.TabActive
 		}
 		w := ansi.StringWidth(style.Render(label))
 		if x >= pos && x < pos+w {
-			return paneID(i), true
+			return common.PaneID(i), true
 		}
 		pos += w
 	}
@@ -352,7 +355,7 @@ func (m *Model) tabBar() string {
 	}
 	for i, p := range m.panes {
 		label := fmt.Sprintf("%d %s", i+1, p.Title())
-		if paneID(i) == m.active {
+		if common.PaneID(i) == m.active {
 			b.WriteString(st.TabActive.Render(label))
 		} else {
 			b.WriteString(st.TabIdle.Render(label))

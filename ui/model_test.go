@@ -1,50 +1,52 @@
 package ui
 
 import (
-	"github.com/charmbracelet/x/ansi"
 	"net"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/ladder"
 )
 
 func TestPaneSwitching(t *testing.T) {
 	p := newPump(t, Options{}, 100, 30)
-	if p.m.active != paneEcho {
+	if p.m.active != common.PaneEcho {
 		t.Fatalf("starts on %v, want echo", p.m.active)
 	}
 	// The first screen's keys work before anything is typed: 3 goes to
 	// the calculator; after i (or enter), digits go into the field instead.
 	p.key("3")
-	if p.m.active != paneCalc {
+	if p.m.active != common.PaneCalc {
 		t.Fatalf("3 on the first screen went to %v, want calc", p.m.active)
 	}
 	p.key("2")
 	p.key("i")
 	p.key("3")
-	if p.m.active != paneEcho {
+	if p.m.active != common.PaneEcho {
 		t.Fatal("3 switched panes while the field had focus")
 	}
-	if v := p.m.panes[paneEcho].(*labPane).input.Value(); v != "3" {
+	if v := p.m.panes[common.PaneEcho].(*labPane).input.Value(); v != "3" {
 		t.Fatalf("field holds %q, want 3", v)
 	}
 	p.key("tab")
-	if p.m.active != paneCalc {
+	if p.m.active != common.PaneCalc {
 		t.Fatalf("tab went to %v, want calc", p.m.active)
 	}
 	p.key("shift+tab")
-	if p.m.active != paneEcho {
+	if p.m.active != common.PaneEcho {
 		t.Fatalf("shift+tab went to %v, want echo", p.m.active)
 	}
 	// A lab pane opens with its field focused: esc first, then digits switch.
 	p.key("esc")
 	for _, c := range []struct {
 		key  string
-		want paneID
-	}{{"1", paneLessons}, {"3", paneCalc}, {"esc", paneCalc}, {"2", paneEcho}} {
+		want common.PaneID
+	}{{"1", common.PaneLessons}, {"3", common.PaneCalc}, {"esc", common.PaneCalc}, {"2", common.PaneEcho}} {
 		p.key(c.key)
 		if p.m.active != c.want {
 			t.Fatalf("%s went to %v, want %v", c.key, p.m.active, c.want)
@@ -62,7 +64,7 @@ func TestPaneSwitching(t *testing.T) {
 
 func TestCalcRoundTrip(t *testing.T) {
 	p := newPump(t, Options{Pane: "calc"}, 100, 30)
-	calc := p.m.panes[paneCalc].(*labPane)
+	calc := p.m.panes[common.PaneCalc].(*labPane)
 	p.waitFor("server address", func() bool { return calc.addr.IsValid() })
 	p.waitScreen("server " + calc.addr.String())
 	p.key("enter") // enter (or i) takes the field first
@@ -75,9 +77,9 @@ func TestCalcRoundTrip(t *testing.T) {
 
 func TestStepMode(t *testing.T) {
 	p := newPump(t, Options{Pane: "calc"}, 100, 30)
-	calc := p.m.panes[paneCalc].(*labPane)
+	calc := p.m.panes[common.PaneCalc].(*labPane)
 	p.waitFor("client connected", func() bool {
-		for _, s := range calc.feed.socks {
+		for _, s := range calc.feed.Socks {
 			if s.Actor == "client 1" && s.State == netlab.StateEstablished {
 				return true
 			}
@@ -86,7 +88,7 @@ func TestStepMode(t *testing.T) {
 	})
 	p.key("esc")
 	p.key("s")
-	p.waitFor("step mode", func() bool { return calc.feed.stepping })
+	p.waitFor("step mode", func() bool { return calc.feed.Stepping })
 	p.waitScreen("STEP")
 	p.key("i")
 	p.typeText("1+1")
@@ -96,7 +98,7 @@ func TestStepMode(t *testing.T) {
 	// next accept reached the gate first (it loops back to accept as soon
 	// as client 1 is in, and may do so after step mode began).
 	p.waitFor("the send at the gate", func() bool {
-		for _, c := range calc.feed.pending {
+		for _, c := range calc.feed.Pending {
 			if c.Op == netlab.OpSend {
 				return true
 			}
@@ -108,48 +110,48 @@ func TestStepMode(t *testing.T) {
 	// The explanation is the one of the call n lets through: the oldest at
 	// the gate (the server's next accept may have queued before the send).
 	p.waitFor("the explanation of the next call", func() bool {
-		return len(calc.feed.pending) > 0 && strings.Contains(p.screen(), netlab.Explain(calc.feed.pending[0].Op))
+		return len(calc.feed.Pending) > 0 && strings.Contains(p.screen(), netlab.Explain(calc.feed.Pending[0].Op))
 	})
 	// Nothing moves without a step.
 	if strings.Contains(p.screen(), "c1 ‹ 2") {
 		t.Fatal("reply arrived in step mode before any step")
 	}
 	for i := 0; i < 20 && !strings.Contains(p.screen(), "c1 ‹ 2"); i++ {
-		p.waitFor("a pending call", func() bool { return len(calc.feed.pending) > 0 || strings.Contains(p.screen(), "c1 ‹ 2") })
+		p.waitFor("a pending call", func() bool { return len(calc.feed.Pending) > 0 || strings.Contains(p.screen(), "c1 ‹ 2") })
 		if strings.Contains(p.screen(), "c1 ‹ 2") {
 			break
 		}
-		before := calc.feed.total
+		before := calc.feed.Total
 		if i%2 == 0 {
 			p.key("n")
 		} else {
 			p.key("space")
 		}
-		p.waitFor("the step to happen", func() bool { return calc.feed.total > before })
+		p.waitFor("the step to happen", func() bool { return calc.feed.Total > before })
 	}
 	p.waitScreen("c1 ‹ 2")
 	p.key("s")
-	p.waitFor("run mode", func() bool { return !calc.feed.stepping })
+	p.waitFor("run mode", func() bool { return !calc.feed.Stepping })
 }
 
 func TestAddRemoveClients(t *testing.T) {
 	p := newPump(t, Options{}, 160, 48)
-	echo := p.m.panes[paneEcho].(*labPane)
+	echo := p.m.panes[common.PaneEcho].(*labPane)
 	p.key("esc")
 	p.key("+")
 	p.key("+")
 	p.waitFor("three established clients", func() bool {
 		n := 0
-		for _, s := range echo.feed.socks {
-			if isClient(s.Role) && s.State == netlab.StateEstablished {
+		for _, s := range echo.feed.Socks {
+			if ladder.IsClient(s.Role) && s.State == netlab.StateEstablished {
 				n++
 			}
 		}
 		return n == 3
 	})
 	ports := map[uint16]bool{}
-	for _, s := range echo.feed.socks {
-		if isClient(s.Role) {
+	for _, s := range echo.feed.Socks {
+		if ladder.IsClient(s.Role) {
 			ports[s.Local.Port()] = true
 		}
 	}
@@ -160,7 +162,7 @@ func TestAddRemoveClients(t *testing.T) {
 	p.key("-")
 	// The server sees EOF from client 3 and closes its side.
 	p.waitFor("EOF on the server", func() bool {
-		for _, e := range echo.feed.history {
+		for _, e := range echo.feed.History {
 			if e.Actor == "server" && e.Op == netlab.OpRecv && e.Result == 0 {
 				return true
 			}
@@ -169,7 +171,7 @@ func TestAddRemoveClients(t *testing.T) {
 	})
 	p.waitScreen("2 clients")
 	p.waitFor("client 3 in TIME_WAIT", func() bool {
-		for _, s := range echo.feed.socks {
+		for _, s := range echo.feed.Socks {
 			if s.Actor == "client 3" && s.State == netlab.StateTimeWait {
 				return true
 			}
@@ -232,7 +234,7 @@ func TestTakenPortOffersTheKernelsPort(t *testing.T) {
 	defer ln.Close()
 	port := uint16(ln.Addr().(*net.TCPAddr).Port)
 	p := newPump(t, Options{Port: port}, 100, 30)
-	echo := p.m.panes[paneEcho].(*labPane)
+	echo := p.m.panes[common.PaneEcho].(*labPane)
 	p.waitScreen("EADDRINUSE")
 	p.waitScreen("hint:")
 	p.key("k")
@@ -251,11 +253,11 @@ func TestClickATab(t *testing.T) {
 		t.Fatalf("no calculator tab in %q", line)
 	}
 	m.Update(tea.MouseClickMsg{X: ansi.StringWidth(line[:x]) + 2, Y: 0, Button: tea.MouseLeft})
-	if m.active != paneCalc {
+	if m.active != common.PaneCalc {
 		t.Fatalf("click went to %v, want calc", m.active)
 	}
 	m.Update(tea.MouseClickMsg{X: 1, Y: 5, Button: tea.MouseLeft})
-	if m.active != paneCalc {
+	if m.active != common.PaneCalc {
 		t.Fatal("a click below the tab bar switched panes")
 	}
 }

@@ -3,30 +3,23 @@ package ui
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/theme"
 )
 
-// Common is what the root shares with every pane. The root owns it and
-// replaces Styles when the theme or the terminal background changes; panes
-// read it at View time and never keep copies of styles.
+// Common is what the root shares with its panes: common.Common (styles,
+// keys: all a pane in a sub-package sees), the options, and the fit memo. The
+// root owns it and replaces Styles when the theme or the terminal
+// background changes; panes read it at View time and never keep copies of
+// styles.
 type Common struct {
-	Styles *Styles
-	Keys   KeyMap
-	Opts   Options
+	common.Common
+	Opts Options
 	// fits keeps fitted lines from one frame to the next (the root ends
 	// each frame); nil in a Common a test builds by hand.
-	fits *fitMemo
+	fits *theme.FitMemo
 }
-
-// paneID names a pane; messages produced by a pane's commands carry it so
-// the root hands them back to the pane that asked.
-type paneID int
-
-const (
-	paneLessons paneID = iota
-	paneEcho
-	paneCalc
-	paneCount
-)
 
 // pane is what the root needs from a pane. Panes are plain structs, not
 // tea.Models: only the root returns a tea.View.
@@ -37,7 +30,7 @@ type pane interface {
 	// pane is shown; it is called once. No I/O here: return commands.
 	Init() tea.Cmd
 	// Update handles keys (only when the pane has focus and no overlay is
-	// open), window sizes, and the pane's own messages (see targeted).
+	// open), window sizes, and the pane's own messages (see common.Targeted).
 	Update(msg tea.Msg) tea.Cmd
 	// View renders the pane body in exactly width x height cells. Pure: no
 	// I/O, no locks held by sockets, no mutation.
@@ -62,6 +55,3 @@ type bodySizeMsg struct{ w, h int }
 // bodyClickMsg is sent to the pane in front when the left button is
 // clicked inside its body, at body coordinates.
 type bodyClickMsg struct{ x, y int }
-
-// targeted is implemented by messages meant for one pane.
-type targeted interface{ target() paneID }

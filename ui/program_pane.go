@@ -8,6 +8,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/ui/common"
+	"github.com/socklab/socklab/ui/feed"
+	"github.com/socklab/socklab/ui/ladder"
+	"github.com/socklab/socklab/ui/theme"
 )
 
 // ProgramOptions are what socklab run hands the UI: a student's program
@@ -31,37 +35,37 @@ type ProgramOptions struct {
 
 // programStartedMsg is sent when the pane's Start command returned.
 type programStartedMsg struct {
-	to  paneID
+	to  common.PaneID
 	err error
 }
 
 // programOutputMsg is sent when the program wrote to stdout or stderr.
-type programOutputMsg struct{ to paneID }
+type programOutputMsg struct{ to common.PaneID }
 
 // programEndedMsg is sent when the program (and its children) ended.
 type programEndedMsg struct {
-	to   paneID
+	to   common.PaneID
 	exit string
 }
 
-func (m programStartedMsg) target() paneID { return m.to }
-func (m programOutputMsg) target() paneID  { return m.to }
-func (m programEndedMsg) target() paneID   { return m.to }
+func (m programStartedMsg) Target() common.PaneID { return m.to }
+func (m programOutputMsg) Target() common.PaneID  { return m.to }
+func (m programEndedMsg) Target() common.PaneID   { return m.to }
 
 // programPane shows a student's program: its calls and segments on the
 // ladder, its output below, its exit status in the status line.
 type programPane struct {
 	c      *Common
-	id     paneID
+	id     common.PaneID
 	opts   ProgramOptions
-	feed   *labFeed
+	feed   *feed.Feed
 	err    error
 	ended  string // how it ended; "" while it runs
 	output string
 	why    string // calls not traced: why
 }
 
-func newProgramPane(c *Common, id paneID, opts ProgramOptions) *programPane {
+func newProgramPane(c *Common, id common.PaneID, opts ProgramOptions) *programPane {
 	return &programPane{c: c, id: id, opts: opts}
 }
 
@@ -69,15 +73,15 @@ func (p *programPane) Title() string { return "run · " + p.opts.Title }
 func (p *programPane) Typing() bool  { return false }
 
 func (p *programPane) Init() tea.Cmd {
-	p.feed = newLabFeed(p.id, p.opts.Lab)
+	p.feed = feed.New(p.id, p.opts.Lab)
 	start, to := p.opts.Start, p.id
-	return tea.Batch(p.feed.start(), func() tea.Msg { return programStartedMsg{to: to, err: start()} })
+	return tea.Batch(p.feed.Start(), func() tea.Msg { return programStartedMsg{to: to, err: start()} })
 }
 
 // Close stops nothing: the command that made the program stops it.
 func (p *programPane) Close() {
 	if p.feed != nil {
-		p.feed.close()
+		p.feed.Close()
 	}
 }
 
@@ -103,7 +107,7 @@ func (p *programPane) waitEnd() tea.Cmd {
 
 func (p *programPane) Update(msg tea.Msg) tea.Cmd {
 	if p.feed != nil {
-		if cmd, ok := p.feed.update(msg); ok {
+		if cmd, ok := p.feed.Update(msg); ok {
 			return cmd
 		}
 	}
@@ -141,30 +145,30 @@ func (p *programPane) View(width, height int) string {
 	head := []string{}
 	switch {
 	case p.err != nil:
-		head = append(head, st.Error.Render(fit("cannot run "+p.opts.Title+": "+p.err.Error(), width)))
+		head = append(head, st.Error.Render(theme.Fit("cannot run "+p.opts.Title+": "+p.err.Error(), width)))
 	case p.why != "":
-		head = append(head, st.Error.Render(fit("its calls are not traced ("+p.why+"): only the wire is shown", width)))
+		head = append(head, st.Error.Render(theme.Fit("its calls are not traced ("+p.why+"): only the wire is shown", width)))
 	}
 	ladderH := height - len(head) - len(outLines) - 1
 	var lines []string
 	lines = append(lines, head...)
 	if ladderH >= 2 && p.feed != nil {
-		ladder := RenderLadder(p.feed.history, width, ladderH, st, LadderOpts{Pending: p.feed.pending, Blocked: p.feed.blocked,
-			Lost: p.feed.lost(), Stepping: p.opts.Lab.Stepping(), Packets: p.feed.wire.On})
+		ladder := ladder.Render(p.feed.History, width, ladderH, st, ladder.Opts{Pending: p.feed.Pending, Blocked: p.feed.Blocked,
+			Lost: p.feed.Lost(), Stepping: p.opts.Lab.Stepping(), Packets: p.feed.Wire.On})
 		lines = append(lines, strings.Split(ladder, "\n")...)
 	}
 	title := "program output"
 	if p.ended != "" {
 		title += " · ended: " + p.ended
 	}
-	lines = append(lines, st.Muted.Render(fit("── "+title+" ", width)))
+	lines = append(lines, st.Muted.Render(theme.Fit("── "+title+" ", width)))
 	for _, l := range outLines {
 		// A program's output is from outside: control, format (bidi) and
 		// invalid bytes become visible escapes before they reach the terminal.
 		q := strconv.QuoteToGraphic(l)
-		lines = append(lines, fit(q[1:len(q)-1], width))
+		lines = append(lines, theme.Fit(q[1:len(q)-1], width))
 	}
-	return block(lines, width, height)
+	return theme.Block(lines, width, height)
 }
 
 // splitTail returns the last n lines of s.

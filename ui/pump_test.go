@@ -14,14 +14,14 @@ import (
 // model's commands in goroutines and feeds their messages back to Update,
 // on the test goroutine, until a condition holds.
 type pump struct {
-	t    *testing.T
+	t    testing.TB
 	m    *Model
 	msgs chan tea.Msg
 	wg   sync.WaitGroup
 	quit bool
 }
 
-func newPump(t *testing.T, opts Options, w, h int) *pump {
+func newPump(t testing.TB, opts Options, w, h int) *pump {
 	m := NewModel(opts)
 	p := &pump{t: t, m: m, msgs: make(chan tea.Msg, 1024)}
 	t.Cleanup(p.close)

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/socklab/socklab/ui/ladder"
 )
 
 // TestRemotePane is socklab connect against an echo server that is not
@@ -33,11 +35,11 @@ func TestRemotePane(t *testing.T) {
 	p := newPump(t, Options{Connect: &ConnectOptions{Addr: addr, Service: "echo", ServiceWhy: "--service echo"}}, 100, 30)
 	pane := p.m.panes[0].(*labPane)
 	p.waitScreen("server (remote)")
-	p.waitScreen(remoteNote)
+	p.waitScreen(ladder.RemoteNote)
 	p.waitScreen("connect · echo at " + addr.String())
 	// The client's socket, with its ephemeral port, as the kernel reports it.
 	p.waitFor("the client connected", func() bool {
-		for _, s := range pane.feed.socks {
+		for _, s := range pane.feed.Socks {
 			if s.Actor == "client 1" && s.Remote == addr && s.Local.Port() != 0 && s.State.String() == "ESTABLISHED" {
 				return true
 			}
@@ -60,8 +62,8 @@ func TestRemotePane(t *testing.T) {
 		}
 	}
 	// Nothing of the server's own calls: no accept, no server row.
-	for _, e := range pane.feed.history {
-		if !isClient(e.Role) && e.Role.String() != "lab" {
+	for _, e := range pane.feed.History {
+		if !ladder.IsClient(e.Role) && e.Role.String() != "lab" {
 			t.Errorf("a server-side event in a remote lab: %v", e)
 		}
 	}

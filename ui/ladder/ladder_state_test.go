@@ -1,0 +1,100 @@
+package ladder
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/ui/theme"
+)
+
+// closeThenFIN is a close whose state was read after the peer's FIN came
+// back: the FIN and the ACK are drawn below the close.
+func closeThenFIN() []netlab.Event {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	cli := netip.MustParseAddrPort("127.0.0.1:40001")
+	srv := netip.MustParseAddrPort("127.0.0.1:1081")
+	seg := func(src, dst netip.AddrPort, fin bool) *netlab.Packet {
+		s := wire.Segment{Src: src, Dst: dst, Proto: "tcp", Flags: wire.FlagACK}
+		if fin {
+			s.Flags |= wire.FlagFIN
+		}
+		from, to := netlab.RoleClient, netlab.RoleServer
+		if src == srv {
+			from, to = to, from
+		}
+		return &netlab.Packet{Seg: s, FromRole: from, ToRole: to}
+	}
+	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
+	return []netlab.Event{
+		{Seq: 1, Kind: netlab.KindCall, Op: netlab.OpClose, Role: netlab.RoleClient, Actor: "client 2", FD: 15,
+			Local: cli, Remote: srv, State: netlab.StateTimeWait, At: at(0), Return: at(30), StateAt: at(40)},
+		{Seq: 2, Kind: netlab.KindPacket, Role: netlab.RoleClient, At: at(10), Pkt: seg(cli, srv, true)},
+		{Seq: 3, Kind: netlab.KindPacket, Role: netlab.RoleServer, At: at(20), Pkt: seg(srv, cli, true)},
+		{Seq: 4, Kind: netlab.KindPacket, Role: netlab.RoleClient, At: at(50), Pkt: seg(cli, srv, false)},
+	}
+}
+
+// TestStateIsDrawnWhereItWasRead: the close row shows no state; TIME_WAIT
+// has its own row below the two FINs (captured before the read) and above
+// the last ACK (captured after it).
+func TestStateIsDrawnWhereItWasRead(t *testing.T) {
+	evs := closeThenFIN()
+	if bad := StateLeaks(evs); len(bad) > 0 {
+		t.Fatal(bad)
+	}
+	out := ansi.Strip(Render(evs, 100, 8, theme.NewStyles(theme.ThemeDark, true), Opts{Packets: true}))
+	lines := strings.Split(out, "\n")
+	closeAt, stateAt, lastFIN := -1, -1, -1
+	for i, l := range lines {
+		switch {
+		case strings.Contains(l, "close(15)"):
+			closeAt = i
+			if strings.Contains(l, "TIME_WAIT") {
+				t.Errorf("close's row shows a state read after the FINs below it: %q", l)
+			}
+		case strings.Contains(l, "state now TIME_WAIT"):
+			stateAt = i
+		case strings.Contains(l, "FIN"):
+			lastFIN = i
+		}
+	}
+	if closeAt < 0 || stateAt < 0 || !(closeAt < lastFIN && lastFIN < stateAt) {
+		t.Fatalf("want close, the FINs, then the state row (close %d, last FIN %d, state %d):\n%s", closeAt, lastFIN, stateAt, out)
+	}
+	// Without the wire no segment is drawn, so the state stays on its row.
+	out = ansi.Strip(Render(evs, 100, 8, theme.NewStyles(theme.ThemeDark, true), Opts{}))
+	if !strings.Contains(out, "TIME_WAIT") || strings.Contains(out, "state now") {
+		t.Fatalf("without segments the state belongs on the call's row:\n%s", out)
+	}
+}
+
+// TestNewerRowsAreNeverHidden: with an older message selected the ladder
+// says how many rows are below; following the newest, the newest rows (a
+// new client's socket and connect) are drawn although the message shown is
+// older.
+func TestNewerRowsAreNeverHidden(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var evs []netlab.Event
+	for i := 1; i <= 30; i++ {
+		evs = append(evs, netlab.Event{Seq: uint64(i), Kind: netlab.KindCall, Op: netlab.OpSend, Role: netlab.RoleClient,
+			Actor: "client 1", FD: 4, Result: i, At: t0.Add(time.Duration(i) * time.Millisecond)})
+	}
+	evs = append(evs, netlab.Event{Seq: 31, Kind: netlab.KindCall, Op: netlab.OpSocket, Role: netlab.RoleClient, Actor: "client 2", Result: 9, FD: -1},
+		netlab.Event{Seq: 32, Kind: netlab.KindCall, Op: netlab.OpConnect, Role: netlab.RoleClient, Actor: "client 2", FD: 9,
+			Args: netlab.Args{Addr: netip.MustParseAddrPort("127.0.0.1:1081")}, State: netlab.StateEstablished})
+	st := theme.NewStyles(theme.ThemeDark, true)
+	picked := ansi.Strip(Render(evs, 100, 12, st, Opts{Selected: 5}))
+	if !strings.Contains(picked, "send(4) = 5") || !strings.Contains(picked, "newer below") {
+		t.Fatalf("an older pick must stay in view and say that newer rows exist:\n%s", picked)
+	}
+	following := ansi.Strip(Render(evs, 100, 12, st, Opts{Selected: 20, Follow: true}))
+	if !strings.Contains(following, "c2 connect(9, :1081)") || strings.Contains(following, "newer below") {
+		t.Fatalf("following the newest, the new client's connect must be drawn:\n%s", following)
+	}
+}
