@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/socklab/socklab/internal/loadtest"
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/bench"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 type benchFlags struct {
@@ -40,7 +40,7 @@ func newBenchCmd() *cobra.Command {
 		Example: "  socklab bench calc --clients 64\n  socklab bench echo --size 512 --duration 10s\n" +
 			"  socklab bench echo 127.0.0.1 65432\n  socklab bench echo --compare",
 		Args:      cobra.RangeArgs(1, 3),
-		ValidArgs: []string{netlab.Echo, netlab.Calc},
+		ValidArgs: []string{service.Echo, service.Calc},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBench(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args, f)
 		},
@@ -58,9 +58,9 @@ func newBenchCmd() *cobra.Command {
 }
 
 func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f benchFlags) error {
-	service := args[0]
-	if service != netlab.Echo && service != netlab.Calc {
-		return fmt.Errorf("unknown service %q: want echo or calc", service)
+	svc := args[0]
+	if svc != service.Echo && svc != service.Calc {
+		return fmt.Errorf("unknown service %q: want echo or calc", svc)
 	}
 	// 10 000 clients is about 20 000 fds and a few hundred MB in one
 	// process; beyond it a laptop runs out before the server does.
@@ -72,9 +72,9 @@ func runBench(ctx context.Context, stdout, stderr io.Writer, args []string, f be
 		return err
 	}
 	if f.compare {
-		return loadtest.Compare(ctx, stdout, stderr, service, f.clients, f.duration, f.size)
+		return loadtest.Compare(ctx, stdout, stderr, svc, f.clients, f.duration, f.size)
 	}
-	cfg := bench.Config{Service: service, Clients: f.clients, Duration: f.duration, Size: f.size, Reconnect: f.reconnect}
+	cfg := bench.Config{Service: svc, Clients: f.clients, Duration: f.duration, Size: f.size, Reconnect: f.reconnect}
 	if len(args) > 1 {
 		var err error
 		if _, cfg.Addr, err = serviceAddr(args, "", "127.0.0.1"); err != nil {

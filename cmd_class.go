@@ -11,7 +11,7 @@ import (
 
 	"github.com/socklab/socklab/internal/class"
 	"github.com/socklab/socklab/internal/output"
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -56,7 +56,7 @@ func newClassCmd() *cobra.Command {
 		Example: "  socklab class calc\n  socklab class calc 0.0.0.0 1081 --allow 192.168.1.0/24\n" +
 			"  socklab class echo --rate 5 --hold",
 		Args:      cobra.RangeArgs(1, 3),
-		ValidArgs: []string{netlab.Echo, netlab.Calc},
+		ValidArgs: []string{service.Echo, service.Calc},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, th, err := classConfig(args, f)
 			if err != nil {
@@ -81,10 +81,10 @@ func newClassCmd() *cobra.Command {
 					return err
 				}
 			}
-			return session.Run(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), func(ctx context.Context, cls *netlab.Class) error {
+			return session.Run(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), func(ctx context.Context, cls *service.Class) error {
 				opts := tuiDefaults()
 				opts.Theme = th
-				opts.Class = &ui.ClassOptions{Server: cls, Reach: netlab.ReachableAddrs(cls.Addr().Addr()), Exercises: ex, Banner: f.banner}
+				opts.Class = &ui.ClassOptions{Server: cls, Reach: service.ReachableAddrs(cls.Addr().Addr()), Exercises: ex, Banner: f.banner}
 				return ui.Run(ctx, opts)
 			})
 		},
@@ -110,8 +110,8 @@ func newClassCmd() *cobra.Command {
 }
 
 // classConfig reads the arguments and flags of socklab class.
-func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, error) {
-	var cfg netlab.ClassConfig
+func classConfig(args []string, f classFlags) (service.ClassConfig, ui.Theme, error) {
+	var cfg service.ClassConfig
 	if err := cmp.Or(
 		intIn("max-clients", f.maxClients, 1, 100000, "a number of clients"),
 		intIn("per-student", f.perStudent, 0, 100000, "a number of connections (0: no cap)"),
@@ -133,13 +133,13 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 		return cfg, 0, err
 	}
 	// Every interface by default: the students are on other machines.
-	service, addr, err := serviceAddr(args, "", "0.0.0.0")
+	svc, addr, err := serviceAddr(args, "", "0.0.0.0")
 	if err != nil {
 		return cfg, 0, err
 	}
-	var allow netlab.AllowList
+	var allow service.AllowList
 	for _, a := range f.allow {
-		p, err := netlab.ParseAllow(a)
+		p, err := service.ParseAllow(a)
 		if err != nil {
 			return cfg, 0, err
 		}
@@ -149,7 +149,7 @@ func classConfig(args []string, f classFlags) (netlab.ClassConfig, ui.Theme, err
 	if idle == 0 {
 		idle = -1
 	}
-	cfg = netlab.ClassConfig{Linger: f.linger, Server: netlab.ServerConfig{Service: service, Addr: addr,
+	cfg = service.ClassConfig{Linger: f.linger, Server: service.ServerConfig{Service: svc, Addr: addr,
 		IdleTimeout: idle, MaxClients: f.maxClients, PerStudent: f.perStudent, Backlog: f.backlog, RequestTimeout: f.reqTimeout,
 		Rate: f.rate, Allow: allow}}
 	if f.rate > 0 {

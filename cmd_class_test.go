@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 func TestClassConfigDefaults(t *testing.T) {
@@ -17,7 +17,7 @@ func TestClassConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := cfg.Server
-	if s.Addr != netip.MustParseAddrPort("0.0.0.0:1081") || s.Service != netlab.Calc || s.Rate != 20 || s.MaxClients != 1024 {
+	if s.Addr != netip.MustParseAddrPort("0.0.0.0:1081") || s.Service != service.Calc || s.Rate != 20 || s.MaxClients != 1024 {
 		t.Errorf("calc defaults: %+v", s)
 	}
 	if s.Allow.String() != "10.77.0.0/24, 192.168.1.7/32" {

@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/socklab/socklab/internal/client"
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -23,7 +23,7 @@ func newConnectCmd() *cobra.Command {
 		Example: "  socklab connect 192.168.1.20 1081\n  socklab connect 192.168.1.20 65432\n  socklab connect 10.0.0.7 9000 --service calc",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			addr, err := netlab.ResolveHostPort(args[0], args[1])
+			addr, err := sock.ResolveHostPort(args[0], args[1])
 			if err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/internal/program"
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 type runFlags struct {
@@ -91,7 +92,7 @@ func runConfig(argv []string, wire netlab.WireConfig, f runFlags) (program.Confi
 	if !ok {
 		return program.Config{}, 0, fmt.Errorf("--format %q: want text, json or md", f.format)
 	}
-	if f.serve != "" && f.serve != netlab.Echo && f.serve != netlab.Calc {
+	if f.serve != "" && f.serve != service.Echo && f.serve != service.Calc {
 		return program.Config{}, 0, fmt.Errorf("--serve %q: want echo or calc", f.serve)
 	}
 	if err := cmp.Or(intIn("port", f.port, 1, 65535, "a port"),

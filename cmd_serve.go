@@ -12,7 +12,8 @@ import (
 
 	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/internal/serve"
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 type serveFlags struct {
@@ -40,13 +41,13 @@ func newServeCmd() *cobra.Command {
 			"the kernel choose. Talk to it with socklab client, nc, or the seeds' Python clients.",
 		Example:   "  socklab serve echo\n  socklab serve calc localhost 1081\n  socklab serve calc --addr [::1]:0 --sequential\n  socklab serve echo --quiet",
 		Args:      cobra.RangeArgs(1, 3),
-		ValidArgs: []string{netlab.Echo, netlab.Calc},
+		ValidArgs: []string{service.Echo, service.Calc},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			service, addr, err := serviceAddr(args, f.addr, "127.0.0.1")
+			svc, addr, err := serviceAddr(args, f.addr, "127.0.0.1")
 			if err != nil {
 				return err
 			}
-			return runServe(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), service, addr, f)
+			return runServe(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), svc, addr, f)
 		},
 	}
 	cmd.Flags().StringVar(&f.addr, "addr", "", "listen on HOST:PORT (instead of the HOST PORT arguments)")
@@ -66,29 +67,29 @@ func newServeCmd() *cobra.Command {
 // serviceAddr reads "echo|calc [HOST [PORT]]" or --addr (addrFlag), HOST
 // by default host, PORT the service's.
 func serviceAddr(args []string, addrFlag, host string) (string, netip.AddrPort, error) {
-	service := args[0]
-	if service != netlab.Echo && service != netlab.Calc {
-		return "", netip.AddrPort{}, fmt.Errorf("unknown service %q: want echo or calc", service)
+	svc := args[0]
+	if svc != service.Echo && svc != service.Calc {
+		return "", netip.AddrPort{}, fmt.Errorf("unknown service %q: want echo or calc", svc)
 	}
 	if addrFlag != "" {
 		if len(args) > 1 {
 			return "", netip.AddrPort{}, fmt.Errorf("give either --addr or HOST PORT, not both")
 		}
-		a, err := netlab.ParseAddr(addrFlag)
-		return service, a, err
+		a, err := sock.ParseAddr(addrFlag)
+		return svc, a, err
 	}
-	port := fmt.Sprint(netlab.DefaultPort(service))
+	port := fmt.Sprint(service.DefaultPort(svc))
 	if len(args) > 1 {
 		host = args[1]
 	}
 	if len(args) > 2 {
 		port = args[2]
 	}
-	a, err := netlab.ResolveHostPort(host, port)
-	return service, a, err
+	a, err := sock.ResolveHostPort(host, port)
+	return svc, a, err
 }
 
-func runServe(ctx context.Context, stdout, stderr io.Writer, service string, addr netip.AddrPort, f serveFlags) error {
+func runServe(ctx context.Context, stdout, stderr io.Writer, svc string, addr netip.AddrPort, f serveFlags) error {
 	if err := cmp.Or(
 		intIn("max-clients", f.maxClients, 1, 100000, "a number of clients"),
 		intIn("per-student", f.perStudent, 0, 100000, "a number of connections (0: no cap)"),
@@ -108,7 +109,7 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, service string, add
 	if idle == 0 {
 		idle = -1
 	}
-	cfg := serve.Config{Wire: f.wire, Server: netlab.ServerConfig{Service: service, Addr: addr, Sequential: f.sequential,
+	cfg := serve.Config{Wire: f.wire, Server: service.ServerConfig{Service: svc, Addr: addr, Sequential: f.sequential,
 		IdleTimeout: idle, MaxClients: f.maxClients, PerStudent: f.perStudent, Backlog: f.backlog, RequestTimeout: f.reqTimeout}}
 	if !f.quiet {
 		format := output.Text

@@ -10,7 +10,7 @@ import (
 	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/internal/privnet"
 	"github.com/socklab/socklab/lessons"
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -104,7 +104,7 @@ func addTUIFlags(root *cobra.Command, network privnet.Network) {
 			opts.Trace = tr
 		}
 		if ps != nil {
-			opts.Trace = netlab.Tee(opts.Trace, ps)
+			opts.Trace = event.Tee(opts.Trace, ps)
 		}
 		err = ui.Run(cmd.Context(), opts)
 		// The files are closed after the UI (the labs' sockets are

@@ -24,8 +24,8 @@ import (
 
 	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/internal/privnet"
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/ptrace"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -151,7 +151,7 @@ func newRootCmd(network privnet.Network) *cobra.Command {
 // printError prints one line: what failed, the errno, and a hint.
 func printError(w io.Writer, _ fang.Styles, err error) {
 	line := "socklab: " + err.Error()
-	var ce *netlab.CallError
+	var ce *sock.CallError
 	if errors.As(err, &ce) && ce.Hint() != "" {
 		line += "; hint: " + ce.Hint()
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // Trace plays every step of l headless and writes, per step, the real
-// calls as netlab.Event.String() lines, each expectation with the values it
+// calls as event.Event.String() lines, each expectation with the values it
 // read, the prediction's real answer and the explanations that applied.
 // It reports whether every expectation held.
 func Trace(ctx context.Context, w io.Writer, num int, l *Lesson, opts Options) (bool, error) {

@@ -5,7 +5,7 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/feed"
 	"github.com/socklab/socklab/ui/theme"
@@ -20,23 +20,23 @@ func fullModel(b *testing.B) *Model {
 	return m
 }
 
-func floodEvents(n int) []netlab.Event {
+func floodEvents(n int) []event.Event {
 	srv := netip.MustParseAddrPort("127.0.0.1:1081")
-	evs := make([]netlab.Event, 0, n)
+	evs := make([]event.Event, 0, n)
 	for i := range n {
 		c := netip.AddrPortFrom(srv.Addr(), uint16(40000+i%8))
-		e := netlab.Event{Seq: uint64(100 + i), Kind: netlab.KindCall, FD: 10 + i%8, Local: srv, Remote: c,
-			State: netlab.StateEstablished, Result: 6, Data: []byte("2+3*4\n"),
-			Segs: netlab.Segs{Valid: true, Out: uint64(i), In: uint64(i)}} // TCP_INFO, read with every call
+		e := event.Event{Seq: uint64(100 + i), Kind: event.KindCall, FD: 10 + i%8, Local: srv, Remote: c,
+			State: event.StateEstablished, Result: 6, Data: []byte("2+3*4\n"),
+			Segs: event.Segs{Valid: true, Out: uint64(i), In: uint64(i)}} // TCP_INFO, read with every call
 		switch i % 4 {
 		case 0:
-			e.Actor, e.Op, e.Role = fmt.Sprintf("client %d", 1+i%8), netlab.OpSend, netlab.RoleClient
+			e.Actor, e.Op, e.Role = fmt.Sprintf("client %d", 1+i%8), event.OpSend, event.RoleClient
 		case 1:
-			e.Actor, e.Op, e.Role = "server", netlab.OpRecv, netlab.RoleConn
+			e.Actor, e.Op, e.Role = "server", event.OpRecv, event.RoleConn
 		case 2:
-			e.Actor, e.Op, e.Role, e.Data, e.Result = "server", netlab.OpSend, netlab.RoleConn, []byte("14\n"), 3
+			e.Actor, e.Op, e.Role, e.Data, e.Result = "server", event.OpSend, event.RoleConn, []byte("14\n"), 3
 		case 3:
-			e.Actor, e.Op, e.Role, e.Data, e.Result = fmt.Sprintf("client %d", 1+i%8), netlab.OpRecv, netlab.RoleClient, []byte("14\n"), 3
+			e.Actor, e.Op, e.Role, e.Data, e.Result = fmt.Sprintf("client %d", 1+i%8), event.OpRecv, event.RoleClient, []byte("14\n"), 3
 		}
 		evs = append(evs, e)
 	}
@@ -81,7 +81,7 @@ func BenchmarkViewBusiestPaneNewEvent(b *testing.B) {
 		e := more[i%len(more)]
 		seq++
 		e.Seq = seq
-		p.feed.Add([]netlab.Event{e})
+		p.feed.Add([]event.Event{e})
 		_ = m.render()
 		i++
 	}

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -65,7 +65,7 @@ func (p *classPane) viewBanner(width, height int) string {
 	s := p.snap
 	port := strconv.Itoa(int(s.Addr.Port()))
 	svc := ""
-	if netlab.ServiceForPort(s.Addr.Port()) != s.Service {
+	if service.ServiceForPort(s.Addr.Port()) != s.Service {
 		svc = " --service " + s.Service
 	}
 	addrs := p.opts.Reach

@@ -7,7 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/ui/exercise"
 	"github.com/socklab/socklab/ui/theme"
 )
@@ -19,11 +19,11 @@ func TestExercisesDoneInRoom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tal := func(a string, conns, reqs, clean uint64) netlab.StudentTally {
-		return netlab.StudentTally{Addr: netip.MustParseAddr(a), Connections: conns, Requests: reqs, ClosedClean: clean}
+	tal := func(a string, conns, reqs, clean uint64) service.StudentTally {
+		return service.StudentTally{Addr: netip.MustParseAddr(a), Connections: conns, Requests: reqs, ClosedClean: clean}
 	}
 	s := roomSnap()
-	s.Tallies = []netlab.StudentTally{
+	s.Tallies = []service.StudentTally{
 		tal("10.91.0.3", 2, 7, 1),   // all three
 		tal("10.91.0.5", 1, 7, 0),   // requests only
 		tal("10.91.0.9", 5, 500, 0), // requests and connections

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/safetext"
 	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
@@ -51,7 +51,7 @@ func TestPayloadPrintersHostile(t *testing.T) {
 		for name, out := range map[string]string{
 			"printable":  theme.Printable([]byte(h)),
 			"quoteShort": ladder.QuoteShort([]byte(h)),
-			"bytes":      ladder.RenderBytes(netlab.Event{Op: netlab.OpRecv, Result: len(h), Data: []byte(h)}, 200, 40, st),
+			"bytes":      ladder.RenderBytes(event.Event{Op: event.OpRecv, Result: len(h), Data: []byte(h)}, 200, 40, st),
 		} {
 			if r, bad := leaked(out); bad {
 				t.Errorf("%s(%q) = %q: raw %U", name, h, out, r)

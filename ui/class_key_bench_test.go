@@ -11,7 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // BenchmarkClassKeyUnderLoad is a key under a full classroom: 1000 real
@@ -30,7 +30,7 @@ import (
 func BenchmarkClassKeyUnderLoad(b *testing.B) {
 	const students, perStudent = 200, 5
 	n := students * perStudent
-	cls := startClassServer(b, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc, Rate: 20, MaxClients: n + 10}})
+	cls := startClassServer(b, service.ClassConfig{Server: service.ServerConfig{Service: service.Calc, Rate: 20, MaxClients: n + 10}})
 	addr := func(i int) netip.Addr { return netip.AddrFrom4([4]byte{127, 0, 1, byte(1 + i%students)}) }
 
 	conns := dialClassClients(b, cls, n, addr)

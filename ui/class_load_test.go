@@ -14,7 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -34,7 +34,7 @@ func TestClassThousandClients(t *testing.T) {
 	if raceOn {
 		n = 200
 	}
-	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc, Rate: 20, MaxClients: n + 10}})
+	cls := startClassServer(t, service.ClassConfig{Server: service.ServerConfig{Service: service.Calc, Rate: 20, MaxClients: n + 10}})
 	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 80, 24)
 
 	conns := dialClassClients(t, cls, n, nil)
@@ -107,7 +107,7 @@ loop:
 
 // dialClassClients connects n clients to cls, client i from addr(i) (nil:
 // all from the kernel's choice); they are closed when the test ends.
-func dialClassClients(tb testing.TB, cls *netlab.Class, n int, addr func(i int) netip.Addr) []net.Conn {
+func dialClassClients(tb testing.TB, cls *service.Class, n int, addr func(i int) netip.Addr) []net.Conn {
 	tb.Helper()
 	conns := make([]net.Conn, 0, n)
 	tb.Cleanup(func() {

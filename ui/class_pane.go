@@ -8,7 +8,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/ui/common"
 )
 
@@ -30,12 +31,12 @@ const (
 // classSnapMsg is sent when a Snapshot of the class server was taken.
 type classSnapMsg struct {
 	to   common.PaneID
-	cls  *netlab.Class
-	snap netlab.ClassSnapshot
+	cls  *service.Class
+	snap service.ClassSnapshot
 	// detail and events: the student whose detail is open, and their
 	// connections' calls, read with the snapshot.
 	detail netip.Addr
-	events []netlab.Event
+	events []event.Event
 	// once marks a look a key asked for (a detail opened): the watch
 	// already running goes on, so taking it in starts no other, or every
 	// key would add a watch that looks at the class for the rest of the
@@ -44,7 +45,7 @@ type classSnapMsg struct {
 }
 
 // look takes a snapshot, with the detail student's calls when one is open.
-func look(to common.PaneID, cls *netlab.Class, detail netip.Addr) classSnapMsg {
+func look(to common.PaneID, cls *service.Class, detail netip.Addr) classSnapMsg {
 	m := classSnapMsg{to: to, cls: cls, snap: cls.Snapshot(), detail: detail}
 	if detail.IsValid() {
 		m.events = cls.StudentEvents(detail)
@@ -69,9 +70,9 @@ type classPane struct {
 	c    *Common
 	id   common.PaneID
 	opts ClassOptions
-	cls  *netlab.Class
+	cls  *service.Class
 
-	snap    netlab.ClassSnapshot
+	snap    service.ClassSnapshot
 	snapped bool
 	quit    chan struct{} // closed by Close: ends the watch command
 	top     int           // first lane shown when not following
@@ -88,7 +89,7 @@ type classPane struct {
 
 	banner    bool                  // the join banner is shown (b)
 	detail    netip.Addr            // the student whose detail is open (enter); invalid: none
-	detailEvs []netlab.Event        // their connections' calls, at the last look
+	detailEvs []event.Event         // their connections' calls, at the last look
 	marks     map[netip.Addr][]bool // each student's exercises, at the last view
 	doneAll   int                   // students who met every exercise
 
@@ -261,7 +262,7 @@ func (p *classPane) answerRemove(a *removeAsk, msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "y", "b":
 		ban := msg.String() == "b"
-		return p.act(func(c *netlab.Class) (string, bool) {
+		return p.act(func(c *service.Class) (string, bool) {
 			n := c.Remove(a.addr, ban)
 			if ban {
 				return fmt.Sprintf("removed %s: %d connections closed; refused for the rest of the session", a.addr, n), false
@@ -374,7 +375,7 @@ func (p *classPane) classKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 }
 
 // toggleHold holds the class server's accept, or lets it run freely again.
-func toggleHold(c *netlab.Class) (string, bool) {
+func toggleHold(c *service.Class) (string, bool) {
 	if c.Hold().Held() {
 		c.SetHeld(false)
 		return "accept runs freely again: the queue empties", false
@@ -388,7 +389,7 @@ func toggleHold(c *netlab.Class) (string, bool) {
 }
 
 // acceptOne lets one accept through while accept is held.
-func acceptOne(c *netlab.Class) (string, bool) {
+func acceptOne(c *service.Class) (string, bool) {
 	if !c.Hold().Held() {
 		return "n lets one accept run while accept is held: press s first", true
 	}
@@ -418,7 +419,7 @@ func (p *classPane) scrollKey(msg tea.KeyPressMsg) {
 }
 
 // act runs f on the class server in a command.
-func (p *classPane) act(f func(*netlab.Class) (string, bool)) tea.Cmd {
+func (p *classPane) act(f func(*service.Class) (string, bool)) tea.Cmd {
 	cls, to := p.cls, p.id
 	if cls == nil {
 		return nil

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/ui/exercise"
 	"github.com/socklab/socklab/ui/theme"
 )
@@ -36,7 +37,7 @@ func (s roomSort) String() string {
 // student is one source address's open connections, summed.
 type student struct {
 	Addr       netip.Addr
-	Lanes      []netlab.Lane // open, arrival order
+	Lanes      []service.Lane // open, arrival order
 	BytesIn    uint64
 	BytesOut   uint64
 	Requests   uint64
@@ -44,13 +45,13 @@ type student struct {
 	Limited    uint64
 	Dropped    uint64
 	LastActive time.Time // the newest request served, else the newest accept
-	Last       netlab.Lane
-	States     map[netlab.TCPState]int
+	Last       service.Lane
+	States     map[event.TCPState]int
 }
 
 // studentsOf groups a snapshot's open connections by source address.
 // Pure: the view and its tests call it alike.
-func studentsOf(s netlab.ClassSnapshot, by roomSort) []student {
+func studentsOf(s service.ClassSnapshot, by roomSort) []student {
 	idx := map[netip.Addr]int{}
 	var out []student
 	for _, ln := range s.Lanes {
@@ -62,7 +63,7 @@ func studentsOf(s netlab.ClassSnapshot, by roomSort) []student {
 		if !ok {
 			i = len(out)
 			idx[a] = i
-			out = append(out, student{Addr: a, States: map[netlab.TCPState]int{}})
+			out = append(out, student{Addr: a, States: map[event.TCPState]int{}})
 		}
 		st := &out[i]
 		st.Lanes = append(st.Lanes, ln)
@@ -129,8 +130,8 @@ func (s student) stateText() string {
 		}
 	}
 	var parts []string
-	for _, t := range []netlab.TCPState{netlab.StateEstablished, netlab.StateCloseWait, netlab.StateLastAck,
-		netlab.StateFinWait1, netlab.StateFinWait2, netlab.StateTimeWait, netlab.StateClosing, netlab.StateNone} {
+	for _, t := range []event.TCPState{event.StateEstablished, event.StateCloseWait, event.StateLastAck,
+		event.StateFinWait1, event.StateFinWait2, event.StateTimeWait, event.StateClosing, event.StateNone} {
 		if n := s.States[t]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", stateName(t, false), n))
 		}
@@ -138,13 +139,13 @@ func (s student) stateText() string {
 	return strings.Join(parts, " ")
 }
 
-func stateName(t netlab.TCPState, open bool) string {
+func stateName(t event.TCPState, open bool) string {
 	switch {
-	case t == netlab.StateNone && open:
+	case t == event.StateNone && open:
 		return "no state"
-	case t == netlab.StateEstablished && !open:
+	case t == event.StateEstablished && !open:
 		return "EST"
-	case t == netlab.StateCloseWait && !open:
+	case t == event.StateCloseWait && !open:
 		return "CL_WAIT"
 	}
 	return t.String()
@@ -170,7 +171,7 @@ const roomIdle = time.Minute
 // connections of an unfolded student.
 type roomLine struct {
 	st   *student
-	lane *netlab.Lane // nil: the student's own row
+	lane *service.Lane // nil: the student's own row
 }
 
 // roomLines flattens the students and the unfolded ones' connections.

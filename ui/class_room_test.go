@@ -14,7 +14,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -43,13 +45,13 @@ func TestGoldenRoom(t *testing.T) {
 
 // roomSnap is a class where one student (10.91.0.9) holds 5 connections
 // and two others one each; a fourth has left.
-func roomSnap() netlab.ClassSnapshot {
+func roomSnap() service.ClassSnapshot {
 	t0 := time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)
-	s := netlab.ClassSnapshot{Taken: t0.Add(5 * time.Minute), Service: netlab.Calc, Addr: netip.MustParseAddrPort("0.0.0.0:1081"),
-		MaxClients: 1024, PerStudent: 5, States: map[netlab.TCPState]int{}, Students: 4, Departed: 1}
+	s := service.ClassSnapshot{Taken: t0.Add(5 * time.Minute), Service: service.Calc, Addr: netip.MustParseAddrPort("0.0.0.0:1081"),
+		MaxClients: 1024, PerStudent: 5, States: map[event.TCPState]int{}, Students: 4, Departed: 1}
 	add := func(ip string, port uint16, reqs, errs uint64, active time.Duration, last string) {
-		l := netlab.Lane{ID: uint64(len(s.Lanes) + 1), FD: 10 + len(s.Lanes), Remote: netip.AddrPortFrom(netip.MustParseAddr(ip), port),
-			State: netlab.StateEstablished, Requests: reqs, Errors: errs, Since: t0, LastActive: t0.Add(active),
+		l := service.Lane{ID: uint64(len(s.Lanes) + 1), FD: 10 + len(s.Lanes), Remote: netip.AddrPortFrom(netip.MustParseAddr(ip), port),
+			State: event.StateEstablished, Requests: reqs, Errors: errs, Since: t0, LastActive: t0.Add(active),
 			LastReq: []byte(last), LastReply: []byte("ok")}
 		s.Lanes = append(s.Lanes, l)
 		s.Connected++
@@ -173,10 +175,10 @@ func TestRoomShowsAcceptFailureAndDrops(t *testing.T) {
 		m.inited[0] = true
 		m.Update(tea_WindowSize(size[0], size[1]))
 		s := roomSnap()
-		s.Queue = netlab.AcceptQueue{Len: 109, Max: 128, Valid: true}
-		s.AcceptErrs = netlab.AcceptErrors{Last: netlab.AcceptFailure{Errno: "EMFILE", Meaning: "this process is out of file descriptors"},
+		s.Queue = sock.AcceptQueue{Len: 109, Max: 128, Valid: true}
+		s.AcceptErrs = service.AcceptErrors{Last: service.AcceptFailure{Errno: "EMFILE", Meaning: "this process is out of file descriptors"},
 			At: s.Taken.Add(-time.Second), Count: 37}
-		s.ListenDrops = netlab.ListenDrops{Overflows: 12, Drops: 15, Valid: true}
+		s.ListenDrops = service.ListenDrops{Overflows: 12, Drops: 15, Valid: true}
 		s.ReqRate, s.LimitedRate = 20, 1060510
 		m.Update(classSnapMsg{to: 0, snap: s})
 		scr := ansi.Strip(m.render())
@@ -293,7 +295,7 @@ func TestClassDetailStartsNoSecondWatch(t *testing.T) {
 // ends).
 func classWithStudent(t *testing.T) (p *pump, c net.Conn) {
 	t.Helper()
-	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc}})
+	cls := startClassServer(t, service.ClassConfig{Server: service.ServerConfig{Service: service.Calc}})
 	p = newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
 	p.waitScreen("no student connected yet")
 	c = dialClassClients(t, cls, 1, func(int) netip.Addr { return netip.MustParseAddr("127.0.0.9") })[0]

@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -126,10 +126,10 @@ func TestClassViewWide(t *testing.T) {
 }
 
 // startClassServer runs a real class server on loopback for a UI test.
-func startClassServer(t testing.TB, cfg netlab.ClassConfig) *netlab.Class {
+func startClassServer(t testing.TB, cfg service.ClassConfig) *service.Class {
 	t.Helper()
 	cfg.Server.Addr = netip.MustParseAddrPort("127.0.0.1:0")
-	cls, err := netlab.ListenClass(context.Background(), cfg)
+	cls, err := service.ListenClass(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func startClassServer(t testing.TB, cfg netlab.ClassConfig) *netlab.Class {
 // arrive with the ports their kernels picked, one leaves, accept is held
 // and stepped, all from keys and snapshots alone.
 func TestClassLive(t *testing.T) {
-	cls := startClassServer(t, netlab.ClassConfig{Server: netlab.ServerConfig{Service: netlab.Calc}})
+	cls := startClassServer(t, service.ClassConfig{Server: service.ServerConfig{Service: service.Calc}})
 	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
 	p.waitScreen("no student connected yet")
 	// Not port 1081: the students must say the protocol.

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -111,7 +113,7 @@ func (p *classPane) serverLine(width int) string {
 	if s.Closed {
 		return line + "  " + st.Error.Render("closed")
 	}
-	if !netlab.IsLoopback(s.Addr.Addr()) {
+	if !sock.IsLoopback(s.Addr.Addr()) {
 		warn := "⚠ open port: any machine that can reach this one may connect"
 		if lipWidth(line)+2+len(warn) > width {
 			warn = "⚠ open port: other machines may connect"
@@ -126,7 +128,7 @@ func (p *classPane) serverLine(width int) string {
 func (p *classPane) reachLine(width int) string {
 	st := p.c.Styles
 	port := strconv.Itoa(int(p.snap.Addr.Port()))
-	if netlab.ServiceForPort(p.snap.Addr.Port()) != p.snap.Service {
+	if service.ServiceForPort(p.snap.Addr.Port()) != p.snap.Service {
 		port += " --service " + p.snap.Service // the port alone would not say it
 	}
 	addrs := p.opts.Reach
@@ -174,7 +176,7 @@ func (p *classPane) limitsLine(width int) string {
 	if s.IdleTimeout > 0 {
 		parts = append(parts, "idle "+shortDur(s.IdleTimeout))
 	}
-	if s.Service == netlab.Calc {
+	if s.Service == service.Calc {
 		parts = append(parts, fmt.Sprintf("line ≤%d B", s.MaxLine))
 	}
 	// Whole parts only: the ones that do not fit are left out, not cut.
@@ -282,7 +284,7 @@ func (p *classPane) summaryLine() string {
 	if s.Dropped > 0 {
 		parts = append(parts, st.Error.Render(fmt.Sprintf("%d unanswered", s.Dropped)))
 	}
-	if n := s.RefusedBy[netlab.RefusePerStudent]; n > 0 {
+	if n := s.RefusedBy[service.RefusePerStudent]; n > 0 {
 		parts = append(parts, st.Error.Render(fmt.Sprintf("%d over the per-student cap", n)))
 	}
 	return strings.Join(parts, st.Muted.Render(" · "))
@@ -293,13 +295,13 @@ func (p *classPane) statesLine() string {
 	st := p.c.Styles
 	s := p.snap
 	var states []string
-	for _, t := range []netlab.TCPState{netlab.StateEstablished, netlab.StateCloseWait, netlab.StateLastAck,
-		netlab.StateFinWait1, netlab.StateFinWait2, netlab.StateTimeWait, netlab.StateClosing} {
+	for _, t := range []event.TCPState{event.StateEstablished, event.StateCloseWait, event.StateLastAck,
+		event.StateFinWait1, event.StateFinWait2, event.StateTimeWait, event.StateClosing} {
 		if n := s.States[t]; n > 0 {
 			states = append(states, st.Kernel.Render(t.String())+" "+strconv.Itoa(n))
 		}
 	}
-	if n := s.States[netlab.StateNone] + s.States[netlab.StateClosed]; n > 0 {
+	if n := s.States[event.StateNone] + s.States[event.StateClosed]; n > 0 {
 		states = append(states, st.Muted.Render("gone")+" "+strconv.Itoa(n))
 	}
 	if len(states) == 0 {
@@ -346,7 +348,7 @@ func (p *classPane) tableHeader(l classLayout) string {
 }
 
 // laneRow is one student's connection.
-func (p *classPane) laneRow(ln netlab.Lane, c laneCols) string {
+func (p *classPane) laneRow(ln service.Lane, c laneCols) string {
 	st := p.c.Styles
 	open := ln.Open()
 	num := theme.FitRight(strconv.FormatUint(ln.ID, 10), c.id) + " "
@@ -362,9 +364,9 @@ func (p *classPane) laneRow(ln netlab.Lane, c laneCols) string {
 	}
 	state := ln.State.String()
 	switch {
-	case !open && (ln.State == netlab.StateNone || ln.State == netlab.StateClosed):
+	case !open && (ln.State == event.StateNone || ln.State == event.StateClosed):
 		state = "gone"
-	case ln.State == netlab.StateNone:
+	case ln.State == event.StateNone:
 		state = "no state"
 	}
 	if open {
@@ -397,9 +399,9 @@ func (p *classPane) laneRow(ln netlab.Lane, c laneCols) string {
 }
 
 // lastText is the last request and its reply.
-func (p *classPane) lastText(ln netlab.Lane) string {
+func (p *classPane) lastText(ln service.Lane) string {
 	st := p.c.Styles
-	if p.snap.Service == netlab.Echo {
+	if p.snap.Service == service.Echo {
 		return st.Wire.Render(`"`+theme.Printable(ln.LastReq)+`"`) + st.Muted.Render(" echoed")
 	}
 	reply := st.Wire.Render(theme.Printable(ln.LastReply))
@@ -449,9 +451,9 @@ func sizeText(n uint64) string {
 func (p *classPane) recentLines(n int) []string {
 	st := p.c.Styles
 	rec := p.snap.Recent
-	var refusal *netlab.ClassNote
+	var refusal *service.ClassNote
 	for i := len(rec) - 1; i >= 0; i-- {
-		if rec[i].Kind == netlab.NoteRefused {
+		if rec[i].Kind == service.NoteRefused {
 			refusal = &rec[i]
 			break
 		}
@@ -474,7 +476,7 @@ func (p *classPane) recentLines(n int) []string {
 	return out
 }
 
-func indexOfNote(rec []netlab.ClassNote, n *netlab.ClassNote) int {
+func indexOfNote(rec []service.ClassNote, n *service.ClassNote) int {
 	for i := range rec {
 		if &rec[i] == n {
 			return i
@@ -483,12 +485,12 @@ func indexOfNote(rec []netlab.ClassNote, n *netlab.ClassNote) int {
 	return len(rec) - 1
 }
 
-func (p *classPane) noteLine(n netlab.ClassNote, st *theme.Styles) string {
+func (p *classPane) noteLine(n service.ClassNote, st *theme.Styles) string {
 	at := st.Muted.Render(n.At.Format("15:04:05") + " ")
 	switch n.Kind {
-	case netlab.NoteArrived:
+	case service.NoteArrived:
 		return at + st.Server.Render("accept() = fd "+strconv.Itoa(n.FD)) + st.Muted.Render(" ← ") + st.Client.Render(n.Remote.String())
-	case netlab.NoteLeft:
+	case service.NoteLeft:
 		return at + st.Client.Render(n.Remote.String()) + st.Muted.Render(" left: "+n.Why)
 	}
 	return at + st.Error.Render("refused "+n.Remote.String()+": "+n.Why)

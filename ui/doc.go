@@ -5,7 +5,7 @@
 // Snapshot. See AGENTS.md for the rules panes follow.
 //
 // The same root model runs socklab class (one class pane: lanes drawn from
-// netlab.Class snapshots) and socklab connect (one lab pane whose lab has a
+// service.Class snapshots) and socklab connect (one lab pane whose lab has a
 // remote server).
 //
 // This package holds the root model, the lab, remote, program and class

@@ -10,6 +10,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/feed"
 	"github.com/socklab/socklab/ui/ladder"
@@ -78,19 +81,19 @@ type labPane struct {
 	noteBad bool
 }
 
-func newLabPane(c *Common, id common.PaneID, service string, port uint16) *labPane {
+func newLabPane(c *Common, id common.PaneID, svc string, port uint16) *labPane {
 	title := "Echo"
-	if service == netlab.Calc {
+	if svc == service.Calc {
 		title = "Calculator"
 	}
-	p := &labPane{c: c, id: id, service: service, title: title, port: port,
+	p := &labPane{c: c, id: id, service: svc, title: title, port: port,
 		input: lineInput{limit: inputLimit}}
 	return p
 }
 
 // placeholder is the hint shown in the empty field.
 func (p *labPane) placeholder() string {
-	if p.service == netlab.Calc {
+	if p.service == service.Calc {
 		return "type an expression like 2+3*4, Enter sends it"
 	}
 	return "type a message, Enter sends it"
@@ -107,7 +110,7 @@ func (p *labPane) Init() tea.Cmd {
 	}
 	p.lab = netlab.NewLab(netlab.LabConfig{History: 4000, Trace: p.c.Opts.Trace, Wire: p.c.Opts.Wire})
 	p.feed = feed.New(p.id, p.lab)
-	lab, to, service := p.lab, p.id, p.service
+	lab, to, svc := p.lab, p.id, p.service
 	host := p.c.Opts.Host
 	if !host.IsValid() {
 		host = netip.AddrFrom4([4]byte{127, 0, 0, 1})
@@ -116,14 +119,14 @@ func (p *labPane) Init() tea.Cmd {
 	start := func() tea.Msg {
 		// No idle timeout: the pane's own client may sit quiet for a whole
 		// lecture; a server that closed it would leave the pane dead.
-		if err := lab.StartServer(netlab.ServerConfig{Service: service, Addr: addr, IdleTimeout: -1}); err != nil {
+		if err := lab.StartServer(service.ServerConfig{Service: svc, Addr: addr, IdleTimeout: -1}); err != nil {
 			return labReadyMsg{to: to, lab: lab, err: err}
 		}
 		a, err := lab.ServerAddr(lab.Context())
 		if err != nil {
 			return labReadyMsg{to: to, lab: lab, err: err}
 		}
-		_, err = lab.AddClient(service)
+		_, err = lab.AddClient(svc)
 		return labReadyMsg{to: to, lab: lab, addr: a, err: err}
 	}
 	return tea.Batch(p.feed.Start(), start)
@@ -278,9 +281,9 @@ func (p *labPane) key(msg tea.KeyPressMsg) tea.Cmd {
 			p.note, p.noteBad = fmt.Sprintf("at most %d clients", maxLabClients), true
 			return nil
 		}
-		service := p.service
+		svc := p.service
 		return p.act(func(l *netlab.Lab) (string, error) {
-			c, err := l.AddClient(service)
+			c, err := l.AddClient(svc)
 			if err != nil {
 				return "", err
 			}
@@ -399,19 +402,19 @@ func (p *labPane) showPackets() bool { return p.feed != nil && p.feed.Wire.On &&
 
 // selectable reports whether e can be picked for the bytes view: a call
 // that moved bytes, or a captured segment when they are shown.
-func (p *labPane) selectable(e *netlab.Event) bool {
-	if e.Kind == netlab.KindPacket {
+func (p *labPane) selectable(e *event.Event) bool {
+	if e.Kind == event.KindPacket {
 		return e.Pkt != nil && p.showPackets()
 	}
-	return e.Kind == netlab.KindCall && len(e.Data) > 0
+	return e.Kind == event.KindCall && len(e.Data) > 0
 }
 
 // dataEvents are the selectable messages.
-func (p *labPane) dataEvents() []netlab.Event {
+func (p *labPane) dataEvents() []event.Event {
 	if p.feed == nil {
 		return nil
 	}
-	var out []netlab.Event
+	var out []event.Event
 	for i := range p.feed.History {
 		if p.selectable(&p.feed.History[i]) {
 			out = append(out, p.feed.History[i])
@@ -448,18 +451,18 @@ func (p *labPane) moveSelection(d int) {
 
 // selected is the message shown in the bytes view: the chosen one, or the
 // newest that carried bytes. It scans from the end without copying.
-func (p *labPane) selected() netlab.Event {
+func (p *labPane) selected() event.Event {
 	if p.feed == nil {
-		return netlab.Event{}
+		return event.Event{}
 	}
 	h := p.feed.History
-	var newest *netlab.Event
+	var newest *event.Event
 	for i := len(h) - 1; i >= 0; i-- {
 		e := &h[i]
 		if !p.selectable(e) {
 			continue
 		}
-		if newest == nil && e.Kind == netlab.KindCall {
+		if newest == nil && e.Kind == event.KindCall {
 			// Following the newest shows a message, not the ACK after it.
 			newest = e
 			if p.selSeq == 0 {
@@ -473,7 +476,7 @@ func (p *labPane) selected() netlab.Event {
 	if newest != nil {
 		return *newest
 	}
-	return netlab.Event{}
+	return event.Event{}
 }
 
 // Status is the pane's part of the status line.
@@ -488,7 +491,7 @@ func (p *labPane) Status() string {
 		}
 	case p.err != nil:
 		b.WriteString(st.Error.Render("server failed: " + p.err.Error()))
-	case p.addr.IsValid() && !netlab.IsLoopback(p.addr.Addr()):
+	case p.addr.IsValid() && !sock.IsLoopback(p.addr.Addr()):
 		b.WriteString(st.Server.Render("server "+p.addr.String()) + " " + st.Error.Render("⚠ open port: other machines may connect"))
 	case p.addr.IsValid():
 		b.WriteString(st.Server.Render("server " + p.addr.String()))

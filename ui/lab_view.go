@@ -8,7 +8,9 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
 )
@@ -20,7 +22,7 @@ func (p *labPane) View(width, height int) string {
 	if p.err != nil {
 		return p.failedView(width, height)
 	}
-	var socks []netlab.SockInfo
+	var socks []sock.SockInfo
 	if p.feed != nil {
 		socks = p.feed.Socks
 	}
@@ -78,7 +80,7 @@ func (p *labPane) View(width, height int) string {
 		canvas.put(l.bytes, ladder.RenderBytes(sel, l.bytes.w, l.bytes.h, st))
 		canvas.put(l.transcript, strings.Join(p.transcript(l.transcript.h, st), "\n"))
 	}
-	var events []netlab.Event
+	var events []event.Event
 	o := ladder.Opts{Selected: p.selSeq, Packets: p.showPackets(), Remote: p.remote}
 	if p.feed != nil {
 		events = p.feed.History
@@ -230,14 +232,14 @@ func (p *labPane) transcriptLines(height int, st *theme.Styles) []string {
 	var lines []transcriptLine
 	partial := map[string][]byte{}
 	for _, e := range p.feed.History {
-		if e.Kind != netlab.KindCall || e.Role != netlab.RoleClient || len(e.Data) == 0 {
+		if e.Kind != event.KindCall || e.Role != event.RoleClient || len(e.Data) == 0 {
 			continue
 		}
 		switch e.Op {
-		case netlab.OpSend:
+		case event.OpSend:
 			lines = append(lines, transcriptLine{e.Actor, true, bytes.TrimSuffix(e.Data, []byte("\n"))})
-		case netlab.OpRecv:
-			if p.service != netlab.Calc {
+		case event.OpRecv:
+			if p.service != service.Calc {
 				lines = append(lines, transcriptLine{e.Actor, false, e.Data})
 				continue
 			}
@@ -289,7 +291,7 @@ func transcriptText(t transcriptLine, st *theme.Styles) string {
 func (p *labPane) failedView(width, height int) string {
 	st := p.c.Styles
 	lines := []string{"", st.Error.Render("The server could not start: " + p.err.Error())}
-	var ce *netlab.CallError
+	var ce *sock.CallError
 	if errors.As(p.err, &ce) && ce.Hint() != "" {
 		lines = append(lines, st.Muted.Render("hint: "+ce.Hint()))
 	}

@@ -3,7 +3,8 @@ package ui
 import (
 	"net/netip"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -54,12 +55,12 @@ func (c *labViewCache) transcriptDone() {
 }
 
 type historyID struct {
-	first  *netlab.Event
+	first  *event.Event
 	n      int
 	lo, hi uint64
 }
 
-func idOf(events []netlab.Event) historyID {
+func idOf(events []event.Event) historyID {
 	if len(events) == 0 {
 		return historyID{}
 	}
@@ -74,7 +75,7 @@ type transcriptKey struct {
 }
 
 type sockKey struct {
-	first *netlab.SockInfo
+	first *sock.SockInfo
 	n     int
 	width int
 	table sockTable
@@ -104,7 +105,7 @@ func (c *labViewCache) transcript(k transcriptKey, draw func() []string) []strin
 }
 
 // sockets is a socket table's lines; only the latest snapshot's are kept.
-func (c *labViewCache) sockets(socks []netlab.SockInfo, width int, table sockTable, draw func() []string) []string {
+func (c *labViewCache) sockets(socks []sock.SockInfo, width int, table sockTable, draw func() []string) []string {
 	k := sockKey{n: len(socks), width: width, table: table}
 	if len(socks) > 0 {
 		k.first = &socks[0]

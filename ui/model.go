@@ -10,7 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/lessonpane"
 	"github.com/socklab/socklab/ui/theme"
@@ -68,8 +68,8 @@ func NewModel(opts Options) *Model {
 	default:
 		m.panes = make([]pane, common.PaneCount)
 		m.panes[common.PaneLessons] = lessonpane.New(&c.Common, opts.Lessons, opts.Wire)
-		m.panes[common.PaneEcho] = newLabPane(c, common.PaneEcho, netlab.Echo, echoPort)
-		m.panes[common.PaneCalc] = newLabPane(c, common.PaneCalc, netlab.Calc, calcPort)
+		m.panes[common.PaneEcho] = newLabPane(c, common.PaneEcho, service.Echo, echoPort)
+		m.panes[common.PaneCalc] = newLabPane(c, common.PaneCalc, service.Calc, calcPort)
 	}
 	m.inited = make([]bool, len(m.panes))
 	m.active = first

@@ -8,7 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/ladder"
 )
@@ -80,7 +80,7 @@ func TestStepMode(t *testing.T) {
 	calc := p.m.panes[common.PaneCalc].(*labPane)
 	p.waitFor("client connected", func() bool {
 		for _, s := range calc.feed.Socks {
-			if s.Actor == "client 1" && s.State == netlab.StateEstablished {
+			if s.Actor == "client 1" && s.State == event.StateEstablished {
 				return true
 			}
 		}
@@ -99,7 +99,7 @@ func TestStepMode(t *testing.T) {
 	// as client 1 is in, and may do so after step mode began).
 	p.waitFor("the send at the gate", func() bool {
 		for _, c := range calc.feed.Pending {
-			if c.Op == netlab.OpSend {
+			if c.Op == event.OpSend {
 				return true
 			}
 		}
@@ -110,7 +110,7 @@ func TestStepMode(t *testing.T) {
 	// The explanation is the one of the call n lets through: the oldest at
 	// the gate (the server's next accept may have queued before the send).
 	p.waitFor("the explanation of the next call", func() bool {
-		return len(calc.feed.Pending) > 0 && strings.Contains(p.screen(), netlab.Explain(calc.feed.Pending[0].Op))
+		return len(calc.feed.Pending) > 0 && strings.Contains(p.screen(), event.Explain(calc.feed.Pending[0].Op))
 	})
 	// Nothing moves without a step.
 	if strings.Contains(p.screen(), "c1 ‹ 2") {
@@ -143,7 +143,7 @@ func TestAddRemoveClients(t *testing.T) {
 	p.waitFor("three established clients", func() bool {
 		n := 0
 		for _, s := range echo.feed.Socks {
-			if ladder.IsClient(s.Role) && s.State == netlab.StateEstablished {
+			if ladder.IsClient(s.Role) && s.State == event.StateEstablished {
 				n++
 			}
 		}
@@ -163,7 +163,7 @@ func TestAddRemoveClients(t *testing.T) {
 	// The server sees EOF from client 3 and closes its side.
 	p.waitFor("EOF on the server", func() bool {
 		for _, e := range echo.feed.History {
-			if e.Actor == "server" && e.Op == netlab.OpRecv && e.Result == 0 {
+			if e.Actor == "server" && e.Op == event.OpRecv && e.Result == 0 {
 				return true
 			}
 		}
@@ -172,7 +172,7 @@ func TestAddRemoveClients(t *testing.T) {
 	p.waitScreen("2 clients")
 	p.waitFor("client 3 in TIME_WAIT", func() bool {
 		for _, s := range echo.feed.Socks {
-			if s.Actor == "client 3" && s.State == netlab.StateTimeWait {
+			if s.Actor == "client 3" && s.State == event.StateTimeWait {
 				return true
 			}
 		}

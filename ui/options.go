@@ -6,6 +6,8 @@ import (
 	"net/netip"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/ui/exercise"
 	"github.com/socklab/socklab/ui/lessonpane"
 	"github.com/socklab/socklab/ui/progressview"
@@ -23,7 +25,7 @@ type Options struct {
 	Lessons lessonpane.Options
 	// Trace, if set, gets every event of the lab panes in causal order (the
 	// command line's --trace-file writes it; the UI does no I/O itself).
-	Trace netlab.Sink
+	Trace event.Sink
 	// Wire says whether the labs capture the segments on lo, or why not.
 	Wire netlab.WireConfig
 
@@ -41,8 +43,8 @@ type Options struct {
 type ClassOptions struct {
 	// Server listens already and is served by the command, which also closes
 	// it: the pane only looks at it (Snapshot) and holds or frees its accept.
-	Server *netlab.Class
-	// Reach are the addresses students can type (netlab.ReachableAddrs).
+	Server *service.Class
+	// Reach are the addresses students can type (service.ReachableAddrs).
 	Reach []netip.Addr
 	// Exercises are checked per student (class --exercise): a ✓ column
 	// each and "N/M done" in the room.
@@ -54,7 +56,7 @@ type ClassOptions struct {
 // ConnectOptions are what socklab connect hands the UI.
 type ConnectOptions struct {
 	Addr    netip.AddrPort // the server, on another machine (or this one)
-	Service string         // netlab.Echo or netlab.Calc
+	Service string         // service.Echo or service.Calc
 	// ServiceWhy says how the service was chosen ("--service calc", "port
 	// 1081 is the calculator's"): shown, so a wrong guess is plain.
 	ServiceWhy string
@@ -97,6 +99,6 @@ type Exercise = exercise.Exercise
 func ParseExercises(src string) ([]Exercise, error) { return exercise.Parse(src) }
 
 // ExercisesDone checks every exercise for every student (see exercise.Done).
-func ExercisesDone(ex []Exercise, ts []netlab.StudentTally) (all int, each [][]bool) {
+func ExercisesDone(ex []Exercise, ts []service.StudentTally) (all int, each [][]bool) {
 	return exercise.Done(ex, ts)
 }

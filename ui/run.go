@@ -9,7 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // ErrTerminalLost is Run's error when the terminal went away (a hang-up,
@@ -28,7 +28,7 @@ var ErrTerminalLost = errors.New("the terminal went away")
 // on without one, holding its sockets.
 func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error {
 	var (
-		panicked atomic.Pointer[netlab.PanicError]
+		panicked atomic.Pointer[event.PanicError]
 		p        *tea.Program
 		started  = make(chan struct{}) // the program's event loop runs
 		ran      = make(chan struct{}) // p.Run returned
@@ -46,7 +46,7 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 			}
 		}()
 	}
-	defer netlab.OnPanic(func(pe *netlab.PanicError) {
+	defer event.OnPanic(func(pe *event.PanicError) {
 		if panicked.CompareAndSwap(nil, pe) {
 			kill()
 		}

@@ -3,7 +3,7 @@ package ui
 import (
 	"testing"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui/common"
 	"github.com/socklab/socklab/ui/feed"
 	"github.com/socklab/socklab/ui/theme"
@@ -42,7 +42,7 @@ func TestViewCacheShowsWhatFreshViewShows(t *testing.T) {
 		{"typing (other keys in the footer)", func() { p.typing = true }},
 		{"not typing", func() { p.typing = false }},
 		{"a new snapshot", func() {
-			socks := append([]netlab.SockInfo(nil), p.feed.Socks...)
+			socks := append([]sock.SockInfo(nil), p.feed.Socks...)
 			socks = socks[:len(socks)-1]
 			p.feed.Socks = socks
 		}},

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -58,7 +58,7 @@ type summaryRow struct {
 // each has done) to PREFIX.csv and PREFIX.json (new files: an existing one
 // is never overwritten; prefix "" is socklab-class-DATE-TIME of now) and
 // returns their paths.
-func WriteSummary(prefix string, now time.Time, ts []netlab.StudentTally, ex []ui.Exercise) ([]string, error) {
+func WriteSummary(prefix string, now time.Time, ts []service.StudentTally, ex []ui.Exercise) ([]string, error) {
 	if prefix == "" {
 		prefix = "socklab-class-" + now.Format("20060102-150405")
 	}

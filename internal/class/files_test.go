@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -43,7 +43,7 @@ func TestWriteSummaryNewFilesOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := []netlab.StudentTally{
+	ts := []service.StudentTally{
 		{Addr: netip.MustParseAddr("10.0.0.7"), Connections: 2, Requests: 6, ClosedClean: 1, BytesIn: 30, BytesOut: 40},
 		{Addr: netip.MustParseAddr("10.0.0.8"), Connections: 1, Requests: 1},
 	}

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/internal/output"
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui"
 )
 
 // Session is one class: its server and what is kept of it.
 type Session struct {
-	Config    netlab.ClassConfig
+	Config    service.ClassConfig
 	Exercises []ui.Exercise
 	Trace     *output.Trace // the server's calls; nil: not traced
 	Hold      bool          // start with accept held (n lets one run)
@@ -26,13 +27,13 @@ type Session struct {
 // summary and says its paths on stdout. The first error of show, the
 // server, the trace and the summary is returned; Run closes s.Trace on
 // every path.
-func (s Session) Run(ctx context.Context, stdout, stderr io.Writer, show func(context.Context, *netlab.Class) error) error {
+func (s Session) Run(ctx context.Context, stdout, stderr io.Writer, show func(context.Context, *service.Class) error) error {
 	cfg := s.Config
 	if s.Trace != nil {
 		defer s.Trace.Drop("socklab stopped before the trace was written") // a no-op once closed
-		cfg.Server.Tracer = netlab.Tracer{Actor: "server", Sink: s.Trace}
+		cfg.Server.Tracer = sock.Tracer{Actor: "server", Sink: s.Trace}
 	}
-	cls, err := netlab.ListenClass(ctx, cfg)
+	cls, err := service.ListenClass(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -12,11 +12,12 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/internal/output"
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
-func calcRoom() netlab.ClassConfig {
-	return netlab.ClassConfig{Linger: time.Second, Server: netlab.ServerConfig{Service: netlab.Calc,
+func calcRoom() service.ClassConfig {
+	return service.ClassConfig{Linger: time.Second, Server: service.ServerConfig{Service: service.Calc,
 		Addr: netip.MustParseAddrPort("127.0.0.1:0"), MaxClients: 8, PerStudent: 8, IdleTimeout: -1, RequestTimeout: time.Second}}
 }
 
@@ -37,8 +38,8 @@ func TestSessionTracesAndSummarises(t *testing.T) {
 	var stdout bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	err = s.Run(ctx, &stdout, &bytes.Buffer{}, func(ctx context.Context, cls *netlab.Class) error {
-		c, err := netlab.Dial(ctx, netlab.Tracer{}, netlab.Calc, cls.Addr())
+	err = s.Run(ctx, &stdout, &bytes.Buffer{}, func(ctx context.Context, cls *service.Class) error {
+		c, err := service.Dial(ctx, sock.Tracer{}, service.Calc, cls.Addr())
 		if err != nil {
 			return err
 		}
@@ -86,7 +87,7 @@ func TestSessionListenErrorDropsTheTrace(t *testing.T) {
 	cfg := calcRoom()
 	cfg.Server.Addr = netip.MustParseAddrPort("192.0.2.1:0") // TEST-NET-1: no interface has it
 	s := Session{Config: cfg, Trace: tr, Summary: filepath.Join(dir, "room")}
-	err = s.Run(context.Background(), &bytes.Buffer{}, &bytes.Buffer{}, func(context.Context, *netlab.Class) error {
+	err = s.Run(context.Background(), &bytes.Buffer{}, &bytes.Buffer{}, func(context.Context, *service.Class) error {
 		t.Error("the view ran for a room that does not listen")
 		return nil
 	})

@@ -9,13 +9,15 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/safetext"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // Config is what REPL connects to and where its lines come from and go.
 type Config struct {
-	Service string         // netlab.Echo or netlab.Calc
+	Service string         // service.Echo or service.Calc
 	Addr    netip.AddrPort // the server
 	In      io.Reader      // one request a line
 	Out     io.Writer      // the replies, and nothing else unless Prompt
@@ -31,10 +33,10 @@ type Config struct {
 // reply to cfg.Out. It ends at the end of the input, at a line "quit", or
 // when ctx is done, even while it waits for a line (nil in all three).
 func REPL(ctx context.Context, cfg Config) error {
-	tr := netlab.Tracer{Actor: "client"}
-	var sub *netlab.Sub
+	tr := sock.Tracer{Actor: "client"}
+	var sub *event.Sub
 	if cfg.Trace != nil {
-		log := netlab.NewLog(1)
+		log := event.NewLog(1)
 		sub = log.Subscribe(1 << 14)
 		tr.Sink = log
 	}
@@ -52,7 +54,7 @@ func REPL(ctx context.Context, cfg Config) error {
 		}
 	}
 	defer flushTrace()
-	c, err := netlab.Dial(ctx, tr, cfg.Service, cfg.Addr)
+	c, err := service.Dial(ctx, tr, cfg.Service, cfg.Addr)
 	flushTrace()
 	if err != nil {
 		return err
@@ -78,7 +80,7 @@ func REPL(ctx context.Context, cfg Config) error {
 		if !ok {
 			return nil
 		}
-		if cfg.Service == netlab.Echo {
+		if cfg.Service == service.Echo {
 			if strings.TrimSpace(line) == "quit" {
 				return nil
 			}
@@ -137,7 +139,7 @@ func readLines(in io.Reader, stop <-chan struct{}) (<-chan string, <-chan error)
 }
 
 func replyErr(err error) error {
-	if errors.Is(err, netlab.ErrClosedByPeer) {
+	if errors.Is(err, service.ErrClosedByPeer) {
 		return errors.New("the server closed the connection before replying")
 	}
 	return err

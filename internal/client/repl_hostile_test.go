@@ -9,15 +9,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/safetext"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // TestREPLHostileServer: the REPL prints a hostile server's
 // replies (title-setting OSC 0, clipboard OSC 52, C1, bidi) only as
 // visible escapes, for calc and echo.
 func TestREPLHostileServer(t *testing.T) {
-	for _, service := range []string{netlab.Calc, netlab.Echo} {
+	for _, svc := range []string{service.Calc, service.Echo} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -35,7 +35,7 @@ func TestREPLHostileServer(t *testing.T) {
 					return
 				}
 				h := safetext.Hostile[i%len(safetext.Hostile)]
-				if service == netlab.Echo {
+				if svc == service.Echo {
 					// as many bytes as were sent, so the client takes them as the echo
 					h = (h + strings.Repeat("x", len(line)))[:len(line)-1] + "\n"
 				} else {
@@ -50,15 +50,15 @@ func TestREPLHostileServer(t *testing.T) {
 		}
 		var out bytes.Buffer
 		addr := netip.MustParseAddrPort(ln.Addr().String())
-		if err := REPL(context.Background(), Config{Service: service, Addr: addr, In: strings.NewReader(in.String()), Out: &out}); err != nil {
-			t.Fatalf("%s: %v ", service, err)
+		if err := REPL(context.Background(), Config{Service: svc, Addr: addr, In: strings.NewReader(in.String()), Out: &out}); err != nil {
+			t.Fatalf("%s: %v ", svc, err)
 		}
 		ln.Close()
 		if r, bad := safetext.Raw(out.String()); bad {
-			t.Errorf("%s: raw %U reached the terminal:\n%q", service, r, out.String())
+			t.Errorf("%s: raw %U reached the terminal:\n%q", svc, r, out.String())
 		}
 		if !strings.Contains(out.String(), `\x1b]0;owned`) {
-			t.Errorf("%s: the hostile replies are not shown (as escapes); the test tests nothing:\n%q", service, out.String())
+			t.Errorf("%s: the hostile replies are not shown (as escapes); the test tests nothing:\n%q", svc, out.String())
 		}
 	}
 }

@@ -10,15 +10,15 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // server runs socklab's own server for service on loopback until the test
 // ends.
-func server(t *testing.T, service string) netip.AddrPort {
+func server(t *testing.T, svc string) netip.AddrPort {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := netlab.Listen(ctx, netlab.ServerConfig{Service: service, Addr: netip.MustParseAddrPort("127.0.0.1:0")})
+	srv, err := service.Listen(ctx, service.ServerConfig{Service: svc, Addr: netip.MustParseAddrPort("127.0.0.1:0")})
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -30,9 +30,9 @@ func server(t *testing.T, service string) netip.AddrPort {
 }
 
 func TestREPLEcho(t *testing.T) {
-	addr := server(t, netlab.Echo)
+	addr := server(t, service.Echo)
 	var out, trace bytes.Buffer
-	err := REPL(context.Background(), Config{Service: netlab.Echo, Addr: addr,
+	err := REPL(context.Background(), Config{Service: service.Echo, Addr: addr,
 		In: strings.NewReader("hello\r\nworld\nquit\nnot sent\n"), Out: &out, Trace: &trace})
 	if err != nil {
 		t.Fatal(err)
@@ -54,9 +54,9 @@ func TestREPLEcho(t *testing.T) {
 }
 
 func TestREPLCalcPromptsOnATerminal(t *testing.T) {
-	addr := server(t, netlab.Calc)
+	addr := server(t, service.Calc)
 	var out bytes.Buffer
-	err := REPL(context.Background(), Config{Service: netlab.Calc, Addr: addr,
+	err := REPL(context.Background(), Config{Service: service.Calc, Addr: addr,
 		In: strings.NewReader("2+3*4\n2**10\n"), Out: &out, Prompt: true})
 	if err != nil {
 		t.Fatal(err)
@@ -67,9 +67,9 @@ func TestREPLCalcPromptsOnATerminal(t *testing.T) {
 }
 
 func TestREPLCalcQuitIsSentAndAnswered(t *testing.T) {
-	addr := server(t, netlab.Calc)
+	addr := server(t, service.Calc)
 	var out bytes.Buffer
-	err := REPL(context.Background(), Config{Service: netlab.Calc, Addr: addr,
+	err := REPL(context.Background(), Config{Service: service.Calc, Addr: addr,
 		In: strings.NewReader("1+1\nquit\n3+3\n"), Out: &out})
 	if err != nil {
 		t.Fatal(err)
@@ -94,13 +94,13 @@ func (w *signalWriter) Write(p []byte) (int, error) {
 // TestREPLEndsOnCancelWhileWaiting: ctrl+c (the context) ends the client
 // while it waits for a line that never comes.
 func TestREPLEndsOnCancelWhileWaiting(t *testing.T) {
-	addr := server(t, netlab.Echo)
+	addr := server(t, service.Echo)
 	in, feed := io.Pipe()
 	defer feed.Close() // ends the reader goroutine after the test
 	out := &signalWriter{wrote: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- REPL(ctx, Config{Service: netlab.Echo, Addr: addr, In: in, Out: out, Prompt: true}) }()
+	go func() { done <- REPL(ctx, Config{Service: service.Echo, Addr: addr, In: in, Out: out, Prompt: true}) }()
 	<-out.wrote // the prompt: it waits for the first line
 	cancel()
 	if err := <-done; err != nil {
@@ -109,10 +109,10 @@ func TestREPLEndsOnCancelWhileWaiting(t *testing.T) {
 }
 
 func TestREPLReadErrorIsReturned(t *testing.T) {
-	addr := server(t, netlab.Echo)
+	addr := server(t, service.Echo)
 	in, feed := io.Pipe()
 	feed.CloseWithError(io.ErrUnexpectedEOF)
-	err := REPL(context.Background(), Config{Service: netlab.Echo, Addr: addr, In: in, Out: io.Discard})
+	err := REPL(context.Background(), Config{Service: service.Echo, Addr: addr, In: in, Out: io.Discard})
 	if err != io.ErrUnexpectedEOF {
 		t.Fatalf("got %v, want the reader's error", err)
 	}
@@ -121,7 +121,7 @@ func TestREPLReadErrorIsReturned(t *testing.T) {
 // TestREPLServerClosesBeforeReplying: a server that takes the request and
 // closes is one plain error, not an errno the student has to decode.
 func TestREPLServerClosesBeforeReplying(t *testing.T) {
-	for _, service := range []string{netlab.Echo, netlab.Calc} {
+	for _, svc := range []string{service.Echo, service.Calc} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -136,12 +136,12 @@ func TestREPLServerClosesBeforeReplying(t *testing.T) {
 			c.Read(make([]byte, 100))
 			c.Close()
 		}()
-		err = REPL(context.Background(), Config{Service: service, Addr: netip.MustParseAddrPort(ln.Addr().String()),
+		err = REPL(context.Background(), Config{Service: svc, Addr: netip.MustParseAddrPort(ln.Addr().String()),
 			In: strings.NewReader("2+2\n"), Out: io.Discard})
 		ln.Close()
 		<-accepted
 		if err == nil || !strings.Contains(err.Error(), "the server closed the connection before replying") {
-			t.Errorf("%s: got %v, want the server closed the connection before replying", service, err)
+			t.Errorf("%s: got %v, want the server closed the connection before replying", svc, err)
 		}
 	}
 }

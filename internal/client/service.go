@@ -3,24 +3,24 @@ package client
 import (
 	"fmt"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // ServiceFor is the rule for the protocol of socklab connect: the --service
 // flag if given; otherwise calc on the calculator tutorial's port 1081 and
 // echo on any other. Nothing is sent to find out, so it says which rule
 // chose (why), and a wrong guess is plain on screen.
-func ServiceFor(flag string, port uint16) (service, why string, err error) {
-	calcPort := netlab.DefaultPort(netlab.Calc)
+func ServiceFor(flag string, port uint16) (name, why string, err error) {
+	calcPort := service.DefaultPort(service.Calc)
 	switch flag {
-	case netlab.Echo, netlab.Calc:
+	case service.Echo, service.Calc:
 		return flag, "--service " + flag, nil
 	case "":
 	default:
 		return "", "", fmt.Errorf("--service %q: want echo or calc", flag)
 	}
-	if netlab.ServiceForPort(port) == netlab.Calc {
-		return netlab.Calc, fmt.Sprintf("port %d is the calculator's (--service echo to change)", calcPort), nil
+	if service.ServiceForPort(port) == service.Calc {
+		return service.Calc, fmt.Sprintf("port %d is the calculator's (--service echo to change)", calcPort), nil
 	}
-	return netlab.Echo, fmt.Sprintf("port %d: echo unless --service calc", port), nil
+	return service.Echo, fmt.Sprintf("port %d: echo unless --service calc", port), nil
 }

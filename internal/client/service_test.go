@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 func TestServiceForRule(t *testing.T) {
@@ -14,11 +14,11 @@ func TestServiceForRule(t *testing.T) {
 		want    string
 		whyPart string
 	}{
-		{"", 1081, netlab.Calc, "port 1081 is the calculator's"},
-		{"", 65432, netlab.Echo, "echo unless --service calc"},
-		{"", 1080, netlab.Echo, "port 1080"},
-		{"calc", 9000, netlab.Calc, "--service calc"},
-		{"echo", 1081, netlab.Echo, "--service echo"},
+		{"", 1081, service.Calc, "port 1081 is the calculator's"},
+		{"", 65432, service.Echo, "echo unless --service calc"},
+		{"", 1080, service.Echo, "port 1080"},
+		{"calc", 9000, service.Calc, "--service calc"},
+		{"echo", 1081, service.Echo, "--service echo"},
 	} {
 		got, why, err := ServiceFor(tc.flag, tc.port)
 		if err != nil || got != tc.want || !strings.Contains(why, tc.whyPart) {

@@ -13,16 +13,16 @@ import (
 	"sync"
 
 	"github.com/socklab/socklab/lessons"
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/safetext"
 )
 
 // Collector keeps a run's events (in the order the check.StateMover gives
 // them) for the handout written when the program ended. It is a
-// netlab.Sink.
+// event.Sink.
 type Collector struct {
 	mu      sync.Mutex
-	evs     []netlab.Event
+	evs     []event.Event
 	dropped int
 }
 
@@ -31,7 +31,7 @@ type Collector struct {
 const History = 20000
 
 // Emit keeps e, or counts it when History events are kept already.
-func (c *Collector) Emit(e netlab.Event) {
+func (c *Collector) Emit(e event.Event) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.evs) >= History {
@@ -49,7 +49,7 @@ func (c *Collector) Write(w io.Writer, argv []string, wire string, output string
 	return write(w, argv, wire, c.evs, c.dropped, output)
 }
 
-func write(w io.Writer, argv []string, wire string, evs []netlab.Event, dropped int, output string) error {
+func write(w io.Writer, argv []string, wire string, evs []event.Event, dropped int, output string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# socklab run: %s\n\n", inlineCode(strings.Join(argv, " ")))
 	fmt.Fprintf(&b, "_Recorded by `socklab run --format md`: every line below is what the kernel reported on the machine that ran it (%s)._\n\n", safetext.String(wire))

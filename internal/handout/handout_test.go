@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
-func note(s string) netlab.Event {
-	return netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: s}
+func note(s string) event.Event {
+	return event.Event{Kind: event.KindNote, Actor: "lab", FD: -1, Note: s}
 }
 
 // blocks is the lines inside the code blocks of md.

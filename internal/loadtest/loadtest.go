@@ -17,8 +17,10 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/socklab/socklab/internal/output"
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/bench"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -113,10 +115,10 @@ func Run(ctx context.Context, stdout, stderr io.Writer, cfg bench.Config, own Ow
 
 // startServer starts the in-process server own describes.
 func startServer(ctx context.Context, load bench.Config, own Own) (netip.AddrPort, func(), error) {
-	service := load.Service
+	svc := load.Service
 	lo := netip.MustParseAddrPort("127.0.0.1:0")
 	if own.Bare {
-		if service != netlab.Echo {
+		if svc != service.Echo {
 			return netip.AddrPort{}, nil, fmt.Errorf("--bare is an echo server: use bench echo")
 		}
 		b, err := bench.StartBareEcho(lo)
@@ -125,7 +127,7 @@ func startServer(ctx context.Context, load bench.Config, own Own) (netip.AddrPor
 		}
 		return b.Addr(), func() { b.Close() }, nil
 	}
-	cfg := netlab.ServerConfig{Service: service, Addr: lo, Sequential: own.Sequential,
+	cfg := service.ServerConfig{Service: svc, Addr: lo, Sequential: own.Sequential,
 		MaxClients: max(512, load.Clients+16), Backlog: max(16, min(load.Clients, 4096))}
 	var tr *output.Trace
 	if own.TraceFile != "" {
@@ -134,7 +136,7 @@ func startServer(ctx context.Context, load bench.Config, own Own) (netip.AddrPor
 		if tr, err = output.CreateTrace("--trace-file", own.TraceFile, output.Text, bench.TraceQueue); err != nil {
 			return netip.AddrPort{}, nil, err
 		}
-		cfg.Tracer = netlab.NewSequencer(tr.TraceWriter).Tracer("server", netlab.RoleServer)
+		cfg.Tracer = sock.NewSequencer(tr.TraceWriter).Tracer("server", event.RoleServer)
 	}
 	srv, err := bench.StartServer(ctx, cfg)
 	if err != nil {
@@ -155,13 +157,13 @@ func startServer(ctx context.Context, load bench.Config, own Own) (netip.AddrPor
 	}, nil
 }
 
-// Compare measures socklab's servers for service against the bare echo
+// Compare measures socklab's servers for svc against the bare echo
 // server side by side, at 1 client and at clients, in three interleaved
 // rounds (of a third of duration each, at least half a second), requests
 // of size bytes, and writes the table to stdout (each round to stderr).
-func Compare(ctx context.Context, stdout, stderr io.Writer, service string, clients int, duration time.Duration, size int) error {
+func Compare(ctx context.Context, stdout, stderr io.Writer, svc string, clients int, duration time.Duration, size int) error {
 	modes := bench.EchoModes
-	if service == netlab.Calc {
+	if svc == service.Calc {
 		modes = bench.CalcModes
 	}
 	counts := []int{1}

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/bench"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // TestOwnTracedServer: with no address, Run starts socklab's server, here
@@ -20,7 +20,7 @@ import (
 func TestOwnTracedServer(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "trace")
 	var stdout, stderr bytes.Buffer
-	cfg := bench.Config{Service: netlab.Echo, Clients: 2, Duration: 200 * time.Millisecond, Size: 16}
+	cfg := bench.Config{Service: service.Echo, Clients: 2, Duration: 200 * time.Millisecond, Size: 16}
 	if err := Run(context.Background(), &stdout, &stderr, cfg, Own{TraceFile: path}); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
@@ -41,7 +41,7 @@ func TestNobodyServedIsOneError(t *testing.T) {
 	addr := netip.MustParseAddrPort(ln.Addr().String())
 	ln.Close() // nobody listens there now
 	var stdout bytes.Buffer
-	cfg := bench.Config{Service: netlab.Echo, Addr: addr, Clients: 1, Duration: 100 * time.Millisecond, Size: 16}
+	cfg := bench.Config{Service: service.Echo, Addr: addr, Clients: 1, Duration: 100 * time.Millisecond, Size: 16}
 	err = Run(context.Background(), &stdout, &bytes.Buffer{}, cfg, Own{})
 	if err == nil || !strings.Contains(err.Error(), "no client was served") || stdout.Len() != 0 {
 		t.Fatalf("got %v and report %q; want one error and no report of zeros", err, stdout.String())
@@ -49,7 +49,7 @@ func TestNobodyServedIsOneError(t *testing.T) {
 }
 
 func TestBareIsEchoOnly(t *testing.T) {
-	cfg := bench.Config{Service: netlab.Calc, Clients: 1, Duration: 100 * time.Millisecond, Size: 16}
+	cfg := bench.Config{Service: service.Calc, Clients: 1, Duration: 100 * time.Millisecond, Size: 16}
 	if err := Run(context.Background(), &bytes.Buffer{}, &bytes.Buffer{}, cfg, Own{Bare: true}); err == nil || !strings.Contains(err.Error(), "--bare is an echo server") {
 		t.Fatalf("got %v", err)
 	}

@@ -4,12 +4,13 @@ import (
 	"fmt"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/wire"
 )
 
 // Pcap is a --pcap file: the captured segments of labs, pcapng, each
 // commented with its call.
 type Pcap struct {
-	*netlab.PcapSink
+	*wire.PcapSink
 	file *File
 }
 
@@ -22,7 +23,7 @@ func OpenPcap(path string, w netlab.WireConfig) (*Pcap, error) {
 		return nil, fmt.Errorf("--pcap needs the wire, which is off: %s", netlab.WireStatus{Why: w.Off, Hint: w.Hint})
 	}
 	if !w.Private {
-		c, err := netlab.OpenCapture()
+		c, err := wire.OpenCapture()
 		if err != nil {
 			return nil, fmt.Errorf("--pcap needs the wire, and the kernel refused a capture on lo: %v", err)
 		}
@@ -32,7 +33,7 @@ func OpenPcap(path string, w netlab.WireConfig) (*Pcap, error) {
 	if err != nil {
 		return nil, err
 	}
-	sink, err := netlab.NewPcapSink(file)
+	sink, err := wire.NewPcapSink(file)
 	if err != nil {
 		file.Finish(err)
 		return nil, fmt.Errorf("--pcap %s: %w", path, err)

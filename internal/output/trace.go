@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // Format is how a trace's lines are written.
@@ -15,11 +15,11 @@ const (
 	JSON               // JSON lines (docs/TRACE-FORMAT.md)
 )
 
-// Trace is a command's trace lines, written by a netlab.TraceWriter (a
+// Trace is a command's trace lines, written by a event.TraceWriter (a
 // bounded queue: a slow output drops lines and says so, and never stalls a
 // socket) to a File or to the standard output.
 type Trace struct {
-	*netlab.TraceWriter
+	*event.TraceWriter
 	file *File // nil: not a file
 }
 
@@ -38,14 +38,14 @@ func CreateTrace(flag, path string, f Format, queue int) (*Trace, error) {
 	return &Trace{TraceWriter: newWriter(file, f, queue), file: file}, nil
 }
 
-func newWriter(w io.Writer, f Format, queue int) *netlab.TraceWriter {
+func newWriter(w io.Writer, f Format, queue int) *event.TraceWriter {
 	if f == JSON {
-		return netlab.NewJSONTraceWriter(w, queue)
+		return event.NewJSONTraceWriter(w, queue)
 	}
-	return netlab.NewTraceWriter(w, queue)
+	return event.NewTraceWriter(w, queue)
 }
 
-// Close ends the trace (waiting at most netlab.CloseWait for an output that
+// Close ends the trace (waiting at most event.CloseWait for an output that
 // stopped taking lines) and then its file, put in place only if every line
 // was written. Lines lost because the output could not keep up are said on
 // stderr; lines that could not be written are an Error.

@@ -9,10 +9,12 @@ import (
 	"testing"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/wire"
 )
 
-func note(s string) netlab.Event {
-	return netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: s}
+func note(s string) event.Event {
+	return event.Event{Kind: event.KindNote, Actor: "lab", FD: -1, Note: s}
 }
 
 func TestTraceFileHoldsEveryLine(t *testing.T) {
@@ -81,7 +83,7 @@ func TestPcapNeedsTheWire(t *testing.T) {
 }
 
 func TestPcapClosedIsInPlaceAndDropAfterCloseKeepsIt(t *testing.T) {
-	if c, err := netlab.OpenCapture(); err != nil {
+	if c, err := wire.OpenCapture(); err != nil {
 		t.Skip("no capture on lo here:", err)
 	} else {
 		c.Close()

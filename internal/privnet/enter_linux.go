@@ -13,7 +13,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/wire"
 )
 
 // hostNetFD is where the copy finds its parent's network namespace (the
@@ -53,7 +54,7 @@ func isPrivateCopy(fd int) bool {
 func Enter(args []string) (n Network, code int, ran bool) {
 	if isPrivateCopy(hostNetFD) {
 		// The copy: bring lo up, then say so.
-		if err := netlab.LoopbackUp(); err != nil {
+		if err := wire.LoopbackUp(); err != nil {
 			return Host("could not bring up lo in the private network: "+err.Error(), ""), 0, false
 		}
 		return Network{private: true}, 0, false
@@ -127,7 +128,7 @@ func Enter(args []string) (n Network, code int, ran bool) {
 func startError(err error) string {
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
-		return strings.ToLower(netlab.ErrnoName(errno)) + ": " + errno.Error()
+		return strings.ToLower(event.ErrnoName(errno)) + ": " + errno.Error()
 	}
 	return err.Error()
 }

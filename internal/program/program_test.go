@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/check"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // seed is the argv of one of testdata/programs' Python programs.
@@ -60,7 +60,7 @@ func TestTraceClientProgramAsMarkdown(t *testing.T) {
 	// by binding :0 once, in the lab's own network (the host's here).
 	port := freePort(t)
 	var stdout, stderr bytes.Buffer
-	cfg := Config{Argv: seed(t, "echo_client.py", itoa(port)), Serve: netlab.Echo, Port: port}
+	cfg := Config{Argv: seed(t, "echo_client.py", itoa(port)), Serve: service.Echo, Port: port}
 	if err := Trace(testCtx(t), &stdout, &stderr, strings.NewReader(""), cfg, Markdown, 0); err != nil {
 		t.Fatalf("%v\nstderr: %s", err, stderr.String())
 	}

@@ -13,6 +13,9 @@ import (
 	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/check"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui"
 )
 
@@ -21,8 +24,8 @@ type Config struct {
 	Argv []string
 	Wire netlab.WireConfig
 	Pcap string // also write the captured segments to this pcapng file ("": none)
-	// Serve is socklab's server for a client program (netlab.Echo or
-	// netlab.Calc, on 127.0.0.1:Port); "": none.
+	// Serve is socklab's server for a client program (service.Echo or
+	// service.Calc, on 127.0.0.1:Port); "": none.
 	Serve string
 	Port  uint16
 	// Send are the lines socklab's client sends a server program, once it
@@ -31,11 +34,11 @@ type Config struct {
 }
 
 // role is the program's side of the conversation.
-func (c Config) role() netlab.Role {
+func (c Config) role() event.Role {
 	if c.Serve != "" {
-		return netlab.RoleClient
+		return event.RoleClient
 	}
-	return netlab.RoleServer
+	return event.RoleServer
 }
 
 // Format is how Trace writes what the program did.
@@ -52,7 +55,7 @@ const (
 // starts it in step mode (each call held until n).
 func Show(ctx context.Context, cfg Config, opts ui.Options, step bool) error {
 	closePcap := func() error { return nil }
-	var sink netlab.Sink
+	var sink event.Sink
 	if cfg.Pcap != "" {
 		p, err := output.OpenPcap(cfg.Pcap, cfg.Wire)
 		if err != nil {
@@ -104,24 +107,24 @@ func Show(ctx context.Context, cfg Config, opts ui.Options, step bool) error {
 // to stderr and its input comes from stdin. A program that ends with a
 // status other than 0 (not stopped by ctx) is an error.
 func Trace(ctx context.Context, stdout, stderr io.Writer, stdin io.Reader, cfg Config, f Format, timeout time.Duration) error {
-	var tw *netlab.TraceWriter
-	var sink netlab.Sink
+	var tw *event.TraceWriter
+	var sink event.Sink
 	// The text lines draw each state where it was read (check.StateMover);
 	// JSON lines stay one per event, as the kernel's answers came.
 	var mover *check.StateMover
 	var md *handout.Collector
 	switch f {
 	case JSON:
-		tw = netlab.NewJSONTraceWriter(stdout, 4096)
+		tw = event.NewJSONTraceWriter(stdout, 4096)
 		sink = tw
 	case Markdown:
 		// The handout is written at the end; tw writes nothing meanwhile.
-		tw = netlab.NewTraceWriter(io.Discard, 1)
+		tw = event.NewTraceWriter(io.Discard, 1)
 		md = &handout.Collector{}
 		mover = check.NewStateMover(md)
 		sink = mover
 	default:
-		tw = netlab.NewTraceWriter(stdout, 4096)
+		tw = event.NewTraceWriter(stdout, 4096)
 		mover = check.NewStateMover(tw)
 		sink = mover
 	}
@@ -132,7 +135,7 @@ func Trace(ctx context.Context, stdout, stderr io.Writer, stdin io.Reader, cfg C
 			tw.Close()
 			return err
 		}
-		sink, closePcap, dropPcap = netlab.Tee(sink, p), p.Close, p.Drop
+		sink, closePcap, dropPcap = event.Tee(sink, p), p.Close, p.Drop
 	}
 	s, err := check.StartSession(ctx, check.SessionConfig{Argv: cfg.Argv, Wire: cfg.Wire, Trace: sink, Role: cfg.role(),
 		Stdout: stderr, Stderr: stderr, Stdin: stdin})
@@ -170,8 +173,8 @@ func Trace(ctx context.Context, stdout, stderr io.Writer, stdin io.Reader, cfg C
 	return nil
 }
 
-func note(s string) netlab.Event {
-	return netlab.Event{Kind: netlab.KindNote, Actor: "lab", FD: -1, Note: s}
+func note(s string) event.Event {
+	return event.Event{Kind: event.KindNote, Actor: "lab", FD: -1, Note: s}
 }
 
 // startPeer starts socklab's side of the conversation: its server for a
@@ -179,7 +182,7 @@ func note(s string) netlab.Event {
 func startPeer(ctx context.Context, s *check.Session, cfg Config) error {
 	switch {
 	case cfg.Serve != "":
-		err := s.Lab.StartServer(netlab.ServerConfig{Service: cfg.Serve,
+		err := s.Lab.StartServer(service.ServerConfig{Service: cfg.Serve,
 			Addr: netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), cfg.Port)})
 		if err == nil {
 			_, err = s.Lab.ServerAddr(ctx)
@@ -201,7 +204,7 @@ func sendLines(ctx context.Context, s *check.Session, lines []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := netlab.Dial(ctx, s.Lab.Tracer("client 1", netlab.RoleClient), netlab.Echo, netlab.ConnectTarget(addr))
+	c, err := service.Dial(ctx, s.Lab.Tracer("client 1", event.RoleClient), service.Echo, sock.ConnectTarget(addr))
 	if err != nil {
 		return err
 	}

@@ -7,12 +7,14 @@ import (
 	"io"
 
 	"github.com/socklab/socklab/internal/output"
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // Config is a server to run and what to trace of it.
 type Config struct {
-	Server netlab.ServerConfig // its Tracer is set by Run
+	Server service.ServerConfig // its Tracer is set by Run
 	// Trace receives the server's calls; nil: none (--quiet), and the
 	// server takes socklab's untraced fast path.
 	Trace *output.Trace
@@ -30,17 +32,17 @@ func Run(ctx context.Context, stdout, stderr io.Writer, cfg Config) error {
 	// The Sequencer's events are kept until "listening on" is written;
 	// the writer behind them is a bounded queue that drops lines (counted
 	// in the trace) rather than stall a socket.
-	var held netlab.Holding
+	var held event.Holding
 	if cfg.Trace != nil {
-		seq := netlab.NewSequencer(&held)
-		cfg.Server.Tracer = seq.Tracer("server", netlab.RoleServer)
+		seq := sock.NewSequencer(&held)
+		cfg.Server.Tracer = seq.Tracer("server", event.RoleServer)
 		if cfg.Wire {
 			if _, err := seq.Capture(ctx); err != nil {
 				fmt.Fprintf(stderr, "wire: off — cannot capture on lo: %v; serve stays in the host's network, where capture needs CAP_NET_RAW (run as root, or sudo setcap cap_net_raw+ep on the binary)\n", err)
 			}
 		}
 	}
-	srv, err := netlab.Listen(ctx, cfg.Server)
+	srv, err := service.Listen(ctx, cfg.Server)
 	if err != nil {
 		if cfg.Trace != nil {
 			cfg.Trace.Drop("socklab stopped before the trace was written")
@@ -52,7 +54,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, cfg Config) error {
 		mode = "sequential, one client at a time"
 	}
 	fmt.Fprintf(stdout, "listening on %s (%s server, %s)\n", srv.Addr(), cfg.Server.Service, mode)
-	if !netlab.IsLoopback(srv.Addr().Addr()) {
+	if !sock.IsLoopback(srv.Addr().Addr()) {
 		fmt.Fprintf(stderr, "warning: %s is an open port: any machine that can reach this one may connect. "+
 			"Bind 127.0.0.1 (or ::1) to keep it on this machine.\n", srv.Addr())
 	}

@@ -12,7 +12,8 @@ import (
 	"testing"
 
 	"github.com/socklab/socklab/internal/output"
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // screen is one output that the banner and the trace share, as a terminal
@@ -58,8 +59,8 @@ func (s *screen) addr(t *testing.T) netip.AddrPort {
 	return a
 }
 
-func echoConfig(addr string) netlab.ServerConfig {
-	return netlab.ServerConfig{Service: netlab.Echo, Addr: netip.MustParseAddrPort(addr), MaxClients: 8}
+func echoConfig(addr string) service.ServerConfig {
+	return service.ServerConfig{Service: service.Echo, Addr: netip.MustParseAddrPort(addr), MaxClients: 8}
 }
 
 // TestBannerComesBeforeTheTrace: socket, bind and listen happen before
@@ -80,7 +81,7 @@ func TestBannerComesBeforeTheTrace(t *testing.T) {
 		done <- Run(ctx, out, &stderr, Config{Server: echoConfig("127.0.0.1:0"), Trace: tr})
 	}()
 	<-out.listening
-	c, err := netlab.Dial(ctx, netlab.Tracer{}, netlab.Echo, out.addr(t))
+	c, err := service.Dial(ctx, sock.Tracer{}, service.Echo, out.addr(t))
 	if err != nil {
 		t.Fatal(err)
 	}

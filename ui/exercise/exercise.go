@@ -1,6 +1,6 @@
 // Package exercise is socklab class's exercises: rules in the lessons' rule
 // language (lessons/rules) over what one student did in the session
-// (netlab.StudentTally), read from an exercise file (Parse) and checked
+// (service.StudentTally), read from an exercise file (Parse) and checked
 // per student (Done). It draws nothing; the class pane shows its marks.
 // It imports lessons/rules, netlab and netlab/safetext; nothing of ui.
 package exercise
@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/socklab/socklab/lessons/rules"
-	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/safetext"
+	"github.com/socklab/socklab/netlab/service"
 )
 
 // Exercise is one rule of class --exercise, in the lessons' rule language,
@@ -27,7 +27,7 @@ type Exercise struct {
 }
 
 // studentFields are what student.NAME may name, each from the session's
-// tally of that student (netlab.StudentTally).
+// tally of that student (service.StudentTally).
 var studentFields = []string{"requests", "connections", "open", "errors", "closed_cleanly", "bytes_in", "bytes_out"}
 
 // Max bounds an exercise file: each is a column on the projector.
@@ -79,7 +79,7 @@ func Parse(src string) ([]Exercise, error) {
 }
 
 // tallyEnv answers student.FIELD from one student's tally.
-type tallyEnv struct{ t netlab.StudentTally }
+type tallyEnv struct{ t service.StudentTally }
 
 func (e tallyEnv) Lookup(r rules.Ref) (rules.Value, error) {
 	t := e.t
@@ -103,7 +103,7 @@ func (e tallyEnv) Lookup(r rules.Ref) (rules.Value, error) {
 }
 
 // Done reports whether the student's session so far meets the rule.
-func (e Exercise) Done(t netlab.StudentTally) (bool, error) {
+func (e Exercise) Done(t service.StudentTally) (bool, error) {
 	v, err := e.expr.Eval(tallyEnv{t})
 	if err != nil {
 		return false, err
@@ -113,7 +113,7 @@ func (e Exercise) Done(t netlab.StudentTally) (bool, error) {
 
 // Done counts the students who met every rule, and the rules each
 // met: the header's "N/M done" and the summary file's column.
-func Done(ex []Exercise, ts []netlab.StudentTally) (all int, each [][]bool) {
+func Done(ex []Exercise, ts []service.StudentTally) (all int, each [][]bool) {
 	each = make([][]bool, len(ts))
 	for i, t := range ts {
 		each[i] = make([]bool, len(ex))

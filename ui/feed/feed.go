@@ -6,6 +6,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui/common"
 )
 
@@ -25,7 +27,7 @@ const (
 type EventsMsg struct {
 	to      common.PaneID
 	lab     *netlab.Lab
-	events  []netlab.Event
+	events  []event.Event
 	dropped uint64 // the subscription's drop count so far
 }
 
@@ -33,7 +35,7 @@ type EventsMsg struct {
 type snapshotMsg struct {
 	to    common.PaneID
 	lab   *netlab.Lab
-	socks []netlab.SockInfo
+	socks []sock.SockInfo
 	wire  netlab.WireStatus
 	gen   uint64
 }
@@ -67,15 +69,15 @@ func (m settleMsg) Target() common.PaneID   { return m.to }
 type Feed struct {
 	To  common.PaneID
 	lab *netlab.Lab
-	sub *netlab.Sub
+	sub *event.Sub
 
-	History []netlab.Event // newest last, at most HistoryCap
-	trimmed uint64         // events this feed let go of
-	dropped uint64         // events the subscription missed
-	Total   uint64         // events received
+	History []event.Event // newest last, at most HistoryCap
+	trimmed uint64        // events this feed let go of
+	dropped uint64        // events the subscription missed
+	Total   uint64        // events received
 
-	Pending []netlab.Event // KindPending not yet resolved, oldest first
-	Blocked []netlab.Event // KindBlocked not yet resolved
+	Pending []event.Event // KindPending not yet resolved, oldest first
+	Blocked []event.Event // KindBlocked not yet resolved
 
 	// Clients are the lab's running clients, oldest first, and ended says
 	// why each client that ended did; Stepping is the lab's mode. All three
@@ -85,7 +87,7 @@ type Feed struct {
 	LastEnded string // the newest OpActorEnd's note
 	Stepping  bool
 
-	Socks    []netlab.SockInfo
+	Socks    []sock.SockInfo
 	Wire     netlab.WireStatus // the lab's capture, read with the sockets
 	Snapped  bool              // a snapshot arrived
 	gen      uint64            // bumps with every batch
@@ -208,30 +210,30 @@ func (f *Feed) Update(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 // Add records events as if they had come from the lab's log, in order:
 // the history, the pending and blocked calls, the clients (tests and
 // benchmarks feed made-up events this way).
-func (f *Feed) Add(evs []netlab.Event) {
+func (f *Feed) Add(evs []event.Event) {
 	for _, e := range evs {
 		f.Total++
 		switch e.Kind {
-		case netlab.KindLab:
+		case event.KindLab:
 			f.labChange(e)
-			if e.Op != netlab.OpWire {
+			if e.Op != event.OpWire {
 				continue
 			}
 			// The wire's status is a row of the ladder: why there are (or
 			// are no) arrows, and how to get them.
-		case netlab.KindPending:
+		case event.KindPending:
 			f.Pending = append(f.Pending, e)
 			continue
-		case netlab.KindBlocked:
+		case event.KindBlocked:
 			f.Pending = removeCall(f.Pending, e.CallID)
 			f.Blocked = append(f.Blocked, e)
 			// A connect that waits has already sent its SYN: that is a row
 			// of the conversation (before the accept that answers it), not
 			// only a live marker.
-			if e.Op != netlab.OpConnect {
+			if e.Op != event.OpConnect {
 				continue
 			}
-		case netlab.KindCall:
+		case event.KindCall:
 			f.Pending = removeCall(f.Pending, e.CallID)
 			f.Blocked = removeCall(f.Blocked, e.CallID)
 		}
@@ -248,11 +250,11 @@ func (f *Feed) Add(evs []netlab.Event) {
 
 // labChange follows a change of the lab: a client started or ended, step
 // mode switched.
-func (f *Feed) labChange(e netlab.Event) {
+func (f *Feed) labChange(e event.Event) {
 	switch e.Op {
-	case netlab.OpActorStart:
+	case event.OpActorStart:
 		f.Clients = append(f.Clients, e.Actor)
-	case netlab.OpActorEnd:
+	case event.OpActorEnd:
 		for i, c := range f.Clients {
 			if c == e.Actor {
 				f.Clients = append(f.Clients[:i:i], f.Clients[i+1:]...)
@@ -264,14 +266,14 @@ func (f *Feed) labChange(e netlab.Event) {
 		}
 		f.ended[e.Actor] = e.Note
 		f.LastEnded = e.Note
-	case netlab.OpStepMode:
+	case event.OpStepMode:
 		f.Stepping = e.Result == 1
 	}
 }
 
 // removeCall drops the event of call id from list (pending and blocked
 // events are matched with their call's later events by CallID alone).
-func removeCall(list []netlab.Event, id netlab.CallID) []netlab.Event {
+func removeCall(list []event.Event, id event.CallID) []event.Event {
 	for i, e := range list {
 		if e.CallID == id {
 			return append(list[:i:i], list[i+1:]...)

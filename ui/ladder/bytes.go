@@ -7,7 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/safetext"
 	"github.com/socklab/socklab/ui/theme"
 )
@@ -28,11 +28,11 @@ func decodeRune(p []byte) (rune, int) {
 // the text character by character with each character's UTF-8 bytes in hex
 // underneath (an emoji shows its 4 bytes). Pure: used by the lab panes and
 // the lesson pane.
-func RenderBytes(e netlab.Event, width, height int, st *theme.Styles) string {
+func RenderBytes(e event.Event, width, height int, st *theme.Styles) string {
 	if height <= 0 || width <= 0 {
 		return ""
 	}
-	if e.Kind == netlab.KindPacket && e.Pkt != nil {
+	if e.Kind == event.KindPacket && e.Pkt != nil {
 		return RenderPacket(e, width, height, st)
 	}
 	if len(e.Data) == 0 {

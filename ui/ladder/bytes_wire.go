@@ -4,19 +4,18 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/socklab/socklab/netlab"
-	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/ui/theme"
 )
 
 // RenderPacket draws a captured segment in the bytes view: who sent it and
 // why, its header fields as decoded from the frame, then the frame's bytes
 // in hex with the printable ones beside them.
-func RenderPacket(e netlab.Event, width, height int, st *theme.Styles) string {
+func RenderPacket(e event.Event, width, height int, st *theme.Styles) string {
 	p := e.Pkt
 	s := &p.Seg
 	from := roleStyle(p.FromRole, st).Render(p.FromName())
-	if p.Origin == netlab.OriginKernel && p.From == "" {
+	if p.Origin == event.OriginKernel && p.From == "" {
 		from = st.Kernel.Render(p.FromName())
 	}
 	to := roleStyle(p.ToRole, st).Render(p.ToName())
@@ -30,13 +29,13 @@ func RenderPacket(e netlab.Event, width, height int, st *theme.Styles) string {
 	lines := []string{from + " → " + to + "  " + st.Wire.Render(label) + "  " + st.Muted.Render(p.Why)}
 	if s.Proto == "tcp" {
 		f := fmt.Sprintf("seq %d (%d)  ack %d (%d)  len %d", s.RelSeq, s.Seq, s.RelAck, s.Ack, s.Len)
-		if !s.Flags.Has(wire.FlagACK) {
+		if !s.Flags.Has(event.FlagACK) {
 			f = fmt.Sprintf("seq %d (%d)  len %d", s.RelSeq, s.Seq, s.Len)
 		}
 		lines = append(lines, f+st.Muted.Render("   relative (absolute)"))
 		win := fmt.Sprintf("window %d", s.Win)
 		switch {
-		case s.Flags.Has(wire.FlagSYN):
+		case s.Flags.Has(event.FlagSYN):
 			win += st.Muted.Render(" (a SYN's window is never scaled)")
 		case s.WinShift >= 0:
 			win += fmt.Sprintf(" × 2^%d = %d bytes", s.WinShift, s.ScaledWin())
@@ -44,7 +43,7 @@ func RenderPacket(e netlab.Event, width, height int, st *theme.Styles) string {
 			win += st.Muted.Render(" (scale unknown: the SYN was not captured)")
 		}
 		lines = append(lines, win)
-		if o := netlab.OptionsText(s.Opts); o != "" {
+		if o := event.OptionsText(s.Opts); o != "" {
 			lines = append(lines, "options "+o)
 		}
 	} else if s.IsICMP() {

@@ -9,7 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/safetext"
 	"github.com/socklab/socklab/ui/theme"
 )
@@ -21,9 +21,9 @@ type Opts struct {
 	// (a pane that follows the newest message highlights it but must still
 	// show what came after it: a new client's handshake).
 	Follow   bool
-	Pending  []netlab.Event // calls waiting at the step gate, oldest first
-	Blocked  []netlab.Event // calls blocked in the kernel
-	Lost     uint64         // events not in the history (dropped or trimmed)
+	Pending  []event.Event // calls waiting at the step gate, oldest first
+	Blocked  []event.Event // calls blocked in the kernel
+	Lost     uint64        // events not in the history (dropped or trimmed)
 	Stepping bool
 	// Packets draws the captured segments as arrows between the lifelines
 	// and no arrow for a call (the wire says what crossed). Without it a
@@ -47,10 +47,10 @@ type Opts struct {
 const RemoteNote = "what the server did is not visible from here; what came back is"
 
 // IsClient reports whether a role draws on the client lifeline.
-func IsClient(r netlab.Role) bool { return r == netlab.RoleClient }
+func IsClient(r event.Role) bool { return r == event.RoleClient }
 
 // roleStyle picks the style for a role.
-func roleStyle(r netlab.Role, st *theme.Styles) lipgloss.Style {
+func roleStyle(r event.Role, st *theme.Styles) lipgloss.Style {
 	if IsClient(r) {
 		return st.Client
 	}
@@ -78,13 +78,13 @@ func ladderCols(width int) (left, lane, right int) {
 // in time order, arrows where bytes leave an actor. The newest rows are at
 // the bottom (scrolled to keep Selected visible); blocked and pending calls
 // follow the history. Pure: the lesson pane uses it too.
-func Render(events []netlab.Event, width, height int, st *theme.Styles, o Opts) string {
+func Render(events []event.Event, width, height int, st *theme.Styles, o Opts) string {
 	return theme.Block(Lines(events, width, height, st, o), width, height)
 }
 
 // ladderTailRow is a live call after the history: blocked or at the gate.
 type ladderTailRow struct {
-	e    netlab.Event
+	e    event.Event
 	kind rowKind
 }
 
@@ -106,14 +106,14 @@ func ladderTail(o Opts) ([]ladderTailRow, string) {
 	}
 	explain := ""
 	if len(o.Pending) > 0 {
-		explain = netlab.Explain(o.Pending[0].Op)
+		explain = event.Explain(o.Pending[0].Op)
 	}
 	return tail, explain
 }
 
 // ladderWindow is the range of rows shown: the newest room rows, or rows
 // around Selected when a selected row is older and not followed.
-func ladderWindow(rows []ladderLine, events []netlab.Event, o Opts, room int) (start, end int) {
+func ladderWindow(rows []ladderLine, events []event.Event, o Opts, room int) (start, end int) {
 	end = len(rows)
 	if o.Selected != 0 && !o.Follow {
 		for i, r := range rows {
@@ -144,7 +144,7 @@ func (lm *ladderMeasure) measure(shown []ladderLine, tail []ladderTailRow, level
 			continue // drawn across the diagram, not on a side
 		}
 		w, client := lm.sideWidth(r, level)
-		key := !r.state && (e.Op == netlab.OpConnect || e.Op == netlab.OpAccept || e.Op == netlab.OpBind) && e.Kind != netlab.KindPacket
+		key := !r.state && (e.Op == event.OpConnect || e.Op == event.OpAccept || e.Op == event.OpBind) && e.Kind != event.KindPacket
 		if client {
 			n.needL = max(n.needL, w+1)
 			if key {
@@ -170,14 +170,14 @@ func (lm *ladderMeasure) measure(shown []ladderLine, tail []ladderTailRow, level
 
 // spansLadder reports whether an event's row goes across the diagram
 // instead of on one side: notes, the lab's own lines, the lab's reads.
-func spansLadder(e *netlab.Event) bool {
-	return e.Kind == netlab.KindNote || e.Kind == netlab.KindLab || (e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket)
+func spansLadder(e *event.Event) bool {
+	return e.Kind == event.KindNote || e.Kind == event.KindLab || (e.Role == event.RoleLab && e.Kind != event.KindPacket)
 }
 
 // ladderMeasure measures rows' side texts, through the cache when there
 // is one (the same rows are measured every frame).
 type ladderMeasure struct {
-	events []netlab.Event
+	events []event.Event
 	st     *theme.Styles
 	remote bool
 	cache  *Cache
@@ -185,7 +185,7 @@ type ladderMeasure struct {
 
 func (lm *ladderMeasure) sideWidth(r ladderLine, level int) (int, bool) {
 	e := &lm.events[r.ix]
-	if level > 0 && (r.state || e.Kind == netlab.KindPacket) {
+	if level > 0 && (r.state || e.Kind == event.KindPacket) {
 		level = 0 // no short form
 	}
 	k := sideKey{seq: e.Seq, state: r.state, moved: r.moved, level: level}
@@ -251,7 +251,7 @@ func ladderHeader(left, lane int, st *theme.Styles, remote bool) string {
 }
 
 // Lines is Render's lines, before they are made a block.
-func Lines(events []netlab.Event, width, height int, st *theme.Styles, o Opts) []string {
+func Lines(events []event.Event, width, height int, st *theme.Styles, o Opts) []string {
 	if width < 20 || height < 2 {
 		return nil
 	}
@@ -343,7 +343,7 @@ func ladderTailLines(rows []ladderTailRow, explain string, blocked int, g rowGeo
 
 // rowSeqs is Opts.Rows for n lines whose history rows start at line
 // first: each line's event Seq, 0 for lines that are no event.
-func rowSeqs(seqs []uint64, n, first int, shown []ladderLine, events []netlab.Event) []uint64 {
+func rowSeqs(seqs []uint64, n, first int, shown []ladderLine, events []event.Event) []uint64 {
 	for range n {
 		seqs = append(seqs, 0)
 	}
@@ -356,12 +356,12 @@ func rowSeqs(seqs []uint64, n, first int, shown []ladderLine, events []netlab.Ev
 }
 
 // ladderDraws says which events of the history are rows of a ladder.
-func ladderDraws(packets bool) func(netlab.Event) bool {
-	return func(e netlab.Event) bool {
+func ladderDraws(packets bool) func(event.Event) bool {
+	return func(e event.Event) bool {
 		// A connect's blocked event is a row too: its SYN left then, before
 		// the accept that answers it (netlab's ordering rule).
-		return e.Kind == netlab.KindCall || e.Kind == netlab.KindNote || (e.Kind == netlab.KindBlocked && e.Op == netlab.OpConnect) ||
-			(e.Kind == netlab.KindLab && e.Op == netlab.OpWire) || (packets && e.Kind == netlab.KindPacket && e.Pkt != nil)
+		return e.Kind == event.KindCall || e.Kind == event.KindNote || (e.Kind == event.KindBlocked && e.Op == event.OpConnect) ||
+			(e.Kind == event.KindLab && e.Op == event.OpWire) || (packets && e.Kind == event.KindPacket && e.Pkt != nil)
 	}
 }
 
@@ -378,8 +378,8 @@ const (
 // ladderRow renders one event as one line.
 // rowText is a row's text on its lifeline's side, and whether that side is
 // the client's.
-func rowText(e netlab.Event, st *theme.Styles, kind rowKind) (string, bool) {
-	if e.Kind == netlab.KindPacket {
+func rowText(e event.Event, st *theme.Styles, kind rowKind) (string, bool) {
+	if e.Kind == event.KindPacket {
 		return packetSide(e, st, kind), IsClient(e.Pkt.FromRole)
 	}
 	var text string
@@ -402,25 +402,25 @@ func rowText(e netlab.Event, st *theme.Styles, kind rowKind) (string, bool) {
 	return text, client
 }
 
-func ladderRow(e netlab.Event, left, lane, right int, st *theme.Styles, kind rowKind, d *segDelta, remote bool) string {
+func ladderRow(e event.Event, left, lane, right int, st *theme.Styles, kind rowKind, d *segDelta, remote bool) string {
 	width := left + lane + 2 + right
-	if e.Kind == netlab.KindNote {
+	if e.Kind == event.KindNote {
 		return theme.Fit(st.Muted.Render("  · "+e.Actor+": "+e.Note), width)
 	}
-	if e.Kind == netlab.KindLab {
+	if e.Kind == event.KindLab {
 		s := st.Muted
 		if e.Result == 0 {
 			s = st.Error
 		}
 		return theme.Fit(s.Render("  · "+e.Note), width)
 	}
-	if e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket {
+	if e.Role == event.RoleLab && e.Kind != event.KindPacket {
 		// A read the lab made (a sysctl): a kernel fact, but no one's call
 		// in the conversation, so it spans the diagram.
 		return theme.Fit(st.Muted.Render("  · "+e.Actor+": ")+e.Op.String()+"("+e.Text+") = "+st.Kernel.Render(safetext.String(strings.Join(strings.Fields(string(e.Data)), " "))), width)
 	}
 	text, client := rowText(e, st, kind)
-	if avail := map[bool]int{true: left - 1, false: right}[client]; ansi.StringWidth(text) > avail && e.Kind != netlab.KindPacket {
+	if avail := map[bool]int{true: left - 1, false: right}[client]; ansi.StringWidth(text) > avail && e.Kind != event.KindPacket {
 		// Too long for its side (a narrow terminal): the short form keeps
 		// what the row is about (the call, its result, its state) whole.
 		for level := 1; level <= 2 && ansi.StringWidth(text) > avail; level++ {
@@ -432,7 +432,7 @@ func ladderRow(e netlab.Event, left, lane, right int, st *theme.Styles, kind row
 	arrow := strings.Repeat(" ", lane)
 	switch {
 	case kind != rowNormal && kind != rowSelected:
-	case e.Kind == netlab.KindPacket:
+	case e.Kind == event.KindPacket:
 		arrow = packetArrow(e, lane, st)
 	case d != nil:
 		arrow = segsLane(*d, lane, st)
@@ -459,37 +459,37 @@ func ladderRow(e netlab.Event, left, lane, right int, st *theme.Styles, kind row
 // have them).
 // At level 2 a connect's row drops the server's port as well (the server
 // side of the diagram names it).
-func compactCallText(e netlab.Event, st *theme.Styles, kind rowKind, client bool, level int) string {
+func compactCallText(e event.Event, st *theme.Styles, kind rowKind, client bool, level int) string {
 	if kind != rowNormal && kind != rowSelected {
 		text, _ := rowText(e, st, kind)
 		return text
 	}
 	name := e.Op.String() + "()"
 	switch e.Op {
-	case netlab.OpConnect:
+	case event.OpConnect:
 		if level < 2 {
 			name = "connect(" + portText(e.Args.Addr) + ")"
 		}
-	case netlab.OpBind:
+	case event.OpBind:
 		name = "bind(" + e.Args.Addr.String() + ")"
 	}
 	var s string
 	switch {
-	case e.Kind == netlab.KindBlocked:
+	case e.Kind == event.KindBlocked:
 		s = name + st.Muted.Render(" waits: ") + st.Kernel.Render("SYN sent")
 	case e.Failed():
 		s = name + " " + st.Error.Render(e.ErrnoName())
 		if e.Errno == 0 {
 			s = name + " " + st.Error.Render(e.ErrText())
 		}
-	case e.Op == netlab.OpBind && e.Local.IsValid():
+	case e.Op == event.OpBind && e.Local.IsValid():
 		s = name + " → " + st.Kernel.Render(boundText(e.Args.Addr, e.Local))
-	case e.Op == netlab.OpAccept:
+	case e.Op == event.OpAccept:
 		s = name + " = " + st.Kernel.Render(strconv.Itoa(e.Result))
-		if e.NewState != netlab.StateNone {
+		if e.NewState != event.StateNone {
 			s += " " + st.Kernel.Render(e.NewState.String())
 		}
-	case e.Result == 0 && (e.Op == netlab.OpConnect || e.Op == netlab.OpListen || e.Op == netlab.OpClose || e.Op == netlab.OpShutdown):
+	case e.Result == 0 && (e.Op == event.OpConnect || e.Op == event.OpListen || e.Op == event.OpClose || e.Op == event.OpShutdown):
 		s = name + stateSuffix(e, st)
 	default:
 		text, _ := rowText(e, st, kind)
@@ -505,17 +505,17 @@ func compactCallText(e netlab.Event, st *theme.Styles, kind rowKind, client bool
 }
 
 // callName is the call with its fd: "recv(9)".
-func callName(e netlab.Event) string {
+func callName(e event.Event) string {
 	name := e.Op.String()
 	switch e.Op {
-	case netlab.OpSocket:
+	case event.OpSocket:
 		return "socket()"
-	case netlab.OpBind:
+	case event.OpBind:
 		return name + "(" + strconv.Itoa(e.FD) + ", " + e.Args.Addr.String() + ")"
-	case netlab.OpConnect:
+	case event.OpConnect:
 		// the peer's host is in the socket table
 		return name + "(" + strconv.Itoa(e.FD) + ", " + portText(e.Args.Addr) + ")"
-	case netlab.OpListen:
+	case event.OpListen:
 		return name + "(" + strconv.Itoa(e.FD) + ", " + strconv.Itoa(e.Args.Backlog) + ")"
 	}
 	if e.FD >= 0 {
@@ -525,8 +525,8 @@ func callName(e netlab.Event) string {
 }
 
 // callText is "recv(9) = 6 "2+3*4\n"" with the parts in their roles.
-func callText(e netlab.Event, st *theme.Styles) string {
-	if e.Kind == netlab.KindBlocked {
+func callText(e event.Event, st *theme.Styles) string {
+	if e.Kind == event.KindBlocked {
 		// Kept in the history only for a connect: its SYN left here. A
 		// program's blocking connect() never sees the EINPROGRESS socklab's
 		// non-blocking fd got: it waits, as this row says. The state is on
@@ -539,18 +539,18 @@ func callText(e netlab.Event, st *theme.Styles) string {
 		return s + " " + st.Error.Render(e.ErrText())
 	}
 	switch {
-	case e.Op == netlab.OpAccept:
+	case e.Op == event.OpAccept:
 		s += st.Muted.Render(" new socket")
 		if e.Remote.IsValid() {
 			s += " ← " + st.Client.Render(portText(e.Remote))
 		}
-		if e.NewState != netlab.StateNone {
+		if e.NewState != event.StateNone {
 			s += " " + st.Kernel.Render(e.NewState.String())
 		}
 		return s
-	case e.Op == netlab.OpConnect && e.Local.IsValid():
+	case e.Op == event.OpConnect && e.Local.IsValid():
 		s += st.Muted.Render(" from ") + st.Client.Render(portText(e.Local))
-	case e.Op == netlab.OpBind && e.Local.IsValid():
+	case e.Op == event.OpBind && e.Local.IsValid():
 		// What the kernel gave (getsockname), not what was asked: port 0
 		// becomes a real port here. CLOSED is not news after socket().
 		return callName(e) + " → " + st.Kernel.Render(boundText(e.Args.Addr, e.Local))
@@ -563,7 +563,7 @@ func callText(e netlab.Event, st *theme.Styles) string {
 	return s + stateSuffix(e, st)
 }
 
-func stateSuffix(e netlab.Event, st *theme.Styles) string {
+func stateSuffix(e event.Event, st *theme.Styles) string {
 	if !statesShown(e) {
 		return ""
 	}
@@ -572,8 +572,8 @@ func stateSuffix(e netlab.Event, st *theme.Styles) string {
 
 // statesShown reports whether a call's row names its state: ESTABLISHED
 // only where it is news (connect), every other state always.
-func statesShown(e netlab.Event) bool {
-	return e.State != netlab.StateNone && (e.State != netlab.StateEstablished || e.Op == netlab.OpConnect)
+func statesShown(e event.Event) bool {
+	return e.State != event.StateNone && (e.State != event.StateEstablished || e.Op == event.OpConnect)
 }
 
 // boundText is a bound address, shortened to its port when the IP is the
@@ -591,19 +591,19 @@ func portText(a interface{ Port() uint16 }) string { return ":" + strconv.Itoa(i
 // of events (those a ladder rows high shows) to be drawn whole: the longest
 // client-side text, a lane of 14, the longest server-side text. A layout
 // uses it to give the ladder room before other parts.
-func LadderWidth(events []netlab.Event, rows int, st *theme.Styles, packets bool) int {
+func LadderWidth(events []event.Event, rows int, st *theme.Styles, packets bool) int {
 	needL, needR := len("client"), len("server")
 	n := 0
 	for i := len(events) - 1; i >= 0 && n < rows; i-- {
 		e := events[i]
 		switch {
-		case e.Kind == netlab.KindPacket && !packets, e.Kind == netlab.KindPacket && e.Pkt == nil:
+		case e.Kind == event.KindPacket && !packets, e.Kind == event.KindPacket && e.Pkt == nil:
 			continue
-		case e.Kind == netlab.KindCall, e.Kind == netlab.KindPacket, e.Kind == netlab.KindBlocked && e.Op == netlab.OpConnect:
+		case e.Kind == event.KindCall, e.Kind == event.KindPacket, e.Kind == event.KindBlocked && e.Op == event.OpConnect:
 		default:
 			continue
 		}
-		if e.Role == netlab.RoleLab && e.Kind != netlab.KindPacket {
+		if e.Role == event.RoleLab && e.Kind != event.KindPacket {
 			continue
 		}
 		n++

@@ -3,7 +3,7 @@ package ladder
 import (
 	"strings"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -36,7 +36,7 @@ type Cache struct {
 }
 
 type planKey struct {
-	first   *netlab.Event
+	first   *event.Event
 	n       int
 	lo, hi  uint64
 	packets bool
@@ -108,7 +108,7 @@ func (c *Cache) end() {
 }
 
 // plan is planLines and, without packets, countSegs for the history.
-func (c *Cache) plan(events []netlab.Event, packets bool) ([]ladderLine, segDeltas) {
+func (c *Cache) plan(events []event.Event, packets bool) ([]ladderLine, segDeltas) {
 	if c == nil {
 		return computePlan(events, packets)
 	}
@@ -123,7 +123,7 @@ func (c *Cache) plan(events []netlab.Event, packets bool) ([]ladderLine, segDelt
 	return c.rows, c.segs
 }
 
-func computePlan(events []netlab.Event, packets bool) ([]ladderLine, segDeltas) {
+func computePlan(events []event.Event, packets bool) ([]ladderLine, segDeltas) {
 	rows := planLines(events, packets, ladderDraws(packets))
 	segs := segDeltas{}
 	if !packets {
@@ -164,7 +164,7 @@ func (c *Cache) header(left, lane int, st *theme.Styles, remote bool) string {
 }
 
 // row is one history row's line.
-func (c *Cache) row(events []netlab.Event, st *theme.Styles, r ladderLine, g rowGeom, selected uint64, segs segDeltas) string {
+func (c *Cache) row(events []event.Event, st *theme.Styles, r ladderLine, g rowGeom, selected uint64, segs segDeltas) string {
 	e := &events[r.ix]
 	k := rowKey{seq: e.Seq, state: r.state, moved: r.moved, geom: g}
 	if !r.state && e.Seq == selected {

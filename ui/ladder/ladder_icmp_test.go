@@ -7,23 +7,22 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/socklab/socklab/netlab"
-	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/ui/internal/fixture"
 	"github.com/socklab/socklab/ui/theme"
 )
 
 // icmpEvent is the kernel's port unreachable back to a client that sent a
 // datagram to port 4242, answering call 7 (a sendto).
-func icmpEvent(seq uint64) netlab.Event {
+func icmpEvent(seq uint64) event.Event {
 	lo := netip.MustParseAddrPort("127.0.0.1:0")
-	p := &netlab.Packet{Seg: wire.Segment{Proto: "icmp", Src: lo, Dst: lo, Len: 35, HeaderLen: 42,
-		ICMP: wire.ICMP{Type: 3, Code: 3, Quoted: wire.Quote{Proto: "udp", Src: netip.MustParseAddrPort("127.0.0.1:40001"),
+	p := &event.Packet{Seg: event.Segment{Proto: "icmp", Src: lo, Dst: lo, Len: 35, HeaderLen: 42,
+		ICMP: event.ICMP{Type: 3, Code: 3, Quoted: event.ICMPQuote{Proto: "udp", Src: netip.MustParseAddrPort("127.0.0.1:40001"),
 			Dst: netip.MustParseAddrPort("127.0.0.1:4242"), Len: 7}}},
-		To: "client 1", ToRole: netlab.RoleClient, FromRole: netlab.RoleServer,
-		Origin: netlab.OriginKernel, Reason: netlab.ReasonPortUnreachable, Cause: 7, CauseOp: netlab.OpSendto,
+		To: "client 1", ToRole: event.RoleClient, FromRole: event.RoleServer,
+		Origin: event.OriginKernel, Reason: event.ReasonPortUnreachable, Cause: 7, CauseOp: event.OpSendto,
 		Why: "the kernel has no socket on udp port 4242: it answers sendto's datagram"}
-	return netlab.Event{Seq: seq, Kind: netlab.KindPacket, Pkt: p, FD: -1, Role: netlab.RoleServer, Data: make([]byte, 77)}
+	return event.Event{Seq: seq, Kind: event.KindPacket, Pkt: p, FD: -1, Role: event.RoleServer, Data: make([]byte, 77)}
 }
 
 // TestLadderICMP: an ICMP error is an arrow from the kernel to the socket
@@ -31,9 +30,9 @@ func icmpEvent(seq uint64) netlab.Event {
 // bytes view names the quoted datagram.
 func TestLadderICMP(t *testing.T) {
 	st := theme.NewStyles(theme.ThemeDark, true)
-	send := netlab.Event{Seq: 1, Kind: netlab.KindCall, Op: netlab.OpSendto, Role: netlab.RoleClient, Actor: "client 1",
+	send := event.Event{Seq: 1, Kind: event.KindCall, Op: event.OpSendto, Role: event.RoleClient, Actor: "client 1",
 		FD: 5, Result: 7, Data: []byte("anyone?"), Remote: netip.MustParseAddrPort("127.0.0.1:4242")}
-	out := ansi.Strip(Render([]netlab.Event{send, icmpEvent(2)}, 110, 8, st, Opts{Packets: true}))
+	out := ansi.Strip(Render([]event.Event{send, icmpEvent(2)}, 110, 8, st, Opts{Packets: true}))
 	var row string
 	for _, l := range strings.Split(out, "\n") {
 		if strings.Contains(l, "ICMP") {
@@ -70,19 +69,19 @@ func TestLadderICMP(t *testing.T) {
 func TestPacketSideOrigins(t *testing.T) {
 	st := theme.NewStyles(theme.ThemeDark, true)
 	cases := []struct {
-		origin netlab.Origin
-		rule   netlab.Rule
-		reason netlab.Reason
+		origin event.Origin
+		rule   event.Rule
+		reason event.Reason
 		want   string
 	}{
-		{netlab.OriginCall, netlab.RuleBytes, netlab.ReasonNone, "by send()"},
-		{netlab.OriginCall, netlab.RuleBytes, netlab.ReasonHeld, "by send(), held"},
-		{netlab.OriginCall, netlab.RuleTiming, netlab.ReasonNone, "during send()"},
-		{netlab.OriginKernel, netlab.RuleKind, netlab.ReasonAck, "kernel"},
-		{netlab.OriginOutside, netlab.RuleNone, netlab.ReasonNone, "outside socklab"},
+		{event.OriginCall, event.RuleBytes, event.ReasonNone, "by send()"},
+		{event.OriginCall, event.RuleBytes, event.ReasonHeld, "by send(), held"},
+		{event.OriginCall, event.RuleTiming, event.ReasonNone, "during send()"},
+		{event.OriginKernel, event.RuleKind, event.ReasonAck, "kernel"},
+		{event.OriginOutside, event.RuleNone, event.ReasonNone, "outside socklab"},
 	}
 	for _, c := range cases {
-		e := fixture.Seg(2, wire.FlagPSH|wire.FlagACK, 5, false, netlab.OpSend)
+		e := fixture.Seg(2, event.FlagPSH|event.FlagACK, 5, false, event.OpSend)
 		e.Pkt.Origin, e.Pkt.Rule, e.Pkt.Reason = c.origin, c.rule, c.reason
 		got := ansi.Strip(packetSide(e, st, rowNormal))
 		if got != c.want {

@@ -3,7 +3,7 @@ package ladder
 import (
 	"strings"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -22,7 +22,7 @@ type ladderLine struct {
 // planLines picks the events a ladder draws (the same as always) and places
 // the state rows. Only segments can be drawn between a call and its state
 // read, so without them (packets off) every state stays on its call's row.
-func planLines(events []netlab.Event, packets bool, drawn func(netlab.Event) bool) []ladderLine {
+func planLines(events []event.Event, packets bool, drawn func(event.Event) bool) []ladderLine {
 	var base []int
 	for i, e := range events {
 		if drawn(e) {
@@ -41,7 +41,7 @@ func planLines(events []netlab.Event, packets bool, drawn func(netlab.Event) boo
 	moved := map[int]bool{}
 	for k, ix := range base {
 		e := events[ix]
-		if e.Kind != netlab.KindCall || !statesShown(e) || e.StateAt.IsZero() || !e.Remote.IsValid() {
+		if e.Kind != event.KindCall || !statesShown(e) || e.StateAt.IsZero() || !e.Remote.IsValid() {
 			continue
 		}
 		last := -1
@@ -52,7 +52,7 @@ func planLines(events []netlab.Event, packets bool, drawn func(netlab.Event) boo
 			if p.At.After(e.StateAt) {
 				break
 			}
-			if p.Kind == netlab.KindPacket && p.Pkt != nil && sameConn(e, p.Pkt) {
+			if p.Kind == event.KindPacket && p.Pkt != nil && sameConn(e, p.Pkt) {
 				last = j
 			}
 		}
@@ -71,14 +71,14 @@ func planLines(events []netlab.Event, packets bool, drawn func(netlab.Event) boo
 }
 
 // sameConn reports whether the segment belongs to the call's connection.
-func sameConn(e netlab.Event, p *netlab.Packet) bool {
+func sameConn(e event.Event, p *event.Packet) bool {
 	lp, rp := e.Local.Port(), e.Remote.Port()
 	sp, dp := p.Seg.Src.Port(), p.Seg.Dst.Port()
 	return (sp == lp && dp == rp) || (sp == rp && dp == lp)
 }
 
 // stateRowText is a state row's text: who read it, and the state.
-func stateRowText(e netlab.Event, st *theme.Styles) (string, bool) {
+func stateRowText(e event.Event, st *theme.Styles) (string, bool) {
 	text := st.Muted.Render("state now ") + st.Kernel.Render(e.State.String())
 	client := IsClient(e.Role)
 	if client {
@@ -89,16 +89,16 @@ func stateRowText(e netlab.Event, st *theme.Styles) (string, bool) {
 
 // shownEvent is the event as its row draws it: a call whose state has a row
 // of its own shows none.
-func shownEvent(e netlab.Event, r ladderLine) netlab.Event {
+func shownEvent(e event.Event, r ladderLine) event.Event {
 	if r.moved {
-		e.State = netlab.StateNone
+		e.State = event.StateNone
 	}
 	return e
 }
 
 // stateRow draws a state row on its actor's side, between the lifelines'
 // bars as a call row is.
-func stateRow(e netlab.Event, left, lane, right int, st *theme.Styles, remote bool) string {
+func stateRow(e event.Event, left, lane, right int, st *theme.Styles, remote bool) string {
 	width := left + lane + 2 + right
 	text, client := stateRowText(e, st)
 	bar := st.Muted.Render("│")

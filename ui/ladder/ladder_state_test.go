@@ -8,35 +8,34 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/socklab/socklab/netlab"
-	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/ui/theme"
 )
 
 // closeThenFIN is a close whose state was read after the peer's FIN came
 // back: the FIN and the ACK are drawn below the close.
-func closeThenFIN() []netlab.Event {
+func closeThenFIN() []event.Event {
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	cli := netip.MustParseAddrPort("127.0.0.1:40001")
 	srv := netip.MustParseAddrPort("127.0.0.1:1081")
-	seg := func(src, dst netip.AddrPort, fin bool) *netlab.Packet {
-		s := wire.Segment{Src: src, Dst: dst, Proto: "tcp", Flags: wire.FlagACK}
+	seg := func(src, dst netip.AddrPort, fin bool) *event.Packet {
+		s := event.Segment{Src: src, Dst: dst, Proto: "tcp", Flags: event.FlagACK}
 		if fin {
-			s.Flags |= wire.FlagFIN
+			s.Flags |= event.FlagFIN
 		}
-		from, to := netlab.RoleClient, netlab.RoleServer
+		from, to := event.RoleClient, event.RoleServer
 		if src == srv {
 			from, to = to, from
 		}
-		return &netlab.Packet{Seg: s, FromRole: from, ToRole: to}
+		return &event.Packet{Seg: s, FromRole: from, ToRole: to}
 	}
 	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
-	return []netlab.Event{
-		{Seq: 1, Kind: netlab.KindCall, Op: netlab.OpClose, Role: netlab.RoleClient, Actor: "client 2", FD: 15,
-			Local: cli, Remote: srv, State: netlab.StateTimeWait, At: at(0), Return: at(30), StateAt: at(40)},
-		{Seq: 2, Kind: netlab.KindPacket, Role: netlab.RoleClient, At: at(10), Pkt: seg(cli, srv, true)},
-		{Seq: 3, Kind: netlab.KindPacket, Role: netlab.RoleServer, At: at(20), Pkt: seg(srv, cli, true)},
-		{Seq: 4, Kind: netlab.KindPacket, Role: netlab.RoleClient, At: at(50), Pkt: seg(cli, srv, false)},
+	return []event.Event{
+		{Seq: 1, Kind: event.KindCall, Op: event.OpClose, Role: event.RoleClient, Actor: "client 2", FD: 15,
+			Local: cli, Remote: srv, State: event.StateTimeWait, At: at(0), Return: at(30), StateAt: at(40)},
+		{Seq: 2, Kind: event.KindPacket, Role: event.RoleClient, At: at(10), Pkt: seg(cli, srv, true)},
+		{Seq: 3, Kind: event.KindPacket, Role: event.RoleServer, At: at(20), Pkt: seg(srv, cli, true)},
+		{Seq: 4, Kind: event.KindPacket, Role: event.RoleClient, At: at(50), Pkt: seg(cli, srv, false)},
 	}
 }
 
@@ -80,14 +79,14 @@ func TestStateIsDrawnWhereItWasRead(t *testing.T) {
 // older.
 func TestNewerRowsAreNeverHidden(t *testing.T) {
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	var evs []netlab.Event
+	var evs []event.Event
 	for i := 1; i <= 30; i++ {
-		evs = append(evs, netlab.Event{Seq: uint64(i), Kind: netlab.KindCall, Op: netlab.OpSend, Role: netlab.RoleClient,
+		evs = append(evs, event.Event{Seq: uint64(i), Kind: event.KindCall, Op: event.OpSend, Role: event.RoleClient,
 			Actor: "client 1", FD: 4, Result: i, At: t0.Add(time.Duration(i) * time.Millisecond)})
 	}
-	evs = append(evs, netlab.Event{Seq: 31, Kind: netlab.KindCall, Op: netlab.OpSocket, Role: netlab.RoleClient, Actor: "client 2", Result: 9, FD: -1},
-		netlab.Event{Seq: 32, Kind: netlab.KindCall, Op: netlab.OpConnect, Role: netlab.RoleClient, Actor: "client 2", FD: 9,
-			Args: netlab.Args{Addr: netip.MustParseAddrPort("127.0.0.1:1081")}, State: netlab.StateEstablished})
+	evs = append(evs, event.Event{Seq: 31, Kind: event.KindCall, Op: event.OpSocket, Role: event.RoleClient, Actor: "client 2", Result: 9, FD: -1},
+		event.Event{Seq: 32, Kind: event.KindCall, Op: event.OpConnect, Role: event.RoleClient, Actor: "client 2", FD: 9,
+			Args: event.Args{Addr: netip.MustParseAddrPort("127.0.0.1:1081")}, State: event.StateEstablished})
 	st := theme.NewStyles(theme.ThemeDark, true)
 	picked := ansi.Strip(Render(evs, 100, 12, st, Opts{Selected: 5}))
 	if !strings.Contains(picked, "send(4) = 5") || !strings.Contains(picked, "newer below") {

@@ -7,13 +7,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/socklab/socklab/netlab"
-	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/ui/theme"
 )
 
 // packetLabel is what a segment's arrow says: its flags as written on the
 // wire (colour never carries them alone) and the payload length.
-func packetLabel(p *netlab.Packet) string {
+func packetLabel(p *event.Packet) string {
 	s := &p.Seg
 	label := s.Flags.String()
 	switch {
@@ -38,10 +38,10 @@ func packetLabel(p *netlab.Packet) string {
 
 // packetArrow draws a captured segment across the lane, from the lifeline
 // of the socket that sent it.
-func packetArrow(e netlab.Event, lane int, st *theme.Styles) string {
+func packetArrow(e event.Event, lane int, st *theme.Styles) string {
 	p := e.Pkt
 	style := st.Wire
-	if p.Seg.Flags.Has(wire.FlagRST) || p.Seg.IsICMP() {
+	if p.Seg.Flags.Has(event.FlagRST) || p.Seg.IsICMP() {
 		style = st.Error
 	}
 	label := packetLabel(p)
@@ -58,22 +58,22 @@ func packetArrow(e netlab.Event, lane int, st *theme.Styles) string {
 
 // packetSide is the text beside a segment's arrow on its sender's side: the
 // call that put it in motion, or the kernel that sent it on its own.
-func packetSide(e netlab.Event, st *theme.Styles, kind rowKind) string {
+func packetSide(e event.Event, st *theme.Styles, kind rowKind) string {
 	p := e.Pkt
 	var text string
 	switch p.Origin {
-	case netlab.OriginCall:
+	case event.OriginCall:
 		by := "by "
-		if p.Rule == netlab.RuleTiming {
+		if p.Rule == event.RuleTiming {
 			// Matched by time alone: it says only when the segment was seen.
 			by = "during "
 		}
 		text = st.Muted.Render(by) + p.CauseOp.String() + "()"
-		if p.Reason == netlab.ReasonHeld {
+		if p.Reason == event.ReasonHeld {
 			// Its bytes are that call's, but they left after it returned.
 			text += st.Muted.Render(", held")
 		}
-	case netlab.OriginOutside:
+	case event.OriginOutside:
 		text = st.Muted.Render("outside socklab")
 	default:
 		text = st.Kernel.Render("kernel")
@@ -125,23 +125,23 @@ type segDeltas map[uint64]*segDelta
 // countSegs finds, for each call event whose TCP_INFO counters moved since
 // the previous reading on the same socket, by how much: what the ladder
 // shows when it cannot show the segments themselves.
-func countSegs(events []netlab.Event) segDeltas {
+func countSegs(events []event.Event) segDeltas {
 	type sock struct {
 		actor string
 		fd    int
 	}
-	last := map[sock]netlab.Segs{}
+	last := map[sock]event.Segs{}
 	out := segDeltas{}
 	for _, e := range events {
-		if e.Kind != netlab.KindCall || !e.Segs.Valid || e.FD < 0 {
+		if e.Kind != event.KindCall || !e.Segs.Valid || e.FD < 0 {
 			continue
 		}
 		k := sock{e.Actor, e.FD}
 		prev, seen := last[k]
 		last[k] = e.Segs
 		if !seen || e.Segs.Out < prev.Out || e.Segs.In < prev.In {
-			prev = netlab.Segs{} // a new socket on a reused fd counts from zero
-			if e.Op != netlab.OpConnect && e.Op != netlab.OpAccept {
+			prev = event.Segs{} // a new socket on a reused fd counts from zero
+			if e.Op != event.OpConnect && e.Op != event.OpAccept {
 				continue
 			}
 		}

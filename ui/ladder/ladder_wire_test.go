@@ -7,8 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/socklab/socklab/netlab"
-	"github.com/socklab/socklab/netlab/wire"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/ui/internal/fixture"
 	"github.com/socklab/socklab/ui/theme"
 )
@@ -19,16 +18,16 @@ import (
 // and a call's lane shows its socket's TCP_INFO counters instead.
 func TestLadderPackets(t *testing.T) {
 	st := theme.NewStyles(theme.ThemeDark, true)
-	send := netlab.Event{Seq: 1, Kind: netlab.KindCall, Op: netlab.OpSend, Role: netlab.RoleClient, Actor: "client 1",
+	send := event.Event{Seq: 1, Kind: event.KindCall, Op: event.OpSend, Role: event.RoleClient, Actor: "client 1",
 		FD: 5, Result: 6, Data: []byte("hello\n"), Remote: netip.MustParseAddrPort("127.0.0.1:1081"),
-		Segs: netlab.Segs{Valid: true, Out: 4, In: 2}}
+		Segs: event.Segs{Valid: true, Out: 4, In: 2}}
 	first := send
-	first.Seq, first.Op, first.Data, first.Result = 0, netlab.OpConnect, nil, 0
-	first.Segs = netlab.Segs{Valid: true, Out: 2, In: 1}
-	events := []netlab.Event{first, send,
-		fixture.Seg(2, wire.FlagPSH|wire.FlagACK, 6, true, netlab.OpSend),
-		fixture.Seg(3, wire.FlagACK, 0, false, netlab.OpNone),
-		fixture.Seg(4, wire.FlagRST, 0, false, netlab.OpClose)}
+	first.Seq, first.Op, first.Data, first.Result = 0, event.OpConnect, nil, 0
+	first.Segs = event.Segs{Valid: true, Out: 2, In: 1}
+	events := []event.Event{first, send,
+		fixture.Seg(2, event.FlagPSH|event.FlagACK, 6, true, event.OpSend),
+		fixture.Seg(3, event.FlagACK, 0, false, event.OpNone),
+		fixture.Seg(4, event.FlagRST, 0, false, event.OpClose)}
 	with := ansi.Strip(Render(events, 100, 12, st, Opts{Packets: true}))
 	for _, want := range []string{"PSH,ACK 6 ─", "◀─", "RST", "by send()", "kernel"} {
 		if !strings.Contains(with, want) {
@@ -53,8 +52,8 @@ func TestLadderPackets(t *testing.T) {
 // frame in hex.
 func TestPacketBytesView(t *testing.T) {
 	st := theme.NewStyles(theme.ThemeDark, true)
-	e := fixture.Seg(2, wire.FlagSYN, 0, true, netlab.OpConnect)
-	e.Pkt.Seg.Seq, e.Pkt.Seg.Win, e.Pkt.Seg.Opts = 2879839075, 65495, wire.Options{MSS: 65495, WScale: 7}
+	e := fixture.Seg(2, event.FlagSYN, 0, true, event.OpConnect)
+	e.Pkt.Seg.Seq, e.Pkt.Seg.Win, e.Pkt.Seg.Opts = 2879839075, 65495, event.Options{MSS: 65495, WScale: 7}
 	e.Pkt.Why = "sent by connect"
 	out := ansi.Strip(RenderBytes(e, 80, 12, st))
 	for _, want := range []string{"client 1 → server", "SYN", "sent by connect", "seq 0 (2879839075)", "window 65495", "never scaled", "mss 65495", "wscale 7", "0000  00 00"} {

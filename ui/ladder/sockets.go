@@ -7,7 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui/theme"
 )
 
@@ -33,15 +34,15 @@ func addrText(a netip.AddrPort, f form) string {
 	return a.String()
 }
 
-func stateText(s netlab.SockInfo, f form, st *theme.Styles) string {
+func stateText(s sock.SockInfo, f form, st *theme.Styles) string {
 	switch {
-	case s.Closed && s.State == netlab.StateNone && f == shortForm:
+	case s.Closed && s.State == event.StateNone && f == shortForm:
 		return st.Muted.Render("closed, gone")
-	case s.Closed && s.State == netlab.StateNone:
+	case s.Closed && s.State == event.StateNone:
 		return st.Muted.Render("closed, gone from kernel")
 	case s.Closed:
 		return st.Muted.Render("closed,") + " " + st.Kernel.Render(s.State.String())
-	case s.State == netlab.StateNone:
+	case s.State == event.StateNone:
 		return st.Muted.Render("no state")
 	}
 	return st.Kernel.Render(s.State.String())
@@ -50,10 +51,10 @@ func stateText(s netlab.SockInfo, f form, st *theme.Styles) string {
 // RenderServerSockets lists the server's sockets from a Snapshot: the
 // listening socket, then each socket accept made, drawn as a branch of the
 // listener so it is plain that accept returns a new socket. Pure.
-func RenderServerSockets(socks []netlab.SockInfo, width int, st *theme.Styles) []string {
+func RenderServerSockets(socks []sock.SockInfo, width int, st *theme.Styles) []string {
 	f := formFor(width, 64)
 	var lines []string
-	var conns []netlab.SockInfo
+	var conns []sock.SockInfo
 	for _, s := range socks {
 		if IsClient(s.Role) {
 			continue
@@ -87,9 +88,9 @@ func RenderServerSockets(socks []netlab.SockInfo, width int, st *theme.Styles) [
 
 // RenderClientSockets lists the clients' sockets from a Snapshot: fd, the
 // local port the kernel picked, the server address, the state. Pure.
-func RenderClientSockets(socks []netlab.SockInfo, width int, st *theme.Styles) []string {
+func RenderClientSockets(socks []sock.SockInfo, width int, st *theme.Styles) []string {
 	f := formFor(width, 64)
-	var cs []netlab.SockInfo
+	var cs []sock.SockInfo
 	for _, s := range socks {
 		if IsClient(s.Role) {
 			cs = append(cs, s)

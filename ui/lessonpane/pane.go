@@ -10,6 +10,7 @@ import (
 
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/ui/common"
 )
 
@@ -608,15 +609,15 @@ func (p *Pane) wireOn() bool {
 }
 
 // segments are the captured segments of the ladder on screen, oldest first.
-func (p *Pane) segments() []netlab.Event {
+func (p *Pane) segments() []event.Event {
 	if !p.showPackets() || p.mode() == modeList {
 		return nil
 	}
 	idx, _, _ := p.shownStep()
 	evs, _ := p.ladderInput(idx)
-	var out []netlab.Event
+	var out []event.Event
 	for _, e := range evs {
-		if e.Kind == netlab.KindPacket && e.Pkt != nil {
+		if e.Kind == event.KindPacket && e.Pkt != nil {
 			out = append(out, e)
 		}
 	}
@@ -640,16 +641,16 @@ func (p *Pane) pickSegment(d int) {
 }
 
 // pickedSegment is the selected segment if it is still on screen.
-func (p *Pane) pickedSegment() (netlab.Event, bool) {
+func (p *Pane) pickedSegment() (event.Event, bool) {
 	if p.segSeq == 0 {
-		return netlab.Event{}, false
+		return event.Event{}, false
 	}
 	for _, e := range p.segments() {
 		if e.Seq == p.segSeq {
 			return e, true
 		}
 	}
-	return netlab.Event{}, false
+	return event.Event{}, false
 }
 
 // loadCatalog reads the lessons once.

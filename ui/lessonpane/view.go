@@ -8,7 +8,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/socklab/socklab/lessons"
-	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
 	"github.com/socklab/socklab/ui/ladder"
 	"github.com/socklab/socklab/ui/theme"
 )
@@ -347,12 +348,12 @@ func (p *Pane) codeLines(step *lessons.Step, w, maxH int, place codePlace) []str
 // ladderInput gathers the events of the steps played up to the one shown
 // (each drawn on its side by its Role, which the lesson's actions decide),
 // and the calls still blocked in the kernel.
-func (p *Pane) ladderInput(idx int) ([]netlab.Event, []netlab.Event) {
+func (p *Pane) ladderInput(idx int) ([]event.Event, []event.Event) {
 	upto := len(p.results)
 	if idx >= 0 && idx < upto {
 		upto = idx + 1
 	}
-	var evs, blocked []netlab.Event
+	var evs, blocked []event.Event
 	for _, r := range p.results[:upto] {
 		evs = append(evs, r.Events...)
 	}
@@ -362,7 +363,7 @@ func (p *Pane) ladderInput(idx int) ([]netlab.Event, []netlab.Event) {
 				continue
 			}
 			for _, e := range o.Events {
-				if e.Kind == netlab.KindBlocked {
+				if e.Kind == event.KindBlocked {
 					blocked = append(blocked, e)
 					break
 				}
@@ -395,10 +396,10 @@ func (p *Pane) scrolled(text []string, h int) []string {
 
 // openPortWarnings says, for each address a step bound beyond loopback,
 // that any machine that can reach this one may connect to it.
-func openPortWarnings(evs []netlab.Event, st *theme.Styles) []string {
+func openPortWarnings(evs []event.Event, st *theme.Styles) []string {
 	var out []string
 	for _, e := range evs {
-		if e.Kind == netlab.KindCall && e.Op == netlab.OpBind && !e.Failed() && e.Local.IsValid() && !netlab.IsLoopback(e.Local.Addr()) {
+		if e.Kind == event.KindCall && e.Op == event.OpBind && !e.Failed() && e.Local.IsValid() && !sock.IsLoopback(e.Local.Addr()) {
 			out = append(out, st.Error.Render(fmt.Sprintf("⚠ %s is an open port: any machine that can reach this one may connect to it", e.Local)))
 		}
 	}
@@ -429,7 +430,7 @@ func (p *Pane) showPackets() bool {
 
 // segmentLines shows a picked segment where the step's code was: its
 // header fields and bytes, with a title that says how to go back.
-func (p *Pane) segmentLines(e netlab.Event, w, h int) []string {
+func (p *Pane) segmentLines(e event.Event, w, h int) []string {
 	st := p.c.Styles
 	title := st.Title.Render("SEGMENT") + st.Muted.Render("  [ ] older/newer · esc back to the code")
 	return append([]string{theme.Fit(title, w)}, strings.Split(ladder.RenderPacket(e, w, h-1, st), "\n")...)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/wire"
 	"github.com/socklab/socklab/ui/ladder"
 )
 
@@ -35,9 +36,6 @@ const leakNetEnv = "SOCKLAB_TRUTHSCREEN_LEAK_NET"
 func TestPredictionScreensNameNoAnswer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("plays all lessons on real sockets")
-	}
-	if runtime.GOOS != "linux" {
-		t.Skip("the wire needs Linux")
 	}
 	if os.Getenv(leakNetEnv) == "" {
 		cmd := exec.Command("/proc/self/exe", "-test.run=^TestPredictionScreensNameNoAnswer$", "-test.v")
@@ -62,7 +60,7 @@ func TestPredictionScreensNameNoAnswer(t *testing.T) {
 		t.Logf("in the private network:\n%s", lastLines(string(out), 3))
 		return
 	}
-	if err := netlab.LoopbackUp(); err != nil {
+	if err := wire.LoopbackUp(); err != nil {
 		t.Fatal(err)
 	}
 	ls, err := lessons.Builtin()
@@ -166,7 +164,7 @@ func screenLeaks(t *testing.T, li int, l *lessons.Lesson, plant func(*lessons.Le
 	}
 	// Each state drawn on the lesson's whole ladder was read after the
 	// segments above it and before those below it.
-	var all []netlab.Event
+	var all []event.Event
 	for _, res := range results {
 		all = append(all, res.Events...)
 	}
