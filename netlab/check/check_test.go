@@ -123,7 +123,7 @@ func TestCheckFailsASendOnceServer(t *testing.T) {
 }
 
 func TestCheckFailsAServerThatNeverCloses(t *testing.T) {
-	res := grade(t, "echo_no_close.py")
+	res := gradeAs(t, "echo-server", "echo_no_close.py", "closes its connection sockets")
 	want(t, res, "serves a request", true)
 	want(t, res, "closes its connection sockets", false, "never called close()", "CLOSE_WAIT")
 }
