@@ -11,6 +11,7 @@ import (
 // seed's server (exit status 0) and fails a C-style one, naming the
 // answers that are not Python's, with exit status = failed checks.
 func TestE2ECheckCalcServer(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	out, err := exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
@@ -36,6 +37,7 @@ func TestE2ECheckCalcServer(t *testing.T) {
 // of a reply fails "reads the whole reply", and with socklab's wire the
 // evidence holds the RST its close sent over the unread bytes.
 func TestE2ECheckCalcClientShowsTheRST(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	out, err := exec.Command(bin, "check", "calc-client", "--port", "0", "--limit", "5s", "--",
@@ -57,6 +59,7 @@ func TestE2ECheckCalcClientShowsTheRST(t *testing.T) {
 // output holds a fence and HTML cannot end a code block: every such line
 // stays inside one.
 func TestE2ERunFormatMarkdown(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	out, err := exec.Command(bin, "run", "--format", "md", "--timeout", "60s", "--send", "hello", "--",

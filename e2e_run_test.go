@@ -15,6 +15,7 @@ import (
 // real fds and ports, and the segments between them are linked to the
 // program's calls.
 func TestE2ERunPythonEchoServer(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	pcap := filepath.Join(t.TempDir(), "run.pcapng")
@@ -90,6 +91,7 @@ func TestE2ERunPythonEchoServer(t *testing.T) {
 }
 
 func TestE2ERunBadInvocations(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	for _, tc := range []struct {
 		args []string
@@ -111,6 +113,7 @@ func TestE2ERunBadInvocations(t *testing.T) {
 // TestE2ECheckJSONExitStatus: one JSON object per check, and the exit
 // status is the number of failed checks.
 func TestE2ECheckJSONExitStatus(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	cmd := exec.Command(bin, "check", "echo-server", "--json", "--limit", "5s", "--",
@@ -148,6 +151,7 @@ func TestE2ECheckJSONExitStatus(t *testing.T) {
 // before it enters the kernel), runs it with s, shows its exit status,
 // and q ends socklab.
 func TestE2ERunTUIStepsTheProgram(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	server, err := filepath.Abs(filepath.Join("testdata", "programs", "echo_server.py"))
 	if err != nil {
@@ -216,6 +220,7 @@ func TestE2ERunSeedClientAgainstServe(t *testing.T) {
 // says so with the reason and still runs the program, showing the wire
 // only; nothing of the program's calls is guessed.
 func TestE2ERunWhereTracingIsRefused(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	needTool(t, "strace")
 	bin := seedsBinary(t)
