@@ -3,6 +3,7 @@ package main
 import (
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -14,23 +15,30 @@ func TestE2ECheckCalcServer(t *testing.T) {
 	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
-	out, err := exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
-		"python3", filepath.Join("testdata", "programs", "calc_server.py"), "0").CombinedOutput()
-	if err != nil || strings.Count(string(out), "PASS  ") != 7 {
-		t.Fatalf("the seed's calculator server: %v\n%s", err, out)
-	}
-	out, err = exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
-		"python3", filepath.Join("testdata", "programs", "calc_server_c_style.py"), "0").CombinedOutput()
-	ee, ok := err.(*exec.ExitError)
-	failed := strings.Count(string(out), "FAIL  ")
-	if !ok || failed == 0 || ee.ExitCode() != failed {
-		t.Fatalf("C-style server: %v, %d FAIL lines\n%s", err, failed, out)
-	}
-	for _, w := range []string{`7/2: your server answered "3", Python says 3.5`, "ZeroDivisionError"} {
-		if !strings.Contains(string(out), w) {
-			t.Errorf("output does not say %q\n%s", w, out)
+	// The two programs are checked side by side: each on its own port.
+	t.Run("seed", func(t *testing.T) {
+		t.Parallel()
+		out, err := exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
+			"python3", filepath.Join("testdata", "programs", "calc_server.py"), "0").CombinedOutput()
+		if err != nil || strings.Count(string(out), "PASS  ") != 7 {
+			t.Fatalf("the seed's calculator server: %v\n%s", err, out)
 		}
-	}
+	})
+	t.Run("c-style", func(t *testing.T) {
+		t.Parallel()
+		out, err := exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
+			"python3", filepath.Join("testdata", "programs", "calc_server_c_style.py"), "0").CombinedOutput()
+		ee, ok := err.(*exec.ExitError)
+		failed := strings.Count(string(out), "FAIL  ")
+		if !ok || failed == 0 || ee.ExitCode() != failed {
+			t.Fatalf("C-style server: %v, %d FAIL lines\n%s", err, failed, out)
+		}
+		for _, w := range []string{`7/2: your server answered "3", Python says 3.5`, "ZeroDivisionError"} {
+			if !strings.Contains(string(out), w) {
+				t.Errorf("output does not say %q\n%s", w, out)
+			}
+		}
+	})
 }
 
 // TestE2ECheckCalcClientShowsTheRST: a calculator client that reads part
@@ -46,11 +54,21 @@ func TestE2ECheckCalcClientShowsTheRST(t *testing.T) {
 	if !ok || ee.ExitCode() != 1 {
 		t.Fatalf("want exit status 1 (one failed check), got %v\n%s", err, out)
 	}
-	for _, w := range []string{"FAIL  reads the whole reply", "closed its socket with 16 bytes unread",
+	for _, w := range []string{"FAIL  reads the whole reply", "bytes unread: on such a close the kernel sends RST",
 		"program → server  RST", "recvfrom(3, 8, 0) = 8"} {
 		if !strings.Contains(string(out), w) {
 			t.Errorf("output does not say %q\n%s", w, out)
 		}
+	}
+	// The server's replies to the program's last two lines (4 bytes each)
+	// race the program's close: 34, 38 or 42 bytes sent, all but the 26
+	// read left unread (see TestCheckFailsACalculatorClientThatReadsPartOfAReply).
+	m := regexp.MustCompile(`which sent (\d+) back; your program received 26 of them.* closed its socket with (\d+) bytes unread`).FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("no reply size and unread count:\n%s", out)
+	}
+	if sent, unread := m[1], m[2]; !(sent == "34" && unread == "8" || sent == "38" && unread == "12" || sent == "42" && unread == "16") {
+		t.Errorf("the server sent %s bytes, %s of them unread; want 34/8, 38/12 or 42/16\n%s", sent, unread, out)
 	}
 }
 
