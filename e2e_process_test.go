@@ -75,7 +75,7 @@ func TestE2EKill9OuterEndsInner(t *testing.T) {
 		t.Fatalf("still in the alternate screen after the copy ended")
 	}
 	s.keys("typed-after-kill")
-	s.waitFor(regexp.MustCompile(`typed-after-kill`))
+	s.waitForEcho("typed-after-kill")
 }
 
 // TestE2ELostTerminalEndsTUI: socklab started through su (which passes
@@ -190,7 +190,7 @@ func TestE2EPanicInLabGoroutineRestoresTerminal(t *testing.T) {
 	}
 	s.waitFor(regexp.MustCompile(`a lab goroutine panicked: planted`))
 	s.keys("typed-after-panic")
-	s.waitFor(regexp.MustCompile(`typed-after-panic`))
+	s.waitForEcho("typed-after-panic")
 }
 
 // TestE2ETUIBadLessonFileSaysWhere: the TUI given a lesson file that

@@ -57,6 +57,25 @@ func (s tmuxSession) waitFor(re *regexp.Regexp) []string {
 	}
 }
 
+// waitForEcho waits until the terminal echoed text typed at a shell
+// after socklab ended. The echo starts where the shell's "Killed" line (a
+// command line holding random temp paths) left the cursor, so it may wrap
+// at the pane's edge: the screen is read with wrapped lines joined.
+func (s tmuxSession) waitForEcho(text string) {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		scr := s.tmux("capture-pane", "-p", "-J", "-t", s.name)
+		if strings.Contains(scr, text) {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("timed out waiting for the echo of %q; screen:\n%s", text, scr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // clientReady waits until the pane's first client is connected. A line
 // typed before that is refused with "no client: …" (rightly: there is none
 // yet), and a test waiting for its reply would wait in vain; on a loaded
