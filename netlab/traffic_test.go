@@ -17,6 +17,7 @@ import (
 // 283 MB out); now one a second does and the rest are dropped and counted,
 // so bytes out stay under twice bytes in.
 func TestRateLimitFloodSendsLessThanItGets(t *testing.T) {
+	t.Parallel() // it waits out the rate limit
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc, Rate: 5}})
 	cn := dialStd(t, c.Addr())
 	// 4 KiB: the server reads 1 KiB at a time, and each read's over-limit
@@ -47,6 +48,7 @@ func TestRateLimitFloodSendsLessThanItGets(t *testing.T) {
 // by any moment is at most the burst plus the rate times the time since
 // the budget began. The bound holds on any machine (slower sends less).
 func TestByteBudgetPerStudent(t *testing.T) {
+	t.Parallel() // it waits out the byte rate; its bound holds on any machine
 	const rate, burst = 32 << 10, 64 << 10
 	t0 := time.Now() // before the budget exists: the bound is generous by the setup time
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc, Rate: 20, ByteRate: rate, ByteBurst: burst}})

@@ -39,6 +39,7 @@ func TestPredictionScreensNameNoAnswer(t *testing.T) {
 		t.Skip("the wire needs Linux")
 	}
 	if os.Getenv(leakNetEnv) == "" {
+		t.Parallel() // the copy is a process of its own; this one only waits
 		cmd := exec.Command("/proc/self/exe", "-test.run=^TestPredictionScreensNameNoAnswer$", "-test.v")
 		cmd.Env = append(os.Environ(), leakNetEnv+"=1")
 		uid, gid := os.Getuid(), os.Getgid()
