@@ -48,7 +48,6 @@ func TestRateLimitFloodSendsLessThanItGets(t *testing.T) {
 // by any moment is at most the burst plus the rate times the time since
 // the budget began. The bound holds on any machine (slower sends less).
 func TestByteBudgetPerStudent(t *testing.T) {
-	t.Parallel() // it waits out the byte rate; its bound holds on any machine
 	const rate, burst = 32 << 10, 64 << 10
 	t0 := time.Now() // before the budget exists: the bound is generous by the setup time
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc, Rate: 20, ByteRate: rate, ByteBurst: burst}})
