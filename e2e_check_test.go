@@ -80,46 +80,52 @@ func TestE2ERunFormatMarkdown(t *testing.T) {
 	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
-	out, err := exec.Command(bin, "run", "--format", "md", "--timeout", "60s", "--send", "hello", "--",
-		"python3", filepath.Join("testdata", "programs", "echo_server.py"), "0", "1").Output()
-	if err != nil {
-		t.Fatalf("socklab run --format md: %v\n%s", err, out)
-	}
-	md := string(out)
-	for _, w := range []string{"# socklab run: ` python3 ", "## The calls and segments\n\n```text\n",
-		`sendto(4, "hello\n", 6, 0, NULL, 0) = 6`, "## The program's output\n\n```text\nport ", "```mermaid\nsequenceDiagram\n",
-		"lab       -- the program ended: exit status 0"} {
-		if !strings.Contains(md, w) {
-			t.Errorf("the handout does not hold %q", w)
+	// The two handouts are made side by side.
+	t.Run("echo server", func(t *testing.T) {
+		t.Parallel()
+		out, err := exec.Command(bin, "run", "--format", "md", "--timeout", "60s", "--send", "hello", "--",
+			"python3", filepath.Join("testdata", "programs", "echo_server.py"), "0", "1").Output()
+		if err != nil {
+			t.Fatalf("socklab run --format md: %v\n%s", err, out)
 		}
-	}
-	if t.Failed() {
-		t.Logf("handout:\n%s", md)
-	}
-
-	hostile := "print('```\\n<img src=x onerror=alert(1)>\\n````\\n# not a heading')"
-	out, err = exec.Command(bin, "run", "--format", "md", "--timeout", "60s", "--", "python3", "-c", hostile).Output()
-	if err != nil {
-		t.Fatalf("socklab run --format md: %v\n%s", err, out)
-	}
-	fence := ""
-	for i, l := range strings.Split(string(out), "\n") {
-		switch {
-		case i == 0:
-			// The command line is a code span as long as its longest run
-			// of backticks needs.
-			if !strings.HasPrefix(l, "# socklab run: ````` python3 -c ") || !strings.HasSuffix(l, " `````") {
-				t.Errorf("title: %q", l)
+		md := string(out)
+		for _, w := range []string{"# socklab run: ` python3 ", "## The calls and segments\n\n```text\n",
+			`sendto(4, "hello\n", 6, 0, NULL, 0) = 6`, "## The program's output\n\n```text\nport ", "```mermaid\nsequenceDiagram\n",
+			"lab       -- the program ended: exit status 0"} {
+			if !strings.Contains(md, w) {
+				t.Errorf("the handout does not hold %q", w)
 			}
-		case fence == "" && strings.HasPrefix(l, "```"):
-			fence = strings.TrimRight(l, "abcdefghijklmnopqrstuvwxyz")
-		case fence != "" && l == fence:
-			fence = ""
-		case fence == "" && (strings.Contains(l, "<img") || strings.Contains(l, "not a heading")):
-			t.Errorf("the program's output escaped its code block: %q\n%s", l, out)
 		}
-	}
-	if !strings.Contains(string(out), "<img src=x") {
-		t.Errorf("the program's output is not in the handout:\n%s", out)
-	}
+		if t.Failed() {
+			t.Logf("handout:\n%s", md)
+		}
+	})
+	t.Run("hostile output", func(t *testing.T) {
+		t.Parallel()
+		hostile := "print('```\\n<img src=x onerror=alert(1)>\\n````\\n# not a heading')"
+		out, err := exec.Command(bin, "run", "--format", "md", "--timeout", "60s", "--", "python3", "-c", hostile).Output()
+		if err != nil {
+			t.Fatalf("socklab run --format md: %v\n%s", err, out)
+		}
+		fence := ""
+		for i, l := range strings.Split(string(out), "\n") {
+			switch {
+			case i == 0:
+				// The command line is a code span as long as its longest run
+				// of backticks needs.
+				if !strings.HasPrefix(l, "# socklab run: ````` python3 -c ") || !strings.HasSuffix(l, " `````") {
+					t.Errorf("title: %q", l)
+				}
+			case fence == "" && strings.HasPrefix(l, "```"):
+				fence = strings.TrimRight(l, "abcdefghijklmnopqrstuvwxyz")
+			case fence != "" && l == fence:
+				fence = ""
+			case fence == "" && (strings.Contains(l, "<img") || strings.Contains(l, "not a heading")):
+				t.Errorf("the program's output escaped its code block: %q\n%s", l, out)
+			}
+		}
+		if !strings.Contains(string(out), "<img src=x") {
+			t.Errorf("the program's output is not in the handout:\n%s", out)
+		}
+	})
 }
