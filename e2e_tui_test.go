@@ -41,9 +41,9 @@ func (s tmuxSession) screen() string {
 }
 
 // screenWait bounds a wait for a screen or an exit. It only bounds a
-// failure: a passing test waits as long as its condition takes, and a
-// machine running the whole suite beside other builds has been seen to
-// take over 15 s to draw a TUI's first screen.
+// failure: a passing test waits as long as its condition takes, however
+// slowly a machine running the whole suite beside other builds (a load of
+// 15 on 2 cores was seen here) draws.
 const screenWait = 45 * time.Second
 
 // waitFor polls the screen until re matches, with a deadline instead of
