@@ -167,14 +167,10 @@ func TestE2ERunTUIStepsTheProgram(t *testing.T) {
 	}
 	s.keys("s") // run mode: everything flows, socklab's client sends "hi"
 	s.waitFor(regexp.MustCompile(`program output · ended: exit status 0`))
-	scr := s.screen()
+	// The program's end can be drawn before the last of its calls reach
+	// the screen (one run in twenty here): each is waited for.
 	for _, want := range []string{"listen(3, 1) = 0 LISTEN", "accept(3) = 4", `recv(4) = 3 "hi\n"`, "port "} {
-		if !strings.Contains(scr, want) {
-			t.Errorf("screen lacks %q", want)
-		}
-	}
-	if t.Failed() {
-		t.Logf("screen:\n%s", scr)
+		s.waitFor(regexp.MustCompile(regexp.QuoteMeta(want)))
 	}
 	s.keys("q")
 	s.waitExit()
