@@ -41,7 +41,7 @@ func TestE2ESignalsRestoreTerminal(t *testing.T) {
 				t.Fatalf("still in the alternate screen after %s", tc.sig)
 			}
 			s.keys("typed-after-exit")
-			s.waitFor(regexp.MustCompile(`typed-after-exit`))
+			s.waitForEcho("typed-after-exit")
 			if strings.Contains(s.screen(), "context canceled") || strings.Contains(s.screen(), "program was") {
 				t.Fatalf("noise on exit:\n%s", s.screen())
 			}

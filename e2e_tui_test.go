@@ -40,11 +40,17 @@ func (s tmuxSession) screen() string {
 	return s.tmux("capture-pane", "-p", "-t", s.name)
 }
 
+// screenWait bounds a wait for a screen or an exit. It only bounds a
+// failure: a passing test waits as long as its condition takes, however
+// slowly a machine running the whole suite beside other builds (a load of
+// 15 on 2 cores was seen here) draws.
+const screenWait = 45 * time.Second
+
 // waitFor polls the screen until re matches, with a deadline instead of
 // fixed sleeps; it returns the submatches.
 func (s tmuxSession) waitFor(re *regexp.Regexp) []string {
 	s.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(screenWait)
 	for {
 		scr := s.screen()
 		if m := re.FindStringSubmatch(scr); m != nil {
@@ -52,6 +58,25 @@ func (s tmuxSession) waitFor(re *regexp.Regexp) []string {
 		}
 		if time.Now().After(deadline) {
 			s.t.Fatalf("timed out waiting for %v; screen:\n%s", re, scr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitForEcho waits until the terminal echoed text typed at a shell
+// after socklab ended. The echo starts where the shell's "Killed" line (a
+// command line holding random temp paths) left the cursor, so it may wrap
+// at the pane's edge: the screen is read with wrapped lines joined.
+func (s tmuxSession) waitForEcho(text string) {
+	s.t.Helper()
+	deadline := time.Now().Add(screenWait)
+	for {
+		scr := s.tmux("capture-pane", "-p", "-J", "-t", s.name)
+		if strings.Contains(scr, text) {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("timed out waiting for the echo of %q; screen:\n%s", text, scr)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -82,7 +107,7 @@ func (s tmuxSession) pid() int {
 // waitExit waits for the binary to end and fails unless it exited 0.
 func (s tmuxSession) waitExit() {
 	s.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(screenWait)
 	for {
 		rc, err := os.ReadFile(s.rcFile)
 		if err == nil && len(rc) > 0 {

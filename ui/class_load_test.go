@@ -30,6 +30,7 @@ func TestClassThousandClients(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test; -short skips it")
 	}
+	t.Parallel() // beside the lessons' copy (a process of its own), so its heap is this test's
 	n := 1000
 	if raceOn {
 		n = 200

@@ -4,9 +4,12 @@ package check
 
 import (
 	"context"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +19,15 @@ import (
 
 func TestMain(m *testing.M) {
 	ptrace.Launch() // a graded program's launcher is this test binary
+	flag.Parse()
+	// -parallel defaults to the number of CPUs, but a check test waits on
+	// a Python program far more than it computes: four at a time, unless
+	// -parallel was given.
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", "4")
+	}
 	os.Exit(m.Run())
 }
 
@@ -33,21 +45,40 @@ func program(t *testing.T, name string) []string {
 
 func grade(t *testing.T, name string) map[string]Result {
 	t.Helper()
-	return gradeAs(t, "echo-server", name)
+	return gradeAs(t, "echo-server", name, "")
 }
 
-func gradeAs(t *testing.T, kind, name string) map[string]Result {
+// gradeAs runs every check of kind on the program, or stops the run once
+// the check named last has reported (the checks after it, which a test
+// does not look at, would otherwise each wait out their time limit on a
+// program that fails them).
+func gradeAs(t *testing.T, kind, name, last string) map[string]Result {
 	t.Helper()
+	return gradeWithin(t, kind, name, last, 5*time.Second)
+}
+
+// gradeWithin is gradeAs with each check's time limit.
+func gradeWithin(t *testing.T, kind, name, last string, limit time.Duration) map[string]Result {
+	t.Helper()
+	t.Parallel() // each run has its own program on its own kernel-chosen port
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := Run(ctx, kind, Config{Argv: program(t, name), Limit: 5 * time.Second}, nil)
+	stop := func(r Result) {
+		if r.Name == last {
+			cancel()
+		}
+	}
+	res, err := Run(ctx, kind, Config{Argv: program(t, name), Limit: limit}, stop)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]Result{}
 	for _, r := range res {
 		out[r.Name] = r
-		t.Logf("%v %s: %s\n    %s", r.Pass, r.Name, r.Detail, strings.Join(r.Evidence, "\n    "))
+		t.Logf("%v %s (%s): %s\n    %s", r.Pass, r.Name, r.Took, r.Detail, strings.Join(r.Evidence, "\n    "))
+	}
+	if last != "" && out[last].Name == "" {
+		t.Fatalf("the run stopped before the check %q", last)
 	}
 	return out
 }
@@ -95,20 +126,24 @@ func TestCheckFailsAServerAResetEnds(t *testing.T) {
 }
 
 func TestCheckFailsASeedServerThatReturns(t *testing.T) {
-	res := grade(t, "echo_once.py")
+	res := gradeAs(t, "echo-server", "echo_once.py", "serves a second client without restarting")
 	want(t, res, "serves a request", true)
 	want(t, res, "serves a second client without restarting", false,
 		"your server called accept() once, then close(3) on the listening socket", "SYN was answered with RST (connection refused)")
 }
 
 func TestCheckFailsASendOnceServer(t *testing.T) {
-	res := grade(t, "echo_send_once.py")
+	res := gradeAs(t, "echo-server", "echo_send_once.py", "answers a 1 MB message whole")
 	want(t, res, "serves a request", true)
 	want(t, res, "answers a 1 MB message whole", false, "sent only", "Use sendall()")
 }
 
 func TestCheckFailsAServerThatNeverCloses(t *testing.T) {
-	res := grade(t, "echo_no_close.py")
+	// A program that never closes fails "closes its connection sockets" at
+	// any limit, and it serves a request in milliseconds; each of the
+	// checks before that one waits out part of the limit on it (it holds
+	// every connection open): 3 s, not 5.
+	res := gradeWithin(t, "echo-server", "echo_no_close.py", "closes its connection sockets", 3*time.Second)
 	want(t, res, "serves a request", true)
 	want(t, res, "closes its connection sockets", false, "never called close()", "CLOSE_WAIT")
 }
@@ -120,19 +155,23 @@ func gradeClient(t *testing.T, name string) map[string]Result {
 
 func gradeClientAs(t *testing.T, kind, name string) map[string]Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	argv := program(t, name)
 	argv[len(argv)-1] = PortArg
 	// Port 0: the kernel picks the server's port, the program gets it as {port}.
-	res, err := Run(ctx, kind, Config{Argv: argv, Limit: 5 * time.Second, Port: -1}, nil)
+	// A client's limit covers its interpreter's start too, and none of
+	// these programs hangs: a passing or failing one ends long before the
+	// limit, which only a loaded machine's slow start could reach.
+	res, err := Run(ctx, kind, Config{Argv: argv, Limit: 30 * time.Second, Port: -1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]Result{}
 	for _, r := range res {
 		out[r.Name] = r
-		t.Logf("%v %s: %s", r.Pass, r.Name, r.Detail)
+		t.Logf("%v %s (%s): %s", r.Pass, r.Name, r.Took, r.Detail)
 	}
 	return out
 }
@@ -151,12 +190,16 @@ func TestCheckFailsAClientThatNeverCloses(t *testing.T) {
 }
 
 func TestCheckSaysWhereAHungServerWasBlocked(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	// The limit must leave the program time to reach recv() after accept:
 	// at 1 s a loaded CI machine once found it between two calls (the
 	// report then says so, truthfully, and this test cannot tell where).
-	res, err := Run(ctx, "echo-server", Config{Argv: program(t, "echo_silent.py"), Limit: 3 * time.Second}, nil)
+	// Only the first check is looked at: the run stops once it reports, as
+	// each of the others would wait out the limit on this program too.
+	first := func(Result) { cancel() }
+	res, err := Run(ctx, "echo-server", Config{Argv: program(t, "echo_silent.py"), Limit: 3 * time.Second}, first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +214,7 @@ var calcServerChecks = []string{"answers an expression", "serves a second client
 	"closes its connection sockets", "survives a client that resets"}
 
 func TestCheckPassesTheSeedsCalculatorServer(t *testing.T) {
-	res := gradeAs(t, "calc-server", "calc_server.py")
+	res := gradeAs(t, "calc-server", "calc_server.py", "")
 	if len(res) != len(calcServerChecks) {
 		t.Errorf("%d results, want %d", len(res), len(calcServerChecks))
 	}
@@ -182,7 +225,7 @@ func TestCheckPassesTheSeedsCalculatorServer(t *testing.T) {
 }
 
 func TestCheckFailsACStyleCalculatorServer(t *testing.T) {
-	res := gradeAs(t, "calc-server", "calc_server_c_style.py")
+	res := gradeAs(t, "calc-server", "calc_server_c_style.py", "")
 	want(t, res, "answers an expression", true)
 	want(t, res, "follows Python's arithmetic", false,
 		`7/2: your server answered "3", Python says 3.5 (/ is true division`,
@@ -203,6 +246,19 @@ func TestCheckPassesACalculatorClient(t *testing.T) {
 func TestCheckFailsACalculatorClientThatReadsPartOfAReply(t *testing.T) {
 	res := gradeClientAs(t, "calc-client", "calc_client_short_recv.py")
 	want(t, res, "connects", true)
-	want(t, res, "reads the whole reply", false, "which sent 42 back; your program received 26 of them",
-		"call it again until the whole reply is in", "closed its socket with 16 bytes unread: on such a close the kernel sends RST")
+	want(t, res, "reads the whole reply", false, "your program received 26 of them",
+		"call it again until the whole reply is in", "bytes unread: on such a close the kernel sends RST")
+	// The program reads 2+8+8+8 bytes, sending its last two lines before
+	// the server answered them, then closes: the server's replies to those
+	// (3.5 and quit's, 4 bytes each) were sent only if it got to them before
+	// the RST, so it sent 34, 38 or 42 bytes, and the rest of those is unread.
+	m := regexp.MustCompile(`which sent (\d+) back; .* closed its socket with (\d+) bytes unread`).FindStringSubmatch(res["reads the whole reply"].Detail)
+	if m == nil {
+		t.Fatalf("no reply size and unread count in %q", res["reads the whole reply"].Detail)
+	}
+	sent, _ := strconv.Atoi(m[1])
+	unread, _ := strconv.Atoi(m[2])
+	if (sent != 34 && sent != 38 && sent != 42) || unread != sent-26 {
+		t.Errorf("the server sent %d bytes, %d of them unread; want 34, 38 or 42 sent and all but the 26 read unread", sent, unread)
+	}
 }

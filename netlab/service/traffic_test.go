@@ -17,6 +17,7 @@ import (
 // 283 MB out); now one a second does and the rest are dropped and counted,
 // so bytes out stay under twice bytes in.
 func TestRateLimitFloodSendsLessThanItGets(t *testing.T) {
+	t.Parallel() // it waits out the rate limit
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc, Rate: 5}})
 	cn := dialStd(t, c.Addr())
 	// 4 KiB: the server reads 1 KiB at a time, and each read's over-limit

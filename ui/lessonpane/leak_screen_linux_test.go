@@ -38,6 +38,7 @@ func TestPredictionScreensNameNoAnswer(t *testing.T) {
 		t.Skip("plays all lessons on real sockets")
 	}
 	if os.Getenv(leakNetEnv) == "" {
+		t.Parallel() // the copy is a process of its own; this one only waits
 		cmd := exec.Command("/proc/self/exe", "-test.run=^TestPredictionScreensNameNoAnswer$", "-test.v")
 		cmd.Env = append(os.Environ(), leakNetEnv+"=1")
 		uid, gid := os.Getuid(), os.Getgid()
