@@ -318,6 +318,15 @@ func (r *Run) quiet(ctx context.Context, done <-chan struct{}) {
 		case <-r.activity:
 			quiet.Reset(r.opts.Quiet)
 		case <-quiet.C:
+			// Quiet means no event; a segment still waiting in the capture
+			// is not quiet. Read it now, and wait again if it came.
+			r.Lab.SyncWire()
+			select {
+			case <-r.activity:
+				quiet.Reset(r.opts.Quiet)
+				continue
+			default:
+			}
 			return
 		case <-done:
 			return

@@ -77,3 +77,13 @@ func (l *Lab) Wire() WireStatus {
 // WireOn reports whether the lab captures segments; unlike Wire it reads no
 // counters from the kernel, so a view may call it.
 func (l *Lab) WireOn() bool { return l.wire.On }
+
+// SyncWire reads every segment the kernel has queued on the lab's capture
+// by now and releases what it can, as the wire's own loop does when it
+// next wakes: a lesson settling a step calls it, since on a busy machine
+// that loop can sleep past the step's moment of quiet.
+func (l *Lab) SyncWire() {
+	if l.capture != nil {
+		l.seq.Pump()
+	}
+}
