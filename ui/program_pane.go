@@ -158,8 +158,8 @@ func (p *programPane) View(width, height int) string {
 		lines = append(lines, strings.Split(ladder, "\n")...)
 	}
 	title := "program output"
-	if p.ended != "" {
-		title += " · ended: " + p.ended
+	if end := p.endSaid(); end != "" {
+		title += " · ended: " + end
 	}
 	lines = append(lines, st.Muted.Render(theme.Fit("── "+title+" ", width)))
 	for _, l := range outLines {
@@ -189,10 +189,20 @@ func (p *programPane) Status() string {
 	if p.opts.Lab.Stepping() {
 		mode = "step"
 	}
-	if p.ended != "" {
-		return mode + " · program ended: " + p.ended
+	if end := p.endSaid(); end != "" {
+		return mode + " · program ended: " + end
 	}
 	return mode + " · program running"
+}
+
+// endSaid is how the program ended, once the lab's log has said so: the
+// end is drawn after the program's last calls, never above them (the
+// process can be reaped before those calls' events reach the screen).
+func (p *programPane) endSaid() string {
+	if p.feed != nil && !p.feed.Ended("program") {
+		return ""
+	}
+	return p.ended
 }
 
 func (p *programPane) Help() ([]key.Binding, [][]key.Binding) {

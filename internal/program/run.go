@@ -76,6 +76,28 @@ func Show(ctx context.Context, cfg Config, opts ui.Options, step bool) error {
 			s.Lab.Emit(note("socklab's peer: " + err.Error()))
 		}
 	}()
+	// The end is an event of the lab's log, so the screen says it after
+	// the program's last calls, in the order they happened, not when a
+	// goroutine watching the process happens to wake (it drew "ended"
+	// above the last accept and recv once in twenty runs).
+	go func() {
+		select {
+		case <-s.Started():
+		case <-peerCtx.Done():
+			return
+		}
+		select {
+		case <-s.Prog.Done():
+			ex, err := s.Prog.Wait()
+			how := ex.String()
+			if err != nil {
+				how = err.Error()
+			}
+			s.Lab.Emit(event.Event{Kind: event.KindLab, Op: event.OpActorEnd, Actor: "program", Role: cfg.role(), FD: -1,
+				Note: "program ended: " + how})
+		case <-peerCtx.Done():
+		}
+	}()
 	opts.Wire = cfg.Wire
 	never := make(chan struct{})
 	opts.Program = &ui.ProgramOptions{Title: strings.Join(cfg.Argv, " "), Lab: s.Lab, Start: s.Start,

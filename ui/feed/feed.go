@@ -298,3 +298,9 @@ func (f *Feed) LiveClients() []string {
 
 // InStep reports whether the lab said it is in step mode.
 func (f *Feed) InStep() bool { return f != nil && f.Stepping }
+
+// Ended reports whether actor's end (OpActorEnd) has reached the feed.
+func (f *Feed) Ended(actor string) bool {
+	_, ok := f.ended[actor]
+	return ok
+}
