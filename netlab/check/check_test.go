@@ -148,6 +148,16 @@ func TestCheckFailsAServerThatNeverCloses(t *testing.T) {
 	want(t, res, "closes its connection sockets", false, "never called close()", "CLOSE_WAIT")
 }
 
+// TestCheckLeavesASequentialServerTimeForTheNextClient: a server that
+// keeps its connections open makes the checks before "two at once" wait
+// out half the limit; the second client must still get time to be
+// answered after the first closes (it got none, and its close with the
+// echo unread reset the server).
+func TestCheckLeavesASequentialServerTimeForTheNextClient(t *testing.T) {
+	res := gradeWithin(t, "echo-server", "echo_no_close_slow.py", "answers two clients at once or says it is sequential", 4*time.Second)
+	want(t, res, "answers two clients at once or says it is sequential", true, "your server is sequential")
+}
+
 func gradeClient(t *testing.T, name string) map[string]Result {
 	t.Helper()
 	return gradeClientAs(t, "echo-client", name)

@@ -41,7 +41,15 @@ func (g *echoServer) twoAtOnce(ctx context.Context) (bool, string, []string) {
 	// How long a concurrent server may take to answer the second client
 	// before it is called sequential: half the check's time, as the
 	// program's calls cannot tell a slow thread from none.
-	meanwhile := time.NewTimer(g.cfg.Limit / 2)
+	// Never more than half of what is left of the check's time: after A
+	// closes, a sequential server needs the rest to answer B (settled may
+	// have waited out half the limit for a server that keeps connections
+	// open, and B was then cut off with its echo unread, its close a RST).
+	wait := g.cfg.Limit / 2
+	if dl, ok := ctx.Deadline(); ok {
+		wait = min(wait, time.Until(dl)/2)
+	}
+	meanwhile := time.NewTimer(wait)
 	defer meanwhile.Stop()
 	select {
 	case err := <-served:
