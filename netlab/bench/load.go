@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -247,9 +248,10 @@ func (c *client) run(ctx context.Context) {
 
 var errWrong = errors.New("wrong reply")
 
-// serverBusy begins the line a socklab calculator sends a client it turns
-// away instead of serving (netlab.Server.refuse).
-var serverBusy = []byte("error: server busy")
+// refusals begin the lines a socklab calculator sends a client it turns
+// away instead of serving (service.Server.refuse): over its client limit,
+// or shutting down.
+var refusals = [][]byte{[]byte("error: server busy"), []byte("error: server shutting down")}
 
 func (c *client) roundTrip(req request, got []byte) error {
 	if _, err := c.conn.Write(req.data); err != nil {
@@ -277,7 +279,7 @@ func (c *client) roundTrip(req request, got []byte) error {
 	if err != nil {
 		return err
 	}
-	if bytes.HasPrefix(line, serverBusy) {
+	if slices.ContainsFunc(refusals, func(r []byte) bool { return bytes.HasPrefix(line, r) }) {
 		// The server turned the connection away (over its client limit, or
 		// closing): the request got no answer, which is not a wrong one.
 		return fmt.Errorf("refused by the server: %s", bytes.TrimSpace(line))

@@ -53,7 +53,7 @@ type Class struct {
 
 	total     atomic.Uint64 // connections served
 	refused   atomic.Uint64
-	refusedBy [RefuseRemoved + 1]atomic.Uint64
+	refusedBy [RefuseClosing + 1]atomic.Uint64
 	limited   atomic.Uint64
 	dropped   atomic.Uint64
 	requests  atomic.Uint64
@@ -419,7 +419,7 @@ type ClassSnapshot struct {
 	Total       uint64 // served since the start
 	Refused     uint64
 	// RefusedBy splits Refused by the rule that refused (RefuseKind).
-	RefusedBy  [RefuseRemoved + 1]uint64
+	RefusedBy  [RefuseClosing + 1]uint64
 	PerStudent int // connections one source may hold; 0: no cap
 	// Students is how many source addresses were ever served; Departed how
 	// many of them have no connection served now. SeenFull: the count

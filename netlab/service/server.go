@@ -262,6 +262,10 @@ func (s *Server) Serve(ctx context.Context) error {
 			switch kind {
 			case RefuseRemoved:
 				s.refuse(bg, c, kind, "removed by the instructor for this session", "you were removed from this session by the instructor")
+			case RefuseClosing:
+				// Not "busy": a student whose connection came as the server
+				// stopped would wait for a place that never frees.
+				s.refuse(bg, c, kind, "the server is shutting down", "server shutting down")
 			case RefusePerStudent:
 				s.refuse(bg, c, kind, fmt.Sprintf("per-student limit of %d connections reached", s.cfg.PerStudent),
 					fmt.Sprintf("you already have %d connections open (limit per student), close one and try again", s.cfg.PerStudent))
@@ -298,8 +302,8 @@ func (s *Server) isClosed() bool {
 
 // track registers a connection, or reports false and which rule refused
 // it: a removed source, the per-student cap (checked first, so a hog's
-// extra connections never take a place of the room's), the client limit,
-// or the server closing (RefuseBusy).
+// extra connections never take a place of the room's), the server closing
+// (RefuseClosing), the client limit (RefuseBusy).
 func (s *Server) track(c *sock.Socket) (RefuseKind, bool) {
 	src := c.RemoteAddr().Addr().Unmap()
 	s.mu.Lock()
@@ -309,7 +313,9 @@ func (s *Server) track(c *sock.Socket) (RefuseKind, bool) {
 		return RefuseRemoved, false
 	case s.cfg.PerStudent > 0 && s.perAddr[src] >= s.cfg.PerStudent:
 		return RefusePerStudent, false
-	case s.closed || len(s.conns) >= s.cfg.MaxClients:
+	case s.closed:
+		return RefuseClosing, false
+	case len(s.conns) >= s.cfg.MaxClients:
 		return RefuseBusy, false
 	}
 	s.conns[c] = struct{}{}

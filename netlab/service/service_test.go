@@ -263,3 +263,20 @@ func TestEventsCarryKernelAddresses(t *testing.T) {
 		t.Fatalf("accept event remote %v local %v; client local %v server %v", accept.Remote, accept.Local, clientLocal, srv.Addr())
 	}
 }
+
+// TestShuttingDownIsNotBusy: a connection the server accepts while it is
+// shutting down is told so, not "server busy (limit N clients)", which
+// sends a student to wait for a place that never frees.
+func TestShuttingDownIsNotBusy(t *testing.T) {
+	srv := startServer(t, ServerConfig{Service: Calc, MaxClients: 100})
+	// The moment between Close marking the server closed and closing its
+	// listener, held open: the accept loop still takes connections.
+	srv.mu.Lock()
+	srv.closed = true
+	srv.mu.Unlock()
+	c := dialStd(t, srv.Addr())
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if l, _ := bufio.NewReader(c).ReadString('\n'); l != "error: server shutting down\n" {
+		t.Fatalf("a client arriving as the server shuts down got %q", l)
+	}
+}

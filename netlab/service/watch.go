@@ -23,6 +23,7 @@ const (
 	RefuseBusy                         // the server serves MaxClients already
 	RefusePerStudent                   // its source holds PerStudent connections already
 	RefuseRemoved                      // the instructor removed its source for the session
+	RefuseClosing                      // the server is shutting down
 )
 
 // ConnTap hears about one served connection.
