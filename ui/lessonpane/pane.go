@@ -100,6 +100,7 @@ type Pane struct {
 	lastWidth                     int  // the width of the last View
 	choice                        int  // highlighted choice
 	busy                          bool // a step or a replay is running
+	nextWanted                    bool // n was pressed while the lesson's lab was starting
 	gen                           int  // bumps on every (re)start; stale messages are dropped
 	err                           string
 	hint                          bool
@@ -190,7 +191,7 @@ func (p *Pane) replay(n int) tea.Cmd {
 	p.gen++
 	gen, old, l, eo := p.gen, p.run, p.catalog[p.cur], p.opts.Engine
 	eo.Wire = p.wire
-	p.run, p.results, p.busy, p.err, p.hint = nil, nil, true, "", false
+	p.run, p.results, p.busy, p.err, p.hint, p.nextWanted = nil, nil, true, "", false, false
 	p.leaveQuestion()
 	return func() tea.Msg {
 		if old != nil {
@@ -205,6 +206,12 @@ func (p *Pane) replay(n int) tea.Cmd {
 
 // next runs the next step, or first shows its prediction.
 func (p *Pane) next() tea.Cmd {
+	if p.busy && p.run == nil && p.cur >= 0 {
+		// The footer offers n as soon as a lesson opens, while its lab is
+		// still starting: the press is kept, not dropped.
+		p.nextWanted = true
+		return nil
+	}
 	if p.busy || p.run == nil || p.cur < 0 {
 		return nil
 	}
@@ -275,6 +282,10 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.run, p.results = msg.run, msg.run.Results()
+		if p.nextWanted {
+			p.nextWanted = false
+			return p.next()
+		}
 		return nil
 	case lessonStepMsg:
 		if msg.gen != p.gen {

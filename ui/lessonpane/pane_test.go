@@ -280,3 +280,20 @@ func TestLessonTextScrollsToItsEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestNextWhileTheLabStarts: n pressed while the lesson's lab is still
+// starting (the footer offers it from the first frame) runs the step once
+// the lab is up, instead of being dropped.
+func TestNextWhileTheLabStarts(t *testing.T) {
+	p := New(testCommon(), Options{Number: 3, ProgressPath: filepath.Join(t.TempDir(), "p.json")}, netlab.WireConfig{})
+	p.loadCatalog()
+	defer p.Close()
+	start := p.Init() // the lab starts in this command; it has not run yet
+	if cmd := p.Update(tea.KeyPressMsg{Code: 'n', Text: "n"}); cmd != nil {
+		t.Fatal("n while the lab starts ran something before the lab was up")
+	}
+	drive(t, p, start)
+	if p.run == nil || len(p.results) != 1 || !p.results[0].OK() {
+		t.Fatalf("after the lab started: lab up %v, %d results, want the n pressed meanwhile to have run step 1", p.run != nil, len(p.results))
+	}
+}
