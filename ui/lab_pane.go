@@ -61,6 +61,9 @@ type labPane struct {
 	feed *feed.Feed
 	addr netip.AddrPort
 	err  error // the server failed to start
+	// early are lines typed before the pane's client had connected: they
+	// are sent, in order, once it has (labReadyMsg), not refused.
+	early []string
 
 	input  lineInput
 	typing bool
@@ -155,7 +158,12 @@ func (p *labPane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.addr, p.err = m.addr, m.err
-		return nil
+		early := p.early
+		p.early = nil
+		if m.err != nil || len(early) == 0 {
+			return nil
+		}
+		return p.send(early...)
 	case actionMsg:
 		if m.lab != p.lab {
 			return nil
@@ -337,8 +345,14 @@ func (p *labPane) act(f func(*netlab.Lab) (string, error)) tea.Cmd {
 	}
 }
 
-// send queues text on the newest client.
-func (p *labPane) send(text string) tea.Cmd {
+// send queues each text, in order, on the newest client. Before the
+// pane's first client has connected, the texts wait for it.
+func (p *labPane) send(texts ...string) tea.Cmd {
+	if p.lab != nil && !p.addr.IsValid() && p.err == nil {
+		p.early = append(p.early, texts...)
+		p.note, p.noteBad = "not sent yet: the client is still connecting; it goes once connected", false
+		return nil
+	}
 	why := p.lastEnded()
 	return p.act(func(l *netlab.Lab) (string, error) {
 		cs := l.Clients()
@@ -349,8 +363,10 @@ func (p *labPane) send(text string) tea.Cmd {
 			return "", errors.New("no client: press esc then + to add one")
 		}
 		c := cs[len(cs)-1]
-		if err := c.Send([]byte(text)); err != nil {
-			return "", err
+		for _, text := range texts {
+			if err := c.Send([]byte(text)); err != nil {
+				return "", err
+			}
 		}
 		if l.Stepping() {
 			return "queued on " + c.Name + ": press esc, then n to step its calls", nil

@@ -261,3 +261,24 @@ func TestClickATab(t *testing.T) {
 		t.Fatal("a click below the tab bar switched panes")
 	}
 }
+
+// TestLinesTypedBeforeTheClientConnectsAreSent: what a student types in
+// the first moment, before the pane's client has connected, is sent once
+// it has, in order, not refused with "no client".
+func TestLinesTypedBeforeTheClientConnectsAreSent(t *testing.T) {
+	p := newPump(t, Options{Pane: "calc"}, 100, 30)
+	calc := p.m.panes[common.PaneCalc].(*labPane)
+	if calc.addr.IsValid() {
+		t.Fatal("the pane was ready before its start command's message was read")
+	}
+	p.key("enter")
+	p.typeText("2+3")
+	p.key("enter")
+	p.typeText("6*7")
+	p.key("enter")
+	if !strings.Contains(calc.note, "still connecting") {
+		t.Fatalf("note %q while the client connects, want that the lines wait", calc.note)
+	}
+	p.waitScreen("c1 ‹ 5")
+	p.waitScreen("c1 ‹ 42")
+}
