@@ -129,7 +129,6 @@ func titled(title string, lines []string) string {
 	return strings.Join(append([]string{title}, lines...), "\n")
 }
 
-
 // framedLines draws lines (w columns, h rows inside) in a rounded frame
 // whose top border carries the title and a muted note:
 // "╭─ SERVER  note ──╮". fits keeps the lines between frames.
