@@ -361,7 +361,10 @@ func TestTraceGoEchoServerShowsAWaitNotEAGAIN(t *testing.T) {
 			blocked = e.CallID
 		case e.Kind == event.KindCall && e.Op == event.OpAccept && e.Result >= 0:
 			accepted = e.CallID
-		case e.Kind == event.KindCall && e.Op == event.OpWait:
+		case e.Op == event.OpWait:
+			// Entered, blocked or returned: the runtime's last wait may still
+			// be blocked in the kernel when the program exits (under load,
+			// once, no returned wait was left to count).
 			waits++
 		}
 	}
