@@ -28,6 +28,7 @@ type serveFlags struct {
 	backlog    int
 	reqTimeout time.Duration
 	wire       bool
+	everyState bool
 }
 
 func newServeCmd() *cobra.Command {
@@ -59,6 +60,7 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().IntVar(&f.perStudent, "per-student", 8, "connections one source address may hold at once, so one client's loop cannot lock out the rest (0: no cap; socklab bench -c N from this machine needs N or 0)")
 	cmd.Flags().IntVar(&f.backlog, "backlog", 0, "listen backlog (0: the system's maximum, somaxconn; --sequential uses 1)")
 	cmd.Flags().DurationVar(&f.reqTimeout, "request-timeout", 10*time.Second, "calc: close a client whose request line is not complete this long after it began")
+	cmd.Flags().BoolVar(&f.everyState, "every-state", false, "read the TCP state after every call; by default a connection's sends and recvs read it at most 100 times a second (bursts of 8; the lines beyond have no state), so tracing a busy server costs little")
 	cmd.Flags().StringVar(&f.traceFile, "trace-file", "", "write the trace lines to this file instead of standard output")
 	cmd.Flags().BoolVar(&f.json, "json", false, "write the trace as JSON lines (docs/TRACE-FORMAT.md)")
 	return cmd
@@ -109,7 +111,7 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, svc string, addr ne
 	if idle == 0 {
 		idle = -1
 	}
-	cfg := serve.Config{Wire: f.wire, Server: service.ServerConfig{Service: svc, Addr: addr, Sequential: f.sequential,
+	cfg := serve.Config{Wire: f.wire, EveryState: f.everyState, Server: service.ServerConfig{Service: svc, Addr: addr, Sequential: f.sequential,
 		IdleTimeout: idle, MaxClients: f.maxClients, PerStudent: f.perStudent, Backlog: f.backlog, RequestTimeout: f.reqTimeout}}
 	if !f.quiet {
 		format := output.Text

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/socklab/socklab/internal/output"
 	"github.com/socklab/socklab/netlab/event"
@@ -22,7 +23,16 @@ type Config struct {
 	// needs CAP_NET_RAW; without it the trace says so on stderr and goes
 	// on without them).
 	Wire bool
+	// EveryState reads the TCP state after every call; otherwise the
+	// reads after sends and recvs are paced (sock.ServeStatePace), and the
+	// trace says so in its first line.
+	EveryState bool
 }
+
+// PaceNote heads a trace whose state reads are paced, so that a line
+// without a state is read as "not asked", never as "no state".
+var PaceNote = fmt.Sprintf("the TCP state is read after every call, but after a connection's sends and recvs at most %d times a second "+
+	"(bursts of %d): a line without a state was not read (--every-state reads them all)", time.Second/sock.ServeStatePace, sock.StatePaceBurst)
 
 // Run listens, writes "listening on ADDR (…)" to stdout (and a warning on
 // stderr when the address is reachable from other machines), then serves
@@ -36,6 +46,10 @@ func Run(ctx context.Context, stdout, stderr io.Writer, cfg Config) error {
 	if cfg.Trace != nil {
 		seq := sock.NewSequencer(&held)
 		cfg.Server.Tracer = seq.Tracer("server", event.RoleServer)
+		if !cfg.EveryState {
+			cfg.Server.Tracer.StatePace = sock.ServeStatePace
+			cfg.Server.Tracer.Note(PaceNote)
+		}
 		if cfg.Wire {
 			if _, err := seq.Capture(ctx); err != nil {
 				fmt.Fprintf(stderr, "wire: off — cannot capture on lo: %v; serve stays in the host's network, where capture needs CAP_NET_RAW (run as root, or sudo setcap cap_net_raw+ep on the binary)\n", err)

@@ -161,6 +161,7 @@ func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Resu
 			}
 			tw = NewTraceWriter(f)
 			sc.Tracer = sock.NewSequencer(tw).Tracer("server", event.RoleServer)
+			sc.Tracer.StatePace = sock.ServeStatePace // as socklab serve's trace
 		}
 		srv, err := StartServer(ctx, sc)
 		if err != nil {

@@ -203,6 +203,10 @@ func appendCall(b []byte, e Event) []byte {
 // payloads.
 func Quote(p []byte, max int) string { return string(appendQuote(nil, p, max)) }
 
+// AppendQuote is Quote appending to b, for a call's text built without
+// fmt on a traced socket's data path.
+func AppendQuote(b, p []byte, max int) []byte { return appendQuote(b, p, max) }
+
 func appendQuote(b, p []byte, max int) []byte {
 	if len(p) > max {
 		b = strconv.AppendQuote(b, string(p[:max]))

@@ -2,6 +2,7 @@ package sock
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/socklab/socklab/netlab/event"
@@ -123,4 +124,18 @@ func (c *call) event(result int, err error) event.Event {
 		e.Err = nonErrno(err)
 	}
 	return e
+}
+
+// dataCallText is the argument text of send (fd, the data quoted, size, 0)
+// or recv (fd, size, 0): what fmt.Sprintf("%d, %s, %d, 0") wrote, in one
+// allocation instead of four, since a traced server formats it for every
+// call.
+func dataCallText(fd int, quote bool, data []byte, size int) string {
+	var buf [128]byte
+	b := strconv.AppendInt(buf[:0], int64(fd), 10)
+	if quote {
+		b = event.AppendQuote(append(b, ", "...), data, 24)
+	}
+	b = strconv.AppendInt(append(b, ", "...), int64(size), 10)
+	return string(append(b, ", 0"...))
 }

@@ -34,6 +34,9 @@ type sockCore struct {
 	closed   atomic.Bool
 	bytesIn  atomic.Uint64
 	bytesOut atomic.Uint64
+	// statePaid is the moment, in nanoseconds since paceEpoch, up to
+	// which the socket's paced state reads are paid (Tracer.StatePace).
+	statePaid atomic.Int64
 }
 
 // Family and Type return what the socket was opened with.

@@ -139,7 +139,7 @@ func (s *Socket) report(c *call, result int, err error, data []byte) {
 	c.stateAt = time.Now()
 	if s.closed.Load() {
 		st = stateByTuple(s.LocalAddr(), s.RemoteAddr())
-	} else if s.typ == Stream && s.fd >= 0 {
+	} else if s.typ == Stream && s.fd >= 0 && s.readsState(c, result, err) {
 		st, segs = tcpInfo(s.fd)
 	}
 	s.finish(c, result, err, data, "", st, segs)
@@ -330,7 +330,7 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	var text string
 	if s.traced() { // formatting costs more than the call itself on the fast path
-		text = fmt.Sprintf("%d, %s, %d, 0", s.fd, event.Quote(p, 24), len(p))
+		text = dataCallText(s.fd, true, p, len(p))
 	}
 	c, err := s.begin(ctx, event.OpSend, text, event.Args{Size: len(p)})
 	if err != nil {
@@ -396,7 +396,7 @@ func notReady(err error) bool {
 func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	var text string
 	if s.traced() {
-		text = fmt.Sprintf("%d, %d, 0", s.fd, len(buf))
+		text = dataCallText(s.fd, false, nil, len(buf))
 	}
 	c, err := s.begin(ctx, event.OpRecv, text, event.Args{Size: len(buf)})
 	if err != nil {

@@ -22,6 +22,13 @@ type Tracer struct {
 	// Reg, when set (by a Lab), records every socket opened or accepted so
 	// the lab can report their kernel states later.
 	Reg *Registry
+	// StatePace, when not zero, paces the TCP state reads after calls that
+	// moved bytes: a socket's sends and recvs that returned more than 0
+	// read it StatePaceBurst times at once and then once per StatePace, and
+	// the events of those beyond have none (StateNone: not read, never
+	// guessed). Every other call still reads. Zero, the labs' setting,
+	// reads after every call.
+	StatePace time.Duration
 }
 
 // traced reports whether anyone looks at the calls; when nobody does, the
