@@ -124,8 +124,14 @@ func (q *Sequencer) Emit(e event.Event) {
 	if e.CallID != 0 {
 		q.drop(e.CallID)
 	}
-	q.push(e)
-	q.release()
+	if q.drain == nil && q.queue.Len() == 0 && (q.oldest.IsZero() || e.At.Before(q.oldest)) {
+		// Nothing waits and no call still running can come before it:
+		// released at once, without a trip through the heap.
+		q.forward(e)
+	} else {
+		q.push(e)
+		q.release()
+	}
 	q.mu.Unlock()
 }
 
@@ -195,7 +201,7 @@ func (q *Sequencer) release() {
 		q.drain()
 	}
 	for q.queue.Len() > 0 {
-		next := q.queue[0].e.At
+		next := q.queue.nextAt()
 		if !q.oldest.IsZero() && !next.Before(q.oldest) {
 			return
 		}
@@ -209,11 +215,16 @@ func (q *Sequencer) release() {
 				q.links.Observe(e)
 			}
 		}
-		q.seq++
-		e.Seq = q.seq
-		if q.out != nil {
-			q.out.Emit(e)
-		}
+		q.forward(e)
+	}
+}
+
+// forward numbers e and passes it on; under q.mu.
+func (q *Sequencer) forward(e event.Event) {
+	q.seq++
+	e.Seq = q.seq
+	if q.out != nil {
+		q.out.Emit(e)
 	}
 }
 
@@ -222,55 +233,80 @@ type queued struct {
 	tie uint64
 }
 
-// eventHeap is a min-heap of queued events by moment, then arrival. It is
-// written out rather than used through container/heap, whose Push and Pop
-// take and return an interface: each would copy an Event (some 300 bytes)
-// into a new allocation, twice per event.
-type eventHeap []queued
+// eventHeap is a min-heap of queued events by moment, then arrival. The
+// heap moves small keys; each event (some 460 bytes) is copied once into a
+// slot on push and once out on pop. Moving whole events made the heap the
+// Sequencer's main cost under a busy server: its lock is held meanwhile,
+// and every other call's goroutine waited for it. It is written out rather
+// than used through container/heap, whose Push and Pop take and return an
+// interface: an allocation per event.
+type eventHeap struct {
+	keys  []heapKey
+	slots []event.Event
+	free  []int32 // slots popped, to be reused
+}
 
-func (h eventHeap) Len() int { return len(h) }
+type heapKey struct {
+	at   time.Time
+	tie  uint64
+	slot int32
+}
 
-func (h eventHeap) less(i, j int) bool {
-	if !h[i].e.At.Equal(h[j].e.At) {
-		return h[i].e.At.Before(h[j].e.At)
+func (h *eventHeap) Len() int { return len(h.keys) }
+
+// nextAt is the moment of the event pop would return (Len must be > 0).
+func (h *eventHeap) nextAt() time.Time { return h.keys[0].at }
+
+func (h *eventHeap) less(i, j int) bool {
+	a, b := &h.keys[i], &h.keys[j]
+	if !a.at.Equal(b.at) {
+		return a.at.Before(b.at)
 	}
-	return h[i].tie < h[j].tie
+	return a.tie < b.tie
 }
 
 func (h *eventHeap) push(x queued) {
-	*h = append(*h, x)
-	q := *h
-	for i := len(q) - 1; i > 0; {
+	var slot int32
+	if n := len(h.free); n > 0 {
+		slot = h.free[n-1]
+		h.free = h.free[:n-1]
+		h.slots[slot] = x.e
+	} else {
+		slot = int32(len(h.slots))
+		h.slots = append(h.slots, x.e)
+	}
+	h.keys = append(h.keys, heapKey{at: x.e.At, tie: x.tie, slot: slot})
+	for i := len(h.keys) - 1; i > 0; {
 		up := (i - 1) / 2
-		if !q.less(i, up) {
+		if !h.less(i, up) {
 			break
 		}
-		q[i], q[up] = q[up], q[i]
+		h.keys[i], h.keys[up] = h.keys[up], h.keys[i]
 		i = up
 	}
 }
 
 func (h *eventHeap) pop() queued {
-	q := *h
-	top := q[0]
-	last := len(q) - 1
-	q[0] = q[last]
-	q[last] = queued{} // let the popped event's data go
-	q = q[:last]
+	top := h.keys[0]
+	last := len(h.keys) - 1
+	h.keys[0] = h.keys[last]
+	h.keys = h.keys[:last]
 	for i := 0; ; {
 		small, l, r := i, 2*i+1, 2*i+2
-		if l < len(q) && q.less(l, small) {
+		if l < len(h.keys) && h.less(l, small) {
 			small = l
 		}
-		if r < len(q) && q.less(r, small) {
+		if r < len(h.keys) && h.less(r, small) {
 			small = r
 		}
 		if small == i {
 			break
 		}
-		q[i], q[small] = q[small], q[i]
+		h.keys[i], h.keys[small] = h.keys[small], h.keys[i]
 		i = small
 	}
-	*h = q
-	return top
+	out := queued{h.slots[top.slot], top.tie}
+	h.slots[top.slot] = event.Event{} // let the popped event's data go
+	h.free = append(h.free, top.slot)
+	return out
 }
