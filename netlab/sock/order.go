@@ -3,6 +3,7 @@ package sock
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/socklab/socklab/netlab/event"
@@ -23,8 +24,11 @@ import (
 type Sequencer struct {
 	out event.Sink
 
+	// nextID numbers calls; a counter of its own, not under mu, since
+	// every call takes a number and mu is what every event waits for.
+	nextID atomic.Uint64
+
 	mu     sync.Mutex
-	nextID event.CallID
 	holds  map[event.CallID]time.Time
 	oldest time.Time // the oldest hold; zero when there is none
 	queue  eventHeap
@@ -55,10 +59,7 @@ func (q *Sequencer) Tracer(actor string, role event.Role) Tracer {
 
 // newCall assigns the next CallID.
 func (q *Sequencer) newCall() event.CallID {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.nextID++
-	return q.nextID
+	return event.CallID(q.nextID.Add(1))
 }
 
 // enter takes (or moves) the hold of call id and returns the moment of
