@@ -191,14 +191,6 @@ func Listen(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	return s, nil
 }
 
-// SetSink changes where the server's events go from now on. Call it before
-// Serve: the listening socket and every connection accepted later report to
-// the new sink.
-func (s *Server) SetSink(sink event.Sink) {
-	s.cfg.Tracer.Sink = sink
-	s.listener.SetSink(sink)
-}
-
 // Addr is the address the kernel reports for the listening socket.
 func (s *Server) Addr() netip.AddrPort { return s.listener.LocalAddr() }
 

@@ -199,7 +199,3 @@ func addrPortOf(ip []byte, port int) netip.AddrPort {
 	a, _ := netip.AddrFromSlice(ip)
 	return netip.AddrPortFrom(a.Unmap(), uint16(port))
 }
-
-// SetSink changes where the socket's calls are reported from now on (a
-// server's listener, when its server is given a new sink before Serve).
-func (s *Socket) SetSink(sink event.Sink) { s.tr.Sink = sink }
