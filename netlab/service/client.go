@@ -67,7 +67,10 @@ func (c *Client) Calc(ctx context.Context, line string) (string, error) {
 }
 
 // ReadLine returns the next reply line. A partial line is returned once the
-// server has been silent for Pause.
+// server has been silent for Pause. The pause is a context of its own, not
+// a read deadline: a recv with a context that has a deadline replaces the
+// socket's read deadline by it, so a deadline-bound caller waited for its
+// whole deadline instead of the pause.
 func (c *Client) ReadLine(ctx context.Context) (string, error) {
 	for {
 		if i := bytes.IndexByte(c.rest, '\n'); i >= 0 {
@@ -75,20 +78,17 @@ func (c *Client) ReadLine(ctx context.Context) (string, error) {
 			c.rest = c.rest[i+1:]
 			return line, nil
 		}
+		rctx, cancel := ctx, context.CancelFunc(func() {})
 		if len(c.rest) > 0 {
-			_ = c.S.SetReadDeadline(time.Now().Add(c.Pause))
+			rctx, cancel = context.WithTimeout(ctx, c.Pause)
 		}
-		p, err := c.S.Recv(ctx, 1024)
-		_ = c.S.SetReadDeadline(time.Time{})
-		if err != nil {
-			if sock.IsTimeout(err) && len(c.rest) > 0 {
-				line := string(c.rest)
-				c.rest = nil
-				return line, nil
-			}
+		p, err := c.S.Recv(rctx, 1024)
+		paused := rctx.Err() != nil && ctx.Err() == nil
+		cancel()
+		if err != nil && !(paused && len(c.rest) > 0) {
 			return "", err
 		}
-		if len(p) == 0 {
+		if len(p) == 0 || err != nil {
 			if len(c.rest) > 0 {
 				line := string(c.rest)
 				c.rest = nil
