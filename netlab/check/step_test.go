@@ -20,6 +20,7 @@ import (
 // kernel, the kernel has already completed the client's handshake and ss
 // shows the connection ESTABLISHED, waiting in the listener's accept queue.
 func TestStepModePausesTheProgramBeforeAccept(t *testing.T) {
+	t.Parallel() // its own program on a kernel-chosen port
 	if _, err := exec.LookPath("ss"); err != nil {
 		t.Skip("no ss")
 	}
