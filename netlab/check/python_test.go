@@ -23,7 +23,7 @@ var interpreter = sync.OnceValues(func() (string, error) {
 })
 
 // python3 is the interpreter's path, or skips the test without one.
-func python3(t *testing.T) string {
+func python3(t testing.TB) string {
 	t.Helper()
 	p, err := interpreter()
 	if err != nil {
