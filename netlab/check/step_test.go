@@ -38,6 +38,11 @@ func TestStepModePausesTheProgramBeforeAccept(t *testing.T) {
 			if ctx.Err() != nil {
 				t.Fatal("no call reached the gate")
 			}
+			select {
+			case <-s.Prog.Done(): // a program that could not start: say so now, not in a minute
+				t.Fatalf("the program ended before it reached accept:\n%s", s.Output())
+			default:
+			}
 			pending = s.Lab.Pending()
 			if len(pending) == 0 {
 				time.Sleep(5 * time.Millisecond)
