@@ -3,7 +3,6 @@ package program
 import (
 	"bytes"
 	"context"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,14 +15,12 @@ import (
 // seed is the argv of one of testdata/programs' Python programs.
 func seed(t *testing.T, name string, args ...string) []string {
 	t.Helper()
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("no python3")
-	}
+	py := python3(t)
 	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "programs", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append([]string{"python3", p}, args...)
+	return append([]string{py, p}, args...)
 }
 
 func testCtx(t *testing.T) context.Context {
@@ -37,6 +34,7 @@ func testCtx(t *testing.T) context.Context {
 // call; the trace shows the program's calls with the bytes sent, then
 // how it ended.
 func TestTraceServerProgramGetsTheSendLines(t *testing.T) {
+	t.Parallel() // its own program and lab on kernel-chosen ports
 	var stdout, stderr bytes.Buffer
 	cfg := Config{Argv: seed(t, "echo_once.py", "0"), Send: []string{"hello there"}}
 	if err := Trace(testCtx(t), &stdout, &stderr, strings.NewReader(""), cfg, Text, 0); err != nil {
@@ -56,6 +54,7 @@ func TestTraceServerProgramGetsTheSendLines(t *testing.T) {
 // TestTraceClientProgramAsMarkdown: a client program gets socklab's echo
 // server on Port, and --format md writes the handout at the end.
 func TestTraceClientProgramAsMarkdown(t *testing.T) {
+	t.Parallel() // its own program and lab, on a port free a moment ago
 	// The lab's server binds Port itself: the kernel's free port is found
 	// by binding :0 once, in the lab's own network (the host's here).
 	port := freePort(t)
@@ -71,11 +70,9 @@ func TestTraceClientProgramAsMarkdown(t *testing.T) {
 }
 
 func TestTraceFailingProgramIsAnError(t *testing.T) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("no python3")
-	}
+	t.Parallel() // its own program and lab on kernel-chosen ports
 	var stdout bytes.Buffer
-	err := Trace(testCtx(t), &stdout, &bytes.Buffer{}, strings.NewReader(""), Config{Argv: []string{"python3", "-c", "raise SystemExit(3)"}}, JSON, 0)
+	err := Trace(testCtx(t), &stdout, &bytes.Buffer{}, strings.NewReader(""), Config{Argv: []string{python3(t), "-c", "raise SystemExit(3)"}}, JSON, 0)
 	if err == nil || !strings.Contains(err.Error(), "the program ended with exit status 3") {
 		t.Fatalf("got %v, want the program's exit status", err)
 	}
@@ -88,6 +85,7 @@ func TestTraceFailingProgramIsAnError(t *testing.T) {
 // of the echo-server checks; Check writes a line per check and counts the
 // FAILs it wrote.
 func TestCheckCountsFailures(t *testing.T) {
+	t.Parallel() // its own program and lab on kernel-chosen ports
 	var out bytes.Buffer
 	failed, err := Check(testCtx(t), &out, "echo-server", check.Config{Argv: seed(t, "echo_once.py", "0"), Limit: 5 * time.Second}, Text)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 // kernel, the kernel has already completed the client's handshake and ss
 // shows the connection ESTABLISHED, waiting in the listener's accept queue.
 func TestStepModePausesTheProgramBeforeAccept(t *testing.T) {
+	t.Parallel() // its own program on a kernel-chosen port
 	if _, err := exec.LookPath("ss"); err != nil {
 		t.Skip("no ss")
 	}
@@ -36,6 +37,11 @@ func TestStepModePausesTheProgramBeforeAccept(t *testing.T) {
 		for len(pending) == 0 {
 			if ctx.Err() != nil {
 				t.Fatal("no call reached the gate")
+			}
+			select {
+			case <-s.Prog.Done(): // a program that could not start: say so now, not in a minute
+				t.Fatalf("the program ended before it reached accept:\n%s", s.Output())
+			default:
 			}
 			pending = s.Lab.Pending()
 			if len(pending) == 0 {

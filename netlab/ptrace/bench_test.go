@@ -26,12 +26,10 @@ func (discard) Emit(event.Event) {}
 // untraced and traced (4 socket calls per trip stop it: recvfrom and
 // sendto, each at entry and exit, plus the state reads).
 func BenchmarkPythonEchoRoundTrip(b *testing.B) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		b.Skip("no python3")
-	}
+	py := python3(b)
 	server, _ := filepath.Abs("../../testdata/programs/echo_server.py")
 	b.Run("untraced", func(b *testing.B) {
-		cmd := exec.Command("python3", server, "0", "1")
+		cmd := exec.Command(py, server, "0", "1")
 		out, _ := cmd.StdoutPipe()
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
@@ -45,7 +43,7 @@ func BenchmarkPythonEchoRoundTrip(b *testing.B) {
 	b.Run("traced", func(b *testing.B) {
 		seq := sock.NewSequencer(discard{})
 		addrs := make(chan netip.AddrPort, 1)
-		p, err := Start(Config{Argv: []string{"python3", server, "0", "1"}, Role: event.RoleServer,
+		p, err := Start(Config{Argv: []string{py, server, "0", "1"}, Role: event.RoleServer,
 			Tracer:   func(r event.Role) sock.Tracer { return seq.Tracer("program", r) },
 			OnListen: func(a netip.AddrPort) { addrs <- a }})
 		if err != nil {
@@ -79,13 +77,11 @@ func roundTrips(b *testing.B, addr netip.AddrPort) {
 // through, except the reads of Python's own modules (fds above 2): those
 // stop, are found not to be sockets, and go on.
 func BenchmarkNoSocketProgram(b *testing.B) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		b.Skip("no python3")
-	}
+	py := python3(b)
 	busy, _ := filepath.Abs("../../testdata/programs/busy.py")
 	b.Run("untraced", func(b *testing.B) {
 		for b.Loop() {
-			if err := exec.Command("python3", busy).Run(); err != nil {
+			if err := exec.Command(py, busy).Run(); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -93,7 +89,7 @@ func BenchmarkNoSocketProgram(b *testing.B) {
 	b.Run("traced", func(b *testing.B) {
 		var stops uint64
 		for b.Loop() {
-			p, err := Start(Config{Argv: []string{"python3", busy}, Tracer: func(r event.Role) sock.Tracer { return sock.Tracer{} }})
+			p, err := Start(Config{Argv: []string{py, busy}, Tracer: func(r event.Role) sock.Tracer { return sock.Tracer{} }})
 			if err != nil {
 				b.Fatal(err)
 			}

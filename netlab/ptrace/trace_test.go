@@ -233,6 +233,7 @@ func parseStrace(s string) []string {
 }
 
 func TestTraceCEchoServerMatchesStrace(t *testing.T) {
+	t.Parallel()
 	bin := compileC(t, filepath.Join(programs(t), "echo_server.c"))
 	argv := []string{bin, "0", "1"}
 	ev := traceServer(t, argv, "hello\n", "world\n")
@@ -248,10 +249,8 @@ func TestTraceCEchoServerMatchesStrace(t *testing.T) {
 }
 
 func TestTracePythonEchoServerMatchesStrace(t *testing.T) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("no python3")
-	}
-	argv := []string{"python3", filepath.Join(programs(t), "echo_server.py"), "0", "1"}
+	t.Parallel()
+	argv := []string{python3(t), filepath.Join(programs(t), "echo_server.py"), "0", "1"}
 	ev := traceServer(t, argv, "hello\n", "world\n")
 	got := calls(ev)
 	want := straceCalls(t, argv, "hello\n", "world\n")
@@ -309,6 +308,7 @@ func checkEcho(t *testing.T, ev []event.Event, want string) {
 }
 
 func TestTraceStopsAProgramThatHangs(t *testing.T) {
+	t.Parallel()
 	p, err := Start(Config{Argv: []string{"sleep", "60"}, Tracer: func(r event.Role) sock.Tracer { return sock.Tracer{} }})
 	if err != nil {
 		t.Fatal(err)
@@ -328,6 +328,7 @@ func TestTraceStopsAProgramThatHangs(t *testing.T) {
 }
 
 func TestTraceReportsAProgramThatCannotRun(t *testing.T) {
+	t.Parallel()
 	p, err := Start(Config{Argv: []string{"/nonexistent/program"}, Tracer: func(r event.Role) sock.Tracer { return sock.Tracer{} }})
 	if err != nil {
 		t.Fatal(err)
@@ -339,6 +340,7 @@ func TestTraceReportsAProgramThatCannotRun(t *testing.T) {
 }
 
 func TestTraceGoEchoServerShowsAWaitNotEAGAIN(t *testing.T) {
+	t.Parallel()
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go tool")
@@ -385,10 +387,11 @@ func TestTraceGoEchoServerShowsAWaitNotEAGAIN(t *testing.T) {
 // question was asked (a check's limit runs out, the check closes its
 // client, the server's recv returns; the report must still say recv).
 func TestInFlightAtKeepsACallThatReturnedLater(t *testing.T) {
+	t.Parallel()
 	col := &collector{}
 	seq := sock.NewSequencer(col)
 	listening := make(chan netip.AddrPort, 4)
-	p, err := Start(Config{Argv: []string{"python3", filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: event.RoleServer,
+	p, err := Start(Config{Argv: []string{python3(t), filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: event.RoleServer,
 		Tracer:   func(r event.Role) sock.Tracer { return seq.Tracer("program", r) },
 		OnListen: func(a netip.AddrPort) { listening <- a }})
 	if err != nil {
@@ -420,7 +423,12 @@ func TestInFlightAtKeepsACallThatReturnedLater(t *testing.T) {
 	in := p.InFlightAt(at)
 	time.Sleep(time.Until(at) + 20*time.Millisecond)
 	c.Close() // the recv returns 0, and the program spins on recv
-	time.Sleep(200 * time.Millisecond)
+	for !hasReturned(col.events(), event.OpRecv) {
+		if time.Now().After(deadline) {
+			t.Fatal("no recv returned within 30 s of the close")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	got := in.Calls()
 	if len(got) != 1 || !strings.HasPrefix(got[0], "recvfrom(4, 1024") {
 		t.Fatalf("in flight at the moment: %q, want the recvfrom it was blocked in", got)
@@ -428,6 +436,15 @@ func TestInFlightAtKeepsACallThatReturnedLater(t *testing.T) {
 	if got := before.Calls(); len(got) != 0 {
 		t.Fatalf("in flight before it ran: %q, want nothing", got)
 	}
+}
+
+func hasReturned(ev []event.Event, op event.Op) bool {
+	for _, e := range ev {
+		if e.Kind == event.KindCall && e.Op == op {
+			return true
+		}
+	}
+	return false
 }
 
 func hasBlocked(ev []event.Event, op event.Op) bool {
@@ -444,9 +461,10 @@ func hasBlocked(ev []event.Event, op event.Op) bool {
 // ERESTARTSYS (512), which no program ever sees; the trace says the call
 // was interrupted by a signal instead of "= -1 errno 512".
 func TestTraceSignalInsideACallIsNoErrno(t *testing.T) {
+	t.Parallel()
 	col := &collector{}
 	seq := sock.NewSequencer(col)
-	p, err := Start(Config{Argv: []string{"python3", filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: event.RoleServer,
+	p, err := Start(Config{Argv: []string{python3(t), filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: event.RoleServer,
 		Tracer: func(r event.Role) sock.Tracer { return seq.Tracer("program", r) }})
 	if err != nil {
 		t.Fatal(err)
