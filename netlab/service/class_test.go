@@ -348,7 +348,10 @@ func TestClassRateLimitCalc(t *testing.T) {
 
 func TestClassRateLimitEchoDelays(t *testing.T) {
 	t.Parallel()
-	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Echo, Rate: 50, Burst: 1}})
+	// 5 a second: a token comes back 200 ms after it is spent, so a round
+	// trip faster than that (any, even with the race detector beside other
+	// tests; at 50 a second one run took over 20 ms each) is delayed.
+	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Echo, Rate: 5, Burst: 1}})
 	cn := dialStd(t, c.Addr())
 	// Each message waits for its echo, so each is one recv on the server.
 	for i := range 5 {
