@@ -215,7 +215,10 @@ func isReset(err error) bool {
 // RequestTimeout has passed, instead of holding its slot for ever.
 func TestCalcFastDribbleClosed(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, ServerConfig{Service: Calc, RequestTimeout: time.Second})
+	// A pause of 500 ms, not the default 100: a dribbler starved beside the
+	// parallel tests for 100 ms would look quiet, get "111" answered, and
+	// never reach the timeout this test is about.
+	srv := startServer(t, ServerConfig{Service: Calc, RequestTimeout: time.Second, Pause: 500 * time.Millisecond})
 	slow := dialStd(t, srv.Addr())
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
