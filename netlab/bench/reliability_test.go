@@ -31,8 +31,6 @@ import (
 // 1000 concurrent calculator clients × 100 requests each: every reply right,
 // none lost.
 func TestReliabilityThousandClients(t *testing.T) {
-	// Not parallel: 1000 busy clients take every CPU, and the tests that
-	// time out idle clients beside them would close starved normal ones.
 	// 1000 clients at once is the claim; 20 requests each keep all of them
 	// connected and asking together (100 each took 13 s of a loaded suite
 	// and proved nothing more).
@@ -61,7 +59,6 @@ func TestReliabilityThousandClients(t *testing.T) {
 // connection goes on answering: each bad line is followed by a good one
 // whose answer must come next.
 func TestReliabilityMalformedCorpus(t *testing.T) {
-	// Not parallel: it computes, it does not wait.
 	corpus := malformedCorpus(t, full() || !raceEnabled)
 	if len(corpus) < 1000 {
 		t.Fatalf("corpus has %d requests, want at least 1000", len(corpus))
@@ -166,10 +163,8 @@ func background(t *testing.T, svc string, ap netip.AddrPort) (wait func() *Resul
 // with SO_LINGER 0 sends RST) cost the server nothing: it forgets them and
 // the others are served.
 func TestReliabilityResetMidRequest(t *testing.T) {
-	t.Parallel()
 	for _, svc := range []string{service.Calc, service.Echo} {
 		t.Run(svc, func(t *testing.T) {
-			t.Parallel() // each service has a server of its own
 			srv := startSocklab(t, service.ServerConfig{Service: svc})
 			wait := background(t, svc, srv.Addr())
 			for i := range 50 {
@@ -197,9 +192,6 @@ func TestReliabilityResetMidRequest(t *testing.T) {
 // is closed by the idle timeout, even while the server is blocked sending
 // to it because it stopped reading.
 func TestReliabilityVanishedClients(t *testing.T) {
-	// Not parallel, and one service at a time: the normal clients beside
-	// the vanished ones must never be quiet for the 500 ms idle timeout, and
-	// beside other load one was (closed as idle with its request unanswered).
 	for _, svc := range []string{service.Calc, service.Echo} {
 		t.Run(svc, func(t *testing.T) {
 			idle := 500 * time.Millisecond
@@ -255,8 +247,6 @@ func TestReliabilityVanishedClients(t *testing.T) {
 // latency stays below the idle timeout, which is how long they would have
 // waited had a slow client held the server.
 func TestReliabilitySlowClients(t *testing.T) {
-	// Not parallel: the normal clients' latency is asserted below, and other
-	// tests' load beside them would be measured too.
 	idle := 700 * time.Millisecond
 	srv := startSocklab(t, service.ServerConfig{Service: service.Calc, IdleTimeout: idle})
 	const slow = 20
@@ -310,10 +300,8 @@ func isReset(err error) bool {
 // closed; an echo client is closed at once. Neither hangs, and a place freed
 // is given to the next one.
 func TestReliabilityOverClientLimit(t *testing.T) {
-	t.Parallel()
 	for _, svc := range []string{service.Calc, service.Echo} {
 		t.Run(svc, func(t *testing.T) {
-			t.Parallel() // each service has a server of its own
 			const limit = 8
 			srv := startSocklab(t, service.ServerConfig{Service: svc, MaxClients: limit})
 			addr := srv.Addr().String()
@@ -378,7 +366,6 @@ func TestReliabilityOverClientLimit(t *testing.T) {
 // client learns it (a lost request, never a wrong reply), and no goroutine
 // or file descriptor is left behind.
 func TestReliabilityShutdownUnderLoad(t *testing.T) {
-	// Not parallel: it counts the whole process's goroutines and descriptors.
 	for _, sequential := range []bool{false, true} {
 		t.Run(fmt.Sprintf("sequential=%v", sequential), func(t *testing.T) {
 			before := openFDs(t)
