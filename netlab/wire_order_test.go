@@ -103,9 +103,12 @@ func checkWireOrder(t *testing.T, ring bool) {
 	if err := lab.StartServer(service.ServerConfig{Service: service.Echo, Addr: loop4}); err != nil {
 		t.Fatal(err)
 	}
-	trips := 400
+	// 100 round trips (1 300 recvs, 400 segments) are enough: with segments
+	// placed at the moment they are read instead of their kernel timestamp,
+	// both readers fail on every run at 100 trips, and at 50.
+	trips := 100
 	if testing.Short() {
-		trips = 80
+		trips = 50
 	}
 	echoRoundTrips(t, lab, 4, trips, 7)
 	// Read before Close: a closed capture reads no more counters. (The

@@ -143,6 +143,7 @@ func closeFloats(a, b string) bool {
 }
 
 func TestAgainstPython(t *testing.T) {
+	t.Parallel() // it waits on python3
 	got := runPython(t, pythonCases)
 	for i, e := range pythonCases {
 		want := got[i]
@@ -173,6 +174,7 @@ func TestAgainstPython(t *testing.T) {
 // must fail (documented difference); otherwise the results must agree,
 // up to 2 ulp for non-integral powers (platform libm).
 func TestAgainstPythonGrid(t *testing.T) {
+	t.Parallel() // it waits on python3
 	operands := []string{"7", "-7", "2", "-3", "0", "1", "0.5", "-2.5", "3.0",
 		"-0.0", "10**20", "-(10**20)", "1e300", "1e-300", "(1e308*10)", "(-1e308*10)", "0.1"}
 	ops := []string{"+", "-", "*", "/", "//", "%", "**"}

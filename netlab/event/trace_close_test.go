@@ -26,6 +26,7 @@ func (w *stuckWriter) Write(p []byte) (int, error) {
 // writer is stuck in write, and says how many lines were lost. (Close
 // used to wait for ever: socklab serve | less ignored SIGINT.)
 func TestTraceWriterCloseNotHeldByStuckOutput(t *testing.T) {
+	t.Parallel() // Close waits CloseWait (1 s) for the stuck writer
 	w := &stuckWriter{release: make(chan struct{}), entered: make(chan struct{})}
 	tw := NewTraceWriter(w, 16)
 	for range 5 {

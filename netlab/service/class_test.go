@@ -151,6 +151,7 @@ func laneOf(s ClassSnapshot, remote netip.AddrPort) (Lane, bool) {
 }
 
 func TestClassLanes(t *testing.T) {
+	t.Parallel()
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc}, Linger: 300 * time.Millisecond})
 	conns := askLaneRequests(t, c, 3)
 	// The server counts a request, its reply and the bytes sent at
@@ -255,6 +256,7 @@ func notedLeft(s ClassSnapshot, remote netip.AddrPort) bool {
 }
 
 func TestClassAllowRefuses(t *testing.T) {
+	t.Parallel()
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc,
 		Allow: AllowList{netip.MustParsePrefix("10.77.0.0/24")}}})
 	cn := dialStd(t, c.Addr()) // the kernel completes the handshake: connect succeeds
@@ -276,6 +278,7 @@ func TestClassAllowRefuses(t *testing.T) {
 }
 
 func TestClassRateLimitCalc(t *testing.T) {
+	t.Parallel()
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc, Rate: 5, Burst: 5}})
 	loud := dialStd(t, c.Addr())
 	quiet := dialStd(t, c.Addr())
@@ -344,7 +347,11 @@ func TestClassRateLimitCalc(t *testing.T) {
 }
 
 func TestClassRateLimitEchoDelays(t *testing.T) {
-	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Echo, Rate: 50, Burst: 1}})
+	t.Parallel()
+	// 5 a second: a token comes back 200 ms after it is spent, so a round
+	// trip faster than that (any, even with the race detector beside other
+	// tests; at 50 a second one run took over 20 ms each) is delayed.
+	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Echo, Rate: 5, Burst: 1}})
 	cn := dialStd(t, c.Addr())
 	// Each message waits for its echo, so each is one recv on the server.
 	for i := range 5 {
@@ -362,6 +369,7 @@ func TestClassRateLimitEchoDelays(t *testing.T) {
 }
 
 func TestClassHoldAccept(t *testing.T) {
+	t.Parallel()
 	// Held before the server runs: a hold set while accept is already
 	// blocked in the kernel applies from the next accept on (the first
 	// student's arrival ends the blocked one), which is not this test.

@@ -20,6 +20,7 @@ import (
 // with a newline, a later line that arrives in two halves, the second 300 ms
 // after the first (longer than the pause), is one request.
 func TestCalcLineClientWaitsForNewline(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, ServerConfig{Service: Calc})
 	c := dialStd(t, srv.Addr())
 	r := bufio.NewReader(c)
@@ -40,6 +41,7 @@ func TestCalcLineClientWaitsForNewline(t *testing.T) {
 // it is closed once RequestTimeout has passed since that request's first
 // byte, and a normal client is served meanwhile.
 func TestCalcSlowlorisClosed(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, ServerConfig{Service: Calc, RequestTimeout: time.Second})
 	slow := dialStd(t, srv.Addr())
 	fmt.Fprint(slow, "1+1\n")
@@ -89,6 +91,7 @@ func TestCalcSlowlorisClosed(t *testing.T) {
 // replies are not taken, so it holds at most one line and one reply per
 // client: the heap grows by well under 100 KB per client (the bound below),
 // where building every reply of one read first held megabytes per client.
+// It runs alone, not in parallel: it reads the whole process's heap.
 func TestCalcNonReadingClientsBoundedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("computes a few hundred 30 000-digit numbers")
@@ -156,6 +159,7 @@ func TestCalcNonReadingClientsBoundedMemory(t *testing.T) {
 // busy") or a close, none is left hanging. (Generous bound: this asserts
 // that all settle, not how fast.)
 func TestBurstOfConnectsSettles(t *testing.T) {
+	t.Parallel()
 	n := 2000
 	if testing.Short() || raceOn {
 		n = 400
@@ -210,7 +214,11 @@ func isReset(err error) bool {
 // never quiet for the pause either (a byte every 50 ms) is closed once
 // RequestTimeout has passed, instead of holding its slot for ever.
 func TestCalcFastDribbleClosed(t *testing.T) {
-	srv := startServer(t, ServerConfig{Service: Calc, RequestTimeout: time.Second})
+	t.Parallel()
+	// A pause of 500 ms, not the default 100: a dribbler starved beside the
+	// parallel tests for 100 ms would look quiet, get "111" answered, and
+	// never reach the timeout this test is about.
+	srv := startServer(t, ServerConfig{Service: Calc, RequestTimeout: time.Second, Pause: 500 * time.Millisecond})
 	slow := dialStd(t, srv.Addr())
 	stop := make(chan struct{})
 	var wg sync.WaitGroup

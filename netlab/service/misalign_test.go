@@ -18,6 +18,8 @@ import (
 // its own request. A server that answers half a line because its goroutine
 // reached the read after the pause timer fired fails this.
 func TestCalcRepliesNeverMisalign(t *testing.T) {
+	// Not parallel: it burns every CPU, which would slow the tests that
+	// wait on timers beside it.
 	conns, perConn := 32, 120
 	if testing.Short() || raceOn {
 		conns, perConn = 8, 60

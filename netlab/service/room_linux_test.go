@@ -21,6 +21,7 @@ func connectRaw(t *testing.T, fd int, port int) {
 // and the queue grows; the snapshot says so (the dashboard's "accept()
 // failed: EMFILE" line), and accept resumes once descriptors are free.
 func TestClassAcceptEMFILEShown(t *testing.T) {
+	// Not parallel: the descriptor limit is the whole process's.
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Echo}})
 	cfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -67,6 +68,8 @@ func TestClassAcceptEMFILEShown(t *testing.T) {
 // held) makes the kernel drop handshakes; the snapshot shows the growth of
 // ListenOverflows/ListenDrops (this namespace's counters).
 func TestClassListenOverflowShown(t *testing.T) {
+	// Not parallel: the drop counters are the whole namespace's, and
+	// another test's burst of connects could make them grow instead.
 	c := startClassWith(t, ClassConfig{Server: ServerConfig{Service: Echo, Backlog: 1}}, func(c *Class) { c.SetHeld(true) })
 	if !c.Snapshot().ListenDrops.Valid {
 		t.Skip("no /proc/self/net/netstat here")

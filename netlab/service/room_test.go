@@ -45,6 +45,7 @@ func told(t *testing.T, c net.Conn) string {
 }
 
 func TestClassPerStudentCapAndRemove(t *testing.T) {
+	t.Parallel()
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc, PerStudent: 3, MaxClients: 5}})
 	var hog []net.Conn
 	for range 3 {
@@ -104,6 +105,7 @@ func TestClassPerStudentCapAndRemove(t *testing.T) {
 // TestServePerStudentRemoveWithoutBan: without ban the student may come
 // back; IPv4-mapped sources count as their IPv4 address.
 func TestServerRemoveWithoutBan(t *testing.T) {
+	t.Parallel()
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc, PerStudent: 1}})
 	a := dialFrom(t, "127.0.0.5", c.Addr())
 	ask(t, a, bufio.NewReader(a), "1")
@@ -120,6 +122,7 @@ func TestServerRemoveWithoutBan(t *testing.T) {
 // TestClassTallies: a student's session totals outlive their lanes: two
 // connections, five requests, one error, one closed by the student.
 func TestClassTallies(t *testing.T) {
+	t.Parallel()
 	c := startClass(t, ClassConfig{Server: ServerConfig{Service: Calc}, Linger: 100 * time.Millisecond})
 	a := dialFrom(t, "127.0.0.7", c.Addr())
 	ra := bufio.NewReader(a)

@@ -59,6 +59,7 @@ func dialStd(t *testing.T, addr netip.AddrPort) net.Conn {
 }
 
 func TestCalcAnswersInOrderPipelined(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, ServerConfig{Service: Calc})
 	c := dialStd(t, srv.Addr())
 	fmt.Fprint(c, "2+3*4\n2**100\n7/2\n1/0\n-3**2\nquit\n")
@@ -75,6 +76,7 @@ func TestCalcAnswersInOrderPipelined(t *testing.T) {
 }
 
 func TestCalcNoNewlineAnsweredAfterPause(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, ServerConfig{Service: Calc, Pause: 20 * time.Millisecond})
 	c := dialStd(t, srv.Addr())
 	c.Write([]byte("2+3")) // the tutorial's client: expr.encode(), no newline
@@ -91,6 +93,7 @@ func TestCalcNoNewlineAnsweredAfterPause(t *testing.T) {
 }
 
 func TestCalcOversizeLineKeepsConnection(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, ServerConfig{Service: Calc})
 	c := dialStd(t, srv.Addr())
 	go func() {
@@ -109,6 +112,7 @@ func TestCalcOversizeLineKeepsConnection(t *testing.T) {
 }
 
 func TestCalcBadInputsGetErrors(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, ServerConfig{Service: Calc})
 	c := dialStd(t, srv.Addr())
 	r := bufio.NewReader(c)
@@ -127,6 +131,7 @@ func TestCalcBadInputsGetErrors(t *testing.T) {
 }
 
 func TestEchoBinarySafeAndNextClient(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, ServerConfig{Service: Echo, Sequential: true})
 	payload := []byte("bytes \x00\xff\n and 😀")
 	for i := range 2 { // a second client after the first leaves, same server
@@ -141,6 +146,7 @@ func TestEchoBinarySafeAndNextClient(t *testing.T) {
 }
 
 func TestConcurrentHundredClients(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, ServerConfig{Service: Calc})
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
@@ -174,6 +180,7 @@ func TestConcurrentHundredClients(t *testing.T) {
 // handshake completes in the accept queue) but gets no answer until the
 // first one leaves.
 func TestSequentialServesOneAtATime(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, ServerConfig{Service: Calc})
 	srv2 := startServer(t, ServerConfig{Service: Calc, Sequential: true})
 	_ = srv
@@ -200,6 +207,7 @@ func TestSequentialServesOneAtATime(t *testing.T) {
 }
 
 func TestAbruptDisconnectsDoNotHurtServer(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, ServerConfig{Service: Calc})
 	for range 20 {
 		c, err := net.Dial("tcp", srv.Addr().String())
@@ -218,6 +226,8 @@ func TestAbruptDisconnectsDoNotHurtServer(t *testing.T) {
 }
 
 func TestIdleTimeoutAndClientLimit(t *testing.T) {
+	// Not parallel: the second client must arrive within the first's
+	// 100 ms idle time.
 	srv := startServer(t, ServerConfig{Service: Calc, IdleTimeout: 100 * time.Millisecond, MaxClients: 1})
 	a := dialStd(t, srv.Addr())
 	ra := bufio.NewReader(a)
@@ -241,6 +251,7 @@ func TestIdleTimeoutAndClientLimit(t *testing.T) {
 // it as the remote port), and the accepted connection's remote port is the
 // client's own local port.
 func TestEventsCarryKernelAddresses(t *testing.T) {
+	t.Parallel()
 	log := event.NewLog(1000)
 	srv := startServer(t, ServerConfig{Service: Echo, Tracer: sock.Tracer{Actor: "server", Sink: log}})
 	c := dialStd(t, srv.Addr())
@@ -268,6 +279,7 @@ func TestEventsCarryKernelAddresses(t *testing.T) {
 // shutting down is told so, not "server busy (limit N clients)", which
 // sends a student to wait for a place that never frees.
 func TestShuttingDownIsNotBusy(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, ServerConfig{Service: Calc, MaxClients: 100})
 	// The moment between Close marking the server closed and closing its
 	// listener, held open: the accept loop still takes connections.
