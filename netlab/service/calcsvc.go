@@ -66,10 +66,11 @@ func (s *Server) serveCalc(ctx context.Context, c *served) string {
 	lines := Lines{Max: s.cfg.MaxLine}
 	buf := make([]byte, 1024)
 	var (
-		armed      time.Time // when the idle deadlines were last armed
-		wArmed     time.Time // when the write deadline was last armed
-		lineClient bool      // the client has ended a request with a newline
-		begun      time.Time // when the unfinished request began
+		armed      time.Time    // when the idle deadlines were last armed
+		wArmed     time.Time    // when the write deadline was last armed
+		lineClient bool         // the client has ended a request with a newline
+		begun      time.Time    // when the unfinished request began
+		active     = time.Now() // when the client last sent something
 	)
 	for {
 		if lines.Pending() {
@@ -103,6 +104,8 @@ func (s *Server) serveCalc(ctx context.Context, c *served) string {
 			if f, ok := lines.Flush(); ok {
 				frames = []Frame{f}
 			}
+		case err != nil && sock.IsTimeout(err) && !s.idleSince(c.Socket, active, &armed):
+			continue
 		case err != nil && sock.IsTimeout(err):
 			s.cfg.Tracer.Note(fmt.Sprintf("closing %s: idle for %s", c.RemoteAddr(), s.cfg.IdleTimeout))
 			s.say(ctx, c.Socket, fmt.Sprintf("error: idle for %s, closing", s.cfg.IdleTimeout))
@@ -117,6 +120,7 @@ func (s *Server) serveCalc(ctx context.Context, c *served) string {
 			}
 			return whyClientClosed
 		default:
+			active = time.Now()
 			wasPending := lines.Pending()
 			frames = lines.Feed(buf[:n])
 			if len(frames) > 0 {

@@ -17,10 +17,14 @@ import (
 func (s *Server) serveEcho(ctx context.Context, c *served) string {
 	buf := make([]byte, 1024)
 	var armed time.Time
+	active := time.Now() // the client's last request
 	for {
 		s.armIdle(c.Socket, &armed)
 		n, err := c.RecvInto(ctx, buf)
 		if err != nil {
+			if sock.IsTimeout(err) && !s.idleSince(c.Socket, active, &armed) {
+				continue
+			}
 			if sock.IsTimeout(err) {
 				s.cfg.Tracer.Note(fmt.Sprintf("closing %s: idle for %s", c.RemoteAddr(), s.cfg.IdleTimeout))
 				return fmt.Sprintf("idle for %s: closed by the server", s.cfg.IdleTimeout)
@@ -30,6 +34,7 @@ func (s *Server) serveEcho(ctx context.Context, c *served) string {
 		if n == 0 {
 			return whyClientClosed
 		}
+		active = time.Now()
 		if c.bucket != nil {
 			if d := c.bucket.Reserve(time.Now()); d > 0 {
 				if c.tap != nil {

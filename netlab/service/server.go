@@ -553,6 +553,25 @@ func (s *Server) armIdle(c *sock.Socket, last *time.Time) {
 	_ = c.SetWriteDeadline(now.Add(s.cfg.IdleTimeout))
 }
 
+// idleSince reports whether the client, last heard at active, really has
+// been idle for the whole timeout when its read deadline fired. The
+// deadline is re-armed lazily (armIdle), so it can fire up to a sixteenth
+// of the timeout early: then it is set again for the rest. And a request
+// that arrived while this goroutine waited for a CPU is already in the
+// kernel's receive queue: that client was not idle.
+func (s *Server) idleSince(c *sock.Socket, active time.Time, armed *time.Time) bool {
+	if q, err := c.Readable(); err == nil && q > 0 {
+		return false
+	}
+	now := time.Now()
+	if rest := active.Add(s.cfg.IdleTimeout).Sub(now); rest > 0 {
+		_ = c.SetReadDeadline(now.Add(rest))
+		*armed = now
+		return false
+	}
+	return true
+}
+
 // armWrite bounds the next send by the idle timeout: a client that stops
 // reading its replies is closed once it has taken nothing for that long.
 // Like armIdle it re-arms only when a sixteenth of the timeout has passed.
