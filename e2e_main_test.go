@@ -9,8 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/socklab/socklab/internal/testpython"
 )
 
 // The end-to-end tests run side by side (t.Parallel): each has its own tmux
@@ -65,8 +66,7 @@ func runTests(m *testing.M) int {
 // suite starts Python some forty times; the interpreter is the one the
 // shim would have run.
 func preferRealPython() {
-	out, err := exec.Command("python3", "-c", "import sys; print(sys.executable)").Output()
-	exe := strings.TrimSpace(string(out))
+	exe, err := testpython.Interpreter()
 	if err != nil || !filepath.IsAbs(exe) || filepath.Base(exe) != "python3" {
 		return
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/socklab/socklab/internal/testpython"
 )
 
 // pythonCases are valid in both languages (after "^" becomes "**"); Python
@@ -103,10 +105,7 @@ for line in sys.stdin:
 
 func runPython(t *testing.T, exprs []string) []string {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not on PATH")
-	}
+	py := testpython.Path(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, py, "-c", pythonOracle)

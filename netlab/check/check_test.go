@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/internal/testpython"
 	"github.com/socklab/socklab/netlab/ptrace"
 )
 
@@ -42,7 +43,7 @@ func TestMain(m *testing.M) {
 // arguments it takes after the port ("echo_no_close.py 0.3").
 func program(t *testing.T, name string) []string {
 	t.Helper()
-	py := python3(t)
+	py := testpython.Path(t)
 	f := strings.Fields(name)
 	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "programs", f[0]))
 	if err != nil {

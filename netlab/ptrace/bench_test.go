@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/socklab/socklab/internal/testpython"
 	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/sock"
 )
@@ -26,7 +27,7 @@ func (discard) Emit(event.Event) {}
 // untraced and traced (4 socket calls per trip stop it: recvfrom and
 // sendto, each at entry and exit, plus the state reads).
 func BenchmarkPythonEchoRoundTrip(b *testing.B) {
-	py := python3(b)
+	py := testpython.Path(b)
 	server, _ := filepath.Abs("../../testdata/programs/echo_server.py")
 	b.Run("untraced", func(b *testing.B) {
 		cmd := exec.Command(py, server, "0", "1")
@@ -77,7 +78,7 @@ func roundTrips(b *testing.B, addr netip.AddrPort) {
 // through, except the reads of Python's own modules (fds above 2): those
 // stop, are found not to be sockets, and go on.
 func BenchmarkNoSocketProgram(b *testing.B) {
-	py := python3(b)
+	py := testpython.Path(b)
 	busy, _ := filepath.Abs("../../testdata/programs/busy.py")
 	b.Run("untraced", func(b *testing.B) {
 		for b.Loop() {
