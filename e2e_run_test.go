@@ -225,8 +225,9 @@ func TestE2ERunWhereTracingIsRefused(t *testing.T) {
 	// A real refusal, not a seam: strace makes every ptrace() of socklab
 	// and its children fail with EPERM, as a container's seccomp profile
 	// does, so the launcher's PTRACE_TRACEME is refused by the kernel path
-	// socklab meets in the field.
-	cmd := exec.Command("strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=ptrace", "-e", "inject=ptrace:error=EPERM",
+	// socklab meets in the field. (--seccomp-bpf: only ptrace calls stop
+	// under strace, not every call of socklab, its client and Python.)
+	cmd := exec.Command("strace", "-f", "--seccomp-bpf", "-qq", "-o", "/dev/null", "-e", "trace=ptrace", "-e", "inject=ptrace:error=EPERM",
 		bin, "run", "--trace", "--timeout", "60s", "--send", "hello", "--",
 		"python3", filepath.Join("testdata", "programs", "echo_server.py"), "0", "1")
 	out, err := cmd.Output()

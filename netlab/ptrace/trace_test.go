@@ -170,7 +170,7 @@ func straceCalls(t *testing.T, argv []string, lines ...string) []string {
 		t.Skip("no strace")
 	}
 	log := filepath.Join(t.TempDir(), "strace.log")
-	cmd := exec.Command("strace", append([]string{"-f", "-qq", "-e", "trace=network,close,read,write", "-o", log}, argv...)...)
+	cmd := exec.Command("strace", append([]string{"-f", "--seccomp-bpf", "-qq", "-e", "trace=network,close,read,write", "-o", log}, argv...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
