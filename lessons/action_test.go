@@ -39,6 +39,7 @@ func TestActionTableComplete(t *testing.T) {
 // blocked accept (which would never return): that is how a lesson ends a
 // blocked call.
 func TestCloseEndsBlockedCall(t *testing.T) {
+	t.Parallel() // a lab of its own, ports chosen by the kernel
 	l, err := Parse("test.md", []byte("# Close a blocked listener\n\n## Accept waits, close ends it\n\n```lab\n"+
 		"server.socket tcp\nserver.bind 127.0.0.1:0\nserver.listen 1\nconn = server.accept\nserver.close\n"+
 		"expect server.close.ok\n```\n"))

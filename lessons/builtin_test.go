@@ -10,6 +10,7 @@ import (
 // TestBuiltinLessonsPlay plays every built-in lesson to its end over real
 // sockets; every expectation of every step must hold on this machine.
 func TestBuiltinLessonsPlay(t *testing.T) {
+	t.Parallel() // beside the wire's plays: each lesson has a lab of its own
 	ls, err := Builtin()
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 // expectation holds, and every prediction that only the wire can answer has
 // exactly one choice that matches what was captured.
 func TestBuiltinLessonsOnTheWire(t *testing.T) {
+	t.Parallel() // beside the plain plays: each lab's linker keeps only its own sockets' segments
 	c, err := wire.OpenCapture()
 	if err != nil {
 		t.Skipf("cannot capture on lo here (%v); the unprivileged path is tested end to end as user nobody", err)

@@ -148,6 +148,10 @@ func startClassServer(t testing.TB, cfg service.ClassConfig) *service.Class {
 // arrive with the ports their kernels picked, one leaves, accept is held
 // and stepped, all from keys and snapshots alone.
 func TestClassLive(t *testing.T) {
+	// Most of its time is the class view's own timers (a frame, a left
+	// student's linger): it waits beside the 1000-client test. Its live
+	// heap (a dozen sockets, one model) is far below what that one bounds.
+	t.Parallel()
 	cls := startClassServer(t, service.ClassConfig{Server: service.ServerConfig{Service: service.Calc}})
 	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)
 	p.waitScreen("no student connected yet")

@@ -2,8 +2,10 @@ package lessonpane
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -56,6 +58,7 @@ func press(t *testing.T, p *Pane, code rune, text string) {
 // shown beside the kernel's, p replays the lab to the previous step, and
 // the end of the lesson is saved as done.
 func TestLessonPaneNavigationAndPrediction(t *testing.T) {
+	t.Parallel() // a lab of its own on port 0 and a private progress file
 	prog := filepath.Join(t.TempDir(), "progress.json")
 	p := New(testCommon(), Options{Number: 3, ProgressPath: prog}, netlab.WireConfig{})
 	p.loadCatalog()
@@ -209,6 +212,13 @@ func contains(s, sub string) bool { return strings.Contains(ansi.Strip(s), sub) 
 // TestQuestionCannotBeSkipped: at a question, autoplay's tick, a (autoplay)
 // and c (code) do not run the step; the answer does. r then asks again.
 func TestQuestionCannotBeSkipped(t *testing.T) {
+	// The tick asks for the next one, which drive waits for: at autoplay's
+	// own pace (seconds) that wait would prove nothing more. The speeds are
+	// the package's, so this test is not parallel (parallel tests start
+	// only after it has put them back).
+	speeds := autoplaySpeeds
+	autoplaySpeeds = slices.Repeat([]time.Duration{time.Millisecond}, len(speeds))
+	t.Cleanup(func() { autoplaySpeeds = speeds })
 	prog := filepath.Join(t.TempDir(), "progress.json")
 	p := New(testCommon(), Options{Number: 3, ProgressPath: prog}, netlab.WireConfig{})
 	p.loadCatalog()
@@ -245,6 +255,7 @@ func TestQuestionCannotBeSkipped(t *testing.T) {
 // stuck in SYN_SENT) and reads it at 80x24: pgdn scrolls the text until
 // nothing is below, and then the end of every explanation is on screen.
 func TestLessonTextScrollsToItsEnd(t *testing.T) {
+	t.Parallel() // a lab of its own on port 0 and a private progress file
 	prog := filepath.Join(t.TempDir(), "progress.json")
 	p := New(testCommon(), Options{Number: 8, ProgressPath: prog}, netlab.WireConfig{})
 	p.loadCatalog()
@@ -285,6 +296,7 @@ func TestLessonTextScrollsToItsEnd(t *testing.T) {
 // starting (the footer offers it from the first frame) runs the step once
 // the lab is up, instead of being dropped.
 func TestNextWhileTheLabStarts(t *testing.T) {
+	t.Parallel() // a lab of its own on port 0 and a private progress file
 	p := New(testCommon(), Options{Number: 3, ProgressPath: filepath.Join(t.TempDir(), "p.json")}, netlab.WireConfig{})
 	p.loadCatalog()
 	defer p.Close()
