@@ -86,10 +86,21 @@ type Run struct {
 	byFD     map[fdCall]*Outcome
 	byActor  map[string]*Outcome // serve: every event of the actor while it starts
 	results  []*StepResult
-	closed   bool
-	waited   time.Duration // against opts.PlayLimit
+	// blocked are the calls the kernel said wait and that have not
+	// returned; serving, a served server's fds whose goroutine is between
+	// calls (it returned from one and has not blocked in the next). While
+	// either says the step still moves, it is not settled (see moving).
+	blocked map[event.CallID]blockedCall
+	serving map[int]bool
+	closed  bool
+	waited  time.Duration // against opts.PlayLimit
 
 	wg sync.WaitGroup // action goroutines and served servers
+}
+
+type blockedCall struct {
+	fd int
+	op event.Op
 }
 
 type callEvent struct {
@@ -166,7 +177,8 @@ func Start(l *Lesson, opts Options) *Run {
 	opts.defaults()
 	lab := netlab.NewLab(netlab.LabConfig{History: 20000, Wire: opts.Wire, Trace: opts.Sink})
 	return &Run{Lesson: l, Lab: lab, opts: opts, ctx: lab.Context(), roles: actorRoles(l), activity: make(chan struct{}, 1),
-		actors: map[string]*actor{}, byFD: map[fdCall]*Outcome{}, byActor: map[string]*Outcome{}}
+		actors: map[string]*actor{}, byFD: map[fdCall]*Outcome{}, byActor: map[string]*Outcome{},
+		blocked: map[event.CallID]blockedCall{}, serving: map[int]bool{}}
 }
 
 // PlayTo starts a new run of l and plays its first n steps: it is how the
@@ -327,6 +339,12 @@ func (r *Run) quiet(ctx context.Context, done <-chan struct{}) {
 				continue
 			default:
 			}
+			// Nor is a step quiet whose goroutines have only not run yet
+			// (a loaded machine leaves one waiting longer than Quiet).
+			if r.moving() {
+				quiet.Reset(r.opts.Quiet)
+				continue
+			}
 			return
 		case <-done:
 			return
@@ -372,6 +390,17 @@ func (r *Run) Close() {
 // emit is the sink every actor reports to: the lab's log, plus the
 // outcome of the action that made the call.
 func (r *Run) emit(e event.Event) {
+	r.track(e, false)
+	r.report(e)
+}
+
+// emitService is emit for a served server's events.
+func (r *Run) emitService(e event.Event) {
+	r.track(e, true)
+	r.report(e)
+}
+
+func (r *Run) report(e event.Event) {
 	r.Lab.Emit(e)
 	r.mu.Lock()
 	o := r.byFD[fdCall{e.FD, e.Op}]
@@ -390,6 +419,67 @@ func (r *Run) emit(e event.Event) {
 	case r.activity <- struct{}{}:
 	default:
 	}
+}
+
+// track keeps blocked up to date from every event, and serving from a
+// served server's events (service: the event is one of its goroutines').
+func (r *Run) track(e event.Event, service bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch e.Kind {
+	case event.KindBlocked:
+		if e.CallID != 0 {
+			r.blocked[e.CallID] = blockedCall{e.FD, e.Op}
+		}
+		if service {
+			delete(r.serving, e.FD) // its goroutine waits in the kernel
+		}
+	case event.KindCall:
+		delete(r.blocked, e.CallID)
+		switch {
+		case !service || e.FD < 0:
+		case e.Op == event.OpClose:
+			delete(r.serving, e.FD)
+		case e.Op == event.OpAccept:
+			// The new connection's goroutine is about to make its first
+			// call. The listener's is not tracked past accept: a
+			// concurrent server's goes back to accept (and blocks there),
+			// a sequential server's is that same connection's goroutine.
+			delete(r.serving, e.FD)
+			if e.Result >= 0 {
+				r.serving[e.Result] = true
+			}
+		default:
+			r.serving[e.FD] = true
+		}
+	}
+}
+
+// moving reports whether the step is still under way by the kernel's
+// account, though no event came for Quiet: a blocked call was woken and
+// has not reported, a served server's goroutine is between two calls, or a
+// call the kernel said waits is free to go on (its data, connection or
+// room has come). Timers never decide it.
+func (r *Run) moving() bool {
+	if r.Lab.CallsWoken() > 0 {
+		return true
+	}
+	r.mu.Lock()
+	if len(r.serving) > 0 {
+		r.mu.Unlock()
+		return true
+	}
+	calls := make([]blockedCall, 0, len(r.blocked))
+	for _, b := range r.blocked {
+		calls = append(calls, b)
+	}
+	r.mu.Unlock()
+	for _, b := range calls {
+		if sock.Ready(b.fd, b.op) {
+			return true
+		}
+	}
+	return false
 }
 
 // waitsInKernel reports whether a blocked call will stay blocked until
@@ -593,6 +683,7 @@ func (r *Run) serve(o *Outcome) *Outcome {
 		return o
 	}
 	cfg.Addr, cfg.Tracer = addr, r.tracer(a.Actor)
+	cfg.Tracer.Sink = event.SinkFunc(r.emitService)
 	r.mu.Lock()
 	r.byActor[a.Actor] = o
 	r.mu.Unlock()

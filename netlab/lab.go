@@ -69,6 +69,7 @@ func NewLab(cfg LabConfig) *Lab {
 		close(l.listening) // the server is already there, elsewhere
 	}
 	l.seq = sock.NewSequencer(event.SinkFunc(l.record))
+	l.seq.TrackWoken()
 	l.Gate = sock.NewGate(nil)
 	l.Gate.OnWait(func(c sock.Call) {
 		l.Emit(event.Event{Kind: event.KindPending, Op: c.Op, CallID: c.ID, Role: c.Role, Actor: c.Actor, Text: c.Text,
@@ -83,6 +84,10 @@ func NewLab(cfg LabConfig) *Lab {
 
 // Emit takes an event from an actor; it reaches Log in causal order.
 func (l *Lab) Emit(e event.Event) { l.seq.Emit(e) }
+
+// CallsWoken counts the lab's calls that blocked, were woken by the
+// kernel and have not reported yet (sock.Sequencer.Woken).
+func (l *Lab) CallsWoken() int { return l.seq.Woken() }
 
 // record files an ordered event: the set of calls blocked in the kernel,
 // then the log.

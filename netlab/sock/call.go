@@ -61,6 +61,9 @@ func (c *call) attempt() {
 	if c.tr.Sink == nil {
 		return
 	}
+	if c.waited && c.tr.Seq != nil {
+		c.tr.Seq.wake(c.id, true) // the poller woke it: the kernel is ready
+	}
 	moves := c.op.Moves() && !(c.op == event.OpConnect && c.waited)
 	var t time.Time
 	if moves && c.tr.Seq != nil {
@@ -86,8 +89,11 @@ func (c *call) notYet(base func() event.Event) {
 		return
 	}
 	if c.waited {
-		if c.tr.Seq != nil && c.op.Moves() {
-			c.tr.Seq.leave(c.id)
+		if c.tr.Seq != nil {
+			c.tr.Seq.wake(c.id, false) // not ready after all: waits again
+			if c.op.Moves() {
+				c.tr.Seq.leave(c.id)
+			}
 		}
 		return
 	}

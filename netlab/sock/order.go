@@ -31,9 +31,14 @@ type Sequencer struct {
 	mu     sync.Mutex
 	holds  map[event.CallID]time.Time
 	oldest time.Time // the oldest hold; zero when there is none
-	queue  eventHeap
-	tie    uint64 // arrival order, to keep equal moments stable
-	seq    uint64 // events released so far: each one's Seq
+	// woken are the calls the kernel had said wait, now trying again
+	// (Go's poller woke them) and not yet reported: under way, though
+	// no event shows it yet (see Woken).
+	woken      map[event.CallID]struct{}
+	trackWoken bool // set by TrackWoken before any call: only labs ask
+	queue      eventHeap
+	tie        uint64 // arrival order, to keep equal moments stable
+	seq        uint64 // events released so far: each one's Seq
 
 	// drain, when set, pushes the events of a source that reports late
 	// (the capture: a segment is read after it crossed lo). It runs before
@@ -49,7 +54,7 @@ type Sequencer struct {
 
 // NewSequencer returns a sequencer that forwards ordered events to out.
 func NewSequencer(out event.Sink) *Sequencer {
-	return &Sequencer{out: out, holds: map[event.CallID]time.Time{}}
+	return &Sequencer{out: out, holds: map[event.CallID]time.Time{}, woken: map[event.CallID]struct{}{}}
 }
 
 // Tracer returns a tracer reporting to q under actor and role.
@@ -79,6 +84,35 @@ func (q *Sequencer) enter(id event.CallID) time.Time {
 	}
 	q.mu.Unlock()
 	return t
+}
+
+// wake records that call id, which the kernel had said waits, is trying
+// again; parked, that it waits again. Its report ends it either way.
+func (q *Sequencer) wake(id event.CallID, on bool) {
+	if !q.trackWoken {
+		return // a served server's trace: one lock less per request
+	}
+	q.mu.Lock()
+	if on {
+		q.woken[id] = struct{}{}
+	} else {
+		delete(q.woken, id)
+	}
+	q.mu.Unlock()
+}
+
+// TrackWoken makes the sequencer count woken calls (Woken). Call it
+// before any tracer of it is used.
+func (q *Sequencer) TrackWoken() { q.trackWoken = true }
+
+// Woken counts the calls that blocked, were woken by the kernel's
+// readiness and have not reported yet. A lesson's step is not over while
+// one is: the kernel has answered it (a connection taken from the accept
+// queue, bytes copied out) and only its goroutine has not run on.
+func (q *Sequencer) Woken() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.woken)
 }
 
 // leave gives back the hold of call id without an event (an attempt that
@@ -124,6 +158,7 @@ func (q *Sequencer) Emit(e event.Event) {
 	}
 	if e.CallID != 0 {
 		q.drop(e.CallID)
+		delete(q.woken, e.CallID)
 	}
 	if q.drain == nil && q.queue.Len() == 0 && (q.oldest.IsZero() || e.At.Before(q.oldest)) {
 		// Nothing waits and no call still running can come before it:
