@@ -21,6 +21,11 @@ type tmuxSession struct {
 	name       string
 	rcFile     string // the binary's exit code is written here when it ends
 	stderrFile string // a copy of what it wrote to stderr
+	// outFile grows with everything the pane's program writes (tmux
+	// pipe-pane): a wait looks at the screen only when it grew. On this
+	// 2-core machine a capture-pane is a process costing ~11 ms of CPU,
+	// and polling every 50 ms made the e2e tests' waiting their main cost.
+	outFile string
 }
 
 func (s tmuxSession) tmux(args ...string) string {
@@ -48,21 +53,57 @@ func (s tmuxSession) screen() string {
 // 15 on 2 cores was seen here) draws.
 const screenWait = 45 * time.Second
 
-// waitFor polls the screen until re matches, with a deadline instead of
+// waitFor waits until re matches the screen, with a deadline instead of
 // fixed sleeps; it returns the submatches.
 func (s tmuxSession) waitFor(re *regexp.Regexp) []string {
 	s.t.Helper()
+	var m []string
+	s.until(re.String(), false, func(scr string) bool {
+		m = re.FindStringSubmatch(scr)
+		return m != nil
+	})
+	return m
+}
+
+// until returns the first screen ok accepts, looking again each time the
+// pane has written since the last look (at most every 50 ms, at least once
+// a second); it fails the test after screenWait. joined reads wrapped
+// lines joined (-J).
+func (s tmuxSession) until(what string, joined bool, ok func(screen string) bool) string {
+	s.t.Helper()
 	deadline := time.Now().Add(screenWait)
+	seen := int64(-1)
+	var looked time.Time
+	var scr string
 	for {
-		scr := s.screen()
-		if m := re.FindStringSubmatch(scr); m != nil {
-			return m
+		// The size is read before the screen: output that comes after the
+		// look grows the file again, so no change is missed.
+		// At most one look per 50 ms: a pane that never stops writing (the
+		// flood's counters) costs what the old fixed polling did.
+		if size := fileSize(s.outFile); (size != seen && time.Since(looked) >= 50*time.Millisecond) || time.Since(looked) >= time.Second {
+			seen, looked = size, time.Now()
+			if joined {
+				scr = s.tmux("capture-pane", "-p", "-J", "-t", s.name)
+			} else {
+				scr = s.screen()
+			}
+			if ok(scr) {
+				return scr
+			}
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("timed out waiting for %v; screen:\n%s", re, scr)
+			s.t.Fatalf("timed out waiting for %s; screen:\n%s", what, scr)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return -1
+	}
+	return fi.Size()
 }
 
 // waitForEcho waits until the terminal echoed text typed at a shell
@@ -71,17 +112,7 @@ func (s tmuxSession) waitFor(re *regexp.Regexp) []string {
 // at the pane's edge: the screen is read with wrapped lines joined.
 func (s tmuxSession) waitForEcho(text string) {
 	s.t.Helper()
-	deadline := time.Now().Add(screenWait)
-	for {
-		scr := s.tmux("capture-pane", "-p", "-J", "-t", s.name)
-		if strings.Contains(scr, text) {
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("timed out waiting for the echo of %q; screen:\n%s", text, scr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	s.until("the echo of "+strconv.Quote(text), true, func(scr string) bool { return strings.Contains(scr, text) })
 }
 
 // clientReady waits until the pane's first client is connected. A line
@@ -155,8 +186,10 @@ func startTUIBinary(t *testing.T, bin string, cols, rows int, args ...string) tm
 	// The group's redirection makes tee the shell's child, not socklab's.
 	s.stderrFile = filepath.Join(dir, "stderr")
 	cmd += "; echo $? > " + s.rcFile + "; } 2> >(tee " + s.stderrFile + " >&2); sleep 30"
+	s.outFile = filepath.Join(dir, "out")
 	s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), "bash", "-c", cmd)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	s.tmux("pipe-pane", "-o", "-t", s.name, "cat >> "+s.outFile)
 	return s
 }
 
@@ -197,20 +230,13 @@ func TestE2ETUICalculator(t *testing.T) {
 	s.waitFor(regexp.MustCompile(`i/enter type`))
 	s.keys("+")
 	clients := regexp.MustCompile(`(?:client |c)\d+ fd \d+ (?:127\.0\.0\.1)?:(\d+)`)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	s.until("two client ports", false, func(scr string) bool {
 		ports := map[string]bool{}
-		for _, m := range clients.FindAllStringSubmatch(s.screen(), -1) {
+		for _, m := range clients.FindAllStringSubmatch(scr, -1) {
 			ports[m[1]] = true
 		}
-		if len(ports) >= 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no two client ports on screen:\n%s", s.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return len(ports) >= 2
+	})
 
 	s.keys("q")
 	s.waitExit()
