@@ -96,8 +96,11 @@ func TestIdleCloseNeverEarly(t *testing.T) {
 				if i > 0 {
 					time.Sleep(50 * time.Millisecond)
 				}
-				fmt.Fprint(c, "1\n")
+				// Taken before the write: the server can read the request
+				// before this goroutine runs again after write(2) (by 13 ms
+				// under -race on a loaded machine), never before it began.
 				last = time.Now()
+				fmt.Fprint(c, "1\n")
 				if l, err := r.ReadString('\n'); err != nil || l != map[string]string{Echo: "1\n", Calc: "1\n"}[svc] {
 					t.Fatalf("request %d: %q, %v", i+1, l, err)
 				}
@@ -108,7 +111,7 @@ func TestIdleCloseNeverEarly(t *testing.T) {
 				}
 			}
 			if silent := time.Since(last); silent < idle {
-				t.Errorf("closed as idle %v after the client's last request, before the %v timeout", silent.Round(time.Millisecond), idle)
+				t.Errorf("closed as idle %v after the client began its last request, before the %v timeout", silent.Round(time.Millisecond), idle)
 			}
 		})
 	}
