@@ -34,6 +34,7 @@ func startSocklab(t testing.TB, cfg service.ServerConfig) *Server {
 
 // Each server answers a fixed number of requests, all right, none lost.
 func TestRunChecksEveryReply(t *testing.T) {
+	t.Parallel()
 	bare, err := StartBareEcho(loopback)
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +75,7 @@ func TestRunChecksEveryReply(t *testing.T) {
 // A server that answers wrongly is caught: the bare echo server is not a
 // calculator, so every calc request comes back as itself.
 func TestRunDetectsWrongReplies(t *testing.T) {
+	t.Parallel()
 	bare, err := StartBareEcho(loopback)
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +93,7 @@ func TestRunDetectsWrongReplies(t *testing.T) {
 // A server that closes the connection after reading a request loses it, and
 // the run says so.
 func TestRunCountsLostReplies(t *testing.T) {
+	t.Parallel()
 	srv := startSocklab(t, service.ServerConfig{Service: service.Calc})
 	// "quit" is answered "bye", which is not the expected reply: use a
 	// server that goes away instead: close it while clients wait.
@@ -132,6 +135,7 @@ func TestHistogramQuantiles(t *testing.T) {
 // A client the server turns away ("error: server busy", as over its client
 // limit or while it closes) lost its request; it did not get a wrong reply.
 func TestRunCountsRefusalsAsLost(t *testing.T) {
+	t.Parallel()
 	srv := startSocklab(t, service.ServerConfig{Service: service.Calc, MaxClients: 1})
 	// The one place: a client the server has answered, so it is counted.
 	held, err := net.Dial("tcp", srv.Addr().String())
