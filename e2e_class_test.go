@@ -128,7 +128,7 @@ func (l *netnsLab) clientOf(ns, server string) string {
 func tmuxIn(t *testing.T, l *netnsLab, sock, name, ns string, cols, rows int, args ...string) tmuxSession {
 	t.Helper()
 	dir := filepath.Dir(sock)
-	s := tmuxSession{t: t, sock: sock, name: name, rcFile: filepath.Join(dir, name+".rc")}
+	s := tmuxSession{t: t, sock: sock, name: name, rcFile: filepath.Join(dir, name+".rc"), outFile: filepath.Join(dir, name+".out")}
 	// In the test's own directory: class writes its session summary to
 	// the working directory on quit, which must not be the source tree.
 	cmd := "cd " + dir + " && ip netns exec " + ns + " env TERM=xterm-256color XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " " + seedsBinary(t)
@@ -137,6 +137,7 @@ func tmuxIn(t *testing.T, l *netnsLab, sock, name, ns string, cols, rows int, ar
 	}
 	cmd += "; echo $? > " + s.rcFile + "; sleep 30"
 	s.tmux("new-session", "-d", "-s", name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), cmd)
+	s.tmux("pipe-pane", "-o", "-t", name, "cat >> "+s.outFile)
 	return s
 }
 

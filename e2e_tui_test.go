@@ -71,6 +71,11 @@ func (s tmuxSession) waitFor(re *regexp.Regexp) []string {
 // lines joined (-J).
 func (s tmuxSession) until(what string, joined bool, ok func(screen string) bool) string {
 	s.t.Helper()
+	if s.outFile == "" {
+		// Without the pane's output every wait would look once a second:
+		// the class tests' sessions had none and waited ~1 s per step.
+		s.t.Fatal("tmuxSession without an outFile (pipe-pane)")
+	}
 	deadline := time.Now().Add(screenWait)
 	seen := int64(-1)
 	var looked time.Time
