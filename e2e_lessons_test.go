@@ -4,66 +4,31 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestE2ELesson3 runs the real binary in a real terminal (tmux): it opens
 // lesson 3, answers its prediction, steps to the end and sees the done
-// mark, then checks the progress file. It polls the screen, never sleeps
+// mark, then checks the progress file. It waits on the screen, never sleeps
 // for a fixed time.
 func TestE2ELesson3(t *testing.T) {
 	t.Parallel() // see e2e_main_test.go
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is required in CI")
-		}
-		t.Skip("tmux not installed")
-	}
-	dir := t.TempDir()
-	bin := socklabBin
-	cfg := filepath.Join(dir, "config")
-	sock := filepath.Join(dir, "tmux.sock")
-	session := "socklab-e2e"
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-		"env", "XDG_CONFIG_HOME="+cfg, "HOME="+dir, "TERM=xterm-256color", bin, "lesson", "3")
-	defer exec.Command("tmux", "-S", sock, "kill-server").Run()
-
-	screen := func() string { return tmux("capture-pane", "-p", "-t", session) }
-	waitFor := func(what string) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for time.Now().Before(deadline) {
-			if strings.Contains(screen(), what) {
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("screen never showed %q:\n%s", what, screen())
-	}
-	keys := func(k ...string) { tmux(append([]string{"send-keys", "-t", session}, k...)...) }
+	s := startTUI(t, 100, 30, "lesson", "3")
+	// startTUI's config directory, beside its rc file.
+	cfg := filepath.Join(filepath.Dir(s.rcFile), "config")
+	waitFor := func(what string) { t.Helper(); s.waitFor(regexp.MustCompile(regexp.QuoteMeta(what))) }
+	keys := s.keys
 
 	waitFor("Lesson 3/") // of however many lessons there are
 	// The title shows while the lesson's lab is still starting, and n is
 	// ignored until it has ("running…" on the status line): on a loaded
 	// machine an n sent on the title alone was lost.
-	deadline := time.Now().Add(20 * time.Second)
-	for scr := screen(); !strings.Contains(scr, "step 0/6") || strings.Contains(scr, "running…"); scr = screen() {
-		if time.Now().After(deadline) {
-			t.Fatalf("the lesson's lab never finished starting:\n%s", scr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	s.until("the lesson's lab to finish starting", false, func(scr string) bool {
+		return strings.Contains(scr, "step 0/6") && !strings.Contains(scr, "running…")
+	})
 	keys("n")
 	waitFor("step 1/6")
 	keys("n")
@@ -109,4 +74,5 @@ func TestE2ELesson3(t *testing.T) {
 		t.Fatalf("progress file: %v\n%s", err, data)
 	}
 	keys("q")
+	s.waitExit()
 }
