@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,23 +74,14 @@ func Run(ctx context.Context, kind string, cfg Config, report func(Result)) ([]R
 // programCalls returns the trace lines of the program's returned calls
 // (and its blocked ones) whose op is in ops (all when none), newest last.
 func programCalls(s *Session, ops ...event.Op) []event.Event {
-	var out []event.Event
-	for _, e := range s.Lab.Log.Events() {
-		if e.Actor != "program" || (e.Kind != event.KindCall && e.Kind != event.KindBlocked) {
-			continue
-		}
-		if len(ops) == 0 {
-			out = append(out, e)
-			continue
-		}
-		for _, o := range ops {
-			if e.Op == o {
-				out = append(out, e)
-				break
-			}
-		}
-	}
-	return out
+	return s.Lab.Log.Filter(func(e *event.Event) bool {
+		return isProgramCall(e) && (len(ops) == 0 || slices.Contains(ops, e.Op))
+	})
+}
+
+// isProgramCall is true of the program's returned and blocked calls.
+func isProgramCall(e *event.Event) bool {
+	return e.Actor == "program" && (e.Kind == event.KindCall || e.Kind == event.KindBlocked)
 }
 
 func lines(ev []event.Event, max int) []string {

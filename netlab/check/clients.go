@@ -93,8 +93,8 @@ func (g *echoServer) survivesAReset(ctx context.Context) (bool, string, []string
 		closeClient(ctx, c)
 		return false, "socklab could not set SO_LINGER on its client: " + err.Error(), nil
 	}
-	acc := g.acceptOf(c) // before the close forgets the client's address
-	before := len(programCalls(g.s))
+	acc := g.acceptOf(c)        // before the close forgets the client's address
+	before := g.s.Lab.Log.Len() // the program's calls from here on are after the reset
 	closeClient(ctx, c)
 	g.acceptsAgainSince(ctx, before)
 	next, nameNext, err := g.dial(ctx)

@@ -159,3 +159,18 @@ func (t teeSink) Emit(e Event) {
 		s.Emit(e)
 	}
 }
+
+// Filter returns the stored events keep accepts, oldest first. Only those
+// are copied: a caller polling for a few calls among thousands of events
+// (check, every 10 ms) would otherwise copy the whole history each time.
+func (l *Log) Filter(keep func(*Event) bool) []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Event
+	for i := range l.n {
+		if e := &l.ring[(l.head+i)%len(l.ring)]; keep(e) {
+			out = append(out, *e)
+		}
+	}
+	return out
+}
