@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,7 +31,7 @@ type runFlags struct {
 func newRunCmd(network privnet.Network) *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
-		Use:   "run [flags] -- PROGRAM [ARGS...]",
+		Use:   "run [flags] -- PROGRAM [ARGS...] [-- CLIENT [ARGS...]]",
 		Short: "Run your own program and show its socket calls and the segments they sent",
 		Long: "run starts PROGRAM (Python, C, Go, any Linux executable) inside socklab's private network,\n" +
 			"traces its socket calls (ptrace, with a seccomp filter so only socket calls stop it) and\n" +
@@ -38,10 +39,14 @@ func newRunCmd(network privnet.Network) *cobra.Command {
 			"A server program gets socklab's client: it connects to the port the program listened on\n" +
 			"and sends each --send line, reading the reply. A client program gets socklab's server with\n" +
 			"--serve echo|calc (on --port, 65432 by default, as in the seeds).\n" +
-			"The program's own output goes to stderr; the trace to stdout.",
+			"A second -- starts a second program, the client of the first: both are traced, the client\n" +
+			"once the server listens ({port} in its arguments becomes the port the kernel gave), and the\n" +
+			"server is stopped a second after its client ended, if it has not ended by itself.\n" +
+			"The programs' own output goes to stderr; the trace to stdout.",
 		Example: "  socklab run --send hello --send world -- python3 server.py\n" +
 			"  socklab run --serve echo -- python3 client.py\n" +
-			"  socklab run --json --pcap run.pcapng -- ./server 65432",
+			"  socklab run --json --pcap run.pcapng -- ./server 65432\n" +
+			"  socklab run --trace -- python3 echo_server.py -- python3 echo_client.py",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.ArgsLenAtDash() != 0 {
@@ -54,6 +59,9 @@ func newRunCmd(network privnet.Network) *cobra.Command {
 			cfg, format, err := runConfig(args, network.Wire(), f)
 			if err != nil {
 				return err
+			}
+			if len(cfg.Client) > 0 && tui {
+				return errors.New("two programs are traced as lines, not in the terminal UI yet: add --trace, --json or --format md")
 			}
 			if !tui {
 				return program.Trace(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), os.Stdin, cfg, format, f.timeout)
@@ -102,5 +110,15 @@ func runConfig(argv []string, wire netlab.WireConfig, f runFlags) (program.Confi
 	if f.serve != "" && len(f.send) > 0 {
 		return program.Config{}, 0, errors.New("--send is for a server program and --serve for a client program: use one")
 	}
-	return program.Config{Argv: argv, Wire: wire, Pcap: f.pcap, Serve: f.serve, Port: uint16(f.port), Send: f.send}, fm, nil
+	var client []string
+	if i := slices.Index(argv, "--"); i >= 0 {
+		argv, client = argv[:i], argv[i+1:]
+		switch {
+		case len(argv) == 0 || len(client) == 0:
+			return program.Config{}, 0, errors.New("two programs: socklab run [flags] -- SERVER [ARGS...] -- CLIENT [ARGS...]")
+		case f.serve != "" || len(f.send) > 0:
+			return program.Config{}, 0, errors.New("two programs talk to each other: --serve and --send are for one program")
+		}
+	}
+	return program.Config{Argv: argv, Wire: wire, Pcap: f.pcap, Serve: f.serve, Port: uint16(f.port), Send: f.send, Client: client}, fm, nil
 }

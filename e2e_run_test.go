@@ -104,6 +104,8 @@ func TestE2ERunBadInvocations(t *testing.T) {
 		{[]string{"run", "--", "/nonexistent/prog"}, "/nonexistent/prog"},
 		{[]string{"run", "--format", "html", "--", "true"}, `--format "html": want text, json or md`},
 		{[]string{"check", "calc-sever", "--", "true"}, `unknown exercise "calc-sever": want echo-server, echo-client, calc-server, calc-client`},
+		{[]string{"run", "--trace", "--", "true", "--"}, "two programs: socklab run [flags] -- SERVER [ARGS...] -- CLIENT [ARGS...]"},
+		{[]string{"run", "--trace", "--send", "hi", "--", "true", "--", "true"}, "two programs talk to each other: --serve and --send are for one program"},
 	} {
 		out, err := exec.Command(bin, tc.args...).CombinedOutput()
 		if err == nil || !strings.Contains(string(out), tc.want) {
@@ -211,6 +213,38 @@ func TestE2ERunSeedClientAgainstServe(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("trace:\n%s", out)
+	}
+}
+
+// TestE2ERunSeedServerAndClient: the seeds' exercise with both halves the
+// student's own, as typed from the blog post: one command traces the echo
+// server and the echo client talking to each other on localhost:65432.
+func TestE2ERunSeedServerAndClient(t *testing.T) {
+	// Not in parallel: the seeds' fixed port, as in the test above.
+	needTool(t, "python3")
+	bin := seedsBinary(t)
+	cmd := exec.Command(bin, "run", "--trace", "--timeout", "60s", "--",
+		"python3", filepath.Join("testdata", "seeds", "echo_server.py"), "--",
+		"python3", filepath.Join("testdata", "seeds", "echo_client.py"))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("socklab run: %v\n%s\n%s", err, out, stderr.String())
+	}
+	want := regexp.MustCompile(`(?s)program 1 listen\(3, 1\) = 0  \[127\.0\.0\.1:65432\] LISTEN\n` +
+		`.*program 2 connect\(3, 127\.0\.0\.1:65432\) = 0` +
+		`.*wire +program 2 → program 1  SYN ` +
+		`.*program 1 recvfrom\(4, 1024, 0\) = 14 .*"Hello, Server!"` +
+		`.*program 2 recvfrom\(3, 1024, 0\) = 14 .*"Hello, Server!"` +
+		`.*-- program 2 ended: exit status 0\n.*-- program 1 ended: exit status 0\n`)
+	if !want.Match(out) {
+		t.Errorf("the trace does not show both programs' calls in order:\n%s", out)
+	}
+	for _, w := range []string{"[program 1] Received: Hello, Server!", "[program 2] Received: Hello, Server!"} {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("no %q in the programs' output: %q", w, stderr.String())
+		}
 	}
 }
 

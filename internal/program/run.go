@@ -31,6 +31,10 @@ type Config struct {
 	// Send are the lines socklab's client sends a server program, once it
 	// listens, reading each echo.
 	Send []string
+	// Client, when set, is a second program: the client of Argv's server,
+	// started once the server listens, "{port}" in it replaced by the port
+	// the kernel gave. Both are traced in the same lab.
+	Client []string
 }
 
 // role is the program's side of the conversation.
@@ -129,70 +133,101 @@ func Show(ctx context.Context, cfg Config, opts ui.Options, step bool) error {
 // to stderr and its input comes from stdin. A program that ends with a
 // status other than 0 (not stopped by ctx) is an error.
 func Trace(ctx context.Context, stdout, stderr io.Writer, stdin io.Reader, cfg Config, f Format, timeout time.Duration) error {
-	var tw *event.TraceWriter
-	var sink event.Sink
-	// The text lines draw each state where it was read (check.StateMover);
-	// JSON lines stay one per event, as the kernel's answers came.
-	var mover *check.StateMover
-	var md *handout.Collector
-	switch f {
-	case JSON:
-		tw = event.NewJSONTraceWriter(stdout, 4096)
-		sink = tw
-	case Markdown:
-		// The handout is written at the end; tw writes nothing meanwhile.
-		tw = event.NewTraceWriter(io.Discard, 1)
-		md = &handout.Collector{}
-		mover = check.NewStateMover(md)
-		sink = mover
-	default:
-		tw = event.NewTraceWriter(stdout, 4096)
-		mover = check.NewStateMover(tw)
-		sink = mover
-	}
-	closePcap, dropPcap := func() error { return nil }, func() {}
-	if cfg.Pcap != "" {
-		p, err := output.OpenPcap(cfg.Pcap, cfg.Wire)
-		if err != nil {
-			tw.Close()
-			return err
-		}
-		sink, closePcap, dropPcap = event.Tee(sink, p), p.Close, p.Drop
-	}
-	s, err := check.StartSession(ctx, check.SessionConfig{Argv: cfg.Argv, Wire: cfg.Wire, Trace: sink, Role: cfg.role(),
-		Stdout: stderr, Stderr: stderr, Stdin: stdin})
+	out, err := newTraceOut(stdout, cfg, f)
 	if err != nil {
-		tw.Close()
-		dropPcap() // nothing ran: any previous file stays
 		return err
-	}
-	if why := s.Refused(); why != "" {
-		s.Lab.Emit(note("the program's calls are not traced (" + why + "): only the wire is shown"))
 	}
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
+	if len(cfg.Client) > 0 {
+		return tracePair(ctx, stdout, stderr, stdin, cfg, out)
+	}
+	s, err := check.StartSession(ctx, check.SessionConfig{Argv: cfg.Argv, Wire: cfg.Wire, Trace: out.sink, Role: cfg.role(),
+		Stdout: stderr, Stderr: stderr, Stdin: stdin})
+	if err != nil {
+		out.drop()
+		return err
+	}
+	if why := s.Refused(); why != "" {
+		s.Lab.Emit(note("the program's calls are not traced (" + why + "): only the wire is shown"))
+	}
 	if peerErr := startPeer(ctx, s, cfg); peerErr != nil {
 		s.Lab.Emit(note("socklab's peer: " + peerErr.Error()))
 	}
 	ex, werr := s.Wait(ctx)
 	s.Lab.Emit(note("the program ended: " + ex.String()))
-	if mover != nil {
-		mover.Flush()
-	}
-	var mdErr error
-	if md != nil {
-		mdErr = md.Write(stdout, cfg.Argv, s.Lab.Wire().String(), s.Output())
-	}
-	if err := cmp.Or(werr, tw.Close(), mdErr, closePcap()); err != nil {
+	if err := cmp.Or(werr, out.finish(stdout, cfg.Argv, s.Lab, s.Output())); err != nil {
 		return err
 	}
 	if ex.Code != 0 && ctx.Err() == nil {
 		return fmt.Errorf("the program ended with %s", ex)
 	}
 	return nil
+}
+
+// traceOut is where Trace writes: the trace writer, the sink the lab
+// feeds (the writer, a state mover before it, a pcap beside it) and, for
+// Markdown, the handout's collector.
+type traceOut struct {
+	tw        *event.TraceWriter
+	sink      event.Sink
+	mover     *check.StateMover
+	md        *handout.Collector
+	closePcap func() error
+	dropPcap  func()
+}
+
+func newTraceOut(stdout io.Writer, cfg Config, f Format) (*traceOut, error) {
+	o := &traceOut{closePcap: func() error { return nil }, dropPcap: func() {}}
+	// The text lines draw each state where it was read (check.StateMover);
+	// JSON lines stay one per event, as the kernel's answers came.
+	switch f {
+	case JSON:
+		o.tw = event.NewJSONTraceWriter(stdout, 4096)
+		o.sink = o.tw
+	case Markdown:
+		// The handout is written at the end; tw writes nothing meanwhile.
+		o.tw = event.NewTraceWriter(io.Discard, 1)
+		o.md = &handout.Collector{}
+		o.mover = check.NewStateMover(o.md)
+		o.sink = o.mover
+	default:
+		o.tw = event.NewTraceWriter(stdout, 4096)
+		o.mover = check.NewStateMover(o.tw)
+		o.sink = o.mover
+	}
+	if cfg.Pcap != "" {
+		p, err := output.OpenPcap(cfg.Pcap, cfg.Wire)
+		if err != nil {
+			o.tw.Close()
+			return nil, err
+		}
+		o.sink, o.closePcap, o.dropPcap = event.Tee(o.sink, p), p.Close, p.Drop
+	}
+	return o, nil
+}
+
+// drop ends the output of a run that never started: any previous pcap
+// file stays.
+func (o *traceOut) drop() {
+	o.tw.Close()
+	o.dropPcap()
+}
+
+// finish flushes what is held back and writes the handout (Markdown),
+// once the lab has emitted its last event.
+func (o *traceOut) finish(stdout io.Writer, argv []string, lab *netlab.Lab, output string) error {
+	if o.mover != nil {
+		o.mover.Flush()
+	}
+	var mdErr error
+	if o.md != nil {
+		mdErr = o.md.Write(stdout, argv, lab.Wire().String(), output)
+	}
+	return cmp.Or(o.tw.Close(), mdErr, o.closePcap())
 }
 
 func note(s string) event.Event {

@@ -33,6 +33,11 @@ type SessionConfig struct {
 	Stdout, Stderr io.Writer
 	Stdin          io.Reader
 	History        int
+	// Lab, when set, is the lab the program runs in, beside another
+	// program already there (socklab run with two programs); the session
+	// then leaves it open when the program ends. nil: a lab of its own,
+	// closed with the program.
+	Lab *netlab.Lab
 }
 
 // Session is a student's program running traced in a Lab of its own.
@@ -52,10 +57,17 @@ type Session struct {
 func StartSession(ctx context.Context, cfg SessionConfig) (*Session, error) {
 	s := NewSession(cfg)
 	if err := s.Start(); err != nil {
-		s.Lab.Close()
+		s.closeLab()
 		return nil, err
 	}
 	return s, nil
+}
+
+// closeLab closes the lab if the session made it.
+func (s *Session) closeLab() {
+	if s.cfg.Lab == nil {
+		s.closeOnce.Do(s.Lab.Close)
+	}
 }
 
 // NewSession makes the lab without starting the program yet (a view
@@ -67,7 +79,10 @@ func NewSession(cfg SessionConfig) *Session {
 	if cfg.History == 0 {
 		cfg.History = 20000
 	}
-	lab := netlab.NewLab(netlab.LabConfig{History: cfg.History, Wire: cfg.Wire, Trace: cfg.Trace, Step: cfg.Step})
+	lab := cfg.Lab
+	if lab == nil {
+		lab = netlab.NewLab(netlab.LabConfig{History: cfg.History, Wire: cfg.Wire, Trace: cfg.Trace, Step: cfg.Step})
+	}
 	s := &Session{Lab: lab, cfg: cfg, listen: make(chan netip.AddrPort, 16), changed: make(chan struct{}, 1), started: make(chan struct{})}
 	s.out.changed = s.changed
 	return s
@@ -139,12 +154,12 @@ func (s *Session) Output() string { return s.out.String() }
 // it returns how the program ended.
 func (s *Session) Stop(grace time.Duration) (ptrace.Exit, error) {
 	if s.Prog == nil { // never started
-		s.closeOnce.Do(s.Lab.Close)
+		s.closeLab()
 		return ptrace.Exit{}, errors.New("the program was not started")
 	}
 	s.Prog.Stop(grace)
 	ex, err := s.Prog.Wait()
-	s.closeOnce.Do(s.Lab.Close)
+	s.closeLab()
 	return ex, err
 }
 
@@ -157,7 +172,7 @@ func (s *Session) Wait(ctx context.Context) (ptrace.Exit, error) {
 		return s.Stop(2 * time.Second)
 	}
 	ex, err := s.Prog.Wait()
-	s.closeOnce.Do(s.Lab.Close)
+	s.closeLab()
 	return ex, err
 }
 
