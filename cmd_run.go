@@ -46,7 +46,7 @@ func newRunCmd(network privnet.Network) *cobra.Command {
 		Example: "  socklab run --send hello --send world -- python3 server.py\n" +
 			"  socklab run --serve echo -- python3 client.py\n" +
 			"  socklab run --json --pcap run.pcapng -- ./server 65432\n" +
-			"  socklab run --trace -- python3 echo_server.py -- python3 echo_client.py",
+			"  socklab run -- python3 echo_server.py -- python3 echo_client.py",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.ArgsLenAtDash() != 0 {
@@ -59,9 +59,6 @@ func newRunCmd(network privnet.Network) *cobra.Command {
 			cfg, format, err := runConfig(args, network.Wire(), f)
 			if err != nil {
 				return err
-			}
-			if len(cfg.Client) > 0 && tui {
-				return errors.New("two programs are traced as lines, not in the terminal UI yet: add --trace, --json or --format md")
 			}
 			if !tui {
 				return program.Trace(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), os.Stdin, cfg, format, f.timeout)

@@ -237,7 +237,7 @@ func TestE2ERunSeedServerAndClient(t *testing.T) {
 		`.*wire +program 2 → program 1  SYN ` +
 		`.*program 1 recvfrom\(4, 1024, 0\) = 14 .*"Hello, Server!"` +
 		`.*program 2 recvfrom\(3, 1024, 0\) = 14 .*"Hello, Server!"` +
-		`.*-- program 2 ended: exit status 0\n.*-- program 1 ended: exit status 0\n`)
+		`.*program 2 -- ended: exit status 0\n.*program 1 -- ended: exit status 0\n`)
 	if !want.Match(out) {
 		t.Errorf("the trace does not show both programs' calls in order:\n%s", out)
 	}
@@ -246,6 +246,27 @@ func TestE2ERunSeedServerAndClient(t *testing.T) {
 			t.Errorf("no %q in the programs' output: %q", w, stderr.String())
 		}
 	}
+}
+
+// TestE2ERunTUITwoPrograms: the terminal UI shows both of the student's
+// programs on one ladder, the client's calls named, both outputs below,
+// and says the end only once both have ended.
+func TestE2ERunTUITwoPrograms(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go; the server's port is the kernel's choice
+	needTool(t, "python3")
+	dir, err := filepath.Abs(filepath.Join("testdata", "programs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startTUI(t, 160, 50, "run", "--", "python3", filepath.Join(dir, "echo_server.py"), "0", "1", "--",
+		"python3", filepath.Join(dir, "echo_client.py"), "{port}")
+	s.waitFor(regexp.MustCompile(`program output · ended: program 1 exit status 0; program 2 exit status 0`))
+	for _, want := range []string{"program 2 is the client, started once program 1 listened on 127.0.0.1:",
+		`program 2 send(3) = 14 "Hello, Server!"`, `recv(4) = 14 "Hello, Server!"`, "[program 2] Received: Hello, Server!", "[program 1] port "} {
+		s.waitFor(regexp.MustCompile(regexp.QuoteMeta(want)))
+	}
+	s.keys("q")
+	s.waitExit()
 }
 
 // TestE2ERunWhereTracingIsRefused: where the kernel refuses ptrace, run

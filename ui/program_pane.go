@@ -21,6 +21,10 @@ import (
 type ProgramOptions struct {
 	Title string      // "python3 server.py"
 	Lab   *netlab.Lab // the program's lab (its calls, socklab's peer, the wire)
+	// Actors are the program's names on the ladder (nil: "program"; two
+	// for socklab run's server and client programs); the end is said once
+	// each one's end has reached the ladder.
+	Actors []string
 	// Start runs the program; its error is shown in the pane.
 	Start func() error
 	// Output is what the program wrote so far; OutputChanged gets a notice
@@ -199,8 +203,14 @@ func (p *programPane) Status() string {
 // end is drawn after the program's last calls, never above them (the
 // process can be reaped before those calls' events reach the screen).
 func (p *programPane) endSaid() string {
-	if p.feed != nil && !p.feed.Ended("program") {
-		return ""
+	actors := p.opts.Actors
+	if len(actors) == 0 {
+		actors = []string{"program"}
+	}
+	for _, a := range actors {
+		if p.feed != nil && !p.feed.Ended(a) {
+			return ""
+		}
 	}
 	return p.ended
 }

@@ -10,14 +10,16 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/socklab/socklab/netlab/check"
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/ui"
 )
 
-// The two programs' names on the trace: what each is, the notes at the
-// top say (the column is nine characters wide).
+// The two programs' names on the trace and the ladder: what each is, the
+// notes at the top say (the trace's actor column is nine characters wide).
 const (
 	serverActor = "program 1"
 	clientActor = "program 2"
@@ -28,62 +30,100 @@ const (
 // recv returns 0); a server that loops back to accept is then stopped.
 const serverGrace = time.Second
 
-// tracePair runs cfg.Argv, a server program, and cfg.Client, its client,
-// in one lab: the client starts once the server listens, and the server
-// is stopped once the client has ended and it has not (it would wait for
-// the next client for ever). Each program's output goes to stderr, every
-// line headed by the program's name.
-func tracePair(ctx context.Context, stdout, stderr io.Writer, stdin io.Reader, cfg Config, out *traceOut) error {
-	errOut := &lockedWriter{w: stderr}
-	srvOut := &prefixWriter{w: errOut, prefix: "[" + serverActor + "] "}
-	srv, err := check.StartSession(ctx, check.SessionConfig{Argv: cfg.Argv, Wire: cfg.Wire, Trace: out.sink,
-		Role: event.RoleServer, Actor: serverActor, Stdout: srvOut, Stderr: srvOut, Stdin: stdin})
-	if err != nil {
-		out.drop()
+// pair is two of the student's programs in one lab: cfg.Argv, a server,
+// and cfg.Client, its client, started once the server listens. Each
+// program's output is kept in one buffer (and copied to echo, if set),
+// every line headed by the program's name.
+type pair struct {
+	cfg  Config
+	srv  *check.Session
+	cli  *check.Session // nil until the server listened
+	out  outBuffer
+	echo io.Writer
+
+	started atomic.Bool
+	done    chan struct{} // closed once both ended and their ends are in the lab's log, or start failed
+	exit    string        // how each ended, once done
+	failed  []string      // what went wrong, once done
+}
+
+// newPair makes the lab (its events going to sink) without starting
+// anything yet: a view subscribes to the lab first, then calls start.
+func newPair(cfg Config, sink event.Sink, step bool, echo io.Writer, stdin io.Reader) *pair {
+	p := &pair{cfg: cfg, done: make(chan struct{})}
+	if echo != nil {
+		p.echo = &lockedWriter{w: echo} // both programs' copiers write to it
+	}
+	p.out.changed = make(chan struct{}, 1)
+	w := p.writer(serverActor)
+	p.srv = check.NewSession(check.SessionConfig{Argv: cfg.Argv, Wire: cfg.Wire, Trace: sink, Role: event.RoleServer,
+		Actor: serverActor, Step: step, Stdout: w, Stderr: w, Stdin: stdin})
+	return p
+}
+
+// writer is where actor's output goes: the pair's buffer and echo, each
+// line headed by the actor's name.
+func (p *pair) writer(actor string) io.Writer {
+	var to io.Writer = &p.out
+	if p.echo != nil {
+		to = io.MultiWriter(&p.out, p.echo)
+	}
+	return &prefixWriter{w: to, prefix: "[" + actor + "] "}
+}
+
+// start starts the server program; the rest (the client once the server
+// listens, the server's end after the client's) runs until ctx ends or
+// both have ended, then done is closed. The lab stays open: its owner
+// closes it (close) when it no longer looks.
+func (p *pair) start(ctx context.Context) error {
+	p.started.Store(true)
+	if err := p.srv.Start(); err != nil {
+		close(p.done)
 		return err
 	}
-	lab := srv.Lab
-	lab.Emit(note(serverActor + " is the server: " + strings.Join(cfg.Argv, " ")))
-	if why := srv.Refused(); why != "" {
+	lab := p.srv.Lab
+	lab.Emit(note(serverActor + " is the server: " + strings.Join(p.cfg.Argv, " ")))
+	if why := p.srv.Refused(); why != "" {
 		lab.Emit(note(serverActor + "'s calls are not traced (" + why + "): only the wire is shown"))
 	}
-	var cli *check.Session
-	var cliErr error
+	go p.run(ctx)
+	return nil
+}
+
+func (p *pair) run(ctx context.Context) {
+	defer close(p.done)
+	lab := p.srv.Lab
+	var ends []string
 	lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	addr, lerr := srv.Listening(lctx)
+	addr, err := p.srv.Listening(lctx)
 	cancel()
-	if lerr != nil {
-		cliErr = fmt.Errorf("%s was not started: %w", clientActor, lerr)
-	} else {
-		argv := make([]string, len(cfg.Client))
-		for i, a := range cfg.Client {
+	if err == nil {
+		argv := make([]string, len(p.cfg.Client))
+		for i, a := range p.cfg.Client {
 			argv[i] = strings.ReplaceAll(a, "{port}", strconv.Itoa(int(addr.Port())))
 		}
 		lab.Emit(note(fmt.Sprintf("%s is the client, started once %s listened on %s: %s", clientActor, serverActor, addr, strings.Join(argv, " "))))
-		cliOut := &prefixWriter{w: errOut, prefix: "[" + clientActor + "] "}
-		cli, cliErr = check.StartSession(ctx, check.SessionConfig{Argv: argv, Wire: cfg.Wire, Role: event.RoleClient,
-			Actor: clientActor, Stdout: cliOut, Stderr: cliOut, Lab: lab})
-		if cliErr == nil {
-			if why := cli.Refused(); why != "" {
-				lab.Emit(note(clientActor + "'s calls are not traced (" + why + "): only the wire is shown"))
-			}
+		w := p.writer(clientActor)
+		cli := check.NewSession(check.SessionConfig{Argv: argv, Wire: p.cfg.Wire, Role: event.RoleClient,
+			Actor: clientActor, Stdout: w, Stderr: w, Lab: lab})
+		if err = cli.Start(); err == nil {
+			p.cli = cli
 		}
 	}
-	var cliEx, srvEx string
-	var failed []string
-	if cli != nil {
-		ex, err := cli.Wait(ctx)
-		cliEx = ex.String()
-		switch {
-		case err != nil:
-			failed = append(failed, clientActor+": "+err.Error())
-		case ex.Code != 0 && ctx.Err() == nil:
-			failed = append(failed, fmt.Sprintf("%s ended with %s", clientActor, ex))
-		}
-		lab.Emit(note(clientActor + " ended: " + cliEx))
+	if p.cli == nil {
+		err = fmt.Errorf("%s was not started: %w", clientActor, err)
+		lab.Emit(note(err.Error()))
+		p.failed = append(p.failed, err.Error())
 	} else {
-		lab.Emit(note(cliErr.Error()))
-		failed = append(failed, cliErr.Error())
+		if why := p.cli.Refused(); why != "" {
+			lab.Emit(note(clientActor + "'s calls are not traced (" + why + "): only the wire is shown"))
+		}
+		select {
+		case <-p.cli.Prog.Done():
+		case <-ctx.Done():
+			p.cli.Prog.Stop(2 * time.Second)
+		}
+		ends = append(ends, p.end(ctx, p.cli, clientActor, false))
 	}
 	// The server's own end, if it comes soon; else socklab stops it, and
 	// says so: a status from that stop is socklab's doing, not a failure.
@@ -91,71 +131,122 @@ func tracePair(ctx context.Context, stdout, stderr io.Writer, stdin io.Reader, c
 	defer grace.Stop()
 	stopped := false
 	select {
-	case <-srv.Prog.Done():
+	case <-p.srv.Prog.Done():
 	case <-grace.C:
 		stopped = true
 	case <-ctx.Done():
 		stopped = true
 	}
 	if stopped {
-		srv.Prog.Stop(2 * time.Second)
+		p.srv.Prog.Stop(2 * time.Second)
 	}
-	ex, werr := srv.Prog.Wait()
-	srvEx = ex.String()
+	ends = append([]string{p.end(ctx, p.srv, serverActor, stopped)}, ends...)
+	p.exit = strings.Join(ends, "; ")
+}
+
+// end waits for s's program, puts its end in the lab's log (an actor's
+// end: the ladder draws it after the program's last calls) and returns
+// how it ended; a status other than 0 the program chose is a failure.
+func (p *pair) end(ctx context.Context, s *check.Session, actor string, stopped bool) string {
+	ex, err := s.Prog.Wait()
+	how := ex.String()
 	switch {
+	case err != nil:
+		how = err.Error()
+		p.failed = append(p.failed, actor+": "+how)
 	case stopped:
-		lab.Emit(note(serverActor + " was still running after " + clientActor + " ended; socklab stopped it: " + srvEx))
-	default:
-		lab.Emit(note(serverActor + " ended: " + srvEx))
-		if werr == nil && ex.Code != 0 && ctx.Err() == nil {
-			failed = append(failed, fmt.Sprintf("%s ended with %s", serverActor, ex))
+		how = "still running after " + clientActor + " ended; socklab stopped it: " + how
+	case ex.Code != 0 && ctx.Err() == nil:
+		p.failed = append(p.failed, fmt.Sprintf("%s ended with %s", actor, ex))
+	}
+	role := event.RoleClient
+	if actor == serverActor {
+		role = event.RoleServer
+	}
+	s.Lab.Emit(event.Event{Kind: event.KindLab, Op: event.OpActorEnd, Actor: actor, Role: role, FD: -1, Note: "ended: " + how})
+	return actor + " " + how
+}
+
+// close ends both programs (if they still run) and the lab. ctx, the
+// one start was given, must have ended or both programs be done.
+func (p *pair) close() {
+	if p.started.Load() {
+		<-p.done // the client exists or never will; both are stopped or ended
+	}
+	p.srv.Stop(2 * time.Second)
+}
+
+// err is the run's failure, once done: nil when both programs ended as
+// programs should (exit 0, or the server stopped by socklab).
+func (p *pair) err() error {
+	if len(p.failed) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(p.failed, "; "))
+}
+
+// argv is the command line of both, as typed after run's first --.
+func (p *pair) argv() []string {
+	return append(append(append([]string(nil), p.cfg.Argv...), "--"), p.cfg.Client...)
+}
+
+// refused says which program's calls are not traced, and why ("" when
+// both are).
+func (p *pair) refused() string {
+	var why []string
+	if w := p.srv.Refused(); w != "" {
+		why = append(why, serverActor+": "+w)
+	}
+	if p.cli != nil {
+		if w := p.cli.Refused(); w != "" {
+			why = append(why, clientActor+": "+w)
 		}
 	}
-	srv.Stop(0) // closes the lab: its last events are in
-	argv := append(append(append([]string(nil), cfg.Argv...), "--"), cfg.Client...)
-	output := section(serverActor, srv.Output())
-	if cli != nil {
-		output += section(clientActor, cli.Output())
-	}
-	if err := cmp.Or(werr, out.finish(stdout, argv, lab, output)); err != nil {
-		return err
-	}
-	if len(failed) > 0 {
-		return errors.New(strings.Join(failed, "; "))
-	}
-	return nil
+	return strings.Join(why, "; ")
 }
 
-// section is one program's output for the handout, headed by its name.
-func section(actor, output string) string {
-	if strings.TrimSpace(output) == "" {
-		return ""
+// outBuffer keeps both programs' output (the first MiB, for the screen
+// and reports) and notices each write on changed.
+type outBuffer struct {
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{}
+}
+
+func (o *outBuffer) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	select {
+	case o.changed <- struct{}{}:
+	default:
 	}
-	return "[" + actor + "]\n" + strings.TrimRight(output, "\n") + "\n"
+	if o.b.Len() > 1<<20 {
+		return len(p), nil
+	}
+	return o.b.Write(p)
 }
 
-// lockedWriter lets two programs' output goroutines share one writer.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+func (o *outBuffer) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.String()
 }
 
 // prefixWriter heads every line with prefix. Each write reaches w in one
 // call (the programs' output copiers write what one read got), so the two
 // programs' lines are told apart; a line written in pieces keeps one prefix.
+// The pair's two prefixWriters share w: it must take concurrent writes
+// (outBuffer and lockedWriter do).
 type prefixWriter struct {
+	mu      sync.Mutex
 	w       io.Writer
 	prefix  string
 	midLine bool // the last write ended without a newline
 }
 
 func (p *prefixWriter) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	var buf bytes.Buffer
 	for rest := b; len(rest) > 0; {
 		if !p.midLine {
@@ -175,4 +266,50 @@ func (p *prefixWriter) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	return len(b), nil
+}
+
+// lockedWriter lets both programs' output copiers share one writer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+// tracePair is Trace for two programs.
+func tracePair(ctx context.Context, stdout, stderr io.Writer, stdin io.Reader, cfg Config, out *traceOut) error {
+	p := newPair(cfg, out.sink, false, stderr, stdin)
+	if err := p.start(ctx); err != nil {
+		p.close()
+		out.drop() // nothing ran: any previous file stays
+		return err
+	}
+	<-p.done
+	p.close()
+	return cmp.Or(out.finish(stdout, p.argv(), p.srv.Lab, p.out.String()), p.err())
+}
+
+// showPair is Show for two programs: both on the pane's ladder, their
+// output below, each line headed by its program.
+func showPair(ctx context.Context, cfg Config, opts ui.Options, step bool, sink event.Sink) error {
+	p := newPair(cfg, sink, step, nil, nil)
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	opts.Wire = cfg.Wire
+	opts.Program = &ui.ProgramOptions{Title: strings.Join(p.argv(), " "), Lab: p.srv.Lab,
+		Actors: []string{serverActor, clientActor},
+		Start:  func() error { return p.start(pctx) },
+		Output: p.out.String, OutputChanged: p.out.changed,
+		Done:    func() <-chan struct{} { return p.done },
+		Exit:    func() string { return p.exit },
+		Refused: p.refused}
+	uerr := ui.Run(ctx, opts)
+	// How they ended was on screen; stopping them with q is not a failure.
+	cancel()
+	p.close()
+	return uerr
 }

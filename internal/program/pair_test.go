@@ -43,8 +43,8 @@ func TestTracePairServerAndClient(t *testing.T) {
 		"program 1 sendto(4, \"Hello, Server!\", 14",
 		"program 2 close(3) = 0",
 		"program 1 recvfrom(4, 1024, 0) = 0",
-		"-- program 2 ended: exit status 0",
-		"-- program 1 ended: exit status 0")
+		"program 2 -- ended: exit status 0",
+		"program 1 -- ended: exit status 0")
 	if strings.Contains(out, "{port}") {
 		t.Errorf("{port} was not replaced:\n%s", out)
 	}
@@ -61,8 +61,8 @@ func TestTracePairStopsAServerThatWaitsForMore(t *testing.T) {
 	if err := Trace(testCtx(t), &stdout, &stderr, strings.NewReader(""), cfg, Text, 0); err != nil {
 		t.Fatalf("%v\nstderr: %s\ntrace:\n%s", err, stderr.String(), stdout.String())
 	}
-	inOrder(t, stdout.String(), "-- program 2 ended: exit status 0",
-		"-- program 1 was still running after program 2 ended; socklab stopped it: ")
+	inOrder(t, stdout.String(), "program 2 -- ended: exit status 0",
+		"program 1 -- ended: still running after program 2 ended; socklab stopped it: ")
 }
 
 // TestTracePairFailures: a client that fails, and a server that never

@@ -67,6 +67,9 @@ func Show(ctx context.Context, cfg Config, opts ui.Options, step bool) error {
 		}
 		sink, closePcap = p, p.Close
 	}
+	if len(cfg.Client) > 0 {
+		return cmp.Or(showPair(ctx, cfg, opts, step, sink), closePcap())
+	}
 	s := check.NewSession(check.SessionConfig{Argv: cfg.Argv, Wire: cfg.Wire, Trace: sink, Role: cfg.role(), Step: step})
 	peerCtx, cancelPeer := context.WithCancel(ctx)
 	defer cancelPeer()
