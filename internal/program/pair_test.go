@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-
-	"github.com/socklab/socklab/internal/testpython"
 )
 
 // inOrder fails unless every want is in out, each after the one before.
@@ -69,14 +67,13 @@ func TestTracePairStopsAServerThatWaitsForMore(t *testing.T) {
 // listens (so no client is started), are the run's errors, named.
 func TestTracePairFailures(t *testing.T) {
 	t.Parallel()
-	py := testpython.Path(t)
 	for _, tc := range []struct {
 		name           string
 		server, client []string
 		want           string
 	}{
-		{"client fails", seed(t, "echo_server.py", "0", "1"), []string{py, "-c", "import sys; sys.exit(3)"}, "program 2 ended with exit status 3"},
-		{"server never listens", []string{py, "-c", "pass"}, seed(t, "echo_client.py", "{port}"), "program 2 was not started: the program ended (exit status 0) without calling listen()"},
+		{"client fails", seed(t, "echo_server.py", "0", "1"), []string{"/bin/sh", "-c", "exit 3"}, "program 2 ended with exit status 3"},
+		{"server never listens", []string{"/bin/true"}, seed(t, "echo_client.py", "{port}"), "program 2 was not started: the program ended (exit status 0) without calling listen()"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
