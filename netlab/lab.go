@@ -73,7 +73,7 @@ func NewLab(cfg LabConfig) *Lab {
 	l.Gate = sock.NewGate(nil)
 	l.Gate.OnWait(func(c sock.Call) {
 		l.Emit(event.Event{Kind: event.KindPending, Op: c.Op, CallID: c.ID, Role: c.Role, Actor: c.Actor, Text: c.Text,
-			FD: c.FD, Result: -1, Note: event.Explain(c.Op)})
+			FD: c.FD, Args: c.Args, Result: -1, Note: event.Explain(c.Op)})
 	})
 	if cfg.Step {
 		l.Gate.SetStep(true)

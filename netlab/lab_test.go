@@ -82,6 +82,22 @@ func TestLabStepMode(t *testing.T) {
 	lab.AddClient(service.Echo)
 	for _, want := range []string{"socket", "connect"} {
 		waitFor(t, want+" pending", func() bool { return len(lab.Pending()) == 1 })
+		if want == "connect" {
+			// The waiting connect's event carries the address it will ask
+			// for (drawn "connect(3, :0)" when it did not).
+			srv, err := lab.ServerAddr(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "the pending connect's event", func() bool {
+				return hasEvent(lab, func(e event.Event) bool { return e.Kind == event.KindPending && e.Op == event.OpConnect })
+			})
+			if !hasEvent(lab, func(e event.Event) bool {
+				return e.Kind == event.KindPending && e.Op == event.OpConnect && e.Args.Addr == srv
+			}) {
+				t.Fatalf("the pending connect's event has not the server's address %s", srv)
+			}
+		}
 		if c, _ := lab.Step(); c.Op.String() != want || c.Actor != "client 1" {
 			t.Fatalf("stepped %+v, want client's %q", c, want)
 		}

@@ -16,6 +16,10 @@ type Call struct {
 	Op    event.Op
 	Text  string // the arguments as a C programmer writes them
 	FD    int
+	// Args are the call's decoded arguments (connect's and bind's address),
+	// the program's own: a waiting connect is drawn with the address it
+	// will ask for, not a zero one.
+	Args event.Args
 }
 
 // Gate holds socket calls in step mode: each call waits until Step lets the
