@@ -28,6 +28,7 @@ const (
 	OpSockDiag    // a sock_diag netlink lookup by 4-tuple, after close
 	OpProcNetTCP  // /proc/net/tcp, when sock_diag is not available
 	OpGetsockname // getsockname(fd)
+	OpGetpeername // getpeername(fd): the other end's address, a call of its own
 	OpSysctl      // a kernel setting read from /proc/sys
 
 	// Changes of the lab (KindLab): never kernel facts.
@@ -60,6 +61,7 @@ var opNames = [...]string{
 	OpSockDiag:    "sock_diag",
 	OpProcNetTCP:  "read",
 	OpGetsockname: "getsockname",
+	OpGetpeername: "getpeername",
 	OpSysctl:      "read",
 	OpActorStart:  "actor-start",
 	OpActorEnd:    "actor-end",

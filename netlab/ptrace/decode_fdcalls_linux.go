@@ -196,11 +196,12 @@ func decodeSetsockopt(_ *thread, c *pending, fc fdCall) {
 	c.text = fc.f + ", " + level + ", " + opt + ", " + val
 }
 
-// decodeSockname: getsockname and getpeername share an op.
+// decodeSockname: getsockname, and getpeername, which asks for the other
+// end's address: each is drawn by its own name.
 func decodeSockname(_ *thread, c *pending, fc fdCall) {
-	c.op, c.sys = event.OpGetsockname, fc.name
-	if fc.name == "getsockname" {
-		c.sys = ""
+	c.op = event.OpGetsockname
+	if fc.name == "getpeername" {
+		c.op = event.OpGetpeername
 	}
 	c.text = fc.f
 }
