@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -30,6 +31,8 @@ type Socket struct {
 	conn *socket.Conn
 	rc   syscall.RawConn // the poller's raw access, for the fast path of send and recv
 	fd   int
+	// sendOp and recvOp are lent to the socket's sends and recvs (dataOp).
+	sendOp, recvOp atomic.Pointer[dataOp]
 }
 
 // Open makes the socket(2) call.
@@ -332,59 +335,21 @@ func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	if s.traced() { // formatting costs more than the call itself on the fast path
 		text = dataCallText(s.fd, true, p, len(p))
 	}
-	c, err := s.begin(ctx, event.OpSend, text, event.Args{Size: len(p)})
-	if err != nil {
+	op := s.takeOp(&s.sendOp, true)
+	defer s.putOp(&s.sendOp, op)
+	var err error
+	if op.c, err = s.begin(ctx, event.OpSend, text, event.Args{Size: len(p)}); err != nil {
 		return 0, err
 	}
-	var n int
-	err = s.rawWrite(ctx, "send", func(fd int) error {
-		c.attempt()
-		var err error
-		n, err = sendFD(fd, p, unix.MSG_NOSIGNAL)
-		if err == unix.EAGAIN {
-			c.notYet(s.base)
-		}
-		return err
-	})
+	op.buf = p
+	err = op.run(ctx)
+	n := op.n
 	if err != nil {
 		n = 0
 	}
 	s.bytesOut.Add(uint64(n))
-	s.report(&c, n, err, p[:n])
+	s.report(&op.c, n, err, p[:n])
 	return n, wrap("send", s.RemoteAddr(), err)
-}
-
-// rawRead runs f when the fd is readable, as the poller allows. With a
-// context that can never be cancelled it goes straight to the RawConn:
-// mdlayher/socket's ReadFunc allocates a channel and a WaitGroup per call to
-// watch for cancellation, which showed in the echo server's profile.
-func (s *Socket) rawRead(ctx context.Context, op string, f func(fd int) error) error {
-	if ctx.Done() != nil || s.rc == nil {
-		return s.conn.ReadFunc(ctx, op, f)
-	}
-	var err error
-	if perr := s.rc.Read(func(fd uintptr) bool {
-		err = f(int(fd))
-		return !notReady(err)
-	}); perr != nil {
-		return perr
-	}
-	return err
-}
-
-// rawWrite is rawRead for the write side.
-func (s *Socket) rawWrite(ctx context.Context, op string, f func(fd int) error) error {
-	if ctx.Done() != nil || s.rc == nil {
-		return s.conn.WriteFunc(ctx, op, f)
-	}
-	var err error
-	if perr := s.rc.Write(func(fd uintptr) bool {
-		err = f(int(fd))
-		return !notReady(err)
-	}); perr != nil {
-		return perr
-	}
-	return err
 }
 
 // notReady: the kernel said "not yet"; the poller waits and calls again.
@@ -398,25 +363,20 @@ func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	if s.traced() {
 		text = dataCallText(s.fd, false, nil, len(buf))
 	}
-	c, err := s.begin(ctx, event.OpRecv, text, event.Args{Size: len(buf)})
-	if err != nil {
+	op := s.takeOp(&s.recvOp, false)
+	defer s.putOp(&s.recvOp, op)
+	var err error
+	if op.c, err = s.begin(ctx, event.OpRecv, text, event.Args{Size: len(buf)}); err != nil {
 		return 0, err
 	}
-	var n int
-	err = s.rawRead(ctx, "recv", func(fd int) error {
-		c.attempt()
-		var err error
-		n, err = recvFD(fd, buf, 0)
-		if err == unix.EAGAIN {
-			c.notYet(s.base)
-		}
-		return err
-	})
+	op.buf = buf
+	err = op.run(ctx)
+	n := op.n
 	if err != nil {
 		n = 0
 	}
 	s.bytesIn.Add(uint64(n))
-	s.report(&c, n, err, buf[:n])
+	s.report(&op.c, n, err, buf[:n])
 	return n, wrap("recv", s.RemoteAddr(), err)
 }
 
