@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // Kind says where an Event comes from: a socket call (returned, waiting at
@@ -209,12 +210,64 @@ func AppendQuote(b, p []byte, max int) []byte { return appendQuote(b, p, max) }
 
 func appendQuote(b, p []byte, max int) []byte {
 	if len(p) > max {
-		b = strconv.AppendQuote(b, string(p[:max]))
+		b = appendQuoted(b, p[:max])
 		b = append(b, "…("...)
 		b = strconv.AppendInt(b, int64(len(p)), 10)
 		return append(b, " bytes)"...)
 	}
-	return strconv.AppendQuote(b, string(p))
+	return appendQuoted(b, p)
+}
+
+// appendQuoted is strconv.AppendQuote(b, string(p)), byte for byte. A
+// traced server quotes every payload twice (a send's text, a recv's line),
+// and strconv decodes and looks up each rune: ASCII, what a payload almost
+// always is, is escaped here directly, and anything else still goes to
+// strconv.
+func appendQuoted(b, p []byte) []byte {
+	for _, c := range p {
+		if c >= utf8.RuneSelf {
+			return strconv.AppendQuote(b, string(p))
+		}
+	}
+	b = append(b, '"')
+	for len(p) > 0 {
+		// The plain run up to the next byte that needs escaping goes in one append.
+		i := 0
+		for i < len(p) && p[i] >= ' ' && p[i] != 0x7f && p[i] != '"' && p[i] != '\\' {
+			i++
+		}
+		b = append(b, p[:i]...)
+		if i == len(p) {
+			break
+		}
+		b = appendEscapedASCII(b, p[i])
+		p = p[i+1:]
+	}
+	return append(b, '"')
+}
+
+// appendEscapedASCII escapes c as strconv.Quote does.
+func appendEscapedASCII(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\a':
+		return append(b, `\a`...)
+	case '\b':
+		return append(b, `\b`...)
+	case '\f':
+		return append(b, `\f`...)
+	case '\n':
+		return append(b, `\n`...)
+	case '\r':
+		return append(b, `\r`...)
+	case '\t':
+		return append(b, `\t`...)
+	case '\v':
+		return append(b, `\v`...)
+	}
+	const hex = "0123456789abcdef"
+	return append(b, '\\', 'x', hex[c>>4], hex[c&0xf])
 }
 
 // ErrnoOf extracts the kernel errno from err, or 0.

@@ -113,3 +113,44 @@ func processCPU(b *testing.B) int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// BenchmarkServeTracePath is the trace's own work for one served request,
+// without the system calls it describes: the recv that blocks and then
+// returns 64 bytes, and the send of them back, each begun, attempted and
+// reported through a Sequencer into a trace writer (io.Discard) with
+// serve's state pace, on a real connected socket (its fd and addresses).
+// cpu-ns/op includes the writer goroutine's formatting.
+func BenchmarkServeTracePath(b *testing.B) {
+	tw := event.NewTraceWriter(io.Discard, 1<<16)
+	tr := NewSequencer(tw).Tracer("server", event.RoleServer)
+	tr.StatePace = ServeStatePace
+	_, s := connectedPair(b, Tracer{})
+	s.tr = tr
+	ctx := context.Background()
+	buf := make([]byte, 1024)
+	copy(buf, "GET /index.html HTTP/1.0 and some more bytes of a 64-byte request")
+	b.ReportAllocs()
+	cpu0 := processCPU(b)
+	for b.Loop() {
+		rop := s.takeOp(&s.recvOp, false)
+		rop.c, _ = s.begin(ctx, event.OpRecv, dataCallText(s.fd, false, nil, len(buf)), event.Args{Size: len(buf)})
+		rop.c.attempt()
+		rop.c.notYet(s.base)
+		rop.c.attempt()
+		s.report(&rop.c, 64, nil, buf[:64])
+		s.putOp(&s.recvOp, rop)
+		wop := s.takeOp(&s.sendOp, true)
+		wop.c, _ = s.begin(ctx, event.OpSend, dataCallText(s.fd, true, buf[:64], 64), event.Args{Size: 64})
+		wop.c.attempt()
+		s.report(&wop.c, 64, nil, buf[:64])
+		s.putOp(&s.sendOp, wop)
+	}
+	b.StopTimer()
+	if err := tw.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N), "cpu-ns/op")
+	if tw.Dropped() > 0 {
+		b.ReportMetric(float64(tw.Dropped())/float64(b.N), "dropped/op")
+	}
+}
