@@ -37,6 +37,8 @@ type sockCore struct {
 	// statePaid is the moment, in nanoseconds since paceEpoch, up to
 	// which the socket's paced state reads are paid (Tracer.StatePace).
 	statePaid atomic.Int64
+	// lastRecv is the text of the socket's last recv (recvCallText).
+	lastRecv atomic.Pointer[recvText]
 }
 
 // Family and Type return what the socket was opened with.
@@ -89,7 +91,7 @@ func (s *sockCore) finish(c *call, result int, err error, data []byte, note stri
 	if len(data) > 0 {
 		e.Data = append([]byte(nil), data[:min(len(data), event.DataCap)]...)
 	}
-	s.tr.emit(e)
+	s.tr.emitRef(&e)
 }
 
 // finishAccept emits accept's returned event: the new socket's addresses

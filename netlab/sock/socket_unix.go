@@ -139,7 +139,10 @@ func (s *Socket) report(c *call, result int, err error, data []byte) {
 		st   event.TCPState
 		segs event.Segs
 	)
-	c.stateAt = time.Now()
+	// One reading of the clock is both the call's return and the start of
+	// the state read that follows at once.
+	c.ret = time.Now()
+	c.stateAt = c.ret
 	if s.closed.Load() {
 		st = stateByTuple(s.LocalAddr(), s.RemoteAddr())
 	} else if s.typ == Stream && s.fd >= 0 && s.readsState(c, result, err) {
@@ -361,7 +364,7 @@ func notReady(err error) bool {
 func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	var text string
 	if s.traced() {
-		text = dataCallText(s.fd, false, nil, len(buf))
+		text = s.recvCallText(s.fd, len(buf))
 	}
 	op := s.takeOp(&s.recvOp, false)
 	defer s.putOp(&s.recvOp, op)
