@@ -147,12 +147,23 @@ func (c *call) event(result int, err error) event.Event {
 // call.
 func dataCallText(fd int, quote bool, data []byte, size int) string {
 	var buf [128]byte
-	b := strconv.AppendInt(buf[:0], int64(fd), 10)
+	return string(appendDataCallText(buf[:0], fd, quote, data, size))
+}
+
+func appendDataCallText(b []byte, fd int, quote bool, data []byte, size int) []byte {
+	b = strconv.AppendInt(b, int64(fd), 10)
 	if quote {
 		b = event.AppendQuote(append(b, ", "...), data, 24)
 	}
 	b = strconv.AppendInt(append(b, ", "...), int64(size), 10)
-	return string(append(b, ", 0"...))
+	return append(b, ", 0"...)
+}
+
+// sendCallText is dataCallText for a send of p, made in the socket's
+// payload block (copyText) instead of an allocation of its own.
+func (s *sockCore) sendCallText(fd int, p []byte) string {
+	var buf [128]byte
+	return s.copyText(appendDataCallText(buf[:0], fd, true, p, len(p)))
 }
 
 // recvText is a socket's last recv argument text and what it was built from.

@@ -152,7 +152,7 @@ func BenchmarkServeTracePath(b *testing.B) {
 		s.report(&rop.c, 64, nil, buf[:64])
 		s.putOp(&s.recvOp, rop)
 		wop := s.takeOp(&s.sendOp, true)
-		wop.c, _ = s.begin(ctx, event.OpSend, dataCallText(s.fd, true, buf[:64], 64), event.Args{Size: 64})
+		wop.c, _ = s.begin(ctx, event.OpSend, s.sendCallText(s.fd, buf[:64]), event.Args{Size: 64})
 		wop.c.attempt()
 		s.report(&wop.c, 64, nil, buf[:64])
 		s.putOp(&s.sendOp, wop)

@@ -30,6 +30,7 @@ type sockCore struct {
 	mu     sync.Mutex
 	local  netip.AddrPort
 	remote netip.AddrPort
+	arena  []byte // the block payload copies are made in (copyData), under mu
 
 	closed   atomic.Bool
 	bytesIn  atomic.Uint64
@@ -65,6 +66,14 @@ func (s *sockCore) RemoteAddr() netip.AddrPort {
 	return s.remote
 }
 
+// addrs returns both addresses under one lock: every traced call's event
+// carries them.
+func (s *sockCore) addrs() (local, remote netip.AddrPort) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.local, s.remote
+}
+
 func (s *sockCore) setRemote(a netip.AddrPort) {
 	s.mu.Lock()
 	s.remote = a
@@ -84,12 +93,15 @@ func (s *sockCore) traced() bool { return s.tr.traced() }
 // addresses, data and the state (and counters) read after the call.
 func (s *sockCore) finish(c *call, result int, err error, data []byte, note string, st event.TCPState, segs event.Segs) {
 	e := c.event(result, err)
-	e.Local, e.Remote, e.Note, e.State, e.Segs = s.LocalAddr(), s.RemoteAddr(), note, st, segs
+	s.mu.Lock() // the addresses and the payload's block
+	e.Local, e.Remote = s.local, s.remote
+	if len(data) > 0 {
+		e.Data = s.copyData(data[:min(len(data), event.DataCap)])
+	}
+	s.mu.Unlock()
+	e.Note, e.State, e.Segs = note, st, segs
 	if st != event.StateNone {
 		e.StateAt = c.stateAt
-	}
-	if len(data) > 0 {
-		e.Data = append([]byte(nil), data[:min(len(data), event.DataCap)]...)
 	}
 	s.tr.emitRef(&e)
 }

@@ -116,7 +116,8 @@ func (s *Socket) begin(ctx context.Context, op event.Op, text string, args event
 
 // base is the part of an event the socket knows: its addresses.
 func (s *Socket) base() event.Event {
-	e := event.Event{Local: s.LocalAddr(), Remote: s.RemoteAddr()}
+	var e event.Event
+	e.Local, e.Remote = s.addrs()
 	// Only a blocked connect has a state worth a syscall (SYN_SENT: the
 	// handshake is under way). A blocked recv, send or accept has not changed
 	// the state the previous event reported.
@@ -336,7 +337,7 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	var text string
 	if s.traced() { // formatting costs more than the call itself on the fast path
-		text = dataCallText(s.fd, true, p, len(p))
+		text = s.sendCallText(s.fd, p)
 	}
 	op := s.takeOp(&s.sendOp, true)
 	defer s.putOp(&s.sendOp, op)
@@ -352,7 +353,10 @@ func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	}
 	s.bytesOut.Add(uint64(n))
 	s.report(&op.c, n, err, p[:n])
-	return n, wrap("send", s.RemoteAddr(), err)
+	if err != nil { // the address is looked up (a lock) only for an error
+		return n, wrap("send", s.RemoteAddr(), err)
+	}
+	return n, nil
 }
 
 // notReady: the kernel said "not yet"; the poller waits and calls again.
@@ -380,7 +384,10 @@ func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	}
 	s.bytesIn.Add(uint64(n))
 	s.report(&op.c, n, err, buf[:n])
-	return n, wrap("recv", s.RemoteAddr(), err)
+	if err != nil { // the address is looked up (a lock) only for an error
+		return n, wrap("recv", s.RemoteAddr(), err)
+	}
+	return n, nil
 }
 
 // SendTo makes one sendto(2) call: a datagram to addr, no connection needed.
