@@ -220,31 +220,48 @@ func appendQuote(b, p []byte, max int) []byte {
 
 // appendQuoted is strconv.AppendQuote(b, string(p)), byte for byte. A
 // traced server quotes every payload twice (a send's text, a recv's line),
-// and strconv decodes and looks up each rune: ASCII, what a payload almost
-// always is, is escaped here directly, and anything else still goes to
-// strconv.
+// and strconv converts the bytes to a string (an allocation past 32 bytes)
+// and looks each rune up. Here plain ASCII goes in runs, other ASCII and
+// bytes that are not UTF-8 are escaped directly, and printable runes are
+// copied; only a rune strconv escapes as \u or \U (rare: bidi controls, a
+// no-break space) sends the whole payload to strconv.
 func appendQuoted(b, p []byte) []byte {
-	for _, c := range p {
-		if c >= utf8.RuneSelf {
-			return strconv.AppendQuote(b, string(p))
-		}
-	}
+	start := len(b)
 	b = append(b, '"')
-	for len(p) > 0 {
-		// The plain run up to the next byte that needs escaping goes in one append.
-		i := 0
-		for i < len(p) && p[i] >= ' ' && p[i] != 0x7f && p[i] != '"' && p[i] != '\\' {
-			i++
+	for i := 0; i < len(p); {
+		c := p[i]
+		if c < utf8.RuneSelf {
+			if !plainASCII(c) {
+				b = appendEscapedASCII(b, c)
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(p) && plainASCII(p[j]) {
+				j++
+			}
+			b = append(b, p[i:j]...)
+			i = j
+			continue
 		}
-		b = append(b, p[:i]...)
-		if i == len(p) {
-			break
+		r, size := utf8.DecodeRune(p[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, '\\', 'x', lowerHex[c>>4], lowerHex[c&0xf])
+		case strconv.IsPrint(r):
+			b = append(b, p[i:i+size]...)
+		default:
+			return strconv.AppendQuote(b[:start], string(p))
 		}
-		b = appendEscapedASCII(b, p[i])
-		p = p[i+1:]
+		i += size
 	}
 	return append(b, '"')
 }
+
+// plainASCII reports whether strconv.Quote writes c as it is.
+func plainASCII(c byte) bool { return c >= ' ' && c < 0x7f && c != '"' && c != '\\' }
+
+const lowerHex = "0123456789abcdef"
 
 // appendEscapedASCII escapes c as strconv.Quote does.
 func appendEscapedASCII(b []byte, c byte) []byte {
@@ -266,8 +283,7 @@ func appendEscapedASCII(b []byte, c byte) []byte {
 	case '\v':
 		return append(b, `\v`...)
 	}
-	const hex = "0123456789abcdef"
-	return append(b, '\\', 'x', hex[c>>4], hex[c&0xf])
+	return append(b, '\\', 'x', lowerHex[c>>4], lowerHex[c&0xf])
 }
 
 // ErrnoOf extracts the kernel errno from err, or 0.

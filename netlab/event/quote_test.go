@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+	"unicode/utf8"
 )
 
 // quoteRef is what appendQuote wrote before its ASCII fast path: the trace's
@@ -36,19 +37,29 @@ func TestAppendQuoteIsStrconvs(t *testing.T) {
 			checkQuote(t, p, 40)
 		}
 	}
-	for _, s := range []string{"", "hello\n", `say "hi"\now`, "héllo", "日本語 text", "\xff\xfe", "a\u202eb", "tab\there\r\n\x00\x7f"} {
+	for _, s := range []string{"", "hello\n", `say "hi"\now`, "héllo", "日本語 text", "\xff\xfe", "a\u202eb", "tab\there\r\n\x00\x7f",
+		"\uFFFD and \xef\xbf\xbd", "\u00a0nbsp", "\U0001F600 \U000E0001", "\xed\xa0\x80 surrogate", "\xc0\x80 overlong", "\xf4\x90\x80\x80 past max"} {
 		for max := range len(s) + 2 {
 			checkQuote(t, []byte(s), max)
 		}
 	}
 	r := rand.New(rand.NewPCG(18, 4))
+	// Runes from where printable and not meet: Latin-1's controls and
+	// no-break space, bidi and format characters, private use, the
+	// replacement character, emoji and tags past the BMP.
+	edges := []rune{0x80, 0x9f, 0xa0, 0xad, 0x200b, 0x202e, 0x2028, 0xe000, 0xfeff, 0xfffd, 0x1f600, 0xe0001, 0x10ffff}
 	for range 20000 {
-		p := make([]byte, r.IntN(80))
-		for i := range p {
-			if r.IntN(4) == 0 {
-				p[i] = byte(r.IntN(256))
-			} else {
-				p[i] = byte(' ' + r.IntN(95))
+		var p []byte
+		for n := r.IntN(80); len(p) < n; {
+			switch r.IntN(8) {
+			case 0, 1:
+				p = append(p, byte(r.IntN(256))) // anything, UTF-8 or not
+			case 2:
+				p = utf8.AppendRune(p, edges[r.IntN(len(edges))])
+			case 3:
+				p = utf8.AppendRune(p, rune(r.IntN(0x30000)))
+			default:
+				p = append(p, byte(' '+r.IntN(95)))
 			}
 		}
 		checkQuote(t, p, r.IntN(90))
