@@ -244,6 +244,13 @@ func appendQuoted(b, p []byte) []byte {
 			i = j
 			continue
 		}
+		if c < 0xc2 || c > 0xf4 {
+			// A continuation byte or a lead byte no valid UTF-8 uses:
+			// never the start of a rune, no decoding needed.
+			b = append(b, '\\', 'x', lowerHex[c>>4], lowerHex[c&0xf])
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(p[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
