@@ -23,6 +23,7 @@ import (
 // waiting seconds for a full accept queue holds nothing up.
 type Sequencer struct {
 	out event.Sink
+	ref event.RefSink // out, when it takes events by pointer
 
 	// nextID numbers calls; a counter of its own, not under mu, since
 	// every call takes a number and mu is what every event waits for.
@@ -58,7 +59,8 @@ type Sequencer struct {
 
 // NewSequencer returns a sequencer that forwards ordered events to out.
 func NewSequencer(out event.Sink) *Sequencer {
-	return &Sequencer{out: out, woken: map[event.CallID]struct{}{}}
+	ref, _ := out.(event.RefSink)
+	return &Sequencer{out: out, ref: ref, woken: map[event.CallID]struct{}{}}
 }
 
 // hold is a call's moment, kept while its system call runs.
@@ -289,7 +291,10 @@ func (q *Sequencer) release() {
 func (q *Sequencer) forward(e *event.Event) {
 	q.seq++
 	e.Seq = q.seq
-	if q.out != nil {
+	switch {
+	case q.ref != nil:
+		q.ref.EmitRef(e)
+	case q.out != nil:
 		q.out.Emit(*e)
 	}
 }
