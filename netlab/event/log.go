@@ -12,15 +12,6 @@ type Sink interface {
 	Emit(Event)
 }
 
-// RefSink is a Sink that also takes an event by pointer, copying what it
-// keeps before it returns. The sock package's Sequencer hands events on so
-// under the lock every traced call waits for: an Event is some 460 bytes,
-// and as an argument it is copied once more.
-type RefSink interface {
-	Sink
-	EmitRef(*Event)
-}
-
 // Log is a bounded event history with subscribers. Emit never blocks: the
 // history keeps the newest Cap events and each
 // subscriber has its own buffer (counting what it missed).

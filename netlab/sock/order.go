@@ -23,7 +23,10 @@ import (
 // waiting seconds for a full accept queue holds nothing up.
 type Sequencer struct {
 	out event.Sink
-	ref event.RefSink // out, when it takes events by pointer
+	// tw is out when out is a trace writer: events reach it by pointer,
+	// through a concrete call (a pointer passed to an interface's method
+	// would make every reported event escape to the heap).
+	tw *event.TraceWriter
 
 	// nextID numbers calls; a counter of its own, not under mu, since
 	// every call takes a number and mu is what every event waits for.
@@ -59,8 +62,8 @@ type Sequencer struct {
 
 // NewSequencer returns a sequencer that forwards ordered events to out.
 func NewSequencer(out event.Sink) *Sequencer {
-	ref, _ := out.(event.RefSink)
-	return &Sequencer{out: out, ref: ref, woken: map[event.CallID]struct{}{}}
+	tw, _ := out.(*event.TraceWriter)
+	return &Sequencer{out: out, tw: tw, woken: map[event.CallID]struct{}{}}
 }
 
 // hold is a call's moment, kept while its system call runs.
@@ -292,8 +295,8 @@ func (q *Sequencer) forward(e *event.Event) {
 	q.seq++
 	e.Seq = q.seq
 	switch {
-	case q.ref != nil:
-		q.ref.EmitRef(e)
+	case q.tw != nil:
+		q.tw.EmitRef(e)
 	case q.out != nil:
 		q.out.Emit(*e)
 	}

@@ -23,7 +23,7 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 }
 
 // TestSequencerIntoTraceWriter: events a Sequencer hands a trace writer by
-// pointer (event.RefSink) come out whole, numbered, in the order of their
+// pointer (TraceWriter.EmitRef) come out whole, numbered, in the order of their
 // moments, not of their arrival: one held back by a running call's hold
 // and one released at once alike.
 func TestSequencerIntoTraceWriter(t *testing.T) {

@@ -144,18 +144,7 @@ func BenchmarkServeTracePath(b *testing.B) {
 			time.Sleep(12 * time.Millisecond) // the writer's window: it takes the burst
 			b.StartTimer()
 		}
-		rop := s.takeOp(&s.recvOp, false)
-		rop.c, _ = s.begin(ctx, event.OpRecv, s.recvCallText(s.fd, len(buf)), event.Args{Size: len(buf)})
-		rop.c.attempt()
-		rop.c.notYet(s.base)
-		rop.c.attempt()
-		s.report(&rop.c, 64, nil, buf[:64])
-		s.putOp(&s.recvOp, rop)
-		wop := s.takeOp(&s.sendOp, true)
-		wop.c, _ = s.begin(ctx, event.OpSend, s.sendCallText(s.fd, buf[:64]), event.Args{Size: 64})
-		wop.c.attempt()
-		s.report(&wop.c, 64, nil, buf[:64])
-		s.putOp(&s.sendOp, wop)
+		traceRequest(ctx, s, buf, 64)
 	}
 	b.StopTimer()
 	if err := tw.Close(); err != nil {
@@ -165,4 +154,21 @@ func BenchmarkServeTracePath(b *testing.B) {
 	if tw.Dropped() > 0 {
 		b.ReportMetric(float64(tw.Dropped())/float64(b.N), "dropped/op")
 	}
+}
+
+// traceRequest reports, on s, what serving one request of n bytes reports:
+// the recv that blocks and then returns buf[:n], and the send of it back.
+func traceRequest(ctx context.Context, s *Socket, buf []byte, n int) {
+	rop := s.takeOp(&s.recvOp, false)
+	rop.c, _ = s.begin(ctx, event.OpRecv, s.recvCallText(s.fd, len(buf)), event.Args{Size: len(buf)})
+	rop.c.attempt()
+	rop.c.notYet(s.base)
+	rop.c.attempt()
+	s.report(&rop.c, n, nil, buf[:n])
+	s.putOp(&s.recvOp, rop)
+	wop := s.takeOp(&s.sendOp, true)
+	wop.c, _ = s.begin(ctx, event.OpSend, s.sendCallText(s.fd, buf[:n]), event.Args{Size: n})
+	wop.c.attempt()
+	s.report(&wop.c, n, nil, buf[:n])
+	s.putOp(&s.sendOp, wop)
 }
