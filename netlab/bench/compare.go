@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -137,14 +138,14 @@ func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Resu
 	}
 	var (
 		target netip.AddrPort
-		stop   func() error
+		stop   func(r *Result) error
 	)
 	if m == ModeBare {
 		b, err := StartBareEcho(addr)
 		if err != nil {
 			return nil, err
 		}
-		target, stop = b.Addr(), b.Close
+		target, stop = b.Addr(), func(*Result) error { return b.Close() }
 	} else {
 		sc := service.ServerConfig{Service: svc, Addr: addr, Sequential: strings.Contains(string(m), "sequential"),
 			MaxClients: max(512, clients+16), Backlog: max(16, clients)}
@@ -165,13 +166,13 @@ func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Resu
 		}
 		srv, err := StartServer(ctx, sc)
 		if err != nil {
-			closeTrace(tw, f)
+			closeTrace(tw, f, nil)
 			return nil, err
 		}
 		target = srv.Addr()
-		stop = func() error {
+		stop = func(r *Result) error {
 			err := srv.Close()
-			if terr := closeTrace(tw, f); err == nil {
+			if terr := closeTrace(tw, f, r); err == nil {
 				err = terr
 			}
 			return err
@@ -179,20 +180,59 @@ func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Resu
 	}
 	r, err := Run(ctx, Config{Service: svc, Addr: target, Clients: clients, Duration: cfg.Round,
 		Size: cfg.Size, Grace: time.Second}, nil)
-	if serr := stop(); err == nil {
+	if serr := stop(r); err == nil {
 		err = serr
 	}
 	return r, err
 }
 
-func closeTrace(tw *TraceWriter, f *os.File) error {
+// closeTrace closes a round's trace and removes its file, once it has
+// checked that the file holds the round's calls (r: the round's result,
+// nil when it did not run): a trace that dropped lines would cost less
+// than one that holds every call, and its ratio would not be the goal's.
+func closeTrace(tw *TraceWriter, f *os.File, r *Result) error {
 	if tw == nil {
 		return nil
 	}
-	err := tw.Close()
-	f.Close()
-	os.Remove(f.Name())
-	return err
+	defer os.Remove(f.Name())
+	defer f.Close()
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	if r == nil {
+		return nil
+	}
+	if lost := tw.Lost(); lost > 0 {
+		return fmt.Errorf("the trace file lost %d lines (the writer could not keep up): not a full trace", lost)
+	}
+	lines, err := countLines(f)
+	if err != nil {
+		return err
+	}
+	// Every right reply is at least a recv and a send of the server's.
+	if want := 2 * r.OK; lines < want {
+		return fmt.Errorf("the trace file holds %d lines for %d replies: want at least %d (a recv and a send each)", lines, r.OK, want)
+	}
+	return nil
+}
+
+// countLines counts the lines in f from its start.
+func countLines(f *os.File) (uint64, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, err
+	}
+	var n uint64
+	buf := make([]byte, 1<<20)
+	for {
+		k, err := f.Read(buf)
+		n += uint64(bytes.Count(buf[:k], []byte{'\n'}))
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
 }
 
 // WriteTable prints rows as a Markdown table, the form docs/PERFORMANCE.md uses.

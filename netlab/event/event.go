@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // Kind says where an Event comes from: a socket call (returned, waiting at
@@ -209,12 +210,87 @@ func AppendQuote(b, p []byte, max int) []byte { return appendQuote(b, p, max) }
 
 func appendQuote(b, p []byte, max int) []byte {
 	if len(p) > max {
-		b = strconv.AppendQuote(b, string(p[:max]))
+		b = appendQuoted(b, p[:max])
 		b = append(b, "…("...)
 		b = strconv.AppendInt(b, int64(len(p)), 10)
 		return append(b, " bytes)"...)
 	}
-	return strconv.AppendQuote(b, string(p))
+	return appendQuoted(b, p)
+}
+
+// appendQuoted is strconv.AppendQuote(b, string(p)), byte for byte. A
+// traced server quotes every payload twice (a send's text, a recv's line),
+// and strconv converts the bytes to a string (an allocation past 32 bytes)
+// and looks each rune up. Here plain ASCII goes in runs, other ASCII and
+// bytes that are not UTF-8 are escaped directly, and printable runes are
+// copied; only a rune strconv escapes as \u or \U (rare: bidi controls, a
+// no-break space) sends the whole payload to strconv.
+func appendQuoted(b, p []byte) []byte {
+	start := len(b)
+	b = append(b, '"')
+	for i := 0; i < len(p); {
+		c := p[i]
+		if c < utf8.RuneSelf {
+			if !plainASCII(c) {
+				b = appendEscapedASCII(b, c)
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(p) && plainASCII(p[j]) {
+				j++
+			}
+			b = append(b, p[i:j]...)
+			i = j
+			continue
+		}
+		if c < 0xc2 || c > 0xf4 {
+			// A continuation byte or a lead byte no valid UTF-8 uses:
+			// never the start of a rune, no decoding needed.
+			b = append(b, '\\', 'x', lowerHex[c>>4], lowerHex[c&0xf])
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(p[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, '\\', 'x', lowerHex[c>>4], lowerHex[c&0xf])
+		case strconv.IsPrint(r):
+			b = append(b, p[i:i+size]...)
+		default:
+			return strconv.AppendQuote(b[:start], string(p))
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+// plainASCII reports whether strconv.Quote writes c as it is.
+func plainASCII(c byte) bool { return c >= ' ' && c < 0x7f && c != '"' && c != '\\' }
+
+const lowerHex = "0123456789abcdef"
+
+// appendEscapedASCII escapes c as strconv.Quote does.
+func appendEscapedASCII(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\a':
+		return append(b, `\a`...)
+	case '\b':
+		return append(b, `\b`...)
+	case '\f':
+		return append(b, `\f`...)
+	case '\n':
+		return append(b, `\n`...)
+	case '\r':
+		return append(b, `\r`...)
+	case '\t':
+		return append(b, `\t`...)
+	case '\v':
+		return append(b, `\v`...)
+	}
+	return append(b, '\\', 'x', lowerHex[c>>4], lowerHex[c&0xf])
 }
 
 // ErrnoOf extracts the kernel errno from err, or 0.

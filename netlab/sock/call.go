@@ -31,6 +31,9 @@ type call struct {
 	waited bool      // a KindBlocked event was reported
 	// stateAt is when the state after the call was read (Event.StateAt).
 	stateAt time.Time
+	// ret, when report took it, is when the system call returned; zero
+	// otherwise (event reads the clock).
+	ret time.Time
 	// blockedNote is added to a blocked event's explanation (Windows: the
 	// call was judged blocked by socklab's timer, not by the kernel).
 	blockedNote string
@@ -65,6 +68,9 @@ func (c *call) attempt() {
 		c.tr.Seq.wake(c.id, true) // the poller woke it: the kernel is ready
 	}
 	moves := c.op.Moves() && !(c.op == event.OpConnect && c.waited)
+	if !moves && !c.enter.IsZero() {
+		return // tried again (woken by the poller): only its first entry is a moment of it
+	}
 	var t time.Time
 	if moves && c.tr.Seq != nil {
 		t = c.tr.Seq.enter(c.id)
@@ -107,13 +113,16 @@ func (c *call) notYet(base func() event.Event) {
 	if c.op == event.OpConnect {
 		e.At = c.enter
 	}
-	c.tr.emit(e) // its CallID gives the hold back
+	c.tr.emitRef(&e) // its CallID gives the hold back
 }
 
 // event returns the call's returned event, timestamps and identity filled
 // in; the caller adds what the kernel said.
 func (c *call) event(result int, err error) event.Event {
-	now := time.Now()
+	now := c.ret
+	if now.IsZero() {
+		now = time.Now()
+	}
 	e := event.Event{Kind: event.KindCall, Op: c.op, CallID: c.id, Role: c.role, Text: c.text, Args: c.args, FD: c.fd,
 		Result: result, Enter: c.enter, Return: now, At: c.at}
 	if e.Enter.IsZero() {
@@ -138,10 +147,39 @@ func (c *call) event(result int, err error) event.Event {
 // call.
 func dataCallText(fd int, quote bool, data []byte, size int) string {
 	var buf [128]byte
-	b := strconv.AppendInt(buf[:0], int64(fd), 10)
+	return string(appendDataCallText(buf[:0], fd, quote, data, size))
+}
+
+func appendDataCallText(b []byte, fd int, quote bool, data []byte, size int) []byte {
+	b = strconv.AppendInt(b, int64(fd), 10)
 	if quote {
 		b = event.AppendQuote(append(b, ", "...), data, 24)
 	}
 	b = strconv.AppendInt(append(b, ", "...), int64(size), 10)
-	return string(append(b, ", 0"...))
+	return append(b, ", 0"...)
+}
+
+// sendCallText is dataCallText for a send of p, made in the socket's
+// payload block (copyText) instead of an allocation of its own.
+func (s *sockCore) sendCallText(fd int, p []byte) string {
+	var buf [128]byte
+	return s.copyText(appendDataCallText(buf[:0], fd, true, p, len(p)))
+}
+
+// recvText is a socket's last recv argument text and what it was built from.
+type recvText struct {
+	fd, size int
+	text     string
+}
+
+// recvCallText is dataCallText for a recv of size bytes on fd. A server
+// receives into the same buffer call after call, so the text is the same
+// each time: it is built once per socket and size, not once per call.
+func (s *sockCore) recvCallText(fd, size int) string {
+	if t := s.lastRecv.Load(); t != nil && t.fd == fd && t.size == size {
+		return t.text
+	}
+	t := &recvText{fd: fd, size: size, text: dataCallText(fd, false, nil, size)}
+	s.lastRecv.Store(t)
+	return t.text
 }

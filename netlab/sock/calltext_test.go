@@ -22,3 +22,14 @@ func TestDataCallTextIsWhatSprintfWrote(t *testing.T) {
 		t.Errorf("recv text %q, want %q", got, want)
 	}
 }
+
+// TestRecvCallTextFollowsItsCall: the recv text a socket reuses is rebuilt
+// when the buffer's size or the fd changes, never a previous call's.
+func TestRecvCallTextFollowsItsCall(t *testing.T) {
+	var s sockCore
+	for _, c := range []struct{ fd, size int }{{5, 1024}, {5, 1024}, {5, 64}, {6, 64}, {5, 1024}, {5, 1024}} {
+		if got, want := s.recvCallText(c.fd, c.size), fmt.Sprintf("%d, %d, 0", c.fd, c.size); got != want {
+			t.Errorf("recv on fd %d of %d bytes: text %q, want %q", c.fd, c.size, got, want)
+		}
+	}
+}

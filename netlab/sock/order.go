@@ -23,13 +23,21 @@ import (
 // waiting seconds for a full accept queue holds nothing up.
 type Sequencer struct {
 	out event.Sink
+	// tw is out when out is a trace writer: events reach it by pointer,
+	// through a concrete call (a pointer passed to an interface's method
+	// would make every reported event escape to the heap).
+	tw *event.TraceWriter
 
 	// nextID numbers calls; a counter of its own, not under mu, since
 	// every call takes a number and mu is what every event waits for.
 	nextID atomic.Uint64
 
-	mu     sync.Mutex
-	holds  map[event.CallID]time.Time
+	mu sync.Mutex
+	// holds are the calls whose system call runs, with its moment. They
+	// are as many as the calls in the kernel at once, a handful: a scan of
+	// a slice is cheaper than a map's hashing, and this runs under mu for
+	// every event.
+	holds  []hold
 	oldest time.Time // the oldest hold; zero when there is none
 	// woken are the calls the kernel had said wait, now trying again
 	// (Go's poller woke them) and not yet reported: under way, though
@@ -54,7 +62,24 @@ type Sequencer struct {
 
 // NewSequencer returns a sequencer that forwards ordered events to out.
 func NewSequencer(out event.Sink) *Sequencer {
-	return &Sequencer{out: out, holds: map[event.CallID]time.Time{}, woken: map[event.CallID]struct{}{}}
+	tw, _ := out.(*event.TraceWriter)
+	return &Sequencer{out: out, tw: tw, woken: map[event.CallID]struct{}{}}
+}
+
+// hold is a call's moment, kept while its system call runs.
+type hold struct {
+	id event.CallID
+	at time.Time
+}
+
+// holdOf is the index of call id's hold, or -1.
+func (q *Sequencer) holdOf(id event.CallID) int {
+	for i := range q.holds {
+		if q.holds[i].id == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // Tracer returns a tracer reporting to q under actor and role.
@@ -73,11 +98,14 @@ func (q *Sequencer) newCall() event.CallID {
 func (q *Sequencer) enter(id event.CallID) time.Time {
 	q.mu.Lock()
 	t := time.Now()
-	if old, ok := q.holds[id]; ok && old.Equal(q.oldest) {
-		q.holds[id] = t
-		q.recomputeOldest()
+	if i := q.holdOf(id); i >= 0 {
+		old := q.holds[i].at
+		q.holds[i].at = t
+		if old.Equal(q.oldest) {
+			q.recomputeOldest()
+		}
 	} else {
-		q.holds[id] = t
+		q.holds = append(q.holds, hold{id, t})
 		if q.oldest.IsZero() || t.Before(q.oldest) {
 			q.oldest = t
 		}
@@ -125,8 +153,11 @@ func (q *Sequencer) leave(id event.CallID) {
 }
 
 func (q *Sequencer) drop(id event.CallID) {
-	if t, ok := q.holds[id]; ok {
-		delete(q.holds, id)
+	if i := q.holdOf(id); i >= 0 {
+		t := q.holds[i].at
+		last := len(q.holds) - 1
+		q.holds[i] = q.holds[last]
+		q.holds = q.holds[:last]
 		if t.Equal(q.oldest) {
 			q.recomputeOldest()
 		}
@@ -135,16 +166,20 @@ func (q *Sequencer) drop(id event.CallID) {
 
 func (q *Sequencer) recomputeOldest() {
 	q.oldest = time.Time{}
-	for _, t := range q.holds {
-		if q.oldest.IsZero() || t.Before(q.oldest) {
-			q.oldest = t
+	for _, h := range q.holds {
+		if q.oldest.IsZero() || h.at.Before(q.oldest) {
+			q.oldest = h.at
 		}
 	}
 }
 
 // Emit takes an event (any kind), gives back its call's hold, and forwards
 // every event that can no longer be preceded by one still to come.
-func (q *Sequencer) Emit(e event.Event) {
+func (q *Sequencer) Emit(e event.Event) { q.emit(&e) }
+
+// emit is Emit for an event its caller built in place (Tracer.emitRef):
+// it is copied only into the heap, when it must wait, and to out.
+func (q *Sequencer) emit(e *event.Event) {
 	q.mu.Lock()
 	if e.At.IsZero() {
 		now := time.Now()
@@ -171,14 +206,14 @@ func (q *Sequencer) Emit(e event.Event) {
 	q.mu.Unlock()
 }
 
-func (q *Sequencer) push(e event.Event) {
+func (q *Sequencer) push(e *event.Event) {
 	if q.drain != nil {
 		// Segment timestamps carry no monotonic reading; ordering every
 		// event by the wall clock keeps one order for both.
 		e.At = e.At.Round(0)
 	}
 	q.tie++
-	q.queue.push(queued{e, q.tie})
+	q.queue.push(e, q.tie)
 }
 
 // Attach makes c the sequencer's late source: its frames become KindPacket
@@ -190,7 +225,7 @@ func (q *Sequencer) Attach(c *wire.Capture) {
 	// passed on each release would be a new allocation each time, and
 	// release runs several times per round trip.
 	frame := func(f wire.WireFrame) {
-		q.push(event.Event{Kind: event.KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
+		q.push(&event.Event{Kind: event.KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
 	}
 	q.drain = func() { _ = c.Drain(frame) }
 	q.mu.Unlock()
@@ -241,37 +276,35 @@ func (q *Sequencer) release() {
 		if !q.oldest.IsZero() && !next.Before(q.oldest) {
 			return
 		}
-		e := q.queue.pop().e
-		if q.links != nil {
-			if e.Kind == event.KindPacket {
-				if !q.links.Link(&e) {
-					continue // another lab's segment: lo is shared
-				}
-			} else {
-				q.links.Observe(e)
-			}
+		slot, _ := q.queue.pop()
+		e := &q.queue.slots[slot]
+		if q.links != nil && e.Kind == event.KindPacket && !q.links.Link(e) {
+			q.queue.free(slot)
+			continue // another lab's segment: lo is shared
+		}
+		if q.links != nil && e.Kind != event.KindPacket {
+			q.links.Observe(*e)
 		}
 		q.forward(e)
+		q.queue.free(slot)
 	}
 }
 
 // forward numbers e and passes it on; under q.mu.
-func (q *Sequencer) forward(e event.Event) {
+func (q *Sequencer) forward(e *event.Event) {
 	q.seq++
 	e.Seq = q.seq
-	if q.out != nil {
-		q.out.Emit(e)
+	switch {
+	case q.tw != nil:
+		q.tw.EmitRef(e)
+	case q.out != nil:
+		q.out.Emit(*e)
 	}
-}
-
-type queued struct {
-	e   event.Event
-	tie uint64
 }
 
 // eventHeap is a min-heap of queued events by moment, then arrival. The
 // heap moves small keys; each event (some 460 bytes) is copied once into a
-// slot on push and once out on pop. Moving whole events made the heap the
+// slot on push and is read from there until it is freed. Moving whole events made the heap the
 // Sequencer's main cost under a busy server: its lock is held meanwhile,
 // and every other call's goroutine waited for it. It is written out rather
 // than used through container/heap, whose Push and Pop take and return an
@@ -279,7 +312,7 @@ type queued struct {
 type eventHeap struct {
 	keys  []heapKey
 	slots []event.Event
-	free  []int32 // slots popped, to be reused
+	empty []int32 // slots freed, to be reused
 }
 
 type heapKey struct {
@@ -301,17 +334,18 @@ func (h *eventHeap) less(i, j int) bool {
 	return a.tie < b.tie
 }
 
-func (h *eventHeap) push(x queued) {
+// push copies *e into a slot and queues it by its moment, then tie.
+func (h *eventHeap) push(e *event.Event, tie uint64) {
 	var slot int32
-	if n := len(h.free); n > 0 {
-		slot = h.free[n-1]
-		h.free = h.free[:n-1]
-		h.slots[slot] = x.e
+	if n := len(h.empty); n > 0 {
+		slot = h.empty[n-1]
+		h.empty = h.empty[:n-1]
+		h.slots[slot] = *e
 	} else {
 		slot = int32(len(h.slots))
-		h.slots = append(h.slots, x.e)
+		h.slots = append(h.slots, *e)
 	}
-	h.keys = append(h.keys, heapKey{at: x.e.At, tie: x.tie, slot: slot})
+	h.keys = append(h.keys, heapKey{at: e.At, tie: tie, slot: slot})
 	for i := len(h.keys) - 1; i > 0; {
 		up := (i - 1) / 2
 		if !h.less(i, up) {
@@ -322,7 +356,9 @@ func (h *eventHeap) push(x queued) {
 	}
 }
 
-func (h *eventHeap) pop() queued {
+// pop takes the earliest event off the queue and returns its slot, where
+// it stays until free.
+func (h *eventHeap) pop() (slot int32, tie uint64) {
 	top := h.keys[0]
 	last := len(h.keys) - 1
 	h.keys[0] = h.keys[last]
@@ -341,8 +377,11 @@ func (h *eventHeap) pop() queued {
 		h.keys[i], h.keys[small] = h.keys[small], h.keys[i]
 		i = small
 	}
-	out := queued{h.slots[top.slot], top.tie}
-	h.slots[top.slot] = event.Event{} // let the popped event's data go
-	h.free = append(h.free, top.slot)
-	return out
+	return top.slot, top.tie
+}
+
+// free lets a popped event's slot be reused, and its data go.
+func (h *eventHeap) free(slot int32) {
+	h.slots[slot] = event.Event{}
+	h.empty = append(h.empty, slot)
 }

@@ -22,18 +22,18 @@ func TestEventHeapOrder(t *testing.T) {
 		for range r.IntN(40) {
 			tie++
 			q := queued{event.Event{At: base.Add(time.Duration(r.IntN(20)) * time.Microsecond)}, tie}
-			h.push(q)
+			h.push(&q.e, q.tie)
 			want = append(want, q)
 		}
 		for range r.IntN(30) {
 			if h.Len() == 0 {
 				break
 			}
-			got = append(got, h.pop())
+			got = append(got, popQueued(&h))
 		}
 	}
 	for h.Len() > 0 {
-		got = append(got, h.pop())
+		got = append(got, popQueued(&h))
 	}
 	if len(got) != len(want) {
 		t.Fatalf("popped %d events, pushed %d", len(got), len(want))
@@ -70,4 +70,16 @@ func TestEventHeapOrder(t *testing.T) {
 		}
 		i++
 	}
+}
+
+type queued struct {
+	e   event.Event
+	tie uint64
+}
+
+func popQueued(h *eventHeap) queued {
+	slot, tie := h.pop()
+	q := queued{h.slots[slot], tie}
+	h.free(slot)
+	return q
 }

@@ -30,6 +30,7 @@ type sockCore struct {
 	mu     sync.Mutex
 	local  netip.AddrPort
 	remote netip.AddrPort
+	arena  []byte // the block payload copies are made in (copyData), under mu
 
 	closed   atomic.Bool
 	bytesIn  atomic.Uint64
@@ -37,6 +38,8 @@ type sockCore struct {
 	// statePaid is the moment, in nanoseconds since paceEpoch, up to
 	// which the socket's paced state reads are paid (Tracer.StatePace).
 	statePaid atomic.Int64
+	// lastRecv is the text of the socket's last recv (recvCallText).
+	lastRecv atomic.Pointer[recvText]
 }
 
 // Family and Type return what the socket was opened with.
@@ -63,6 +66,14 @@ func (s *sockCore) RemoteAddr() netip.AddrPort {
 	return s.remote
 }
 
+// addrs returns both addresses under one lock: every traced call's event
+// carries them.
+func (s *sockCore) addrs() (local, remote netip.AddrPort) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.local, s.remote
+}
+
 func (s *sockCore) setRemote(a netip.AddrPort) {
 	s.mu.Lock()
 	s.remote = a
@@ -82,14 +93,17 @@ func (s *sockCore) traced() bool { return s.tr.traced() }
 // addresses, data and the state (and counters) read after the call.
 func (s *sockCore) finish(c *call, result int, err error, data []byte, note string, st event.TCPState, segs event.Segs) {
 	e := c.event(result, err)
-	e.Local, e.Remote, e.Note, e.State, e.Segs = s.LocalAddr(), s.RemoteAddr(), note, st, segs
+	s.mu.Lock() // the addresses and the payload's block
+	e.Local, e.Remote = s.local, s.remote
+	if len(data) > 0 {
+		e.Data = s.copyData(data[:min(len(data), event.DataCap)])
+	}
+	s.mu.Unlock()
+	e.Note, e.State, e.Segs = note, st, segs
 	if st != event.StateNone {
 		e.StateAt = c.stateAt
 	}
-	if len(data) > 0 {
-		e.Data = append([]byte(nil), data[:min(len(data), event.DataCap)]...)
-	}
-	s.tr.emit(e)
+	s.tr.emitRef(&e)
 }
 
 // finishAccept emits accept's returned event: the new socket's addresses

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -30,6 +31,8 @@ type Socket struct {
 	conn *socket.Conn
 	rc   syscall.RawConn // the poller's raw access, for the fast path of send and recv
 	fd   int
+	// sendOp and recvOp are lent to the socket's sends and recvs (dataOp).
+	sendOp, recvOp atomic.Pointer[dataOp]
 }
 
 // Open makes the socket(2) call.
@@ -113,7 +116,8 @@ func (s *Socket) begin(ctx context.Context, op event.Op, text string, args event
 
 // base is the part of an event the socket knows: its addresses.
 func (s *Socket) base() event.Event {
-	e := event.Event{Local: s.LocalAddr(), Remote: s.RemoteAddr()}
+	var e event.Event
+	e.Local, e.Remote = s.addrs()
 	// Only a blocked connect has a state worth a syscall (SYN_SENT: the
 	// handshake is under way). A blocked recv, send or accept has not changed
 	// the state the previous event reported.
@@ -136,7 +140,10 @@ func (s *Socket) report(c *call, result int, err error, data []byte) {
 		st   event.TCPState
 		segs event.Segs
 	)
-	c.stateAt = time.Now()
+	// One reading of the clock is both the call's return and the start of
+	// the state read that follows at once.
+	c.ret = time.Now()
+	c.stateAt = c.ret
 	if s.closed.Load() {
 		st = stateByTuple(s.LocalAddr(), s.RemoteAddr())
 	} else if s.typ == Stream && s.fd >= 0 && s.readsState(c, result, err) {
@@ -330,61 +337,26 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	var text string
 	if s.traced() { // formatting costs more than the call itself on the fast path
-		text = dataCallText(s.fd, true, p, len(p))
+		text = s.sendCallText(s.fd, p)
 	}
-	c, err := s.begin(ctx, event.OpSend, text, event.Args{Size: len(p)})
-	if err != nil {
+	op := s.takeOp(&s.sendOp, true)
+	defer s.putOp(&s.sendOp, op)
+	var err error
+	if op.c, err = s.begin(ctx, event.OpSend, text, event.Args{Size: len(p)}); err != nil {
 		return 0, err
 	}
-	var n int
-	err = s.rawWrite(ctx, "send", func(fd int) error {
-		c.attempt()
-		var err error
-		n, err = sendFD(fd, p, unix.MSG_NOSIGNAL)
-		if err == unix.EAGAIN {
-			c.notYet(s.base)
-		}
-		return err
-	})
+	op.buf = p
+	err = op.run(ctx)
+	n := op.n
 	if err != nil {
 		n = 0
 	}
 	s.bytesOut.Add(uint64(n))
-	s.report(&c, n, err, p[:n])
-	return n, wrap("send", s.RemoteAddr(), err)
-}
-
-// rawRead runs f when the fd is readable, as the poller allows. With a
-// context that can never be cancelled it goes straight to the RawConn:
-// mdlayher/socket's ReadFunc allocates a channel and a WaitGroup per call to
-// watch for cancellation, which showed in the echo server's profile.
-func (s *Socket) rawRead(ctx context.Context, op string, f func(fd int) error) error {
-	if ctx.Done() != nil || s.rc == nil {
-		return s.conn.ReadFunc(ctx, op, f)
+	s.report(&op.c, n, err, p[:n])
+	if err != nil { // the address is looked up (a lock) only for an error
+		return n, wrap("send", s.RemoteAddr(), err)
 	}
-	var err error
-	if perr := s.rc.Read(func(fd uintptr) bool {
-		err = f(int(fd))
-		return !notReady(err)
-	}); perr != nil {
-		return perr
-	}
-	return err
-}
-
-// rawWrite is rawRead for the write side.
-func (s *Socket) rawWrite(ctx context.Context, op string, f func(fd int) error) error {
-	if ctx.Done() != nil || s.rc == nil {
-		return s.conn.WriteFunc(ctx, op, f)
-	}
-	var err error
-	if perr := s.rc.Write(func(fd uintptr) bool {
-		err = f(int(fd))
-		return !notReady(err)
-	}); perr != nil {
-		return perr
-	}
-	return err
+	return n, nil
 }
 
 // notReady: the kernel said "not yet"; the poller waits and calls again.
@@ -396,28 +368,26 @@ func notReady(err error) bool {
 func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	var text string
 	if s.traced() {
-		text = dataCallText(s.fd, false, nil, len(buf))
+		text = s.recvCallText(s.fd, len(buf))
 	}
-	c, err := s.begin(ctx, event.OpRecv, text, event.Args{Size: len(buf)})
-	if err != nil {
+	op := s.takeOp(&s.recvOp, false)
+	defer s.putOp(&s.recvOp, op)
+	var err error
+	if op.c, err = s.begin(ctx, event.OpRecv, text, event.Args{Size: len(buf)}); err != nil {
 		return 0, err
 	}
-	var n int
-	err = s.rawRead(ctx, "recv", func(fd int) error {
-		c.attempt()
-		var err error
-		n, err = recvFD(fd, buf, 0)
-		if err == unix.EAGAIN {
-			c.notYet(s.base)
-		}
-		return err
-	})
+	op.buf = buf
+	err = op.run(ctx)
+	n := op.n
 	if err != nil {
 		n = 0
 	}
 	s.bytesIn.Add(uint64(n))
-	s.report(&c, n, err, buf[:n])
-	return n, wrap("recv", s.RemoteAddr(), err)
+	s.report(&op.c, n, err, buf[:n])
+	if err != nil { // the address is looked up (a lock) only for an error
+		return n, wrap("recv", s.RemoteAddr(), err)
+	}
+	return n, nil
 }
 
 // SendTo makes one sendto(2) call: a datagram to addr, no connection needed.

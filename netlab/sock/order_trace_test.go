@@ -1,0 +1,54 @@
+package sock
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/netlab/event"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// TestSequencerIntoTraceWriter: events a Sequencer hands a trace writer by
+// pointer (TraceWriter.EmitRef) come out whole, numbered, in the order of their
+// moments, not of their arrival: one held back by a running call's hold
+// and one released at once alike.
+func TestSequencerIntoTraceWriter(t *testing.T) {
+	var out lockedBuffer
+	tw := event.NewJSONTraceWriter(&out, 64)
+	q := NewSequencer(tw)
+	base := time.Now()
+	at := func(us int) time.Time { return base.Add(time.Duration(us) * time.Microsecond) }
+	held := q.newCall()
+	q.holds = append(q.holds, hold{held, at(10)}) // a send entered the kernel at 10 µs
+	q.oldest = at(10)
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpRecv, Actor: "b", Text: "later", FD: 4, At: at(20)})
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpRecv, Actor: "a", Text: "first", FD: 3, At: at(5)})
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpSend, CallID: held, Actor: "c", Text: "held", FD: 5, At: at(10)})
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.b.String()), "\n")
+	want := []string{"first", "held", "later"}
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), out.b.String())
+	}
+	for i, l := range lines {
+		if !strings.Contains(l, `"seq":`+strconv.Itoa(i+1)+`,`) || !strings.Contains(l, `"text":"`+want[i]+`"`) {
+			t.Errorf("line %d: %s, want seq %d and text %q", i+1, l, i+1, want[i])
+		}
+	}
+}
