@@ -96,10 +96,11 @@ func TestCalcNonReadingClientsBoundedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("computes a few hundred 30 000-digit numbers")
 	}
-	// 50 clients: the bound is per client, and each client's replies are
-	// 30 000-digit numbers the server must compute until its send blocks
-	// (100 clients spent ~1 s of CPU in math/big; 76 KiB each was measured).
-	const clients, perClient = 50, 200
+	// 100 clients, not fewer: a sample can catch an evaluation's
+	// temporaries (megabytes for a 30 000-digit number's decimal form), a
+	// fixed amount the bound must absorb; at 50 clients one run in ten
+	// measured 202 KiB each against 94 KiB usually.
+	const clients, perClient = 100, 200
 	// Per connection: a 1 KiB read buffer, a 4 KiB line, up to 16 KiB of
 	// replies waiting plus the ~30 KiB one being built (and its evaluation's
 	// temporaries), a goroutine stack; with room for the GC's timing.
