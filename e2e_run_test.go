@@ -261,7 +261,7 @@ func TestE2ERunTUITwoPrograms(t *testing.T) {
 	s := startTUI(t, 160, 50, "run", "--", "python3", filepath.Join(dir, "echo_server.py"), "0", "1", "--",
 		"python3", filepath.Join(dir, "echo_client.py"), "{port}")
 	s.waitFor(regexp.MustCompile(`program output · ended: program 1 exit status 0; program 2 exit status 0`))
-	for _, want := range []string{"program 2 is the client, started once program 1 listened on 127.0.0.1:",
+	for _, want := range []string{"program 2 is the client, started once program 1 listened on 127.0.0.1:", "┬server (program 1)",
 		`program 2 send(3) = 14 "Hello, Server!"`, `recv(4) = 14 "Hello, Server!"`, "[program 2] Received: Hello, Server!", "[program 1] port "} {
 		s.waitFor(regexp.MustCompile(regexp.QuoteMeta(want)))
 	}

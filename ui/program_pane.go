@@ -25,6 +25,9 @@ type ProgramOptions struct {
 	// for socklab run's server and client programs); the end is said once
 	// each one's end has reached the ladder.
 	Actors []string
+	// ServerName is the name over the ladder's server lifeline ("":
+	// "server"): with two programs, which one serves.
+	ServerName string
 	// Start runs the program; its error is shown in the pane.
 	Start func() error
 	// Output is what the program wrote so far; OutputChanged gets a notice
@@ -158,7 +161,7 @@ func (p *programPane) View(width, height int) string {
 	lines = append(lines, head...)
 	if ladderH >= 2 && p.feed != nil {
 		ladder := ladder.Render(p.feed.History, width, ladderH, st, ladder.Opts{Pending: p.feed.Pending, Blocked: p.feed.Blocked,
-			Lost: p.feed.Lost(), Stepping: p.opts.Lab.Stepping(), Packets: p.feed.Wire.On})
+			Lost: p.feed.Lost(), Stepping: p.opts.Lab.Stepping(), Packets: p.feed.Wire.On, ServerName: p.opts.ServerName})
 		lines = append(lines, strings.Split(ladder, "\n")...)
 	}
 	title := "program output"

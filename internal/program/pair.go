@@ -301,7 +301,7 @@ func showPair(ctx context.Context, cfg Config, opts ui.Options, step bool, sink 
 	defer cancel()
 	opts.Wire = cfg.Wire
 	opts.Program = &ui.ProgramOptions{Title: strings.Join(p.argv(), " "), Lab: p.srv.Lab,
-		Actors: []string{serverActor, clientActor},
+		Actors: []string{serverActor, clientActor}, ServerName: "server (" + serverActor + ")",
 		Start:  func() error { return p.start(pctx) },
 		Output: p.out.String, OutputChanged: p.out.changed,
 		Done:    func() <-chan struct{} { return p.done },

@@ -1,6 +1,7 @@
 package ladder
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -37,6 +38,9 @@ type Opts struct {
 	// its lifeline is drawn dotted with a line saying that its calls are not
 	// seen, and what the client's recv got is drawn coming back from it.
 	Remote netip.AddrPort
+	// ServerName, when set, is the name over the server's lifeline instead
+	// of "server": socklab run with two programs says which one serves.
+	ServerName string
 
 	// cache, when set, keeps rows between frames (a pane's own; see
 	// Cache).
@@ -134,9 +138,9 @@ type ladderNeeds struct{ needL, needR, keyL, keyR int }
 // measure finds the sides' needs of the rows on screen, at a short-form
 // level (0: the full texts; see compactCallText).
 func (lm *ladderMeasure) measure(shown []ladderLine, tail []ladderTailRow, level int) ladderNeeds {
-	n := ladderNeeds{needL: len("client"), needR: len("server")}
+	n := ladderNeeds{needL: len("client"), needR: ansi.StringWidth(lm.serverName)}
 	if lm.remote {
-		n.needR = len("server (remote)")
+		n.needR += len(" (remote)")
 	}
 	for _, r := range shown {
 		e := &lm.events[r.ix]
@@ -177,10 +181,11 @@ func spansLadder(e *event.Event) bool {
 // ladderMeasure measures rows' side texts, through the cache when there
 // is one (the same rows are measured every frame).
 type ladderMeasure struct {
-	events []event.Event
-	st     *theme.Styles
-	remote bool
-	cache  *Cache
+	events     []event.Event
+	st         *theme.Styles
+	remote     bool
+	cache      *Cache
+	serverName string // over the server's lifeline: the right side is at least this wide
 }
 
 func (lm *ladderMeasure) sideWidth(r ladderLine, level int) (int, bool) {
@@ -240,11 +245,11 @@ func ladderColumns(width int, n ladderNeeds) (left, lane, right int) {
 }
 
 // ladderHeader is the actors' names over their lifelines.
-func ladderHeader(left, lane int, st *theme.Styles, remote bool) string {
-	rtop, rname := st.Muted.Render("┬"), st.Server.Bold(true).Render("server")
+func ladderHeader(left, lane int, st *theme.Styles, remote bool, server string) string {
+	rtop, rname := st.Muted.Render("┬"), st.Server.Bold(true).Render(server)
 	if remote {
 		rtop = st.Muted.Render("┊")
-		rname = st.Server.Bold(true).Render("server") + st.Muted.Render(" (remote)")
+		rname = st.Server.Bold(true).Render(server) + st.Muted.Render(" (remote)")
 	}
 	return theme.FitRight(st.Client.Bold(true).Render("client"), left) + st.Muted.Render("┬") +
 		strings.Repeat(" ", lane) + rtop + rname
@@ -273,7 +278,8 @@ func Lines(events []event.Event, width, height int, st *theme.Styles, o Opts) []
 	rows, segs := c.plan(events, o.Packets)
 	start, end := ladderWindow(rows, events, o, room)
 
-	lm := &ladderMeasure{events: events, st: st, remote: remote, cache: c}
+	name := cmp.Or(o.ServerName, "server")
+	lm := &ladderMeasure{events: events, st: st, remote: remote, cache: c, serverName: name}
 	var n ladderNeeds
 	// Where not everything fits whole, the sides are laid out for the
 	// short forms ladderRow then draws (see compactCallText).
@@ -284,7 +290,7 @@ func Lines(events []event.Event, width, height int, st *theme.Styles, o Opts) []
 
 	tail := ladderTailLines(tailRows, explain, len(o.Blocked), rowGeom{left, lane, right, remote}, height, st)
 	lines := make([]string, 0, height)
-	lines = append(lines, c.header(left, lane, st, remote))
+	lines = append(lines, c.header(left, lane, st, remote, name))
 	if remote && height-len(tail) > 2 {
 		// Across the diagram, like the rows of the lab itself: the note is
 		// about the whole right side.

@@ -45,6 +45,7 @@ type planKey struct {
 type headKey struct {
 	left, lane int
 	remote     bool
+	server     string
 }
 
 type sideKey struct {
@@ -152,13 +153,13 @@ func (c *Cache) putSide(k sideKey, w int, client bool) {
 }
 
 // header is ladderHeader, kept for the last geometry.
-func (c *Cache) header(left, lane int, st *theme.Styles, remote bool) string {
+func (c *Cache) header(left, lane int, st *theme.Styles, remote bool, server string) string {
 	if c == nil {
-		return ladderHeader(left, lane, st, remote)
+		return ladderHeader(left, lane, st, remote, server)
 	}
-	k := headKey{left, lane, remote}
+	k := headKey{left, lane, remote, server}
 	if c.head == "" || c.headKey != k {
-		c.head, c.headKey = ladderHeader(left, lane, st, remote), k
+		c.head, c.headKey = ladderHeader(left, lane, st, remote, server), k
 	}
 	return c.head
 }
@@ -198,7 +199,7 @@ func (c *Cache) row(events []event.Event, st *theme.Styles, r ladderLine, g rowG
 
 // emptyRow is a line of the two lifelines with nothing on them.
 func (c *Cache) emptyRow(left, lane int, st *theme.Styles, remote bool) string {
-	k := headKey{left, lane, remote}
+	k := headKey{left: left, lane: lane, remote: remote}
 	if c != nil && c.empty != "" && c.emptyKey == k {
 		return c.empty
 	}
