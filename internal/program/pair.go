@@ -38,7 +38,7 @@ type pair struct {
 	cfg  Config
 	srv  *check.Session
 	cli  *check.Session // nil until the server listened
-	out  outBuffer
+	out  *check.OutputBuffer
 	echo io.Writer
 
 	started atomic.Bool
@@ -54,7 +54,7 @@ func newPair(cfg Config, sink event.Sink, step bool, echo io.Writer, stdin io.Re
 	if echo != nil {
 		p.echo = &lockedWriter{w: echo} // both programs' copiers write to it
 	}
-	p.out.changed = make(chan struct{}, 1)
+	p.out = check.NewOutputBuffer()
 	w := p.writer(serverActor)
 	p.srv = check.NewSession(check.SessionConfig{Argv: cfg.Argv, Wire: cfg.Wire, Trace: sink, Role: event.RoleServer,
 		Actor: serverActor, Step: step, Stdout: w, Stderr: w, Stdin: stdin})
@@ -64,9 +64,9 @@ func newPair(cfg Config, sink event.Sink, step bool, echo io.Writer, stdin io.Re
 // writer is where actor's output goes: the pair's buffer and echo, each
 // line headed by the actor's name.
 func (p *pair) writer(actor string) io.Writer {
-	var to io.Writer = &p.out
+	var to io.Writer = p.out
 	if p.echo != nil {
-		to = io.MultiWriter(&p.out, p.echo)
+		to = io.MultiWriter(p.out, p.echo)
 	}
 	return &prefixWriter{w: to, prefix: "[" + actor + "] "}
 }
@@ -205,38 +205,11 @@ func (p *pair) refused() string {
 	return strings.Join(why, "; ")
 }
 
-// outBuffer keeps both programs' output (the first MiB, for the screen
-// and reports) and notices each write on changed.
-type outBuffer struct {
-	mu      sync.Mutex
-	b       bytes.Buffer
-	changed chan struct{}
-}
-
-func (o *outBuffer) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	select {
-	case o.changed <- struct{}{}:
-	default:
-	}
-	if o.b.Len() > 1<<20 {
-		return len(p), nil
-	}
-	return o.b.Write(p)
-}
-
-func (o *outBuffer) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.b.String()
-}
-
 // prefixWriter heads every line with prefix. Each write reaches w in one
 // call (the programs' output copiers write what one read got), so the two
 // programs' lines are told apart; a line written in pieces keeps one prefix.
 // The pair's two prefixWriters share w: it must take concurrent writes
-// (outBuffer and lockedWriter do).
+// (check.OutputBuffer and lockedWriter do).
 type prefixWriter struct {
 	mu      sync.Mutex
 	w       io.Writer
@@ -303,7 +276,7 @@ func showPair(ctx context.Context, cfg Config, opts ui.Options, step bool, sink 
 	opts.Program = &ui.ProgramOptions{Title: strings.Join(p.argv(), " "), Lab: p.srv.Lab,
 		Actors: []string{serverActor, clientActor}, ServerName: "server (" + serverActor + ")",
 		Start:  func() error { return p.start(pctx) },
-		Output: p.out.String, OutputChanged: p.out.changed,
+		Output: p.out.String, OutputChanged: p.out.Changed(),
 		Done:    func() <-chan struct{} { return p.done },
 		Exit:    func() string { return p.exit },
 		Refused: p.refused}

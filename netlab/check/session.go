@@ -47,9 +47,8 @@ type Session struct {
 
 	cfg       SessionConfig
 	listen    chan netip.AddrPort
-	changed   chan struct{}
 	started   chan struct{}
-	out       lockedBuffer
+	out       *OutputBuffer
 	closeOnce sync.Once
 }
 
@@ -83,20 +82,19 @@ func NewSession(cfg SessionConfig) *Session {
 	if lab == nil {
 		lab = netlab.NewLab(netlab.LabConfig{History: cfg.History, Wire: cfg.Wire, Trace: cfg.Trace, Step: cfg.Step})
 	}
-	s := &Session{Lab: lab, cfg: cfg, listen: make(chan netip.AddrPort, 16), changed: make(chan struct{}, 1), started: make(chan struct{})}
-	s.out.changed = s.changed
+	s := &Session{Lab: lab, cfg: cfg, listen: make(chan netip.AddrPort, 16), started: make(chan struct{}), out: NewOutputBuffer()}
 	return s
 }
 
 // Start starts the program in the session's lab.
 func (s *Session) Start() error {
 	cfg, lab := s.cfg, s.Lab
-	stdout, stderr := io.Writer(&s.out), io.Writer(&s.out)
+	stdout, stderr := io.Writer(s.out), io.Writer(s.out)
 	if cfg.Stdout != nil {
-		stdout = io.MultiWriter(cfg.Stdout, &s.out)
+		stdout = io.MultiWriter(cfg.Stdout, s.out)
 	}
 	if cfg.Stderr != nil {
-		stderr = io.MultiWriter(cfg.Stderr, &s.out)
+		stderr = io.MultiWriter(cfg.Stderr, s.out)
 	}
 	p, err := ptrace.Start(ptrace.Config{Argv: cfg.Argv, Dir: cfg.Dir, Stdin: cfg.Stdin, Stdout: stdout, Stderr: stderr,
 		Role: cfg.Role, Ctx: lab.Context(),
@@ -117,7 +115,7 @@ func (s *Session) Start() error {
 
 // OutputChanged receives (at most one pending) notice when the program
 // wrote something.
-func (s *Session) OutputChanged() <-chan struct{} { return s.changed }
+func (s *Session) OutputChanged() <-chan struct{} { return s.out.Changed() }
 
 // Started is closed once Start succeeded.
 func (s *Session) Started() <-chan struct{} { return s.started }
@@ -176,13 +174,22 @@ func (s *Session) Wait(ctx context.Context) (ptrace.Exit, error) {
 	return ex, err
 }
 
-type lockedBuffer struct {
+// OutputBuffer keeps a program's output (the first MiB, for the screen and
+// reports) and notices each write on Changed (at most one pending). Two
+// programs' output copiers may share one.
+type OutputBuffer struct {
 	mu      sync.Mutex
 	b       bytes.Buffer
 	changed chan struct{}
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+// NewOutputBuffer returns an empty OutputBuffer.
+func NewOutputBuffer() *OutputBuffer { return &OutputBuffer{changed: make(chan struct{}, 1)} }
+
+// Changed receives a notice when something was written since the last.
+func (l *OutputBuffer) Changed() <-chan struct{} { return l.changed }
+
+func (l *OutputBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	select {
@@ -195,7 +202,7 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *OutputBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
