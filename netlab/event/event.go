@@ -77,9 +77,9 @@ type Event struct {
 	// State is the TCP state of FD after the call, read from the kernel.
 	// StateNone for UDP sockets, closed fds and failed lookups.
 	State TCPState
-	// StateAt is when the kernel was asked for State (the read began):
-	// a segment captured before it may already be in State, one captured
-	// after it is not. Zero when no state was read.
+	// StateAt is when the kernel's answer for State was in (the read
+	// ended): a segment captured before it may already be in State, one
+	// captured after it is not. Zero when no state was read.
 	StateAt time.Time
 	// NewState is the TCP state of the fd a call created (accept's new socket).
 	NewState TCPState

@@ -31,6 +31,11 @@ type Config struct {
 	// OnListen, if set, is told the address of each socket the program
 	// made listen (from getsockname on its fd after listen returned).
 	OnListen func(netip.AddrPort)
+
+	// beforeStateRead, when set, is called at a call's exit stop before
+	// the socket's state is read (tests: a read that comes late, as on a
+	// machine where the tracer waits for a CPU).
+	beforeStateRead func(event.Op)
 }
 
 // Exit is how the program ended.

@@ -301,7 +301,7 @@ func (p *Program) finish(t *thread, c *pending, r regs) {
 		return
 	}
 	e := event.Event{Syscall: c.sys, Note: c.note}
-	exitState(pr, c, res, &e)
+	p.exitState(pr, c, res, &e)
 	if c.op == event.OpListen && res == 0 && p.cfg.OnListen != nil && e.Local.IsValid() {
 		p.cfg.OnListen(e.Local)
 	}
@@ -312,28 +312,34 @@ func (p *Program) finish(t *thread, c *pending, r regs) {
 // exitState fills in the socket's addresses and state after the call.
 // The state is read here, at the exit stop, after the call returned: a
 // segment that arrived in between (the peer's FIN) may already be in it.
-// StateAt lets a trace draw the state below such segments.
-func exitState(pr *proc, c *pending, res int, e *event.Event) {
+// StateAt, read once the kernel has answered, lets a trace draw the state
+// below every segment captured before it. Read before asking, it let a
+// FIN that came while the tracer waited to ask (descheduled on a busy
+// machine) be drawn below a CLOSE_WAIT it had caused.
+func (p *Program) exitState(pr *proc, c *pending, res int, e *event.Event) {
+	if p.cfg.beforeStateRead != nil && c.op != event.OpWait {
+		p.cfg.beforeStateRead(c.op)
+	}
 	switch c.op {
 	case event.OpSocket:
 		if res >= 0 {
 			pr.roles[res] = c.role
-			e.StateAt = time.Now()
 			e.Local, e.Remote, e.State, e.Segs, _ = sockState(pr, res)
+			e.StateAt = time.Now()
 		}
 	case event.OpAccept:
-		e.StateAt = time.Now()
 		if res >= 0 {
 			pr.roles[res] = event.RoleConn
 			e.Local, e.Remote, e.NewState, e.Segs, _ = sockState(pr, res)
 		}
 		_, _, e.State, _, _ = sockState(pr, c.fd)
+		e.StateAt = time.Now()
 	case event.OpClose:
 		closeState(pr, c, res, e)
 	case event.OpWait:
 	default:
-		e.StateAt = time.Now()
 		e.Local, e.Remote, e.State, e.Segs, _ = sockState(pr, c.fd)
+		e.StateAt = time.Now()
 	}
 }
 
@@ -347,8 +353,8 @@ func closeState(pr *proc, c *pending, res int, e *event.Event) {
 	}
 	delete(pr.roles, c.fd)
 	if c.remote.IsValid() {
-		e.StateAt = time.Now()
 		e.State = sock.StateByTuple(c.local, c.remote)
+		e.StateAt = time.Now()
 	}
 }
 

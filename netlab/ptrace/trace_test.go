@@ -96,12 +96,20 @@ func talk(t *testing.T, addr netip.AddrPort, lines ...string) {
 // tracer, talks to it, waits for it to end and returns its events.
 func traceServer(t *testing.T, argv []string, lines ...string) []event.Event {
 	t.Helper()
+	return traceServerWith(t, Config{Argv: argv}, func(a netip.AddrPort) { talk(t, a, lines...) })
+}
+
+// traceServerWith is traceServer with cfg's other fields and client as
+// the client.
+func traceServerWith(t *testing.T, cfg Config, client func(netip.AddrPort)) []event.Event {
+	t.Helper()
 	col := &collector{}
 	seq := sock.NewSequencer(col)
 	listening := make(chan netip.AddrPort, 4)
-	p, err := Start(Config{Argv: argv, Role: event.RoleServer,
-		Tracer:   func(r event.Role) sock.Tracer { return seq.Tracer("program", r) },
-		OnListen: func(a netip.AddrPort) { listening <- a }})
+	cfg.Role = event.RoleServer
+	cfg.Tracer = func(r event.Role) sock.Tracer { return seq.Tracer("program", r) }
+	cfg.OnListen = func(a netip.AddrPort) { listening <- a }
+	p, err := Start(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +119,7 @@ func traceServer(t *testing.T, argv []string, lines ...string) []event.Event {
 	select {
 	case a := <-listening:
 		waitBlockedAccept(t, col, p)
-		talk(t, a, lines...)
+		client(a)
 	case <-p.Done():
 		t.Fatal("the program ended before it listened")
 	}

@@ -113,8 +113,8 @@ func (s *Socket) finishAccept(c *call, ns *Socket, result int) {
 		return
 	}
 	e := c.event(result, nil)
-	e.StateAt = time.Now()
 	e.Local, e.Remote, e.State, e.NewState = ns.LocalAddr(), ns.RemoteAddr(), s.stateNow(), ns.stateNow()
+	e.StateAt = time.Now()
 	s.tr.emit(e)
 }
 

@@ -57,8 +57,8 @@ func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error)
 	tr.Reg.add(s)
 	if tr.Sink != nil {
 		e := c.event(s.fd, nil)
-		e.StateAt = time.Now()
 		e.State = s.stateNow()
+		e.StateAt = time.Now()
 		tr.emit(e)
 	}
 	return s, nil
@@ -126,8 +126,8 @@ func (s *Socket) base() event.Event {
 
 func (s *Socket) baseConnect() event.Event {
 	e := s.base()
-	e.StateAt = time.Now()
 	e.State = s.stateNow()
+	e.StateAt = time.Now()
 	return e
 }
 
@@ -140,14 +140,18 @@ func (s *Socket) report(c *call, result int, err error, data []byte) {
 		st   event.TCPState
 		segs event.Segs
 	)
-	// One reading of the clock is both the call's return and the start of
-	// the state read that follows at once.
+	// The return's clock reading paces the state reads; a state read is
+	// stamped once the kernel has answered (Event.StateAt): a goroutine
+	// descheduled between the two would otherwise have a FIN that came
+	// meanwhile drawn below the CLOSE_WAIT it caused.
 	c.ret = time.Now()
 	c.stateAt = c.ret
 	if s.closed.Load() {
 		st = stateByTuple(s.LocalAddr(), s.RemoteAddr())
+		c.stateAt = time.Now()
 	} else if s.typ == Stream && s.fd >= 0 && s.readsState(c, result, err) {
 		st, segs = tcpInfo(s.fd)
+		c.stateAt = time.Now()
 	}
 	s.finish(c, result, err, data, "", st, segs)
 }

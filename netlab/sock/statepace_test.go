@@ -143,3 +143,48 @@ func readFull(ctx context.Context, s *Socket, p []byte) (int, error) {
 	}
 	return got, nil
 }
+
+// TestStateStampedAfterTheRead: a state is stamped once the kernel has
+// answered (Event.StateAt), after the call's return was read: a goroutine
+// descheduled between the return and the read must not have a FIN that
+// came meanwhile drawn below the CLOSE_WAIT it caused. Stamped with the
+// return's clock reading, as it once was, StateAt equals Return.
+func TestStateStampedAfterTheRead(t *testing.T) {
+	ctx := context.Background()
+	rec := newRecorder()
+	ls := mustListen(t, ctx, rec.tracer("server"), loop4)
+	defer ls.Close(ctx)
+	c, _ := Open(ctx, rec.tracer("client"), IPv4, Stream)
+	if err := c.Connect(ctx, ls.LocalAddr()); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := ls.Accept(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4)
+	if _, err := c.Send(ctx, []byte("ping")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readFull(ctx, conn, buf); err != nil {
+		t.Fatal(err)
+	}
+	c.Close(ctx)
+	if n, err := conn.RecvInto(ctx, buf); n != 0 || err != nil {
+		t.Fatalf("recv after the peer's close = %d, %v", n, err)
+	}
+	conn.Close(ctx)
+	n := 0
+	for _, e := range rec.log.Events() {
+		if e.Kind != event.KindCall || e.StateAt.IsZero() || e.Return.IsZero() {
+			continue
+		}
+		n++
+		if !e.StateAt.After(e.Return) {
+			t.Errorf("%s: state stamped %v, not after the return %v", e, e.StateAt, e.Return)
+		}
+	}
+	if n < 5 {
+		t.Fatalf("%d calls with a state read, want the socket, connect, send, recv and close at least", n)
+	}
+}

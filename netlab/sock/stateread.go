@@ -19,7 +19,7 @@ func (s *Socket) ReadState() event.Event {
 	}
 	start := time.Now()
 	local, remote := s.LocalAddr(), s.RemoteAddr()
-	e := event.Event{Kind: event.KindCall, CallID: id, Role: s.role, FD: s.FD(), Local: local, Remote: remote, Enter: start, StateAt: start}
+	e := event.Event{Kind: event.KindCall, CallID: id, Role: s.role, FD: s.FD(), Local: local, Remote: remote, Enter: start}
 	switch {
 	case s.Type() == Datagram:
 		e.Kind, e.FD, e.Note = event.KindNote, -1, "a UDP socket has no TCP state: nothing to ask the kernel"
@@ -40,6 +40,9 @@ func (s *Socket) ReadState() event.Event {
 	}
 	e.Return = time.Now()
 	e.At = e.Return
+	if e.Kind == event.KindCall {
+		e.StateAt = e.Return // the answer was in: see Event.StateAt
+	}
 	e.Actor = s.Actor()
 	return e
 }

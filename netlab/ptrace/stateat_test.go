@@ -1,0 +1,90 @@
+//go:build linux && (amd64 || arm64)
+
+package ptrace
+
+import (
+	"io"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/internal/testpython"
+	"github.com/socklab/socklab/netlab/event"
+)
+
+// TestStateReadLateIsStampedLate: the tracer reads a call's state at its
+// exit stop, and on a busy machine it may ask the kernel well after the
+// call returned. Here the client, having read the second echo, closes
+// only once the tracer holds the server at the second sendto's exit
+// stop, and the state read waits for that close: the state is
+// CLOSE_WAIT, caused by a FIN sent after the call returned, so StateAt
+// must be after that close (a trace draws the state below the segments
+// captured before StateAt). Stamped before the read, as it was, the FIN
+// was drawn below the CLOSE_WAIT (TestE2ERunPythonEchoServer, one run in
+// a few under load).
+func TestStateReadLateIsStampedLate(t *testing.T) {
+	t.Parallel()
+	atStop := make(chan struct{}, 1)
+	closed := make(chan time.Time, 1)
+	var closedAt time.Time
+	sends := 0
+	cfg := Config{Argv: []string{testpython.Path(t), filepath.Join(programs(t), "echo_server.py"), "0", "1"}}
+	cfg.beforeStateRead = func(op event.Op) { // the tracer's goroutine
+		if op != event.OpSend {
+			return
+		}
+		if sends++; sends == 2 {
+			atStop <- struct{}{}
+			select {
+			case closedAt = <-closed:
+			case <-time.After(20 * time.Second):
+			}
+		}
+	}
+	client := func(a netip.AddrPort) {
+		c, err := net.Dial("tcp", a.String())
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		for _, l := range []string{"hello\n", "world\n"} {
+			buf := make([]byte, len(l))
+			if _, err := c.Write([]byte(l)); err != nil {
+				t.Error(err)
+			}
+			if _, err := io.ReadFull(c, buf); err != nil {
+				t.Errorf("echo of %q: %v", l, err)
+			}
+		}
+		// Closed only once the tracer holds the program at the second
+		// send's exit stop: the FIN then comes between the call's return
+		// and the state read, whatever the scheduler does.
+		select {
+		case <-atStop:
+		case <-time.After(20 * time.Second):
+			t.Error("the tracer never reached the second send's exit stop")
+		}
+		c.Close()
+		closed <- time.Now()
+	}
+	ev := traceServerWith(t, cfg, client)
+	n := 0
+	for _, e := range ev {
+		if e.Kind != event.KindCall || e.Op != event.OpSend {
+			continue
+		}
+		if n++; n != 2 {
+			continue
+		}
+		if e.State != event.StateCloseWait || closedAt.IsZero() {
+			t.Fatalf("the second send's state %v (client closed at %v): the read did not wait for the FIN", e.State, closedAt)
+		}
+		if !e.StateAt.After(closedAt) {
+			t.Fatalf("%s: CLOSE_WAIT stamped %v, before the client's close returned at %v", e, e.StateAt, closedAt)
+		}
+		return
+	}
+	t.Fatalf("%d sends traced, want 2", n)
+}
