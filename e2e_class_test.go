@@ -129,6 +129,7 @@ func tmuxIn(t *testing.T, l *netnsLab, sock, name, ns string, cols, rows int, ar
 	t.Helper()
 	dir := filepath.Dir(sock)
 	s := tmuxSession{t: t, sock: sock, name: name, rcFile: filepath.Join(dir, name+".rc"), outFile: filepath.Join(dir, name+".out")}
+	s.ctl = tmuxCtlFor(t, sock)
 	// In the test's own directory: class writes its session summary to
 	// the working directory on quit, which must not be the source tree.
 	cmd := "cd " + dir + " && ip netns exec " + ns + " env TERM=xterm-256color XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " " + seedsBinary(t)
@@ -193,7 +194,6 @@ func TestE2EClassRoom(t *testing.T) {
 	const server = "10.77.0.1:1081"
 
 	sock := filepath.Join(t.TempDir(), "tmux.sock")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
 	proj := tmuxIn(t, l, sock, "instructor", inst, 120, 36, "class", "calc", "10.77.0.1", "1081", "--allow", "10.77.0.0/24", "--theme", "dark")
 	proj.waitFor(regexp.MustCompile(`listening on 10\.77\.0\.1:1081`))
 	proj.waitFor(regexp.MustCompile(`students type: socklab connect 10\.77\.0\.1 1081`))
@@ -369,7 +369,6 @@ print("closed")
 	lines.next("the server's first line")
 
 	sock := filepath.Join(t.TempDir(), "tmux.sock")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
 	s := tmuxIn(t, l, sock, "student", stuNS, 100, 30, "connect", "10.77.0.1", "65432")
 	s.waitFor(regexp.MustCompile(`port 65432: echo unless --service calc`))
 	from := lines.next("the server's accept")
@@ -423,7 +422,6 @@ func TestE2EClassRoomHog(t *testing.T) {
 	room := l.host("rooms", cidrs...)
 
 	sock := filepath.Join(t.TempDir(), "tmux.sock")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
 	proj := tmuxIn(t, l, sock, "roominst", inst, 120, 36, "class", "calc", "10.91.0.1", "1081",
 		"--per-student", "8", "--max-clients", "60", "--theme", "dark")
 	proj.waitFor(regexp.MustCompile(`listening on 10\.91\.0\.1:1081`))
@@ -542,7 +540,6 @@ func TestE2EClassExercises(t *testing.T) {
 		t.Fatal(err)
 	}
 	sock := filepath.Join(dir, "tmux.sock")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
 	prefix := filepath.Join(dir, "lab1-summary")
 	proj := tmuxIn(t, l, sock, "roomex", inst, 120, 36, "class", "calc", "10.91.1.1", "1081",
 		"--exercise", exFile, "--summary", prefix, "--theme", "dark")

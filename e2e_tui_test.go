@@ -26,15 +26,16 @@ type tmuxSession struct {
 	// 2-core machine a capture-pane is a process costing ~11 ms of CPU,
 	// and polling every 50 ms made the e2e tests' waiting their main cost.
 	outFile string
+	ctl     *tmuxCtl // the server's control client: every command goes through it
 }
 
 func (s tmuxSession) tmux(args ...string) string {
 	s.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-S", s.sock}, args...)...).CombinedOutput()
+	out, err := s.ctl.run(args...)
 	if err != nil {
-		s.t.Fatalf("tmux %v: %v: %s", args, err, out)
+		s.t.Fatalf("tmux %v: %v", args, err)
 	}
-	return string(out)
+	return out
 }
 
 func (s tmuxSession) keys(keys ...string) {
@@ -180,6 +181,7 @@ func startTUIBinary(t *testing.T, bin string, cols, rows int, args ...string) tm
 	t.Helper()
 	dir := t.TempDir()
 	s := tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), name: "socklab-e2e", rcFile: filepath.Join(dir, "rc")}
+	s.ctl = tmuxCtlFor(t, s.sock)
 	// The shell records the exit code, then waits so the pane stays readable.
 	// Its own config dir: a test never reads or writes the user's progress.
 	cmd := "{ TERM=xterm-256color XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " " + bin
@@ -193,7 +195,6 @@ func startTUIBinary(t *testing.T, bin string, cols, rows int, args ...string) tm
 	cmd += "; echo $? > " + s.rcFile + "; } 2> >(tee " + s.stderrFile + " >&2); sleep 30"
 	s.outFile = filepath.Join(dir, "out")
 	s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), "bash", "-c", cmd)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
 	s.tmux("pipe-pane", "-o", "-t", s.name, "cat >> "+s.outFile)
 	return s
 }
