@@ -16,12 +16,11 @@ import (
 // seed is the argv of one of testdata/programs' Python programs.
 func seed(t *testing.T, name string, args ...string) []string {
 	t.Helper()
-	py := testpython.Path(t)
 	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "programs", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append([]string{py, p}, args...)
+	return testpython.Argv(t, append([]string{p}, args...)...)
 }
 
 func testCtx(t *testing.T) context.Context {
@@ -73,7 +72,7 @@ func TestTraceClientProgramAsMarkdown(t *testing.T) {
 func TestTraceFailingProgramIsAnError(t *testing.T) {
 	t.Parallel() // its own program and lab on kernel-chosen ports
 	var stdout bytes.Buffer
-	err := Trace(testCtx(t), &stdout, &bytes.Buffer{}, strings.NewReader(""), Config{Argv: []string{testpython.Path(t), "-c", "raise SystemExit(3)"}}, JSON, 0)
+	err := Trace(testCtx(t), &stdout, &bytes.Buffer{}, strings.NewReader(""), Config{Argv: testpython.Argv(t, "-c", "raise SystemExit(3)")}, JSON, 0)
 	if err == nil || !strings.Contains(err.Error(), "the program ended with exit status 3") {
 		t.Fatalf("got %v, want the program's exit status", err)
 	}

@@ -105,10 +105,10 @@ for line in sys.stdin:
 
 func runPython(t *testing.T, exprs []string) []string {
 	t.Helper()
-	py := testpython.Path(t)
+	argv := testpython.Argv(t, "-c", pythonOracle)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, py, "-c", pythonOracle)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	var in strings.Builder
 	for _, e := range exprs {
 		in.WriteString(strings.ReplaceAll(e, "^", "**") + "\n")

@@ -43,13 +43,12 @@ func TestMain(m *testing.M) {
 // arguments it takes after the port ("echo_no_close.py 0.3").
 func program(t *testing.T, name string) []string {
 	t.Helper()
-	py := testpython.Path(t)
 	f := strings.Fields(name)
 	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "programs", f[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append([]string{py, p, "0"}, f[1:]...)
+	return testpython.Argv(t, append([]string{p, "0"}, f[1:]...)...)
 }
 
 func grade(t *testing.T, name string) map[string]Result {

@@ -30,7 +30,7 @@ except OSError:
 c.close()
 s.close()
 `
-	ev := traceServer(t, []string{testpython.Path(t), "-c", prog})
+	ev := traceServer(t, testpython.Argv(t, "-c", prog))
 	var ok, failed bool
 	for _, e := range ev {
 		if e.Kind != event.KindCall || e.Op != event.OpGetpeername {

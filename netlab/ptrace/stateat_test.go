@@ -30,7 +30,7 @@ func TestStateReadLateIsStampedLate(t *testing.T) {
 	closed := make(chan time.Time, 1)
 	var closedAt time.Time
 	sends := 0
-	cfg := Config{Argv: []string{testpython.Path(t), filepath.Join(programs(t), "echo_server.py"), "0", "1"}}
+	cfg := Config{Argv: testpython.Argv(t, filepath.Join(programs(t), "echo_server.py"), "0", "1")}
 	cfg.beforeStateRead = func(op event.Op) { // the tracer's goroutine
 		if op != event.OpSend {
 			return

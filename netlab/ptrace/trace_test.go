@@ -259,7 +259,7 @@ func TestTraceCEchoServerMatchesStrace(t *testing.T) {
 
 func TestTracePythonEchoServerMatchesStrace(t *testing.T) {
 	t.Parallel()
-	argv := []string{testpython.Path(t), filepath.Join(programs(t), "echo_server.py"), "0", "1"}
+	argv := testpython.Argv(t, filepath.Join(programs(t), "echo_server.py"), "0", "1")
 	ev := traceServer(t, argv, "hello\n", "world\n")
 	got := calls(ev)
 	want := straceCalls(t, argv, "hello\n", "world\n")
@@ -400,7 +400,7 @@ func TestInFlightAtKeepsACallThatReturnedLater(t *testing.T) {
 	col := &collector{}
 	seq := sock.NewSequencer(col)
 	listening := make(chan netip.AddrPort, 4)
-	p, err := Start(Config{Argv: []string{testpython.Path(t), filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: event.RoleServer,
+	p, err := Start(Config{Argv: testpython.Argv(t, filepath.Join(programs(t), "echo_silent.py"), "0"), Role: event.RoleServer,
 		Tracer:   func(r event.Role) sock.Tracer { return seq.Tracer("program", r) },
 		OnListen: func(a netip.AddrPort) { listening <- a }})
 	if err != nil {
@@ -473,7 +473,7 @@ func TestTraceSignalInsideACallIsNoErrno(t *testing.T) {
 	t.Parallel()
 	col := &collector{}
 	seq := sock.NewSequencer(col)
-	p, err := Start(Config{Argv: []string{testpython.Path(t), filepath.Join(programs(t), "echo_silent.py"), "0"}, Role: event.RoleServer,
+	p, err := Start(Config{Argv: testpython.Argv(t, filepath.Join(programs(t), "echo_silent.py"), "0"), Role: event.RoleServer,
 		Tracer: func(r event.Role) sock.Tracer { return seq.Tracer("program", r) }})
 	if err != nil {
 		t.Fatal(err)
