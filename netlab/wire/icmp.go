@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/gopacket/gopacket/layers"
 	"github.com/socklab/socklab/netlab/event"
 )
 
@@ -16,20 +15,55 @@ func icmpError(v6 bool, typ uint8) bool {
 		return typ < 128 // RFC 4443 §2.1: types 0–127 are errors
 	}
 	switch typ {
-	case layers.ICMPv4TypeDestinationUnreachable, layers.ICMPv4TypeTimeExceeded,
-		layers.ICMPv4TypeParameterProblem, layers.ICMPv4TypeSourceQuench, layers.ICMPv4TypeRedirect:
+	case 3, 4, 5, 11, 12: // destination unreachable, source quench, redirect, time exceeded, parameter problem
 		return true
 	}
 	return false
 }
 
-// icmpName is gopacket's name of an ICMP type and code, which the
-// vocabulary (event.ICMP) carries so that it need not know gopacket.
+// icmpCodes names an ICMP error type and its codes: the names Wireshark's
+// and gopacket's tables use ("DestinationUnreachable(Port)").
+type icmpCodes struct {
+	name  string
+	codes []string // by code; nil: the type has no codes
+}
+
+var icmp4Names = map[uint8]icmpCodes{
+	3: {"DestinationUnreachable", []string{"Net", "Host", "Protocol", "Port", "FragmentationNeeded", "SourceRoutingFailed",
+		"NetUnknown", "HostUnknown", "SourceIsolated", "NetAdminProhibited", "HostAdminProhibited", "NetTOS", "HostTOS",
+		"CommAdminProhibited", "HostPrecedence", "PrecedenceCutoff"}},
+	4:  {"SourceQuench", nil},
+	5:  {"Redirect", []string{"Net", "Host", "TOS+Net", "TOS+Host"}},
+	11: {"TimeExceeded", []string{"TTLExceeded", "FragmentReassemblyTimeExceeded"}},
+	12: {"ParameterProblem", []string{"PointerIndicatesError", "MissingOption", "BadLength"}},
+}
+
+var icmp6Names = map[uint8]icmpCodes{
+	1: {"DestinationUnreachable", []string{"NoRouteToDst", "AdminProhibited", "BeyondScopeOfSrc", "AddressUnreachable",
+		"PortUnreachable", "SrcAddressFailedPolicy", "RejectRouteToDst"}},
+	2: {"PacketTooBig", nil},
+	3: {"TimeExceeded", []string{"HopLimitExceeded", "FragmentReassemblyTimeExceeded"}},
+	4: {"ParameterProblem", []string{"ErroneousHeaderField", "UnrecognizedNextHeader", "UnrecognizedIPv6Option"}},
+}
+
+// icmpName is the name of an ICMP error's type and code, which the
+// vocabulary (event.ICMP) carries: "Type(Code)", "Type" for a type
+// without codes, numbers where the tables have no name.
 func icmpName(v6 bool, typ, code uint8) string {
+	names := icmp4Names
 	if v6 {
-		return layers.CreateICMPv6TypeCode(typ, code).String()
+		names = icmp6Names
 	}
-	return layers.CreateICMPv4TypeCode(typ, code).String()
+	n, ok := names[typ]
+	switch {
+	case !ok:
+		return fmt.Sprintf("%d(%d)", typ, code)
+	case n.codes == nil && code == 0:
+		return n.name
+	case int(code) < len(n.codes):
+		return n.name + "(" + n.codes[code] + ")"
+	}
+	return fmt.Sprintf("%s(Code: %d)", n.name, code)
 }
 
 // decodeICMP fills s from an ICMP (v6: ICMPv6) message, b being the IP
@@ -90,10 +124,10 @@ func parseQuote(q *event.ICMPQuote, b []byte, v6 bool, name string) error {
 		dst = netip.AddrFrom4([4]byte(b[16:20]))
 		l4 = b[ihl:]
 	}
-	switch layers.IPProtocol(proto) {
-	case layers.IPProtocolUDP:
+	switch proto {
+	case protoUDP:
 		q.Proto = "udp"
-	case layers.IPProtocolTCP:
+	case protoTCP:
 		q.Proto = "tcp"
 	default:
 		// A quoted ICMP or other protocol: no ports to name a socket by.
