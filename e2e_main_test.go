@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/socklab/socklab/internal/testhook"
 	"github.com/socklab/socklab/internal/testpython"
 )
 
@@ -33,8 +34,15 @@ var socklabBin string
 // binary reads it: the socklab a user builds has no such switch.
 const runMainEnv = "SOCKLAB_E2E_RUN_MAIN"
 
+// plantPanicEnv, beside runMainEnv, makes the socklab this binary runs as
+// panic in each connection goroutine of its labs' servers (testhook).
+const plantPanicEnv = "SOCKLAB_E2E_PLANT_PANIC"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(runMainEnv) == "1" {
+		if os.Getenv(plantPanicEnv) == "1" {
+			testhook.ServeConn = func() { panic("planted by the e2e test") }
+		}
 		main() // it exits with socklab's status
 		return
 	}

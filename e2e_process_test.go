@@ -171,18 +171,16 @@ func TestE2ENoPrivateNetworkClaimedWithoutOne(t *testing.T) {
 }
 
 // TestE2EPanicInLabGoroutineRestoresTerminal: a panic in a goroutine of
-// a lab (here planted, by a build tag, in the echo server's connection
-// goroutine) ends the TUI with the terminal restored and the panic said,
-// exit 1 (it left the alternate screen and raw mode, rc 2).
+// a lab (here planted, through testhook, in the echo server's connection
+// goroutine of this test binary run as socklab) ends the TUI with the
+// terminal restored and the panic said, exit 1 (it left the alternate
+// screen and raw mode, rc 2).
 func TestE2EPanicInLabGoroutineRestoresTerminal(t *testing.T) {
 	t.Parallel() // see e2e_main_test.go
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "socklab")
-	if out, err := exec.Command("go", "build", "-tags", "socklab_plant_panic", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v: %s", err, out)
-	}
 	// The echo pane's first client connects at once: the panic comes
 	// while the UI runs, in the server's goroutine for that connection.
+	// (The shell reads the assignment before the binary's path.)
+	bin := plantPanicEnv + "=1 " + socklabBin
 	s := startTUIBinary(t, bin, 100, 30, "--pane", "echo")
 	if code := s.exitCode(); code != "1" {
 		t.Fatalf("exit code %s, want 1; screen:\n%s", code, s.screen())

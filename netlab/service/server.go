@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/socklab/socklab/internal/testhook"
 	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/sock"
 )
@@ -278,8 +279,8 @@ func (s *Server) Serve(ctx context.Context) error {
 		go func() {
 			defer s.wg.Done()
 			defer event.Recover()
-			if plantPanic {
-				panic("planted by the socklab_plant_panic build tag")
+			if testhook.ServeConn != nil {
+				testhook.ServeConn()
 			}
 			s.serveOne(bg, c)
 		}()
