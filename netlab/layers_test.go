@@ -16,7 +16,9 @@ var layers = map[string][]string{
 	"netlab/event":   {"netlab/safetext"},
 	"netlab/wire":    {"netlab/safetext", "netlab/event"},
 	"netlab/sock":    {"netlab/safetext", "netlab/event", "netlab/wire"},
-	"netlab/service": {"netlab/safetext", "netlab/event", "netlab/wire", "netlab/sock", "netlab/calc"},
+	// internal/testhook is a leaf that imports nothing: a place where the
+	// e2e test binary plants a fault.
+	"netlab/service": {"netlab/safetext", "netlab/event", "netlab/wire", "netlab/sock", "netlab/calc", "internal/testhook"},
 	"lessons/rules":  {"netlab/safetext", "netlab/event"},
 }
 
