@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -12,49 +13,29 @@ import (
 	"testing"
 )
 
-// TestE2EBadFlagsOneLine runs the binary with each out-of-range value: one
-// line naming the flag on stderr, exit status 1, nothing started.
+// TestE2EBadFlagsOneLine runs the binary with an out-of-range value of
+// each command: one line naming the flag on stderr, exit status 1,
+// nothing started. TestBadFlagsOneLine checks every flag in this process.
 func TestE2EBadFlagsOneLine(t *testing.T) {
 	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	for _, args := range [][]string{
 		{"serve", "echo", "--max-clients", "0"},
-		{"serve", "echo", "--max-clients", "-5"},
-		{"serve", "calc", "--idle-timeout", "-1s"},
-		{"serve", "calc", "--backlog", "-1"},
-		{"serve", "calc", "--request-timeout", "0"},
-		{"bench", "echo", "--clients", "0"},
-		{"bench", "echo", "--clients", "-3"},
 		{"bench", "echo", "--clients", "20000"},
-		{"bench", "echo", "--duration", "0"},
-		{"bench", "echo", "--duration", "-1s"},
-		{"bench", "echo", "--size", "0"},
-		{"bench", "echo", "--size", "-1"},
-		{"class", "calc", "--rate", "-1"},
 		{"class", "calc", "--allow", "10.0.0.0/33"},
-		{"class", "calc", "--allow", "classroom"},
-		{"class", "echo", "--max-clients", "0"},
-		{"class", "echo", "--linger", "0"},
-		{"class", "calc", "--rate", "NaN"},
-		{"class", "calc", "--rate", "Inf"},
-		{"class", "calc", "--rate", "0.001"},
-		{"class", "calc", "--rate-bytes", "10"},
-		{"class", "calc", "--per-student", "-1"},
-		{"class", "calc", "--exercise", "/nonexistent/rules"},
-		{"serve", "calc", "--per-student", "-1"},
-		{"connect", "127.0.0.1", "1081", "--service", "http"},
 	} {
 		cmd := exec.Command(bin, args...)
-		out, err := cmd.CombinedOutput()
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
 		ee, ok := err.(*exec.ExitError)
 		if !ok || ee.ExitCode() != 1 {
-			t.Errorf("%v: exit %v, want 1; output %q", args, err, out)
+			t.Errorf("%v: exit %v, want 1; output %q %q", args, err, stdout.String(), stderr.String())
 			continue
 		}
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		flag := strings.TrimLeft(args[len(args)-2], "-")
-		if len(lines) != 1 || !strings.Contains(lines[0], "--"+flag) {
-			t.Errorf("%v: want one line naming --%s, got %q", args, flag, out)
+		oneLineNamingFlag(t, args, stderr.String())
+		if stdout.Len() != 0 {
+			t.Errorf("%v: wrote %q on stdout", args, stdout.String())
 		}
 	}
 }

@@ -68,6 +68,12 @@ func main() {
 // ways to ask a program to stop, so they exit 0 like q; SIGHUP means the
 // terminal went away, and exits 129 (128+1) as shells report it.
 func run(ctx context.Context, args []string, network privnet.Network) int {
+	return runTo(ctx, args, network, nil)
+}
+
+// runTo is run with the command line's own output (help, errors) going to
+// out when it is not nil: the tests of the flags run it in their process.
+func runTo(ctx context.Context, args []string, network privnet.Network, out io.Writer) int {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	sigs := make(chan os.Signal, 1)
@@ -82,6 +88,10 @@ func run(ctx context.Context, args []string, network privnet.Network) int {
 	}()
 	root := newRootCmd(network)
 	root.SetArgs(args)
+	if out != nil {
+		root.SetOut(out)
+		root.SetErr(out)
+	}
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(version()),
 		fang.WithErrorHandler(func(w io.Writer, st fang.Styles, err error) {

@@ -13,9 +13,9 @@ const module = "github.com/socklab/socklab/"
 // layers is the one-way order doc.go draws: each package may depend, at any
 // depth, only on the socklab packages listed for it.
 var layers = map[string][]string{
-	"netlab/event":   {"netlab/safetext"},
-	"netlab/wire":    {"netlab/safetext", "netlab/event"},
-	"netlab/sock":    {"netlab/safetext", "netlab/event", "netlab/wire"},
+	"netlab/event": {"netlab/safetext"},
+	"netlab/wire":  {"netlab/safetext", "netlab/event"},
+	"netlab/sock":  {"netlab/safetext", "netlab/event", "netlab/wire"},
 	// internal/testhook is a leaf that imports nothing: a place where the
 	// e2e test binary plants a fault.
 	"netlab/service": {"netlab/safetext", "netlab/event", "netlab/wire", "netlab/sock", "netlab/calc", "internal/testhook"},
