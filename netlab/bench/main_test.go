@@ -3,6 +3,7 @@
 package bench
 
 import (
+	"flag"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -13,5 +14,15 @@ import (
 // is let go: TestReliabilitySlowClients (the others' latency must stay under
 // an idle timeout), TestReliabilityShutdownUnderLoad (it counts the
 // process's goroutines and fds) and TestReliabilityThousandClients (1000
-// clients at once is a load of its own).
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// clients at once is a load of its own). The parallel ones run eight at a
+// time unless -parallel was given: at the default (the number of CPUs, 2
+// here) they queued behind each other's idle timeouts.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", "8")
+	}
+	goleak.VerifyTestMain(m)
+}
