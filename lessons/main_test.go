@@ -1,25 +1,20 @@
 package lessons
 
 import (
-	"flag"
 	"os"
 	"testing"
 
+	"github.com/socklab/socklab/internal/testrun"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) {
-	flag.Parse()
 	// The lesson plays wait on the kernel's timers far more than they
-	// compute: 6 at a time unless -parallel was given. Not many more: on 2
-	// busy cores, 14 captured lessons at once starved a lesson's server
-	// past the engine's quiet time (30 ms) and a step ended before its
-	// reply (ui/lessonpane, 3 runs in 10).
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
-	if !set {
-		_ = flag.Set("test.parallel", "6")
-	}
+	// compute: 6 at a time. Not many more: on 2 busy cores, 14 captured
+	// lessons at once starved a lesson's server past the engine's quiet
+	// time (30 ms) and a step ended before its reply (ui/lessonpane, 3
+	// runs in 10).
+	testrun.Parallel(6)
 	// The tests run in a private network, as socklab does by default: a
 	// fuzz run plays lessons with addresses the fuzzer made up, which there
 	// reach nothing of the host's; and the wire's tests capture only their

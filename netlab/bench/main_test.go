@@ -3,9 +3,9 @@
 package bench
 
 import (
-	"flag"
 	"testing"
 
+	"github.com/socklab/socklab/internal/testrun"
 	"go.uber.org/goleak"
 )
 
@@ -15,14 +15,8 @@ import (
 // an idle timeout), TestReliabilityShutdownUnderLoad (it counts the
 // process's goroutines and fds) and TestReliabilityThousandClients (1000
 // clients at once is a load of its own). The parallel ones run eight at a
-// time unless -parallel was given: at the default (the number of CPUs, 2
-// here) they queued behind each other's idle timeouts.
+// time (at two they queued behind each other's idle timeouts).
 func TestMain(m *testing.M) {
-	flag.Parse()
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
-	if !set {
-		_ = flag.Set("test.parallel", "8")
-	}
+	testrun.Parallel(8)
 	goleak.VerifyTestMain(m)
 }

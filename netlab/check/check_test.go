@@ -4,7 +4,6 @@ package check
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,28 +13,23 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/internal/testpython"
+	"github.com/socklab/socklab/internal/testrun"
 	"github.com/socklab/socklab/netlab/ptrace"
 )
 
 func TestMain(m *testing.M) {
 	ptrace.Launch() // a graded program's launcher is this test binary
-	flag.Parse()
-	// -parallel defaults to the number of CPUs, but a check test waits on
-	// a Python program and on its checks' time limits far more than it
-	// computes (about 0.4 s of CPU each): every test at once, unless
-	// -parallel was given. Under -race the tracer's work at each of the
-	// program's stops costs several times more, and the 1 MB echo, which
-	// several tests need answered within the limit, then takes seconds
-	// when all run at once: four at a time.
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
-	if !set {
-		n := "32"
-		if raceDetector {
-			n = "4"
-		}
-		_ = flag.Set("test.parallel", n)
+	// A check test waits on a Python program and on its checks' time
+	// limits far more than it computes (about 0.4 s of CPU each): every
+	// test at once. Under -race the tracer's work at each of the program's
+	// stops costs several times more, and the 1 MB echo, which several
+	// tests need answered within the limit, then takes seconds when all
+	// run at once: four at a time.
+	n := 32
+	if raceDetector {
+		n = 4
 	}
+	testrun.Parallel(n)
 	os.Exit(m.Run())
 }
 
