@@ -68,7 +68,9 @@ func FuzzDecode(f *testing.F) {
 func BenchmarkDecode(b *testing.B) {
 	frame := build(b, c2s(event.FlagPSH|event.FlagACK, cISN+1, sISN+1, 512, "hello\n", optNOP(), optNOP(), optTS(1, 2)))
 	hs := handshakeSteps()
-	for _, mode := range []string{"Decoder", "package"} {
+	// "gopacket" is the decoder socklab used before its own (the tests'
+	// oracle, gopacket_oracle_test.go): the before of this benchmark.
+	for _, mode := range []string{"Decoder", "package", "gopacket"} {
 		b.Run(mode, func(b *testing.B) {
 			flows := NewFlows()
 			for _, st := range hs[:3] {
@@ -76,6 +78,7 @@ func BenchmarkDecode(b *testing.B) {
 				flows.Track(&s)
 			}
 			d := NewDecoder()
+			old := newGPDecoder()
 			seqAt := 14 + 20 + 4
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
@@ -84,9 +87,12 @@ func BenchmarkDecode(b *testing.B) {
 				binary.BigEndian.PutUint32(frame[seqAt:], cISN+1+uint32(i)*6)
 				var s event.Segment
 				var err error
-				if mode == "Decoder" {
+				switch mode {
+				case "Decoder":
 					s, err = d.Decode(frame)
-				} else {
+				case "gopacket":
+					s, err = old.Decode(frame)
+				default:
 					s, err = Decode(frame)
 				}
 				if err != nil {
