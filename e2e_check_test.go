@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -17,19 +18,21 @@ func TestE2ECheckCalcServer(t *testing.T) {
 	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
-	// The two programs are checked side by side: each on its own port.
+	// The two programs are checked side by side, each on its own port,
+	// started here: as parallel subtests they waited for a slot behind
+	// every other test and ended the package ~3 s after the rest.
+	seed := background(exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
+		"python3", filepath.Join("testdata", "programs", "calc_server.py"), "0"), true)
+	cStyle := background(exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
+		"python3", filepath.Join("testdata", "programs", "calc_server_c_style.py"), "0"), true)
 	t.Run("seed", func(t *testing.T) {
-		t.Parallel()
-		out, err := exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
-			"python3", filepath.Join("testdata", "programs", "calc_server.py"), "0").CombinedOutput()
+		out, err := seed()
 		if err != nil || strings.Count(string(out), "PASS  ") != 7 {
 			t.Fatalf("the seed's calculator server: %v\n%s", err, out)
 		}
 	})
 	t.Run("c-style", func(t *testing.T) {
-		t.Parallel()
-		out, err := exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
-			"python3", filepath.Join("testdata", "programs", "calc_server_c_style.py"), "0").CombinedOutput()
+		out, err := cStyle()
 		ee, ok := err.(*exec.ExitError)
 		failed := strings.Count(string(out), "FAIL  ")
 		if !ok || failed == 0 || ee.ExitCode() != failed {
@@ -85,11 +88,14 @@ func TestE2ERunFormatMarkdown(t *testing.T) {
 	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
-	// The two handouts are made side by side.
+	// The two handouts are made side by side, started here (see
+	// TestE2ECheckCalcServer).
+	hostile := "print('```\\n<img src=x onerror=alert(1)>\\n````\\n# not a heading')"
+	echo := background(exec.Command(bin, "run", "--format", "md", "--timeout", "60s", "--send", "hello", "--",
+		"python3", filepath.Join("testdata", "programs", "echo_server.py"), "0", "1"), false)
+	hostileRun := background(exec.Command(bin, "run", "--format", "md", "--timeout", "60s", "--", "python3", "-c", hostile), false)
 	t.Run("echo server", func(t *testing.T) {
-		t.Parallel()
-		out, err := exec.Command(bin, "run", "--format", "md", "--timeout", "60s", "--send", "hello", "--",
-			"python3", filepath.Join("testdata", "programs", "echo_server.py"), "0", "1").Output()
+		out, err := echo()
 		if err != nil {
 			t.Fatalf("socklab run --format md: %v\n%s", err, out)
 		}
@@ -106,9 +112,7 @@ func TestE2ERunFormatMarkdown(t *testing.T) {
 		}
 	})
 	t.Run("hostile output", func(t *testing.T) {
-		t.Parallel()
-		hostile := "print('```\\n<img src=x onerror=alert(1)>\\n````\\n# not a heading')"
-		out, err := exec.Command(bin, "run", "--format", "md", "--timeout", "60s", "--", "python3", "-c", hostile).Output()
+		out, err := hostileRun()
 		if err != nil {
 			t.Fatalf("socklab run --format md: %v\n%s", err, out)
 		}
@@ -132,5 +136,28 @@ func TestE2ERunFormatMarkdown(t *testing.T) {
 		if !strings.Contains(string(out), "<img src=x") {
 			t.Errorf("the program's output is not in the handout:\n%s", out)
 		}
+	})
+}
+
+// background starts cmd and returns a wait for what it wrote (stdout, and
+// stderr too when combined) and how it ended.
+func background(cmd *exec.Cmd, combined bool) func() ([]byte, error) {
+	type result struct {
+		out []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		if combined {
+			r.out, r.err = cmd.CombinedOutput()
+		} else {
+			r.out, r.err = cmd.Output()
+		}
+		done <- r
+	}()
+	return sync.OnceValues(func() ([]byte, error) {
+		r := <-done
+		return r.out, r.err
 	})
 }
