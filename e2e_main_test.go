@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -65,13 +66,31 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	socklabBin = filepath.Join(dir, "socklab")
-	if err := linkSelf(socklabBin); err != nil {
+	if err := e2eBinary(socklabBin); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e binary:", err)
 		return 1
 	}
 	os.Setenv(runMainEnv, "1")
 	preferRealPython(dir)
 	return m.Run()
+}
+
+// e2eBinary puts at path the socklab the tests run: this test binary, or
+// under -race the same test binary built without it. The e2e tests check
+// the product's exit statuses, memory and timing, which the race
+// detector's own cost would change (a lesson file's check went from 45 to
+// 60 MB), and bubbletea's input reader races its own close at exit
+// (muesli/cancelreader: exit status 66 after a clean quit). The races of
+// socklab's code the e2e tests once found this way have tests of their
+// own (lessons' TestStepResultIsTheStepsEnd).
+func e2eBinary(path string) error {
+	if !raceDetector {
+		return linkSelf(path)
+	}
+	if out, err := exec.Command("go", "test", "-c", "-o", path, ".").CombinedOutput(); err != nil {
+		return fmt.Errorf("go test -c: %v\n%s", err, out)
+	}
+	return nil
 }
 
 // linkSelf makes path this test binary: a hard link where the file system

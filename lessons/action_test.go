@@ -75,3 +75,70 @@ func TestSilentActionsHaveNoFields(t *testing.T) {
 		}
 	}
 }
+
+// TestStepResultIsTheStepsEnd: a step's result is what the step ended
+// with, the caller's to read while the next step runs (the UI draws it
+// then): an accept blocked at the end of step 1 is still blocked in step
+// 1's result after step 2 made it return. The run updated its outcomes in
+// place, and the UI's reads raced the next step (go test -race, e2e).
+func TestStepResultIsTheStepsEnd(t *testing.T) {
+	t.Parallel() // a lab of its own, ports chosen by the kernel
+	l, err := Parse("test.md", []byte("# Snapshot\n\n## Accept waits\n\n```lab\n"+
+		"server.socket tcp\nserver.bind 127.0.0.1:0\nserver.listen 1\nconn = server.accept\n```\n\n"+
+		"## A client comes\n\n```lab\nclient.socket tcp\nclient.connect server\nconn.wait 10s\n"+
+		"expect conn.accept.ok\n```\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := Start(l, Options{})
+	defer r.Close()
+	first, err := r.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocked := func() (bool, int) {
+		for _, o := range first.Outcomes {
+			if o.Action.Op == "accept" {
+				return o.Blocked, len(o.Events)
+			}
+		}
+		t.Fatal("no accept in step 1's result")
+		return false, 0
+	}
+	wasBlocked, n := blocked()
+	if !wasBlocked {
+		t.Fatal("the accept is not blocked at the end of step 1")
+	}
+	// Read step 1's result all through step 2, as the UI's View does.
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			if b, m := blocked(); !b || m != n {
+				t.Errorf("step 1's result changed while step 2 ran: blocked %v, %d events (was %d)", b, m, n)
+				return
+			}
+			select {
+			case <-time.After(time.Millisecond):
+			case <-stop:
+				return
+			}
+		}
+	}()
+	second, err := r.Next(ctx)
+	close(stop)
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range second.Expects {
+		if !v.Held {
+			t.Errorf("expect %s: %v %v", v.Expect.Src, v.Values, v.Err)
+		}
+	}
+	if b, m := blocked(); !b || m != n {
+		t.Errorf("after step 2, step 1's result says blocked %v, %d events (was true, %d)", b, m, n)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/netlab/sock"
+	"slices"
 
 	"context"
 	"errors"
@@ -246,6 +247,16 @@ func (r *Run) Next(ctx context.Context) (*StepResult, error) {
 	defer r.mu.Unlock()
 	r.collect(res, first)
 	r.judge(&step, res)
+	// The result is the step's end, the caller's to keep and read from
+	// another goroutine (the UI draws it while the next step runs): the
+	// outcomes the run goes on updating (collect renumbers and re-marks
+	// every one; a call blocked now returns in a later step) are copied.
+	// The UI read them live and raced the next step (go test -race, e2e).
+	for j, o := range res.Outcomes {
+		c := *o
+		c.Events = slices.Clone(o.Events)
+		res.Outcomes[j] = &c
+	}
 	r.results = append(r.results, res)
 	return res, nil
 }
