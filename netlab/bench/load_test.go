@@ -97,9 +97,20 @@ func TestRunCountsLostReplies(t *testing.T) {
 	srv := startSocklab(t, service.ServerConfig{Service: service.Calc})
 	// "quit" is answered "bye", which is not the expected reply: use a
 	// server that goes away instead: close it while clients wait.
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	// Cancelled once replies flow, not after a fixed 300 ms: beside the
+	// package's other parallel tests and the rest of the suite, a dial once
+	// took longer than that and the run ended with no reply at all.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r, err := Run(ctx, Config{Service: service.Calc, Addr: srv.Addr(), Clients: 4, Duration: time.Minute}, nil)
+	var live Live
+	go func() {
+		for deadline := time.Now().Add(30 * time.Second); live.OK.Load() == 0 && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(20 * time.Millisecond) // requests in flight when it comes
+		cancel()
+	}()
+	r, err := Run(ctx, Config{Service: service.Calc, Addr: srv.Addr(), Clients: 4, Duration: time.Minute}, &live)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,77 +63,112 @@ func answer(line []byte, heavy chan struct{}) (reply []byte, quit bool) {
 //
 // It returns why it ended.
 func (s *Server) serveCalc(ctx context.Context, c *served) string {
-	lines := Lines{Max: s.cfg.MaxLine}
+	st := &calcConn{lines: Lines{Max: s.cfg.MaxLine}, active: time.Now()}
 	buf := make([]byte, 1024)
-	var (
-		armed      time.Time    // when the idle deadlines were last armed
-		wArmed     time.Time    // when the write deadline was last armed
-		lineClient bool         // the client has ended a request with a newline
-		begun      time.Time    // when the unfinished request began
-		active     = time.Now() // when the client last sent something
-	)
 	for {
-		if lines.Pending() {
-			until := begun.Add(s.cfg.RequestTimeout)
-			if !lineClient {
-				until = minTime(until, time.Now().Add(s.cfg.Pause))
-			}
-			_ = c.SetReadDeadline(until)
-			armed = time.Time{} // the idle read deadline was replaced
-		} else {
-			s.armIdle(c.Socket, &armed)
-		}
+		s.armCalcRead(c, st)
 		if s.beforeRead != nil {
 			s.beforeRead()
 		}
 		n, err := c.RecvInto(ctx, buf)
 		var frames []Frame
 		switch {
-		case err != nil && sock.IsTimeout(err) && lines.Pending():
-			if time.Since(begun) >= s.cfg.RequestTimeout {
-				s.cfg.Tracer.Note(fmt.Sprintf("closing %s: a request not finished within %s", c.RemoteAddr(), s.cfg.RequestTimeout))
-				s.say(ctx, c.Socket, fmt.Sprintf("error: request not finished within %s, closing", s.cfg.RequestTimeout))
-				return fmt.Sprintf("a request not finished within %s: closed by the server", s.cfg.RequestTimeout)
-			}
-			if lineClient {
-				continue // a line client's partial line waits for its newline
-			}
-			if q, err := c.Readable(); err == nil && q > 0 {
-				continue // not quiet: the rest is already in the kernel
-			}
-			if f, ok := lines.Flush(); ok {
-				frames = []Frame{f}
-			}
-		case err != nil && sock.IsTimeout(err) && !s.idleSince(c.Socket, active, &armed):
-			continue
 		case err != nil && sock.IsTimeout(err):
-			s.cfg.Tracer.Note(fmt.Sprintf("closing %s: idle for %s", c.RemoteAddr(), s.cfg.IdleTimeout))
-			s.say(ctx, c.Socket, fmt.Sprintf("error: idle for %s, closing", s.cfg.IdleTimeout))
-			return fmt.Sprintf("idle for %s: closed by the server", s.cfg.IdleTimeout)
+			f, why, again := s.calcTimeout(ctx, c, st)
+			if why != "" {
+				return why
+			}
+			if again {
+				continue
+			}
+			frames = f
 		case err != nil:
 			return endWhy(err)
 		case n == 0:
 			// EOF: a request without newline is still answered (the
 			// client may have shut down only its sending side).
-			if f, ok := lines.Flush(); ok {
-				s.reply(ctx, c, []Frame{f}, &wArmed)
+			if f, ok := st.lines.Flush(); ok {
+				s.reply(ctx, c, []Frame{f}, &st.wArmed)
 			}
 			return whyClientClosed
 		default:
-			active = time.Now()
-			wasPending := lines.Pending()
-			frames = lines.Feed(buf[:n])
-			if len(frames) > 0 {
-				lineClient = true
-			}
-			if lines.Pending() && (!wasPending || len(frames) > 0) {
-				begun = time.Now() // a new request began in this read
-			}
+			frames = st.feed(buf[:n])
 		}
-		if why, ok := s.reply(ctx, c, frames, &wArmed); !ok {
+		if why, ok := s.reply(ctx, c, frames, &st.wArmed); !ok {
 			return why
 		}
 	}
+}
+
+// calcConn is what serveCalc keeps of one connection between reads.
+type calcConn struct {
+	lines      Lines
+	armed      time.Time // when the idle deadlines were last armed
+	wArmed     time.Time // when the write deadline was last armed
+	lineClient bool      // the client has ended a request with a newline
+	begun      time.Time // when the unfinished request began
+	active     time.Time // when the client last sent something
+}
+
+// feed takes a read's bytes and returns the requests they completed.
+func (st *calcConn) feed(b []byte) []Frame {
+	st.active = time.Now()
+	wasPending := st.lines.Pending()
+	frames := st.lines.Feed(b)
+	if len(frames) > 0 {
+		st.lineClient = true
+	}
+	if st.lines.Pending() && (!wasPending || len(frames) > 0) {
+		st.begun = time.Now() // a new request began in this read
+	}
+	return frames
+}
+
+// armCalcRead sets the next read's deadline: a request under way must be
+// finished within RequestTimeout (and, from a client that has not ended
+// a request with a newline yet, is answered after a pause of quiet);
+// otherwise the idle timeout's.
+func (s *Server) armCalcRead(c *served, st *calcConn) {
+	if !st.lines.Pending() {
+		s.armIdle(c.Socket, &st.armed)
+		return
+	}
+	until := st.begun.Add(s.cfg.RequestTimeout)
+	if !st.lineClient {
+		until = minTime(until, time.Now().Add(s.cfg.Pause))
+	}
+	_ = c.SetReadDeadline(until)
+	st.armed = time.Time{} // the idle read deadline was replaced
+}
+
+// calcTimeout handles a read whose deadline passed: it returns the
+// requests to answer now (a quiet client's request without newline), or
+// why the connection ends (a request too slow, an idle client), or again
+// when the connection goes on with another read.
+func (s *Server) calcTimeout(ctx context.Context, c *served, st *calcConn) (frames []Frame, why string, again bool) {
+	if !st.lines.Pending() {
+		if !s.idleSince(c.Socket, st.active, &st.armed) {
+			return nil, "", true
+		}
+		s.cfg.Tracer.Note(fmt.Sprintf("closing %s: idle for %s", c.RemoteAddr(), s.cfg.IdleTimeout))
+		s.say(ctx, c.Socket, fmt.Sprintf("error: idle for %s, closing", s.cfg.IdleTimeout))
+		return nil, fmt.Sprintf("idle for %s: closed by the server", s.cfg.IdleTimeout), false
+	}
+	if time.Since(st.begun) >= s.cfg.RequestTimeout {
+		s.cfg.Tracer.Note(fmt.Sprintf("closing %s: a request not finished within %s", c.RemoteAddr(), s.cfg.RequestTimeout))
+		s.say(ctx, c.Socket, fmt.Sprintf("error: request not finished within %s, closing", s.cfg.RequestTimeout))
+		return nil, fmt.Sprintf("a request not finished within %s: closed by the server", s.cfg.RequestTimeout), false
+	}
+	if st.lineClient {
+		return nil, "", true // a line client's partial line waits for its newline
+	}
+	if q, err := c.Readable(); err == nil && q > 0 {
+		return nil, "", true // not quiet: the rest is already in the kernel
+	}
+	if f, ok := st.lines.Flush(); ok {
+		return []Frame{f}, "", false
+	}
+	return nil, "", false
 }
 
 // replyBatch bounds the replies gathered before one send: the replies to
