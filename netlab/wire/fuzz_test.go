@@ -22,11 +22,9 @@ func seedFrames(tb testing.TB) [][]byte {
 	return seeds
 }
 
-// fuzzDecoder is reused across inputs so that state leaking from one
-// decode into the next shows up as a mismatch with a fresh Decode.
-var fuzzDecoder = NewDecoder()
-
-func FuzzDecode(f *testing.F) {
+// addSeeds gives a fuzz target the seed frames and two ICMP errors
+// (port unreachable, quoting a UDP datagram, v4 and v6).
+func addSeeds(f *testing.F) {
 	for _, s := range seedFrames(f) {
 		f.Add(s)
 	}
@@ -34,6 +32,14 @@ func FuzzDecode(f *testing.F) {
 	dgram6 := build(f, pkt{v6: true, udp: true, src: "::1", dst: "::1", sport: 40001, dport: 4242, payload: []byte("anyone?")})
 	f.Add(icmpFrame(f, false, 3, 3, dgram))
 	f.Add(icmpFrame(f, true, 1, 4, dgram6))
+}
+
+// fuzzDecoder is reused across inputs so that state leaking from one
+// decode into the next shows up as a mismatch with a fresh Decode.
+var fuzzDecoder = NewDecoder()
+
+func FuzzDecode(f *testing.F) {
+	addSeeds(f)
 	flows := NewFlows()
 	f.Fuzz(func(t *testing.T, frame []byte) {
 		s, err := Decode(frame)

@@ -37,13 +37,7 @@ func TestICMPNamesAreGopackets(t *testing.T) {
 // counted). (The new decoder decodes a few frames the old one
 // refused: ICMPv6 behind a hop-by-hop header.)
 func FuzzDecodeAgreesWithGopacket(f *testing.F) {
-	for _, s := range seedFrames(f) {
-		f.Add(s)
-	}
-	dgram := build(f, pkt{udp: true, src: "127.0.0.1", dst: "127.0.0.1", sport: 40001, dport: 4242, payload: []byte("anyone?")})
-	dgram6 := build(f, pkt{v6: true, udp: true, src: "::1", dst: "::1", sport: 40001, dport: 4242, payload: []byte("anyone?")})
-	f.Add(icmpFrame(f, false, 3, 3, dgram))
-	f.Add(icmpFrame(f, true, 1, 4, dgram6))
+	addSeeds(f)
 	old := newGPDecoder()
 	f.Fuzz(func(t *testing.T, frame []byte) {
 		agree(t, old, frame)
