@@ -139,6 +139,9 @@ func ipv4(b []byte) (ip, error) {
 	case len(b) < ihl:
 		return p, fmt.Errorf("%w: %d of %d IPv4 header bytes captured", ErrTruncated, len(b), ihl)
 	}
+	if err := ipv4Options(b[20:ihl]); err != nil {
+		return p, err
+	}
 	if frag := binary.BigEndian.Uint16(b[6:8]); frag&0x2000 != 0 || frag&0x1fff != 0 {
 		return p, fmt.Errorf("%w: IP fragment (reassembly is not done)", ErrUnsupported)
 	}
@@ -147,6 +150,25 @@ func ipv4(b []byte) (ip, error) {
 	p.hdr, p.proto, p.claimed = ihl, b[9], total-ihl
 	p.avail = b[ihl:min(total, len(b))]
 	return p, nil
+}
+
+// ipv4Options checks that every option of an IPv4 header fits in it, as
+// gopacket and the kernel's ip_options_compile do (an option is at least
+// 3 bytes, but for end of list and no-op); their contents are not shown.
+func ipv4Options(b []byte) error {
+	for len(b) > 0 {
+		switch {
+		case b[0] == 0: // end of options
+			return nil
+		case b[0] == 1: // no-op
+			b = b[1:]
+			continue
+		case len(b) < 2 || b[1] <= 2 || int(b[1]) > len(b):
+			return fmt.Errorf("%w: an IPv4 option (type %d) overruns its header or is too short", ErrMalformed, b[0])
+		}
+		b = b[b[1]:]
+	}
+	return nil
 }
 
 // ipv6 reads an IPv6 header and a hop-by-hop header after it (as MLD and
