@@ -46,9 +46,35 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 			}
 		}()
 	}
+	// After a panic the program is asked to quit, and killed only if it
+	// has not ended within a second (its Update may wait on a lock the
+	// panicking goroutine held). Bubble Tea's Kill closes its terminal
+	// reader without waiting for the goroutine reading it, which can stay
+	// blocked on the terminal for good and take the next bytes that
+	// arrive: the reply to the background-colour query fang sends to
+	// print the error. The query then waited its 2 s, or for ever when
+	// the reader took the bytes after fang's poll saw them (1 exit in
+	// 60 hung so). A quit waits for the reader first.
+	quit := func() {
+		go func() {
+			select {
+			case <-started:
+			case <-ran:
+				return
+			}
+			p.Quit()
+			t := time.NewTimer(time.Second)
+			defer t.Stop()
+			select {
+			case <-ran:
+			case <-t.C:
+				p.Kill()
+			}
+		}()
+	}
 	defer event.OnPanic(func(pe *event.PanicError) {
 		if panicked.CompareAndSwap(nil, pe) {
-			kill()
+			quit()
 		}
 	})()
 	m := NewModel(opts)
@@ -80,6 +106,13 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	_, err := p.Run()
 	close(ran)
 	stopWatch()
+	if errors.Is(err, tea.ErrProgramKilled) {
+		// A killed program may have left its reader on the terminal
+		// (see quit): nothing of socklab reads the terminal after its
+		// TUI, so stdin becomes /dev/null and the reader, if it wakes,
+		// takes nothing from the terminal.
+		retireTerminalInput()
+	}
 	if pe := panicked.Load(); pe != nil {
 		return fmt.Errorf("%w\n%s", pe, pe.Stack)
 	}

@@ -52,3 +52,20 @@ func watchTerminal(lost func()) (stop func()) {
 		unix.Close(p[1])
 	}
 }
+
+// retireTerminalInput puts /dev/null on stdin when stdin is a terminal.
+// It runs once a killed Bubble Tea program may have left a goroutine
+// blocked on the terminal (see Run): that goroutine then reads from
+// /dev/null, and whatever the terminal sends next (the reply to a query
+// of the error's printer, the user's keys) stays for whoever asked.
+func retireTerminalInput() {
+	if _, err := unix.IoctlGetTermios(0, unix.TCGETS); err != nil {
+		return
+	}
+	null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	defer unix.Close(null)
+	_ = unix.Dup3(null, 0, 0)
+}
