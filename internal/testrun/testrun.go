@@ -3,7 +3,12 @@ package testrun
 
 import (
 	"flag"
+	"os"
+	"os/exec"
+	"regexp"
 	"strconv"
+	"strings"
+	"testing"
 )
 
 // Parallel sets -test.parallel to n unless the command line gave it. Go's
@@ -20,4 +25,42 @@ func Parallel(n int) {
 	if !set {
 		_ = flag.Set("test.parallel", strconv.Itoa(n))
 	}
+}
+
+// aloneEnv names, in a child test process Alone started, the test it runs.
+const aloneEnv = "SOCKLAB_TEST_ALONE"
+
+// Alone runs the calling top-level test by itself in a child process of
+// the test binary and reports whether this is the parent, whose test is
+// then over: it passed or failed as the child did, with the child's output
+// in its log. In the child Alone returns false and the test's body runs.
+//
+// It is for tests that read what belongs to the whole process (the heap,
+// the goroutines, the open files): run in the package's process they had
+// to run before every parallel test was let go, which held the package for
+// their whole duration; in their own process they run beside the others.
+func Alone(t *testing.T) (parent bool) {
+	t.Helper()
+	if os.Getenv(aloneEnv) == t.Name() {
+		return false
+	}
+	t.Parallel()
+	args := []string{"-test.run=^" + regexp.QuoteMeta(t.Name()) + "$", "-test.count=1", "-test.v"}
+	if testing.Short() {
+		args = append(args, "-test.short")
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), aloneEnv+"="+t.Name())
+	out, err := cmd.CombinedOutput()
+	t.Logf("in its own process:\n%s", out)
+	if err != nil {
+		t.Fatalf("the test in its own process: %v", err)
+	}
+	if strings.Contains(string(out), "--- SKIP: "+t.Name()) {
+		t.Skip("skipped in its own process")
+	}
+	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
+		t.Fatalf("the test in its own process did not pass")
+	}
+	return true
 }

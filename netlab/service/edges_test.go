@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/socklab/socklab/internal/testrun"
 )
 
 // TestCalcLineClientWaitsForNewline: once a client has ended a request
@@ -91,10 +93,13 @@ func TestCalcSlowlorisClosed(t *testing.T) {
 // replies are not taken, so it holds at most one line and one reply per
 // client: the heap grows by well under 100 KB per client (the bound below),
 // where building every reply of one read first held megabytes per client.
-// It runs alone, not in parallel: it reads the whole process's heap.
+// It reads the whole process's heap, so it runs in a process of its own.
 func TestCalcNonReadingClientsBoundedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("computes a few hundred 30 000-digit numbers")
+	}
+	if testrun.Alone(t) {
+		return
 	}
 	// 100 clients, not fewer: a sample can catch an evaluation's
 	// temporaries (megabytes for a 30 000-digit number's decimal form), a

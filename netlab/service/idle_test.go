@@ -84,7 +84,7 @@ func TestIdleSinceAsksTheKernel(t *testing.T) {
 // still have been silent for the whole timeout when it is told "idle".
 func TestIdleCloseNeverEarly(t *testing.T) {
 	t.Parallel()
-	const idle = 2400 * time.Millisecond // a sixteenth: 150 ms
+	const idle = 1600 * time.Millisecond // a sixteenth: 100 ms
 	for _, svc := range []string{Echo, Calc} {
 		t.Run(svc, func(t *testing.T) {
 			t.Parallel()
