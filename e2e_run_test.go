@@ -92,28 +92,6 @@ func TestE2ERunPythonEchoServer(t *testing.T) {
 	}
 }
 
-func TestE2ERunBadInvocations(t *testing.T) {
-	t.Parallel() // see e2e_main_test.go
-	bin := seedsBinary(t)
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"run", "--serve", "chat", "--", "true"}, `--serve "chat": want echo or calc`},
-		{[]string{"run", "--port", "70000", "--serve", "echo", "--", "true"}, "--port 70000"},
-		{[]string{"run", "--", "/nonexistent/prog"}, "/nonexistent/prog"},
-		{[]string{"run", "--format", "html", "--", "true"}, `--format "html": want text, json or md`},
-		{[]string{"check", "calc-sever", "--", "true"}, `unknown exercise "calc-sever": want echo-server, echo-client, calc-server, calc-client`},
-		{[]string{"run", "--trace", "--", "true", "--"}, "two programs: socklab run [flags] -- SERVER [ARGS...] -- CLIENT [ARGS...]"},
-		{[]string{"run", "--trace", "--send", "hi", "--", "true", "--", "true"}, "two programs talk to each other: --serve and --send are for one program"},
-	} {
-		out, err := exec.Command(bin, tc.args...).CombinedOutput()
-		if err == nil || !strings.Contains(string(out), tc.want) {
-			t.Errorf("%v: err %v, output %q; want an error with %q", tc.args, err, out, tc.want)
-		}
-	}
-}
-
 // TestE2ECheckJSONExitStatus: one JSON object per check, and the exit
 // status is the number of failed checks.
 func TestE2ECheckJSONExitStatus(t *testing.T) {
