@@ -67,6 +67,7 @@ func TestE2EServeBlockedStdoutEndsOnSignal(t *testing.T) {
 	bin := seedsBinary(t)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel() // each waits out serve's drain of its blocked output
 			cmd := exec.Command(bin, "serve", "echo", "--addr", "127.0.0.1:0")
 			stdout, _ := cmd.StdoutPipe()
 			var stderr strings.Builder
