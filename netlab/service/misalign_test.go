@@ -98,3 +98,37 @@ func TestCalcRepliesNeverMisalign(t *testing.T) {
 		t.Error(w)
 	}
 }
+
+// TestCalcQuietMeansNothingQueued: a client that has sent no newline yet
+// is answered once it has been quiet for the pause, and quiet means the
+// kernel holds nothing more from it. Here the server's read comes after
+// the pause has passed (a starved goroutine), and the rest of the line
+// is already in the kernel: it must join the part read before, as one
+// request. Answering the part alone would misalign every reply after it
+// (TestCalcRepliesNeverMisalign's clients send newlines, so they never
+// reach this rule: a server without it passed every test).
+func TestCalcQuietMeansNothingQueued(t *testing.T) {
+	t.Parallel()
+	const pause = 100 * time.Millisecond
+	var reads atomic.Int32
+	partRead := make(chan struct{})
+	srv := startServerWith(t, ServerConfig{Service: Calc, Pause: pause}, func(s *Server) {
+		s.beforeRead = func() {
+			// The second read comes once the first part is pending and
+			// its pause armed: it is late by twice the pause.
+			if reads.Add(1) == 2 {
+				close(partRead)
+				time.Sleep(2 * pause)
+			}
+		}
+	})
+	c := dialStd(t, srv.Addr())
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprint(c, "1234")
+	<-partRead
+	fmt.Fprint(c, "+1\n")
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || line != "1235\n" {
+		t.Fatalf("\"1234\" then \"+1\\n\" in the kernel before the late read: answered %q, %v; want \"1235\\n\"", line, err)
+	}
+}
