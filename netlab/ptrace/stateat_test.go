@@ -12,6 +12,7 @@ import (
 
 	"github.com/socklab/socklab/internal/testpython"
 	"github.com/socklab/socklab/netlab/event"
+	"golang.org/x/sys/unix"
 )
 
 // TestStateReadLateIsStampedLate: the tracer reads a call's state at its
@@ -58,15 +59,26 @@ func TestStateReadLateIsStampedLate(t *testing.T) {
 				t.Errorf("echo of %q: %v", l, err)
 			}
 		}
-		// Closed only once the tracer holds the program at the second
-		// send's exit stop: the FIN then comes between the call's return
-		// and the state read, whatever the scheduler does.
+		// The FIN is sent only once the tracer holds the program at the
+		// second send's exit stop: it then comes between the call's
+		// return and the state read, whatever the scheduler does.
 		select {
 		case <-atStop:
 		case <-time.After(20 * time.Second):
 			t.Error("the tracer never reached the second send's exit stop")
 		}
-		c.Close()
+		defer c.Close()
+		tc := c.(*net.TCPConn)
+		if err := tc.CloseWrite(); err != nil {
+			t.Error(err)
+		}
+		// The server's kernel has taken the FIN (its socket is in
+		// CLOSE_WAIT) once it has acknowledged it: this side is then in
+		// FIN_WAIT2. The return of shutdown() does not say so: on a
+		// loaded machine loopback's receive work can wait for
+		// ksoftirqd, and the state read then found ESTABLISHED (one
+		// run in twenty of the suite).
+		waitFinAcked(t, tc)
 		closed <- time.Now()
 	}
 	ev := traceServerWith(t, cfg, client)
@@ -87,4 +99,30 @@ func TestStateReadLateIsStampedLate(t *testing.T) {
 		return
 	}
 	t.Fatalf("%d sends traced, want 2", n)
+}
+
+// waitFinAcked waits until c, which has sent its FIN, is in FIN_WAIT2:
+// the peer's kernel acknowledged the FIN.
+func waitFinAcked(t *testing.T, c *net.TCPConn) {
+	t.Helper()
+	rc, err := c.SyscallConn()
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		var state uint8
+		if err := rc.Control(func(fd uintptr) {
+			if info, err := unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO); err == nil {
+				state = info.State
+			}
+		}); err != nil {
+			t.Error(err)
+			return
+		}
+		if state == unix.BPF_TCP_FIN_WAIT2 {
+			return
+		}
+	}
+	t.Error("the server's kernel did not acknowledge the client's FIN within 10 s")
 }
