@@ -80,7 +80,7 @@ func checkWireOrder(t *testing.T, ring bool) {
 	if got := lab.capture.Reading() == wire.ReadRing; got != ring {
 		t.Fatalf("capture with a ring: %v, want %v", got, ring)
 	}
-	sub := lab.Log.Subscribe(1 << 20)
+	sub := lab.Log.Subscribe(1 << 16)
 	defer sub.Close()
 	base := lab.Log.Len() // the wire's status note came before the subscription
 	var (
