@@ -17,9 +17,10 @@ import (
 
 // The end-to-end tests run side by side (t.Parallel): each has its own tmux
 // server, temp dir, ports and namespaces, and they spend their time waiting
-// on a screen or a process. The tests without t.Parallel run first, one at
-// a time: the flood and the class room (the load they make would slow the
-// others' screens) and the two on the seeds' fixed port.
+// on a screen or a process. The flood runs first, alone, without
+// t.Parallel: the load it makes would slow the others' screens. The four
+// on the seeds' fixed port run beside the others, one of them at a time
+// (holdSeedPort).
 
 // socklabBin is the socklab binary every end-to-end test of this package
 // runs: this test binary itself, which holds all of package main, linked as

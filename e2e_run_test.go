@@ -162,6 +162,7 @@ func TestE2ERunTUIStepsTheProgram(t *testing.T) {
 // localhost:65432, just works under `socklab run --serve echo`, and its
 // calls are shown as the client's beside socklab's server.
 func TestE2ERunSeedClientAgainstServe(t *testing.T) {
+	holdSeedPort(t)
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	cmd := exec.Command(bin, "run", "--trace", "--timeout", "60s", "--serve", "echo", "--",
@@ -198,7 +199,7 @@ func TestE2ERunSeedClientAgainstServe(t *testing.T) {
 // student's own, as typed from the blog post: one command traces the echo
 // server and the echo client talking to each other on localhost:65432.
 func TestE2ERunSeedServerAndClient(t *testing.T) {
-	// Not in parallel: the seeds' fixed port, as in the test above.
+	holdSeedPort(t)
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	cmd := exec.Command(bin, "run", "--trace", "--timeout", "60s", "--",

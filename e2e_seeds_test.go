@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -74,8 +75,21 @@ func startServe(t *testing.T, args ...string) (port string, lines <-chan string)
 	return "", nil
 }
 
+// seedPort is held by each test that listens on the seeds' fixed port,
+// 65432, on this machine's loopback or in socklab run's network: they run
+// beside the other tests, one of them at a time.
+var seedPort sync.Mutex
+
+// holdSeedPort makes t a parallel test that holds the seeds' port until
+// everything it started has stopped (its cleanups run first).
+func holdSeedPort(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
+	seedPort.Lock()
+	t.Cleanup(seedPort.Unlock)
+}
+
 func TestE2ESeedEchoClientAgainstServe(t *testing.T) {
-	// Not in parallel: the seeds' fixed port 65432 is one for both tests.
+	holdSeedPort(t)
 	needTool(t, "python3")
 	startServe(t, "echo", "--quiet") // the seed's port, 65432
 	out, err := exec.Command("python3", "testdata/seeds/echo_client.py").CombinedOutput()
@@ -85,7 +99,7 @@ func TestE2ESeedEchoClientAgainstServe(t *testing.T) {
 }
 
 func TestE2EClientAgainstSeedEchoServer(t *testing.T) {
-	// Not in parallel: the seeds' fixed port 65432 is one for both tests.
+	holdSeedPort(t)
 	needTool(t, "python3")
 	srv := exec.Command("python3", "-u", "testdata/seeds/echo_server.py")
 	stdout, _ := srv.StdoutPipe()
