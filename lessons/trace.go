@@ -40,8 +40,9 @@ func Trace(ctx context.Context, w io.Writer, num int, l *Lesson, opts Options) (
 
 // statesWhereRead applies the ladder's rule (ui's planLines) to a trace: a
 // call whose state was read after segments of its connection that are
-// printed below it (close's own FIN, the peer's FIN) prints no state, and
-// the state gets a line of its own after the last of them. ESTABLISHED on
+// printed below it (close's own FIN, the peer's FIN), or after the other
+// end's close or shutdown printed below it, prints no state, and the state
+// gets a line of its own after the last of them. ESTABLISHED on
 // a call other than connect stays: nothing turns a connection ESTABLISHED
 // after the handshake, so it held when the call returned.
 func statesWhereRead(evs []event.Event) (moved map[int]bool, after map[int][]int) {
@@ -58,6 +59,8 @@ func statesWhereRead(evs []event.Event) (moved map[int]bool, after map[int][]int
 				if (sp == lp && dp == rp) || (sp == rp && dp == lp) {
 					last = j
 				}
+			} else if evs[j].EndsPeerOf(&e) {
+				last = j
 			}
 		}
 		if last >= 0 {
@@ -83,8 +86,12 @@ func WriteStep(w io.Writer, l *Lesson, res *StepResult) {
 			line += fmt.Sprintf(" bytes: %q", e.Data)
 		}
 		fmt.Fprintln(w, line)
+		above := "segments"
+		if res.Events[i].Kind == event.KindCall {
+			above = "other end's " + res.Events[i].Op.String()
+		}
 		for _, c := range after[i] {
-			fmt.Fprintf(w, "  %-9s state now %s (read after the segments above)\n", res.Events[c].Actor, res.Events[c].State)
+			fmt.Fprintf(w, "  %-9s state now %s (read after the %s above)\n", res.Events[c].Actor, res.Events[c].State, above)
 		}
 	}
 	for _, o := range res.Outcomes {

@@ -59,3 +59,38 @@ func TestTraceShowsASysctlsValue(t *testing.T) {
 		t.Fatalf("the value read is not on the read's line:\n%s", b.String())
 	}
 }
+
+// TestTraceDrawsAStateBelowThePeersClose: a send whose state was read
+// after the other end's close (drawn below it) prints no state; the state
+// follows the close.
+func TestTraceDrawsAStateBelowThePeersClose(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
+	cli := netip.MustParseAddrPort("127.0.0.1:40001")
+	srv := netip.MustParseAddrPort("127.0.0.1:1081")
+	res := &StepResult{Index: 0, Events: []event.Event{
+		{Kind: event.KindCall, Op: event.OpSend, Actor: "conn", FD: 4, Result: 5, Local: srv, Remote: cli,
+			State: event.StateCloseWait, At: at(0), Return: at(0), StateAt: at(40)},
+		{Kind: event.KindCall, Op: event.OpClose, Actor: "client", FD: 3, Local: cli, Remote: srv,
+			State: event.StateFinWait1, At: at(20), Return: at(20), StateAt: at(20)},
+	}}
+	l := &Lesson{Title: "t", Steps: []Step{{Title: "close"}}}
+	var b strings.Builder
+	WriteStep(&b, l, res)
+	lines := strings.Split(b.String(), "\n")
+	sendAt, stateAt := -1, -1
+	for i, ln := range lines {
+		if strings.Contains(ln, "send(") {
+			sendAt = i
+			if strings.Contains(ln, "CLOSE_WAIT") {
+				t.Errorf("send's line shows a state read after the close below it: %q", ln)
+			}
+		}
+		if strings.Contains(ln, "state now CLOSE_WAIT (read after the other end's close above)") {
+			stateAt = i
+		}
+	}
+	if sendAt < 0 || stateAt != sendAt+2 {
+		t.Fatalf("want send, the close, then the state (send at %d, state at %d):\n%s", sendAt, stateAt, b.String())
+	}
+}

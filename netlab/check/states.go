@@ -14,7 +14,10 @@ import (
 // read (the peer's FIN) may be in that state already, and is printed
 // below the call. Such a call is printed without its state, and a line
 // "state now …" follows the last of those segments, as the ladder and
-// socklab trace do (ui's planLines, lessons' statesWhereRead).
+// socklab trace do (ui's planLines, lessons' statesWhereRead). Without a
+// capture there are no segments, but the peer's close or shutdown, when
+// the lab sees both ends (socklab run with two programs), is the FIN's
+// cause printed below the call: the state follows it the same way.
 //
 // It relies on the order the lab releases events in (by At, see netlab's
 // package doc): a call is printed once an event past its read arrived, or
@@ -73,7 +76,7 @@ func (m *StateMover) release(all bool) {
 		}
 		last := -1
 		for j := 1; j < len(m.buf) && !m.buf[j].At.After(e.StateAt); j++ {
-			if p := m.buf[j].Pkt; m.buf[j].Kind == event.KindPacket && p != nil && sameConn(e, p) {
+			if p := m.buf[j].Pkt; m.buf[j].Kind == event.KindPacket && p != nil && sameConn(e, p) || m.buf[j].EndsPeerOf(&e) {
 				last = j
 			}
 		}
@@ -82,12 +85,16 @@ func (m *StateMover) release(all bool) {
 			m.buf = m.buf[1:]
 			continue
 		}
+		above := "segments"
+		if m.buf[last].Kind == event.KindCall {
+			above = "other end's " + nameOf(m.buf[last])
+		}
 		row := e
 		row.State = event.StateNone
 		m.next.Emit(row)
 		note := event.Event{Kind: event.KindNote, Actor: e.Actor, Role: e.Role, FD: e.FD, At: m.buf[last].At,
 			Local: e.Local, Remote: e.Remote,
-			Note: fmt.Sprintf("state now %s (read when %s(%d) returned, after the segments above)", e.State, nameOf(e), e.FD)}
+			Note: fmt.Sprintf("state now %s (read when %s(%d) returned, after the %s above)", e.State, nameOf(e), e.FD, above)}
 		rest := make([]event.Event, 0, len(m.buf))
 		rest = append(append(append(rest, m.buf[1:last+1]...), note), m.buf[last+1:]...)
 		m.buf = rest

@@ -301,3 +301,11 @@ func ErrnoOf(err error) syscall.Errno {
 	}
 	return 0
 }
+
+// EndsPeerOf reports whether e is the other end's close or shutdown of
+// c's connection: the call whose FIN (or RST) changes c's side. A state
+// of c read after e may be e's doing, so a trace draws it below e (the
+// ladder, the lessons' trace, socklab run's lines).
+func (e *Event) EndsPeerOf(c *Event) bool {
+	return e.Kind == KindCall && (e.Op == OpClose || e.Op == OpShutdown) && e.Local == c.Remote && e.Remote == c.Local
+}

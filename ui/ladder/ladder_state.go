@@ -20,8 +20,11 @@ type ladderLine struct {
 }
 
 // planLines picks the events a ladder draws (the same as always) and places
-// the state rows. Only segments can be drawn between a call and its state
-// read, so without them (packets off) every state stays on its call's row.
+// the state rows. What can be drawn between a call and its state read and
+// have changed the state: a segment of its connection, and the other end's
+// close or shutdown (the FIN's cause), which a ladder of both ends draws
+// with or without packets (socklab run with two programs: the server's
+// sendto read CLOSE_WAIT after the client's close, drawn below it).
 func planLines(events []event.Event, packets bool, drawn func(event.Event) bool) []ladderLine {
 	var base []int
 	for i, e := range events {
@@ -30,12 +33,6 @@ func planLines(events []event.Event, packets bool, drawn func(event.Event) bool)
 		}
 	}
 	lines := make([]ladderLine, 0, len(base))
-	if !packets {
-		for _, ix := range base {
-			lines = append(lines, ladderLine{ix: ix})
-		}
-		return lines
-	}
 	// after[k] lists the calls whose state row follows base row k.
 	after := map[int][]int{}
 	moved := map[int]bool{}
@@ -45,14 +42,14 @@ func planLines(events []event.Event, packets bool, drawn func(event.Event) bool)
 			continue
 		}
 		last := -1
-		// Rows are in the log's order (by At): the segments that could be
-		// in the state are the ones right below the call, up to the read.
+		// Rows are in the log's order (by At): what could be in the state
+		// is right below the call, up to the read.
 		for j := k + 1; j < len(base); j++ {
 			p := events[base[j]]
 			if p.At.After(e.StateAt) {
 				break
 			}
-			if p.Kind == event.KindPacket && p.Pkt != nil && sameConn(e, p.Pkt) {
+			if packets && p.Kind == event.KindPacket && p.Pkt != nil && sameConn(e, p.Pkt) || p.EndsPeerOf(&e) {
 				last = j
 			}
 		}

@@ -73,6 +73,43 @@ func TestStateIsDrawnWhereItWasRead(t *testing.T) {
 	}
 }
 
+// TestStateIsDrawnBelowThePeersClose: without the wire, a ladder of both
+// ends (socklab run with two programs) draws the client's close between
+// the server's sendto and the read of its state: CLOSE_WAIT, which that
+// close caused, gets a row below the close, not the sendto's row.
+func TestStateIsDrawnBelowThePeersClose(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
+	cli := netip.MustParseAddrPort("127.0.0.1:40001")
+	srv := netip.MustParseAddrPort("127.0.0.1:1081")
+	evs := []event.Event{
+		{Seq: 1, Kind: event.KindCall, Op: event.OpSend, Role: event.RoleConn, Actor: "program 1", FD: 4, Result: 14,
+			Local: srv, Remote: cli, State: event.StateCloseWait, At: at(0), Return: at(0), StateAt: at(40)},
+		{Seq: 2, Kind: event.KindCall, Op: event.OpRecv, Role: event.RoleClient, Actor: "program 2", FD: 3, Result: 14,
+			Local: cli, Remote: srv, State: event.StateEstablished, At: at(10), Return: at(10), StateAt: at(10)},
+		{Seq: 3, Kind: event.KindCall, Op: event.OpClose, Role: event.RoleClient, Actor: "program 2", FD: 3,
+			Local: cli, Remote: srv, State: event.StateFinWait1, At: at(20), Return: at(20), StateAt: at(20)},
+	}
+	out := ansi.Strip(Render(evs, 100, 8, theme.NewStyles(theme.ThemeDark, true), Opts{}))
+	sendAt, closeAt, stateAt := -1, -1, -1
+	for i, l := range strings.Split(out, "\n") {
+		switch {
+		case strings.Contains(l, "send(4"):
+			sendAt = i
+			if strings.Contains(l, "CLOSE_WAIT") {
+				t.Errorf("the sendto's row shows the state the close below it caused: %q", l)
+			}
+		case strings.Contains(l, "close(3)"):
+			closeAt = i
+		case strings.Contains(l, "state now CLOSE_WAIT"):
+			stateAt = i
+		}
+	}
+	if sendAt < 0 || !(sendAt < closeAt && closeAt < stateAt) {
+		t.Fatalf("want the send, the client's close, then the state row (send %d, close %d, state %d):\n%s", sendAt, closeAt, stateAt, out)
+	}
+}
+
 // TestNewerRowsAreNeverHidden: with an older message selected the ladder
 // says how many rows are below; following the newest, the newest rows (a
 // new client's socket and connect) are drawn although the message shown is
