@@ -36,6 +36,8 @@ type TraceWriter struct {
 	dropped atomic.Uint64
 	json    bool
 	err     error // set by run; read only after done is closed
+	// closeWait is CloseWait; a test of the stuck output sets it shorter.
+	closeWait time.Duration
 
 	// emitted counts every Emit; written, the lines flushed to the output
 	// without error. Their difference, after Close, is the lines lost.
@@ -66,7 +68,8 @@ const batchStart = 256
 func newTraceWriter(w io.Writer, queue int, json bool) *TraceWriter {
 	limit := max(queue, 1)
 	t := &TraceWriter{batch: make([]Event, 0, min(limit, batchStart)), limit: limit, wake: make(chan struct{}, 1),
-		w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{}), json: json}
+		w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{}), json: json,
+		closeWait: CloseWait}
 	go t.run()
 	return t
 }
@@ -204,7 +207,7 @@ func (t *TraceWriter) reportDrops(reported uint64) uint64 {
 func (t *TraceWriter) Close() error {
 	t.once.Do(func() {
 		close(t.stop)
-		timer := time.NewTimer(CloseWait)
+		timer := time.NewTimer(t.closeWait)
 		defer timer.Stop()
 		select {
 		case <-t.done:
@@ -215,7 +218,7 @@ func (t *TraceWriter) Close() error {
 				t.closeErr = fmt.Errorf("%d %w (%w)", t.Lost(), ErrTraceLost, t.err)
 			}
 		case <-timer.C:
-			t.closeErr = fmt.Errorf("%d %w (the output took nothing for %s: a pipe nobody reads?)", t.Lost(), ErrTraceLost, CloseWait)
+			t.closeErr = fmt.Errorf("%d %w (the output took nothing for %s: a pipe nobody reads?)", t.Lost(), ErrTraceLost, t.closeWait)
 		}
 	})
 	return t.closeErr

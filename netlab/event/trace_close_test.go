@@ -6,6 +6,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // stuckWriter is an output whose write(2) never returns until released: a
@@ -26,9 +27,12 @@ func (w *stuckWriter) Write(p []byte) (int, error) {
 // writer is stuck in write, and says how many lines were lost. (Close
 // used to wait for ever: socklab serve | less ignored SIGINT.)
 func TestTraceWriterCloseNotHeldByStuckOutput(t *testing.T) {
-	t.Parallel() // Close waits CloseWait (1 s) for the stuck writer
+	t.Parallel()
 	w := &stuckWriter{release: make(chan struct{}), entered: make(chan struct{})}
 	tw := NewTraceWriter(w, 16)
+	// Close waits this long for the stuck writer (CloseWait, 1 s, in use):
+	// the writer never returns here, so how long does not matter.
+	tw.closeWait = 100 * time.Millisecond
 	for range 5 {
 		tw.Emit(Event{Kind: KindNote, Note: "a line", FD: -1})
 	}
