@@ -63,3 +63,23 @@ func moduleDeps(t *testing.T, ctx build.Context, pkg string) map[string]bool {
 	walk(pkg)
 	return seen
 }
+
+// testsOnly are the packages only tests may import: testrun starts child
+// test processes from an environment variable (Alone), testpython looks
+// for an interpreter. The socklab binary must hold neither.
+var testsOnly = []string{"internal/testrun", "internal/testpython"}
+
+// TestShippedBinaryHoldsNoTestHelpers reads the imports of socklab's main
+// package (non-test files, at any depth) on every platform it builds for.
+func TestShippedBinaryHoldsNoTestHelpers(t *testing.T) {
+	for _, goos := range []string{"linux", "darwin", "windows"} {
+		ctx := build.Default
+		ctx.GOOS = goos
+		ctx.CgoEnabled = false
+		for dep := range moduleDeps(t, ctx, ".") {
+			if slices.Contains(testsOnly, dep) {
+				t.Errorf("socklab (GOOS=%s) imports %s, which only tests may", goos, dep)
+			}
+		}
+	}
+}

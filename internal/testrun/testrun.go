@@ -1,4 +1,6 @@
 // Package testrun holds what the test binaries' TestMain functions share.
+// Only tests import it: the socklab binary must not read its environment
+// variable (netlab's TestShippedBinaryHoldsNoTestHelpers).
 package testrun
 
 import (
