@@ -42,9 +42,10 @@ func Run(ctx context.Context, stdout, stderr io.Writer, cfg Config) error {
 	// The Sequencer's events are kept until "listening on" is written;
 	// the writer behind them is a bounded queue that drops lines (counted
 	// in the trace) rather than stall a socket.
-	var held event.Holding
+	var seq *sock.Sequencer
 	if cfg.Trace != nil {
-		seq := sock.NewSequencer(&held)
+		seq = sock.NewSequencer(cfg.Trace.TraceWriter)
+		seq.Postpone()
 		cfg.Server.Tracer = seq.Tracer("server", event.RoleServer)
 		if !cfg.EveryState {
 			cfg.Server.Tracer.StatePace = sock.ServeStatePace
@@ -77,7 +78,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, cfg Config) error {
 		srv.Close()
 		return err
 	}
-	held.Release(cfg.Trace.TraceWriter)
+	seq.Flush()
 	err = srv.Serve(ctx)
 	srv.Close()
 	return errors.Join(err, cfg.Trace.Close(stderr))

@@ -58,6 +58,11 @@ type Sequencer struct {
 	// the segments of sockets that are not this sequencer's (nil: no
 	// capture).
 	links *wire.Linker
+
+	// postponing keeps released events in postponed until Flush (see
+	// Postpone).
+	postponing bool
+	postponed  []event.Event
 }
 
 // NewSequencer returns a sequencer that forwards ordered events to out.
@@ -80,6 +85,29 @@ func (q *Sequencer) holdOf(id event.CallID) int {
 		}
 	}
 	return -1
+}
+
+// Postpone makes q keep the events it releases, numbered and in order,
+// until Flush. socklab serve prints "listening on" before the trace of the
+// calls that led to it; the sequencer keeps them itself, so that every
+// later event still reaches a trace writer by pointer, the path the
+// benchmarks measure. Call it before any tracer of q is used.
+func (q *Sequencer) Postpone() {
+	q.mu.Lock()
+	q.postponing = true
+	q.mu.Unlock()
+}
+
+// Flush passes the postponed events on, and every later one as it is
+// released.
+func (q *Sequencer) Flush() {
+	q.mu.Lock()
+	q.postponing = false
+	for i := range q.postponed {
+		q.send(&q.postponed[i])
+	}
+	q.postponed = nil
+	q.mu.Unlock()
 }
 
 // Tracer returns a tracer reporting to q under actor and role.
@@ -294,6 +322,15 @@ func (q *Sequencer) release() {
 func (q *Sequencer) forward(e *event.Event) {
 	q.seq++
 	e.Seq = q.seq
+	if q.postponing {
+		q.postponed = append(q.postponed, *e)
+		return
+	}
+	q.send(e)
+}
+
+// send passes a numbered event to out; under q.mu.
+func (q *Sequencer) send(e *event.Event) {
 	switch {
 	case q.tw != nil:
 		q.tw.EmitRef(e)

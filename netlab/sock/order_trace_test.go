@@ -52,3 +52,33 @@ func TestSequencerIntoTraceWriter(t *testing.T) {
 		}
 	}
 }
+
+// TestSequencerPostponeUntilFlush: what a postponed sequencer releases
+// reaches its writer only at Flush, numbered and in order, and the events
+// after Flush follow them straight away (socklab serve's banner first).
+func TestSequencerPostponeUntilFlush(t *testing.T) {
+	var out lockedBuffer
+	tw := event.NewJSONTraceWriter(&out, 64)
+	q := NewSequencer(tw)
+	q.Postpone()
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpBind, Actor: "server", Text: "early1", FD: 3})
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpListen, Actor: "server", Text: "early2", FD: 3})
+	if n := tw.Lost(); n != 0 {
+		t.Fatalf("the writer was given %d events before Flush", n)
+	}
+	q.Flush()
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpAccept, Actor: "server", Text: "late", FD: 3})
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.b.String()), "\n")
+	want := []string{"early1", "early2", "late"}
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), out.b.String())
+	}
+	for i, l := range lines {
+		if !strings.Contains(l, `"seq":`+strconv.Itoa(i+1)+`,`) || !strings.Contains(l, `"text":"`+want[i]+`"`) {
+			t.Errorf("line %d: %s, want seq %d and text %q", i+1, l, i+1, want[i])
+		}
+	}
+}
