@@ -140,7 +140,12 @@ func (e Event) String() string { return string(e.AppendTo(nil)) }
 // AppendTo appends the trace line of String to b. It avoids fmt because a
 // traced server writes one line per call and formatting was the largest cost
 // of tracing to a file.
-func (e Event) AppendTo(b []byte) []byte {
+func (e Event) AppendTo(b []byte) []byte { return appendLine(b, &e, nil) }
+
+// appendLine is AppendTo for an event the caller holds (an Event is some
+// 460 bytes: a trace writer's batch is not copied again per line), with the
+// writer's cache of connections' address texts (nil: none).
+func appendLine(b []byte, e *Event, addrs *addrTexts) []byte {
 	actor := e.Actor
 	if e.Kind == KindPacket {
 		actor = "wire"
@@ -167,14 +172,7 @@ func (e Event) AppendTo(b []byte) []byte {
 		b = append(append(b, ' '), e.ErrText()...)
 	}
 	if e.Local.IsValid() || e.Remote.IsValid() {
-		b = append(b, "  ["...)
-		if e.Local.IsValid() {
-			b = e.Local.AppendTo(b)
-		}
-		if e.Remote.IsValid() {
-			b = e.Remote.AppendTo(append(b, " <-> "...))
-		}
-		b = append(b, ']')
+		b = addrs.appendTo(b, e.Local, e.Remote)
 	}
 	if e.State != StateNone {
 		b = append(append(b, ' '), e.State.String()...)
@@ -189,7 +187,7 @@ func (e Event) AppendTo(b []byte) []byte {
 	return b
 }
 
-func appendCall(b []byte, e Event) []byte {
+func appendCall(b []byte, e *Event) []byte {
 	if e.Syscall != "" {
 		b = append(b, e.Syscall...)
 	} else {

@@ -44,6 +44,7 @@ type TraceWriter struct {
 	emitted, written atomic.Uint64
 	pending          uint64 // lines in w not yet flushed (run's own)
 	closeErr         error
+	addrs            addrTexts // run's own
 }
 
 // CloseWait bounds how long Close waits for the output to take what is
@@ -177,7 +178,7 @@ func (t *TraceWriter) write(line *[]byte, e *Event) {
 	if t.json {
 		*line = append(e.AppendJSON((*line)[:0]), '\n')
 	} else {
-		*line = append(e.AppendTo((*line)[:0]), '\n')
+		*line = append(appendLine((*line)[:0], e, &t.addrs), '\n')
 	}
 	if _, err := t.w.Write(*line); err != nil {
 		t.err = err
