@@ -50,6 +50,9 @@ func beginCall(ctx context.Context, tr Tracer, op event.Op, fd int, role event.R
 		// A cancelled context must not keep a socket open: close skips the gate.
 		return c, nil
 	}
+	if tr.Gate == nil {
+		return c, nil // a served socket: no Call to build for a gate that is not there
+	}
 	if err := tr.Gate.Wait(ctx, Call{ID: c.id, Actor: tr.Actor, Role: role, Op: op, Text: text, FD: fd, Args: args}); err != nil {
 		return c, err
 	}
