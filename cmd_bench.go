@@ -52,7 +52,7 @@ func newBenchCmd() *cobra.Command {
 	fl.BoolVar(&f.reconnect, "reconnect", false, "a new connection for every request, as the seeds' clients do")
 	fl.BoolVar(&f.sequential, "sequential", false, "own server: serve one client at a time (listen(1)), as the seeds do")
 	fl.BoolVar(&f.bare, "bare", false, "own server: a bare net-package echo server instead of socklab's")
-	fl.StringVar(&f.traceFile, "trace-file", "", "own server: write its trace lines to this file")
+	fl.StringVar(&f.traceFile, "trace-file", "", "own server: write its trace lines to this file (its TCP states read as socklab serve reads them: paced after sends and recvs)")
 	fl.BoolVar(&f.compare, "compare", false, "compare socklab's servers with a bare net echo server (1 and --clients clients)")
 	return cmd
 }

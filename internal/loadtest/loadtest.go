@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/socklab/socklab/internal/output"
+	"github.com/socklab/socklab/internal/serve"
 	"github.com/socklab/socklab/netlab/bench"
 	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/service"
@@ -137,6 +138,9 @@ func startServer(ctx context.Context, load bench.Config, own Own) (netip.AddrPor
 			return netip.AddrPort{}, nil, err
 		}
 		cfg.Tracer = sock.NewSequencer(tr.TraceWriter).Tracer("server", event.RoleServer)
+		// As socklab serve's trace and --compare's "trace to file" do.
+		cfg.Tracer.StatePace = sock.ServeStatePace
+		cfg.Tracer.Note(serve.PaceText)
 	}
 	srv, err := bench.StartServer(ctx, cfg)
 	if err != nil {

@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/internal/serve"
 	"github.com/socklab/socklab/netlab/bench"
 	"github.com/socklab/socklab/netlab/service"
+	"github.com/socklab/socklab/netlab/sock"
 )
 
 // TestOwnTracedServer: with no address, Run starts socklab's server, here
@@ -30,6 +32,24 @@ func TestOwnTracedServer(t *testing.T) {
 	trace, err := os.ReadFile(path)
 	if err != nil || !strings.Contains(string(trace), "accept") || !strings.Contains(string(trace), "server") {
 		t.Errorf("trace file (%v):\n%.500s", err, trace)
+	}
+	// Its states are read as socklab serve's are, and the trace says so:
+	// 200 ms of round trips is far beyond a connection's burst of reads.
+	lines := strings.Split(string(trace), "\n")
+	if !strings.Contains(lines[0], serve.PaceText) {
+		t.Errorf("first trace line %q, want the pace note", lines[0])
+	}
+	var data, stated int
+	for _, l := range lines {
+		if strings.Contains(l, " send(") && strings.Contains(l, ") = 16 ") {
+			data++
+			if strings.HasSuffix(l, " ESTABLISHED") {
+				stated++
+			}
+		}
+	}
+	if data <= 2*sock.StatePaceBurst || stated >= data {
+		t.Errorf("%d of %d sends of 16 bytes have a state; want some without", stated, data)
 	}
 }
 

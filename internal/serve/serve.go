@@ -31,8 +31,12 @@ type Config struct {
 
 // PaceNote heads a trace whose state reads are paced, so that a line
 // without a state is read as "not asked", never as "no state".
-var PaceNote = fmt.Sprintf("the TCP state is read after every call, but after a connection's sends and recvs at most %d times a second "+
-	"(bursts of %d): a line without a state was not read (--every-state reads them all)", time.Second/sock.ServeStatePace, sock.StatePaceBurst)
+var PaceNote = PaceText + " (--every-state reads them all)"
+
+// PaceText says how a paced trace reads states; socklab bench's own traced
+// server, which paces them as serve does, heads its trace with it.
+var PaceText = fmt.Sprintf("the TCP state is read after every call, but after a connection's sends and recvs at most %d times a second "+
+	"(bursts of %d): a line without a state was not read", time.Second/sock.ServeStatePace, sock.StatePaceBurst)
 
 // Run listens, writes "listening on ADDR (…)" to stdout (and a warning on
 // stderr when the address is reachable from other machines), then serves
