@@ -255,8 +255,14 @@ func TestE2ETUIBadLessonFileSaysWhere(t *testing.T) {
 	dir := t.TempDir()
 	src := "# Bad\n\n## S\n\n```lab\nserver.socket tcp\nclient.socket tcp\nconn = server.accept\n\nconn.recv 9223372036854775807\n```\n"
 	os.WriteFile(filepath.Join(dir, "01-bad.md"), []byte(src), 0o644)
-	for _, args := range [][]string{{"--lessons", dir, "--pane", "lessons"}, {"lesson", "15", "--lessons", dir}} {
-		s := startTUI(t, 120, 30, args...)
+	// Both started first, then waited for: each its own tmux server.
+	var ss []tmuxSession
+	all := [][]string{{"--lessons", dir, "--pane", "lessons"}, {"lesson", "15", "--lessons", dir}}
+	for _, args := range all {
+		ss = append(ss, startTUI(t, 120, 30, args...))
+	}
+	for i, args := range all {
+		s := ss[i]
 		if code := s.exitCode(); code != "1" {
 			t.Fatalf("%v: exit code %s, want 1", args, code)
 		}

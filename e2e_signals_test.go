@@ -27,6 +27,7 @@ func TestE2ESignalsRestoreTerminal(t *testing.T) {
 		{syscall.SIGINT, "0"},
 	} {
 		t.Run(tc.sig.String(), func(t *testing.T) {
+			t.Parallel() // each its own socklab and tmux server
 			s := startTUI(t, 100, 30, "--pane", "echo")
 			s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
 			if on := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{alternate_on}")); on != "1" {
