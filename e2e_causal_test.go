@@ -15,7 +15,7 @@ import (
 // is drawn above the server's recv of it, which is above the server's send,
 // which is above the client's recv.
 func TestE2ELadderCauseBeforeEffectIPv6(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	// Tall enough for all 15 messages with the wire on (as root): each takes
 	// four call rows and three or four segment rows, depending on whether
 	// the kernel's ACK went alone or rode on the reply, which is timing;

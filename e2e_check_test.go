@@ -27,7 +27,7 @@ func TestE2ECheckCalcServer(t *testing.T) {
 		"python3", filepath.Join("testdata", "programs", "calc_server.py"), "0"), true)
 	cStyle := background(exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
 		"python3", filepath.Join("testdata", "programs", "calc_server_c_style.py"), "0"), true)
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	t.Run("seed", func(t *testing.T) {
 		out, err := seed()
 		if err != nil || strings.Count(string(out), "PASS  ") != 7 {
@@ -53,7 +53,7 @@ func TestE2ECheckCalcServer(t *testing.T) {
 // of a reply fails "reads the whole reply", and with socklab's wire the
 // evidence holds the RST its close sent over the unread bytes.
 func TestE2ECheckCalcClientShowsTheRST(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	// A client's limit covers its interpreter's start under ptrace, which
@@ -88,7 +88,7 @@ func TestE2ECheckCalcClientShowsTheRST(t *testing.T) {
 // output holds a fence and HTML cannot end a code block: every such line
 // stays inside one.
 func TestE2ERunFormatMarkdown(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	// The two handouts are made side by side, started here (see

@@ -209,7 +209,7 @@ func (lr *lineReader) next(what string) string {
 // ephemeral port that student's own kernel lists (ss), a student leaving,
 // and the outsider refused.
 func TestE2EClassRoom(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "tmux")
 	needTool(t, "python3")
 	needTool(t, "nc")
@@ -364,7 +364,7 @@ except ConnectionResetError:
 // the student's screen shows its own calls and port, the server drawn as
 // remote, and the echo coming back.
 func TestE2EConnectToPythonEcho(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "tmux")
 	needTool(t, "python3")
 	needTool(t, "ss")
@@ -437,7 +437,7 @@ print("closed")
 // instructor removes the hog with x, y, and the instructor's kernel (ss)
 // then lists none of its connections while the 40 stay.
 func TestE2EClassRoomHog(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "tmux")
 	needTool(t, "python3")
 	needTool(t, "ss")
@@ -556,7 +556,7 @@ sys.stdin.readline()
 // things; an exercise file of three rules marks each, the room counts
 // "1/3 done", and quitting writes the summary CSV and JSON with the same.
 func TestE2EClassExercises(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "tmux")
 	needTool(t, "python3")
 	l := newNetnsLab(t)

@@ -37,7 +37,7 @@ func exitOf(t *testing.T, bin string, args ...string) (int, string) {
 // TestE2ETraceFileReplacedAtomically: a trace file is written whole and
 // renamed over the old one; the old one stays until then.
 func TestE2ETraceFileReplacedAtomically(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	dir := t.TempDir()
 	pcap := filepath.Join(dir, "old.pcapng")
@@ -64,7 +64,7 @@ func TestE2ETraceFileReplacedAtomically(t *testing.T) {
 // SIGINT or SIGTERM with exit 1 and a line saying how many trace lines
 // were lost (it used to ignore both for good).
 func TestE2EServeBlockedStdoutEndsOnSignal(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	// The two serves run at once, each waiting out its drain of its blocked
 	// output, and the subtests then take their ends in turn. (As parallel
@@ -133,7 +133,7 @@ func blockedServeEnds(bin string, sig syscall.Signal) error {
 // (it could connect and show the reply); --any-address allows it, and
 // lessons check warns about the address.
 func TestE2EHostNetworkLessonStaysOnLoopback(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	var ip net.IP
 	addrs, _ := net.InterfaceAddrs()
@@ -195,7 +195,7 @@ func TestE2EHostNetworkLessonStaysOnLoopback(t *testing.T) {
 // exit 1, when the wire is off, and when root lacks CAP_NET_RAW (a
 // container: it wrote an empty pcap and exited 0); no file is left.
 func TestE2EPcapRefusedWithoutWire(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin, dir := buildForAnyone(t)
 	pcap := filepath.Join(dir, "out.pcapng")
 	for _, args := range [][]string{
@@ -218,7 +218,7 @@ func TestE2EPcapRefusedWithoutWire(t *testing.T) {
 // is refused (65536-byte repeats: it cost 2.3 GB) or plays (long prose).
 // Memory is the kernel's peak RSS of the process and its copy.
 func TestE2EBigLessonFileCostsLittle(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "/usr/bin/time")
 	bin := seedsBinary(t)
 	head := "# Big\n\n## S\n\n```lab\ns.socket tcp\n"
@@ -287,7 +287,7 @@ func TestE2EBigLessonFileCostsLittle(t *testing.T) {
 // naming the file and the lines lost, also when SIGINT ended serve (it
 // exited 0 with no message); the previous file stays as it was.
 func TestE2EOutputWriteErrorExits1(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	if _, err := exec.LookPath("prlimit"); err != nil {
 		t.Skip("prlimit (util-linux) not installed")
@@ -341,7 +341,7 @@ func TestE2EOutputWriteErrorExits1(t *testing.T) {
 // to IPv6 addresses from IPv4 sockets plays, each call answered by the
 // kernel's errno (it panicked: "As4 called on IPv6 address").
 func TestE2EFamilyMismatchIsAnErrno(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	dir := t.TempDir()
 	src := "# Families\n\n## S\n\n```lab\na.socket tcp\na.bind [::1]:0\nb.socket tcp\nb.connect [::1]:9\nu.socket udp\nu.sendto [::1]:9 \"x\"\n" +

@@ -17,7 +17,7 @@ import (
 // each command: one line naming the flag on stderr, exit status 1,
 // nothing started. TestBadFlagsOneLine checks every flag in this process.
 func TestE2EBadFlagsOneLine(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	for _, args := range [][]string{
 		{"serve", "echo", "--max-clients", "0"},
@@ -43,7 +43,7 @@ func TestE2EBadFlagsOneLine(t *testing.T) {
 // TestE2EBenchFailsWhenNobodyServed: bench against a port where nothing
 // listens reports the failure with exit status 1.
 func TestE2EBenchFailsWhenNobodyServed(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	out, err := exec.Command(bin, "bench", "echo", "127.0.0.1", "1", "--duration", "300ms").CombinedOutput()
 	ee, ok := err.(*exec.ExitError)
@@ -55,7 +55,7 @@ func TestE2EBenchFailsWhenNobodyServed(t *testing.T) {
 // TestE2ETUITraceFileJSON: the TUI's --trace-file F --json writes the echo
 // pane's calls as JSON lines, a typed message's send and recv among them.
 func TestE2ETUITraceFileJSON(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	out := filepath.Join(t.TempDir(), "trace.jsonl")
 	s := startTUI(t, 100, 30, "--pane", "echo", "--trace-file", out, "--json")
 	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))

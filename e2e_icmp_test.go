@@ -16,7 +16,7 @@ import (
 // datagram it quotes; tcpdump reads the same ICMP packets from the pcapng;
 // and the connected UDP socket's next recv gets the kernel's ECONNREFUSED.
 func TestE2EWireICMP(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin, dir := buildForAnyone(t)
 	if _, err := exec.LookPath("tcpdump"); err != nil {
 		if os.Getenv("CI") != "" {

@@ -15,7 +15,7 @@ import (
 // mark, then checks the progress file. It waits on the screen, never sleeps
 // for a fixed time.
 func TestE2ELesson3(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	s := startTUI(t, 100, 30, "lesson", "3")
 	// startTUI's config directory, beside its rc file.
 	cfg := filepath.Join(filepath.Dir(s.rcFile), "config")

@@ -12,16 +12,17 @@ import (
 
 	"github.com/socklab/socklab/internal/testhook"
 	"github.com/socklab/socklab/internal/testpython"
+	"github.com/socklab/socklab/internal/testrun"
 )
 
-// The end-to-end tests run side by side (parallel, e2e_order_test.go):
-// each has its own tmux server, temp dir, ports and namespaces, and they
-// spend their time waiting on a screen or a process. The flood runs beside
-// them: what it asserts (keys answered, memory bounded, exit 0) is its own
-// process's, and its load slows the others' screens no more than their
-// own 45 s waits allow (run alone first, it held every other test ~2.7 s).
-// The four on the seeds' fixed port run beside the others, one of them at
-// a time (holdSeedPort).
+// The end-to-end tests run side by side (t.Parallel): each has its own tmux
+// server, temp dir, ports and namespaces, and they spend their time waiting
+// on a screen or a process. The flood runs beside them too: what it
+// asserts (keys answered, memory bounded, exit 0) is its own process's,
+// and its load slows the others' screens no more than their own 45 s
+// waits allow (run alone first, it held every other test ~2.7 s). The
+// four on the seeds' fixed port run beside the others, one of them at a
+// time (holdSeedPort).
 
 // socklabBin is the socklab binary every end-to-end test of this package
 // runs: this test binary itself, which holds all of package main, linked as
@@ -51,9 +52,8 @@ func TestMain(m *testing.M) {
 	}
 	// These tests wait on screens and processes far more than they
 	// compute: eight at a time (at four the package took 22 s in the suite,
-	// at eight 17.5 s; at sixteen alone 13.4 s against 12 s at eight), the
-	// longest first (e2e_order_test.go).
-	turns.free = e2eSlots(8)
+	// at eight 17.5 s).
+	testrun.Parallel(8)
 	os.Exit(runTests(m))
 }
 

@@ -114,7 +114,7 @@ func runningFrom(path string) []int {
 // signal, ends within 1 s and gives the terminal back (it ran on with
 // ppid 1, in the alternate screen and raw mode).
 func TestE2EKill9OuterEndsInner(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	s := startTUI(t, 100, 30, "--pane", "echo")
 	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
 	outer := s.pid()
@@ -140,7 +140,7 @@ func TestE2EKill9OuterEndsInner(t *testing.T) {
 // no SIGHUP on) ends within 1 s of its terminal going away with the tmux
 // server (it ran on for 30 minutes with its terminal deleted).
 func TestE2ELostTerminalEndsTUI(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin, dir := buildForAnyone(t)
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
@@ -206,7 +206,7 @@ func TestE2ELostTerminalEndsTUI(t *testing.T) {
 // network namespace it is in (it said "wire: on (private network)" in the
 // host's network).
 func TestE2ENoPrivateNetworkClaimedWithoutOne(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin, _ := buildForAnyone(t)
 	if _, err := exec.LookPath("unshare"); err != nil {
 		t.Skip("unshare (util-linux) not installed")
@@ -230,7 +230,7 @@ func TestE2ENoPrivateNetworkClaimedWithoutOne(t *testing.T) {
 // terminal restored and the panic said, exit 1 (it left the alternate
 // screen and raw mode, rc 2).
 func TestE2EPanicInLabGoroutineRestoresTerminal(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	// The echo pane's first client connects at once: the panic comes
 	// while the UI runs, in the server's goroutine for that connection.
 	// (The shell reads the assignment before the binary's path.)
@@ -251,7 +251,7 @@ func TestE2EPanicInLabGoroutineRestoresTerminal(t *testing.T) {
 // crashed it (recv 2^63-1: a makeslice panic, the terminal left raw) says
 // the file and line and leaves the terminal as it was, exit 1.
 func TestE2ETUIBadLessonFileSaysWhere(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	dir := t.TempDir()
 	src := "# Bad\n\n## S\n\n```lab\nserver.socket tcp\nclient.socket tcp\nconn = server.accept\n\nconn.recv 9223372036854775807\n```\n"
 	os.WriteFile(filepath.Join(dir, "01-bad.md"), []byte(src), 0o644)
@@ -279,7 +279,7 @@ func TestE2ETUIBadLessonFileSaysWhere(t *testing.T) {
 // TestE2EKill9TraceEndsCopy: kill -9 of socklab trace ends its copy in
 // the private network too (it played on, with ppid 1).
 func TestE2EKill9TraceEndsCopy(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	dir := t.TempDir()
 	src := "# Long\n\n## S\n\n```lab\ns.socket tcp\ns.idle 1m\n```\n"
@@ -307,7 +307,7 @@ func TestE2EKill9TraceEndsCopy(t *testing.T) {
 // written (the file size limit, as a full disk) says so when it quits, and exits
 // 1 (the error was ignored, exit 0); no partial file is left.
 func TestE2ETUITraceWriteErrorExits1(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	prlimit, err := exec.LookPath("prlimit")
 	if err != nil {

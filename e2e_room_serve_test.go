@@ -17,7 +17,7 @@ import (
 // --per-student connections, the next is told why, and another address is
 // still served.
 func TestE2EServePerStudent(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	port, _ := startServe(t, "calc", "127.0.0.1", "0", "--quiet", "--per-student", "3")
 	addr := "127.0.0.1:" + port
 	for i := range 3 {

@@ -17,7 +17,7 @@ import (
 // real fds and ports, and the segments between them are linked to the
 // program's calls.
 func TestE2ERunPythonEchoServer(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	pcap := filepath.Join(t.TempDir(), "run.pcapng")
@@ -95,7 +95,7 @@ func TestE2ERunPythonEchoServer(t *testing.T) {
 // TestE2ECheckJSONExitStatus: one JSON object per check, and the exit
 // status is the number of failed checks.
 func TestE2ECheckJSONExitStatus(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	cmd := exec.Command(bin, "check", "echo-server", "--json", "--limit", "5s", "--",
@@ -133,7 +133,7 @@ func TestE2ECheckJSONExitStatus(t *testing.T) {
 // before it enters the kernel), runs it with s, shows its exit status,
 // and q ends socklab.
 func TestE2ERunTUIStepsTheProgram(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	server, err := filepath.Abs(filepath.Join("testdata", "programs", "echo_server.py"))
 	if err != nil {
@@ -231,7 +231,7 @@ func TestE2ERunSeedServerAndClient(t *testing.T) {
 // programs on one ladder, the client's calls named, both outputs below,
 // and says the end only once both have ended.
 func TestE2ERunTUITwoPrograms(t *testing.T) {
-	parallel(t) // see e2e_main_test.go; the server's port is the kernel's choice
+	t.Parallel() // see e2e_main_test.go; the server's port is the kernel's choice
 	needTool(t, "python3")
 	dir, err := filepath.Abs(filepath.Join("testdata", "programs"))
 	if err != nil {
@@ -252,7 +252,7 @@ func TestE2ERunTUITwoPrograms(t *testing.T) {
 // says so with the reason and still runs the program, showing the wire
 // only; nothing of the program's calls is guessed.
 func TestE2ERunWhereTracingIsRefused(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	needTool(t, "strace")
 	bin := seedsBinary(t)

@@ -83,12 +83,9 @@ var seedPort sync.Mutex
 // holdSeedPort makes t a parallel test that holds the seeds' port until
 // everything it started has stopped (its cleanups run first).
 func holdSeedPort(t *testing.T) {
-	seq := started(t) // see e2e_main_test.go
-	// The port first, then a slot (e2e_order_test.go): a test waiting for
-	// the port holds no slot.
+	t.Parallel() // see e2e_main_test.go
 	seedPort.Lock()
 	t.Cleanup(seedPort.Unlock)
-	slot(t, seq)
 }
 
 func TestE2ESeedEchoClientAgainstServe(t *testing.T) {
@@ -123,7 +120,7 @@ func TestE2EClientAgainstSeedEchoServer(t *testing.T) {
 }
 
 func TestE2ECalcPipeAndTutorialClient(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	port, _ := startServe(t, "calc", "127.0.0.1", "0", "--quiet")
 	cmd := exec.Command(seedsBinary(t), "client", "calc", "127.0.0.1", port)
@@ -141,7 +138,7 @@ func TestE2ECalcPipeAndTutorialClient(t *testing.T) {
 
 // The trace's fds, ports and states are the kernel's: compare with ss.
 func TestE2ETraceMatchesSS(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	needTool(t, "ss")
 	port, lines := startServe(t, "calc", "127.0.0.1", "0")
@@ -195,7 +192,7 @@ sys.stdin.read()
 }
 
 func TestE2EErrorsAreOneLine(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
 	port, _ := startServe(t, "echo", "127.0.0.1", "0", "--quiet")
 	for _, c := range []struct {

@@ -17,7 +17,7 @@ import (
 // the terminal leaves the alternate screen, and typed text is echoed again
 // (canonical mode and echo restored).
 func TestE2ESignalsRestoreTerminal(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	cases := []struct {
 		sig  syscall.Signal
 		code string

@@ -218,7 +218,7 @@ func startTUIBinary(t *testing.T, bin string, cols, rows int, args ...string) tm
 }
 
 func TestE2ETUICalculator(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	// The host's network: ss, run outside, must see the listener.
 	s := startTUI(t, 100, 30, "--pane", "echo", "--host-network")
 	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
@@ -270,7 +270,7 @@ func TestE2ETUICalculator(t *testing.T) {
 // the tab bar's keys work: 3 lands on the calculator and 2 on echo (each
 // proven by the hint its own field shows once i takes it).
 func TestE2EFirstScreenKeys(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	s := startTUI(t, 100, 30, "--pane", "echo")
 	s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
 	s.keys("3")

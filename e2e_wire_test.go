@@ -83,7 +83,7 @@ func lineIndex(lines []string, from int, re string) int {
 // after the connect that sent the SYN and before the accept; lesson 9's
 // shows close's FIN and the peer's ACK; lesson 10's unread-data close a RST.
 func TestE2EWireUnprivileged(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin, _ := buildForAnyone(t)
 	// The three lessons play side by side (each in its own private
 	// network) and are then read in turn: they wait on the kernel's
@@ -122,7 +122,7 @@ func TestE2EWireUnprivileged(t *testing.T) {
 // TestE2EWirePcap: the pcapng socklab writes is read back by tcpdump with
 // the same flags, ports and lengths as the trace printed.
 func TestE2EWirePcap(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin, dir := buildForAnyone(t)
 	if _, err := exec.LookPath("tcpdump"); err != nil {
 		if os.Getenv("CI") != "" {
@@ -169,7 +169,7 @@ func TestE2EWirePcap(t *testing.T) {
 // segment, and still plays the lesson; the predictions that need the wire
 // are skipped, not failed.
 func TestE2EWireRefused(t *testing.T) {
-	parallel(t) // see e2e_main_test.go
+	t.Parallel() // see e2e_main_test.go
 	bin, _ := buildForAnyone(t)
 	check := func(t *testing.T, out, why string) {
 		t.Helper()
