@@ -15,16 +15,19 @@ import (
 // seed's server (exit status 0) and fails a C-style one, naming the
 // answers that are not Python's, with exit status = failed checks.
 func TestE2ECheckCalcServer(t *testing.T) {
-	t.Parallel() // see e2e_main_test.go
 	needTool(t, "python3")
 	bin := seedsBinary(t)
 	// The two programs are checked side by side, each on its own port,
 	// started here: as parallel subtests they waited for a slot behind
-	// every other test and ended the package ~3 s after the rest.
+	// every other test and ended the package ~3 s after the rest. They
+	// start before t.Parallel, when the package starts: most of their
+	// time is the check's wait (half its limit) on a sequential server,
+	// and started late they held the package's end ~2.5 s.
 	seed := background(exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
 		"python3", filepath.Join("testdata", "programs", "calc_server.py"), "0"), true)
 	cStyle := background(exec.Command(bin, "check", "calc-server", "--limit", "5s", "--",
 		"python3", filepath.Join("testdata", "programs", "calc_server_c_style.py"), "0"), true)
+	t.Parallel() // see e2e_main_test.go
 	t.Run("seed", func(t *testing.T) {
 		out, err := seed()
 		if err != nil || strings.Count(string(out), "PASS  ") != 7 {

@@ -22,10 +22,16 @@ import (
 // one veth into the bridge. Nothing is added to the test machine's own
 // namespace, and every namespace is deleted when the test ends (deleting
 // a namespace deletes its veth ends).
+//
+// It asks ip(8) for a batch of changes per namespace (ip -batch) and ss(8)
+// for a namespace's sockets by name (ss -N): a host took 5 ip processes
+// plus one per address (the hog's room, 45), each look of ss two (ip netns
+// exec, then ss); the package ran 137 ip processes, now 46.
 type netnsLab struct {
 	t      *testing.T
 	prefix string
-	bridge string // the switch namespace
+	bridge string   // the switch namespace
+	names  []string // every namespace made, deleted when the test ends
 	hosts  int
 }
 
@@ -46,15 +52,25 @@ func newNetnsLab(t *testing.T) *netnsLab {
 	if out, err := exec.Command("ip", "netns", "add", l.bridge).CombinedOutput(); err != nil {
 		t.Skipf("this machine refuses network namespaces (ip netns add: %v: %s)", err, out)
 	}
-	t.Cleanup(func() { l.del(l.bridge) })
-	l.ip("-n", l.bridge, "link", "add", "br0", "type", "bridge")
-	l.ip("-n", l.bridge, "link", "set", "br0", "up")
+	l.names = append(l.names, l.bridge)
+	// One cleanup for every namespace, the hosts' and the switch's: it runs
+	// after the test's later cleanups (its programs and tmux servers).
+	t.Cleanup(l.delAll)
+	l.batch(l.bridge, "link add br0 type bridge", "link set br0 up")
 	return l
 }
 
-func (l *netnsLab) del(ns string) {
-	// Processes still inside keep it alive until they end; the name goes now.
-	_ = exec.Command("ip", "netns", "del", ns).Run()
+// delAll deletes every namespace the lab made, in one ip process (-force:
+// a failure does not stop the others). Processes still inside keep a
+// namespace alive until they end; the names go now.
+func (l *netnsLab) delAll() {
+	var b strings.Builder
+	for _, ns := range l.names {
+		b.WriteString("netns del " + ns + "\n")
+	}
+	cmd := exec.Command("ip", "-force", "-batch", "-")
+	cmd.Stdin = strings.NewReader(b.String())
+	_ = cmd.Run()
 }
 
 func (l *netnsLab) ip(args ...string) {
@@ -64,22 +80,32 @@ func (l *netnsLab) ip(args ...string) {
 	}
 }
 
+// batch runs ip's commands (one a line, as typed after "ip") inside ns,
+// in one ip process; the first that fails fails the test.
+func (l *netnsLab) batch(ns string, cmds ...string) {
+	l.t.Helper()
+	cmd := exec.Command("ip", "-n", ns, "-batch", "-")
+	cmd.Stdin = strings.NewReader(strings.Join(cmds, "\n") + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		l.t.Fatalf("ip -n %s -batch:\n%s\n%v: %s", ns, strings.Join(cmds, "\n"), err, out)
+	}
+}
+
 // host makes a namespace named after role with eth0 in the bridge and the
 // given addresses (CIDR), loopback up; it returns the namespace's name.
 func (l *netnsLab) host(role string, cidrs ...string) string {
 	l.t.Helper()
 	ns := l.prefix + "-" + role
 	l.ip("netns", "add", ns)
-	l.t.Cleanup(func() { l.del(ns) })
+	l.names = append(l.names, ns)
 	l.hosts++
 	port := "p" + strconv.Itoa(l.hosts)
-	l.ip("-n", l.bridge, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns)
-	l.ip("-n", l.bridge, "link", "set", port, "master", "br0", "up")
-	l.ip("-n", ns, "link", "set", "lo", "up")
+	l.batch(l.bridge, "link add "+port+" type veth peer name eth0 netns "+ns, "link set "+port+" master br0 up")
+	cmds := []string{"link set lo up"}
 	for _, c := range cidrs {
-		l.ip("-n", ns, "addr", "add", c, "dev", "eth0")
+		cmds = append(cmds, "addr add "+c+" dev eth0")
 	}
-	l.ip("-n", ns, "link", "set", "eth0", "up")
+	l.batch(ns, append(cmds, "link set eth0 up")...)
 	return ns
 }
 
@@ -92,7 +118,7 @@ func (l *netnsLab) cmd(ns string, args ...string) *exec.Cmd {
 // "local peer" pairs.
 func (l *netnsLab) tcpPeers(ns string) [][2]string {
 	l.t.Helper()
-	out, err := l.cmd(ns, "ss", "-tnH", "state", "established").Output()
+	out, err := exec.Command("ss", "-N", ns, "-tnH", "state", "established").Output()
 	if err != nil {
 		l.t.Fatalf("ss in %s: %v", ns, err)
 	}
@@ -132,11 +158,13 @@ func tmuxIn(t *testing.T, l *netnsLab, sock, name, ns string, cols, rows int, ar
 	s.ctl = tmuxCtlFor(t, sock)
 	// In the test's own directory: class writes its session summary to
 	// the working directory on quit, which must not be the source tree.
-	cmd := "cd " + dir + " && ip netns exec " + ns + " env TERM=xterm-256color XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " " + seedsBinary(t)
+	// ip netns exec passes its environment on.
+	cmd := "cd " + dir + " && TERM=xterm-256color XDG_CONFIG_HOME=" + filepath.Join(dir, "config") + " ip netns exec " + ns + " " + seedsBinary(t)
 	for _, a := range args {
 		cmd += " '" + a + "'"
 	}
-	cmd += "; echo $? > " + s.rcFile + "; sleep 30"
+	// The pane's shell is tmux's default shell: a POSIX read, no -t.
+	cmd += "; echo $? > " + s.rcFile + "; read x <> " + holdFifo(t, dir)
 	s.tmux("new-session", "-d", "-s", name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), cmd)
 	s.tmux("pipe-pane", "-o", "-t", name, "cat >> "+s.outFile)
 	return s

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -65,46 +66,65 @@ func TestE2ETraceFileReplacedAtomically(t *testing.T) {
 func TestE2EServeBlockedStdoutEndsOnSignal(t *testing.T) {
 	t.Parallel() // see e2e_main_test.go
 	bin := seedsBinary(t)
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	// The two serves run at once, each waiting out its drain of its blocked
+	// output, and the subtests then take their ends in turn. (As parallel
+	// subtests they waited for a slot behind every other test of the
+	// package, and ended it.)
+	sigs := []syscall.Signal{syscall.SIGINT, syscall.SIGTERM}
+	ends := make([]chan error, len(sigs))
+	for i, sig := range sigs {
+		ends[i] = make(chan error, 1)
+		go func() { ends[i] <- blockedServeEnds(bin, sig) }()
+	}
+	for i, sig := range sigs {
 		t.Run(sig.String(), func(t *testing.T) {
-			t.Parallel() // each waits out serve's drain of its blocked output
-			cmd := exec.Command(bin, "serve", "echo", "--addr", "127.0.0.1:0")
-			stdout, _ := cmd.StdoutPipe()
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
+			if err := <-ends[i]; err != nil {
 				t.Fatal(err)
 			}
-			defer cmd.Process.Kill()
-			r := bufio.NewReader(stdout)
-			line, _ := r.ReadString('\n')
-			m := regexp.MustCompile(`listening on (\S+)`).FindStringSubmatch(line)
-			if m == nil {
-				t.Fatalf("first line %q", line)
-			}
-			// Nobody reads stdout from here on: traffic until the pipe is full.
-			for i := 0; i < 400; i++ {
-				c, err := net.Dial("tcp", m[1])
-				if err != nil {
-					t.Fatal(err)
-				}
-				fmt.Fprint(c, strings.Repeat("x", 200))
-				c.Read(make([]byte, 256))
-				c.Close()
-			}
-			done := make(chan error, 1)
-			cmd.Process.Signal(sig)
-			go func() { done <- cmd.Wait() }()
-			select {
-			case err := <-done:
-				ee, _ := err.(*exec.ExitError)
-				if ee == nil || ee.ExitCode() != 1 || !regexp.MustCompile(`\d+ trace lines lost`).MatchString(stderr.String()) {
-					t.Fatalf("exit %v, stderr %q; want 1 and \"N trace lines lost\"", err, stderr.String())
-				}
-			case <-time.After(2 * time.Second):
-				t.Fatalf("serve did not end within 2 s of %s with its output blocked", sig)
-			}
 		})
+	}
+}
+
+// blockedServeEnds starts socklab serve, makes traffic until its standard
+// output (which nobody reads) is full, sends sig and says what was wrong
+// with how serve ended, if anything.
+func blockedServeEnds(bin string, sig syscall.Signal) error {
+	cmd := exec.Command(bin, "serve", "echo", "--addr", "127.0.0.1:0")
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer cmd.Process.Kill()
+	r := bufio.NewReader(stdout)
+	line, _ := r.ReadString('\n')
+	m := regexp.MustCompile(`listening on (\S+)`).FindStringSubmatch(line)
+	if m == nil {
+		return fmt.Errorf("first line %q", line)
+	}
+	// Nobody reads stdout from here on: traffic until the pipe is full.
+	for i := 0; i < 400; i++ {
+		c, err := net.Dial("tcp", m[1])
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(c, strings.Repeat("x", 200))
+		c.Read(make([]byte, 256))
+		c.Close()
+	}
+	done := make(chan error, 1)
+	cmd.Process.Signal(sig)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		ee, _ := err.(*exec.ExitError)
+		if ee == nil || ee.ExitCode() != 1 || !regexp.MustCompile(`\d+ trace lines lost`).MatchString(stderr.String()) {
+			return fmt.Errorf("exit %v, stderr %q; want 1 and \"N trace lines lost\"", err, stderr.String())
+		}
+		return nil
+	case <-time.After(2 * time.Second):
+		return fmt.Errorf("serve did not end within 2 s of %s with its output blocked", sig)
 	}
 }
 
@@ -205,6 +225,16 @@ func TestE2EBigLessonFileCostsLittle(t *testing.T) {
 	line := "s.send \"x\"*65536\n"
 	sends := head + strings.Repeat(line, (1<<20-len(head)-8)/len(line)) + "```\n"
 	prose := "# Big\n\n" + strings.Repeat("## Step\n\n"+strings.Repeat("Words of prose that a learner reads. ", 2800)+"\n\n```lab\ns.socket tcp\n```\n\n", 10)
+	// The four commands run side by side (each peak is its own process's)
+	// and are then checked in turn.
+	type run struct {
+		name    string
+		args    []string
+		code    int
+		rssFile string
+		wait    func() ([]byte, error)
+	}
+	var runs []run
 	for _, tc := range []struct {
 		name, src string
 		code      int
@@ -214,37 +244,40 @@ func TestE2EBigLessonFileCostsLittle(t *testing.T) {
 			t.Fatalf("%s: %d bytes, want just under 1 MiB", tc.name, len(tc.src))
 		}
 		os.WriteFile(filepath.Join(dir, "01-big.md"), []byte(tc.src), 0o644)
-		for _, args := range [][]string{{"lessons", "check", dir}, {"trace", "15", "--lessons", dir}} {
+		for i, args := range [][]string{{"lessons", "check", dir}, {"trace", "15", "--lessons", dir}} {
 			// GNU time forks (a copy of its own small memory) and reports
 			// socklab's peak. The rusage of a child this test starts itself
 			// would not do: Go starts children with CLONE_VM, and the
 			// kernel records the shared memory's high-water mark (this test
 			// process's, 55 MiB under -race) as the child's at its exec.
-			rssFile := filepath.Join(dir, "rss")
+			rssFile := filepath.Join(dir, "rss"+strconv.Itoa(i))
 			cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", rssFile, bin}, args...)...)
-			out, err := cmd.CombinedOutput()
-			code := 0
-			if ee, ok := err.(*exec.ExitError); ok {
-				code = ee.ExitCode()
-			}
-			if code != tc.code {
-				t.Fatalf("%s %v: exit %d, want %d: %.300s", tc.name, args, code, tc.code, out)
-			}
-			b, err := os.ReadFile(rssFile)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var rss int // KiB
-			// The last line: time says "Command exited with non-zero
-			// status N" first when it did.
-			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-			if _, err := fmt.Sscan(lines[len(lines)-1], &rss); err != nil {
-				t.Fatalf("time -f %%M wrote %q: %v", b, err)
-			}
-			t.Logf("%s %v: peak RSS %d KiB", tc.name, args, rss)
-			if rss > 50<<10 {
-				t.Errorf("%s %v: peak RSS %d MiB, want at most 50", tc.name, args, rss>>10)
-			}
+			runs = append(runs, run{tc.name, args, tc.code, rssFile, background(cmd, true)})
+		}
+	}
+	for _, r := range runs {
+		out, err := r.wait()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if code != r.code {
+			t.Fatalf("%s %v: exit %d, want %d: %.300s", r.name, r.args, code, r.code, out)
+		}
+		b, err := os.ReadFile(r.rssFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rss int // KiB
+		// The last line: time says "Command exited with non-zero
+		// status N" first when it did.
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		if _, err := fmt.Sscan(lines[len(lines)-1], &rss); err != nil {
+			t.Fatalf("time -f %%M wrote %q: %v", b, err)
+		}
+		t.Logf("%s %v: peak RSS %d KiB", r.name, r.args, rss)
+		if rss > 50<<10 {
+			t.Errorf("%s %v: peak RSS %d MiB, want at most 50", r.name, r.args, rss>>10)
 		}
 	}
 }

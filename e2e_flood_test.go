@@ -44,6 +44,7 @@ const (
 // pointing clients at it) while a person uses the keys: the screen must
 // keep answering keys, memory must stay bounded, and q must still exit 0.
 func TestE2EFlood(t *testing.T) {
+	t.Parallel() // see e2e_main_test.go
 	// The host's network, so the flood can come from outside; as root the
 	// wire is on there too, so capture runs under the flood.
 	s := startTUI(t, 100, 30, "--pane", "echo", "--host-network")

@@ -17,10 +17,12 @@ import (
 
 // The end-to-end tests run side by side (t.Parallel): each has its own tmux
 // server, temp dir, ports and namespaces, and they spend their time waiting
-// on a screen or a process. The flood runs first, alone, without
-// t.Parallel: the load it makes would slow the others' screens. The four
-// on the seeds' fixed port run beside the others, one of them at a time
-// (holdSeedPort).
+// on a screen or a process. The flood runs beside them too: what it
+// asserts (keys answered, memory bounded, exit 0) is its own process's,
+// and its load slows the others' screens no more than their own 45 s
+// waits allow (run alone first, it held every other test ~2.7 s). The
+// four on the seeds' fixed port run beside the others, one of them at a
+// time (holdSeedPort).
 
 // socklabBin is the socklab binary every end-to-end test of this package
 // runs: this test binary itself, which holds all of package main, linked as

@@ -37,20 +37,76 @@ func gone(pid int, limit time.Duration) bool {
 // childOf is the one process whose parent is pid (socklab's copy).
 func childOf(t *testing.T, pid int) int {
 	t.Helper()
-	var out []byte
+	var kids []int
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		out, _ = exec.Command("pgrep", "-P", strconv.Itoa(pid)).Output() // the copy runs /proc/self/exe: its name is "exe"
-		if len(out) > 0 || time.Now().After(deadline) {
+		kids = childrenOf(pid, "") // the copy runs /proc/self/exe: its name is "exe"
+		if len(kids) > 0 || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(string(out)))
-	if err != nil {
-		t.Fatalf("no socklab child of %d: %q", pid, out)
+	if len(kids) != 1 {
+		t.Fatalf("no socklab child of %d: %v", pid, kids)
 	}
-	return n
+	return kids[0]
+}
+
+// childrenOf lists the processes whose parent is pid and, unless comm is
+// "", whose name is comm, as pgrep -P would; read from /proc in this
+// process: a pgrep is a process of its own, ~15 ms of CPU on this VM.
+func childrenOf(pid int, comm string) []int {
+	var kids []int
+	for _, p := range procs() {
+		if ppid, name, ok := procStat(p); ok && ppid == pid && (comm == "" || name == comm) {
+			kids = append(kids, p)
+		}
+	}
+	return kids
+}
+
+// procs lists the process ids in /proc.
+func procs() []int {
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		if n, err := strconv.Atoi(e.Name()); err == nil {
+			pids = append(pids, n)
+		}
+	}
+	return pids
+}
+
+// procStat reads pid's parent and name from /proc/PID/stat.
+func procStat(pid int) (ppid int, comm string, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, "", false
+	}
+	s := string(b)
+	i, j := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if i < 0 || j < i {
+		return 0, "", false
+	}
+	f := strings.Fields(s[j+1:]) // state, ppid, …
+	if len(f) < 2 {
+		return 0, "", false
+	}
+	ppid, err = strconv.Atoi(f[1])
+	return ppid, s[i+1 : j], err == nil
+}
+
+// runningFrom lists the processes whose command line starts with path
+// (pgrep -f "^path").
+func runningFrom(path string) []int {
+	var pids []int
+	for _, p := range procs() {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(p) + "/cmdline")
+		if err == nil && strings.HasPrefix(strings.ReplaceAll(string(b), "\x00", " "), path) {
+			pids = append(pids, p)
+		}
+	}
+	return pids
 }
 
 // TestE2EKill9OuterEndsInner: kill -9 of socklab leaves no copy drawing
@@ -96,22 +152,20 @@ func TestE2ELostTerminalEndsTUI(t *testing.T) {
 	// The shell ignores the hang-up so that it lives to record the exit code.
 	rcFile := filepath.Join(dir, "rc")
 	run := "su nobody -s /bin/sh -c 'trap \"\" HUP; TERM=xterm-256color HOME=" + dir + " XDG_CONFIG_HOME=" + dir + "/config " + bin + " --pane echo; echo $? > " + rcFile + "'"
-	if out, err := exec.Command("tmux", "-S", sock, "new-session", "-d", "-s", "edges-su", "-x", "100", "-y", "30", run).CombinedOutput(); err != nil {
+	// Its commands through the server's control client (tmuxCtlFor), whose
+	// cleanup also kills the server; the kill that ends the terminal below
+	// is a tmux process of its own, as a user's would be.
+	ctl := tmuxCtlFor(t, sock)
+	if out, err := ctl.run("new-session", "-d", "-s", "edges-su", "-x", "100", "-y", "30", run); err != nil {
 		t.Fatalf("tmux: %v %s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
 	// Every process running this test's own binary (its path is unique).
 	var pids []int
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		scr, _ := exec.Command("tmux", "-S", sock, "capture-pane", "-p", "-t", "edges-su").Output()
-		out, _ := exec.Command("pgrep", "-f", "^"+bin).Output()
-		pids = pids[:0]
-		for _, f := range strings.Fields(string(out)) {
-			n, _ := strconv.Atoi(f)
-			pids = append(pids, n)
-		}
-		if regexp.MustCompile(`server 127\.0\.0\.1:\d+`).Match(scr) && len(pids) > 0 {
+		scr, _ := ctl.run("capture-pane", "-p", "-t", "edges-su")
+		pids = runningFrom(bin)
+		if regexp.MustCompile(`server 127\.0\.0\.1:\d+`).MatchString(scr) && len(pids) > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -201,8 +255,14 @@ func TestE2ETUIBadLessonFileSaysWhere(t *testing.T) {
 	dir := t.TempDir()
 	src := "# Bad\n\n## S\n\n```lab\nserver.socket tcp\nclient.socket tcp\nconn = server.accept\n\nconn.recv 9223372036854775807\n```\n"
 	os.WriteFile(filepath.Join(dir, "01-bad.md"), []byte(src), 0o644)
-	for _, args := range [][]string{{"--lessons", dir, "--pane", "lessons"}, {"lesson", "15", "--lessons", dir}} {
-		s := startTUI(t, 120, 30, args...)
+	// Both started first, then waited for: each its own tmux server.
+	var ss []tmuxSession
+	all := [][]string{{"--lessons", dir, "--pane", "lessons"}, {"lesson", "15", "--lessons", dir}}
+	for _, args := range all {
+		ss = append(ss, startTUI(t, 120, 30, args...))
+	}
+	for i, args := range all {
+		s := ss[i]
 		if code := s.exitCode(); code != "1" {
 			t.Fatalf("%v: exit code %s, want 1", args, code)
 		}

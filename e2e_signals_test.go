@@ -18,16 +18,25 @@ import (
 // (canonical mode and echo restored).
 func TestE2ESignalsRestoreTerminal(t *testing.T) {
 	t.Parallel() // see e2e_main_test.go
-	for _, tc := range []struct {
+	cases := []struct {
 		sig  syscall.Signal
 		code string
 	}{
 		{syscall.SIGHUP, "129"},
 		{syscall.SIGTERM, "0"},
 		{syscall.SIGINT, "0"},
-	} {
+	}
+	// The three socklabs start at once, each in its own tmux server, and
+	// the subtests then take them in turn. (Parallel subtests would wait
+	// for a slot behind every other test of the package, and end it.)
+	var ss []tmuxSession
+	for range cases {
+		ss = append(ss, startTUI(t, 100, 30, "--pane", "echo"))
+	}
+	for i, tc := range cases {
 		t.Run(tc.sig.String(), func(t *testing.T) {
-			s := startTUI(t, 100, 30, "--pane", "echo")
+			s := ss[i]
+			s.t = t
 			s.waitFor(regexp.MustCompile(`server 127\.0\.0\.1:\d+`))
 			if on := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{alternate_on}")); on != "1" {
 				t.Fatalf("alternate screen not on while running: %q", on)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,9 +20,9 @@ import (
 // process of its own costs ~10 ms of CPU on this 2-core VM (loading,
 // connecting), and the e2e tests ran some 500 of them per suite.
 //
-// The client sits in a session of its own (_ctl, running sleep), so the
-// sessions the tests draw in have no client attached and keep the size
-// they were made with.
+// The client sits in a session of its own (_ctl, a shell waiting on a
+// FIFO: holdFifo), so the sessions the tests draw in have no client
+// attached and keep the size they were made with.
 type tmuxCtl struct {
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -45,7 +46,9 @@ func tmuxCtlFor(t *testing.T, sock string) *tmuxCtl {
 	if c := ctls[sock]; c != nil {
 		return c
 	}
-	cmd := exec.Command("tmux", "-S", sock, "-C", "new-session", "-s", "_ctl", "-x", "20", "-y", "5", "sleep 3600")
+	// The session's shell is tmux's default shell: a POSIX read, no -t;
+	// the kill-server below ends it.
+	cmd := exec.Command("tmux", "-S", sock, "-C", "new-session", "-s", "_ctl", "-x", "20", "-y", "5", "read x <> "+holdFifo(t, filepath.Dir(sock)))
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

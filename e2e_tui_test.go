@@ -3,12 +3,15 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -104,6 +107,19 @@ func (s tmuxSession) until(what string, joined bool, ok func(screen string) bool
 	}
 }
 
+// holdFifo is a FIFO in dir that a shell reads to wait, instead of
+// running sleep: read on a FIFO it opened for reading and writing never
+// sees data nor an end. (A sleep process cost ~11 ms of CPU on this VM,
+// and the suite ran one per tmux server and one per session.)
+func holdFifo(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "hold")
+	if err := syscall.Mkfifo(p, 0o600); err != nil && !errors.Is(err, fs.ErrExist) {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func fileSize(path string) int64 {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -134,13 +150,15 @@ func (s tmuxSession) clientReady() {
 // pane's process is the shell that records its exit code).
 func (s tmuxSession) pid() int {
 	s.t.Helper()
-	shell := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{pane_pid}"))
-	out, err := exec.Command("pgrep", "-P", shell, "-x", "socklab").Output()
-	pid, err2 := strconv.Atoi(strings.TrimSpace(string(out)))
-	if err != nil || err2 != nil {
-		s.t.Fatalf("no socklab process under shell %s: %v %s", shell, err, out)
+	shell, err := strconv.Atoi(strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{pane_pid}")))
+	if err != nil {
+		s.t.Fatal(err)
 	}
-	return pid
+	pids := childrenOf(shell, "socklab")
+	if len(pids) != 1 {
+		s.t.Fatalf("no socklab process under shell %d: %v", shell, pids)
+	}
+	return pids[0]
 }
 
 // waitExit waits for the binary to end and fails unless it exited 0.
@@ -192,7 +210,7 @@ func startTUIBinary(t *testing.T, bin string, cols, rows int, args ...string) tm
 	// prints on SIGQUIT (stacks) land in the alternate screen otherwise.
 	// The group's redirection makes tee the shell's child, not socklab's.
 	s.stderrFile = filepath.Join(dir, "stderr")
-	cmd += "; echo $? > " + s.rcFile + "; } 2> >(tee " + s.stderrFile + " >&2); sleep 30"
+	cmd += "; echo $? > " + s.rcFile + "; } 2> >(tee " + s.stderrFile + " >&2); read -t 30 x <> " + holdFifo(t, dir)
 	s.outFile = filepath.Join(dir, "out")
 	s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), "bash", "-c", cmd)
 	s.tmux("pipe-pane", "-o", "-t", s.name, "cat >> "+s.outFile)
