@@ -39,7 +39,7 @@ func TestActionTableComplete(t *testing.T) {
 // blocked accept (which would never return): that is how a lesson ends a
 // blocked call.
 func TestCloseEndsBlockedCall(t *testing.T) {
-	t.Parallel() // a lab of its own, ports chosen by the kernel
+	parallel(t, rankOther) // a lab of its own, ports chosen by the kernel
 	l, err := Parse("test.md", []byte("# Close a blocked listener\n\n## Accept waits, close ends it\n\n```lab\n"+
 		"server.socket tcp\nserver.bind 127.0.0.1:0\nserver.listen 1\nconn = server.accept\nserver.close\n"+
 		"expect server.close.ok\n```\n"))
@@ -82,7 +82,7 @@ func TestSilentActionsHaveNoFields(t *testing.T) {
 // 1's result after step 2 made it return. The run updated its outcomes in
 // place, and the UI's reads raced the next step (go test -race, e2e).
 func TestStepResultIsTheStepsEnd(t *testing.T) {
-	t.Parallel() // a lab of its own, ports chosen by the kernel
+	parallel(t, rankOther) // a lab of its own, ports chosen by the kernel
 	l, err := Parse("test.md", []byte("# Snapshot\n\n## Accept waits\n\n```lab\n"+
 		"server.socket tcp\nserver.bind 127.0.0.1:0\nserver.listen 1\nconn = server.accept\n```\n\n"+
 		"## A client comes\n\n```lab\nclient.socket tcp\nclient.connect server\nconn.wait 10s\n"+

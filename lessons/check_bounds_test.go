@@ -79,7 +79,7 @@ func TestRepeatedTextNotExpandedWhenRead(t *testing.T) {
 // to an IPv6 address from an IPv4 socket gets the kernel's errno in its
 // outcome (it panicked in As4 and took the terminal with it).
 func TestFamilyMismatchPlaysAsErrno(t *testing.T) {
-	t.Parallel() // a lab of its own, ports chosen by the kernel
+	parallel(t, rankOther) // a lab of its own, ports chosen by the kernel
 	src := "# T\n\n## S\n\n```lab\n" +
 		"a.socket tcp\na.bind [::1]:0\nb.socket tcp\nb.connect [::1]:9\nu.socket udp\nu.sendto [::1]:9 \"x\"\n" +
 		"expect a.bind.errno == EAFNOSUPPORT\nexpect b.connect.failed\nexpect u.sendto.failed\n```\n"
@@ -100,7 +100,7 @@ func TestFamilyMismatchPlaysAsErrno(t *testing.T) {
 // is made on loopback (and said in a note), and another address is
 // refused before any call; lessons check warns about that address.
 func TestLoopbackConfinement(t *testing.T) {
-	t.Parallel() // a lab of its own, ports chosen by the kernel
+	parallel(t, rankOther) // a lab of its own, ports chosen by the kernel
 	src := "# T\n\n## S\n\n```lab\n" +
 		"s.serve echo 0.0.0.0:0\nb.socket tcp6\nb.bind [::]:0\nc.socket udp\nc.sendto 192.0.2.1:9 \"x\"\n" +
 		"expect s.serve.ip == \"127.0.0.1\"\nexpect b.bind.ip == \"::1\"\n```\n"

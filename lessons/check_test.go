@@ -27,7 +27,7 @@ func readmeExample(t *testing.T) string {
 }
 
 func TestCheckGoodDirAndReadmeExamplePlays(t *testing.T) {
-	t.Parallel() // a lab of its own, ports chosen by the kernel
+	parallel(t, rankOther) // a lab of its own, ports chosen by the kernel
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "01-hello.md"), []byte(readmeExample(t)), 0o644); err != nil {
 		t.Fatal(err)
