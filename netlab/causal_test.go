@@ -136,6 +136,7 @@ func TestCausalOrder(t *testing.T) {
 	const trips = 120
 	for _, addr := range []netip.AddrPort{loop4, netip.MustParseAddrPort("[::1]:0")} {
 		t.Run(addr.Addr().String(), func(t *testing.T) {
+			t.Parallel() // a lab, a server and clients of its own
 			lab := NewLab(LabConfig{History: 100})
 			defer lab.Close()
 			sub := lab.Log.Subscribe(1 << 16)
@@ -185,6 +186,7 @@ func TestCausalOrder(t *testing.T) {
 // TestCausalCheckerCatchesReorder makes sure the checker fails when an
 // effect is drawn first: a server recv before the client's send.
 func TestCausalCheckerCatchesReorder(t *testing.T) {
+	t.Parallel()
 	cl := netip.MustParseAddrPort("127.0.0.1:40001")
 	srv := netip.MustParseAddrPort("127.0.0.1:1081")
 	send := event.Event{Kind: event.KindCall, Op: event.OpSend, Role: event.RoleClient, Local: cl, Remote: srv, Result: 5}
