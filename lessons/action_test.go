@@ -13,6 +13,7 @@ import (
 // way, and a call on a socket names the system call its outcome follows
 // (the outcome would otherwise file none of its events).
 func TestActionTableComplete(t *testing.T) {
+	parallel(t, rankOther)
 	for op, spec := range actionSpecs {
 		n := 0
 		for _, set := range []bool{spec.run != nil, spec.sock != nil, spec.read != nil} {
@@ -66,6 +67,7 @@ func TestCloseEndsBlockedCall(t *testing.T) {
 // TestSilentActionsHaveNoFields: wait and idle record no call, so a rule
 // may not ask what they returned.
 func TestSilentActionsHaveNoFields(t *testing.T) {
+	parallel(t, rankOther)
 	for _, op := range []string{"wait", "idle 10ms"} {
 		name := strings.Fields(op)[0]
 		src := "# Silent\n\n## Ask a silent action\n\n```lab\nserver.socket tcp\nserver." + op + "\nexpect server." + name + ".ok\n```\n"

@@ -13,6 +13,7 @@ import (
 // TestCheckBounds: every number a lesson file gives an action has a
 // bound the parser checks, with the file and line.
 func TestCheckBounds(t *testing.T) {
+	parallel(t, rankOther)
 	lab := func(lines ...string) string {
 		return "# T\n\n## S\n\n```lab\ns.socket tcp\n" + strings.Join(lines, "\n") + "\n```\n"
 	}
@@ -50,6 +51,8 @@ func TestCheckBounds(t *testing.T) {
 // reading it costs a few MB, not the gigabytes its expansion would
 // (it was 2.3 GB). Memory is measured as bytes allocated by Parse.
 func TestRepeatedTextNotExpandedWhenRead(t *testing.T) {
+	// Not parallel: it reads the process's allocation count, and the
+	// parallel tests start only once it has ended.
 	line := "s.send \"x\"*65536\n"
 	head := "# T\n\n## S\n\n```lab\ns.socket tcp\n"
 	n := (MaxLessonFile - len(head) - 4) / len(line)
@@ -125,6 +128,9 @@ func TestLoopbackConfinement(t *testing.T) {
 // blocked call waits up to WaitLimit) is bounded by PlayLimit: past it,
 // actions fail at once instead of waiting.
 func TestPlayLimitBoundsBlockedWaits(t *testing.T) {
+	// Beside the others: the budget is what each wait was allowed (a timer
+	// that fires late gives nothing back), never the clock's reading.
+	parallel(t, rankOther)
 	src := "# T\n\n## S\n\n```lab\ns.socket tcp\ns.bind 127.0.0.1:0\ns.listen 1\nc.socket tcp\nc.connect s\n" +
 		"c.recv 10\n" + strings.Repeat("c.recv 10\n", 8) + "```\n"
 	l, err := Parse("limit.md", []byte(src))
@@ -155,6 +161,7 @@ func TestPlayLimitBoundsBlockedWaits(t *testing.T) {
 // TestProblemsBounded: a file of bad lines gets its first problems and a
 // count, not one line per bad line.
 func TestProblemsBounded(t *testing.T) {
+	parallel(t, rankOther)
 	src := "# T\n\n## S\n\n```lab\ns.socket tcp\n" + strings.Repeat("s.frob 1\n", 5000) + "```\n"
 	_, err := Parse("bad.md", []byte(src))
 	var ps Problems

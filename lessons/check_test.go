@@ -56,6 +56,7 @@ func TestCheckGoodDirAndReadmeExamplePlays(t *testing.T) {
 }
 
 func TestCheckBrokenFiles(t *testing.T) {
+	parallel(t, rankOther)
 	cases := []struct {
 		name, src, want string
 	}{
@@ -92,6 +93,7 @@ func TestCheckBrokenFiles(t *testing.T) {
 }
 
 func TestBuiltinsParseAndAsk(t *testing.T) {
+	parallel(t, rankOther)
 	ls, err := Builtin()
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestProgressSaveResume(t *testing.T) {
+	parallel(t, rankOther)
 	path := filepath.Join(t.TempDir(), "socklab", "progress.json")
 	p, err := LoadProgress(path)
 	if err != nil || len(p.Lessons) != 0 {
