@@ -33,9 +33,10 @@ func TestClassThousandClients(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test; -short skips it")
 	}
-	// It reads the live heap: in a process of its own (beside the other
-	// tests, in parallel), so the heap it bounds is this test's alone.
-	if testrun.Alone(t) {
+	// It reads the live heap: in a process of its own, so the heap it
+	// bounds is this test's alone; started at once, beside the other tests
+	// (it is the package's longest).
+	if testrun.AloneAtOnce(t) {
 		return
 	}
 	n := 1000
