@@ -13,6 +13,7 @@ import (
 // way, and a call on a socket names the system call its outcome follows
 // (the outcome would otherwise file none of its events).
 func TestActionTableComplete(t *testing.T) {
+	parallel(t, rankOther)
 	for op, spec := range actionSpecs {
 		n := 0
 		for _, set := range []bool{spec.run != nil, spec.sock != nil, spec.read != nil} {
@@ -39,7 +40,7 @@ func TestActionTableComplete(t *testing.T) {
 // blocked accept (which would never return): that is how a lesson ends a
 // blocked call.
 func TestCloseEndsBlockedCall(t *testing.T) {
-	t.Parallel() // a lab of its own, ports chosen by the kernel
+	parallel(t, rankOther) // a lab of its own, ports chosen by the kernel
 	l, err := Parse("test.md", []byte("# Close a blocked listener\n\n## Accept waits, close ends it\n\n```lab\n"+
 		"server.socket tcp\nserver.bind 127.0.0.1:0\nserver.listen 1\nconn = server.accept\nserver.close\n"+
 		"expect server.close.ok\n```\n"))
@@ -66,6 +67,7 @@ func TestCloseEndsBlockedCall(t *testing.T) {
 // TestSilentActionsHaveNoFields: wait and idle record no call, so a rule
 // may not ask what they returned.
 func TestSilentActionsHaveNoFields(t *testing.T) {
+	parallel(t, rankOther)
 	for _, op := range []string{"wait", "idle 10ms"} {
 		name := strings.Fields(op)[0]
 		src := "# Silent\n\n## Ask a silent action\n\n```lab\nserver.socket tcp\nserver." + op + "\nexpect server." + name + ".ok\n```\n"
@@ -82,7 +84,7 @@ func TestSilentActionsHaveNoFields(t *testing.T) {
 // 1's result after step 2 made it return. The run updated its outcomes in
 // place, and the UI's reads raced the next step (go test -race, e2e).
 func TestStepResultIsTheStepsEnd(t *testing.T) {
-	t.Parallel() // a lab of its own, ports chosen by the kernel
+	parallel(t, rankOther) // a lab of its own, ports chosen by the kernel
 	l, err := Parse("test.md", []byte("# Snapshot\n\n## Accept waits\n\n```lab\n"+
 		"server.socket tcp\nserver.bind 127.0.0.1:0\nserver.listen 1\nconn = server.accept\n```\n\n"+
 		"## A client comes\n\n```lab\nclient.socket tcp\nclient.connect server\nconn.wait 10s\n"+

@@ -13,6 +13,7 @@ import (
 // TestCheckBounds: every number a lesson file gives an action has a
 // bound the parser checks, with the file and line.
 func TestCheckBounds(t *testing.T) {
+	parallel(t, rankOther)
 	lab := func(lines ...string) string {
 		return "# T\n\n## S\n\n```lab\ns.socket tcp\n" + strings.Join(lines, "\n") + "\n```\n"
 	}
@@ -50,6 +51,8 @@ func TestCheckBounds(t *testing.T) {
 // reading it costs a few MB, not the gigabytes its expansion would
 // (it was 2.3 GB). Memory is measured as bytes allocated by Parse.
 func TestRepeatedTextNotExpandedWhenRead(t *testing.T) {
+	// Not parallel: it reads the process's allocation count, and the
+	// parallel tests start only once it has ended.
 	line := "s.send \"x\"*65536\n"
 	head := "# T\n\n## S\n\n```lab\ns.socket tcp\n"
 	n := (MaxLessonFile - len(head) - 4) / len(line)
@@ -79,7 +82,7 @@ func TestRepeatedTextNotExpandedWhenRead(t *testing.T) {
 // to an IPv6 address from an IPv4 socket gets the kernel's errno in its
 // outcome (it panicked in As4 and took the terminal with it).
 func TestFamilyMismatchPlaysAsErrno(t *testing.T) {
-	t.Parallel() // a lab of its own, ports chosen by the kernel
+	parallel(t, rankOther) // a lab of its own, ports chosen by the kernel
 	src := "# T\n\n## S\n\n```lab\n" +
 		"a.socket tcp\na.bind [::1]:0\nb.socket tcp\nb.connect [::1]:9\nu.socket udp\nu.sendto [::1]:9 \"x\"\n" +
 		"expect a.bind.errno == EAFNOSUPPORT\nexpect b.connect.failed\nexpect u.sendto.failed\n```\n"
@@ -100,7 +103,7 @@ func TestFamilyMismatchPlaysAsErrno(t *testing.T) {
 // is made on loopback (and said in a note), and another address is
 // refused before any call; lessons check warns about that address.
 func TestLoopbackConfinement(t *testing.T) {
-	t.Parallel() // a lab of its own, ports chosen by the kernel
+	parallel(t, rankOther) // a lab of its own, ports chosen by the kernel
 	src := "# T\n\n## S\n\n```lab\n" +
 		"s.serve echo 0.0.0.0:0\nb.socket tcp6\nb.bind [::]:0\nc.socket udp\nc.sendto 192.0.2.1:9 \"x\"\n" +
 		"expect s.serve.ip == \"127.0.0.1\"\nexpect b.bind.ip == \"::1\"\n```\n"
@@ -125,6 +128,9 @@ func TestLoopbackConfinement(t *testing.T) {
 // blocked call waits up to WaitLimit) is bounded by PlayLimit: past it,
 // actions fail at once instead of waiting.
 func TestPlayLimitBoundsBlockedWaits(t *testing.T) {
+	// Beside the others: the budget is what each wait was allowed (a timer
+	// that fires late gives nothing back), never the clock's reading.
+	parallel(t, rankOther)
 	src := "# T\n\n## S\n\n```lab\ns.socket tcp\ns.bind 127.0.0.1:0\ns.listen 1\nc.socket tcp\nc.connect s\n" +
 		"c.recv 10\n" + strings.Repeat("c.recv 10\n", 8) + "```\n"
 	l, err := Parse("limit.md", []byte(src))
@@ -155,6 +161,7 @@ func TestPlayLimitBoundsBlockedWaits(t *testing.T) {
 // TestProblemsBounded: a file of bad lines gets its first problems and a
 // count, not one line per bad line.
 func TestProblemsBounded(t *testing.T) {
+	parallel(t, rankOther)
 	src := "# T\n\n## S\n\n```lab\ns.socket tcp\n" + strings.Repeat("s.frob 1\n", 5000) + "```\n"
 	_, err := Parse("bad.md", []byte(src))
 	var ps Problems

@@ -27,7 +27,7 @@ func readmeExample(t *testing.T) string {
 }
 
 func TestCheckGoodDirAndReadmeExamplePlays(t *testing.T) {
-	t.Parallel() // a lab of its own, ports chosen by the kernel
+	parallel(t, rankOther) // a lab of its own, ports chosen by the kernel
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "01-hello.md"), []byte(readmeExample(t)), 0o644); err != nil {
 		t.Fatal(err)
@@ -56,6 +56,7 @@ func TestCheckGoodDirAndReadmeExamplePlays(t *testing.T) {
 }
 
 func TestCheckBrokenFiles(t *testing.T) {
+	parallel(t, rankOther)
 	cases := []struct {
 		name, src, want string
 	}{
@@ -92,6 +93,7 @@ func TestCheckBrokenFiles(t *testing.T) {
 }
 
 func TestBuiltinsParseAndAsk(t *testing.T) {
+	parallel(t, rankOther)
 	ls, err := Builtin()
 	if err != nil {
 		t.Fatal(err)

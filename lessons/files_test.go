@@ -16,6 +16,7 @@ import (
 // file and invalid UTF-8 each get a problem with the file's name, at once;
 // a missing directory names the path the user gave.
 func TestCheckRefusesWhatIsNotALessonFile(t *testing.T) {
+	parallel(t, rankOther)
 	good := readmeExample(t)
 	for _, tc := range []struct {
 		name string

@@ -19,6 +19,7 @@ import (
 // loader), with its file and line, before any printer sees its text; the
 // refusal itself prints the character only as an escape.
 func TestCheckReportsControlChars(t *testing.T) {
+	parallel(t, rankOther)
 	for _, h := range safetext.Hostile {
 		if i, _ := safetext.Find(h); i < 0 {
 			continue // Markdown/HTML: text, escaped where printed as data
@@ -44,6 +45,7 @@ func TestCheckReportsControlChars(t *testing.T) {
 
 // TestCheckAllowsCRLFAndTabs: line endings and tabs are text.
 func TestCheckAllowsCRLF(t *testing.T) {
+	parallel(t, rankOther)
 	if _, _, bad := controlChar([]byte("a\r\nb\tc\n")); bad {
 		t.Fatal("CRLF or tab reported as a control character")
 	}
@@ -55,6 +57,7 @@ func TestCheckAllowsCRLF(t *testing.T) {
 // TestMermaidTextHostile: the handout's diagram labels quote call text,
 // which carries peer data: no raw control, no HTML.
 func TestMermaidTextHostile(t *testing.T) {
+	parallel(t, rankOther)
 	for _, h := range safetext.Hostile {
 		out := mermaidText(h)
 		if r, bad := safetext.Raw(out); bad {
@@ -72,6 +75,7 @@ var textBlocks = regexp.MustCompile("(?s)```text\n.*?\n```\n")
 // with a step whose events carry every hostile payload (peer bytes), a
 // sysctl value read from the kernel and an outcome error quoting them.
 func TestTracePrintersHostile(t *testing.T) {
+	parallel(t, rankOther)
 	l := &Lesson{Title: "t", Steps: []Step{{Title: "s"}}}
 	res := &StepResult{}
 	for i, h := range safetext.Hostile {

@@ -9,6 +9,7 @@ import (
 // introduction or earlier step names a word only one choice of a later
 // prediction has.
 func TestBuiltinLessonsNameNoAnswerBeforeItsQuestion(t *testing.T) {
+	parallel(t, rankOther)
 	ls, err := Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -24,6 +25,7 @@ func TestBuiltinLessonsNameNoAnswerBeforeItsQuestion(t *testing.T) {
 // and an earlier explanation that name an answer are each found; the same
 // lesson with neutral words is clean.
 func TestLeaksFindsAPlantedAnswer(t *testing.T) {
+	parallel(t, rankOther)
 	const lesson = `# Planted
 
 INTRO

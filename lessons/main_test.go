@@ -9,12 +9,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	// The lesson plays wait on the kernel's timers far more than they
-	// compute: 6 at a time. Not many more: on 2 busy cores, 14 captured
-	// lessons at once starved a lesson's server past the engine's quiet
-	// time (30 ms) and a step ended before its reply (ui/lessonpane, 3
-	// runs in 10).
-	testrun.Parallel(6)
+	// Go lets every parallel test go on; the package's own gate lets 6
+	// run at a time, the slow lessons first (order_test.go).
+	testrun.Parallel(goParallel)
 	// The tests run in a private network, as socklab does by default: a
 	// fuzz run plays lessons with addresses the fuzzer made up, which there
 	// reach nothing of the host's; and the wire's tests capture only their

@@ -11,6 +11,7 @@ import (
 // kernel cannot bear out (a new socket is CLOSED, not ESTABLISHED): the
 // trace must say FAIL and report that not every expectation held.
 func TestFailingExpectationIsReported(t *testing.T) {
+	parallel(t, rankOther)
 	ls, err := LoadDir("testdata/mustfail")
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 // the table for a returned call (or, for "last" and "blocked", elsewhere),
 // and the table reads nothing a rule cannot name.
 func TestCallFieldsCoverVocabulary(t *testing.T) {
+	parallel(t, rankOther)
 	elsewhere := map[string]bool{"blocked": true, "last": true}
 	for name := range fields {
 		if _, ok := callFields[name]; !ok && !elsewhere[name] {
@@ -27,6 +28,7 @@ func TestCallFieldsCoverVocabulary(t *testing.T) {
 // TestOutcomeFieldReadsTheResult reads each kind of field of a finished
 // recv from the table, against the event's own values.
 func TestOutcomeFieldReadsTheResult(t *testing.T) {
+	parallel(t, rankOther)
 	ev := event.Event{Kind: event.KindCall, Op: event.OpRecv, Seq: 7, FD: 5, Result: 2, Data: []byte("hi"),
 		Local: netip.MustParseAddrPort("[::1]:9000"), Remote: netip.MustParseAddrPort("[::1]:41000"), State: event.StateEstablished}
 	o := &Outcome{Action: Action{Actor: "client", Op: "recv"}, Events: []event.Event{ev}, Done: true}

@@ -8,6 +8,7 @@ import (
 )
 
 func TestProgressSaveResume(t *testing.T) {
+	parallel(t, rankOther)
 	path := filepath.Join(t.TempDir(), "socklab", "progress.json")
 	p, err := LoadProgress(path)
 	if err != nil || len(p.Lessons) != 0 {
@@ -35,7 +36,7 @@ func TestProgressSaveResume(t *testing.T) {
 // TestReplayToPreviousStep goes back one step the way the TUI does: a new
 // lab replays the steps from scratch, with new real sockets.
 func TestReplayToPreviousStep(t *testing.T) {
-	t.Parallel() // labs of its own, ports chosen by the kernel
+	parallel(t, rankOther) // labs of its own, ports chosen by the kernel
 	ls, err := Builtin()
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 // the new connection's), or while a call the kernel said waits is free to
 // go on; both are the kernel's account, no timer's.
 func TestSettleAsksWhetherTheStepStillMoves(t *testing.T) {
+	parallel(t, rankOther)
 	r := Start(&Lesson{}, Options{})
 	defer r.Close()
 	svc := func(kind event.Kind, op event.Op, fd, result int) {

@@ -20,7 +20,7 @@ import (
 // the wire on, the handshake is in it as arrows: the SYN solid (connect
 // sent it), the SYN-ACK dashed (the kernel's own).
 func TestTraceMarkdown(t *testing.T) {
-	t.Parallel() // a lab of its own; its linker keeps only its own sockets' segments
+	parallel(t, rankOther) // a lab of its own; its linker keeps only its own sockets' segments
 	ls, err := Builtin()
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 // its FIN and the peer's FIN prints no state; the state follows the last
 // segment captured before the read, above the one captured after it.
 func TestTraceDrawsAStateWhereItWasRead(t *testing.T) {
+	parallel(t, rankOther)
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
 	cli := netip.MustParseAddrPort("127.0.0.1:40001")
@@ -51,6 +52,7 @@ func TestTraceDrawsAStateWhereItWasRead(t *testing.T) {
 // TestTraceShowsASysctlsValue: the read's line carries what was read, not
 // only read()'s byte count.
 func TestTraceShowsASysctlsValue(t *testing.T) {
+	parallel(t, rankOther)
 	res := &StepResult{Index: 0, Events: []event.Event{{Kind: event.KindCall, Op: event.OpSysctl, Role: event.RoleLab, Actor: "ports",
 		Text: "/proc/sys/net/ipv4/ip_local_port_range", FD: -1, Result: 12, Data: []byte("32768 60999")}}}
 	var b strings.Builder
@@ -64,6 +66,7 @@ func TestTraceShowsASysctlsValue(t *testing.T) {
 // after the other end's close (drawn below it) prints no state; the state
 // follows the close.
 func TestTraceDrawsAStateBelowThePeersClose(t *testing.T) {
+	parallel(t, rankOther)
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
 	cli := netip.MustParseAddrPort("127.0.0.1:40001")

@@ -43,7 +43,7 @@ func playOnWire(t *testing.T, src string) {
 // kernel completed but nobody accepted resets it, and the RST says so: it
 // is the listener's close, not "unread data" (the client sent nothing).
 func TestWireResetListenerClosed(t *testing.T) {
-	t.Parallel() // a lab of its own; its linker keeps only its own sockets' segments
+	parallel(t, rankOther) // a lab of its own; its linker keeps only its own sockets' segments
 	playOnWire(t, `# Listener closed before accept
 
 ## The listener goes away
@@ -67,7 +67,7 @@ expect wire.rst.reason == "not-accepted"
 // TestWireResetUnreadData: close() with bytes never read resets, and the
 // RST says it was the unread data.
 func TestWireResetUnreadData(t *testing.T) {
-	t.Parallel() // a lab of its own; its linker keeps only its own sockets' segments
+	parallel(t, rankOther) // a lab of its own; its linker keeps only its own sockets' segments
 	playOnWire(t, `# Unread data
 
 ## Close with unread bytes
@@ -91,7 +91,7 @@ expect wire.rst.reason == "unread-data"
 // TestWireICMP6: over IPv6 the closed port's answer is an ICMPv6 port
 // unreachable, linked to the sendto whose datagram it quotes.
 func TestWireICMP6(t *testing.T) {
-	t.Parallel() // a lab of its own; its linker keeps only its own sockets' segments
+	parallel(t, rankOther) // a lab of its own; its linker keeps only its own sockets' segments
 	playOnWire(t, `# ICMPv6
 
 ## A datagram to a closed IPv6 port
@@ -115,7 +115,7 @@ expect wire.icmp.port == gone.bind.port
 // TestWireResetAfterClose: bytes that arrive for a connection whose socket
 // was closed are answered with a RST, and the RST says why.
 func TestWireResetAfterClose(t *testing.T) {
-	t.Parallel() // a lab of its own; its linker keeps only its own sockets' segments
+	parallel(t, rankOther) // a lab of its own; its linker keeps only its own sockets' segments
 	playOnWire(t, `# Late bytes
 
 ## Bytes after close

@@ -17,6 +17,7 @@ import (
 // or negative one is refused before a buffer is made (it was a makeslice
 // panic, or gigabytes), and a size at the bound still works.
 func TestRecvSizeBounded(t *testing.T) {
+	t.Parallel()
 	lab := NewLab(LabConfig{})
 	defer lab.Close()
 	ctx := context.Background()
@@ -49,6 +50,7 @@ func TestRecvSizeBounded(t *testing.T) {
 // socket reaches the kernel as a sockaddr_in6 and gets the kernel's
 // errno; it used to panic in As4.
 func TestFamilyMismatchIsKernelErrno(t *testing.T) {
+	t.Parallel()
 	lab := NewLab(LabConfig{})
 	defer lab.Close()
 	ctx := context.Background()

@@ -131,11 +131,14 @@ func echoRoundTrips(t *testing.T, lab *Lab, clients, trips int, seed uint64) {
 // on every run at 120 trips (6 runs each, on a loaded machine: the first
 // mutation failed both families in 4 and one in 2, the second both in 6),
 // as it did at 200 and 100; 800 trips took ~6 s and 10 000 took 46 s.
+// The two families play side by side (a lab each), and both mutations
+// still fail both families on every run (stop 27: 5 and 6 runs).
 func TestCausalOrder(t *testing.T) {
 	t.Parallel() // with TestWireCauseBeforeEffect, which mostly waits on its copy
 	const trips = 120
 	for _, addr := range []netip.AddrPort{loop4, netip.MustParseAddrPort("[::1]:0")} {
 		t.Run(addr.Addr().String(), func(t *testing.T) {
+			t.Parallel() // a lab, a server and clients of its own
 			lab := NewLab(LabConfig{History: 100})
 			defer lab.Close()
 			sub := lab.Log.Subscribe(1 << 16)
@@ -185,6 +188,7 @@ func TestCausalOrder(t *testing.T) {
 // TestCausalCheckerCatchesReorder makes sure the checker fails when an
 // effect is drawn first: a server recv before the client's send.
 func TestCausalCheckerCatchesReorder(t *testing.T) {
+	t.Parallel()
 	cl := netip.MustParseAddrPort("127.0.0.1:40001")
 	srv := netip.MustParseAddrPort("127.0.0.1:1081")
 	send := event.Event{Kind: event.KindCall, Op: event.OpSend, Role: event.RoleClient, Local: cl, Remote: srv, Result: 5}

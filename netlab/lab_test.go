@@ -25,6 +25,7 @@ func hasEvent(l *Lab, pred func(event.Event) bool) bool {
 }
 
 func TestLabRunModeCalc(t *testing.T) {
+	t.Parallel()
 	lab := NewLab(LabConfig{})
 	defer lab.Close()
 	if err := lab.StartServer(service.ServerConfig{Service: service.Calc, Addr: loop4}); err != nil {
@@ -56,6 +57,7 @@ func TestLabRunModeCalc(t *testing.T) {
 }
 
 func TestLabStepMode(t *testing.T) {
+	t.Parallel()
 	lab := NewLab(LabConfig{Step: true})
 	defer lab.Close()
 	lab.StartServer(service.ServerConfig{Service: service.Echo, Addr: loop4})
@@ -111,6 +113,7 @@ func TestLabStepMode(t *testing.T) {
 }
 
 func TestLabCloseWithPendingCalls(t *testing.T) {
+	t.Parallel()
 	lab := NewLab(LabConfig{Step: true})
 	lab.StartServer(service.ServerConfig{Service: service.Calc, Addr: loop4})
 	lab.AddClient(service.Calc)

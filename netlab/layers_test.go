@@ -27,6 +27,7 @@ var layers = map[string][]string{
 // layer: the vocabulary importing the socket core, the core the services,
 // lessons/rules anything but the vocabulary.
 func TestLayersOneWay(t *testing.T) {
+	t.Parallel()
 	for _, goos := range []string{"linux", "darwin", "windows"} {
 		ctx := build.Default
 		ctx.GOOS = goos
@@ -72,6 +73,7 @@ var testsOnly = []string{"internal/testrun", "internal/testpython"}
 // TestShippedBinaryHoldsNoTestHelpers reads the imports of socklab's main
 // package (non-test files, at any depth) on every platform it builds for.
 func TestShippedBinaryHoldsNoTestHelpers(t *testing.T) {
+	t.Parallel()
 	for _, goos := range []string{"linux", "darwin", "windows"} {
 		ctx := build.Default
 		ctx.GOOS = goos

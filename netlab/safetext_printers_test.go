@@ -18,6 +18,7 @@ import (
 // The trace quotes the bytes recv returned; none may reach the terminal
 // raw, and the JSON still decodes to the same bytes (base64 keeps them).
 func TestServeTraceHostile(t *testing.T) {
+	t.Parallel()
 	for _, svc := range []string{service.Echo, service.Calc} {
 		for _, asJSON := range []bool{false, true} {
 			var out bytes.Buffer

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -34,7 +35,10 @@ const wireOrderNetnsEnv = "SOCKLAB_TEST_WIRE_ORDER_NETNS"
 // drop frames. A run that drops frames fails as such, never as an order.
 func TestWireCauseBeforeEffect(t *testing.T) {
 	if os.Getenv(wireOrderNetnsEnv) == "" {
-		t.Parallel() // the copy is a process of its own
+		// The copy is a process of its own, started before this test is
+		// paused as parallel (then this one only waits): Go gives the paused
+		// tests their places in the scheduler's order, and the copy, one of
+		// the package's two longest, could start when the rest had ended.
 		args := []string{"-test.run=^TestWireCauseBeforeEffect$", "-test.count=1", "-test.v=true", "-test.timeout=5m"}
 		if testing.Short() {
 			args = append(args, "-test.short=true")
@@ -48,7 +52,16 @@ func TestWireCauseBeforeEffect(t *testing.T) {
 			GidMappings: []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}},
 			AmbientCaps: []uintptr{unix.CAP_NET_ADMIN, unix.CAP_NET_RAW},
 		}
-		out, err := cmd.CombinedOutput()
+		var outb strings.Builder
+		cmd.Stdout, cmd.Stderr = &outb, &outb
+		err := cmd.Start()
+		if err == nil {
+			t.Parallel()
+			err = cmd.Wait()
+		} else {
+			t.Parallel() // the checks below, beside the other tests
+		}
+		out := outb.String()
 		if _, ran := err.(*exec.ExitError); err != nil && !ran {
 			// No namespace here (user namespaces refused): the host's lo,
 			// where the drop check below still keeps the verdict honest.
@@ -63,8 +76,12 @@ func TestWireCauseBeforeEffect(t *testing.T) {
 	} else if err := wire.LoopbackUp(); err != nil {
 		t.Fatalf("private network: %v", err)
 	}
-	t.Run("ring", func(t *testing.T) { checkWireOrder(t, true) })
-	t.Run("recvmsg", func(t *testing.T) { checkWireOrder(t, false) })
+	// The two readers side by side, a lab and a capture each: each lab's
+	// linker keeps only its own sockets' segments, and in the private
+	// network the only other frames on lo are the other reader's few
+	// hundred.
+	t.Run("ring", func(t *testing.T) { t.Parallel(); checkWireOrder(t, true) })
+	t.Run("recvmsg", func(t *testing.T) { t.Parallel(); checkWireOrder(t, false) })
 }
 
 func checkWireOrder(t *testing.T, ring bool) {

@@ -15,6 +15,7 @@ import (
 // TestExercisesDoneInRoom: ✓ marks per student and "N/M done" over every
 // student of the session, the departed too.
 func TestExercisesDoneInRoom(t *testing.T) {
+	t.Parallel()
 	ex, err := exercise.Parse("student.requests >= 5\nstudent.connections >= 2\nstudent.closed_cleanly\n")
 	if err != nil {
 		t.Fatal(err)

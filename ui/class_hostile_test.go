@@ -25,6 +25,7 @@ func leaked(screen string) (rune, bool) {
 // TestClassViewHostileStudent: a student's request and the reply it got
 // (which may quote it) reach the projector only as visible escapes.
 func TestClassViewHostileStudent(t *testing.T) {
+	t.Parallel()
 	for _, h := range safetext.Hostile {
 		m := fixtureClassModel(theme.ThemeDark, 120, 36, 5)
 		snap := fixtureClassSnap(5)
@@ -46,6 +47,7 @@ func TestClassViewHostileStudent(t *testing.T) {
 // TestPayloadPrintersHostile: the ladder's quotes, the transcript and the
 // byte view's labels, for every hostile payload.
 func TestPayloadPrintersHostile(t *testing.T) {
+	t.Parallel()
 	st := theme.NewStyles(theme.ThemeDark, true)
 	for _, h := range safetext.Hostile {
 		for name, out := range map[string]string{

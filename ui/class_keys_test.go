@@ -11,6 +11,7 @@ import (
 // first: an open detail, then the room view's selection, then the keys
 // every view shares (the lanes view scrolls with the same keys).
 func TestClassKeysByView(t *testing.T) {
+	t.Parallel()
 	m, p := roomModel(t)
 	press := func(s string) {
 		t.Helper()

@@ -23,6 +23,7 @@ import (
 // TestGoldenRoom: 40 present students (43 lanes, 3 of them ended) fit the
 // projector at 120x36 and, compact, a laptop at 80x24.
 func TestGoldenRoom(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{120, 36}, {80, 24}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			m := fixtureClassModel(theme.ThemeDark, size[0], size[1], 43)
@@ -75,6 +76,7 @@ func roomModel(t *testing.T) (*Model, *classPane) {
 }
 
 func TestRoomOneRowPerStudentFoldSortIdle(t *testing.T) {
+	t.Parallel()
 	m, p := roomModel(t)
 	scr := ansi.Strip(m.render())
 	if n := strings.Count(scr, "10.91.0.9 "); n != 1 {
@@ -129,6 +131,7 @@ func TestRoomOneRowPerStudentFoldSortIdle(t *testing.T) {
 // TestRoomRemoveAsksFirst: x asks; any key but y or b cancels; y removes
 // the selected student through the class server.
 func TestRoomRemoveAsksFirst(t *testing.T) {
+	t.Parallel()
 	m, p := roomModel(t)
 	m.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
 	scr := ansi.Strip(m.render())
@@ -149,6 +152,7 @@ func TestRoomRemoveAsksFirst(t *testing.T) {
 // TestRoomQuitAsks: with students connected q asks; a second q (or y)
 // quits, any other key stays.
 func TestRoomQuitAsks(t *testing.T) {
+	t.Parallel()
 	m, _ := roomModel(t)
 	if cmd := m.key(tea.KeyPressMsg{Code: 'q', Text: "q"}); cmd != nil {
 		t.Fatal("q quit at once with 3 students connected")
@@ -170,6 +174,7 @@ func TestRoomQuitAsks(t *testing.T) {
 // listen drops and the over-limit rate are on the dashboard, at the
 // projector's size and the laptop's.
 func TestRoomShowsAcceptFailureAndDrops(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{120, 36}, {80, 24}} {
 		m := NewModel(Options{Theme: theme.ThemeDark, Class: &ClassOptions{}})
 		m.inited[0] = true
@@ -198,6 +203,7 @@ func TestRoomShowsAcceptFailureAndDrops(t *testing.T) {
 // TestLaneIDsAndCountsNeverCut: lane 18 342 and 123 456 requests are shown
 // whole (they were "18…").
 func TestLaneIDsAndCountsNeverCut(t *testing.T) {
+	t.Parallel()
 	m, p := roomModel(t)
 	s := roomSnap()
 	s.Lanes[0].ID, s.Lanes[0].Requests = 18342, 123456
@@ -213,6 +219,7 @@ func TestLaneIDsAndCountsNeverCut(t *testing.T) {
 // TestClassBanner: --banner's first screen: the command, the address and
 // port five rows high, the sources --allow admits; b shows the room.
 func TestClassBanner(t *testing.T) {
+	t.Parallel()
 	m := NewModel(Options{Theme: theme.ThemeDark, Class: &ClassOptions{Banner: true,
 		Reach: []netip.Addr{netip.MustParseAddr("10.77.0.1")}}})
 	m.inited[0] = true
@@ -244,6 +251,7 @@ func TestClassBanner(t *testing.T) {
 // server's own calls on it (accept, recv, send) as the kernel returned
 // them; esc goes back to the room.
 func TestClassDetailLadder(t *testing.T) {
+	t.Parallel()
 	p, c := classWithStudent(t)
 	fmt.Fprintf(c, "6*7\n")
 	if _, err := c.Read(make([]byte, 8)); err != nil {
@@ -271,6 +279,7 @@ func TestClassDetailLadder(t *testing.T) {
 // watch goes on, so opening details does not multiply the looks at a
 // class of a thousand students for the rest of the session.
 func TestClassDetailStartsNoSecondWatch(t *testing.T) {
+	t.Parallel()
 	p, _ := classWithStudent(t)
 	p.waitScreen("127.0.0.9")
 	for range 3 {

@@ -19,6 +19,7 @@ import (
 // TestGoldenClass renders socklab class with 100 students at a laptop's and
 // a projector's size, in colour and without.
 func TestGoldenClass(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {120, 36}} {
 		for _, theme := range []theme.Theme{theme.ThemeDark, theme.ThemeLight} {
 			t.Run(fmt.Sprintf("%dx%d_%s", size[0], size[1], theme), func(t *testing.T) {
@@ -45,6 +46,7 @@ func keyMsg(code rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: code} }
 // are in view with the summary and the scroll position; the keys page
 // through all of them; every row fits.
 func TestClassViewManyClients(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {120, 36}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			m := fixtureClassModel(theme.ThemeDark, size[0], size[1], 100)
@@ -111,6 +113,7 @@ func TestClassViewManyClients(t *testing.T) {
 // TestClassViewWide: the wide table has the fd, the rate-limited count and
 // the connect time in columns of their own.
 func TestClassViewWide(t *testing.T) {
+	t.Parallel()
 	m := fixtureClassModel(theme.ThemeDark, 120, 36, 10)
 	defer m.Close()
 	m.panes[0].(*classPane).lanes = true
@@ -149,8 +152,7 @@ func startClassServer(t testing.TB, cfg service.ClassConfig) *service.Class {
 // and stepped, all from keys and snapshots alone.
 func TestClassLive(t *testing.T) {
 	// Most of its time is the class view's own timers (a frame, a left
-	// student's linger): it waits beside the 1000-client test. Its live
-	// heap (a dozen sockets, one model) is far below what that one bounds.
+	// student's linger): it waits beside the other tests.
 	t.Parallel()
 	cls := startClassServer(t, service.ClassConfig{Server: service.ServerConfig{Service: service.Calc}})
 	p := newPump(t, Options{Class: &ClassOptions{Server: cls}}, 120, 36)

@@ -14,6 +14,7 @@ import (
 // TestClickSelectsMessage: a click on a message's row in the conversation
 // selects it for the bytes view, at the narrow and the wide (framed) layout.
 func TestClickSelectsMessage(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{120, 36}, {200, 60}} {
 		m := fixtureModel(theme.ThemeDark, size[0], size[1])
 		p := m.panes[common.PaneCalc].(*labPane)

@@ -24,6 +24,7 @@ var goldenSizes = [][2]int{{80, 24}, {120, 36}, {160, 48}, {200, 60}}
 // three coloured files, not twelve. Run with -update to regenerate after a
 // deliberate change, then look at them.
 func TestGoldenScreens(t *testing.T) {
+	t.Parallel()
 	for _, size := range goldenSizes {
 		dark := fixtureModel(theme.ThemeDark, size[0], size[1])
 		text := ansi.Strip(dark.render())
@@ -49,6 +50,7 @@ func TestGoldenScreens(t *testing.T) {
 // what a NO_COLOR terminal shows must still say everything (markers, not
 // colours). The larger screens also show that no ladder row is cut there.
 func TestGoldenNoColor(t *testing.T) {
+	t.Parallel()
 	for _, size := range goldenSizes {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			m := fixtureModel(theme.ThemeDark, size[0], size[1])

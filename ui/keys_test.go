@@ -18,6 +18,7 @@ func footerLine(p *pump) string {
 // TestFooterFollowsTheSituation checks that the footer's first key is the
 // one a newcomer needs next, and that the global keys survive at 80 cells.
 func TestFooterFollowsTheSituation(t *testing.T) {
+	t.Parallel()
 	p := newPump(t, Options{Pane: "calc"}, 80, 24)
 	calc := p.m.panes[common.PaneCalc].(*labPane)
 	p.waitFor("server address", func() bool { return calc.addr.IsValid() })
@@ -43,6 +44,7 @@ func TestFooterFollowsTheSituation(t *testing.T) {
 // does (one Run path: Options.Lessons), plays it to the end with the keys
 // the footer names, and goes on to lesson 3 with n.
 func TestLessonThroughRootOptions(t *testing.T) {
+	t.Parallel()
 	prog := filepath.Join(t.TempDir(), "progress.json")
 	p := newPump(t, Options{Pane: "lessons", Lessons: lessonpane.Options{Number: 2, ProgressPath: prog}}, 100, 30)
 	lp := p.m.panes[common.PaneLessons].(*lessonpane.Pane)

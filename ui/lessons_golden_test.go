@@ -26,6 +26,7 @@ func fixtureLessonPane(t *testing.T, c *Common) *lessonpane.Pane {
 // TestGoldenLessonScreen renders a lesson screen at 80x24 and 160x48.
 // Run with -update to regenerate after a deliberate change.
 func TestGoldenLessonScreen(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			m := NewModel(Options{Pane: "lessons", Theme: theme.ThemeDark})

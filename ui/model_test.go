@@ -14,6 +14,7 @@ import (
 )
 
 func TestPaneSwitching(t *testing.T) {
+	t.Parallel()
 	p := newPump(t, Options{}, 100, 30)
 	if p.m.active != common.PaneEcho {
 		t.Fatalf("starts on %v, want echo", p.m.active)
@@ -63,6 +64,7 @@ func TestPaneSwitching(t *testing.T) {
 }
 
 func TestCalcRoundTrip(t *testing.T) {
+	t.Parallel()
 	p := newPump(t, Options{Pane: "calc"}, 100, 30)
 	calc := p.m.panes[common.PaneCalc].(*labPane)
 	p.waitFor("server address", func() bool { return calc.addr.IsValid() })
@@ -76,6 +78,7 @@ func TestCalcRoundTrip(t *testing.T) {
 }
 
 func TestStepMode(t *testing.T) {
+	t.Parallel()
 	p := newPump(t, Options{Pane: "calc"}, 100, 30)
 	calc := p.m.panes[common.PaneCalc].(*labPane)
 	p.waitFor("client connected", func() bool {
@@ -135,6 +138,7 @@ func TestStepMode(t *testing.T) {
 }
 
 func TestAddRemoveClients(t *testing.T) {
+	t.Parallel()
 	p := newPump(t, Options{}, 160, 48)
 	echo := p.m.panes[common.PaneEcho].(*labPane)
 	p.key("esc")
@@ -181,6 +185,7 @@ func TestAddRemoveClients(t *testing.T) {
 }
 
 func TestQuitKeys(t *testing.T) {
+	t.Parallel()
 	m := NewModel(Options{})
 	defer m.Close()
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
@@ -211,6 +216,7 @@ func TestQuitKeys(t *testing.T) {
 }
 
 func TestTooSmall(t *testing.T) {
+	t.Parallel()
 	m := NewModel(Options{})
 	defer m.Close()
 	m.Update(tea.WindowSizeMsg{Width: 79, Height: 24})
@@ -227,6 +233,7 @@ func TestTooSmall(t *testing.T) {
 // holds, the pane shows the kernel's EADDRINUSE with its hint, and k starts
 // the server on a port the kernel picks.
 func TestTakenPortOffersTheKernelsPort(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -244,6 +251,7 @@ func TestTakenPortOffersTheKernelsPort(t *testing.T) {
 
 // TestClickATab: a mouse click on a tab opens its pane.
 func TestClickATab(t *testing.T) {
+	t.Parallel()
 	m := NewModel(Options{})
 	defer m.Close()
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
@@ -266,6 +274,7 @@ func TestClickATab(t *testing.T) {
 // the first moment, before the pane's client has connected, is sent once
 // it has, in order, not refused with "no client".
 func TestLinesTypedBeforeTheClientConnectsAreSent(t *testing.T) {
+	t.Parallel()
 	p := newPump(t, Options{Pane: "calc"}, 100, 30)
 	calc := p.m.panes[common.PaneCalc].(*labPane)
 	if calc.addr.IsValid() {

@@ -13,6 +13,7 @@ import (
 // process is reaped (Done) before those calls' events reach the screen,
 // and the screen drew "ended" above the last accept and recv.
 func TestProgramEndSaidAfterItsEvent(t *testing.T) {
+	t.Parallel()
 	lab := netlab.NewLab(netlab.LabConfig{})
 	defer lab.Close()
 	done := make(chan struct{})
@@ -39,6 +40,7 @@ func TestProgramEndSaidAfterItsEvent(t *testing.T) {
 // the server's end comes after the client's, and "ended" under the
 // client's end alone would stand above the server's last calls.
 func TestProgramPairEndSaidAfterBothEvents(t *testing.T) {
+	t.Parallel()
 	lab := netlab.NewLab(netlab.LabConfig{})
 	defer lab.Close()
 	done := make(chan struct{})

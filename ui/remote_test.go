@@ -15,6 +15,7 @@ import (
 // the student's own calls are drawn with the port its kernel picked, the
 // server's lifeline is remote, and what came back arrives from its side.
 func TestRemotePane(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

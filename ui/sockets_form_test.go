@@ -16,6 +16,7 @@ import (
 // TestClientSocketsForm: a client's line gives the whole server address
 // from 90 columns, its port alone below; its own address whole from 64.
 func TestClientSocketsForm(t *testing.T) {
+	t.Parallel()
 	st := theme.NewStyles(theme.ThemeDark, theme.DarkBackground)
 	s := sock.SockInfo{Actor: "client 1", Role: event.RoleClient, FD: 5, State: event.StateEstablished,
 		Local: netip.MustParseAddrPort("127.0.0.1:40000"), Remote: netip.MustParseAddrPort("127.0.0.1:7000")}

@@ -23,6 +23,7 @@ func uncachedRender(m *Model, p *labPane) string {
 // frame drawn through the caches is the frame drawn without them: a cache
 // that kept a row, a line or a table past a change shows it here.
 func TestViewCacheShowsWhatFreshViewShows(t *testing.T) {
+	t.Parallel()
 	m := fixtureModel(theme.ThemeDark, 200, 60)
 	defer m.Close()
 	p := m.panes[common.PaneCalc].(*labPane)

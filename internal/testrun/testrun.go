@@ -66,3 +66,40 @@ func Alone(t *testing.T) (parent bool) {
 	}
 	return true
 }
+
+// AloneAtOnce is Alone for one of a package's longest tests: its child
+// process starts as soon as the test is, before t.Parallel pauses it, and
+// so runs from the start beside every other test. Under Alone the child
+// waited for the test to be given one of the -test.parallel places, which
+// Go hands to the paused tests in the scheduler's order, not theirs: a
+// 1.4 s test could start when the rest were nearly done.
+func AloneAtOnce(t *testing.T) (parent bool) {
+	t.Helper()
+	if os.Getenv(aloneEnv) == t.Name() {
+		return false
+	}
+	args := []string{"-test.run=^" + regexp.QuoteMeta(t.Name()) + "$", "-test.count=1", "-test.v"}
+	if testing.Short() {
+		args = append(args, "-test.short")
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), aloneEnv+"="+t.Name())
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("the test in its own process: %v", err)
+	}
+	t.Parallel()
+	err := cmd.Wait()
+	t.Logf("in its own process:\n%s", out.String())
+	if err != nil {
+		t.Fatalf("the test in its own process: %v", err)
+	}
+	if strings.Contains(out.String(), "--- SKIP: "+t.Name()) {
+		t.Skip("skipped in its own process")
+	}
+	if !strings.Contains(out.String(), "--- PASS: "+t.Name()) {
+		t.Fatalf("the test in its own process did not pass")
+	}
+	return true
+}

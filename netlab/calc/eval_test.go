@@ -7,6 +7,7 @@ import (
 )
 
 func TestEvalValues(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		// The examples from the specification.
 		{"7/2", "3.5"},
@@ -187,6 +188,7 @@ func TestEvalValues(t *testing.T) {
 }
 
 func TestEvalLargeInts(t *testing.T) {
+	t.Parallel()
 	got, err := Eval("2**99999")
 	if err != nil {
 		t.Fatal(err)
@@ -204,6 +206,7 @@ func TestEvalLargeInts(t *testing.T) {
 }
 
 func TestEvalErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"1+2)", "unexpected ')' at column 4"},
 		{"(1+2))", "unexpected ')' at column 6"},
@@ -322,6 +325,7 @@ func TestEvalErrors(t *testing.T) {
 
 // Exactly at the limits must still work.
 func TestEvalLimits(t *testing.T) {
+	t.Parallel()
 	ok := []string{
 		strings.Repeat("(", MaxDepth) + "1" + strings.Repeat(")", MaxDepth),
 		strings.Repeat("-", MaxDepth) + "1",
@@ -339,6 +343,7 @@ func TestEvalLimits(t *testing.T) {
 }
 
 func TestErrorFormatting(t *testing.T) {
+	t.Parallel()
 	if got := (&Error{Msg: "boom"}).Error(); got != "boom" {
 		t.Errorf("got %q", got)
 	}

@@ -13,6 +13,7 @@ import (
 // never raw Markdown: no backticks or asterisks, lists as bullets, words
 // wrapped to the width, identifiers with underscores untouched.
 func TestMarkdownSubset(t *testing.T) {
+	t.Parallel()
 	st := theme.NewStyles(theme.ThemeDark, true)
 	src := "A **request/response protocol**: the client sends `2+3*4`, see [the docs](https://example.org).\n" +
 		"Options like SO_REUSEADDR and TIME_WAIT stay whole; 2*3*4 too; *this* is emphasis.\n\n" +

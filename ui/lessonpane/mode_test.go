@@ -13,6 +13,7 @@ import (
 // give the answer away), a, + and - (autoplay must not skip it) do nothing,
 // while h shows the hint and ↓ moves between the choices.
 func TestLessonQuestionIgnoresCodeAndAutoplay(t *testing.T) {
+	t.Parallel()
 	cat, err := lessons.Catalog("")
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +52,7 @@ func TestLessonQuestionIgnoresCodeAndAutoplay(t *testing.T) {
 // again comes back to the same open question (not to the step's text with
 // the question gone).
 func TestLessonListKeepsTheQuestion(t *testing.T) {
+	t.Parallel()
 	cat, err := lessons.Catalog("")
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 // which may name the outcome (`# n == 5`, `// unix.ECONNREFUSED`, a title
 // naming the errno).
 func TestPredictionsShowNoAnswerBeforeAnswered(t *testing.T) {
+	t.Parallel()
 	p := New(testCommon(), Options{}, netlab.WireConfig{})
 	p.loadCatalog()
 	asked := 0

@@ -12,6 +12,7 @@ import (
 // TestOpenPortWarning: a step that bound every interface warns on screen; a
 // loopback bind or a failed bind does not.
 func TestOpenPortWarning(t *testing.T) {
+	t.Parallel()
 	st := theme.NewStyles(theme.ThemeDark, true)
 	bind := func(addr string, errno bool) event.Event {
 		e := event.Event{Kind: event.KindCall, Op: event.OpBind, Local: netip.MustParseAddrPort(addr)}

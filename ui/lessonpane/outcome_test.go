@@ -21,6 +21,7 @@ func replayPane() *Pane {
 // TestWrongAnswerPromisesOnlyAnExplanationThatIsThere: "why is explained
 // below" only when an explanation is below.
 func TestWrongAnswerPromisesOnlyAnExplanationThatIsThere(t *testing.T) {
+	t.Parallel()
 	p := replayPane()
 	for _, whens := range [][]string{{"The kernels did the handshake."}, nil} {
 		p.results[1].Whens = whens
@@ -38,6 +39,7 @@ func TestWrongAnswerPromisesOnlyAnExplanationThatIsThere(t *testing.T) {
 // the screen says so and marks the answer neither right nor wrong, and the
 // score leaves the question out.
 func TestNoChoiceMatchedIsNotGraded(t *testing.T) {
+	t.Parallel()
 	p := replayPane()
 	p.results[1].Choices = []bool{false, false}
 	screen := ansi.Strip(p.View(100, 30))

@@ -2,10 +2,8 @@ package lessonpane
 
 import (
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -187,6 +185,7 @@ func navRestartAndList(t *testing.T, p *Pane) {
 }
 
 func TestLessonPaneAutoplaySpeed(t *testing.T) {
+	t.Parallel()
 	p := New(testCommon(), Options{ProgressPath: filepath.Join(t.TempDir(), "p.json")}, netlab.WireConfig{})
 	p.loadCatalog()
 	defer p.Close()
@@ -212,17 +211,16 @@ func contains(s, sub string) bool { return strings.Contains(ansi.Strip(s), sub) 
 // TestQuestionCannotBeSkipped: at a question, autoplay's tick, a (autoplay)
 // and c (code) do not run the step; the answer does. r then asks again.
 func TestQuestionCannotBeSkipped(t *testing.T) {
-	// The tick asks for the next one, which drive waits for: at autoplay's
-	// own pace (seconds) that wait would prove nothing more. The speeds are
-	// the package's, so this test is not parallel (parallel tests start
-	// only after it has put them back).
-	speeds := autoplaySpeeds
-	autoplaySpeeds = slices.Repeat([]time.Duration{time.Millisecond}, len(speeds))
-	t.Cleanup(func() { autoplaySpeeds = speeds })
+	// The tick asks for the next one, which drive waits for: once, at
+	// autoplay's fastest pace (0.5 s), beside the other tests. The speeds
+	// are the package's and stay as they are: a serial test that changed
+	// them held every parallel test back until it ended.
+	t.Parallel()
 	prog := filepath.Join(t.TempDir(), "progress.json")
 	p := New(testCommon(), Options{Number: 3, ProgressPath: prog}, netlab.WireConfig{})
 	p.loadCatalog()
 	defer p.Close()
+	p.speed = 0
 	drive(t, p, p.Init())
 	press(t, p, 'n', "n") // step 1 runs
 	press(t, p, 'n', "n") // step 2 runs: its question reads the wire, off here
