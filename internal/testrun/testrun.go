@@ -43,28 +43,7 @@ const aloneEnv = "SOCKLAB_TEST_ALONE"
 // their whole duration; in their own process they run beside the others.
 func Alone(t *testing.T) (parent bool) {
 	t.Helper()
-	if os.Getenv(aloneEnv) == t.Name() {
-		return false
-	}
-	t.Parallel()
-	args := []string{"-test.run=^" + regexp.QuoteMeta(t.Name()) + "$", "-test.count=1", "-test.v"}
-	if testing.Short() {
-		args = append(args, "-test.short")
-	}
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), aloneEnv+"="+t.Name())
-	out, err := cmd.CombinedOutput()
-	t.Logf("in its own process:\n%s", out)
-	if err != nil {
-		t.Fatalf("the test in its own process: %v", err)
-	}
-	if strings.Contains(string(out), "--- SKIP: "+t.Name()) {
-		t.Skip("skipped in its own process")
-	}
-	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
-		t.Fatalf("the test in its own process did not pass")
-	}
-	return true
+	return alone(t, false)
 }
 
 // AloneAtOnce is Alone for one of a package's longest tests: its child
@@ -75,8 +54,17 @@ func Alone(t *testing.T) (parent bool) {
 // 1.4 s test could start when the rest were nearly done.
 func AloneAtOnce(t *testing.T) (parent bool) {
 	t.Helper()
+	return alone(t, true)
+}
+
+// alone is Alone, its child started before t.Parallel when atOnce.
+func alone(t *testing.T, atOnce bool) (parent bool) {
+	t.Helper()
 	if os.Getenv(aloneEnv) == t.Name() {
 		return false
+	}
+	if !atOnce {
+		t.Parallel()
 	}
 	args := []string{"-test.run=^" + regexp.QuoteMeta(t.Name()) + "$", "-test.count=1", "-test.v"}
 	if testing.Short() {
@@ -89,7 +77,9 @@ func AloneAtOnce(t *testing.T) (parent bool) {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("the test in its own process: %v", err)
 	}
-	t.Parallel()
+	if atOnce {
+		t.Parallel()
+	}
 	err := cmd.Wait()
 	t.Logf("in its own process:\n%s", out.String())
 	if err != nil {
