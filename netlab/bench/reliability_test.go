@@ -32,10 +32,12 @@ import (
 // 1000 concurrent calculator clients × 20 requests each: every reply right,
 // none lost.
 func TestReliabilityThousandClients(t *testing.T) {
-	// 1000 clients at once is the claim; 20 requests each keep all of them
-	// connected and asking together (100 each took 13 s of a loaded suite
-	// and proved nothing more).
-	clients, requests := 1000, 20
+	// 1000 clients at once is the claim; 10 requests each keep all of them
+	// connected and asking together: with the server's limit at 950, 10
+	// lose replies on every run as 20 do (5 passed one run in three: the
+	// first clients were done before the last connected). 100 each took
+	// 13 s of a loaded suite and proved nothing more; 20, twice the CPU.
+	clients, requests := 1000, 10
 	if !full() {
 		clients = 200
 	}
