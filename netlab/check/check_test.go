@@ -136,10 +136,10 @@ func TestCheckSaysAThreadedServerServesAtOnce(t *testing.T) {
 	// Its thread answers the second client in milliseconds, and the checks
 	// before each asserted one wait out half the limit on a threaded
 	// server (its main thread is back in accept before the connection's
-	// thread closes): 2.5 s (3 s under -race), not 5. Its thread must still
-	// answer the second client within a quarter of it (~0.6 s): it takes
-	// 10-40 ms here.
-	res := gradeWithin(t, "echo-server", "echo_threads.py", "", limit(2500*time.Millisecond, 3*time.Second))
+	// thread closes): 2 s (3 s under -race), not 5. Its thread must still
+	// answer the second client within a quarter of it (0.5 s): it takes
+	// 10-40 ms here. (Its 1 MB echo, not asserted, may then run out.)
+	res := gradeWithin(t, "echo-server", "echo_threads.py", "", limit(2*time.Second, 3*time.Second))
 	want(t, res, "answers two clients at once or says it is sequential", true, "serves clients at once")
 	want(t, res, "survives a client that resets", true)
 }
@@ -176,9 +176,9 @@ func TestCheckFailsAServerThatNeverCloses(t *testing.T) {
 	// within it (cut off, the client's close is a RST that ends this
 	// server): 64 KiB recv()s make it ~40 ms, not 1024 traced 1 KiB ones.
 	// So must the second client of "two at once", in the quarter of the
-	// limit left after the first closes (~0.04 s of 0.37 s): 1.5 s (2 s
-	// under -race), not 5.
-	res := gradeWithin(t, "echo-server", "echo_no_close.py 0 65536", "closes its connection sockets", limit(1500*time.Millisecond, 2*time.Second))
+	// limit left after the first closes (0.01-0.04 s of 0.3 s, at load 23
+	// on two cores too): 1.2 s (2 s under -race), not 5.
+	res := gradeWithin(t, "echo-server", "echo_no_close.py 0 65536", "closes its connection sockets", limit(1200*time.Millisecond, 2*time.Second))
 	want(t, res, "serves a request", true)
 	want(t, res, "closes its connection sockets", false, "never called close()", "CLOSE_WAIT")
 }
