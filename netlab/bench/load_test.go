@@ -39,7 +39,7 @@ func TestRunChecksEveryReply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { bare.Close() }) // after the parallel subtests, not when this function returns
+	defer bare.Close()
 	echo := startSocklab(t, service.ServerConfig{Service: service.Echo})
 	calc := startSocklab(t, service.ServerConfig{Service: service.Calc})
 	for _, tc := range []struct {
@@ -58,7 +58,6 @@ func TestRunChecksEveryReply(t *testing.T) {
 		{"calc", service.Calc, calc.Addr(), 0, 300},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel() // each its own clients; the 3000 B echo waits on delayed ACKs
 			r, err := Run(context.Background(), Config{Service: tc.service, Addr: tc.addr, Clients: 8, Requests: tc.n, Size: tc.size}, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -81,7 +80,7 @@ func TestRunDetectsWrongReplies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { bare.Close() }) // after the parallel subtests, not when this function returns
+	defer bare.Close()
 	r, err := Run(context.Background(), Config{Service: service.Calc, Addr: bare.Addr(), Clients: 2, Requests: 20}, nil)
 	if err != nil {
 		t.Fatal(err)
