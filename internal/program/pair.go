@@ -127,7 +127,11 @@ func (p *pair) run(ctx context.Context) {
 	}
 	// The server's own end, if it comes soon; else socklab stops it, and
 	// says so: a status from that stop is socklab's doing, not a failure.
-	grace := time.NewTimer(serverGrace)
+	wait := serverGrace
+	if p.cfg.serverGrace > 0 {
+		wait = p.cfg.serverGrace
+	}
+	grace := time.NewTimer(wait)
 	defer grace.Stop()
 	stopped := false
 	select {

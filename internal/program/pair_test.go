@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 // inOrder fails unless every want is in out, each after the one before.
@@ -58,7 +59,9 @@ func TestTracePairServerAndClient(t *testing.T) {
 func TestTracePairStopsAServerThatWaitsForMore(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer
-	cfg := Config{Argv: seed(t, "echo_server.py", "0", "0"), Client: seed(t, "echo_client.py", "{port}")}
+	// The server serves clients forever (argv[2] 0): it never ends by
+	// itself, so the grace it gets before socklab stops it can be short.
+	cfg := Config{Argv: seed(t, "echo_server.py", "0", "0"), Client: seed(t, "echo_client.py", "{port}"), serverGrace: 100 * time.Millisecond}
 	if err := Trace(testCtx(t), &stdout, &stderr, strings.NewReader(""), cfg, Text, 0); err != nil {
 		t.Fatalf("%v\nstderr: %s\ntrace:\n%s", err, stderr.String(), stdout.String())
 	}
@@ -81,7 +84,10 @@ func TestTracePairFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var stdout, stderr bytes.Buffer
-			err := Trace(testCtx(t), &stdout, &stderr, strings.NewReader(""), Config{Argv: tc.server, Client: tc.client}, Text, 0)
+			// Neither server is ever served a client, so neither ends by
+			// itself (or it has already): a short grace before the stop.
+			cfg := Config{Argv: tc.server, Client: tc.client, serverGrace: 100 * time.Millisecond}
+			err := Trace(testCtx(t), &stdout, &stderr, strings.NewReader(""), cfg, Text, 0)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q\ntrace:\n%s", err, tc.want, stdout.String())
 			}

@@ -35,6 +35,9 @@ type Config struct {
 	// started once the server listens, "{port}" in it replaced by the port
 	// the kernel gave. Both are traced in the same lab.
 	Client []string
+	// serverGrace, when set, replaces the package's serverGrace: a test's
+	// server that never ends by itself need not be waited for a second.
+	serverGrace time.Duration
 }
 
 // role is the program's side of the conversation.

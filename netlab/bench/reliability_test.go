@@ -32,10 +32,12 @@ import (
 // 1000 concurrent calculator clients × 20 requests each: every reply right,
 // none lost.
 func TestReliabilityThousandClients(t *testing.T) {
-	// 1000 clients at once is the claim; 20 requests each keep all of them
-	// connected and asking together (100 each took 13 s of a loaded suite
-	// and proved nothing more).
-	clients, requests := 1000, 20
+	// 1000 clients at once is the claim; 10 requests each keep all of them
+	// connected and asking together: with the server's limit at 950, 10
+	// lose replies on every run as 20 do (5 passed one run in three: the
+	// first clients were done before the last connected). 100 each took
+	// 13 s of a loaded suite and proved nothing more; 20, twice the CPU.
+	clients, requests := 1000, 10
 	if !full() {
 		clients = 200
 	}
@@ -203,7 +205,13 @@ func TestReliabilityVanishedClients(t *testing.T) {
 	for _, svc := range []string{service.Calc, service.Echo} {
 		t.Run(svc, func(t *testing.T) {
 			t.Parallel()
-			idle := 500 * time.Millisecond
+			// The clients next to the fault must never be silent for the
+			// idle timeout: at 500 ms a background client's goroutine,
+			// starved between a reply and its next request on a loaded
+			// machine (load 13-19 on two cores), was, and the server
+			// rightly closed it as idle (2 runs in 5 there). The vanished
+			// clients are closed a second after their last request.
+			idle := time.Second
 			srv := startSocklab(t, service.ServerConfig{Service: svc, IdleTimeout: idle})
 			wait := background(t, svc, srv.Addr())
 			var held []net.Conn
