@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"syscall"
 
+	"github.com/socklab/socklab/internal/testrun"
 	"github.com/socklab/socklab/netlab/wire"
 	"golang.org/x/sys/unix"
 )
@@ -32,14 +33,8 @@ func fuzzInPrivateNetwork() (code int, ran bool) {
 	cmd.Args[0] = os.Args[0]
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(), fuzzNetnsEnv+"=1")
-	uid, gid := os.Getuid(), os.Getgid()
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNET,
-		UidMappings: []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}},
-		GidMappings: []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}},
-		AmbientCaps: []uintptr{unix.CAP_NET_ADMIN},
-		Pdeathsig:   syscall.SIGKILL,
-	}
+	testrun.InPrivateNetwork(cmd, unix.CAP_NET_ADMIN)
+	cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "fuzz: no private network, plays limited to loopback port 0:", err)
 		return 0, false

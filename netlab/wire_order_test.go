@@ -10,11 +10,11 @@ import (
 	"os/exec"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/socklab/socklab/internal/testrun"
 	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/service"
 	"github.com/socklab/socklab/netlab/wire"
@@ -45,13 +45,7 @@ func TestWireCauseBeforeEffect(t *testing.T) {
 		}
 		cmd := exec.Command(os.Args[0], args...)
 		cmd.Env = append(os.Environ(), wireOrderNetnsEnv+"=1")
-		uid, gid := os.Getuid(), os.Getgid()
-		cmd.SysProcAttr = &syscall.SysProcAttr{
-			Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNET,
-			UidMappings: []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}},
-			GidMappings: []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}},
-			AmbientCaps: []uintptr{unix.CAP_NET_ADMIN, unix.CAP_NET_RAW},
-		}
+		testrun.InPrivateNetwork(cmd, unix.CAP_NET_ADMIN, unix.CAP_NET_RAW)
 		var outb strings.Builder
 		cmd.Stdout, cmd.Stderr = &outb, &outb
 		err := cmd.Start()

@@ -8,12 +8,12 @@ import (
 	"regexp"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/socklab/socklab/internal/testrun"
 	"github.com/socklab/socklab/lessons"
 	"github.com/socklab/socklab/netlab"
 	"github.com/socklab/socklab/netlab/event"
@@ -48,13 +48,7 @@ func TestPredictionScreensNameNoAnswer(t *testing.T) {
 		// tests their places in the scheduler's order, not theirs.
 		cmd := exec.Command("/proc/self/exe", "-test.run=^TestPredictionScreensNameNoAnswer$", "-test.v", "-test.parallel=4")
 		cmd.Env = append(os.Environ(), leakNetEnv+"=1")
-		uid, gid := os.Getuid(), os.Getgid()
-		cmd.SysProcAttr = &syscall.SysProcAttr{
-			Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNET,
-			UidMappings: []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}},
-			GidMappings: []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}},
-			AmbientCaps: []uintptr{12 /* CAP_NET_ADMIN */, 13 /* CAP_NET_RAW */},
-		}
+		testrun.InPrivateNetwork(cmd, 12 /* CAP_NET_ADMIN */, 13 /* CAP_NET_RAW */)
 		var outb strings.Builder
 		cmd.Stdout, cmd.Stderr = &outb, &outb
 		err := cmd.Start()
