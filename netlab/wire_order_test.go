@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -46,16 +45,7 @@ func TestWireCauseBeforeEffect(t *testing.T) {
 		cmd := exec.Command(os.Args[0], args...)
 		cmd.Env = append(os.Environ(), wireOrderNetnsEnv+"=1")
 		testrun.InPrivateNetwork(cmd, unix.CAP_NET_ADMIN, unix.CAP_NET_RAW)
-		var outb strings.Builder
-		cmd.Stdout, cmd.Stderr = &outb, &outb
-		err := cmd.Start()
-		if err == nil {
-			t.Parallel()
-			err = cmd.Wait()
-		} else {
-			t.Parallel() // the checks below, beside the other tests
-		}
-		out := outb.String()
+		out, err := testrun.ParallelChild(t, cmd) // without a namespace, the checks below run beside the other tests
 		if _, ran := err.(*exec.ExitError); err != nil && !ran {
 			// No namespace here (user namespaces refused): the host's lo,
 			// where the drop check below still keeps the verdict honest.

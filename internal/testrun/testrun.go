@@ -63,33 +63,47 @@ func alone(t *testing.T, atOnce bool) (parent bool) {
 	if os.Getenv(aloneEnv) == t.Name() {
 		return false
 	}
-	if !atOnce {
-		t.Parallel()
-	}
 	args := []string{"-test.run=^" + regexp.QuoteMeta(t.Name()) + "$", "-test.count=1", "-test.v"}
 	if testing.Short() {
 		args = append(args, "-test.short")
 	}
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), aloneEnv+"="+t.Name())
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("the test in its own process: %v", err)
-	}
+	var out string
+	var err error
 	if atOnce {
+		out, err = ParallelChild(t, cmd)
+	} else {
 		t.Parallel()
+		var b []byte
+		b, err = cmd.CombinedOutput()
+		out = string(b)
 	}
-	err := cmd.Wait()
-	t.Logf("in its own process:\n%s", out.String())
+	t.Logf("in its own process:\n%s", out)
 	if err != nil {
 		t.Fatalf("the test in its own process: %v", err)
 	}
-	if strings.Contains(out.String(), "--- SKIP: "+t.Name()) {
+	if strings.Contains(out, "--- SKIP: "+t.Name()) {
 		t.Skip("skipped in its own process")
 	}
-	if !strings.Contains(out.String(), "--- PASS: "+t.Name()) {
+	if !strings.Contains(out, "--- PASS: "+t.Name()) {
 		t.Fatalf("the test in its own process did not pass")
 	}
 	return true
+}
+
+// ParallelChild starts cmd, then lets t run in parallel (t.Parallel) and
+// waits for cmd: its output (stdout and stderr) and error. The child runs
+// from the moment the test starts, while the test itself waits for its
+// place among the parallel ones, which Go gives in its scheduler's order.
+func ParallelChild(t *testing.T, cmd *exec.Cmd) (out string, err error) {
+	t.Helper()
+	var b strings.Builder
+	cmd.Stdout, cmd.Stderr = &b, &b
+	err = cmd.Start()
+	t.Parallel()
+	if err == nil {
+		err = cmd.Wait()
+	}
+	return b.String(), err
 }

@@ -49,14 +49,7 @@ func TestPredictionScreensNameNoAnswer(t *testing.T) {
 		cmd := exec.Command("/proc/self/exe", "-test.run=^TestPredictionScreensNameNoAnswer$", "-test.v", "-test.parallel=4")
 		cmd.Env = append(os.Environ(), leakNetEnv+"=1")
 		testrun.InPrivateNetwork(cmd, 12 /* CAP_NET_ADMIN */, 13 /* CAP_NET_RAW */)
-		var outb strings.Builder
-		cmd.Stdout, cmd.Stderr = &outb, &outb
-		err := cmd.Start()
-		if err == nil {
-			t.Parallel()
-			err = cmd.Wait()
-		}
-		out := outb.String()
+		out, err := testrun.ParallelChild(t, cmd)
 		if _, ok := err.(*exec.ExitError); err != nil && !ok {
 			if os.Getenv("CI") != "" {
 				t.Fatalf("private network refused: %v", err)
