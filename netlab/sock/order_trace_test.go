@@ -41,16 +41,7 @@ func TestSequencerIntoTraceWriter(t *testing.T) {
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSpace(out.b.String()), "\n")
-	want := []string{"first", "held", "later"}
-	if len(lines) != len(want) {
-		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), out.b.String())
-	}
-	for i, l := range lines {
-		if !strings.Contains(l, `"seq":`+strconv.Itoa(i+1)+`,`) || !strings.Contains(l, `"text":"`+want[i]+`"`) {
-			t.Errorf("line %d: %s, want seq %d and text %q", i+1, l, i+1, want[i])
-		}
-	}
+	wantSeqTexts(t, out.b.String(), "first", "held", "later")
 }
 
 // TestSequencerPostponeUntilFlush: what a postponed sequencer releases
@@ -71,10 +62,16 @@ func TestSequencerPostponeUntilFlush(t *testing.T) {
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSpace(out.b.String()), "\n")
-	want := []string{"early1", "early2", "late"}
+	wantSeqTexts(t, out.b.String(), "early1", "early2", "late")
+}
+
+// wantSeqTexts checks the JSON trace lines of out: one per text in want,
+// numbered from 1, in that order.
+func wantSeqTexts(t *testing.T, out string, want ...string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != len(want) {
-		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), out.b.String())
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), out)
 	}
 	for i, l := range lines {
 		if !strings.Contains(l, `"seq":`+strconv.Itoa(i+1)+`,`) || !strings.Contains(l, `"text":"`+want[i]+`"`) {
