@@ -31,19 +31,7 @@ func TestTraceDrawsAStateWhereItWasRead(t *testing.T) {
 	l := &Lesson{Title: "t", Steps: []Step{{Title: "close"}}}
 	var b strings.Builder
 	WriteStep(&b, l, res)
-	lines := strings.Split(b.String(), "\n")
-	closeAt, stateAt := -1, -1
-	for i, ln := range lines {
-		if strings.Contains(ln, "close(") {
-			closeAt = i
-			if strings.Contains(ln, "TIME_WAIT") {
-				t.Errorf("close's line shows a state read after the segments below it: %q", ln)
-			}
-		}
-		if strings.Contains(ln, "state now TIME_WAIT") {
-			stateAt = i
-		}
-	}
+	closeAt, stateAt := callAndStateLines(t, b.String(), "close(", "TIME_WAIT", "state now TIME_WAIT")
 	if closeAt < 0 || stateAt != closeAt+3 {
 		t.Fatalf("want close, two FINs, then the state (close at %d, state at %d):\n%s", closeAt, stateAt, b.String())
 	}
@@ -80,20 +68,28 @@ func TestTraceDrawsAStateBelowThePeersClose(t *testing.T) {
 	l := &Lesson{Title: "t", Steps: []Step{{Title: "close"}}}
 	var b strings.Builder
 	WriteStep(&b, l, res)
-	lines := strings.Split(b.String(), "\n")
-	sendAt, stateAt := -1, -1
-	for i, ln := range lines {
-		if strings.Contains(ln, "send(") {
-			sendAt = i
-			if strings.Contains(ln, "CLOSE_WAIT") {
-				t.Errorf("send's line shows a state read after the close below it: %q", ln)
-			}
-		}
-		if strings.Contains(ln, "state now CLOSE_WAIT (read after the other end's close above)") {
-			stateAt = i
-		}
-	}
+	sendAt, stateAt := callAndStateLines(t, b.String(), "send(", "CLOSE_WAIT", "state now CLOSE_WAIT (read after the other end's close above)")
 	if sendAt < 0 || stateAt != sendAt+2 {
 		t.Fatalf("want send, the close, then the state (send at %d, state at %d):\n%s", sendAt, stateAt, b.String())
 	}
+}
+
+// callAndStateLines finds, in a step's trace out, the line of the call
+// (the last holding call) and the line of its state drawn apart (the last
+// holding stateLine); the call's own line must not show state.
+func callAndStateLines(t *testing.T, out, call, state, stateLine string) (callAt, stateAt int) {
+	t.Helper()
+	callAt, stateAt = -1, -1
+	for i, ln := range strings.Split(out, "\n") {
+		if strings.Contains(ln, call) {
+			callAt = i
+			if strings.Contains(ln, state) {
+				t.Errorf("the %s line shows a state read after what is drawn below it: %q", call, ln)
+			}
+		}
+		if strings.Contains(ln, stateLine) {
+			stateAt = i
+		}
+	}
+	return callAt, stateAt
 }

@@ -28,10 +28,7 @@ var layers = map[string][]string{
 // lessons/rules anything but the vocabulary.
 func TestLayersOneWay(t *testing.T) {
 	t.Parallel()
-	for _, goos := range []string{"linux", "darwin", "windows"} {
-		ctx := build.Default
-		ctx.GOOS = goos
-		ctx.CgoEnabled = false
+	forEachPlatform(func(goos string, ctx build.Context) {
 		for pkg, allowed := range layers {
 			for dep := range moduleDeps(t, ctx, pkg) {
 				if !slices.Contains(allowed, dep) {
@@ -39,7 +36,7 @@ func TestLayersOneWay(t *testing.T) {
 				}
 			}
 		}
-	}
+	})
 }
 
 // moduleDeps is every socklab package pkg imports, directly or not.
@@ -74,14 +71,22 @@ var testsOnly = []string{"internal/testrun", "internal/testpython"}
 // package (non-test files, at any depth) on every platform it builds for.
 func TestShippedBinaryHoldsNoTestHelpers(t *testing.T) {
 	t.Parallel()
-	for _, goos := range []string{"linux", "darwin", "windows"} {
-		ctx := build.Default
-		ctx.GOOS = goos
-		ctx.CgoEnabled = false
+	forEachPlatform(func(goos string, ctx build.Context) {
 		for dep := range moduleDeps(t, ctx, ".") {
 			if slices.Contains(testsOnly, dep) {
 				t.Errorf("socklab (GOOS=%s) imports %s, which only tests may", goos, dep)
 			}
 		}
+	})
+}
+
+// forEachPlatform calls f with the build context of each platform socklab
+// builds for, without cgo.
+func forEachPlatform(f func(goos string, ctx build.Context)) {
+	for _, goos := range []string{"linux", "darwin", "windows"} {
+		ctx := build.Default
+		ctx.GOOS = goos
+		ctx.CgoEnabled = false
+		f(goos, ctx)
 	}
 }

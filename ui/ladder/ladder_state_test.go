@@ -48,21 +48,9 @@ func TestStateIsDrawnWhereItWasRead(t *testing.T) {
 		t.Fatal(bad)
 	}
 	out := ansi.Strip(Render(evs, 100, 8, theme.NewStyles(theme.ThemeDark, true), Opts{Packets: true}))
-	lines := strings.Split(out, "\n")
-	closeAt, stateAt, lastFIN := -1, -1, -1
-	for i, l := range lines {
-		switch {
-		case strings.Contains(l, "close(15)"):
-			closeAt = i
-			if strings.Contains(l, "TIME_WAIT") {
-				t.Errorf("close's row shows a state read after the FINs below it: %q", l)
-			}
-		case strings.Contains(l, "state now TIME_WAIT"):
-			stateAt = i
-		case strings.Contains(l, "FIN"):
-			lastFIN = i
-		}
-	}
+	rows := lastRows(out, "close(15)", "state now TIME_WAIT", "FIN")
+	closeAt, stateAt, lastFIN := rows[0], rows[1], rows[2]
+	noStateOnRow(t, out, closeAt, "TIME_WAIT")
 	if closeAt < 0 || stateAt < 0 || !(closeAt < lastFIN && lastFIN < stateAt) {
 		t.Fatalf("want close, the FINs, then the state row (close %d, last FIN %d, state %d):\n%s", closeAt, lastFIN, stateAt, out)
 	}
@@ -91,20 +79,9 @@ func TestStateIsDrawnBelowThePeersClose(t *testing.T) {
 			Local: cli, Remote: srv, State: event.StateFinWait1, At: at(20), Return: at(20), StateAt: at(20)},
 	}
 	out := ansi.Strip(Render(evs, 100, 8, theme.NewStyles(theme.ThemeDark, true), Opts{}))
-	sendAt, closeAt, stateAt := -1, -1, -1
-	for i, l := range strings.Split(out, "\n") {
-		switch {
-		case strings.Contains(l, "send(4"):
-			sendAt = i
-			if strings.Contains(l, "CLOSE_WAIT") {
-				t.Errorf("the sendto's row shows the state the close below it caused: %q", l)
-			}
-		case strings.Contains(l, "close(3)"):
-			closeAt = i
-		case strings.Contains(l, "state now CLOSE_WAIT"):
-			stateAt = i
-		}
-	}
+	rows := lastRows(out, "send(4", "close(3)", "state now CLOSE_WAIT")
+	sendAt, closeAt, stateAt := rows[0], rows[1], rows[2]
+	noStateOnRow(t, out, sendAt, "CLOSE_WAIT")
 	if sendAt < 0 || !(sendAt < closeAt && closeAt < stateAt) {
 		t.Fatalf("want the send, the client's close, then the state row (send %d, close %d, state %d):\n%s", sendAt, closeAt, stateAt, out)
 	}
@@ -132,5 +109,32 @@ func TestNewerRowsAreNeverHidden(t *testing.T) {
 	following := ansi.Strip(Render(evs, 100, 12, st, Opts{Selected: 20, Follow: true}))
 	if !strings.Contains(following, "c2 connect(9, :1081)") || strings.Contains(following, "newer below") {
 		t.Fatalf("following the newest, the new client's connect must be drawn:\n%s", following)
+	}
+}
+
+// lastRows is, for each of subs, the last row of out holding it (the first
+// of subs that a row holds wins), or -1.
+func lastRows(out string, subs ...string) []int {
+	rows := make([]int, len(subs))
+	for i := range rows {
+		rows[i] = -1
+	}
+	for i, l := range strings.Split(out, "\n") {
+		for j, s := range subs {
+			if strings.Contains(l, s) {
+				rows[j] = i
+				break
+			}
+		}
+	}
+	return rows
+}
+
+// noStateOnRow fails when row of out shows state: a state read after what
+// is drawn below the call belongs on a row of its own.
+func noStateOnRow(t *testing.T, out string, row int, state string) {
+	t.Helper()
+	if lines := strings.Split(out, "\n"); row >= 0 && strings.Contains(lines[row], state) {
+		t.Errorf("the call's row shows a state read after what is drawn below it: %q", lines[row])
 	}
 }
