@@ -25,6 +25,9 @@ import (
 
 func TestMain(m *testing.M) {
 	Launch() // the launcher of a traced program is this test binary
+	if os.Getenv(goEchoEnv) == "1" {
+		os.Exit(goEchoServer(os.Args[1:])) // and so is the Go program traced
+	}
 	os.Exit(m.Run())
 }
 
@@ -350,17 +353,12 @@ func TestTraceReportsAProgramThatCannotRun(t *testing.T) {
 
 func TestTraceGoEchoServerShowsAWaitNotEAGAIN(t *testing.T) {
 	t.Parallel()
-	gobin, err := exec.LookPath("go")
+	self, err := os.Executable()
 	if err != nil {
-		t.Skip("no go tool")
+		t.Fatal(err)
 	}
-	bin := filepath.Join(t.TempDir(), "echo_go")
-	build := exec.Command(gobin, "build", "-o", bin, filepath.Join(programs(t), "echo_server_go.go"))
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	ev := traceServer(t, []string{bin, "0", "1"}, "hello\n")
+	ev := traceServerWith(t, Config{Argv: []string{self, "0", "1"}, Env: append(os.Environ(), goEchoEnv+"=1")},
+		func(a netip.AddrPort) { talk(t, a, "hello\n") })
 	var blocked, accepted event.CallID
 	waits := 0
 	for _, e := range ev {
