@@ -237,9 +237,11 @@ func TestReliabilityVanishedClients(t *testing.T) {
 				// send blocks once the client's receive buffer is full.
 				go func() {
 					_ = c.SetWriteDeadline(time.Now().Add(30 * time.Second))
-					// Calc: a short request with a 28 KB answer fills the
-					// server's send buffer fast.
-					req := bytes.Repeat([]byte("9**30000\n"), 64)
+					// Calc: a short request with a 2.9 KB answer fills the
+					// server's send buffer fast. (9**30000's 28 KB cost the
+					// server ~0.25 s of CPU more to fill it: a big number's
+					// digits cost more each the longer it is.)
+					req := bytes.Repeat([]byte("9**3000\n"), 640)
 					if svc == service.Echo {
 						req = bytes.Repeat([]byte("12345+1\n"), 8192)
 					}
