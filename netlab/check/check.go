@@ -46,6 +46,12 @@ type Config struct {
 	// Stdin is the program's standard input (nil: none; a calculator
 	// client gets CalcInput).
 	Stdin io.Reader
+
+	// bigMessage, when set, is the size of the message "answers a 1 MB
+	// message whole" sends (0: 1 MiB). Tests whose subject is another
+	// check set it smaller: under the tracer a Python server's 1 MiB echo,
+	// a thousand recv and send calls each stopped, costs ~0.4 s of CPU.
+	bigMessage int
 }
 
 // Kinds are the exercises socklab can grade.

@@ -359,7 +359,11 @@ func (g *echoServer) answersAMegabyte(ctx context.Context) (bool, string, []stri
 		return false, name + " could not connect: " + err.Error() + explainEnd(g.s), nil
 	}
 	defer closeClient(ctx, c)
-	msg := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB
+	size := g.cfg.bigMessage
+	if size <= 0 {
+		size = 1 << 20
+	}
+	msg := bytes.Repeat([]byte("0123456789abcdef"), size/16)
 	got, err := roundTrip(ctx, c, msg)
 	if err == nil && bytes.Equal(got, msg) {
 		return true, fmt.Sprintf("%s sent %d bytes and got all of them back, in order", name, len(msg)), nil
