@@ -211,6 +211,32 @@ func TestCheckLeavesASequentialServerTimeForTheNextClient(t *testing.T) {
 	want(t, res, "answers two clients at once or says it is sequential", true, "your server is sequential")
 }
 
+// TestCheckCallsASequentialServerSoon: "two at once" need not wait out half
+// the limit on a sequential server. Once its one thread has sat for
+// waitingFor in a recv() with nothing to take, only the first client can
+// wake it, and the check goes on at once (at a 10 s limit it waited 5 s).
+func TestCheckCallsASequentialServerSoon(t *testing.T) {
+	const limit, name = 10 * time.Second, "answers two clients at once or says it is sequential"
+	res := gradeConfig(t, "echo-server", "echo_server.py", name, Config{Limit: limit, bigMessage: smallMessage})
+	want(t, res, name, true, "your server is sequential", "it was blocked in recvfrom(")
+	took, err := time.ParseDuration(res[name].Took)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took > limit/4 {
+		t.Errorf("%q took %s, want well under half the limit (%s)", name, took, limit/2)
+	}
+}
+
+// TestCheckWaitsOnAServerWithAReceiveTimeout: a recv() with SO_RCVTIMEO
+// ends by itself. echo_rcvtimeo.py's one thread sits in such recv()s as a
+// sequential server's does, then goes on to accept the second client and
+// serves both side by side: the check must wait and see it.
+func TestCheckWaitsOnAServerWithAReceiveTimeout(t *testing.T) {
+	res := gradeWithin(t, "echo-server", "echo_rcvtimeo.py", "answers two clients at once or says it is sequential", limit(3*time.Second, 5*time.Second))
+	want(t, res, "answers two clients at once or says it is sequential", true, "serves clients at once")
+}
+
 func gradeClient(t *testing.T, name string) map[string]Result {
 	t.Helper()
 	return gradeClientAs(t, "echo-client", name)

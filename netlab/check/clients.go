@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"syscall"
 	"time"
 
@@ -39,28 +40,41 @@ func (g *echoServer) twoAtOnce(ctx context.Context) (bool, string, []string) {
 	served := make(chan error, 1)
 	go func() { served <- g.probe(ctx, b) }()
 	// How long a concurrent server may take to answer the second client
-	// before it is called sequential: half the check's time, as the
-	// program's calls cannot tell a slow thread from none.
-	// Never more than half of what is left of the check's time: after A
-	// closes, a sequential server needs the rest to answer B (settled may
-	// have waited out half the limit for a server that keeps connections
-	// open, and B was then cut off with its echo unread, its close a RST).
+	// before it is called sequential: half the check's time, as a slow
+	// thread and none look alike from outside. Never more than half of
+	// what is left of the check's time: after A closes, a sequential
+	// server needs the rest to answer B (settled may have waited out half
+	// the limit for a server that keeps connections open, and B was then
+	// cut off with its echo unread, its close a RST).
 	wait := g.cfg.Limit / 2
 	if dl, ok := ctx.Deadline(); ok {
 		wait = min(wait, time.Until(dl)/2)
 	}
 	meanwhile := time.NewTimer(wait)
 	defer meanwhile.Stop()
-	select {
-	case err := <-served:
-		if err == nil {
-			return true, fmt.Sprintf("%s was answered while %s stayed connected: your server serves clients at once", nameB, nameA),
-				lines(programCalls(g.s, event.OpAccept), 2)
+	// Sooner when the kernel settles it: every thread of the program sits
+	// in a recv that only a peer's bytes can end (onlyReceives). B waits in
+	// the accept queue, and nothing will take it until A sends or closes.
+	look := time.NewTicker(waitingLook)
+	defer look.Stop()
+waiting:
+	for {
+		select {
+		case err := <-served:
+			if err == nil {
+				return true, fmt.Sprintf("%s was answered while %s stayed connected: your server serves clients at once", nameB, nameA),
+					lines(programCalls(g.s, event.OpAccept), 2)
+			}
+			return false, fmt.Sprintf("while %s was connected, %s was not served%s", nameA, nameB, errText(err)), lines(programCalls(g.s), 6)
+		case <-meanwhile.C:
+			break waiting
+		case <-look.C:
+			if g.onlyReceives() {
+				break waiting
+			}
+		case <-ctx.Done():
+			return false, fmt.Sprintf("%s was not answered while %s was connected", nameB, nameA), lines(programCalls(g.s), 6)
 		}
-		return false, fmt.Sprintf("while %s was connected, %s was not served%s", nameA, nameB, errText(err)), lines(programCalls(g.s), 6)
-	case <-meanwhile.C:
-	case <-ctx.Done():
-		return false, fmt.Sprintf("%s was not answered while %s was connected", nameB, nameA), lines(programCalls(g.s), 6)
 	}
 	// Sequential so far: say where the program was while B waited.
 	where := blockedIn(g.s)
@@ -72,6 +86,30 @@ func (g *echoServer) twoAtOnce(ctx context.Context) (bool, string, []string) {
 	}
 	return true, fmt.Sprintf("your server is sequential: it serves one client at a time. %s's connect() returned at once (the kernel completed the handshake and queued the connection for accept()), but while %s stayed connected %s; %s was answered only after %s closed. To serve clients at once, use threads, selectors or asyncio.",
 		nameB, nameA, where, nameB, nameA), lines(programCalls(g.s, event.OpAccept), 2)
+}
+
+// waitingLook is how often twoAtOnce asks whether the program only
+// receives, and waitingFor how long each of its threads must have been in
+// such a recv: a thread or process the program started a moment ago is
+// known to the tracer only at its first stop, which may come after its
+// creator has gone on into a recv.
+const (
+	waitingLook = 20 * time.Millisecond
+	waitingFor  = 200 * time.Millisecond
+)
+
+// onlyReceives reports whether every thread of the program has been
+// blocked in a recv with nothing to take for waitingFor (ptrace's
+// Waiting), and the program never set a receive timeout, the one way
+// such a recv ends by itself. (A signal, alarm(2), could too: the tracer
+// does not see a program arm one.)
+func (g *echoServer) onlyReceives() bool {
+	if _, ok := g.s.Prog.Waiting(waitingFor); !ok {
+		return false
+	}
+	return len(g.s.Lab.Log.Filter(func(e *event.Event) bool {
+		return isProgramCall(e) && e.Op == event.OpSetsockopt && strings.HasPrefix(e.Args.Option, "SO_RCVTIMEO")
+	})) == 0
 }
 
 // survivesAReset has a client reset its connection (close with SO_LINGER

@@ -10,6 +10,9 @@ import (
 type inCall struct {
 	text    string
 	entered time.Time
+	// toReceive: a recv on a blocking socket that had nothing to take when
+	// it entered. Only bytes from its peer, or the peer's close, end it.
+	toReceive bool
 }
 
 // Instant collects the calls the program was inside at one moment. It is
@@ -58,11 +61,46 @@ func (in *Instant) Calls() []string {
 	return out
 }
 
-// enteredCall records that thread tid is inside call text.
-func (p *Program) enteredCall(tid int, text string) {
+// enteredCall records that thread tid is inside call text (toReceive: see
+// inCall).
+func (p *Program) enteredCall(tid int, text string, toReceive bool) {
 	p.mu.Lock()
-	p.inflight[tid] = inCall{text: text, entered: time.Now()}
+	p.inflight[tid] = inCall{text: text, entered: time.Now(), toReceive: toReceive}
 	p.mu.Unlock()
+}
+
+// addThread records a thread of the program; the tracer thread's own map,
+// and the count Waiting reads.
+func (p *Program) addThread(t *thread) {
+	p.threads[t.tid] = t
+	p.mu.Lock()
+	p.live = len(p.threads)
+	p.mu.Unlock()
+}
+
+// Waiting reports whether every thread of the program has been, for at
+// least d, inside a recv on a blocking socket that had nothing to take
+// when it entered, and lists those calls. Such a program can do nothing
+// else until one of those sockets' peers sends or closes: no thread is
+// left to accept a connection, and no thread is computing (a thread
+// outside a socket call, or in a poll, may go on by itself, and then the
+// answer is false). A recv with SO_RCVTIMEO, or a signal, could still end
+// one: the caller rules those out from the program's calls.
+func (p *Program) Waiting(d time.Duration) ([]string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.live == 0 || len(p.inflight) != p.live {
+		return nil, false
+	}
+	var calls []string
+	for _, c := range p.inflight {
+		if !c.toReceive || time.Since(c.entered) < d {
+			return nil, false
+		}
+		calls = append(calls, c.text)
+	}
+	sort.Strings(calls)
+	return calls, true
 }
 
 // leftCall records that thread tid's call returned (or the thread ended): an

@@ -102,7 +102,11 @@ func sockoptName(level, opt int) (string, string) {
 	case unix.SOL_SOCKET:
 		names := map[int]string{unix.SO_REUSEADDR: "SO_REUSEADDR", unix.SO_REUSEPORT: "SO_REUSEPORT",
 			unix.SO_KEEPALIVE: "SO_KEEPALIVE", unix.SO_RCVBUF: "SO_RCVBUF", unix.SO_SNDBUF: "SO_SNDBUF",
-			unix.SO_LINGER: "SO_LINGER", unix.SO_BROADCAST: "SO_BROADCAST"}
+			unix.SO_LINGER: "SO_LINGER", unix.SO_BROADCAST: "SO_BROADCAST",
+			// A receive timeout ends a blocked recv by itself (check's
+			// two-at-once reads it).
+			unix.SO_RCVTIMEO: "SO_RCVTIMEO", unix.SO_RCVTIMEO_NEW: "SO_RCVTIMEO_NEW",
+			unix.SO_SNDTIMEO: "SO_SNDTIMEO", unix.SO_SNDTIMEO_NEW: "SO_SNDTIMEO_NEW"}
 		return "SOL_SOCKET", nameOr(names, opt)
 	case unix.IPPROTO_TCP:
 		return "IPPROTO_TCP", nameOr(map[int]string{unix.TCP_NODELAY: "TCP_NODELAY"}, opt)

@@ -19,12 +19,13 @@ func Launch() {}
 // Start always fails outside Linux.
 func Start(cfg Config) (*Program, error) { return nil, ErrUnsupported }
 
-func (p *Program) Pid() int                      { return 0 }
-func (p *Program) Refused() string               { return ErrUnsupported.Error() }
-func (p *Program) Done() <-chan struct{}         { return nil }
-func (p *Program) Wait() (Exit, error)           { return Exit{}, ErrUnsupported }
-func (p *Program) Stop(grace time.Duration)      {}
-func (p *Program) InFlightAt(time.Time) *Instant { return &Instant{} }
+func (p *Program) Pid() int                               { return 0 }
+func (p *Program) Refused() string                        { return ErrUnsupported.Error() }
+func (p *Program) Done() <-chan struct{}                  { return nil }
+func (p *Program) Wait() (Exit, error)                    { return Exit{}, ErrUnsupported }
+func (p *Program) Stop(grace time.Duration)               {}
+func (p *Program) InFlightAt(time.Time) *Instant          { return &Instant{} }
+func (p *Program) Waiting(time.Duration) ([]string, bool) { return nil, false }
 
 // Instant is where the program was at one moment: nowhere known here.
 type Instant struct{}

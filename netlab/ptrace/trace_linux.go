@@ -41,6 +41,7 @@ type Program struct {
 	mu       sync.Mutex
 	inflight map[int]inCall // tid → the call it is inside, for "blocked in …"
 	instants []*Instant     // moments a check will ask about
+	live     int            // threads of the program now (threads' size, for Waiting)
 
 	stops atomic.Uint64 // seccomp stops: what tracing cost this program
 
@@ -269,7 +270,7 @@ func (p *Program) run(files []*os.File, started chan<- error) {
 		started <- fmt.Errorf("ptrace options refused: %w", err)
 		return
 	}
-	p.threads[p.pid] = &thread{tid: p.pid, proc: p.procOf(p.pid, p.pid), seen: true}
+	p.addThread(&thread{tid: p.pid, proc: p.procOf(p.pid, p.pid), seen: true})
 	started <- nil
 	unix.PtraceCont(p.pid, 0)
 	p.loop(markExec)
@@ -495,7 +496,7 @@ func (p *Program) trapped(t *thread, ws unix.WaitStatus, markExec func()) {
 func (p *Program) newThread(tid int) *thread {
 	tgid := tgidOf(tid)
 	t := &thread{tid: tid, proc: p.procOf(tgid, tid)}
-	p.threads[tid] = t
+	p.addThread(t)
 	return t
 }
 
@@ -543,6 +544,9 @@ func (p *Program) gone(t *thread) {
 	}
 	p.leftCall(t.tid)
 	delete(p.threads, t.tid)
+	p.mu.Lock()
+	p.live = len(p.threads)
+	p.mu.Unlock()
 	for _, o := range p.threads {
 		if o.proc == t.proc {
 			return
@@ -590,7 +594,7 @@ func (p *Program) entryStop(t *thread) {
 		return
 	}
 	t.call = c
-	p.enteredCall(t.tid, c.name()+"("+c.text+")")
+	p.enteredCall(t.tid, c.name()+"("+c.text+")", (c.op == event.OpRecv || c.op == event.OpRecvfrom) && c.willWait)
 	unix.PtraceSyscall(t.tid, 0)
 }
 

@@ -1,0 +1,120 @@
+//go:build linux && (amd64 || arm64)
+
+package ptrace
+
+import (
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/internal/testpython"
+	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/sock"
+)
+
+// startWaiting starts a Python test program traced (a file of
+// testdata/programs, or an absolute path) and returns it and its
+// listening address.
+func startWaiting(t *testing.T, name string) (*Program, netip.AddrPort) {
+	t.Helper()
+	seq := sock.NewSequencer(&collector{})
+	listening := make(chan netip.AddrPort, 4)
+	if !filepath.IsAbs(name) {
+		name = filepath.Join(programs(t), name)
+	}
+	p, err := Start(Config{Argv: testpython.Argv(t, name, "0"), Role: event.RoleServer,
+		Tracer:   func(r event.Role) sock.Tracer { return seq.Tracer("program", r) },
+		OnListen: func(a netip.AddrPort) { listening <- a }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Stop(time.Second) })
+	if why := p.Refused(); why != "" {
+		t.Fatalf("tracing refused on this machine: %s", why)
+	}
+	select {
+	case a := <-listening:
+		return p, a
+	case <-p.Done():
+		t.Fatal("the program ended before it listened")
+	}
+	return nil, netip.AddrPort{}
+}
+
+// waitingWithin polls p.Waiting(d) until it says yes or limit passes.
+func waitingWithin(p *Program, d, limit time.Duration) ([]string, bool) {
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if calls, ok := p.Waiting(d); ok {
+			return calls, true
+		}
+	}
+	return nil, false
+}
+
+// A single-threaded server in a recv() with nothing to take waits for its
+// peer alone: Waiting says so, and names the call. In accept() it does
+// not: a client's connect would end that.
+func TestWaitingOnlyInARecvWithNothingToTake(t *testing.T) {
+	t.Parallel()
+	p, addr := startWaiting(t, "echo_silent.py")
+	if calls, ok := waitingWithin(p, 50*time.Millisecond, 300*time.Millisecond); ok {
+		t.Fatalf("waiting while in accept: %q", calls)
+	}
+	c, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	calls, ok := waitingWithin(p, 50*time.Millisecond, 30*time.Second)
+	if !ok || len(calls) != 1 || !strings.HasPrefix(calls[0], "recvfrom(4, 1024") {
+		t.Fatalf("waiting %v with %q, want the recvfrom on the client's connection", ok, calls)
+	}
+}
+
+// A thread per client: while one thread receives, the main one is in
+// accept(), so the program is not only waiting for its peers.
+func TestWaitingNotWhileAThreadAccepts(t *testing.T) {
+	t.Parallel()
+	p, addr := startWaiting(t, "echo_threads.py")
+	c, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if calls, ok := waitingWithin(p, 50*time.Millisecond, 500*time.Millisecond); ok {
+		t.Fatalf("waiting with a thread in accept: %q", calls)
+	}
+}
+
+// A thread outside any socket call (here asleep) may go on by itself: the
+// program is not only waiting, though its other thread is in a recv with
+// nothing to take.
+func TestWaitingNotWhileAThreadIsElsewhere(t *testing.T) {
+	t.Parallel()
+	script := filepath.Join(t.TempDir(), "sleeper.py")
+	src := `import socket, sys, threading, time
+s = socket.socket()
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen()
+print("port", s.getsockname()[1], flush=True)
+c, _ = s.accept()
+threading.Thread(target=lambda: c.recv(1024), daemon=True).start()
+time.sleep(60)
+`
+	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, addr := startWaiting(t, script)
+	c, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if calls, ok := waitingWithin(p, 50*time.Millisecond, 500*time.Millisecond); ok {
+		t.Fatalf("waiting with a thread asleep: %q", calls)
+	}
+}
