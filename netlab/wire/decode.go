@@ -154,7 +154,8 @@ func ipv4(b []byte) (ip, error) {
 
 // ipv4Options checks that every option of an IPv4 header fits in it, as
 // gopacket and the kernel's ip_options_compile do (an option is at least
-// 3 bytes, but for end of list and no-op); their contents are not shown.
+// its type and length bytes, but for end of list and no-op: a length of 2,
+// no data, is one); their contents are not shown.
 func ipv4Options(b []byte) error {
 	for len(b) > 0 {
 		switch {
@@ -163,7 +164,7 @@ func ipv4Options(b []byte) error {
 		case b[0] == 1: // no-op
 			b = b[1:]
 			continue
-		case len(b) < 2 || b[1] <= 2 || int(b[1]) > len(b):
+		case len(b) < 2 || b[1] < 2 || int(b[1]) > len(b):
 			return fmt.Errorf("%w: an IPv4 option (type %d) overruns its header or is too short", ErrMalformed, b[0])
 		}
 		b = b[b[1]:]

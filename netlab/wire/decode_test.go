@@ -306,3 +306,26 @@ func TestDecodeConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// An IPv4 option's length counts its type and length bytes: 2 is an
+// option with no data, which the kernel's ip_options_compile takes (it
+// refuses below 2) and so does gopacket; the fuzzer found the decoder
+// refusing it. 1, or a length past the header, is malformed.
+func TestIPv4OptionLengths(t *testing.T) {
+	for _, tc := range []struct {
+		opts []byte
+		ok   bool
+	}{
+		{[]byte{0x30, 2, 0, 0}, true},  // a 2-byte option, end of list, padding
+		{[]byte{1, 1, 0x30, 2}, true},  // no-ops, then one
+		{[]byte{0x30, 4, 9, 9}, true},  // two bytes of data
+		{[]byte{0x30, 1, 0, 0}, false}, // shorter than its own type and length
+		{[]byte{0x30, 5, 0, 0}, false}, // past the header
+		{[]byte{1, 1, 1, 0x30}, false}, // no room for its length byte
+	} {
+		err := ipv4Options(tc.opts)
+		if (err == nil) != tc.ok || err != nil && !errors.Is(err, ErrMalformed) {
+			t.Errorf("options % x: %v, want ok %v", tc.opts, err, tc.ok)
+		}
+	}
+}
