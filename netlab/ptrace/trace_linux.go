@@ -474,6 +474,15 @@ func (p *Program) trapped(t *thread, ws unix.WaitStatus, markExec func()) {
 	case cause == unix.PTRACE_EVENT_SECCOMP:
 		p.entryStop(t)
 	case cause == unix.PTRACE_EVENT_EXEC:
+		// A thread other than the first that called execve now has the
+		// process's id, and its own id ends without an exit report
+		// (ptrace(2), "execve(2) under ptrace"): forget it here, or the
+		// program keeps a thread that no longer runs (Waiting counted it).
+		if msg, err := unix.PtraceGetEventMsg(tid); err == nil && int(msg) != tid {
+			if old := p.threads[int(msg)]; old != nil {
+				p.gone(old)
+			}
+		}
 		if tid == p.pid && !p.execed {
 			p.execed = true
 			if b, _ := io.ReadAll(p.report); len(b) > 0 {

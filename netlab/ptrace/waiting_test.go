@@ -17,16 +17,16 @@ import (
 )
 
 // startWaiting starts a Python test program traced (a file of
-// testdata/programs, or an absolute path) and returns it and its
+// testdata/programs, or an absolute path) with the port 0 and args and returns it and its
 // listening address.
-func startWaiting(t *testing.T, name string) (*Program, netip.AddrPort) {
+func startWaiting(t *testing.T, name string, args ...string) (*Program, netip.AddrPort) {
 	t.Helper()
 	seq := sock.NewSequencer(&collector{})
 	listening := make(chan netip.AddrPort, 4)
 	if !filepath.IsAbs(name) {
 		name = filepath.Join(programs(t), name)
 	}
-	p, err := Start(Config{Argv: testpython.Argv(t, name, "0"), Role: event.RoleServer,
+	p, err := Start(Config{Argv: testpython.Argv(t, append([]string{name, "0"}, args...)...), Role: event.RoleServer,
 		Tracer:   func(r event.Role) sock.Tracer { return seq.Tracer("program", r) },
 		OnListen: func(a netip.AddrPort) { listening <- a }})
 	if err != nil {
@@ -116,5 +116,33 @@ time.sleep(60)
 	defer c.Close()
 	if calls, ok := waitingWithin(p, 50*time.Millisecond, 500*time.Millisecond); ok {
 		t.Fatalf("waiting with a thread asleep: %q", calls)
+	}
+}
+
+// A program whose execve runs on a thread other than the first: that
+// thread takes the process's id, and its own id ends without an exit
+// report (ptrace(2), "execve(2) under ptrace"). Kept as a thread of the
+// program, it left Waiting counting two threads where one runs. Go's
+// runtime may run socklab's own launcher on such a thread too.
+func TestWaitingAfterAnExecFromASecondThread(t *testing.T) {
+	t.Parallel()
+	script := filepath.Join(t.TempDir(), "exec_from_thread.py")
+	src := `import os, sys, threading
+silent = sys.argv[2]
+threading.Thread(target=lambda: os.execv(sys.executable, [sys.executable, "-S", silent, sys.argv[1]])).start()
+threading.Event().wait()
+`
+	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, addr := startWaiting(t, script, filepath.Join(programs(t), "echo_silent.py"))
+	c, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	calls, ok := waitingWithin(p, 50*time.Millisecond, 30*time.Second)
+	if !ok || len(calls) != 1 || !strings.HasPrefix(calls[0], "recvfrom(4, 1024") {
+		t.Fatalf("waiting %v with %q, want the recvfrom on the client's connection", ok, calls)
 	}
 }
