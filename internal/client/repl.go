@@ -78,7 +78,15 @@ func REPL(ctx context.Context, cfg Config) error {
 		case line, ok = <-lines:
 		}
 		if !ok {
-			return nil
+			// The lines end after a read error is sent, so the error, if
+			// any, is already there: a select that saw both ready may have
+			// taken the end first.
+			select {
+			case err := <-readErr:
+				return err
+			default:
+				return nil
+			}
 		}
 		if cfg.Service == service.Echo {
 			if strings.TrimSpace(line) == "quit" {
