@@ -55,6 +55,40 @@ func waitingWithin(p *Program, d, limit time.Duration) ([]string, bool) {
 	return nil, false
 }
 
+// withClient starts the program as startWaiting does and connects one
+// client to it, closed when the test ends; the client sends nothing.
+func withClient(t *testing.T, name string, args ...string) *Program {
+	t.Helper()
+	p, addr := startWaiting(t, name, args...)
+	c, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return p
+}
+
+// script writes a Python program to a file of the test's own and returns
+// its path.
+func script(t *testing.T, name, src string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// wantWaitingInRecv waits until p only waits, in the recvfrom on its one
+// client's connection (fd 4).
+func wantWaitingInRecv(t *testing.T, p *Program) {
+	t.Helper()
+	calls, ok := waitingWithin(p, 50*time.Millisecond, 30*time.Second)
+	if !ok || len(calls) != 1 || !strings.HasPrefix(calls[0], "recvfrom(4, 1024") {
+		t.Fatalf("waiting %v with %q, want the recvfrom on the client's connection", ok, calls)
+	}
+}
+
 // A single-threaded server in a recv() with nothing to take waits for its
 // peer alone: Waiting says so, and names the call. In accept() it does
 // not: a client's connect would end that.
@@ -69,22 +103,14 @@ func TestWaitingOnlyInARecvWithNothingToTake(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	calls, ok := waitingWithin(p, 50*time.Millisecond, 30*time.Second)
-	if !ok || len(calls) != 1 || !strings.HasPrefix(calls[0], "recvfrom(4, 1024") {
-		t.Fatalf("waiting %v with %q, want the recvfrom on the client's connection", ok, calls)
-	}
+	wantWaitingInRecv(t, p)
 }
 
 // A thread per client: while one thread receives, the main one is in
 // accept(), so the program is not only waiting for its peers.
 func TestWaitingNotWhileAThreadAccepts(t *testing.T) {
 	t.Parallel()
-	p, addr := startWaiting(t, "echo_threads.py")
-	c, err := net.Dial("tcp", addr.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	p := withClient(t, "echo_threads.py")
 	if calls, ok := waitingWithin(p, 50*time.Millisecond, 500*time.Millisecond); ok {
 		t.Fatalf("waiting with a thread in accept: %q", calls)
 	}
@@ -95,8 +121,7 @@ func TestWaitingNotWhileAThreadAccepts(t *testing.T) {
 // nothing to take.
 func TestWaitingNotWhileAThreadIsElsewhere(t *testing.T) {
 	t.Parallel()
-	script := filepath.Join(t.TempDir(), "sleeper.py")
-	src := `import socket, sys, threading, time
+	p := withClient(t, script(t, "sleeper.py", `import socket, sys, threading, time
 s = socket.socket()
 s.bind(("127.0.0.1", int(sys.argv[1])))
 s.listen()
@@ -104,16 +129,7 @@ print("port", s.getsockname()[1], flush=True)
 c, _ = s.accept()
 threading.Thread(target=lambda: c.recv(1024), daemon=True).start()
 time.sleep(60)
-`
-	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p, addr := startWaiting(t, script)
-	c, err := net.Dial("tcp", addr.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+`))
 	if calls, ok := waitingWithin(p, 50*time.Millisecond, 500*time.Millisecond); ok {
 		t.Fatalf("waiting with a thread asleep: %q", calls)
 	}
@@ -126,23 +142,10 @@ time.sleep(60)
 // runtime may run socklab's own launcher on such a thread too.
 func TestWaitingAfterAnExecFromASecondThread(t *testing.T) {
 	t.Parallel()
-	script := filepath.Join(t.TempDir(), "exec_from_thread.py")
 	src := `import os, sys, threading
 silent = sys.argv[2]
 threading.Thread(target=lambda: os.execv(sys.executable, [sys.executable, "-S", silent, sys.argv[1]])).start()
 threading.Event().wait()
 `
-	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p, addr := startWaiting(t, script, filepath.Join(programs(t), "echo_silent.py"))
-	c, err := net.Dial("tcp", addr.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	calls, ok := waitingWithin(p, 50*time.Millisecond, 30*time.Second)
-	if !ok || len(calls) != 1 || !strings.HasPrefix(calls[0], "recvfrom(4, 1024") {
-		t.Fatalf("waiting %v with %q, want the recvfrom on the client's connection", ok, calls)
-	}
+	wantWaitingInRecv(t, withClient(t, script(t, "exec_from_thread.py", src), filepath.Join(programs(t), "echo_silent.py")))
 }
