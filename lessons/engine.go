@@ -97,6 +97,10 @@ type Run struct {
 	waited  time.Duration // against opts.PlayLimit
 
 	wg sync.WaitGroup // action goroutines and served servers
+
+	// beforeAwait, set by tests only, runs in await before it looks
+	// whether the call said it waits: a test lets the call report first.
+	beforeAwait func(*Outcome)
 }
 
 type blockedCall struct {
@@ -420,9 +424,9 @@ func (r *Run) report(e event.Event) {
 	}
 	if o != nil {
 		o.Events = append(o.Events, e)
-		if e.Kind == event.KindBlocked && waitsInKernel(e) && o.waitCh != nil {
+		if e.Kind == event.KindBlocked && waitsInKernel(e) && o.waitCh != nil && !o.saidWait {
+			o.saidWait = true
 			close(o.waitCh)
-			o.waitCh = nil
 		}
 	}
 	r.mu.Unlock()
@@ -587,12 +591,15 @@ func hasCall(o *Outcome) bool {
 // someone else (see waitsInKernel): then the step goes on, and the call
 // is shown blocked.
 func (r *Run) await(o *Outcome, _ *actor) *Outcome {
+	if r.beforeAwait != nil {
+		r.beforeAwait(o)
+	}
 	r.mu.Lock()
 	wait := o.waitCh
 	r.mu.Unlock()
-	if wait == nil { // already reported waiting
-		return o
-	}
+	// The channel stays closed once the call said it waits: a call that
+	// said so before this look must wait for quiet all the same, or the
+	// step would go on while a server still answers it.
 	select {
 	case <-o.doneCh:
 		return o

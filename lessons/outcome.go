@@ -26,8 +26,9 @@ type Outcome struct {
 	// Extra holds what a non-socket action read (sysctl value).
 	Extra string
 
-	doneCh chan struct{} // closed when the call returns
-	waitCh chan struct{} // closed (then nil) when the kernel said the call waits
+	doneCh   chan struct{} // closed when the call returns
+	waitCh   chan struct{} // closed when the kernel said the call waits
+	saidWait bool          // waitCh is closed
 }
 
 // final returns the call's result event: the first failed call among its

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/internal/testhook"
 	"github.com/socklab/socklab/netlab/event"
 	"github.com/socklab/socklab/netlab/sock"
 )
@@ -82,5 +83,45 @@ func TestSettleAsksWhetherTheStepStillMoves(t *testing.T) {
 	r.track(event.Event{Kind: event.KindCall, Op: event.OpRecv, FD: conn.FD(), CallID: 41, Result: 2}, false)
 	if r.moving() {
 		t.Fatal("the recv returned, yet moving")
+	}
+}
+
+// TestAStepWaitsForAServerAfterAnEarlyBlock: a call that says it waits in
+// the kernel before the step looks (on a loaded machine its goroutine runs
+// first) still holds the step until the served server is quiet. Lesson 12
+// once closed its client while the calculator's goroutine had not yet
+// read the line: the step had taken the early report as "already waited".
+// Not parallel: testhook.ServeConn is this test's alone while it runs.
+func TestAStepWaitsForAServerAfterAnEarlyBlock(t *testing.T) {
+	// The server's goroutine is slow to start, longer than Quiet: only
+	// the kernel's account (a connection accepted, its goroutine between
+	// calls) keeps the step from going on.
+	testhook.ServeConn = func() { time.Sleep(150 * time.Millisecond) }
+	defer func() { testhook.ServeConn = nil }()
+	l, err := Parse("test.md", []byte("# Early block\n\n## The reply comes late\n\n```lab\n"+
+		"guard.serve calc 127.0.0.1:0\nc.socket tcp\nc.connect guard\nc.sendall \"1+1\\n\"\n"+
+		"c.recv 1024\nc.close\nexpect c.recv.data == \"2\\n\"\n```\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := Start(l, Options{})
+	defer r.Close()
+	// Every call reports before the step looks: it returned or said it waits.
+	r.beforeAwait = func(o *Outcome) {
+		select {
+		case <-o.waitCh:
+		case <-o.doneCh:
+		}
+	}
+	res, err := r.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range res.Expects {
+		if !v.Held {
+			t.Errorf("expect %s: %v %v", v.Expect.Src, v.Values, v.Err)
+		}
 	}
 }
