@@ -286,12 +286,15 @@ s.close()
 	proj.waitFor(regexp.MustCompile(`3 students`)) // the room: a row per student
 	proj.keys("v")                                 // the connections: a lane each
 	proj.waitFor(regexp.MustCompile(`fd STUDENT \(ip:port\)`))
-	scr := proj.screen()
-	for _, c := range clients {
-		if !regexp.MustCompile(regexp.QuoteMeta(c) + `\s+ESTABLISHED`).MatchString(scr) {
-			t.Fatalf("no ESTABLISHED lane for %s on the projector:\n%s", c, scr)
+	// Waited for, not read from one capture, which can be a half-drawn frame.
+	scr := proj.until("an ESTABLISHED lane for each client", false, func(scr string) bool {
+		for _, c := range clients {
+			if !regexp.MustCompile(regexp.QuoteMeta(c) + `\s+ESTABLISHED`).MatchString(scr) {
+				return false
+			}
 		}
-	}
+		return true
+	})
 	var peers []string
 	for _, p := range l.tcpPeers(inst) {
 		if p[0] == server {
@@ -521,15 +524,18 @@ sys.stdin.readline()
 	}
 	proj.waitFor(regexp.MustCompile(`48 connected`))
 	proj.waitFor(regexp.MustCompile(`492 over the per-student cap`))
-	scr := proj.screen()
-	for i := range 40 {
-		if !strings.Contains(scr, fmt.Sprintf("10.91.0.%d ", 11+i)) {
-			t.Fatalf("student 10.91.0.%d is not on the projector:\n%s", 11+i, scr)
+	// Waited for, not read from one capture: tmux can be read while a frame
+	// is half drawn (one run's capture had the new rows above the old
+	// footer, "30 students"), and the wait fails with the last screen.
+	hogRow := regexp.MustCompile(`10\.91\.0\.99\s+\+\s+8!`)
+	proj.until("all 40 students and the hog's row at its cap", false, func(scr string) bool {
+		for i := range 40 {
+			if !strings.Contains(scr, fmt.Sprintf("10.91.0.%d ", 11+i)) {
+				return false
+			}
 		}
-	}
-	if !regexp.MustCompile(`10\.91\.0\.99\s+\+\s+8!`).MatchString(scr) {
-		t.Fatalf("the hog's row does not show its 8 connections at the cap:\n%s", scr)
-	}
+		return hogRow.MatchString(scr)
+	})
 
 	// Remove the hog: the last by address; x asks, y closes.
 	proj.keys("End")
