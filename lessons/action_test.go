@@ -41,18 +41,28 @@ func TestActionTableComplete(t *testing.T) {
 // blocked call.
 func TestCloseEndsBlockedCall(t *testing.T) {
 	parallel(t, rankOther) // a lab of its own, ports chosen by the kernel
-	l, err := Parse("test.md", []byte("# Close a blocked listener\n\n## Accept waits, close ends it\n\n```lab\n"+
-		"server.socket tcp\nserver.bind 127.0.0.1:0\nserver.listen 1\nconn = server.accept\nserver.close\n"+
-		"expect server.close.ok\n```\n"))
+	// A short wait limit: a close made in turn would fail after it rather
+	// than after the default 10s.
+	wantFirstStepHeld(t, "server.socket tcp\nserver.bind 127.0.0.1:0\nserver.listen 1\nconn = server.accept\nserver.close\n"+
+		"expect server.close.ok\n", Options{WaitLimit: time.Second}, nil)
+}
+
+// wantFirstStepHeld plays the lab block lab as a lesson's only step (after
+// prepare, when not nil, has seen the run) and fails t for each
+// expectation that did not hold.
+func wantFirstStepHeld(t *testing.T, lab string, opts Options, prepare func(*Run)) {
+	t.Helper()
+	l, err := Parse("test.md", []byte("# One step\n\n## The step\n\n```lab\n"+lab+"```\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	// A short wait limit: a close made in turn would fail after it rather
-	// than after the default 10s.
-	r := Start(l, Options{WaitLimit: time.Second})
+	r := Start(l, opts)
 	defer r.Close()
+	if prepare != nil {
+		prepare(r)
+	}
 	res, err := r.Next(ctx)
 	if err != nil {
 		t.Fatal(err)
