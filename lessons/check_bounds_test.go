@@ -57,15 +57,11 @@ func TestRepeatedTextNotExpandedWhenRead(t *testing.T) {
 	head := "# T\n\n## S\n\n```lab\ns.socket tcp\n"
 	n := (MaxLessonFile - len(head) - 4) / len(line)
 	src := []byte(head + strings.Repeat(line, n) + "```\n")
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	_, err := Parse("big.md", src)
-	runtime.ReadMemStats(&after)
+	alloc, err := parseAllocated("big.md", src)
 	if err == nil || !strings.Contains(err.Error(), "sends more than") {
 		t.Fatalf("Parse of %d sends: %v", n, err)
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 50<<20 {
+	if alloc > 50<<20 {
 		t.Fatalf("Parse of a %d-byte file allocated %d MB, want at most 50", len(src), alloc>>20)
 	}
 	// Within the totals, the bytes are made when sent.
@@ -86,17 +82,24 @@ func TestLongFenceReadInLinearMemory(t *testing.T) {
 	// Not parallel: it reads the process's allocation count, and the
 	// parallel tests start only once it has ended.
 	src := []byte("# T\n\n## S\n\n```\n```\n" + strings.Repeat("`", 32<<10) + "\n")
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	_, err := Parse("fence.md", src)
-	runtime.ReadMemStats(&after)
+	alloc, err := parseAllocated("fence.md", src)
 	if err == nil || !strings.Contains(err.Error(), "never closed") {
 		t.Fatalf("Parse of an unclosed fence: %v", err)
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64*uint64(len(src)) {
+	if alloc > 64*uint64(len(src)) {
 		t.Fatalf("Parse of a %d-byte file allocated %d bytes, want at most 64 per byte", len(src), alloc)
 	}
+}
+
+// parseAllocated parses src and returns the bytes the process allocated
+// meanwhile and Parse's error (the caller runs alone: not parallel).
+func parseAllocated(name string, src []byte) (uint64, error) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := Parse(name, src)
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc, err
 }
 
 // TestFamilyMismatchPlaysAsErrno: a lesson that binds, connects or sends
