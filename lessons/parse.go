@@ -149,7 +149,7 @@ func (p *parser) parse(src string) *Lesson {
 				body = append(body, lines[i])
 			}
 			if !closed {
-				p.errf(start, "the %s block opened here is never closed with %s", orText(info), fence)
+				p.errf(start, "the %s block opened here is never closed with %s", orText(info), fenceText(fence))
 			}
 			if !p.block(l, step, info, start, body) {
 				text.WriteString(ln + "\n" + strings.Join(body, "\n") + "\n" + fence + "\n")
@@ -422,4 +422,17 @@ func (p *parser) predictionRules(step *Step) {
 			p.errf(pr.Line, "predict: the question already says %q, one of its answers: it gives the answer away", c.Text)
 		}
 	}
+}
+
+// fenceText names a fence in a problem: itself when short, its length when
+// a file made it long (a line of thousands of backticks reads as nothing).
+func fenceText(fence string) string {
+	if len(fence) <= 8 {
+		return fence
+	}
+	what := "backticks"
+	if fence[0] == '~' {
+		what = "tildes"
+	}
+	return fmt.Sprintf("a run of %d %s", len(fence), what)
 }
