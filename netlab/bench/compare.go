@@ -131,59 +131,70 @@ func summarize(m Mode, clients int, rs, bare []*Result) Row {
 // measure starts a fresh server of mode m, drives it for one round and
 // stops it.
 func measure(ctx context.Context, m Mode, clients int, cfg CompareConfig) (*Result, error) {
-	addr := netip.MustParseAddrPort("127.0.0.1:0")
-	svc := service.Echo
-	if strings.Contains(string(m), "calc") {
-		svc = service.Calc
+	target, stop, err := StartMode(ctx, m, clients, cfg.TempDir)
+	if err != nil {
+		return nil, err
 	}
-	var (
-		target netip.AddrPort
-		stop   func(r *Result) error
-	)
-	if m == ModeBare {
-		b, err := StartBareEcho(addr)
-		if err != nil {
-			return nil, err
-		}
-		target, stop = b.Addr(), func(*Result) error { return b.Close() }
-	} else {
-		sc := service.ServerConfig{Service: svc, Addr: addr, Sequential: strings.Contains(string(m), "sequential"),
-			MaxClients: max(512, clients+16), Backlog: max(16, clients)}
-		if sc.Sequential {
-			sc.Backlog = 0 // the seeds' listen(1)
-		}
-		var tw *TraceWriter
-		var f *os.File
-		if strings.Contains(string(m), "trace to file") {
-			var err error
-			f, err = os.CreateTemp(cfg.TempDir, "socklab-trace-*.log")
-			if err != nil {
-				return nil, err
-			}
-			tw = NewTraceWriter(f)
-			sc.Tracer = sock.NewSequencer(tw).Tracer("server", event.RoleServer)
-			sc.Tracer.StatePace = sock.ServeStatePace // as socklab serve's trace
-		}
-		srv, err := StartServer(ctx, sc)
-		if err != nil {
-			closeTrace(tw, f, nil)
-			return nil, err
-		}
-		target = srv.Addr()
-		stop = func(r *Result) error {
-			err := srv.Close()
-			if terr := closeTrace(tw, f, r); err == nil {
-				err = terr
-			}
-			return err
-		}
-	}
-	r, err := Run(ctx, Config{Service: svc, Addr: target, Clients: clients, Duration: cfg.Round,
+	r, err := Run(ctx, Config{Service: ModeService(m), Addr: target, Clients: clients, Duration: cfg.Round,
 		Size: cfg.Size, Grace: time.Second}, nil)
 	if serr := stop(r); err == nil {
 		err = serr
 	}
 	return r, err
+}
+
+// ModeService is the service a mode's server runs (service.Echo or
+// service.Calc).
+func ModeService(m Mode) string {
+	if strings.Contains(string(m), "calc") {
+		return service.Calc
+	}
+	return service.Echo
+}
+
+// StartMode starts a fresh server of mode m on 127.0.0.1 for clients
+// clients: the server a comparison measures, so that a benchmark of one
+// mode (BenchmarkEcho, a CPU profile) measures the same path. A traced
+// mode writes to a file in tempDir (os.TempDir() when empty). stop closes
+// the server and, for a traced mode, checks that the file holds the
+// calls of r (nil: not checked) and removes it.
+func StartMode(ctx context.Context, m Mode, clients int, tempDir string) (target netip.AddrPort, stop func(r *Result) error, err error) {
+	addr := netip.MustParseAddrPort("127.0.0.1:0")
+	if m == ModeBare {
+		b, err := StartBareEcho(addr)
+		if err != nil {
+			return target, nil, err
+		}
+		return b.Addr(), func(*Result) error { return b.Close() }, nil
+	}
+	sc := service.ServerConfig{Service: ModeService(m), Addr: addr, Sequential: strings.Contains(string(m), "sequential"),
+		MaxClients: max(512, clients+16), Backlog: max(16, clients)}
+	if sc.Sequential {
+		sc.Backlog = 0 // the seeds' listen(1)
+	}
+	var tw *TraceWriter
+	var f *os.File
+	if strings.Contains(string(m), "trace to file") {
+		f, err = os.CreateTemp(tempDir, "socklab-trace-*.log")
+		if err != nil {
+			return target, nil, err
+		}
+		tw = NewTraceWriter(f)
+		sc.Tracer = sock.NewSequencer(tw).Tracer("server", event.RoleServer)
+		sc.Tracer.StatePace = sock.ServeStatePace // as socklab serve's trace
+	}
+	srv, err := StartServer(ctx, sc)
+	if err != nil {
+		closeTrace(tw, f, nil)
+		return target, nil, err
+	}
+	return srv.Addr(), func(r *Result) error {
+		err := srv.Close()
+		if terr := closeTrace(tw, f, r); err == nil {
+			err = terr
+		}
+		return err
+	}, nil
 }
 
 // closeTrace closes a round's trace and removes its file, once it has

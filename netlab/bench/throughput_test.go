@@ -5,8 +5,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"net/netip"
-	"os"
 	"testing"
 	"time"
 
@@ -56,34 +54,20 @@ func benchServer(b *testing.B, m Mode, svc string, clients int) {
 	if m == ModeSequential && clients > 1 {
 		b.Skip("a sequential server serves one client at a time: see BenchmarkCompare")
 	}
-	var addr netip.AddrPort
-	if m == ModeBare {
-		bare, err := StartBareEcho(loopback)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer bare.Close()
-		addr = bare.Addr()
-	} else {
-		cfg := service.ServerConfig{Service: svc, Sequential: m == ModeSequential, MaxClients: 1024, Backlog: 128}
-		if m == ModeTraceFile || m == ModeCalcTrace {
-			f, err := os.Create(b.TempDir() + "/trace.log")
-			if err != nil {
-				b.Fatal(err)
-			}
-			tw := NewTraceWriter(f)
-			defer f.Close()
-			defer tw.Close()
-			cfg.Tracer.Sink = tw
-		}
-		srv := startSocklab(b, cfg)
-		addr = srv.Addr()
+	// The server a comparison measures, traced as socklab serve traces:
+	// a profile of this benchmark is a profile of that path.
+	addr, stop, err := StartMode(context.Background(), m, clients, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
 	}
 	per := max(1, b.N/clients)
 	b.ResetTimer()
 	r, err := Run(context.Background(), Config{Service: svc, Addr: addr, Clients: clients, Requests: per,
 		Duration: 10 * time.Minute}, nil)
 	b.StopTimer()
+	if serr := stop(r); err == nil {
+		err = serr
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
