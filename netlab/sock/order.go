@@ -32,7 +32,11 @@ type Sequencer struct {
 	// every call takes a number and mu is what every event waits for.
 	nextID atomic.Uint64
 
-	mu sync.Mutex
+	// mu is what every event waits for. When out is a trace writer it is
+	// the writer's own batch lock (TraceWriter.Mutex): the released event
+	// goes into the batch under the lock it was ordered under.
+	mu    *sync.Mutex
+	ownMu sync.Mutex
 	// holds are the calls whose system call runs, with its moment. They
 	// are as many as the calls in the kernel at once, a handful: a scan of
 	// a slice is cheaper than a map's hashing, and this runs under mu for
@@ -68,7 +72,12 @@ type Sequencer struct {
 // NewSequencer returns a sequencer that forwards ordered events to out.
 func NewSequencer(out event.Sink) *Sequencer {
 	tw, _ := out.(*event.TraceWriter)
-	return &Sequencer{out: out, tw: tw, woken: map[event.CallID]struct{}{}}
+	q := &Sequencer{out: out, tw: tw, woken: map[event.CallID]struct{}{}}
+	q.mu = &q.ownMu
+	if tw != nil {
+		q.mu = tw.Mutex()
+	}
+	return q
 }
 
 // hold is a call's moment, kept while its system call runs.
@@ -221,7 +230,9 @@ func (q *Sequencer) emit(e *event.Event) {
 	}
 	if e.CallID != 0 {
 		q.drop(e.CallID)
-		delete(q.woken, e.CallID)
+		if q.trackWoken {
+			delete(q.woken, e.CallID) // a map's hashing, under the lock
+		}
 	}
 	if q.drain == nil && q.queue.Len() == 0 && (q.oldest.IsZero() || e.At.Before(q.oldest)) {
 		// Nothing waits and no call still running can come before it:
@@ -333,7 +344,7 @@ func (q *Sequencer) forward(e *event.Event) {
 func (q *Sequencer) send(e *event.Event) {
 	switch {
 	case q.tw != nil:
-		q.tw.EmitRef(e)
+		q.tw.EmitLocked(e)
 	case q.out != nil:
 		q.out.Emit(*e)
 	}
