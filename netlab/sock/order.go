@@ -322,7 +322,7 @@ func (q *Sequencer) release() {
 			continue // another lab's segment: lo is shared
 		}
 		if q.links != nil && e.Kind != event.KindPacket {
-			q.links.Observe(*e)
+			q.links.Observe(e)
 		}
 		q.forward(e)
 		q.queue.free(slot)

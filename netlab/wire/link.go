@@ -19,15 +19,17 @@ import (
 type Linker struct {
 	dec    *Decoder
 	flows  *Flows
-	owners map[netip.AddrPort]owner  // a socket's local address → its actor
-	conns  map[tuple]owner           // a connected socket's 4-tuple → its actor
-	calls  map[netip.AddrPort][]span // sender's local address → recent moving calls (timing fallback)
+	owners map[netip.AddrPort]owner   // a socket's local address → its actor
+	conns  map[tuple]owner            // a connected socket's 4-tuple → its actor
+	calls  map[netip.AddrPort]*[]span // sender's local address → recent moving calls (timing fallback)
 
 	streams   map[tuple]*stream             // a sender's (local, remote) → its stream
 	dgrams    map[netip.AddrPort][]datagram // sender's local address → its recent datagrams
 	listeners map[netip.AddrPort]*listener  // a listening address
 	accepted  map[tuple]bool                // (local, remote) of connections accept() returned
 	linger0   map[sockKey]bool              // SO_LINGER {1, 0} set before the socket had a 4-tuple
+
+	recent recent // the last few sockets' entries of streams, conns and owners
 }
 
 type owner struct {
@@ -67,29 +69,32 @@ const linkerCap = 4096
 
 func NewLinker() *Linker {
 	return &Linker{dec: NewDecoder(), flows: NewFlows(), owners: map[netip.AddrPort]owner{},
-		conns: map[tuple]owner{}, calls: map[netip.AddrPort][]span{}, streams: map[tuple]*stream{},
+		conns: map[tuple]owner{}, calls: map[netip.AddrPort]*[]span{}, streams: map[tuple]*stream{},
 		dgrams: map[netip.AddrPort][]datagram{}, listeners: map[netip.AddrPort]*listener{},
 		accepted: map[tuple]bool{}, linger0: map[sockKey]bool{}}
 }
 
 // streamOf returns the stream a socket sends on its 4-tuple, creating it.
 func (k *Linker) streamOf(local, remote netip.AddrPort) *stream {
-	t := tuple{local, remote}
-	st := k.streams[t]
-	if st == nil {
-		if len(k.streams) >= linkerCap {
-			clear(k.streams)
-		}
-		st = &stream{}
-		k.streams[t] = st
+	if st := k.streamAt(local, remote); st != nil {
+		return st
 	}
+	if len(k.streams) >= linkerCap {
+		clear(k.streams)
+		k.recent.forget()
+	}
+	t := tuple{local, remote}
+	st := &stream{}
+	k.streams[t] = st
+	k.recent.keepStream(t, st)
 	return st
 }
 
-// observe learns from a released call event which actor owns which address,
+// Observe learns from a released call event which actor owns which address,
 // which bytes each send put into its stream, and when a call could have
-// sent something.
-func (k *Linker) Observe(e event.Event) {
+// sent something. It reads *e and keeps none of it but strings: it runs
+// for every call under the sequencer's lock, and an Event is some 460 bytes.
+func (k *Linker) Observe(e *event.Event) {
 	if e.Kind != event.KindCall && e.Kind != event.KindBlocked {
 		return
 	}
@@ -112,14 +117,9 @@ func (k *Linker) Observe(e event.Event) {
 		clear(k.listeners)
 		clear(k.accepted)
 		clear(k.linger0)
+		k.recent.forget()
 	}
-	o := owner{e.Actor, e.Role}
-	if e.Role != event.RoleConn {
-		k.owners[e.Local] = o
-	}
-	if e.Remote.IsValid() {
-		k.conns[tuple{e.Local, e.Remote}] = o
-	}
+	k.setOwners(e.Local, e.Remote, owner{e.Actor, e.Role}, e.Role == event.RoleConn)
 	s := span{id: e.CallID, op: e.Op, args: e.Text, remote: e.Remote,
 		enter: e.Enter.UnixNano(), ret: e.Return.UnixNano()}
 	if !s.remote.IsValid() {
@@ -130,25 +130,28 @@ func (k *Linker) Observe(e event.Event) {
 		return
 	}
 	list := k.calls[e.Local]
-	if len(list) == 8 {
+	if list == nil {
+		list = new([]span)
+		k.calls[e.Local] = list
+	}
+	if len(*list) == 8 {
 		// Shift in place: reslicing would shrink the capacity and make
 		// every few calls reallocate.
-		copy(list, list[1:])
-		list[7] = s
+		copy(*list, (*list)[1:])
+		(*list)[7] = s
 	} else {
-		list = append(list, s)
+		*list = append(*list, s)
 	}
-	k.calls[e.Local] = list
 }
 
 // account records what a call did to its socket's streams.
-func (k *Linker) account(e event.Event, s span) {
+func (k *Linker) account(e *event.Event, s span) {
 	ok := !e.Failed()
 	k.accountSocket(e, s, ok)
 	if (e.Op == event.OpSendto || e.Op == event.OpSend) && ok && e.Kind == event.KindCall && e.Result >= 0 && s.remote.IsValid() {
 		// A socket whose SYN was seen is TCP: its sends are byte ranges,
 		// not datagrams.
-		if st := k.streams[tuple{e.Local, s.remote}]; st == nil || !st.isnKnown {
+		if st := k.streamAt(e.Local, s.remote); st == nil || !st.isnKnown {
 			k.dgrams[e.Local] = pushDatagram(k.dgrams[e.Local], datagram{span: s, dst: s.remote, n: e.Result})
 		}
 	}
@@ -158,7 +161,7 @@ func (k *Linker) account(e event.Event, s span) {
 	// A connect still in the kernel reports no peer yet; the address it
 	// asked for is the peer its SYN goes to.
 	st := k.streamOf(e.Local, s.remote)
-	if key := (sockKey{e.Actor, e.FD}); k.linger0[key] {
+	if key := (sockKey{e.Actor, e.FD}); len(k.linger0) > 0 && k.linger0[key] {
 		st.linger0 = true
 		delete(k.linger0, key)
 	}
@@ -167,7 +170,7 @@ func (k *Linker) account(e event.Event, s span) {
 
 // accountSocket records listeners, the connections accept() returned, and
 // a listener's close.
-func (k *Linker) accountSocket(e event.Event, s span, ok bool) {
+func (k *Linker) accountSocket(e *event.Event, s span, ok bool) {
 	switch {
 	case e.Op == event.OpListen && ok:
 		k.listeners[e.Local] = &listener{}
@@ -253,22 +256,21 @@ func (k *Linker) track(s *event.Segment, at int64) {
 		}
 	}
 	if s.Flags.Has(event.FlagACK) && !s.Flags.Has(event.FlagSYN) {
-		if r := k.streams[tuple{s.Dst, s.Src}]; r != nil && r.isnKnown {
+		if r := k.streamAt(s.Dst, s.Src); r != nil && r.isnKnown {
 			r.ackAt, r.ackRel = at, s.Ack-r.isn
 		}
 	}
 }
 
 func (k *Linker) ownerOf(local, remote netip.AddrPort) (owner, bool) {
-	if o, ok := k.conns[tuple{local, remote}]; ok {
+	if o, ok := k.connOwner(local, remote); ok {
 		return o, true
 	}
-	if o, ok := k.owners[local]; ok {
+	if o, ok := k.addrOwner(local); ok {
 		return o, true
 	}
 	// A socket bound to the wildcard address owns its port on every address.
-	o, ok := k.owners[wildcard(local)]
-	return o, ok
+	return k.addrOwner(wildcard(local))
 }
 
 // wildcard is 0.0.0.0 (or ::) with a's port: how a socket bound to every
@@ -297,7 +299,7 @@ func (k *Linker) cause(p *event.Packet, at int64) {
 		k.datagramCause(p, at)
 		return
 	}
-	st := k.streams[tuple{s.Src, s.Dst}]
+	st := k.streamAt(s.Src, s.Dst)
 	switch {
 	case k.controlCause(p, st, at):
 	case s.Len > 0:
@@ -416,7 +418,7 @@ func (k *Linker) resetCause(p *event.Packet, st *stream, at int64) {
 		p.Reason = st.reset
 		return
 	}
-	peer := k.streams[tuple{s.Dst, s.Src}]
+	peer := k.streamAt(s.Dst, s.Src)
 	answered := st != nil && st.synAck
 	if !answered && (st == nil || st.connect == nil) && peer != nil && peer.isnKnown && peer.connect != nil {
 		// The peer's SYN got no SYN-ACK from this address: no socket there.
@@ -468,9 +470,14 @@ func (k *Linker) datagramCause(p *event.Packet, at int64) {
 // and sends segments like it. The label says it was matched by time.
 func (k *Linker) byTiming(p *event.Packet, at int64, reason event.Reason, kernelWhy string) {
 	s := &p.Seg
-	calls := k.calls[s.Src]
+	var calls []span
+	if list := k.calls[s.Src]; list != nil {
+		calls = *list
+	}
 	if len(calls) == 0 {
-		calls = k.calls[wildcard(s.Src)]
+		if list := k.calls[wildcard(s.Src)]; list != nil {
+			calls = *list
+		}
 	}
 	for i := range calls {
 		c := &calls[i]

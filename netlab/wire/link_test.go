@@ -2,6 +2,7 @@ package wire
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +38,7 @@ func (r *linkRun) call(kind event.Kind, op event.Op, actor string, role event.Ro
 	for _, m := range mod {
 		m(&e)
 	}
-	r.k.Observe(e)
+	r.k.Observe(&e)
 	return r.id
 }
 
@@ -138,6 +139,36 @@ func TestLinkBytes(t *testing.T) {
 	wantCall(t, "two sends' bytes", both, a, event.OpSend, event.RuleBytes)
 	if !strings.Contains(both.Why, "sends #1–#2") {
 		t.Errorf("two sends: %q", both.Why)
+	}
+}
+
+// TestLinkBytesPastTheSendLog: a connection that has made more sends than
+// the Linker remembers (sendLog) still has its latest sends' bytes linked,
+// each to its own send, across the point where the log wraps; bytes of a
+// send it has forgotten are no send's rather than a wrong one's.
+func TestLinkBytesPastTheSendLog(t *testing.T) {
+	r := newLinkRun(t)
+	r.handshake(true)
+	const sends = 3*sendLog + 5
+	ids := make([]event.CallID, sends+1) // ids[n]: send #n
+	off := make([]uint32, sends+2)       // off[n]: send #n's first byte
+	for n := 1; n <= sends; n++ {
+		size := 1 + n%7 // sizes differ, so a send found by the wrong offset shows
+		at := int64(100 + 2*n)
+		ids[n] = r.call(event.KindCall, event.OpSend, "client", event.RoleClient, 5, linkCli, linkSrv, size, at, at+1)
+		off[n+1] = off[n] + uint32(size)
+	}
+	for _, n := range []int{sends, sends - 1, sends - sendLog/2, sends - sendLog + 1} {
+		p := r.seg(linkCli, linkSrv, event.FlagPSH|event.FlagACK, isnC+1+off[n], isnS+1, int(off[n+1]-off[n]), 1_000_000)
+		wantCall(t, "send #"+strconv.Itoa(n)+"'s bytes", p, ids[n], event.OpSend, event.RuleBytes)
+		if want := "of send #" + strconv.Itoa(n); !strings.Contains(p.Why, want) {
+			t.Errorf("send #%d's segment: %q, want %q", n, p.Why, want)
+		}
+	}
+	gone := sends - sendLog
+	p := r.seg(linkCli, linkSrv, event.FlagPSH|event.FlagACK, isnC+1+off[gone], isnS+1, int(off[gone+1]-off[gone]), 1_000_000)
+	if p.Origin == event.OriginCall {
+		t.Errorf("bytes of send #%d, forgotten, linked to %v (%q)", gone, p.CauseText, p.Why)
 	}
 }
 

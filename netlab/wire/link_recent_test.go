@@ -1,0 +1,68 @@
+package wire
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/netlab/event"
+)
+
+// TestLinkerRecentAgreesWithItsMaps: the Linker's memory of recent sockets
+// only ever repeats what its maps hold. Calls and segments of many sockets
+// (more than linkerCap, so the maps are cleared on the way), a few of them
+// hot, each followed by every lookup compared with the map behind it.
+func TestLinkerRecentAgreesWithItsMaps(t *testing.T) {
+	k := NewLinker()
+	rng := rand.New(rand.NewPCG(1, 2))
+	addr := func(port int) netip.AddrPort {
+		return netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(1024+port))
+	}
+	pick := func() netip.AddrPort {
+		if rng.IntN(2) > 0 {
+			return addr(rng.IntN(6)) // hot: the recent entries' sockets
+		}
+		return addr(6 + rng.IntN(3*linkerCap))
+	}
+	actors := []string{"server", "client 1", "client 2"}
+	roles := []event.Role{event.RoleServer, event.RoleClient, event.RoleConn}
+	clears := 0
+	for i := range 100_000 {
+		local, remote := pick(), pick()
+		if rng.IntN(5) == 0 {
+			remote = netip.AddrPort{}
+		}
+		switch rng.IntN(3) {
+		case 0:
+			before := len(k.owners)
+			e := event.Event{Kind: event.KindCall, Op: event.OpSend, CallID: event.CallID(i + 1), Actor: actors[rng.IntN(3)],
+				Role: roles[rng.IntN(3)], FD: 5, Local: local, Remote: remote, Result: 1, Text: "5",
+				Enter: time.Unix(0, int64(i)), Return: time.Unix(0, int64(i)+1)}
+			k.Observe(&e)
+			if len(k.owners) < before {
+				clears++
+			}
+		case 1:
+			if remote.IsValid() {
+				k.streamOf(local, remote)
+			}
+		case 2:
+			k.ownerOf(local, remote)
+		}
+		if got, want := k.streamAt(local, remote), k.streams[tuple{local, remote}]; got != want {
+			t.Fatalf("op %d: stream of %v > %v: recent %p, map %p", i, local, remote, got, want)
+		}
+		o, ok := k.connOwner(local, remote)
+		if mo, mok := k.conns[tuple{local, remote}]; o != mo || ok != mok {
+			t.Fatalf("op %d: conn %v > %v: recent %v %v, map %v %v", i, local, remote, o, ok, mo, mok)
+		}
+		o, ok = k.addrOwner(local)
+		if mo, mok := k.owners[local]; o != mo || ok != mok {
+			t.Fatalf("op %d: owner of %v: recent %v %v, map %v %v", i, local, o, ok, mo, mok)
+		}
+	}
+	if clears == 0 || len(k.streams) == 0 {
+		t.Fatalf("the maps were cleared %d times (streams: %d): the test did not reach linkerCap", clears, len(k.streams))
+	}
+}
