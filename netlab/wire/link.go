@@ -204,7 +204,7 @@ func (k *Linker) Link(e *event.Event) bool {
 	e.Result = seg.Len
 	e.Local, e.Remote = seg.Src, seg.Dst
 	e.Actor, e.Role, e.FD = p.From, p.FromRole, -1
-	e.Text = seg.Summary()
+	e.Text = k.recent.summary(&seg)
 	e.Note = p.Why
 	return true
 }

@@ -1,6 +1,10 @@
 package wire
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"github.com/socklab/socklab/netlab/event"
+)
 
 // recent is the Linker's memory of the few sockets it met last. A lab's
 // traffic is a handful of connections: the same two or four 4-tuples come
@@ -17,7 +21,17 @@ type recent struct {
 	streams [recentSize]recentStream
 	conns   [recentSize]recentOwner
 	owners  [recentSize]recentOwner
-	next    struct{ streams, conns, owners int } // the entry each overwrites next
+	next    struct{ streams, conns, owners, texts int } // the entry each overwrites next
+	// texts are the last segment summaries made ("ACK", "PSH,ACK len=64"):
+	// a lab's segments repeat them, and each was an allocation.
+	texts [recentSize]recentText
+}
+
+type recentText struct {
+	proto string
+	flags event.Flags
+	n     int
+	text  string
 }
 
 // recentSize is how many of each the Linker remembers: a lab's client and
@@ -25,22 +39,28 @@ type recent struct {
 const recentSize = 4
 
 type recentStream struct {
-	t   tuple
-	st  *stream
-	gen uint64
+	ports uint32 // t's two ports: most entries differ there, cheaper to compare first
+	t     tuple
+	st    *stream
+	gen   uint64
 }
+
+// portsOf packs a tuple's ports into the key an entry is first compared by.
+func portsOf(t tuple) uint32 { return uint32(t.local.Port())<<16 | uint32(t.remote.Port()) }
 
 // recentOwner is a conns entry (t: the 4-tuple) or an owners entry (t.local
 // only) with the owner the map holds for it.
 type recentOwner struct {
-	t   tuple
-	o   owner
-	gen uint64
+	ports uint32
+	t     tuple
+	o     owner
+	gen   uint64
 }
 
 func (r *recent) stream(t tuple) *stream {
+	ports := portsOf(t)
 	for i := range r.streams {
-		if e := &r.streams[i]; e.gen == r.gen && e.st != nil && e.t == t {
+		if e := &r.streams[i]; e.ports == ports && e.gen == r.gen && e.st != nil && e.t == t {
 			return e.st
 		}
 	}
@@ -48,14 +68,15 @@ func (r *recent) stream(t tuple) *stream {
 }
 
 func (r *recent) keepStream(t tuple, st *stream) {
-	r.streams[r.next.streams] = recentStream{t: t, st: st, gen: r.gen}
+	r.streams[r.next.streams] = recentStream{ports: portsOf(t), t: t, st: st, gen: r.gen}
 	r.next.streams = (r.next.streams + 1) % recentSize
 }
 
 // owner finds t in list (conns or owners).
 func (r *recent) owner(list *[recentSize]recentOwner, t tuple) (owner, bool) {
+	ports := portsOf(t)
 	for i := range list {
-		if e := &list[i]; e.gen == r.gen && e.t == t {
+		if e := &list[i]; e.ports == ports && e.gen == r.gen && e.t == t {
 			return e.o, true
 		}
 	}
@@ -64,14 +85,31 @@ func (r *recent) owner(list *[recentSize]recentOwner, t tuple) (owner, bool) {
 
 // keepOwner records that the map behind list now holds o for t.
 func (r *recent) keepOwner(list *[recentSize]recentOwner, next *int, t tuple, o owner) {
+	ports := portsOf(t)
 	for i := range list {
-		if e := &list[i]; e.gen == r.gen && e.t == t {
+		if e := &list[i]; e.ports == ports && e.gen == r.gen && e.t == t {
 			e.o = o
 			return
 		}
 	}
-	list[*next] = recentOwner{t: t, o: o, gen: r.gen}
+	list[*next] = recentOwner{ports: ports, t: t, o: o, gen: r.gen}
 	*next = (*next + 1) % recentSize
+}
+
+// summary is seg.Summary().
+func (r *recent) summary(seg *event.Segment) string {
+	if seg.IsICMP() {
+		return seg.Summary() // its words are its type's and code's
+	}
+	for i := range r.texts {
+		if e := &r.texts[i]; e.text != "" && e.n == seg.Len && e.flags == seg.Flags && e.proto == seg.Proto {
+			return e.text
+		}
+	}
+	text := seg.Summary()
+	r.texts[r.next.texts] = recentText{proto: seg.Proto, flags: seg.Flags, n: seg.Len, text: text}
+	r.next.texts = (r.next.texts + 1) % recentSize
+	return text
 }
 
 // forget makes every entry stale: a map was cleared.

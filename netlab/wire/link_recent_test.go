@@ -66,3 +66,16 @@ func TestLinkerRecentAgreesWithItsMaps(t *testing.T) {
 		t.Fatalf("the maps were cleared %d times (streams: %d): the test did not reach linkerCap", clears, len(k.streams))
 	}
 }
+
+// TestLinkerRecentSummaries: a remembered summary is the segment's own.
+func TestLinkerRecentSummaries(t *testing.T) {
+	var r recent
+	rng := rand.New(rand.NewPCG(3, 4))
+	protos := []string{"tcp", "udp", "tcp6"}
+	for i := range 5000 {
+		seg := event.Segment{Proto: protos[rng.IntN(len(protos))], Flags: event.Flags(rng.IntN(8)), Len: rng.IntN(3) * 32}
+		if got, want := r.summary(&seg), seg.Summary(); got != want {
+			t.Fatalf("segment %d (%s %v len %d): %q, want %q", i, seg.Proto, seg.Flags, seg.Len, got, want)
+		}
+	}
+}
