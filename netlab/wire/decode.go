@@ -39,12 +39,20 @@ const (
 )
 
 // Decoder decodes loopback Ethernet frames into Segments. It reads the
-// headers in place: the only allocation is the payload copy. It holds no
-// state, and is kept so that a caller may hold "its" decoder.
-type Decoder struct{}
+// headers in place: the only allocation is the payload copy, which a
+// sharing decoder does not make. It holds no state but that choice.
+type Decoder struct {
+	share bool
+}
 
 // NewDecoder returns a Decoder for loopback Ethernet frames.
 func NewDecoder() *Decoder { return &Decoder{} }
+
+// NewSharingDecoder returns a Decoder whose segments' Payload is a slice of
+// the frame itself, not a copy: for a caller whose frames are never written
+// again, as the Linker's (each cut from the capture's slab for its event),
+// where the copy was one more allocation per segment.
+func NewSharingDecoder() *Decoder { return &Decoder{share: true} }
 
 // Decode decodes one Ethernet frame holding IPv4/IPv6 and TCP/UDP, or an
 // ICMP error. Errors wrap ErrTruncated, ErrUnsupported or ErrMalformed;
@@ -61,6 +69,7 @@ type ip struct {
 	proto    byte   // the protocol of what follows the headers
 	claimed  int    // the transport's length the IP header declares
 	avail    []byte // the transport's bytes captured, within claimed
+	share    bool   // the payload is not copied (NewSharingDecoder)
 }
 
 // Decode decodes frame: see the package-level Decode. The headers are read
@@ -86,6 +95,7 @@ func (d *Decoder) Decode(frame []byte) (event.Segment, error) {
 	if err != nil {
 		return s, err
 	}
+	p.share = d.share
 	s.Src, s.Dst = netip.AddrPortFrom(p.src, 0), netip.AddrPortFrom(p.dst, 0)
 	switch p.proto {
 	case protoTCP:
@@ -283,7 +293,7 @@ func tcp(s *event.Segment, p ip) error {
 	s.Win = binary.BigEndian.Uint16(h[14:16])
 	s.HeaderLen = 14 + p.hdr + off
 	s.Len = p.claimed - off
-	return payload(s, h[off:])
+	return payload(s, h[off:], p.share)
 }
 
 // udp fills s from the UDP header and payload in p. A length field of 0
@@ -307,17 +317,19 @@ func udp(s *event.Segment, p ip) error {
 	default:
 		s.Len = n - 8
 	}
-	return payload(s, h[8:])
+	return payload(s, h[8:], p.share)
 }
 
-// payload copies the start of the payload (avail: what was captured) and
-// says whether all of s.Len was.
-func payload(s *event.Segment, avail []byte) error {
+// payload copies (or shares) the start of the payload (avail: what was
+// captured) and says whether all of s.Len was.
+func payload(s *event.Segment, avail []byte, share bool) error {
 	if s.Len < 0 {
 		return fmt.Errorf("%w: %s header longer than the IP payload", ErrMalformed, s.Proto)
 	}
 	avail = avail[:min(len(avail), s.Len)]
-	if n := min(len(avail), PayloadCopyMax); n > 0 {
+	if n := min(len(avail), PayloadCopyMax); n > 0 && share {
+		s.Payload = avail[:n:n] // capped: an append cannot write into the frame
+	} else if n > 0 {
 		s.Payload = append(make([]byte, 0, n), avail[:n]...)
 	}
 	if len(avail) < s.Len {

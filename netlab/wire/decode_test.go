@@ -130,6 +130,31 @@ func TestDecodePayloadIsACopy(t *testing.T) {
 	}
 }
 
+// TestSharingDecoder: a sharing decoder decodes every frame as the copying
+// one does, its payload a capped slice of the frame (an append to it cannot
+// write into the frame, or into a frame cut after it from the same slab).
+func TestSharingDecoder(t *testing.T) {
+	for _, p := range []pkt{
+		{src: "127.0.0.1", dst: "127.0.0.1", sport: 1, dport: 2, flags: event.FlagACK | event.FlagPSH, payload: []byte("abc")},
+		{v6: true, src: "::1", dst: "::1", sport: 3, dport: 4, flags: event.FlagACK, payload: bytes.Repeat([]byte("x"), 1000)},
+		{src: "127.0.0.1", dst: "127.0.0.1", sport: 5, dport: 6, udp: true, payload: []byte("hello")},
+		{src: "127.0.0.1", dst: "127.0.0.1", sport: 7, dport: 8, flags: event.FlagSYN},
+	} {
+		frame := build(t, p)
+		want := mustDecode(t, frame)
+		got, err := NewSharingDecoder().Decode(frame)
+		if err != nil || !equalSeg(got, want) || !bytes.Equal(got.Payload, want.Payload) {
+			t.Fatalf("%+v: shared %+v (%v), copied %+v", p, got, err, want)
+		}
+		if len(got.Payload) == 0 {
+			continue
+		}
+		if cap(got.Payload) != len(got.Payload) || &got.Payload[0] != &frame[got.HeaderLen] {
+			t.Errorf("%+v: payload is not the frame's own bytes, capped (len %d, cap %d)", p, len(got.Payload), cap(got.Payload))
+		}
+	}
+}
+
 // Real NICs pad short frames to 60 bytes; the IP length, not the frame
 // length, must decide the payload.
 func TestDecodeIgnoresEthernetPadding(t *testing.T) {

@@ -68,7 +68,7 @@ func (s *span) callText() string { return s.op.String() + "(" + s.args + ")" }
 const linkerCap = 4096
 
 func NewLinker() *Linker {
-	return &Linker{dec: NewDecoder(), flows: NewFlows(), owners: map[netip.AddrPort]owner{},
+	return &Linker{dec: NewSharingDecoder(), flows: NewFlows(), owners: map[netip.AddrPort]owner{},
 		conns: map[tuple]owner{}, calls: map[netip.AddrPort]*[]span{}, streams: map[tuple]*stream{},
 		dgrams: map[netip.AddrPort][]datagram{}, listeners: map[netip.AddrPort]*listener{},
 		accepted: map[tuple]bool{}, linger0: map[sockKey]bool{}}
