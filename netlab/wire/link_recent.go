@@ -153,27 +153,23 @@ func (k *Linker) setOwners(local, remote netip.AddrPort, o owner, conn bool) {
 // connOwner is k.conns[{local, remote}].
 func (k *Linker) connOwner(local, remote netip.AddrPort) (owner, bool) {
 	t := tuple{local, remote}
-	r := &k.recent
-	if o, ok := r.owner(&r.conns, t); ok {
-		return o, true
-	}
-	o, ok := k.conns[t]
-	if ok {
-		r.keepOwner(&r.conns, &r.next.conns, t, o)
-	}
-	return o, ok
+	return lookOwner(&k.recent, &k.recent.conns, &k.recent.next.conns, t, k.conns, t)
 }
 
 // addrOwner is k.owners[local].
 func (k *Linker) addrOwner(local netip.AddrPort) (owner, bool) {
-	t := tuple{local: local}
-	r := &k.recent
-	if o, ok := r.owner(&r.owners, t); ok {
+	return lookOwner(&k.recent, &k.recent.owners, &k.recent.next.owners, tuple{local: local}, k.owners, local)
+}
+
+// lookOwner is m[key], from list when it holds t (key's entry there), and
+// kept there when it did not.
+func lookOwner[K comparable](r *recent, list *[recentSize]recentOwner, next *int, t tuple, m map[K]owner, key K) (owner, bool) {
+	if o, ok := r.owner(list, t); ok {
 		return o, true
 	}
-	o, ok := k.owners[local]
+	o, ok := m[key]
 	if ok {
-		r.keepOwner(&r.owners, &r.next.owners, t, o)
+		r.keepOwner(list, next, t, o)
 	}
 	return o, ok
 }
