@@ -58,15 +58,23 @@ type Args struct {
 // Event is one fact reported by the kernel (or, for KindPending, KindNote
 // and KindLab, by the lab about itself).
 type Event struct {
-	Seq    uint64 // position in the log it was released to, from 1
-	Kind   Kind
-	Op     Op
-	CallID CallID
-	Role   Role   // the role of the socket the call was made on
-	Actor  string // display name: "server", "client 1", …
-	Args   Args
-	Text   string // the call's arguments as a C programmer would write them
-	FD     int    // the fd the call was made on; -1 when there is none yet
+	Seq  uint64 // position in the log it was released to, from 1
+	Kind Kind
+	Op   Op
+	// TextLater says Text (below) was left empty for the trace writer to make:
+	// a send reported to socklab serve's trace file, whose text (the fd,
+	// the payload quoted, its size) is made from FD, Data and Args.Size
+	// when the line is written, off the server's data path (AppendSendArgs;
+	// docs/PERFORMANCE.md). CallText gives the text either way.
+	// It sits here, beside the other small fields, to keep the Event
+	// 8 bytes smaller.
+	TextLater bool
+	CallID    CallID
+	Role      Role   // the role of the socket the call was made on
+	Actor     string // display name: "server", "client 1", …
+	Args      Args
+	Text      string // the call's arguments as a C programmer would write them
+	FD        int    // the fd the call was made on; -1 when there is none yet
 	// Result is the call's return value: a new fd (socket, accept), a byte
 	// count (send, recv) or 0; -1 when the call failed.
 	Result int
@@ -194,8 +202,40 @@ func appendCall(b []byte, e *Event) []byte {
 		b = append(b, e.Op.String()...)
 	}
 	b = append(b, '(')
-	b = append(b, e.Text...)
+	b = e.appendText(b)
 	return append(b, ')')
+}
+
+// appendText appends the call's arguments: Text, or, for a send that left
+// them to the writer (TextLater), the text its socket would have made.
+func (e *Event) appendText(b []byte) []byte {
+	if e.TextLater {
+		return AppendSendArgs(b, e.FD, e.Data, e.Args.Size)
+	}
+	return append(b, e.Text...)
+}
+
+// CallText returns the call's arguments as a C programmer writes them:
+// Text, or the text a send left to the trace writer (TextLater).
+func (e *Event) CallText() string {
+	if e.TextLater {
+		return string(e.appendText(nil))
+	}
+	return e.Text
+}
+
+// SendQuote is how many bytes of a send's payload its text shows.
+const SendQuote = 24
+
+// AppendSendArgs appends the argument text of send(fd, p, size, 0) to b:
+// the fd, the payload quoted (its first SendQuote bytes, and its size when
+// it is longer) and its size. p may be a prefix of the size bytes offered,
+// as long as it holds the bytes the text shows (min(size, SendQuote)).
+func AppendSendArgs(b []byte, fd int, p []byte, size int) []byte {
+	b = strconv.AppendInt(b, int64(fd), 10)
+	b = appendQuotePrefix(append(b, ", "...), p, size, SendQuote)
+	b = strconv.AppendInt(append(b, ", "...), int64(size), 10)
+	return append(b, ", 0"...)
 }
 
 // Quote renders bytes as a short Go-quoted string, eliding the end of long
@@ -206,14 +246,18 @@ func Quote(p []byte, max int) string { return string(appendQuote(nil, p, max)) }
 // fmt on a traced socket's data path.
 func AppendQuote(b, p []byte, max int) []byte { return appendQuote(b, p, max) }
 
-func appendQuote(b, p []byte, max int) []byte {
-	if len(p) > max {
+func appendQuote(b, p []byte, max int) []byte { return appendQuotePrefix(b, p, len(p), max) }
+
+// appendQuotePrefix is appendQuote for a payload of total bytes of which p
+// is the start (at least min(total, max) bytes of it).
+func appendQuotePrefix(b, p []byte, total, max int) []byte {
+	if total > max {
 		b = appendQuoted(b, p[:max])
 		b = append(b, "…("...)
-		b = strconv.AppendInt(b, int64(len(p)), 10)
+		b = strconv.AppendInt(b, int64(total), 10)
 		return append(b, " bytes)"...)
 	}
-	return appendQuoted(b, p)
+	return appendQuoted(b, p[:total])
 }
 
 // appendQuoted is strconv.AppendQuote(b, string(p)), byte for byte. A

@@ -36,7 +36,12 @@ func (e Event) AppendJSON(b []byte) []byte {
 	if e.Kind != KindNote && e.Kind != KindLab {
 		b = strconv.AppendInt(append(b, `,"fd":`...), int64(e.FD), 10)
 	}
-	b = jsonOmit(b, `,"text":`, e.Text)
+	if e.TextLater {
+		var text [128]byte
+		b = jsonString(append(b, `,"text":`...), e.appendText(text[:0]))
+	} else {
+		b = jsonOmit(b, `,"text":`, e.Text)
+	}
 	if e.Args.Addr.IsValid() {
 		b = jsonAddr(append(b, `,"addr":`...), e.Args.Addr)
 	}

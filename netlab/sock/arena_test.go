@@ -3,6 +3,8 @@ package sock
 import (
 	"bytes"
 	"testing"
+
+	"github.com/socklab/socklab/netlab/event"
 )
 
 // TestCopyDataIsACopy: each payload copy holds its bytes, whatever the
@@ -41,7 +43,7 @@ func TestCopyDataSharesBlocks(t *testing.T) {
 }
 
 // TestSendCallTextKeepsItsBytes: a send's text made in the payload block
-// is dataCallText's, and stays so while the block fills with payloads and
+// is AppendSendArgs', and stays so while the block fills with payloads and
 // other texts after it.
 func TestSendCallTextKeepsItsBytes(t *testing.T) {
 	var s sockCore
@@ -59,7 +61,7 @@ func TestSendCallTextKeepsItsBytes(t *testing.T) {
 		s.mu.Unlock()
 	}
 	for i, text := range texts {
-		if want := dataCallText(7, true, payloads[i], len(payloads[i])); text != want {
+		if want := string(event.AppendSendArgs(nil, 7, payloads[i], len(payloads[i]))); text != want {
 			t.Fatalf("send %d: text %q, want %q", i, text, want)
 		}
 	}

@@ -37,6 +37,8 @@ type call struct {
 	// blockedNote is added to a blocked event's explanation (Windows: the
 	// call was judged blocked by socklab's timer, not by the kernel).
 	blockedNote string
+	// textLater: text is left to the trace writer (Event.TextLater).
+	textLater bool
 }
 
 // beginCall numbers the call, waits at the gate and takes its first moment.
@@ -126,8 +128,8 @@ func (c *call) event(result int, err error) event.Event {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	e := event.Event{Kind: event.KindCall, Op: c.op, CallID: c.id, Role: c.role, Text: c.text, Args: c.args, FD: c.fd,
-		Result: result, Enter: c.enter, Return: now, At: c.at}
+	e := event.Event{Kind: event.KindCall, Op: c.op, CallID: c.id, Role: c.role, Text: c.text, TextLater: c.textLater,
+		Args: c.args, FD: c.fd, Result: result, Enter: c.enter, Return: now, At: c.at}
 	if e.Enter.IsZero() {
 		e.Enter = now
 	}
@@ -144,29 +146,21 @@ func (c *call) event(result int, err error) event.Event {
 	return e
 }
 
-// dataCallText is the argument text of send (fd, the data quoted, size, 0)
-// or recv (fd, size, 0): what fmt.Sprintf("%d, %s, %d, 0") wrote, in one
-// allocation instead of four, since a traced server formats it for every
-// call.
-func dataCallText(fd int, quote bool, data []byte, size int) string {
-	var buf [128]byte
-	return string(appendDataCallText(buf[:0], fd, quote, data, size))
-}
-
-func appendDataCallText(b []byte, fd int, quote bool, data []byte, size int) []byte {
-	b = strconv.AppendInt(b, int64(fd), 10)
-	if quote {
-		b = event.AppendQuote(append(b, ", "...), data, 24)
-	}
-	b = strconv.AppendInt(append(b, ", "...), int64(size), 10)
-	return append(b, ", 0"...)
-}
-
-// sendCallText is dataCallText for a send of p, made in the socket's
-// payload block (copyText) instead of an allocation of its own.
+// sendCallText is the argument text of send (fd, the data quoted, size,
+// 0), made without fmt in the socket's payload block (copyText) instead of
+// an allocation of its own, since a traced server makes it for every call.
 func (s *sockCore) sendCallText(fd int, p []byte) string {
 	var buf [128]byte
-	return s.copyText(appendDataCallText(buf[:0], fd, true, p, len(p)))
+	return s.copyText(event.AppendSendArgs(buf[:0], fd, p, len(p)))
+}
+
+// recvArgs is the argument text of recv(fd, buf, size, 0): what
+// fmt.Sprintf("%d, %d, 0") wrote, without fmt.
+func recvArgs(fd, size int) string {
+	var buf [64]byte
+	b := strconv.AppendInt(buf[:0], int64(fd), 10)
+	b = strconv.AppendInt(append(b, ", "...), int64(size), 10)
+	return string(append(b, ", 0"...))
 }
 
 // recvText is a socket's last recv argument text and what it was built from.
@@ -175,14 +169,14 @@ type recvText struct {
 	text     string
 }
 
-// recvCallText is dataCallText for a recv of size bytes on fd. A server
+// recvCallText is the text of a recv of size bytes on fd. A server
 // receives into the same buffer call after call, so the text is the same
 // each time: it is built once per socket and size, not once per call.
 func (s *sockCore) recvCallText(fd, size int) string {
 	if t := s.lastRecv.Load(); t != nil && t.fd == fd && t.size == size {
 		return t.text
 	}
-	t := &recvText{fd: fd, size: size, text: dataCallText(fd, false, nil, size)}
+	t := &recvText{fd: fd, size: size, text: recvArgs(fd, size)}
 	s.lastRecv.Store(t)
 	return t.text
 }

@@ -55,6 +55,10 @@ func (op *dataOp) attempt(fd int) error {
 		op.n, op.err = recvFD(fd, op.buf, 0)
 	}
 	if op.err == unix.EAGAIN {
+		if op.c.textLater {
+			// A blocked event holds no payload to make the text from.
+			op.c.text, op.c.textLater = op.s.sendCallText(fd, op.buf), false
+		}
 		op.c.notYet(op.s.base)
 	}
 	return op.err

@@ -63,6 +63,11 @@ type Sequencer struct {
 	// capture).
 	links *wire.Linker
 
+	// textLater is set while out is a trace writer and no capture is
+	// attached: its sockets' sends leave their text to the writer
+	// (Tracer.textLater).
+	textLater atomic.Bool
+
 	// postponing keeps released events in postponed until Flush (see
 	// Postpone).
 	postponing bool
@@ -76,6 +81,7 @@ func NewSequencer(out event.Sink) *Sequencer {
 	q.mu = &q.ownMu
 	if tw != nil {
 		q.mu = tw.Mutex()
+		q.textLater.Store(true)
 	}
 	return q
 }
@@ -256,8 +262,11 @@ func (q *Sequencer) push(e *event.Event) {
 }
 
 // Attach makes c the sequencer's late source: its frames become KindPacket
-// events, ordered by their kernel timestamps among the calls.
+// events, ordered by their kernel timestamps among the calls. Call it
+// before any tracer of q is used: from then on sends make their text
+// before they report, for the linker to name segments' causes with.
 func (q *Sequencer) Attach(c *wire.Capture) {
+	q.textLater.Store(false)
 	q.mu.Lock()
 	q.links = wire.NewLinker()
 	// Both closures are made once, here: a method value or a func literal

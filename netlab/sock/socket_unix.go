@@ -340,7 +340,8 @@ func (s *Socket) Connect(ctx context.Context, addr netip.AddrPort) error {
 // which may be fewer than len(p).
 func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	var text string
-	if s.traced() { // formatting costs more than the call itself on the fast path
+	later := s.tr.textLater()
+	if s.traced() && !later { // formatting costs more than the call itself on the fast path
 		text = s.sendCallText(s.fd, p)
 	}
 	op := s.takeOp(&s.sendOp, true)
@@ -349,11 +350,17 @@ func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	if op.c, err = s.begin(ctx, event.OpSend, text, event.Args{Size: len(p)}); err != nil {
 		return 0, err
 	}
+	op.c.textLater = later
 	op.buf = p
 	err = op.run(ctx)
 	n := op.n
 	if err != nil {
 		n = 0
+	}
+	if op.c.textLater && n < min(len(p), event.SendQuote) {
+		// The event's copy of what was sent will not hold the bytes the
+		// text shows: the text is made now, from what was offered.
+		op.c.text, op.c.textLater = s.sendCallText(s.fd, p), false
 	}
 	s.bytesOut.Add(uint64(n))
 	s.report(&op.c, n, err, p[:n])

@@ -35,6 +35,14 @@ type Tracer struct {
 // arguments are not even formatted.
 func (t Tracer) traced() bool { return t.Sink != nil || t.Gate != nil }
 
+// textLater reports whether a send may leave its text to the trace
+// writer (Event.TextLater): no gate shows the call before it is made, and
+// its events reach a TraceWriter through the tracer's own Sequencer with
+// no capture, whose linker would name a segment's cause by the text.
+func (t Tracer) textLater() bool {
+	return t.Gate == nil && t.Seq != nil && t.Seq.textLater.Load() && t.Sink == event.Sink(t.Seq)
+}
+
 func (t Tracer) emit(e event.Event) { t.emitRef(&e) }
 
 // emitRef is emit for an event the caller built in place: it reaches the
