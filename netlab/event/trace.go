@@ -25,8 +25,9 @@ type TraceWriter struct {
 	// batches have grown); the writer swaps it for its spare and formats
 	// outside the lock, so a socket never waits for a line being built.
 	mu    sync.Mutex
-	batch []Event
-	limit int // most events batch may hold: the queue bound
+	batch []Event   // a JSON writer's
+	lines []lineRec // a text writer's: only what its lines show
+	limit int       // most events batch or lines may hold: the queue bound
 	wake  chan struct{}
 
 	w       *bufio.Writer
@@ -68,9 +69,14 @@ const batchStart = 256
 
 func newTraceWriter(w io.Writer, queue int, json bool) *TraceWriter {
 	limit := max(queue, 1)
-	t := &TraceWriter{batch: make([]Event, 0, min(limit, batchStart)), limit: limit, wake: make(chan struct{}, 1),
+	t := &TraceWriter{limit: limit, wake: make(chan struct{}, 1),
 		w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{}), json: json,
 		closeWait: CloseWait}
+	if json {
+		t.batch = make([]Event, 0, min(limit, batchStart))
+	} else {
+		t.lines = make([]lineRec, 0, min(limit, batchStart))
+	}
 	go t.run()
 	return t
 }
@@ -97,12 +103,18 @@ func (t *TraceWriter) Mutex() *sync.Mutex { return &t.mu }
 // EmitLocked is EmitRef for a caller that holds Mutex.
 func (t *TraceWriter) EmitLocked(e *Event) {
 	t.emitted.Add(1)
-	if len(t.batch) >= t.limit {
+	n := len(t.batch) + len(t.lines) // one of them is always empty
+	if n >= t.limit {
 		t.dropped.Add(1)
 		return
 	}
-	t.batch = append(t.batch, *e)
-	if len(t.batch) == 1 {
+	if t.json {
+		t.batch = append(t.batch, *e)
+	} else {
+		t.lines = append(t.lines, lineRec{})
+		t.lines[n].set(e)
+	}
+	if n == 0 {
 		// Only the first event of a batch wakes the writer; the others
 		// find it already collecting.
 		select {
@@ -118,10 +130,11 @@ func (t *TraceWriter) run() {
 	var (
 		line     []byte
 		spare    []Event
+		spareRec []lineRec
 		reported uint64
 	)
 	finish := func() {
-		spare = t.writeBatch(&line, spare)
+		spare, spareRec = t.writeBatch(&line, spare, spareRec)
 		reported = t.reportDrops(reported)
 		if err := t.w.Flush(); err != nil {
 			if t.err == nil {
@@ -161,22 +174,35 @@ func (t *TraceWriter) run() {
 const traceWindow = 10 * time.Millisecond
 
 // writeBatch takes the batch the sockets filled, giving them spare (emptied)
-// in its place, writes its lines and returns it as the next spare.
-func (t *TraceWriter) writeBatch(line *[]byte, spare []Event) []Event {
+// in its place, writes its lines and returns it as the next spare (the
+// events of a JSON writer, the line records of a text one).
+func (t *TraceWriter) writeBatch(line *[]byte, spare []Event, spareRec []lineRec) ([]Event, []lineRec) {
 	t.mu.Lock()
-	batch := t.batch
-	if spare == nil {
-		spare = make([]Event, 0, cap(batch))
+	batch, lines := t.batch, t.lines
+	if t.json {
+		if spare == nil {
+			spare = make([]Event, 0, cap(batch))
+		}
+		t.batch = spare[:0]
+	} else {
+		if spareRec == nil {
+			spareRec = make([]lineRec, 0, cap(lines))
+		}
+		t.lines = spareRec[:0]
 	}
-	t.batch = spare[:0]
 	t.mu.Unlock()
 	for i := range batch {
 		t.write(line, &batch[i])
 	}
+	for i := range lines {
+		e := lines[i].event()
+		t.write(line, &e)
+	}
 	// The events' payloads and strings are not kept alive until the
 	// slot is reused.
 	clear(batch)
-	return batch[:0]
+	clear(lines)
+	return batch[:0], lines[:0]
 }
 
 func (t *TraceWriter) write(line *[]byte, e *Event) {

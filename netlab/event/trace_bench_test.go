@@ -129,7 +129,7 @@ func BenchmarkTraceWriterEmit(b *testing.B) {
 func (t *TraceWriter) queued() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return len(t.batch)
+	return len(t.batch) + len(t.lines)
 }
 
 // BenchmarkTraceWriterStart is what creating a writer costs (a server

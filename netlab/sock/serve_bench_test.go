@@ -167,7 +167,13 @@ func traceRequest(ctx context.Context, s *Socket, buf []byte, n int) {
 	s.report(&rop.c, n, nil, buf[:n])
 	s.putOp(&s.recvOp, rop)
 	wop := s.takeOp(&s.sendOp, true)
-	wop.c, _ = s.begin(ctx, event.OpSend, s.sendCallText(s.fd, buf[:n]), event.Args{Size: n})
+	var text string
+	later := s.tr.textLater() // as Send: the trace writer makes the text
+	if !later {
+		text = s.sendCallText(s.fd, buf[:n])
+	}
+	wop.c, _ = s.begin(ctx, event.OpSend, text, event.Args{Size: n})
+	wop.c.textLater = later
 	wop.c.attempt()
 	s.report(&wop.c, n, nil, buf[:n])
 	s.putOp(&s.sendOp, wop)
