@@ -286,9 +286,11 @@ func appendQuoted(b, p []byte) []byte {
 			i = j
 			continue
 		}
-		if c < 0xc2 || c > 0xf4 {
-			// A continuation byte or a lead byte no valid UTF-8 uses:
-			// never the start of a rune, no decoding needed.
+		if c < 0xc2 || c > 0xf4 || i+1 == len(p) || p[i+1]&0xc0 != 0x80 {
+			// A continuation byte, a lead byte no valid UTF-8 uses, or a
+			// lead byte without a continuation byte after it: never the
+			// start of a rune, no decoding needed (a load generator's
+			// payload is mostly such bytes).
 			b = append(b, '\\', 'x', lowerHex[c>>4], lowerHex[c&0xf])
 			i++
 			continue
