@@ -44,21 +44,27 @@ type call struct {
 // beginCall numbers the call, waits at the gate and takes its first moment.
 // fd is the fd the call is made on (-1 for socket).
 func beginCall(ctx context.Context, tr Tracer, op event.Op, fd int, role event.Role, text string, args event.Args) (call, error) {
-	c := call{tr: tr, op: op, fd: fd, role: role, text: text, args: args}
+	var c call
+	err := c.begin(ctx, tr, op, fd, role, text, args)
+	return c, err
+}
+
+// begin is beginCall into a call the caller keeps (a socket's dataOp): a
+// call is some 340 bytes, which returned and assigned were two copies for
+// every send and recv of a traced server.
+func (c *call) begin(ctx context.Context, tr Tracer, op event.Op, fd int, role event.Role, text string, args event.Args) error {
+	*c = call{tr: tr, op: op, fd: fd, role: role, text: text, args: args}
 	if tr.Seq != nil {
 		c.id = tr.Seq.newCall()
 	}
 	if op == event.OpClose && ctx.Err() != nil {
 		// A cancelled context must not keep a socket open: close skips the gate.
-		return c, nil
+		return nil
 	}
 	if tr.Gate == nil {
-		return c, nil // a served socket: no Call to build for a gate that is not there
+		return nil // a served socket: no Call to build for a gate that is not there
 	}
-	if err := tr.Gate.Wait(ctx, Call{ID: c.id, Actor: tr.Actor, Role: role, Op: op, Text: text, FD: fd, Args: args}); err != nil {
-		return c, err
-	}
-	return c, nil
+	return tr.Gate.Wait(ctx, Call{ID: c.id, Actor: tr.Actor, Role: role, Op: op, Text: text, FD: fd, Args: args})
 }
 
 // attempt marks the start of one system call try. For a call that puts

@@ -347,7 +347,7 @@ func (s *Socket) Send(ctx context.Context, p []byte) (int, error) {
 	op := s.takeOp(&s.sendOp, true)
 	defer s.putOp(&s.sendOp, op)
 	var err error
-	if op.c, err = s.begin(ctx, event.OpSend, text, event.Args{Size: len(p)}); err != nil {
+	if err = op.c.begin(ctx, s.tr, event.OpSend, s.fd, s.role, text, event.Args{Size: len(p)}); err != nil {
 		return 0, err
 	}
 	op.c.textLater = later
@@ -384,7 +384,7 @@ func (s *Socket) RecvInto(ctx context.Context, buf []byte) (int, error) {
 	op := s.takeOp(&s.recvOp, false)
 	defer s.putOp(&s.recvOp, op)
 	var err error
-	if op.c, err = s.begin(ctx, event.OpRecv, text, event.Args{Size: len(buf)}); err != nil {
+	if err = op.c.begin(ctx, s.tr, event.OpRecv, s.fd, s.role, text, event.Args{Size: len(buf)}); err != nil {
 		return 0, err
 	}
 	op.buf = buf
