@@ -44,11 +44,11 @@ type TraceWriter struct {
 	// atomic add of its own was one more locked instruction per event);
 	// written, the lines flushed to the output without error. Their
 	// difference, after Close, is the lines lost.
-	emitted uint64
-	written atomic.Uint64
-	pending          uint64 // lines in w not yet flushed (run's own)
-	closeErr         error
-	addrs            addrTexts // run's own
+	emitted  uint64
+	written  atomic.Uint64
+	pending  uint64 // lines in w not yet flushed (run's own)
+	closeErr error
+	addrs    addrTexts // run's own
 }
 
 // CloseWait bounds how long Close waits for the output to take what is
