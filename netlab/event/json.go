@@ -37,7 +37,7 @@ func (e Event) AppendJSON(b []byte) []byte {
 		b = strconv.AppendInt(append(b, `,"fd":`...), int64(e.FD), 10)
 	}
 	if e.TextLater {
-		var text [128]byte
+		var text [192]byte // the longest send text: 24 bytes escaped as \xNN, an fd and two sizes
 		b = jsonString(append(b, `,"text":`...), e.appendText(text[:0]))
 	} else {
 		b = jsonOmit(b, `,"text":`, e.Text)
