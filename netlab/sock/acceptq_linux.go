@@ -15,8 +15,8 @@ func AcceptQueueOf(s *Socket) AcceptQueue {
 		return q
 	}
 	_ = s.rc.Control(func(fd uintptr) {
-		info, err := unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
-		if err != nil || fromKernelState(info.State) != event.StateListen {
+		var info unix.TCPInfo
+		if readTCPInfo(int(fd), &info) != nil || fromKernelState(info.State) != event.StateListen {
 			return
 		}
 		q = AcceptQueue{Len: int(info.Unacked), Max: int(info.Sacked), Valid: true}

@@ -1,6 +1,8 @@
 package sock
 
 import (
+	"unsafe"
+
 	"github.com/socklab/socklab/netlab/event"
 	"golang.org/x/sys/unix"
 )
@@ -28,7 +30,7 @@ func fromKernelState(v uint8) event.TCPState {
 }
 
 // tcpState reads the state of a TCP socket with getsockopt(TCP_INFO): one
-// system call, no allocation beyond the info struct.
+// system call, no allocation.
 func tcpState(fd int) event.TCPState {
 	st, _ := tcpInfo(fd)
 	return st
@@ -36,8 +38,8 @@ func tcpState(fd int) event.TCPState {
 
 // tcpInfo is tcpState with the segment counters of the same TCP_INFO read.
 func tcpInfo(fd int) (event.TCPState, event.Segs) {
-	info, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
-	if err != nil {
+	var info unix.TCPInfo
+	if readTCPInfo(fd, &info) != nil {
 		return event.StateNone, event.Segs{}
 	}
 	return fromKernelState(info.State), event.Segs{Out: uint64(info.Segs_out), In: uint64(info.Segs_in),
@@ -45,3 +47,17 @@ func tcpInfo(fd int) (event.TCPState, event.Segs) {
 }
 
 const tcpInfoName = "TCP_INFO"
+
+// readTCPInfo is getsockopt(fd, IPPROTO_TCP, TCP_INFO) into info.
+// unix.GetsockoptTCPInfo returns a new struct (232 bytes) for every read,
+// and a lab reads the state after every call: a third of a lab echo round
+// trip's garbage (docs/PERFORMANCE.md).
+func readTCPInfo(fd int, info *unix.TCPInfo) error {
+	n := uint32(unsafe.Sizeof(*info))
+	_, _, errno := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), unix.IPPROTO_TCP, unix.TCP_INFO,
+		uintptr(unsafe.Pointer(info)), uintptr(unsafe.Pointer(&n)), 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
