@@ -53,7 +53,7 @@ type listener struct{ closed *span }
 type span struct {
 	id     event.CallID
 	op     event.Op
-	args   string // the call's Event.Text
+	args   string // the call's arguments (Event.CallText)
 	remote netip.AddrPort
 	enter  int64
 	ret    int64
@@ -120,7 +120,9 @@ func (k *Linker) Observe(e *event.Event) {
 		k.recent.forget()
 	}
 	k.setOwners(e.Local, e.Remote, owner{e.Actor, e.Role}, e.Role == event.RoleConn)
-	s := span{id: e.CallID, op: e.Op, args: e.Text, remote: e.Remote,
+	// CallText, not Text: a send whose text was left to a trace writer
+	// (Event.TextLater) still names the segments it caused.
+	s := span{id: e.CallID, op: e.Op, args: e.CallText(), remote: e.Remote,
 		enter: e.Enter.UnixNano(), ret: e.Return.UnixNano()}
 	if !s.remote.IsValid() {
 		s.remote = e.Args.Addr // sendto on an unconnected socket

@@ -360,3 +360,19 @@ func BenchmarkLinkData(b *testing.B) {
 		seq += 64
 	}
 }
+
+// TestLinkNamesASendThatLeftItsText: a send whose text was left to a trace
+// writer (Event.TextLater) is named, as a segment's cause, by the text the
+// writer would make, not by its empty Text.
+func TestLinkNamesASendThatLeftItsText(t *testing.T) {
+	r := newLinkRun(t)
+	r.handshake(true)
+	sent := []byte("hello")
+	id := r.call(event.KindCall, event.OpSend, "client", event.RoleClient, 5, linkCli, linkSrv, len(sent), 40, 60,
+		func(e *event.Event) { e.Text, e.TextLater, e.Data, e.Args.Size = "", true, sent, len(sent) })
+	p := r.seg(linkCli, linkSrv, event.FlagPSH|event.FlagACK, isnC+1, isnS+1, len(sent), 50)
+	wantCall(t, "the send's bytes", p, id, event.OpSend, event.RuleBytes)
+	if want := `send(5, "hello", 5, 0)`; p.CauseText != want {
+		t.Errorf("the segment's cause is %q, want %q", p.CauseText, want)
+	}
+}
