@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"cmp"
 	"errors"
 	"net/netip"
 	"strconv"
@@ -29,7 +28,24 @@ type Linker struct {
 	accepted  map[tuple]bool                // (local, remote) of connections accept() returned
 	linger0   map[sockKey]bool              // SO_LINGER {1, 0} set before the socket had a 4-tuple
 
-	recent recent // the last few sockets' entries of streams, conns and owners
+	recent recent   // the last few sockets' entries of streams, conns and owners
+	text   linkText // where linked segments' texts are written
+	// packets is the block the next linked segment's Packet is taken from.
+	packets []event.Packet
+}
+
+// packetBlock is how many Packets (400 bytes each) a block holds: one
+// allocation for that many linked segments instead of one each. A block
+// lives as long as any event that holds one of its Packets.
+const packetBlock = 16
+
+// newPacket returns a zeroed Packet of its own for a linked segment.
+func (k *Linker) newPacket() *event.Packet {
+	if len(k.packets) == cap(k.packets) {
+		k.packets = make([]event.Packet, 0, packetBlock)
+	}
+	k.packets = k.packets[:len(k.packets)+1]
+	return &k.packets[len(k.packets)-1]
 }
 
 type owner struct {
@@ -58,10 +74,6 @@ type span struct {
 	enter  int64
 	ret    int64
 }
-
-// callText is the call as a C programmer writes it, composed only for the
-// calls a segment is linked to.
-func (s *span) callText() string { return s.op.String() + "(" + s.args + ")" }
 
 // linkerCap bounds each of the Linker's tables: a long session forgets its
 // oldest connections rather than grow.
@@ -223,7 +235,8 @@ func (k *Linker) linkSegment(seg event.Segment, frame int, at int64) *event.Pack
 		return nil
 	}
 	k.flows.Track(&seg)
-	p := &event.Packet{Seg: seg, Frame: frame, From: from.actor, To: to.actor, FromRole: from.role, ToRole: to.role}
+	p := k.newPacket()
+	*p = event.Packet{Seg: seg, Frame: frame, From: from.actor, To: to.actor, FromRole: from.role, ToRole: to.role}
 	if seg.Proto == "tcp" {
 		k.track(&p.Seg, at)
 	}
@@ -284,8 +297,8 @@ func wildcard(a netip.AddrPort) netip.AddrPort {
 	return netip.AddrPortFrom(netip.IPv6Unspecified(), a.Port())
 }
 
-func byCall(p *event.Packet, c *span, r event.Rule, why string) {
-	p.Origin, p.Rule, p.Cause, p.CauseOp, p.CauseText, p.Why = event.OriginCall, r, c.id, c.op, c.callText(), why
+func (k *Linker) byCall(p *event.Packet, c *span, r event.Rule, why string) {
+	p.Origin, p.Rule, p.Cause, p.CauseOp, p.CauseText, p.Why = event.OriginCall, r, c.id, c.op, k.text.callText(c), why
 }
 
 func byKernel(p *event.Packet, r event.Rule, reason event.Reason, why string) {
@@ -328,7 +341,7 @@ func (k *Linker) controlCause(p *event.Packet, st *stream, at int64) bool {
 	case f.Has(event.FlagSYN):
 		if st != nil && st.connect != nil && !st.synDone {
 			st.synDone = true
-			byCall(p, st.connect, event.RuleFirstSYN, "sent by connect")
+			k.byCall(p, st.connect, event.RuleFirstSYN, "sent by connect")
 			return true
 		}
 		k.byTiming(p, at, event.ReasonSYN, "the kernel sent a SYN")
@@ -352,31 +365,20 @@ func retransWhy(s *event.Segment, st *stream) string {
 // its [seq, seq+len), however long after the send returned it left.
 func (k *Linker) bytesCause(p *event.Packet, st *stream, at int64) {
 	s := &p.Seg
-	n := strconv.Itoa(s.Len)
 	if st == nil || !st.isnKnown {
 		// The handshake was not captured: the bytes cannot be placed.
-		k.byTiming(p, at, event.ReasonData, "the kernel sent "+n+" bytes (their send is not known)")
+		k.byTiming(p, at, event.ReasonData, "the kernel sent "+strconv.Itoa(s.Len)+" bytes (their send is not known)")
 		return
 	}
 	off := s.Seq - st.isn - 1
 	first, last, ok := st.covering(off, uint32(s.Len))
 	if !ok {
-		byKernel(p, event.RuleBytes, event.ReasonData, "the kernel sent "+n+" bytes no traced send put in")
+		byKernel(p, event.RuleBytes, event.ReasonData, "the kernel sent "+strconv.Itoa(s.Len)+" bytes no traced send put in")
 		return
 	}
-	why := bytesOf(off, uint32(s.Len), first, last)
 	held := at > last.ret
-	if held {
-		why += ", sent after " + last.op.String() + "() returned: the kernel held them back"
-		if st.ackAt > last.ret && st.ackAt <= at {
-			// What came in while they waited, as the rows above show it.
-			why += " until " + cmp.Or(p.To, "the peer") + "'s ack " + strconv.FormatUint(uint64(st.ackRel), 10) + " arrived"
-		}
-	}
-	if s.Flags.Has(event.FlagFIN) && st.ender != nil {
-		why += "; its FIN is " + st.ender.op.String() + "'s"
-	}
-	byCall(p, &first.span, event.RuleBytes, why)
+	why := k.text.bytesWhy(p, st, off, first, last, held, at)
+	k.byCall(p, &first.span, event.RuleBytes, why)
 	if held {
 		p.Reason = event.ReasonHeld
 	}
@@ -387,24 +389,10 @@ func (k *Linker) finCause(p *event.Packet, st *stream, at int64) {
 	s := &p.Seg
 	if st != nil && st.isnKnown && st.ender != nil && !st.fin && s.Seq-st.isn-1 == st.sent {
 		st.fin = true
-		byCall(p, st.ender, event.RuleStreamEnd, "sent by "+st.ender.op.String())
+		k.byCall(p, st.ender, event.RuleStreamEnd, "sent by "+st.ender.op.String())
 		return
 	}
 	k.byTiming(p, at, event.ReasonFIN, "the kernel sent a FIN")
-}
-
-// bytesOf words which sends a segment's bytes came from: "all 5 bytes of
-// send #2", "bytes 1025–2048 of send #2", "bytes of sends #2–#3".
-func bytesOf(off, n uint32, first, last *sendRange) string {
-	if first.nth != last.nth {
-		return "bytes of sends #" + strconv.Itoa(first.nth) + "–#" + strconv.Itoa(last.nth)
-	}
-	a := off - first.start + 1
-	if a == 1 && n == first.n {
-		return "all " + strconv.Itoa(int(n)) + " bytes of send #" + strconv.Itoa(first.nth)
-	}
-	return "bytes " + strconv.FormatUint(uint64(a), 10) + "–" + strconv.FormatUint(uint64(a+n-1), 10) +
-		" of send #" + strconv.Itoa(first.nth)
 }
 
 // resetCause names which of the kernel's situations sent a RST.
@@ -416,7 +404,7 @@ func (k *Linker) resetCause(p *event.Packet, st *stream, at int64) {
 		if st.reset == event.ReasonRSTLinger0 {
 			why = "sent by close: SO_LINGER 0 asks for an abortive close, a RST instead of a FIN"
 		}
-		byCall(p, st.closed, event.RuleReset, why)
+		k.byCall(p, st.closed, event.RuleReset, why)
 		p.Reason = st.reset
 		return
 	}
@@ -434,7 +422,7 @@ func (k *Linker) resetCause(p *event.Packet, st *stream, at int64) {
 			l = k.listeners[wildcard(s.Src)]
 		}
 		if l != nil && l.closed != nil {
-			byCall(p, l.closed, event.RuleReset, "sent by close of the listening socket: this connection was never accepted")
+			k.byCall(p, l.closed, event.RuleReset, "sent by close of the listening socket: this connection was never accepted")
 			p.Reason = event.ReasonRSTUnaccepted
 			return
 		}
@@ -460,7 +448,7 @@ func (k *Linker) datagramCause(p *event.Packet, at int64) {
 		d := &list[i]
 		if !d.seen && d.dst == s.Dst && d.n == s.Len {
 			d.seen, d.src = true, s.Src
-			byCall(p, &d.span, event.RuleDatagram, "sent by "+d.op.String())
+			k.byCall(p, &d.span, event.RuleDatagram, "sent by "+d.op.String())
 			return
 		}
 	}
@@ -487,7 +475,7 @@ func (k *Linker) byTiming(p *event.Packet, at int64, reason event.Reason, kernel
 			continue
 		}
 		if sends(c.op, s) && !s.Retrans {
-			byCall(p, c, event.RuleTiming, "seen while "+c.op.String()+" was in the kernel (matched by time)")
+			k.byCall(p, c, event.RuleTiming, "seen while "+c.op.String()+" was in the kernel (matched by time)")
 			return
 		}
 	}
@@ -542,7 +530,7 @@ func (k *Linker) linkICMP(seg event.Segment, frame int) *event.Packet {
 	for i := len(list) - 1; i >= 0; i-- { // the newest: the error follows its datagram at once
 		d := &list[i]
 		if d.dst == q.Dst && (q.Len < 0 || d.n == q.Len) && (!d.src.IsValid() || d.src == q.Src) {
-			p.Cause, p.CauseOp, p.CauseText = d.id, d.op, d.callText()
+			p.Cause, p.CauseOp, p.CauseText = d.id, d.op, k.text.callText(&d.span)
 			p.Why = what + ": it answers " + d.op.String() + "'s datagram"
 			break
 		}
