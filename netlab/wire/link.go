@@ -162,19 +162,17 @@ func (k *Linker) Observe(e *event.Event) {
 func (k *Linker) account(e *event.Event, s span) {
 	ok := !e.Failed()
 	k.accountSocket(e, s, ok)
-	if (e.Op == event.OpSendto || e.Op == event.OpSend) && ok && e.Kind == event.KindCall && e.Result >= 0 && s.remote.IsValid() {
-		// A socket whose SYN was seen is TCP: its sends are byte ranges,
-		// not datagrams.
-		if st := k.streamAt(e.Local, s.remote); st == nil || !st.isnKnown {
-			k.dgrams[e.Local] = pushDatagram(k.dgrams[e.Local], datagram{span: s, dst: s.remote, n: e.Result})
-		}
-	}
 	if !s.remote.IsValid() {
 		return
 	}
 	// A connect still in the kernel reports no peer yet; the address it
 	// asked for is the peer its SYN goes to.
 	st := k.streamOf(e.Local, s.remote)
+	if (e.Op == event.OpSendto || e.Op == event.OpSend) && ok && e.Kind == event.KindCall && e.Result >= 0 && !st.isnKnown {
+		// A socket whose SYN was seen is TCP: its sends are byte ranges,
+		// not datagrams.
+		k.dgrams[e.Local] = pushDatagram(k.dgrams[e.Local], datagram{span: s, dst: s.remote, n: e.Result})
+	}
 	if key := (sockKey{e.Actor, e.FD}); len(k.linger0) > 0 && k.linger0[key] {
 		st.linger0 = true
 		delete(k.linger0, key)
@@ -237,11 +235,12 @@ func (k *Linker) linkSegment(seg event.Segment, frame int, at int64) *event.Pack
 	k.flows.Track(&seg)
 	p := k.newPacket()
 	*p = event.Packet{Seg: seg, Frame: frame, From: from.actor, To: to.actor, FromRole: from.role, ToRole: to.role}
+	var st *stream // the sender's stream, for TCP
 	if seg.Proto == "tcp" {
-		k.track(&p.Seg, at)
+		st = k.track(&p.Seg, at)
 	}
 	if fromOK {
-		k.cause(p, at)
+		k.cause(p, st, at)
 	} else {
 		// Its sender's calls are not traced: saying "the kernel's own"
 		// would hide that a program asked for it.
@@ -252,8 +251,9 @@ func (k *Linker) linkSegment(seg event.Segment, frame int, at int64) *event.Pack
 }
 
 // track records a TCP segment's place in its streams: the ISN its SYN
-// chose, and how far the receiver's data has arrived.
-func (k *Linker) track(s *event.Segment, at int64) {
+// chose, and how far the receiver's data has arrived. It returns the
+// sender's stream.
+func (k *Linker) track(s *event.Segment, at int64) *stream {
 	st := k.streamOf(s.Src, s.Dst)
 	if s.Flags.Has(event.FlagSYN) && !s.Retrans {
 		if st.isnKnown && st.isn != s.Seq {
@@ -263,18 +263,23 @@ func (k *Linker) track(s *event.Segment, at int64) {
 		st.isn, st.isnKnown = s.Seq, true
 		st.synAck = st.synAck || s.Flags.Has(event.FlagACK)
 	}
+	var r *stream // the receiver's
 	if s.Len > 0 && st.isnKnown {
 		end := s.Seq - st.isn - 1 + uint32(s.Len)
-		r := k.streamOf(s.Dst, s.Src)
+		r = k.streamOf(s.Dst, s.Src)
 		if !r.arrival || int32(end-r.arrived) > 0 {
 			r.arrived, r.arrival = end, true
 		}
 	}
 	if s.Flags.Has(event.FlagACK) && !s.Flags.Has(event.FlagSYN) {
-		if r := k.streamAt(s.Dst, s.Src); r != nil && r.isnKnown {
+		if r == nil {
+			r = k.streamAt(s.Dst, s.Src)
+		}
+		if r != nil && r.isnKnown {
 			r.ackAt, r.ackRel = at, s.Ack-r.isn
 		}
 	}
+	return st
 }
 
 func (k *Linker) ownerOf(local, remote netip.AddrPort) (owner, bool) {
@@ -307,14 +312,14 @@ func byKernel(p *event.Packet, r event.Rule, reason event.Reason, why string) {
 
 // cause finds what sent a segment of a traced socket: a rule on what it
 // carries where one applies, the call in the kernel at that moment where
-// none does (and the label says so), else the kernel's own reason.
-func (k *Linker) cause(p *event.Packet, at int64) {
+// none does (and the label says so), else the kernel's own reason. st is
+// a TCP segment's sender's stream (track's).
+func (k *Linker) cause(p *event.Packet, st *stream, at int64) {
 	s := &p.Seg
 	if s.Proto == "udp" {
 		k.datagramCause(p, at)
 		return
 	}
-	st := k.streamAt(s.Src, s.Dst)
 	switch {
 	case k.controlCause(p, st, at):
 	case s.Len > 0:
