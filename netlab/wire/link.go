@@ -98,6 +98,7 @@ func (k *Linker) streamOf(local, remote netip.AddrPort) *stream {
 	t := tuple{local, remote}
 	st := &stream{}
 	k.streams[t] = st
+	k.recent.ver++
 	k.recent.keepStream(t, st)
 	return st
 }
@@ -131,7 +132,12 @@ func (k *Linker) Observe(e *event.Event) {
 		clear(k.linger0)
 		k.recent.forget()
 	}
-	k.setOwners(e.Local, e.Remote, owner{e.Actor, e.Role}, e.Role == event.RoleConn)
+	t, o, conn := tuple{e.Local, e.Remote}, owner{e.Actor, e.Role}, e.Role == event.RoleConn
+	seen, known := k.recent.call(t, o, conn)
+	if !known {
+		k.setOwners(e.Local, e.Remote, o, conn)
+	}
+	c := seen
 	// CallText, not Text: a send whose text was left to a trace writer
 	// (Event.TextLater) still names the segments it caused.
 	s := span{id: e.CallID, op: e.Op, args: e.CallText(), remote: e.Remote,
@@ -139,14 +145,24 @@ func (k *Linker) Observe(e *event.Event) {
 	if !s.remote.IsValid() {
 		s.remote = e.Args.Addr // sendto on an unconnected socket
 	}
-	k.account(e, s)
-	if !e.Op.Moves() {
-		return
+	c.st = k.account(e, s, c.st)
+	if e.Op.Moves() {
+		c.calls = k.pushCall(e.Local, s, c.calls)
 	}
-	list := k.calls[e.Local]
+	if !known || c != seen {
+		k.recent.keepCall(t, o, conn, c)
+	}
+}
+
+// pushCall adds a moving call to its socket's recent calls (list, when
+// known, is k.calls[local]) and returns the list.
+func (k *Linker) pushCall(local netip.AddrPort, s span, list *[]span) *[]span {
+	if list == nil {
+		list = k.calls[local]
+	}
 	if list == nil {
 		list = new([]span)
-		k.calls[e.Local] = list
+		k.calls[local] = list
 	}
 	if len(*list) == 8 {
 		// Shift in place: reslicing would shrink the capacity and make
@@ -156,18 +172,23 @@ func (k *Linker) Observe(e *event.Event) {
 	} else {
 		*list = append(*list, s)
 	}
+	return list
 }
 
-// account records what a call did to its socket's streams.
-func (k *Linker) account(e *event.Event, s span) {
+// account records what a call did to its socket's streams. st, when not
+// nil, is the stream of (e.Local, e.Remote); it returns that stream, or nil
+// when the call has no peer or its stream is another's (a sendto's).
+func (k *Linker) account(e *event.Event, s span, st *stream) *stream {
 	ok := !e.Failed()
 	k.accountSocket(e, s, ok)
 	if !s.remote.IsValid() {
-		return
+		return nil
 	}
 	// A connect still in the kernel reports no peer yet; the address it
 	// asked for is the peer its SYN goes to.
-	st := k.streamOf(e.Local, s.remote)
+	if st == nil || s.remote != e.Remote {
+		st = k.streamOf(e.Local, s.remote)
+	}
 	if (e.Op == event.OpSendto || e.Op == event.OpSend) && ok && e.Kind == event.KindCall && e.Result >= 0 && !st.isnKnown {
 		// A socket whose SYN was seen is TCP: its sends are byte ranges,
 		// not datagrams.
@@ -178,6 +199,10 @@ func (k *Linker) account(e *event.Event, s span) {
 		delete(k.linger0, key)
 	}
 	st.account(e, s, ok)
+	if s.remote != e.Remote {
+		return nil
+	}
+	return st
 }
 
 // accountSocket records listeners, the connections accept() returned, and
@@ -227,18 +252,28 @@ func (k *Linker) linkSegment(seg event.Segment, frame int, at int64) *event.Pack
 	if seg.IsICMP() {
 		return k.linkICMP(seg, frame)
 	}
-	from, fromOK := k.ownerOf(seg.Src, seg.Dst)
-	to, toOK := k.ownerOf(seg.Dst, seg.Src)
-	if !fromOK && !toOK {
+	t := tuple{seg.Src, seg.Dst}
+	m, ok := k.recent.pair(t)
+	if !ok {
+		m.from, m.fromOK = k.ownerOf(seg.Src, seg.Dst)
+		m.to, m.toOK = k.ownerOf(seg.Dst, seg.Src)
+	}
+	if !m.fromOK && !m.toOK {
 		return nil
 	}
 	k.flows.Track(&seg)
 	p := k.newPacket()
-	*p = event.Packet{Seg: seg, Frame: frame, From: from.actor, To: to.actor, FromRole: from.role, ToRole: to.role}
+	*p = event.Packet{Seg: seg, Frame: frame, From: m.from.actor, To: m.to.actor, FromRole: m.from.role, ToRole: m.to.role}
 	var st *stream // the sender's stream, for TCP
 	if seg.Proto == "tcp" {
-		st = k.track(&p.Seg, at)
+		was := m
+		st, m.rev = k.track(&p.Seg, at, m.st, m.rev)
+		m.st = st
+		if !ok || m != was {
+			k.recent.keepPair(t, m)
+		}
 	}
+	fromOK := m.fromOK
 	if fromOK {
 		k.cause(p, st, at)
 	} else {
@@ -251,10 +286,13 @@ func (k *Linker) linkSegment(seg event.Segment, frame int, at int64) *event.Pack
 }
 
 // track records a TCP segment's place in its streams: the ISN its SYN
-// chose, and how far the receiver's data has arrived. It returns the
-// sender's stream.
-func (k *Linker) track(s *event.Segment, at int64) *stream {
-	st := k.streamOf(s.Src, s.Dst)
+// chose, and how far the receiver's data has arrived. st and rev are the
+// sender's and the receiver's streams when known (nil: looked up); it
+// returns them, rev still nil when the receiver has none.
+func (k *Linker) track(s *event.Segment, at int64, st, rev *stream) (*stream, *stream) {
+	if st == nil {
+		st = k.streamOf(s.Src, s.Dst)
+	}
 	if s.Flags.Has(event.FlagSYN) && !s.Retrans {
 		if st.isnKnown && st.isn != s.Seq {
 			// A new connection on the same 4-tuple: its calls start over.
@@ -263,10 +301,12 @@ func (k *Linker) track(s *event.Segment, at int64) *stream {
 		st.isn, st.isnKnown = s.Seq, true
 		st.synAck = st.synAck || s.Flags.Has(event.FlagACK)
 	}
-	var r *stream // the receiver's
+	r := rev
 	if s.Len > 0 && st.isnKnown {
 		end := s.Seq - st.isn - 1 + uint32(s.Len)
-		r = k.streamOf(s.Dst, s.Src)
+		if r == nil {
+			r = k.streamOf(s.Dst, s.Src)
+		}
 		if !r.arrival || int32(end-r.arrived) > 0 {
 			r.arrived, r.arrival = end, true
 		}
@@ -279,7 +319,7 @@ func (k *Linker) track(s *event.Segment, at int64) *stream {
 			r.ackAt, r.ackRel = at, s.Ack-r.isn
 		}
 	}
-	return st
+	return st, r
 }
 
 func (k *Linker) ownerOf(local, remote netip.AddrPort) (owner, bool) {

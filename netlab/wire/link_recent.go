@@ -17,11 +17,18 @@ import (
 // or was given, for its key, and every write to those maps goes through it.
 // When a map is cleared (linkerCap), gen moves on and every entry is stale.
 type recent struct {
-	gen     uint64
-	streams [recentSize]recentStream
-	conns   [recentSize]recentOwner
-	owners  [recentSize]recentOwner
-	next    struct{ streams, conns, owners, texts int } // the entry each overwrites next
+	gen uint64
+	// ver moves at every write to the Linker's streams, conns and owners
+	// (and with gen): a pair read at an older ver may be stale.
+	ver      uint64
+	pairs    [2]recentPair
+	nextPair int
+	calls    [recentSize]recentCall
+	nextCall int
+	streams  [recentSize]recentStream
+	conns    [recentSize]recentOwner
+	owners   [recentSize]recentOwner
+	next     struct{ streams, conns, owners, texts int } // the entry each overwrites next
 	// texts are the last segment summaries made ("ACK", "PSH,ACK len=64"):
 	// a lab's segments repeat them, and each was an allocation.
 	texts [recentSize]recentText
@@ -113,7 +120,89 @@ func (r *recent) summary(seg *event.Segment) string {
 }
 
 // forget makes every entry stale: a map was cleared.
-func (r *recent) forget() { r.gen++ }
+func (r *recent) forget() { r.gen++; r.ver++ }
+
+// segPair is what linking a TCP segment from src to dst looks up: both
+// ends' owners (ownerOf) and both directions' streams (rev nil when the
+// receiver has none yet).
+type segPair struct {
+	from, to     owner
+	fromOK, toOK bool
+	st, rev      *stream
+}
+
+// recentPair is a segPair kept for a 4-tuple: a lab's segments alternate
+// between a connection's two directions, and each was five lookups.
+type recentPair struct {
+	t   tuple
+	ver uint64
+	p   segPair
+}
+
+// sockSeen is what observing a call of a socket looks up: its stream (nil
+// when it has no peer) and its recent moving calls (nil until it has one).
+type sockSeen struct {
+	st    *stream
+	calls *[]span
+}
+
+// recentCall is a socket whose owners setOwners has written: its 4-tuple
+// (remote invalid without a peer), owner and kind, and what observing its
+// call looked up, as of ver.
+type recentCall struct {
+	t    tuple
+	o    owner
+	conn bool
+	ver  uint64
+	seen sockSeen
+}
+
+// call reports whether a call of the socket t, owned by o, would change
+// nothing setOwners writes (its owners were written and nothing was
+// written since), and what it looked up then.
+func (r *recent) call(t tuple, o owner, conn bool) (sockSeen, bool) {
+	for i := range r.calls {
+		if e := &r.calls[i]; e.ver == r.ver && e.t == t && e.o == o && e.conn == conn {
+			return e.seen, true
+		}
+	}
+	return sockSeen{}, false
+}
+
+// keepCall records that the maps hold o for socket t, and what observing
+// its call looked up.
+func (r *recent) keepCall(t tuple, o owner, conn bool, seen sockSeen) {
+	for i := range r.calls {
+		if e := &r.calls[i]; e.t == t && e.o == o && e.conn == conn {
+			*e = recentCall{t, o, conn, r.ver, seen}
+			return
+		}
+	}
+	r.calls[r.nextCall] = recentCall{t, o, conn, r.ver, seen}
+	r.nextCall = (r.nextCall + 1) % len(r.calls)
+}
+
+// pair returns the segPair kept for t, if no write to the maps came since.
+func (r *recent) pair(t tuple) (segPair, bool) {
+	for i := range r.pairs {
+		if e := &r.pairs[i]; e.ver == r.ver && e.p.st != nil && e.t == t {
+			return e.p, true
+		}
+	}
+	return segPair{}, false
+}
+
+// keepPair keeps p for t, as the maps are now.
+func (r *recent) keepPair(t tuple, p segPair) {
+	for i := range r.pairs {
+		if e := &r.pairs[i]; e.t == t {
+			*e = recentPair{t, r.ver, p}
+			return
+		}
+	}
+	r.pairs[r.nextPair] = recentPair{t, r.ver, p}
+	r.nextPair = (r.nextPair + 1) % len(r.pairs)
+}
 
 // streamAt returns the stream a socket sends on its 4-tuple, or nil.
 func (k *Linker) streamAt(local, remote netip.AddrPort) *stream {
@@ -138,6 +227,7 @@ func (k *Linker) setOwners(local, remote netip.AddrPort, o owner, conn bool) {
 		t := tuple{local: local}
 		if have, ok := r.owner(&r.owners, t); !ok || have != o {
 			k.owners[local] = o
+			r.ver++
 			r.keepOwner(&r.owners, &r.next.owners, t, o)
 		}
 	}
@@ -145,6 +235,7 @@ func (k *Linker) setOwners(local, remote netip.AddrPort, o owner, conn bool) {
 		t := tuple{local, remote}
 		if have, ok := r.owner(&r.conns, t); !ok || have != o {
 			k.conns[t] = o
+			r.ver++
 			r.keepOwner(&r.conns, &r.next.conns, t, o)
 		}
 	}

@@ -12,7 +12,8 @@ import (
 // TestLinkerRecentAgreesWithItsMaps: the Linker's memory of recent sockets
 // only ever repeats what its maps hold. Calls and segments of many sockets
 // (more than linkerCap, so the maps are cleared on the way), a few of them
-// hot, each followed by every lookup compared with the map behind it.
+// hot, each followed by every lookup compared with the map behind it, and
+// every remembered call and segment pair with what the maps say now.
 func TestLinkerRecentAgreesWithItsMaps(t *testing.T) {
 	k := NewLinker()
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -33,7 +34,7 @@ func TestLinkerRecentAgreesWithItsMaps(t *testing.T) {
 		if rng.IntN(5) == 0 {
 			remote = netip.AddrPort{}
 		}
-		switch rng.IntN(3) {
+		switch rng.IntN(4) {
 		case 0:
 			before := len(k.owners)
 			e := event.Event{Kind: event.KindCall, Op: event.OpSend, CallID: event.CallID(i + 1), Actor: actors[rng.IntN(3)],
@@ -49,7 +50,13 @@ func TestLinkerRecentAgreesWithItsMaps(t *testing.T) {
 			}
 		case 2:
 			k.ownerOf(local, remote)
+		case 3:
+			if remote.IsValid() {
+				k.linkSegment(event.Segment{Proto: "tcp", Src: local, Dst: remote, Flags: event.FlagACK, Seq: uint32(i), Ack: 1,
+					WinShift: -1, Opts: event.Options{WScale: -1}}, 66, int64(i))
+			}
 		}
+		checkRecentMemos(t, k, i)
 		if got, want := k.streamAt(local, remote), k.streams[tuple{local, remote}]; got != want {
 			t.Fatalf("op %d: stream of %v > %v: recent %p, map %p", i, local, remote, got, want)
 		}
@@ -78,4 +85,56 @@ func TestLinkerRecentSummaries(t *testing.T) {
 			t.Fatalf("segment %d (%s %v len %d): %q, want %q", i, seg.Proto, seg.Flags, seg.Len, got, want)
 		}
 	}
+}
+
+// checkRecentMemos compares every call and segment pair the Linker's
+// recent memory would still answer with what its maps hold now.
+func checkRecentMemos(t *testing.T, k *Linker, op int) {
+	t.Helper()
+	r := &k.recent
+	for _, e := range r.calls {
+		seen, ok := r.call(e.t, e.o, e.conn)
+		if !ok || seen != e.seen {
+			continue // stale: it will not be used
+		}
+		if o, in := k.owners[e.t.local]; !e.conn && (!in || o != e.o) {
+			t.Fatalf("op %d: a call of %v by %v is remembered as set, the owners map has %v %v", op, e.t, e.o, o, in)
+		}
+		if o, in := k.conns[e.t]; e.t.remote.IsValid() && (!in || o != e.o) {
+			t.Fatalf("op %d: a call of %v by %v is remembered as set, the conns map has %v %v", op, e.t, e.o, o, in)
+		}
+		if seen.st != nil && seen.st != k.streams[e.t] {
+			t.Fatalf("op %d: %v's remembered stream is not the map's", op, e.t)
+		}
+		if seen.calls != nil && seen.calls != k.calls[e.t.local] {
+			t.Fatalf("op %d: %v's remembered calls are not the map's", op, e.t.local)
+		}
+	}
+	for _, e := range r.pairs {
+		p, ok := r.pair(e.t)
+		if !ok {
+			continue
+		}
+		from, fromOK := ownerFromMaps(k, e.t.local, e.t.remote)
+		to, toOK := ownerFromMaps(k, e.t.remote, e.t.local)
+		if p.from != from || p.fromOK != fromOK || p.to != to || p.toOK != toOK {
+			t.Fatalf("op %d: the pair %v remembers owners %v %v / %v %v, the maps say %v %v / %v %v",
+				op, e.t, p.from, p.fromOK, p.to, p.toOK, from, fromOK, to, toOK)
+		}
+		if p.st != k.streams[e.t] || p.rev != k.streams[tuple{e.t.remote, e.t.local}] {
+			t.Fatalf("op %d: the pair %v remembers streams the maps do not hold", op, e.t)
+		}
+	}
+}
+
+// ownerFromMaps is ownerOf read from the maps alone.
+func ownerFromMaps(k *Linker, local, remote netip.AddrPort) (owner, bool) {
+	if o, ok := k.conns[tuple{local, remote}]; ok {
+		return o, true
+	}
+	if o, ok := k.owners[local]; ok {
+		return o, true
+	}
+	o, ok := k.owners[wildcard(local)]
+	return o, ok
 }
