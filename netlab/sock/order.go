@@ -255,7 +255,7 @@ func (q *Sequencer) emit(e *event.Event) {
 		q.forward(e)
 	} else {
 		q.push(e)
-		q.release()
+		q.releaseDrained()
 	}
 	q.mu.Unlock()
 }
@@ -328,6 +328,12 @@ func (q *Sequencer) release() {
 	if q.drain != nil {
 		q.drain()
 	}
+	q.releaseDrained()
+}
+
+// releaseDrained is release when the late source was just read, under the
+// same hold of q.mu.
+func (q *Sequencer) releaseDrained() {
 	for q.queue.Len() > 0 {
 		next := q.queue.nextAt()
 		if !q.oldest.IsZero() && !next.Before(q.oldest) {
