@@ -14,7 +14,10 @@ import (
 // segments by the kernel's timestamps), and keeps, per socket, the byte
 // ranges its sends put into the stream, so that a segment is linked by what
 // it carries rather than when it was seen. It runs under the sequencer's
-// lock, so it needs none of its own.
+// lock, so it needs none of its own; and on every call and segment of a
+// lab with the wire on, on whichever core reported last, so it keeps its
+// last answers (recent) and writes a linked segment's words into blocks of
+// its own (linkText) rather than hash and allocate for each.
 type Linker struct {
 	dec    *Decoder
 	flows  *Flows
