@@ -166,8 +166,34 @@ func tmuxIn(t *testing.T, l *netnsLab, sock, name, ns string, cols, rows int, ar
 	// The pane's shell is tmux's default shell: a POSIX read, no -t.
 	cmd += "; echo $? > " + s.rcFile + "; read x <> " + holdFifo(t, dir)
 	s.tmux("new-session", "-d", "-s", name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), cmd)
+	// Registered after tmuxCtlFor's kill-server, so it runs before it.
+	t.Cleanup(s.end)
 	s.tmux("pipe-pane", "-o", "-t", name, "cat >> "+s.outFile)
 	return s
+}
+
+// end closes the session and waits until what ran in its pane has ended.
+// socklab class writes its session summary into its working directory,
+// the test's, when it quits, on a hang-up too; that directory is removed
+// after this, and a summary written meanwhile made the removal fail
+// ("directory not empty", 1 run in 20 of TestE2EClassRoomHog).
+func (s tmuxSession) end() {
+	shell, err := s.ctl.run("display-message", "-p", "-t", s.name, "#{pane_pid}")
+	if err != nil {
+		return // the server is gone, and the pane with it
+	}
+	shell = strings.TrimSpace(shell)
+	pids := append(descendants(shell), shell)
+	_, _ = s.ctl.run("kill-session", "-t", s.name)
+	deadline := time.Now().Add(screenWait)
+	for _, pid := range pids {
+		for running(pid) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if running(pid) {
+			s.t.Errorf("process %s of the pane %s still runs %v after its session was closed", pid, s.name, screenWait)
+		}
+	}
 }
 
 // lineReader delivers a process's output lines with a timeout.

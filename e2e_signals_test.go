@@ -82,12 +82,7 @@ func (s tmuxSession) exitCode() string {
 func (s tmuxSession) stacks() string {
 	s.t.Helper()
 	shell := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{pane_pid}"))
-	var pids []string
-	for next := []string{shell}; len(next) > 0; {
-		out, _ := exec.Command("pgrep", "-P", strings.Join(next, ",")).Output()
-		next = strings.Fields(string(out))
-		pids = append(pids, next...)
-	}
+	pids := descendants(shell)
 	var quit []string
 	for _, p := range pids {
 		// socklab, and its child in the private network (named "exe", as
@@ -100,4 +95,27 @@ func (s tmuxSession) stacks() string {
 	time.Sleep(time.Second)
 	out, _ := os.ReadFile(s.stderrFile)
 	return "socklab processes under the pane: " + strings.Join(quit, " ") + "; their stderr after SIGQUIT:\n" + string(out)
+}
+
+// descendants lists the processes under pid, children first.
+func descendants(pid string) []string {
+	var pids []string
+	for next := []string{pid}; len(next) > 0; {
+		out, _ := exec.Command("pgrep", "-P", strings.Join(next, ",")).Output()
+		next = strings.Fields(string(out))
+		pids = append(pids, next...)
+	}
+	return pids
+}
+
+// running reports whether process pid has not ended: it exists and is not
+// a zombie (which runs nothing, and can write nothing).
+func running(pid string) bool {
+	stat, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return false
+	}
+	// The state follows the command's closing parenthesis.
+	i := strings.LastIndexByte(string(stat), ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] != 'Z'
 }
