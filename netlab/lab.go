@@ -444,8 +444,9 @@ func (l *Lab) Close() {
 	l.wg.Wait()
 	if l.capture != nil {
 		// Segments of the last closes are still queued: release them, then
-		// stop capturing.
-		l.seq.Pump()
+		// stop capturing (Detach first: the sequencer reads the capture
+		// without its lock).
+		l.seq.Detach()
 		l.capture.Close()
 	}
 }

@@ -127,3 +127,28 @@ func TestLabCloseWithPendingCalls(t *testing.T) {
 		t.Fatalf("events: %s", lines)
 	}
 }
+
+// TestLabClosesItsCaptureAfterTheLastRead: the sequencer reads the capture
+// without its lock (wire.Capture.DrainSerial), so Close must stop the
+// sequencer reading it before the capture is closed and its ring unmapped.
+// Reports keep coming while the lab closes; the race detector (CI's -race
+// run), or a read of the unmapped ring, fails the test when they overlap.
+func TestLabClosesItsCaptureAfterTheLastRead(t *testing.T) {
+	t.Parallel()
+	for range 5 {
+		lab := NewLab(LabConfig{Wire: WireConfig{Capture: true, Off: "test"}})
+		if !lab.WireOn() {
+			lab.Close()
+			t.Skipf("no capture here: %s", lab.Wire())
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for i := 0; i < 2000; i++ {
+				lab.Emit(event.Event{Kind: event.KindNote, Actor: "test", FD: -1, Note: "still reporting"})
+			}
+		}()
+		lab.Close()
+		<-done
+	}
+}

@@ -284,7 +284,17 @@ func (q *Sequencer) Attach(c *wire.Capture) {
 	frame := func(f wire.WireFrame) {
 		q.push(&event.Event{Kind: event.KindPacket, FD: -1, Data: f.Data, Result: f.Len, Enter: f.At, Return: f.At, At: f.At})
 	}
-	q.drain = func() { _ = c.Drain(frame) }
+	q.drain = func() { _ = c.DrainSerial(frame) }
+	q.mu.Unlock()
+}
+
+// Detach releases what the attached capture holds and stops reading it:
+// once it returns no call of q touches the capture, which may then be
+// closed (the capture is read without a lock of its own, DrainSerial).
+func (q *Sequencer) Detach() {
+	q.mu.Lock()
+	q.release()
+	q.drain = nil
 	q.mu.Unlock()
 }
 
@@ -308,7 +318,7 @@ func (q *Sequencer) Capture(ctx context.Context) (*wire.Capture, error) {
 			time.Sleep(PumpBatch)
 			q.Pump()
 		}
-		q.Pump()
+		q.Detach()
 		c.Close()
 	}()
 	return c, nil

@@ -31,6 +31,9 @@ func (c *Capture) Reading() Read { return ReadRing }
 // Drain reads nothing.
 func (c *Capture) Drain(func(WireFrame)) error { return errNoCapture }
 
+// DrainSerial reads nothing.
+func (c *Capture) DrainSerial(func(WireFrame)) error { return errNoCapture }
+
 // Wait reports false at once: there is nothing to wait for.
 func (c *Capture) Wait() bool { return false }
 
