@@ -26,7 +26,7 @@ type TraceWriter struct {
 	// outside the lock, so a socket never waits for a line being built.
 	mu    sync.Mutex
 	batch []Event   // a JSON writer's
-	lines []lineRec // a text writer's: only what its lines show
+	lines []LineRec // a text writer's: only what its lines show
 	limit int       // most events batch or lines may hold: the queue bound
 	wake  chan struct{}
 
@@ -78,7 +78,7 @@ func newTraceWriter(w io.Writer, queue int, json bool) *TraceWriter {
 	if json {
 		t.batch = make([]Event, 0, min(limit, batchStart))
 	} else {
-		t.lines = make([]lineRec, 0, min(limit, batchStart))
+		t.lines = make([]LineRec, 0, min(limit, batchStart))
 	}
 	go t.run()
 	return t
@@ -114,9 +114,33 @@ func (t *TraceWriter) EmitLocked(e *Event) {
 	if t.json {
 		t.batch = append(t.batch, *e)
 	} else {
-		t.lines = append(t.lines, lineRec{})
-		t.lines[n].set(e)
+		t.lines = append(t.lines, LineRec{})
+		t.lines[n].Set(e)
 	}
+	t.wakeFirst(n)
+}
+
+// JSON reports whether t writes JSON lines, which need the whole Event
+// (EmitLocked), not a line record.
+func (t *TraceWriter) JSON() bool { return t.json }
+
+// EmitLineLocked is EmitLocked for a text writer given the line's record
+// itself (a served trace's sockets build records, not Events): *r is copied
+// into the batch. A JSON writer cannot take one; it counts it lost.
+func (t *TraceWriter) EmitLineLocked(r *LineRec) {
+	t.emitted++
+	n := len(t.lines)
+	if n >= t.limit || t.json {
+		t.dropped.Add(1)
+		return
+	}
+	t.lines = append(t.lines, *r)
+	t.wakeFirst(n)
+}
+
+// wakeFirst wakes the writer for the batch's first event, n being the events
+// it held before.
+func (t *TraceWriter) wakeFirst(n int) {
 	if n == 0 {
 		// Only the first event of a batch wakes the writer; the others
 		// find it already collecting.
@@ -133,7 +157,7 @@ func (t *TraceWriter) run() {
 	var (
 		line     []byte
 		spare    []Event
-		spareRec []lineRec
+		spareRec []LineRec
 		reported uint64
 	)
 	finish := func() {
@@ -179,7 +203,7 @@ const traceWindow = 10 * time.Millisecond
 // writeBatch takes the batch the sockets filled, giving them spare (emptied)
 // in its place, writes its lines and returns it as the next spare (the
 // events of a JSON writer, the line records of a text one).
-func (t *TraceWriter) writeBatch(line *[]byte, spare []Event, spareRec []lineRec) ([]Event, []lineRec) {
+func (t *TraceWriter) writeBatch(line *[]byte, spare []Event, spareRec []LineRec) ([]Event, []LineRec) {
 	t.mu.Lock()
 	batch, lines := t.batch, t.lines
 	if t.json {
@@ -189,7 +213,7 @@ func (t *TraceWriter) writeBatch(line *[]byte, spare []Event, spareRec []lineRec
 		t.batch = spare[:0]
 	} else {
 		if spareRec == nil {
-			spareRec = make([]lineRec, 0, cap(lines))
+			spareRec = make([]LineRec, 0, cap(lines))
 		}
 		t.lines = spareRec[:0]
 	}

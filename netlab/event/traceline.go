@@ -5,34 +5,46 @@ import (
 	"syscall"
 )
 
-// lineRec is what a trace line is made of: the fields of an Event that
-// appendLine reads, and no others. A text trace writer's batch holds these
-// instead of whole Events, less than half their size: a busy server's
-// batch is thousands of records filled by the sockets and read once by the
-// writer, and copying the Events' other fields into it was memory the
-// sockets wrote for nothing (docs/PERFORMANCE.md).
-type lineRec struct {
-	actor, text, note, err, syscall string
-	data                            []byte
-	pkt                             *Packet
-	local, remote                   netip.AddrPort
-	fd, result, size                int
-	errno                           syscall.Errno
-	kind                            Kind
-	op                              Op
-	state, newState                 TCPState
-	textLater                       bool
+// LineRec is what a text trace line is made of: the fields of an Event
+// that its line reads, and no others. A text trace writer's batch holds
+// these instead of whole Events, less than half their size: a busy
+// server's batch is thousands of records filled by the sockets and read
+// once by the writer, and copying the Events' other fields into it was
+// memory the sockets wrote for nothing (docs/PERFORMANCE.md). A served
+// trace's sockets build their send, recv and blocked lines' records
+// themselves (sock's Sequencer, "line mode"): the 464-byte Event, its
+// clock readings for Enter, Return and StateAt that no line shows, and its
+// copies in and out of the Sequencer's queue were most of what tracing a
+// request cost.
+type LineRec struct {
+	Actor, Text, Note, Err, Syscall string
+	Data                            []byte
+	Pkt                             *Packet
+	Local, Remote                   netip.AddrPort
+	FD, Result, Size                int // Size is Args.Size
+	Errno                           syscall.Errno
+	Kind                            Kind
+	Op                              Op
+	State, NewState                 TCPState
+	TextLater                       bool
 }
 
-func (r *lineRec) set(e *Event) {
-	*r = lineRec{actor: e.Actor, text: e.Text, note: e.Note, err: e.Err, syscall: e.Syscall, data: e.Data, pkt: e.Pkt,
-		local: e.Local, remote: e.Remote, fd: e.FD, result: e.Result, size: e.Args.Size, errno: e.Errno,
-		kind: e.Kind, op: e.Op, state: e.State, newState: e.NewState, textLater: e.TextLater}
+// Set makes r the record of e's line.
+func (r *LineRec) Set(e *Event) {
+	*r = LineRec{Actor: e.Actor, Text: e.Text, Note: e.Note, Err: e.Err, Syscall: e.Syscall, Data: e.Data, Pkt: e.Pkt,
+		Local: e.Local, Remote: e.Remote, FD: e.FD, Result: e.Result, Size: e.Args.Size, Errno: e.Errno,
+		Kind: e.Kind, Op: e.Op, State: e.State, NewState: e.NewState, TextLater: e.TextLater}
 }
 
 // event is the Event r was made from, as far as its trace line goes.
-func (r *lineRec) event() Event {
-	return Event{Actor: r.actor, Text: r.text, Note: r.note, Err: r.err, Syscall: r.syscall, Data: r.data, Pkt: r.pkt,
-		Local: r.local, Remote: r.remote, FD: r.fd, Result: r.result, Args: Args{Size: r.size}, Errno: r.errno,
-		Kind: r.kind, Op: r.op, State: r.state, NewState: r.newState, TextLater: r.textLater}
+func (r *LineRec) event() Event {
+	return Event{Actor: r.Actor, Text: r.Text, Note: r.Note, Err: r.Err, Syscall: r.Syscall, Data: r.Data, Pkt: r.Pkt,
+		Local: r.Local, Remote: r.Remote, FD: r.FD, Result: r.Result, Args: Args{Size: r.Size}, Errno: r.Errno,
+		Kind: r.Kind, Op: r.Op, State: r.State, NewState: r.NewState, TextLater: r.TextLater}
+}
+
+// String is the trace line of r (Event.String of the event it is made of).
+func (r *LineRec) String() string {
+	e := r.event()
+	return e.String()
 }

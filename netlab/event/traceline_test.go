@@ -36,8 +36,8 @@ func TestLineRecKeepsTheLine(t *testing.T) {
 					if later {
 						e.Text, e.TextLater = "", true
 					}
-					var r lineRec
-					r.set(&e)
+					var r LineRec
+					r.Set(&e)
 					back := r.event()
 					if got, want := back.String(), e.String(); got != want {
 						t.Errorf("%s %s failed=%q later=%v: the record's line %q, the event's %q", kind, op, failed, later, got, want)

@@ -39,6 +39,11 @@ type call struct {
 	blockedNote string
 	// textLater: text is left to the trace writer (Event.TextLater).
 	textLater bool
+	// lines: the call reports to a Sequencer in line mode (a served
+	// trace): its send, recv and blocked lines are records built here, no
+	// Event, and it reads no moment that no line shows (when a recv
+	// entered the kernel).
+	lines bool
 }
 
 // beginCall numbers the call, waits at the gate and takes its first moment.
@@ -53,7 +58,7 @@ func beginCall(ctx context.Context, tr Tracer, op event.Op, fd int, role event.R
 // call is some 340 bytes, which returned and assigned were two copies for
 // every send and recv of a traced server.
 func (c *call) begin(ctx context.Context, tr Tracer, op event.Op, fd int, role event.Role, text string, args event.Args) error {
-	*c = call{tr: tr, op: op, fd: fd, role: role, text: text, args: args}
+	*c = call{tr: tr, op: op, fd: fd, role: role, text: text, args: args, lines: tr.lineMode()}
 	if tr.Seq != nil {
 		c.id = tr.Seq.newCall()
 	}
@@ -75,10 +80,19 @@ func (c *call) attempt() {
 	if c.tr.Sink == nil {
 		return
 	}
+	moves := c.op.Moves() && !(c.op == event.OpConnect && c.waited)
+	if c.lines {
+		if moves { // its moment, and the hold that keeps later lines back
+			c.at = c.tr.Seq.enter(c.id)
+			if c.enter.IsZero() {
+				c.enter = c.at
+			}
+		}
+		return
+	}
 	if c.waited && c.tr.Seq != nil {
 		c.tr.Seq.wake(c.id, true) // the poller woke it: the kernel is ready
 	}
-	moves := c.op.Moves() && !(c.op == event.OpConnect && c.waited)
 	if !moves && !c.enter.IsZero() {
 		return // tried again (woken by the poller): only its first entry is a moment of it
 	}
@@ -115,6 +129,10 @@ func (c *call) notYet(base func() event.Event) {
 		return
 	}
 	c.waited = true
+	if c.lines {
+		c.blockedLine()
+		return
+	}
 	now := time.Now()
 	e := base()
 	e.Kind, e.Op, e.CallID, e.Role, e.Text, e.Args, e.FD = event.KindBlocked, c.op, c.id, c.role, c.text, c.args, c.fd
@@ -127,6 +145,39 @@ func (c *call) notYet(base func() event.Event) {
 	c.tr.emitRef(&e) // its CallID gives the hold back
 }
 
+// blockedLine reports, in line mode, that the call waits in the kernel: a
+// blocked line shows the call alone (no addresses, no state), so its
+// record needs no Event built on base.
+func (c *call) blockedLine() {
+	r := event.LineRec{Kind: event.KindBlocked, Actor: c.tr.Actor, Op: c.op, FD: c.fd, Text: c.text,
+		Result: -1, Size: c.args.Size}
+	at := c.tr.Seq.clock()
+	if c.op == event.OpConnect {
+		at = c.enter
+	}
+	c.tr.Seq.emitLine(&r, at, c.id) // its CallID gives the hold back
+}
+
+// now reads the clock for one of the call's moments: the Sequencer's in
+// line mode (Sequencer.clock), time.Now otherwise.
+func (c *call) now() time.Time {
+	if c.lines {
+		return c.tr.Seq.clock()
+	}
+	return time.Now()
+}
+
+// moment is when the call's returned event is placed, given when it
+// returned: a call that takes something is placed when it returned; so is
+// a connect that blocked (its SYN was placed by its blocked event), and a
+// call that never took a moment of its own at entry.
+func (c *call) moment(ret time.Time) time.Time {
+	if c.op.Takes() || c.at.IsZero() || (c.op == event.OpConnect && c.waited) {
+		return ret
+	}
+	return c.at
+}
+
 // event returns the call's returned event, timestamps and identity filled
 // in; the caller adds what the kernel said.
 func (c *call) event(result int, err error) event.Event {
@@ -135,14 +186,9 @@ func (c *call) event(result int, err error) event.Event {
 		now = time.Now()
 	}
 	e := event.Event{Kind: event.KindCall, Op: c.op, CallID: c.id, Role: c.role, Text: c.text, TextLater: c.textLater,
-		Args: c.args, FD: c.fd, Result: result, Enter: c.enter, Return: now, At: c.at}
+		Args: c.args, FD: c.fd, Result: result, Enter: c.enter, Return: now, At: c.moment(now)}
 	if e.Enter.IsZero() {
 		e.Enter = now
-	}
-	// A call that takes something is placed when it returned; so is a
-	// connect that blocked (its SYN was placed by its blocked event).
-	if c.op.Takes() || e.At.IsZero() || (c.op == event.OpConnect && c.waited) {
-		e.At = now
 	}
 	if err != nil {
 		e.Result = -1

@@ -72,18 +72,43 @@ type Sequencer struct {
 	// Postpone).
 	postponing bool
 	postponed  []event.Event
+
+	// lineMode is set while out is a text trace writer and no capture is
+	// attached (a served trace): events travel as line records, queued in
+	// lines and handed on with EmitLineLocked, and the sockets build the
+	// records of their sends, recvs and blocked calls themselves (emitLine),
+	// with no Event. Its moments are read from the monotonic clock alone
+	// (clock): nothing in a line shows the wall clock. Set by NewSequencer,
+	// cleared by Attach; read by the sockets without mu.
+	lineMode       atomic.Bool
+	lines          slotHeap[event.LineRec]
+	postponedLines []event.LineRec
+	epoch          time.Time
 }
 
 // NewSequencer returns a sequencer that forwards ordered events to out.
 func NewSequencer(out event.Sink) *Sequencer {
 	tw, _ := out.(*event.TraceWriter)
-	q := &Sequencer{out: out, tw: tw, woken: map[event.CallID]struct{}{}}
+	q := &Sequencer{out: out, tw: tw, woken: map[event.CallID]struct{}{}, epoch: time.Now()}
 	q.mu = &q.ownMu
 	if tw != nil {
 		q.mu = tw.Mutex()
 		q.textLater.Store(true)
+		q.lineMode.Store(!tw.JSON())
 	}
 	return q
+}
+
+// clock reads the moment of a call. In line mode it reads the monotonic
+// clock alone, one vDSO call where time.Now makes two (wall and
+// monotonic): a served trace reads it three times per request, and its
+// lines show no time. The moment still carries both readings (the epoch's
+// wall clock moved on by the monotonic one), so it orders among time.Now's.
+func (q *Sequencer) clock() time.Time {
+	if q.lineMode.Load() {
+		return q.epoch.Add(time.Since(q.epoch))
+	}
+	return time.Now()
 }
 
 // hold is a call's moment, kept while its system call runs.
@@ -118,6 +143,12 @@ func (q *Sequencer) Postpone() {
 func (q *Sequencer) Flush() {
 	q.mu.Lock()
 	q.postponing = false
+	// Lines were postponed before Attach ended line mode, if it did: they
+	// came first.
+	for i := range q.postponedLines {
+		q.tw.EmitLineLocked(&q.postponedLines[i])
+	}
+	q.postponedLines = nil
 	for i := range q.postponed {
 		q.send(&q.postponed[i])
 	}
@@ -140,7 +171,7 @@ func (q *Sequencer) newCall() event.CallID {
 // already released can never belong after this moment.
 func (q *Sequencer) enter(id event.CallID) time.Time {
 	q.mu.Lock()
-	t := time.Now()
+	t := q.clock()
 	if i := q.holdOf(id); i >= 0 {
 		old := q.holds[i].at
 		q.holds[i].at = t
@@ -240,6 +271,13 @@ func (q *Sequencer) emit(e *event.Event) {
 			delete(q.woken, e.CallID) // a map's hashing, under the lock
 		}
 	}
+	if q.lineMode.Load() {
+		var r event.LineRec
+		r.Set(e)
+		q.placeLine(&r, e.At)
+		q.mu.Unlock()
+		return
+	}
 	if q.drain != nil {
 		// What the capture holds may belong before e: read it first.
 		e.At = e.At.Round(0) // as push does: segments' times are wall clock
@@ -260,6 +298,52 @@ func (q *Sequencer) emit(e *event.Event) {
 	q.mu.Unlock()
 }
 
+// emitLine is emit in line mode for a record a socket built itself, at
+// its moment at, for call id (0: none): the record is copied only into the
+// queue, when it must wait, and into the writer's batch.
+func (q *Sequencer) emitLine(r *event.LineRec, at time.Time, id event.CallID) {
+	q.mu.Lock()
+	if id != 0 {
+		q.drop(id)
+	}
+	q.placeLine(r, at)
+	q.mu.Unlock()
+}
+
+// placeLine releases r at once when nothing waits and no call still
+// running can come before it, and queues it otherwise; under q.mu.
+func (q *Sequencer) placeLine(r *event.LineRec, at time.Time) {
+	if q.lines.Len() == 0 && (q.oldest.IsZero() || at.Before(q.oldest)) {
+		q.forwardLine(r)
+		return
+	}
+	q.tie++
+	q.lines.push(r, at, q.tie)
+	q.releaseLines()
+}
+
+// releaseLines is releaseDrained for line mode's queue.
+func (q *Sequencer) releaseLines() {
+	for q.lines.Len() > 0 {
+		if !q.oldest.IsZero() && !q.lines.nextAt().Before(q.oldest) {
+			return
+		}
+		slot, _ := q.lines.pop()
+		q.forwardLine(&q.lines.slots[slot])
+		q.lines.free(slot)
+	}
+}
+
+// forwardLine is forward for a line record; under q.mu.
+func (q *Sequencer) forwardLine(r *event.LineRec) {
+	q.seq++
+	if q.postponing {
+		q.postponedLines = append(q.postponedLines, *r)
+		return
+	}
+	q.tw.EmitLineLocked(r)
+}
+
 func (q *Sequencer) push(e *event.Event) {
 	if q.drain != nil {
 		// Segment timestamps carry no monotonic reading; ordering every
@@ -267,7 +351,7 @@ func (q *Sequencer) push(e *event.Event) {
 		e.At = e.At.Round(0)
 	}
 	q.tie++
-	q.queue.push(e, q.tie)
+	q.queue.push(e, e.At, q.tie)
 }
 
 // Attach makes c the sequencer's late source: its frames become KindPacket
@@ -277,6 +361,15 @@ func (q *Sequencer) push(e *event.Event) {
 func (q *Sequencer) Attach(c *wire.Capture) {
 	q.textLater.Store(false)
 	q.mu.Lock()
+	// The linker names segments' causes from whole Events: line mode ends.
+	// Attach comes before any call, so what line mode queued are notes
+	// nothing still running can precede.
+	q.lineMode.Store(false)
+	for q.lines.Len() > 0 {
+		slot, _ := q.lines.pop()
+		q.forwardLine(&q.lines.slots[slot])
+		q.lines.free(slot)
+	}
 	q.links = wire.NewLinker()
 	// Both closures are made once, here: a method value or a func literal
 	// passed on each release would be a new allocation each time, and
@@ -344,6 +437,10 @@ func (q *Sequencer) release() {
 // releaseDrained is release when the late source was just read, under the
 // same hold of q.mu.
 func (q *Sequencer) releaseDrained() {
+	if q.lineMode.Load() {
+		q.releaseLines()
+		return
+	}
 	for q.queue.Len() > 0 {
 		next := q.queue.nextAt()
 		if !q.oldest.IsZero() && !next.Before(q.oldest) {
@@ -384,18 +481,22 @@ func (q *Sequencer) send(e *event.Event) {
 	}
 }
 
-// eventHeap is a min-heap of queued events by moment, then arrival. The
-// heap moves small keys; each event (some 460 bytes) is copied once into a
-// slot on push and is read from there until it is freed. Moving whole events made the heap the
-// Sequencer's main cost under a busy server: its lock is held meanwhile,
-// and every other call's goroutine waited for it. It is written out rather
-// than used through container/heap, whose Push and Pop take and return an
-// interface: an allocation per event.
-type eventHeap struct {
+// slotHeap is a min-heap of queued events (T: an Event, or a line record
+// in line mode) by moment, then arrival. The heap moves small keys; each
+// event (some 460 bytes, a record 216) is copied once into a slot on push
+// and is read from there until it is freed. Moving whole events made the
+// heap the Sequencer's main cost under a busy server: its lock is held
+// meanwhile, and every other call's goroutine waited for it. It is written
+// out rather than used through container/heap, whose Push and Pop take and
+// return an interface: an allocation per event.
+type slotHeap[T any] struct {
 	keys  []heapKey
-	slots []event.Event
+	slots []T
 	empty []int32 // slots freed, to be reused
 }
+
+// eventHeap is the queue of a sequencer that passes Events on.
+type eventHeap = slotHeap[event.Event]
 
 type heapKey struct {
 	at   time.Time
@@ -403,12 +504,12 @@ type heapKey struct {
 	slot int32
 }
 
-func (h *eventHeap) Len() int { return len(h.keys) }
+func (h *slotHeap[T]) Len() int { return len(h.keys) }
 
 // nextAt is the moment of the event pop would return (Len must be > 0).
-func (h *eventHeap) nextAt() time.Time { return h.keys[0].at }
+func (h *slotHeap[T]) nextAt() time.Time { return h.keys[0].at }
 
-func (h *eventHeap) less(i, j int) bool {
+func (h *slotHeap[T]) less(i, j int) bool {
 	a, b := &h.keys[i], &h.keys[j]
 	if !a.at.Equal(b.at) {
 		return a.at.Before(b.at)
@@ -416,8 +517,8 @@ func (h *eventHeap) less(i, j int) bool {
 	return a.tie < b.tie
 }
 
-// push copies *e into a slot and queues it by its moment, then tie.
-func (h *eventHeap) push(e *event.Event, tie uint64) {
+// push copies *e into a slot and queues it by its moment at, then tie.
+func (h *slotHeap[T]) push(e *T, at time.Time, tie uint64) {
 	var slot int32
 	if n := len(h.empty); n > 0 {
 		slot = h.empty[n-1]
@@ -427,7 +528,7 @@ func (h *eventHeap) push(e *event.Event, tie uint64) {
 		slot = int32(len(h.slots))
 		h.slots = append(h.slots, *e)
 	}
-	h.keys = append(h.keys, heapKey{at: e.At, tie: tie, slot: slot})
+	h.keys = append(h.keys, heapKey{at: at, tie: tie, slot: slot})
 	for i := len(h.keys) - 1; i > 0; {
 		up := (i - 1) / 2
 		if !h.less(i, up) {
@@ -440,7 +541,7 @@ func (h *eventHeap) push(e *event.Event, tie uint64) {
 
 // pop takes the earliest event off the queue and returns its slot, where
 // it stays until free.
-func (h *eventHeap) pop() (slot int32, tie uint64) {
+func (h *slotHeap[T]) pop() (slot int32, tie uint64) {
 	top := h.keys[0]
 	last := len(h.keys) - 1
 	h.keys[0] = h.keys[last]
@@ -463,7 +564,8 @@ func (h *eventHeap) pop() (slot int32, tie uint64) {
 }
 
 // free lets a popped event's slot be reused, and its data go.
-func (h *eventHeap) free(slot int32) {
-	h.slots[slot] = event.Event{}
+func (h *slotHeap[T]) free(slot int32) {
+	var zero T
+	h.slots[slot] = zero
 	h.empty = append(h.empty, slot)
 }

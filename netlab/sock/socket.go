@@ -92,6 +92,10 @@ func (s *sockCore) traced() bool { return s.tr.traced() }
 // finish emits the returned event of c: what the kernel said, with the
 // addresses, data and the state (and counters) read after the call.
 func (s *sockCore) finish(c *call, result int, err error, data []byte, note string, st event.TCPState, segs event.Segs) {
+	if c.lines {
+		s.finishLine(c, result, err, data, note, st)
+		return
+	}
 	e := c.event(result, err)
 	s.mu.Lock() // the addresses and the payload's block
 	e.Local, e.Remote = s.local, s.remote
@@ -104,6 +108,29 @@ func (s *sockCore) finish(c *call, result int, err error, data []byte, note stri
 		e.StateAt = c.stateAt
 	}
 	s.tr.emitRef(&e)
+}
+
+// finishLine is finish in line mode: the returned call's line record,
+// built without an Event (the segment counters are in no line).
+func (s *sockCore) finishLine(c *call, result int, err error, data []byte, note string, st event.TCPState) {
+	r := event.LineRec{Kind: event.KindCall, Actor: c.tr.Actor, Op: c.op, FD: c.fd, Result: result, Size: c.args.Size,
+		Text: c.text, TextLater: c.textLater, Note: note, State: st}
+	if err != nil {
+		r.Result = -1
+		r.Errno = event.ErrnoOf(err)
+		r.Err = nonErrno(err)
+	}
+	s.mu.Lock() // the addresses and the payload's block
+	r.Local, r.Remote = s.local, s.remote
+	if len(data) > 0 {
+		r.Data = s.copyData(data[:min(len(data), event.DataCap)])
+	}
+	s.mu.Unlock()
+	ret := c.ret
+	if ret.IsZero() {
+		ret = c.now()
+	}
+	c.tr.Seq.emitLine(&r, c.moment(ret), c.id)
 }
 
 // finishAccept emits accept's returned event: the new socket's addresses

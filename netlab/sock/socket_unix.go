@@ -144,14 +144,14 @@ func (s *Socket) report(c *call, result int, err error, data []byte) {
 	// stamped once the kernel has answered (Event.StateAt): a goroutine
 	// descheduled between the two would otherwise have a FIN that came
 	// meanwhile drawn below the CLOSE_WAIT it caused.
-	c.ret = time.Now()
+	c.ret = c.now()
 	c.stateAt = c.ret
 	if s.closed.Load() {
 		st = stateByTuple(s.LocalAddr(), s.RemoteAddr())
-		c.stateAt = time.Now()
+		c.stateAt = c.now()
 	} else if s.typ == Stream && s.fd >= 0 && s.readsState(c, result, err) {
 		st, segs = tcpInfo(s.fd)
-		c.stateAt = time.Now()
+		c.stateAt = c.now()
 	}
 	s.finish(c, result, err, data, "", st, segs)
 }

@@ -43,6 +43,13 @@ func (t Tracer) textLater() bool {
 	return t.Gate == nil && t.Seq != nil && t.Seq.textLater.Load() && t.Sink == event.Sink(t.Seq)
 }
 
+// lineMode reports whether the tracer's calls report line records
+// (Sequencer.emitLine): its events reach its own Sequencer in line mode,
+// and no gate shows its calls.
+func (t Tracer) lineMode() bool {
+	return t.Gate == nil && t.Seq != nil && t.Seq.lineMode.Load() && t.Sink == event.Sink(t.Seq)
+}
+
 func (t Tracer) emit(e event.Event) { t.emitRef(&e) }
 
 // emitRef is emit for an event the caller built in place: it reaches the
