@@ -79,3 +79,68 @@ func wantSeqTexts(t *testing.T, out string, want ...string) {
 		}
 	}
 }
+
+// TestLineModeKeepsTheOrder: in line mode (a text trace writer) a record
+// placed after a running call's moment waits for that call's record, and
+// one placed before it goes at once: the lines come out in the order of
+// their moments, as the Events' do (TestSequencerIntoTraceWriter). The
+// hold is a real one, taken by enter as a send's attempt takes it.
+func TestLineModeKeepsTheOrder(t *testing.T) {
+	var out lockedBuffer
+	tw := event.NewTraceWriter(&out, 64)
+	q := NewSequencer(tw)
+	if !q.lineMode.Load() {
+		t.Fatal("a sequencer into a text trace writer is not in line mode")
+	}
+	before := q.clock()
+	held := q.newCall()
+	entered := q.enter(held) // a send entered the kernel
+	line := func(text string) *event.LineRec {
+		return &event.LineRec{Kind: event.KindCall, Op: event.OpRecv, Actor: "server", Text: text, FD: 3}
+	}
+	q.emitLine(line("later"), q.clock(), 0)
+	q.emitLine(line("first"), before, 0)
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpRecv, Actor: "server", Text: "later event", FD: 3, At: q.clock()})
+	held1 := line("held")
+	held1.Op = event.OpSend
+	q.emitLine(held1, entered, held)
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wantLineTexts(t, out.b.String(), "first", "held", "later", "later event")
+}
+
+// TestLineModePostponeUntilFlush is TestSequencerPostponeUntilFlush in
+// line mode.
+func TestLineModePostponeUntilFlush(t *testing.T) {
+	var out lockedBuffer
+	tw := event.NewTraceWriter(&out, 64)
+	q := NewSequencer(tw)
+	q.Postpone()
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpBind, Actor: "server", Text: "early1", FD: 3})
+	q.emitLine(&event.LineRec{Kind: event.KindCall, Op: event.OpListen, Actor: "server", Text: "early2", FD: 3}, q.clock(), 0)
+	if n := tw.Lost(); n != 0 {
+		t.Fatalf("the writer was given %d events before Flush", n)
+	}
+	q.Flush()
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpAccept, Actor: "server", Text: "late", FD: 3})
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wantLineTexts(t, out.b.String(), "early1", "early2", "late")
+}
+
+// wantLineTexts checks the text trace lines of out: one per text in want,
+// each the call's text in parentheses, in that order.
+func wantLineTexts(t *testing.T, out string, want ...string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), out)
+	}
+	for i, l := range lines {
+		if !strings.Contains(l, "("+want[i]+")") {
+			t.Errorf("line %d: %s, want the text %q", i+1, l, want[i])
+		}
+	}
+}
