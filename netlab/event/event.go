@@ -133,11 +133,14 @@ func (e Event) ErrnoName() string { return ErrnoName(e.Errno) }
 
 // ErrText returns "ECONNREFUSED (connection refused)" or the non-kernel
 // error text, or "" when the call succeeded.
-func (e Event) ErrText() string {
-	if e.Errno != 0 {
-		return ErrnoName(e.Errno) + " (" + e.Errno.Error() + ")"
+func (e Event) ErrText() string { return errText(e.Errno, e.Err) }
+
+// errText is ErrText of the two fields it reads.
+func errText(errno syscall.Errno, err string) string {
+	if errno != 0 {
+		return ErrnoName(errno) + " (" + errno.Error() + ")"
 	}
-	return e.Err
+	return err
 }
 
 // String renders the event as one strace-like trace line, without the time:
@@ -148,12 +151,16 @@ func (e Event) String() string { return string(e.AppendTo(nil)) }
 // AppendTo appends the trace line of String to b. It avoids fmt because a
 // traced server writes one line per call and formatting was the largest cost
 // of tracing to a file.
-func (e Event) AppendTo(b []byte) []byte { return appendLine(b, &e, nil) }
+func (e Event) AppendTo(b []byte) []byte {
+	var r LineRec
+	r.Set(&e)
+	return appendLine(b, &r, nil)
+}
 
-// appendLine is AppendTo for an event the caller holds (an Event is some
-// 460 bytes: a trace writer's batch is not copied again per line), with the
-// writer's cache of connections' address texts (nil: none).
-func appendLine(b []byte, e *Event, addrs *addrTexts) []byte {
+// appendLine is AppendTo for the line's record (a text trace writer's
+// batch holds records: none is made into an Event again to be written),
+// with the writer's cache of connections' address texts (nil: none).
+func appendLine(b []byte, e *LineRec, addrs *addrTexts) []byte {
 	actor := e.Actor
 	if e.Kind == KindPacket {
 		actor = "wire"
@@ -167,7 +174,7 @@ func appendLine(b []byte, e *Event, addrs *addrTexts) []byte {
 	case KindNote, KindLab:
 		return append(append(b, "-- "...), e.Note...)
 	case KindPacket:
-		return e.appendPacket(b)
+		return appendPacket(b, e.Pkt)
 	case KindPending:
 		return append(appendCall(b, e), " ... waiting for step"...)
 	case KindBlocked:
@@ -176,8 +183,8 @@ func appendLine(b []byte, e *Event, addrs *addrTexts) []byte {
 	b = appendCall(b, e)
 	b = append(b, " = "...)
 	b = strconv.AppendInt(b, int64(e.Result), 10)
-	if e.Failed() {
-		b = append(append(b, ' '), e.ErrText()...)
+	if e.Errno != 0 || e.Err != "" {
+		b = append(append(b, ' '), errText(e.Errno, e.Err)...)
 	}
 	if e.Local.IsValid() || e.Remote.IsValid() {
 		b = addrs.appendTo(b, e.Local, e.Remote)
@@ -195,24 +202,29 @@ func appendLine(b []byte, e *Event, addrs *addrTexts) []byte {
 	return b
 }
 
-func appendCall(b []byte, e *Event) []byte {
+func appendCall(b []byte, e *LineRec) []byte {
 	if e.Syscall != "" {
 		b = append(b, e.Syscall...)
 	} else {
 		b = append(b, e.Op.String()...)
 	}
 	b = append(b, '(')
-	b = e.appendText(b)
+	b = appendCallText(b, e.Text, e.TextLater, e.FD, e.Data, e.Size)
 	return append(b, ')')
 }
 
 // appendText appends the call's arguments: Text, or, for a send that left
 // them to the writer (TextLater), the text its socket would have made.
 func (e *Event) appendText(b []byte) []byte {
-	if e.TextLater {
-		return AppendSendArgs(b, e.FD, e.Data, e.Args.Size)
+	return appendCallText(b, e.Text, e.TextLater, e.FD, e.Data, e.Args.Size)
+}
+
+// appendCallText is appendText of the fields it reads.
+func appendCallText(b []byte, text string, later bool, fd int, data []byte, size int) []byte {
+	if later {
+		return AppendSendArgs(b, fd, data, size)
 	}
-	return append(b, e.Text...)
+	return append(b, text...)
 }
 
 // CallText returns the call's arguments as a C programmer writes them:

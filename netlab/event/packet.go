@@ -37,8 +37,7 @@ type Packet struct {
 // appendPacket writes a segment's trace line after the actor column:
 //
 //	wire      client → server  SYN seq 0 win 65495 <mss 65495,sackOK,TS,wscale 7>  127.0.0.1:51760 > 127.0.0.1:1081  (sent by connect)
-func (e Event) appendPacket(b []byte) []byte {
-	p := e.Pkt
+func appendPacket(b []byte, p *Packet) []byte {
 	if p == nil {
 		return append(b, "(undecoded frame)"...)
 	}

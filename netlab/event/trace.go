@@ -222,8 +222,7 @@ func (t *TraceWriter) writeBatch(line *[]byte, spare []Event, spareRec []LineRec
 		t.write(line, &batch[i])
 	}
 	for i := range lines {
-		e := lines[i].event()
-		t.write(line, &e)
+		t.writeLine(line, &lines[i])
 	}
 	// The events' payloads and strings are not kept alive until the
 	// slot is reused.
@@ -232,16 +231,27 @@ func (t *TraceWriter) writeBatch(line *[]byte, spare []Event, spareRec []LineRec
 	return batch[:0], lines[:0]
 }
 
+// write writes a JSON writer's line of e.
 func (t *TraceWriter) write(line *[]byte, e *Event) {
 	if t.err != nil {
 		return // the output failed: the line is lost, and counted so
 	}
-	if t.json {
-		*line = append(e.AppendJSON((*line)[:0]), '\n')
-	} else {
-		*line = append(appendLine((*line)[:0], e, &t.addrs), '\n')
+	*line = append(e.AppendJSON((*line)[:0]), '\n')
+	t.put(*line)
+}
+
+// writeLine writes a text writer's line of r.
+func (t *TraceWriter) writeLine(line *[]byte, r *LineRec) {
+	if t.err != nil {
+		return
 	}
-	if _, err := t.w.Write(*line); err != nil {
+	*line = append(appendLine((*line)[:0], r, &t.addrs), '\n')
+	t.put(*line)
+}
+
+// put writes one line to the buffered output, counting it pending.
+func (t *TraceWriter) put(line []byte) {
+	if _, err := t.w.Write(line); err != nil {
 		t.err = err
 		return
 	}

@@ -179,8 +179,8 @@ func BenchmarkAppendTo(b *testing.B) {
 	}
 }
 
-// BenchmarkTraceLine is one text line as the trace writer formats it (the
-// event by pointer, its connection's address text remembered) beside
+// BenchmarkTraceLine is one text line as the trace writer formats it (its
+// line record, its connection's address text remembered) beside
 // AppendTo's fresh formatting, for a served recv of 64 bytes.
 //
 //	go test ./netlab/event -run '^$' -bench TraceLine -count 6
@@ -192,8 +192,10 @@ func BenchmarkTraceLine(b *testing.B) {
 	b.Run("writer", func(b *testing.B) {
 		var addrs addrTexts
 		var buf []byte
+		var r LineRec
+		r.Set(&e)
 		for b.Loop() {
-			buf = appendLine(buf[:0], &e, &addrs)
+			buf = appendLine(buf[:0], &r, &addrs)
 		}
 	})
 	b.Run("AppendTo", func(b *testing.B) {

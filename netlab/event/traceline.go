@@ -35,16 +35,3 @@ func (r *LineRec) Set(e *Event) {
 		Local: e.Local, Remote: e.Remote, FD: e.FD, Result: e.Result, Size: e.Args.Size, Errno: e.Errno,
 		Kind: e.Kind, Op: e.Op, State: e.State, NewState: e.NewState, TextLater: e.TextLater}
 }
-
-// event is the Event r was made from, as far as its trace line goes.
-func (r *LineRec) event() Event {
-	return Event{Actor: r.Actor, Text: r.Text, Note: r.Note, Err: r.Err, Syscall: r.Syscall, Data: r.Data, Pkt: r.Pkt,
-		Local: r.Local, Remote: r.Remote, FD: r.FD, Result: r.Result, Args: Args{Size: r.Size}, Errno: r.Errno,
-		Kind: r.Kind, Op: r.Op, State: r.State, NewState: r.NewState, TextLater: r.TextLater}
-}
-
-// String is the trace line of r (Event.String of the event it is made of).
-func (r *LineRec) String() string {
-	e := r.event()
-	return e.String()
-}
