@@ -46,7 +46,11 @@ type TraceWriter struct {
 	// difference, after Close, is the lines lost.
 	emitted  uint64
 	written  atomic.Uint64
-	pending  uint64 // lines in w not yet flushed (run's own)
+	// sourced counts the lines taken from src, and those src dropped
+	// (DropLine): emitted as much as those of Emit (see Lost).
+	sourced  atomic.Uint64
+	src      LineSource // set before the first line; nil: the batch alone
+	pending  uint64     // lines in w not yet flushed (run's own)
 	closeErr error
 	addrs    addrTexts // run's own
 }
@@ -120,6 +124,48 @@ func (t *TraceWriter) EmitLocked(e *Event) {
 	t.wakeFirst(n)
 }
 
+// LineSource is where a text writer takes lines from besides its batch:
+// a served trace's sockets keep their lines' records in queues of their
+// own, ordered by the source (sock's Sequencer in line mode), and the
+// writer takes what is ready at each window, in order, after the batch.
+type LineSource interface {
+	// TakeLines passes each record that is ready to put, in the order of
+	// the trace, and reports whether some are still held back (the writer
+	// then comes back after its next window). At the writer's last pass
+	// final is set: every record is ready.
+	TakeLines(put func(*LineRec), final bool) (more bool)
+}
+
+// SetSource makes t take lines from src too. Call it before any line is
+// emitted; a JSON writer takes no records and ignores it.
+func (t *TraceWriter) SetSource(src LineSource) {
+	t.mu.Lock()
+	if !t.json {
+		t.src = src
+	}
+	t.mu.Unlock()
+}
+
+// Limit is the bound of t's queue (NewTraceWriter's queue): a source
+// keeps no more records than that waiting.
+func (t *TraceWriter) Limit() int { return t.limit }
+
+// DropLine counts a line its source could not keep: the output did not
+// keep up (reported in the trace, like Emit's drops).
+func (t *TraceWriter) DropLine() {
+	t.sourced.Add(1)
+	t.dropped.Add(1)
+}
+
+// Wake tells the writer its source has lines: the writer writes them
+// after its next window.
+func (t *TraceWriter) Wake() {
+	select {
+	case t.wake <- struct{}{}:
+	default:
+	}
+}
+
 // JSON reports whether t writes JSON lines, which need the whole Event
 // (EmitLocked), not a line record.
 func (t *TraceWriter) JSON() bool { return t.json }
@@ -160,8 +206,18 @@ func (t *TraceWriter) run() {
 		spareRec []LineRec
 		reported uint64
 	)
-	finish := func() {
+	put := func(r *LineRec) {
+		t.sourced.Add(1)
+		t.writeLine(&line, r)
+	}
+	finish := func(final bool) {
 		spare, spareRec = t.writeBatch(&line, spare, spareRec)
+		t.mu.Lock()
+		src := t.src
+		t.mu.Unlock()
+		if src != nil && src.TakeLines(put, final) && !final {
+			t.Wake() // some wait for a call still under way: next window
+		}
 		reported = t.reportDrops(reported)
 		if err := t.w.Flush(); err != nil {
 			if t.err == nil {
@@ -180,7 +236,7 @@ func (t *TraceWriter) run() {
 		select {
 		case <-t.wake:
 		case <-t.stop:
-			finish()
+			finish(true)
 			return
 		}
 		// One wake-up and one write(2) per batch window instead of per
@@ -190,10 +246,10 @@ func (t *TraceWriter) run() {
 		select {
 		case <-window.C:
 		case <-t.stop:
-			finish()
+			finish(true)
 			return
 		}
-		finish()
+		finish(false)
 	}
 }
 
@@ -302,6 +358,7 @@ func (t *TraceWriter) Lost() uint64 {
 	t.mu.Lock()
 	e := t.emitted
 	t.mu.Unlock()
+	e += t.sourced.Load()
 	w := t.written.Load()
 	if w > e {
 		return 0

@@ -40,10 +40,13 @@ type call struct {
 	// textLater: text is left to the trace writer (Event.TextLater).
 	textLater bool
 	// lines: the call reports to a Sequencer in line mode (a served
-	// trace): its send, recv and blocked lines are records built here, no
-	// Event, and it reads no moment that no line shows (when a recv
-	// entered the kernel).
+	// trace, lines.go): its lines are records queued in shard sh, built
+	// here with no Event for a send, recv or blocked call, and it reads no
+	// moment that no line shows (when a recv entered the kernel). held: the
+	// call has marked sh busy (hold) and not yet queued its record.
 	lines bool
+	held  bool
+	sh    *lineShard
 }
 
 // beginCall numbers the call, waits at the gate and takes its first moment.
@@ -58,9 +61,12 @@ func beginCall(ctx context.Context, tr Tracer, op event.Op, fd int, role event.R
 // call is some 340 bytes, which returned and assigned were two copies for
 // every send and recv of a traced server.
 func (c *call) begin(ctx context.Context, tr Tracer, op event.Op, fd int, role event.Role, text string, args event.Args) error {
-	*c = call{tr: tr, op: op, fd: fd, role: role, text: text, args: args, lines: tr.lineMode()}
+	*c = call{tr: tr, op: op, fd: fd, role: role, text: text, args: args}
 	if tr.Seq != nil {
 		c.id = tr.Seq.newCall()
+		if tr.lineMode() {
+			c.lines, c.sh = true, tr.Seq.shardOf(fd)
+		}
 	}
 	if op == event.OpClose && ctx.Err() != nil {
 		// A cancelled context must not keep a socket open: close skips the gate.
@@ -82,8 +88,9 @@ func (c *call) attempt() {
 	}
 	moves := c.op.Moves() && !(c.op == event.OpConnect && c.waited)
 	if c.lines {
-		if moves { // its moment, and the hold that keeps later lines back
-			c.at = c.tr.Seq.enter(c.id)
+		if moves { // its moment, read under the mark that keeps later lines back
+			c.hold()
+			c.at = c.tr.Seq.clock()
 			if c.enter.IsZero() {
 				c.enter = c.at
 			}
@@ -120,6 +127,10 @@ func (c *call) notYet(base func() event.Event) {
 		return
 	}
 	if c.waited {
+		if c.lines {
+			c.unhold() // a retry's mark, given back as leave gives its hold
+			return
+		}
 		if c.tr.Seq != nil {
 			c.tr.Seq.wake(c.id, false) // not ready after all: waits again
 			if c.op.Moves() {
@@ -149,13 +160,52 @@ func (c *call) notYet(base func() event.Event) {
 // blocked line shows the call alone (no addresses, no state), so its
 // record needs no Event built on base.
 func (c *call) blockedLine() {
+	c.hold()
 	r := event.LineRec{Kind: event.KindBlocked, Actor: c.tr.Actor, Op: c.op, FD: c.fd, Text: c.text,
 		Result: -1, Size: c.args.Size}
 	at := c.tr.Seq.clock()
 	if c.op == event.OpConnect {
 		at = c.enter
 	}
-	c.tr.Seq.emitLine(&r, at, c.id) // its CallID gives the hold back
+	c.put(&r, at) // and the mark is given back: the call now waits
+}
+
+// hold marks the call's shard busy, in line mode, before the call reads a
+// moment it will be placed at; put gives the mark back. A call holds one
+// mark at most.
+func (c *call) hold() {
+	if c.lines && !c.held {
+		c.sh.busy.Add(1)
+		c.held = true
+	}
+}
+
+func (c *call) unhold() {
+	if c.held {
+		c.sh.busy.Add(-1)
+		c.held = false
+	}
+}
+
+// put queues the call's line record r at moment at (line mode) and gives
+// back the call's mark.
+func (c *call) put(r *event.LineRec, at time.Time) {
+	c.tr.Seq.putLine(c.sh, r, at)
+	c.unhold()
+}
+
+// emit reports one of the call's events: in line mode as its line record,
+// giving back the mark the call took before the event's moments were read;
+// otherwise to the tracer.
+func (c *call) emit(e *event.Event) {
+	if !c.lines {
+		c.tr.emitRef(e)
+		return
+	}
+	e.Actor = c.tr.Actor
+	var r event.LineRec
+	r.Set(e)
+	c.put(&r, e.At)
 }
 
 // now reads the clock for one of the call's moments: the Sequencer's in

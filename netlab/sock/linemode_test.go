@@ -93,6 +93,13 @@ func servedScript(t *testing.T, lineMode bool) string {
 	must(s.Close(ctx))
 	must(ln.Close(ctx))
 	must(tw.Close())
+	if lineMode {
+		for i := range q.lines.shards {
+			if n := q.lines.shards[i].busy.Load(); n != 0 {
+				t.Errorf("shard %d is still marked busy by %d calls: its lines would wait forever", i, n)
+			}
+		}
+	}
 	trace := addrText.ReplaceAllString(out.String(), "A")
 	trace = fdText.ReplaceAllString(trace, "(FD")
 	return newFD.ReplaceAllString(trace, "$1 = FD")

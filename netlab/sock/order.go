@@ -74,14 +74,15 @@ type Sequencer struct {
 	postponed  []event.Event
 
 	// lineMode is set while out is a text trace writer and no capture is
-	// attached (a served trace): events travel as line records, queued in
-	// lines and handed on with EmitLineLocked, and the sockets build the
-	// records of their sends, recvs and blocked calls themselves (emitLine),
-	// with no Event. Its moments are read from the monotonic clock alone
+	// attached (a served trace): the calls queue their lines' records in
+	// lines' shards, and the writer takes them from there in order (see
+	// lines.go). Its moments are read from the monotonic clock alone
 	// (clock): nothing in a line shows the wall clock. Set by NewSequencer,
 	// cleared by Attach; read by the sockets without mu.
-	lineMode       atomic.Bool
-	lines          slotHeap[event.LineRec]
+	lineMode atomic.Bool
+	lines    lineQueues
+	// postponedLines are the lines Attach took from the shards while
+	// postponing (what line mode had queued before it ended).
 	postponedLines []event.LineRec
 	epoch          time.Time
 }
@@ -94,7 +95,12 @@ func NewSequencer(out event.Sink) *Sequencer {
 	if tw != nil {
 		q.mu = tw.Mutex()
 		q.textLater.Store(true)
-		q.lineMode.Store(!tw.JSON())
+		if !tw.JSON() && lineModeBuilt {
+			q.lineMode.Store(true)
+			q.lines.budget.Store(int64(tw.Limit()))
+			q.lines.chunk = max(1, min(lineBudgetChunk, int64(tw.Limit())/(2*lineShardCount)))
+			tw.SetSource(q)
+		}
 	}
 	return q
 }
@@ -254,6 +260,10 @@ func (q *Sequencer) Emit(e event.Event) { q.emit(&e) }
 // emit is Emit for an event its caller built in place (Tracer.emitRef):
 // it is copied only into the heap, when it must wait, and to out.
 func (q *Sequencer) emit(e *event.Event) {
+	if q.lineMode.Load() {
+		q.putEvent(e)
+		return
+	}
 	q.mu.Lock()
 	if e.At.IsZero() {
 		now := time.Now()
@@ -270,13 +280,6 @@ func (q *Sequencer) emit(e *event.Event) {
 		if q.trackWoken {
 			delete(q.woken, e.CallID) // a map's hashing, under the lock
 		}
-	}
-	if q.lineMode.Load() {
-		var r event.LineRec
-		r.Set(e)
-		q.placeLine(&r, e.At)
-		q.mu.Unlock()
-		return
 	}
 	if q.drain != nil {
 		// What the capture holds may belong before e: read it first.
@@ -296,42 +299,6 @@ func (q *Sequencer) emit(e *event.Event) {
 		q.releaseDrained()
 	}
 	q.mu.Unlock()
-}
-
-// emitLine is emit in line mode for a record a socket built itself, at
-// its moment at, for call id (0: none): the record is copied only into the
-// queue, when it must wait, and into the writer's batch.
-func (q *Sequencer) emitLine(r *event.LineRec, at time.Time, id event.CallID) {
-	q.mu.Lock()
-	if id != 0 {
-		q.drop(id)
-	}
-	q.placeLine(r, at)
-	q.mu.Unlock()
-}
-
-// placeLine releases r at once when nothing waits and no call still
-// running can come before it, and queues it otherwise; under q.mu.
-func (q *Sequencer) placeLine(r *event.LineRec, at time.Time) {
-	if q.lines.Len() == 0 && (q.oldest.IsZero() || at.Before(q.oldest)) {
-		q.forwardLine(r)
-		return
-	}
-	q.tie++
-	q.lines.push(r, at, q.tie)
-	q.releaseLines()
-}
-
-// releaseLines is releaseDrained for line mode's queue.
-func (q *Sequencer) releaseLines() {
-	for q.lines.Len() > 0 {
-		if !q.oldest.IsZero() && !q.lines.nextAt().Before(q.oldest) {
-			return
-		}
-		slot, _ := q.lines.pop()
-		q.forwardLine(&q.lines.slots[slot])
-		q.lines.free(slot)
-	}
 }
 
 // forwardLine is forward for a line record; under q.mu.
@@ -363,12 +330,16 @@ func (q *Sequencer) Attach(c *wire.Capture) {
 	q.mu.Lock()
 	// The linker names segments' causes from whole Events: line mode ends.
 	// Attach comes before any call, so what line mode queued are notes
-	// nothing still running can precede.
-	q.lineMode.Store(false)
-	for q.lines.Len() > 0 {
-		slot, _ := q.lines.pop()
-		q.forwardLine(&q.lines.slots[slot])
-		q.lines.free(slot)
+	// nothing still running can precede: they go on as released events.
+	if q.lineMode.Load() {
+		q.lineMode.Store(false)
+		q.mu.Unlock()
+		q.takeLines(func(r *event.LineRec) {
+			q.mu.Lock()
+			q.forwardLine(r)
+			q.mu.Unlock()
+		}, true)
+		q.mu.Lock()
 	}
 	q.links = wire.NewLinker()
 	// Both closures are made once, here: a method value or a func literal
@@ -437,10 +408,6 @@ func (q *Sequencer) release() {
 // releaseDrained is release when the late source was just read, under the
 // same hold of q.mu.
 func (q *Sequencer) releaseDrained() {
-	if q.lineMode.Load() {
-		q.releaseLines()
-		return
-	}
 	for q.queue.Len() > 0 {
 		next := q.queue.nextAt()
 		if !q.oldest.IsZero() && !next.Before(q.oldest) {

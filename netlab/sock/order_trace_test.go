@@ -2,6 +2,7 @@ package sock
 
 import (
 	"bytes"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,34 +81,53 @@ func wantSeqTexts(t *testing.T, out string, want ...string) {
 	}
 }
 
-// TestLineModeKeepsTheOrder: in line mode (a text trace writer) a record
-// placed after a running call's moment waits for that call's record, and
-// one placed before it goes at once: the lines come out in the order of
-// their moments, as the Events' do (TestSequencerIntoTraceWriter). The
-// hold is a real one, taken by enter as a send's attempt takes it.
+// TestLineModeKeepsTheOrder: in line mode (a text trace writer) a
+// record placed after the moment of a call still under way waits for that
+// call's record, in whatever shard it is, and one placed before goes at
+// once: the lines come out in the order of their moments, as the Events'
+// do (TestSequencerIntoTraceWriter).
 func TestLineModeKeepsTheOrder(t *testing.T) {
-	var out lockedBuffer
-	tw := event.NewTraceWriter(&out, 64)
+	tw := event.NewTraceWriter(io.Discard, 64)
 	q := NewSequencer(tw)
 	if !q.lineMode.Load() {
 		t.Fatal("a sequencer into a text trace writer is not in line mode")
 	}
-	before := q.clock()
-	held := q.newCall()
-	entered := q.enter(held) // a send entered the kernel
-	line := func(text string) *event.LineRec {
-		return &event.LineRec{Kind: event.KindCall, Op: event.OpRecv, Actor: "server", Text: text, FD: 3}
+	tw.SetSource(nil) // the test takes the lines itself
+	defer tw.Close()
+	tr := q.Tracer("server", event.RoleServer)
+	var got []string
+	take := func() bool {
+		got = got[:0]
+		return q.TakeLines(func(r *event.LineRec) { got = append(got, r.Text) }, false)
 	}
-	q.emitLine(line("later"), q.clock(), 0)
-	q.emitLine(line("first"), before, 0)
-	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpRecv, Actor: "server", Text: "later event", FD: 3, At: q.clock()})
-	held1 := line("held")
-	held1.Op = event.OpSend
-	q.emitLine(held1, entered, held)
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
+	line := func(fd int, text string, at time.Time) {
+		c := call{tr: tr, lines: true, sh: q.shardOf(fd)}
+		c.hold()
+		c.put(&event.LineRec{Kind: event.KindCall, Op: event.OpRecv, Actor: "server", Text: text, FD: fd}, at)
 	}
-	wantLineTexts(t, out.b.String(), "first", "held", "later", "later event")
+	first := q.clock()
+	// Every shard seen idle: from now on a shard marked busy holds back
+	// the lines placed after this pass's moment, and no others.
+	take()
+	send := call{tr: tr, op: event.OpSend, lines: true, sh: q.shardOf(5)}
+	send.attempt() // a send enters the kernel: its shard is marked busy
+	if send.at.IsZero() || !send.held {
+		t.Fatal("a send's attempt in line mode took no moment or no mark")
+	}
+	line(6, "later", q.clock())
+	line(7, "first", first)
+	q.Emit(event.Event{Kind: event.KindNote, Actor: "server", Note: "a note", FD: -1})
+	if more := take(); !more || strings.Join(got, " ") != "first" {
+		t.Fatalf("with the send under way the writer took %q (more %v), want [first] and more", got, more)
+	}
+	send.put(&event.LineRec{Kind: event.KindCall, Op: event.OpSend, Actor: "server", Text: "held", FD: 5}, send.at)
+	if send.held {
+		t.Fatal("put kept the send's mark")
+	}
+	take()
+	if strings.Join(got, " ") != "held later " {
+		t.Errorf("then the writer took %q, want [held later ''] (the note's text is empty)", got)
+	}
 }
 
 // TestLineModePostponeUntilFlush is TestSequencerPostponeUntilFlush in
@@ -118,7 +138,7 @@ func TestLineModePostponeUntilFlush(t *testing.T) {
 	q := NewSequencer(tw)
 	q.Postpone()
 	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpBind, Actor: "server", Text: "early1", FD: 3})
-	q.emitLine(&event.LineRec{Kind: event.KindCall, Op: event.OpListen, Actor: "server", Text: "early2", FD: 3}, q.clock(), 0)
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpListen, Actor: "server", Text: "early2", FD: 4})
 	if n := tw.Lost(); n != 0 {
 		t.Fatalf("the writer was given %d events before Flush", n)
 	}

@@ -130,7 +130,7 @@ func (s *sockCore) finishLine(c *call, result int, err error, data []byte, note 
 	if ret.IsZero() {
 		ret = c.now()
 	}
-	c.tr.Seq.emitLine(&r, c.moment(ret), c.id)
+	c.put(&r, c.moment(ret))
 }
 
 // finishAccept emits accept's returned event: the new socket's addresses
@@ -139,10 +139,11 @@ func (s *Socket) finishAccept(c *call, ns *Socket, result int) {
 	if s.tr.Sink == nil {
 		return
 	}
+	c.hold() // before the return's moment is read
 	e := c.event(result, nil)
 	e.Local, e.Remote, e.State, e.NewState = ns.LocalAddr(), ns.RemoteAddr(), s.stateNow(), ns.stateNow()
 	e.StateAt = time.Now()
-	s.tr.emit(e)
+	c.emit(&e)
 }
 
 // finishDatagram emits a sendto's or recvfrom's returned event: the peer is
@@ -151,10 +152,11 @@ func (s *sockCore) finishDatagram(c *call, n int, err error, peer netip.AddrPort
 	if s.tr.Sink == nil {
 		return
 	}
+	c.hold() // before the return's moment is read
 	e := c.event(n, err)
 	e.Local, e.Remote, e.Note = s.LocalAddr(), peer, note
 	e.Data = append([]byte(nil), data[:min(max(n, 0), len(data), event.DataCap)]...)
-	s.tr.emit(e)
+	c.emit(&e)
 }
 
 // How says which direction shutdown closes. The values are those of

@@ -48,7 +48,8 @@ func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error)
 	c.attempt()
 	conn, err := socket.Socket(domainOf(fam), sotypeOf(typ), 0, "socklab", nil)
 	if err != nil {
-		tr.emit(c.event(-1, err))
+		e := c.event(-1, err)
+		c.emit(&e)
 		return nil, &CallError{Call: "socket", Errno: event.ErrnoOf(err), Err: err}
 	}
 	s := &Socket{sockCore: sockCore{tr: tr, fam: fam, typ: typ, role: tr.Role}, conn: conn}
@@ -59,7 +60,7 @@ func Open(ctx context.Context, tr Tracer, fam Family, typ Type) (*Socket, error)
 		e := c.event(s.fd, nil)
 		e.State = s.stateNow()
 		e.StateAt = time.Now()
-		tr.emit(e)
+		c.emit(&e)
 	}
 	return s, nil
 }
@@ -144,6 +145,7 @@ func (s *Socket) report(c *call, result int, err error, data []byte) {
 	// stamped once the kernel has answered (Event.StateAt): a goroutine
 	// descheduled between the two would otherwise have a FIN that came
 	// meanwhile drawn below the CLOSE_WAIT it caused.
+	c.hold() // before the return's moment is read (line mode)
 	c.ret = c.now()
 	c.stateAt = c.ret
 	if s.closed.Load() {
