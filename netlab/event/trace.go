@@ -44,8 +44,8 @@ type TraceWriter struct {
 	// atomic add of its own was one more locked instruction per event);
 	// written, the lines flushed to the output without error. Their
 	// difference, after Close, is the lines lost.
-	emitted  uint64
-	written  atomic.Uint64
+	emitted uint64
+	written atomic.Uint64
 	// sourced counts the lines taken from src, and those src dropped
 	// (DropLine): emitted as much as those of Emit (see Lost).
 	sourced  atomic.Uint64
