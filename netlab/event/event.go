@@ -152,8 +152,12 @@ func (e Event) String() string { return string(e.AppendTo(nil)) }
 // traced server writes one line per call and formatting was the largest cost
 // of tracing to a file.
 func (e Event) AppendTo(b []byte) []byte {
-	var r LineRec
-	r.Set(&e)
+	var (
+		r    LineRec
+		who  LineWho
+		more LineMore
+	)
+	r.Set(&e, &who, &more)
 	return appendLine(b, &r, nil)
 }
 
@@ -161,7 +165,8 @@ func (e Event) AppendTo(b []byte) []byte {
 // batch holds records: none is made into an Event again to be written),
 // with the writer's cache of connections' address texts (nil: none).
 func appendLine(b []byte, e *LineRec, addrs *addrTexts) []byte {
-	actor := e.Actor
+	who, more := e.who(), e.more()
+	actor := who.Actor
 	if e.Kind == KindPacket {
 		actor = "wire"
 	}
@@ -172,9 +177,9 @@ func appendLine(b []byte, e *LineRec, addrs *addrTexts) []byte {
 	b = append(b, ' ')
 	switch e.Kind {
 	case KindNote, KindLab:
-		return append(append(b, "-- "...), e.Note...)
+		return append(append(b, "-- "...), more.Note...)
 	case KindPacket:
-		return appendPacket(b, e.Pkt)
+		return appendPacket(b, more.Pkt)
 	case KindPending:
 		return append(appendCall(b, e), " ... waiting for step"...)
 	case KindBlocked:
@@ -183,11 +188,11 @@ func appendLine(b []byte, e *LineRec, addrs *addrTexts) []byte {
 	b = appendCall(b, e)
 	b = append(b, " = "...)
 	b = strconv.AppendInt(b, int64(e.Result), 10)
-	if e.Errno != 0 || e.Err != "" {
-		b = append(append(b, ' '), errText(e.Errno, e.Err)...)
+	if e.Errno != 0 || more.Err != "" {
+		b = append(append(b, ' '), errText(e.Errno, more.Err)...)
 	}
-	if e.Local.IsValid() || e.Remote.IsValid() {
-		b = addrs.appendTo(b, e.Local, e.Remote)
+	if who.Local.IsValid() || who.Remote.IsValid() {
+		b = addrs.appendTo(b, who.Local, who.Remote)
 	}
 	if e.State != StateNone {
 		b = append(append(b, ' '), e.State.String()...)
@@ -203,8 +208,8 @@ func appendLine(b []byte, e *LineRec, addrs *addrTexts) []byte {
 }
 
 func appendCall(b []byte, e *LineRec) []byte {
-	if e.Syscall != "" {
-		b = append(b, e.Syscall...)
+	if sc := e.more().Syscall; sc != "" {
+		b = append(b, sc...)
 	} else {
 		b = append(b, e.Op.String()...)
 	}

@@ -25,10 +25,11 @@ type TraceWriter struct {
 	// batches have grown); the writer swaps it for its spare and formats
 	// outside the lock, so a socket never waits for a line being built.
 	mu    sync.Mutex
-	batch []Event   // a JSON writer's
-	lines []LineRec // a text writer's: only what its lines show
+	batch []Event   // what Emit was given
+	lines []LineRec // what EmitLineLocked was given (a text writer's)
 	limit int       // most events batch or lines may hold: the queue bound
 	wake  chan struct{}
+	urge  chan struct{} // Urge's: the window ends now
 
 	w       *bufio.Writer
 	stop    chan struct{}
@@ -76,14 +77,10 @@ const batchStart = 256
 
 func newTraceWriter(w io.Writer, queue int, json bool) *TraceWriter {
 	limit := max(queue, 1)
-	t := &TraceWriter{limit: limit, wake: make(chan struct{}, 1),
+	t := &TraceWriter{limit: limit, wake: make(chan struct{}, 1), urge: make(chan struct{}, 1),
 		w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{}), json: json,
 		closeWait: CloseWait}
-	if json {
-		t.batch = make([]Event, 0, min(limit, batchStart))
-	} else {
-		t.lines = make([]LineRec, 0, min(limit, batchStart))
-	}
+	t.batch = make([]Event, 0, min(limit, batchStart))
 	go t.run()
 	return t
 }
@@ -110,17 +107,12 @@ func (t *TraceWriter) Mutex() *sync.Mutex { return &t.mu }
 // EmitLocked is EmitRef for a caller that holds Mutex.
 func (t *TraceWriter) EmitLocked(e *Event) {
 	t.emitted++
-	n := len(t.batch) + len(t.lines) // one of them is always empty
+	n := len(t.batch) + len(t.lines)
 	if n >= t.limit {
 		t.dropped.Add(1)
 		return
 	}
-	if t.json {
-		t.batch = append(t.batch, *e)
-	} else {
-		t.lines = append(t.lines, LineRec{})
-		t.lines[n].Set(e)
-	}
+	t.batch = append(t.batch, *e)
 	t.wakeFirst(n)
 }
 
@@ -166,6 +158,18 @@ func (t *TraceWriter) Wake() {
 	}
 }
 
+// Urge ends the writer's window now: its source holds a good part of the
+// queue bound. The writer's timer alone is not enough on a busy server:
+// the connections' goroutines hand the cores to each other, and a writer
+// whose window ended may wait tens of milliseconds more to run, while one
+// woken by a channel runs next on the core that woke it.
+func (t *TraceWriter) Urge() {
+	select {
+	case t.urge <- struct{}{}:
+	default:
+	}
+}
+
 // JSON reports whether t writes JSON lines, which need the whole Event
 // (EmitLocked), not a line record.
 func (t *TraceWriter) JSON() bool { return t.json }
@@ -175,7 +179,7 @@ func (t *TraceWriter) JSON() bool { return t.json }
 // into the batch. A JSON writer cannot take one; it counts it lost.
 func (t *TraceWriter) EmitLineLocked(r *LineRec) {
 	t.emitted++
-	n := len(t.lines)
+	n := len(t.batch) + len(t.lines)
 	if n >= t.limit || t.json {
 		t.dropped.Add(1)
 		return
@@ -245,6 +249,8 @@ func (t *TraceWriter) run() {
 		window.Reset(traceWindow)
 		select {
 		case <-window.C:
+		case <-t.urge:
+			window.Stop()
 		case <-t.stop:
 			finish(true)
 			return
@@ -262,23 +268,22 @@ const traceWindow = 10 * time.Millisecond
 func (t *TraceWriter) writeBatch(line *[]byte, spare []Event, spareRec []LineRec) ([]Event, []LineRec) {
 	t.mu.Lock()
 	batch, lines := t.batch, t.lines
-	if t.json {
-		if spare == nil {
-			spare = make([]Event, 0, cap(batch))
-		}
-		t.batch = spare[:0]
-	} else {
-		if spareRec == nil {
-			spareRec = make([]LineRec, 0, cap(lines))
-		}
-		t.lines = spareRec[:0]
+	if spare == nil {
+		spare = make([]Event, 0, cap(batch))
 	}
+	t.batch, t.lines = spare[:0], spareRec[:0]
 	t.mu.Unlock()
-	for i := range batch {
-		t.write(line, &batch[i])
-	}
+	// Records come first: EmitLineLocked only hands on what a sequencer
+	// queued before its events (sock's Attach, Flush).
 	for i := range lines {
 		t.writeLine(line, &lines[i])
+	}
+	for i := range batch {
+		if t.json {
+			t.write(line, &batch[i])
+		} else {
+			t.writeEvent(line, &batch[i])
+		}
 	}
 	// The events' payloads and strings are not kept alive until the
 	// slot is reused.
@@ -294,6 +299,17 @@ func (t *TraceWriter) write(line *[]byte, e *Event) {
 	}
 	*line = append(e.AppendJSON((*line)[:0]), '\n')
 	t.put(*line)
+}
+
+// writeEvent writes a text writer's line of e.
+func (t *TraceWriter) writeEvent(line *[]byte, e *Event) {
+	var (
+		r    LineRec
+		who  LineWho
+		more LineMore
+	)
+	r.Set(e, &who, &more)
+	t.writeLine(line, &r)
 }
 
 // writeLine writes a text writer's line of r.

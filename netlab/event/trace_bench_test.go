@@ -192,8 +192,7 @@ func BenchmarkTraceLine(b *testing.B) {
 	b.Run("writer", func(b *testing.B) {
 		var addrs addrTexts
 		var buf []byte
-		var r LineRec
-		r.Set(&e)
+		r := RecordOf(&e)
 		for b.Loop() {
 			buf = appendLine(buf[:0], &r, &addrs)
 		}

@@ -7,30 +7,50 @@ import (
 )
 
 // TestLineRecSetCopiesEveryField: a text trace line is made from a line
-// record alone (Event.String too), so a field Set left out would be
-// missing from every line, Event's and writer's alike, with nothing to
-// compare against. Each of the record's fields is filled from the Event's
-// field of its name (Size from Args.Size): set in the event, it is set in
-// the record.
+// record alone (Event.String too), so a field Set or RecordOf left out
+// would be missing from every line, Event's and writer's alike, with
+// nothing to compare against. Each field of the record, its Who and its
+// More is filled from the Event's field of its name (Size from
+// Args.Size): set in the event, it is set in the record, both ways.
 func TestLineRecSetCopiesEveryField(t *testing.T) {
-	rt := reflect.TypeFor[LineRec]()
-	for i := range rt.NumField() {
-		name := rt.Field(i).Name
-		var e Event
-		ev := reflect.ValueOf(&e).Elem()
-		src := ev.FieldByName(name)
-		if name == "Size" {
-			src = ev.FieldByName("Args").FieldByName("Size")
-		}
-		if !src.IsValid() {
-			t.Errorf("LineRec.%s has no field of its name in Event", name)
-			continue
-		}
-		src.Set(nonZero(t, src.Type()))
-		var r LineRec
-		r.Set(&e)
-		if got := reflect.ValueOf(r).Field(i); got.IsZero() {
-			t.Errorf("Set leaves LineRec.%s empty when the event's is %v", name, src)
+	for _, typ := range []reflect.Type{reflect.TypeFor[LineRec](), reflect.TypeFor[LineWho](), reflect.TypeFor[LineMore]()} {
+		for i := range typ.NumField() {
+			name := typ.Field(i).Name
+			if name == "Who" || name == "More" {
+				continue
+			}
+			var e Event
+			ev := reflect.ValueOf(&e).Elem()
+			src := ev.FieldByName(name)
+			if name == "Size" {
+				src = ev.FieldByName("Args").FieldByName("Size")
+			}
+			if !src.IsValid() {
+				t.Errorf("%s.%s has no field of its name in Event", typ.Name(), name)
+				continue
+			}
+			src.Set(nonZero(t, src.Type()))
+			var (
+				r    LineRec
+				who  LineWho
+				more LineMore
+			)
+			r.Set(&e, &who, &more)
+			heap := RecordOf(&e)
+			for how, rec := range map[string]*LineRec{"Set": &r, "RecordOf": &heap} {
+				var got reflect.Value
+				switch typ {
+				case reflect.TypeFor[LineWho]():
+					got = reflect.ValueOf(rec.who()).Elem().Field(i)
+				case reflect.TypeFor[LineMore]():
+					got = reflect.ValueOf(rec.more()).Elem().Field(i)
+				default:
+					got = reflect.ValueOf(rec).Elem().Field(i)
+				}
+				if got.IsZero() {
+					t.Errorf("%s leaves %s.%s empty when the event's is %v", how, typ.Name(), name, src)
+				}
+			}
 		}
 	}
 }

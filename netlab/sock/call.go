@@ -161,7 +161,7 @@ func (c *call) notYet(base func() event.Event) {
 // record needs no Event built on base.
 func (c *call) blockedLine() {
 	c.hold()
-	r := event.LineRec{Kind: event.KindBlocked, Actor: c.tr.Actor, Op: c.op, FD: c.fd, Text: c.text,
+	r := event.LineRec{Kind: event.KindBlocked, Who: c.tr.actorWho(), Op: c.op, FD: c.fd, Text: c.text,
 		Result: -1, Size: c.args.Size}
 	at := c.tr.Seq.clock()
 	if c.op == event.OpConnect {
@@ -203,8 +203,7 @@ func (c *call) emit(e *event.Event) {
 		return
 	}
 	e.Actor = c.tr.Actor
-	var r event.LineRec
-	r.Set(e)
+	r := event.RecordOf(e)
 	c.put(&r, e.At)
 }
 

@@ -43,6 +43,13 @@ const lineShardCount = 64
 // what the shards took and left unused is at most half of it.
 const lineBudgetChunk = 256
 
+// lineUrge is how many records a shard holds when it urges the writer on
+// (TraceWriter.Urge): some 2 ms of a busy connection's lines.
+const lineUrge = 4096
+
+// lineShardStart is a shard's first capacity, in records.
+const lineShardStart = 1024
+
 // lineModeBuilt: the Windows paths report through whole Events only.
 const lineModeBuilt = runtime.GOOS != "windows"
 
@@ -102,6 +109,11 @@ func (q *Sequencer) putLine(sh *lineShard, r *event.LineRec, at time.Time) {
 		sh.budget = int(q.lines.chunk)
 	}
 	sh.budget--
+	if sh.recs == nil {
+		// A first queue big enough for a window of a busy connection's
+		// lines: growing it is a copy made under the call's mark.
+		sh.recs = make([]stampedLine, 0, lineShardStart)
+	}
 	n := len(sh.recs)
 	sh.recs = append(sh.recs, stampedLine{at: st, rec: *r})
 	if n > 0 && sh.recs[n-1].at > st {
@@ -115,8 +127,11 @@ func (q *Sequencer) putLine(sh *lineShard, r *event.LineRec, at time.Time) {
 		sh.recs[i] = stampedLine{at: st, rec: *r}
 	}
 	sh.mu.Unlock()
-	if n == 0 {
+	switch n {
+	case 0:
 		q.tw.Wake()
+	case lineUrge:
+		q.tw.Urge() // the writer is late: this shard alone holds this many
 	}
 }
 
@@ -126,8 +141,7 @@ func (q *Sequencer) putLine(sh *lineShard, r *event.LineRec, at time.Time) {
 func (q *Sequencer) putEvent(e *event.Event) {
 	sh := q.shardOf(e.FD)
 	sh.busy.Add(1)
-	var r event.LineRec
-	r.Set(e)
+	r := event.RecordOf(e)
 	q.putLine(sh, &r, q.clock())
 	sh.busy.Add(-1)
 }
@@ -150,16 +164,35 @@ func (q *Sequencer) takeLines(put func(*event.LineRec), final bool) (more bool) 
 	l := &q.lines
 	l.takeMu.Lock()
 	defer l.takeMu.Unlock()
+	for pass := 1; ; pass++ {
+		more, missed := q.takeOnce(put, final)
+		// A shard still busy after idle's wait (a goroutine descheduled
+		// with its mark, or growing its queue) is tried again at once:
+		// the lines this pass wrote took long enough for it to finish,
+		// and waiting a whole window would let its lines pile up.
+		if !missed || pass == takeTries {
+			return more
+		}
+	}
+}
+
+// takeTries bounds the passes of one takeLines.
+const takeTries = 3
+
+// takeOnce is one pass of takeLines; missed reports a shard it found busy.
+func (q *Sequencer) takeOnce(put func(*event.LineRec), final bool) (more, missed bool) {
+	l := &q.lines
 	// The clock first, then the marks: a shard seen idle now queues only
 	// moments read after this one.
 	now := q.stamp(q.clock())
 	ready := now
 	for i := range l.shards {
 		sh := &l.shards[i]
-		if sh.busy.Load() == 0 {
+		if sh.idle() {
 			sh.floor = now
 		} else {
 			ready = min(ready, sh.floor)
+			missed = true
 		}
 	}
 	if final {
@@ -198,8 +231,40 @@ func (q *Sequencer) takeLines(put func(*event.LineRec), final bool) (more bool) 
 	}
 	q.mergeTaken(put)
 	l.budget.Add(took)
-	return more
+	return more, missed && !final
 }
+
+// idle reports whether sh's mark is gone, waiting a little for it: a mark
+// lasts one system call, and a pass that finds a shard busy takes none of
+// its lines (one busy connection's, at 200 000 requests a second and with
+// the writer's passes tens of milliseconds apart, outgrew the queue when
+// a pass missed them). Once
+// it is seen gone, every record placed before the pass's moment is queued
+// (a call queues its record before it gives its mark back), and the calls
+// that mark it later read later moments.
+func (sh *lineShard) idle() bool {
+	if sh.busy.Load() == 0 {
+		return true
+	}
+	// Spun, not yielded: a call under way runs on the other core and ends
+	// within microseconds, while a writer that yields its core may not get
+	// it back for a whole time slice (the connections' goroutines hand it
+	// to each other).
+	start := time.Now()
+	for time.Since(start) < idleWait {
+		for range 64 {
+			if sh.busy.Load() == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// idleWait bounds idle's wait; a shard still busy then (a close lingering
+// in the kernel, a goroutine descheduled with its mark) has its lines wait
+// for the next pass.
+const idleWait = 50 * time.Microsecond
 
 // mergeTaken passes the shards' taken records to put by moment (a shard's
 // own are sorted: a heap of shards by their next one), then lets them go.

@@ -164,7 +164,7 @@ func (q *Sequencer) Flush() {
 
 // Tracer returns a tracer reporting to q under actor and role.
 func (q *Sequencer) Tracer(actor string, role event.Role) Tracer {
-	return Tracer{Actor: actor, Role: role, Sink: q, Seq: q}
+	return Tracer{Actor: actor, Role: role, Sink: q, Seq: q, who: &event.LineWho{Actor: actor}}
 }
 
 // newCall assigns the next CallID.

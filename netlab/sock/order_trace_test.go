@@ -103,7 +103,7 @@ func TestLineModeKeepsTheOrder(t *testing.T) {
 	line := func(fd int, text string, at time.Time) {
 		c := call{tr: tr, lines: true, sh: q.shardOf(fd)}
 		c.hold()
-		c.put(&event.LineRec{Kind: event.KindCall, Op: event.OpRecv, Actor: "server", Text: text, FD: fd}, at)
+		c.put(&event.LineRec{Kind: event.KindCall, Op: event.OpRecv, Who: &event.LineWho{Actor: "server"}, Text: text, FD: fd}, at)
 	}
 	first := q.clock()
 	// Every shard seen idle: from now on a shard marked busy holds back
@@ -120,7 +120,7 @@ func TestLineModeKeepsTheOrder(t *testing.T) {
 	if more := take(); !more || strings.Join(got, " ") != "first" {
 		t.Fatalf("with the send under way the writer took %q (more %v), want [first] and more", got, more)
 	}
-	send.put(&event.LineRec{Kind: event.KindCall, Op: event.OpSend, Actor: "server", Text: "held", FD: 5}, send.at)
+	send.put(&event.LineRec{Kind: event.KindCall, Op: event.OpSend, Who: &event.LineWho{Actor: "server"}, Text: "held", FD: 5}, send.at)
 	if send.held {
 		t.Fatal("put kept the send's mark")
 	}

@@ -31,6 +31,9 @@ type sockCore struct {
 	local  netip.AddrPort
 	remote netip.AddrPort
 	arena  []byte // the block payload copies are made in (copyData), under mu
+	// lineWho is the Who of the socket's line records in line mode, made
+	// again when the addresses change; under mu.
+	lineWho *event.LineWho
 
 	closed   atomic.Bool
 	bytesIn  atomic.Uint64
@@ -113,15 +116,22 @@ func (s *sockCore) finish(c *call, result int, err error, data []byte, note stri
 // finishLine is finish in line mode: the returned call's line record,
 // built without an Event (the segment counters are in no line).
 func (s *sockCore) finishLine(c *call, result int, err error, data []byte, note string, st event.TCPState) {
-	r := event.LineRec{Kind: event.KindCall, Actor: c.tr.Actor, Op: c.op, FD: c.fd, Result: result, Size: c.args.Size,
-		Text: c.text, TextLater: c.textLater, Note: note, State: st}
+	r := event.LineRec{Kind: event.KindCall, Op: c.op, FD: c.fd, Result: result, Size: c.args.Size,
+		Text: c.text, TextLater: c.textLater, State: st}
+	var errText string
 	if err != nil {
 		r.Result = -1
 		r.Errno = event.ErrnoOf(err)
-		r.Err = nonErrno(err)
+		errText = nonErrno(err)
+	}
+	if note != "" || errText != "" {
+		r.More = &event.LineMore{Note: note, Err: errText} // rare: made only then
 	}
 	s.mu.Lock() // the addresses and the payload's block
-	r.Local, r.Remote = s.local, s.remote
+	if w := s.lineWho; w == nil || w.Local != s.local || w.Remote != s.remote || w.Actor != c.tr.Actor {
+		s.lineWho = &event.LineWho{Actor: c.tr.Actor, Local: s.local, Remote: s.remote}
+	}
+	r.Who = s.lineWho
 	if len(data) > 0 {
 		r.Data = s.copyData(data[:min(len(data), event.DataCap)])
 	}

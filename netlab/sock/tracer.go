@@ -29,6 +29,17 @@ type Tracer struct {
 	// guessed). Every other call still reads. Zero, the labs' setting,
 	// reads after every call.
 	StatePace time.Duration
+	// who is the actor alone as a line record's Who (Sequencer.Tracer
+	// makes it once): a blocked call's line shows no addresses.
+	who *event.LineWho
+}
+
+// actorWho is t's actor as a line record's Who.
+func (t Tracer) actorWho() *event.LineWho {
+	if t.who != nil && t.who.Actor == t.Actor {
+		return t.who
+	}
+	return &event.LineWho{Actor: t.Actor}
 }
 
 // traced reports whether anyone looks at the calls; when nobody does, the
