@@ -80,6 +80,9 @@ type lineQueues struct {
 	// shards took in chunks.
 	budget atomic.Int64
 	chunk  int64 // what a shard takes from budget at a time
+	// closed is set by the writer's last pass: a record queued after it
+	// would never be written, so it is counted lost instead.
+	closed atomic.Bool
 	// takeMu serializes the takers: the writer's passes and Attach.
 	takeMu sync.Mutex
 	heads  []int // the writer's merge heap: shards by their next record
@@ -99,6 +102,11 @@ func (q *Sequencer) stamp(at time.Time) int64 { return int64(at.Sub(q.epoch)) }
 func (q *Sequencer) putLine(sh *lineShard, r *event.LineRec, at time.Time) {
 	st := q.stamp(at)
 	sh.mu.Lock()
+	if q.lines.closed.Load() {
+		sh.mu.Unlock()
+		q.tw.DropLine() // after the writer's last pass: lost, and counted
+		return
+	}
 	if sh.budget == 0 {
 		if q.lines.budget.Add(-q.lines.chunk) < 0 {
 			q.lines.budget.Add(q.lines.chunk)
@@ -155,6 +163,11 @@ func (q *Sequencer) TakeLines(put func(*event.LineRec), final bool) (more bool) 
 	q.mu.Unlock()
 	if postponing {
 		return !final
+	}
+	if final {
+		// Set before the shards are taken, each under its lock: a record
+		// is either taken now or counted lost by putLine.
+		q.lines.closed.Store(true)
 	}
 	return q.takeLines(put, final)
 }
