@@ -57,6 +57,16 @@
 // The moments are read with time.Now around the system call, from the
 // kernel's own clock (vDSO).
 //
+// A served trace (socklab serve --trace-file: a Sequencer into a text
+// trace writer, no capture) keeps the same order another way, "line mode"
+// (lines.go): no event passes through one lock. Each call queues its
+// lines' records in a shard of its own connection, marking the shard busy
+// from before it reads a moment until its record is queued, and the trace
+// writer merges the shards by moment, taking only what no marked shard
+// could still precede. Its moments are read from the monotonic clock
+// alone, since no line shows the wall clock. TestLineModeKeepsTheOrder and
+// TestLineModeWritesTheEventsLines check it against the Events' way.
+//
 // # The wire
 //
 // A Lab with LabConfig.Wire captures the segments that cross lo (Capture:

@@ -28,9 +28,14 @@ import (
 // busy before it reads any moment it will be placed at (a send's entry, a
 // recv's return, a blocked call's wait) and unmarks it once its record is
 // queued; the writer reads the clock before it looks at the marks. A shard
-// it sees idle can only queue later moments from then on; a busy one holds
-// back every line from the last moment it was seen idle. A mark lasts one
-// system call at most, never a wait in the kernel, as a hold did.
+// it sees idle can only queue later moments from then on; for a busy one it
+// waits a little (the mark lasts one system call at most, never a wait in
+// the kernel, as a hold did), and if the mark stays it holds back every
+// line from the last moment it saw that shard idle, until its next pass.
+//
+// The shards are bounded together by the writer's queue (drops counted
+// and said in the trace, as the writer's batch does), and a shard that
+// holds lineUrge records ends the writer's window early.
 
 // lineShardCount is how many shards a served trace's lines are kept in: a
 // connection's calls all go to one (by fd), and 64 connections in a row

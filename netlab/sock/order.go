@@ -11,7 +11,9 @@ import (
 )
 
 // Sequencer numbers calls and passes events on in causal order (see the
-// package doc, "Order"). Sockets report to it through a Tracer; it forwards
+// package doc, "Order"). Into a text trace writer, with no capture, it
+// keeps that order in line mode (lines.go); what follows is the way of
+// every other sink. Sockets report to it through a Tracer; it forwards
 // each event to its Sink once no call still running could produce an event
 // that belongs before it.
 //
