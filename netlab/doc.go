@@ -28,6 +28,7 @@
 //
 //	kernel ─ call returns ─▶ sock.Socket ─ Tracer ─▶ sock.Sequencer ─ causal order ─▶ event.Log ─▶ TraceWriter, JSON, UI
 //	lo ─ frame ─▶ wire.Capture ─ Drain ─▶ sock.Sequencer ─ wire.Linker names actor and cause ─▶ event.Log
+//	served trace: sock.Socket ─ line records ─▶ the Sequencer's shards ─ merged by moment ─▶ TraceWriter
 //
 // sock's package doc says how the Sequencer orders calls and captured
 // segments; service's how a class is served.

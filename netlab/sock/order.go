@@ -179,7 +179,7 @@ func (q *Sequencer) newCall() event.CallID {
 // already released can never belong after this moment.
 func (q *Sequencer) enter(id event.CallID) time.Time {
 	q.mu.Lock()
-	t := q.clock()
+	t := time.Now()
 	if i := q.holdOf(id); i >= 0 {
 		old := q.holds[i].at
 		q.holds[i].at = t
@@ -320,7 +320,7 @@ func (q *Sequencer) push(e *event.Event) {
 		e.At = e.At.Round(0)
 	}
 	q.tie++
-	q.queue.push(e, e.At, q.tie)
+	q.queue.push(e, q.tie)
 }
 
 // Attach makes c the sequencer's late source: its frames become KindPacket
@@ -450,22 +450,18 @@ func (q *Sequencer) send(e *event.Event) {
 	}
 }
 
-// slotHeap is a min-heap of queued events (T: an Event, or a line record
-// in line mode) by moment, then arrival. The heap moves small keys; each
-// event (some 460 bytes, a record 216) is copied once into a slot on push
-// and is read from there until it is freed. Moving whole events made the
-// heap the Sequencer's main cost under a busy server: its lock is held
-// meanwhile, and every other call's goroutine waited for it. It is written
-// out rather than used through container/heap, whose Push and Pop take and
-// return an interface: an allocation per event.
-type slotHeap[T any] struct {
+// eventHeap is a min-heap of queued events by moment, then arrival. The
+// heap moves small keys; each event (some 460 bytes) is copied once into a
+// slot on push and is read from there until it is freed. Moving whole events made the heap the
+// Sequencer's main cost under a busy server: its lock is held meanwhile,
+// and every other call's goroutine waited for it. It is written out rather
+// than used through container/heap, whose Push and Pop take and return an
+// interface: an allocation per event.
+type eventHeap struct {
 	keys  []heapKey
-	slots []T
+	slots []event.Event
 	empty []int32 // slots freed, to be reused
 }
-
-// eventHeap is the queue of a sequencer that passes Events on.
-type eventHeap = slotHeap[event.Event]
 
 type heapKey struct {
 	at   time.Time
@@ -473,12 +469,12 @@ type heapKey struct {
 	slot int32
 }
 
-func (h *slotHeap[T]) Len() int { return len(h.keys) }
+func (h *eventHeap) Len() int { return len(h.keys) }
 
 // nextAt is the moment of the event pop would return (Len must be > 0).
-func (h *slotHeap[T]) nextAt() time.Time { return h.keys[0].at }
+func (h *eventHeap) nextAt() time.Time { return h.keys[0].at }
 
-func (h *slotHeap[T]) less(i, j int) bool {
+func (h *eventHeap) less(i, j int) bool {
 	a, b := &h.keys[i], &h.keys[j]
 	if !a.at.Equal(b.at) {
 		return a.at.Before(b.at)
@@ -486,8 +482,8 @@ func (h *slotHeap[T]) less(i, j int) bool {
 	return a.tie < b.tie
 }
 
-// push copies *e into a slot and queues it by its moment at, then tie.
-func (h *slotHeap[T]) push(e *T, at time.Time, tie uint64) {
+// push copies *e into a slot and queues it by its moment, then tie.
+func (h *eventHeap) push(e *event.Event, tie uint64) {
 	var slot int32
 	if n := len(h.empty); n > 0 {
 		slot = h.empty[n-1]
@@ -497,7 +493,7 @@ func (h *slotHeap[T]) push(e *T, at time.Time, tie uint64) {
 		slot = int32(len(h.slots))
 		h.slots = append(h.slots, *e)
 	}
-	h.keys = append(h.keys, heapKey{at: at, tie: tie, slot: slot})
+	h.keys = append(h.keys, heapKey{at: e.At, tie: tie, slot: slot})
 	for i := len(h.keys) - 1; i > 0; {
 		up := (i - 1) / 2
 		if !h.less(i, up) {
@@ -510,7 +506,7 @@ func (h *slotHeap[T]) push(e *T, at time.Time, tie uint64) {
 
 // pop takes the earliest event off the queue and returns its slot, where
 // it stays until free.
-func (h *slotHeap[T]) pop() (slot int32, tie uint64) {
+func (h *eventHeap) pop() (slot int32, tie uint64) {
 	top := h.keys[0]
 	last := len(h.keys) - 1
 	h.keys[0] = h.keys[last]
@@ -533,8 +529,7 @@ func (h *slotHeap[T]) pop() (slot int32, tie uint64) {
 }
 
 // free lets a popped event's slot be reused, and its data go.
-func (h *slotHeap[T]) free(slot int32) {
-	var zero T
-	h.slots[slot] = zero
+func (h *eventHeap) free(slot int32) {
+	h.slots[slot] = event.Event{}
 	h.empty = append(h.empty, slot)
 }

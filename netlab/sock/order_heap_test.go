@@ -22,7 +22,7 @@ func TestEventHeapOrder(t *testing.T) {
 		for range r.IntN(40) {
 			tie++
 			q := queued{event.Event{At: base.Add(time.Duration(r.IntN(20)) * time.Microsecond)}, tie}
-			h.push(&q.e, q.e.At, q.tie)
+			h.push(&q.e, q.tie)
 			want = append(want, q)
 		}
 		for range r.IntN(30) {
