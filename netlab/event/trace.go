@@ -13,7 +13,8 @@ import (
 
 // TraceWriter is a Sink that prints each event as one trace line (the
 // lines of `socklab serve`). Sockets never wait for it: Emit copies the
-// event into a bounded batch and returns, a goroutine of its own formats the
+// event into a bounded batch and returns (or a LineSource keeps the lines'
+// records, a served trace's way), a goroutine of its own formats the
 // batch into one reused buffer and writes it, and when the output cannot
 // keep up, events are dropped, counted and reported in the trace itself.
 // Shutdown never waits for it either: Close gives a writer stuck in
