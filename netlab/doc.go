@@ -16,6 +16,7 @@
 //	netlab          the Lab: actors, step mode, the wire's status (this package)
 //	  ├─ service    servers (echo, calculator, class), clients, limits, allow lists
 //	  │    └─ sock  the socket core: Socket and its calls, Tracer, Gate, Sequencer, state reads
+//	  │         ├─ internal/linequeue  a served trace's line records, sharded, merged by moment
 //	  │         └─ wire   capture on lo (ring, pcapng sink), decoding, linking segments to calls
 //	  │              └─ event  the vocabulary: Event, Op, Kind, Role, TCPState, Packet,
 //	  │                        Log, trace and JSON writers (imports no socket code)

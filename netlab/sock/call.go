@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/internal/linequeue"
 )
 
 // call is one socket call on its way through the gate and the kernel: the
@@ -46,7 +47,7 @@ type call struct {
 	// call has marked sh busy (hold) and not yet queued its record.
 	lines bool
 	held  bool
-	sh    *lineShard
+	sh    *linequeue.Shard
 }
 
 // beginCall numbers the call, waits at the gate and takes its first moment.
@@ -175,14 +176,14 @@ func (c *call) blockedLine() {
 // mark at most.
 func (c *call) hold() {
 	if c.lines && !c.held {
-		c.sh.busy.Add(1)
+		c.sh.Mark()
 		c.held = true
 	}
 }
 
 func (c *call) unhold() {
 	if c.held {
-		c.sh.busy.Add(-1)
+		c.sh.Unmark()
 		c.held = false
 	}
 }

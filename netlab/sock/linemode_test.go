@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/internal/linequeue"
 )
 
 // TestLineModeWritesTheEventsLines: a served trace's sockets build their
@@ -94,8 +95,8 @@ func servedScript(t *testing.T, lineMode bool) string {
 	must(ln.Close(ctx))
 	must(tw.Close())
 	if lineMode {
-		for i := range q.lines.shards {
-			if n := q.lines.shards[i].busy.Load(); n != 0 {
+		for i := range linequeue.Count {
+			if n := q.shardOf(i).Busy(); n != 0 {
 				t.Errorf("shard %d is still marked busy by %d calls: its lines would wait forever", i, n)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/netlab/event"
+	"github.com/socklab/socklab/netlab/internal/linequeue"
 	"github.com/socklab/socklab/netlab/wire"
 )
 
@@ -82,7 +83,7 @@ type Sequencer struct {
 	// (clock): nothing in a line shows the wall clock. Set by NewSequencer,
 	// cleared by Attach; read by the sockets without mu.
 	lineMode atomic.Bool
-	lines    lineQueues
+	lines    *linequeue.Queues
 	// postponedLines are the lines Attach took from the shards while
 	// postponing (what line mode had queued before it ended).
 	postponedLines []event.LineRec
@@ -99,8 +100,7 @@ func NewSequencer(out event.Sink) *Sequencer {
 		q.textLater.Store(true)
 		if !tw.JSON() && lineModeBuilt {
 			q.lineMode.Store(true)
-			q.lines.budget.Store(int64(tw.Limit()))
-			q.lines.chunk = max(1, min(lineBudgetChunk, int64(tw.Limit())/(2*lineShardCount)))
+			q.lines = linequeue.New(tw, tw.Limit())
 			tw.SetSource(q)
 		}
 	}
