@@ -13,12 +13,13 @@ const module = "github.com/socklab/socklab/"
 // layers is the one-way order doc.go draws: each package may depend, at any
 // depth, only on the socklab packages listed for it.
 var layers = map[string][]string{
-	"netlab/event": {"netlab/safetext"},
-	"netlab/wire":  {"netlab/safetext", "netlab/event"},
-	"netlab/sock":  {"netlab/safetext", "netlab/event", "netlab/wire"},
+	"netlab/event":              {"netlab/safetext"},
+	"netlab/wire":               {"netlab/safetext", "netlab/event"},
+	"netlab/internal/linequeue": {"netlab/safetext", "netlab/event"},
+	"netlab/sock":               {"netlab/safetext", "netlab/event", "netlab/wire", "netlab/internal/linequeue"},
 	// internal/testhook is a leaf that imports nothing: a place where the
 	// e2e test binary plants a fault.
-	"netlab/service": {"netlab/safetext", "netlab/event", "netlab/wire", "netlab/sock", "netlab/calc", "internal/testhook"},
+	"netlab/service": {"netlab/safetext", "netlab/event", "netlab/wire", "netlab/internal/linequeue", "netlab/sock", "netlab/calc", "internal/testhook"},
 	"lessons/rules":  {"netlab/safetext", "netlab/event"},
 }
 
