@@ -63,11 +63,12 @@ func beginCall(ctx context.Context, tr Tracer, op event.Op, fd int, role event.R
 // every send and recv of a traced server.
 func (c *call) begin(ctx context.Context, tr Tracer, op event.Op, fd int, role event.Role, text string, args event.Args) error {
 	*c = call{tr: tr, op: op, fd: fd, role: role, text: text, args: args}
-	if tr.Seq != nil {
+	if tr.lineMode() {
+		// No number: a line shows none, and a counter every call adds to
+		// is a cache line both cores of a busy server pass back and forth.
+		c.lines, c.sh = true, tr.Seq.shardOf(fd)
+	} else if tr.Seq != nil {
 		c.id = tr.Seq.newCall()
-		if tr.lineMode() {
-			c.lines, c.sh = true, tr.Seq.shardOf(fd)
-		}
 	}
 	if op == event.OpClose && ctx.Err() != nil {
 		// A cancelled context must not keep a socket open: close skips the gate.

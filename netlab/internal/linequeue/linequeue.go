@@ -95,8 +95,8 @@ type Queues struct {
 	closed atomic.Bool
 	// takeMu serializes the takers.
 	takeMu sync.Mutex
-	heads  []int // Take's merge heap: shards by their next record
-	next   []int // Take's: each shard's next taken record
+	heads  []head // Take's merge heap: shards by their next record
+	next   []int  // Take's: each shard's next taken record
 }
 
 // New returns queues for a writer whose queue holds at most limit records.
@@ -223,7 +223,7 @@ func (q *Queues) takeOnce(now func() int64, put func(*event.LineRec), final bool
 		s.mu.Unlock()
 		if len(s.taken) > 0 {
 			took += int64(len(s.taken))
-			q.heads = append(q.heads, i)
+			q.heads = append(q.heads, head{s.taken[0].at, i})
 		}
 	}
 	q.merge(put)
@@ -262,23 +262,28 @@ func (s *Shard) idle() bool {
 // wait for the next pass.
 const idleWait = 50 * time.Microsecond
 
+// head is a shard in merge's heap, by the moment of its next record (kept
+// here: comparing it there was a load from the other core's records).
+type head struct {
+	at    int64
+	shard int
+}
+
+func (a head) before(b head) bool { return a.at < b.at || (a.at == b.at && a.shard < b.shard) }
+
 // merge passes the shards' taken records to put by moment (a shard's own
 // are sorted: a heap of shards by their next one), then lets them go.
 func (q *Queues) merge(put func(*event.LineRec)) {
 	next := q.next
 	clear(next)
-	less := func(a, b int) bool {
-		x, y := q.shards[a].taken[next[a]].at, q.shards[b].taken[next[b]].at
-		return x < y || (x == y && a < b)
-	}
 	h := q.heads
 	down := func(i int) {
 		for {
 			small, c1, c2 := i, 2*i+1, 2*i+2
-			if c1 < len(h) && less(h[c1], h[small]) {
+			if c1 < len(h) && h[c1].before(h[small]) {
 				small = c1
 			}
-			if c2 < len(h) && less(h[c2], h[small]) {
+			if c2 < len(h) && h[c2].before(h[small]) {
 				small = c2
 			}
 			if small == i {
@@ -292,7 +297,7 @@ func (q *Queues) merge(put func(*event.LineRec)) {
 		down(i)
 	}
 	for len(h) > 0 {
-		s := h[0]
+		s := h[0].shard
 		taken := q.shards[s].taken
 		put(&taken[next[s]].rec)
 		next[s]++
@@ -301,6 +306,8 @@ func (q *Queues) merge(put func(*event.LineRec)) {
 			q.shards[s].taken = taken[:0]
 			h[0] = h[len(h)-1]
 			h = h[:len(h)-1]
+		} else {
+			h[0].at = taken[next[s]].at
 		}
 		down(0)
 	}
