@@ -329,20 +329,8 @@ func (q *Sequencer) push(e *event.Event) {
 // before they report, for the linker to name segments' causes with.
 func (q *Sequencer) Attach(c *wire.Capture) {
 	q.textLater.Store(false)
+	q.endLineMode() // the linker names segments' causes from whole Events
 	q.mu.Lock()
-	// The linker names segments' causes from whole Events: line mode ends.
-	// Attach comes before any call, so what line mode queued are notes
-	// nothing still running can precede: they go on as released events.
-	if q.lineMode.Load() {
-		q.lineMode.Store(false)
-		q.mu.Unlock()
-		q.takeLines(func(r *event.LineRec) {
-			q.mu.Lock()
-			q.forwardLine(r)
-			q.mu.Unlock()
-		}, true)
-		q.mu.Lock()
-	}
 	q.links = wire.NewLinker()
 	// Both closures are made once, here: a method value or a func literal
 	// passed on each release would be a new allocation each time, and
@@ -352,6 +340,21 @@ func (q *Sequencer) Attach(c *wire.Capture) {
 	}
 	q.drain = func() { _ = c.DrainSerial(frame) }
 	q.mu.Unlock()
+}
+
+// endLineMode makes q pass Events on from now on. It comes before any
+// call (Attach), so what line mode queued are notes nothing still running
+// can precede: they go on as released lines, kept with the postponed
+// events when q postpones.
+func (q *Sequencer) endLineMode() {
+	if !q.lineMode.Swap(false) {
+		return
+	}
+	q.takeLines(func(r *event.LineRec) {
+		q.mu.Lock()
+		q.forwardLine(r)
+		q.mu.Unlock()
+	}, true)
 }
 
 // Detach releases what the attached capture holds and stops reading it:

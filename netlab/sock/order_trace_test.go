@@ -47,23 +47,35 @@ func TestSequencerIntoTraceWriter(t *testing.T) {
 
 // TestSequencerPostponeUntilFlush: what a postponed sequencer releases
 // reaches its writer only at Flush, numbered and in order, and the events
-// after Flush follow them straight away (socklab serve's banner first).
+// after Flush follow them straight away (socklab serve's banner first):
+// into a JSON writer (Events) and into a text writer (line mode) alike.
 func TestSequencerPostponeUntilFlush(t *testing.T) {
-	var out lockedBuffer
-	tw := event.NewJSONTraceWriter(&out, 64)
-	q := NewSequencer(tw)
-	q.Postpone()
-	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpBind, Actor: "server", Text: "early1", FD: 3})
-	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpListen, Actor: "server", Text: "early2", FD: 3})
-	if n := tw.Lost(); n != 0 {
-		t.Fatalf("the writer was given %d events before Flush", n)
+	for _, mode := range []struct {
+		name string
+		make func(io.Writer, int) *event.TraceWriter
+		want func(*testing.T, string, ...string)
+	}{
+		{"events", event.NewJSONTraceWriter, wantSeqTexts},
+		{"line mode", event.NewTraceWriter, wantLineTexts},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			var out lockedBuffer
+			tw := mode.make(&out, 64)
+			q := NewSequencer(tw)
+			q.Postpone()
+			q.Emit(event.Event{Kind: event.KindCall, Op: event.OpBind, Actor: "server", Text: "early1", FD: 3})
+			q.Emit(event.Event{Kind: event.KindCall, Op: event.OpListen, Actor: "server", Text: "early2", FD: 4})
+			if n := tw.Lost(); n != 0 {
+				t.Fatalf("the writer was given %d events before Flush", n)
+			}
+			q.Flush()
+			q.Emit(event.Event{Kind: event.KindCall, Op: event.OpAccept, Actor: "server", Text: "late", FD: 3})
+			if err := tw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			mode.want(t, out.b.String(), "early1", "early2", "late")
+		})
 	}
-	q.Flush()
-	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpAccept, Actor: "server", Text: "late", FD: 3})
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	wantSeqTexts(t, out.b.String(), "early1", "early2", "late")
 }
 
 // wantSeqTexts checks the JSON trace lines of out: one per text in want,
@@ -130,26 +142,6 @@ func TestLineModeKeepsTheOrder(t *testing.T) {
 	}
 }
 
-// TestLineModePostponeUntilFlush is TestSequencerPostponeUntilFlush in
-// line mode.
-func TestLineModePostponeUntilFlush(t *testing.T) {
-	var out lockedBuffer
-	tw := event.NewTraceWriter(&out, 64)
-	q := NewSequencer(tw)
-	q.Postpone()
-	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpBind, Actor: "server", Text: "early1", FD: 3})
-	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpListen, Actor: "server", Text: "early2", FD: 4})
-	if n := tw.Lost(); n != 0 {
-		t.Fatalf("the writer was given %d events before Flush", n)
-	}
-	q.Flush()
-	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpAccept, Actor: "server", Text: "late", FD: 3})
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	wantLineTexts(t, out.b.String(), "early1", "early2", "late")
-}
-
 // wantLineTexts checks the text trace lines of out: one per text in want,
 // each the call's text in parentheses, in that order.
 func wantLineTexts(t *testing.T, out string, want ...string) {
@@ -163,4 +155,26 @@ func wantLineTexts(t *testing.T, out string, want ...string) {
 			t.Errorf("line %d: %s, want the text %q", i+1, l, want[i])
 		}
 	}
+}
+
+// TestLineModeEndsWithItsLinesFirst: serve --wire postpones, writes a note
+// in line mode, then attaches its capture, which ends line mode: the note
+// still comes first, before the events postponed after it.
+func TestLineModeEndsWithItsLinesFirst(t *testing.T) {
+	var out lockedBuffer
+	tw := event.NewTraceWriter(&out, 64)
+	q := NewSequencer(tw)
+	q.Postpone()
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpSetsockopt, Actor: "server", Text: "note", FD: -1})
+	q.endLineMode() // what Attach does first
+	if q.lineMode.Load() {
+		t.Fatal("line mode did not end")
+	}
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpBind, Actor: "server", Text: "bind", FD: 3})
+	q.Flush()
+	q.Emit(event.Event{Kind: event.KindCall, Op: event.OpListen, Actor: "server", Text: "listen", FD: 3})
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wantLineTexts(t, out.b.String(), "note", "bind", "listen")
 }

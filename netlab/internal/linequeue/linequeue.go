@@ -312,15 +312,3 @@ func (q *Queues) merge(put func(*event.LineRec)) {
 		down(0)
 	}
 }
-
-// Held counts the records the shards hold (for tests and reports).
-func (q *Queues) Held() int {
-	n := 0
-	for i := range q.shards {
-		s := &q.shards[i]
-		s.mu.Lock()
-		n += len(s.recs)
-		s.mu.Unlock()
-	}
-	return n
-}

@@ -138,3 +138,15 @@ func TestUrge(t *testing.T) {
 		t.Errorf("%d urges and %d wakes for %d records in one shard, want 1 and 1", out.urges, out.wakes, Urge+10)
 	}
 }
+
+// Held counts the records the shards hold.
+func (q *Queues) Held() int {
+	n := 0
+	for i := range q.shards {
+		s := &q.shards[i]
+		s.mu.Lock()
+		n += len(s.recs)
+		s.mu.Unlock()
+	}
+	return n
+}
